@@ -1,0 +1,262 @@
+// Emits one TypeScript module per message spec: interfaces, decode, encode, defaults and the
+// entity-field metadata. Each struct gets one decoder and one encoder with version checks inline
+// (the kmsg style): the generated code is boring, and fast enough to be left alone.
+import {
+  covers, elementType, type FieldSpec, intersect, isEmpty, type MessageSpec, PRIMITIVES, type StructSpec,
+  type VersionRange,
+} from "./spec.ts";
+
+export interface EntityField {
+  kind: "topicName" | "groupId" | "transactionalId" | "producerId" | "topicId" | "brokerEndpoint";
+  path: string[];
+  versions: VersionRange;
+}
+
+class Emitter {
+  private out: string[] = [];
+  constructor(private msg: MessageSpec) {}
+
+  line(s = ""): void {
+    this.out.push(s);
+  }
+  text(): string {
+    return this.out.join("\n");
+  }
+
+  /** A JS condition on `v` for `range`, simplified against the message's valid versions. */
+  cond(range: VersionRange | null, within: VersionRange = this.msg.valid): string {
+    const ctx = intersect(within, this.msg.valid);
+    if (range === null) return "false";
+    const r = intersect(range, ctx);
+    if (isEmpty(r)) return "false";
+    if (covers(r, ctx)) return "true";
+    const parts: string[] = [];
+    if (r.min > ctx.min) parts.push(r.min === r.max ? `v === ${r.min}` : `v >= ${r.min}`);
+    if (r.max < ctx.max && r.min !== r.max) parts.push(`v <= ${r.max}`);
+    if (r.min === r.max && r.min === ctx.min) parts.push(`v === ${r.min}`);
+    return parts.join(" && ");
+  }
+
+  flexCond(f: FieldSpec | null, within?: VersionRange): string {
+    if (f?.flexibleOverride) return this.cond(f.flexibleOverride, within);
+    return this.cond(this.msg.flexible, within);
+  }
+}
+
+function pick(c: string, a: string, b: string): string {
+  if (c === "true") return a;
+  if (c === "false") return b;
+  return `(${c} ? ${a} : ${b})`;
+}
+
+function pickStmt(c: string, a: string, b: string): string {
+  if (c === "true") return a;
+  if (c === "false") return b;
+  return `if (${c}) { ${a} } else { ${b} }`;
+}
+
+function isStructType(t: string): boolean {
+  return !PRIMITIVES.has(t);
+}
+
+function tsBase(type: string): string {
+  const el = elementType(type);
+  if (el !== null) return `${tsBase(el)}[]`;
+  switch (type) {
+    case "bool": return "boolean";
+    case "int8": case "int16": case "uint16": case "int32": case "uint32": case "float64": return "number";
+    case "int64": return "bigint";
+    case "string": case "uuid": return "string";
+    case "bytes": case "records": return "Uint8Array";
+    default: return type;
+  }
+}
+
+function tsType(f: FieldSpec): string {
+  const base = tsBase(f.type);
+  return f.nullable && !isEmpty(f.nullable) ? `${base} | null` : base;
+}
+
+const ZERO_UUID = "0".repeat(32);
+
+function defaultExpr(f: FieldSpec): string {
+  const d = f.defaultValue;
+  const nullable = f.nullable !== null && !isEmpty(f.nullable);
+  if (d === "null" && nullable) return "null";
+  const el = elementType(f.type);
+  if (el !== null) return "[]";
+  switch (f.type) {
+    case "bool": return d === "true" ? "true" : "false";
+    case "int8": case "int16": case "uint16": case "int32": case "uint32": case "float64":
+      return String(d === undefined || d === "" ? 0 : Number(d));
+    case "int64": return `${d === undefined || d === "" ? 0n : BigInt(d)}n`;
+    case "string": return JSON.stringify(d ?? "");
+    case "uuid": return JSON.stringify(ZERO_UUID);
+    case "bytes": case "records": return "wire.EMPTY_BYTES";
+    default: return nullable ? "null" : `default${f.type}()`;
+  }
+}
+
+/** Decode expression for a value of `type`; `flex` and `nul` are JS conditions. */
+function decodeExpr(type: string, flex: string, nul: string): string {
+  const el = elementType(type);
+  if (el !== null) {
+    const inner = decodeExpr(el, flex, "false");
+    return pick(nul, `wire.readNullableArray(r, ${flex}, (r) => ${inner})`, `wire.readArray(r, ${flex}, (r) => ${inner})`);
+  }
+  switch (type) {
+    case "bool": return "r.bool()";
+    case "int8": return "r.int8()";
+    case "int16": return "r.int16()";
+    case "uint16": return "r.uint16()";
+    case "int32": return "r.int32()";
+    case "uint32": return "r.uint32()";
+    case "int64": return "r.int64()";
+    case "float64": return "r.float64()";
+    case "uuid": return "r.uuid()";
+    case "string":
+      return pick(flex, pick(nul, "r.compactNullableString()", "r.compactString()"), pick(nul, "r.nullableString()", "r.string()"));
+    case "bytes": case "records":
+      return pick(flex, pick(nul, "r.compactNullableBytes()", "r.compactBytes()"), pick(nul, "r.nullableBytes()", "r.bytes()"));
+    default:
+      return pick(nul, `(r.int8() < 0 ? null : decode${type}(r, v))`, `decode${type}(r, v)`);
+  }
+}
+
+/** Encode statement for `value` of `type` into writer `w`. */
+function encodeStmt(type: string, value: string, flex: string, nul: string): string {
+  const el = elementType(type);
+  if (el !== null) {
+    const inner = encodeStmt(el, "e", flex, "false");
+    return `wire.writeArray(w, ${value}, ${flex}, (w, e) => { ${inner} });`;
+  }
+  switch (type) {
+    case "bool": return `w.bool(${value});`;
+    case "int8": return `w.int8(${value});`;
+    case "int16": return `w.int16(${value});`;
+    case "uint16": return `w.uint16(${value});`;
+    case "int32": return `w.int32(${value});`;
+    case "uint32": return `w.uint32(${value});`;
+    case "int64": return `w.int64(${value});`;
+    case "float64": return `w.float64(${value});`;
+    case "uuid": return `w.uuid(${value});`;
+    case "string":
+      return pickStmt(flex, pickStmt(nul, `w.compactNullableString(${value});`, `w.compactString(${value} as string);`),
+        pickStmt(nul, `w.nullableString(${value});`, `w.string(${value} as string);`));
+    case "bytes": case "records":
+      return pickStmt(flex, pickStmt(nul, `w.compactNullableBytes(${value});`, `w.compactBytes(${value} as Uint8Array);`),
+        pickStmt(nul, `w.nullableBytes(${value});`, `w.bytes(${value} as Uint8Array);`));
+    default:
+      if (nul === "false") return `encode${type}(w, v, ${value} as ${type});`;
+      return `if (${value} === null) { if (${nul}) w.int8(-1); else throw new wire.ProtocolError("null struct ${type}"); } else { if (${nul}) w.int8(1); encode${type}(w, v, ${value}); }`;
+  }
+}
+
+function emitStruct(e: Emitter, msg: MessageSpec, s: StructSpec): void {
+  const regular = s.fields.filter((f) => f.tagged === null);
+  const tagged = s.fields.filter((f) => f.tagged !== null);
+  const flex = e.flexCond(null);
+
+  e.line(`export interface ${s.name} {`);
+  for (const f of s.fields) e.line(`  ${f.prop}${f.tagged ? "?" : ""}: ${tsType(f)};`);
+  e.line(`  _unknownTags?: wire.UnknownTag[];`);
+  e.line(`}`);
+  e.line();
+
+  e.line(`export function default${s.name}(): ${s.name} {`);
+  e.line(`  return { ${regular.map((f) => `${f.prop}: ${defaultExpr(f)}`).join(", ")} };`);
+  e.line(`}`);
+  e.line();
+
+  e.line(`export function decode${s.name}(r: wire.Reader, v: number): ${s.name} {`);
+  for (const f of regular) {
+    const present = e.cond(f.versions);
+    const expr = decodeExpr(f.type, e.flexCond(f, f.versions), e.cond(f.nullable, f.versions));
+    e.line(`  const ${f.prop} = ${present === "true" ? expr : present === "false" ? defaultExpr(f) : `${present} ? ${expr} : ${defaultExpr(f)}`};`);
+  }
+  for (const f of tagged) e.line(`  let ${f.prop}: ${tsType(f)} | undefined;`);
+  e.line(`  let _unknownTags: wire.UnknownTag[] | undefined;`);
+  if (flex !== "false") {
+    const body = tagged.length === 0 ? "() => false" : `(tag, r) => {
+    switch (tag) {
+${tagged.map((f) => `      case ${f.tag}: if (${e.cond(intersect(f.versions, f.tagged!))}) { ${f.prop} = ${decodeExpr(f.type, "true", e.cond(f.nullable))}; return true; } return false;`).join("\n")}
+      default: return false;
+    }
+  }`;
+    e.line(`  if (${flex}) _unknownTags = r.taggedFields(${body});`);
+  }
+  const props = [...regular.map((f) => f.prop), ...tagged.map((f) => f.prop)];
+  e.line(`  const o: ${s.name} = { ${props.join(", ")} };`);
+  e.line(`  if (_unknownTags) o._unknownTags = _unknownTags;`);
+  e.line(`  return o;`);
+  e.line(`}`);
+  e.line();
+
+  e.line(`export function encode${s.name}(w: wire.Writer, v: number, o: ${s.name}): void {`);
+  for (const f of regular) {
+    const present = e.cond(f.versions);
+    if (present === "false") continue;
+    const stmt = encodeStmt(f.type, `o.${f.prop}`, e.flexCond(f, f.versions), e.cond(f.nullable, f.versions));
+    e.line(present === "true" ? `  ${stmt}` : `  if (${present}) { ${stmt} }`);
+  }
+  if (flex !== "false") {
+    e.line(`  if (${flex}) {`);
+    e.line(`    const tagged: Array<[number, wire.Writer]> = [];`);
+    for (const f of tagged) {
+      const c = e.cond(intersect(f.versions, f.tagged!));
+      if (c === "false") continue;
+      e.line(`    if (${c} && o.${f.prop} !== undefined) { const w = new wire.Writer(); ${encodeStmt(f.type, `o.${f.prop}`, "true", e.cond(f.nullable))} tagged.push([${f.tag}, w]); }`);
+    }
+    e.line(`    wire.writeTaggedFields(w, tagged, o._unknownTags);`);
+    e.line(`  }`);
+  }
+  e.line(`}`);
+  e.line();
+}
+
+/** Paths of entity-bearing fields (annotated by entityType, or topic ids / broker endpoints by shape). */
+export function entityFields(msg: MessageSpec): EntityField[] {
+  const out: EntityField[] = [];
+  const walk = (fields: FieldSpec[], path: string[], range: VersionRange) => {
+    const names = new Set(fields.map((f) => f.name));
+    if (names.has("Host") && names.has("Port")) {
+      const host = fields.find((f) => f.name === "Host")!;
+      out.push({ kind: "brokerEndpoint", path, versions: intersect(range, host.versions) });
+    }
+    for (const f of fields) {
+      const r = intersect(range, f.versions);
+      if (isEmpty(r)) continue;
+      const p = [...path, f.prop];
+      const t = elementType(f.type) ?? f.type;
+      if (f.entityType && ["topicName", "groupId", "transactionalId", "producerId"].includes(f.entityType)) {
+        out.push({ kind: f.entityType as EntityField["kind"], path: p, versions: r });
+      } else if (t === "uuid" && /TopicId$/.test(f.name)) {
+        out.push({ kind: "topicId", path: p, versions: r });
+      }
+      if (isStructType(t)) walk(msg.structs.get(t)!.fields, p, r);
+    }
+  };
+  walk(msg.fields, [], msg.valid);
+  return out;
+}
+
+function rangeLiteral(r: VersionRange): string {
+  return `[${r.min}, ${r.max === Infinity ? "Infinity" : r.max}]`;
+}
+
+export function emitMessageModule(msg: MessageSpec, header: string): string {
+  const e = new Emitter(msg);
+  e.line(header);
+  e.line(`import * as wire from "../wire.ts";`);
+  e.line(`import type { EntityField } from "../entity-field.ts";`);
+  e.line();
+  const top: StructSpec = { name: msg.name, fields: msg.fields };
+  for (const s of [top, ...msg.structs.values()]) emitStruct(e, msg, s);
+  e.line(`export const ${msg.name}Entities: readonly EntityField[] = [`);
+  for (const f of entityFields(msg)) {
+    e.line(`  { kind: "${f.kind}", path: ${JSON.stringify(f.path)}, versions: ${rangeLiteral(f.versions)} },`);
+  }
+  e.line(`];`);
+  e.line();
+  return e.text();
+}

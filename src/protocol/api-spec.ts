@@ -1,0 +1,21 @@
+// The shape of one API in the generated registry (src/protocol/messages/index.ts).
+import type { EntityField } from "./entity-field.ts";
+import type { Reader, Writer } from "./wire.ts";
+
+export interface MessageCodec<T> {
+  decode(r: Reader, version: number): T;
+  encode(w: Writer, version: number, message: T): void;
+  entities: readonly EntityField[];
+}
+
+export interface ApiSpec<Req, Res> {
+  apiKey: number;
+  name: string;
+  minVersion: number;
+  maxVersion: number;
+  /** First flexible version (compact encodings, tagged fields), Infinity if none. */
+  flexibleMin: number;
+  latestVersionUnstable: boolean;
+  request: MessageCodec<Req>;
+  response: MessageCodec<Res>;
+}

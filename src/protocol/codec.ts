@@ -1,0 +1,81 @@
+// Whole-frame decode and encode: size prefix, header and body, for requests and responses.
+import { apiSpec } from "./registry.ts";
+import {
+  decodeRequestHeader, decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, type RequestHeader,
+  requestHeaderVersion, type ResponseHeader, responseHeaderVersion,
+} from "./headers.ts";
+import { ProtocolError, Reader, Writer } from "./wire.ts";
+
+export class UnsupportedApiError extends ProtocolError {
+  override name = "UnsupportedApiError";
+}
+
+export interface DecodedRequest<T = unknown> {
+  header: RequestHeader;
+  body: T;
+}
+
+export interface DecodedResponse<T = unknown> {
+  header: ResponseHeader;
+  body: T;
+}
+
+// deno-lint-ignore no-explicit-any
+function specFor(apiKey: number, version: number) {
+  const spec = apiSpec(apiKey);
+  if (!spec) throw new UnsupportedApiError(`unknown api key ${apiKey}`);
+  if (version < spec.minVersion || version > spec.maxVersion) {
+    throw new UnsupportedApiError(`${spec.name} v${version} is outside the known versions ${spec.minVersion}-${spec.maxVersion}`);
+  }
+  return spec;
+}
+
+function finishFrame(w: Writer): Uint8Array[] {
+  const chunks = w.toChunks();
+  const first = chunks[0]!;
+  new DataView(first.buffer, first.byteOffset, 4).setInt32(0, w.length - 4);
+  return chunks;
+}
+
+/** Decodes a request frame (with its 4-byte size prefix). */
+export function decodeRequest<T = unknown>(frame: Uint8Array): DecodedRequest<T> {
+  const r = new Reader(frame, 4);
+  if (frame.length < 12) throw new ProtocolError(`request frame too short (${frame.length} bytes)`);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const apiKey = view.getInt16(4);
+  const version = view.getInt16(6);
+  const spec = specFor(apiKey, version);
+  const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, version));
+  const body = spec.request.decode(r, version) as T;
+  if (r.remaining !== 0) throw new ProtocolError(`${spec.name} v${version} request has ${r.remaining} trailing bytes`);
+  return { header, body };
+}
+
+/** Encodes a request as frame chunks (size prefix included). */
+export function encodeRequest(header: RequestHeader, body: unknown): Uint8Array[] {
+  const spec = specFor(header.apiKey, header.apiVersion);
+  const w = new Writer();
+  w.int32(0);
+  encodeRequestHeader(w, requestHeaderVersion(header.apiKey, header.apiVersion), header);
+  spec.request.encode(w, header.apiVersion, body);
+  return finishFrame(w);
+}
+
+/** Decodes a response frame; the API and version come from the matching request. */
+export function decodeResponse<T = unknown>(frame: Uint8Array, apiKey: number, version: number): DecodedResponse<T> {
+  const spec = specFor(apiKey, version);
+  const r = new Reader(frame, 4);
+  const header = decodeResponseHeader(r, responseHeaderVersion(apiKey, version));
+  const body = spec.response.decode(r, version) as T;
+  if (r.remaining !== 0) throw new ProtocolError(`${spec.name} v${version} response has ${r.remaining} trailing bytes`);
+  return { header, body };
+}
+
+export function encodeResponse(apiKey: number, version: number, header: ResponseHeader, body: unknown): Uint8Array[] {
+  const spec = specFor(apiKey, version);
+  const w = new Writer();
+  w.int32(0);
+  encodeResponseHeader(w, responseHeaderVersion(apiKey, version), header);
+  spec.response.encode(w, version, body);
+  return finishFrame(w);
+}
