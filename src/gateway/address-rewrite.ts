@@ -1,0 +1,35 @@
+// Rewrites every broker address in a decoded response to kgate's advertised host and the
+// broker's kgate port, driven by the generated `brokerEndpoint` field metadata.
+import type { EntityField } from "../protocol/entity-field.ts";
+import { walkEntities } from "../protocol/entity-walk.ts";
+import type { BrokerDirectory } from "./broker-directory.ts";
+
+const NODE_ID_PROPS = ["nodeId", "brokerId", "leaderId", "replicaId"];
+
+function nodeIdOf(obj: Record<string, unknown> | null): number | undefined {
+  if (!obj) return undefined;
+  for (const p of NODE_ID_PROPS) if (typeof obj[p] === "number") return obj[p] as number;
+  return undefined;
+}
+
+export async function rewriteBrokerAddresses(
+  body: unknown,
+  fields: readonly EntityField[],
+  version: number,
+  brokers: BrokerDirectory,
+): Promise<void> {
+  const endpoints: Array<{ struct: Record<string, unknown>; nodeId: number | undefined }> = [];
+  walkEntities(body, fields, version, "brokerEndpoint", (struct, _prop, parent) => {
+    endpoints.push({ struct, nodeId: nodeIdOf(struct) ?? nodeIdOf(parent) });
+  });
+  for (const { struct, nodeId } of endpoints) {
+    const host = struct.host as string;
+    const port = struct.port as number;
+    // FindCoordinator answers "no coordinator" with node -1 and an empty host: leave it be.
+    if (!host || port <= 0) continue;
+    const id = nodeId !== undefined && nodeId >= 0 ? nodeId : brokers.nodeAt(host, port);
+    if (id === undefined) continue;
+    struct.port = await brokers.advertise(id, host, port);
+    struct.host = brokers.advertisedHost;
+  }
+}

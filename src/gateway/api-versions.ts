@@ -1,0 +1,45 @@
+// ApiVersions through kgate: the broker's answer clamped to what kgate's codecs know (and, in a
+// virtual cluster, to what kgate rewrites completely).
+import { encodeResponse } from "../protocol/codec.ts";
+import type { ApiVersion, ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
+import { defaultApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
+import { apiSpec } from "../protocol/registry.ts";
+
+export const API_VERSIONS_KEY = 18;
+export const UNSUPPORTED_VERSION = 35;
+
+/** Versions of `apiKey` kgate may advertise; `allow` narrows them further (virtual clusters). */
+export type VersionFilter = (apiKey: number) => { min: number; max: number } | null;
+
+export function clampApiVersions(body: ApiVersionsResponse, allow?: VersionFilter): void {
+  const kept: ApiVersion[] = [];
+  for (const entry of body.apiKeys) {
+    const spec = apiSpec(entry.apiKey);
+    if (!spec) continue;
+    let min = Math.max(entry.minVersion, spec.minVersion);
+    let max = Math.min(entry.maxVersion, spec.maxVersion);
+    const extra = allow?.(entry.apiKey);
+    if (allow && !extra) continue;
+    if (extra) {
+      min = Math.max(min, extra.min);
+      max = Math.min(max, extra.max);
+    }
+    if (min > max) continue;
+    entry.minVersion = min;
+    entry.maxVersion = max;
+    kept.push(entry);
+  }
+  body.apiKeys = kept;
+}
+
+/**
+ * The answer to an ApiVersions request newer than kgate knows, as a broker gives it: version 0,
+ * UNSUPPORTED_VERSION, and the ApiVersions range so the client retries with one it shares.
+ */
+export function unsupportedApiVersionsResponse(correlationId: number): Uint8Array[] {
+  const spec = apiSpec(API_VERSIONS_KEY)!;
+  const body = defaultApiVersionsResponse();
+  body.errorCode = UNSUPPORTED_VERSION;
+  body.apiKeys = [{ apiKey: API_VERSIONS_KEY, minVersion: spec.minVersion, maxVersion: spec.maxVersion }];
+  return encodeResponse(API_VERSIONS_KEY, 0, { correlationId }, body);
+}

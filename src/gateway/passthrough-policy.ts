@@ -1,0 +1,64 @@
+// The transparent proxy: every request goes upstream as the bytes that arrived; only responses
+// that carry broker addresses are decoded and rewritten, and ApiVersions is clamped.
+import { decodeResponse, encodeResponse } from "../protocol/codec.ts";
+import { hasEntities } from "../protocol/entity-walk.ts";
+import type { ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
+import { apiSpec } from "../protocol/registry.ts";
+import { rewriteBrokerAddresses } from "./address-rewrite.ts";
+import { API_VERSIONS_KEY, clampApiVersions, unsupportedApiVersionsResponse } from "./api-versions.ts";
+import type { BrokerDirectory } from "./broker-directory.ts";
+import { produceAcks } from "./produce-acks.ts";
+import type { RequestHead, RequestOutcome, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
+
+const PRODUCE_KEY = 0;
+
+/** Per (api, version): the rewrite its responses need, computed once. */
+export class ResponseRewrites {
+  private readonly cache = new Map<number, ResponseRewrite | null>();
+
+  constructor(private readonly brokers: BrokerDirectory) {}
+
+  for(apiKey: number, apiVersion: number): ResponseRewrite | undefined {
+    const key = apiKey * 1000 + apiVersion;
+    let r = this.cache.get(key);
+    if (r === undefined) {
+      r = this.build(apiKey, apiVersion);
+      this.cache.set(key, r);
+    }
+    return r ?? undefined;
+  }
+
+  private build(apiKey: number, apiVersion: number): ResponseRewrite | null {
+    const spec = apiSpec(apiKey);
+    if (!spec || apiVersion < spec.minVersion || apiVersion > spec.maxVersion) return null;
+    if (apiKey === API_VERSIONS_KEY) {
+      return (frame) => {
+        // A broker that rejects the version answers in v0 (header v0, error code first): pass
+        // that through untouched.
+        if (frame.length >= 10 && new DataView(frame.buffer, frame.byteOffset).getInt16(8) !== 0) return frame;
+        const { header, body } = decodeResponse<ApiVersionsResponse>(frame, apiKey, apiVersion);
+        clampApiVersions(body);
+        return encodeResponse(apiKey, apiVersion, header, body);
+      };
+    }
+    if (!hasEntities(spec.response.entities, apiVersion, "brokerEndpoint")) return null;
+    const brokers = this.brokers;
+    return async (frame) => {
+      const { header, body } = decodeResponse(frame, apiKey, apiVersion);
+      await rewriteBrokerAddresses(body, spec.response.entities, apiVersion, brokers);
+      return encodeResponse(apiKey, apiVersion, header, body);
+    };
+  }
+}
+
+export class PassthroughPolicy implements SessionPolicy {
+  constructor(private readonly rewrites: ResponseRewrites) {}
+
+  onRequest(frame: Uint8Array, head: RequestHead): RequestOutcome {
+    if (head.apiKey === API_VERSIONS_KEY && head.apiVersion > apiSpec(API_VERSIONS_KEY)!.maxVersion) {
+      return { kind: "answer", frame: unsupportedApiVersionsResponse(head.correlationId) };
+    }
+    const expectResponse = head.apiKey !== PRODUCE_KEY || produceAcks(frame, head.apiVersion) !== 0;
+    return { kind: "forward", frame, expectResponse, rewrite: this.rewrites.for(head.apiKey, head.apiVersion) };
+  }
+}

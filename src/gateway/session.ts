@@ -1,0 +1,189 @@
+// One client connection and its upstream connection: frames in both directions, requests
+// pipelined, responses delivered to the client in request order (Kafka's guarantee per
+// connection), locally answered requests slotted into the same order.
+import { FrameSplitter } from "../protocol/frames.ts";
+import { peekRequest } from "../protocol/headers.ts";
+import type { Duplex } from "../runtime/types.ts";
+import type { Frame, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
+
+export interface SessionObserver {
+  onRequest?(apiKey: number, bytes: number): void;
+  onResponse?(bytes: number): void;
+  onClose?(reason: string, error: boolean): void;
+}
+
+interface Slot {
+  correlationId: number;
+  /** Set once the slot's response is known; null = no response to send. */
+  done: boolean;
+  frame: Frame | null;
+  awaitingUpstream: boolean;
+  rewrite?: ResponseRewrite;
+}
+
+export interface SessionOptions {
+  maxFrameBytes: number;
+  observer?: SessionObserver;
+}
+
+export class Session {
+  private readonly slots: Slot[] = [];
+  private closed = false;
+  private closeReason = "";
+  private readonly clientWriter: WritableStreamDefaultWriter<Uint8Array>;
+  private readonly upstreamWriter: WritableStreamDefaultWriter<Uint8Array>;
+  private drainWaiters: Array<() => void> = [];
+  private readonly finished: Promise<void>;
+
+  constructor(
+    private readonly client: Duplex,
+    private readonly upstream: Duplex,
+    private readonly policy: SessionPolicy,
+    private readonly options: SessionOptions,
+  ) {
+    this.clientWriter = client.writable.getWriter();
+    this.upstreamWriter = upstream.writable.getWriter();
+    // Write failures surface in the read loops or in close(); avoid unhandled rejections here.
+    this.clientWriter.closed.catch(() => {});
+    this.upstreamWriter.closed.catch(() => {});
+    this.finished = Promise.all([this.clientToUpstream(), this.upstreamToClient()]).then(() => {});
+  }
+
+  /** Resolves when both directions are done. */
+  get done(): Promise<void> {
+    return this.finished;
+  }
+
+  get reason(): string {
+    return this.closeReason;
+  }
+
+  /** Requests sent upstream whose responses have not arrived yet. */
+  get inFlight(): number {
+    return this.slots.length;
+  }
+
+  /** Resolves once no request is in flight (for graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.slots.length === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  close(reason: string, error = false): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    this.client.close();
+    this.upstream.close();
+    for (const w of this.drainWaiters) w();
+    this.drainWaiters = [];
+    this.policy.onClose?.();
+    this.options.observer?.onClose?.(reason, error);
+  }
+
+  private async clientToUpstream(): Promise<void> {
+    const reader = this.client.readable.getReader();
+    const splitter = new FrameSplitter(this.options.maxFrameBytes);
+    const frames: Uint8Array[] = [];
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || this.closed) break;
+        splitter.push(value, (f) => frames.push(f));
+        for (let i = 0; i < frames.length; i++) {
+          if (!(await this.handleRequest(frames[i]!))) return;
+        }
+        frames.length = 0;
+        await this.upstreamWriter.ready;
+      }
+      if (splitter.bufferedBytes > 0) this.close(`client closed inside a frame (${splitter.bufferedBytes} bytes pending)`, true);
+      else if (this.slots.length === 0) this.close("client closed");
+      else await this.idle().then(() => this.close("client closed"));
+    } catch (e) {
+      this.close(`client: ${describe(e)}`, true);
+    }
+  }
+
+  /** Returns false when the session must stop reading. */
+  private async handleRequest(frame: Uint8Array): Promise<boolean> {
+    const head = peekRequest(frame);
+    this.options.observer?.onRequest?.(head.apiKey, frame.length);
+    let outcome = this.policy.onRequest(frame, head);
+    if (outcome instanceof Promise) outcome = await outcome;
+    if (this.closed) return false;
+    switch (outcome.kind) {
+      case "close":
+        this.close(outcome.reason, true);
+        return false;
+      case "answer":
+        this.slots.push({ correlationId: head.correlationId, done: true, frame: outcome.frame, awaitingUpstream: false });
+        this.flushSlots();
+        return true;
+      case "forward":
+        if (outcome.expectResponse) {
+          this.slots.push({ correlationId: head.correlationId, done: false, frame: null, awaitingUpstream: true, rewrite: outcome.rewrite });
+        }
+        writeFrame(this.upstreamWriter, outcome.frame);
+        return true;
+    }
+  }
+
+  private async upstreamToClient(): Promise<void> {
+    const reader = this.upstream.readable.getReader();
+    const splitter = new FrameSplitter(this.options.maxFrameBytes);
+    const frames: Uint8Array[] = [];
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || this.closed) break;
+        splitter.push(value, (f) => frames.push(f));
+        for (let i = 0; i < frames.length; i++) await this.handleResponse(frames[i]!);
+        frames.length = 0;
+        await this.clientWriter.ready;
+      }
+      this.close(this.closed ? this.closeReason : "broker closed the connection");
+    } catch (e) {
+      this.close(`upstream: ${describe(e)}`, true);
+    }
+  }
+
+  private async handleResponse(frame: Uint8Array): Promise<void> {
+    const slot = this.slots.find((s) => s.awaitingUpstream);
+    const correlationId = frame.length >= 8 ? new DataView(frame.buffer, frame.byteOffset).getInt32(4) : NaN;
+    if (!slot) throw new Error(`unexpected response (correlation id ${correlationId}) with no request in flight`);
+    if (slot.correlationId !== correlationId) {
+      throw new Error(`response correlation id ${correlationId} does not match request ${slot.correlationId}`);
+    }
+    slot.awaitingUpstream = false;
+    this.options.observer?.onResponse?.(frame.length);
+    let out: Frame = frame;
+    if (slot.rewrite) {
+      const r = slot.rewrite(frame);
+      out = r instanceof Promise ? await r : r;
+    }
+    slot.frame = out;
+    slot.done = true;
+    this.flushSlots();
+  }
+
+  private flushSlots(): void {
+    while (this.slots.length > 0 && this.slots[0]!.done) {
+      const slot = this.slots.shift()!;
+      if (slot.frame !== null) writeFrame(this.clientWriter, slot.frame);
+    }
+    if (this.slots.length === 0 && this.drainWaiters.length > 0) {
+      for (const w of this.drainWaiters) w();
+      this.drainWaiters = [];
+    }
+  }
+}
+
+function writeFrame(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Frame): void {
+  // Not awaited per frame: the read loops await `writer.ready`, which is the backpressure.
+  if (frame instanceof Uint8Array) writer.write(frame).catch(() => {});
+  else for (const chunk of frame) writer.write(chunk).catch(() => {});
+}
+
+export function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
