@@ -1,0 +1,15 @@
+import type { TokenSigner } from "../auth/tokens.ts";
+import type { Config } from "../config/schema.ts";
+import type { StateStore } from "../store/state-store.ts";
+import type { MetricsSource } from "./metrics.ts";
+
+export interface AdminDeps {
+  readonly store: StateStore;
+  readonly config: Config;
+  readonly metrics: MetricsSource;
+  /** Milliseconds since the epoch; injectable so tests control token times. */
+  readonly clock: () => number;
+  /** From `admin.token`, or generated and kept in the store (see `resolveSecrets`). */
+  readonly adminToken: string;
+  readonly signer: TokenSigner;
+}

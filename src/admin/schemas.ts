@@ -1,0 +1,105 @@
+// Request and response shapes of the admin API. The same schemas validate requests and
+// generate /openapi.json, so the published document cannot drift from the behaviour.
+import "@hono/zod-openapi"; // adds `.openapi()` to zod schemas
+import { z } from "zod";
+import { prefixSyntaxProblem, VCLUSTER_NAME_PATTERN } from "../store/prefix-rules.ts";
+
+export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
+
+export const VclusterName = z
+  .string()
+  .regex(VCLUSTER_NAME_PATTERN, "must be a DNS label: lowercase letters, digits and '-', at most 63 characters")
+  .openapi({ param: { name: "name", in: "path" }, example: "vc-alice" });
+
+export const NameParams = z.object({ name: VclusterName });
+
+export const TokenIdParams = z.object({
+  name: VclusterName,
+  jti: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a token id as returned when the token was issued")
+    .openapi({ param: { name: "jti", in: "path" }, example: "3q2-7wAAAAAAAAAAAAAAAA" }),
+});
+
+const Labels = z
+  .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, "must be a label key"), z.string().max(256))
+  .openapi({ example: { team: "payments" } });
+
+export const PutVclusterBody = z
+  .strictObject({
+    prefix: z
+      .string()
+      .superRefine((p, ctx) => {
+        const problem = prefixSyntaxProblem(p);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional()
+      .openapi({ description: "Prefix on the backing cluster; defaults to `<name>.`. Cannot change later.", example: "alice." }),
+    labels: Labels.optional(),
+  })
+  .openapi("PutVclusterRequest");
+
+export const Vcluster = z
+  .object({
+    name: z.string(),
+    prefix: z.string(),
+    createdAt: z.string().openapi({ format: "date-time" }),
+    labels: z.record(z.string(), z.string()).optional(),
+  })
+  .openapi("Vcluster");
+
+export const VclusterList = z.object({ vclusters: z.array(Vcluster) }).openapi("VclusterList");
+
+export const VclusterDetail = Vcluster.extend({
+  bootstrap: z.string().openapi({ description: "Address clients use as bootstrap.servers", example: "127.0.0.1:6969" }),
+  clientProperties: z.string().openapi({ description: "Example Kafka client properties (placeholders for user and token)" }),
+  serviceAccounts: z.array(
+    z.object({ username: z.string(), auth: z.enum(["token", "password"]), createdAt: z.string().optional() }),
+  ),
+  tokens: z.array(
+    z.object({
+      jti: z.string(),
+      username: z.string(),
+      issuedAt: z.string().openapi({ format: "date-time" }),
+      expiresAt: z.string().openapi({ format: "date-time" }),
+    }),
+  ),
+}).openapi("VclusterDetail");
+
+export const CreateTokenBody = z
+  .strictObject({
+    username: z
+      .string()
+      .regex(/^[A-Za-z0-9._@+-]{1,128}$/, "must be 1-128 letters, digits or . _ @ + -")
+      .openapi({ example: "alice" }),
+    lifetimeSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(MAX_TOKEN_LIFETIME_SECONDS)
+      .optional()
+      .openapi({ description: "Defaults to auth.defaultTokenLifetimeSeconds (30 days)", example: 86400 }),
+  })
+  .openapi("CreateTokenRequest");
+
+export const TokenIssued = z
+  .object({
+    token: z.string().openapi({ description: "HS256 JWT; the SASL/PLAIN password" }),
+    jti: z.string().openapi({ description: "Token id, for revocation" }),
+    vcluster: z.string(),
+    username: z.string(),
+    expiresAt: z.string().openapi({ format: "date-time" }),
+    clientProperties: z.string().openapi({ description: "Ready-to-save Kafka client .properties file" }),
+  })
+  .openapi("TokenIssued");
+
+export const ErrorBody = z
+  .object({
+    error: z.string(),
+    issues: z
+      .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string() }))
+      .optional(),
+  })
+  .openapi("Error");
+
+export const Health = z.object({ status: z.literal("ok") }).openapi("Health");

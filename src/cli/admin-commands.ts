@@ -1,0 +1,146 @@
+// `kgate vcluster …` and `kgate token …`: thin front ends to a running kgate's admin API.
+import { AdminClient } from "./admin-client.ts";
+import { resolveAdminTarget } from "./admin-target.ts";
+import { type CliDeps, EXIT } from "./cli-deps.ts";
+import { HELP, type HelpTopic } from "./help.ts";
+import { type FlagSpecs, type ParsedArgs, parseArgs, UsageError } from "./parse-args.ts";
+
+const ADMIN_FLAGS: FlagSpecs = {
+  "admin-url": { type: "string" },
+  "admin-token": { type: "string" },
+  config: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+interface Subcommand {
+  readonly flags: FlagSpecs;
+  readonly positionals: readonly string[];
+  run(client: AdminClient, args: ParsedArgs, deps: CliDeps): Promise<void>;
+}
+
+const str = (args: ParsedArgs, name: string) => args.flags[name] as string | undefined;
+const json = (deps: CliDeps, value: unknown) => deps.stdout(JSON.stringify(value, null, 2));
+
+const SUBCOMMANDS: Record<string, Record<string, Subcommand>> = {
+  vcluster: {
+    list: {
+      flags: {},
+      positionals: [],
+      async run(client, args, deps) {
+        const { vclusters } = await client.listVclusters();
+        if (args.flags.json) return json(deps, { vclusters });
+        const rows = [["NAME", "PREFIX", "CREATED", "LABELS"]].concat(
+          vclusters.map((v) => [
+            v.name,
+            v.prefix,
+            v.createdAt,
+            Object.entries(v.labels ?? {}).map(([k, val]) => `${k}=${val}`).join(","),
+          ]),
+        );
+        deps.stdout(formatTable(rows));
+      },
+    },
+    create: {
+      flags: { prefix: { type: "string" }, label: { type: "string", multiple: true } },
+      positionals: ["NAME"],
+      async run(client, args, deps) {
+        const labels = parseLabels((args.flags.label as string[] | undefined) ?? []);
+        const name = args.positionals[0]!;
+        const v = await client.createVcluster(name, { prefix: str(args, "prefix"), labels });
+        if (args.flags.json) return json(deps, v);
+        deps.stdout(`vcluster ${v.name} ready (prefix "${v.prefix}")`);
+      },
+    },
+    delete: {
+      flags: {},
+      positionals: ["NAME"],
+      async run(client, args, deps) {
+        await client.deleteVcluster(args.positionals[0]!);
+        if (!args.flags.json) deps.stdout(`vcluster ${args.positionals[0]} deleted`);
+      },
+    },
+  },
+  token: {
+    create: {
+      flags: { user: { type: "string" }, lifetime: { type: "string" }, properties: { type: "string" } },
+      positionals: ["VCLUSTER"],
+      async run(client, args, deps) {
+        const username = str(args, "user");
+        if (!username) throw new UsageError("--user NAME is required");
+        const lifetime = str(args, "lifetime");
+        if (lifetime !== undefined && !/^\d+$/.test(lifetime)) throw new UsageError("--lifetime must be a number of seconds");
+        const issued = await client.createToken(args.positionals[0]!, {
+          username,
+          lifetimeSeconds: lifetime === undefined ? undefined : Number(lifetime),
+        });
+        const file = str(args, "properties");
+        if (file) await deps.runtime.writeFileAtomic(file, issued.clientProperties);
+        if (args.flags.json) return json(deps, issued);
+        if (!file) return deps.stdout(issued.clientProperties.trimEnd());
+        deps.stdout(
+          `wrote client properties for ${issued.username} in ${issued.vcluster} to ${file} ` +
+            `(token id ${issued.jti}, expires ${issued.expiresAt})`,
+        );
+      },
+    },
+    revoke: {
+      flags: {},
+      positionals: ["VCLUSTER", "TOKEN_ID"],
+      async run(client, args, deps) {
+        await client.revokeToken(args.positionals[0]!, args.positionals[1]!);
+        if (!args.flags.json) deps.stdout(`token ${args.positionals[1]} revoked`);
+      },
+    },
+  },
+};
+
+export function isAdminCommand(command: string): command is "vcluster" | "token" {
+  return command === "vcluster" || command === "token";
+}
+
+export async function runAdminCommand(command: "vcluster" | "token", args: readonly string[], deps: CliDeps): Promise<number> {
+  const [name, ...rest] = args;
+  const wantsHelp = (list: readonly string[]) => list.includes("--help") || list.includes("-h");
+  if (name === undefined || name.startsWith("-")) {
+    if (wantsHelp(args)) {
+      deps.stdout(HELP[command]);
+      return EXIT.ok;
+    }
+    throw new UsageError(`missing ${command} command\n\n${HELP[command]}`);
+  }
+  const sub = Object.hasOwn(SUBCOMMANDS[command]!, name) ? SUBCOMMANDS[command]![name] : undefined;
+  if (!sub) throw new UsageError(`unknown command "${command} ${name}"\n\n${HELP[command]}`);
+  const topic = `${command} ${name}` as HelpTopic;
+  if (wantsHelp(rest)) {
+    deps.stdout(HELP[topic]);
+    return EXIT.ok;
+  }
+
+  const parsed = parseArgs(rest, { ...ADMIN_FLAGS, ...sub.flags });
+  if (parsed.positionals.length !== sub.positionals.length) {
+    throw new UsageError(`expected ${sub.positionals.join(" ") || "no arguments"}\n\n${HELP[topic]}`);
+  }
+  const target = await resolveAdminTarget(
+    { adminUrl: str(parsed, "admin-url"), adminToken: str(parsed, "admin-token"), config: str(parsed, "config") },
+    deps.runtime,
+  );
+  await sub.run(new AdminClient(target.url, target.token, deps.fetch ?? fetch), parsed, deps);
+  return EXIT.ok;
+}
+
+function parseLabels(pairs: readonly string[]): Record<string, string> | undefined {
+  if (pairs.length === 0) return undefined;
+  const labels: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--label expects KEY=VALUE, got "${pair}"`);
+    labels[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return labels;
+}
+
+function formatTable(rows: readonly string[][]): string {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
+  return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col]!)).join("  ").trimEnd()).join("\n");
+}

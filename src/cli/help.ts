@@ -1,0 +1,100 @@
+// Help texts, one per command; `kgate <command> --help` prints the matching one.
+
+const ADMIN_OPTIONS = `Admin API options:
+  --admin-url URL      kgate admin API (default: KGATE_ADMIN_URL, else admin.host:port
+                       of the config, else http://127.0.0.1:8888)
+  --admin-token TOKEN  admin token (default: KGATE_ADMIN_TOKEN, else admin.token of the
+                       config, else the token a local kgate generated into its file store)
+  --config FILE        config to take the admin address and token from (or KGATE_CONFIG)
+  --json               print the API's JSON response
+  -h, --help           show this help`;
+
+export const HELP = {
+  main: `kgate - Kafka protocol gateway with virtual clusters
+
+Usage: kgate <command> [options]
+
+Commands:
+  serve                        run the gateway (Kafka listener and admin API)
+  version                      print the version
+  vcluster list|create|delete  manage virtual clusters of a running kgate
+  token create|revoke          issue or revoke client tokens of a running kgate
+
+Run "kgate <command> --help" for the options of a command.`,
+
+  serve: `Usage: kgate serve [--config FILE]
+
+Run the gateway: the Kafka listener and the admin API.
+
+Options:
+  --config FILE  YAML configuration (default: KGATE_CONFIG, else embedded defaults:
+                 listener 127.0.0.1:6969, backing 127.0.0.1:9092, admin 127.0.0.1:8888)
+  -h, --help     show this help`,
+
+  version: `Usage: kgate version
+
+Print the kgate version, build commit and runtime.`,
+
+  vcluster: `Usage: kgate vcluster <list|create|delete> [options]
+
+Commands:
+  list                          list virtual clusters
+  create NAME [--prefix P] [--label KEY=VALUE]...
+                                create a virtual cluster (prefix default: NAME.)
+  delete NAME                   delete a virtual cluster (backing topics stay)
+
+${ADMIN_OPTIONS}`,
+
+  "vcluster list": `Usage: kgate vcluster list [options]
+
+List the virtual clusters of a running kgate.
+
+${ADMIN_OPTIONS}`,
+
+  "vcluster create": `Usage: kgate vcluster create NAME [--prefix P] [--label KEY=VALUE]... [options]
+
+Create a virtual cluster. NAME is a DNS label (lowercase letters, digits, '-').
+
+Options:
+  --prefix P           prefix of its topics, groups and transactional ids on the backing
+                       cluster (default: NAME.); fixed once created
+  --label KEY=VALUE    attach a label; repeatable
+
+${ADMIN_OPTIONS}`,
+
+  "vcluster delete": `Usage: kgate vcluster delete NAME [options]
+
+Delete a virtual cluster and revoke its tokens. Its topics on the backing cluster stay.
+
+${ADMIN_OPTIONS}`,
+
+  token: `Usage: kgate token <create|revoke> [options]
+
+Commands:
+  create VCLUSTER --user NAME [--lifetime S] [--properties FILE]
+                                issue a client token and its client properties
+  revoke VCLUSTER TOKEN_ID      revoke a token
+
+${ADMIN_OPTIONS}`,
+
+  "token create": `Usage: kgate token create VCLUSTER --user NAME [--lifetime S] [--properties FILE] [options]
+
+Issue a token for user NAME of VCLUSTER. Prints the Kafka client properties
+(bootstrap.servers, SASL/PLAIN with the token as password), or writes them to FILE.
+
+Options:
+  --user NAME          the SASL username the client will present (required)
+  --lifetime S         token lifetime in seconds (default: auth.defaultTokenLifetimeSeconds)
+  --properties FILE    write the client properties to FILE, for --command-config of the
+                       Kafka tools; the file holds the token, keep it private
+
+${ADMIN_OPTIONS}`,
+
+  "token revoke": `Usage: kgate token revoke VCLUSTER TOKEN_ID [options]
+
+Revoke a token by the id printed when it was issued.
+
+${ADMIN_OPTIONS}`,
+} as const;
+
+export type HelpTopic = keyof typeof HELP;

@@ -1,0 +1,74 @@
+import { ConfigError } from "../config/config-error.ts";
+import { loadConfig } from "../config/load-config.ts";
+import { configureLogging } from "../log.ts";
+import { COMMIT, VERSION } from "../version.ts";
+import { isAdminCommand, runAdminCommand } from "./admin-commands.ts";
+import { AdminApiError } from "./admin-client.ts";
+import { type CliDeps, EXIT } from "./cli-deps.ts";
+import { HELP } from "./help.ts";
+import { parseArgs, UsageError } from "./parse-args.ts";
+
+/**
+ * Run one kgate command line (`argv` without the executable and script) and return the exit
+ * code: 0 done, 1 failed, 2 usage error. All I/O goes through `deps`.
+ */
+export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+        deps.stderr(HELP.main);
+        return EXIT.usage;
+      case "help":
+      case "--help":
+      case "-h":
+        deps.stdout(HELP.main);
+        return EXIT.ok;
+      case "version":
+      case "--version":
+        return runVersion(rest, deps);
+      case "serve":
+        return await runServe(rest, deps);
+      default:
+        if (isAdminCommand(command)) return await runAdminCommand(command, rest, deps);
+        throw new UsageError(`unknown command "${command}"\n\n${HELP.main}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      deps.stderr(`kgate: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError || error instanceof AdminApiError) {
+      deps.stderr(`kgate: ${error.message}`);
+      return EXIT.failed;
+    }
+    deps.stderr(`kgate: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.failed;
+  }
+}
+
+function runVersion(args: readonly string[], deps: CliDeps): number {
+  const { flags } = parseArgs(args, { help: { type: "boolean", short: "h" } });
+  deps.stdout(flags.help ? HELP.version : `kgate ${VERSION} (${COMMIT}) ${deps.runtime.name}`);
+  return EXIT.ok;
+}
+
+async function runServe(args: readonly string[], deps: CliDeps): Promise<number> {
+  const { flags, positionals } = parseArgs(args, {
+    config: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (flags.help) {
+    deps.stdout(HELP.serve);
+    return EXIT.ok;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${HELP.serve}`);
+  const config = await loadConfig({
+    path: flags.config as string | undefined,
+    env: (name) => deps.runtime.env(name),
+    files: deps.runtime,
+  });
+  configureLogging(config.log.level);
+  await deps.serve(config);
+  return EXIT.ok;
+}

@@ -1,0 +1,169 @@
+// The whole configuration as one zod schema: the YAML file is validated against it and every
+// default lives here, so `configSchema.parse({})` is the embedded default config.
+import { z } from "zod";
+import {
+  defaultPrefix,
+  findPrefixConflict,
+  isReservedVclusterName,
+  PASSTHROUGH,
+  prefixSyntaxProblem,
+  VCLUSTER_NAME_PATTERN,
+} from "../store/prefix-rules.ts";
+
+// Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
+// `port: ${PORT}` works, and leave anything else for the number check to report.
+const numeric = (schema: z.ZodNumber) =>
+  z.preprocess((v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v), schema);
+const booleanLike = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean());
+const port = numeric(z.number().int().min(1).max(65535));
+
+/** An unset `${VAR}` becomes "" — for an optional secret that means "not configured". */
+const optionalSecret = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+const requiredSecret = z.string().min(1, "must not be empty (is its environment variable set?)");
+
+const vclusterName = z.string().regex(VCLUSTER_NAME_PATTERN, "must be a DNS label (lowercase letters, digits, '-')");
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/, 'must be "host:port"');
+
+const listener = z.strictObject({
+  host: z.string().min(1).default("127.0.0.1"),
+  port: port.default(6969),
+  /** Host clients are told to connect to; defaults to `host` (or 127.0.0.1 for a wildcard). */
+  advertisedHost: z.string().min(1).optional(),
+  /** First per-broker port; defaults to `port + 1` (the data plane assigns in node id order). */
+  brokerPortBase: port.optional(),
+  /** Explicit per-broker ports by node id, overriding `brokerPortBase`. */
+  brokerPorts: z.record(z.string().regex(/^\d+$/, "must be a broker node id"), port).optional(),
+  /** View for clients that do not authenticate: "passthrough" or a vcluster name. */
+  anonymous: vclusterName.optional(),
+  /** Every client of this listener is in this vcluster, authenticated or not. */
+  pinnedVcluster: vclusterName.optional(),
+});
+
+const tls = z.preprocess(
+  (v) => (v === true || v === "true" ? {} : v === false || v === "false" ? undefined : v),
+  z
+    .strictObject({
+      caFile: z.string().min(1).optional(),
+      certFile: z.string().min(1).optional(),
+      keyFile: z.string().min(1).optional(),
+      serverName: z.string().min(1).optional(),
+      rejectUnauthorized: booleanLike.default(true),
+    })
+    .optional(),
+);
+
+const backing = z.strictObject({
+  // A comma-separated string is accepted too, so the whole list can come from one env var.
+  bootstrapServers: z
+    .preprocess(
+      (v) => (typeof v === "string" ? v.split(",").map((s) => s.trim()).filter(Boolean) : v),
+      z.array(hostPort).min(1, "needs at least one broker"),
+    )
+    .default(["127.0.0.1:9092"]),
+  sasl: z
+    .strictObject({
+      mechanism: z.enum(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]),
+      username: z.string().min(1),
+      password: requiredSecret,
+    })
+    .optional(),
+  tls,
+});
+
+const admin = z.strictObject({
+  host: z.string().min(1).default("127.0.0.1"),
+  port: port.default(8888),
+  /** Bearer token for the admin API; when absent one is generated once and kept in the store. */
+  token: optionalSecret,
+  /**
+   * Serve /docs and /openapi.json without the token: a browser cannot send a bearer header
+   * when opening a page. They describe the API only, no state. Off by default (DESIGN.md).
+   */
+  publicDocs: booleanLike.default(false),
+});
+
+const store = z.strictObject({
+  type: z.enum(["file", "kafka"]).default("file"),
+  path: z.string().min(1).default("./kgate-data/store.json"),
+  topic: z.string().min(1).default("_kgate_state"),
+});
+
+const staticUser = z.strictObject({
+  username: z.string().min(1),
+  password: requiredSecret,
+  vcluster: vclusterName,
+});
+
+const auth = z.strictObject({
+  /** HS256 key for client tokens; when absent one is generated once and kept in the store. */
+  tokenSecret: optionalSecret.refine((v) => v === undefined || v.length >= 32, {
+    message: "must be at least 32 characters (HS256 needs a 256-bit key)",
+  }),
+  /** Lifetime of tokens issued without `lifetimeSeconds`. */
+  defaultTokenLifetimeSeconds: numeric(z.number().int().positive()).default(30 * 24 * 3600),
+  /** Static SASL/PLAIN users bound to a vcluster, besides tokens from the admin API. */
+  users: z.array(staticUser).default([]),
+});
+
+const limits = z.strictObject({
+  /** A larger Kafka frame closes its connection (bounded memory). */
+  maxFrameBytes: numeric(z.number().int().min(1024)).default(104_857_600),
+  maxConnections: numeric(z.number().int().positive()).default(10_000),
+  /** Admin API request bodies beyond this are refused with 413. */
+  adminBodyBytes: numeric(z.number().int().positive()).default(65_536),
+});
+
+const declaredVcluster = z.strictObject({
+  name: vclusterName.refine((n) => !isReservedVclusterName(n), `"${PASSTHROUGH}" is reserved`),
+  prefix: z.string().optional().superRefine((p, ctx) => {
+    const problem = p === undefined ? undefined : prefixSyntaxProblem(p);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+const log = z.strictObject({
+  level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+});
+
+export const configSchema = z
+  .strictObject({
+    listener: listener.prefault({}),
+    backing: backing.prefault({}),
+    admin: admin.prefault({}),
+    store: store.prefault({}),
+    auth: auth.prefault({}),
+    limits: limits.prefault({}),
+    log: log.prefault({}),
+    /** Applied at start (created if missing); vclusters can also be added through the API. */
+    vclusters: z.array(declaredVcluster).default([]),
+  })
+  .superRefine((config, ctx) => {
+    // Declared vclusters must be acceptable to the store, or the start would fail later with
+    // a less precise message.
+    const seen: { name: string; prefix: string }[] = [];
+    config.vclusters.forEach((v, i) => {
+      if (seen.some((s) => s.name === v.name)) {
+        ctx.addIssue({ code: "custom", path: ["vclusters", i, "name"], message: `duplicate vcluster "${v.name}"` });
+        return;
+      }
+      const prefix = v.prefix ?? defaultPrefix(v.name);
+      const conflict = findPrefixConflict(v.name, prefix, seen);
+      if (conflict) ctx.addIssue({ code: "custom", path: ["vclusters", i, "prefix"], message: conflict.reason });
+      seen.push({ name: v.name, prefix });
+    });
+  })
+  .transform((config) => ({
+    ...config,
+    listener: {
+      ...config.listener,
+      advertisedHost: config.listener.advertisedHost ?? advertisableHost(config.listener.host),
+    },
+  }));
+
+function advertisableHost(host: string): string {
+  return host === "0.0.0.0" || host === "::" || host === "[::]" ? "127.0.0.1" : host;
+}
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

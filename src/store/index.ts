@@ -1,0 +1,18 @@
+export { createStore, type CreateStoreOptions } from "./create-store.ts";
+export { applyDeclaredVclusters } from "./declared-vclusters.ts";
+export { StoreError } from "./errors.ts";
+export type { StoreEvent, StoreListener } from "./events.ts";
+export { FileStore, type StoreFiles } from "./file-store.ts";
+export { MemoryStore } from "./memory-store.ts";
+export type { PutVclusterInput, PutVclusterResult } from "./mutations.ts";
+export * from "./prefix-rules.ts";
+export type {
+  IssuedTokenRecord,
+  RevokedTokenRecord,
+  SecretName,
+  ServiceAccountAuth,
+  ServiceAccountRecord,
+  StoreState,
+  VclusterRecord,
+} from "./records.ts";
+export type { StateStore } from "./state-store.ts";

@@ -1,0 +1,198 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CliDeps, HELP, runCli } from "../../src/cli/index.ts";
+import { parseArgs } from "../../src/cli/parse-args.ts";
+import type { Config } from "../../src/config/schema.ts";
+import { serializeSnapshot } from "../../src/store/snapshot-format.ts";
+import { EMPTY_STATE } from "../../src/store/records.ts";
+import { VERSION } from "../../src/version.ts";
+import { ADMIN_TOKEN, controlPlane } from "../support/control-plane-fixture.ts";
+import { nodeFileRuntime, writeText } from "../support/node-runtime.ts";
+
+function harness(env: Record<string, string> = {}, fetchFn?: typeof fetch) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const served: Config[] = [];
+  const deps: CliDeps = {
+    runtime: { name: "bun", ...nodeFileRuntime(env) },
+    serve: async (config) => void served.push(config),
+    fetch: fetchFn,
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+  };
+  const run = (...argv: string[]) => runCli(argv, deps);
+  return { run, out, err, served };
+}
+
+async function withAdmin() {
+  const plane = await controlPlane();
+  const requests: string[] = [];
+  const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+    requests.push(`${init?.method ?? "GET"} ${String(input)}`);
+    return plane.app.request(String(input), init);
+  }) as typeof fetch;
+  return { plane, requests, ...harness({ KGATE_ADMIN_TOKEN: ADMIN_TOKEN }, fetchFn) };
+}
+
+describe("parseArgs", () => {
+  const specs = { config: { type: "string" }, json: { type: "boolean" }, label: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } } as const;
+  test("flags in both forms, repeats, booleans, short names and --", () => {
+    expect(parseArgs(["a", "--config", "x.yaml", "--label=k=v", "--label", "z=1", "--json", "-h", "--", "--raw"], specs)).toEqual({
+      flags: { config: "x.yaml", label: ["k=v", "z=1"], json: true, help: true },
+      positionals: ["a", "--raw"],
+    });
+  });
+  test("unknown, duplicated and valueless flags are usage errors", () => {
+    expect(() => parseArgs(["--nope"], specs)).toThrow("unknown option --nope");
+    expect(() => parseArgs(["--config", "a", "--config", "b"], specs)).toThrow("given twice");
+    expect(() => parseArgs(["--config"], specs)).toThrow("needs a value");
+    expect(() => parseArgs(["--json=1"], specs)).toThrow("takes no value");
+  });
+});
+
+describe("kgate help and version", () => {
+  test("--help works on every command", async () => {
+    const cases: [string[], string][] = [
+      [["--help"], HELP.main],
+      [["help"], HELP.main],
+      [["serve", "--help"], HELP.serve],
+      [["version", "-h"], HELP.version],
+      [["vcluster", "--help"], HELP.vcluster],
+      [["vcluster", "list", "--help"], HELP["vcluster list"]],
+      [["vcluster", "create", "--help"], HELP["vcluster create"]],
+      [["vcluster", "delete", "-h"], HELP["vcluster delete"]],
+      [["token", "--help"], HELP.token],
+      [["token", "create", "--help"], HELP["token create"]],
+      [["token", "revoke", "--help"], HELP["token revoke"]],
+    ];
+    for (const [argv, help] of cases) {
+      const h = harness();
+      expect([argv, await h.run(...argv)]).toEqual([argv, 0]);
+      expect(h.out).toEqual([help]);
+    }
+  });
+
+  test("usage errors exit 2 with a reason", async () => {
+    for (const argv of [[], ["frobnicate"], ["serve", "--bogus"], ["vcluster"], ["vcluster", "rename"], ["vcluster", "create"], ["token", "create", "vc"], ["vcluster", "constructor"]]) {
+      const h = harness({ KGATE_ADMIN_TOKEN: "t" });
+      expect([argv, await h.run(...argv)]).toEqual([argv, 2]);
+      expect(h.err.join("\n").length).toBeGreaterThan(0);
+    }
+  });
+
+  test("version prints version, commit and runtime", async () => {
+    const h = harness();
+    expect(await h.run("version")).toBe(0);
+    expect(h.out).toEqual([`kgate ${VERSION} (dev) bun`]);
+  });
+});
+
+describe("kgate serve", () => {
+  test("loads the config named by --config and hands it to serve", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
+    await writeText(join(dir, "gw.yaml"), "listener: {port: 7100}\n");
+    const h = harness();
+    expect(await h.run("serve", "--config", join(dir, "gw.yaml"))).toBe(0);
+    expect(h.served.map((c) => c.listener.port)).toEqual([7100]);
+  });
+
+  test("embedded defaults without a config", async () => {
+    const h = harness();
+    expect(await h.run("serve")).toBe(0);
+    expect(h.served[0]?.admin.port).toBe(8888);
+  });
+
+  test("a bad config exits 1 with each bad key and does not serve", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
+    await writeText(join(dir, "bad.yaml"), "listener: {port: abc}\n");
+    const h = harness({ KGATE_CONFIG: join(dir, "bad.yaml") });
+    expect(await h.run("serve")).toBe(1);
+    expect(h.err[0]).toContain('listener.port: expected number, received "abc"');
+    expect(h.served).toEqual([]);
+  });
+});
+
+describe("admin commands over HTTP", () => {
+  test("vcluster create, list and delete", async () => {
+    const { run, out, requests, plane } = await withAdmin();
+    expect(await run("vcluster", "create", "vc-alice")).toBe(0);
+    expect(await run("vcluster", "create", "vc-bob", "--prefix", "bob-", "--label", "team=b")).toBe(0);
+    expect(plane.store.getVcluster("vc-bob")).toMatchObject({ prefix: "bob-", labels: { team: "b" } });
+    expect(await run("vcluster", "list")).toBe(0);
+    expect(out.at(-1)).toMatch(/^NAME\s+PREFIX\s+CREATED\s+LABELS\nvc-alice\s+vc-alice\.\s+\S+\s*\nvc-bob\s+bob-\s+\S+\s+team=b$/);
+    expect(await run("vcluster", "delete", "vc-alice")).toBe(0);
+    expect(await run("vcluster", "list", "--json")).toBe(0);
+    expect(JSON.parse(out.at(-1)!).vclusters.map((v: { name: string }) => v.name)).toEqual(["vc-bob"]);
+    expect(requests[0]).toBe("PUT http://127.0.0.1:8888/v1/vclusters/vc-alice");
+  });
+
+  test("API refusals exit 1 with the reason and the issue list", async () => {
+    const { run, err } = await withAdmin();
+    await run("vcluster", "create", "alice");
+    expect(await run("vcluster", "create", "x", "--prefix", "alice_")).toBe(1);
+    expect(err.at(-1)).toContain("409");
+    expect(err.at(-1)).toContain("'.' and '_'");
+    expect(await run("vcluster", "create", "Bad_Name")).toBe(1);
+    expect(err.at(-1)).toContain("name: must be a DNS label");
+    expect(await run("vcluster", "delete", "ghost")).toBe(1);
+    expect(err.at(-1)).toContain("404");
+  });
+
+  test("token create writes a properties file; token revoke revokes it", async () => {
+    const { run, out, plane } = await withAdmin();
+    await run("vcluster", "create", "vc-alice");
+    const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
+    const file = join(dir, "alice.properties");
+    expect(await run("token", "create", "vc-alice", "--user", "alice", "--lifetime", "600", "--properties", file)).toBe(0);
+    const properties = await readFile(file, "utf8");
+    expect(properties).toContain("bootstrap.servers=127.0.0.1:6969\n");
+    expect(properties).toMatch(/PlainLoginModule required username="alice" password="[\w-]+\.[\w-]+\.[\w-]+";/);
+    const jti = /token id (\S+),/.exec(out.at(-1)!)?.[1];
+    expect(jti).toBeDefined();
+    expect(await run("token", "revoke", "vc-alice", jti!)).toBe(0);
+    expect(plane.store.isTokenRevoked(jti!)).toBe(true);
+
+    expect(await run("token", "create", "vc-alice", "--user", "bob")).toBe(0);
+    expect(out.at(-1)).toContain('username="bob"');
+    expect(await run("token", "create", "vc-alice", "--user", "bob", "--lifetime", "soon")).toBe(2);
+  });
+
+  test("the admin URL and token come from flags, env, config or the local file store", async () => {
+    const plane = await controlPlane();
+    const seen: string[] = [];
+    const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+      seen.push(`${String(input)} ${new Headers(init?.headers).get("authorization")}`);
+      return plane.app.request(String(input), init);
+    }) as typeof fetch;
+
+    const flags = harness({}, fetchFn);
+    expect(await flags.run("vcluster", "list", "--admin-url", "http://kgate:9999/", "--admin-token", ADMIN_TOKEN)).toBe(0);
+    expect(seen.at(-1)).toBe(`http://kgate:9999/v1/vclusters Bearer ${ADMIN_TOKEN}`);
+
+    const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
+    const storePath = join(dir, "store.json");
+    await writeText(storePath, serializeSnapshot({ ...EMPTY_STATE, secrets: { adminToken: ADMIN_TOKEN } }));
+    await writeText(join(dir, "gw.yaml"), `admin: {host: 0.0.0.0, port: 8899}\nstore: {path: ${JSON.stringify(storePath)}}\n`);
+    const local = harness({}, fetchFn);
+    expect(await local.run("vcluster", "list", "--config", join(dir, "gw.yaml"))).toBe(0);
+    expect(seen.at(-1)).toBe(`http://127.0.0.1:8899/v1/vclusters Bearer ${ADMIN_TOKEN}`);
+
+    const none = harness({ KGATE_CONFIG: "" }, fetchFn);
+    expect(await none.run("vcluster", "list", "--config", join(dir, "missing.yaml"))).toBe(1);
+    const noToken = harness({}, fetchFn);
+    await writeText(join(dir, "nostore.yaml"), `store: {path: ${JSON.stringify(join(dir, "nope.json"))}}\n`);
+    expect(await noToken.run("vcluster", "list", "--config", join(dir, "nostore.yaml"))).toBe(2);
+    expect(noToken.err[0]).toContain("no admin token");
+  });
+
+  test("an unreachable admin API is a clear failure", async () => {
+    const failing = (async () => {
+      throw new TypeError("connection refused");
+    }) as unknown as typeof fetch;
+    const h = harness({ KGATE_ADMIN_TOKEN: "t" }, failing);
+    expect(await h.run("vcluster", "list")).toBe(1);
+    expect(h.err[0]).toContain("cannot reach the kgate admin API at http://127.0.0.1:8888");
+  });
+});
