@@ -1,11 +1,26 @@
 // The runtime-neutral surface. Only src/runtime/*.ts touch Bun.* or Deno.*; everything else
 // programs against these types.
 
-/** A TCP connection as a pair of Web Streams with backpressure both ways. */
+/**
+ * A TCP connection as a pair of Web Streams with backpressure both ways.
+ *
+ * Both adapters (bun.ts, deno.ts) give the same semantics, so sessions need not care:
+ * - `readable` yields the bytes as received (no copies where the runtime allows); it stops
+ *   reading from the kernel while its queue is full, and closes on the peer's FIN.
+ * - `writable.write()` resolves once the kernel has accepted every byte of the chunk; the
+ *   chunk must not be mutated before that. `writable.close()` sends FIN (half-close): the
+ *   readable keeps delivering until the peer closes its side too.
+ * - The socket is released once both directions have finished. Cancelling the readable,
+ *   aborting the writable, or `close()` drops the whole connection at once.
+ * - TCP_NODELAY is on (Kafka clients set it too; requests are latency-bound).
+ */
 export interface Duplex {
   readonly readable: ReadableStream<Uint8Array>;
   readonly writable: WritableStream<Uint8Array>;
   readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** The local port of this connection (on a listener: which port the client dialled). */
+  readonly localPort: number;
   /** Close both directions now (errors pending writes). */
   close(): void;
 }

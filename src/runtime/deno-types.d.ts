@@ -1,0 +1,51 @@
+// Just enough of the Deno namespace for `tsc` (whose types are Bun's) to check deno.ts and
+// index.ts. `deno check` ignores this file and uses Deno's own declarations.
+declare namespace Deno {
+  interface NetAddr {
+    transport: "tcp";
+    hostname: string;
+    port: number;
+  }
+  interface TcpConn {
+    readonly localAddr: NetAddr;
+    readonly remoteAddr: NetAddr;
+    read(p: Uint8Array): Promise<number | null>;
+    write(p: Uint8Array): Promise<number>;
+    closeWrite(): Promise<void>;
+    close(): void;
+    setNoDelay(noDelay?: boolean): void;
+  }
+  interface TcpListener {
+    accept(): Promise<TcpConn>;
+    readonly addr: NetAddr;
+    close(): void;
+  }
+  interface FsFile {
+    write(p: Uint8Array): Promise<number>;
+    sync(): Promise<void>;
+    close(): void;
+  }
+  interface HttpServer {
+    shutdown(): Promise<void>;
+  }
+  const pid: number;
+  const args: string[];
+  const env: { get(name: string): string | undefined };
+  const errors: { NotFound: new (...args: any[]) => Error };
+  function listen(opts: { hostname: string; port: number; transport: "tcp" }): TcpListener;
+  function connect(opts: { hostname: string; port: number; transport: "tcp" }): Promise<TcpConn>;
+  function serve(
+    opts: { hostname: string; port: number; onListen?: (addr: NetAddr) => void },
+    handler: (req: Request) => Response | Promise<Response>,
+  ): HttpServer;
+  function open(
+    path: string,
+    opts: { read?: boolean; write?: boolean; create?: boolean; truncate?: boolean; mode?: number },
+  ): Promise<FsFile>;
+  function rename(from: string, to: string): Promise<void>;
+  function stat(path: string): Promise<unknown>;
+  function mkdir(path: string, opts?: { recursive?: boolean }): Promise<void>;
+  function readTextFile(path: string): Promise<string>;
+  function addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  function exit(code?: number): never;
+}
