@@ -1,0 +1,120 @@
+// Runs kgate as a child process — under Bun, under Deno, or as the compiled binary — with a
+// config file written for the test, and waits until it is ready.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { REPO_ROOT } from "./kafka.ts";
+
+export type KgateRuntime = "bun" | "deno" | "binary";
+
+export interface KgateProcess {
+  bootstrap: string;
+  port: number;
+  adminUrl: string;
+  adminToken: string;
+  dir: string;
+  logs(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  child: ChildProcess;
+}
+
+let portCursor = 20000 + Math.floor(Math.random() * 400) * 50;
+
+/** A block of free-looking ports: bootstrap, then broker ports, then admin at +40. */
+export function nextPortBlock(): number {
+  portCursor += 50;
+  if (portCursor > 60000) portCursor = 20000;
+  return portCursor;
+}
+
+export function kgateCommand(runtime: KgateRuntime): string[] {
+  const bin = join(REPO_ROOT, "node_modules", ".bin");
+  switch (runtime) {
+    case "bun": return [join(bin, "bun"), join(REPO_ROOT, "src", "main.ts")];
+    case "deno": return [join(bin, "deno"), "run", "-A", join(REPO_ROOT, "src", "main.ts")];
+    case "binary": return [join(REPO_ROOT, "dist", "kgate")];
+  }
+}
+
+export function binaryAvailable(): boolean {
+  return existsSync(join(REPO_ROOT, "dist", "kgate"));
+}
+
+export async function startKgate(options: {
+  runtime?: KgateRuntime;
+  backing: string;
+  config?: Record<string, unknown>;
+  env?: Record<string, string>;
+}): Promise<KgateProcess> {
+  const runtime = options.runtime ?? "bun";
+  const port = nextPortBlock();
+  const adminPort = port + 40;
+  const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
+  const dir = mkdtempSync(join(tmpdir(), "kgate-e2e-"));
+  const config = {
+    listener: { host: "127.0.0.1", port, advertisedHost: "127.0.0.1" },
+    backing: { bootstrapServers: [options.backing] },
+    admin: { host: "127.0.0.1", port: adminPort, token: adminToken },
+    store: { type: "file", path: join(dir, "store.json") },
+    ...options.config,
+  };
+  const configPath = join(dir, "kgate.yaml");
+  writeFileSync(configPath, stringify(config));
+  const [cmd, ...args] = kgateCommand(runtime);
+  const child = spawn(cmd!, [...args, "serve", "--config", configPath], {
+    cwd: dir,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes("kgate ready")) {
+    if (child.exitCode !== null) throw new Error(`kgate (${runtime}) exited ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`kgate (${runtime}) did not become ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    bootstrap: `127.0.0.1:${port}`,
+    port,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+    adminToken,
+    dir,
+    child,
+    logs: () => output,
+    stop: async (signal = "SIGTERM") => {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Calls kgate's admin API; throws with the body on a non-2xx answer. */
+export async function adminCall<T = unknown>(k: KgateProcess, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${k.adminUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${k.adminToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Writes a client .properties file into the kgate test dir and returns its path. */
+export function writeProperties(k: KgateProcess, name: string, text: string): string {
+  const p = join(k.dir, name);
+  writeFileSync(p, text);
+  return p;
+}
