@@ -18,7 +18,10 @@ const ACCEPT_RETRY_MS = 100;
  */
 const MIN_READ_BYTES = 16 * 1024;
 const MAX_READ_BYTES = 1024 * 1024;
-/** Bytes the readable may queue before it stops calling conn.read (backpressure). */
+/**
+ * Memory the readable may queue before it stops calling conn.read (backpressure). Counted as
+ * whole buffers, not payload, so a handed-over half-full buffer is charged for what it holds.
+ */
 const READ_HIGH_WATER_BYTES = 1 << 20;
 
 /**
