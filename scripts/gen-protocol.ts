@@ -72,8 +72,14 @@ export function generate(outDir: string, jarPath: string): string[] {
     apis.push(`  {
     apiKey: ${req.apiKey}, name: "${api}", minVersion: ${req.valid.min}, maxVersion: ${req.valid.max}, flexibleMin: ${flexMin},
     latestVersionUnstable: ${req.latestVersionUnstable},
-    request: { decode: ${api}Req.decode${req.name}, encode: ${api}Req.encode${req.name}, entities: ${api}Req.${req.name}Entities },
-    response: { decode: ${api}Res.decode${res.name}, encode: ${api}Res.encode${res.name}, entities: ${api}Res.${res.name}Entities },
+    request: {
+      decode: ${api}Req.decode${req.name}, encode: ${api}Req.encode${req.name}, create: ${api}Req.default${req.name},
+      entities: ${api}Req.${req.name}Entities,
+    },
+    response: {
+      decode: ${api}Res.decode${res.name}, encode: ${api}Res.encode${res.name}, create: ${api}Res.default${res.name},
+      entities: ${api}Res.${res.name}Entities,
+    },
   },`);
   }
 

@@ -9,19 +9,53 @@ import type { Runtime } from "./runtime/types.ts";
 import { startGateway } from "./serve-gateway.ts";
 import { applyDeclaredVclusters } from "./store/declared-vclusters.ts";
 import { createStore } from "./store/create-store.ts";
+import { createPlainAuthenticator } from "./auth/plain-authenticator.ts";
+import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
+import { parseHostPort } from "./gateway/upstream.ts";
+import type { Gateway } from "./gateway/gateway.ts";
+import type { StateStore } from "./store/state-store.ts";
+import { createBackingLookup } from "./vcluster/backing-lookup.ts";
+import { Tenant } from "./vcluster/tenant.ts";
+import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
+import { VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 
 const log = getLogger("serve");
 
 export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const clock = () => Date.now();
-  const store = createStore(config.store, { files: runtime, clock });
+  const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing } });
   await store.load();
   await applyDeclaredVclusters(store, config.vclusters);
   const secrets = await resolveSecrets(config, store);
   const signer = await createTokenSigner(secrets.tokenSecret);
   const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
 
+  const authenticate = createPlainAuthenticator({ store, staticUsers: config.auth.users, signer, clock });
+  const topicIds = new TopicIdDirectory(
+    createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl),
+  );
+  const vclusterLog = getLogger("vcluster");
+  // Transparent proxy while no tenant exists and nothing asks for authentication (invariant 2).
+  const transparent = () =>
+    store.listVclusters().length === 0 && config.auth.users.length === 0 && !config.listener.anonymous && !config.listener.pinnedVcluster;
+
   const gateway = await startGateway(runtime, config, {
+    policyFor: (conn) => {
+      if (transparent()) return new PassthroughPolicy(conn.rewrites);
+      return new VclusterPolicy({
+        authenticate,
+        tenantFor: (name) => {
+          const v = store.getVcluster(name);
+          return v ? new Tenant(v.name, v.prefix) : null;
+        },
+        topicIds,
+        brokers: conn.brokers,
+        rewrites: conn.rewrites,
+        clock,
+        anonymous: config.listener.anonymous,
+        log: (message) => vclusterLog.info("connection {id}: {message}", { id: conn.id, message }),
+      }, config.listener.pinnedVcluster);
+    },
     observer: {
       onRequest: (apiKey, bytes) => {
         metrics.requests.inc({ api_key: apiKey, vcluster: "passthrough" });
@@ -33,6 +67,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
       },
     },
   });
+  dropSessionsOnStoreChanges(store, gateway);
   metrics.registry.addCollector(() => metrics.connections.set({ vcluster: "all" }, gateway.connectionCount));
 
   const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer });
@@ -57,4 +92,18 @@ Next: kgate vcluster create vc-alice
   await gateway.stop(5000);
   await http.stop();
   await store.close();
+}
+
+/** Deleted vclusters and revoked tokens take effect on open connections at once. */
+function dropSessionsOnStoreChanges(store: StateStore, gateway: Gateway): void {
+  store.subscribe((event) => {
+    if (event.type === "vcluster-deleted") {
+      const name = event.vcluster.name;
+      const n = gateway.closeSessions((s) => s.policy instanceof VclusterPolicy && s.policy.view === name, `vcluster ${name} was deleted`);
+      if (n > 0) log.info("closed {n} connections of deleted vcluster {name}", { n, name });
+    } else if (event.type === "token-revoked") {
+      const jti = event.revoked.jti;
+      gateway.closeSessions((s) => s.policy instanceof VclusterPolicy && s.policy.tokenId === jti, `token ${jti} was revoked`);
+    }
+  });
 }

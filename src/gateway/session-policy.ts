@@ -16,7 +16,7 @@ export type RequestOutcome =
   /** Send `frame` upstream; `rewrite` (if any) transforms its response; no response for acks=0. */
   | { kind: "forward"; frame: Frame; expectResponse: boolean; rewrite?: ResponseRewrite }
   /** Answer locally, in order with the forwarded requests; `frame` null means no response. */
-  | { kind: "answer"; frame: Frame | null }
+  | { kind: "answer"; frame: Frame | null; closeAfter?: string }
   /** Close the connection, logging `reason`. */
   | { kind: "close"; reason: string };
 

@@ -33,12 +33,13 @@ export class Session {
   private readonly clientWriter: WritableStreamDefaultWriter<Uint8Array>;
   private readonly upstreamWriter: WritableStreamDefaultWriter<Uint8Array>;
   private drainWaiters: Array<() => void> = [];
+  private lastClientWrite: Promise<void> = Promise.resolve();
   private readonly finished: Promise<void>;
 
   constructor(
     private readonly client: Duplex,
     private readonly upstream: Duplex,
-    private readonly policy: SessionPolicy,
+    readonly policy: SessionPolicy,
     private readonly options: SessionOptions,
   ) {
     this.clientWriter = client.writable.getWriter();
@@ -118,12 +119,19 @@ export class Session {
       case "answer":
         this.slots.push({ correlationId: head.correlationId, done: true, frame: outcome.frame, awaitingUpstream: false });
         this.flushSlots();
+        if (outcome.closeAfter !== undefined) {
+          // Kafka's way to refuse a login: send the error, then close.
+          await this.idle();
+          await this.lastClientWrite;
+          this.close(outcome.closeAfter, true);
+          return false;
+        }
         return true;
       case "forward":
         if (outcome.expectResponse) {
           this.slots.push({ correlationId: head.correlationId, done: false, frame: null, awaitingUpstream: true, rewrite: outcome.rewrite });
         }
-        writeFrame(this.upstreamWriter, outcome.frame);
+        void writeFrame(this.upstreamWriter, outcome.frame);
         return true;
     }
   }
@@ -169,7 +177,7 @@ export class Session {
   private flushSlots(): void {
     while (this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
-      if (slot.frame !== null) writeFrame(this.clientWriter, slot.frame);
+      if (slot.frame !== null) this.lastClientWrite = writeFrame(this.clientWriter, slot.frame);
     }
     if (this.slots.length === 0 && this.drainWaiters.length > 0) {
       for (const w of this.drainWaiters) w();
@@ -178,10 +186,13 @@ export class Session {
   }
 }
 
-function writeFrame(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Frame): void {
+/** Returns the last write's promise (settled, never rejecting). */
+function writeFrame(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Frame): Promise<void> {
   // Not awaited per frame: the read loops await `writer.ready`, which is the backpressure.
-  if (frame instanceof Uint8Array) writer.write(frame).catch(() => {});
-  else for (const chunk of frame) writer.write(chunk).catch(() => {});
+  if (frame instanceof Uint8Array) return writer.write(frame).catch(() => {});
+  let last: Promise<void> = Promise.resolve();
+  for (const chunk of frame) last = writer.write(chunk).catch(() => {});
+  return last;
 }
 
 export function describe(e: unknown): string {

@@ -5,6 +5,8 @@ import type { Reader, Writer } from "./wire.ts";
 export interface MessageCodec<T> {
   decode(r: Reader, version: number): T;
   encode(w: Writer, version: number, message: T): void;
+  /** A message with every field at its default. */
+  create(): T;
   entities: readonly EntityField[];
 }
 

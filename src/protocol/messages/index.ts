@@ -167,475 +167,949 @@ export const API_LIST: readonly ApiSpec<any, any>[] = [
   {
     apiKey: 0, name: "Produce", minVersion: 3, maxVersion: 13, flexibleMin: 9,
     latestVersionUnstable: false,
-    request: { decode: ProduceReq.decodeProduceRequest, encode: ProduceReq.encodeProduceRequest, entities: ProduceReq.ProduceRequestEntities },
-    response: { decode: ProduceRes.decodeProduceResponse, encode: ProduceRes.encodeProduceResponse, entities: ProduceRes.ProduceResponseEntities },
+    request: {
+      decode: ProduceReq.decodeProduceRequest, encode: ProduceReq.encodeProduceRequest, create: ProduceReq.defaultProduceRequest,
+      entities: ProduceReq.ProduceRequestEntities,
+    },
+    response: {
+      decode: ProduceRes.decodeProduceResponse, encode: ProduceRes.encodeProduceResponse, create: ProduceRes.defaultProduceResponse,
+      entities: ProduceRes.ProduceResponseEntities,
+    },
   },
   {
     apiKey: 1, name: "Fetch", minVersion: 4, maxVersion: 18, flexibleMin: 12,
     latestVersionUnstable: false,
-    request: { decode: FetchReq.decodeFetchRequest, encode: FetchReq.encodeFetchRequest, entities: FetchReq.FetchRequestEntities },
-    response: { decode: FetchRes.decodeFetchResponse, encode: FetchRes.encodeFetchResponse, entities: FetchRes.FetchResponseEntities },
+    request: {
+      decode: FetchReq.decodeFetchRequest, encode: FetchReq.encodeFetchRequest, create: FetchReq.defaultFetchRequest,
+      entities: FetchReq.FetchRequestEntities,
+    },
+    response: {
+      decode: FetchRes.decodeFetchResponse, encode: FetchRes.encodeFetchResponse, create: FetchRes.defaultFetchResponse,
+      entities: FetchRes.FetchResponseEntities,
+    },
   },
   {
     apiKey: 2, name: "ListOffsets", minVersion: 1, maxVersion: 11, flexibleMin: 6,
     latestVersionUnstable: false,
-    request: { decode: ListOffsetsReq.decodeListOffsetsRequest, encode: ListOffsetsReq.encodeListOffsetsRequest, entities: ListOffsetsReq.ListOffsetsRequestEntities },
-    response: { decode: ListOffsetsRes.decodeListOffsetsResponse, encode: ListOffsetsRes.encodeListOffsetsResponse, entities: ListOffsetsRes.ListOffsetsResponseEntities },
+    request: {
+      decode: ListOffsetsReq.decodeListOffsetsRequest, encode: ListOffsetsReq.encodeListOffsetsRequest, create: ListOffsetsReq.defaultListOffsetsRequest,
+      entities: ListOffsetsReq.ListOffsetsRequestEntities,
+    },
+    response: {
+      decode: ListOffsetsRes.decodeListOffsetsResponse, encode: ListOffsetsRes.encodeListOffsetsResponse, create: ListOffsetsRes.defaultListOffsetsResponse,
+      entities: ListOffsetsRes.ListOffsetsResponseEntities,
+    },
   },
   {
     apiKey: 3, name: "Metadata", minVersion: 0, maxVersion: 13, flexibleMin: 9,
     latestVersionUnstable: false,
-    request: { decode: MetadataReq.decodeMetadataRequest, encode: MetadataReq.encodeMetadataRequest, entities: MetadataReq.MetadataRequestEntities },
-    response: { decode: MetadataRes.decodeMetadataResponse, encode: MetadataRes.encodeMetadataResponse, entities: MetadataRes.MetadataResponseEntities },
+    request: {
+      decode: MetadataReq.decodeMetadataRequest, encode: MetadataReq.encodeMetadataRequest, create: MetadataReq.defaultMetadataRequest,
+      entities: MetadataReq.MetadataRequestEntities,
+    },
+    response: {
+      decode: MetadataRes.decodeMetadataResponse, encode: MetadataRes.encodeMetadataResponse, create: MetadataRes.defaultMetadataResponse,
+      entities: MetadataRes.MetadataResponseEntities,
+    },
   },
   {
     apiKey: 8, name: "OffsetCommit", minVersion: 2, maxVersion: 10, flexibleMin: 8,
     latestVersionUnstable: false,
-    request: { decode: OffsetCommitReq.decodeOffsetCommitRequest, encode: OffsetCommitReq.encodeOffsetCommitRequest, entities: OffsetCommitReq.OffsetCommitRequestEntities },
-    response: { decode: OffsetCommitRes.decodeOffsetCommitResponse, encode: OffsetCommitRes.encodeOffsetCommitResponse, entities: OffsetCommitRes.OffsetCommitResponseEntities },
+    request: {
+      decode: OffsetCommitReq.decodeOffsetCommitRequest, encode: OffsetCommitReq.encodeOffsetCommitRequest, create: OffsetCommitReq.defaultOffsetCommitRequest,
+      entities: OffsetCommitReq.OffsetCommitRequestEntities,
+    },
+    response: {
+      decode: OffsetCommitRes.decodeOffsetCommitResponse, encode: OffsetCommitRes.encodeOffsetCommitResponse, create: OffsetCommitRes.defaultOffsetCommitResponse,
+      entities: OffsetCommitRes.OffsetCommitResponseEntities,
+    },
   },
   {
     apiKey: 9, name: "OffsetFetch", minVersion: 1, maxVersion: 10, flexibleMin: 6,
     latestVersionUnstable: false,
-    request: { decode: OffsetFetchReq.decodeOffsetFetchRequest, encode: OffsetFetchReq.encodeOffsetFetchRequest, entities: OffsetFetchReq.OffsetFetchRequestEntities },
-    response: { decode: OffsetFetchRes.decodeOffsetFetchResponse, encode: OffsetFetchRes.encodeOffsetFetchResponse, entities: OffsetFetchRes.OffsetFetchResponseEntities },
+    request: {
+      decode: OffsetFetchReq.decodeOffsetFetchRequest, encode: OffsetFetchReq.encodeOffsetFetchRequest, create: OffsetFetchReq.defaultOffsetFetchRequest,
+      entities: OffsetFetchReq.OffsetFetchRequestEntities,
+    },
+    response: {
+      decode: OffsetFetchRes.decodeOffsetFetchResponse, encode: OffsetFetchRes.encodeOffsetFetchResponse, create: OffsetFetchRes.defaultOffsetFetchResponse,
+      entities: OffsetFetchRes.OffsetFetchResponseEntities,
+    },
   },
   {
     apiKey: 10, name: "FindCoordinator", minVersion: 0, maxVersion: 6, flexibleMin: 3,
     latestVersionUnstable: false,
-    request: { decode: FindCoordinatorReq.decodeFindCoordinatorRequest, encode: FindCoordinatorReq.encodeFindCoordinatorRequest, entities: FindCoordinatorReq.FindCoordinatorRequestEntities },
-    response: { decode: FindCoordinatorRes.decodeFindCoordinatorResponse, encode: FindCoordinatorRes.encodeFindCoordinatorResponse, entities: FindCoordinatorRes.FindCoordinatorResponseEntities },
+    request: {
+      decode: FindCoordinatorReq.decodeFindCoordinatorRequest, encode: FindCoordinatorReq.encodeFindCoordinatorRequest, create: FindCoordinatorReq.defaultFindCoordinatorRequest,
+      entities: FindCoordinatorReq.FindCoordinatorRequestEntities,
+    },
+    response: {
+      decode: FindCoordinatorRes.decodeFindCoordinatorResponse, encode: FindCoordinatorRes.encodeFindCoordinatorResponse, create: FindCoordinatorRes.defaultFindCoordinatorResponse,
+      entities: FindCoordinatorRes.FindCoordinatorResponseEntities,
+    },
   },
   {
     apiKey: 11, name: "JoinGroup", minVersion: 0, maxVersion: 9, flexibleMin: 6,
     latestVersionUnstable: false,
-    request: { decode: JoinGroupReq.decodeJoinGroupRequest, encode: JoinGroupReq.encodeJoinGroupRequest, entities: JoinGroupReq.JoinGroupRequestEntities },
-    response: { decode: JoinGroupRes.decodeJoinGroupResponse, encode: JoinGroupRes.encodeJoinGroupResponse, entities: JoinGroupRes.JoinGroupResponseEntities },
+    request: {
+      decode: JoinGroupReq.decodeJoinGroupRequest, encode: JoinGroupReq.encodeJoinGroupRequest, create: JoinGroupReq.defaultJoinGroupRequest,
+      entities: JoinGroupReq.JoinGroupRequestEntities,
+    },
+    response: {
+      decode: JoinGroupRes.decodeJoinGroupResponse, encode: JoinGroupRes.encodeJoinGroupResponse, create: JoinGroupRes.defaultJoinGroupResponse,
+      entities: JoinGroupRes.JoinGroupResponseEntities,
+    },
   },
   {
     apiKey: 12, name: "Heartbeat", minVersion: 0, maxVersion: 4, flexibleMin: 4,
     latestVersionUnstable: false,
-    request: { decode: HeartbeatReq.decodeHeartbeatRequest, encode: HeartbeatReq.encodeHeartbeatRequest, entities: HeartbeatReq.HeartbeatRequestEntities },
-    response: { decode: HeartbeatRes.decodeHeartbeatResponse, encode: HeartbeatRes.encodeHeartbeatResponse, entities: HeartbeatRes.HeartbeatResponseEntities },
+    request: {
+      decode: HeartbeatReq.decodeHeartbeatRequest, encode: HeartbeatReq.encodeHeartbeatRequest, create: HeartbeatReq.defaultHeartbeatRequest,
+      entities: HeartbeatReq.HeartbeatRequestEntities,
+    },
+    response: {
+      decode: HeartbeatRes.decodeHeartbeatResponse, encode: HeartbeatRes.encodeHeartbeatResponse, create: HeartbeatRes.defaultHeartbeatResponse,
+      entities: HeartbeatRes.HeartbeatResponseEntities,
+    },
   },
   {
     apiKey: 13, name: "LeaveGroup", minVersion: 0, maxVersion: 5, flexibleMin: 4,
     latestVersionUnstable: false,
-    request: { decode: LeaveGroupReq.decodeLeaveGroupRequest, encode: LeaveGroupReq.encodeLeaveGroupRequest, entities: LeaveGroupReq.LeaveGroupRequestEntities },
-    response: { decode: LeaveGroupRes.decodeLeaveGroupResponse, encode: LeaveGroupRes.encodeLeaveGroupResponse, entities: LeaveGroupRes.LeaveGroupResponseEntities },
+    request: {
+      decode: LeaveGroupReq.decodeLeaveGroupRequest, encode: LeaveGroupReq.encodeLeaveGroupRequest, create: LeaveGroupReq.defaultLeaveGroupRequest,
+      entities: LeaveGroupReq.LeaveGroupRequestEntities,
+    },
+    response: {
+      decode: LeaveGroupRes.decodeLeaveGroupResponse, encode: LeaveGroupRes.encodeLeaveGroupResponse, create: LeaveGroupRes.defaultLeaveGroupResponse,
+      entities: LeaveGroupRes.LeaveGroupResponseEntities,
+    },
   },
   {
     apiKey: 14, name: "SyncGroup", minVersion: 0, maxVersion: 5, flexibleMin: 4,
     latestVersionUnstable: false,
-    request: { decode: SyncGroupReq.decodeSyncGroupRequest, encode: SyncGroupReq.encodeSyncGroupRequest, entities: SyncGroupReq.SyncGroupRequestEntities },
-    response: { decode: SyncGroupRes.decodeSyncGroupResponse, encode: SyncGroupRes.encodeSyncGroupResponse, entities: SyncGroupRes.SyncGroupResponseEntities },
+    request: {
+      decode: SyncGroupReq.decodeSyncGroupRequest, encode: SyncGroupReq.encodeSyncGroupRequest, create: SyncGroupReq.defaultSyncGroupRequest,
+      entities: SyncGroupReq.SyncGroupRequestEntities,
+    },
+    response: {
+      decode: SyncGroupRes.decodeSyncGroupResponse, encode: SyncGroupRes.encodeSyncGroupResponse, create: SyncGroupRes.defaultSyncGroupResponse,
+      entities: SyncGroupRes.SyncGroupResponseEntities,
+    },
   },
   {
     apiKey: 15, name: "DescribeGroups", minVersion: 0, maxVersion: 6, flexibleMin: 5,
     latestVersionUnstable: false,
-    request: { decode: DescribeGroupsReq.decodeDescribeGroupsRequest, encode: DescribeGroupsReq.encodeDescribeGroupsRequest, entities: DescribeGroupsReq.DescribeGroupsRequestEntities },
-    response: { decode: DescribeGroupsRes.decodeDescribeGroupsResponse, encode: DescribeGroupsRes.encodeDescribeGroupsResponse, entities: DescribeGroupsRes.DescribeGroupsResponseEntities },
+    request: {
+      decode: DescribeGroupsReq.decodeDescribeGroupsRequest, encode: DescribeGroupsReq.encodeDescribeGroupsRequest, create: DescribeGroupsReq.defaultDescribeGroupsRequest,
+      entities: DescribeGroupsReq.DescribeGroupsRequestEntities,
+    },
+    response: {
+      decode: DescribeGroupsRes.decodeDescribeGroupsResponse, encode: DescribeGroupsRes.encodeDescribeGroupsResponse, create: DescribeGroupsRes.defaultDescribeGroupsResponse,
+      entities: DescribeGroupsRes.DescribeGroupsResponseEntities,
+    },
   },
   {
     apiKey: 16, name: "ListGroups", minVersion: 0, maxVersion: 5, flexibleMin: 3,
     latestVersionUnstable: false,
-    request: { decode: ListGroupsReq.decodeListGroupsRequest, encode: ListGroupsReq.encodeListGroupsRequest, entities: ListGroupsReq.ListGroupsRequestEntities },
-    response: { decode: ListGroupsRes.decodeListGroupsResponse, encode: ListGroupsRes.encodeListGroupsResponse, entities: ListGroupsRes.ListGroupsResponseEntities },
+    request: {
+      decode: ListGroupsReq.decodeListGroupsRequest, encode: ListGroupsReq.encodeListGroupsRequest, create: ListGroupsReq.defaultListGroupsRequest,
+      entities: ListGroupsReq.ListGroupsRequestEntities,
+    },
+    response: {
+      decode: ListGroupsRes.decodeListGroupsResponse, encode: ListGroupsRes.encodeListGroupsResponse, create: ListGroupsRes.defaultListGroupsResponse,
+      entities: ListGroupsRes.ListGroupsResponseEntities,
+    },
   },
   {
     apiKey: 17, name: "SaslHandshake", minVersion: 0, maxVersion: 1, flexibleMin: Infinity,
     latestVersionUnstable: false,
-    request: { decode: SaslHandshakeReq.decodeSaslHandshakeRequest, encode: SaslHandshakeReq.encodeSaslHandshakeRequest, entities: SaslHandshakeReq.SaslHandshakeRequestEntities },
-    response: { decode: SaslHandshakeRes.decodeSaslHandshakeResponse, encode: SaslHandshakeRes.encodeSaslHandshakeResponse, entities: SaslHandshakeRes.SaslHandshakeResponseEntities },
+    request: {
+      decode: SaslHandshakeReq.decodeSaslHandshakeRequest, encode: SaslHandshakeReq.encodeSaslHandshakeRequest, create: SaslHandshakeReq.defaultSaslHandshakeRequest,
+      entities: SaslHandshakeReq.SaslHandshakeRequestEntities,
+    },
+    response: {
+      decode: SaslHandshakeRes.decodeSaslHandshakeResponse, encode: SaslHandshakeRes.encodeSaslHandshakeResponse, create: SaslHandshakeRes.defaultSaslHandshakeResponse,
+      entities: SaslHandshakeRes.SaslHandshakeResponseEntities,
+    },
   },
   {
     apiKey: 18, name: "ApiVersions", minVersion: 0, maxVersion: 5, flexibleMin: 3,
     latestVersionUnstable: false,
-    request: { decode: ApiVersionsReq.decodeApiVersionsRequest, encode: ApiVersionsReq.encodeApiVersionsRequest, entities: ApiVersionsReq.ApiVersionsRequestEntities },
-    response: { decode: ApiVersionsRes.decodeApiVersionsResponse, encode: ApiVersionsRes.encodeApiVersionsResponse, entities: ApiVersionsRes.ApiVersionsResponseEntities },
+    request: {
+      decode: ApiVersionsReq.decodeApiVersionsRequest, encode: ApiVersionsReq.encodeApiVersionsRequest, create: ApiVersionsReq.defaultApiVersionsRequest,
+      entities: ApiVersionsReq.ApiVersionsRequestEntities,
+    },
+    response: {
+      decode: ApiVersionsRes.decodeApiVersionsResponse, encode: ApiVersionsRes.encodeApiVersionsResponse, create: ApiVersionsRes.defaultApiVersionsResponse,
+      entities: ApiVersionsRes.ApiVersionsResponseEntities,
+    },
   },
   {
     apiKey: 19, name: "CreateTopics", minVersion: 2, maxVersion: 7, flexibleMin: 5,
     latestVersionUnstable: false,
-    request: { decode: CreateTopicsReq.decodeCreateTopicsRequest, encode: CreateTopicsReq.encodeCreateTopicsRequest, entities: CreateTopicsReq.CreateTopicsRequestEntities },
-    response: { decode: CreateTopicsRes.decodeCreateTopicsResponse, encode: CreateTopicsRes.encodeCreateTopicsResponse, entities: CreateTopicsRes.CreateTopicsResponseEntities },
+    request: {
+      decode: CreateTopicsReq.decodeCreateTopicsRequest, encode: CreateTopicsReq.encodeCreateTopicsRequest, create: CreateTopicsReq.defaultCreateTopicsRequest,
+      entities: CreateTopicsReq.CreateTopicsRequestEntities,
+    },
+    response: {
+      decode: CreateTopicsRes.decodeCreateTopicsResponse, encode: CreateTopicsRes.encodeCreateTopicsResponse, create: CreateTopicsRes.defaultCreateTopicsResponse,
+      entities: CreateTopicsRes.CreateTopicsResponseEntities,
+    },
   },
   {
     apiKey: 20, name: "DeleteTopics", minVersion: 1, maxVersion: 6, flexibleMin: 4,
     latestVersionUnstable: false,
-    request: { decode: DeleteTopicsReq.decodeDeleteTopicsRequest, encode: DeleteTopicsReq.encodeDeleteTopicsRequest, entities: DeleteTopicsReq.DeleteTopicsRequestEntities },
-    response: { decode: DeleteTopicsRes.decodeDeleteTopicsResponse, encode: DeleteTopicsRes.encodeDeleteTopicsResponse, entities: DeleteTopicsRes.DeleteTopicsResponseEntities },
+    request: {
+      decode: DeleteTopicsReq.decodeDeleteTopicsRequest, encode: DeleteTopicsReq.encodeDeleteTopicsRequest, create: DeleteTopicsReq.defaultDeleteTopicsRequest,
+      entities: DeleteTopicsReq.DeleteTopicsRequestEntities,
+    },
+    response: {
+      decode: DeleteTopicsRes.decodeDeleteTopicsResponse, encode: DeleteTopicsRes.encodeDeleteTopicsResponse, create: DeleteTopicsRes.defaultDeleteTopicsResponse,
+      entities: DeleteTopicsRes.DeleteTopicsResponseEntities,
+    },
   },
   {
     apiKey: 21, name: "DeleteRecords", minVersion: 0, maxVersion: 2, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: DeleteRecordsReq.decodeDeleteRecordsRequest, encode: DeleteRecordsReq.encodeDeleteRecordsRequest, entities: DeleteRecordsReq.DeleteRecordsRequestEntities },
-    response: { decode: DeleteRecordsRes.decodeDeleteRecordsResponse, encode: DeleteRecordsRes.encodeDeleteRecordsResponse, entities: DeleteRecordsRes.DeleteRecordsResponseEntities },
+    request: {
+      decode: DeleteRecordsReq.decodeDeleteRecordsRequest, encode: DeleteRecordsReq.encodeDeleteRecordsRequest, create: DeleteRecordsReq.defaultDeleteRecordsRequest,
+      entities: DeleteRecordsReq.DeleteRecordsRequestEntities,
+    },
+    response: {
+      decode: DeleteRecordsRes.decodeDeleteRecordsResponse, encode: DeleteRecordsRes.encodeDeleteRecordsResponse, create: DeleteRecordsRes.defaultDeleteRecordsResponse,
+      entities: DeleteRecordsRes.DeleteRecordsResponseEntities,
+    },
   },
   {
     apiKey: 22, name: "InitProducerId", minVersion: 0, maxVersion: 6, flexibleMin: 2,
     latestVersionUnstable: true,
-    request: { decode: InitProducerIdReq.decodeInitProducerIdRequest, encode: InitProducerIdReq.encodeInitProducerIdRequest, entities: InitProducerIdReq.InitProducerIdRequestEntities },
-    response: { decode: InitProducerIdRes.decodeInitProducerIdResponse, encode: InitProducerIdRes.encodeInitProducerIdResponse, entities: InitProducerIdRes.InitProducerIdResponseEntities },
+    request: {
+      decode: InitProducerIdReq.decodeInitProducerIdRequest, encode: InitProducerIdReq.encodeInitProducerIdRequest, create: InitProducerIdReq.defaultInitProducerIdRequest,
+      entities: InitProducerIdReq.InitProducerIdRequestEntities,
+    },
+    response: {
+      decode: InitProducerIdRes.decodeInitProducerIdResponse, encode: InitProducerIdRes.encodeInitProducerIdResponse, create: InitProducerIdRes.defaultInitProducerIdResponse,
+      entities: InitProducerIdRes.InitProducerIdResponseEntities,
+    },
   },
   {
     apiKey: 23, name: "OffsetForLeaderEpoch", minVersion: 2, maxVersion: 4, flexibleMin: 4,
     latestVersionUnstable: false,
-    request: { decode: OffsetForLeaderEpochReq.decodeOffsetForLeaderEpochRequest, encode: OffsetForLeaderEpochReq.encodeOffsetForLeaderEpochRequest, entities: OffsetForLeaderEpochReq.OffsetForLeaderEpochRequestEntities },
-    response: { decode: OffsetForLeaderEpochRes.decodeOffsetForLeaderEpochResponse, encode: OffsetForLeaderEpochRes.encodeOffsetForLeaderEpochResponse, entities: OffsetForLeaderEpochRes.OffsetForLeaderEpochResponseEntities },
+    request: {
+      decode: OffsetForLeaderEpochReq.decodeOffsetForLeaderEpochRequest, encode: OffsetForLeaderEpochReq.encodeOffsetForLeaderEpochRequest, create: OffsetForLeaderEpochReq.defaultOffsetForLeaderEpochRequest,
+      entities: OffsetForLeaderEpochReq.OffsetForLeaderEpochRequestEntities,
+    },
+    response: {
+      decode: OffsetForLeaderEpochRes.decodeOffsetForLeaderEpochResponse, encode: OffsetForLeaderEpochRes.encodeOffsetForLeaderEpochResponse, create: OffsetForLeaderEpochRes.defaultOffsetForLeaderEpochResponse,
+      entities: OffsetForLeaderEpochRes.OffsetForLeaderEpochResponseEntities,
+    },
   },
   {
     apiKey: 24, name: "AddPartitionsToTxn", minVersion: 0, maxVersion: 5, flexibleMin: 3,
     latestVersionUnstable: false,
-    request: { decode: AddPartitionsToTxnReq.decodeAddPartitionsToTxnRequest, encode: AddPartitionsToTxnReq.encodeAddPartitionsToTxnRequest, entities: AddPartitionsToTxnReq.AddPartitionsToTxnRequestEntities },
-    response: { decode: AddPartitionsToTxnRes.decodeAddPartitionsToTxnResponse, encode: AddPartitionsToTxnRes.encodeAddPartitionsToTxnResponse, entities: AddPartitionsToTxnRes.AddPartitionsToTxnResponseEntities },
+    request: {
+      decode: AddPartitionsToTxnReq.decodeAddPartitionsToTxnRequest, encode: AddPartitionsToTxnReq.encodeAddPartitionsToTxnRequest, create: AddPartitionsToTxnReq.defaultAddPartitionsToTxnRequest,
+      entities: AddPartitionsToTxnReq.AddPartitionsToTxnRequestEntities,
+    },
+    response: {
+      decode: AddPartitionsToTxnRes.decodeAddPartitionsToTxnResponse, encode: AddPartitionsToTxnRes.encodeAddPartitionsToTxnResponse, create: AddPartitionsToTxnRes.defaultAddPartitionsToTxnResponse,
+      entities: AddPartitionsToTxnRes.AddPartitionsToTxnResponseEntities,
+    },
   },
   {
     apiKey: 25, name: "AddOffsetsToTxn", minVersion: 0, maxVersion: 4, flexibleMin: 3,
     latestVersionUnstable: false,
-    request: { decode: AddOffsetsToTxnReq.decodeAddOffsetsToTxnRequest, encode: AddOffsetsToTxnReq.encodeAddOffsetsToTxnRequest, entities: AddOffsetsToTxnReq.AddOffsetsToTxnRequestEntities },
-    response: { decode: AddOffsetsToTxnRes.decodeAddOffsetsToTxnResponse, encode: AddOffsetsToTxnRes.encodeAddOffsetsToTxnResponse, entities: AddOffsetsToTxnRes.AddOffsetsToTxnResponseEntities },
+    request: {
+      decode: AddOffsetsToTxnReq.decodeAddOffsetsToTxnRequest, encode: AddOffsetsToTxnReq.encodeAddOffsetsToTxnRequest, create: AddOffsetsToTxnReq.defaultAddOffsetsToTxnRequest,
+      entities: AddOffsetsToTxnReq.AddOffsetsToTxnRequestEntities,
+    },
+    response: {
+      decode: AddOffsetsToTxnRes.decodeAddOffsetsToTxnResponse, encode: AddOffsetsToTxnRes.encodeAddOffsetsToTxnResponse, create: AddOffsetsToTxnRes.defaultAddOffsetsToTxnResponse,
+      entities: AddOffsetsToTxnRes.AddOffsetsToTxnResponseEntities,
+    },
   },
   {
     apiKey: 26, name: "EndTxn", minVersion: 0, maxVersion: 5, flexibleMin: 3,
     latestVersionUnstable: false,
-    request: { decode: EndTxnReq.decodeEndTxnRequest, encode: EndTxnReq.encodeEndTxnRequest, entities: EndTxnReq.EndTxnRequestEntities },
-    response: { decode: EndTxnRes.decodeEndTxnResponse, encode: EndTxnRes.encodeEndTxnResponse, entities: EndTxnRes.EndTxnResponseEntities },
+    request: {
+      decode: EndTxnReq.decodeEndTxnRequest, encode: EndTxnReq.encodeEndTxnRequest, create: EndTxnReq.defaultEndTxnRequest,
+      entities: EndTxnReq.EndTxnRequestEntities,
+    },
+    response: {
+      decode: EndTxnRes.decodeEndTxnResponse, encode: EndTxnRes.encodeEndTxnResponse, create: EndTxnRes.defaultEndTxnResponse,
+      entities: EndTxnRes.EndTxnResponseEntities,
+    },
   },
   {
     apiKey: 27, name: "WriteTxnMarkers", minVersion: 1, maxVersion: 2, flexibleMin: 1,
     latestVersionUnstable: false,
-    request: { decode: WriteTxnMarkersReq.decodeWriteTxnMarkersRequest, encode: WriteTxnMarkersReq.encodeWriteTxnMarkersRequest, entities: WriteTxnMarkersReq.WriteTxnMarkersRequestEntities },
-    response: { decode: WriteTxnMarkersRes.decodeWriteTxnMarkersResponse, encode: WriteTxnMarkersRes.encodeWriteTxnMarkersResponse, entities: WriteTxnMarkersRes.WriteTxnMarkersResponseEntities },
+    request: {
+      decode: WriteTxnMarkersReq.decodeWriteTxnMarkersRequest, encode: WriteTxnMarkersReq.encodeWriteTxnMarkersRequest, create: WriteTxnMarkersReq.defaultWriteTxnMarkersRequest,
+      entities: WriteTxnMarkersReq.WriteTxnMarkersRequestEntities,
+    },
+    response: {
+      decode: WriteTxnMarkersRes.decodeWriteTxnMarkersResponse, encode: WriteTxnMarkersRes.encodeWriteTxnMarkersResponse, create: WriteTxnMarkersRes.defaultWriteTxnMarkersResponse,
+      entities: WriteTxnMarkersRes.WriteTxnMarkersResponseEntities,
+    },
   },
   {
     apiKey: 28, name: "TxnOffsetCommit", minVersion: 0, maxVersion: 6, flexibleMin: 3,
     latestVersionUnstable: false,
-    request: { decode: TxnOffsetCommitReq.decodeTxnOffsetCommitRequest, encode: TxnOffsetCommitReq.encodeTxnOffsetCommitRequest, entities: TxnOffsetCommitReq.TxnOffsetCommitRequestEntities },
-    response: { decode: TxnOffsetCommitRes.decodeTxnOffsetCommitResponse, encode: TxnOffsetCommitRes.encodeTxnOffsetCommitResponse, entities: TxnOffsetCommitRes.TxnOffsetCommitResponseEntities },
+    request: {
+      decode: TxnOffsetCommitReq.decodeTxnOffsetCommitRequest, encode: TxnOffsetCommitReq.encodeTxnOffsetCommitRequest, create: TxnOffsetCommitReq.defaultTxnOffsetCommitRequest,
+      entities: TxnOffsetCommitReq.TxnOffsetCommitRequestEntities,
+    },
+    response: {
+      decode: TxnOffsetCommitRes.decodeTxnOffsetCommitResponse, encode: TxnOffsetCommitRes.encodeTxnOffsetCommitResponse, create: TxnOffsetCommitRes.defaultTxnOffsetCommitResponse,
+      entities: TxnOffsetCommitRes.TxnOffsetCommitResponseEntities,
+    },
   },
   {
     apiKey: 29, name: "DescribeAcls", minVersion: 1, maxVersion: 3, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: DescribeAclsReq.decodeDescribeAclsRequest, encode: DescribeAclsReq.encodeDescribeAclsRequest, entities: DescribeAclsReq.DescribeAclsRequestEntities },
-    response: { decode: DescribeAclsRes.decodeDescribeAclsResponse, encode: DescribeAclsRes.encodeDescribeAclsResponse, entities: DescribeAclsRes.DescribeAclsResponseEntities },
+    request: {
+      decode: DescribeAclsReq.decodeDescribeAclsRequest, encode: DescribeAclsReq.encodeDescribeAclsRequest, create: DescribeAclsReq.defaultDescribeAclsRequest,
+      entities: DescribeAclsReq.DescribeAclsRequestEntities,
+    },
+    response: {
+      decode: DescribeAclsRes.decodeDescribeAclsResponse, encode: DescribeAclsRes.encodeDescribeAclsResponse, create: DescribeAclsRes.defaultDescribeAclsResponse,
+      entities: DescribeAclsRes.DescribeAclsResponseEntities,
+    },
   },
   {
     apiKey: 30, name: "CreateAcls", minVersion: 1, maxVersion: 3, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: CreateAclsReq.decodeCreateAclsRequest, encode: CreateAclsReq.encodeCreateAclsRequest, entities: CreateAclsReq.CreateAclsRequestEntities },
-    response: { decode: CreateAclsRes.decodeCreateAclsResponse, encode: CreateAclsRes.encodeCreateAclsResponse, entities: CreateAclsRes.CreateAclsResponseEntities },
+    request: {
+      decode: CreateAclsReq.decodeCreateAclsRequest, encode: CreateAclsReq.encodeCreateAclsRequest, create: CreateAclsReq.defaultCreateAclsRequest,
+      entities: CreateAclsReq.CreateAclsRequestEntities,
+    },
+    response: {
+      decode: CreateAclsRes.decodeCreateAclsResponse, encode: CreateAclsRes.encodeCreateAclsResponse, create: CreateAclsRes.defaultCreateAclsResponse,
+      entities: CreateAclsRes.CreateAclsResponseEntities,
+    },
   },
   {
     apiKey: 31, name: "DeleteAcls", minVersion: 1, maxVersion: 3, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: DeleteAclsReq.decodeDeleteAclsRequest, encode: DeleteAclsReq.encodeDeleteAclsRequest, entities: DeleteAclsReq.DeleteAclsRequestEntities },
-    response: { decode: DeleteAclsRes.decodeDeleteAclsResponse, encode: DeleteAclsRes.encodeDeleteAclsResponse, entities: DeleteAclsRes.DeleteAclsResponseEntities },
+    request: {
+      decode: DeleteAclsReq.decodeDeleteAclsRequest, encode: DeleteAclsReq.encodeDeleteAclsRequest, create: DeleteAclsReq.defaultDeleteAclsRequest,
+      entities: DeleteAclsReq.DeleteAclsRequestEntities,
+    },
+    response: {
+      decode: DeleteAclsRes.decodeDeleteAclsResponse, encode: DeleteAclsRes.encodeDeleteAclsResponse, create: DeleteAclsRes.defaultDeleteAclsResponse,
+      entities: DeleteAclsRes.DeleteAclsResponseEntities,
+    },
   },
   {
     apiKey: 32, name: "DescribeConfigs", minVersion: 1, maxVersion: 4, flexibleMin: 4,
     latestVersionUnstable: false,
-    request: { decode: DescribeConfigsReq.decodeDescribeConfigsRequest, encode: DescribeConfigsReq.encodeDescribeConfigsRequest, entities: DescribeConfigsReq.DescribeConfigsRequestEntities },
-    response: { decode: DescribeConfigsRes.decodeDescribeConfigsResponse, encode: DescribeConfigsRes.encodeDescribeConfigsResponse, entities: DescribeConfigsRes.DescribeConfigsResponseEntities },
+    request: {
+      decode: DescribeConfigsReq.decodeDescribeConfigsRequest, encode: DescribeConfigsReq.encodeDescribeConfigsRequest, create: DescribeConfigsReq.defaultDescribeConfigsRequest,
+      entities: DescribeConfigsReq.DescribeConfigsRequestEntities,
+    },
+    response: {
+      decode: DescribeConfigsRes.decodeDescribeConfigsResponse, encode: DescribeConfigsRes.encodeDescribeConfigsResponse, create: DescribeConfigsRes.defaultDescribeConfigsResponse,
+      entities: DescribeConfigsRes.DescribeConfigsResponseEntities,
+    },
   },
   {
     apiKey: 33, name: "AlterConfigs", minVersion: 0, maxVersion: 2, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: AlterConfigsReq.decodeAlterConfigsRequest, encode: AlterConfigsReq.encodeAlterConfigsRequest, entities: AlterConfigsReq.AlterConfigsRequestEntities },
-    response: { decode: AlterConfigsRes.decodeAlterConfigsResponse, encode: AlterConfigsRes.encodeAlterConfigsResponse, entities: AlterConfigsRes.AlterConfigsResponseEntities },
+    request: {
+      decode: AlterConfigsReq.decodeAlterConfigsRequest, encode: AlterConfigsReq.encodeAlterConfigsRequest, create: AlterConfigsReq.defaultAlterConfigsRequest,
+      entities: AlterConfigsReq.AlterConfigsRequestEntities,
+    },
+    response: {
+      decode: AlterConfigsRes.decodeAlterConfigsResponse, encode: AlterConfigsRes.encodeAlterConfigsResponse, create: AlterConfigsRes.defaultAlterConfigsResponse,
+      entities: AlterConfigsRes.AlterConfigsResponseEntities,
+    },
   },
   {
     apiKey: 34, name: "AlterReplicaLogDirs", minVersion: 1, maxVersion: 2, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: AlterReplicaLogDirsReq.decodeAlterReplicaLogDirsRequest, encode: AlterReplicaLogDirsReq.encodeAlterReplicaLogDirsRequest, entities: AlterReplicaLogDirsReq.AlterReplicaLogDirsRequestEntities },
-    response: { decode: AlterReplicaLogDirsRes.decodeAlterReplicaLogDirsResponse, encode: AlterReplicaLogDirsRes.encodeAlterReplicaLogDirsResponse, entities: AlterReplicaLogDirsRes.AlterReplicaLogDirsResponseEntities },
+    request: {
+      decode: AlterReplicaLogDirsReq.decodeAlterReplicaLogDirsRequest, encode: AlterReplicaLogDirsReq.encodeAlterReplicaLogDirsRequest, create: AlterReplicaLogDirsReq.defaultAlterReplicaLogDirsRequest,
+      entities: AlterReplicaLogDirsReq.AlterReplicaLogDirsRequestEntities,
+    },
+    response: {
+      decode: AlterReplicaLogDirsRes.decodeAlterReplicaLogDirsResponse, encode: AlterReplicaLogDirsRes.encodeAlterReplicaLogDirsResponse, create: AlterReplicaLogDirsRes.defaultAlterReplicaLogDirsResponse,
+      entities: AlterReplicaLogDirsRes.AlterReplicaLogDirsResponseEntities,
+    },
   },
   {
     apiKey: 35, name: "DescribeLogDirs", minVersion: 1, maxVersion: 5, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: DescribeLogDirsReq.decodeDescribeLogDirsRequest, encode: DescribeLogDirsReq.encodeDescribeLogDirsRequest, entities: DescribeLogDirsReq.DescribeLogDirsRequestEntities },
-    response: { decode: DescribeLogDirsRes.decodeDescribeLogDirsResponse, encode: DescribeLogDirsRes.encodeDescribeLogDirsResponse, entities: DescribeLogDirsRes.DescribeLogDirsResponseEntities },
+    request: {
+      decode: DescribeLogDirsReq.decodeDescribeLogDirsRequest, encode: DescribeLogDirsReq.encodeDescribeLogDirsRequest, create: DescribeLogDirsReq.defaultDescribeLogDirsRequest,
+      entities: DescribeLogDirsReq.DescribeLogDirsRequestEntities,
+    },
+    response: {
+      decode: DescribeLogDirsRes.decodeDescribeLogDirsResponse, encode: DescribeLogDirsRes.encodeDescribeLogDirsResponse, create: DescribeLogDirsRes.defaultDescribeLogDirsResponse,
+      entities: DescribeLogDirsRes.DescribeLogDirsResponseEntities,
+    },
   },
   {
     apiKey: 36, name: "SaslAuthenticate", minVersion: 0, maxVersion: 2, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: SaslAuthenticateReq.decodeSaslAuthenticateRequest, encode: SaslAuthenticateReq.encodeSaslAuthenticateRequest, entities: SaslAuthenticateReq.SaslAuthenticateRequestEntities },
-    response: { decode: SaslAuthenticateRes.decodeSaslAuthenticateResponse, encode: SaslAuthenticateRes.encodeSaslAuthenticateResponse, entities: SaslAuthenticateRes.SaslAuthenticateResponseEntities },
+    request: {
+      decode: SaslAuthenticateReq.decodeSaslAuthenticateRequest, encode: SaslAuthenticateReq.encodeSaslAuthenticateRequest, create: SaslAuthenticateReq.defaultSaslAuthenticateRequest,
+      entities: SaslAuthenticateReq.SaslAuthenticateRequestEntities,
+    },
+    response: {
+      decode: SaslAuthenticateRes.decodeSaslAuthenticateResponse, encode: SaslAuthenticateRes.encodeSaslAuthenticateResponse, create: SaslAuthenticateRes.defaultSaslAuthenticateResponse,
+      entities: SaslAuthenticateRes.SaslAuthenticateResponseEntities,
+    },
   },
   {
     apiKey: 37, name: "CreatePartitions", minVersion: 0, maxVersion: 3, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: CreatePartitionsReq.decodeCreatePartitionsRequest, encode: CreatePartitionsReq.encodeCreatePartitionsRequest, entities: CreatePartitionsReq.CreatePartitionsRequestEntities },
-    response: { decode: CreatePartitionsRes.decodeCreatePartitionsResponse, encode: CreatePartitionsRes.encodeCreatePartitionsResponse, entities: CreatePartitionsRes.CreatePartitionsResponseEntities },
+    request: {
+      decode: CreatePartitionsReq.decodeCreatePartitionsRequest, encode: CreatePartitionsReq.encodeCreatePartitionsRequest, create: CreatePartitionsReq.defaultCreatePartitionsRequest,
+      entities: CreatePartitionsReq.CreatePartitionsRequestEntities,
+    },
+    response: {
+      decode: CreatePartitionsRes.decodeCreatePartitionsResponse, encode: CreatePartitionsRes.encodeCreatePartitionsResponse, create: CreatePartitionsRes.defaultCreatePartitionsResponse,
+      entities: CreatePartitionsRes.CreatePartitionsResponseEntities,
+    },
   },
   {
     apiKey: 38, name: "CreateDelegationToken", minVersion: 1, maxVersion: 3, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: CreateDelegationTokenReq.decodeCreateDelegationTokenRequest, encode: CreateDelegationTokenReq.encodeCreateDelegationTokenRequest, entities: CreateDelegationTokenReq.CreateDelegationTokenRequestEntities },
-    response: { decode: CreateDelegationTokenRes.decodeCreateDelegationTokenResponse, encode: CreateDelegationTokenRes.encodeCreateDelegationTokenResponse, entities: CreateDelegationTokenRes.CreateDelegationTokenResponseEntities },
+    request: {
+      decode: CreateDelegationTokenReq.decodeCreateDelegationTokenRequest, encode: CreateDelegationTokenReq.encodeCreateDelegationTokenRequest, create: CreateDelegationTokenReq.defaultCreateDelegationTokenRequest,
+      entities: CreateDelegationTokenReq.CreateDelegationTokenRequestEntities,
+    },
+    response: {
+      decode: CreateDelegationTokenRes.decodeCreateDelegationTokenResponse, encode: CreateDelegationTokenRes.encodeCreateDelegationTokenResponse, create: CreateDelegationTokenRes.defaultCreateDelegationTokenResponse,
+      entities: CreateDelegationTokenRes.CreateDelegationTokenResponseEntities,
+    },
   },
   {
     apiKey: 39, name: "RenewDelegationToken", minVersion: 1, maxVersion: 2, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: RenewDelegationTokenReq.decodeRenewDelegationTokenRequest, encode: RenewDelegationTokenReq.encodeRenewDelegationTokenRequest, entities: RenewDelegationTokenReq.RenewDelegationTokenRequestEntities },
-    response: { decode: RenewDelegationTokenRes.decodeRenewDelegationTokenResponse, encode: RenewDelegationTokenRes.encodeRenewDelegationTokenResponse, entities: RenewDelegationTokenRes.RenewDelegationTokenResponseEntities },
+    request: {
+      decode: RenewDelegationTokenReq.decodeRenewDelegationTokenRequest, encode: RenewDelegationTokenReq.encodeRenewDelegationTokenRequest, create: RenewDelegationTokenReq.defaultRenewDelegationTokenRequest,
+      entities: RenewDelegationTokenReq.RenewDelegationTokenRequestEntities,
+    },
+    response: {
+      decode: RenewDelegationTokenRes.decodeRenewDelegationTokenResponse, encode: RenewDelegationTokenRes.encodeRenewDelegationTokenResponse, create: RenewDelegationTokenRes.defaultRenewDelegationTokenResponse,
+      entities: RenewDelegationTokenRes.RenewDelegationTokenResponseEntities,
+    },
   },
   {
     apiKey: 40, name: "ExpireDelegationToken", minVersion: 1, maxVersion: 2, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: ExpireDelegationTokenReq.decodeExpireDelegationTokenRequest, encode: ExpireDelegationTokenReq.encodeExpireDelegationTokenRequest, entities: ExpireDelegationTokenReq.ExpireDelegationTokenRequestEntities },
-    response: { decode: ExpireDelegationTokenRes.decodeExpireDelegationTokenResponse, encode: ExpireDelegationTokenRes.encodeExpireDelegationTokenResponse, entities: ExpireDelegationTokenRes.ExpireDelegationTokenResponseEntities },
+    request: {
+      decode: ExpireDelegationTokenReq.decodeExpireDelegationTokenRequest, encode: ExpireDelegationTokenReq.encodeExpireDelegationTokenRequest, create: ExpireDelegationTokenReq.defaultExpireDelegationTokenRequest,
+      entities: ExpireDelegationTokenReq.ExpireDelegationTokenRequestEntities,
+    },
+    response: {
+      decode: ExpireDelegationTokenRes.decodeExpireDelegationTokenResponse, encode: ExpireDelegationTokenRes.encodeExpireDelegationTokenResponse, create: ExpireDelegationTokenRes.defaultExpireDelegationTokenResponse,
+      entities: ExpireDelegationTokenRes.ExpireDelegationTokenResponseEntities,
+    },
   },
   {
     apiKey: 41, name: "DescribeDelegationToken", minVersion: 1, maxVersion: 3, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: DescribeDelegationTokenReq.decodeDescribeDelegationTokenRequest, encode: DescribeDelegationTokenReq.encodeDescribeDelegationTokenRequest, entities: DescribeDelegationTokenReq.DescribeDelegationTokenRequestEntities },
-    response: { decode: DescribeDelegationTokenRes.decodeDescribeDelegationTokenResponse, encode: DescribeDelegationTokenRes.encodeDescribeDelegationTokenResponse, entities: DescribeDelegationTokenRes.DescribeDelegationTokenResponseEntities },
+    request: {
+      decode: DescribeDelegationTokenReq.decodeDescribeDelegationTokenRequest, encode: DescribeDelegationTokenReq.encodeDescribeDelegationTokenRequest, create: DescribeDelegationTokenReq.defaultDescribeDelegationTokenRequest,
+      entities: DescribeDelegationTokenReq.DescribeDelegationTokenRequestEntities,
+    },
+    response: {
+      decode: DescribeDelegationTokenRes.decodeDescribeDelegationTokenResponse, encode: DescribeDelegationTokenRes.encodeDescribeDelegationTokenResponse, create: DescribeDelegationTokenRes.defaultDescribeDelegationTokenResponse,
+      entities: DescribeDelegationTokenRes.DescribeDelegationTokenResponseEntities,
+    },
   },
   {
     apiKey: 42, name: "DeleteGroups", minVersion: 0, maxVersion: 3, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: DeleteGroupsReq.decodeDeleteGroupsRequest, encode: DeleteGroupsReq.encodeDeleteGroupsRequest, entities: DeleteGroupsReq.DeleteGroupsRequestEntities },
-    response: { decode: DeleteGroupsRes.decodeDeleteGroupsResponse, encode: DeleteGroupsRes.encodeDeleteGroupsResponse, entities: DeleteGroupsRes.DeleteGroupsResponseEntities },
+    request: {
+      decode: DeleteGroupsReq.decodeDeleteGroupsRequest, encode: DeleteGroupsReq.encodeDeleteGroupsRequest, create: DeleteGroupsReq.defaultDeleteGroupsRequest,
+      entities: DeleteGroupsReq.DeleteGroupsRequestEntities,
+    },
+    response: {
+      decode: DeleteGroupsRes.decodeDeleteGroupsResponse, encode: DeleteGroupsRes.encodeDeleteGroupsResponse, create: DeleteGroupsRes.defaultDeleteGroupsResponse,
+      entities: DeleteGroupsRes.DeleteGroupsResponseEntities,
+    },
   },
   {
     apiKey: 43, name: "ElectLeaders", minVersion: 0, maxVersion: 2, flexibleMin: 2,
     latestVersionUnstable: false,
-    request: { decode: ElectLeadersReq.decodeElectLeadersRequest, encode: ElectLeadersReq.encodeElectLeadersRequest, entities: ElectLeadersReq.ElectLeadersRequestEntities },
-    response: { decode: ElectLeadersRes.decodeElectLeadersResponse, encode: ElectLeadersRes.encodeElectLeadersResponse, entities: ElectLeadersRes.ElectLeadersResponseEntities },
+    request: {
+      decode: ElectLeadersReq.decodeElectLeadersRequest, encode: ElectLeadersReq.encodeElectLeadersRequest, create: ElectLeadersReq.defaultElectLeadersRequest,
+      entities: ElectLeadersReq.ElectLeadersRequestEntities,
+    },
+    response: {
+      decode: ElectLeadersRes.decodeElectLeadersResponse, encode: ElectLeadersRes.encodeElectLeadersResponse, create: ElectLeadersRes.defaultElectLeadersResponse,
+      entities: ElectLeadersRes.ElectLeadersResponseEntities,
+    },
   },
   {
     apiKey: 44, name: "IncrementalAlterConfigs", minVersion: 0, maxVersion: 1, flexibleMin: 1,
     latestVersionUnstable: false,
-    request: { decode: IncrementalAlterConfigsReq.decodeIncrementalAlterConfigsRequest, encode: IncrementalAlterConfigsReq.encodeIncrementalAlterConfigsRequest, entities: IncrementalAlterConfigsReq.IncrementalAlterConfigsRequestEntities },
-    response: { decode: IncrementalAlterConfigsRes.decodeIncrementalAlterConfigsResponse, encode: IncrementalAlterConfigsRes.encodeIncrementalAlterConfigsResponse, entities: IncrementalAlterConfigsRes.IncrementalAlterConfigsResponseEntities },
+    request: {
+      decode: IncrementalAlterConfigsReq.decodeIncrementalAlterConfigsRequest, encode: IncrementalAlterConfigsReq.encodeIncrementalAlterConfigsRequest, create: IncrementalAlterConfigsReq.defaultIncrementalAlterConfigsRequest,
+      entities: IncrementalAlterConfigsReq.IncrementalAlterConfigsRequestEntities,
+    },
+    response: {
+      decode: IncrementalAlterConfigsRes.decodeIncrementalAlterConfigsResponse, encode: IncrementalAlterConfigsRes.encodeIncrementalAlterConfigsResponse, create: IncrementalAlterConfigsRes.defaultIncrementalAlterConfigsResponse,
+      entities: IncrementalAlterConfigsRes.IncrementalAlterConfigsResponseEntities,
+    },
   },
   {
     apiKey: 45, name: "AlterPartitionReassignments", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: AlterPartitionReassignmentsReq.decodeAlterPartitionReassignmentsRequest, encode: AlterPartitionReassignmentsReq.encodeAlterPartitionReassignmentsRequest, entities: AlterPartitionReassignmentsReq.AlterPartitionReassignmentsRequestEntities },
-    response: { decode: AlterPartitionReassignmentsRes.decodeAlterPartitionReassignmentsResponse, encode: AlterPartitionReassignmentsRes.encodeAlterPartitionReassignmentsResponse, entities: AlterPartitionReassignmentsRes.AlterPartitionReassignmentsResponseEntities },
+    request: {
+      decode: AlterPartitionReassignmentsReq.decodeAlterPartitionReassignmentsRequest, encode: AlterPartitionReassignmentsReq.encodeAlterPartitionReassignmentsRequest, create: AlterPartitionReassignmentsReq.defaultAlterPartitionReassignmentsRequest,
+      entities: AlterPartitionReassignmentsReq.AlterPartitionReassignmentsRequestEntities,
+    },
+    response: {
+      decode: AlterPartitionReassignmentsRes.decodeAlterPartitionReassignmentsResponse, encode: AlterPartitionReassignmentsRes.encodeAlterPartitionReassignmentsResponse, create: AlterPartitionReassignmentsRes.defaultAlterPartitionReassignmentsResponse,
+      entities: AlterPartitionReassignmentsRes.AlterPartitionReassignmentsResponseEntities,
+    },
   },
   {
     apiKey: 46, name: "ListPartitionReassignments", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ListPartitionReassignmentsReq.decodeListPartitionReassignmentsRequest, encode: ListPartitionReassignmentsReq.encodeListPartitionReassignmentsRequest, entities: ListPartitionReassignmentsReq.ListPartitionReassignmentsRequestEntities },
-    response: { decode: ListPartitionReassignmentsRes.decodeListPartitionReassignmentsResponse, encode: ListPartitionReassignmentsRes.encodeListPartitionReassignmentsResponse, entities: ListPartitionReassignmentsRes.ListPartitionReassignmentsResponseEntities },
+    request: {
+      decode: ListPartitionReassignmentsReq.decodeListPartitionReassignmentsRequest, encode: ListPartitionReassignmentsReq.encodeListPartitionReassignmentsRequest, create: ListPartitionReassignmentsReq.defaultListPartitionReassignmentsRequest,
+      entities: ListPartitionReassignmentsReq.ListPartitionReassignmentsRequestEntities,
+    },
+    response: {
+      decode: ListPartitionReassignmentsRes.decodeListPartitionReassignmentsResponse, encode: ListPartitionReassignmentsRes.encodeListPartitionReassignmentsResponse, create: ListPartitionReassignmentsRes.defaultListPartitionReassignmentsResponse,
+      entities: ListPartitionReassignmentsRes.ListPartitionReassignmentsResponseEntities,
+    },
   },
   {
     apiKey: 47, name: "OffsetDelete", minVersion: 0, maxVersion: 0, flexibleMin: Infinity,
     latestVersionUnstable: false,
-    request: { decode: OffsetDeleteReq.decodeOffsetDeleteRequest, encode: OffsetDeleteReq.encodeOffsetDeleteRequest, entities: OffsetDeleteReq.OffsetDeleteRequestEntities },
-    response: { decode: OffsetDeleteRes.decodeOffsetDeleteResponse, encode: OffsetDeleteRes.encodeOffsetDeleteResponse, entities: OffsetDeleteRes.OffsetDeleteResponseEntities },
+    request: {
+      decode: OffsetDeleteReq.decodeOffsetDeleteRequest, encode: OffsetDeleteReq.encodeOffsetDeleteRequest, create: OffsetDeleteReq.defaultOffsetDeleteRequest,
+      entities: OffsetDeleteReq.OffsetDeleteRequestEntities,
+    },
+    response: {
+      decode: OffsetDeleteRes.decodeOffsetDeleteResponse, encode: OffsetDeleteRes.encodeOffsetDeleteResponse, create: OffsetDeleteRes.defaultOffsetDeleteResponse,
+      entities: OffsetDeleteRes.OffsetDeleteResponseEntities,
+    },
   },
   {
     apiKey: 48, name: "DescribeClientQuotas", minVersion: 0, maxVersion: 1, flexibleMin: 1,
     latestVersionUnstable: false,
-    request: { decode: DescribeClientQuotasReq.decodeDescribeClientQuotasRequest, encode: DescribeClientQuotasReq.encodeDescribeClientQuotasRequest, entities: DescribeClientQuotasReq.DescribeClientQuotasRequestEntities },
-    response: { decode: DescribeClientQuotasRes.decodeDescribeClientQuotasResponse, encode: DescribeClientQuotasRes.encodeDescribeClientQuotasResponse, entities: DescribeClientQuotasRes.DescribeClientQuotasResponseEntities },
+    request: {
+      decode: DescribeClientQuotasReq.decodeDescribeClientQuotasRequest, encode: DescribeClientQuotasReq.encodeDescribeClientQuotasRequest, create: DescribeClientQuotasReq.defaultDescribeClientQuotasRequest,
+      entities: DescribeClientQuotasReq.DescribeClientQuotasRequestEntities,
+    },
+    response: {
+      decode: DescribeClientQuotasRes.decodeDescribeClientQuotasResponse, encode: DescribeClientQuotasRes.encodeDescribeClientQuotasResponse, create: DescribeClientQuotasRes.defaultDescribeClientQuotasResponse,
+      entities: DescribeClientQuotasRes.DescribeClientQuotasResponseEntities,
+    },
   },
   {
     apiKey: 49, name: "AlterClientQuotas", minVersion: 0, maxVersion: 1, flexibleMin: 1,
     latestVersionUnstable: false,
-    request: { decode: AlterClientQuotasReq.decodeAlterClientQuotasRequest, encode: AlterClientQuotasReq.encodeAlterClientQuotasRequest, entities: AlterClientQuotasReq.AlterClientQuotasRequestEntities },
-    response: { decode: AlterClientQuotasRes.decodeAlterClientQuotasResponse, encode: AlterClientQuotasRes.encodeAlterClientQuotasResponse, entities: AlterClientQuotasRes.AlterClientQuotasResponseEntities },
+    request: {
+      decode: AlterClientQuotasReq.decodeAlterClientQuotasRequest, encode: AlterClientQuotasReq.encodeAlterClientQuotasRequest, create: AlterClientQuotasReq.defaultAlterClientQuotasRequest,
+      entities: AlterClientQuotasReq.AlterClientQuotasRequestEntities,
+    },
+    response: {
+      decode: AlterClientQuotasRes.decodeAlterClientQuotasResponse, encode: AlterClientQuotasRes.encodeAlterClientQuotasResponse, create: AlterClientQuotasRes.defaultAlterClientQuotasResponse,
+      entities: AlterClientQuotasRes.AlterClientQuotasResponseEntities,
+    },
   },
   {
     apiKey: 50, name: "DescribeUserScramCredentials", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: DescribeUserScramCredentialsReq.decodeDescribeUserScramCredentialsRequest, encode: DescribeUserScramCredentialsReq.encodeDescribeUserScramCredentialsRequest, entities: DescribeUserScramCredentialsReq.DescribeUserScramCredentialsRequestEntities },
-    response: { decode: DescribeUserScramCredentialsRes.decodeDescribeUserScramCredentialsResponse, encode: DescribeUserScramCredentialsRes.encodeDescribeUserScramCredentialsResponse, entities: DescribeUserScramCredentialsRes.DescribeUserScramCredentialsResponseEntities },
+    request: {
+      decode: DescribeUserScramCredentialsReq.decodeDescribeUserScramCredentialsRequest, encode: DescribeUserScramCredentialsReq.encodeDescribeUserScramCredentialsRequest, create: DescribeUserScramCredentialsReq.defaultDescribeUserScramCredentialsRequest,
+      entities: DescribeUserScramCredentialsReq.DescribeUserScramCredentialsRequestEntities,
+    },
+    response: {
+      decode: DescribeUserScramCredentialsRes.decodeDescribeUserScramCredentialsResponse, encode: DescribeUserScramCredentialsRes.encodeDescribeUserScramCredentialsResponse, create: DescribeUserScramCredentialsRes.defaultDescribeUserScramCredentialsResponse,
+      entities: DescribeUserScramCredentialsRes.DescribeUserScramCredentialsResponseEntities,
+    },
   },
   {
     apiKey: 51, name: "AlterUserScramCredentials", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: AlterUserScramCredentialsReq.decodeAlterUserScramCredentialsRequest, encode: AlterUserScramCredentialsReq.encodeAlterUserScramCredentialsRequest, entities: AlterUserScramCredentialsReq.AlterUserScramCredentialsRequestEntities },
-    response: { decode: AlterUserScramCredentialsRes.decodeAlterUserScramCredentialsResponse, encode: AlterUserScramCredentialsRes.encodeAlterUserScramCredentialsResponse, entities: AlterUserScramCredentialsRes.AlterUserScramCredentialsResponseEntities },
+    request: {
+      decode: AlterUserScramCredentialsReq.decodeAlterUserScramCredentialsRequest, encode: AlterUserScramCredentialsReq.encodeAlterUserScramCredentialsRequest, create: AlterUserScramCredentialsReq.defaultAlterUserScramCredentialsRequest,
+      entities: AlterUserScramCredentialsReq.AlterUserScramCredentialsRequestEntities,
+    },
+    response: {
+      decode: AlterUserScramCredentialsRes.decodeAlterUserScramCredentialsResponse, encode: AlterUserScramCredentialsRes.encodeAlterUserScramCredentialsResponse, create: AlterUserScramCredentialsRes.defaultAlterUserScramCredentialsResponse,
+      entities: AlterUserScramCredentialsRes.AlterUserScramCredentialsResponseEntities,
+    },
   },
   {
     apiKey: 55, name: "DescribeQuorum", minVersion: 0, maxVersion: 2, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: DescribeQuorumReq.decodeDescribeQuorumRequest, encode: DescribeQuorumReq.encodeDescribeQuorumRequest, entities: DescribeQuorumReq.DescribeQuorumRequestEntities },
-    response: { decode: DescribeQuorumRes.decodeDescribeQuorumResponse, encode: DescribeQuorumRes.encodeDescribeQuorumResponse, entities: DescribeQuorumRes.DescribeQuorumResponseEntities },
+    request: {
+      decode: DescribeQuorumReq.decodeDescribeQuorumRequest, encode: DescribeQuorumReq.encodeDescribeQuorumRequest, create: DescribeQuorumReq.defaultDescribeQuorumRequest,
+      entities: DescribeQuorumReq.DescribeQuorumRequestEntities,
+    },
+    response: {
+      decode: DescribeQuorumRes.decodeDescribeQuorumResponse, encode: DescribeQuorumRes.encodeDescribeQuorumResponse, create: DescribeQuorumRes.defaultDescribeQuorumResponse,
+      entities: DescribeQuorumRes.DescribeQuorumResponseEntities,
+    },
   },
   {
     apiKey: 57, name: "UpdateFeatures", minVersion: 0, maxVersion: 2, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: UpdateFeaturesReq.decodeUpdateFeaturesRequest, encode: UpdateFeaturesReq.encodeUpdateFeaturesRequest, entities: UpdateFeaturesReq.UpdateFeaturesRequestEntities },
-    response: { decode: UpdateFeaturesRes.decodeUpdateFeaturesResponse, encode: UpdateFeaturesRes.encodeUpdateFeaturesResponse, entities: UpdateFeaturesRes.UpdateFeaturesResponseEntities },
+    request: {
+      decode: UpdateFeaturesReq.decodeUpdateFeaturesRequest, encode: UpdateFeaturesReq.encodeUpdateFeaturesRequest, create: UpdateFeaturesReq.defaultUpdateFeaturesRequest,
+      entities: UpdateFeaturesReq.UpdateFeaturesRequestEntities,
+    },
+    response: {
+      decode: UpdateFeaturesRes.decodeUpdateFeaturesResponse, encode: UpdateFeaturesRes.encodeUpdateFeaturesResponse, create: UpdateFeaturesRes.defaultUpdateFeaturesResponse,
+      entities: UpdateFeaturesRes.UpdateFeaturesResponseEntities,
+    },
   },
   {
     apiKey: 60, name: "DescribeCluster", minVersion: 0, maxVersion: 2, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: DescribeClusterReq.decodeDescribeClusterRequest, encode: DescribeClusterReq.encodeDescribeClusterRequest, entities: DescribeClusterReq.DescribeClusterRequestEntities },
-    response: { decode: DescribeClusterRes.decodeDescribeClusterResponse, encode: DescribeClusterRes.encodeDescribeClusterResponse, entities: DescribeClusterRes.DescribeClusterResponseEntities },
+    request: {
+      decode: DescribeClusterReq.decodeDescribeClusterRequest, encode: DescribeClusterReq.encodeDescribeClusterRequest, create: DescribeClusterReq.defaultDescribeClusterRequest,
+      entities: DescribeClusterReq.DescribeClusterRequestEntities,
+    },
+    response: {
+      decode: DescribeClusterRes.decodeDescribeClusterResponse, encode: DescribeClusterRes.encodeDescribeClusterResponse, create: DescribeClusterRes.defaultDescribeClusterResponse,
+      entities: DescribeClusterRes.DescribeClusterResponseEntities,
+    },
   },
   {
     apiKey: 61, name: "DescribeProducers", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: DescribeProducersReq.decodeDescribeProducersRequest, encode: DescribeProducersReq.encodeDescribeProducersRequest, entities: DescribeProducersReq.DescribeProducersRequestEntities },
-    response: { decode: DescribeProducersRes.decodeDescribeProducersResponse, encode: DescribeProducersRes.encodeDescribeProducersResponse, entities: DescribeProducersRes.DescribeProducersResponseEntities },
+    request: {
+      decode: DescribeProducersReq.decodeDescribeProducersRequest, encode: DescribeProducersReq.encodeDescribeProducersRequest, create: DescribeProducersReq.defaultDescribeProducersRequest,
+      entities: DescribeProducersReq.DescribeProducersRequestEntities,
+    },
+    response: {
+      decode: DescribeProducersRes.decodeDescribeProducersResponse, encode: DescribeProducersRes.encodeDescribeProducersResponse, create: DescribeProducersRes.defaultDescribeProducersResponse,
+      entities: DescribeProducersRes.DescribeProducersResponseEntities,
+    },
   },
   {
     apiKey: 64, name: "UnregisterBroker", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: UnregisterBrokerReq.decodeUnregisterBrokerRequest, encode: UnregisterBrokerReq.encodeUnregisterBrokerRequest, entities: UnregisterBrokerReq.UnregisterBrokerRequestEntities },
-    response: { decode: UnregisterBrokerRes.decodeUnregisterBrokerResponse, encode: UnregisterBrokerRes.encodeUnregisterBrokerResponse, entities: UnregisterBrokerRes.UnregisterBrokerResponseEntities },
+    request: {
+      decode: UnregisterBrokerReq.decodeUnregisterBrokerRequest, encode: UnregisterBrokerReq.encodeUnregisterBrokerRequest, create: UnregisterBrokerReq.defaultUnregisterBrokerRequest,
+      entities: UnregisterBrokerReq.UnregisterBrokerRequestEntities,
+    },
+    response: {
+      decode: UnregisterBrokerRes.decodeUnregisterBrokerResponse, encode: UnregisterBrokerRes.encodeUnregisterBrokerResponse, create: UnregisterBrokerRes.defaultUnregisterBrokerResponse,
+      entities: UnregisterBrokerRes.UnregisterBrokerResponseEntities,
+    },
   },
   {
     apiKey: 65, name: "DescribeTransactions", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: DescribeTransactionsReq.decodeDescribeTransactionsRequest, encode: DescribeTransactionsReq.encodeDescribeTransactionsRequest, entities: DescribeTransactionsReq.DescribeTransactionsRequestEntities },
-    response: { decode: DescribeTransactionsRes.decodeDescribeTransactionsResponse, encode: DescribeTransactionsRes.encodeDescribeTransactionsResponse, entities: DescribeTransactionsRes.DescribeTransactionsResponseEntities },
+    request: {
+      decode: DescribeTransactionsReq.decodeDescribeTransactionsRequest, encode: DescribeTransactionsReq.encodeDescribeTransactionsRequest, create: DescribeTransactionsReq.defaultDescribeTransactionsRequest,
+      entities: DescribeTransactionsReq.DescribeTransactionsRequestEntities,
+    },
+    response: {
+      decode: DescribeTransactionsRes.decodeDescribeTransactionsResponse, encode: DescribeTransactionsRes.encodeDescribeTransactionsResponse, create: DescribeTransactionsRes.defaultDescribeTransactionsResponse,
+      entities: DescribeTransactionsRes.DescribeTransactionsResponseEntities,
+    },
   },
   {
     apiKey: 66, name: "ListTransactions", minVersion: 0, maxVersion: 2, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ListTransactionsReq.decodeListTransactionsRequest, encode: ListTransactionsReq.encodeListTransactionsRequest, entities: ListTransactionsReq.ListTransactionsRequestEntities },
-    response: { decode: ListTransactionsRes.decodeListTransactionsResponse, encode: ListTransactionsRes.encodeListTransactionsResponse, entities: ListTransactionsRes.ListTransactionsResponseEntities },
+    request: {
+      decode: ListTransactionsReq.decodeListTransactionsRequest, encode: ListTransactionsReq.encodeListTransactionsRequest, create: ListTransactionsReq.defaultListTransactionsRequest,
+      entities: ListTransactionsReq.ListTransactionsRequestEntities,
+    },
+    response: {
+      decode: ListTransactionsRes.decodeListTransactionsResponse, encode: ListTransactionsRes.encodeListTransactionsResponse, create: ListTransactionsRes.defaultListTransactionsResponse,
+      entities: ListTransactionsRes.ListTransactionsResponseEntities,
+    },
   },
   {
     apiKey: 68, name: "ConsumerGroupHeartbeat", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ConsumerGroupHeartbeatReq.decodeConsumerGroupHeartbeatRequest, encode: ConsumerGroupHeartbeatReq.encodeConsumerGroupHeartbeatRequest, entities: ConsumerGroupHeartbeatReq.ConsumerGroupHeartbeatRequestEntities },
-    response: { decode: ConsumerGroupHeartbeatRes.decodeConsumerGroupHeartbeatResponse, encode: ConsumerGroupHeartbeatRes.encodeConsumerGroupHeartbeatResponse, entities: ConsumerGroupHeartbeatRes.ConsumerGroupHeartbeatResponseEntities },
+    request: {
+      decode: ConsumerGroupHeartbeatReq.decodeConsumerGroupHeartbeatRequest, encode: ConsumerGroupHeartbeatReq.encodeConsumerGroupHeartbeatRequest, create: ConsumerGroupHeartbeatReq.defaultConsumerGroupHeartbeatRequest,
+      entities: ConsumerGroupHeartbeatReq.ConsumerGroupHeartbeatRequestEntities,
+    },
+    response: {
+      decode: ConsumerGroupHeartbeatRes.decodeConsumerGroupHeartbeatResponse, encode: ConsumerGroupHeartbeatRes.encodeConsumerGroupHeartbeatResponse, create: ConsumerGroupHeartbeatRes.defaultConsumerGroupHeartbeatResponse,
+      entities: ConsumerGroupHeartbeatRes.ConsumerGroupHeartbeatResponseEntities,
+    },
   },
   {
     apiKey: 69, name: "ConsumerGroupDescribe", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ConsumerGroupDescribeReq.decodeConsumerGroupDescribeRequest, encode: ConsumerGroupDescribeReq.encodeConsumerGroupDescribeRequest, entities: ConsumerGroupDescribeReq.ConsumerGroupDescribeRequestEntities },
-    response: { decode: ConsumerGroupDescribeRes.decodeConsumerGroupDescribeResponse, encode: ConsumerGroupDescribeRes.encodeConsumerGroupDescribeResponse, entities: ConsumerGroupDescribeRes.ConsumerGroupDescribeResponseEntities },
+    request: {
+      decode: ConsumerGroupDescribeReq.decodeConsumerGroupDescribeRequest, encode: ConsumerGroupDescribeReq.encodeConsumerGroupDescribeRequest, create: ConsumerGroupDescribeReq.defaultConsumerGroupDescribeRequest,
+      entities: ConsumerGroupDescribeReq.ConsumerGroupDescribeRequestEntities,
+    },
+    response: {
+      decode: ConsumerGroupDescribeRes.decodeConsumerGroupDescribeResponse, encode: ConsumerGroupDescribeRes.encodeConsumerGroupDescribeResponse, create: ConsumerGroupDescribeRes.defaultConsumerGroupDescribeResponse,
+      entities: ConsumerGroupDescribeRes.ConsumerGroupDescribeResponseEntities,
+    },
   },
   {
     apiKey: 71, name: "GetTelemetrySubscriptions", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: GetTelemetrySubscriptionsReq.decodeGetTelemetrySubscriptionsRequest, encode: GetTelemetrySubscriptionsReq.encodeGetTelemetrySubscriptionsRequest, entities: GetTelemetrySubscriptionsReq.GetTelemetrySubscriptionsRequestEntities },
-    response: { decode: GetTelemetrySubscriptionsRes.decodeGetTelemetrySubscriptionsResponse, encode: GetTelemetrySubscriptionsRes.encodeGetTelemetrySubscriptionsResponse, entities: GetTelemetrySubscriptionsRes.GetTelemetrySubscriptionsResponseEntities },
+    request: {
+      decode: GetTelemetrySubscriptionsReq.decodeGetTelemetrySubscriptionsRequest, encode: GetTelemetrySubscriptionsReq.encodeGetTelemetrySubscriptionsRequest, create: GetTelemetrySubscriptionsReq.defaultGetTelemetrySubscriptionsRequest,
+      entities: GetTelemetrySubscriptionsReq.GetTelemetrySubscriptionsRequestEntities,
+    },
+    response: {
+      decode: GetTelemetrySubscriptionsRes.decodeGetTelemetrySubscriptionsResponse, encode: GetTelemetrySubscriptionsRes.encodeGetTelemetrySubscriptionsResponse, create: GetTelemetrySubscriptionsRes.defaultGetTelemetrySubscriptionsResponse,
+      entities: GetTelemetrySubscriptionsRes.GetTelemetrySubscriptionsResponseEntities,
+    },
   },
   {
     apiKey: 72, name: "PushTelemetry", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: PushTelemetryReq.decodePushTelemetryRequest, encode: PushTelemetryReq.encodePushTelemetryRequest, entities: PushTelemetryReq.PushTelemetryRequestEntities },
-    response: { decode: PushTelemetryRes.decodePushTelemetryResponse, encode: PushTelemetryRes.encodePushTelemetryResponse, entities: PushTelemetryRes.PushTelemetryResponseEntities },
+    request: {
+      decode: PushTelemetryReq.decodePushTelemetryRequest, encode: PushTelemetryReq.encodePushTelemetryRequest, create: PushTelemetryReq.defaultPushTelemetryRequest,
+      entities: PushTelemetryReq.PushTelemetryRequestEntities,
+    },
+    response: {
+      decode: PushTelemetryRes.decodePushTelemetryResponse, encode: PushTelemetryRes.encodePushTelemetryResponse, create: PushTelemetryRes.defaultPushTelemetryResponse,
+      entities: PushTelemetryRes.PushTelemetryResponseEntities,
+    },
   },
   {
     apiKey: 74, name: "ListConfigResources", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ListConfigResourcesReq.decodeListConfigResourcesRequest, encode: ListConfigResourcesReq.encodeListConfigResourcesRequest, entities: ListConfigResourcesReq.ListConfigResourcesRequestEntities },
-    response: { decode: ListConfigResourcesRes.decodeListConfigResourcesResponse, encode: ListConfigResourcesRes.encodeListConfigResourcesResponse, entities: ListConfigResourcesRes.ListConfigResourcesResponseEntities },
+    request: {
+      decode: ListConfigResourcesReq.decodeListConfigResourcesRequest, encode: ListConfigResourcesReq.encodeListConfigResourcesRequest, create: ListConfigResourcesReq.defaultListConfigResourcesRequest,
+      entities: ListConfigResourcesReq.ListConfigResourcesRequestEntities,
+    },
+    response: {
+      decode: ListConfigResourcesRes.decodeListConfigResourcesResponse, encode: ListConfigResourcesRes.encodeListConfigResourcesResponse, create: ListConfigResourcesRes.defaultListConfigResourcesResponse,
+      entities: ListConfigResourcesRes.ListConfigResourcesResponseEntities,
+    },
   },
   {
     apiKey: 75, name: "DescribeTopicPartitions", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: DescribeTopicPartitionsReq.decodeDescribeTopicPartitionsRequest, encode: DescribeTopicPartitionsReq.encodeDescribeTopicPartitionsRequest, entities: DescribeTopicPartitionsReq.DescribeTopicPartitionsRequestEntities },
-    response: { decode: DescribeTopicPartitionsRes.decodeDescribeTopicPartitionsResponse, encode: DescribeTopicPartitionsRes.encodeDescribeTopicPartitionsResponse, entities: DescribeTopicPartitionsRes.DescribeTopicPartitionsResponseEntities },
+    request: {
+      decode: DescribeTopicPartitionsReq.decodeDescribeTopicPartitionsRequest, encode: DescribeTopicPartitionsReq.encodeDescribeTopicPartitionsRequest, create: DescribeTopicPartitionsReq.defaultDescribeTopicPartitionsRequest,
+      entities: DescribeTopicPartitionsReq.DescribeTopicPartitionsRequestEntities,
+    },
+    response: {
+      decode: DescribeTopicPartitionsRes.decodeDescribeTopicPartitionsResponse, encode: DescribeTopicPartitionsRes.encodeDescribeTopicPartitionsResponse, create: DescribeTopicPartitionsRes.defaultDescribeTopicPartitionsResponse,
+      entities: DescribeTopicPartitionsRes.DescribeTopicPartitionsResponseEntities,
+    },
   },
   {
     apiKey: 76, name: "ShareGroupHeartbeat", minVersion: 1, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ShareGroupHeartbeatReq.decodeShareGroupHeartbeatRequest, encode: ShareGroupHeartbeatReq.encodeShareGroupHeartbeatRequest, entities: ShareGroupHeartbeatReq.ShareGroupHeartbeatRequestEntities },
-    response: { decode: ShareGroupHeartbeatRes.decodeShareGroupHeartbeatResponse, encode: ShareGroupHeartbeatRes.encodeShareGroupHeartbeatResponse, entities: ShareGroupHeartbeatRes.ShareGroupHeartbeatResponseEntities },
+    request: {
+      decode: ShareGroupHeartbeatReq.decodeShareGroupHeartbeatRequest, encode: ShareGroupHeartbeatReq.encodeShareGroupHeartbeatRequest, create: ShareGroupHeartbeatReq.defaultShareGroupHeartbeatRequest,
+      entities: ShareGroupHeartbeatReq.ShareGroupHeartbeatRequestEntities,
+    },
+    response: {
+      decode: ShareGroupHeartbeatRes.decodeShareGroupHeartbeatResponse, encode: ShareGroupHeartbeatRes.encodeShareGroupHeartbeatResponse, create: ShareGroupHeartbeatRes.defaultShareGroupHeartbeatResponse,
+      entities: ShareGroupHeartbeatRes.ShareGroupHeartbeatResponseEntities,
+    },
   },
   {
     apiKey: 77, name: "ShareGroupDescribe", minVersion: 1, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ShareGroupDescribeReq.decodeShareGroupDescribeRequest, encode: ShareGroupDescribeReq.encodeShareGroupDescribeRequest, entities: ShareGroupDescribeReq.ShareGroupDescribeRequestEntities },
-    response: { decode: ShareGroupDescribeRes.decodeShareGroupDescribeResponse, encode: ShareGroupDescribeRes.encodeShareGroupDescribeResponse, entities: ShareGroupDescribeRes.ShareGroupDescribeResponseEntities },
+    request: {
+      decode: ShareGroupDescribeReq.decodeShareGroupDescribeRequest, encode: ShareGroupDescribeReq.encodeShareGroupDescribeRequest, create: ShareGroupDescribeReq.defaultShareGroupDescribeRequest,
+      entities: ShareGroupDescribeReq.ShareGroupDescribeRequestEntities,
+    },
+    response: {
+      decode: ShareGroupDescribeRes.decodeShareGroupDescribeResponse, encode: ShareGroupDescribeRes.encodeShareGroupDescribeResponse, create: ShareGroupDescribeRes.defaultShareGroupDescribeResponse,
+      entities: ShareGroupDescribeRes.ShareGroupDescribeResponseEntities,
+    },
   },
   {
     apiKey: 78, name: "ShareFetch", minVersion: 1, maxVersion: 2, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ShareFetchReq.decodeShareFetchRequest, encode: ShareFetchReq.encodeShareFetchRequest, entities: ShareFetchReq.ShareFetchRequestEntities },
-    response: { decode: ShareFetchRes.decodeShareFetchResponse, encode: ShareFetchRes.encodeShareFetchResponse, entities: ShareFetchRes.ShareFetchResponseEntities },
+    request: {
+      decode: ShareFetchReq.decodeShareFetchRequest, encode: ShareFetchReq.encodeShareFetchRequest, create: ShareFetchReq.defaultShareFetchRequest,
+      entities: ShareFetchReq.ShareFetchRequestEntities,
+    },
+    response: {
+      decode: ShareFetchRes.decodeShareFetchResponse, encode: ShareFetchRes.encodeShareFetchResponse, create: ShareFetchRes.defaultShareFetchResponse,
+      entities: ShareFetchRes.ShareFetchResponseEntities,
+    },
   },
   {
     apiKey: 79, name: "ShareAcknowledge", minVersion: 1, maxVersion: 2, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ShareAcknowledgeReq.decodeShareAcknowledgeRequest, encode: ShareAcknowledgeReq.encodeShareAcknowledgeRequest, entities: ShareAcknowledgeReq.ShareAcknowledgeRequestEntities },
-    response: { decode: ShareAcknowledgeRes.decodeShareAcknowledgeResponse, encode: ShareAcknowledgeRes.encodeShareAcknowledgeResponse, entities: ShareAcknowledgeRes.ShareAcknowledgeResponseEntities },
+    request: {
+      decode: ShareAcknowledgeReq.decodeShareAcknowledgeRequest, encode: ShareAcknowledgeReq.encodeShareAcknowledgeRequest, create: ShareAcknowledgeReq.defaultShareAcknowledgeRequest,
+      entities: ShareAcknowledgeReq.ShareAcknowledgeRequestEntities,
+    },
+    response: {
+      decode: ShareAcknowledgeRes.decodeShareAcknowledgeResponse, encode: ShareAcknowledgeRes.encodeShareAcknowledgeResponse, create: ShareAcknowledgeRes.defaultShareAcknowledgeResponse,
+      entities: ShareAcknowledgeRes.ShareAcknowledgeResponseEntities,
+    },
   },
   {
     apiKey: 80, name: "AddRaftVoter", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: AddRaftVoterReq.decodeAddRaftVoterRequest, encode: AddRaftVoterReq.encodeAddRaftVoterRequest, entities: AddRaftVoterReq.AddRaftVoterRequestEntities },
-    response: { decode: AddRaftVoterRes.decodeAddRaftVoterResponse, encode: AddRaftVoterRes.encodeAddRaftVoterResponse, entities: AddRaftVoterRes.AddRaftVoterResponseEntities },
+    request: {
+      decode: AddRaftVoterReq.decodeAddRaftVoterRequest, encode: AddRaftVoterReq.encodeAddRaftVoterRequest, create: AddRaftVoterReq.defaultAddRaftVoterRequest,
+      entities: AddRaftVoterReq.AddRaftVoterRequestEntities,
+    },
+    response: {
+      decode: AddRaftVoterRes.decodeAddRaftVoterResponse, encode: AddRaftVoterRes.encodeAddRaftVoterResponse, create: AddRaftVoterRes.defaultAddRaftVoterResponse,
+      entities: AddRaftVoterRes.AddRaftVoterResponseEntities,
+    },
   },
   {
     apiKey: 81, name: "RemoveRaftVoter", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: RemoveRaftVoterReq.decodeRemoveRaftVoterRequest, encode: RemoveRaftVoterReq.encodeRemoveRaftVoterRequest, entities: RemoveRaftVoterReq.RemoveRaftVoterRequestEntities },
-    response: { decode: RemoveRaftVoterRes.decodeRemoveRaftVoterResponse, encode: RemoveRaftVoterRes.encodeRemoveRaftVoterResponse, entities: RemoveRaftVoterRes.RemoveRaftVoterResponseEntities },
+    request: {
+      decode: RemoveRaftVoterReq.decodeRemoveRaftVoterRequest, encode: RemoveRaftVoterReq.encodeRemoveRaftVoterRequest, create: RemoveRaftVoterReq.defaultRemoveRaftVoterRequest,
+      entities: RemoveRaftVoterReq.RemoveRaftVoterRequestEntities,
+    },
+    response: {
+      decode: RemoveRaftVoterRes.decodeRemoveRaftVoterResponse, encode: RemoveRaftVoterRes.encodeRemoveRaftVoterResponse, create: RemoveRaftVoterRes.defaultRemoveRaftVoterResponse,
+      entities: RemoveRaftVoterRes.RemoveRaftVoterResponseEntities,
+    },
   },
   {
     apiKey: 83, name: "InitializeShareGroupState", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: InitializeShareGroupStateReq.decodeInitializeShareGroupStateRequest, encode: InitializeShareGroupStateReq.encodeInitializeShareGroupStateRequest, entities: InitializeShareGroupStateReq.InitializeShareGroupStateRequestEntities },
-    response: { decode: InitializeShareGroupStateRes.decodeInitializeShareGroupStateResponse, encode: InitializeShareGroupStateRes.encodeInitializeShareGroupStateResponse, entities: InitializeShareGroupStateRes.InitializeShareGroupStateResponseEntities },
+    request: {
+      decode: InitializeShareGroupStateReq.decodeInitializeShareGroupStateRequest, encode: InitializeShareGroupStateReq.encodeInitializeShareGroupStateRequest, create: InitializeShareGroupStateReq.defaultInitializeShareGroupStateRequest,
+      entities: InitializeShareGroupStateReq.InitializeShareGroupStateRequestEntities,
+    },
+    response: {
+      decode: InitializeShareGroupStateRes.decodeInitializeShareGroupStateResponse, encode: InitializeShareGroupStateRes.encodeInitializeShareGroupStateResponse, create: InitializeShareGroupStateRes.defaultInitializeShareGroupStateResponse,
+      entities: InitializeShareGroupStateRes.InitializeShareGroupStateResponseEntities,
+    },
   },
   {
     apiKey: 84, name: "ReadShareGroupState", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ReadShareGroupStateReq.decodeReadShareGroupStateRequest, encode: ReadShareGroupStateReq.encodeReadShareGroupStateRequest, entities: ReadShareGroupStateReq.ReadShareGroupStateRequestEntities },
-    response: { decode: ReadShareGroupStateRes.decodeReadShareGroupStateResponse, encode: ReadShareGroupStateRes.encodeReadShareGroupStateResponse, entities: ReadShareGroupStateRes.ReadShareGroupStateResponseEntities },
+    request: {
+      decode: ReadShareGroupStateReq.decodeReadShareGroupStateRequest, encode: ReadShareGroupStateReq.encodeReadShareGroupStateRequest, create: ReadShareGroupStateReq.defaultReadShareGroupStateRequest,
+      entities: ReadShareGroupStateReq.ReadShareGroupStateRequestEntities,
+    },
+    response: {
+      decode: ReadShareGroupStateRes.decodeReadShareGroupStateResponse, encode: ReadShareGroupStateRes.encodeReadShareGroupStateResponse, create: ReadShareGroupStateRes.defaultReadShareGroupStateResponse,
+      entities: ReadShareGroupStateRes.ReadShareGroupStateResponseEntities,
+    },
   },
   {
     apiKey: 85, name: "WriteShareGroupState", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: WriteShareGroupStateReq.decodeWriteShareGroupStateRequest, encode: WriteShareGroupStateReq.encodeWriteShareGroupStateRequest, entities: WriteShareGroupStateReq.WriteShareGroupStateRequestEntities },
-    response: { decode: WriteShareGroupStateRes.decodeWriteShareGroupStateResponse, encode: WriteShareGroupStateRes.encodeWriteShareGroupStateResponse, entities: WriteShareGroupStateRes.WriteShareGroupStateResponseEntities },
+    request: {
+      decode: WriteShareGroupStateReq.decodeWriteShareGroupStateRequest, encode: WriteShareGroupStateReq.encodeWriteShareGroupStateRequest, create: WriteShareGroupStateReq.defaultWriteShareGroupStateRequest,
+      entities: WriteShareGroupStateReq.WriteShareGroupStateRequestEntities,
+    },
+    response: {
+      decode: WriteShareGroupStateRes.decodeWriteShareGroupStateResponse, encode: WriteShareGroupStateRes.encodeWriteShareGroupStateResponse, create: WriteShareGroupStateRes.defaultWriteShareGroupStateResponse,
+      entities: WriteShareGroupStateRes.WriteShareGroupStateResponseEntities,
+    },
   },
   {
     apiKey: 86, name: "DeleteShareGroupState", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: DeleteShareGroupStateReq.decodeDeleteShareGroupStateRequest, encode: DeleteShareGroupStateReq.encodeDeleteShareGroupStateRequest, entities: DeleteShareGroupStateReq.DeleteShareGroupStateRequestEntities },
-    response: { decode: DeleteShareGroupStateRes.decodeDeleteShareGroupStateResponse, encode: DeleteShareGroupStateRes.encodeDeleteShareGroupStateResponse, entities: DeleteShareGroupStateRes.DeleteShareGroupStateResponseEntities },
+    request: {
+      decode: DeleteShareGroupStateReq.decodeDeleteShareGroupStateRequest, encode: DeleteShareGroupStateReq.encodeDeleteShareGroupStateRequest, create: DeleteShareGroupStateReq.defaultDeleteShareGroupStateRequest,
+      entities: DeleteShareGroupStateReq.DeleteShareGroupStateRequestEntities,
+    },
+    response: {
+      decode: DeleteShareGroupStateRes.decodeDeleteShareGroupStateResponse, encode: DeleteShareGroupStateRes.encodeDeleteShareGroupStateResponse, create: DeleteShareGroupStateRes.defaultDeleteShareGroupStateResponse,
+      entities: DeleteShareGroupStateRes.DeleteShareGroupStateResponseEntities,
+    },
   },
   {
     apiKey: 87, name: "ReadShareGroupStateSummary", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: ReadShareGroupStateSummaryReq.decodeReadShareGroupStateSummaryRequest, encode: ReadShareGroupStateSummaryReq.encodeReadShareGroupStateSummaryRequest, entities: ReadShareGroupStateSummaryReq.ReadShareGroupStateSummaryRequestEntities },
-    response: { decode: ReadShareGroupStateSummaryRes.decodeReadShareGroupStateSummaryResponse, encode: ReadShareGroupStateSummaryRes.encodeReadShareGroupStateSummaryResponse, entities: ReadShareGroupStateSummaryRes.ReadShareGroupStateSummaryResponseEntities },
+    request: {
+      decode: ReadShareGroupStateSummaryReq.decodeReadShareGroupStateSummaryRequest, encode: ReadShareGroupStateSummaryReq.encodeReadShareGroupStateSummaryRequest, create: ReadShareGroupStateSummaryReq.defaultReadShareGroupStateSummaryRequest,
+      entities: ReadShareGroupStateSummaryReq.ReadShareGroupStateSummaryRequestEntities,
+    },
+    response: {
+      decode: ReadShareGroupStateSummaryRes.decodeReadShareGroupStateSummaryResponse, encode: ReadShareGroupStateSummaryRes.encodeReadShareGroupStateSummaryResponse, create: ReadShareGroupStateSummaryRes.defaultReadShareGroupStateSummaryResponse,
+      entities: ReadShareGroupStateSummaryRes.ReadShareGroupStateSummaryResponseEntities,
+    },
   },
   {
     apiKey: 88, name: "StreamsGroupHeartbeat", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: StreamsGroupHeartbeatReq.decodeStreamsGroupHeartbeatRequest, encode: StreamsGroupHeartbeatReq.encodeStreamsGroupHeartbeatRequest, entities: StreamsGroupHeartbeatReq.StreamsGroupHeartbeatRequestEntities },
-    response: { decode: StreamsGroupHeartbeatRes.decodeStreamsGroupHeartbeatResponse, encode: StreamsGroupHeartbeatRes.encodeStreamsGroupHeartbeatResponse, entities: StreamsGroupHeartbeatRes.StreamsGroupHeartbeatResponseEntities },
+    request: {
+      decode: StreamsGroupHeartbeatReq.decodeStreamsGroupHeartbeatRequest, encode: StreamsGroupHeartbeatReq.encodeStreamsGroupHeartbeatRequest, create: StreamsGroupHeartbeatReq.defaultStreamsGroupHeartbeatRequest,
+      entities: StreamsGroupHeartbeatReq.StreamsGroupHeartbeatRequestEntities,
+    },
+    response: {
+      decode: StreamsGroupHeartbeatRes.decodeStreamsGroupHeartbeatResponse, encode: StreamsGroupHeartbeatRes.encodeStreamsGroupHeartbeatResponse, create: StreamsGroupHeartbeatRes.defaultStreamsGroupHeartbeatResponse,
+      entities: StreamsGroupHeartbeatRes.StreamsGroupHeartbeatResponseEntities,
+    },
   },
   {
     apiKey: 89, name: "StreamsGroupDescribe", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: StreamsGroupDescribeReq.decodeStreamsGroupDescribeRequest, encode: StreamsGroupDescribeReq.encodeStreamsGroupDescribeRequest, entities: StreamsGroupDescribeReq.StreamsGroupDescribeRequestEntities },
-    response: { decode: StreamsGroupDescribeRes.decodeStreamsGroupDescribeResponse, encode: StreamsGroupDescribeRes.encodeStreamsGroupDescribeResponse, entities: StreamsGroupDescribeRes.StreamsGroupDescribeResponseEntities },
+    request: {
+      decode: StreamsGroupDescribeReq.decodeStreamsGroupDescribeRequest, encode: StreamsGroupDescribeReq.encodeStreamsGroupDescribeRequest, create: StreamsGroupDescribeReq.defaultStreamsGroupDescribeRequest,
+      entities: StreamsGroupDescribeReq.StreamsGroupDescribeRequestEntities,
+    },
+    response: {
+      decode: StreamsGroupDescribeRes.decodeStreamsGroupDescribeResponse, encode: StreamsGroupDescribeRes.encodeStreamsGroupDescribeResponse, create: StreamsGroupDescribeRes.defaultStreamsGroupDescribeResponse,
+      entities: StreamsGroupDescribeRes.StreamsGroupDescribeResponseEntities,
+    },
   },
   {
     apiKey: 90, name: "DescribeShareGroupOffsets", minVersion: 0, maxVersion: 1, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: DescribeShareGroupOffsetsReq.decodeDescribeShareGroupOffsetsRequest, encode: DescribeShareGroupOffsetsReq.encodeDescribeShareGroupOffsetsRequest, entities: DescribeShareGroupOffsetsReq.DescribeShareGroupOffsetsRequestEntities },
-    response: { decode: DescribeShareGroupOffsetsRes.decodeDescribeShareGroupOffsetsResponse, encode: DescribeShareGroupOffsetsRes.encodeDescribeShareGroupOffsetsResponse, entities: DescribeShareGroupOffsetsRes.DescribeShareGroupOffsetsResponseEntities },
+    request: {
+      decode: DescribeShareGroupOffsetsReq.decodeDescribeShareGroupOffsetsRequest, encode: DescribeShareGroupOffsetsReq.encodeDescribeShareGroupOffsetsRequest, create: DescribeShareGroupOffsetsReq.defaultDescribeShareGroupOffsetsRequest,
+      entities: DescribeShareGroupOffsetsReq.DescribeShareGroupOffsetsRequestEntities,
+    },
+    response: {
+      decode: DescribeShareGroupOffsetsRes.decodeDescribeShareGroupOffsetsResponse, encode: DescribeShareGroupOffsetsRes.encodeDescribeShareGroupOffsetsResponse, create: DescribeShareGroupOffsetsRes.defaultDescribeShareGroupOffsetsResponse,
+      entities: DescribeShareGroupOffsetsRes.DescribeShareGroupOffsetsResponseEntities,
+    },
   },
   {
     apiKey: 91, name: "AlterShareGroupOffsets", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: AlterShareGroupOffsetsReq.decodeAlterShareGroupOffsetsRequest, encode: AlterShareGroupOffsetsReq.encodeAlterShareGroupOffsetsRequest, entities: AlterShareGroupOffsetsReq.AlterShareGroupOffsetsRequestEntities },
-    response: { decode: AlterShareGroupOffsetsRes.decodeAlterShareGroupOffsetsResponse, encode: AlterShareGroupOffsetsRes.encodeAlterShareGroupOffsetsResponse, entities: AlterShareGroupOffsetsRes.AlterShareGroupOffsetsResponseEntities },
+    request: {
+      decode: AlterShareGroupOffsetsReq.decodeAlterShareGroupOffsetsRequest, encode: AlterShareGroupOffsetsReq.encodeAlterShareGroupOffsetsRequest, create: AlterShareGroupOffsetsReq.defaultAlterShareGroupOffsetsRequest,
+      entities: AlterShareGroupOffsetsReq.AlterShareGroupOffsetsRequestEntities,
+    },
+    response: {
+      decode: AlterShareGroupOffsetsRes.decodeAlterShareGroupOffsetsResponse, encode: AlterShareGroupOffsetsRes.encodeAlterShareGroupOffsetsResponse, create: AlterShareGroupOffsetsRes.defaultAlterShareGroupOffsetsResponse,
+      entities: AlterShareGroupOffsetsRes.AlterShareGroupOffsetsResponseEntities,
+    },
   },
   {
     apiKey: 92, name: "DeleteShareGroupOffsets", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: DeleteShareGroupOffsetsReq.decodeDeleteShareGroupOffsetsRequest, encode: DeleteShareGroupOffsetsReq.encodeDeleteShareGroupOffsetsRequest, entities: DeleteShareGroupOffsetsReq.DeleteShareGroupOffsetsRequestEntities },
-    response: { decode: DeleteShareGroupOffsetsRes.decodeDeleteShareGroupOffsetsResponse, encode: DeleteShareGroupOffsetsRes.encodeDeleteShareGroupOffsetsResponse, entities: DeleteShareGroupOffsetsRes.DeleteShareGroupOffsetsResponseEntities },
+    request: {
+      decode: DeleteShareGroupOffsetsReq.decodeDeleteShareGroupOffsetsRequest, encode: DeleteShareGroupOffsetsReq.encodeDeleteShareGroupOffsetsRequest, create: DeleteShareGroupOffsetsReq.defaultDeleteShareGroupOffsetsRequest,
+      entities: DeleteShareGroupOffsetsReq.DeleteShareGroupOffsetsRequestEntities,
+    },
+    response: {
+      decode: DeleteShareGroupOffsetsRes.decodeDeleteShareGroupOffsetsResponse, encode: DeleteShareGroupOffsetsRes.encodeDeleteShareGroupOffsetsResponse, create: DeleteShareGroupOffsetsRes.defaultDeleteShareGroupOffsetsResponse,
+      entities: DeleteShareGroupOffsetsRes.DeleteShareGroupOffsetsResponseEntities,
+    },
   },
   {
     apiKey: 93, name: "StreamsGroupTopologyDescriptionUpdate", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: StreamsGroupTopologyDescriptionUpdateReq.decodeStreamsGroupTopologyDescriptionUpdateRequest, encode: StreamsGroupTopologyDescriptionUpdateReq.encodeStreamsGroupTopologyDescriptionUpdateRequest, entities: StreamsGroupTopologyDescriptionUpdateReq.StreamsGroupTopologyDescriptionUpdateRequestEntities },
-    response: { decode: StreamsGroupTopologyDescriptionUpdateRes.decodeStreamsGroupTopologyDescriptionUpdateResponse, encode: StreamsGroupTopologyDescriptionUpdateRes.encodeStreamsGroupTopologyDescriptionUpdateResponse, entities: StreamsGroupTopologyDescriptionUpdateRes.StreamsGroupTopologyDescriptionUpdateResponseEntities },
+    request: {
+      decode: StreamsGroupTopologyDescriptionUpdateReq.decodeStreamsGroupTopologyDescriptionUpdateRequest, encode: StreamsGroupTopologyDescriptionUpdateReq.encodeStreamsGroupTopologyDescriptionUpdateRequest, create: StreamsGroupTopologyDescriptionUpdateReq.defaultStreamsGroupTopologyDescriptionUpdateRequest,
+      entities: StreamsGroupTopologyDescriptionUpdateReq.StreamsGroupTopologyDescriptionUpdateRequestEntities,
+    },
+    response: {
+      decode: StreamsGroupTopologyDescriptionUpdateRes.decodeStreamsGroupTopologyDescriptionUpdateResponse, encode: StreamsGroupTopologyDescriptionUpdateRes.encodeStreamsGroupTopologyDescriptionUpdateResponse, create: StreamsGroupTopologyDescriptionUpdateRes.defaultStreamsGroupTopologyDescriptionUpdateResponse,
+      entities: StreamsGroupTopologyDescriptionUpdateRes.StreamsGroupTopologyDescriptionUpdateResponseEntities,
+    },
   },
   {
     apiKey: 94, name: "UnregisterController", minVersion: 0, maxVersion: 0, flexibleMin: 0,
     latestVersionUnstable: false,
-    request: { decode: UnregisterControllerReq.decodeUnregisterControllerRequest, encode: UnregisterControllerReq.encodeUnregisterControllerRequest, entities: UnregisterControllerReq.UnregisterControllerRequestEntities },
-    response: { decode: UnregisterControllerRes.decodeUnregisterControllerResponse, encode: UnregisterControllerRes.encodeUnregisterControllerResponse, entities: UnregisterControllerRes.UnregisterControllerResponseEntities },
+    request: {
+      decode: UnregisterControllerReq.decodeUnregisterControllerRequest, encode: UnregisterControllerReq.encodeUnregisterControllerRequest, create: UnregisterControllerReq.defaultUnregisterControllerRequest,
+      entities: UnregisterControllerReq.UnregisterControllerRequestEntities,
+    },
+    response: {
+      decode: UnregisterControllerRes.decodeUnregisterControllerResponse, encode: UnregisterControllerRes.encodeUnregisterControllerResponse, create: UnregisterControllerRes.defaultUnregisterControllerResponse,
+      entities: UnregisterControllerRes.UnregisterControllerResponseEntities,
+    },
   },
 ];

@@ -1,0 +1,128 @@
+// One request inside a virtual cluster, and its response: prefix names, guard topic ids, forward;
+// then learn ids, drop foreign entries, strip the prefix, rewrite broker addresses.
+import { rewriteBrokerAddresses } from "../gateway/address-rewrite.ts";
+import type { BrokerDirectory } from "../gateway/broker-directory.ts";
+import type { Frame, RequestHead, RequestOutcome } from "../gateway/session-policy.ts";
+import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from "../protocol/codec.ts";
+import { hasEntities, walkEntities } from "../protocol/entity-walk.ts";
+import { apiSpec } from "../protocol/registry.ts";
+import { errorResponse } from "./error-response.ts";
+import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
+import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, NAME_KINDS, prefixNames, scrubErrorMessages, stripNames } from "./name-fields.ts";
+import type { Tenant } from "./tenant.ts";
+import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
+
+type Obj = Record<string, unknown>;
+
+const PRODUCE = 0;
+const FETCH = 1;
+
+export interface TenantExchangeDeps {
+  topicIds: TopicIdDirectory;
+  brokers: BrokerDirectory;
+}
+
+function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[1], version: number): Set<string> {
+  const ids = new Set<string>();
+  walkEntities(body, fields, version, "topicId", (container, prop) => {
+    const v = container[prop];
+    if (typeof v === "string") ids.add(v);
+    else if (Array.isArray(v)) for (const s of v) if (typeof s === "string") ids.add(s);
+  });
+  ids.delete(ZERO_TOPIC_ID);
+  return ids;
+}
+
+function randomTopicId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+export async function tenantRequest(
+  frame: Uint8Array,
+  head: RequestHead,
+  tenant: Tenant,
+  deps: TenantExchangeDeps,
+  acksZero: boolean,
+): Promise<RequestOutcome> {
+  const spec = apiSpec(head.apiKey)!;
+  const v = head.apiVersion;
+  const { header, body } = decodeRequest<Obj>(frame);
+  prefixNames(body, spec.request.entities, v, tenant);
+
+  const rule = HAND_RULES.get(head.apiKey);
+  const ctx: RuleContext = { tenant, version: v, responseFixups: [] };
+  const refusal = rule?.request?.(body, ctx);
+  if (refusal) {
+    const answer = errorResponse(head.apiKey, v, head.correlationId, refusal.errorCode, refusal.message);
+    return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: refusal.message };
+  }
+
+  // A topic id the tenant does not own never reaches the broker: it is swapped for a fresh
+  // random id, which the broker answers with UNKNOWN_TOPIC_ID, and swapped back in the response.
+  const fakes = new Map<string, string>();
+  const ids = collectTopicIds(body, spec.request.entities, v);
+  if (ids.size > 0) {
+    const names = await deps.topicIds.resolve(ids);
+    const swap = new Map<string, string>();
+    for (const id of ids) {
+      const name = names.get(id);
+      if (name === undefined || !tenant.owns(name)) {
+        const fake = randomTopicId();
+        swap.set(id, fake);
+        fakes.set(fake, id);
+      }
+    }
+    if (swap.size > 0) mapTopicIds(body, spec.request.entities, v, (id) => swap.get(id) ?? id);
+  }
+
+  const out = encodeRequest(header, body);
+  if (acksZero) return { kind: "forward", frame: out, expectResponse: false };
+  return {
+    kind: "forward",
+    frame: out,
+    expectResponse: true,
+    rewrite: (response) => tenantResponse(response, head, tenant, deps, ctx, fakes),
+  };
+}
+
+async function tenantResponse(
+  frame: Uint8Array,
+  head: RequestHead,
+  tenant: Tenant,
+  deps: TenantExchangeDeps,
+  ctx: RuleContext,
+  fakes: Map<string, string>,
+): Promise<Frame> {
+  const spec = apiSpec(head.apiKey)!;
+  const v = head.apiVersion;
+  const fields = spec.response.entities;
+  const { header, body } = decodeResponse<Obj>(frame, head.apiKey, v);
+
+  for (const pair of idNamePairs(fields, v)) {
+    forEachStruct(body, pair.structPath, (s) => {
+      if (typeof s[pair.nameProp] === "string") deps.topicIds.learn(s[pair.idProp] as string, s[pair.nameProp] as string);
+    });
+  }
+  if (fakes.size > 0) mapTopicIds(body, fields, v, (id) => fakes.get(id) ?? id);
+
+  HAND_RULES.get(head.apiKey)?.response?.(body, ctx);
+  dropForeign(body, fields, v, NAME_KINDS, (name) => tenant.owns(name));
+
+  const ids = collectTopicIds(body, fields, v);
+  if (ids.size > 0) {
+    const restored = new Set(fakes.values());
+    const names = await deps.topicIds.resolve([...ids].filter((id) => !restored.has(id)));
+    dropForeign(body, fields, v, ["topicId"], (id) => {
+      if (id === ZERO_TOPIC_ID || restored.has(id)) return true;
+      const name = names.get(id) ?? deps.topicIds.known(id);
+      return name !== undefined && tenant.owns(name);
+    });
+  }
+
+  stripNames(body, fields, v, tenant);
+  if (head.apiKey !== PRODUCE && head.apiKey !== FETCH) scrubErrorMessages(body, tenant);
+  if (hasEntities(fields, v, "brokerEndpoint")) await rewriteBrokerAddresses(body, fields, v, deps.brokers);
+  for (const fix of ctx.responseFixups) fix(body);
+  return encodeResponse(head.apiKey, v, header, body);
+}

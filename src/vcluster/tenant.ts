@@ -1,0 +1,21 @@
+// A virtual cluster as the data plane sees it: a name and the prefix its resources carry on
+// the backing cluster.
+
+export const MAX_TOPIC_NAME_LENGTH = 249;
+
+export class Tenant {
+  constructor(readonly name: string, readonly prefix: string) {}
+
+  add(name: string): string {
+    return this.prefix + name;
+  }
+
+  /** The tenant's own name for a backing name, or null when the backing name is not its. */
+  strip(backingName: string): string | null {
+    return backingName.startsWith(this.prefix) ? backingName.slice(this.prefix.length) : null;
+  }
+
+  owns(backingName: string): boolean {
+    return backingName.startsWith(this.prefix);
+  }
+}
