@@ -1,18 +1,20 @@
 import type { Config } from "../config/schema.ts";
+import type { Runtime } from "../runtime/types.ts";
 import { FileStore, type StoreFiles } from "./file-store.ts";
+import { KafkaStore } from "./kafka-store.ts";
 import type { StateStore } from "./state-store.ts";
 
 export interface CreateStoreOptions {
   readonly files: StoreFiles;
   readonly clock?: () => number;
-  /** Supplied once kgate's own Kafka client exists; `store.type: kafka` needs it. */
-  readonly createKafkaStore?: (config: Config["store"]) => StateStore;
+  /** Where `store.type: kafka` keeps its topic; that type needs it. */
+  readonly kafka?: { readonly runtime: Runtime; readonly backing: Config["backing"] };
 }
 
 export function createStore(config: Config["store"], options: CreateStoreOptions): StateStore {
   if (config.type === "kafka") {
-    if (!options.createKafkaStore) throw new Error("store.type: kafka is not available in this build yet");
-    return options.createKafkaStore(config);
+    if (!options.kafka) throw new Error("store.type: kafka needs a connection to the backing cluster");
+    return new KafkaStore({ ...options.kafka, topic: config.topic, clock: options.clock });
   }
   return new FileStore(config.path, options.files, options.clock);
 }

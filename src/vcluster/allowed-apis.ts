@@ -20,7 +20,9 @@ const OFFERED: ReadonlyMap<number, readonly [number, number]> = new Map<number, 
   [14, ALL], // SyncGroup
   [15, ALL], // DescribeGroups
   [16, ALL], // ListGroups
-  [17, [1, Infinity]], // SaslHandshake: v0 would switch to unframed SASL tokens
+  // SaslHandshake: offered from v0 because librdkafka requires v0 in the range before it uses
+  // v1; a client that actually sends v0 (unframed SASL tokens) is closed with a reason.
+  [17, ALL],
   [18, ALL], // ApiVersions
   [19, ALL], // CreateTopics
   [20, ALL], // DeleteTopics

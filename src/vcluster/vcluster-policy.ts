@@ -108,6 +108,7 @@ export class VclusterPolicy implements SessionPolicy {
         if (response.length >= 10 && new DataView(response.buffer, response.byteOffset).getInt16(8) !== 0) return response;
         const { header, body } = decodeResponse<ApiVersionsResponse>(response, API_VERSIONS_KEY, head.apiVersion);
         clampApiVersions(body, vclusterVersionFilter);
+        advertiseSasl(body);
         return encodeResponse(API_VERSIONS_KEY, head.apiVersion, header, body);
       },
     };
@@ -165,6 +166,24 @@ export class VclusterPolicy implements SessionPolicy {
     this.deps.log(`authenticated "${username}" into ${result.vcluster} via ${result.via}`);
     return { kind: "answer", frame: reply(ErrorCode.NONE, null, lifetime) };
   }
+}
+
+/**
+ * kgate answers SaslHandshake and SaslAuthenticate itself, so it offers them even when the
+ * backing listener (PLAINTEXT) does not; librdkafka will not log in otherwise.
+ */
+function advertiseSasl(body: ApiVersionsResponse): void {
+  for (const apiKey of [SASL_HANDSHAKE, SASL_AUTHENTICATE]) {
+    const offered = offeredVersions(apiKey)!;
+    const entry = body.apiKeys.find((e) => e.apiKey === apiKey);
+    if (entry) {
+      entry.minVersion = offered.min;
+      entry.maxVersion = offered.max;
+    } else {
+      body.apiKeys.push({ apiKey, minVersion: offered.min, maxVersion: offered.max });
+    }
+  }
+  body.apiKeys.sort((a, b) => a.apiKey - b.apiKey);
 }
 
 function apiName(apiKey: number): string {

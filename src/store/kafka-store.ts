@@ -1,0 +1,329 @@
+// `store.type: kafka`: the store's records in a compacted topic of the backing cluster, so that
+// several kgate nodes share one state. Each node replays the topic at start and then follows it.
+//
+// The log is the only source of truth, and the follower is the only writer of `state`: a local
+// mutation is checked by the same pure rules as the file store, written (acks=-1: durable once
+// the Produce succeeds), and resolves after the follower has applied it back. So every node
+// applies every change in log order through one path, local and remote changes emit the same
+// events, and a node never re-applies or re-emits its own write out of order.
+import { ensureTopic } from "../client/admin-ops.ts";
+import { KafkaError, OFFSET_OUT_OF_RANGE } from "../client/kafka-errors.ts";
+import { PartitionLog } from "../client/partition-log.ts";
+import { type BatchRecord, type DecodedBatch, RecordBatchError } from "../client/record-batch.ts";
+import type { Config } from "../config/schema.ts";
+import { parseHostPort } from "../gateway/upstream.ts";
+import { getLogger } from "../log.ts";
+import { ProtocolError } from "../protocol/wire.ts";
+import type { Runtime } from "../runtime/types.ts";
+import type { StoreEvent, StoreListener } from "./events.ts";
+import * as mutations from "./mutations.ts";
+import type { Change, PutVclusterInput, PutVclusterResult } from "./mutations.ts";
+import {
+  EMPTY_STATE,
+  type IssuedTokenRecord,
+  own,
+  type RevokedTokenRecord,
+  type SecretName,
+  type ServiceAccountRecord,
+  type StoreState,
+  type VclusterRecord,
+} from "./records.ts";
+import type { StateStore } from "./state-store.ts";
+import { applyStateRecord, type StateRecord, stateChangeRecords } from "./state-topic-records.ts";
+
+const log = getLogger("store.kafka");
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+export interface KafkaStoreOptions {
+  readonly runtime: Runtime;
+  readonly backing: Pick<Config["backing"], "bootstrapServers" | "sasl">;
+  /** `store.topic`. */
+  readonly topic: string;
+  readonly clock?: () => number;
+  /** How long one fetch waits for new records; a remote change shows up at most this late. */
+  readonly pollWaitMs?: number;
+  /** Bounds `load()`: replaying the topic must finish within this. */
+  readonly loadTimeoutMs?: number;
+}
+
+/** One partition keeps one total order of changes; compaction keeps it small. */
+const STATE_TOPIC_CONFIGS = {
+  "cleanup.policy": "compact",
+  // Readers here decode uncompressed batches only; this stops a broker-wide compression
+  // default from recompressing what kgate writes.
+  "compression.type": "uncompressed",
+};
+const READ_BACK_TIMEOUT_MS = 30_000;
+
+interface Waiter {
+  readonly offset: bigint;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+export class KafkaStore implements StateStore {
+  private state: StoreState = EMPTY_STATE;
+  /** Every record before this offset is in `state`. */
+  private nextOffset = 0n;
+  private readonly waiters = new Set<Waiter>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<StoreListener>();
+  private readonly log: PartitionLog;
+  private readonly clock: () => number;
+  private following: Promise<void> | undefined;
+  private stopped = false;
+  /** Why the store stopped for good: the log holds something it must not skip. */
+  private fatal: Error | undefined;
+  /** Last fetch failure, for messages about a follower that makes no progress. */
+  private lastFetchError: Error | undefined;
+
+  constructor(private readonly options: KafkaStoreOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.log = new PartitionLog({
+      runtime: options.runtime,
+      bootstrap: options.backing.bootstrapServers.map(parseHostPort),
+      sasl: options.backing.sasl,
+      clientId: "kgate-store",
+      topic: options.topic,
+    });
+  }
+
+  async load(): Promise<void> {
+    const topic = this.options.topic;
+    const outcome = await this.log.withAnyBroker((conn) =>
+      ensureTopic(conn, { name: topic, partitions: 1, replicationFactor: -1, configs: STATE_TOPIC_CONFIGS }),
+    );
+    if (outcome === "created") log.info("created state topic {topic}", { topic });
+    const end = await this.log.latestOffset();
+    this.following = this.follow();
+    await this.appliedUpTo(end, this.options.loadTimeoutMs ?? 60_000, `replaying state topic ${topic}`);
+    log.info("replayed state topic {topic} up to offset {offset}: {vclusters} vclusters", {
+      topic,
+      offset: String(end),
+      vclusters: Object.keys(this.state.vclusters).length,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => {});
+    this.stopped = true;
+    this.log.close(); // ends the fetch in flight
+    await this.following;
+    this.rejectWaiters(new Error("store closed"));
+  }
+
+  listVclusters(): VclusterRecord[] {
+    return Object.values(this.state.vclusters).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  getVcluster(name: string): VclusterRecord | undefined {
+    return own(this.state.vclusters, name);
+  }
+
+  listServiceAccounts(vcluster: string): ServiceAccountRecord[] {
+    return Object.values(this.state.serviceAccounts)
+      .filter((a) => a.vcluster === vcluster)
+      .sort((a, b) => a.username.localeCompare(b.username));
+  }
+
+  listTokens(vcluster: string): IssuedTokenRecord[] {
+    const nowSeconds = this.clock() / 1000;
+    return Object.values(this.state.tokens).filter(
+      (t) => t.vcluster === vcluster && t.expiresAt > nowSeconds && !this.isTokenRevoked(t.jti),
+    );
+  }
+
+  isTokenRevoked(jti: string): boolean {
+    return Object.hasOwn(this.state.revokedTokens, jti);
+  }
+
+  getSecret(name: SecretName): string | undefined {
+    return this.state.secrets[name];
+  }
+
+  putVcluster(input: PutVclusterInput): Promise<PutVclusterResult> {
+    return this.mutate((s, now) => mutations.putVcluster(s, input, now));
+  }
+
+  deleteVcluster(name: string): Promise<VclusterRecord> {
+    return this.mutate((s, now) => mutations.deleteVcluster(s, name, now));
+  }
+
+  recordIssuedToken(token: IssuedTokenRecord): Promise<void> {
+    return this.mutate((s, now) => mutations.recordIssuedToken(s, token, now));
+  }
+
+  revokeToken(vcluster: string, jti: string): Promise<RevokedTokenRecord> {
+    return this.mutate((s) => mutations.revokeToken(s, vcluster, jti));
+  }
+
+  async ensureSecret(name: SecretName, generate: () => string): Promise<string> {
+    await this.mutate((s) => mutations.ensureSecret(s, name, generate));
+    // Not the value this node generated: the first candidate in the log, which every node
+    // agrees on (another node may have written one just before ours).
+    const value = this.state.secrets[name];
+    if (value === undefined) throw new Error(`secret ${name} was written but not read back`);
+    return value;
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** One mutation at a time on this node; across nodes, the log orders them. */
+  private mutate<T>(apply: (state: StoreState, now: number) => Change<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.fatal) throw this.fatal;
+      if (this.stopped) throw new Error("store closed");
+      // Check the rules against everything any node has written so far, not only what this
+      // node has seen: that leaves only a small window for two nodes to race.
+      await this.appliedUpTo(await this.log.latestOffset(), READ_BACK_TIMEOUT_MS, "catching up before a change");
+      const base = this.state;
+      const now = this.clock();
+      const change = apply(base, now);
+      const next = mutations.pruneExpired(change.state, now);
+      const records = stateChangeRecords(base, next, () => crypto.randomUUID());
+      if (records.length > 0) {
+        // Durable once this returns. A retried produce may append the batch twice, which is
+        // harmless: applying a record again changes nothing.
+        const first = await this.log.produce(records.map(toBatchRecord));
+        await this.appliedUpTo(first + BigInt(records.length), READ_BACK_TIMEOUT_MS, "reading back a change");
+      }
+      return change.result;
+    };
+    const result = this.queue.then(run);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  private async follow(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        const fetched = await this.log.fetch(this.nextOffset, this.options.pollWaitMs ?? 300);
+        if (failures > 0) log.info("following state topic {topic} again", { topic: this.options.topic });
+        failures = 0;
+        this.lastFetchError = undefined;
+        for (const batch of fetched.batches) this.applyBatch(batch);
+      } catch (error) {
+        if (this.stopped) return;
+        const e = error instanceof Error ? error : new Error(String(error));
+        if (isPermanent(e)) {
+          this.stop(e);
+          return;
+        }
+        this.lastFetchError = e;
+        failures++;
+        // The first failure and then every 20th: an unreachable broker should not flood the log.
+        if (failures % 20 === 1) {
+          log.warning("reading state topic {topic} failed ({failures}x), retrying: {error}", {
+            topic: this.options.topic,
+            failures,
+            error: e.message,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 5000)));
+      }
+    }
+  }
+
+  /** A batch's changes become visible together, like the one local mutation that wrote them. */
+  private applyBatch(batch: DecodedBatch): void {
+    if (batch.lastOffset < this.nextOffset) return; // a fetch starts with the batch holding its offset
+    let state = this.state;
+    const events: StoreEvent[] = [];
+    for (const record of batch.records) {
+      if (record.offset < this.nextOffset) continue;
+      if (record.key === null) {
+        log.warning("state record at offset {offset} has no key; skipped", { offset: String(record.offset) });
+        continue;
+      }
+      const stateRecord: StateRecord = {
+        key: utf8Decoder.decode(record.key),
+        value: record.value === null ? null : utf8Decoder.decode(record.value),
+      };
+      const applied = applyStateRecord(state, stateRecord);
+      if (!applied.ok) {
+        log.warning("{problem} at offset {offset}; skipped", { problem: applied.problem, offset: String(record.offset) });
+        continue;
+      }
+      state = applied.state;
+      events.push(...applied.events);
+    }
+    this.state = state;
+    this.nextOffset = batch.lastOffset + 1n;
+    for (const event of events) this.emit(event);
+    for (const w of this.waiters) {
+      if (this.nextOffset >= w.offset) {
+        this.waiters.delete(w);
+        w.resolve();
+      }
+    }
+  }
+
+  /** Resolves once every record before `offset` is applied. */
+  private appliedUpTo(offset: bigint, timeoutMs: number, what: string): Promise<void> {
+    if (this.fatal) return Promise.reject(this.fatal);
+    if (this.nextOffset >= offset) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        const cause = this.lastFetchError ? `: ${this.lastFetchError.message}` : "";
+        reject(new Error(`${what}: offset ${offset} not reached within ${timeoutMs} ms (at ${this.nextOffset})${cause}`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        offset,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Stops following for good; reads keep the last state, changes are refused. */
+  private stop(error: Error): void {
+    this.fatal = new Error(`state topic ${this.options.topic} cannot be followed: ${error.message}`);
+    log.error("{error}; the store keeps its last state and refuses changes until kgate restarts", {
+      error: this.fatal.message,
+    });
+    this.rejectWaiters(this.fatal);
+  }
+
+  private rejectWaiters(error: Error): void {
+    for (const w of this.waiters) w.reject(error);
+    this.waiters.clear();
+  }
+
+  private emit(event: StoreEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A broken subscriber must not stop the follower or undo a change that is durable.
+        log.error("store listener failed on {type}: {error}", { type: event.type, error });
+      }
+    }
+  }
+}
+
+/**
+ * Failures that waiting does not fix: records this kgate cannot decode (skipping them would
+ * silently lose state), or a log that no longer holds the offsets already applied (truncated,
+ * or deleted and re-created underneath), whose state must be replayed from the start.
+ */
+function isPermanent(error: Error): boolean {
+  if (error instanceof RecordBatchError || error instanceof ProtocolError) return true;
+  return error instanceof KafkaError && error.code === OFFSET_OUT_OF_RANGE;
+}
+
+function toBatchRecord(record: StateRecord): BatchRecord {
+  return { key: utf8.encode(record.key), value: record.value === null ? null : utf8.encode(record.value) };
+}
