@@ -3,6 +3,7 @@
 // accepts (Kafka 4 dropped only versions older than these).
 import type { BackingAddress } from "../gateway/broker-directory.ts";
 import type { CreateTopicsResponse } from "../protocol/messages/create-topics-response.ts";
+import type { DescribeConfigsResponse } from "../protocol/messages/describe-configs-response.ts";
 import type { MetadataResponse, MetadataResponseTopic } from "../protocol/messages/metadata-response.ts";
 import type { KafkaConnection } from "./kafka-connection.ts";
 import {
@@ -14,6 +15,8 @@ import {
 
 const METADATA = { key: 3, version: 12 } as const;
 const CREATE_TOPICS = { key: 19, version: 7 } as const;
+const DESCRIBE_CONFIGS = { key: 32, version: 4 } as const;
+const TOPIC_RESOURCE = 2;
 const NO_TOPIC_ID = "00000000000000000000000000000000";
 
 export interface TopicSpec {
@@ -68,6 +71,23 @@ export async function ensureTopic(conn: KafkaConnection, spec: TopicSpec): Promi
   if (result.errorCode === TOPIC_ALREADY_EXISTS) return "exists";
   if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `creating topic ${spec.name}`, result.errorMessage);
   return "created";
+}
+
+/** The topic's effective values of `keys` (set on the topic or inherited from the broker). */
+export async function describeTopicConfigs(
+  conn: KafkaConnection,
+  topic: string,
+  keys: readonly string[],
+): Promise<Record<string, string | null>> {
+  const res = await conn.request<DescribeConfigsResponse>(DESCRIBE_CONFIGS.key, DESCRIBE_CONFIGS.version, {
+    resources: [{ resourceType: TOPIC_RESOURCE, resourceName: topic, configurationKeys: [...keys] }],
+    includeSynonyms: false,
+    includeDocumentation: false,
+  });
+  const result = res.results.find((r) => r.resourceName === topic);
+  if (!result) throw new Error(`DescribeConfigs for ${topic} returned no result for it`);
+  if (result.errorCode !== 0) throw new KafkaError(result.errorCode, `configs of topic ${topic}`, result.errorMessage);
+  return Object.fromEntries(result.configs.map((c) => [c.name, c.value]));
 }
 
 /**

@@ -20,7 +20,9 @@ const PRODUCE = { key: 0, version: 9 } as const;
 const FETCH = { key: 1, version: 12 } as const;
 const LIST_OFFSETS = { key: 2, version: 7 } as const;
 const NO_TOPIC_ID = "00000000000000000000000000000000";
+// ListOffsets' special timestamps.
 const LATEST_TIMESTAMP = -1n;
+const EARLIEST_TIMESTAMP = -2n;
 
 export interface PartitionLogOptions {
   readonly runtime: Runtime;
@@ -91,12 +93,21 @@ export class PartitionLog {
 
   /** The offset the next appended record will get (the high watermark). */
   latestOffset(): Promise<bigint> {
+    return this.listOffset(LATEST_TIMESTAMP);
+  }
+
+  /** The first offset still in the log (0 unless records were deleted from its start). */
+  earliestOffset(): Promise<bigint> {
+    return this.listOffset(EARLIEST_TIMESTAMP);
+  }
+
+  private listOffset(timestamp: bigint): Promise<bigint> {
     return this.withLeader("requests", 5, async (conn) => {
       const res = await conn.request<ListOffsetsResponse>(LIST_OFFSETS.key, LIST_OFFSETS.version, {
         replicaId: -1,
         isolationLevel: 0,
         topics: [
-          { name: this.topic, partitions: [{ partitionIndex: this.partition, currentLeaderEpoch: -1, timestamp: LATEST_TIMESTAMP }] },
+          { name: this.topic, partitions: [{ partitionIndex: this.partition, currentLeaderEpoch: -1, timestamp }] },
         ],
         timeoutMs: 30_000,
       });

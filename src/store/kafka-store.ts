@@ -6,7 +6,8 @@
 // the Produce succeeds), and resolves after the follower has applied it back. So every node
 // applies every change in log order through one path, local and remote changes emit the same
 // events, and a node never re-applies or re-emits its own write out of order.
-import { ensureTopic } from "../client/admin-ops.ts";
+import { describeTopicConfigs, ensureTopic } from "../client/admin-ops.ts";
+import type { KafkaConnection } from "../client/kafka-connection.ts";
 import { KafkaError, OFFSET_OUT_OF_RANGE } from "../client/kafka-errors.ts";
 import { PartitionLog } from "../client/partition-log.ts";
 import { type BatchRecord, type DecodedBatch, RecordBatchError } from "../client/record-batch.ts";
@@ -77,6 +78,7 @@ export class KafkaStore implements StateStore {
   private fatal: Error | undefined;
   /** Last fetch failure, for messages about a follower that makes no progress. */
   private lastFetchError: Error | undefined;
+  private wakeFollower: () => void = () => {};
 
   constructor(private readonly options: KafkaStoreOptions) {
     this.clock = options.clock ?? Date.now;
@@ -91,13 +93,18 @@ export class KafkaStore implements StateStore {
 
   async load(): Promise<void> {
     const topic = this.options.topic;
-    const outcome = await this.log.withAnyBroker((conn) =>
-      ensureTopic(conn, { name: topic, partitions: 1, replicationFactor: -1, configs: STATE_TOPIC_CONFIGS }),
-    );
-    if (outcome === "created") log.info("created state topic {topic}", { topic });
-    const end = await this.log.latestOffset();
-    this.following = this.follow();
-    await this.appliedUpTo(end, this.options.loadTimeoutMs ?? 60_000, `replaying state topic ${topic}`);
+    let end: bigint;
+    try {
+      await this.log.withAnyBroker((conn) => this.prepareTopic(conn));
+      end = await this.log.latestOffset();
+      this.nextOffset = await this.log.earliestOffset();
+      this.following = this.follow();
+      await this.appliedUpTo(end, this.options.loadTimeoutMs ?? 60_000, `replaying state topic ${topic}`);
+    } catch (error) {
+      this.stopped = true;
+      this.log.close();
+      throw error;
+    }
     log.info("replayed state topic {topic} up to offset {offset}: {vclusters} vclusters", {
       topic,
       offset: String(end),
@@ -105,10 +112,29 @@ export class KafkaStore implements StateStore {
     });
   }
 
+  private async prepareTopic(conn: KafkaConnection): Promise<void> {
+    const topic = this.options.topic;
+    const outcome = await ensureTopic(conn, { name: topic, partitions: 1, replicationFactor: -1, configs: STATE_TOPIC_CONFIGS });
+    if (outcome === "created") {
+      log.info("created state topic {topic}", { topic });
+      return;
+    }
+    // A topic made by hand may delete old records instead of compacting them, and with them
+    // vclusters nobody changed for a while. Say so; changing it is the operator's call.
+    const configs = await describeTopicConfigs(conn, topic, ["cleanup.policy"]);
+    if (!configs["cleanup.policy"]?.split(",").includes("compact")) {
+      log.warning("state topic {topic} has cleanup.policy={policy}, not compact: records may be deleted, losing state", {
+        topic,
+        policy: configs["cleanup.policy"] ?? "unknown",
+      });
+    }
+  }
+
   async close(): Promise<void> {
     await this.queue.catch(() => {});
     this.stopped = true;
     this.log.close(); // ends the fetch in flight
+    this.wakeFollower();
     await this.following;
     this.rejectWaiters(new Error("store closed"));
   }
@@ -224,9 +250,20 @@ export class KafkaStore implements StateStore {
             error: e.message,
           });
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** failures, 5000)));
+        await this.pause(Math.min(100 * 2 ** failures, 5000));
       }
     }
+  }
+
+  /** A backoff that `close()` cuts short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeFollower = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** A batch's changes become visible together, like the one local mutation that wrote them. */
@@ -291,6 +328,7 @@ export class KafkaStore implements StateStore {
   /** Stops following for good; reads keep the last state, changes are refused. */
   private stop(error: Error): void {
     this.fatal = new Error(`state topic ${this.options.topic} cannot be followed: ${error.message}`);
+    this.log.close();
     log.error("{error}; the store keeps its last state and refuses changes until kgate restarts", {
       error: this.fatal.message,
     });
