@@ -28,8 +28,9 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
  */
 export const bodyAsJson: MiddlewareHandler = async (c, next) => {
   const raw = c.req.raw;
-  if (raw.body === null) return next();
-  const text = await raw.text();
+  // No body but a JSON content type (e.g. `curl -X PUT -H 'content-type: application/json'`)
+  // must not fail as malformed JSON.
+  const text = raw.body === null ? "" : await raw.text();
   const headers = new Headers(raw.headers);
   headers.delete("content-length");
   const hasBody = text.trim() !== "";

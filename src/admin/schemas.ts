@@ -75,7 +75,7 @@ export const CreateTokenBody = z
     lifetimeSeconds: z
       .number()
       .int()
-      .min(60)
+      .min(1)
       .max(MAX_TOKEN_LIFETIME_SECONDS)
       .optional()
       .openapi({ description: "Defaults to auth.defaultTokenLifetimeSeconds (30 days)", example: 86400 }),

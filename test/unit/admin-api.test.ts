@@ -177,7 +177,7 @@ describe("token routes", () => {
     expect((await call("POST", "/v1/vclusters/ghost/tokens", { username: "u" })).status).toBe(404);
     expect((await call("POST", "/v1/vclusters/a/tokens")).status).toBe(400);
     expect((await call("POST", "/v1/vclusters/a/tokens", { username: 'bad"quote' })).status).toBe(400);
-    expect((await call("POST", "/v1/vclusters/a/tokens", { username: "u", lifetimeSeconds: 1 })).status).toBe(400);
+    expect((await call("POST", "/v1/vclusters/a/tokens", { username: "u", lifetimeSeconds: 0 })).status).toBe(400);
     expect((await call("POST", "/v1/vclusters/a/tokens", { username: "svc" })).status).toBe(409);
     expect((await call("DELETE", "/v1/vclusters/a/tokens/unknownid")).status).toBe(404);
     expect((await call("DELETE", "/v1/vclusters/a/tokens/bad.id")).status).toBe(400);
