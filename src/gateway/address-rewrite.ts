@@ -17,11 +17,12 @@ export async function rewriteBrokerAddresses(
   fields: readonly EntityField[],
   version: number,
   brokers: BrokerDirectory,
-): Promise<void> {
+): Promise<number> {
   const endpoints: Array<{ struct: Record<string, unknown>; nodeId: number | undefined }> = [];
   walkEntities(body, fields, version, "brokerEndpoint", (struct, _prop, parent) => {
     endpoints.push({ struct, nodeId: nodeIdOf(struct) ?? nodeIdOf(parent) });
   });
+  let rewritten = 0;
   for (const { struct, nodeId } of endpoints) {
     const host = struct.host as string;
     const port = struct.port as number;
@@ -31,5 +32,7 @@ export async function rewriteBrokerAddresses(
     if (id === undefined) continue;
     struct.port = await brokers.advertise(id, host, port);
     struct.host = brokers.advertisedHost;
+    rewritten++;
   }
+  return rewritten;
 }

@@ -45,7 +45,8 @@ export class ResponseRewrites {
     const brokers = this.brokers;
     return async (frame) => {
       const { header, body } = decodeResponse(frame, apiKey, apiVersion);
-      await rewriteBrokerAddresses(body, spec.response.entities, apiVersion, brokers);
+      // Produce and Fetch carry NodeEndpoints only after a leader change: usually nothing to do.
+      if ((await rewriteBrokerAddresses(body, spec.response.entities, apiVersion, brokers)) === 0) return frame;
       return encodeResponse(apiKey, apiVersion, header, body);
     };
   }

@@ -139,11 +139,74 @@ export function regexProblem(regex: string): string | null {
   }
 }
 
+/**
+ * Why RE2 — the broker's regex engine — would not read `regex` as one balanced unit, or null.
+ * JavaScript and RE2 disagree on some brackets (`[]a]`, `[^]...]`, `[[:alpha:]]`), so a regex
+ * JavaScript finds balanced could still close kgate's anchoring group on the broker. This scan
+ * follows RE2's rules: a `]` right after `[` or `[^` is a literal, `[:name:]` is a class item,
+ * `\Q...\E` is literal text.
+ */
+export function re2GroupProblem(regex: string): string | null {
+  let depth = 0;
+  let i = 0;
+  while (i < regex.length) {
+    const c = regex[i];
+    if (c === "\\") {
+      if (i + 1 >= regex.length) return "trailing backslash";
+      if (regex[i + 1] === "Q") {
+        const end = regex.indexOf("\\E", i + 2);
+        if (end < 0) return "\\Q without \\E";
+        i = end + 2;
+      } else {
+        i += 2;
+      }
+      continue;
+    }
+    if (c === "[") {
+      const end = re2ClassEnd(regex, i);
+      if (end < 0) return "unterminated character class";
+      i = end + 1;
+      continue;
+    }
+    if (c === "(") depth++;
+    else if (c === ")" && --depth < 0) return "unbalanced )";
+    i++;
+  }
+  return depth === 0 ? null : "unbalanced (";
+}
+
+/** Index of the `]` that closes the RE2 character class opened at `start`, or -1. */
+function re2ClassEnd(regex: string, start: number): number {
+  let i = start + 1;
+  if (regex[i] === "^") i++;
+  let first = true;
+  while (i < regex.length) {
+    const c = regex[i];
+    if (c === "]" && !first) return i;
+    first = false;
+    if (c === "[" && regex[i + 1] === ":") {
+      const close = regex.indexOf(":]", i + 2);
+      if (close >= 0) {
+        i = close + 2;
+        continue;
+      }
+    }
+    if (c === "\\") {
+      if (i + 1 >= regex.length) return -1;
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+  return -1;
+}
+
 const consumerGroupHeartbeat: HandRule = {
   request(body, { tenant }) {
     const regex = body.subscribedTopicRegex as string | null;
     if (regex === null) return;
-    const problem = regexProblem(regex);
+    const re2 = re2GroupProblem(regex);
+    const problem = regexProblem(regex) ?? (re2 && `${re2} (as RE2, the broker's regex engine, reads it)`);
     if (problem) return { errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, message: `Invalid regular expression ${regex}: ${problem}` };
     body.subscribedTopicRegex = anchorRegex(tenant, regex);
   },

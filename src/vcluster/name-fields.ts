@@ -14,20 +14,32 @@ function inVersion(f: EntityField, version: number): boolean {
 }
 
 /** Prefixes every topic name, group id and transactional id in a request. */
-export function prefixNames(body: unknown, fields: readonly EntityField[], version: number, tenant: Tenant): void {
+/** Returns how many values it changed (0: the request's bytes can be forwarded as they are). */
+export function prefixNames(body: unknown, fields: readonly EntityField[], version: number, tenant: Tenant): number {
+  return mapNames(body, fields, version, (s) => tenant.add(s));
+}
+
+function mapNames(body: unknown, fields: readonly EntityField[], version: number, map: (s: string) => string): number {
+  let changed = 0;
   for (const kind of NAME_KINDS) {
     walkEntities(body, fields, version, kind, (container, prop) => {
       const v = container[prop];
-      if (typeof v === "string") container[prop] = tenant.add(v);
-      else if (Array.isArray(v)) container[prop] = v.map((s) => (typeof s === "string" ? tenant.add(s) : s));
+      if (typeof v === "string") {
+        container[prop] = map(v);
+        changed++;
+      } else if (Array.isArray(v)) {
+        container[prop] = v.map((s) => (typeof s === "string" ? map(s) : s));
+        changed += v.length;
+      }
     });
   }
+  return changed;
 }
 
 /**
  * Removes array entries whose name (or topic id) the tenant does not own. `keep` decides for one
  * value; null values (e.g. a topic asked for by id) are decided elsewhere and kept here.
- * Returns true when the message itself holds a foreign value outside any array.
+ * Returns how many entries it removed.
  */
 export function dropForeign(
   body: unknown,
@@ -35,13 +47,19 @@ export function dropForeign(
   version: number,
   kinds: readonly string[],
   keep: (value: string) => boolean,
-): boolean {
-  let foreignAtTop = false;
+): number {
+  let removed = 0;
+  const counted = (v: string) => {
+    const k = keep(v);
+    if (!k) removed++;
+    return k;
+  };
   for (const f of fields) {
     if (!kinds.includes(f.kind) || !inVersion(f, version)) continue;
-    if (filterPath(body as Obj, f.path, 0, keep)) foreignAtTop = true;
+    // A foreign value outside any array cannot be removed; stripNames turns it into "".
+    filterPath(body as Obj, f.path, 0, counted);
   }
-  return foreignAtTop;
+  return removed;
 }
 
 /** Returns true when `obj` must be dropped by the nearest array holding it. */
@@ -64,15 +82,8 @@ function filterPath(obj: Obj, path: readonly string[], i: number, keep: (v: stri
 }
 
 /** Strips the tenant prefix from every name; a foreign name left over becomes "" (never leaks). */
-export function stripNames(body: unknown, fields: readonly EntityField[], version: number, tenant: Tenant): void {
-  const strip = (s: string) => tenant.strip(s) ?? "";
-  for (const kind of NAME_KINDS) {
-    walkEntities(body, fields, version, kind, (container, prop) => {
-      const v = container[prop];
-      if (typeof v === "string") container[prop] = strip(v);
-      else if (Array.isArray(v)) container[prop] = v.map((s) => (typeof s === "string" ? strip(s) : s));
-    });
-  }
+export function stripNames(body: unknown, fields: readonly EntityField[], version: number, tenant: Tenant): number {
+  return mapNames(body, fields, version, (s) => tenant.strip(s) ?? "");
 }
 
 /** Visits every topic id in the message; `replace` may return a different id to store. */

@@ -48,11 +48,12 @@ export async function tenantRequest(
   const spec = apiSpec(head.apiKey)!;
   const v = head.apiVersion;
   const { header, body } = decodeRequest<Obj>(frame);
-  prefixNames(body, spec.request.entities, v, tenant);
+  let changed = prefixNames(body, spec.request.entities, v, tenant);
 
   const rule = HAND_RULES.get(head.apiKey);
   const ctx: RuleContext = { tenant, version: v, responseFixups: [] };
   const refusal = rule?.request?.(body, ctx);
+  if (rule?.request) changed++;
   if (refusal) {
     const answer = errorResponse(head.apiKey, v, head.correlationId, refusal.errorCode, refusal.message);
     return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: refusal.message };
@@ -73,10 +74,14 @@ export async function tenantRequest(
         fakes.set(fake, id);
       }
     }
-    if (swap.size > 0) mapTopicIds(body, spec.request.entities, v, (id) => swap.get(id) ?? id);
+    if (swap.size > 0) {
+      mapTopicIds(body, spec.request.entities, v, (id) => swap.get(id) ?? id);
+      changed++;
+    }
   }
 
-  const out = encodeRequest(header, body);
+  // Fetch v13+ names topics by id only: once the ids are checked, the bytes go as they came.
+  const out = changed > 0 ? encodeRequest(header, body) : frame;
   if (acksZero) return { kind: "forward", frame: out, expectResponse: false };
   return {
     kind: "forward",
@@ -98,6 +103,8 @@ async function tenantResponse(
   const v = head.apiVersion;
   const fields = spec.response.entities;
   const { header, body } = decodeResponse<Obj>(frame, head.apiKey, v);
+  const rule = HAND_RULES.get(head.apiKey);
+  let changed = fakes.size + ctx.responseFixups.length + (rule?.response ? 1 : 0);
 
   for (const pair of idNamePairs(fields, v)) {
     forEachStruct(body, pair.structPath, (s) => {
@@ -106,23 +113,27 @@ async function tenantResponse(
   }
   if (fakes.size > 0) mapTopicIds(body, fields, v, (id) => fakes.get(id) ?? id);
 
-  HAND_RULES.get(head.apiKey)?.response?.(body, ctx);
-  dropForeign(body, fields, v, NAME_KINDS, (name) => tenant.owns(name));
+  rule?.response?.(body, ctx);
+  changed += dropForeign(body, fields, v, NAME_KINDS, (name) => tenant.owns(name));
 
   const ids = collectTopicIds(body, fields, v);
   if (ids.size > 0) {
     const restored = new Set(fakes.values());
     const names = await deps.topicIds.resolve([...ids].filter((id) => !restored.has(id)));
-    dropForeign(body, fields, v, ["topicId"], (id) => {
+    changed += dropForeign(body, fields, v, ["topicId"], (id) => {
       if (id === ZERO_TOPIC_ID || restored.has(id)) return true;
       const name = names.get(id) ?? deps.topicIds.known(id);
       return name !== undefined && tenant.owns(name);
     });
   }
 
-  stripNames(body, fields, v, tenant);
-  if (head.apiKey !== PRODUCE && head.apiKey !== FETCH) scrubErrorMessages(body, tenant);
-  if (hasEntities(fields, v, "brokerEndpoint")) await rewriteBrokerAddresses(body, fields, v, deps.brokers);
+  changed += stripNames(body, fields, v, tenant);
+  if (head.apiKey !== PRODUCE && head.apiKey !== FETCH) {
+    scrubErrorMessages(body, tenant);
+    changed++;
+  }
+  if (hasEntities(fields, v, "brokerEndpoint")) changed += await rewriteBrokerAddresses(body, fields, v, deps.brokers);
   for (const fix of ctx.responseFixups) fix(body);
-  return encodeResponse(head.apiKey, v, header, body);
+  // Nothing tenant-specific in it (e.g. Fetch by topic id): forward the broker's bytes.
+  return changed > 0 ? encodeResponse(head.apiKey, v, header, body) : frame;
 }

@@ -42,7 +42,7 @@ export class RecordingRelay {
     const inFlight: CapturedExchange[] = [];
     const requests = new FrameSplitter();
     const responses = new FrameSplitter();
-    client.on("data", (chunk) => {
+    client.on("data", (chunk: Buffer) => {
       requests.push(new Uint8Array(chunk), (frame) => {
         const copy = frame.slice();
         const head = peekRequest(copy);
@@ -52,7 +52,7 @@ export class RecordingRelay {
       });
       broker.write(chunk);
     });
-    broker.on("data", (chunk) => {
+    broker.on("data", (chunk: Buffer) => {
       responses.push(new Uint8Array(chunk), (frame) => {
         const copy = frame.slice();
         const corr = new DataView(copy.buffer).getInt32(4);
