@@ -30,6 +30,7 @@ export function startGateway(runtime: Runtime, config: Config, wiring: GatewayWi
     bootstrapServers: config.backing.bootstrapServers.map(parseHostPort),
     backingSasl: config.backing.sasl,
     maxFrameBytes: config.limits.maxFrameBytes,
+    maxConnections: config.limits.maxConnections,
     policyFor: wiring.policyFor ?? ((conn) => new PassthroughPolicy(conn.rewrites)),
     observer: wiring.observer,
   });

@@ -22,6 +22,10 @@ import { VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 const log = getLogger("serve");
 
 export async function serve(runtime: Runtime, config: Config): Promise<void> {
+  if (config.backing.tls) {
+    // Refuse rather than silently connect in plaintext to a cluster that expects TLS.
+    throw new Error("backing.tls: TLS to the backing cluster is not supported yet; use PLAINTEXT or SASL_PLAINTEXT");
+  }
   const clock = () => Date.now();
   const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing } });
   await store.load();

@@ -21,6 +21,8 @@ export interface GatewayOptions {
   bootstrapServers: readonly BackingAddress[];
   backingSasl?: SaslCredentials;
   maxFrameBytes: number;
+  /** Connections beyond this are closed at once, with a log line (bounded memory). */
+  maxConnections: number;
   /** The policy for a new client connection (transparent proxy, or a virtual cluster). */
   policyFor(conn: ConnectionInfo): SessionPolicy;
   observer?: SessionObserver;
@@ -91,6 +93,13 @@ export class Gateway {
     const id = this.nextId++;
     const peer = `${client.remoteAddress}:${client.remotePort}`;
     if (this.stopping) {
+      client.close();
+      return;
+    }
+    if (this.sessions.size >= this.options.maxConnections) {
+      log.warn("connection {id} from {peer} refused: {max} connections open (limits.maxConnections)", {
+        id, peer, max: this.options.maxConnections,
+      });
       client.close();
       return;
     }
