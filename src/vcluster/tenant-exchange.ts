@@ -8,7 +8,7 @@ import { hasEntities, walkEntities } from "../protocol/entity-walk.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
-import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, NAME_KINDS, prefixNames, scrubErrorMessages, stripNames } from "./name-fields.ts";
+import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, scrubErrorMessages, stripNames } from "./name-fields.ts";
 import type { Tenant } from "./tenant.ts";
 import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
 
@@ -114,7 +114,10 @@ async function tenantResponse(
   if (fakes.size > 0) mapTopicIds(body, fields, v, (id) => fakes.get(id) ?? id);
 
   rule?.response?.(body, ctx);
-  changed += dropForeign(body, fields, v, NAME_KINDS, (name) => tenant.owns(name));
+  // Kafka topic names are never empty: "" marks an entry without a name (an error for a topic
+  // asked for by id, e.g. Metadata v10-11), which must reach the client; its id is checked below.
+  changed += dropForeign(body, fields, v, ["topicName"], (name) => name === "" || tenant.owns(name));
+  changed += dropForeign(body, fields, v, ["groupId", "transactionalId"], (name) => tenant.owns(name));
 
   const ids = collectTopicIds(body, fields, v);
   if (ids.size > 0) {
