@@ -20,12 +20,16 @@ export interface KgateProcess {
   child: ChildProcess;
 }
 
-let portCursor = 20000 + Math.floor(Math.random() * 400) * 50;
+// Blocks stay below Linux's ephemeral range (32768-60999): client sockets take their local ports
+// from there, and one of them in TIME_WAIT on a port makes a listen() on that port fail.
+const PORT_BLOCKS_FROM = 20000;
+const PORT_BLOCKS_TO = 32700;
+let portCursor = PORT_BLOCKS_FROM + Math.floor(Math.random() * ((PORT_BLOCKS_TO - PORT_BLOCKS_FROM) / 50)) * 50;
 
 /** A block of free-looking ports: bootstrap, then broker ports, then admin at +40. */
 export function nextPortBlock(): number {
   portCursor += 50;
-  if (portCursor > 60000) portCursor = 20000;
+  if (portCursor + 50 > PORT_BLOCKS_TO) portCursor = PORT_BLOCKS_FROM;
   return portCursor;
 }
 

@@ -1,0 +1,342 @@
+// `npm run bench`: Kafka's own kafka-producer-perf-test and kafka-consumer-perf-test, directly
+// against the broker and through kgate (under Bun and under Deno), in one run, with the ratio
+// kgate/direct for each. The broker is the tests' (KAFKA_BOOTSTRAP, else scripts/kafka.sh).
+//
+// Per round and target:
+//   produce   N records of 1 KiB as fast as possible (--throughput -1)      -> MB/s
+//   latency   a fixed rate well below saturation (at full speed, latency is just the producer's
+//             buffer.memory divided by throughput, whatever the path); the first quarter is
+//             warm-up (--warmup-records), the steady state is reported     -> p50/p99 ms
+//   consume   a new consumer group reads the topic from the start          -> MB/s
+// The passthrough targets share one topic, so each consume run reads the same records (all the
+// targets' produce runs of the first round): long enough to measure, no extra produce time.
+// Rounds alternate the target order; the table shows each figure's median over the rounds
+// (one disturbed run on a shared 2-core box does not decide the result); every run is printed.
+//
+// Environment (defaults in brackets):
+//   BENCH_RECORDS [600000]        records per produce run (1 KiB each: 10-15 s direct on 2 cores)
+//   BENCH_ROUNDS [3]              rounds over all targets
+//   BENCH_RECORD_SIZE [1024]
+//   BENCH_PARTITIONS [3]
+//   BENCH_LATENCY_RATE [2000]     records/s of the latency run
+//   BENCH_LATENCY_RECORDS [16000] records of the latency run (8 s at the default rate)
+//   BENCH_TARGETS                 comma-separated target names to run (default: all)
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import { kafkaBootstrap, REPO_ROOT } from "../test/support/kafka.ts";
+import { type KgateRuntime, startKgate } from "../test/support/kgate-process.ts";
+
+const env = (name: string, fallback: number) => {
+  const v = process.env[name];
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${v}")`);
+  return n;
+};
+const RECORDS = env("BENCH_RECORDS", 600_000);
+const ROUNDS = env("BENCH_ROUNDS", 3);
+const RECORD_SIZE = env("BENCH_RECORD_SIZE", 1024);
+const PARTITIONS = env("BENCH_PARTITIONS", 3);
+const LATENCY_RATE = env("BENCH_LATENCY_RATE", 2000);
+const LATENCY_RECORDS = env("BENCH_LATENCY_RECORDS", 16_000);
+const KAFKA_SH = join(REPO_ROOT, "scripts", "kafka.sh");
+
+// ---------------------------------------------------------------------------------------------
+// Targets: adding one (e.g. a vcluster with SASL and a prefix) is one entry in TARGETS.
+
+interface Endpoint {
+  bootstrap: string;
+  /** Client properties beyond bootstrap.servers (SASL, ...), for both perf tools. */
+  clientProperties?: Record<string, string>;
+  /** The backing cluster holds the client's topic `t` as `${topicPrefix}t` (a vcluster's prefix). */
+  topicPrefix?: string;
+  /** A process whose CPU time is worth reporting (kgate). */
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+interface Target {
+  name: string;
+  start(backing: string): Promise<Endpoint>;
+}
+
+function kgateTarget(name: string, runtime: KgateRuntime, config?: Record<string, unknown>): Target {
+  return {
+    name,
+    async start(backing) {
+      const kgate = await startKgate({ runtime, backing, config });
+      return {
+        bootstrap: kgate.bootstrap,
+        pid: kgate.child.pid,
+        async stop() {
+          const code = await kgate.stop();
+          if (code !== 0) console.error(`${name} exited with ${code}; last log lines:\n${kgate.logs().split("\n").slice(-20).join("\n")}`);
+        },
+      };
+    },
+  };
+}
+
+const TARGETS: Target[] = [
+  { name: "direct", start: async (backing) => ({ bootstrap: backing, stop: async () => {} }) },
+  kgateTarget("kgate (bun)", "bun"),
+  kgateTarget("kgate (deno)", "deno"),
+  // vcluster (SASL/PLAIN + prefix): start kgate, create the vcluster and a token through the
+  // admin API, and return { bootstrap, clientProperties: {security.protocol, sasl.*}, topicPrefix }.
+];
+
+// ---------------------------------------------------------------------------------------------
+// Kafka's perf tools
+
+interface ProduceResult {
+  mbPerSec: number;
+  recordsPerSec: number;
+  p50: number;
+  p99: number;
+  avgLatency: number;
+}
+
+interface ConsumeResult {
+  mbPerSec: number;
+  fetchMbPerSec: number;
+  seconds: number;
+}
+
+function runTool(tool: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(KAFKA_SH, ["cli", tool, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve(out);
+      else reject(new Error(`${tool} exited ${code}:\n${err}${out}`));
+    });
+  });
+}
+
+function propertiesFile(dir: string, name: string, props: Record<string, string> | undefined): string[] {
+  if (!props || Object.keys(props).length === 0) return [];
+  const path = join(dir, `${name.replace(/[^a-z0-9-]+/gi, "_")}.properties`);
+  writeFileSync(path, Object.entries(props).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+  return ["--command-config", path];
+}
+
+// "500000 records sent, 25000.1 records/sec (24.41 MB/sec), 980.5 ms avg latency, 2837.00 ms max
+// latency, 866 ms 50th, 2255 ms 95th, 2629 ms 99th, 2791 ms 99.9th." With --warmup-records, a
+// second line follows: "N steady state records sent, ...".
+const PRODUCE_SUMMARY =
+  /(\d+) (steady state )?records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, [\d.]+ ms max latency, (\d+) ms 50th, \d+ ms 95th, (\d+) ms 99th/g;
+
+async function producePerf(
+  endpoint: Endpoint,
+  topic: string,
+  records: number,
+  throughput: number,
+  extra: string[],
+  warmup = 0,
+): Promise<ProduceResult> {
+  const out = await runTool("kafka-producer-perf-test", [
+    "--topic", topic,
+    "--num-records", String(records),
+    "--record-size", String(RECORD_SIZE),
+    "--throughput", String(throughput),
+    "--bootstrap-server", endpoint.bootstrap,
+    ...(warmup > 0 ? ["--warmup-records", String(warmup)] : []),
+    ...extra,
+  ]);
+  const want = records - warmup;
+  const m = [...out.matchAll(PRODUCE_SUMMARY)].find((m) => Number(m[1]) === want && !!m[2] === warmup > 0);
+  if (!m) throw new Error(`no summary for ${want} records in kafka-producer-perf-test output:\n${out}`);
+  return { recordsPerSec: Number(m[3]), mbPerSec: Number(m[4]), avgLatency: Number(m[5]), p50: Number(m[6]), p99: Number(m[7]) };
+}
+
+async function consumePerf(endpoint: Endpoint, topic: string, records: number, group: string, extra: string[]): Promise<ConsumeResult> {
+  const out = await runTool("kafka-consumer-perf-test", [
+    "--bootstrap-server", endpoint.bootstrap,
+    "--topic", topic,
+    "--num-records", String(records),
+    "--group", group,
+    "--timeout", "30000",
+    ...extra,
+  ]);
+  // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+  // rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  const row = out.trim().split("\n").map((l) => l.split(",").map((c) => c.trim())).reverse().find((c) => c.length === 10 && /^\d/.test(c[2]!));
+  if (!row) throw new Error(`no result row in kafka-consumer-perf-test output:\n${out}`);
+  const consumed = Number(row[4]);
+  if (consumed < records) throw new Error(`consumer read ${consumed} of ${records} records:\n${out}`);
+  return { mbPerSec: Number(row[3]), fetchMbPerSec: Number(row[8]), seconds: Number(row[7]) / 1000 };
+}
+
+/** CPU seconds (user + system) of a process so far; undefined when it cannot be read. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    const hz = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    return ticks / hz;
+  } catch {
+    return undefined;
+  }
+}
+
+async function measured<T>(pid: number | undefined, run: () => Promise<T>): Promise<{ result: T; cpu?: number }> {
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu1 = cpuSeconds(pid);
+  return { result, cpu: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / seconds };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Row {
+  produce?: ProduceResult;
+  produceCpu?: number;
+  latency?: ProduceResult;
+  consume?: ConsumeResult;
+  consumeCpu?: number;
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_TARGETS?.split(",").map((s) => s.trim()).filter(Boolean);
+  const targets = only ? TARGETS.filter((t) => only.includes(t.name)) : TARGETS;
+  if (targets.length === 0) throw new Error(`BENCH_TARGETS matches none of: ${TARGETS.map((t) => t.name).join(", ")}`);
+  const backing = await kafkaBootstrap();
+  const base = `bench-${Date.now()}`;
+  const dir = mkdtempSync(join(tmpdir(), "kgate-bench-"));
+  console.log(
+    `kgate bench: ${RECORDS} x ${RECORD_SIZE} B per produce run, latency at ${LATENCY_RATE} records/s, ` +
+      `${ROUNDS} round(s), ${PARTITIONS} partitions, broker ${backing}`,
+  );
+
+  const endpoints = new Map<Target, Endpoint>();
+  const admin = new Kafka({ clientId: "kgate-bench", brokers: [backing], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const backingTopics = new Set<string>();
+  try {
+    for (const t of targets) endpoints.set(t, await t.start(backing));
+    for (const e of endpoints.values()) for (const suffix of ["", "-latency"]) backingTopics.add(`${e.topicPrefix ?? ""}${base}${suffix}`);
+    await admin.createTopics({ topics: [...backingTopics].map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
+
+    const rounds: Map<Target, Row>[] = [];
+    const producedInFirstRound = new Map<string, number>();
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      const rows = new Map<Target, Row>(targets.map((t) => [t, {}]));
+      rounds.push(rows);
+      console.log(`\nround ${round + 1}/${ROUNDS}`);
+      for (const t of order) {
+        const e = endpoints.get(t)!;
+        const props = propertiesFile(dir, t.name, e.clientProperties);
+        const m = await measured(e.pid, () => producePerf(e, base, RECORDS, -1, props));
+        rows.get(t)!.produce = m.result;
+        rows.get(t)!.produceCpu = m.cpu;
+        if (round === 0) {
+          const backingTopic = `${e.topicPrefix ?? ""}${base}`;
+          producedInFirstRound.set(backingTopic, (producedInFirstRound.get(backingTopic) ?? 0) + RECORDS);
+        }
+        console.log(`  ${t.name.padEnd(14)} produce  ${fmt(m.result.mbPerSec)} MB/s${cpuNote(m.cpu)}`);
+      }
+      for (const t of order) {
+        const e = endpoints.get(t)!;
+        const props = propertiesFile(dir, t.name, e.clientProperties);
+        const r = await producePerf(e, `${base}-latency`, LATENCY_RECORDS, LATENCY_RATE, props, Math.floor(LATENCY_RECORDS / 4));
+        rows.get(t)!.latency = r;
+        console.log(`  ${t.name.padEnd(14)} latency  p50 ${r.p50} ms, p99 ${r.p99} ms at ${LATENCY_RATE} records/s`);
+      }
+      for (const t of order) {
+        const e = endpoints.get(t)!;
+        const props = propertiesFile(dir, t.name, e.clientProperties);
+        const records = producedInFirstRound.get(`${e.topicPrefix ?? ""}${base}`)!;
+        const m = await measured(e.pid, () => consumePerf(e, base, records, `${base}-${t.name.replace(/\W+/g, "")}-${round}`, props));
+        rows.get(t)!.consume = m.result;
+        rows.get(t)!.consumeCpu = m.cpu;
+        console.log(
+          `  ${t.name.padEnd(14)} consume  ${fmt(m.result.mbPerSec)} MB/s (${records} records, fetch ${fmt(m.result.fetchMbPerSec)} MB/s)${cpuNote(m.cpu)}`,
+        );
+      }
+    }
+    printTable(targets, rounds);
+  } finally {
+    for (const e of endpoints.values()) await e.stop().catch((err) => console.error(String(err)));
+    await admin.deleteTopics({ topics: [...backingTopics] }).catch(() => {});
+    await admin.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Summary {
+  produceMbPerSec?: number;
+  consumeMbPerSec?: number;
+  p50?: number;
+  p99?: number;
+  produceCpu?: number;
+  consumeCpu?: number;
+}
+
+function median(values: (number | undefined)[]): number | undefined {
+  const v = values.filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+  if (v.length === 0) return undefined;
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+function summarize(rows: Row[]): Summary {
+  return {
+    produceMbPerSec: median(rows.map((r) => r.produce?.mbPerSec)),
+    consumeMbPerSec: median(rows.map((r) => r.consume?.mbPerSec)),
+    p50: median(rows.map((r) => r.latency?.p50)),
+    p99: median(rows.map((r) => r.latency?.p99)),
+    produceCpu: median(rows.map((r) => r.produceCpu)),
+    consumeCpu: median(rows.map((r) => r.consumeCpu)),
+  };
+}
+
+function printTable(targets: Target[], rounds: Map<Target, Row>[]): void {
+  const rows = targets.map((t) => ({ name: t.name, sum: summarize(rounds.map((r) => r.get(t)!)) }));
+  const direct = rows.find((r) => r.name === "direct")?.sum;
+  const ratio = (v: number | undefined, d: number | undefined) => (v === undefined || !d ? "-" : (v / d).toFixed(2));
+  const ms = (n: number | undefined) => (n === undefined ? "-" : String(Math.round(n * 10) / 10));
+  const header = ["target", "produce MB/s", "x direct", "consume MB/s", "x direct", "p50 ms", "p99 ms", "p99 +ms", "kgate CPU p/c"];
+  const lines = rows.map(({ name, sum }) => [
+    name,
+    fmt(sum.produceMbPerSec),
+    ratio(sum.produceMbPerSec, direct?.produceMbPerSec),
+    fmt(sum.consumeMbPerSec),
+    ratio(sum.consumeMbPerSec, direct?.consumeMbPerSec),
+    ms(sum.p50),
+    ms(sum.p99),
+    sum.p99 !== undefined && direct?.p99 !== undefined ? ms(sum.p99 - direct.p99) : "-",
+    sum.produceCpu === undefined ? "-" : `${pct(sum.produceCpu)}/${pct(sum.consumeCpu)}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const show = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
+  console.log(`\nmedian of ${rounds.length} round(s); MB = MiB as the perf tools count; ${RECORDS} x ${RECORD_SIZE} B per produce run;`);
+  console.log(`latency: steady state at ${LATENCY_RATE} records/s; kgate CPU: kgate's CPU time / wall time during the`);
+  console.log("produce / consume runs (100% = one core)\n");
+  console.log(show(header));
+  console.log("|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
+  for (const l of lines) console.log(show(l));
+}
+
+const fmt = (n: number | undefined) => (n === undefined ? "-" : n.toFixed(1));
+const pct = (n: number | undefined) => (n === undefined ? "-" : `${Math.round(n * 100)}%`);
+const cpuNote = (cpu: number | undefined) => (cpu === undefined ? "" : `, kgate CPU ${pct(cpu)}`);
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
