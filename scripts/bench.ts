@@ -27,7 +27,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { kafkaBootstrap, REPO_ROOT } from "../test/support/kafka.ts";
-import { type KgateRuntime, startKgate } from "../test/support/kgate-process.ts";
+import { adminCall, type KgateRuntime, startKgate } from "../test/support/kgate-process.ts";
 
 const env = (name: string, fallback: number) => {
   const v = process.env[name];
@@ -80,12 +80,38 @@ function kgateTarget(name: string, runtime: KgateRuntime, config?: Record<string
   };
 }
 
+/** kgate with a virtual cluster: SASL/PLAIN with a token, every name prefixed. */
+function vclusterTarget(name: string, runtime: KgateRuntime): Target {
+  return {
+    name,
+    async start(backing) {
+      const kgate = await startKgate({ runtime, backing });
+      const vcluster = `vc-bench-${Date.now().toString(36)}`;
+      await adminCall(kgate, "PUT", `/v1/vclusters/${vcluster}`);
+      const { token } = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vcluster}/tokens`, { username: "bench" });
+      return {
+        bootstrap: kgate.bootstrap,
+        pid: kgate.child.pid,
+        topicPrefix: `${vcluster}.`,
+        clientProperties: {
+          "security.protocol": "SASL_PLAINTEXT",
+          "sasl.mechanism": "PLAIN",
+          "sasl.jaas.config": `org.apache.kafka.common.security.plain.PlainLoginModule required username="bench" password="${token}";`,
+        },
+        async stop() {
+          await kgate.stop();
+        },
+      };
+    },
+  };
+}
+
 const TARGETS: Target[] = [
   { name: "direct", start: async (backing) => ({ bootstrap: backing, stop: async () => {} }) },
   kgateTarget("kgate (bun)", "bun"),
   kgateTarget("kgate (deno)", "deno"),
-  // vcluster (SASL/PLAIN + prefix): start kgate, create the vcluster and a token through the
-  // admin API, and return { bootstrap, clientProperties: {security.protocol, sasl.*}, topicPrefix }.
+  vclusterTarget("vcluster (bun)", "bun"),
+  vclusterTarget("vcluster (deno)", "deno"),
 ];
 
 // ---------------------------------------------------------------------------------------------
