@@ -19,16 +19,8 @@ import type { Runtime } from "../runtime/types.ts";
 import type { StoreEvent, StoreListener } from "./events.ts";
 import * as mutations from "./mutations.ts";
 import type { Change, PutVclusterInput, PutVclusterResult } from "./mutations.ts";
-import {
-  EMPTY_STATE,
-  type IssuedTokenRecord,
-  own,
-  type RevokedTokenRecord,
-  type SecretName,
-  type ServiceAccountRecord,
-  type StoreState,
-  type VclusterRecord,
-} from "./records.ts";
+import type { IssuedTokenRecord, RevokedTokenRecord, SecretName, StoreState, VclusterRecord } from "./records.ts";
+import { StateReader } from "./state-reads.ts";
 import type { StateStore } from "./state-store.ts";
 import { applyStateRecord, type StateRecord, stateChangeRecords } from "./state-topic-records.ts";
 
@@ -63,15 +55,13 @@ interface Waiter {
   reject(error: Error): void;
 }
 
-export class KafkaStore implements StateStore {
-  private state: StoreState = EMPTY_STATE;
+export class KafkaStore extends StateReader implements StateStore {
   /** Every record before this offset is in `state`. */
   private nextOffset = 0n;
   private readonly waiters = new Set<Waiter>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<StoreListener>();
   private readonly log: PartitionLog;
-  private readonly clock: () => number;
   private following: Promise<void> | undefined;
   private stopped = false;
   /** Why the store stopped for good: the log holds something it must not skip. */
@@ -81,7 +71,7 @@ export class KafkaStore implements StateStore {
   private wakeFollower: () => void = () => {};
 
   constructor(private readonly options: KafkaStoreOptions) {
-    this.clock = options.clock ?? Date.now;
+    super(options.clock ?? Date.now);
     this.log = new PartitionLog({
       runtime: options.runtime,
       bootstrap: options.backing.bootstrapServers.map(parseHostPort),
@@ -137,35 +127,6 @@ export class KafkaStore implements StateStore {
     this.wakeFollower();
     await this.following;
     this.rejectWaiters(new Error("store closed"));
-  }
-
-  listVclusters(): VclusterRecord[] {
-    return Object.values(this.state.vclusters).sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  getVcluster(name: string): VclusterRecord | undefined {
-    return own(this.state.vclusters, name);
-  }
-
-  listServiceAccounts(vcluster: string): ServiceAccountRecord[] {
-    return Object.values(this.state.serviceAccounts)
-      .filter((a) => a.vcluster === vcluster)
-      .sort((a, b) => a.username.localeCompare(b.username));
-  }
-
-  listTokens(vcluster: string): IssuedTokenRecord[] {
-    const nowSeconds = this.clock() / 1000;
-    return Object.values(this.state.tokens).filter(
-      (t) => t.vcluster === vcluster && t.expiresAt > nowSeconds && !this.isTokenRevoked(t.jti),
-    );
-  }
-
-  isTokenRevoked(jti: string): boolean {
-    return Object.hasOwn(this.state.revokedTokens, jti);
-  }
-
-  getSecret(name: SecretName): string | undefined {
-    return this.state.secrets[name];
   }
 
   putVcluster(input: PutVclusterInput): Promise<PutVclusterResult> {

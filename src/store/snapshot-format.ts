@@ -1,35 +1,19 @@
 // The on-disk form of a snapshot, versioned so a later kgate can migrate it, and validated on
 // load so a hand-edited or foreign file stops the start instead of being overwritten.
 import { z } from "zod";
+import { issuedTokenSchema, revokedTokenSchema, serviceAccountSchema, vclusterSchema } from "./record-schemas.ts";
 import type { StoreState } from "./records.ts";
 
 const FORMAT = "kgate-store";
 const VERSION = 1;
 
-const labels = z.record(z.string(), z.string());
-const vcluster = z.object({ name: z.string(), prefix: z.string(), createdAt: z.string(), labels: labels.optional() });
-const serviceAccount = z.object({
-  vcluster: z.string(),
-  username: z.string(),
-  auth: z.enum(["token", "password"]),
-  createdAt: z.string(),
-});
-const token = z.object({
-  jti: z.string(),
-  vcluster: z.string(),
-  username: z.string(),
-  issuedAt: z.number(),
-  expiresAt: z.number(),
-});
-const revoked = z.object({ jti: z.string(), vcluster: z.string(), expiresAt: z.number() });
-
 const snapshotSchema = z.object({
   format: z.literal(FORMAT),
   version: z.literal(VERSION),
-  vclusters: z.record(z.string(), vcluster),
-  serviceAccounts: z.record(z.string(), serviceAccount),
-  tokens: z.record(z.string(), token),
-  revokedTokens: z.record(z.string(), revoked),
+  vclusters: z.record(z.string(), vclusterSchema),
+  serviceAccounts: z.record(z.string(), serviceAccountSchema),
+  tokens: z.record(z.string(), issuedTokenSchema),
+  revokedTokens: z.record(z.string(), revokedTokenSchema),
   secrets: z.object({ adminToken: z.string().optional(), tokenSecret: z.string().optional() }),
 });
 

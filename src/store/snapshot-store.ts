@@ -8,23 +8,23 @@ import type { Change, PutVclusterInput, PutVclusterResult } from "./mutations.ts
 import {
   EMPTY_STATE,
   type IssuedTokenRecord,
-  own,
   type RevokedTokenRecord,
   type SecretName,
-  type ServiceAccountRecord,
   type StoreState,
   type VclusterRecord,
 } from "./records.ts";
+import { StateReader } from "./state-reads.ts";
 import type { StateStore } from "./state-store.ts";
 
 const log = getLogger("store");
 
-export abstract class SnapshotStore implements StateStore {
-  private state: StoreState = EMPTY_STATE;
+export abstract class SnapshotStore extends StateReader implements StateStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<StoreListener>();
 
-  protected constructor(protected readonly clock: () => number) {}
+  protected constructor(clock: () => number) {
+    super(clock);
+  }
 
   /** Previously persisted state, or undefined when there is none yet. */
   protected abstract readSnapshot(): Promise<StoreState | undefined>;
@@ -37,35 +37,6 @@ export abstract class SnapshotStore implements StateStore {
 
   async close(): Promise<void> {
     await this.queue.catch(() => {});
-  }
-
-  listVclusters(): VclusterRecord[] {
-    return Object.values(this.state.vclusters).sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  getVcluster(name: string): VclusterRecord | undefined {
-    return own(this.state.vclusters, name);
-  }
-
-  listServiceAccounts(vcluster: string): ServiceAccountRecord[] {
-    return Object.values(this.state.serviceAccounts)
-      .filter((a) => a.vcluster === vcluster)
-      .sort((a, b) => a.username.localeCompare(b.username));
-  }
-
-  listTokens(vcluster: string): IssuedTokenRecord[] {
-    const nowSeconds = this.clock() / 1000;
-    return Object.values(this.state.tokens).filter(
-      (t) => t.vcluster === vcluster && t.expiresAt > nowSeconds && !this.isTokenRevoked(t.jti),
-    );
-  }
-
-  isTokenRevoked(jti: string): boolean {
-    return Object.hasOwn(this.state.revokedTokens, jti);
-  }
-
-  getSecret(name: SecretName): string | undefined {
-    return this.state.secrets[name];
   }
 
   putVcluster(input: PutVclusterInput): Promise<PutVclusterResult> {

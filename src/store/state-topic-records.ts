@@ -14,6 +14,7 @@
 // let a late loser replace the winner for nodes that replay the compacted log.
 import { z } from "zod";
 import type { StoreEvent } from "./events.ts";
+import { issuedTokenSchema, revokedTokenSchema, serviceAccountSchema, vclusterSchema } from "./record-schemas.ts";
 import { own, type SecretName, serviceAccountKey, type StoreState, type VclusterRecord } from "./records.ts";
 
 export interface StateRecord {
@@ -22,26 +23,6 @@ export interface StateRecord {
   readonly value: string | null;
 }
 
-const vcluster = z.object({
-  name: z.string(),
-  prefix: z.string(),
-  createdAt: z.string(),
-  labels: z.record(z.string(), z.string()).optional(),
-});
-const account = z.object({
-  vcluster: z.string(),
-  username: z.string(),
-  auth: z.enum(["token", "password"]),
-  createdAt: z.string(),
-});
-const token = z.object({
-  jti: z.string(),
-  vcluster: z.string(),
-  username: z.string(),
-  issuedAt: z.number(),
-  expiresAt: z.number(),
-});
-const revoked = z.object({ jti: z.string(), vcluster: z.string(), expiresAt: z.number() });
 const SECRET_NAMES: readonly SecretName[] = ["adminToken", "tokenSecret"];
 
 type Collection = "vclusters" | "serviceAccounts" | "tokens" | "revokedTokens";
@@ -105,13 +86,14 @@ export function applyStateRecord(state: StoreState, record: StateRecord): Applie
     case "vcluster":
       return applyVcluster(state, id, json, record);
     case "account":
-      return applyItem(state, "serviceAccounts", id, json, account, (a) => serviceAccountKey(a.vcluster, a.username), record,
+      return applyItem(state, "serviceAccounts", id, json, serviceAccountSchema,
+        (a) => serviceAccountKey(a.vcluster, a.username), record,
         (a, old) => (old ? [] : [{ type: "service-account-upserted", account: a }]));
     case "token":
-      return applyItem(state, "tokens", id, json, token, (t) => t.jti, record,
+      return applyItem(state, "tokens", id, json, issuedTokenSchema, (t) => t.jti, record,
         (t, old) => (old ? [] : [{ type: "token-issued", token: t }]));
     case "revoked":
-      return applyItem(state, "revokedTokens", id, json, revoked, (r) => r.jti, record,
+      return applyItem(state, "revokedTokens", id, json, revokedTokenSchema, (r) => r.jti, record,
         (r, old) => (old ? [] : [{ type: "token-revoked", revoked: r }]));
     case "secret":
       return applySecret(state, id, json, record);
@@ -127,7 +109,7 @@ function applyVcluster(state: StoreState, name: string, json: unknown, record: S
     const { [name]: _removed, ...vclusters } = state.vclusters;
     return { ok: true, state: { ...state, vclusters }, events: [{ type: "vcluster-deleted", vcluster: existing }] };
   }
-  const parsed = vcluster.safeParse(json);
+  const parsed = vclusterSchema.safeParse(json);
   if (!parsed.success) return problem(record, z.prettifyError(parsed.error));
   const v: VclusterRecord = parsed.data;
   if (v.name !== name) return problem(record, `holds vcluster "${v.name}"`);

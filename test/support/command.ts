@@ -7,14 +7,25 @@ export interface CommandResult {
   stderr: string;
 }
 
+export interface CommandOptions {
+  /** written to the command's stdin, which is then closed */
+  input?: string | Uint8Array;
+  /** the command is killed after this long (default 60 s); code is then 124 */
+  timeoutMs?: number;
+  /** added to this process's environment */
+  env?: Record<string, string>;
+  /** working directory (default: this process's) */
+  cwd?: string;
+}
+
 /** Resolves when the command exits; a command killed by the timeout ends with code 124. */
-export function runCommand(
-  cmd: string,
-  args: string[],
-  opts: { input?: string | Uint8Array; timeoutMs?: number; env?: Record<string, string> } = {},
-): Promise<CommandResult> {
+export function runCommand(cmd: string, args: string[], opts: CommandOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...opts.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -36,7 +47,7 @@ export function runCommand(
         stderr: Buffer.concat(err).toString("utf8"),
       });
     });
-    child.stdin.on("error", () => {});
+    child.stdin.on("error", () => {}); // the command may exit before reading its input
     child.stdin.end(opts.input ?? "");
   });
 }

@@ -1,11 +1,11 @@
 // The backing Kafka for end-to-end tests: KAFKA_BOOTSTRAP when set, else a testcontainers broker
 // when a Docker engine answers, else the local broker of scripts/kafka.sh (Maven Central jars).
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type CommandResult, runCommand } from "./command.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const KAFKA_SH = join(REPO_ROOT, "scripts", "kafka.sh");
@@ -56,11 +56,7 @@ async function resolveBootstrap(): Promise<string> {
   return LOCAL_BOOTSTRAP;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = CommandResult;
 
 export interface CliOptions {
   /** written to the tool's stdin, which is then closed */
@@ -98,37 +94,9 @@ export function saslClientConfig(
   return file;
 }
 
+/** `runCommand` from the repository root, with a longer default timeout for the JVM tools. */
 function run(cmd: string, args: string[], opts: CliOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...opts.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, opts.timeoutMs ?? 120_000);
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({
-        code: timedOut ? 124 : (code ?? 1),
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      });
-    });
-    child.stdin.on("error", () => {}); // the tool may exit before reading its input
-    child.stdin.end(opts.input ?? "");
-  });
+  return runCommand(cmd, args, { ...opts, cwd: REPO_ROOT, timeoutMs: opts.timeoutMs ?? 120_000 });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,53 @@
+// The read side every store shares: synchronous views of one in-memory `StoreState`. A store
+// keeps its state however it likes (a snapshot, a log it follows) and answers reads through this.
+import {
+  EMPTY_STATE,
+  type IssuedTokenRecord,
+  own,
+  type SecretName,
+  type ServiceAccountRecord,
+  type StoreState,
+  type VclusterRecord,
+} from "./records.ts";
+import type { StateStore } from "./state-store.ts";
+
+type StateReads = Pick<
+  StateStore,
+  "listVclusters" | "getVcluster" | "listServiceAccounts" | "listTokens" | "isTokenRevoked" | "getSecret"
+>;
+
+/** Implements the reads of `StateStore` over `state`, which subclasses replace as it changes. */
+export abstract class StateReader implements StateReads {
+  protected state: StoreState = EMPTY_STATE;
+
+  protected constructor(protected readonly clock: () => number) {}
+
+  listVclusters(): VclusterRecord[] {
+    return Object.values(this.state.vclusters).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  getVcluster(name: string): VclusterRecord | undefined {
+    return own(this.state.vclusters, name);
+  }
+
+  listServiceAccounts(vcluster: string): ServiceAccountRecord[] {
+    return Object.values(this.state.serviceAccounts)
+      .filter((a) => a.vcluster === vcluster)
+      .sort((a, b) => a.username.localeCompare(b.username));
+  }
+
+  listTokens(vcluster: string): IssuedTokenRecord[] {
+    const nowSeconds = this.clock() / 1000;
+    return Object.values(this.state.tokens).filter(
+      (t) => t.vcluster === vcluster && t.expiresAt > nowSeconds && !this.isTokenRevoked(t.jti),
+    );
+  }
+
+  isTokenRevoked(jti: string): boolean {
+    return Object.hasOwn(this.state.revokedTokens, jti);
+  }
+
+  getSecret(name: SecretName): string | undefined {
+    return this.state.secrets[name];
+  }
+}
