@@ -74,6 +74,12 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   dropSessionsOnStoreChanges(store, gateway);
   metrics.registry.addCollector(() => metrics.connections.set({ vcluster: "all" }, gateway.connectionCount));
 
+  // Handlers go in before "kgate ready" is printed: whoever waits for that line (a supervisor,
+  // npm start, a test) may send SIGINT at once and must get a clean shutdown.
+  const stopRequested = new Promise<void>((resolve) => {
+    runtime.onSignal("SIGINT", () => resolve());
+    runtime.onSignal("SIGTERM", () => resolve());
+  });
   const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer });
   const http = await runtime.serveHttp({ host: config.admin.host, port: config.admin.port }, (req) => app.fetch(req));
   log.info("admin API on http://{host}:{port}", { host: config.admin.host, port: http.port });
@@ -87,11 +93,7 @@ Next: kgate vcluster create vc-alice
   }
   console.log(`kgate ready: Kafka on ${config.listener.host}:${config.listener.port}, admin API on ${config.admin.host}:${http.port}`);
 
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    runtime.onSignal("SIGINT", stop);
-    runtime.onSignal("SIGTERM", stop);
-  });
+  await stopRequested;
   log.info("shutting down");
   await gateway.stop(5000);
   await http.stop();
