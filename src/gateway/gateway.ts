@@ -78,14 +78,20 @@ export class Gateway {
   }
 
   private async listen(port: number, nodeId: number | null): Promise<void> {
-    const l = await this.options.runtime.listen({ host: this.options.listenHost, port }, (client) => {
-      void this.accept(client, nodeId);
-    });
+    const target = nodeId === null ? "bootstrap" : `broker ${nodeId}`;
+    let l: TcpListener;
+    try {
+      l = await this.options.runtime.listen({ host: this.options.listenHost, port }, (client) => {
+        void this.accept(client, nodeId);
+      });
+    } catch (e) {
+      throw new Error(`cannot listen on ${this.options.listenHost}:${port} (${target} port): ${describe(e)}`);
+    }
     this.listeners.push(l);
     log.info("listening {host}:{port} for {target}", {
       host: this.options.listenHost,
       port,
-      target: nodeId === null ? "bootstrap" : `broker ${nodeId}`,
+      target,
     });
   }
 
