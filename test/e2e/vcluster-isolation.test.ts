@@ -15,7 +15,7 @@ import { API_LIST, apiSpec } from "../../src/protocol/registry.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { offeredApiKeys, offeredVersions } from "../../src/vcluster/allowed-apis.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, startKgate } from "../support/kgate-process.ts";
+import { adminCall, type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
 
 // deno-lint-ignore no-explicit-any
 type Msg = any;
@@ -56,12 +56,26 @@ const RESOURCE_BROKER = 4;
 const RESOURCE_BROKER_LOGGER = 8;
 const RESOURCE_GROUP = 32;
 
-const run = Math.random().toString(36).slice(2, 8);
-const ALICE = `vc-alice-${run}`;
-const BOB = `vc-bob-${run}`;
-const ALICE_PREFIX = `${ALICE}.`;
-const BOB_PREFIX = `${BOB}.`;
-const BOB_RECORD = `bob-secret-record-${run}`;
+// Fresh names for each run of the suite (it runs once per runtime).
+let run = "";
+let ALICE = "";
+let BOB = "";
+let ALICE_PREFIX = "";
+let BOB_PREFIX = "";
+let BOB_RECORD = "";
+
+function freshRun(): void {
+  run = Math.random().toString(36).slice(2, 8);
+  ALICE = `vc-alice-${run}`;
+  BOB = `vc-bob-${run}`;
+  ALICE_PREFIX = `${ALICE}.`;
+  BOB_PREFIX = `${BOB}.`;
+  BOB_RECORD = `bob-secret-record-${run}`;
+  covered.clear();
+  maxVersion.clear();
+  minVersion.clear();
+  Object.assign(bobState, freshBobState());
+}
 const BOB_RETENTION = "987654321";
 const BOB_GROUP_SESSION_MS = "46789";
 
@@ -80,7 +94,7 @@ let bobToken: string;
 const maxVersion = new Map<number, number>();
 const minVersion = new Map<number, number>();
 
-const bobState = {
+const freshBobState = () => ({
   topicId: "",
   consumerOffsetsId: "",
   classicMemberId: "",
@@ -89,7 +103,8 @@ const bobState = {
   cgMemberEpoch: 0,
   producerId: -1n,
   producerEpoch: -1,
-};
+});
+const bobState = freshBobState();
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -308,12 +323,14 @@ function bobCgHeartbeat(): Promise<Msg> {
 // ---------------------------------------------------------------------------------------------
 // setup: two tenants; bob's resources made through kgate as bob
 
+function isolationSuite(kgateRuntime: KgateRuntime): void {
 beforeAll(async () => {
+  freshRun();
   const bootstrap = await kafkaBootstrap();
   // Other test files may hold ports of the random block; take another block then.
   for (let attempt = 1; ; attempt++) {
     try {
-      kgate = await startKgate({ backing: bootstrap });
+      kgate = await startKgate({ runtime: kgateRuntime, backing: bootstrap });
       break;
     } catch (e) {
       if (attempt === 3 || !String(e).includes("Failed to listen")) throw e;
@@ -1153,3 +1170,8 @@ describe("transactions: by transactional id, by producer id", () => {
     expect(abort.errorCode).toBe(0);
   });
 });
+}
+
+for (const kgateRuntime of ["bun", "deno"] as const) {
+  describe(`isolation suite (kgate on ${kgateRuntime})`, () => isolationSuite(kgateRuntime));
+}

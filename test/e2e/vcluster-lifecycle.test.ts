@@ -14,7 +14,7 @@ interface Issued {
   jti: string;
 }
 
-describe("vcluster lifecycle", () => {
+for (const kgateRuntime of ["bun", "deno"] as const) describe(`vcluster lifecycle (${kgateRuntime})`, () => {
   let kgate: KgateProcess;
   const login = (username: string, password: string) =>
     KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username, password } });
@@ -28,36 +28,36 @@ describe("vcluster lifecycle", () => {
   };
 
   beforeAll(async () => {
-    kgate = await startKgate({ backing: await kafkaBootstrap() });
+    kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap() });
   });
   afterAll(async () => {
     await kgate.stop();
   });
 
   test("a new vcluster works at once; deleting it disconnects its clients", async () => {
-    await adminCall(kgate, "PUT", "/v1/vclusters/vc-temp");
-    const issued = await adminCall<Issued>(kgate, "POST", "/v1/vclusters/vc-temp/tokens", { username: "temp" });
+    await adminCall(kgate, "PUT", `/v1/vclusters/vc-temp-${kgateRuntime}`);
+    const issued = await adminCall<Issued>(kgate, "POST", `/v1/vclusters/vc-temp-${kgateRuntime}/tokens`, { username: "temp" });
     const conn = await login("temp", issued.token);
     expect((await metadata(conn)).brokers.length).toBeGreaterThan(0);
-    await adminCall(kgate, "DELETE", "/v1/vclusters/vc-temp");
+    await adminCall(kgate, "DELETE", `/v1/vclusters/vc-temp-${kgateRuntime}`);
     expect(await waitClosed(conn)).toBe(true);
-    expect(kgate.logs()).toContain("vc-temp was deleted");
+    expect(kgate.logs()).toContain(`vc-temp-${kgateRuntime} was deleted`);
     await expect(login("temp", issued.token)).rejects.toBeInstanceOf(SaslLoginError);
   });
 
   test("a revoked token is refused and its open connection dropped", async () => {
-    await adminCall(kgate, "PUT", "/v1/vclusters/vc-rev");
-    const issued = await adminCall<Issued>(kgate, "POST", "/v1/vclusters/vc-rev/tokens", { username: "rev" });
+    await adminCall(kgate, "PUT", `/v1/vclusters/vc-rev-${kgateRuntime}`);
+    const issued = await adminCall<Issued>(kgate, "POST", `/v1/vclusters/vc-rev-${kgateRuntime}/tokens`, { username: "rev" });
     const conn = await login("rev", issued.token);
     await metadata(conn);
-    await adminCall(kgate, "DELETE", `/v1/vclusters/vc-rev/tokens/${issued.jti}`);
+    await adminCall(kgate, "DELETE", `/v1/vclusters/vc-rev-${kgateRuntime}/tokens/${issued.jti}`);
     expect(await waitClosed(conn)).toBe(true);
     await expect(login("rev", issued.token)).rejects.toThrow(/failed/);
   });
 
   test("an expired token is refused; a session ends when its token expires", async () => {
-    await adminCall(kgate, "PUT", "/v1/vclusters/vc-exp");
-    const issued = await adminCall<Issued>(kgate, "POST", "/v1/vclusters/vc-exp/tokens", { username: "exp", lifetimeSeconds: 2 });
+    await adminCall(kgate, "PUT", `/v1/vclusters/vc-exp-${kgateRuntime}`);
+    const issued = await adminCall<Issued>(kgate, "POST", `/v1/vclusters/vc-exp-${kgateRuntime}/tokens`, { username: "exp", lifetimeSeconds: 2 });
     const conn = await login("exp", issued.token);
     await metadata(conn);
     await new Promise((r) => setTimeout(r, 3000));
@@ -67,8 +67,8 @@ describe("vcluster lifecycle", () => {
   });
 
   test("the wrong user name for a token is refused", async () => {
-    await adminCall(kgate, "PUT", "/v1/vclusters/vc-who");
-    const issued = await adminCall<Issued>(kgate, "POST", "/v1/vclusters/vc-who/tokens", { username: "who" });
+    await adminCall(kgate, "PUT", `/v1/vclusters/vc-who-${kgateRuntime}`);
+    const issued = await adminCall<Issued>(kgate, "POST", `/v1/vclusters/vc-who-${kgateRuntime}/tokens`, { username: "who" });
     await expect(login("somebody-else", issued.token)).rejects.toBeInstanceOf(SaslLoginError);
   });
 });
