@@ -11,13 +11,22 @@ export const UNSUPPORTED_VERSION = 35;
 /** Versions of `apiKey` kgate may advertise; `allow` narrows them further (virtual clusters). */
 export type VersionFilter = (apiKey: number) => { min: number; max: number } | null;
 
+/**
+ * Versions kgate offers below what its codecs know. Fetch v16+ responses may end with broker
+ * addresses (NodeEndpoints, a trailing tagged field) that kgate must rewrite, so such a response
+ * could only be forwarded once all of it — records included — had arrived. Up to v15 a fetch
+ * response with nothing to rewrite streams through as it arrives. Clients lose nothing but the
+ * KIP-951 shortcut of learning a new leader without a metadata request.
+ */
+const OFFERED_MAX_VERSION: ReadonlyMap<number, number> = new Map([[1, 15]]);
+
 export function clampApiVersions(body: ApiVersionsResponse, allow?: VersionFilter): void {
   const kept: ApiVersion[] = [];
   for (const entry of body.apiKeys) {
     const spec = apiSpec(entry.apiKey);
     if (!spec) continue;
     let min = Math.max(entry.minVersion, spec.minVersion);
-    let max = Math.min(entry.maxVersion, spec.maxVersion);
+    let max = Math.min(entry.maxVersion, spec.maxVersion, OFFERED_MAX_VERSION.get(entry.apiKey) ?? Infinity);
     const extra = allow?.(entry.apiKey);
     if (allow && !extra) continue;
     if (extra) {

@@ -14,7 +14,14 @@ export type ResponseRewrite = (frame: Uint8Array) => Frame | Promise<Frame>;
 
 export type RequestOutcome =
   /** Send `frame` upstream; `rewrite` (if any) transforms its response; no response for acks=0. */
-  | { kind: "forward"; frame: Frame; expectResponse: boolean; rewrite?: ResponseRewrite }
+  | {
+    kind: "forward";
+    frame: Frame;
+    expectResponse: boolean;
+    rewrite?: ResponseRewrite;
+    /** Sees the start of the response (at least 64 bytes, or all of it), streamed or not. */
+    onResponseHead?: (head: Uint8Array) => void;
+  }
   /** Answer locally, in order with the forwarded requests; `frame` null means no response. */
   | { kind: "answer"; frame: Frame | null; closeAfter?: string }
   /** Close the connection, logging `reason`. */

@@ -1,7 +1,7 @@
 // One client connection and its upstream connection: frames in both directions, requests
 // pipelined, responses delivered to the client in request order (Kafka's guarantee per
 // connection), locally answered requests slotted into the same order.
-import { FrameSplitter } from "../protocol/frames.ts";
+import { type CutThrough, FrameSplitter } from "../protocol/frames.ts";
 import { peekRequest } from "../protocol/headers.ts";
 import type { Duplex } from "../runtime/types.ts";
 import type { Frame, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
@@ -19,7 +19,15 @@ interface Slot {
   frame: Frame | null;
   awaitingUpstream: boolean;
   rewrite?: ResponseRewrite;
+  onHead?: (head: Uint8Array) => void;
 }
+
+/**
+ * Responses at least this large that need no rewriting are streamed to the client as they
+ * arrive (cut-through) instead of being assembled first: a big Fetch response would otherwise
+ * cross kgate twice in sequence, halving consumer throughput.
+ */
+const CUT_THROUGH_MIN_BYTES = 64 * 1024;
 
 export interface SessionOptions {
   maxFrameBytes: number;
@@ -129,7 +137,10 @@ export class Session {
         return true;
       case "forward":
         if (outcome.expectResponse) {
-          this.slots.push({ correlationId: head.correlationId, done: false, frame: null, awaitingUpstream: true, rewrite: outcome.rewrite });
+          this.slots.push({
+            correlationId: head.correlationId, done: false, frame: null, awaitingUpstream: true,
+            rewrite: outcome.rewrite, onHead: outcome.onResponseHead,
+          });
         }
         void writeFrame(this.upstreamWriter, outcome.frame);
         return true;
@@ -140,11 +151,12 @@ export class Session {
     const reader = this.upstream.readable.getReader();
     const splitter = new FrameSplitter(this.options.maxFrameBytes);
     const frames: Uint8Array[] = [];
+    const cut = this.responseCutThrough();
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done || this.closed) break;
-        splitter.push(value, (f) => frames.push(f));
+        splitter.push(value, (f) => frames.push(f), cut);
         for (let i = 0; i < frames.length; i++) await this.handleResponse(frames[i]!);
         frames.length = 0;
         await this.clientWriter.ready;
@@ -155,6 +167,35 @@ export class Session {
     }
   }
 
+  /** Streams a large response straight to the client when it is next in line and needs no rewrite. */
+  private responseCutThrough(): CutThrough {
+    let streamed: Slot | null = null;
+    return {
+      start: (size, chunk, offset) => {
+        if (size < CUT_THROUGH_MIN_BYTES || chunk.length - offset < 64) return false;
+        const slot = this.slots[0];
+        if (!slot || !slot.awaitingUpstream || slot.rewrite) return false;
+        const correlationId = new DataView(chunk.buffer, chunk.byteOffset + offset + 4, 4).getInt32(0);
+        if (slot.correlationId !== correlationId) return false; // handled (and refused) the usual way
+        slot.awaitingUpstream = false;
+        slot.onHead?.(chunk.subarray(offset));
+        streamed = slot;
+        this.options.observer?.onResponse?.(size + 4);
+        return true;
+      },
+      part: (bytes, last) => {
+        this.lastClientWrite = writeFrame(this.clientWriter, bytes);
+        if (last && streamed) {
+          // Already written: the slot completes with nothing left to send.
+          streamed.done = true;
+          streamed.frame = null;
+          streamed = null;
+          this.flushSlots();
+        }
+      },
+    };
+  }
+
   private async handleResponse(frame: Uint8Array): Promise<void> {
     const slot = this.slots.find((s) => s.awaitingUpstream);
     const correlationId = frame.length >= 8 ? new DataView(frame.buffer, frame.byteOffset).getInt32(4) : NaN;
@@ -163,6 +204,7 @@ export class Session {
       throw new Error(`response correlation id ${correlationId} does not match request ${slot.correlationId}`);
     }
     slot.awaitingUpstream = false;
+    slot.onHead?.(frame);
     this.options.observer?.onResponse?.(frame.length);
     let out: Frame = frame;
     if (slot.rewrite) {

@@ -9,20 +9,46 @@ export class FrameSizeError extends ProtocolError {
 
 export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
 
+/**
+ * Optional cut-through: for a frame that does not fit the current chunk, `start` (given the
+ * frame's size and the chunk holding at least its first 8 bytes at `offset`) may claim it; its
+ * bytes then go to `part` as they arrive instead of being assembled, the last call with
+ * `last` true. Used for large responses that need no rewriting.
+ */
+export interface CutThrough {
+  start(size: number, chunk: Uint8Array, offset: number): boolean;
+  part(bytes: Uint8Array, last: boolean): void;
+}
+
 export class FrameSplitter {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private needed = -1; // total size of the frame being assembled, -1 until its prefix is known
+  private streaming = 0; // bytes of a cut-through frame still to come
 
   constructor(private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
 
   /** Feeds one chunk; calls `emit` for every complete frame. Throws FrameSizeError on a bad size. */
-  push(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
+  push(chunk: Uint8Array, emit: (frame: Uint8Array) => void, cut?: CutThrough): void {
+    if (this.streaming > 0) {
+      const n = Math.min(this.streaming, chunk.length);
+      this.streaming -= n;
+      cut!.part(n === chunk.length ? chunk : chunk.subarray(0, n), this.streaming === 0);
+      if (n === chunk.length) return;
+      chunk = chunk.subarray(n);
+    }
     if (this.pendingBytes === 0) {
       let off = 0;
       while (chunk.length - off >= 4) {
         const size = this.sizeAt(chunk, off);
-        if (chunk.length - off < size + 4) break;
+        if (chunk.length - off < size + 4) {
+          if (cut && chunk.length - off >= 8 && cut.start(size, chunk, off)) {
+            this.streaming = 4 + size - (chunk.length - off);
+            cut.part(chunk.subarray(off), false);
+            return;
+          }
+          break;
+        }
         emit(chunk.subarray(off, off + 4 + size));
         off += 4 + size;
       }
@@ -46,7 +72,7 @@ export class FrameSplitter {
 
   /** Bytes of an incomplete frame still buffered; non-zero at end of stream means truncation. */
   get bufferedBytes(): number {
-    return this.pendingBytes;
+    return this.pendingBytes + this.streaming;
   }
 
   private sizeAt(buf: Uint8Array, off: number): number {

@@ -10,6 +10,8 @@ import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
 import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, scrubErrorMessages, stripNames } from "./name-fields.ts";
 import type { Tenant } from "./tenant.ts";
+import type { FetchSessions } from "./fetch-sessions.ts";
+import { ErrorCode } from "../protocol/error-codes.ts";
 import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
 
 type Obj = Record<string, unknown>;
@@ -20,6 +22,11 @@ const FETCH = 1;
 export interface TenantExchangeDeps {
   topicIds: TopicIdDirectory;
   brokers: BrokerDirectory;
+}
+
+/** What one connection remembers between its requests. */
+export interface ConnectionState {
+  fetchSessions: FetchSessions;
 }
 
 function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[1], version: number): Set<string> {
@@ -43,11 +50,18 @@ export async function tenantRequest(
   head: RequestHead,
   tenant: Tenant,
   deps: TenantExchangeDeps,
+  conn: ConnectionState,
   acksZero: boolean,
 ): Promise<RequestOutcome> {
   const spec = apiSpec(head.apiKey)!;
   const v = head.apiVersion;
   const { header, body } = decodeRequest<Obj>(frame);
+  if (head.apiKey === FETCH && !conn.fetchSessions.allows(body.sessionId as number)) {
+    const message = `fetch session ${body.sessionId} was not opened on this connection`;
+    const answer = errorResponse(FETCH, v, head.correlationId, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, message);
+    return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
+  }
+  const onResponseHead = head.apiKey === FETCH ? (h: Uint8Array) => conn.fetchSessions.observeResponseHead(h, v) : undefined;
   let changed = prefixNames(body, spec.request.entities, v, tenant);
 
   const rule = HAND_RULES.get(head.apiKey);
@@ -83,12 +97,22 @@ export async function tenantRequest(
   // Fetch v13+ names topics by id only: once the ids are checked, the bytes go as they came.
   const out = changed > 0 ? encodeRequest(header, body) : frame;
   if (acksZero) return { kind: "forward", frame: out, expectResponse: false };
+  if (responseNeedsNoRewrite(head, fakes)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
   return {
     kind: "forward",
     frame: out,
     expectResponse: true,
+    onResponseHead,
     rewrite: (response) => tenantResponse(response, head, tenant, deps, ctx, fakes),
   };
+}
+
+/**
+ * A Fetch by topic id (v13-15) whose ids were all the tenant's: its response holds only those
+ * ids, partitions and records — no names, no broker addresses — and may stream through as is.
+ */
+function responseNeedsNoRewrite(head: RequestHead, fakes: Map<string, string>): boolean {
+  return head.apiKey === FETCH && head.apiVersion >= 13 && head.apiVersion <= 15 && fakes.size === 0;
 }
 
 async function tenantResponse(

@@ -15,7 +15,8 @@ import type { SaslHandshakeRequest } from "../protocol/messages/sasl-handshake-r
 import { apiSpec } from "../protocol/registry.ts";
 import { offeredVersions, vclusterVersionFilter } from "./allowed-apis.ts";
 import { errorResponse } from "./error-response.ts";
-import { tenantRequest } from "./tenant-exchange.ts";
+import { type ConnectionState, tenantRequest } from "./tenant-exchange.ts";
+import { FetchSessions } from "./fetch-sessions.ts";
 import type { Tenant } from "./tenant.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 
@@ -45,6 +46,7 @@ export class VclusterPolicy implements SessionPolicy {
   private passthrough: PassthroughPolicy | null = null;
   private handshaken = false;
   private sessionExpiresAt = Infinity;
+  private readonly connection: ConnectionState = { fetchSessions: new FetchSessions() };
 
   constructor(private readonly deps: VclusterPolicyDeps, pinned?: string) {
     if (pinned) this.bind(pinned);
@@ -77,7 +79,7 @@ export class VclusterPolicy implements SessionPolicy {
       return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
     }
     const acksZero = head.apiKey === PRODUCE && produceAcks(frame, head.apiVersion) === 0;
-    return tenantRequest(frame, head, this.tenant!, this.deps, acksZero);
+    return tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
   }
 
   private bind(view: string): boolean {

@@ -699,8 +699,14 @@ describe("topics: by name, by topic id, in lists", () => {
     expect(ok.length).toBe(1);
     if (session.sessionId !== 0) {
       const next: Msg = await asAlice(API.Fetch, v(API.Fetch), { ...fetchBody({}), sessionId: session.sessionId, sessionEpoch: 1, topics: [] });
+      expect(next.errorCode).toBe(0);
       expect(jsonOf(next)).not.toContain(BOB_RECORD);
     }
+    // Fetch sessions live in the broker under a bare number: one not opened on this connection
+    // (e.g. guessed from another tenant) is refused before it reaches the broker.
+    const foreignSession: Msg = await asAlice(API.Fetch, v(API.Fetch), { ...fetchBody({}), sessionId: session.sessionId + 1, sessionEpoch: 1, topics: [] });
+    expect(foreignSession.errorCode).toBe(70); // FETCH_SESSION_ID_NOT_FOUND
+    expect(foreignSession.responses).toEqual([]);
     cover(API.Fetch);
   });
 
