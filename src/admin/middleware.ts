@@ -36,6 +36,7 @@ export const bodyAsJson: MiddlewareHandler = async (c, next) => {
   const hasBody = text.trim() !== "";
   if (hasBody) headers.set("content-type", "application/json");
   else headers.delete("content-type");
-  c.req.raw = new Request(raw.url, { method: raw.method, headers, body: hasBody ? text : undefined, signal: raw.signal });
+  // No `signal`: reading it makes Deno.serve warn on every request, and the body is read already.
+  c.req.raw = new Request(raw.url, { method: raw.method, headers, body: hasBody ? text : undefined });
   return next();
 };

@@ -41,6 +41,8 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`vcluster lifecycl
     expect((await metadata(conn)).brokers.length).toBeGreaterThan(0);
     await adminCall(kgate, "DELETE", `/v1/vclusters/vc-temp-${kgateRuntime}`);
     expect(await waitClosed(conn)).toBe(true);
+    // The close line is logged once the session has wound down, a moment after the close.
+    for (let i = 0; i < 60 && !kgate.logs().includes(`vc-temp-${kgateRuntime} was deleted`); i++) await new Promise((r) => setTimeout(r, 50));
     expect(kgate.logs()).toContain(`vc-temp-${kgateRuntime} was deleted`);
     await expect(login("temp", issued.token)).rejects.toBeInstanceOf(SaslLoginError);
   });
@@ -63,6 +65,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`vcluster lifecycl
     await new Promise((r) => setTimeout(r, 3000));
     await expect(metadata(conn)).rejects.toThrow();
     await expect(login("exp", issued.token)).rejects.toBeInstanceOf(SaslLoginError);
+    for (let i = 0; i < 60 && !kgate.logs().includes("SASL session expired"); i++) await new Promise((r) => setTimeout(r, 50));
     expect(kgate.logs()).toContain("SASL session expired");
   });
 
