@@ -148,11 +148,12 @@ function encodeStmt(type: string, value: string, flex: string, nul: string): str
         pickStmt(nul, `w.nullableBytes(${value});`, `w.bytes(${value} as Uint8Array);`));
     default:
       if (nul === "false") return `encode${type}(w, v, ${value} as ${type});`;
+      if (nul === "true") return `if (${value} === null) { w.int8(-1); } else { w.int8(1); encode${type}(w, v, ${value}); }`;
       return `if (${value} === null) { if (${nul}) w.int8(-1); else throw new wire.ProtocolError("null struct ${type}"); } else { if (${nul}) w.int8(1); encode${type}(w, v, ${value}); }`;
   }
 }
 
-function emitStruct(e: Emitter, msg: MessageSpec, s: StructSpec): void {
+function emitStruct(e: Emitter, s: StructSpec): void {
   const regular = s.fields.filter((f) => f.tagged === null);
   const tagged = s.fields.filter((f) => f.tagged !== null);
   const flex = e.flexCond(null);
@@ -168,48 +169,62 @@ function emitStruct(e: Emitter, msg: MessageSpec, s: StructSpec): void {
   e.line(`}`);
   e.line();
 
-  e.line(`export function decode${s.name}(r: wire.Reader, v: number): ${s.name} {`);
+  const dec: string[] = [];
   for (const f of regular) {
     const present = e.cond(f.versions);
     const expr = decodeExpr(f.type, e.flexCond(f, f.versions), e.cond(f.nullable, f.versions));
-    e.line(`  const ${f.prop} = ${present === "true" ? expr : present === "false" ? defaultExpr(f) : `${present} ? ${expr} : ${defaultExpr(f)}`};`);
+    dec.push(`  const ${f.prop} = ${present === "true" ? expr : present === "false" ? defaultExpr(f) : `${present} ? ${expr} : ${defaultExpr(f)}`};`);
   }
-  for (const f of tagged) e.line(`  let ${f.prop}: ${tsType(f)} | undefined;`);
-  e.line(`  let _unknownTags: wire.UnknownTag[] | undefined;`);
-  if (flex !== "false") {
+  for (const f of tagged) dec.push(`  let ${f.prop}: ${tsType(f)} | undefined;`);
+  if (flex === "false") {
+    dec.push(`  const _unknownTags: wire.UnknownTag[] | undefined = undefined;`);
+  } else {
     const body = tagged.length === 0 ? "() => false" : `(tag, r) => {
     switch (tag) {
-${tagged.map((f) => `      case ${f.tag}: if (${e.cond(intersect(f.versions, f.tagged!))}) { ${f.prop} = ${decodeExpr(f.type, "true", e.cond(f.nullable))}; return true; } return false;`).join("\n")}
+${tagged.map((f) => {
+      const c = e.cond(intersect(f.versions, f.tagged!));
+      const read = `${f.prop} = ${decodeExpr(f.type, "true", e.cond(f.nullable))}; return true;`;
+      return c === "true" ? `      case ${f.tag}: ${read}` : `      case ${f.tag}: if (${c}) { ${read} } return false;`;
+    }).join("\n")}
       default: return false;
     }
   }`;
-    e.line(`  if (${flex}) _unknownTags = r.taggedFields(${body});`);
+    dec.push(flex === "true"
+      ? `  const _unknownTags = r.taggedFields(${body});`
+      : `  const _unknownTags = ${flex} ? r.taggedFields(${body}) : undefined;`);
   }
   const props = [...regular.map((f) => f.prop), ...tagged.map((f) => f.prop)];
-  e.line(`  const o: ${s.name} = { ${props.join(", ")} };`);
-  e.line(`  if (_unknownTags) o._unknownTags = _unknownTags;`);
-  e.line(`  return o;`);
-  e.line(`}`);
-  e.line();
+  dec.push(`  const o: ${s.name} = { ${props.join(", ")} };`);
+  dec.push(`  if (_unknownTags) o._unknownTags = _unknownTags;`);
+  dec.push(`  return o;`);
+  emitFunction(e, (v) => `export function decode${s.name}(r: wire.Reader, ${v}: number): ${s.name} {`, dec);
 
-  e.line(`export function encode${s.name}(w: wire.Writer, v: number, o: ${s.name}): void {`);
+  const enc: string[] = [];
   for (const f of regular) {
     const present = e.cond(f.versions);
     if (present === "false") continue;
     const stmt = encodeStmt(f.type, `o.${f.prop}`, e.flexCond(f, f.versions), e.cond(f.nullable, f.versions));
-    e.line(present === "true" ? `  ${stmt}` : `  if (${present}) { ${stmt} }`);
+    enc.push(present === "true" ? `  ${stmt}` : `  if (${present}) { ${stmt} }`);
   }
   if (flex !== "false") {
-    e.line(`  if (${flex}) {`);
-    e.line(`    const tagged: Array<[number, wire.Writer]> = [];`);
+    enc.push(flex === "true" ? `  {` : `  if (${flex}) {`);
+    enc.push(`    const tagged: Array<[number, wire.Writer]> = [];`);
     for (const f of tagged) {
       const c = e.cond(intersect(f.versions, f.tagged!));
       if (c === "false") continue;
-      e.line(`    if (${c} && o.${f.prop} !== undefined) { const w = new wire.Writer(); ${encodeStmt(f.type, `o.${f.prop}`, "true", e.cond(f.nullable))} tagged.push([${f.tag}, w]); }`);
+      enc.push(`    if (${c === "true" ? "" : `${c} && `}o.${f.prop} !== undefined) { const w = new wire.Writer(); ${encodeStmt(f.type, `o.${f.prop}`, "true", e.cond(f.nullable))} tagged.push([${f.tag}, w]); }`);
     }
-    e.line(`    wire.writeTaggedFields(w, tagged, o._unknownTags);`);
-    e.line(`  }`);
+    enc.push(`    wire.writeTaggedFields(w, tagged, o._unknownTags);`);
+    enc.push(`  }`);
   }
+  emitFunction(e, (v) => `export function encode${s.name}(w: wire.Writer, ${v}: number, o: ${s.name}): void {`, enc);
+}
+
+/** Names the version parameter `_v` where the body does not read it (lint-clean generated code). */
+function emitFunction(e: Emitter, signature: (versionParam: string) => string, body: string[]): void {
+  const usesVersion = body.some((l) => /\bv\b/.test(l));
+  e.line(signature(usesVersion ? "v" : "_v"));
+  for (const l of body) e.line(l);
   e.line(`}`);
   e.line();
 }
@@ -251,7 +266,7 @@ export function emitMessageModule(msg: MessageSpec, header: string): string {
   e.line(`import type { EntityField } from "../entity-field.ts";`);
   e.line();
   const top: StructSpec = { name: msg.name, fields: msg.fields };
-  for (const s of [top, ...msg.structs.values()]) emitStruct(e, msg, s);
+  for (const s of [top, ...msg.structs.values()]) emitStruct(e, s);
   e.line(`export const ${msg.name}Entities: readonly EntityField[] = [`);
   for (const f of entityFields(msg)) {
     e.line(`  { kind: "${f.kind}", path: ${JSON.stringify(f.path)}, versions: ${rangeLiteral(f.versions)} },`);

@@ -20,7 +20,6 @@ export interface DecodedResponse<T = unknown> {
   body: T;
 }
 
-// deno-lint-ignore no-explicit-any
 function specFor(apiKey: number, version: number) {
   const spec = apiSpec(apiKey);
   if (!spec) throw new UnsupportedApiError(`unknown api key ${apiKey}`);

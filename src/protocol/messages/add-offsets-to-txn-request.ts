@@ -20,8 +20,7 @@ export function decodeAddOffsetsToTxnRequest(r: wire.Reader, v: number): AddOffs
   const producerId = r.int64();
   const producerEpoch = r.int16();
   const groupId = (v >= 3 ? r.compactString() : r.string());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddOffsetsToTxnRequest = { transactionalId, producerId, producerEpoch, groupId };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

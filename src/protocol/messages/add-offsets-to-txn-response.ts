@@ -16,8 +16,7 @@ export function defaultAddOffsetsToTxnResponse(): AddOffsetsToTxnResponse {
 export function decodeAddOffsetsToTxnResponse(r: wire.Reader, v: number): AddOffsetsToTxnResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddOffsetsToTxnResponse = { throttleTimeMs, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -22,8 +22,7 @@ export function decodeAddPartitionsToTxnRequest(r: wire.Reader, v: number): AddP
   const v3AndBelowProducerId = v <= 3 ? r.int64() : 0n;
   const v3AndBelowProducerEpoch = v <= 3 ? r.int16() : 0;
   const v3AndBelowTopics = v <= 3 ? wire.readArray(r, v === 3, (r) => decodeAddPartitionsToTxnTopic(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnRequest = { transactions, v3AndBelowTransactionalId, v3AndBelowProducerId, v3AndBelowProducerEpoch, v3AndBelowTopics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -60,8 +59,7 @@ export function decodeAddPartitionsToTxnTransaction(r: wire.Reader, v: number): 
   const producerEpoch = v >= 4 ? r.int16() : 0;
   const verifyOnly = v >= 4 ? r.bool() : false;
   const topics = v >= 4 ? wire.readArray(r, true, (r) => decodeAddPartitionsToTxnTopic(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnTransaction = { transactionalId, producerId, producerEpoch, verifyOnly, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -92,8 +90,7 @@ export function defaultAddPartitionsToTxnTopic(): AddPartitionsToTxnTopic {
 export function decodeAddPartitionsToTxnTopic(r: wire.Reader, v: number): AddPartitionsToTxnTopic {
   const name = (v >= 3 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v >= 3, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnTopic = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

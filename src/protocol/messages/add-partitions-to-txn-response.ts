@@ -20,8 +20,7 @@ export function decodeAddPartitionsToTxnResponse(r: wire.Reader, v: number): Add
   const errorCode = v >= 4 ? r.int16() : 0;
   const resultsByTransaction = v >= 4 ? wire.readArray(r, true, (r) => decodeAddPartitionsToTxnResult(r, v)) : [];
   const resultsByTopicV3AndBelow = v <= 3 ? wire.readArray(r, v === 3, (r) => decodeAddPartitionsToTxnTopicResult(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnResponse = { throttleTimeMs, errorCode, resultsByTransaction, resultsByTopicV3AndBelow };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -51,8 +50,7 @@ export function defaultAddPartitionsToTxnResult(): AddPartitionsToTxnResult {
 export function decodeAddPartitionsToTxnResult(r: wire.Reader, v: number): AddPartitionsToTxnResult {
   const transactionalId = v >= 4 ? r.compactString() : "";
   const topicResults = v >= 4 ? wire.readArray(r, true, (r) => decodeAddPartitionsToTxnTopicResult(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnResult = { transactionalId, topicResults };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -80,8 +78,7 @@ export function defaultAddPartitionsToTxnTopicResult(): AddPartitionsToTxnTopicR
 export function decodeAddPartitionsToTxnTopicResult(r: wire.Reader, v: number): AddPartitionsToTxnTopicResult {
   const name = (v >= 3 ? r.compactString() : r.string());
   const resultsByPartition = wire.readArray(r, v >= 3, (r) => decodeAddPartitionsToTxnPartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnTopicResult = { name, resultsByPartition };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -109,8 +106,7 @@ export function defaultAddPartitionsToTxnPartitionResult(): AddPartitionsToTxnPa
 export function decodeAddPartitionsToTxnPartitionResult(r: wire.Reader, v: number): AddPartitionsToTxnPartitionResult {
   const partitionIndex = r.int32();
   const partitionErrorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnPartitionResult = { partitionIndex, partitionErrorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -24,8 +24,7 @@ export function decodeAddRaftVoterRequest(r: wire.Reader, v: number): AddRaftVot
   const voterDirectoryId = r.uuid();
   const listeners = wire.readArray(r, true, (r) => decodeListener(r, v));
   const ackWhenCommitted = v === 1 ? r.bool() : true;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AddRaftVoterRequest = { clusterId, timeoutMs, voterId, voterDirectoryId, listeners, ackWhenCommitted };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -38,7 +37,7 @@ export function encodeAddRaftVoterRequest(w: wire.Writer, v: number, o: AddRaftV
   w.uuid(o.voterDirectoryId);
   wire.writeArray(w, o.listeners, true, (w, e) => { encodeListener(w, v, e as Listener); });
   if (v === 1) { w.bool(o.ackWhenCommitted); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -55,22 +54,21 @@ export function defaultListener(): Listener {
   return { name: "", host: "", port: 0 };
 }
 
-export function decodeListener(r: wire.Reader, v: number): Listener {
+export function decodeListener(r: wire.Reader, _v: number): Listener {
   const name = r.compactString();
   const host = r.compactString();
   const port = r.uint16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Listener = { name, host, port };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeListener(w: wire.Writer, v: number, o: Listener): void {
+export function encodeListener(w: wire.Writer, _v: number, o: Listener): void {
   w.compactString(o.name as string);
   w.compactString(o.host as string);
   w.uint16(o.port);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

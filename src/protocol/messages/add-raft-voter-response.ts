@@ -14,22 +14,21 @@ export function defaultAddRaftVoterResponse(): AddRaftVoterResponse {
   return { throttleTimeMs: 0, errorCode: 0, errorMessage: "" };
 }
 
-export function decodeAddRaftVoterResponse(r: wire.Reader, v: number): AddRaftVoterResponse {
+export function decodeAddRaftVoterResponse(r: wire.Reader, _v: number): AddRaftVoterResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AddRaftVoterResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeAddRaftVoterResponse(w: wire.Writer, v: number, o: AddRaftVoterResponse): void {
+export function encodeAddRaftVoterResponse(w: wire.Writer, _v: number, o: AddRaftVoterResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

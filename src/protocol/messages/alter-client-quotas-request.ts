@@ -16,8 +16,7 @@ export function defaultAlterClientQuotasRequest(): AlterClientQuotasRequest {
 export function decodeAlterClientQuotasRequest(r: wire.Reader, v: number): AlterClientQuotasRequest {
   const entries = wire.readArray(r, v === 1, (r) => decodeEntryData(r, v));
   const validateOnly = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: AlterClientQuotasRequest = { entries, validateOnly };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -45,8 +44,7 @@ export function defaultEntryData(): EntryData {
 export function decodeEntryData(r: wire.Reader, v: number): EntryData {
   const entity = wire.readArray(r, v === 1, (r) => decodeEntityData(r, v));
   const ops = wire.readArray(r, v === 1, (r) => decodeOpData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntryData = { entity, ops };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -74,8 +72,7 @@ export function defaultEntityData(): EntityData {
 export function decodeEntityData(r: wire.Reader, v: number): EntityData {
   const entityType = (v === 1 ? r.compactString() : r.string());
   const entityName = (v === 1 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntityData = { entityType, entityName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -105,8 +102,7 @@ export function decodeOpData(r: wire.Reader, v: number): OpData {
   const key = (v === 1 ? r.compactString() : r.string());
   const value = r.float64();
   const remove = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: OpData = { key, value, remove };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

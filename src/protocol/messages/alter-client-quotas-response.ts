@@ -16,8 +16,7 @@ export function defaultAlterClientQuotasResponse(): AlterClientQuotasResponse {
 export function decodeAlterClientQuotasResponse(r: wire.Reader, v: number): AlterClientQuotasResponse {
   const throttleTimeMs = r.int32();
   const entries = wire.readArray(r, v === 1, (r) => decodeEntryData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: AlterClientQuotasResponse = { throttleTimeMs, entries };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -47,8 +46,7 @@ export function decodeEntryData(r: wire.Reader, v: number): EntryData {
   const errorCode = r.int16();
   const errorMessage = (v === 1 ? r.compactNullableString() : r.nullableString());
   const entity = wire.readArray(r, v === 1, (r) => decodeEntityData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntryData = { errorCode, errorMessage, entity };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -77,8 +75,7 @@ export function defaultEntityData(): EntityData {
 export function decodeEntityData(r: wire.Reader, v: number): EntityData {
   const entityType = (v === 1 ? r.compactString() : r.string());
   const entityName = (v === 1 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntityData = { entityType, entityName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultAlterConfigsRequest(): AlterConfigsRequest {
 export function decodeAlterConfigsRequest(r: wire.Reader, v: number): AlterConfigsRequest {
   const resources = wire.readArray(r, v === 2, (r) => decodeAlterConfigsResource(r, v));
   const validateOnly = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterConfigsRequest = { resources, validateOnly };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -47,8 +46,7 @@ export function decodeAlterConfigsResource(r: wire.Reader, v: number): AlterConf
   const resourceType = r.int8();
   const resourceName = (v === 2 ? r.compactString() : r.string());
   const configs = wire.readArray(r, v === 2, (r) => decodeAlterableConfig(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterConfigsResource = { resourceType, resourceName, configs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -77,8 +75,7 @@ export function defaultAlterableConfig(): AlterableConfig {
 export function decodeAlterableConfig(r: wire.Reader, v: number): AlterableConfig {
   const name = (v === 2 ? r.compactString() : r.string());
   const value = (v === 2 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterableConfig = { name, value };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultAlterConfigsResponse(): AlterConfigsResponse {
 export function decodeAlterConfigsResponse(r: wire.Reader, v: number): AlterConfigsResponse {
   const throttleTimeMs = r.int32();
   const responses = wire.readArray(r, v === 2, (r) => decodeAlterConfigsResourceResponse(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterConfigsResponse = { throttleTimeMs, responses };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -49,8 +48,7 @@ export function decodeAlterConfigsResourceResponse(r: wire.Reader, v: number): A
   const errorMessage = (v === 2 ? r.compactNullableString() : r.nullableString());
   const resourceType = r.int8();
   const resourceName = (v === 2 ? r.compactString() : r.string());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterConfigsResourceResponse = { errorCode, errorMessage, resourceType, resourceName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -18,8 +18,7 @@ export function decodeAlterPartitionReassignmentsRequest(r: wire.Reader, v: numb
   const timeoutMs = r.int32();
   const allowReplicationFactorChange = v === 1 ? r.bool() : true;
   const topics = wire.readArray(r, true, (r) => decodeReassignableTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterPartitionReassignmentsRequest = { timeoutMs, allowReplicationFactorChange, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -29,7 +28,7 @@ export function encodeAlterPartitionReassignmentsRequest(w: wire.Writer, v: numb
   w.int32(o.timeoutMs);
   if (v === 1) { w.bool(o.allowReplicationFactorChange); }
   wire.writeArray(w, o.topics, true, (w, e) => { encodeReassignableTopic(w, v, e as ReassignableTopic); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -48,8 +47,7 @@ export function defaultReassignableTopic(): ReassignableTopic {
 export function decodeReassignableTopic(r: wire.Reader, v: number): ReassignableTopic {
   const name = r.compactString();
   const partitions = wire.readArray(r, true, (r) => decodeReassignablePartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReassignableTopic = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -58,7 +56,7 @@ export function decodeReassignableTopic(r: wire.Reader, v: number): Reassignable
 export function encodeReassignableTopic(w: wire.Writer, v: number, o: ReassignableTopic): void {
   w.compactString(o.name as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeReassignablePartition(w, v, e as ReassignablePartition); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -74,20 +72,19 @@ export function defaultReassignablePartition(): ReassignablePartition {
   return { partitionIndex: 0, replicas: null };
 }
 
-export function decodeReassignablePartition(r: wire.Reader, v: number): ReassignablePartition {
+export function decodeReassignablePartition(r: wire.Reader, _v: number): ReassignablePartition {
   const partitionIndex = r.int32();
   const replicas = wire.readNullableArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReassignablePartition = { partitionIndex, replicas };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeReassignablePartition(w: wire.Writer, v: number, o: ReassignablePartition): void {
+export function encodeReassignablePartition(w: wire.Writer, _v: number, o: ReassignablePartition): void {
   w.int32(o.partitionIndex);
   wire.writeArray(w, o.replicas, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -22,8 +22,7 @@ export function decodeAlterPartitionReassignmentsResponse(r: wire.Reader, v: num
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const responses = wire.readArray(r, true, (r) => decodeReassignableTopicResponse(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterPartitionReassignmentsResponse = { throttleTimeMs, allowReplicationFactorChange, errorCode, errorMessage, responses };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -35,7 +34,7 @@ export function encodeAlterPartitionReassignmentsResponse(w: wire.Writer, v: num
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   wire.writeArray(w, o.responses, true, (w, e) => { encodeReassignableTopicResponse(w, v, e as ReassignableTopicResponse); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -54,8 +53,7 @@ export function defaultReassignableTopicResponse(): ReassignableTopicResponse {
 export function decodeReassignableTopicResponse(r: wire.Reader, v: number): ReassignableTopicResponse {
   const name = r.compactString();
   const partitions = wire.readArray(r, true, (r) => decodeReassignablePartitionResponse(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReassignableTopicResponse = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -64,7 +62,7 @@ export function decodeReassignableTopicResponse(r: wire.Reader, v: number): Reas
 export function encodeReassignableTopicResponse(w: wire.Writer, v: number, o: ReassignableTopicResponse): void {
   w.compactString(o.name as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeReassignablePartitionResponse(w, v, e as ReassignablePartitionResponse); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -81,22 +79,21 @@ export function defaultReassignablePartitionResponse(): ReassignablePartitionRes
   return { partitionIndex: 0, errorCode: 0, errorMessage: "" };
 }
 
-export function decodeReassignablePartitionResponse(r: wire.Reader, v: number): ReassignablePartitionResponse {
+export function decodeReassignablePartitionResponse(r: wire.Reader, _v: number): ReassignablePartitionResponse {
   const partitionIndex = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReassignablePartitionResponse = { partitionIndex, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeReassignablePartitionResponse(w: wire.Writer, v: number, o: ReassignablePartitionResponse): void {
+export function encodeReassignablePartitionResponse(w: wire.Writer, _v: number, o: ReassignablePartitionResponse): void {
   w.int32(o.partitionIndex);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -14,8 +14,7 @@ export function defaultAlterReplicaLogDirsRequest(): AlterReplicaLogDirsRequest 
 
 export function decodeAlterReplicaLogDirsRequest(r: wire.Reader, v: number): AlterReplicaLogDirsRequest {
   const dirs = wire.readArray(r, v === 2, (r) => decodeAlterReplicaLogDir(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDirsRequest = { dirs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -42,8 +41,7 @@ export function defaultAlterReplicaLogDir(): AlterReplicaLogDir {
 export function decodeAlterReplicaLogDir(r: wire.Reader, v: number): AlterReplicaLogDir {
   const path = (v === 2 ? r.compactString() : r.string());
   const topics = wire.readArray(r, v === 2, (r) => decodeAlterReplicaLogDirTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDir = { path, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -71,8 +69,7 @@ export function defaultAlterReplicaLogDirTopic(): AlterReplicaLogDirTopic {
 export function decodeAlterReplicaLogDirTopic(r: wire.Reader, v: number): AlterReplicaLogDirTopic {
   const name = (v === 2 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v === 2, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDirTopic = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

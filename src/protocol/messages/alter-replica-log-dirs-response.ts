@@ -16,8 +16,7 @@ export function defaultAlterReplicaLogDirsResponse(): AlterReplicaLogDirsRespons
 export function decodeAlterReplicaLogDirsResponse(r: wire.Reader, v: number): AlterReplicaLogDirsResponse {
   const throttleTimeMs = r.int32();
   const results = wire.readArray(r, v === 2, (r) => decodeAlterReplicaLogDirTopicResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDirsResponse = { throttleTimeMs, results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -45,8 +44,7 @@ export function defaultAlterReplicaLogDirTopicResult(): AlterReplicaLogDirTopicR
 export function decodeAlterReplicaLogDirTopicResult(r: wire.Reader, v: number): AlterReplicaLogDirTopicResult {
   const topicName = (v === 2 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v === 2, (r) => decodeAlterReplicaLogDirPartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDirTopicResult = { topicName, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -74,8 +72,7 @@ export function defaultAlterReplicaLogDirPartitionResult(): AlterReplicaLogDirPa
 export function decodeAlterReplicaLogDirPartitionResult(r: wire.Reader, v: number): AlterReplicaLogDirPartitionResult {
   const partitionIndex = r.int32();
   const errorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDirPartitionResult = { partitionIndex, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

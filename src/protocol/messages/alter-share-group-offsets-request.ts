@@ -16,8 +16,7 @@ export function defaultAlterShareGroupOffsetsRequest(): AlterShareGroupOffsetsRe
 export function decodeAlterShareGroupOffsetsRequest(r: wire.Reader, v: number): AlterShareGroupOffsetsRequest {
   const groupId = r.compactString();
   const topics = wire.readArray(r, true, (r) => decodeAlterShareGroupOffsetsRequestTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterShareGroupOffsetsRequest = { groupId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeAlterShareGroupOffsetsRequest(r: wire.Reader, v: number): 
 export function encodeAlterShareGroupOffsetsRequest(w: wire.Writer, v: number, o: AlterShareGroupOffsetsRequest): void {
   w.compactString(o.groupId as string);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeAlterShareGroupOffsetsRequestTopic(w, v, e as AlterShareGroupOffsetsRequestTopic); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -45,8 +44,7 @@ export function defaultAlterShareGroupOffsetsRequestTopic(): AlterShareGroupOffs
 export function decodeAlterShareGroupOffsetsRequestTopic(r: wire.Reader, v: number): AlterShareGroupOffsetsRequestTopic {
   const topicName = r.compactString();
   const partitions = wire.readArray(r, true, (r) => decodeAlterShareGroupOffsetsRequestPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterShareGroupOffsetsRequestTopic = { topicName, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -55,7 +53,7 @@ export function decodeAlterShareGroupOffsetsRequestTopic(r: wire.Reader, v: numb
 export function encodeAlterShareGroupOffsetsRequestTopic(w: wire.Writer, v: number, o: AlterShareGroupOffsetsRequestTopic): void {
   w.compactString(o.topicName as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeAlterShareGroupOffsetsRequestPartition(w, v, e as AlterShareGroupOffsetsRequestPartition); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -71,20 +69,19 @@ export function defaultAlterShareGroupOffsetsRequestPartition(): AlterShareGroup
   return { partitionIndex: 0, startOffset: 0n };
 }
 
-export function decodeAlterShareGroupOffsetsRequestPartition(r: wire.Reader, v: number): AlterShareGroupOffsetsRequestPartition {
+export function decodeAlterShareGroupOffsetsRequestPartition(r: wire.Reader, _v: number): AlterShareGroupOffsetsRequestPartition {
   const partitionIndex = r.int32();
   const startOffset = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterShareGroupOffsetsRequestPartition = { partitionIndex, startOffset };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeAlterShareGroupOffsetsRequestPartition(w: wire.Writer, v: number, o: AlterShareGroupOffsetsRequestPartition): void {
+export function encodeAlterShareGroupOffsetsRequestPartition(w: wire.Writer, _v: number, o: AlterShareGroupOffsetsRequestPartition): void {
   w.int32(o.partitionIndex);
   w.int64(o.startOffset);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

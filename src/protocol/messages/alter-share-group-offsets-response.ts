@@ -20,8 +20,7 @@ export function decodeAlterShareGroupOffsetsResponse(r: wire.Reader, v: number):
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const responses = wire.readArray(r, true, (r) => decodeAlterShareGroupOffsetsResponseTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterShareGroupOffsetsResponse = { throttleTimeMs, errorCode, errorMessage, responses };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -32,7 +31,7 @@ export function encodeAlterShareGroupOffsetsResponse(w: wire.Writer, v: number, 
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   wire.writeArray(w, o.responses, true, (w, e) => { encodeAlterShareGroupOffsetsResponseTopic(w, v, e as AlterShareGroupOffsetsResponseTopic); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -53,8 +52,7 @@ export function decodeAlterShareGroupOffsetsResponseTopic(r: wire.Reader, v: num
   const topicName = r.compactString();
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodeAlterShareGroupOffsetsResponsePartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterShareGroupOffsetsResponseTopic = { topicName, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -64,7 +62,7 @@ export function encodeAlterShareGroupOffsetsResponseTopic(w: wire.Writer, v: num
   w.compactString(o.topicName as string);
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeAlterShareGroupOffsetsResponsePartition(w, v, e as AlterShareGroupOffsetsResponsePartition); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -81,22 +79,21 @@ export function defaultAlterShareGroupOffsetsResponsePartition(): AlterShareGrou
   return { partitionIndex: 0, errorCode: 0, errorMessage: null };
 }
 
-export function decodeAlterShareGroupOffsetsResponsePartition(r: wire.Reader, v: number): AlterShareGroupOffsetsResponsePartition {
+export function decodeAlterShareGroupOffsetsResponsePartition(r: wire.Reader, _v: number): AlterShareGroupOffsetsResponsePartition {
   const partitionIndex = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterShareGroupOffsetsResponsePartition = { partitionIndex, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeAlterShareGroupOffsetsResponsePartition(w: wire.Writer, v: number, o: AlterShareGroupOffsetsResponsePartition): void {
+export function encodeAlterShareGroupOffsetsResponsePartition(w: wire.Writer, _v: number, o: AlterShareGroupOffsetsResponsePartition): void {
   w.int32(o.partitionIndex);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultAlterUserScramCredentialsRequest(): AlterUserScramCredent
 export function decodeAlterUserScramCredentialsRequest(r: wire.Reader, v: number): AlterUserScramCredentialsRequest {
   const deletions = wire.readArray(r, true, (r) => decodeScramCredentialDeletion(r, v));
   const upsertions = wire.readArray(r, true, (r) => decodeScramCredentialUpsertion(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterUserScramCredentialsRequest = { deletions, upsertions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeAlterUserScramCredentialsRequest(r: wire.Reader, v: number
 export function encodeAlterUserScramCredentialsRequest(w: wire.Writer, v: number, o: AlterUserScramCredentialsRequest): void {
   wire.writeArray(w, o.deletions, true, (w, e) => { encodeScramCredentialDeletion(w, v, e as ScramCredentialDeletion); });
   wire.writeArray(w, o.upsertions, true, (w, e) => { encodeScramCredentialUpsertion(w, v, e as ScramCredentialUpsertion); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,20 +41,19 @@ export function defaultScramCredentialDeletion(): ScramCredentialDeletion {
   return { name: "", mechanism: 0 };
 }
 
-export function decodeScramCredentialDeletion(r: wire.Reader, v: number): ScramCredentialDeletion {
+export function decodeScramCredentialDeletion(r: wire.Reader, _v: number): ScramCredentialDeletion {
   const name = r.compactString();
   const mechanism = r.int8();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ScramCredentialDeletion = { name, mechanism };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeScramCredentialDeletion(w: wire.Writer, v: number, o: ScramCredentialDeletion): void {
+export function encodeScramCredentialDeletion(w: wire.Writer, _v: number, o: ScramCredentialDeletion): void {
   w.compactString(o.name as string);
   w.int8(o.mechanism);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -74,26 +72,25 @@ export function defaultScramCredentialUpsertion(): ScramCredentialUpsertion {
   return { name: "", mechanism: 0, iterations: 0, salt: wire.EMPTY_BYTES, saltedPassword: wire.EMPTY_BYTES };
 }
 
-export function decodeScramCredentialUpsertion(r: wire.Reader, v: number): ScramCredentialUpsertion {
+export function decodeScramCredentialUpsertion(r: wire.Reader, _v: number): ScramCredentialUpsertion {
   const name = r.compactString();
   const mechanism = r.int8();
   const iterations = r.int32();
   const salt = r.compactBytes();
   const saltedPassword = r.compactBytes();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ScramCredentialUpsertion = { name, mechanism, iterations, salt, saltedPassword };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeScramCredentialUpsertion(w: wire.Writer, v: number, o: ScramCredentialUpsertion): void {
+export function encodeScramCredentialUpsertion(w: wire.Writer, _v: number, o: ScramCredentialUpsertion): void {
   w.compactString(o.name as string);
   w.int8(o.mechanism);
   w.int32(o.iterations);
   w.compactBytes(o.salt as Uint8Array);
   w.compactBytes(o.saltedPassword as Uint8Array);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultAlterUserScramCredentialsResponse(): AlterUserScramCreden
 export function decodeAlterUserScramCredentialsResponse(r: wire.Reader, v: number): AlterUserScramCredentialsResponse {
   const throttleTimeMs = r.int32();
   const results = wire.readArray(r, true, (r) => decodeAlterUserScramCredentialsResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterUserScramCredentialsResponse = { throttleTimeMs, results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeAlterUserScramCredentialsResponse(r: wire.Reader, v: numbe
 export function encodeAlterUserScramCredentialsResponse(w: wire.Writer, v: number, o: AlterUserScramCredentialsResponse): void {
   w.int32(o.throttleTimeMs);
   wire.writeArray(w, o.results, true, (w, e) => { encodeAlterUserScramCredentialsResult(w, v, e as AlterUserScramCredentialsResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -43,22 +42,21 @@ export function defaultAlterUserScramCredentialsResult(): AlterUserScramCredenti
   return { user: "", errorCode: 0, errorMessage: "" };
 }
 
-export function decodeAlterUserScramCredentialsResult(r: wire.Reader, v: number): AlterUserScramCredentialsResult {
+export function decodeAlterUserScramCredentialsResult(r: wire.Reader, _v: number): AlterUserScramCredentialsResult {
   const user = r.compactString();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AlterUserScramCredentialsResult = { user, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeAlterUserScramCredentialsResult(w: wire.Writer, v: number, o: AlterUserScramCredentialsResult): void {
+export function encodeAlterUserScramCredentialsResult(w: wire.Writer, _v: number, o: AlterUserScramCredentialsResult): void {
   w.compactString(o.user as string);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -20,8 +20,7 @@ export function decodeApiVersionsRequest(r: wire.Reader, v: number): ApiVersions
   const clientSoftwareVersion = v >= 3 ? r.compactString() : "";
   const clusterId = v === 5 ? r.compactNullableString() : null;
   const nodeId = v === 5 ? r.int32() : -1;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: ApiVersionsRequest = { clientSoftwareName, clientSoftwareVersion, clusterId, nodeId };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -26,8 +26,7 @@ export function decodeApiVersionsResponse(r: wire.Reader, v: number): ApiVersion
   let finalizedFeaturesEpoch: bigint | undefined;
   let finalizedFeatures: FinalizedFeatureKey[] | undefined;
   let zkMigrationReady: boolean | undefined;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields((tag, r) => {
+  const _unknownTags = v >= 3 ? r.taggedFields((tag, r) => {
     switch (tag) {
       case 0: if (v >= 3) { supportedFeatures = wire.readArray(r, true, (r) => decodeSupportedFeatureKey(r, v)); return true; } return false;
       case 1: if (v >= 3) { finalizedFeaturesEpoch = r.int64(); return true; } return false;
@@ -35,7 +34,7 @@ export function decodeApiVersionsResponse(r: wire.Reader, v: number): ApiVersion
       case 3: if (v >= 3) { zkMigrationReady = r.bool(); return true; } return false;
       default: return false;
     }
-  });
+  }) : undefined;
   const o: ApiVersionsResponse = { errorCode, apiKeys, throttleTimeMs, supportedFeatures, finalizedFeaturesEpoch, finalizedFeatures, zkMigrationReady };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -70,8 +69,7 @@ export function decodeApiVersion(r: wire.Reader, v: number): ApiVersion {
   const apiKey = r.int16();
   const minVersion = r.int16();
   const maxVersion = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: ApiVersion = { apiKey, minVersion, maxVersion };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -102,8 +100,7 @@ export function decodeSupportedFeatureKey(r: wire.Reader, v: number): SupportedF
   const name = v >= 3 ? r.compactString() : "";
   const minVersion = v >= 3 ? r.int16() : 0;
   const maxVersion = v >= 3 ? r.int16() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: SupportedFeatureKey = { name, minVersion, maxVersion };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -134,8 +131,7 @@ export function decodeFinalizedFeatureKey(r: wire.Reader, v: number): FinalizedF
   const name = v >= 3 ? r.compactString() : "";
   const maxVersionLevel = v >= 3 ? r.int16() : 0;
   const minVersionLevel = v >= 3 ? r.int16() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: FinalizedFeatureKey = { name, maxVersionLevel, minVersionLevel };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

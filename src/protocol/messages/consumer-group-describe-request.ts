@@ -13,20 +13,19 @@ export function defaultConsumerGroupDescribeRequest(): ConsumerGroupDescribeRequ
   return { groupIds: [], includeAuthorizedOperations: false };
 }
 
-export function decodeConsumerGroupDescribeRequest(r: wire.Reader, v: number): ConsumerGroupDescribeRequest {
+export function decodeConsumerGroupDescribeRequest(r: wire.Reader, _v: number): ConsumerGroupDescribeRequest {
   const groupIds = wire.readArray(r, true, (r) => r.compactString());
   const includeAuthorizedOperations = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ConsumerGroupDescribeRequest = { groupIds, includeAuthorizedOperations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeConsumerGroupDescribeRequest(w: wire.Writer, v: number, o: ConsumerGroupDescribeRequest): void {
+export function encodeConsumerGroupDescribeRequest(w: wire.Writer, _v: number, o: ConsumerGroupDescribeRequest): void {
   wire.writeArray(w, o.groupIds, true, (w, e) => { w.compactString(e as string); });
   w.bool(o.includeAuthorizedOperations);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

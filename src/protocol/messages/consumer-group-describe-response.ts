@@ -16,8 +16,7 @@ export function defaultConsumerGroupDescribeResponse(): ConsumerGroupDescribeRes
 export function decodeConsumerGroupDescribeResponse(r: wire.Reader, v: number): ConsumerGroupDescribeResponse {
   const throttleTimeMs = r.int32();
   const groups = wire.readArray(r, true, (r) => decodeDescribedGroup(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ConsumerGroupDescribeResponse = { throttleTimeMs, groups };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeConsumerGroupDescribeResponse(r: wire.Reader, v: number): 
 export function encodeConsumerGroupDescribeResponse(w: wire.Writer, v: number, o: ConsumerGroupDescribeResponse): void {
   w.int32(o.throttleTimeMs);
   wire.writeArray(w, o.groups, true, (w, e) => { encodeDescribedGroup(w, v, e as DescribedGroup); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -59,8 +58,7 @@ export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup 
   const assignorName = r.compactString();
   const members = wire.readArray(r, true, (r) => decodeMember(r, v));
   const authorizedOperations = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribedGroup = { errorCode, errorMessage, groupId, groupState, groupEpoch, assignmentEpoch, assignorName, members, authorizedOperations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -76,7 +74,7 @@ export function encodeDescribedGroup(w: wire.Writer, v: number, o: DescribedGrou
   w.compactString(o.assignorName as string);
   wire.writeArray(w, o.members, true, (w, e) => { encodeMember(w, v, e as Member); });
   w.int32(o.authorizedOperations);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -113,8 +111,7 @@ export function decodeMember(r: wire.Reader, v: number): Member {
   const assignment = decodeAssignment(r, v);
   const targetAssignment = decodeAssignment(r, v);
   const memberType = v === 1 ? r.int8() : -1;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Member = { memberId, instanceId, rackId, memberEpoch, clientId, clientHost, subscribedTopicNames, subscribedTopicRegex, assignment, targetAssignment, memberType };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -132,7 +129,7 @@ export function encodeMember(w: wire.Writer, v: number, o: Member): void {
   encodeAssignment(w, v, o.assignment as Assignment);
   encodeAssignment(w, v, o.targetAssignment as Assignment);
   if (v === 1) { w.int8(o.memberType); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -149,8 +146,7 @@ export function defaultAssignment(): Assignment {
 
 export function decodeAssignment(r: wire.Reader, v: number): Assignment {
   const topicPartitions = wire.readArray(r, true, (r) => decodeTopicPartitions(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Assignment = { topicPartitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -158,7 +154,7 @@ export function decodeAssignment(r: wire.Reader, v: number): Assignment {
 
 export function encodeAssignment(w: wire.Writer, v: number, o: Assignment): void {
   wire.writeArray(w, o.topicPartitions, true, (w, e) => { encodeTopicPartitions(w, v, e as TopicPartitions); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -175,22 +171,21 @@ export function defaultTopicPartitions(): TopicPartitions {
   return { topicId: "00000000000000000000000000000000", topicName: "", partitions: [] };
 }
 
-export function decodeTopicPartitions(r: wire.Reader, v: number): TopicPartitions {
+export function decodeTopicPartitions(r: wire.Reader, _v: number): TopicPartitions {
   const topicId = r.uuid();
   const topicName = r.compactString();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicPartitions = { topicId, topicName, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTopicPartitions(w: wire.Writer, v: number, o: TopicPartitions): void {
+export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartitions): void {
   w.uuid(o.topicId);
   w.compactString(o.topicName as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

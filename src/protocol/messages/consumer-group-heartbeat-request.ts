@@ -32,8 +32,7 @@ export function decodeConsumerGroupHeartbeatRequest(r: wire.Reader, v: number): 
   const subscribedTopicRegex = v === 1 ? r.compactNullableString() : null;
   const serverAssignor = r.compactNullableString();
   const topicPartitions = wire.readNullableArray(r, true, (r) => decodeTopicPartitions(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ConsumerGroupHeartbeatRequest = { groupId, memberId, memberEpoch, instanceId, rackId, rebalanceTimeoutMs, subscribedTopicNames, subscribedTopicRegex, serverAssignor, topicPartitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -50,7 +49,7 @@ export function encodeConsumerGroupHeartbeatRequest(w: wire.Writer, v: number, o
   if (v === 1) { w.compactNullableString(o.subscribedTopicRegex); }
   w.compactNullableString(o.serverAssignor);
   wire.writeArray(w, o.topicPartitions, true, (w, e) => { encodeTopicPartitions(w, v, e as TopicPartitions); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -66,20 +65,19 @@ export function defaultTopicPartitions(): TopicPartitions {
   return { topicId: "00000000000000000000000000000000", partitions: [] };
 }
 
-export function decodeTopicPartitions(r: wire.Reader, v: number): TopicPartitions {
+export function decodeTopicPartitions(r: wire.Reader, _v: number): TopicPartitions {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicPartitions = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTopicPartitions(w: wire.Writer, v: number, o: TopicPartitions): void {
+export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartitions): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -26,8 +26,7 @@ export function decodeConsumerGroupHeartbeatResponse(r: wire.Reader, v: number):
   const memberEpoch = r.int32();
   const heartbeatIntervalMs = r.int32();
   const assignment = (r.int8() < 0 ? null : decodeAssignment(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ConsumerGroupHeartbeatResponse = { throttleTimeMs, errorCode, errorMessage, memberId, memberEpoch, heartbeatIntervalMs, assignment };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -40,8 +39,8 @@ export function encodeConsumerGroupHeartbeatResponse(w: wire.Writer, v: number, 
   w.compactNullableString(o.memberId);
   w.int32(o.memberEpoch);
   w.int32(o.heartbeatIntervalMs);
-  if (o.assignment === null) { if (true) w.int8(-1); else throw new wire.ProtocolError("null struct Assignment"); } else { if (true) w.int8(1); encodeAssignment(w, v, o.assignment); }
-  if (true) {
+  if (o.assignment === null) { w.int8(-1); } else { w.int8(1); encodeAssignment(w, v, o.assignment); }
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -58,8 +57,7 @@ export function defaultAssignment(): Assignment {
 
 export function decodeAssignment(r: wire.Reader, v: number): Assignment {
   const topicPartitions = wire.readArray(r, true, (r) => decodeTopicPartitions(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Assignment = { topicPartitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -67,7 +65,7 @@ export function decodeAssignment(r: wire.Reader, v: number): Assignment {
 
 export function encodeAssignment(w: wire.Writer, v: number, o: Assignment): void {
   wire.writeArray(w, o.topicPartitions, true, (w, e) => { encodeTopicPartitions(w, v, e as TopicPartitions); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -83,20 +81,19 @@ export function defaultTopicPartitions(): TopicPartitions {
   return { topicId: "00000000000000000000000000000000", partitions: [] };
 }
 
-export function decodeTopicPartitions(r: wire.Reader, v: number): TopicPartitions {
+export function decodeTopicPartitions(r: wire.Reader, _v: number): TopicPartitions {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicPartitions = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTopicPartitions(w: wire.Writer, v: number, o: TopicPartitions): void {
+export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartitions): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

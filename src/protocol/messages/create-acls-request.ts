@@ -14,8 +14,7 @@ export function defaultCreateAclsRequest(): CreateAclsRequest {
 
 export function decodeCreateAclsRequest(r: wire.Reader, v: number): CreateAclsRequest {
   const creations = wire.readArray(r, v >= 2, (r) => decodeAclCreation(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreateAclsRequest = { creations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,8 +51,7 @@ export function decodeAclCreation(r: wire.Reader, v: number): AclCreation {
   const host = (v >= 2 ? r.compactString() : r.string());
   const operation = r.int8();
   const permissionType = r.int8();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: AclCreation = { resourceType, resourceName, resourcePatternType, principal, host, operation, permissionType };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

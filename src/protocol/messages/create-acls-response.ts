@@ -16,8 +16,7 @@ export function defaultCreateAclsResponse(): CreateAclsResponse {
 export function decodeCreateAclsResponse(r: wire.Reader, v: number): CreateAclsResponse {
   const throttleTimeMs = r.int32();
   const results = wire.readArray(r, v >= 2, (r) => decodeAclCreationResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreateAclsResponse = { throttleTimeMs, results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -45,8 +44,7 @@ export function defaultAclCreationResult(): AclCreationResult {
 export function decodeAclCreationResult(r: wire.Reader, v: number): AclCreationResult {
   const errorCode = r.int16();
   const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: AclCreationResult = { errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

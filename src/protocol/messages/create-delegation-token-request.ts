@@ -20,8 +20,7 @@ export function decodeCreateDelegationTokenRequest(r: wire.Reader, v: number): C
   const ownerPrincipalName = v === 3 ? r.compactNullableString() : "";
   const renewers = wire.readArray(r, v >= 2, (r) => decodeCreatableRenewers(r, v));
   const maxLifetimeMs = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreateDelegationTokenRequest = { ownerPrincipalType, ownerPrincipalName, renewers, maxLifetimeMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -51,8 +50,7 @@ export function defaultCreatableRenewers(): CreatableRenewers {
 export function decodeCreatableRenewers(r: wire.Reader, v: number): CreatableRenewers {
   const principalType = (v >= 2 ? r.compactString() : r.string());
   const principalName = (v >= 2 ? r.compactString() : r.string());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreatableRenewers = { principalType, principalName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -34,8 +34,7 @@ export function decodeCreateDelegationTokenResponse(r: wire.Reader, v: number): 
   const tokenId = (v >= 2 ? r.compactString() : r.string());
   const hmac = (v >= 2 ? r.compactBytes() : r.bytes());
   const throttleTimeMs = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreateDelegationTokenResponse = { errorCode, principalType, principalName, tokenRequesterPrincipalType, tokenRequesterPrincipalName, issueTimestampMs, expiryTimestampMs, maxTimestampMs, tokenId, hmac, throttleTimeMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -18,8 +18,7 @@ export function decodeCreatePartitionsRequest(r: wire.Reader, v: number): Create
   const topics = wire.readArray(r, v >= 2, (r) => decodeCreatePartitionsTopic(r, v));
   const timeoutMs = r.int32();
   const validateOnly = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreatePartitionsRequest = { topics, timeoutMs, validateOnly };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -50,8 +49,7 @@ export function decodeCreatePartitionsTopic(r: wire.Reader, v: number): CreatePa
   const name = (v >= 2 ? r.compactString() : r.string());
   const count = r.int32();
   const assignments = wire.readNullableArray(r, v >= 2, (r) => decodeCreatePartitionsAssignment(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreatePartitionsTopic = { name, count, assignments };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -78,8 +76,7 @@ export function defaultCreatePartitionsAssignment(): CreatePartitionsAssignment 
 
 export function decodeCreatePartitionsAssignment(r: wire.Reader, v: number): CreatePartitionsAssignment {
   const brokerIds = wire.readArray(r, v >= 2, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreatePartitionsAssignment = { brokerIds };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

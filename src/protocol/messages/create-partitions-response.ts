@@ -16,8 +16,7 @@ export function defaultCreatePartitionsResponse(): CreatePartitionsResponse {
 export function decodeCreatePartitionsResponse(r: wire.Reader, v: number): CreatePartitionsResponse {
   const throttleTimeMs = r.int32();
   const results = wire.readArray(r, v >= 2, (r) => decodeCreatePartitionsTopicResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreatePartitionsResponse = { throttleTimeMs, results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -47,8 +46,7 @@ export function decodeCreatePartitionsTopicResult(r: wire.Reader, v: number): Cr
   const name = (v >= 2 ? r.compactString() : r.string());
   const errorCode = r.int16();
   const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreatePartitionsTopicResult = { name, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -18,8 +18,7 @@ export function decodeCreateTopicsRequest(r: wire.Reader, v: number): CreateTopi
   const topics = wire.readArray(r, v >= 5, (r) => decodeCreatableTopic(r, v));
   const timeoutMs = r.int32();
   const validateOnly = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: CreateTopicsRequest = { topics, timeoutMs, validateOnly };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -54,8 +53,7 @@ export function decodeCreatableTopic(r: wire.Reader, v: number): CreatableTopic 
   const replicationFactor = r.int16();
   const assignments = wire.readArray(r, v >= 5, (r) => decodeCreatableReplicaAssignment(r, v));
   const configs = wire.readArray(r, v >= 5, (r) => decodeCreatableTopicConfig(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: CreatableTopic = { name, numPartitions, replicationFactor, assignments, configs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -86,8 +84,7 @@ export function defaultCreatableReplicaAssignment(): CreatableReplicaAssignment 
 export function decodeCreatableReplicaAssignment(r: wire.Reader, v: number): CreatableReplicaAssignment {
   const partitionIndex = r.int32();
   const brokerIds = wire.readArray(r, v >= 5, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: CreatableReplicaAssignment = { partitionIndex, brokerIds };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -115,8 +112,7 @@ export function defaultCreatableTopicConfig(): CreatableTopicConfig {
 export function decodeCreatableTopicConfig(r: wire.Reader, v: number): CreatableTopicConfig {
   const name = (v >= 5 ? r.compactString() : r.string());
   const value = (v >= 5 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: CreatableTopicConfig = { name, value };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultCreateTopicsResponse(): CreateTopicsResponse {
 export function decodeCreateTopicsResponse(r: wire.Reader, v: number): CreateTopicsResponse {
   const throttleTimeMs = r.int32();
   const topics = wire.readArray(r, v >= 5, (r) => decodeCreatableTopicResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: CreateTopicsResponse = { throttleTimeMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -57,13 +56,12 @@ export function decodeCreatableTopicResult(r: wire.Reader, v: number): Creatable
   const replicationFactor = v >= 5 ? r.int16() : -1;
   const configs = v >= 5 ? wire.readNullableArray(r, true, (r) => decodeCreatableTopicConfigs(r, v)) : [];
   let topicConfigErrorCode: number | undefined;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields((tag, r) => {
+  const _unknownTags = v >= 5 ? r.taggedFields((tag, r) => {
     switch (tag) {
       case 0: if (v >= 5) { topicConfigErrorCode = r.int16(); return true; } return false;
       default: return false;
     }
-  });
+  }) : undefined;
   const o: CreatableTopicResult = { name, topicId, errorCode, errorMessage, numPartitions, replicationFactor, configs, topicConfigErrorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -103,8 +101,7 @@ export function decodeCreatableTopicConfigs(r: wire.Reader, v: number): Creatabl
   const readOnly = v >= 5 ? r.bool() : false;
   const configSource = v >= 5 ? r.int8() : -1;
   const isSensitive = v >= 5 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: CreatableTopicConfigs = { name, value, readOnly, configSource, isSensitive };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

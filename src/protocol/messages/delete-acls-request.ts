@@ -14,8 +14,7 @@ export function defaultDeleteAclsRequest(): DeleteAclsRequest {
 
 export function decodeDeleteAclsRequest(r: wire.Reader, v: number): DeleteAclsRequest {
   const filters = wire.readArray(r, v >= 2, (r) => decodeDeleteAclsFilter(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteAclsRequest = { filters };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,8 +51,7 @@ export function decodeDeleteAclsFilter(r: wire.Reader, v: number): DeleteAclsFil
   const hostFilter = (v >= 2 ? r.compactNullableString() : r.nullableString());
   const operation = r.int8();
   const permissionType = r.int8();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteAclsFilter = { resourceTypeFilter, resourceNameFilter, patternTypeFilter, principalFilter, hostFilter, operation, permissionType };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

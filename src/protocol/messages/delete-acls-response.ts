@@ -16,8 +16,7 @@ export function defaultDeleteAclsResponse(): DeleteAclsResponse {
 export function decodeDeleteAclsResponse(r: wire.Reader, v: number): DeleteAclsResponse {
   const throttleTimeMs = r.int32();
   const filterResults = wire.readArray(r, v >= 2, (r) => decodeDeleteAclsFilterResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteAclsResponse = { throttleTimeMs, filterResults };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -47,8 +46,7 @@ export function decodeDeleteAclsFilterResult(r: wire.Reader, v: number): DeleteA
   const errorCode = r.int16();
   const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
   const matchingAcls = wire.readArray(r, v >= 2, (r) => decodeDeleteAclsMatchingAcl(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteAclsFilterResult = { errorCode, errorMessage, matchingAcls };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -91,8 +89,7 @@ export function decodeDeleteAclsMatchingAcl(r: wire.Reader, v: number): DeleteAc
   const host = (v >= 2 ? r.compactString() : r.string());
   const operation = r.int8();
   const permissionType = r.int8();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteAclsMatchingAcl = { errorCode, errorMessage, resourceType, resourceName, patternType, principal, host, operation, permissionType };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -14,8 +14,7 @@ export function defaultDeleteGroupsRequest(): DeleteGroupsRequest {
 
 export function decodeDeleteGroupsRequest(r: wire.Reader, v: number): DeleteGroupsRequest {
   const groupsNames = wire.readArray(r, v >= 2, (r) => (v >= 2 ? r.compactString() : r.string()));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteGroupsRequest = { groupsNames };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

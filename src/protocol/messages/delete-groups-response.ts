@@ -16,8 +16,7 @@ export function defaultDeleteGroupsResponse(): DeleteGroupsResponse {
 export function decodeDeleteGroupsResponse(r: wire.Reader, v: number): DeleteGroupsResponse {
   const throttleTimeMs = r.int32();
   const results = wire.readArray(r, v >= 2, (r) => decodeDeletableGroupResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteGroupsResponse = { throttleTimeMs, results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -47,8 +46,7 @@ export function decodeDeletableGroupResult(r: wire.Reader, v: number): Deletable
   const groupId = (v >= 2 ? r.compactString() : r.string());
   const errorCode = r.int16();
   const errorMessage = v === 3 ? r.compactNullableString() : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DeletableGroupResult = { groupId, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

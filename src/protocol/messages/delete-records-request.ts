@@ -16,8 +16,7 @@ export function defaultDeleteRecordsRequest(): DeleteRecordsRequest {
 export function decodeDeleteRecordsRequest(r: wire.Reader, v: number): DeleteRecordsRequest {
   const topics = wire.readArray(r, v === 2, (r) => decodeDeleteRecordsTopic(r, v));
   const timeoutMs = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteRecordsRequest = { topics, timeoutMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -45,8 +44,7 @@ export function defaultDeleteRecordsTopic(): DeleteRecordsTopic {
 export function decodeDeleteRecordsTopic(r: wire.Reader, v: number): DeleteRecordsTopic {
   const name = (v === 2 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v === 2, (r) => decodeDeleteRecordsPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteRecordsTopic = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -74,8 +72,7 @@ export function defaultDeleteRecordsPartition(): DeleteRecordsPartition {
 export function decodeDeleteRecordsPartition(r: wire.Reader, v: number): DeleteRecordsPartition {
   const partitionIndex = r.int32();
   const offset = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteRecordsPartition = { partitionIndex, offset };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultDeleteRecordsResponse(): DeleteRecordsResponse {
 export function decodeDeleteRecordsResponse(r: wire.Reader, v: number): DeleteRecordsResponse {
   const throttleTimeMs = r.int32();
   const topics = wire.readArray(r, v === 2, (r) => decodeDeleteRecordsTopicResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteRecordsResponse = { throttleTimeMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -45,8 +44,7 @@ export function defaultDeleteRecordsTopicResult(): DeleteRecordsTopicResult {
 export function decodeDeleteRecordsTopicResult(r: wire.Reader, v: number): DeleteRecordsTopicResult {
   const name = (v === 2 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v === 2, (r) => decodeDeleteRecordsPartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteRecordsTopicResult = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -76,8 +74,7 @@ export function decodeDeleteRecordsPartitionResult(r: wire.Reader, v: number): D
   const partitionIndex = r.int32();
   const lowWatermark = r.int64();
   const errorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteRecordsPartitionResult = { partitionIndex, lowWatermark, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

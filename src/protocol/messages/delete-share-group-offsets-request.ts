@@ -16,8 +16,7 @@ export function defaultDeleteShareGroupOffsetsRequest(): DeleteShareGroupOffsets
 export function decodeDeleteShareGroupOffsetsRequest(r: wire.Reader, v: number): DeleteShareGroupOffsetsRequest {
   const groupId = r.compactString();
   const topics = wire.readArray(r, true, (r) => decodeDeleteShareGroupOffsetsRequestTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DeleteShareGroupOffsetsRequest = { groupId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeDeleteShareGroupOffsetsRequest(r: wire.Reader, v: number):
 export function encodeDeleteShareGroupOffsetsRequest(w: wire.Writer, v: number, o: DeleteShareGroupOffsetsRequest): void {
   w.compactString(o.groupId as string);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeDeleteShareGroupOffsetsRequestTopic(w, v, e as DeleteShareGroupOffsetsRequestTopic); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -41,18 +40,17 @@ export function defaultDeleteShareGroupOffsetsRequestTopic(): DeleteShareGroupOf
   return { topicName: "" };
 }
 
-export function decodeDeleteShareGroupOffsetsRequestTopic(r: wire.Reader, v: number): DeleteShareGroupOffsetsRequestTopic {
+export function decodeDeleteShareGroupOffsetsRequestTopic(r: wire.Reader, _v: number): DeleteShareGroupOffsetsRequestTopic {
   const topicName = r.compactString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DeleteShareGroupOffsetsRequestTopic = { topicName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeDeleteShareGroupOffsetsRequestTopic(w: wire.Writer, v: number, o: DeleteShareGroupOffsetsRequestTopic): void {
+export function encodeDeleteShareGroupOffsetsRequestTopic(w: wire.Writer, _v: number, o: DeleteShareGroupOffsetsRequestTopic): void {
   w.compactString(o.topicName as string);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

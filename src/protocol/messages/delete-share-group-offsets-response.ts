@@ -20,8 +20,7 @@ export function decodeDeleteShareGroupOffsetsResponse(r: wire.Reader, v: number)
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const responses = wire.readArray(r, true, (r) => decodeDeleteShareGroupOffsetsResponseTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DeleteShareGroupOffsetsResponse = { throttleTimeMs, errorCode, errorMessage, responses };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -32,7 +31,7 @@ export function encodeDeleteShareGroupOffsetsResponse(w: wire.Writer, v: number,
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   wire.writeArray(w, o.responses, true, (w, e) => { encodeDeleteShareGroupOffsetsResponseTopic(w, v, e as DeleteShareGroupOffsetsResponseTopic); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -50,24 +49,23 @@ export function defaultDeleteShareGroupOffsetsResponseTopic(): DeleteShareGroupO
   return { topicName: "", topicId: "00000000000000000000000000000000", errorCode: 0, errorMessage: null };
 }
 
-export function decodeDeleteShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): DeleteShareGroupOffsetsResponseTopic {
+export function decodeDeleteShareGroupOffsetsResponseTopic(r: wire.Reader, _v: number): DeleteShareGroupOffsetsResponseTopic {
   const topicName = r.compactString();
   const topicId = r.uuid();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DeleteShareGroupOffsetsResponseTopic = { topicName, topicId, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeDeleteShareGroupOffsetsResponseTopic(w: wire.Writer, v: number, o: DeleteShareGroupOffsetsResponseTopic): void {
+export function encodeDeleteShareGroupOffsetsResponseTopic(w: wire.Writer, _v: number, o: DeleteShareGroupOffsetsResponseTopic): void {
   w.compactString(o.topicName as string);
   w.uuid(o.topicId);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultDeleteShareGroupStateRequest(): DeleteShareGroupStateRequ
 export function decodeDeleteShareGroupStateRequest(r: wire.Reader, v: number): DeleteShareGroupStateRequest {
   const groupId = r.compactString();
   const topics = wire.readArray(r, true, (r) => decodeDeleteStateData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DeleteShareGroupStateRequest = { groupId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeDeleteShareGroupStateRequest(r: wire.Reader, v: number): D
 export function encodeDeleteShareGroupStateRequest(w: wire.Writer, v: number, o: DeleteShareGroupStateRequest): void {
   w.compactString(o.groupId as string);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeDeleteStateData(w, v, e as DeleteStateData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -45,8 +44,7 @@ export function defaultDeleteStateData(): DeleteStateData {
 export function decodeDeleteStateData(r: wire.Reader, v: number): DeleteStateData {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DeleteStateData = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -55,7 +53,7 @@ export function decodeDeleteStateData(r: wire.Reader, v: number): DeleteStateDat
 export function encodeDeleteStateData(w: wire.Writer, v: number, o: DeleteStateData): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -70,18 +68,17 @@ export function defaultPartitionData(): PartitionData {
   return { partition: 0 };
 }
 
-export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
+export function decodePartitionData(r: wire.Reader, _v: number): PartitionData {
   const partition = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionData = { partition };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData): void {
+export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData): void {
   w.int32(o.partition);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

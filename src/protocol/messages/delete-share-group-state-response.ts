@@ -14,8 +14,7 @@ export function defaultDeleteShareGroupStateResponse(): DeleteShareGroupStateRes
 
 export function decodeDeleteShareGroupStateResponse(r: wire.Reader, v: number): DeleteShareGroupStateResponse {
   const results = wire.readArray(r, true, (r) => decodeDeleteStateResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DeleteShareGroupStateResponse = { results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeDeleteShareGroupStateResponse(r: wire.Reader, v: number): 
 
 export function encodeDeleteShareGroupStateResponse(w: wire.Writer, v: number, o: DeleteShareGroupStateResponse): void {
   wire.writeArray(w, o.results, true, (w, e) => { encodeDeleteStateResult(w, v, e as DeleteStateResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,8 +41,7 @@ export function defaultDeleteStateResult(): DeleteStateResult {
 export function decodeDeleteStateResult(r: wire.Reader, v: number): DeleteStateResult {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DeleteStateResult = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,7 +50,7 @@ export function decodeDeleteStateResult(r: wire.Reader, v: number): DeleteStateR
 export function encodeDeleteStateResult(w: wire.Writer, v: number, o: DeleteStateResult): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -69,22 +67,21 @@ export function defaultPartitionResult(): PartitionResult {
   return { partition: 0, errorCode: 0, errorMessage: null };
 }
 
-export function decodePartitionResult(r: wire.Reader, v: number): PartitionResult {
+export function decodePartitionResult(r: wire.Reader, _v: number): PartitionResult {
   const partition = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionResult = { partition, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionResult): void {
+export function encodePartitionResult(w: wire.Writer, _v: number, o: PartitionResult): void {
   w.int32(o.partition);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -18,8 +18,7 @@ export function decodeDeleteTopicsRequest(r: wire.Reader, v: number): DeleteTopi
   const topics = v === 6 ? wire.readArray(r, true, (r) => decodeDeleteTopicState(r, v)) : [];
   const topicNames = v <= 5 ? wire.readArray(r, v >= 4, (r) => (v >= 4 ? r.compactString() : r.string())) : [];
   const timeoutMs = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: DeleteTopicsRequest = { topics, topicNames, timeoutMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -48,8 +47,7 @@ export function defaultDeleteTopicState(): DeleteTopicState {
 export function decodeDeleteTopicState(r: wire.Reader, v: number): DeleteTopicState {
   const name = v === 6 ? r.compactNullableString() : null;
   const topicId = v === 6 ? r.uuid() : "00000000000000000000000000000000";
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: DeleteTopicState = { name, topicId };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

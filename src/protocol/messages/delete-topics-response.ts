@@ -16,8 +16,7 @@ export function defaultDeleteTopicsResponse(): DeleteTopicsResponse {
 export function decodeDeleteTopicsResponse(r: wire.Reader, v: number): DeleteTopicsResponse {
   const throttleTimeMs = r.int32();
   const responses = wire.readArray(r, v >= 4, (r) => decodeDeletableTopicResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: DeleteTopicsResponse = { throttleTimeMs, responses };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -49,8 +48,7 @@ export function decodeDeletableTopicResult(r: wire.Reader, v: number): Deletable
   const topicId = v === 6 ? r.uuid() : "00000000000000000000000000000000";
   const errorCode = r.int16();
   const errorMessage = v >= 5 ? r.compactNullableString() : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: DeletableTopicResult = { name, topicId, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

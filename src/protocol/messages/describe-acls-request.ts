@@ -26,8 +26,7 @@ export function decodeDescribeAclsRequest(r: wire.Reader, v: number): DescribeAc
   const hostFilter = (v >= 2 ? r.compactNullableString() : r.nullableString());
   const operation = r.int8();
   const permissionType = r.int8();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeAclsRequest = { resourceTypeFilter, resourceNameFilter, patternTypeFilter, principalFilter, hostFilter, operation, permissionType };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -20,8 +20,7 @@ export function decodeDescribeAclsResponse(r: wire.Reader, v: number): DescribeA
   const errorCode = r.int16();
   const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
   const resources = wire.readArray(r, v >= 2, (r) => decodeDescribeAclsResource(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeAclsResponse = { throttleTimeMs, errorCode, errorMessage, resources };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -55,8 +54,7 @@ export function decodeDescribeAclsResource(r: wire.Reader, v: number): DescribeA
   const resourceName = (v >= 2 ? r.compactString() : r.string());
   const patternType = r.int8();
   const acls = wire.readArray(r, v >= 2, (r) => decodeAclDescription(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeAclsResource = { resourceType, resourceName, patternType, acls };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -90,8 +88,7 @@ export function decodeAclDescription(r: wire.Reader, v: number): AclDescription 
   const host = (v >= 2 ? r.compactString() : r.string());
   const operation = r.int8();
   const permissionType = r.int8();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: AclDescription = { principal, host, operation, permissionType };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

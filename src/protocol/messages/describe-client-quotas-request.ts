@@ -16,8 +16,7 @@ export function defaultDescribeClientQuotasRequest(): DescribeClientQuotasReques
 export function decodeDescribeClientQuotasRequest(r: wire.Reader, v: number): DescribeClientQuotasRequest {
   const components = wire.readArray(r, v === 1, (r) => decodeComponentData(r, v));
   const strict = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: DescribeClientQuotasRequest = { components, strict };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -47,8 +46,7 @@ export function decodeComponentData(r: wire.Reader, v: number): ComponentData {
   const entityType = (v === 1 ? r.compactString() : r.string());
   const matchType = r.int8();
   const match = (v === 1 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: ComponentData = { entityType, matchType, match };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -20,8 +20,7 @@ export function decodeDescribeClientQuotasResponse(r: wire.Reader, v: number): D
   const errorCode = r.int16();
   const errorMessage = (v === 1 ? r.compactNullableString() : r.nullableString());
   const entries = wire.readNullableArray(r, v === 1, (r) => decodeEntryData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: DescribeClientQuotasResponse = { throttleTimeMs, errorCode, errorMessage, entries };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -51,8 +50,7 @@ export function defaultEntryData(): EntryData {
 export function decodeEntryData(r: wire.Reader, v: number): EntryData {
   const entity = wire.readArray(r, v === 1, (r) => decodeEntityData(r, v));
   const values = wire.readArray(r, v === 1, (r) => decodeValueData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntryData = { entity, values };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -80,8 +78,7 @@ export function defaultEntityData(): EntityData {
 export function decodeEntityData(r: wire.Reader, v: number): EntityData {
   const entityType = (v === 1 ? r.compactString() : r.string());
   const entityName = (v === 1 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntityData = { entityType, entityName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -109,8 +106,7 @@ export function defaultValueData(): ValueData {
 export function decodeValueData(r: wire.Reader, v: number): ValueData {
   const key = (v === 1 ? r.compactString() : r.string());
   const value = r.float64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: ValueData = { key, value };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -18,8 +18,7 @@ export function decodeDescribeClusterRequest(r: wire.Reader, v: number): Describ
   const includeClusterAuthorizedOperations = r.bool();
   const endpointType = v >= 1 ? r.int8() : 1;
   const includeFencedBrokers = v === 2 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeClusterRequest = { includeClusterAuthorizedOperations, endpointType, includeFencedBrokers };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -29,7 +28,7 @@ export function encodeDescribeClusterRequest(w: wire.Writer, v: number, o: Descr
   w.bool(o.includeClusterAuthorizedOperations);
   if (v >= 1) { w.int8(o.endpointType); }
   if (v === 2) { w.bool(o.includeFencedBrokers); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

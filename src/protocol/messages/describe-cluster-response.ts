@@ -28,8 +28,7 @@ export function decodeDescribeClusterResponse(r: wire.Reader, v: number): Descri
   const controllerId = r.int32();
   const brokers = wire.readArray(r, true, (r) => decodeDescribeClusterBroker(r, v));
   const clusterAuthorizedOperations = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeClusterResponse = { throttleTimeMs, errorCode, errorMessage, endpointType, clusterId, controllerId, brokers, clusterAuthorizedOperations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -44,7 +43,7 @@ export function encodeDescribeClusterResponse(w: wire.Writer, v: number, o: Desc
   w.int32(o.controllerId);
   wire.writeArray(w, o.brokers, true, (w, e) => { encodeDescribeClusterBroker(w, v, e as DescribeClusterBroker); });
   w.int32(o.clusterAuthorizedOperations);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -69,8 +68,7 @@ export function decodeDescribeClusterBroker(r: wire.Reader, v: number): Describe
   const port = r.int32();
   const rack = r.compactNullableString();
   const isFenced = v === 2 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeClusterBroker = { brokerId, host, port, rack, isFenced };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -82,7 +80,7 @@ export function encodeDescribeClusterBroker(w: wire.Writer, v: number, o: Descri
   w.int32(o.port);
   w.compactNullableString(o.rack);
   if (v === 2) { w.bool(o.isFenced); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -18,8 +18,7 @@ export function decodeDescribeConfigsRequest(r: wire.Reader, v: number): Describ
   const resources = wire.readArray(r, v === 4, (r) => decodeDescribeConfigsResource(r, v));
   const includeSynonyms = r.bool();
   const includeDocumentation = v >= 3 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: DescribeConfigsRequest = { resources, includeSynonyms, includeDocumentation };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -50,8 +49,7 @@ export function decodeDescribeConfigsResource(r: wire.Reader, v: number): Descri
   const resourceType = r.int8();
   const resourceName = (v === 4 ? r.compactString() : r.string());
   const configurationKeys = wire.readNullableArray(r, v === 4, (r) => (v === 4 ? r.compactString() : r.string()));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: DescribeConfigsResource = { resourceType, resourceName, configurationKeys };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultDescribeConfigsResponse(): DescribeConfigsResponse {
 export function decodeDescribeConfigsResponse(r: wire.Reader, v: number): DescribeConfigsResponse {
   const throttleTimeMs = r.int32();
   const results = wire.readArray(r, v === 4, (r) => decodeDescribeConfigsResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: DescribeConfigsResponse = { throttleTimeMs, results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -51,8 +50,7 @@ export function decodeDescribeConfigsResult(r: wire.Reader, v: number): Describe
   const resourceType = r.int8();
   const resourceName = (v === 4 ? r.compactString() : r.string());
   const configs = wire.readArray(r, v === 4, (r) => decodeDescribeConfigsResourceResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: DescribeConfigsResult = { errorCode, errorMessage, resourceType, resourceName, configs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -95,8 +93,7 @@ export function decodeDescribeConfigsResourceResult(r: wire.Reader, v: number): 
   const synonyms = wire.readArray(r, v === 4, (r) => decodeDescribeConfigsSynonym(r, v));
   const configType = v >= 3 ? r.int8() : 0;
   const documentation = v >= 3 ? (v === 4 ? r.compactNullableString() : r.nullableString()) : "";
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: DescribeConfigsResourceResult = { name, value, readOnly, configSource, isSensitive, synonyms, configType, documentation };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -132,8 +129,7 @@ export function decodeDescribeConfigsSynonym(r: wire.Reader, v: number): Describ
   const name = (v === 4 ? r.compactString() : r.string());
   const value = (v === 4 ? r.compactNullableString() : r.nullableString());
   const source = r.int8();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: DescribeConfigsSynonym = { name, value, source };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -14,8 +14,7 @@ export function defaultDescribeDelegationTokenRequest(): DescribeDelegationToken
 
 export function decodeDescribeDelegationTokenRequest(r: wire.Reader, v: number): DescribeDelegationTokenRequest {
   const owners = wire.readNullableArray(r, v >= 2, (r) => decodeDescribeDelegationTokenOwner(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeDelegationTokenRequest = { owners };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -42,8 +41,7 @@ export function defaultDescribeDelegationTokenOwner(): DescribeDelegationTokenOw
 export function decodeDescribeDelegationTokenOwner(r: wire.Reader, v: number): DescribeDelegationTokenOwner {
   const principalType = (v >= 2 ? r.compactString() : r.string());
   const principalName = (v >= 2 ? r.compactString() : r.string());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeDelegationTokenOwner = { principalType, principalName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -18,8 +18,7 @@ export function decodeDescribeDelegationTokenResponse(r: wire.Reader, v: number)
   const errorCode = r.int16();
   const tokens = wire.readArray(r, v >= 2, (r) => decodeDescribedDelegationToken(r, v));
   const throttleTimeMs = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeDelegationTokenResponse = { errorCode, tokens, throttleTimeMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -64,8 +63,7 @@ export function decodeDescribedDelegationToken(r: wire.Reader, v: number): Descr
   const tokenId = (v >= 2 ? r.compactString() : r.string());
   const hmac = (v >= 2 ? r.compactBytes() : r.bytes());
   const renewers = wire.readArray(r, v >= 2, (r) => decodeDescribedDelegationTokenRenewer(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribedDelegationToken = { principalType, principalName, tokenRequesterPrincipalType, tokenRequesterPrincipalName, issueTimestamp, expiryTimestamp, maxTimestamp, tokenId, hmac, renewers };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -101,8 +99,7 @@ export function defaultDescribedDelegationTokenRenewer(): DescribedDelegationTok
 export function decodeDescribedDelegationTokenRenewer(r: wire.Reader, v: number): DescribedDelegationTokenRenewer {
   const principalType = (v >= 2 ? r.compactString() : r.string());
   const principalName = (v >= 2 ? r.compactString() : r.string());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribedDelegationTokenRenewer = { principalType, principalName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultDescribeGroupsRequest(): DescribeGroupsRequest {
 export function decodeDescribeGroupsRequest(r: wire.Reader, v: number): DescribeGroupsRequest {
   const groups = wire.readArray(r, v >= 5, (r) => (v >= 5 ? r.compactString() : r.string()));
   const includeAuthorizedOperations = v >= 3 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: DescribeGroupsRequest = { groups, includeAuthorizedOperations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultDescribeGroupsResponse(): DescribeGroupsResponse {
 export function decodeDescribeGroupsResponse(r: wire.Reader, v: number): DescribeGroupsResponse {
   const throttleTimeMs = v >= 1 ? r.int32() : 0;
   const groups = wire.readArray(r, v >= 5, (r) => decodeDescribedGroup(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: DescribeGroupsResponse = { throttleTimeMs, groups };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -57,8 +56,7 @@ export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup 
   const protocolData = (v >= 5 ? r.compactString() : r.string());
   const members = wire.readArray(r, v >= 5, (r) => decodeDescribedGroupMember(r, v));
   const authorizedOperations = v >= 3 ? r.int32() : -2147483648;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: DescribedGroup = { errorCode, errorMessage, groupId, groupState, protocolType, protocolData, members, authorizedOperations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -100,8 +98,7 @@ export function decodeDescribedGroupMember(r: wire.Reader, v: number): Described
   const clientHost = (v >= 5 ? r.compactString() : r.string());
   const memberMetadata = (v >= 5 ? r.compactBytes() : r.bytes());
   const memberAssignment = (v >= 5 ? r.compactBytes() : r.bytes());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 5) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: DescribedGroupMember = { memberId, groupInstanceId, clientId, clientHost, memberMetadata, memberAssignment };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

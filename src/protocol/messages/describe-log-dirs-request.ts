@@ -14,8 +14,7 @@ export function defaultDescribeLogDirsRequest(): DescribeLogDirsRequest {
 
 export function decodeDescribeLogDirsRequest(r: wire.Reader, v: number): DescribeLogDirsRequest {
   const topics = wire.readNullableArray(r, v >= 2, (r) => decodeDescribableLogDirTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeLogDirsRequest = { topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -42,8 +41,7 @@ export function defaultDescribableLogDirTopic(): DescribableLogDirTopic {
 export function decodeDescribableLogDirTopic(r: wire.Reader, v: number): DescribableLogDirTopic {
   const topic = (v >= 2 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v >= 2, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribableLogDirTopic = { topic, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

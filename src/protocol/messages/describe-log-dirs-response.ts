@@ -18,8 +18,7 @@ export function decodeDescribeLogDirsResponse(r: wire.Reader, v: number): Descri
   const throttleTimeMs = r.int32();
   const errorCode = v >= 3 ? r.int16() : 0;
   const results = wire.readArray(r, v >= 2, (r) => decodeDescribeLogDirsResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeLogDirsResponse = { throttleTimeMs, errorCode, results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -56,8 +55,7 @@ export function decodeDescribeLogDirsResult(r: wire.Reader, v: number): Describe
   const totalBytes = v >= 4 ? r.int64() : -1n;
   const usableBytes = v >= 4 ? r.int64() : -1n;
   const isCordoned = v === 5 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeLogDirsResult = { errorCode, logDir, topics, totalBytes, usableBytes, isCordoned };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -89,8 +87,7 @@ export function defaultDescribeLogDirsTopic(): DescribeLogDirsTopic {
 export function decodeDescribeLogDirsTopic(r: wire.Reader, v: number): DescribeLogDirsTopic {
   const name = (v >= 2 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v >= 2, (r) => decodeDescribeLogDirsPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeLogDirsTopic = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -122,8 +119,7 @@ export function decodeDescribeLogDirsPartition(r: wire.Reader, v: number): Descr
   const partitionSize = r.int64();
   const offsetLag = r.int64();
   const isFutureKey = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeLogDirsPartition = { partitionIndex, partitionSize, offsetLag, isFutureKey };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -14,8 +14,7 @@ export function defaultDescribeProducersRequest(): DescribeProducersRequest {
 
 export function decodeDescribeProducersRequest(r: wire.Reader, v: number): DescribeProducersRequest {
   const topics = wire.readArray(r, true, (r) => decodeTopicRequest(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeProducersRequest = { topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeDescribeProducersRequest(r: wire.Reader, v: number): Descr
 
 export function encodeDescribeProducersRequest(w: wire.Writer, v: number, o: DescribeProducersRequest): void {
   wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicRequest(w, v, e as TopicRequest); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -39,20 +38,19 @@ export function defaultTopicRequest(): TopicRequest {
   return { name: "", partitionIndexes: [] };
 }
 
-export function decodeTopicRequest(r: wire.Reader, v: number): TopicRequest {
+export function decodeTopicRequest(r: wire.Reader, _v: number): TopicRequest {
   const name = r.compactString();
   const partitionIndexes = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicRequest = { name, partitionIndexes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTopicRequest(w: wire.Writer, v: number, o: TopicRequest): void {
+export function encodeTopicRequest(w: wire.Writer, _v: number, o: TopicRequest): void {
   w.compactString(o.name as string);
   wire.writeArray(w, o.partitionIndexes, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultDescribeProducersResponse(): DescribeProducersResponse {
 export function decodeDescribeProducersResponse(r: wire.Reader, v: number): DescribeProducersResponse {
   const throttleTimeMs = r.int32();
   const topics = wire.readArray(r, true, (r) => decodeTopicResponse(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeProducersResponse = { throttleTimeMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeDescribeProducersResponse(r: wire.Reader, v: number): Desc
 export function encodeDescribeProducersResponse(w: wire.Writer, v: number, o: DescribeProducersResponse): void {
   w.int32(o.throttleTimeMs);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicResponse(w, v, e as TopicResponse); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -45,8 +44,7 @@ export function defaultTopicResponse(): TopicResponse {
 export function decodeTopicResponse(r: wire.Reader, v: number): TopicResponse {
   const name = r.compactString();
   const partitions = wire.readArray(r, true, (r) => decodePartitionResponse(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicResponse = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -55,7 +53,7 @@ export function decodeTopicResponse(r: wire.Reader, v: number): TopicResponse {
 export function encodeTopicResponse(w: wire.Writer, v: number, o: TopicResponse): void {
   w.compactString(o.name as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResponse(w, v, e as PartitionResponse); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -78,8 +76,7 @@ export function decodePartitionResponse(r: wire.Reader, v: number): PartitionRes
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const activeProducers = wire.readArray(r, true, (r) => decodeProducerState(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionResponse = { partitionIndex, errorCode, errorMessage, activeProducers };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -90,7 +87,7 @@ export function encodePartitionResponse(w: wire.Writer, v: number, o: PartitionR
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   wire.writeArray(w, o.activeProducers, true, (w, e) => { encodeProducerState(w, v, e as ProducerState); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -110,28 +107,27 @@ export function defaultProducerState(): ProducerState {
   return { producerId: 0n, producerEpoch: 0, lastSequence: -1, lastTimestamp: -1n, coordinatorEpoch: 0, currentTxnStartOffset: -1n };
 }
 
-export function decodeProducerState(r: wire.Reader, v: number): ProducerState {
+export function decodeProducerState(r: wire.Reader, _v: number): ProducerState {
   const producerId = r.int64();
   const producerEpoch = r.int32();
   const lastSequence = r.int32();
   const lastTimestamp = r.int64();
   const coordinatorEpoch = r.int32();
   const currentTxnStartOffset = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ProducerState = { producerId, producerEpoch, lastSequence, lastTimestamp, coordinatorEpoch, currentTxnStartOffset };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeProducerState(w: wire.Writer, v: number, o: ProducerState): void {
+export function encodeProducerState(w: wire.Writer, _v: number, o: ProducerState): void {
   w.int64(o.producerId);
   w.int32(o.producerEpoch);
   w.int32(o.lastSequence);
   w.int64(o.lastTimestamp);
   w.int32(o.coordinatorEpoch);
   w.int64(o.currentTxnStartOffset);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

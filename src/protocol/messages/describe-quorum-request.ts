@@ -14,8 +14,7 @@ export function defaultDescribeQuorumRequest(): DescribeQuorumRequest {
 
 export function decodeDescribeQuorumRequest(r: wire.Reader, v: number): DescribeQuorumRequest {
   const topics = wire.readArray(r, true, (r) => decodeTopicData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeQuorumRequest = { topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeDescribeQuorumRequest(r: wire.Reader, v: number): Describe
 
 export function encodeDescribeQuorumRequest(w: wire.Writer, v: number, o: DescribeQuorumRequest): void {
   wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicData(w, v, e as TopicData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,8 +41,7 @@ export function defaultTopicData(): TopicData {
 export function decodeTopicData(r: wire.Reader, v: number): TopicData {
   const topicName = r.compactString();
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicData = { topicName, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,7 +50,7 @@ export function decodeTopicData(r: wire.Reader, v: number): TopicData {
 export function encodeTopicData(w: wire.Writer, v: number, o: TopicData): void {
   w.compactString(o.topicName as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -67,18 +65,17 @@ export function defaultPartitionData(): PartitionData {
   return { partitionIndex: 0 };
 }
 
-export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
+export function decodePartitionData(r: wire.Reader, _v: number): PartitionData {
   const partitionIndex = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionData = { partitionIndex };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData): void {
+export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData): void {
   w.int32(o.partitionIndex);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -20,8 +20,7 @@ export function decodeDescribeQuorumResponse(r: wire.Reader, v: number): Describ
   const errorMessage = v === 2 ? r.compactNullableString() : "";
   const topics = wire.readArray(r, true, (r) => decodeTopicData(r, v));
   const nodes = v === 2 ? wire.readArray(r, true, (r) => decodeNode(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeQuorumResponse = { errorCode, errorMessage, topics, nodes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -32,7 +31,7 @@ export function encodeDescribeQuorumResponse(w: wire.Writer, v: number, o: Descr
   if (v === 2) { w.compactNullableString(o.errorMessage); }
   wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicData(w, v, e as TopicData); });
   if (v === 2) { wire.writeArray(w, o.nodes, true, (w, e) => { encodeNode(w, v, e as Node); }); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -51,8 +50,7 @@ export function defaultTopicData(): TopicData {
 export function decodeTopicData(r: wire.Reader, v: number): TopicData {
   const topicName = r.compactString();
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicData = { topicName, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -61,7 +59,7 @@ export function decodeTopicData(r: wire.Reader, v: number): TopicData {
 export function encodeTopicData(w: wire.Writer, v: number, o: TopicData): void {
   w.compactString(o.topicName as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -92,8 +90,7 @@ export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
   const highWatermark = r.int64();
   const currentVoters = wire.readArray(r, true, (r) => decodeReplicaState(r, v));
   const observers = wire.readArray(r, true, (r) => decodeReplicaState(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionData = { partitionIndex, errorCode, errorMessage, leaderId, leaderEpoch, highWatermark, currentVoters, observers };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -108,7 +105,7 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
   w.int64(o.highWatermark);
   wire.writeArray(w, o.currentVoters, true, (w, e) => { encodeReplicaState(w, v, e as ReplicaState); });
   wire.writeArray(w, o.observers, true, (w, e) => { encodeReplicaState(w, v, e as ReplicaState); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -133,8 +130,7 @@ export function decodeReplicaState(r: wire.Reader, v: number): ReplicaState {
   const logEndOffset = r.int64();
   const lastFetchTimestamp = v >= 1 ? r.int64() : -1n;
   const lastCaughtUpTimestamp = v >= 1 ? r.int64() : -1n;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReplicaState = { replicaId, replicaDirectoryId, logEndOffset, lastFetchTimestamp, lastCaughtUpTimestamp };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -146,7 +142,7 @@ export function encodeReplicaState(w: wire.Writer, v: number, o: ReplicaState): 
   w.int64(o.logEndOffset);
   if (v >= 1) { w.int64(o.lastFetchTimestamp); }
   if (v >= 1) { w.int64(o.lastCaughtUpTimestamp); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -165,8 +161,7 @@ export function defaultNode(): Node {
 export function decodeNode(r: wire.Reader, v: number): Node {
   const nodeId = v === 2 ? r.int32() : 0;
   const listeners = v === 2 ? wire.readArray(r, true, (r) => decodeListener(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Node = { nodeId, listeners };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -175,7 +170,7 @@ export function decodeNode(r: wire.Reader, v: number): Node {
 export function encodeNode(w: wire.Writer, v: number, o: Node): void {
   if (v === 2) { w.int32(o.nodeId); }
   if (v === 2) { wire.writeArray(w, o.listeners, true, (w, e) => { encodeListener(w, v, e as Listener); }); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -196,8 +191,7 @@ export function decodeListener(r: wire.Reader, v: number): Listener {
   const name = v === 2 ? r.compactString() : "";
   const host = v === 2 ? r.compactString() : "";
   const port = v === 2 ? r.uint16() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Listener = { name, host, port };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -207,7 +201,7 @@ export function encodeListener(w: wire.Writer, v: number, o: Listener): void {
   if (v === 2) { w.compactString(o.name as string); }
   if (v === 2) { w.compactString(o.host as string); }
   if (v === 2) { w.uint16(o.port); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

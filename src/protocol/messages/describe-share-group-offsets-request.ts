@@ -14,8 +14,7 @@ export function defaultDescribeShareGroupOffsetsRequest(): DescribeShareGroupOff
 
 export function decodeDescribeShareGroupOffsetsRequest(r: wire.Reader, v: number): DescribeShareGroupOffsetsRequest {
   const groups = wire.readArray(r, true, (r) => decodeDescribeShareGroupOffsetsRequestGroup(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeShareGroupOffsetsRequest = { groups };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeDescribeShareGroupOffsetsRequest(r: wire.Reader, v: number
 
 export function encodeDescribeShareGroupOffsetsRequest(w: wire.Writer, v: number, o: DescribeShareGroupOffsetsRequest): void {
   wire.writeArray(w, o.groups, true, (w, e) => { encodeDescribeShareGroupOffsetsRequestGroup(w, v, e as DescribeShareGroupOffsetsRequestGroup); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,8 +41,7 @@ export function defaultDescribeShareGroupOffsetsRequestGroup(): DescribeShareGro
 export function decodeDescribeShareGroupOffsetsRequestGroup(r: wire.Reader, v: number): DescribeShareGroupOffsetsRequestGroup {
   const groupId = r.compactString();
   const topics = wire.readNullableArray(r, true, (r) => decodeDescribeShareGroupOffsetsRequestTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeShareGroupOffsetsRequestGroup = { groupId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,7 +50,7 @@ export function decodeDescribeShareGroupOffsetsRequestGroup(r: wire.Reader, v: n
 export function encodeDescribeShareGroupOffsetsRequestGroup(w: wire.Writer, v: number, o: DescribeShareGroupOffsetsRequestGroup): void {
   w.compactString(o.groupId as string);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeDescribeShareGroupOffsetsRequestTopic(w, v, e as DescribeShareGroupOffsetsRequestTopic); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -68,20 +66,19 @@ export function defaultDescribeShareGroupOffsetsRequestTopic(): DescribeShareGro
   return { topicName: "", partitions: [] };
 }
 
-export function decodeDescribeShareGroupOffsetsRequestTopic(r: wire.Reader, v: number): DescribeShareGroupOffsetsRequestTopic {
+export function decodeDescribeShareGroupOffsetsRequestTopic(r: wire.Reader, _v: number): DescribeShareGroupOffsetsRequestTopic {
   const topicName = r.compactString();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeShareGroupOffsetsRequestTopic = { topicName, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeDescribeShareGroupOffsetsRequestTopic(w: wire.Writer, v: number, o: DescribeShareGroupOffsetsRequestTopic): void {
+export function encodeDescribeShareGroupOffsetsRequestTopic(w: wire.Writer, _v: number, o: DescribeShareGroupOffsetsRequestTopic): void {
   w.compactString(o.topicName as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultDescribeShareGroupOffsetsResponse(): DescribeShareGroupOf
 export function decodeDescribeShareGroupOffsetsResponse(r: wire.Reader, v: number): DescribeShareGroupOffsetsResponse {
   const throttleTimeMs = r.int32();
   const groups = wire.readArray(r, true, (r) => decodeDescribeShareGroupOffsetsResponseGroup(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeShareGroupOffsetsResponse = { throttleTimeMs, groups };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeDescribeShareGroupOffsetsResponse(r: wire.Reader, v: numbe
 export function encodeDescribeShareGroupOffsetsResponse(w: wire.Writer, v: number, o: DescribeShareGroupOffsetsResponse): void {
   w.int32(o.throttleTimeMs);
   wire.writeArray(w, o.groups, true, (w, e) => { encodeDescribeShareGroupOffsetsResponseGroup(w, v, e as DescribeShareGroupOffsetsResponseGroup); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -49,8 +48,7 @@ export function decodeDescribeShareGroupOffsetsResponseGroup(r: wire.Reader, v: 
   const topics = wire.readArray(r, true, (r) => decodeDescribeShareGroupOffsetsResponseTopic(r, v));
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeShareGroupOffsetsResponseGroup = { groupId, topics, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -61,7 +59,7 @@ export function encodeDescribeShareGroupOffsetsResponseGroup(w: wire.Writer, v: 
   wire.writeArray(w, o.topics, true, (w, e) => { encodeDescribeShareGroupOffsetsResponseTopic(w, v, e as DescribeShareGroupOffsetsResponseTopic); });
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -82,8 +80,7 @@ export function decodeDescribeShareGroupOffsetsResponseTopic(r: wire.Reader, v: 
   const topicName = r.compactString();
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodeDescribeShareGroupOffsetsResponsePartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeShareGroupOffsetsResponseTopic = { topicName, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -93,7 +90,7 @@ export function encodeDescribeShareGroupOffsetsResponseTopic(w: wire.Writer, v: 
   w.compactString(o.topicName as string);
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeDescribeShareGroupOffsetsResponsePartition(w, v, e as DescribeShareGroupOffsetsResponsePartition); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -120,8 +117,7 @@ export function decodeDescribeShareGroupOffsetsResponsePartition(r: wire.Reader,
   const lag = v === 1 ? r.int64() : -1n;
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeShareGroupOffsetsResponsePartition = { partitionIndex, startOffset, leaderEpoch, lag, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -134,7 +130,7 @@ export function encodeDescribeShareGroupOffsetsResponsePartition(w: wire.Writer,
   if (v === 1) { w.int64(o.lag); }
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -18,8 +18,7 @@ export function decodeDescribeTopicPartitionsRequest(r: wire.Reader, v: number):
   const topics = wire.readArray(r, true, (r) => decodeTopicRequest(r, v));
   const responsePartitionLimit = r.int32();
   const cursor = (r.int8() < 0 ? null : decodeCursor(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeTopicPartitionsRequest = { topics, responsePartitionLimit, cursor };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -28,8 +27,8 @@ export function decodeDescribeTopicPartitionsRequest(r: wire.Reader, v: number):
 export function encodeDescribeTopicPartitionsRequest(w: wire.Writer, v: number, o: DescribeTopicPartitionsRequest): void {
   wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicRequest(w, v, e as TopicRequest); });
   w.int32(o.responsePartitionLimit);
-  if (o.cursor === null) { if (true) w.int8(-1); else throw new wire.ProtocolError("null struct Cursor"); } else { if (true) w.int8(1); encodeCursor(w, v, o.cursor); }
-  if (true) {
+  if (o.cursor === null) { w.int8(-1); } else { w.int8(1); encodeCursor(w, v, o.cursor); }
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -44,18 +43,17 @@ export function defaultTopicRequest(): TopicRequest {
   return { name: "" };
 }
 
-export function decodeTopicRequest(r: wire.Reader, v: number): TopicRequest {
+export function decodeTopicRequest(r: wire.Reader, _v: number): TopicRequest {
   const name = r.compactString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicRequest = { name };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTopicRequest(w: wire.Writer, v: number, o: TopicRequest): void {
+export function encodeTopicRequest(w: wire.Writer, _v: number, o: TopicRequest): void {
   w.compactString(o.name as string);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -71,20 +69,19 @@ export function defaultCursor(): Cursor {
   return { topicName: "", partitionIndex: 0 };
 }
 
-export function decodeCursor(r: wire.Reader, v: number): Cursor {
+export function decodeCursor(r: wire.Reader, _v: number): Cursor {
   const topicName = r.compactString();
   const partitionIndex = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Cursor = { topicName, partitionIndex };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeCursor(w: wire.Writer, v: number, o: Cursor): void {
+export function encodeCursor(w: wire.Writer, _v: number, o: Cursor): void {
   w.compactString(o.topicName as string);
   w.int32(o.partitionIndex);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -18,8 +18,7 @@ export function decodeDescribeTopicPartitionsResponse(r: wire.Reader, v: number)
   const throttleTimeMs = r.int32();
   const topics = wire.readArray(r, true, (r) => decodeDescribeTopicPartitionsResponseTopic(r, v));
   const nextCursor = (r.int8() < 0 ? null : decodeCursor(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeTopicPartitionsResponse = { throttleTimeMs, topics, nextCursor };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -28,8 +27,8 @@ export function decodeDescribeTopicPartitionsResponse(r: wire.Reader, v: number)
 export function encodeDescribeTopicPartitionsResponse(w: wire.Writer, v: number, o: DescribeTopicPartitionsResponse): void {
   w.int32(o.throttleTimeMs);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeDescribeTopicPartitionsResponseTopic(w, v, e as DescribeTopicPartitionsResponseTopic); });
-  if (o.nextCursor === null) { if (true) w.int8(-1); else throw new wire.ProtocolError("null struct Cursor"); } else { if (true) w.int8(1); encodeCursor(w, v, o.nextCursor); }
-  if (true) {
+  if (o.nextCursor === null) { w.int8(-1); } else { w.int8(1); encodeCursor(w, v, o.nextCursor); }
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -56,8 +55,7 @@ export function decodeDescribeTopicPartitionsResponseTopic(r: wire.Reader, v: nu
   const isInternal = r.bool();
   const partitions = wire.readArray(r, true, (r) => decodeDescribeTopicPartitionsResponsePartition(r, v));
   const topicAuthorizedOperations = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeTopicPartitionsResponseTopic = { errorCode, name, topicId, isInternal, partitions, topicAuthorizedOperations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -70,7 +68,7 @@ export function encodeDescribeTopicPartitionsResponseTopic(w: wire.Writer, v: nu
   w.bool(o.isInternal);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeDescribeTopicPartitionsResponsePartition(w, v, e as DescribeTopicPartitionsResponsePartition); });
   w.int32(o.topicAuthorizedOperations);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -93,7 +91,7 @@ export function defaultDescribeTopicPartitionsResponsePartition(): DescribeTopic
   return { errorCode: 0, partitionIndex: 0, leaderId: 0, leaderEpoch: -1, replicaNodes: [], isrNodes: [], eligibleLeaderReplicas: null, lastKnownElr: null, offlineReplicas: [] };
 }
 
-export function decodeDescribeTopicPartitionsResponsePartition(r: wire.Reader, v: number): DescribeTopicPartitionsResponsePartition {
+export function decodeDescribeTopicPartitionsResponsePartition(r: wire.Reader, _v: number): DescribeTopicPartitionsResponsePartition {
   const errorCode = r.int16();
   const partitionIndex = r.int32();
   const leaderId = r.int32();
@@ -103,14 +101,13 @@ export function decodeDescribeTopicPartitionsResponsePartition(r: wire.Reader, v
   const eligibleLeaderReplicas = wire.readNullableArray(r, true, (r) => r.int32());
   const lastKnownElr = wire.readNullableArray(r, true, (r) => r.int32());
   const offlineReplicas = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeTopicPartitionsResponsePartition = { errorCode, partitionIndex, leaderId, leaderEpoch, replicaNodes, isrNodes, eligibleLeaderReplicas, lastKnownElr, offlineReplicas };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeDescribeTopicPartitionsResponsePartition(w: wire.Writer, v: number, o: DescribeTopicPartitionsResponsePartition): void {
+export function encodeDescribeTopicPartitionsResponsePartition(w: wire.Writer, _v: number, o: DescribeTopicPartitionsResponsePartition): void {
   w.int16(o.errorCode);
   w.int32(o.partitionIndex);
   w.int32(o.leaderId);
@@ -120,7 +117,7 @@ export function encodeDescribeTopicPartitionsResponsePartition(w: wire.Writer, v
   wire.writeArray(w, o.eligibleLeaderReplicas, true, (w, e) => { w.int32(e); });
   wire.writeArray(w, o.lastKnownElr, true, (w, e) => { w.int32(e); });
   wire.writeArray(w, o.offlineReplicas, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -136,20 +133,19 @@ export function defaultCursor(): Cursor {
   return { topicName: "", partitionIndex: 0 };
 }
 
-export function decodeCursor(r: wire.Reader, v: number): Cursor {
+export function decodeCursor(r: wire.Reader, _v: number): Cursor {
   const topicName = r.compactString();
   const partitionIndex = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Cursor = { topicName, partitionIndex };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeCursor(w: wire.Writer, v: number, o: Cursor): void {
+export function encodeCursor(w: wire.Writer, _v: number, o: Cursor): void {
   w.compactString(o.topicName as string);
   w.int32(o.partitionIndex);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

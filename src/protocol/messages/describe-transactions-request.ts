@@ -12,18 +12,17 @@ export function defaultDescribeTransactionsRequest(): DescribeTransactionsReques
   return { transactionalIds: [] };
 }
 
-export function decodeDescribeTransactionsRequest(r: wire.Reader, v: number): DescribeTransactionsRequest {
+export function decodeDescribeTransactionsRequest(r: wire.Reader, _v: number): DescribeTransactionsRequest {
   const transactionalIds = wire.readArray(r, true, (r) => r.compactString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeTransactionsRequest = { transactionalIds };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeDescribeTransactionsRequest(w: wire.Writer, v: number, o: DescribeTransactionsRequest): void {
+export function encodeDescribeTransactionsRequest(w: wire.Writer, _v: number, o: DescribeTransactionsRequest): void {
   wire.writeArray(w, o.transactionalIds, true, (w, e) => { w.compactString(e as string); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultDescribeTransactionsResponse(): DescribeTransactionsRespo
 export function decodeDescribeTransactionsResponse(r: wire.Reader, v: number): DescribeTransactionsResponse {
   const throttleTimeMs = r.int32();
   const transactionStates = wire.readArray(r, true, (r) => decodeTransactionState(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeTransactionsResponse = { throttleTimeMs, transactionStates };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeDescribeTransactionsResponse(r: wire.Reader, v: number): D
 export function encodeDescribeTransactionsResponse(w: wire.Writer, v: number, o: DescribeTransactionsResponse): void {
   w.int32(o.throttleTimeMs);
   wire.writeArray(w, o.transactionStates, true, (w, e) => { encodeTransactionState(w, v, e as TransactionState); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -57,8 +56,7 @@ export function decodeTransactionState(r: wire.Reader, v: number): TransactionSt
   const producerId = r.int64();
   const producerEpoch = r.int16();
   const topics = wire.readArray(r, true, (r) => decodeTopicData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TransactionState = { errorCode, transactionalId, transactionState, transactionTimeoutMs, transactionStartTimeMs, producerId, producerEpoch, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -73,7 +71,7 @@ export function encodeTransactionState(w: wire.Writer, v: number, o: Transaction
   w.int64(o.producerId);
   w.int16(o.producerEpoch);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicData(w, v, e as TopicData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -89,20 +87,19 @@ export function defaultTopicData(): TopicData {
   return { topic: "", partitions: [] };
 }
 
-export function decodeTopicData(r: wire.Reader, v: number): TopicData {
+export function decodeTopicData(r: wire.Reader, _v: number): TopicData {
   const topic = r.compactString();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicData = { topic, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTopicData(w: wire.Writer, v: number, o: TopicData): void {
+export function encodeTopicData(w: wire.Writer, _v: number, o: TopicData): void {
   w.compactString(o.topic as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

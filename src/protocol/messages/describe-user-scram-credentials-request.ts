@@ -14,8 +14,7 @@ export function defaultDescribeUserScramCredentialsRequest(): DescribeUserScramC
 
 export function decodeDescribeUserScramCredentialsRequest(r: wire.Reader, v: number): DescribeUserScramCredentialsRequest {
   const users = wire.readNullableArray(r, true, (r) => decodeUserName(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeUserScramCredentialsRequest = { users };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeDescribeUserScramCredentialsRequest(r: wire.Reader, v: num
 
 export function encodeDescribeUserScramCredentialsRequest(w: wire.Writer, v: number, o: DescribeUserScramCredentialsRequest): void {
   wire.writeArray(w, o.users, true, (w, e) => { encodeUserName(w, v, e as UserName); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -38,18 +37,17 @@ export function defaultUserName(): UserName {
   return { name: "" };
 }
 
-export function decodeUserName(r: wire.Reader, v: number): UserName {
+export function decodeUserName(r: wire.Reader, _v: number): UserName {
   const name = r.compactString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: UserName = { name };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeUserName(w: wire.Writer, v: number, o: UserName): void {
+export function encodeUserName(w: wire.Writer, _v: number, o: UserName): void {
   w.compactString(o.name as string);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -20,8 +20,7 @@ export function decodeDescribeUserScramCredentialsResponse(r: wire.Reader, v: nu
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const results = wire.readArray(r, true, (r) => decodeDescribeUserScramCredentialsResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeUserScramCredentialsResponse = { throttleTimeMs, errorCode, errorMessage, results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -32,7 +31,7 @@ export function encodeDescribeUserScramCredentialsResponse(w: wire.Writer, v: nu
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   wire.writeArray(w, o.results, true, (w, e) => { encodeDescribeUserScramCredentialsResult(w, v, e as DescribeUserScramCredentialsResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -55,8 +54,7 @@ export function decodeDescribeUserScramCredentialsResult(r: wire.Reader, v: numb
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const credentialInfos = wire.readArray(r, true, (r) => decodeCredentialInfo(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribeUserScramCredentialsResult = { user, errorCode, errorMessage, credentialInfos };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -67,7 +65,7 @@ export function encodeDescribeUserScramCredentialsResult(w: wire.Writer, v: numb
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   wire.writeArray(w, o.credentialInfos, true, (w, e) => { encodeCredentialInfo(w, v, e as CredentialInfo); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -83,20 +81,19 @@ export function defaultCredentialInfo(): CredentialInfo {
   return { mechanism: 0, iterations: 0 };
 }
 
-export function decodeCredentialInfo(r: wire.Reader, v: number): CredentialInfo {
+export function decodeCredentialInfo(r: wire.Reader, _v: number): CredentialInfo {
   const mechanism = r.int8();
   const iterations = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: CredentialInfo = { mechanism, iterations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeCredentialInfo(w: wire.Writer, v: number, o: CredentialInfo): void {
+export function encodeCredentialInfo(w: wire.Writer, _v: number, o: CredentialInfo): void {
   w.int8(o.mechanism);
   w.int32(o.iterations);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

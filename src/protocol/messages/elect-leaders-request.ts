@@ -18,8 +18,7 @@ export function decodeElectLeadersRequest(r: wire.Reader, v: number): ElectLeade
   const electionType = v >= 1 ? r.int8() : 0;
   const topicPartitions = wire.readNullableArray(r, v === 2, (r) => decodeTopicPartitions(r, v));
   const timeoutMs = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: ElectLeadersRequest = { electionType, topicPartitions, timeoutMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -48,8 +47,7 @@ export function defaultTopicPartitions(): TopicPartitions {
 export function decodeTopicPartitions(r: wire.Reader, v: number): TopicPartitions {
   const topic = (v === 2 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v === 2, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: TopicPartitions = { topic, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

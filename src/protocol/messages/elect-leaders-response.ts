@@ -18,8 +18,7 @@ export function decodeElectLeadersResponse(r: wire.Reader, v: number): ElectLead
   const throttleTimeMs = r.int32();
   const errorCode = v >= 1 ? r.int16() : 0;
   const replicaElectionResults = wire.readArray(r, v === 2, (r) => decodeReplicaElectionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: ElectLeadersResponse = { throttleTimeMs, errorCode, replicaElectionResults };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -48,8 +47,7 @@ export function defaultReplicaElectionResult(): ReplicaElectionResult {
 export function decodeReplicaElectionResult(r: wire.Reader, v: number): ReplicaElectionResult {
   const topic = (v === 2 ? r.compactString() : r.string());
   const partitionResult = wire.readArray(r, v === 2, (r) => decodePartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: ReplicaElectionResult = { topic, partitionResult };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -79,8 +77,7 @@ export function decodePartitionResult(r: wire.Reader, v: number): PartitionResul
   const partitionId = r.int32();
   const errorCode = r.int16();
   const errorMessage = (v === 2 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: PartitionResult = { partitionId, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

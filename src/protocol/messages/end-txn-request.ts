@@ -20,8 +20,7 @@ export function decodeEndTxnRequest(r: wire.Reader, v: number): EndTxnRequest {
   const producerId = r.int64();
   const producerEpoch = r.int16();
   const committed = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: EndTxnRequest = { transactionalId, producerId, producerEpoch, committed };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

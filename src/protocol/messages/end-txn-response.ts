@@ -20,8 +20,7 @@ export function decodeEndTxnResponse(r: wire.Reader, v: number): EndTxnResponse 
   const errorCode = r.int16();
   const producerId = v === 5 ? r.int64() : -1n;
   const producerEpoch = v === 5 ? r.int16() : -1;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: EndTxnResponse = { throttleTimeMs, errorCode, producerId, producerEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultExpireDelegationTokenRequest(): ExpireDelegationTokenRequ
 export function decodeExpireDelegationTokenRequest(r: wire.Reader, v: number): ExpireDelegationTokenRequest {
   const hmac = (v === 2 ? r.compactBytes() : r.bytes());
   const expiryTimePeriodMs = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: ExpireDelegationTokenRequest = { hmac, expiryTimePeriodMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

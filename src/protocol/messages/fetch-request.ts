@@ -36,14 +36,13 @@ export function decodeFetchRequest(r: wire.Reader, v: number): FetchRequest {
   const rackId = v >= 11 ? (v >= 12 ? r.compactString() : r.string()) : "";
   let clusterId: string | null | undefined;
   let replicaState: ReplicaState | undefined;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields((tag, r) => {
+  const _unknownTags = v >= 12 ? r.taggedFields((tag, r) => {
     switch (tag) {
       case 0: if (v >= 12) { clusterId = (v >= 12 ? r.compactNullableString() : r.compactString()); return true; } return false;
       case 1: if (v >= 15) { replicaState = decodeReplicaState(r, v); return true; } return false;
       default: return false;
     }
-  });
+  }) : undefined;
   const o: FetchRequest = { replicaId, maxWaitMs, minBytes, maxBytes, isolationLevel, sessionId, sessionEpoch, topics, forgottenTopicsData, rackId, clusterId, replicaState };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -81,8 +80,7 @@ export function defaultReplicaState(): ReplicaState {
 export function decodeReplicaState(r: wire.Reader, v: number): ReplicaState {
   const replicaId = v >= 15 ? r.int32() : -1;
   const replicaEpoch = v >= 15 ? r.int64() : -1n;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
   const o: ReplicaState = { replicaId, replicaEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -112,8 +110,7 @@ export function decodeFetchTopic(r: wire.Reader, v: number): FetchTopic {
   const topic = v <= 12 ? (v === 12 ? r.compactString() : r.string()) : "";
   const topicId = v >= 13 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 12, (r) => decodeFetchPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
   const o: FetchTopic = { topic, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -154,14 +151,13 @@ export function decodeFetchPartition(r: wire.Reader, v: number): FetchPartition 
   const partitionMaxBytes = r.int32();
   let replicaDirectoryId: string | undefined;
   let highWatermark: bigint | undefined;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields((tag, r) => {
+  const _unknownTags = v >= 12 ? r.taggedFields((tag, r) => {
     switch (tag) {
       case 0: if (v >= 17) { replicaDirectoryId = r.uuid(); return true; } return false;
       case 1: if (v === 18) { highWatermark = r.int64(); return true; } return false;
       default: return false;
     }
-  });
+  }) : undefined;
   const o: FetchPartition = { partition, currentLeaderEpoch, fetchOffset, lastFetchedEpoch, logStartOffset, partitionMaxBytes, replicaDirectoryId, highWatermark };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -197,8 +193,7 @@ export function decodeForgottenTopic(r: wire.Reader, v: number): ForgottenTopic 
   const topic = v >= 7 && v <= 12 ? (v === 12 ? r.compactString() : r.string()) : "";
   const topicId = v >= 13 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = v >= 7 ? wire.readArray(r, v >= 12, (r) => r.int32()) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
   const o: ForgottenTopic = { topic, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

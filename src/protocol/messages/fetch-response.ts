@@ -22,13 +22,12 @@ export function decodeFetchResponse(r: wire.Reader, v: number): FetchResponse {
   const sessionId = v >= 7 ? r.int32() : 0;
   const responses = wire.readArray(r, v >= 12, (r) => decodeFetchableTopicResponse(r, v));
   let nodeEndpoints: NodeEndpoint[] | undefined;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields((tag, r) => {
+  const _unknownTags = v >= 12 ? r.taggedFields((tag, r) => {
     switch (tag) {
       case 0: if (v >= 16) { nodeEndpoints = wire.readArray(r, true, (r) => decodeNodeEndpoint(r, v)); return true; } return false;
       default: return false;
     }
-  });
+  }) : undefined;
   const o: FetchResponse = { throttleTimeMs, errorCode, sessionId, responses, nodeEndpoints };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -61,8 +60,7 @@ export function decodeFetchableTopicResponse(r: wire.Reader, v: number): Fetchab
   const topic = v <= 12 ? (v === 12 ? r.compactString() : r.string()) : "";
   const topicId = v >= 13 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 12, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
   const o: FetchableTopicResponse = { topic, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -109,15 +107,14 @@ export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
   let divergingEpoch: EpochEndOffset | undefined;
   let currentLeader: LeaderIdAndEpoch | undefined;
   let snapshotId: SnapshotId | undefined;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields((tag, r) => {
+  const _unknownTags = v >= 12 ? r.taggedFields((tag, r) => {
     switch (tag) {
       case 0: if (v >= 12) { divergingEpoch = decodeEpochEndOffset(r, v); return true; } return false;
       case 1: if (v >= 12) { currentLeader = decodeLeaderIdAndEpoch(r, v); return true; } return false;
       case 2: if (v >= 12) { snapshotId = decodeSnapshotId(r, v); return true; } return false;
       default: return false;
     }
-  });
+  }) : undefined;
   const o: PartitionData = { partitionIndex, errorCode, highWatermark, lastStableOffset, logStartOffset, abortedTransactions, preferredReadReplica, records, divergingEpoch, currentLeader, snapshotId };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -154,8 +151,7 @@ export function defaultEpochEndOffset(): EpochEndOffset {
 export function decodeEpochEndOffset(r: wire.Reader, v: number): EpochEndOffset {
   const epoch = v >= 12 ? r.int32() : -1;
   const endOffset = v >= 12 ? r.int64() : -1n;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
   const o: EpochEndOffset = { epoch, endOffset };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -183,8 +179,7 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
 export function decodeLeaderIdAndEpoch(r: wire.Reader, v: number): LeaderIdAndEpoch {
   const leaderId = v >= 12 ? r.int32() : -1;
   const leaderEpoch = v >= 12 ? r.int32() : -1;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
   const o: LeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -212,8 +207,7 @@ export function defaultSnapshotId(): SnapshotId {
 export function decodeSnapshotId(r: wire.Reader, v: number): SnapshotId {
   const endOffset = r.int64();
   const epoch = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
   const o: SnapshotId = { endOffset, epoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -241,8 +235,7 @@ export function defaultAbortedTransaction(): AbortedTransaction {
 export function decodeAbortedTransaction(r: wire.Reader, v: number): AbortedTransaction {
   const producerId = r.int64();
   const firstOffset = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
   const o: AbortedTransaction = { producerId, firstOffset };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -274,8 +267,7 @@ export function decodeNodeEndpoint(r: wire.Reader, v: number): NodeEndpoint {
   const host = v >= 16 ? r.compactString() : "";
   const port = v >= 16 ? r.int32() : 0;
   const rack = v >= 16 ? r.compactNullableString() : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 12) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
   const o: NodeEndpoint = { nodeId, host, port, rack };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -18,8 +18,7 @@ export function decodeFindCoordinatorRequest(r: wire.Reader, v: number): FindCoo
   const key = v <= 3 ? (v === 3 ? r.compactString() : r.string()) : "";
   const keyType = v >= 1 ? r.int8() : 0;
   const coordinatorKeys = v >= 4 ? wire.readArray(r, true, (r) => r.compactString()) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: FindCoordinatorRequest = { key, keyType, coordinatorKeys };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

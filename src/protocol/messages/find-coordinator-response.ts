@@ -26,8 +26,7 @@ export function decodeFindCoordinatorResponse(r: wire.Reader, v: number): FindCo
   const host = v <= 3 ? (v === 3 ? r.compactString() : r.string()) : "";
   const port = v <= 3 ? r.int32() : 0;
   const coordinators = v >= 4 ? wire.readArray(r, true, (r) => decodeCoordinator(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: FindCoordinatorResponse = { throttleTimeMs, errorCode, errorMessage, nodeId, host, port, coordinators };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -68,8 +67,7 @@ export function decodeCoordinator(r: wire.Reader, v: number): Coordinator {
   const port = v >= 4 ? r.int32() : 0;
   const errorCode = v >= 4 ? r.int16() : 0;
   const errorMessage = v >= 4 ? r.compactNullableString() : "";
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: Coordinator = { key, nodeId, host, port, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -12,18 +12,17 @@ export function defaultGetTelemetrySubscriptionsRequest(): GetTelemetrySubscript
   return { clientInstanceId: "00000000000000000000000000000000" };
 }
 
-export function decodeGetTelemetrySubscriptionsRequest(r: wire.Reader, v: number): GetTelemetrySubscriptionsRequest {
+export function decodeGetTelemetrySubscriptionsRequest(r: wire.Reader, _v: number): GetTelemetrySubscriptionsRequest {
   const clientInstanceId = r.uuid();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: GetTelemetrySubscriptionsRequest = { clientInstanceId };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeGetTelemetrySubscriptionsRequest(w: wire.Writer, v: number, o: GetTelemetrySubscriptionsRequest): void {
+export function encodeGetTelemetrySubscriptionsRequest(w: wire.Writer, _v: number, o: GetTelemetrySubscriptionsRequest): void {
   w.uuid(o.clientInstanceId);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

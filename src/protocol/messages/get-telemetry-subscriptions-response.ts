@@ -20,7 +20,7 @@ export function defaultGetTelemetrySubscriptionsResponse(): GetTelemetrySubscrip
   return { throttleTimeMs: 0, errorCode: 0, clientInstanceId: "00000000000000000000000000000000", subscriptionId: 0, acceptedCompressionTypes: [], pushIntervalMs: 0, telemetryMaxBytes: 0, deltaTemporality: false, requestedMetrics: [] };
 }
 
-export function decodeGetTelemetrySubscriptionsResponse(r: wire.Reader, v: number): GetTelemetrySubscriptionsResponse {
+export function decodeGetTelemetrySubscriptionsResponse(r: wire.Reader, _v: number): GetTelemetrySubscriptionsResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const clientInstanceId = r.uuid();
@@ -30,14 +30,13 @@ export function decodeGetTelemetrySubscriptionsResponse(r: wire.Reader, v: numbe
   const telemetryMaxBytes = r.int32();
   const deltaTemporality = r.bool();
   const requestedMetrics = wire.readArray(r, true, (r) => r.compactString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: GetTelemetrySubscriptionsResponse = { throttleTimeMs, errorCode, clientInstanceId, subscriptionId, acceptedCompressionTypes, pushIntervalMs, telemetryMaxBytes, deltaTemporality, requestedMetrics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeGetTelemetrySubscriptionsResponse(w: wire.Writer, v: number, o: GetTelemetrySubscriptionsResponse): void {
+export function encodeGetTelemetrySubscriptionsResponse(w: wire.Writer, _v: number, o: GetTelemetrySubscriptionsResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.uuid(o.clientInstanceId);
@@ -47,7 +46,7 @@ export function encodeGetTelemetrySubscriptionsResponse(w: wire.Writer, v: numbe
   w.int32(o.telemetryMaxBytes);
   w.bool(o.deltaTemporality);
   wire.writeArray(w, o.requestedMetrics, true, (w, e) => { w.compactString(e as string); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

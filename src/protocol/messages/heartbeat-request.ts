@@ -20,8 +20,7 @@ export function decodeHeartbeatRequest(r: wire.Reader, v: number): HeartbeatRequ
   const generationId = r.int32();
   const memberId = (v === 4 ? r.compactString() : r.string());
   const groupInstanceId = v >= 3 ? (v === 4 ? r.compactNullableString() : r.nullableString()) : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: HeartbeatRequest = { groupId, generationId, memberId, groupInstanceId };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultHeartbeatResponse(): HeartbeatResponse {
 export function decodeHeartbeatResponse(r: wire.Reader, v: number): HeartbeatResponse {
   const throttleTimeMs = v >= 1 ? r.int32() : 0;
   const errorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: HeartbeatResponse = { throttleTimeMs, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

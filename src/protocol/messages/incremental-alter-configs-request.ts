@@ -16,8 +16,7 @@ export function defaultIncrementalAlterConfigsRequest(): IncrementalAlterConfigs
 export function decodeIncrementalAlterConfigsRequest(r: wire.Reader, v: number): IncrementalAlterConfigsRequest {
   const resources = wire.readArray(r, v === 1, (r) => decodeAlterConfigsResource(r, v));
   const validateOnly = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: IncrementalAlterConfigsRequest = { resources, validateOnly };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -47,8 +46,7 @@ export function decodeAlterConfigsResource(r: wire.Reader, v: number): AlterConf
   const resourceType = r.int8();
   const resourceName = (v === 1 ? r.compactString() : r.string());
   const configs = wire.readArray(r, v === 1, (r) => decodeAlterableConfig(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: AlterConfigsResource = { resourceType, resourceName, configs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -79,8 +77,7 @@ export function decodeAlterableConfig(r: wire.Reader, v: number): AlterableConfi
   const name = (v === 1 ? r.compactString() : r.string());
   const configOperation = r.int8();
   const value = (v === 1 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: AlterableConfig = { name, configOperation, value };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultIncrementalAlterConfigsResponse(): IncrementalAlterConfig
 export function decodeIncrementalAlterConfigsResponse(r: wire.Reader, v: number): IncrementalAlterConfigsResponse {
   const throttleTimeMs = r.int32();
   const responses = wire.readArray(r, v === 1, (r) => decodeAlterConfigsResourceResponse(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: IncrementalAlterConfigsResponse = { throttleTimeMs, responses };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -49,8 +48,7 @@ export function decodeAlterConfigsResourceResponse(r: wire.Reader, v: number): A
   const errorMessage = (v === 1 ? r.compactNullableString() : r.nullableString());
   const resourceType = r.int8();
   const resourceName = (v === 1 ? r.compactString() : r.string());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 1) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: AlterConfigsResourceResponse = { errorCode, errorMessage, resourceType, resourceName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

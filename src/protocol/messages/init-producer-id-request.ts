@@ -24,8 +24,7 @@ export function decodeInitProducerIdRequest(r: wire.Reader, v: number): InitProd
   const producerEpoch = v >= 3 ? r.int16() : -1;
   const enable2Pc = v === 6 ? r.bool() : false;
   const keepPreparedTxn = v === 6 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: InitProducerIdRequest = { transactionalId, transactionTimeoutMs, producerId, producerEpoch, enable2Pc, keepPreparedTxn };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -24,8 +24,7 @@ export function decodeInitProducerIdResponse(r: wire.Reader, v: number): InitPro
   const producerEpoch = r.int16();
   const ongoingTxnProducerId = v === 6 ? r.int64() : -1n;
   const ongoingTxnProducerEpoch = v === 6 ? r.int16() : -1;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: InitProducerIdResponse = { throttleTimeMs, errorCode, producerId, producerEpoch, ongoingTxnProducerId, ongoingTxnProducerEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

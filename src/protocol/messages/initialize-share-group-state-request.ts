@@ -16,8 +16,7 @@ export function defaultInitializeShareGroupStateRequest(): InitializeShareGroupS
 export function decodeInitializeShareGroupStateRequest(r: wire.Reader, v: number): InitializeShareGroupStateRequest {
   const groupId = r.compactString();
   const topics = wire.readArray(r, true, (r) => decodeInitializeStateData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: InitializeShareGroupStateRequest = { groupId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeInitializeShareGroupStateRequest(r: wire.Reader, v: number
 export function encodeInitializeShareGroupStateRequest(w: wire.Writer, v: number, o: InitializeShareGroupStateRequest): void {
   w.compactString(o.groupId as string);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeInitializeStateData(w, v, e as InitializeStateData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -45,8 +44,7 @@ export function defaultInitializeStateData(): InitializeStateData {
 export function decodeInitializeStateData(r: wire.Reader, v: number): InitializeStateData {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: InitializeStateData = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -55,7 +53,7 @@ export function decodeInitializeStateData(r: wire.Reader, v: number): Initialize
 export function encodeInitializeStateData(w: wire.Writer, v: number, o: InitializeStateData): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -72,22 +70,21 @@ export function defaultPartitionData(): PartitionData {
   return { partition: 0, stateEpoch: 0, startOffset: 0n };
 }
 
-export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
+export function decodePartitionData(r: wire.Reader, _v: number): PartitionData {
   const partition = r.int32();
   const stateEpoch = r.int32();
   const startOffset = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionData = { partition, stateEpoch, startOffset };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData): void {
+export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData): void {
   w.int32(o.partition);
   w.int32(o.stateEpoch);
   w.int64(o.startOffset);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -14,8 +14,7 @@ export function defaultInitializeShareGroupStateResponse(): InitializeShareGroup
 
 export function decodeInitializeShareGroupStateResponse(r: wire.Reader, v: number): InitializeShareGroupStateResponse {
   const results = wire.readArray(r, true, (r) => decodeInitializeStateResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: InitializeShareGroupStateResponse = { results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeInitializeShareGroupStateResponse(r: wire.Reader, v: numbe
 
 export function encodeInitializeShareGroupStateResponse(w: wire.Writer, v: number, o: InitializeShareGroupStateResponse): void {
   wire.writeArray(w, o.results, true, (w, e) => { encodeInitializeStateResult(w, v, e as InitializeStateResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,8 +41,7 @@ export function defaultInitializeStateResult(): InitializeStateResult {
 export function decodeInitializeStateResult(r: wire.Reader, v: number): InitializeStateResult {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: InitializeStateResult = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,7 +50,7 @@ export function decodeInitializeStateResult(r: wire.Reader, v: number): Initiali
 export function encodeInitializeStateResult(w: wire.Writer, v: number, o: InitializeStateResult): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -69,22 +67,21 @@ export function defaultPartitionResult(): PartitionResult {
   return { partition: 0, errorCode: 0, errorMessage: null };
 }
 
-export function decodePartitionResult(r: wire.Reader, v: number): PartitionResult {
+export function decodePartitionResult(r: wire.Reader, _v: number): PartitionResult {
   const partition = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionResult = { partition, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionResult): void {
+export function encodePartitionResult(w: wire.Writer, _v: number, o: PartitionResult): void {
   w.int32(o.partition);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

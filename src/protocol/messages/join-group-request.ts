@@ -28,8 +28,7 @@ export function decodeJoinGroupRequest(r: wire.Reader, v: number): JoinGroupRequ
   const protocolType = (v >= 6 ? r.compactString() : r.string());
   const protocols = wire.readArray(r, v >= 6, (r) => decodeJoinGroupRequestProtocol(r, v));
   const reason = v >= 8 ? r.compactNullableString() : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: JoinGroupRequest = { groupId, sessionTimeoutMs, rebalanceTimeoutMs, memberId, groupInstanceId, protocolType, protocols, reason };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -63,8 +62,7 @@ export function defaultJoinGroupRequestProtocol(): JoinGroupRequestProtocol {
 export function decodeJoinGroupRequestProtocol(r: wire.Reader, v: number): JoinGroupRequestProtocol {
   const name = (v >= 6 ? r.compactString() : r.string());
   const metadata = (v >= 6 ? r.compactBytes() : r.bytes());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: JoinGroupRequestProtocol = { name, metadata };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

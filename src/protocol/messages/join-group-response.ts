@@ -30,8 +30,7 @@ export function decodeJoinGroupResponse(r: wire.Reader, v: number): JoinGroupRes
   const skipAssignment = v === 9 ? r.bool() : false;
   const memberId = (v >= 6 ? r.compactString() : r.string());
   const members = wire.readArray(r, v >= 6, (r) => decodeJoinGroupResponseMember(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: JoinGroupResponse = { throttleTimeMs, errorCode, generationId, protocolType, protocolName, leader, skipAssignment, memberId, members };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -68,8 +67,7 @@ export function decodeJoinGroupResponseMember(r: wire.Reader, v: number): JoinGr
   const memberId = (v >= 6 ? r.compactString() : r.string());
   const groupInstanceId = v >= 5 ? (v >= 6 ? r.compactNullableString() : r.nullableString()) : null;
   const metadata = (v >= 6 ? r.compactBytes() : r.bytes());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: JoinGroupResponseMember = { memberId, groupInstanceId, metadata };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

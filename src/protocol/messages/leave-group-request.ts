@@ -18,8 +18,7 @@ export function decodeLeaveGroupRequest(r: wire.Reader, v: number): LeaveGroupRe
   const groupId = (v >= 4 ? r.compactString() : r.string());
   const memberId = v <= 2 ? r.string() : "";
   const members = v >= 3 ? wire.readArray(r, v >= 4, (r) => decodeMemberIdentity(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: LeaveGroupRequest = { groupId, memberId, members };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -50,8 +49,7 @@ export function decodeMemberIdentity(r: wire.Reader, v: number): MemberIdentity 
   const memberId = v >= 3 ? (v >= 4 ? r.compactString() : r.string()) : "";
   const groupInstanceId = v >= 3 ? (v >= 4 ? r.compactNullableString() : r.nullableString()) : null;
   const reason = v === 5 ? r.compactNullableString() : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: MemberIdentity = { memberId, groupInstanceId, reason };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

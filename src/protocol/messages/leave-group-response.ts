@@ -18,8 +18,7 @@ export function decodeLeaveGroupResponse(r: wire.Reader, v: number): LeaveGroupR
   const throttleTimeMs = v >= 1 ? r.int32() : 0;
   const errorCode = r.int16();
   const members = v >= 3 ? wire.readArray(r, v >= 4, (r) => decodeMemberResponse(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: LeaveGroupResponse = { throttleTimeMs, errorCode, members };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -50,8 +49,7 @@ export function decodeMemberResponse(r: wire.Reader, v: number): MemberResponse 
   const memberId = v >= 3 ? (v >= 4 ? r.compactString() : r.string()) : "";
   const groupInstanceId = v >= 3 ? (v >= 4 ? r.compactNullableString() : r.nullableString()) : "";
   const errorCode = v >= 3 ? r.int16() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: MemberResponse = { memberId, groupInstanceId, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -14,8 +14,7 @@ export function defaultListConfigResourcesRequest(): ListConfigResourcesRequest 
 
 export function decodeListConfigResourcesRequest(r: wire.Reader, v: number): ListConfigResourcesRequest {
   const resourceTypes = v === 1 ? wire.readArray(r, true, (r) => r.int8()) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ListConfigResourcesRequest = { resourceTypes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeListConfigResourcesRequest(r: wire.Reader, v: number): Lis
 
 export function encodeListConfigResourcesRequest(w: wire.Writer, v: number, o: ListConfigResourcesRequest): void {
   if (v === 1) { wire.writeArray(w, o.resourceTypes, true, (w, e) => { w.int8(e); }); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -18,8 +18,7 @@ export function decodeListConfigResourcesResponse(r: wire.Reader, v: number): Li
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const configResources = wire.readArray(r, true, (r) => decodeConfigResource(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ListConfigResourcesResponse = { throttleTimeMs, errorCode, configResources };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -29,7 +28,7 @@ export function encodeListConfigResourcesResponse(w: wire.Writer, v: number, o: 
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   wire.writeArray(w, o.configResources, true, (w, e) => { encodeConfigResource(w, v, e as ConfigResource); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -48,8 +47,7 @@ export function defaultConfigResource(): ConfigResource {
 export function decodeConfigResource(r: wire.Reader, v: number): ConfigResource {
   const resourceName = r.compactString();
   const resourceType = v === 1 ? r.int8() : 16;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ConfigResource = { resourceName, resourceType };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -58,7 +56,7 @@ export function decodeConfigResource(r: wire.Reader, v: number): ConfigResource 
 export function encodeConfigResource(w: wire.Writer, v: number, o: ConfigResource): void {
   w.compactString(o.resourceName as string);
   if (v === 1) { w.int8(o.resourceType); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultListGroupsRequest(): ListGroupsRequest {
 export function decodeListGroupsRequest(r: wire.Reader, v: number): ListGroupsRequest {
   const statesFilter = v >= 4 ? wire.readArray(r, true, (r) => r.compactString()) : [];
   const typesFilter = v === 5 ? wire.readArray(r, true, (r) => r.compactString()) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: ListGroupsRequest = { statesFilter, typesFilter };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

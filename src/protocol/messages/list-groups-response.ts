@@ -18,8 +18,7 @@ export function decodeListGroupsResponse(r: wire.Reader, v: number): ListGroupsR
   const throttleTimeMs = v >= 1 ? r.int32() : 0;
   const errorCode = r.int16();
   const groups = wire.readArray(r, v >= 3, (r) => decodeListedGroup(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: ListGroupsResponse = { throttleTimeMs, errorCode, groups };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,8 +51,7 @@ export function decodeListedGroup(r: wire.Reader, v: number): ListedGroup {
   const protocolType = (v >= 3 ? r.compactString() : r.string());
   const groupState = v >= 4 ? r.compactString() : "";
   const groupType = v === 5 ? r.compactString() : "";
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: ListedGroup = { groupId, protocolType, groupState, groupType };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

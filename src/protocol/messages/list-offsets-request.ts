@@ -20,8 +20,7 @@ export function decodeListOffsetsRequest(r: wire.Reader, v: number): ListOffsets
   const isolationLevel = v >= 2 ? r.int8() : 0;
   const topics = wire.readArray(r, v >= 6, (r) => decodeListOffsetsTopic(r, v));
   const timeoutMs = v >= 10 ? r.int32() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: ListOffsetsRequest = { replicaId, isolationLevel, topics, timeoutMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -51,8 +50,7 @@ export function defaultListOffsetsTopic(): ListOffsetsTopic {
 export function decodeListOffsetsTopic(r: wire.Reader, v: number): ListOffsetsTopic {
   const name = (v >= 6 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v >= 6, (r) => decodeListOffsetsPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: ListOffsetsTopic = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -82,8 +80,7 @@ export function decodeListOffsetsPartition(r: wire.Reader, v: number): ListOffse
   const partitionIndex = r.int32();
   const currentLeaderEpoch = v >= 4 ? r.int32() : -1;
   const timestamp = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: ListOffsetsPartition = { partitionIndex, currentLeaderEpoch, timestamp };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultListOffsetsResponse(): ListOffsetsResponse {
 export function decodeListOffsetsResponse(r: wire.Reader, v: number): ListOffsetsResponse {
   const throttleTimeMs = v >= 2 ? r.int32() : 0;
   const topics = wire.readArray(r, v >= 6, (r) => decodeListOffsetsTopicResponse(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: ListOffsetsResponse = { throttleTimeMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -45,8 +44,7 @@ export function defaultListOffsetsTopicResponse(): ListOffsetsTopicResponse {
 export function decodeListOffsetsTopicResponse(r: wire.Reader, v: number): ListOffsetsTopicResponse {
   const name = (v >= 6 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v >= 6, (r) => decodeListOffsetsPartitionResponse(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: ListOffsetsTopicResponse = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -80,8 +78,7 @@ export function decodeListOffsetsPartitionResponse(r: wire.Reader, v: number): L
   const timestamp = r.int64();
   const offset = r.int64();
   const leaderEpoch = v >= 4 ? r.int32() : -1;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: ListOffsetsPartitionResponse = { partitionIndex, errorCode, timestamp, offset, leaderEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

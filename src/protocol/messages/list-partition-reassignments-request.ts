@@ -16,8 +16,7 @@ export function defaultListPartitionReassignmentsRequest(): ListPartitionReassig
 export function decodeListPartitionReassignmentsRequest(r: wire.Reader, v: number): ListPartitionReassignmentsRequest {
   const timeoutMs = r.int32();
   const topics = wire.readNullableArray(r, true, (r) => decodeListPartitionReassignmentsTopics(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ListPartitionReassignmentsRequest = { timeoutMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeListPartitionReassignmentsRequest(r: wire.Reader, v: numbe
 export function encodeListPartitionReassignmentsRequest(w: wire.Writer, v: number, o: ListPartitionReassignmentsRequest): void {
   w.int32(o.timeoutMs);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeListPartitionReassignmentsTopics(w, v, e as ListPartitionReassignmentsTopics); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,20 +41,19 @@ export function defaultListPartitionReassignmentsTopics(): ListPartitionReassign
   return { name: "", partitionIndexes: [] };
 }
 
-export function decodeListPartitionReassignmentsTopics(r: wire.Reader, v: number): ListPartitionReassignmentsTopics {
+export function decodeListPartitionReassignmentsTopics(r: wire.Reader, _v: number): ListPartitionReassignmentsTopics {
   const name = r.compactString();
   const partitionIndexes = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ListPartitionReassignmentsTopics = { name, partitionIndexes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeListPartitionReassignmentsTopics(w: wire.Writer, v: number, o: ListPartitionReassignmentsTopics): void {
+export function encodeListPartitionReassignmentsTopics(w: wire.Writer, _v: number, o: ListPartitionReassignmentsTopics): void {
   w.compactString(o.name as string);
   wire.writeArray(w, o.partitionIndexes, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -20,8 +20,7 @@ export function decodeListPartitionReassignmentsResponse(r: wire.Reader, v: numb
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const topics = wire.readArray(r, true, (r) => decodeOngoingTopicReassignment(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ListPartitionReassignmentsResponse = { throttleTimeMs, errorCode, errorMessage, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -32,7 +31,7 @@ export function encodeListPartitionReassignmentsResponse(w: wire.Writer, v: numb
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeOngoingTopicReassignment(w, v, e as OngoingTopicReassignment); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -51,8 +50,7 @@ export function defaultOngoingTopicReassignment(): OngoingTopicReassignment {
 export function decodeOngoingTopicReassignment(r: wire.Reader, v: number): OngoingTopicReassignment {
   const name = r.compactString();
   const partitions = wire.readArray(r, true, (r) => decodeOngoingPartitionReassignment(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: OngoingTopicReassignment = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -61,7 +59,7 @@ export function decodeOngoingTopicReassignment(r: wire.Reader, v: number): Ongoi
 export function encodeOngoingTopicReassignment(w: wire.Writer, v: number, o: OngoingTopicReassignment): void {
   w.compactString(o.name as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeOngoingPartitionReassignment(w, v, e as OngoingPartitionReassignment); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -79,24 +77,23 @@ export function defaultOngoingPartitionReassignment(): OngoingPartitionReassignm
   return { partitionIndex: 0, replicas: [], addingReplicas: [], removingReplicas: [] };
 }
 
-export function decodeOngoingPartitionReassignment(r: wire.Reader, v: number): OngoingPartitionReassignment {
+export function decodeOngoingPartitionReassignment(r: wire.Reader, _v: number): OngoingPartitionReassignment {
   const partitionIndex = r.int32();
   const replicas = wire.readArray(r, true, (r) => r.int32());
   const addingReplicas = wire.readArray(r, true, (r) => r.int32());
   const removingReplicas = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: OngoingPartitionReassignment = { partitionIndex, replicas, addingReplicas, removingReplicas };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeOngoingPartitionReassignment(w: wire.Writer, v: number, o: OngoingPartitionReassignment): void {
+export function encodeOngoingPartitionReassignment(w: wire.Writer, _v: number, o: OngoingPartitionReassignment): void {
   w.int32(o.partitionIndex);
   wire.writeArray(w, o.replicas, true, (w, e) => { w.int32(e); });
   wire.writeArray(w, o.addingReplicas, true, (w, e) => { w.int32(e); });
   wire.writeArray(w, o.removingReplicas, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

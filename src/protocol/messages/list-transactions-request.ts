@@ -20,8 +20,7 @@ export function decodeListTransactionsRequest(r: wire.Reader, v: number): ListTr
   const producerIdFilters = wire.readArray(r, true, (r) => r.int64());
   const durationFilter = v >= 1 ? r.int64() : -1n;
   const transactionalIdPattern = v === 2 ? r.compactNullableString() : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ListTransactionsRequest = { stateFilters, producerIdFilters, durationFilter, transactionalIdPattern };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -32,7 +31,7 @@ export function encodeListTransactionsRequest(w: wire.Writer, v: number, o: List
   wire.writeArray(w, o.producerIdFilters, true, (w, e) => { w.int64(e); });
   if (v >= 1) { w.int64(o.durationFilter); }
   if (v === 2) { w.compactNullableString(o.transactionalIdPattern); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -20,8 +20,7 @@ export function decodeListTransactionsResponse(r: wire.Reader, v: number): ListT
   const errorCode = r.int16();
   const unknownStateFilters = wire.readArray(r, true, (r) => r.compactString());
   const transactionStates = wire.readArray(r, true, (r) => decodeTransactionState(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ListTransactionsResponse = { throttleTimeMs, errorCode, unknownStateFilters, transactionStates };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -32,7 +31,7 @@ export function encodeListTransactionsResponse(w: wire.Writer, v: number, o: Lis
   w.int16(o.errorCode);
   wire.writeArray(w, o.unknownStateFilters, true, (w, e) => { w.compactString(e as string); });
   wire.writeArray(w, o.transactionStates, true, (w, e) => { encodeTransactionState(w, v, e as TransactionState); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -49,22 +48,21 @@ export function defaultTransactionState(): TransactionState {
   return { transactionalId: "", producerId: 0n, transactionState: "" };
 }
 
-export function decodeTransactionState(r: wire.Reader, v: number): TransactionState {
+export function decodeTransactionState(r: wire.Reader, _v: number): TransactionState {
   const transactionalId = r.compactString();
   const producerId = r.int64();
   const transactionState = r.compactString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TransactionState = { transactionalId, producerId, transactionState };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTransactionState(w: wire.Writer, v: number, o: TransactionState): void {
+export function encodeTransactionState(w: wire.Writer, _v: number, o: TransactionState): void {
   w.compactString(o.transactionalId as string);
   w.int64(o.producerId);
   w.compactString(o.transactionState as string);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

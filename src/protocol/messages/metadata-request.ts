@@ -20,8 +20,7 @@ export function decodeMetadataRequest(r: wire.Reader, v: number): MetadataReques
   const allowAutoTopicCreation = v >= 4 ? r.bool() : true;
   const includeClusterAuthorizedOperations = v >= 8 && v <= 10 ? r.bool() : false;
   const includeTopicAuthorizedOperations = v >= 8 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: MetadataRequest = { topics, allowAutoTopicCreation, includeClusterAuthorizedOperations, includeTopicAuthorizedOperations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -51,8 +50,7 @@ export function defaultMetadataRequestTopic(): MetadataRequestTopic {
 export function decodeMetadataRequestTopic(r: wire.Reader, v: number): MetadataRequestTopic {
   const topicId = v >= 10 ? r.uuid() : "00000000000000000000000000000000";
   const name = (v >= 9 ? (v >= 10 ? r.compactNullableString() : r.compactString()) : (v >= 10 ? r.nullableString() : r.string()));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: MetadataRequestTopic = { topicId, name };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

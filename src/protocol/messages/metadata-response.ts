@@ -26,8 +26,7 @@ export function decodeMetadataResponse(r: wire.Reader, v: number): MetadataRespo
   const topics = wire.readArray(r, v >= 9, (r) => decodeMetadataResponseTopic(r, v));
   const clusterAuthorizedOperations = v >= 8 && v <= 10 ? r.int32() : -2147483648;
   const errorCode = v === 13 ? r.int16() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: MetadataResponse = { throttleTimeMs, brokers, clusterId, controllerId, topics, clusterAuthorizedOperations, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -64,8 +63,7 @@ export function decodeMetadataResponseBroker(r: wire.Reader, v: number): Metadat
   const host = (v >= 9 ? r.compactString() : r.string());
   const port = r.int32();
   const rack = v >= 1 ? (v >= 9 ? r.compactNullableString() : r.nullableString()) : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: MetadataResponseBroker = { nodeId, host, port, rack };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -103,8 +101,7 @@ export function decodeMetadataResponseTopic(r: wire.Reader, v: number): Metadata
   const isInternal = v >= 1 ? r.bool() : false;
   const partitions = wire.readArray(r, v >= 9, (r) => decodeMetadataResponsePartition(r, v));
   const topicAuthorizedOperations = v >= 8 ? r.int32() : -2147483648;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: MetadataResponseTopic = { errorCode, name, topicId, isInternal, partitions, topicAuthorizedOperations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -146,8 +143,7 @@ export function decodeMetadataResponsePartition(r: wire.Reader, v: number): Meta
   const replicaNodes = wire.readArray(r, v >= 9, (r) => r.int32());
   const isrNodes = wire.readArray(r, v >= 9, (r) => r.int32());
   const offlineReplicas = v >= 5 ? wire.readArray(r, v >= 9, (r) => r.int32()) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: MetadataResponsePartition = { errorCode, partitionIndex, leaderId, leaderEpoch, replicaNodes, isrNodes, offlineReplicas };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -24,8 +24,7 @@ export function decodeOffsetCommitRequest(r: wire.Reader, v: number): OffsetComm
   const groupInstanceId = v >= 7 ? (v >= 8 ? r.compactNullableString() : r.nullableString()) : null;
   const retentionTimeMs = v <= 4 ? r.int64() : -1n;
   const topics = wire.readArray(r, v >= 8, (r) => decodeOffsetCommitRequestTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 8) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 8 ? r.taggedFields(() => false) : undefined;
   const o: OffsetCommitRequest = { groupId, generationIdOrMemberEpoch, memberId, groupInstanceId, retentionTimeMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -59,8 +58,7 @@ export function decodeOffsetCommitRequestTopic(r: wire.Reader, v: number): Offse
   const name = v <= 9 ? (v >= 8 ? r.compactString() : r.string()) : "";
   const topicId = v === 10 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 8, (r) => decodeOffsetCommitRequestPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 8) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 8 ? r.taggedFields(() => false) : undefined;
   const o: OffsetCommitRequestTopic = { name, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -93,8 +91,7 @@ export function decodeOffsetCommitRequestPartition(r: wire.Reader, v: number): O
   const committedOffset = r.int64();
   const committedLeaderEpoch = v >= 6 ? r.int32() : -1;
   const committedMetadata = (v >= 8 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 8) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 8 ? r.taggedFields(() => false) : undefined;
   const o: OffsetCommitRequestPartition = { partitionIndex, committedOffset, committedLeaderEpoch, committedMetadata };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultOffsetCommitResponse(): OffsetCommitResponse {
 export function decodeOffsetCommitResponse(r: wire.Reader, v: number): OffsetCommitResponse {
   const throttleTimeMs = v >= 3 ? r.int32() : 0;
   const topics = wire.readArray(r, v >= 8, (r) => decodeOffsetCommitResponseTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 8) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 8 ? r.taggedFields(() => false) : undefined;
   const o: OffsetCommitResponse = { throttleTimeMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -47,8 +46,7 @@ export function decodeOffsetCommitResponseTopic(r: wire.Reader, v: number): Offs
   const name = v <= 9 ? (v >= 8 ? r.compactString() : r.string()) : "";
   const topicId = v === 10 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 8, (r) => decodeOffsetCommitResponsePartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 8) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 8 ? r.taggedFields(() => false) : undefined;
   const o: OffsetCommitResponseTopic = { name, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -77,8 +75,7 @@ export function defaultOffsetCommitResponsePartition(): OffsetCommitResponsePart
 export function decodeOffsetCommitResponsePartition(r: wire.Reader, v: number): OffsetCommitResponsePartition {
   const partitionIndex = r.int32();
   const errorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 8) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 8 ? r.taggedFields(() => false) : undefined;
   const o: OffsetCommitResponsePartition = { partitionIndex, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

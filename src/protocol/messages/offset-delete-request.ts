@@ -16,7 +16,7 @@ export function defaultOffsetDeleteRequest(): OffsetDeleteRequest {
 export function decodeOffsetDeleteRequest(r: wire.Reader, v: number): OffsetDeleteRequest {
   const groupId = r.string();
   const topics = wire.readArray(r, false, (r) => decodeOffsetDeleteRequestTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
+  const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: OffsetDeleteRequest = { groupId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -40,7 +40,7 @@ export function defaultOffsetDeleteRequestTopic(): OffsetDeleteRequestTopic {
 export function decodeOffsetDeleteRequestTopic(r: wire.Reader, v: number): OffsetDeleteRequestTopic {
   const name = r.string();
   const partitions = wire.readArray(r, false, (r) => decodeOffsetDeleteRequestPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
+  const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: OffsetDeleteRequestTopic = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -60,15 +60,15 @@ export function defaultOffsetDeleteRequestPartition(): OffsetDeleteRequestPartit
   return { partitionIndex: 0 };
 }
 
-export function decodeOffsetDeleteRequestPartition(r: wire.Reader, v: number): OffsetDeleteRequestPartition {
+export function decodeOffsetDeleteRequestPartition(r: wire.Reader, _v: number): OffsetDeleteRequestPartition {
   const partitionIndex = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
+  const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: OffsetDeleteRequestPartition = { partitionIndex };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeOffsetDeleteRequestPartition(w: wire.Writer, v: number, o: OffsetDeleteRequestPartition): void {
+export function encodeOffsetDeleteRequestPartition(w: wire.Writer, _v: number, o: OffsetDeleteRequestPartition): void {
   w.int32(o.partitionIndex);
 }
 

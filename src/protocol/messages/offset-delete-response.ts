@@ -18,7 +18,7 @@ export function decodeOffsetDeleteResponse(r: wire.Reader, v: number): OffsetDel
   const errorCode = r.int16();
   const throttleTimeMs = r.int32();
   const topics = wire.readArray(r, false, (r) => decodeOffsetDeleteResponseTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
+  const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: OffsetDeleteResponse = { errorCode, throttleTimeMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -43,7 +43,7 @@ export function defaultOffsetDeleteResponseTopic(): OffsetDeleteResponseTopic {
 export function decodeOffsetDeleteResponseTopic(r: wire.Reader, v: number): OffsetDeleteResponseTopic {
   const name = r.string();
   const partitions = wire.readArray(r, false, (r) => decodeOffsetDeleteResponsePartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
+  const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: OffsetDeleteResponseTopic = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -64,16 +64,16 @@ export function defaultOffsetDeleteResponsePartition(): OffsetDeleteResponsePart
   return { partitionIndex: 0, errorCode: 0 };
 }
 
-export function decodeOffsetDeleteResponsePartition(r: wire.Reader, v: number): OffsetDeleteResponsePartition {
+export function decodeOffsetDeleteResponsePartition(r: wire.Reader, _v: number): OffsetDeleteResponsePartition {
   const partitionIndex = r.int32();
   const errorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
+  const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: OffsetDeleteResponsePartition = { partitionIndex, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeOffsetDeleteResponsePartition(w: wire.Writer, v: number, o: OffsetDeleteResponsePartition): void {
+export function encodeOffsetDeleteResponsePartition(w: wire.Writer, _v: number, o: OffsetDeleteResponsePartition): void {
   w.int32(o.partitionIndex);
   w.int16(o.errorCode);
 }

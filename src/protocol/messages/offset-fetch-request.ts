@@ -20,8 +20,7 @@ export function decodeOffsetFetchRequest(r: wire.Reader, v: number): OffsetFetch
   const topics = v <= 7 ? (v >= 2 ? wire.readNullableArray(r, v >= 6, (r) => decodeOffsetFetchRequestTopic(r, v)) : wire.readArray(r, v >= 6, (r) => decodeOffsetFetchRequestTopic(r, v))) : [];
   const groups = v >= 8 ? wire.readArray(r, true, (r) => decodeOffsetFetchRequestGroup(r, v)) : [];
   const requireStable = v >= 7 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchRequest = { groupId, topics, groups, requireStable };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -51,8 +50,7 @@ export function defaultOffsetFetchRequestTopic(): OffsetFetchRequestTopic {
 export function decodeOffsetFetchRequestTopic(r: wire.Reader, v: number): OffsetFetchRequestTopic {
   const name = v <= 7 ? (v >= 6 ? r.compactString() : r.string()) : "";
   const partitionIndexes = v <= 7 ? wire.readArray(r, v >= 6, (r) => r.int32()) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchRequestTopic = { name, partitionIndexes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -84,8 +82,7 @@ export function decodeOffsetFetchRequestGroup(r: wire.Reader, v: number): Offset
   const memberId = v >= 9 ? r.compactNullableString() : null;
   const memberEpoch = v >= 9 ? r.int32() : -1;
   const topics = v >= 8 ? wire.readNullableArray(r, true, (r) => decodeOffsetFetchRequestTopics(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchRequestGroup = { groupId, memberId, memberEpoch, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -117,8 +114,7 @@ export function decodeOffsetFetchRequestTopics(r: wire.Reader, v: number): Offse
   const name = v >= 8 && v <= 9 ? r.compactString() : "";
   const topicId = v === 10 ? r.uuid() : "00000000000000000000000000000000";
   const partitionIndexes = v >= 8 ? wire.readArray(r, true, (r) => r.int32()) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchRequestTopics = { name, topicId, partitionIndexes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

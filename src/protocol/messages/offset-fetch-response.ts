@@ -20,8 +20,7 @@ export function decodeOffsetFetchResponse(r: wire.Reader, v: number): OffsetFetc
   const topics = v <= 7 ? wire.readArray(r, v >= 6, (r) => decodeOffsetFetchResponseTopic(r, v)) : [];
   const errorCode = v >= 2 && v <= 7 ? r.int16() : 0;
   const groups = v >= 8 ? wire.readArray(r, true, (r) => decodeOffsetFetchResponseGroup(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchResponse = { throttleTimeMs, topics, errorCode, groups };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -51,8 +50,7 @@ export function defaultOffsetFetchResponseTopic(): OffsetFetchResponseTopic {
 export function decodeOffsetFetchResponseTopic(r: wire.Reader, v: number): OffsetFetchResponseTopic {
   const name = v <= 7 ? (v >= 6 ? r.compactString() : r.string()) : "";
   const partitions = v <= 7 ? wire.readArray(r, v >= 6, (r) => decodeOffsetFetchResponsePartition(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchResponseTopic = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -86,8 +84,7 @@ export function decodeOffsetFetchResponsePartition(r: wire.Reader, v: number): O
   const committedLeaderEpoch = v >= 5 && v <= 7 ? r.int32() : -1;
   const metadata = v <= 7 ? (v >= 6 ? r.compactNullableString() : r.nullableString()) : "";
   const errorCode = v <= 7 ? r.int16() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchResponsePartition = { partitionIndex, committedOffset, committedLeaderEpoch, metadata, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -120,8 +117,7 @@ export function decodeOffsetFetchResponseGroup(r: wire.Reader, v: number): Offse
   const groupId = v >= 8 ? r.compactString() : "";
   const topics = v >= 8 ? wire.readArray(r, true, (r) => decodeOffsetFetchResponseTopics(r, v)) : [];
   const errorCode = v >= 8 ? r.int16() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchResponseGroup = { groupId, topics, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -152,8 +148,7 @@ export function decodeOffsetFetchResponseTopics(r: wire.Reader, v: number): Offs
   const name = v >= 8 && v <= 9 ? r.compactString() : "";
   const topicId = v === 10 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = v >= 8 ? wire.readArray(r, true, (r) => decodeOffsetFetchResponsePartitions(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchResponseTopics = { name, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -188,8 +183,7 @@ export function decodeOffsetFetchResponsePartitions(r: wire.Reader, v: number): 
   const committedLeaderEpoch = v >= 8 ? r.int32() : -1;
   const metadata = v >= 8 ? r.compactNullableString() : "";
   const errorCode = v >= 8 ? r.int16() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 6) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchResponsePartitions = { partitionIndex, committedOffset, committedLeaderEpoch, metadata, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultOffsetForLeaderEpochRequest(): OffsetForLeaderEpochReques
 export function decodeOffsetForLeaderEpochRequest(r: wire.Reader, v: number): OffsetForLeaderEpochRequest {
   const replicaId = v >= 3 ? r.int32() : -2;
   const topics = wire.readArray(r, v === 4, (r) => decodeOffsetForLeaderTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: OffsetForLeaderEpochRequest = { replicaId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -45,8 +44,7 @@ export function defaultOffsetForLeaderTopic(): OffsetForLeaderTopic {
 export function decodeOffsetForLeaderTopic(r: wire.Reader, v: number): OffsetForLeaderTopic {
   const topic = (v === 4 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v === 4, (r) => decodeOffsetForLeaderPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: OffsetForLeaderTopic = { topic, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -76,8 +74,7 @@ export function decodeOffsetForLeaderPartition(r: wire.Reader, v: number): Offse
   const partition = r.int32();
   const currentLeaderEpoch = r.int32();
   const leaderEpoch = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: OffsetForLeaderPartition = { partition, currentLeaderEpoch, leaderEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultOffsetForLeaderEpochResponse(): OffsetForLeaderEpochRespo
 export function decodeOffsetForLeaderEpochResponse(r: wire.Reader, v: number): OffsetForLeaderEpochResponse {
   const throttleTimeMs = r.int32();
   const topics = wire.readArray(r, v === 4, (r) => decodeOffsetForLeaderTopicResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: OffsetForLeaderEpochResponse = { throttleTimeMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -45,8 +44,7 @@ export function defaultOffsetForLeaderTopicResult(): OffsetForLeaderTopicResult 
 export function decodeOffsetForLeaderTopicResult(r: wire.Reader, v: number): OffsetForLeaderTopicResult {
   const topic = (v === 4 ? r.compactString() : r.string());
   const partitions = wire.readArray(r, v === 4, (r) => decodeEpochEndOffset(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: OffsetForLeaderTopicResult = { topic, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -78,8 +76,7 @@ export function decodeEpochEndOffset(r: wire.Reader, v: number): EpochEndOffset 
   const partition = r.int32();
   const leaderEpoch = r.int32();
   const endOffset = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: EpochEndOffset = { errorCode, partition, leaderEpoch, endOffset };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

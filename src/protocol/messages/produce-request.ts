@@ -20,8 +20,7 @@ export function decodeProduceRequest(r: wire.Reader, v: number): ProduceRequest 
   const acks = r.int16();
   const timeoutMs = r.int32();
   const topicData = wire.readArray(r, v >= 9, (r) => decodeTopicProduceData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: ProduceRequest = { transactionalId, acks, timeoutMs, topicData };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -53,8 +52,7 @@ export function decodeTopicProduceData(r: wire.Reader, v: number): TopicProduceD
   const name = v <= 12 ? (v >= 9 ? r.compactString() : r.string()) : "";
   const topicId = v === 13 ? r.uuid() : "00000000000000000000000000000000";
   const partitionData = wire.readArray(r, v >= 9, (r) => decodePartitionProduceData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: TopicProduceData = { name, topicId, partitionData };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -83,8 +81,7 @@ export function defaultPartitionProduceData(): PartitionProduceData {
 export function decodePartitionProduceData(r: wire.Reader, v: number): PartitionProduceData {
   const index = r.int32();
   const records = (v >= 9 ? r.compactNullableBytes() : r.nullableBytes());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: PartitionProduceData = { index, records };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -18,13 +18,12 @@ export function decodeProduceResponse(r: wire.Reader, v: number): ProduceRespons
   const responses = wire.readArray(r, v >= 9, (r) => decodeTopicProduceResponse(r, v));
   const throttleTimeMs = r.int32();
   let nodeEndpoints: NodeEndpoint[] | undefined;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields((tag, r) => {
+  const _unknownTags = v >= 9 ? r.taggedFields((tag, r) => {
     switch (tag) {
       case 0: if (v >= 10) { nodeEndpoints = wire.readArray(r, true, (r) => decodeNodeEndpoint(r, v)); return true; } return false;
       default: return false;
     }
-  });
+  }) : undefined;
   const o: ProduceResponse = { responses, throttleTimeMs, nodeEndpoints };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -55,8 +54,7 @@ export function decodeTopicProduceResponse(r: wire.Reader, v: number): TopicProd
   const name = v <= 12 ? (v >= 9 ? r.compactString() : r.string()) : "";
   const topicId = v === 13 ? r.uuid() : "00000000000000000000000000000000";
   const partitionResponses = wire.readArray(r, v >= 9, (r) => decodePartitionProduceResponse(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: TopicProduceResponse = { name, topicId, partitionResponses };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -97,13 +95,12 @@ export function decodePartitionProduceResponse(r: wire.Reader, v: number): Parti
   const recordErrors = v >= 8 ? wire.readArray(r, v >= 9, (r) => decodeBatchIndexAndErrorMessage(r, v)) : [];
   const errorMessage = v >= 8 ? (v >= 9 ? r.compactNullableString() : r.nullableString()) : null;
   let currentLeader: LeaderIdAndEpoch | undefined;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields((tag, r) => {
+  const _unknownTags = v >= 9 ? r.taggedFields((tag, r) => {
     switch (tag) {
       case 0: if (v >= 10) { currentLeader = decodeLeaderIdAndEpoch(r, v); return true; } return false;
       default: return false;
     }
-  });
+  }) : undefined;
   const o: PartitionProduceResponse = { index, errorCode, baseOffset, logAppendTimeMs, logStartOffset, recordErrors, errorMessage, currentLeader };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -137,8 +134,7 @@ export function defaultBatchIndexAndErrorMessage(): BatchIndexAndErrorMessage {
 export function decodeBatchIndexAndErrorMessage(r: wire.Reader, v: number): BatchIndexAndErrorMessage {
   const batchIndex = v >= 8 ? r.int32() : 0;
   const batchIndexErrorMessage = v >= 8 ? (v >= 9 ? r.compactNullableString() : r.nullableString()) : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: BatchIndexAndErrorMessage = { batchIndex, batchIndexErrorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -166,8 +162,7 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
 export function decodeLeaderIdAndEpoch(r: wire.Reader, v: number): LeaderIdAndEpoch {
   const leaderId = v >= 10 ? r.int32() : -1;
   const leaderEpoch = v >= 10 ? r.int32() : -1;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: LeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -199,8 +194,7 @@ export function decodeNodeEndpoint(r: wire.Reader, v: number): NodeEndpoint {
   const host = v >= 10 ? r.compactString() : "";
   const port = v >= 10 ? r.int32() : 0;
   const rack = v >= 10 ? r.compactNullableString() : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 9) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: NodeEndpoint = { nodeId, host, port, rack };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

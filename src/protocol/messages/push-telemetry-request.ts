@@ -16,26 +16,25 @@ export function defaultPushTelemetryRequest(): PushTelemetryRequest {
   return { clientInstanceId: "00000000000000000000000000000000", subscriptionId: 0, terminating: false, compressionType: 0, metrics: wire.EMPTY_BYTES };
 }
 
-export function decodePushTelemetryRequest(r: wire.Reader, v: number): PushTelemetryRequest {
+export function decodePushTelemetryRequest(r: wire.Reader, _v: number): PushTelemetryRequest {
   const clientInstanceId = r.uuid();
   const subscriptionId = r.int32();
   const terminating = r.bool();
   const compressionType = r.int8();
   const metrics = r.compactBytes();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PushTelemetryRequest = { clientInstanceId, subscriptionId, terminating, compressionType, metrics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePushTelemetryRequest(w: wire.Writer, v: number, o: PushTelemetryRequest): void {
+export function encodePushTelemetryRequest(w: wire.Writer, _v: number, o: PushTelemetryRequest): void {
   w.uuid(o.clientInstanceId);
   w.int32(o.subscriptionId);
   w.bool(o.terminating);
   w.int8(o.compressionType);
   w.compactBytes(o.metrics as Uint8Array);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -13,20 +13,19 @@ export function defaultPushTelemetryResponse(): PushTelemetryResponse {
   return { throttleTimeMs: 0, errorCode: 0 };
 }
 
-export function decodePushTelemetryResponse(r: wire.Reader, v: number): PushTelemetryResponse {
+export function decodePushTelemetryResponse(r: wire.Reader, _v: number): PushTelemetryResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PushTelemetryResponse = { throttleTimeMs, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePushTelemetryResponse(w: wire.Writer, v: number, o: PushTelemetryResponse): void {
+export function encodePushTelemetryResponse(w: wire.Writer, _v: number, o: PushTelemetryResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultReadShareGroupStateRequest(): ReadShareGroupStateRequest 
 export function decodeReadShareGroupStateRequest(r: wire.Reader, v: number): ReadShareGroupStateRequest {
   const groupId = r.compactString();
   const topics = wire.readArray(r, true, (r) => decodeReadStateData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReadShareGroupStateRequest = { groupId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeReadShareGroupStateRequest(r: wire.Reader, v: number): Rea
 export function encodeReadShareGroupStateRequest(w: wire.Writer, v: number, o: ReadShareGroupStateRequest): void {
   w.compactString(o.groupId as string);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeReadStateData(w, v, e as ReadStateData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -45,8 +44,7 @@ export function defaultReadStateData(): ReadStateData {
 export function decodeReadStateData(r: wire.Reader, v: number): ReadStateData {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReadStateData = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -55,7 +53,7 @@ export function decodeReadStateData(r: wire.Reader, v: number): ReadStateData {
 export function encodeReadStateData(w: wire.Writer, v: number, o: ReadStateData): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -71,20 +69,19 @@ export function defaultPartitionData(): PartitionData {
   return { partition: 0, leaderEpoch: 0 };
 }
 
-export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
+export function decodePartitionData(r: wire.Reader, _v: number): PartitionData {
   const partition = r.int32();
   const leaderEpoch = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionData = { partition, leaderEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData): void {
+export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData): void {
   w.int32(o.partition);
   w.int32(o.leaderEpoch);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -14,8 +14,7 @@ export function defaultReadShareGroupStateResponse(): ReadShareGroupStateRespons
 
 export function decodeReadShareGroupStateResponse(r: wire.Reader, v: number): ReadShareGroupStateResponse {
   const results = wire.readArray(r, true, (r) => decodeReadStateResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReadShareGroupStateResponse = { results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeReadShareGroupStateResponse(r: wire.Reader, v: number): Re
 
 export function encodeReadShareGroupStateResponse(w: wire.Writer, v: number, o: ReadShareGroupStateResponse): void {
   wire.writeArray(w, o.results, true, (w, e) => { encodeReadStateResult(w, v, e as ReadStateResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,8 +41,7 @@ export function defaultReadStateResult(): ReadStateResult {
 export function decodeReadStateResult(r: wire.Reader, v: number): ReadStateResult {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReadStateResult = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,7 +50,7 @@ export function decodeReadStateResult(r: wire.Reader, v: number): ReadStateResul
 export function encodeReadStateResult(w: wire.Writer, v: number, o: ReadStateResult): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -79,8 +77,7 @@ export function decodePartitionResult(r: wire.Reader, v: number): PartitionResul
   const stateEpoch = r.int32();
   const startOffset = r.int64();
   const stateBatches = wire.readArray(r, true, (r) => decodeStateBatch(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionResult = { partition, errorCode, errorMessage, stateEpoch, startOffset, stateBatches };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -93,7 +90,7 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
   w.int32(o.stateEpoch);
   w.int64(o.startOffset);
   wire.writeArray(w, o.stateBatches, true, (w, e) => { encodeStateBatch(w, v, e as StateBatch); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -111,24 +108,23 @@ export function defaultStateBatch(): StateBatch {
   return { firstOffset: 0n, lastOffset: 0n, deliveryState: 0, deliveryCount: 0 };
 }
 
-export function decodeStateBatch(r: wire.Reader, v: number): StateBatch {
+export function decodeStateBatch(r: wire.Reader, _v: number): StateBatch {
   const firstOffset = r.int64();
   const lastOffset = r.int64();
   const deliveryState = r.int8();
   const deliveryCount = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: StateBatch = { firstOffset, lastOffset, deliveryState, deliveryCount };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeStateBatch(w: wire.Writer, v: number, o: StateBatch): void {
+export function encodeStateBatch(w: wire.Writer, _v: number, o: StateBatch): void {
   w.int64(o.firstOffset);
   w.int64(o.lastOffset);
   w.int8(o.deliveryState);
   w.int16(o.deliveryCount);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultReadShareGroupStateSummaryRequest(): ReadShareGroupStateS
 export function decodeReadShareGroupStateSummaryRequest(r: wire.Reader, v: number): ReadShareGroupStateSummaryRequest {
   const groupId = r.compactString();
   const topics = wire.readArray(r, true, (r) => decodeReadStateSummaryData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReadShareGroupStateSummaryRequest = { groupId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeReadShareGroupStateSummaryRequest(r: wire.Reader, v: numbe
 export function encodeReadShareGroupStateSummaryRequest(w: wire.Writer, v: number, o: ReadShareGroupStateSummaryRequest): void {
   w.compactString(o.groupId as string);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeReadStateSummaryData(w, v, e as ReadStateSummaryData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -45,8 +44,7 @@ export function defaultReadStateSummaryData(): ReadStateSummaryData {
 export function decodeReadStateSummaryData(r: wire.Reader, v: number): ReadStateSummaryData {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReadStateSummaryData = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -55,7 +53,7 @@ export function decodeReadStateSummaryData(r: wire.Reader, v: number): ReadState
 export function encodeReadStateSummaryData(w: wire.Writer, v: number, o: ReadStateSummaryData): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -71,20 +69,19 @@ export function defaultPartitionData(): PartitionData {
   return { partition: 0, leaderEpoch: 0 };
 }
 
-export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
+export function decodePartitionData(r: wire.Reader, _v: number): PartitionData {
   const partition = r.int32();
   const leaderEpoch = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionData = { partition, leaderEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData): void {
+export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData): void {
   w.int32(o.partition);
   w.int32(o.leaderEpoch);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

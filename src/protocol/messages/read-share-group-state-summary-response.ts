@@ -14,8 +14,7 @@ export function defaultReadShareGroupStateSummaryResponse(): ReadShareGroupState
 
 export function decodeReadShareGroupStateSummaryResponse(r: wire.Reader, v: number): ReadShareGroupStateSummaryResponse {
   const results = wire.readArray(r, true, (r) => decodeReadStateSummaryResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReadShareGroupStateSummaryResponse = { results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeReadShareGroupStateSummaryResponse(r: wire.Reader, v: numb
 
 export function encodeReadShareGroupStateSummaryResponse(w: wire.Writer, v: number, o: ReadShareGroupStateSummaryResponse): void {
   wire.writeArray(w, o.results, true, (w, e) => { encodeReadStateSummaryResult(w, v, e as ReadStateSummaryResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,8 +41,7 @@ export function defaultReadStateSummaryResult(): ReadStateSummaryResult {
 export function decodeReadStateSummaryResult(r: wire.Reader, v: number): ReadStateSummaryResult {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ReadStateSummaryResult = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,7 +50,7 @@ export function decodeReadStateSummaryResult(r: wire.Reader, v: number): ReadSta
 export function encodeReadStateSummaryResult(w: wire.Writer, v: number, o: ReadStateSummaryResult): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -81,8 +79,7 @@ export function decodePartitionResult(r: wire.Reader, v: number): PartitionResul
   const leaderEpoch = r.int32();
   const startOffset = r.int64();
   const deliveryCompleteCount = v === 1 ? r.int32() : -1;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionResult = { partition, errorCode, errorMessage, stateEpoch, leaderEpoch, startOffset, deliveryCompleteCount };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -96,7 +93,7 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
   w.int32(o.leaderEpoch);
   w.int64(o.startOffset);
   if (v === 1) { w.int32(o.deliveryCompleteCount); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -14,22 +14,21 @@ export function defaultRemoveRaftVoterRequest(): RemoveRaftVoterRequest {
   return { clusterId: "", voterId: 0, voterDirectoryId: "00000000000000000000000000000000" };
 }
 
-export function decodeRemoveRaftVoterRequest(r: wire.Reader, v: number): RemoveRaftVoterRequest {
+export function decodeRemoveRaftVoterRequest(r: wire.Reader, _v: number): RemoveRaftVoterRequest {
   const clusterId = r.compactNullableString();
   const voterId = r.int32();
   const voterDirectoryId = r.uuid();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: RemoveRaftVoterRequest = { clusterId, voterId, voterDirectoryId };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeRemoveRaftVoterRequest(w: wire.Writer, v: number, o: RemoveRaftVoterRequest): void {
+export function encodeRemoveRaftVoterRequest(w: wire.Writer, _v: number, o: RemoveRaftVoterRequest): void {
   w.compactNullableString(o.clusterId);
   w.int32(o.voterId);
   w.uuid(o.voterDirectoryId);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

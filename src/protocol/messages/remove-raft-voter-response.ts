@@ -14,22 +14,21 @@ export function defaultRemoveRaftVoterResponse(): RemoveRaftVoterResponse {
   return { throttleTimeMs: 0, errorCode: 0, errorMessage: "" };
 }
 
-export function decodeRemoveRaftVoterResponse(r: wire.Reader, v: number): RemoveRaftVoterResponse {
+export function decodeRemoveRaftVoterResponse(r: wire.Reader, _v: number): RemoveRaftVoterResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: RemoveRaftVoterResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeRemoveRaftVoterResponse(w: wire.Writer, v: number, o: RemoveRaftVoterResponse): void {
+export function encodeRemoveRaftVoterResponse(w: wire.Writer, _v: number, o: RemoveRaftVoterResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultRenewDelegationTokenRequest(): RenewDelegationTokenReques
 export function decodeRenewDelegationTokenRequest(r: wire.Reader, v: number): RenewDelegationTokenRequest {
   const hmac = (v === 2 ? r.compactBytes() : r.bytes());
   const renewPeriodMs = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: RenewDelegationTokenRequest = { hmac, renewPeriodMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -18,8 +18,7 @@ export function decodeRenewDelegationTokenResponse(r: wire.Reader, v: number): R
   const errorCode = r.int16();
   const expiryTimestampMs = r.int64();
   const throttleTimeMs = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: RenewDelegationTokenResponse = { errorCode, expiryTimestampMs, throttleTimeMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

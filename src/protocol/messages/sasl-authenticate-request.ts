@@ -14,8 +14,7 @@ export function defaultSaslAuthenticateRequest(): SaslAuthenticateRequest {
 
 export function decodeSaslAuthenticateRequest(r: wire.Reader, v: number): SaslAuthenticateRequest {
   const authBytes = (v === 2 ? r.compactBytes() : r.bytes());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: SaslAuthenticateRequest = { authBytes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

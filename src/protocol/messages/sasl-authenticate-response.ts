@@ -20,8 +20,7 @@ export function decodeSaslAuthenticateResponse(r: wire.Reader, v: number): SaslA
   const errorMessage = (v === 2 ? r.compactNullableString() : r.nullableString());
   const authBytes = (v === 2 ? r.compactBytes() : r.bytes());
   const sessionLifetimeMs = v >= 1 ? r.int64() : 0n;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v === 2) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: SaslAuthenticateResponse = { errorCode, errorMessage, authBytes, sessionLifetimeMs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -12,15 +12,15 @@ export function defaultSaslHandshakeRequest(): SaslHandshakeRequest {
   return { mechanism: "" };
 }
 
-export function decodeSaslHandshakeRequest(r: wire.Reader, v: number): SaslHandshakeRequest {
+export function decodeSaslHandshakeRequest(r: wire.Reader, _v: number): SaslHandshakeRequest {
   const mechanism = r.string();
-  let _unknownTags: wire.UnknownTag[] | undefined;
+  const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: SaslHandshakeRequest = { mechanism };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeSaslHandshakeRequest(w: wire.Writer, v: number, o: SaslHandshakeRequest): void {
+export function encodeSaslHandshakeRequest(w: wire.Writer, _v: number, o: SaslHandshakeRequest): void {
   w.string(o.mechanism as string);
 }
 

@@ -13,16 +13,16 @@ export function defaultSaslHandshakeResponse(): SaslHandshakeResponse {
   return { errorCode: 0, mechanisms: [] };
 }
 
-export function decodeSaslHandshakeResponse(r: wire.Reader, v: number): SaslHandshakeResponse {
+export function decodeSaslHandshakeResponse(r: wire.Reader, _v: number): SaslHandshakeResponse {
   const errorCode = r.int16();
   const mechanisms = wire.readArray(r, false, (r) => r.string());
-  let _unknownTags: wire.UnknownTag[] | undefined;
+  const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: SaslHandshakeResponse = { errorCode, mechanisms };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeSaslHandshakeResponse(w: wire.Writer, v: number, o: SaslHandshakeResponse): void {
+export function encodeSaslHandshakeResponse(w: wire.Writer, _v: number, o: SaslHandshakeResponse): void {
   w.int16(o.errorCode);
   wire.writeArray(w, o.mechanisms, false, (w, e) => { w.string(e as string); });
 }

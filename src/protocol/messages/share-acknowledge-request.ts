@@ -22,8 +22,7 @@ export function decodeShareAcknowledgeRequest(r: wire.Reader, v: number): ShareA
   const shareSessionEpoch = r.int32();
   const isRenewAck = v === 2 ? r.bool() : false;
   const topics = wire.readArray(r, true, (r) => decodeAcknowledgeTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ShareAcknowledgeRequest = { groupId, memberId, shareSessionEpoch, isRenewAck, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -35,7 +34,7 @@ export function encodeShareAcknowledgeRequest(w: wire.Writer, v: number, o: Shar
   w.int32(o.shareSessionEpoch);
   if (v === 2) { w.bool(o.isRenewAck); }
   wire.writeArray(w, o.topics, true, (w, e) => { encodeAcknowledgeTopic(w, v, e as AcknowledgeTopic); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -54,8 +53,7 @@ export function defaultAcknowledgeTopic(): AcknowledgeTopic {
 export function decodeAcknowledgeTopic(r: wire.Reader, v: number): AcknowledgeTopic {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodeAcknowledgePartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AcknowledgeTopic = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -64,7 +62,7 @@ export function decodeAcknowledgeTopic(r: wire.Reader, v: number): AcknowledgeTo
 export function encodeAcknowledgeTopic(w: wire.Writer, v: number, o: AcknowledgeTopic): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeAcknowledgePartition(w, v, e as AcknowledgePartition); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -83,8 +81,7 @@ export function defaultAcknowledgePartition(): AcknowledgePartition {
 export function decodeAcknowledgePartition(r: wire.Reader, v: number): AcknowledgePartition {
   const partitionIndex = r.int32();
   const acknowledgementBatches = wire.readArray(r, true, (r) => decodeAcknowledgementBatch(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AcknowledgePartition = { partitionIndex, acknowledgementBatches };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -93,7 +90,7 @@ export function decodeAcknowledgePartition(r: wire.Reader, v: number): Acknowled
 export function encodeAcknowledgePartition(w: wire.Writer, v: number, o: AcknowledgePartition): void {
   w.int32(o.partitionIndex);
   wire.writeArray(w, o.acknowledgementBatches, true, (w, e) => { encodeAcknowledgementBatch(w, v, e as AcknowledgementBatch); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -110,22 +107,21 @@ export function defaultAcknowledgementBatch(): AcknowledgementBatch {
   return { firstOffset: 0n, lastOffset: 0n, acknowledgeTypes: [] };
 }
 
-export function decodeAcknowledgementBatch(r: wire.Reader, v: number): AcknowledgementBatch {
+export function decodeAcknowledgementBatch(r: wire.Reader, _v: number): AcknowledgementBatch {
   const firstOffset = r.int64();
   const lastOffset = r.int64();
   const acknowledgeTypes = wire.readArray(r, true, (r) => r.int8());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AcknowledgementBatch = { firstOffset, lastOffset, acknowledgeTypes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeAcknowledgementBatch(w: wire.Writer, v: number, o: AcknowledgementBatch): void {
+export function encodeAcknowledgementBatch(w: wire.Writer, _v: number, o: AcknowledgementBatch): void {
   w.int64(o.firstOffset);
   w.int64(o.lastOffset);
   wire.writeArray(w, o.acknowledgeTypes, true, (w, e) => { w.int8(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -24,8 +24,7 @@ export function decodeShareAcknowledgeResponse(r: wire.Reader, v: number): Share
   const acquisitionLockTimeoutMs = v === 2 ? r.int32() : 0;
   const responses = wire.readArray(r, true, (r) => decodeShareAcknowledgeTopicResponse(r, v));
   const nodeEndpoints = wire.readArray(r, true, (r) => decodeNodeEndpoint(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ShareAcknowledgeResponse = { throttleTimeMs, errorCode, errorMessage, acquisitionLockTimeoutMs, responses, nodeEndpoints };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -38,7 +37,7 @@ export function encodeShareAcknowledgeResponse(w: wire.Writer, v: number, o: Sha
   if (v === 2) { w.int32(o.acquisitionLockTimeoutMs); }
   wire.writeArray(w, o.responses, true, (w, e) => { encodeShareAcknowledgeTopicResponse(w, v, e as ShareAcknowledgeTopicResponse); });
   wire.writeArray(w, o.nodeEndpoints, true, (w, e) => { encodeNodeEndpoint(w, v, e as NodeEndpoint); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -57,8 +56,7 @@ export function defaultShareAcknowledgeTopicResponse(): ShareAcknowledgeTopicRes
 export function decodeShareAcknowledgeTopicResponse(r: wire.Reader, v: number): ShareAcknowledgeTopicResponse {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ShareAcknowledgeTopicResponse = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -67,7 +65,7 @@ export function decodeShareAcknowledgeTopicResponse(r: wire.Reader, v: number): 
 export function encodeShareAcknowledgeTopicResponse(w: wire.Writer, v: number, o: ShareAcknowledgeTopicResponse): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -90,8 +88,7 @@ export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const currentLeader = decodeLeaderIdAndEpoch(r, v);
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionData = { partitionIndex, errorCode, errorMessage, currentLeader };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -102,7 +99,7 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   encodeLeaderIdAndEpoch(w, v, o.currentLeader as LeaderIdAndEpoch);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -118,20 +115,19 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
   return { leaderId: 0, leaderEpoch: 0 };
 }
 
-export function decodeLeaderIdAndEpoch(r: wire.Reader, v: number): LeaderIdAndEpoch {
+export function decodeLeaderIdAndEpoch(r: wire.Reader, _v: number): LeaderIdAndEpoch {
   const leaderId = r.int32();
   const leaderEpoch = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: LeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeLeaderIdAndEpoch(w: wire.Writer, v: number, o: LeaderIdAndEpoch): void {
+export function encodeLeaderIdAndEpoch(w: wire.Writer, _v: number, o: LeaderIdAndEpoch): void {
   w.int32(o.leaderId);
   w.int32(o.leaderEpoch);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -149,24 +145,23 @@ export function defaultNodeEndpoint(): NodeEndpoint {
   return { nodeId: 0, host: "", port: 0, rack: null };
 }
 
-export function decodeNodeEndpoint(r: wire.Reader, v: number): NodeEndpoint {
+export function decodeNodeEndpoint(r: wire.Reader, _v: number): NodeEndpoint {
   const nodeId = r.int32();
   const host = r.compactString();
   const port = r.int32();
   const rack = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: NodeEndpoint = { nodeId, host, port, rack };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): void {
+export function encodeNodeEndpoint(w: wire.Writer, _v: number, o: NodeEndpoint): void {
   w.int32(o.nodeId);
   w.compactString(o.host as string);
   w.int32(o.port);
   w.compactNullableString(o.rack);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -36,8 +36,7 @@ export function decodeShareFetchRequest(r: wire.Reader, v: number): ShareFetchRe
   const isRenewAck = v === 2 ? r.bool() : false;
   const topics = wire.readArray(r, true, (r) => decodeFetchTopic(r, v));
   const forgottenTopicsData = wire.readArray(r, true, (r) => decodeForgottenTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ShareFetchRequest = { groupId, memberId, shareSessionEpoch, maxWaitMs, minBytes, maxBytes, maxRecords, batchSize, shareAcquireMode, isRenewAck, topics, forgottenTopicsData };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -56,7 +55,7 @@ export function encodeShareFetchRequest(w: wire.Writer, v: number, o: ShareFetch
   if (v === 2) { w.bool(o.isRenewAck); }
   wire.writeArray(w, o.topics, true, (w, e) => { encodeFetchTopic(w, v, e as FetchTopic); });
   wire.writeArray(w, o.forgottenTopicsData, true, (w, e) => { encodeForgottenTopic(w, v, e as ForgottenTopic); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -75,8 +74,7 @@ export function defaultFetchTopic(): FetchTopic {
 export function decodeFetchTopic(r: wire.Reader, v: number): FetchTopic {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodeFetchPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: FetchTopic = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -85,7 +83,7 @@ export function decodeFetchTopic(r: wire.Reader, v: number): FetchTopic {
 export function encodeFetchTopic(w: wire.Writer, v: number, o: FetchTopic): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeFetchPartition(w, v, e as FetchPartition); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -106,8 +104,7 @@ export function decodeFetchPartition(r: wire.Reader, v: number): FetchPartition 
   const partitionIndex = r.int32();
   const partitionMaxBytes = 0;
   const acknowledgementBatches = wire.readArray(r, true, (r) => decodeAcknowledgementBatch(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: FetchPartition = { partitionIndex, partitionMaxBytes, acknowledgementBatches };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -116,7 +113,7 @@ export function decodeFetchPartition(r: wire.Reader, v: number): FetchPartition 
 export function encodeFetchPartition(w: wire.Writer, v: number, o: FetchPartition): void {
   w.int32(o.partitionIndex);
   wire.writeArray(w, o.acknowledgementBatches, true, (w, e) => { encodeAcknowledgementBatch(w, v, e as AcknowledgementBatch); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -133,22 +130,21 @@ export function defaultAcknowledgementBatch(): AcknowledgementBatch {
   return { firstOffset: 0n, lastOffset: 0n, acknowledgeTypes: [] };
 }
 
-export function decodeAcknowledgementBatch(r: wire.Reader, v: number): AcknowledgementBatch {
+export function decodeAcknowledgementBatch(r: wire.Reader, _v: number): AcknowledgementBatch {
   const firstOffset = r.int64();
   const lastOffset = r.int64();
   const acknowledgeTypes = wire.readArray(r, true, (r) => r.int8());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AcknowledgementBatch = { firstOffset, lastOffset, acknowledgeTypes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeAcknowledgementBatch(w: wire.Writer, v: number, o: AcknowledgementBatch): void {
+export function encodeAcknowledgementBatch(w: wire.Writer, _v: number, o: AcknowledgementBatch): void {
   w.int64(o.firstOffset);
   w.int64(o.lastOffset);
   wire.writeArray(w, o.acknowledgeTypes, true, (w, e) => { w.int8(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -164,20 +160,19 @@ export function defaultForgottenTopic(): ForgottenTopic {
   return { topicId: "00000000000000000000000000000000", partitions: [] };
 }
 
-export function decodeForgottenTopic(r: wire.Reader, v: number): ForgottenTopic {
+export function decodeForgottenTopic(r: wire.Reader, _v: number): ForgottenTopic {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ForgottenTopic = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeForgottenTopic(w: wire.Writer, v: number, o: ForgottenTopic): void {
+export function encodeForgottenTopic(w: wire.Writer, _v: number, o: ForgottenTopic): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

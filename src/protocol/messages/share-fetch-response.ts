@@ -24,8 +24,7 @@ export function decodeShareFetchResponse(r: wire.Reader, v: number): ShareFetchR
   const acquisitionLockTimeoutMs = r.int32();
   const responses = wire.readArray(r, true, (r) => decodeShareFetchableTopicResponse(r, v));
   const nodeEndpoints = wire.readArray(r, true, (r) => decodeNodeEndpoint(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ShareFetchResponse = { throttleTimeMs, errorCode, errorMessage, acquisitionLockTimeoutMs, responses, nodeEndpoints };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -38,7 +37,7 @@ export function encodeShareFetchResponse(w: wire.Writer, v: number, o: ShareFetc
   w.int32(o.acquisitionLockTimeoutMs);
   wire.writeArray(w, o.responses, true, (w, e) => { encodeShareFetchableTopicResponse(w, v, e as ShareFetchableTopicResponse); });
   wire.writeArray(w, o.nodeEndpoints, true, (w, e) => { encodeNodeEndpoint(w, v, e as NodeEndpoint); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -57,8 +56,7 @@ export function defaultShareFetchableTopicResponse(): ShareFetchableTopicRespons
 export function decodeShareFetchableTopicResponse(r: wire.Reader, v: number): ShareFetchableTopicResponse {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ShareFetchableTopicResponse = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -67,7 +65,7 @@ export function decodeShareFetchableTopicResponse(r: wire.Reader, v: number): Sh
 export function encodeShareFetchableTopicResponse(w: wire.Writer, v: number, o: ShareFetchableTopicResponse): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -98,8 +96,7 @@ export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
   const currentLeader = decodeLeaderIdAndEpoch(r, v);
   const records = r.compactBytes();
   const acquiredRecords = wire.readArray(r, true, (r) => decodeAcquiredRecords(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionData = { partitionIndex, errorCode, errorMessage, acknowledgeErrorCode, acknowledgeErrorMessage, currentLeader, records, acquiredRecords };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -114,7 +111,7 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
   encodeLeaderIdAndEpoch(w, v, o.currentLeader as LeaderIdAndEpoch);
   w.compactBytes(o.records as Uint8Array);
   wire.writeArray(w, o.acquiredRecords, true, (w, e) => { encodeAcquiredRecords(w, v, e as AcquiredRecords); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -130,20 +127,19 @@ export function defaultLeaderIdAndEpoch(): LeaderIdAndEpoch {
   return { leaderId: 0, leaderEpoch: 0 };
 }
 
-export function decodeLeaderIdAndEpoch(r: wire.Reader, v: number): LeaderIdAndEpoch {
+export function decodeLeaderIdAndEpoch(r: wire.Reader, _v: number): LeaderIdAndEpoch {
   const leaderId = r.int32();
   const leaderEpoch = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: LeaderIdAndEpoch = { leaderId, leaderEpoch };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeLeaderIdAndEpoch(w: wire.Writer, v: number, o: LeaderIdAndEpoch): void {
+export function encodeLeaderIdAndEpoch(w: wire.Writer, _v: number, o: LeaderIdAndEpoch): void {
   w.int32(o.leaderId);
   w.int32(o.leaderEpoch);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -160,22 +156,21 @@ export function defaultAcquiredRecords(): AcquiredRecords {
   return { firstOffset: 0n, lastOffset: 0n, deliveryCount: 0 };
 }
 
-export function decodeAcquiredRecords(r: wire.Reader, v: number): AcquiredRecords {
+export function decodeAcquiredRecords(r: wire.Reader, _v: number): AcquiredRecords {
   const firstOffset = r.int64();
   const lastOffset = r.int64();
   const deliveryCount = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: AcquiredRecords = { firstOffset, lastOffset, deliveryCount };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeAcquiredRecords(w: wire.Writer, v: number, o: AcquiredRecords): void {
+export function encodeAcquiredRecords(w: wire.Writer, _v: number, o: AcquiredRecords): void {
   w.int64(o.firstOffset);
   w.int64(o.lastOffset);
   w.int16(o.deliveryCount);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -193,24 +188,23 @@ export function defaultNodeEndpoint(): NodeEndpoint {
   return { nodeId: 0, host: "", port: 0, rack: null };
 }
 
-export function decodeNodeEndpoint(r: wire.Reader, v: number): NodeEndpoint {
+export function decodeNodeEndpoint(r: wire.Reader, _v: number): NodeEndpoint {
   const nodeId = r.int32();
   const host = r.compactString();
   const port = r.int32();
   const rack = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: NodeEndpoint = { nodeId, host, port, rack };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): void {
+export function encodeNodeEndpoint(w: wire.Writer, _v: number, o: NodeEndpoint): void {
   w.int32(o.nodeId);
   w.compactString(o.host as string);
   w.int32(o.port);
   w.compactNullableString(o.rack);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -13,20 +13,19 @@ export function defaultShareGroupDescribeRequest(): ShareGroupDescribeRequest {
   return { groupIds: [], includeAuthorizedOperations: false };
 }
 
-export function decodeShareGroupDescribeRequest(r: wire.Reader, v: number): ShareGroupDescribeRequest {
+export function decodeShareGroupDescribeRequest(r: wire.Reader, _v: number): ShareGroupDescribeRequest {
   const groupIds = wire.readArray(r, true, (r) => r.compactString());
   const includeAuthorizedOperations = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ShareGroupDescribeRequest = { groupIds, includeAuthorizedOperations };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeShareGroupDescribeRequest(w: wire.Writer, v: number, o: ShareGroupDescribeRequest): void {
+export function encodeShareGroupDescribeRequest(w: wire.Writer, _v: number, o: ShareGroupDescribeRequest): void {
   wire.writeArray(w, o.groupIds, true, (w, e) => { w.compactString(e as string); });
   w.bool(o.includeAuthorizedOperations);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,26 +16,25 @@ export function defaultShareGroupHeartbeatRequest(): ShareGroupHeartbeatRequest 
   return { groupId: "", memberId: "", memberEpoch: 0, rackId: null, subscribedTopicNames: null };
 }
 
-export function decodeShareGroupHeartbeatRequest(r: wire.Reader, v: number): ShareGroupHeartbeatRequest {
+export function decodeShareGroupHeartbeatRequest(r: wire.Reader, _v: number): ShareGroupHeartbeatRequest {
   const groupId = r.compactString();
   const memberId = r.compactString();
   const memberEpoch = r.int32();
   const rackId = r.compactNullableString();
   const subscribedTopicNames = wire.readNullableArray(r, true, (r) => r.compactString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: ShareGroupHeartbeatRequest = { groupId, memberId, memberEpoch, rackId, subscribedTopicNames };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeShareGroupHeartbeatRequest(w: wire.Writer, v: number, o: ShareGroupHeartbeatRequest): void {
+export function encodeShareGroupHeartbeatRequest(w: wire.Writer, _v: number, o: ShareGroupHeartbeatRequest): void {
   w.compactString(o.groupId as string);
   w.compactString(o.memberId as string);
   w.int32(o.memberEpoch);
   w.compactNullableString(o.rackId);
   wire.writeArray(w, o.subscribedTopicNames, true, (w, e) => { w.compactString(e as string); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

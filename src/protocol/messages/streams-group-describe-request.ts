@@ -18,8 +18,7 @@ export function decodeStreamsGroupDescribeRequest(r: wire.Reader, v: number): St
   const groupIds = wire.readArray(r, true, (r) => r.compactString());
   const includeAuthorizedOperations = r.bool();
   const includeTopologyDescription = v === 1 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: StreamsGroupDescribeRequest = { groupIds, includeAuthorizedOperations, includeTopologyDescription };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -29,7 +28,7 @@ export function encodeStreamsGroupDescribeRequest(w: wire.Writer, v: number, o: 
   wire.writeArray(w, o.groupIds, true, (w, e) => { w.compactString(e as string); });
   w.bool(o.includeAuthorizedOperations);
   if (v === 1) { w.bool(o.includeTopologyDescription); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultStreamsGroupDescribeResponse(): StreamsGroupDescribeRespo
 export function decodeStreamsGroupDescribeResponse(r: wire.Reader, v: number): StreamsGroupDescribeResponse {
   const throttleTimeMs = r.int32();
   const groups = wire.readArray(r, true, (r) => decodeDescribedGroup(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: StreamsGroupDescribeResponse = { throttleTimeMs, groups };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeStreamsGroupDescribeResponse(r: wire.Reader, v: number): S
 export function encodeStreamsGroupDescribeResponse(w: wire.Writer, v: number, o: StreamsGroupDescribeResponse): void {
   w.int32(o.throttleTimeMs);
   wire.writeArray(w, o.groups, true, (w, e) => { encodeDescribedGroup(w, v, e as DescribedGroup); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -65,8 +64,7 @@ export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup 
   const topologyDescription = v === 1 ? (r.int8() < 0 ? null : decodeTopologyDescription(r, v)) : null;
   const topologyDescriptionStatus = v === 1 ? r.int8() : 0;
   const assignorName = v === 1 ? r.compactNullableString() : null;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: DescribedGroup = { errorCode, errorMessage, groupId, groupState, groupEpoch, assignmentEpoch, topology, members, authorizedOperations, topologyDescription, topologyDescriptionStatus, assignorName };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -79,13 +77,13 @@ export function encodeDescribedGroup(w: wire.Writer, v: number, o: DescribedGrou
   w.compactString(o.groupState as string);
   w.int32(o.groupEpoch);
   w.int32(o.assignmentEpoch);
-  if (o.topology === null) { if (true) w.int8(-1); else throw new wire.ProtocolError("null struct Topology"); } else { if (true) w.int8(1); encodeTopology(w, v, o.topology); }
+  if (o.topology === null) { w.int8(-1); } else { w.int8(1); encodeTopology(w, v, o.topology); }
   wire.writeArray(w, o.members, true, (w, e) => { encodeMember(w, v, e as Member); });
   w.int32(o.authorizedOperations);
-  if (v === 1) { if (o.topologyDescription === null) { if (true) w.int8(-1); else throw new wire.ProtocolError("null struct TopologyDescription"); } else { if (true) w.int8(1); encodeTopologyDescription(w, v, o.topologyDescription); } }
+  if (v === 1) { if (o.topologyDescription === null) { w.int8(-1); } else { w.int8(1); encodeTopologyDescription(w, v, o.topologyDescription); } }
   if (v === 1) { w.int8(o.topologyDescriptionStatus); }
   if (v === 1) { w.compactNullableString(o.assignorName); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -104,8 +102,7 @@ export function defaultTopology(): Topology {
 export function decodeTopology(r: wire.Reader, v: number): Topology {
   const epoch = r.int32();
   const subtopologies = wire.readNullableArray(r, true, (r) => decodeSubtopology(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Topology = { epoch, subtopologies };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -114,7 +111,7 @@ export function decodeTopology(r: wire.Reader, v: number): Topology {
 export function encodeTopology(w: wire.Writer, v: number, o: Topology): void {
   w.int32(o.epoch);
   wire.writeArray(w, o.subtopologies, true, (w, e) => { encodeSubtopology(w, v, e as Subtopology); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -139,8 +136,7 @@ export function decodeSubtopology(r: wire.Reader, v: number): Subtopology {
   const repartitionSinkTopics = wire.readArray(r, true, (r) => r.compactString());
   const stateChangelogTopics = wire.readArray(r, true, (r) => decodeTopicInfo(r, v));
   const repartitionSourceTopics = wire.readArray(r, true, (r) => decodeTopicInfo(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Subtopology = { subtopologyId, sourceTopics, repartitionSinkTopics, stateChangelogTopics, repartitionSourceTopics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -152,7 +148,7 @@ export function encodeSubtopology(w: wire.Writer, v: number, o: Subtopology): vo
   wire.writeArray(w, o.repartitionSinkTopics, true, (w, e) => { w.compactString(e as string); });
   wire.writeArray(w, o.stateChangelogTopics, true, (w, e) => { encodeTopicInfo(w, v, e as TopicInfo); });
   wire.writeArray(w, o.repartitionSourceTopics, true, (w, e) => { encodeTopicInfo(w, v, e as TopicInfo); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -175,8 +171,7 @@ export function decodeTopicInfo(r: wire.Reader, v: number): TopicInfo {
   const partitions = r.int32();
   const replicationFactor = r.int16();
   const topicConfigs = wire.readArray(r, true, (r) => decodeKeyValue(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicInfo = { name, partitions, replicationFactor, topicConfigs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -187,7 +182,7 @@ export function encodeTopicInfo(w: wire.Writer, v: number, o: TopicInfo): void {
   w.int32(o.partitions);
   w.int16(o.replicationFactor);
   wire.writeArray(w, o.topicConfigs, true, (w, e) => { encodeKeyValue(w, v, e as KeyValue); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -203,20 +198,19 @@ export function defaultKeyValue(): KeyValue {
   return { key: "", value: "" };
 }
 
-export function decodeKeyValue(r: wire.Reader, v: number): KeyValue {
+export function decodeKeyValue(r: wire.Reader, _v: number): KeyValue {
   const key = r.compactString();
   const value = r.compactString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: KeyValue = { key, value };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeKeyValue(w: wire.Writer, v: number, o: KeyValue): void {
+export function encodeKeyValue(w: wire.Writer, _v: number, o: KeyValue): void {
   w.compactString(o.key as string);
   w.compactString(o.value as string);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -261,8 +255,7 @@ export function decodeMember(r: wire.Reader, v: number): Member {
   const assignment = decodeAssignment(r, v);
   const targetAssignment = decodeAssignment(r, v);
   const isClassic = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Member = { memberId, memberEpoch, instanceId, rackId, clientId, clientHost, topologyEpoch, processId, userEndpoint, clientTags, taskOffsets, taskEndOffsets, assignment, targetAssignment, isClassic };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -277,14 +270,14 @@ export function encodeMember(w: wire.Writer, v: number, o: Member): void {
   w.compactString(o.clientHost as string);
   w.int32(o.topologyEpoch);
   w.compactString(o.processId as string);
-  if (o.userEndpoint === null) { if (true) w.int8(-1); else throw new wire.ProtocolError("null struct Endpoint"); } else { if (true) w.int8(1); encodeEndpoint(w, v, o.userEndpoint); }
+  if (o.userEndpoint === null) { w.int8(-1); } else { w.int8(1); encodeEndpoint(w, v, o.userEndpoint); }
   wire.writeArray(w, o.clientTags, true, (w, e) => { encodeKeyValue(w, v, e as KeyValue); });
   wire.writeArray(w, o.taskOffsets, true, (w, e) => { encodeTaskOffset(w, v, e as TaskOffset); });
   wire.writeArray(w, o.taskEndOffsets, true, (w, e) => { encodeTaskOffset(w, v, e as TaskOffset); });
   encodeAssignment(w, v, o.assignment as Assignment);
   encodeAssignment(w, v, o.targetAssignment as Assignment);
   w.bool(o.isClassic);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -300,20 +293,19 @@ export function defaultEndpoint(): Endpoint {
   return { host: "", port: 0 };
 }
 
-export function decodeEndpoint(r: wire.Reader, v: number): Endpoint {
+export function decodeEndpoint(r: wire.Reader, _v: number): Endpoint {
   const host = r.compactString();
   const port = r.uint16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Endpoint = { host, port };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeEndpoint(w: wire.Writer, v: number, o: Endpoint): void {
+export function encodeEndpoint(w: wire.Writer, _v: number, o: Endpoint): void {
   w.compactString(o.host as string);
   w.uint16(o.port);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -330,22 +322,21 @@ export function defaultTaskOffset(): TaskOffset {
   return { subtopologyId: "", partition: 0, offset: 0n };
 }
 
-export function decodeTaskOffset(r: wire.Reader, v: number): TaskOffset {
+export function decodeTaskOffset(r: wire.Reader, _v: number): TaskOffset {
   const subtopologyId = r.compactString();
   const partition = r.int32();
   const offset = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TaskOffset = { subtopologyId, partition, offset };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTaskOffset(w: wire.Writer, v: number, o: TaskOffset): void {
+export function encodeTaskOffset(w: wire.Writer, _v: number, o: TaskOffset): void {
   w.compactString(o.subtopologyId as string);
   w.int32(o.partition);
   w.int64(o.offset);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -366,8 +357,7 @@ export function decodeAssignment(r: wire.Reader, v: number): Assignment {
   const activeTasks = wire.readArray(r, true, (r) => decodeTaskIds(r, v));
   const standbyTasks = wire.readArray(r, true, (r) => decodeTaskIds(r, v));
   const warmupTasks = wire.readArray(r, true, (r) => decodeTaskIds(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Assignment = { activeTasks, standbyTasks, warmupTasks };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -377,7 +367,7 @@ export function encodeAssignment(w: wire.Writer, v: number, o: Assignment): void
   wire.writeArray(w, o.activeTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
   wire.writeArray(w, o.standbyTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
   wire.writeArray(w, o.warmupTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -393,20 +383,19 @@ export function defaultTaskIds(): TaskIds {
   return { subtopologyId: "", partitions: [] };
 }
 
-export function decodeTaskIds(r: wire.Reader, v: number): TaskIds {
+export function decodeTaskIds(r: wire.Reader, _v: number): TaskIds {
   const subtopologyId = r.compactString();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TaskIds = { subtopologyId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTaskIds(w: wire.Writer, v: number, o: TaskIds): void {
+export function encodeTaskIds(w: wire.Writer, _v: number, o: TaskIds): void {
   w.compactString(o.subtopologyId as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -425,8 +414,7 @@ export function defaultTopologyDescription(): TopologyDescription {
 export function decodeTopologyDescription(r: wire.Reader, v: number): TopologyDescription {
   const subtopologies = v === 1 ? wire.readArray(r, true, (r) => decodeTopologyDescriptionSubtopology(r, v)) : [];
   const globalStores = v === 1 ? wire.readArray(r, true, (r) => decodeTopologyDescriptionGlobalStore(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopologyDescription = { subtopologies, globalStores };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -435,7 +423,7 @@ export function decodeTopologyDescription(r: wire.Reader, v: number): TopologyDe
 export function encodeTopologyDescription(w: wire.Writer, v: number, o: TopologyDescription): void {
   if (v === 1) { wire.writeArray(w, o.subtopologies, true, (w, e) => { encodeTopologyDescriptionSubtopology(w, v, e as TopologyDescriptionSubtopology); }); }
   if (v === 1) { wire.writeArray(w, o.globalStores, true, (w, e) => { encodeTopologyDescriptionGlobalStore(w, v, e as TopologyDescriptionGlobalStore); }); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -454,8 +442,7 @@ export function defaultTopologyDescriptionSubtopology(): TopologyDescriptionSubt
 export function decodeTopologyDescriptionSubtopology(r: wire.Reader, v: number): TopologyDescriptionSubtopology {
   const subtopologyId = v === 1 ? r.compactString() : "";
   const nodes = v === 1 ? wire.readArray(r, true, (r) => decodeTopologyDescriptionNode(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopologyDescriptionSubtopology = { subtopologyId, nodes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -464,7 +451,7 @@ export function decodeTopologyDescriptionSubtopology(r: wire.Reader, v: number):
 export function encodeTopologyDescriptionSubtopology(w: wire.Writer, v: number, o: TopologyDescriptionSubtopology): void {
   if (v === 1) { w.compactString(o.subtopologyId as string); }
   if (v === 1) { wire.writeArray(w, o.nodes, true, (w, e) => { encodeTopologyDescriptionNode(w, v, e as TopologyDescriptionNode); }); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -491,8 +478,7 @@ export function decodeTopologyDescriptionNode(r: wire.Reader, v: number): Topolo
   const sinkTopic = v === 1 ? r.compactNullableString() : null;
   const stores = v === 1 ? wire.readArray(r, true, (r) => r.compactString()) : [];
   const successors = v === 1 ? wire.readArray(r, true, (r) => r.compactString()) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopologyDescriptionNode = { name, nodeType, sourceTopics, sinkTopic, stores, successors };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -505,7 +491,7 @@ export function encodeTopologyDescriptionNode(w: wire.Writer, v: number, o: Topo
   if (v === 1) { w.compactNullableString(o.sinkTopic); }
   if (v === 1) { wire.writeArray(w, o.stores, true, (w, e) => { w.compactString(e as string); }); }
   if (v === 1) { wire.writeArray(w, o.successors, true, (w, e) => { w.compactString(e as string); }); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -524,8 +510,7 @@ export function defaultTopologyDescriptionGlobalStore(): TopologyDescriptionGlob
 export function decodeTopologyDescriptionGlobalStore(r: wire.Reader, v: number): TopologyDescriptionGlobalStore {
   const source = v === 1 ? decodeTopologyDescriptionNode(r, v) : defaultTopologyDescriptionNode();
   const processor = v === 1 ? decodeTopologyDescriptionNode(r, v) : defaultTopologyDescriptionNode();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopologyDescriptionGlobalStore = { source, processor };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -534,7 +519,7 @@ export function decodeTopologyDescriptionGlobalStore(r: wire.Reader, v: number):
 export function encodeTopologyDescriptionGlobalStore(w: wire.Writer, v: number, o: TopologyDescriptionGlobalStore): void {
   if (v === 1) { encodeTopologyDescriptionNode(w, v, o.source as TopologyDescriptionNode); }
   if (v === 1) { encodeTopologyDescriptionNode(w, v, o.processor as TopologyDescriptionNode); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -46,8 +46,7 @@ export function decodeStreamsGroupHeartbeatRequest(r: wire.Reader, v: number): S
   const taskOffsets = wire.readNullableArray(r, true, (r) => decodeTaskOffset(r, v));
   const taskEndOffsets = wire.readNullableArray(r, true, (r) => decodeTaskOffset(r, v));
   const shutdownApplication = r.bool();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: StreamsGroupHeartbeatRequest = { groupId, memberId, memberEpoch, endpointInformationEpoch, instanceId, rackId, rebalanceTimeoutMs, topology, activeTasks, standbyTasks, warmupTasks, processId, userEndpoint, clientTags, taskOffsets, taskEndOffsets, shutdownApplication };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -61,17 +60,17 @@ export function encodeStreamsGroupHeartbeatRequest(w: wire.Writer, v: number, o:
   w.compactNullableString(o.instanceId);
   w.compactNullableString(o.rackId);
   w.int32(o.rebalanceTimeoutMs);
-  if (o.topology === null) { if (true) w.int8(-1); else throw new wire.ProtocolError("null struct Topology"); } else { if (true) w.int8(1); encodeTopology(w, v, o.topology); }
+  if (o.topology === null) { w.int8(-1); } else { w.int8(1); encodeTopology(w, v, o.topology); }
   wire.writeArray(w, o.activeTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
   wire.writeArray(w, o.standbyTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
   wire.writeArray(w, o.warmupTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
   w.compactNullableString(o.processId);
-  if (o.userEndpoint === null) { if (true) w.int8(-1); else throw new wire.ProtocolError("null struct Endpoint"); } else { if (true) w.int8(1); encodeEndpoint(w, v, o.userEndpoint); }
+  if (o.userEndpoint === null) { w.int8(-1); } else { w.int8(1); encodeEndpoint(w, v, o.userEndpoint); }
   wire.writeArray(w, o.clientTags, true, (w, e) => { encodeKeyValue(w, v, e as KeyValue); });
   wire.writeArray(w, o.taskOffsets, true, (w, e) => { encodeTaskOffset(w, v, e as TaskOffset); });
   wire.writeArray(w, o.taskEndOffsets, true, (w, e) => { encodeTaskOffset(w, v, e as TaskOffset); });
   w.bool(o.shutdownApplication);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -90,8 +89,7 @@ export function defaultTopology(): Topology {
 export function decodeTopology(r: wire.Reader, v: number): Topology {
   const epoch = r.int32();
   const subtopologies = wire.readArray(r, true, (r) => decodeSubtopology(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Topology = { epoch, subtopologies };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -100,7 +98,7 @@ export function decodeTopology(r: wire.Reader, v: number): Topology {
 export function encodeTopology(w: wire.Writer, v: number, o: Topology): void {
   w.int32(o.epoch);
   wire.writeArray(w, o.subtopologies, true, (w, e) => { encodeSubtopology(w, v, e as Subtopology); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -129,8 +127,7 @@ export function decodeSubtopology(r: wire.Reader, v: number): Subtopology {
   const repartitionSinkTopics = wire.readArray(r, true, (r) => r.compactString());
   const repartitionSourceTopics = wire.readArray(r, true, (r) => decodeTopicInfo(r, v));
   const copartitionGroups = wire.readArray(r, true, (r) => decodeCopartitionGroup(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Subtopology = { subtopologyId, sourceTopics, sourceTopicRegex, stateChangelogTopics, repartitionSinkTopics, repartitionSourceTopics, copartitionGroups };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -144,7 +141,7 @@ export function encodeSubtopology(w: wire.Writer, v: number, o: Subtopology): vo
   wire.writeArray(w, o.repartitionSinkTopics, true, (w, e) => { w.compactString(e as string); });
   wire.writeArray(w, o.repartitionSourceTopics, true, (w, e) => { encodeTopicInfo(w, v, e as TopicInfo); });
   wire.writeArray(w, o.copartitionGroups, true, (w, e) => { encodeCopartitionGroup(w, v, e as CopartitionGroup); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -167,8 +164,7 @@ export function decodeTopicInfo(r: wire.Reader, v: number): TopicInfo {
   const partitions = r.int32();
   const replicationFactor = r.int16();
   const topicConfigs = wire.readArray(r, true, (r) => decodeKeyValue(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicInfo = { name, partitions, replicationFactor, topicConfigs };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -179,7 +175,7 @@ export function encodeTopicInfo(w: wire.Writer, v: number, o: TopicInfo): void {
   w.int32(o.partitions);
   w.int16(o.replicationFactor);
   wire.writeArray(w, o.topicConfigs, true, (w, e) => { encodeKeyValue(w, v, e as KeyValue); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -195,20 +191,19 @@ export function defaultKeyValue(): KeyValue {
   return { key: "", value: "" };
 }
 
-export function decodeKeyValue(r: wire.Reader, v: number): KeyValue {
+export function decodeKeyValue(r: wire.Reader, _v: number): KeyValue {
   const key = r.compactString();
   const value = r.compactString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: KeyValue = { key, value };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeKeyValue(w: wire.Writer, v: number, o: KeyValue): void {
+export function encodeKeyValue(w: wire.Writer, _v: number, o: KeyValue): void {
   w.compactString(o.key as string);
   w.compactString(o.value as string);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -225,22 +220,21 @@ export function defaultCopartitionGroup(): CopartitionGroup {
   return { sourceTopics: [], sourceTopicRegex: [], repartitionSourceTopics: [] };
 }
 
-export function decodeCopartitionGroup(r: wire.Reader, v: number): CopartitionGroup {
+export function decodeCopartitionGroup(r: wire.Reader, _v: number): CopartitionGroup {
   const sourceTopics = wire.readArray(r, true, (r) => r.int16());
   const sourceTopicRegex = wire.readArray(r, true, (r) => r.int16());
   const repartitionSourceTopics = wire.readArray(r, true, (r) => r.int16());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: CopartitionGroup = { sourceTopics, sourceTopicRegex, repartitionSourceTopics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeCopartitionGroup(w: wire.Writer, v: number, o: CopartitionGroup): void {
+export function encodeCopartitionGroup(w: wire.Writer, _v: number, o: CopartitionGroup): void {
   wire.writeArray(w, o.sourceTopics, true, (w, e) => { w.int16(e); });
   wire.writeArray(w, o.sourceTopicRegex, true, (w, e) => { w.int16(e); });
   wire.writeArray(w, o.repartitionSourceTopics, true, (w, e) => { w.int16(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -256,20 +250,19 @@ export function defaultTaskIds(): TaskIds {
   return { subtopologyId: "", partitions: [] };
 }
 
-export function decodeTaskIds(r: wire.Reader, v: number): TaskIds {
+export function decodeTaskIds(r: wire.Reader, _v: number): TaskIds {
   const subtopologyId = r.compactString();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TaskIds = { subtopologyId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTaskIds(w: wire.Writer, v: number, o: TaskIds): void {
+export function encodeTaskIds(w: wire.Writer, _v: number, o: TaskIds): void {
   w.compactString(o.subtopologyId as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -285,20 +278,19 @@ export function defaultEndpoint(): Endpoint {
   return { host: "", port: 0 };
 }
 
-export function decodeEndpoint(r: wire.Reader, v: number): Endpoint {
+export function decodeEndpoint(r: wire.Reader, _v: number): Endpoint {
   const host = r.compactString();
   const port = r.uint16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Endpoint = { host, port };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeEndpoint(w: wire.Writer, v: number, o: Endpoint): void {
+export function encodeEndpoint(w: wire.Writer, _v: number, o: Endpoint): void {
   w.compactString(o.host as string);
   w.uint16(o.port);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -315,22 +307,21 @@ export function defaultTaskOffset(): TaskOffset {
   return { subtopologyId: "", partition: 0, offset: 0n };
 }
 
-export function decodeTaskOffset(r: wire.Reader, v: number): TaskOffset {
+export function decodeTaskOffset(r: wire.Reader, _v: number): TaskOffset {
   const subtopologyId = r.compactString();
   const partition = r.int32();
   const offset = r.int64();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TaskOffset = { subtopologyId, partition, offset };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTaskOffset(w: wire.Writer, v: number, o: TaskOffset): void {
+export function encodeTaskOffset(w: wire.Writer, _v: number, o: TaskOffset): void {
   w.compactString(o.subtopologyId as string);
   w.int32(o.partition);
   w.int64(o.offset);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -44,8 +44,7 @@ export function decodeStreamsGroupHeartbeatResponse(r: wire.Reader, v: number): 
   const topologyDescriptionRequired = v === 1 ? r.bool() : false;
   const endpointInformationEpoch = r.int32();
   const partitionsByUserEndpoint = wire.readNullableArray(r, true, (r) => decodeEndpointToPartitions(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: StreamsGroupHeartbeatResponse = { throttleTimeMs, errorCode, errorMessage, memberId, memberEpoch, heartbeatIntervalMs, acceptableRecoveryLagLegacy, taskOffsetIntervalMs, acceptableRecoveryLag, status, activeTasks, standbyTasks, warmupTasks, topologyDescriptionRequired, endpointInformationEpoch, partitionsByUserEndpoint };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -68,7 +67,7 @@ export function encodeStreamsGroupHeartbeatResponse(w: wire.Writer, v: number, o
   if (v === 1) { w.bool(o.topologyDescriptionRequired); }
   w.int32(o.endpointInformationEpoch);
   wire.writeArray(w, o.partitionsByUserEndpoint, true, (w, e) => { encodeEndpointToPartitions(w, v, e as EndpointToPartitions); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -84,20 +83,19 @@ export function defaultStatus(): Status {
   return { statusCode: 0, statusDetail: "" };
 }
 
-export function decodeStatus(r: wire.Reader, v: number): Status {
+export function decodeStatus(r: wire.Reader, _v: number): Status {
   const statusCode = r.int8();
   const statusDetail = r.compactString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Status = { statusCode, statusDetail };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeStatus(w: wire.Writer, v: number, o: Status): void {
+export function encodeStatus(w: wire.Writer, _v: number, o: Status): void {
   w.int8(o.statusCode);
   w.compactString(o.statusDetail as string);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -113,20 +111,19 @@ export function defaultTaskIds(): TaskIds {
   return { subtopologyId: "", partitions: [] };
 }
 
-export function decodeTaskIds(r: wire.Reader, v: number): TaskIds {
+export function decodeTaskIds(r: wire.Reader, _v: number): TaskIds {
   const subtopologyId = r.compactString();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TaskIds = { subtopologyId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTaskIds(w: wire.Writer, v: number, o: TaskIds): void {
+export function encodeTaskIds(w: wire.Writer, _v: number, o: TaskIds): void {
   w.compactString(o.subtopologyId as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -147,8 +144,7 @@ export function decodeEndpointToPartitions(r: wire.Reader, v: number): EndpointT
   const userEndpoint = decodeEndpoint(r, v);
   const activePartitions = wire.readArray(r, true, (r) => decodeTopicPartition(r, v));
   const standbyPartitions = wire.readArray(r, true, (r) => decodeTopicPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: EndpointToPartitions = { userEndpoint, activePartitions, standbyPartitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -158,7 +154,7 @@ export function encodeEndpointToPartitions(w: wire.Writer, v: number, o: Endpoin
   encodeEndpoint(w, v, o.userEndpoint as Endpoint);
   wire.writeArray(w, o.activePartitions, true, (w, e) => { encodeTopicPartition(w, v, e as TopicPartition); });
   wire.writeArray(w, o.standbyPartitions, true, (w, e) => { encodeTopicPartition(w, v, e as TopicPartition); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -174,20 +170,19 @@ export function defaultEndpoint(): Endpoint {
   return { host: "", port: 0 };
 }
 
-export function decodeEndpoint(r: wire.Reader, v: number): Endpoint {
+export function decodeEndpoint(r: wire.Reader, _v: number): Endpoint {
   const host = r.compactString();
   const port = r.uint16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: Endpoint = { host, port };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeEndpoint(w: wire.Writer, v: number, o: Endpoint): void {
+export function encodeEndpoint(w: wire.Writer, _v: number, o: Endpoint): void {
   w.compactString(o.host as string);
   w.uint16(o.port);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -203,20 +198,19 @@ export function defaultTopicPartition(): TopicPartition {
   return { topic: "", partitions: [] };
 }
 
-export function decodeTopicPartition(r: wire.Reader, v: number): TopicPartition {
+export function decodeTopicPartition(r: wire.Reader, _v: number): TopicPartition {
   const topic = r.compactString();
   const partitions = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopicPartition = { topic, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTopicPartition(w: wire.Writer, v: number, o: TopicPartition): void {
+export function encodeTopicPartition(w: wire.Writer, _v: number, o: TopicPartition): void {
   w.compactString(o.topic as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

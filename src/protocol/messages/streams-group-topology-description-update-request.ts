@@ -20,8 +20,7 @@ export function decodeStreamsGroupTopologyDescriptionUpdateRequest(r: wire.Reade
   const memberId = r.compactString();
   const topologyEpoch = r.int32();
   const topologyDescription = decodeTopologyDescription(r, v);
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: StreamsGroupTopologyDescriptionUpdateRequest = { groupId, memberId, topologyEpoch, topologyDescription };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -32,7 +31,7 @@ export function encodeStreamsGroupTopologyDescriptionUpdateRequest(w: wire.Write
   w.compactString(o.memberId as string);
   w.int32(o.topologyEpoch);
   encodeTopologyDescription(w, v, o.topologyDescription as TopologyDescription);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -51,8 +50,7 @@ export function defaultTopologyDescription(): TopologyDescription {
 export function decodeTopologyDescription(r: wire.Reader, v: number): TopologyDescription {
   const subtopologies = wire.readArray(r, true, (r) => decodeTopologyDescriptionSubtopology(r, v));
   const globalStores = wire.readArray(r, true, (r) => decodeTopologyDescriptionGlobalStore(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopologyDescription = { subtopologies, globalStores };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -61,7 +59,7 @@ export function decodeTopologyDescription(r: wire.Reader, v: number): TopologyDe
 export function encodeTopologyDescription(w: wire.Writer, v: number, o: TopologyDescription): void {
   wire.writeArray(w, o.subtopologies, true, (w, e) => { encodeTopologyDescriptionSubtopology(w, v, e as TopologyDescriptionSubtopology); });
   wire.writeArray(w, o.globalStores, true, (w, e) => { encodeTopologyDescriptionGlobalStore(w, v, e as TopologyDescriptionGlobalStore); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -80,8 +78,7 @@ export function defaultTopologyDescriptionSubtopology(): TopologyDescriptionSubt
 export function decodeTopologyDescriptionSubtopology(r: wire.Reader, v: number): TopologyDescriptionSubtopology {
   const subtopologyId = r.compactString();
   const nodes = wire.readArray(r, true, (r) => decodeTopologyDescriptionNode(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopologyDescriptionSubtopology = { subtopologyId, nodes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -90,7 +87,7 @@ export function decodeTopologyDescriptionSubtopology(r: wire.Reader, v: number):
 export function encodeTopologyDescriptionSubtopology(w: wire.Writer, v: number, o: TopologyDescriptionSubtopology): void {
   w.compactString(o.subtopologyId as string);
   wire.writeArray(w, o.nodes, true, (w, e) => { encodeTopologyDescriptionNode(w, v, e as TopologyDescriptionNode); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -110,28 +107,27 @@ export function defaultTopologyDescriptionNode(): TopologyDescriptionNode {
   return { name: "", nodeType: 0, sourceTopics: [], sinkTopic: null, stores: [], successors: [] };
 }
 
-export function decodeTopologyDescriptionNode(r: wire.Reader, v: number): TopologyDescriptionNode {
+export function decodeTopologyDescriptionNode(r: wire.Reader, _v: number): TopologyDescriptionNode {
   const name = r.compactString();
   const nodeType = r.int8();
   const sourceTopics = wire.readArray(r, true, (r) => r.compactString());
   const sinkTopic = r.compactNullableString();
   const stores = wire.readArray(r, true, (r) => r.compactString());
   const successors = wire.readArray(r, true, (r) => r.compactString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopologyDescriptionNode = { name, nodeType, sourceTopics, sinkTopic, stores, successors };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeTopologyDescriptionNode(w: wire.Writer, v: number, o: TopologyDescriptionNode): void {
+export function encodeTopologyDescriptionNode(w: wire.Writer, _v: number, o: TopologyDescriptionNode): void {
   w.compactString(o.name as string);
   w.int8(o.nodeType);
   wire.writeArray(w, o.sourceTopics, true, (w, e) => { w.compactString(e as string); });
   w.compactNullableString(o.sinkTopic);
   wire.writeArray(w, o.stores, true, (w, e) => { w.compactString(e as string); });
   wire.writeArray(w, o.successors, true, (w, e) => { w.compactString(e as string); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -150,8 +146,7 @@ export function defaultTopologyDescriptionGlobalStore(): TopologyDescriptionGlob
 export function decodeTopologyDescriptionGlobalStore(r: wire.Reader, v: number): TopologyDescriptionGlobalStore {
   const source = decodeTopologyDescriptionNode(r, v);
   const processor = decodeTopologyDescriptionNode(r, v);
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: TopologyDescriptionGlobalStore = { source, processor };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -160,7 +155,7 @@ export function decodeTopologyDescriptionGlobalStore(r: wire.Reader, v: number):
 export function encodeTopologyDescriptionGlobalStore(w: wire.Writer, v: number, o: TopologyDescriptionGlobalStore): void {
   encodeTopologyDescriptionNode(w, v, o.source as TopologyDescriptionNode);
   encodeTopologyDescriptionNode(w, v, o.processor as TopologyDescriptionNode);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -14,22 +14,21 @@ export function defaultStreamsGroupTopologyDescriptionUpdateResponse(): StreamsG
   return { throttleTimeMs: 0, errorCode: 0, errorMessage: null };
 }
 
-export function decodeStreamsGroupTopologyDescriptionUpdateResponse(r: wire.Reader, v: number): StreamsGroupTopologyDescriptionUpdateResponse {
+export function decodeStreamsGroupTopologyDescriptionUpdateResponse(r: wire.Reader, _v: number): StreamsGroupTopologyDescriptionUpdateResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: StreamsGroupTopologyDescriptionUpdateResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeStreamsGroupTopologyDescriptionUpdateResponse(w: wire.Writer, v: number, o: StreamsGroupTopologyDescriptionUpdateResponse): void {
+export function encodeStreamsGroupTopologyDescriptionUpdateResponse(w: wire.Writer, _v: number, o: StreamsGroupTopologyDescriptionUpdateResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

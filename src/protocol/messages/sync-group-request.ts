@@ -26,8 +26,7 @@ export function decodeSyncGroupRequest(r: wire.Reader, v: number): SyncGroupRequ
   const protocolType = v === 5 ? r.compactNullableString() : null;
   const protocolName = v === 5 ? r.compactNullableString() : null;
   const assignments = wire.readArray(r, v >= 4, (r) => decodeSyncGroupRequestAssignment(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: SyncGroupRequest = { groupId, generationId, memberId, groupInstanceId, protocolType, protocolName, assignments };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -60,8 +59,7 @@ export function defaultSyncGroupRequestAssignment(): SyncGroupRequestAssignment 
 export function decodeSyncGroupRequestAssignment(r: wire.Reader, v: number): SyncGroupRequestAssignment {
   const memberId = (v >= 4 ? r.compactString() : r.string());
   const assignment = (v >= 4 ? r.compactBytes() : r.bytes());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: SyncGroupRequestAssignment = { memberId, assignment };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -22,8 +22,7 @@ export function decodeSyncGroupResponse(r: wire.Reader, v: number): SyncGroupRes
   const protocolType = v === 5 ? r.compactNullableString() : null;
   const protocolName = v === 5 ? r.compactNullableString() : null;
   const assignment = (v >= 4 ? r.compactBytes() : r.bytes());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 4) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: SyncGroupResponse = { throttleTimeMs, errorCode, protocolType, protocolName, assignment };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -28,8 +28,7 @@ export function decodeTxnOffsetCommitRequest(r: wire.Reader, v: number): TxnOffs
   const memberId = v >= 3 ? r.compactString() : "";
   const groupInstanceId = v >= 3 ? r.compactNullableString() : null;
   const topics = wire.readArray(r, v >= 3, (r) => decodeTxnOffsetCommitRequestTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: TxnOffsetCommitRequest = { transactionalId, groupId, producerId, producerEpoch, generationIdOrMemberEpoch, memberId, groupInstanceId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -65,8 +64,7 @@ export function decodeTxnOffsetCommitRequestTopic(r: wire.Reader, v: number): Tx
   const name = v <= 5 ? (v >= 3 ? r.compactString() : r.string()) : "";
   const topicId = v === 6 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 3, (r) => decodeTxnOffsetCommitRequestPartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: TxnOffsetCommitRequestTopic = { name, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -99,8 +97,7 @@ export function decodeTxnOffsetCommitRequestPartition(r: wire.Reader, v: number)
   const committedOffset = r.int64();
   const committedLeaderEpoch = v >= 2 ? r.int32() : -1;
   const committedMetadata = (v >= 3 ? r.compactNullableString() : r.nullableString());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: TxnOffsetCommitRequestPartition = { partitionIndex, committedOffset, committedLeaderEpoch, committedMetadata };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -16,8 +16,7 @@ export function defaultTxnOffsetCommitResponse(): TxnOffsetCommitResponse {
 export function decodeTxnOffsetCommitResponse(r: wire.Reader, v: number): TxnOffsetCommitResponse {
   const throttleTimeMs = r.int32();
   const topics = wire.readArray(r, v >= 3, (r) => decodeTxnOffsetCommitResponseTopic(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: TxnOffsetCommitResponse = { throttleTimeMs, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -47,8 +46,7 @@ export function decodeTxnOffsetCommitResponseTopic(r: wire.Reader, v: number): T
   const name = v <= 5 ? (v >= 3 ? r.compactString() : r.string()) : "";
   const topicId = v === 6 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 3, (r) => decodeTxnOffsetCommitResponsePartition(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: TxnOffsetCommitResponseTopic = { name, topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -77,8 +75,7 @@ export function defaultTxnOffsetCommitResponsePartition(): TxnOffsetCommitRespon
 export function decodeTxnOffsetCommitResponsePartition(r: wire.Reader, v: number): TxnOffsetCommitResponsePartition {
   const partitionIndex = r.int32();
   const errorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (v >= 3) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: TxnOffsetCommitResponsePartition = { partitionIndex, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;

@@ -12,18 +12,17 @@ export function defaultUnregisterBrokerRequest(): UnregisterBrokerRequest {
   return { brokerId: 0 };
 }
 
-export function decodeUnregisterBrokerRequest(r: wire.Reader, v: number): UnregisterBrokerRequest {
+export function decodeUnregisterBrokerRequest(r: wire.Reader, _v: number): UnregisterBrokerRequest {
   const brokerId = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: UnregisterBrokerRequest = { brokerId };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeUnregisterBrokerRequest(w: wire.Writer, v: number, o: UnregisterBrokerRequest): void {
+export function encodeUnregisterBrokerRequest(w: wire.Writer, _v: number, o: UnregisterBrokerRequest): void {
   w.int32(o.brokerId);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

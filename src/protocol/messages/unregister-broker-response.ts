@@ -14,22 +14,21 @@ export function defaultUnregisterBrokerResponse(): UnregisterBrokerResponse {
   return { throttleTimeMs: 0, errorCode: 0, errorMessage: "" };
 }
 
-export function decodeUnregisterBrokerResponse(r: wire.Reader, v: number): UnregisterBrokerResponse {
+export function decodeUnregisterBrokerResponse(r: wire.Reader, _v: number): UnregisterBrokerResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: UnregisterBrokerResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeUnregisterBrokerResponse(w: wire.Writer, v: number, o: UnregisterBrokerResponse): void {
+export function encodeUnregisterBrokerResponse(w: wire.Writer, _v: number, o: UnregisterBrokerResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

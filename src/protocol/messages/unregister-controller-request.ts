@@ -12,18 +12,17 @@ export function defaultUnregisterControllerRequest(): UnregisterControllerReques
   return { controllerId: 0 };
 }
 
-export function decodeUnregisterControllerRequest(r: wire.Reader, v: number): UnregisterControllerRequest {
+export function decodeUnregisterControllerRequest(r: wire.Reader, _v: number): UnregisterControllerRequest {
   const controllerId = r.int32();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: UnregisterControllerRequest = { controllerId };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeUnregisterControllerRequest(w: wire.Writer, v: number, o: UnregisterControllerRequest): void {
+export function encodeUnregisterControllerRequest(w: wire.Writer, _v: number, o: UnregisterControllerRequest): void {
   w.int32(o.controllerId);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

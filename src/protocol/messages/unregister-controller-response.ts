@@ -14,22 +14,21 @@ export function defaultUnregisterControllerResponse(): UnregisterControllerRespo
   return { throttleTimeMs: 0, errorCode: 0, errorMessage: "" };
 }
 
-export function decodeUnregisterControllerResponse(r: wire.Reader, v: number): UnregisterControllerResponse {
+export function decodeUnregisterControllerResponse(r: wire.Reader, _v: number): UnregisterControllerResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: UnregisterControllerResponse = { throttleTimeMs, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeUnregisterControllerResponse(w: wire.Writer, v: number, o: UnregisterControllerResponse): void {
+export function encodeUnregisterControllerResponse(w: wire.Writer, _v: number, o: UnregisterControllerResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -18,8 +18,7 @@ export function decodeUpdateFeaturesRequest(r: wire.Reader, v: number): UpdateFe
   const timeoutMs = r.int32();
   const featureUpdates = wire.readArray(r, true, (r) => decodeFeatureUpdateKey(r, v));
   const validateOnly = v >= 1 ? r.bool() : false;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: UpdateFeaturesRequest = { timeoutMs, featureUpdates, validateOnly };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -29,7 +28,7 @@ export function encodeUpdateFeaturesRequest(w: wire.Writer, v: number, o: Update
   w.int32(o.timeoutMs);
   wire.writeArray(w, o.featureUpdates, true, (w, e) => { encodeFeatureUpdateKey(w, v, e as FeatureUpdateKey); });
   if (v >= 1) { w.bool(o.validateOnly); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -52,8 +51,7 @@ export function decodeFeatureUpdateKey(r: wire.Reader, v: number): FeatureUpdate
   const maxVersionLevel = r.int16();
   const allowDowngrade = v === 0 ? r.bool() : false;
   const upgradeType = v >= 1 ? r.int8() : 1;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: FeatureUpdateKey = { feature, maxVersionLevel, allowDowngrade, upgradeType };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -64,7 +62,7 @@ export function encodeFeatureUpdateKey(w: wire.Writer, v: number, o: FeatureUpda
   w.int16(o.maxVersionLevel);
   if (v === 0) { w.bool(o.allowDowngrade); }
   if (v >= 1) { w.int8(o.upgradeType); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

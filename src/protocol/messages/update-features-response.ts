@@ -20,8 +20,7 @@ export function decodeUpdateFeaturesResponse(r: wire.Reader, v: number): UpdateF
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const results = v <= 1 ? wire.readArray(r, true, (r) => decodeUpdatableFeatureResult(r, v)) : [];
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: UpdateFeaturesResponse = { throttleTimeMs, errorCode, errorMessage, results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -32,7 +31,7 @@ export function encodeUpdateFeaturesResponse(w: wire.Writer, v: number, o: Updat
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   if (v <= 1) { wire.writeArray(w, o.results, true, (w, e) => { encodeUpdatableFeatureResult(w, v, e as UpdatableFeatureResult); }); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -49,22 +48,21 @@ export function defaultUpdatableFeatureResult(): UpdatableFeatureResult {
   return { feature: "", errorCode: 0, errorMessage: "" };
 }
 
-export function decodeUpdatableFeatureResult(r: wire.Reader, v: number): UpdatableFeatureResult {
+export function decodeUpdatableFeatureResult(r: wire.Reader, _v: number): UpdatableFeatureResult {
   const feature = r.compactString();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: UpdatableFeatureResult = { feature, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeUpdatableFeatureResult(w: wire.Writer, v: number, o: UpdatableFeatureResult): void {
+export function encodeUpdatableFeatureResult(w: wire.Writer, _v: number, o: UpdatableFeatureResult): void {
   w.compactString(o.feature as string);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -16,8 +16,7 @@ export function defaultWriteShareGroupStateRequest(): WriteShareGroupStateReques
 export function decodeWriteShareGroupStateRequest(r: wire.Reader, v: number): WriteShareGroupStateRequest {
   const groupId = r.compactString();
   const topics = wire.readArray(r, true, (r) => decodeWriteStateData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WriteShareGroupStateRequest = { groupId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -26,7 +25,7 @@ export function decodeWriteShareGroupStateRequest(r: wire.Reader, v: number): Wr
 export function encodeWriteShareGroupStateRequest(w: wire.Writer, v: number, o: WriteShareGroupStateRequest): void {
   w.compactString(o.groupId as string);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeWriteStateData(w, v, e as WriteStateData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -45,8 +44,7 @@ export function defaultWriteStateData(): WriteStateData {
 export function decodeWriteStateData(r: wire.Reader, v: number): WriteStateData {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WriteStateData = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -55,7 +53,7 @@ export function decodeWriteStateData(r: wire.Reader, v: number): WriteStateData 
 export function encodeWriteStateData(w: wire.Writer, v: number, o: WriteStateData): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -82,8 +80,7 @@ export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
   const startOffset = r.int64();
   const deliveryCompleteCount = v === 1 ? r.int32() : -1;
   const stateBatches = wire.readArray(r, true, (r) => decodeStateBatch(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionData = { partition, stateEpoch, leaderEpoch, startOffset, deliveryCompleteCount, stateBatches };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -96,7 +93,7 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
   w.int64(o.startOffset);
   if (v === 1) { w.int32(o.deliveryCompleteCount); }
   wire.writeArray(w, o.stateBatches, true, (w, e) => { encodeStateBatch(w, v, e as StateBatch); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -114,24 +111,23 @@ export function defaultStateBatch(): StateBatch {
   return { firstOffset: 0n, lastOffset: 0n, deliveryState: 0, deliveryCount: 0 };
 }
 
-export function decodeStateBatch(r: wire.Reader, v: number): StateBatch {
+export function decodeStateBatch(r: wire.Reader, _v: number): StateBatch {
   const firstOffset = r.int64();
   const lastOffset = r.int64();
   const deliveryState = r.int8();
   const deliveryCount = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: StateBatch = { firstOffset, lastOffset, deliveryState, deliveryCount };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeStateBatch(w: wire.Writer, v: number, o: StateBatch): void {
+export function encodeStateBatch(w: wire.Writer, _v: number, o: StateBatch): void {
   w.int64(o.firstOffset);
   w.int64(o.lastOffset);
   w.int8(o.deliveryState);
   w.int16(o.deliveryCount);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -14,8 +14,7 @@ export function defaultWriteShareGroupStateResponse(): WriteShareGroupStateRespo
 
 export function decodeWriteShareGroupStateResponse(r: wire.Reader, v: number): WriteShareGroupStateResponse {
   const results = wire.readArray(r, true, (r) => decodeWriteStateResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WriteShareGroupStateResponse = { results };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeWriteShareGroupStateResponse(r: wire.Reader, v: number): W
 
 export function encodeWriteShareGroupStateResponse(w: wire.Writer, v: number, o: WriteShareGroupStateResponse): void {
   wire.writeArray(w, o.results, true, (w, e) => { encodeWriteStateResult(w, v, e as WriteStateResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,8 +41,7 @@ export function defaultWriteStateResult(): WriteStateResult {
 export function decodeWriteStateResult(r: wire.Reader, v: number): WriteStateResult {
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodePartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WriteStateResult = { topicId, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,7 +50,7 @@ export function decodeWriteStateResult(r: wire.Reader, v: number): WriteStateRes
 export function encodeWriteStateResult(w: wire.Writer, v: number, o: WriteStateResult): void {
   w.uuid(o.topicId);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -69,22 +67,21 @@ export function defaultPartitionResult(): PartitionResult {
   return { partition: 0, errorCode: 0, errorMessage: null };
 }
 
-export function decodePartitionResult(r: wire.Reader, v: number): PartitionResult {
+export function decodePartitionResult(r: wire.Reader, _v: number): PartitionResult {
   const partition = r.int32();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: PartitionResult = { partition, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionResult): void {
+export function encodePartitionResult(w: wire.Writer, _v: number, o: PartitionResult): void {
   w.int32(o.partition);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

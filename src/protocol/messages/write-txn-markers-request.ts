@@ -14,8 +14,7 @@ export function defaultWriteTxnMarkersRequest(): WriteTxnMarkersRequest {
 
 export function decodeWriteTxnMarkersRequest(r: wire.Reader, v: number): WriteTxnMarkersRequest {
   const markers = wire.readArray(r, true, (r) => decodeWritableTxnMarker(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WriteTxnMarkersRequest = { markers };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeWriteTxnMarkersRequest(r: wire.Reader, v: number): WriteTx
 
 export function encodeWriteTxnMarkersRequest(w: wire.Writer, v: number, o: WriteTxnMarkersRequest): void {
   wire.writeArray(w, o.markers, true, (w, e) => { encodeWritableTxnMarker(w, v, e as WritableTxnMarker); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -50,8 +49,7 @@ export function decodeWritableTxnMarker(r: wire.Reader, v: number): WritableTxnM
   const topics = wire.readArray(r, true, (r) => decodeWritableTxnMarkerTopic(r, v));
   const coordinatorEpoch = r.int32();
   const transactionVersion = v === 2 ? r.int8() : 0;
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WritableTxnMarker = { producerId, producerEpoch, transactionResult, topics, coordinatorEpoch, transactionVersion };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -64,7 +62,7 @@ export function encodeWritableTxnMarker(w: wire.Writer, v: number, o: WritableTx
   wire.writeArray(w, o.topics, true, (w, e) => { encodeWritableTxnMarkerTopic(w, v, e as WritableTxnMarkerTopic); });
   w.int32(o.coordinatorEpoch);
   if (v === 2) { w.int8(o.transactionVersion); }
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -80,20 +78,19 @@ export function defaultWritableTxnMarkerTopic(): WritableTxnMarkerTopic {
   return { name: "", partitionIndexes: [] };
 }
 
-export function decodeWritableTxnMarkerTopic(r: wire.Reader, v: number): WritableTxnMarkerTopic {
+export function decodeWritableTxnMarkerTopic(r: wire.Reader, _v: number): WritableTxnMarkerTopic {
   const name = r.compactString();
   const partitionIndexes = wire.readArray(r, true, (r) => r.int32());
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WritableTxnMarkerTopic = { name, partitionIndexes };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeWritableTxnMarkerTopic(w: wire.Writer, v: number, o: WritableTxnMarkerTopic): void {
+export function encodeWritableTxnMarkerTopic(w: wire.Writer, _v: number, o: WritableTxnMarkerTopic): void {
   w.compactString(o.name as string);
   wire.writeArray(w, o.partitionIndexes, true, (w, e) => { w.int32(e); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }

@@ -14,8 +14,7 @@ export function defaultWriteTxnMarkersResponse(): WriteTxnMarkersResponse {
 
 export function decodeWriteTxnMarkersResponse(r: wire.Reader, v: number): WriteTxnMarkersResponse {
   const markers = wire.readArray(r, true, (r) => decodeWritableTxnMarkerResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WriteTxnMarkersResponse = { markers };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -23,7 +22,7 @@ export function decodeWriteTxnMarkersResponse(r: wire.Reader, v: number): WriteT
 
 export function encodeWriteTxnMarkersResponse(w: wire.Writer, v: number, o: WriteTxnMarkersResponse): void {
   wire.writeArray(w, o.markers, true, (w, e) => { encodeWritableTxnMarkerResult(w, v, e as WritableTxnMarkerResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -42,8 +41,7 @@ export function defaultWritableTxnMarkerResult(): WritableTxnMarkerResult {
 export function decodeWritableTxnMarkerResult(r: wire.Reader, v: number): WritableTxnMarkerResult {
   const producerId = r.int64();
   const topics = wire.readArray(r, true, (r) => decodeWritableTxnMarkerTopicResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WritableTxnMarkerResult = { producerId, topics };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -52,7 +50,7 @@ export function decodeWritableTxnMarkerResult(r: wire.Reader, v: number): Writab
 export function encodeWritableTxnMarkerResult(w: wire.Writer, v: number, o: WritableTxnMarkerResult): void {
   w.int64(o.producerId);
   wire.writeArray(w, o.topics, true, (w, e) => { encodeWritableTxnMarkerTopicResult(w, v, e as WritableTxnMarkerTopicResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -71,8 +69,7 @@ export function defaultWritableTxnMarkerTopicResult(): WritableTxnMarkerTopicRes
 export function decodeWritableTxnMarkerTopicResult(r: wire.Reader, v: number): WritableTxnMarkerTopicResult {
   const name = r.compactString();
   const partitions = wire.readArray(r, true, (r) => decodeWritableTxnMarkerPartitionResult(r, v));
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WritableTxnMarkerTopicResult = { name, partitions };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -81,7 +78,7 @@ export function decodeWritableTxnMarkerTopicResult(r: wire.Reader, v: number): W
 export function encodeWritableTxnMarkerTopicResult(w: wire.Writer, v: number, o: WritableTxnMarkerTopicResult): void {
   w.compactString(o.name as string);
   wire.writeArray(w, o.partitions, true, (w, e) => { encodeWritableTxnMarkerPartitionResult(w, v, e as WritableTxnMarkerPartitionResult); });
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
@@ -97,20 +94,19 @@ export function defaultWritableTxnMarkerPartitionResult(): WritableTxnMarkerPart
   return { partitionIndex: 0, errorCode: 0 };
 }
 
-export function decodeWritableTxnMarkerPartitionResult(r: wire.Reader, v: number): WritableTxnMarkerPartitionResult {
+export function decodeWritableTxnMarkerPartitionResult(r: wire.Reader, _v: number): WritableTxnMarkerPartitionResult {
   const partitionIndex = r.int32();
   const errorCode = r.int16();
-  let _unknownTags: wire.UnknownTag[] | undefined;
-  if (true) _unknownTags = r.taggedFields(() => false);
+  const _unknownTags = r.taggedFields(() => false);
   const o: WritableTxnMarkerPartitionResult = { partitionIndex, errorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
-export function encodeWritableTxnMarkerPartitionResult(w: wire.Writer, v: number, o: WritableTxnMarkerPartitionResult): void {
+export function encodeWritableTxnMarkerPartitionResult(w: wire.Writer, _v: number, o: WritableTxnMarkerPartitionResult): void {
   w.int32(o.partitionIndex);
   w.int16(o.errorCode);
-  if (true) {
+  {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
