@@ -14,6 +14,7 @@ import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
 import { parseHostPort } from "./gateway/upstream.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import type { StateStore } from "./store/state-store.ts";
+import type { SessionPolicy } from "./gateway/session-policy.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
@@ -61,11 +62,12 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
       }, config.listener.pinnedVcluster);
     },
     observer: {
-      onRequest: (apiKey, bytes) => {
-        metrics.requests.inc({ api_key: apiKey, vcluster: "passthrough" });
-        metrics.bytesIn.inc({ vcluster: "passthrough" }, bytes);
+      onRequest: (apiKey, bytes, policy) => {
+        const vcluster = viewOf(policy);
+        metrics.requests.inc({ api_key: apiKey, vcluster });
+        metrics.bytesIn.inc({ vcluster }, bytes);
       },
-      onResponse: (bytes) => metrics.bytesOut.inc({ vcluster: "passthrough" }, bytes),
+      onResponse: (bytes, policy) => metrics.bytesOut.inc({ vcluster: viewOf(policy) }, bytes),
       onClose: (_reason, error) => {
         if (error) metrics.errors.inc({ kind: "connection" });
       },
@@ -98,6 +100,12 @@ Next: kgate vcluster create vc-alice
   await gateway.stop(5000);
   await http.stop();
   await store.close();
+}
+
+/** The metrics label of a connection: its vcluster, "passthrough", or "unauthenticated". */
+function viewOf(policy: SessionPolicy): string {
+  if (policy instanceof VclusterPolicy) return policy.view ?? "unauthenticated";
+  return "passthrough";
 }
 
 /** Deleted vclusters and revoked tokens take effect on open connections at once. */

@@ -6,9 +6,10 @@ import { peekRequest } from "../protocol/headers.ts";
 import type { Duplex } from "../runtime/types.ts";
 import type { Frame, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
 
+/** Per-connection counters; `policy` tells whose connection it is (e.g. its vcluster). */
 export interface SessionObserver {
-  onRequest?(apiKey: number, bytes: number): void;
-  onResponse?(bytes: number): void;
+  onRequest?(apiKey: number, bytes: number, policy: SessionPolicy): void;
+  onResponse?(bytes: number, policy: SessionPolicy): void;
   onClose?(reason: string, error: boolean): void;
 }
 
@@ -116,7 +117,7 @@ export class Session {
   /** Returns false when the session must stop reading. */
   private async handleRequest(frame: Uint8Array): Promise<boolean> {
     const head = peekRequest(frame);
-    this.options.observer?.onRequest?.(head.apiKey, frame.length);
+    this.options.observer?.onRequest?.(head.apiKey, frame.length, this.policy);
     let outcome = this.policy.onRequest(frame, head);
     if (outcome instanceof Promise) outcome = await outcome;
     if (this.closed) return false;
@@ -180,7 +181,7 @@ export class Session {
         slot.awaitingUpstream = false;
         slot.onHead?.(chunk.subarray(offset));
         streamed = slot;
-        this.options.observer?.onResponse?.(size + 4);
+        this.options.observer?.onResponse?.(size + 4, this.policy);
         return true;
       },
       part: (bytes, last) => {
@@ -205,7 +206,7 @@ export class Session {
     }
     slot.awaitingUpstream = false;
     slot.onHead?.(frame);
-    this.options.observer?.onResponse?.(frame.length);
+    this.options.observer?.onResponse?.(frame.length, this.policy);
     let out: Frame = frame;
     if (slot.rewrite) {
       const r = slot.rewrite(frame);

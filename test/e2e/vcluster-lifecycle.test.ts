@@ -7,7 +7,7 @@ import { defaultMetadataRequest } from "../../src/protocol/messages/metadata-req
 import type { MetadataResponse } from "../../src/protocol/messages/metadata-response.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, startKgate } from "../support/kgate-process.ts";
+import { adminCall, type KgateProcess, startKgate, waitForLog } from "../support/kgate-process.ts";
 
 interface Issued {
   token: string;
@@ -42,8 +42,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`vcluster lifecycl
     await adminCall(kgate, "DELETE", `/v1/vclusters/vc-temp-${kgateRuntime}`);
     expect(await waitClosed(conn)).toBe(true);
     // The close line is logged once the session has wound down, a moment after the close.
-    for (let i = 0; i < 60 && !kgate.logs().includes(`vc-temp-${kgateRuntime} was deleted`); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(kgate.logs()).toContain(`vc-temp-${kgateRuntime} was deleted`);
+    expect(await waitForLog(kgate, `vc-temp-${kgateRuntime} was deleted`)).toContain(`vc-temp-${kgateRuntime} was deleted`);
     await expect(login("temp", issued.token)).rejects.toBeInstanceOf(SaslLoginError);
   });
 
@@ -65,8 +64,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`vcluster lifecycl
     await new Promise((r) => setTimeout(r, 3000));
     await expect(metadata(conn)).rejects.toThrow();
     await expect(login("exp", issued.token)).rejects.toBeInstanceOf(SaslLoginError);
-    for (let i = 0; i < 60 && !kgate.logs().includes("SASL session expired"); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(kgate.logs()).toContain("SASL session expired");
+    expect(await waitForLog(kgate, "SASL session expired")).toContain("SASL session expired");
   });
 
   test("the wrong user name for a token is refused", async () => {

@@ -57,13 +57,20 @@ export async function startKgate(options: {
   const adminPort = port + 40;
   const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
   const dir = mkdtempSync(join(tmpdir(), "kgate-e2e-"));
-  const config = {
+  const base: Record<string, unknown> = {
     listener: { host: "127.0.0.1", port, advertisedHost: "127.0.0.1" },
     backing: { bootstrapServers: [options.backing] },
     admin: { host: "127.0.0.1", port: adminPort, token: adminToken },
     store: { type: "file", path: join(dir, "store.json") },
-    ...options.config,
   };
+  // Sections given by the test are merged key by key into the defaults above (ports stay).
+  const config: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    const current = base[key];
+    const bothObjects = value && typeof value === "object" && !Array.isArray(value) && current && typeof current === "object";
+    config[key] = bothObjects ? { ...(current as object), ...(value as object) } : value;
+  }
+
   const configPath = join(dir, "kgate.yaml");
   writeFileSync(configPath, stringify(config));
   const [cmd, ...args] = kgateCommand(runtime);
@@ -121,4 +128,10 @@ export function writeProperties(k: KgateProcess, name: string, text: string): st
   const p = join(k.dir, name);
   writeFileSync(p, text);
   return p;
+}
+
+/** Waits (up to `ms`) for `text` to appear in kgate's output; log lines trail the events a little. */
+export async function waitForLog(k: KgateProcess, text: string, ms = 3000): Promise<string> {
+  for (const end = Date.now() + ms; Date.now() < end && !k.logs().includes(text);) await new Promise((r) => setTimeout(r, 25));
+  return k.logs();
 }
