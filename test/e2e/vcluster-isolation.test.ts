@@ -15,7 +15,7 @@ import { API_LIST, apiSpec } from "../../src/protocol/registry.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { offeredApiKeys, offeredVersions } from "../../src/vcluster/allowed-apis.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
+import { adminCall, type KgateProcess, type KgateRuntime, startKgate, waitForLog } from "../support/kgate-process.ts";
 
 // deno-lint-ignore no-explicit-any
 type Msg = any;
@@ -489,7 +489,7 @@ describe("identity and the offered API set", () => {
     // the bootstrap port as well, and a data request as the very first request
     const anon2 = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { clientId: "iso-anon" });
     await expect(anon2.request(API.ListGroups, 5, { statesFilter: [], typesFilter: [] })).rejects.toThrow();
-    expect(kgate.logs()).toContain("authentication required");
+    expect(await waitForLog(kgate, "authentication required")).toContain("authentication required");
   });
 
   test("a SaslAuthenticate before SaslHandshake gets ILLEGAL_SASL_STATE and is closed", async () => {
