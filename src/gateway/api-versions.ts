@@ -1,6 +1,7 @@
 // ApiVersions through kgate: the broker's answer clamped to what kgate's codecs know (and, in a
 // virtual cluster, to what kgate rewrites completely).
-import { encodeResponse } from "../protocol/codec.ts";
+import { decodeResponse, encodeResponse } from "../protocol/codec.ts";
+import type { ResponseRewrite } from "./session-policy.ts";
 import type { ApiVersion, ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
 import { defaultApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
 import { apiSpec } from "../protocol/registry.ts";
@@ -51,4 +52,19 @@ export function unsupportedApiVersionsResponse(correlationId: number): Uint8Arra
   body.errorCode = UNSUPPORTED_VERSION;
   body.apiKeys = [{ apiKey: API_VERSIONS_KEY, minVersion: spec.minVersion, maxVersion: spec.maxVersion }];
   return encodeResponse(API_VERSIONS_KEY, 0, { correlationId }, body);
+}
+
+/**
+ * The rewrite of an ApiVersions response: clamp (and `adjust`, e.g. to add the SASL APIs kgate
+ * answers itself). A broker that rejects the request's version answers in v0 with the error
+ * code first; that answer passes through untouched.
+ */
+export function apiVersionsRewrite(apiVersion: number, allow?: VersionFilter, adjust?: (body: ApiVersionsResponse) => void): ResponseRewrite {
+  return (frame) => {
+    if (frame.length >= 10 && new DataView(frame.buffer, frame.byteOffset).getInt16(8) !== 0) return frame;
+    const { header, body } = decodeResponse<ApiVersionsResponse>(frame, API_VERSIONS_KEY, apiVersion);
+    clampApiVersions(body, allow);
+    adjust?.(body);
+    return encodeResponse(API_VERSIONS_KEY, apiVersion, header, body);
+  };
 }

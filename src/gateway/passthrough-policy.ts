@@ -2,10 +2,9 @@
 // that carry broker addresses are decoded and rewritten, and ApiVersions is clamped.
 import { decodeResponse, encodeResponse } from "../protocol/codec.ts";
 import { hasEntities } from "../protocol/entity-walk.ts";
-import type { ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { rewriteBrokerAddresses } from "./address-rewrite.ts";
-import { API_VERSIONS_KEY, clampApiVersions, unsupportedApiVersionsResponse } from "./api-versions.ts";
+import { API_VERSIONS_KEY, apiVersionsRewrite, unsupportedApiVersionsResponse } from "./api-versions.ts";
 import type { BrokerDirectory } from "./broker-directory.ts";
 import { produceAcks } from "./produce-acks.ts";
 import type { RequestHead, RequestOutcome, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
@@ -31,16 +30,7 @@ export class ResponseRewrites {
   private build(apiKey: number, apiVersion: number): ResponseRewrite | null {
     const spec = apiSpec(apiKey);
     if (!spec || apiVersion < spec.minVersion || apiVersion > spec.maxVersion) return null;
-    if (apiKey === API_VERSIONS_KEY) {
-      return (frame) => {
-        // A broker that rejects the version answers in v0 (header v0, error code first): pass
-        // that through untouched.
-        if (frame.length >= 10 && new DataView(frame.buffer, frame.byteOffset).getInt16(8) !== 0) return frame;
-        const { header, body } = decodeResponse<ApiVersionsResponse>(frame, apiKey, apiVersion);
-        clampApiVersions(body);
-        return encodeResponse(apiKey, apiVersion, header, body);
-      };
-    }
+    if (apiKey === API_VERSIONS_KEY) return apiVersionsRewrite(apiVersion);
     if (!hasEntities(spec.response.entities, apiVersion, "brokerEndpoint")) return null;
     const brokers = this.brokers;
     return async (frame) => {

@@ -1,13 +1,13 @@
 // A client connection once virtual clusters exist: SASL/PLAIN answered by kgate, then every
 // request rewritten for the client's vcluster (or passed through for the passthrough view).
 import type { PlainAuthenticator } from "../auth/plain-authenticator.ts";
-import { API_VERSIONS_KEY, clampApiVersions, unsupportedApiVersionsResponse } from "../gateway/api-versions.ts";
+import { API_VERSIONS_KEY, apiVersionsRewrite, unsupportedApiVersionsResponse } from "../gateway/api-versions.ts";
 import type { BrokerDirectory } from "../gateway/broker-directory.ts";
 import { PassthroughPolicy, type ResponseRewrites } from "../gateway/passthrough-policy.ts";
 import { produceAcks } from "../gateway/produce-acks.ts";
 import { parsePlainMessage } from "../gateway/sasl/plain.ts";
 import type { RequestHead, RequestOutcome, SessionPolicy } from "../gateway/session-policy.ts";
-import { decodeRequest, decodeResponse, encodeResponse } from "../protocol/codec.ts";
+import { decodeRequest, encodeResponse } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import type { ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
 import type { SaslAuthenticateRequest } from "../protocol/messages/sasl-authenticate-request.ts";
@@ -102,18 +102,7 @@ export class VclusterPolicy implements SessionPolicy {
       return { kind: "answer", frame: unsupportedApiVersionsResponse(head.correlationId) };
     }
     if (this.passthrough) return this.passthrough.onRequest(frame, head);
-    return {
-      kind: "forward",
-      frame,
-      expectResponse: true,
-      rewrite: (response) => {
-        if (response.length >= 10 && new DataView(response.buffer, response.byteOffset).getInt16(8) !== 0) return response;
-        const { header, body } = decodeResponse<ApiVersionsResponse>(response, API_VERSIONS_KEY, head.apiVersion);
-        clampApiVersions(body, vclusterVersionFilter);
-        advertiseSasl(body);
-        return encodeResponse(API_VERSIONS_KEY, head.apiVersion, header, body);
-      },
-    };
+    return { kind: "forward", frame, expectResponse: true, rewrite: apiVersionsRewrite(head.apiVersion, vclusterVersionFilter, advertiseSasl) };
   }
 
   private handshake(frame: Uint8Array, head: RequestHead): RequestOutcome {
