@@ -91,7 +91,7 @@ describe.skipIf(!built)("single binary (dist/kgate)", () => {
         const out = first.output();
         expect(out).toContain("kgate ready: Kafka on 127.0.0.1:6969, admin API on 127.0.0.1:8888");
         const token = /export KGATE_ADMIN_TOKEN=(\S+)/.exec(out)?.[1];
-        expect(token).toBeDefined();
+        expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
         expect(existsSync(join(dir, "kgate-data", "store.json"))).toBe(true);
         const res = await fetch("http://127.0.0.1:8888/v1/vclusters", { headers: { authorization: `Bearer ${token}` } });
         expect(res.status).toBe(200);

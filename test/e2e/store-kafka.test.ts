@@ -129,7 +129,7 @@ describe("KafkaStore", () => {
     expect(again.getSecret("adminToken")).toBe("the-admin-token");
     // And it keeps writing after the replayed offsets.
     await again.putVcluster({ name: "vc-new" });
-    expect(again.getVcluster("vc-new")).toBeDefined();
+    expect(again.getVcluster("vc-new")?.name).toBe("vc-new");
   });
 
   test("close stops following", async () => {

@@ -14,7 +14,7 @@ describe("generated codecs round-trip", () => {
     test(`${api.name} (key ${api.apiKey}) v${api.minVersion}-${api.maxVersion}`, () => {
       for (const [kind, codec] of [["Request", api.request], ["Response", api.response]] as const) {
         const spec = specs.get(`${api.name}${kind}`)!;
-        expect(spec).toBeDefined();
+        expect(spec?.apiKey).toBe(api.apiKey);
         for (let v = api.minVersion; v <= api.maxVersion; v++) {
           fc.assert(
             fc.property(messageArbitrary(spec, v), (value) => {
