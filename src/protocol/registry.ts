@@ -11,9 +11,4 @@ export function apiSpec(apiKey: number): ApiSpec<any, any> | undefined {
   return apiKey >= 0 ? BY_KEY[apiKey] : undefined;
 }
 
-export function supportsVersion(apiKey: number, version: number): boolean {
-  const spec = apiSpec(apiKey);
-  return spec !== undefined && version >= spec.minVersion && version <= spec.maxVersion;
-}
-
 export { API_LIST };

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { decodeRequest, decodeResponse, encodeRequest, UnsupportedApiError } from "../../src/protocol/codec.ts";
-import { FrameSizeError, FrameSplitter } from "../../src/protocol/frames.ts";
+import { FrameSizeError, FrameSplitter, frameStream } from "../../src/protocol/frames.ts";
 import { apiSpec } from "../../src/protocol/registry.ts";
 import { concatBytes, ProtocolError } from "../../src/protocol/wire.ts";
 import { defaultMetadataRequest } from "../../src/protocol/messages/metadata-request.ts";
@@ -102,5 +102,23 @@ describe("frame splitter", () => {
         expect(s.bufferedBytes).toBe(0);
       }),
     );
+  });
+});
+
+describe("frameStream", () => {
+  test("turns a byte stream into frames and errors on a stream that ends inside a frame", async () => {
+    const frame = new Uint8Array([0, 0, 0, 2, 7, 8]);
+    const bytes = concatBytes([frame, frame, new Uint8Array([0, 0, 0, 5, 1])]);
+    const source = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes.subarray(0, 3));
+        c.enqueue(bytes.subarray(3));
+        c.close();
+      },
+    });
+    const reader = source.pipeThrough(frameStream(1024)).getReader();
+    expect((await reader.read()).value).toEqual(frame);
+    expect((await reader.read()).value).toEqual(frame);
+    await expect(reader.read()).rejects.toThrow(/ended inside a frame/);
   });
 });
