@@ -29,8 +29,16 @@ export function startGateway(runtime: Runtime, config: Config, wiring: GatewayWi
     brokerPorts: Object.fromEntries(Object.entries(l.brokerPorts ?? {})),
     bootstrapServers: config.backing.bootstrapServers.map(parseHostPort),
     backingSasl: config.backing.sasl,
-    maxFrameBytes: config.limits.maxFrameBytes,
+    sessionLimits: {
+      maxFrameBytes: config.limits.maxFrameBytes,
+      maxQueuedResponseBytes: config.limits.maxQueuedResponseBytes,
+      maxInFlightRequests: config.limits.maxInFlightRequests,
+      upstreamConnectTimeoutMs: config.limits.backingTimeoutMs,
+    },
     maxConnections: config.limits.maxConnections,
+    maxConnectionsPerAddress: config.limits.maxConnectionsPerAddress,
+    authenticationTimeoutMs: config.limits.authenticationTimeoutMs,
+    idleTimeoutMs: config.limits.connectionsMaxIdleMs,
     policyFor: wiring.policyFor ?? ((conn) => new PassthroughPolicy(conn.rewrites)),
     observer: wiring.observer,
   });

@@ -105,10 +105,31 @@ const auth = z.strictObject({
   users: z.array(staticUser).default([]),
 });
 
+const positiveInt = numeric(z.number().int().positive());
+const nonNegativeInt = numeric(z.number().int().min(0));
+
+// Defaults follow the Kafka broker's own where one exists (named in each comment).
 const limits = z.strictObject({
-  /** A larger Kafka frame closes its connection (bounded memory). */
+  /** A larger Kafka frame closes its connection (bounded memory; socket.request.max.bytes). */
   maxFrameBytes: numeric(z.number().int().min(1024)).default(104_857_600),
-  maxConnections: numeric(z.number().int().positive()).default(10_000),
+  /** Before authentication a larger frame closes the connection (sasl.server.max.receive.size). */
+  maxPreAuthFrameBytes: numeric(z.number().int().min(1024)).default(524_288),
+  /** Open connections and connections being set up, all clients together. */
+  maxConnections: positiveInt.default(10_000),
+  /** The same, per client IP address (max.connections.per.ip). */
+  maxConnectionsPerAddress: positiveInt.default(2_000),
+  /** Time from connect to a completed login where one is required. */
+  authenticationTimeoutMs: positiveInt.default(10_000),
+  /** A connection with nothing in flight and no traffic closes after this (connections.max.idle.ms). */
+  connectionsMaxIdleMs: positiveInt.default(600_000),
+  /** A failed login is answered after this delay (connection.failed.authentication.delay.ms). */
+  failedAuthenticationDelayMs: nonNegativeInt.default(100),
+  /** Unread response bytes per connection before kgate stops reading that client (channel muting). */
+  maxQueuedResponseBytes: positiveInt.default(4_194_304),
+  /** Requests awaiting a response per connection before kgate stops reading that client. */
+  maxInFlightRequests: positiveInt.default(1_000),
+  /** Opening a backing connection (TCP connect and kgate's SASL login) and kgate's own lookups. */
+  backingTimeoutMs: positiveInt.default(10_000),
   /** Admin API request bodies beyond this are refused with 413. */
   adminBodyBytes: numeric(z.number().int().positive()).default(65_536),
 });
