@@ -38,12 +38,20 @@ interface Slot {
  */
 const CUT_THROUGH_MIN_BYTES = 64 * 1024;
 
+/** Requests handled from one read before the session lets other connections run. */
+const FRAMES_PER_TURN = 64;
+
+/** A macrotask turn: timers and I/O of other connections run before this resolves. */
+function yieldToOthers(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export interface SessionLimits {
   /** Largest frame in either direction (a larger one closes the connection). */
   maxFrameBytes: number;
   /** Response bytes handed to the client but not yet taken by its socket before kgate stops reading it. */
   maxQueuedResponseBytes: number;
-  /** Requests awaiting their response before kgate stops reading the client. */
+  /** Requests awaiting their response (or responses awaiting the socket) before kgate stops reading the client. */
   maxInFlightRequests: number;
   /** How long opening the backing connection (connect and kgate's own SASL login) may take. */
   upstreamConnectTimeoutMs: number;
@@ -67,6 +75,8 @@ export class Session {
   private drainWaiters: Array<() => void> = [];
   private lastClientWrite: Promise<void> = Promise.resolve();
   private queuedResponseBytes = 0;
+  /** Writes not yet taken by the socket: tiny responses cost more in bookkeeping than in bytes. */
+  private queuedResponses = 0;
   private unmute: (() => void) | null = null;
   private readonly finished: Promise<void>;
   private readonly clock: () => number;
@@ -153,6 +163,11 @@ export class Session {
           if (!(await this.handleRequest(frames[i]!))) return;
           // A frame after the login may be larger than the pre-authentication limit allowed.
           splitter.maxFrameBytes = this.requestLimit();
+          // Fairness: a client pipelining thousands of small requests in one read yields the
+          // event loop to other connections now and then, and stops while it is muted.
+          if ((i + 1) % FRAMES_PER_TURN === 0) await yieldToOthers();
+          if (this.muted()) await new Promise<void>((resolve) => (this.unmute = resolve));
+          if (this.closed) return;
         }
         frames.length = 0;
         if (this.upstreamWriter) await this.upstreamWriter.ready;
@@ -173,7 +188,8 @@ export class Session {
 
   /** Kafka's channel muting: stop reading a client that does not read its responses. */
   private muted(): boolean {
-    return this.queuedResponseBytes > this.options.maxQueuedResponseBytes || this.slots.length >= this.options.maxInFlightRequests;
+    const { maxQueuedResponseBytes, maxInFlightRequests } = this.options;
+    return this.queuedResponseBytes > maxQueuedResponseBytes || this.queuedResponses >= maxInFlightRequests || this.slots.length >= maxInFlightRequests;
   }
 
   private maybeUnmute(): void {
@@ -344,9 +360,11 @@ export class Session {
   private writeToClient(frame: Frame): void {
     const bytes = frame instanceof Uint8Array ? frame.length : frame.reduce((n, c) => n + c.length, 0);
     this.queuedResponseBytes += bytes;
+    this.queuedResponses++;
     this.lastActivityAt = this.clock();
     this.lastClientWrite = writeFrame(this.clientWriter, frame).then(() => {
       this.queuedResponseBytes -= bytes;
+      this.queuedResponses--;
       this.maybeUnmute();
     });
   }

@@ -26,6 +26,7 @@ const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
 const PRODUCE = 0;
 export const PASSTHROUGH = "passthrough";
+const MAX_PRE_AUTH_API_VERSIONS = 4;
 
 /** Who a connection logged in as, kept to re-check it when the store changes. */
 export interface LoginIdentity {
@@ -78,6 +79,7 @@ export class VclusterPolicy implements SessionPolicy {
   private readonly refusal: string | null = null;
   private passthrough: PassthroughPolicy | null = null;
   private handshaken = false;
+  private preAuthApiVersions = 0;
   private sessionExpiresAt = Infinity;
   private readonly connection: ConnectionState = { fetchSessions: new FetchSessions() };
 
@@ -162,6 +164,11 @@ export class VclusterPolicy implements SessionPolicy {
    * offers: a client that never logs in never causes a backing connection.
    */
   private async apiVersions(frame: Uint8Array, head: RequestHead): Promise<RequestOutcome> {
+    // Kafka takes one ApiVersions before the SASL handshake; kgate allows a few (a client may
+    // retry with a lower version), not a loop of local answers.
+    if (this.awaitingAuthentication && ++this.preAuthApiVersions > MAX_PRE_AUTH_API_VERSIONS) {
+      return { kind: "close", reason: `more than ${MAX_PRE_AUTH_API_VERSIONS} ApiVersions requests before authentication` };
+    }
     if (head.apiVersion > apiSpec(API_VERSIONS_KEY)!.maxVersion) {
       return { kind: "answer", frame: unsupportedApiVersionsResponse(head.correlationId) };
     }
@@ -180,6 +187,9 @@ export class VclusterPolicy implements SessionPolicy {
 
   private handshake(frame: Uint8Array, head: RequestHead): RequestOutcome {
     if (head.apiVersion < 1) return { kind: "close", reason: "SaslHandshake v0 (unframed SASL) is not supported" };
+    // As Kafka's SaslServerAuthenticator: a handshake is followed by its authentication, not by
+    // another handshake (a loop of locally answered handshakes would cost kgate, not the client).
+    if (this.handshaken) return { kind: "close", reason: "SaslHandshake repeated before SaslAuthenticate" };
     const { body } = decodeRequest<SaslHandshakeRequest>(frame);
     const ok = body.mechanism === "PLAIN";
     this.handshaken = ok;
