@@ -6,9 +6,11 @@ import type { SessionPolicy } from "./gateway/session-policy.ts";
 import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
 import type { ConnectionInfo } from "./gateway/gateway.ts";
 import { parseHostPort } from "./gateway/upstream.ts";
+import type { ListenerTls } from "./gateway/listener-tls.ts";
 import type { Runtime } from "./runtime/types.ts";
 
 export interface GatewayWiring {
+  listenerTls?: ListenerTls;
   policyFor?(conn: ConnectionInfo): SessionPolicy;
   observer?: SessionObserver;
 }
@@ -39,6 +41,7 @@ export function startGateway(runtime: Runtime, config: Config, wiring: GatewayWi
     maxConnectionsPerAddress: config.limits.maxConnectionsPerAddress,
     authenticationTimeoutMs: config.limits.authenticationTimeoutMs,
     idleTimeoutMs: config.limits.connectionsMaxIdleMs,
+    listenerTls: wiring.listenerTls,
     policyFor: wiring.policyFor ?? ((conn) => new PassthroughPolicy(conn.rewrites)),
     observer: wiring.observer,
   });

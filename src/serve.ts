@@ -13,12 +13,15 @@ import { createPlainAuthenticator } from "./auth/plain-authenticator.ts";
 import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
 import { parseHostPort } from "./gateway/upstream.ts";
 import { BackingApiVersions } from "./gateway/backing-api-versions.ts";
+import { ListenerTls } from "./gateway/listener-tls.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
 import { type ListenerViews, type LoginIdentity, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 
 const log = getLogger("serve");
+/** How often the listener's certificate files are checked for a renewal. */
+const LISTENER_TLS_POLL_MS = 2000;
 
 export async function serve(runtime: Runtime, config: Config): Promise<void> {
   if (config.backing.tls) {
@@ -52,7 +55,11 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
     return bound ? null : `static user "${identity.username}" was removed`;
   };
 
+  const listenerTls = config.listener.tls ? await ListenerTls.load(runtime, config.listener.tls) : undefined;
+  listenerTls?.watch(LISTENER_TLS_POLL_MS);
+  if (listenerTls) runtime.onSignal("SIGHUP", () => void listenerTls.reload());
   const gateway = await startGateway(runtime, config, {
+    listenerTls,
     policyFor: (conn) => {
       if (transparent()) {
         return new PassthroughPolicy(conn.rewrites, () => (transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended"));
@@ -102,8 +109,12 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
     runtime.onSignal("SIGTERM", () => resolve());
   });
   const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer });
-  const http = await runtime.serveHttp({ host: config.admin.host, port: config.admin.port }, (req) => app.fetch(req));
-  log.info("admin API on http://{host}:{port}", { host: config.admin.host, port: http.port });
+  const adminTls = config.admin.tls
+    ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
+    : undefined;
+  const http = await runtime.serveHttp({ host: config.admin.host, port: config.admin.port, tls: adminTls }, (req) => app.fetch(req));
+  const scheme = adminTls ? "https" : "http";
+  log.info("admin API on {scheme}://{host}:{port}", { scheme, host: config.admin.host, port: http.port });
   if (secrets.adminTokenGenerated) {
     console.log(`kgate generated an admin token (kept in the store, shown once):
 
@@ -116,6 +127,7 @@ Next: kgate vcluster create vc-alice
 
   await stopRequested;
   log.info("shutting down");
+  listenerTls?.stop();
   await gateway.stop(5000);
   await http.stop();
   await store.close();

@@ -37,6 +37,20 @@ const listener = z.strictObject({
   anonymous: vclusterName.optional(),
   /** Every client of this listener is in this vcluster, authenticated or not. */
   pinnedVcluster: vclusterName.optional(),
+  /** TLS on the bootstrap and broker ports (PEM file paths; re-read when they change). */
+  tls: z
+    .strictObject({
+      cert: z.string().min(1),
+      key: z.string().min(1),
+      /** CA for client certificates (mTLS). */
+      ca: z.string().min(1).optional(),
+      /** Kafka's ssl.client.auth: ask for a client certificate, and whether one is required. */
+      clientAuth: z.enum(["none", "requested", "required"]).default("none"),
+    })
+    .superRefine((t, ctx) => {
+      if (t.clientAuth !== "none" && !t.ca) ctx.addIssue({ code: "custom", path: ["ca"], message: `clientAuth ${t.clientAuth} needs a ca to verify client certificates` });
+    })
+    .optional(),
 });
 
 const tls = z.preprocess(
@@ -80,6 +94,8 @@ const admin = z.strictObject({
    * when opening a page. They describe the API only, no state. Off by default (DESIGN.md).
    */
   publicDocs: booleanLike.default(false),
+  /** Serve the admin API over HTTPS (PEM file paths). */
+  tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
 });
 
 const store = z.strictObject({

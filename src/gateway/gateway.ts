@@ -7,6 +7,7 @@ import { type BackingAddress, BrokerDirectory } from "./broker-directory.ts";
 import { ResponseRewrites } from "./passthrough-policy.ts";
 import { describe, Session, type SessionLimits, type SessionObserver } from "./session.ts";
 import type { SessionPolicy } from "./session-policy.ts";
+import type { ListenerTls } from "./listener-tls.ts";
 import { connectUpstream } from "./upstream.ts";
 
 const log = getLogger("gateway");
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   authenticationTimeoutMs: number;
   /** A connection with nothing in flight and no traffic for this long is closed (connections.max.idle.ms). */
   idleTimeoutMs: number;
+  /** TLS on the bootstrap and broker ports; certificate changes apply to new connections. */
+  listenerTls?: ListenerTls;
   /** The policy for a new client connection (transparent proxy, or a virtual cluster). */
   policyFor(conn: ConnectionInfo): SessionPolicy;
   observer?: SessionObserver;
@@ -68,6 +71,9 @@ export class Gateway {
 
   static async start(options: GatewayOptions): Promise<Gateway> {
     const g = new Gateway(options);
+    options.listenerTls?.onChange((tls) => {
+      for (const l of g.listeners) l.updateTls?.(tls);
+    });
     await g.listen(options.bootstrapPort, null);
     return g;
   }
@@ -121,17 +127,19 @@ export class Gateway {
     const target = nodeId === null ? "bootstrap" : `broker ${nodeId}`;
     let l: TcpListener;
     try {
-      l = await this.options.runtime.listen({ host: this.options.listenHost, port }, (client) => {
+      const tls = this.options.listenerTls?.current;
+      l = await this.options.runtime.listen({ host: this.options.listenHost, port, tls }, (client) => {
         void this.accept(client, nodeId);
       });
     } catch (e) {
       throw new Error(`cannot listen on ${this.options.listenHost}:${port} (${target} port): ${describe(e)}`);
     }
     this.listeners.push(l);
-    log.info("listening {host}:{port} for {target}", {
+    log.info("listening {host}:{port} for {target}{tls}", {
       host: this.options.listenHost,
       port,
       target,
+      tls: this.options.listenerTls ? " (TLS)" : "",
     });
   }
 
@@ -155,6 +163,14 @@ export class Gateway {
     if (fromAddress >= this.options.maxConnectionsPerAddress) {
       log.warn("connection {id} from {peer} refused: {max} connections open from {address} (limits.maxConnectionsPerAddress)", {
         id, peer, address, max: this.options.maxConnectionsPerAddress,
+      });
+      client.close();
+      return;
+    }
+    // As Kafka with ssl.client.auth=requested: no certificate is fine, an untrusted one is not.
+    if (client.tls?.subject !== undefined && !client.tls.authorized) {
+      log.warn("connection {id} from {peer} refused: client certificate {subject} not trusted ({reason})", {
+        id, peer, subject: client.tls.subject, reason: client.tls.authorizationError ?? "unknown",
       });
       client.close();
       return;

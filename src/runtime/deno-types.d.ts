@@ -46,6 +46,6 @@ declare namespace Deno {
   function stat(path: string): Promise<unknown>;
   function mkdir(path: string, opts?: { recursive?: boolean }): Promise<void>;
   function readTextFile(path: string): Promise<string>;
-  function addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  function addSignalListener(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): void;
   function exit(code?: number): never;
 }

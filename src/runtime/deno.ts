@@ -3,7 +3,8 @@
 // reaching EOF, so neither direction can half-close; and `conn.readable` reads 64 KiB at a
 // time. These thin streams over conn.read/conn.write keep the Duplex contract (types.ts).
 import { getLogger } from "../log.ts";
-import type { Duplex, HttpServer, Runtime, TcpListener } from "./types.ts";
+import { connectTls, listenTls } from "./node-tls.ts";
+import type { Duplex, HttpServer, Runtime, TcpListener, TlsClientOptions, TlsServerOptions } from "./types.ts";
 
 const log = getLogger("runtime");
 /** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
@@ -151,7 +152,12 @@ function wrapConn(conn: Deno.TcpConn): Duplex {
   };
 }
 
-async function listen(opts: { host: string; port: number }, onConnection: (conn: Duplex) => void): Promise<TcpListener> {
+async function listen(opts: { host: string; port: number; tls?: TlsServerOptions }, onConnection: (conn: Duplex) => void): Promise<TcpListener> {
+  if (opts.tls) {
+    return listenTls({ ...opts, tls: opts.tls }, onConnection, (error) => {
+      log.error("connection handler failed on port {port}: {error}", { port: opts.port, error: String(error) });
+    });
+  }
   const listener = Deno.listen({ hostname: opts.host, port: opts.port, transport: "tcp" });
   const addr = listener.addr;
   let stopped = false;
@@ -190,18 +196,19 @@ async function listen(opts: { host: string; port: number }, onConnection: (conn:
   };
 }
 
-async function connect(opts: { host: string; port: number }): Promise<Duplex> {
+async function connect(opts: { host: string; port: number; tls?: TlsClientOptions }): Promise<Duplex> {
+  if (opts.tls) return connectTls({ ...opts, tls: opts.tls });
   return wrapConn(await Deno.connect({ hostname: opts.host, port: opts.port, transport: "tcp" }));
 }
 
 async function serveHttp(
-  opts: { host: string; port: number },
+  opts: { host: string; port: number; tls?: { cert: string; key: string } },
   handler: (req: Request) => Response | Promise<Response>,
 ): Promise<HttpServer> {
   let resolveListening!: (port: number) => void;
   const listening = new Promise<number>((resolve) => (resolveListening = resolve));
   const server = Deno.serve(
-    { hostname: opts.host, port: opts.port, onListen: (addr) => resolveListening(addr.port) },
+    { hostname: opts.host, port: opts.port, onListen: (addr) => resolveListening(addr.port), ...(opts.tls ?? {}) },
     handler,
   );
   const port = await listening;
