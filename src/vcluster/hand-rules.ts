@@ -4,9 +4,10 @@
 import { ErrorCode } from "../protocol/error-codes.ts";
 import type { Tenant } from "./tenant.ts";
 import { MAX_TOPIC_NAME_LENGTH } from "./tenant.ts";
-import { anchoredRegexProblem, anchorRegex, fullMatcher, unanchorRegex } from "./tenant-regex.ts";
+import { anchoredRegexProblem, anchorRegex, fullMatcher, regexProblem, unanchorRegex } from "./tenant-regex.ts";
 
-export { anchorRegex, unanchorRegex };
+// Re-exported for code that imported them from here before they moved.
+export { anchorRegex, regexProblem, unanchorRegex };
 
 type Obj = Record<string, unknown>;
 

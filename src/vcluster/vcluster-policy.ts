@@ -16,6 +16,7 @@ import { apiSpec } from "../protocol/registry.ts";
 import { offeredVersions, vclusterVersionFilter } from "./allowed-apis.ts";
 import { errorResponse } from "./error-response.ts";
 import { type ConnectionState, tenantRequest } from "./tenant-exchange.ts";
+import { spliceTenantClientId } from "./client-id.ts";
 import { FetchSessions } from "./fetch-sessions.ts";
 import type { Tenant } from "./tenant.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
@@ -102,7 +103,9 @@ export class VclusterPolicy implements SessionPolicy {
       return { kind: "answer", frame: unsupportedApiVersionsResponse(head.correlationId) };
     }
     if (this.passthrough) return this.passthrough.onRequest(frame, head);
-    return { kind: "forward", frame, expectResponse: true, rewrite: apiVersionsRewrite(head.apiVersion, vclusterVersionFilter, advertiseSasl) };
+    // Once bound, ApiVersions is a tenant's request too: the broker sees the tenant's client id.
+    const out = this.tenant ? spliceTenantClientId(frame, this.tenant) : frame;
+    return { kind: "forward", frame: out, expectResponse: true, rewrite: apiVersionsRewrite(head.apiVersion, vclusterVersionFilter, advertiseSasl) };
   }
 
   private handshake(frame: Uint8Array, head: RequestHead): RequestOutcome {
