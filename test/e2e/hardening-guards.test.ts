@@ -15,7 +15,7 @@ type Msg = any;
 
 const API = {
   Produce: 0, Fetch: 1, Metadata: 3, CreateTopics: 19, DeleteTopics: 20, InitProducerId: 22, DescribeConfigs: 32,
-  DescribeLogDirs: 35, AlterClientQuotas: 49, ListTransactions: 66,
+  DescribeLogDirs: 35, DeleteGroups: 42, AlterClientQuotas: 49, ListTransactions: 66, ConsumerGroupHeartbeat: 68, ConsumerGroupDescribe: 69,
 } as const;
 const ZERO_ID = "0".repeat(32);
 const RESOURCE_TOPIC = 2;
@@ -160,6 +160,32 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`tenant data-plane
     const matching: Msg = await alice.request(API.ListTransactions, 2, { stateFilters: [], producerIdFilters: [], durationFilter: -1n, transactionalIdPattern: "a+b" });
     expect(matching.transactionStates.map((t: Msg) => t.transactionalId).sort()).toEqual([...attacks[0]!.ids].sort());
   }, 90_000);
+
+  test("KIP-848: an empty regex keeps the broker's meaning (no regex) and is not anchored", async () => {
+    const alice = await asAlice();
+    const groupId = `guards-cg-${run}`;
+    const memberId = crypto.randomUUID();
+    const heartbeat = (body: Msg) => alice.request<Msg>(API.ConsumerGroupHeartbeat, 1, {
+      groupId, memberId, instanceId: null, rackId: null, serverAssignor: null, topicPartitions: null, rebalanceTimeoutMs: -1, ...body,
+    });
+    const backingRegex = async () => {
+      const d: Msg = await backing.request(API.ConsumerGroupDescribe, 1, { groupIds: [`${ALICE}.${groupId}`], includeAuthorizedOperations: false });
+      return d.groups[0].members.find((m: Msg) => m.memberId === memberId)?.subscribedTopicRegex;
+    };
+    try {
+      const joined = await heartbeat({ memberEpoch: 0, rebalanceTimeoutMs: 30_000, subscribedTopicNames: [], subscribedTopicRegex: "o.*", topicPartitions: [] });
+      expect(joined.errorCode).toBe(0);
+      expect(await backingRegex()).toBe(`^${ALICE.replaceAll("-", "\\-")}\\.(?:o.*)$`);
+      const cleared = await heartbeat({ memberEpoch: joined.memberEpoch, subscribedTopicNames: ["orders"], subscribedTopicRegex: "" });
+      expect(cleared.errorCode).toBe(0);
+      expect(await backingRegex()).toBe("");
+      const described: Msg = await alice.request(API.ConsumerGroupDescribe, 1, { groupIds: [groupId], includeAuthorizedOperations: false });
+      expect(described.groups[0].members.map((m: Msg) => m.subscribedTopicRegex)).toEqual([""]);
+    } finally {
+      await heartbeat({ memberEpoch: -1, subscribedTopicNames: null, subscribedTopicRegex: null }).catch(() => {});
+      await backing.request(API.DeleteGroups, 2, { groupsNames: [`${ALICE}.${groupId}`] }).catch(() => {});
+    }
+  }, 30_000);
 
   test("a tenant cannot fetch as a follower: replica ids are forced to the consumer's", async () => {
     const alice = await asAlice();
