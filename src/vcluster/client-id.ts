@@ -26,29 +26,40 @@ export function tenantClientId(tenant: Tenant, clientId: string | null): string 
  * of the original bytes from the end of the old client id on.
  */
 export function spliceTenantClientId(frame: Uint8Array, tenant: Tenant): Uint8Array[] {
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  const oldLength = view.getInt16(CLIENT_ID_OFFSET);
-  const oldEnd = CLIENT_ID_OFFSET + 2 + Math.max(0, oldLength);
+  const oldLength = ((frame[CLIENT_ID_OFFSET]! << 8) | frame[CLIENT_ID_OFFSET + 1]!) << 16 >> 16; // int16
+  const oldStart = CLIENT_ID_OFFSET + 2;
+  const oldEnd = oldStart + Math.max(0, oldLength);
   if (frame.length < oldEnd) throw new RangeError(`request frame too short for its client id (${frame.length} bytes)`);
-  const head = utf8.encode(`${tenant.name}${SEPARATOR}`);
-  const old = oldLength > 0 ? frame.subarray(CLIENT_ID_OFFSET + 2, oldEnd) : new Uint8Array(0);
-  const id = truncateUtf8(concat(head, old), MAX_CLIENT_ID_BYTES);
+  const head = encodedHead(tenant);
+  let old = frame.subarray(oldStart, oldEnd);
+  if (head.length + old.length > MAX_CLIENT_ID_BYTES) old = truncateUtf8(old, MAX_CLIENT_ID_BYTES - head.length);
   const rest = frame.subarray(oldEnd);
 
-  const prefix = new Uint8Array(CLIENT_ID_OFFSET + 2 + id.length);
+  const idLength = head.length + old.length;
+  const prefix = new Uint8Array(oldStart + idLength);
   prefix.set(frame.subarray(0, CLIENT_ID_OFFSET));
-  const out = new DataView(prefix.buffer);
-  out.setInt32(0, prefix.length - 4 + rest.length);
-  out.setInt16(CLIENT_ID_OFFSET, id.length);
-  prefix.set(id, CLIENT_ID_OFFSET + 2);
+  const size = prefix.length - 4 + rest.length;
+  prefix[0] = size >>> 24;
+  prefix[1] = size >>> 16;
+  prefix[2] = size >>> 8;
+  prefix[3] = size;
+  prefix[CLIENT_ID_OFFSET] = idLength >>> 8;
+  prefix[CLIENT_ID_OFFSET + 1] = idLength;
+  prefix.set(head, oldStart);
+  prefix.set(old, oldStart + head.length);
   return rest.length > 0 ? [prefix, rest] : [prefix];
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+// Encoded once per Tenant object (one per bound connection), not once per request.
+const heads = new WeakMap<Tenant, Uint8Array>();
+
+function encodedHead(tenant: Tenant): Uint8Array {
+  let head = heads.get(tenant);
+  if (!head) {
+    head = utf8.encode(`${tenant.name}${SEPARATOR}`);
+    heads.set(tenant, head);
+  }
+  return head;
 }
 
 /** At most `max` bytes, cut before a UTF-8 continuation byte so no character is split. */
