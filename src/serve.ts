@@ -68,7 +68,8 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
         authenticate,
         tenantFor: (name) => {
           const v = store.getVcluster(name);
-          return v ? new Tenant(v.name, v.prefix) : null;
+          const others = () => store.listVclusters().filter((o) => o.name !== name).map((o) => o.prefix);
+          return v ? new Tenant(v.name, v.prefix, others) : null;
         },
         vclusterGeneration: (name) => store.getVcluster(name)?.createdAt,
         identityProblem,

@@ -8,7 +8,10 @@ import { hasEntities, walkEntities } from "../protocol/entity-walk.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
-import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, scrubErrorMessages, stripNames } from "./name-fields.ts";
+import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, stripNames } from "./name-fields.ts";
+import { scrubBackingLeaks } from "./backing-leaks.ts";
+import { spliceTenantClientId, tenantClientId } from "./client-id.ts";
+import { forceConsumerReplica } from "./replica-guard.ts";
 import type { Tenant } from "./tenant.ts";
 import type { FetchSessions } from "./fetch-sessions.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
@@ -16,7 +19,6 @@ import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
 
 type Obj = Record<string, unknown>;
 
-const PRODUCE = 0;
 const FETCH = 1;
 
 export interface TenantExchangeDeps {
@@ -63,6 +65,7 @@ export async function tenantRequest(
   }
   const onResponseHead = head.apiKey === FETCH ? (h: Uint8Array) => conn.fetchSessions.observeResponseHead(h, v) : undefined;
   let changed = prefixNames(body, spec.request.entities, v, tenant);
+  changed += forceConsumerReplica(head.apiKey, v, body);
 
   const rule = HAND_RULES.get(head.apiKey);
   const ctx: RuleContext = { tenant, version: v, responseFixups: [] };
@@ -94,8 +97,11 @@ export async function tenantRequest(
     }
   }
 
-  // Fetch v13+ names topics by id only: once the ids are checked, the bytes go as they came.
-  const out = changed > 0 ? encodeRequest(header, body) : frame;
+  // Fetch v13+ names topics by id only: once the ids are checked, the body goes as it came,
+  // behind a header that carries the tenant in its client id.
+  const out = changed > 0
+    ? encodeRequest({ ...header, clientId: tenantClientId(tenant, header.clientId) }, body)
+    : spliceTenantClientId(frame, tenant);
   if (acksZero) return { kind: "forward", frame: out, expectResponse: false };
   if (responseNeedsNoRewrite(head, fakes)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
   return {
@@ -155,10 +161,7 @@ async function tenantResponse(
   }
 
   changed += stripNames(body, fields, v, tenant);
-  if (head.apiKey !== PRODUCE && head.apiKey !== FETCH) {
-    scrubErrorMessages(body, tenant);
-    changed++;
-  }
+  changed += scrubBackingLeaks(head.apiKey, body, tenant);
   if (hasEntities(fields, v, "brokerEndpoint")) changed += await rewriteBrokerAddresses(body, fields, v, deps.brokers);
   for (const fix of ctx.responseFixups) fix(body);
   // Nothing tenant-specific in it (e.g. Fetch by topic id): forward the broker's bytes.
