@@ -7,9 +7,10 @@ import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
 import type { ConnectionInfo } from "./gateway/gateway.ts";
 import { parseHostPort } from "./gateway/upstream.ts";
 import type { ListenerTls } from "./gateway/listener-tls.ts";
-import type { Runtime } from "./runtime/types.ts";
+import type { Runtime, TlsClientOptions } from "./runtime/types.ts";
 
 export interface GatewayWiring {
+  backingTls?: TlsClientOptions;
   listenerTls?: ListenerTls;
   policyFor?(conn: ConnectionInfo): SessionPolicy;
   observer?: SessionObserver;
@@ -31,6 +32,7 @@ export function startGateway(runtime: Runtime, config: Config, wiring: GatewayWi
     brokerPorts: Object.fromEntries(Object.entries(l.brokerPorts ?? {})),
     bootstrapServers: config.backing.bootstrapServers.map(parseHostPort),
     backingSasl: config.backing.sasl,
+    backingTls: wiring.backingTls,
     sessionLimits: {
       maxFrameBytes: config.limits.maxFrameBytes,
       maxQueuedResponseBytes: config.limits.maxQueuedResponseBytes,

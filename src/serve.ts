@@ -14,6 +14,7 @@ import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
 import { parseHostPort } from "./gateway/upstream.ts";
 import { BackingApiVersions } from "./gateway/backing-api-versions.ts";
 import { ListenerTls } from "./gateway/listener-tls.ts";
+import { loadBackingTls } from "./gateway/backing-tls.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
@@ -24,12 +25,9 @@ const log = getLogger("serve");
 const LISTENER_TLS_POLL_MS = 2000;
 
 export async function serve(runtime: Runtime, config: Config): Promise<void> {
-  if (config.backing.tls) {
-    // Refuse rather than silently connect in plaintext to a cluster that expects TLS.
-    throw new Error("backing.tls: TLS to the backing cluster is not supported yet; use PLAINTEXT or SASL_PLAINTEXT");
-  }
+  const backingTls = await loadBackingTls(runtime, config.backing.tls);
   const clock = () => Date.now();
-  const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing } });
+  const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing, backingTls } });
   await store.load();
   await applyDeclaredVclusters(store, config.vclusters);
   const secrets = await resolveSecrets(config, store);
@@ -37,7 +35,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
 
   const authenticate = createPlainAuthenticator({ store, staticUsers: config.auth.users, signer, clock });
-  const backingLookup = createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl);
+  const backingLookup = createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls);
   const topicIds = new TopicIdDirectory(backingLookup);
   const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
   const vclusterLog = getLogger("vcluster");
@@ -60,6 +58,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   if (listenerTls) runtime.onSignal("SIGHUP", () => void listenerTls.reload());
   const gateway = await startGateway(runtime, config, {
     listenerTls,
+    backingTls,
     policyFor: (conn) => {
       if (transparent()) {
         return new PassthroughPolicy(conn.rewrites, () => (transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended"));

@@ -53,16 +53,19 @@ const listener = z.strictObject({
     .optional(),
 });
 
-const tls = z.preprocess(
+/** TLS to the backing brokers (PEM file paths); `true` = TLS with the system's root CAs. */
+const backingTls = z.preprocess(
   (v) => (v === true || v === "true" ? {} : v === false || v === "false" ? undefined : v),
   z
     .strictObject({
-      caFile: z.string().min(1).optional(),
-      certFile: z.string().min(1).optional(),
-      keyFile: z.string().min(1).optional(),
-      serverName: z.string().min(1).optional(),
-      rejectUnauthorized: booleanLike.default(true),
+      /** CA that signed the brokers' certificates; unset: the system roots. */
+      ca: z.string().min(1).optional(),
+      /** Client certificate and key for mTLS to the backing cluster. */
+      cert: z.string().min(1).optional(),
+      key: z.string().min(1).optional(),
+      verifyHostname: booleanLike.default(true),
     })
+    .refine((t) => (t.cert === undefined) === (t.key === undefined), { message: "cert and key go together" })
     .optional(),
 );
 
@@ -81,7 +84,7 @@ const backing = z.strictObject({
       password: requiredSecret,
     })
     .optional(),
-  tls,
+  tls: backingTls,
 });
 
 const admin = z.strictObject({

@@ -2,7 +2,7 @@
 // session per client connection.
 import type { SaslCredentials } from "../client/sasl-login.ts";
 import { getLogger } from "../log.ts";
-import type { Duplex, Runtime, TcpListener } from "../runtime/types.ts";
+import type { Duplex, Runtime, TcpListener, TlsClientOptions } from "../runtime/types.ts";
 import { type BackingAddress, BrokerDirectory } from "./broker-directory.ts";
 import { ResponseRewrites } from "./passthrough-policy.ts";
 import { describe, Session, type SessionLimits, type SessionObserver } from "./session.ts";
@@ -21,6 +21,7 @@ export interface GatewayOptions {
   brokerPorts: Record<string, number>;
   bootstrapServers: readonly BackingAddress[];
   backingSasl?: SaslCredentials;
+  backingTls?: TlsClientOptions;
   /** Per-connection bounds (frame size, unread responses, in-flight requests, backing connect time). */
   sessionLimits: SessionLimits;
   /** Connections beyond this (open or being set up) are closed at once, with a log line. */
@@ -182,7 +183,8 @@ export class Gateway {
       // Opened for the first forwarded request: after authentication where it is required.
       openUpstream: () => {
         const target = nodeId === null ? this.options.bootstrapServers : [this.brokers.backingFor(nodeId)!];
-        return connectUpstream(target, { runtime: this.options.runtime, sasl: this.options.backingSasl });
+        const { runtime, backingSasl: sasl, backingTls: tls } = this.options;
+        return connectUpstream(target, { runtime, sasl, tls });
       },
       observer: this.options.observer,
     });
