@@ -197,8 +197,42 @@ async function listen(opts: { host: string; port: number; tls?: TlsServerOptions
 }
 
 async function connect(opts: { host: string; port: number; tls?: TlsClientOptions }): Promise<Duplex> {
-  if (opts.tls) return connectTls({ ...opts, tls: opts.tls });
+  if (opts.tls) {
+    try {
+      return await connectTls({ ...opts, tls: opts.tls });
+    } catch (error) {
+      throw await withRustlsReason(error, { ...opts, tls: opts.tls });
+    }
+  }
   return wrapConn(await Deno.connect({ hostname: opts.host, port: opts.port, transport: "tcp" }));
+}
+
+/**
+ * Deno's node:tls reports every certificate problem as UNABLE_TO_VERIFY_LEAF_SIGNATURE; a second
+ * handshake with Deno's own TLS (rustls) tells why (UnknownIssuer, Expired, NotValidForName), so
+ * the operator's log line names the real reason. Only on failure, so it costs nothing otherwise.
+ */
+async function withRustlsReason(error: unknown, opts: { host: string; port: number; tls: TlsClientOptions }): Promise<unknown> {
+  if ((error as { code?: string }).code !== "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || opts.tls.verifyHostname === false) return error;
+  try {
+    const conn = await Deno.connectTls({
+      hostname: opts.tls.serverName ?? opts.host,
+      port: opts.port,
+      caCerts: opts.tls.ca ? [opts.tls.ca] : undefined,
+    });
+    await conn.handshake();
+    conn.close();
+    return error;
+  } catch (diagnosis) {
+    return Object.assign(new Error(`${(error as Error).message}: ${(diagnosis as Error).message}`), { code: rustlsCode(String(diagnosis)) });
+  }
+}
+
+function rustlsCode(message: string): string {
+  if (/expired/i.test(message)) return "CERT_HAS_EXPIRED";
+  if (/not ?valid ?yet/i.test(message)) return "CERT_NOT_YET_VALID";
+  if (/not ?valid ?for ?name/i.test(message)) return "ERR_TLS_CERT_ALTNAME_INVALID";
+  return "UNABLE_TO_VERIFY_LEAF_SIGNATURE";
 }
 
 async function serveHttp(
