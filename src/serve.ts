@@ -15,6 +15,7 @@ import { parseHostPort } from "./gateway/upstream.ts";
 import { BackingApiVersions } from "./gateway/backing-api-versions.ts";
 import { ListenerTls } from "./gateway/listener-tls.ts";
 import { loadBackingTls } from "./gateway/backing-tls.ts";
+import { certificateIdentifier } from "./auth/certificate-identity.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
@@ -39,16 +40,21 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const topicIds = new TopicIdDirectory(backingLookup);
   const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
   const vclusterLog = getLogger("vcluster");
+  const identifyCertificate = certificateIdentifier(config.auth.certificates);
   const listenerViews: ListenerViews = { anonymous: config.listener.anonymous, pinned: config.listener.pinnedVcluster };
   // Transparent proxy only while the store has never held a vcluster and nothing in the config
   // asks for authentication: a state of the store, not of the moment (invariant 2).
   const transparent = () =>
-    !store.tenancyBegan() && config.auth.users.length === 0 && !config.listener.anonymous && !config.listener.pinnedVcluster;
+    !store.tenancyBegan() && config.auth.users.length === 0 && config.auth.certificates.length === 0 && !config.listener.anonymous && !config.listener.pinnedVcluster;
   if (transparent()) {
     log.warn("transparent proxy: this store has never held a virtual cluster, so every client sees the whole backing cluster; the first vcluster ends this for good");
   }
   const identityProblem = (identity: LoginIdentity): string | null => {
     if (identity.via === "token") return identity.tokenId && store.isTokenRevoked(identity.tokenId) ? `token ${identity.tokenId} was revoked` : null;
+    if (identity.via === "certificate") {
+      const mapped = config.auth.certificates.some((c) => c.username === identity.username && c.vcluster === identity.vcluster);
+      return mapped ? null : `client certificate mapping of "${identity.username}" was removed`;
+    }
     const bound = config.auth.users.some((u) => u.username === identity.username && u.vcluster === identity.vcluster);
     return bound ? null : `static user "${identity.username}" was removed`;
   };
@@ -74,6 +80,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
         identityProblem,
         listenerViews: () => listenerViews,
         backingApiVersions: () => backingApiVersions.get(),
+        certificate: identifyCertificate(conn.client.tls),
         failedAuthenticationDelayMs: config.limits.failedAuthenticationDelayMs,
         maxPreAuthFrameBytes: config.limits.maxPreAuthFrameBytes,
         topicIds,

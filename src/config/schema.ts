@@ -113,6 +113,17 @@ const staticUser = z.strictObject({
   vcluster: vclusterName,
 });
 
+const certificateUser = z
+  .strictObject({
+    /** The certificate's subject DN, e.g. "CN=alice,O=tenant" (attribute order does not matter). */
+    subject: z.string().min(1).optional(),
+    /** One of its subject alternative names, e.g. "DNS:alice.tenant" or "URI:spiffe://prod/alice". */
+    san: z.string().regex(/^(DNS|URI|email|IP Address):\S+$/, 'must look like "DNS:name", "URI:…", "email:…"').optional(),
+    username: z.string().min(1),
+    vcluster: vclusterName,
+  })
+  .refine((c) => (c.subject === undefined) !== (c.san === undefined), { message: "give exactly one of subject and san" });
+
 const auth = z.strictObject({
   /** HS256 key for client tokens; when absent one is generated once and kept in the store. */
   tokenSecret: optionalSecret.refine((v) => v === undefined || v.length >= 32, {
@@ -122,6 +133,8 @@ const auth = z.strictObject({
   defaultTokenLifetimeSeconds: numeric(z.number().int().positive()).default(30 * 24 * 3600),
   /** Static SASL/PLAIN users bound to a vcluster, besides tokens from the admin API. */
   users: z.array(staticUser).default([]),
+  /** Client certificates (mTLS on `listener.tls`) that identify a user of a vcluster without SASL. */
+  certificates: z.array(certificateUser).default([]),
 });
 
 const positiveInt = numeric(z.number().int().positive());

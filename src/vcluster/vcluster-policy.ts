@@ -19,6 +19,7 @@ import { offeredVersions, vclusterVersionFilter } from "./allowed-apis.ts";
 import { errorResponse } from "./error-response.ts";
 import { type ConnectionState, tenantRequest } from "./tenant-exchange.ts";
 import { FetchSessions } from "./fetch-sessions.ts";
+import type { CertificateIdentity } from "../auth/certificate-identity.ts";
 import type { Tenant } from "./tenant.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 
@@ -32,7 +33,7 @@ const MAX_PRE_AUTH_API_VERSIONS = 4;
 export interface LoginIdentity {
   readonly username: string;
   readonly vcluster: string;
-  readonly via: "static-user" | "token";
+  readonly via: "static-user" | "token" | "certificate";
   readonly tokenId?: string;
 }
 
@@ -55,6 +56,8 @@ export interface VclusterPolicyDeps {
   listenerViews(): ListenerViews;
   /** The backing cluster's ApiVersions, answered locally so no backing connection opens before login. */
   backingApiVersions(): Promise<ApiVersionsResponse>;
+  /** Who the connection's verified client certificate identifies, if anyone (used when it does not log in with SASL). */
+  certificate: CertificateIdentity | null;
   /** Kafka's connection.failed.authentication.delay.ms. */
   failedAuthenticationDelayMs: number;
   /** Kafka's sasl.server.max.receive.size: the largest frame before authentication. */
@@ -92,7 +95,8 @@ export class VclusterPolicy implements SessionPolicy {
   }
 
   get awaitingAuthentication(): boolean {
-    return this.view === null && (this.refusal !== null || this.deps.listenerViews().anonymous === undefined);
+    if (this.view !== null) return false;
+    return this.refusal !== null || (this.deps.listenerViews().anonymous === undefined && this.deps.certificate === null);
   }
 
   maxRequestBytes(): number {
@@ -123,7 +127,12 @@ export class VclusterPolicy implements SessionPolicy {
     }
     if (this.view === null) {
       const { anonymous } = this.deps.listenerViews();
-      if (anonymous !== undefined && this.bind(anonymous)) {
+      // The client certificate counts only if the client did not log in with SASL (SASL wins).
+      const certificate = this.deps.certificate;
+      if (certificate !== null) {
+        const refused = this.bindCertificate(certificate);
+        if (refused) return { kind: "close", reason: refused };
+      } else if (anonymous !== undefined && this.bind(anonymous)) {
         this.boundBy = "anonymous";
       } else {
         return { kind: "close", reason: `authentication required: ${apiName(head.apiKey)} sent before SASL authentication` };
@@ -141,6 +150,19 @@ export class VclusterPolicy implements SessionPolicy {
     }
     const acksZero = head.apiKey === PRODUCE && produceAcks(frame, head.apiVersion) === 0;
     return tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
+  }
+
+  /** Binds the certificate's identity, or says why it cannot be. */
+  private bindCertificate(certificate: CertificateIdentity): string | null {
+    const { pinned } = this.deps.listenerViews();
+    if (pinned !== undefined && certificate.vcluster !== pinned) {
+      return `client certificate of "${certificate.username}" belongs to ${certificate.vcluster}, but the listener is pinned to ${pinned}`;
+    }
+    if (!this.bind(certificate.vcluster)) return `client certificate of "${certificate.username}" names missing vcluster ${certificate.vcluster}`;
+    this.boundBy = "login";
+    this.identity = { username: certificate.username, vcluster: certificate.vcluster, via: "certificate" };
+    this.deps.log(`authenticated "${certificate.username}" into ${certificate.vcluster} via client certificate`);
+    return null;
   }
 
   private bind(view: string): boolean {

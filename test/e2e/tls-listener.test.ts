@@ -159,9 +159,20 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
     });
   });
 
-  describe(`TLS: client certificates required, admin API over HTTPS (${kgateRuntime})`, () => {
+  describe(`TLS: client certificates required and as identities, admin API over HTTPS (${kgateRuntime})`, () => {
     let kgate: KgateProcess;
     let ca: TestCa;
+    const vcCert = `vc-mtls-${kgateRuntime}-${run}`;
+    const vcSasl = `vc-sasl-${kgateRuntime}-${run}`;
+    const certKafka = (cert: { cert: string; key: string }, sasl?: { username: string; password: string }) =>
+      new Kafka({
+        clientId: "mtls",
+        brokers: [kgate.bootstrap],
+        ssl: { ca: [pem(ca.ca)], cert: pem(cert.cert), key: pem(cert.key) },
+        sasl: sasl ? { mechanism: "plain", ...sasl } : undefined,
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      });
     beforeAll(async () => {
       ca = makeTestCa();
       const server = ca.server("server");
@@ -172,9 +183,46 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
         config: {
           listener: { host: "127.0.0.1", advertisedHost: "127.0.0.1", tls: { cert: server.cert, key: server.key, ca: ca.ca, clientAuth: "required" } },
           admin: { tls: { cert: admin.cert, key: admin.key } },
-          vclusters: [{ name: `vc-mtls-${kgateRuntime}-${run}` }],
+          auth: { certificates: [{ subject: "CN=alice,O=tenant", username: "alice", vcluster: vcCert }, { san: "DNS:robot.tenant", username: "robot", vcluster: vcCert }] },
+          vclusters: [{ name: vcCert }, { name: vcSasl }],
         },
       });
+    });
+
+    test("a mapped client certificate logs in without SASL, by subject DN or by SAN", async () => {
+      const byDn = certKafka(ca.client("alice", "/CN=alice/O=tenant")).admin();
+      await byDn.connect();
+      await byDn.createTopics({ topics: [{ topic: "by-cert", numPartitions: 1 }], waitForLeaders: true });
+      expect(await byDn.listTopics()).toEqual(["by-cert"]);
+      await byDn.disconnect();
+      const bySan = certKafka(ca.client("robot", "/CN=build-robot", { san: "DNS:robot.tenant" })).admin();
+      await bySan.connect();
+      expect(await bySan.listTopics()).toEqual(["by-cert"]);
+      await bySan.disconnect();
+      const direct = await kafkaCli("kafka-topics", ["--bootstrap-server", await kafkaBootstrap(), "--list"]);
+      expect(direct.stdout.split("\n")).toContain(`${vcCert}.by-cert`);
+      expect(await waitForLog(kgate, "via client certificate")).toContain(`into ${vcCert} via client certificate`);
+    });
+
+    test("a verified certificate that maps to no user still needs SASL", async () => {
+      const admin = certKafka(ca.client("nobody", "/CN=nobody")).admin();
+      await expect(admin.connect().then(() => admin.listTopics())).rejects.toThrow();
+      await admin.disconnect().catch(() => {});
+      expect(await waitForLog(kgate, "authentication required")).toContain("authentication required");
+    });
+
+    test("with SASL as well, the SASL identity wins", async () => {
+      const res = await fetch(`${kgate.adminUrl.replace("http://", "https://")}/v1/vclusters/${vcSasl}/tokens`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${kgate.adminToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ username: "bob" }),
+        tls: { ca: pem(ca.ca) },
+      } as RequestInit);
+      const { token } = (await res.json()) as { token: string };
+      const admin = certKafka(ca.client("alice2", "/CN=alice/O=tenant"), { username: "bob", password: token }).admin();
+      await admin.connect();
+      expect(await admin.listTopics()).toEqual([]); // bob's vcluster, not alice's by-cert
+      await admin.disconnect();
     });
     afterAll(async () => {
       await kgate.stop();
