@@ -115,7 +115,8 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
     runtime.onSignal("SIGINT", () => resolve());
     runtime.onSignal("SIGTERM", () => resolve());
   });
-  const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer });
+  const clientTruststore = config.listener.tls?.truststore ? await runtime.readTextFile(config.listener.tls.truststore) : undefined;
+  const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore });
   const adminTls = config.admin.tls
     ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
     : undefined;

@@ -12,4 +12,6 @@ export interface AdminDeps {
   /** From `admin.token`, or generated and kept in the store (see `resolveSecrets`). */
   readonly adminToken: string;
   readonly signer: TokenSigner;
+  /** With `listener.tls`: the CA clients must trust (PEM), written into client properties. */
+  readonly clientTruststore?: string;
 }

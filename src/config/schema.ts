@@ -44,6 +44,8 @@ const listener = z.strictObject({
       key: z.string().min(1),
       /** CA for client certificates (mTLS). */
       ca: z.string().min(1).optional(),
+      /** The CA clients should trust (PEM path), put into the client properties the admin API hands out. */
+      truststore: z.string().min(1).optional(),
       /** Kafka's ssl.client.auth: ask for a client certificate, and whether one is required. */
       clientAuth: z.enum(["none", "requested", "required"]).default("none"),
     })
