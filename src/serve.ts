@@ -15,6 +15,8 @@ import { parseHostPort } from "./gateway/upstream.ts";
 import type { Gateway } from "./gateway/gateway.ts";
 import type { StateStore } from "./store/state-store.ts";
 import type { SessionPolicy } from "./gateway/session-policy.ts";
+import { InternalTopics } from "./gateway/internal-topics.ts";
+import { InternalTopicsGuard } from "./gateway/internal-topics-guard.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
@@ -36,9 +38,11 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
 
   const authenticate = createPlainAuthenticator({ store, staticUsers: config.auth.users, signer, clock });
-  const topicIds = new TopicIdDirectory(
-    createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl),
-  );
+  const backingLookup = createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl);
+  const topicIds = new TopicIdDirectory(backingLookup);
+  const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
+  const internalGuard = new InternalTopicsGuard(internalTopics);
+  const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
   // Transparent proxy while no tenant exists and nothing asks for authentication (invariant 2).
   const transparent = () =>
@@ -46,16 +50,23 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
 
   const gateway = await startGateway(runtime, config, {
     policyFor: (conn) => {
-      if (transparent()) return new PassthroughPolicy(conn.rewrites);
+      if (transparent()) return new PassthroughPolicy(conn.rewrites, internalGuard);
       return new VclusterPolicy({
         authenticate,
         tenantFor: (name) => {
           const v = store.getVcluster(name);
-          return v ? new Tenant(v.name, v.prefix) : null;
+          if (!v) return null;
+          if (internalTopics.prefixReaches(v.prefix)) {
+            // Fail closed: such a tenant could name kgate's own topics (the store should never allow it).
+            vclusterLog.error("vcluster {name} is not served: its prefix {prefix} reaches kgate's internal topics", { name: v.name, prefix: v.prefix });
+            return null;
+          }
+          return new Tenant(v.name, v.prefix);
         },
         topicIds,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
+        internalTopics: internalGuard,
         clock,
         anonymous: config.listener.anonymous,
         log: (message) => vclusterLog.info("connection {id}: {message}", { id: conn.id, message }),
@@ -97,9 +108,27 @@ Next: kgate vcluster create vc-alice
 
   await stopRequested;
   log.info("shutting down");
+  stopRefreshing();
   await gateway.stop(5000);
   await http.stop();
   await store.close();
+}
+
+const INTERNAL_TOPICS_REFRESH_MS = 60_000;
+const INTERNAL_TOPICS_FIRST_LOOKUP_MS = 10_000;
+
+/**
+ * Learns the ids of kgate's own topics before the first client connects (bounded wait), then
+ * every minute, so a client cannot reach one by a topic id it learnt elsewhere. Returns a stop.
+ */
+async function refreshInternalTopicIds(topics: InternalTopics, lookup: Parameters<InternalTopics["refresh"]>[0]): Promise<() => void> {
+  const refresh = () =>
+    topics.refresh(lookup).catch((e) => log.warn("internal topic ids not refreshed: {reason}", { reason: (e as Error).message }));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([refresh(), new Promise((r) => (timer = setTimeout(r, INTERNAL_TOPICS_FIRST_LOOKUP_MS)))]);
+  clearTimeout(timer);
+  const interval = setInterval(refresh, INTERNAL_TOPICS_REFRESH_MS);
+  return () => clearInterval(interval);
 }
 
 /** The metrics label of a connection: its vcluster, "passthrough", or "unauthenticated". */

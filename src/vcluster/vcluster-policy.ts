@@ -3,6 +3,7 @@
 import type { PlainAuthenticator } from "../auth/plain-authenticator.ts";
 import { API_VERSIONS_KEY, apiVersionsRewrite, unsupportedApiVersionsResponse } from "../gateway/api-versions.ts";
 import type { BrokerDirectory } from "../gateway/broker-directory.ts";
+import type { InternalTopicsGuard } from "../gateway/internal-topics-guard.ts";
 import { PassthroughPolicy, type ResponseRewrites } from "../gateway/passthrough-policy.ts";
 import { produceAcks } from "../gateway/produce-acks.ts";
 import { parsePlainMessage } from "../gateway/sasl/plain.ts";
@@ -32,6 +33,8 @@ export interface VclusterPolicyDeps {
   topicIds: TopicIdDirectory;
   brokers: BrokerDirectory;
   rewrites: ResponseRewrites;
+  /** Keeps kgate's own topics out of the passthrough view. */
+  internalTopics?: InternalTopicsGuard;
   clock(): number;
   /** View for clients that never authenticate: "passthrough", a vcluster name, or none. */
   anonymous?: string;
@@ -86,7 +89,7 @@ export class VclusterPolicy implements SessionPolicy {
     if (view === PASSTHROUGH) {
       this.view = view;
       this.tenant = null;
-      this.passthrough = new PassthroughPolicy(this.deps.rewrites);
+      this.passthrough = new PassthroughPolicy(this.deps.rewrites, this.deps.internalTopics);
       return true;
     }
     const tenant = this.deps.tenantFor(view);
