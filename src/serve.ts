@@ -20,6 +20,7 @@ import { InternalTopicsGuard } from "./gateway/internal-topics-guard.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
+import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
 import { VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 
 const log = getLogger("serve");
@@ -42,6 +43,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const topicIds = new TopicIdDirectory(backingLookup);
   const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
   const internalGuard = new InternalTopicsGuard(internalTopics);
+  const topicPolicies = new TopicPolicies(config.topicPolicy, (name) => store.getVcluster(name)?.topicPolicy, backingLookup, clock);
   const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
   // Transparent proxy while no tenant exists and nothing asks for authentication (invariant 2).
@@ -64,6 +66,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
           return new Tenant(v.name, v.prefix);
         },
         topicIds,
+        topicPolicies,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
         internalTopics: internalGuard,

@@ -13,6 +13,7 @@ import type { Tenant } from "./tenant.ts";
 import type { FetchSessions } from "./fetch-sessions.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
+import type { TopicPolicies } from "./topic-policy-lookup.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -22,6 +23,7 @@ const FETCH = 1;
 export interface TenantExchangeDeps {
   topicIds: TopicIdDirectory;
   brokers: BrokerDirectory;
+  topicPolicies?: TopicPolicies;
 }
 
 /** What one connection remembers between its requests. */
@@ -65,8 +67,8 @@ export async function tenantRequest(
   let changed = prefixNames(body, spec.request.entities, v, tenant);
 
   const rule = HAND_RULES.get(head.apiKey);
-  const ctx: RuleContext = { tenant, version: v, responseFixups: [] };
-  const refusal = rule?.request?.(body, ctx);
+  const ctx: RuleContext = { tenant, version: v, responseFixups: [], topicPolicy: deps.topicPolicies?.forTenant(tenant) };
+  const refusal = await rule?.request?.(body, ctx);
   if (rule?.request) changed++;
   if (refusal) {
     const answer = errorResponse(head.apiKey, v, head.correlationId, refusal.errorCode, refusal.message);

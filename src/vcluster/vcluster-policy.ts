@@ -20,6 +20,7 @@ import { type ConnectionState, tenantRequest } from "./tenant-exchange.ts";
 import { FetchSessions } from "./fetch-sessions.ts";
 import type { Tenant } from "./tenant.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
+import type { TopicPolicies } from "./topic-policy-lookup.ts";
 
 const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
@@ -32,6 +33,7 @@ export interface VclusterPolicyDeps {
   tenantFor(name: string): Tenant | null;
   topicIds: TopicIdDirectory;
   brokers: BrokerDirectory;
+  topicPolicies?: TopicPolicies;
   rewrites: ResponseRewrites;
   /** Keeps kgate's own topics out of the passthrough view. */
   internalTopics?: InternalTopicsGuard;

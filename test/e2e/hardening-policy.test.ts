@@ -197,7 +197,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: topic 
       "--partitions", "1", "--config", "min.insync.replicas=1",
     ]);
     expect(cli.code).not.toBe(0);
-    expect(cli.stdout + cli.stderr).toContain("min.insync.replicas");
+    expect(cli.stdout + cli.stderr).toContain("is not allowed in this virtual cluster (allowedConfigs");
   }, 60_000);
 
   test("a vcluster's own topicPolicy (admin API) overrides the defaults and is shown", async () => {
