@@ -43,9 +43,14 @@ export interface Swaps {
 export class InternalTopicsGuard {
   constructor(private readonly topics: InternalTopics) {}
 
-  /** The request as it may go upstream, and the swaps its response must undo (null: none). */
-  request(frame: Uint8Array, head: RequestHead): { frame: Frame; swaps: Swaps | null } {
+  /**
+   * The request as it may go upstream, and the swaps its response must undo (null: none); or,
+   * for a frame that may mention an internal topic but that kgate cannot decode, a reason to
+   * close the connection (fail closed).
+   */
+  request(frame: Uint8Array, head: RequestHead): { frame: Frame; swaps: Swaps | null } | { close: string } {
     if (head.apiKey === API_VERSIONS || !this.topics.mayMention(frame)) return { frame, swaps: null };
+    if (!decodable(head)) return { close: `api key ${head.apiKey} v${head.apiVersion} may name kgate's internal topics and cannot be checked` };
     const { header, body } = decodeRequest<Obj>(frame);
     const v = head.apiVersion;
     const fields = apiSpec(head.apiKey)!.request.entities;
@@ -98,6 +103,8 @@ export class InternalTopicsGuard {
   }
 
   private filterResponse(frame: Uint8Array, head: RequestHead, swaps: Swaps | null): Frame {
+    // The session closes the connection on a throwing rewrite: nothing unchecked reaches the client.
+    if (!decodable(head)) throw new Error(`a response of api key ${head.apiKey} v${head.apiVersion} may name kgate's internal topics and cannot be checked`);
     const v = head.apiVersion;
     const fields = apiSpec(head.apiKey)!.response.entities;
     const { header, body } = decodeResponse<Obj>(frame, head.apiKey, v);
@@ -124,6 +131,11 @@ export class InternalTopicsGuard {
     }
     return changed > 0 ? encodeResponse(head.apiKey, v, header, body) : frame;
   }
+}
+
+function decodable(head: RequestHead): boolean {
+  const spec = apiSpec(head.apiKey);
+  return spec !== undefined && head.apiVersion >= spec.minVersion && head.apiVersion <= spec.maxVersion;
 }
 
 /** Puts the original names and ids back and marks each of their entries refused. */

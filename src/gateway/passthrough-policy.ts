@@ -55,6 +55,7 @@ export class PassthroughPolicy implements SessionPolicy {
     const rewrite = this.rewrites.for(head.apiKey, head.apiVersion);
     if (!this.internalTopics) return { kind: "forward", frame, expectResponse, rewrite };
     const guarded = this.internalTopics.request(frame, head);
+    if ("close" in guarded) return { kind: "close", reason: guarded.close };
     return { kind: "forward", frame: guarded.frame, expectResponse, rewrite: this.internalTopics.responseRewrite(head, guarded.swaps, rewrite) };
   }
 }

@@ -262,6 +262,8 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: kgate'
     expect(names.length).toBeGreaterThan(0);
     expect(names.filter((n) => n.startsWith("_kgate"))).toEqual([]);
     expect(all.topics.map((t: Msg) => t.topicId)).not.toContain(stateId);
+    // Filtered and still address-rewritten: the brokers are kgate's ports, not the backing ones.
+    expect(all.brokers.map((b: Msg) => b.port)).not.toContain(parseHostPort(backingAddress).port);
     const named: Msg = await client.request(API.Metadata, 12, metadataBody([{ name: STATE }]));
     expect(named.topics[0].errorCode).toBe(TOPIC_AUTHORIZATION_FAILED);
     expect(named.topics[0].partitions).toEqual([]);

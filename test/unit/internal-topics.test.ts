@@ -51,6 +51,12 @@ function setup(extra: string[] = []) {
   return { topics, guard: new InternalTopicsGuard(topics) };
 }
 
+/** The guarded request when it is forwarded (not a close). */
+function forwarded(out: ReturnType<InternalTopicsGuard["request"]>) {
+  if ("close" in out) throw new Error(`closed: ${out.close}`);
+  return out;
+}
+
 async function through(rewrite: ((f: Uint8Array) => unknown) | undefined, frame: Uint8Array): Promise<Uint8Array> {
   expect(rewrite).toBeDefined();
   const out = await rewrite!(frame);
@@ -99,7 +105,7 @@ describe("passthrough guard", () => {
   test("a request without internal topics is forwarded as the very same bytes", () => {
     const { guard } = setup();
     const frame = request(3, 12, metadataRequest([{ name: "orders" }]));
-    const out = guard.request(frame, head(3, 12));
+    const out = forwarded(guard.request(frame, head(3, 12)));
     expect(out.frame).toBe(frame);
     expect(out.swaps).toBeNull();
   });
@@ -107,7 +113,7 @@ describe("passthrough guard", () => {
   test("names and ids are swapped for ones the broker cannot have, other topics kept; the answer is TOPIC_AUTHORIZATION_FAILED", async () => {
     const { guard } = setup();
     const frame = request(3, 12, metadataRequest([{ name: "_kgate_state" }, { name: "orders" }, { name: null, topicId: STATE_ID }]));
-    const out = guard.request(frame, head(3, 12));
+    const out = forwarded(guard.request(frame, head(3, 12)));
     const sent = decodeRequest<Obj>(join(out.frame as Uint8Array[])).body;
     const sentTopics = sent.topics as Obj[];
     expect(sentTopics[0]!.name).toMatch(/^!/); // '!' is illegal in a topic name: never auto-created
@@ -131,7 +137,7 @@ describe("passthrough guard", () => {
   test("Produce: every partition of the swapped topic is refused", async () => {
     const { guard } = setup();
     const body = { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: "_kgate_state", topicId: ZERO_ID, partitionData: [{ index: 0, records: null }] }] };
-    const out = guard.request(request(0, 9, body), head(0, 9));
+    const out = forwarded(guard.request(request(0, 9, body), head(0, 9)));
     const sentName = ((decodeRequest<Obj>(join(out.frame as Uint8Array[])).body.topicData as Obj[])[0]!).name as string;
     const broker = response(0, 9, {
       responses: [{ name: sentName, topicId: ZERO_ID, partitionResponses: [{ index: 0, errorCode: 3, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }] }],
@@ -146,7 +152,7 @@ describe("passthrough guard", () => {
   test("topic config resources are swapped too", () => {
     const { guard } = setup();
     const body = { resources: [{ resourceType: 2, resourceName: "_kgate_state", configs: [] }, { resourceType: 4, resourceName: "1", configs: [] }], validateOnly: false };
-    const out = guard.request(request(44, 1, body), head(44, 1));
+    const out = forwarded(guard.request(request(44, 1, body), head(44, 1)));
     const sent = (decodeRequest<Obj>(join(out.frame as Uint8Array[])).body.resources as Obj[]).map((r) => r.resourceName);
     expect(sent[0]).toMatch(/^!/);
     expect(sent[1]).toBe("1");
@@ -163,6 +169,14 @@ describe("passthrough guard", () => {
     // A response without internal topics goes on as received.
     const plain = response(3, 12, metadataResponse([metadataTopic("orders", OTHER_ID)]));
     expect(await guard.responseRewrite(head(3, 12), null, undefined)!(plain)).toBe(plain);
+  });
+
+  test("a frame that may name an internal topic but cannot be decoded closes the connection", () => {
+    const { guard } = setup();
+    const frame = request(3, 12, metadataRequest([{ name: "_kgate_state" }]));
+    new DataView(frame.buffer).setInt16(6, 99); // api version 99: unknown to the codec
+    const out = guard.request(frame, head(3, 99));
+    expect("close" in out && out.close).toContain("cannot be checked");
   });
 
   test("Produce and Fetch responses are not searched unless their request was guarded", () => {
