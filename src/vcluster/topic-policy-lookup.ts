@@ -2,6 +2,12 @@
 // defaults under the vcluster's own, read at each request so an admin change applies at once),
 // the partitions the tenant already has, and what the broker makes of -1 (its defaults). The
 // last two are asked of the backing cluster on kgate's lookup connection, with a timeout.
+//
+// A tenant's partition counts are kept for a few seconds and updated with every topic kgate
+// lets through, so a burst of CreateTopics costs one lookup (not one listing of the whole
+// cluster per request) and cannot slip past the cap between lookups. Until the cache expires
+// it may count a topic the broker then refused or one deleted since: it errs on the safe side.
+// Several kgate nodes each keep their own counts; the cap is exact per node, not across nodes.
 import type { CreateTopicsResponse } from "../protocol/messages/create-topics-response.ts";
 import type { MetadataResponse } from "../protocol/messages/metadata-response.ts";
 import type { Tenant } from "./tenant.ts";
@@ -12,6 +18,7 @@ const METADATA = 3;
 const CREATE_TOPICS = 19;
 const LOOKUP_TIMEOUT_MS = 10_000;
 const DEFAULTS_TTL_MS = 60_000;
+const PARTITIONS_TTL_MS = 5_000;
 /** Never created: the probe is validate-only, and kgate's own `_kgate` names are kept from tenants. */
 const PROBE_TOPIC = "_kgate_policy_probe";
 
@@ -22,7 +29,11 @@ export interface BrokerTopicDefaults {
 
 export interface TopicPolicyContext {
   readonly policy: TopicPolicy;
-  /** The tenant's topics on the backing cluster: backing name → partition count. */
+  /**
+   * The tenant's topics on the backing cluster: backing name → partition count. The map is the
+   * live cached one: a rule sets in it what it lets through, synchronously after the await, so
+   * the next request (even one awaiting the same lookup) counts it.
+   */
   partitions(): Promise<Map<string, number>>;
   /** What the broker creates for -1 (`num.partitions`, `default.replication.factor`). */
   brokerDefaults(): Promise<BrokerTopicDefaults>;
@@ -30,6 +41,8 @@ export interface TopicPolicyContext {
 
 export class TopicPolicies {
   private defaultsCache: { at: number; value: Promise<BrokerTopicDefaults> } | null = null;
+  /** Per vcluster: its topics' partition counts, as last looked up plus what kgate let through since. */
+  private readonly partitionCache = new Map<string, { at: number; counts: Promise<Map<string, number>> }>();
 
   constructor(
     private readonly defaults: TopicPolicy,
@@ -47,7 +60,18 @@ export class TopicPolicies {
     };
   }
 
-  private async partitionsOf(tenant: Tenant): Promise<Map<string, number>> {
+  private partitionsOf(tenant: Tenant): Promise<Map<string, number>> {
+    const now = this.clock();
+    const cached = this.partitionCache.get(tenant.name);
+    if (cached && now - cached.at < PARTITIONS_TTL_MS) return cached.counts;
+    for (const [name, entry] of this.partitionCache) if (now - entry.at >= PARTITIONS_TTL_MS) this.partitionCache.delete(name);
+    const counts = this.lookUpPartitions(tenant);
+    this.partitionCache.set(tenant.name, { at: now, counts });
+    counts.catch(() => this.partitionCache.delete(tenant.name));
+    return counts;
+  }
+
+  private async lookUpPartitions(tenant: Tenant): Promise<Map<string, number>> {
     const res = await withTimeout(
       this.lookup(METADATA, 12, {
         topics: null,

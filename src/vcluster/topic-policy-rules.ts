@@ -97,6 +97,7 @@ export const createTopicsPolicy: HandRule = {
         return false;
       }
       total += numPartitions;
+      if (!body.validateOnly) existing?.set(t.name as string, Math.max(existing.get(t.name as string) ?? 0, numPartitions));
       return true;
     });
     refusalFixup(ctx, refused);
@@ -134,18 +135,17 @@ export const createPartitionsPolicy: HandRule = {
       existing = null;
       refused.push(...topics.map((t) => lookupFailed(tenantName(ctx, t.name), e)));
     }
-    const counts = existing ? new Map(existing) : null;
     body.topics = (body.topics as Obj[]).filter((t) => {
       const backingName = t.name as string;
       const name = tenantName(ctx, backingName);
       const count = t.count as number;
       let message = (t.assignments as Obj[] | null)?.length ? assignmentProblem(policy.policy) : null;
       message ??= partitionsProblem(policy.policy, name, count);
-      if (!message && counts) {
-        const before = counts.get(backingName) ?? 0;
-        const total = sum(counts) - before + Math.max(before, count);
+      if (!message && existing) {
+        const before = existing.get(backingName) ?? 0;
+        const total = sum(existing) - before + Math.max(before, count);
         message = vclusterPartitionsProblem(policy.policy, name, total);
-        if (!message) counts.set(backingName, Math.max(before, count));
+        if (!message && !body.validateOnly) existing.set(backingName, Math.max(before, count));
       }
       if (message) refused.push({ name, errorCode: ErrorCode.POLICY_VIOLATION, message });
       return !message;

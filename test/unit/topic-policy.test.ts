@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { HAND_RULES, type RuleContext } from "../../src/vcluster/hand-rules.ts";
 import { Tenant } from "../../src/vcluster/tenant.ts";
-import type { TopicPolicyContext } from "../../src/vcluster/topic-policy-lookup.ts";
+import { TopicPolicies, type TopicPolicyContext } from "../../src/vcluster/topic-policy-lookup.ts";
 import { configProblem, newTopicProblem, vclusterPartitionsProblem } from "../../src/vcluster/topic-policy.ts";
 import { effectiveTopicPolicy, type TopicPolicy, topicPolicySchema } from "../../src/vcluster/topic-policy-schema.ts";
 
@@ -210,5 +210,46 @@ describe("topic policy hand rules", () => {
     const body: Obj = { topics: [newTopic("wide", 500)] };
     await applyRule(19, body, ctx, "topics");
     expect((body.topics as Obj[]).length).toBe(1);
+  });
+});
+
+describe("topic policy lookups", () => {
+  /** A backing cluster answering Metadata with `topics` (name → partitions), counting the calls. */
+  function backing(topics: Record<string, number>) {
+    const calls: number[] = [];
+    const lookup = async (apiKey: number) => {
+      calls.push(apiKey);
+      await new Promise((r) => setTimeout(r, 5));
+      return {
+        topics: Object.entries(topics).map(([name, n]) => ({ name, errorCode: 0, topicId: ZERO, partitions: Array.from({ length: n }, (_, i) => ({ partitionIndex: i })) })),
+      };
+    };
+    return { lookup, calls };
+  }
+  const ZERO = "0".repeat(32);
+
+  test("counts only the tenant's topics, takes the vcluster's own policy over the defaults at each request", async () => {
+    const { lookup } = backing({ "vc-a.x": 2, "vc-a.y": 3, "vc-b.z": 50, "_kgate_state": 1 });
+    let own: TopicPolicy | undefined;
+    const policies = new TopicPolicies({ maxPartitionsPerVcluster: 10 }, () => own, lookup);
+    const counts = await policies.forTenant(tenant).partitions();
+    expect([...counts.entries()].sort()).toEqual([["vc-a.x", 2], ["vc-a.y", 3]]);
+    expect(policies.forTenant(tenant).policy.maxPartitionsPerVcluster).toBe(10);
+    own = { maxPartitionsPerVcluster: 20 };
+    expect(policies.forTenant(tenant).policy.maxPartitionsPerVcluster).toBe(20);
+  });
+
+  test("concurrent CreateTopics share one lookup and cannot both pass the cap", async () => {
+    const { lookup, calls } = backing({ "vc-a.x": 2 });
+    const policies = new TopicPolicies({ maxPartitionsPerVcluster: 5 }, () => undefined, lookup);
+    const attempt = async (name: string) => {
+      const ctx: RuleContext = { tenant, version: 7, responseFixups: [], topicPolicy: policies.forTenant(tenant) };
+      const body: Obj = { topics: [newTopic(name, 3)], validateOnly: false };
+      await HAND_RULES.get(19)!.request!(body, ctx);
+      return (body.topics as Obj[]).length;
+    };
+    const passed = await Promise.all([attempt("p"), attempt("q")]);
+    expect(passed.sort()).toEqual([0, 1]);
+    expect(calls).toEqual([3]);
   });
 });
