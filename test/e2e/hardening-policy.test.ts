@@ -83,6 +83,8 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: topic 
       runtime: kgateRuntime,
       backing: await kafkaBootstrap(),
       config: {
+        // Unauthenticated clients get the passthrough view inside a kgate with tenants.
+        listener: { anonymous: "passthrough" },
         topicPolicy: {
           maxPartitionsPerTopic: 4,
           maxPartitionsPerVcluster: 6,
@@ -221,6 +223,27 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: topic 
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain("maxPartitionsPerTopic");
+  });
+
+  test("an anonymous passthrough client (listener.anonymous) does not see kgate's own topics either", async () => {
+    // The shared broker holds other kgates' state topics (the suite below creates one per run).
+    const direct = await KafkaConnection.open(runtime, [parseHostPort(await kafkaBootstrap())]);
+    const anonymous = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }]);
+    try {
+      const all: Msg = await direct.request(API.Metadata, 12, metadataBody(null));
+      const internal = all.topics.map((t: Msg) => t.name).filter((n: string) => n.startsWith("_kgate"));
+      const seen: Msg = await anonymous.request(API.Metadata, 12, metadataBody(null));
+      const names = seen.topics.map((t: Msg) => t.name);
+      expect(names).toContain(`${VC}.fine`);
+      expect(names.filter((n: string) => n.startsWith("_kgate"))).toEqual([]);
+      if (internal.length > 0) {
+        const named: Msg = await anonymous.request(API.Metadata, 12, metadataBody([{ name: internal[0] }]));
+        expect(named.topics[0].errorCode).toBe(TOPIC_AUTHORIZATION_FAILED);
+      }
+    } finally {
+      direct.close();
+      anonymous.close();
+    }
   });
 });
 
