@@ -9,12 +9,14 @@
 // Responses: entries naming an internal topic, or carrying a known internal id, are dropped.
 // Produce and Fetch responses are not searched: they hold only the topics their (guarded)
 // request named, and kgate's own clients open no fetch sessions another client could reuse.
+// ACL requests are judged by pattern instead (internal-topics-acls.ts).
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from "../protocol/codec.ts";
 import { walkEntities } from "../protocol/entity-walk.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { dropForeign, forEachStruct, idNamePairs } from "../vcluster/name-fields.ts";
 import { INTERNAL_TOPIC_PREFIX, type InternalTopics } from "./internal-topics.ts";
+import { ACL_APIS, DESCRIBE_ACLS, dropInternalAclResources, insertAclRefusals, refuseAclEntries } from "./internal-topics-acls.ts";
 import type { Frame, RequestHead, ResponseRewrite } from "./session-policy.ts";
 
 type Obj = Record<string, unknown>;
@@ -38,6 +40,8 @@ const FAKE_NAME_PREFIX = "!kgate-internal-";
 export interface Swaps {
   readonly names: Map<string, string>;
   readonly ids: Map<string, string>;
+  /** CreateAcls/DeleteAcls: positions of the entries taken out of the request. */
+  readonly aclRefusedAt?: readonly number[];
 }
 
 export class InternalTopicsGuard {
@@ -49,6 +53,7 @@ export class InternalTopicsGuard {
    * close the connection (fail closed).
    */
   request(frame: Uint8Array, head: RequestHead): { frame: Frame; swaps: Swaps | null } | { close: string } {
+    if (ACL_APIS.has(head.apiKey)) return this.aclRequest(frame, head);
     if (head.apiKey === API_VERSIONS || !this.topics.mayMention(frame)) return { frame, swaps: null };
     if (!decodable(head)) return { close: `api key ${head.apiKey} v${head.apiVersion} may name kgate's internal topics and cannot be checked` };
     const { header, body } = decodeRequest<Obj>(frame);
@@ -90,12 +95,23 @@ export class InternalTopicsGuard {
     return { frame: encodeRequest(header, body), swaps: swapped ? swaps : null };
   }
 
+  private aclRequest(frame: Uint8Array, head: RequestHead): { frame: Frame; swaps: Swaps | null } | { close: string } {
+    if (head.apiKey === DESCRIBE_ACLS) return { frame, swaps: null }; // its response is filtered
+    if (!decodable(head)) return { close: `api key ${head.apiKey} v${head.apiVersion} may change ACLs of kgate's internal topics and cannot be checked` };
+    const { header, body } = decodeRequest<Obj>(frame);
+    const refused = refuseAclEntries(head.apiKey, body, this.topics);
+    if (refused.length === 0) return { frame, swaps: null };
+    return { frame: encodeRequest(header, body), swaps: { names: new Map(), ids: new Map(), aclRefusedAt: refused } };
+  }
+
   /** The rewrite a response needs: undo `swaps`, drop internal entries, then `next`. */
   responseRewrite(head: RequestHead, swaps: Swaps | null, next: ResponseRewrite | undefined): ResponseRewrite | undefined {
     const searched = head.apiKey !== PRODUCE && head.apiKey !== FETCH && head.apiKey !== API_VERSIONS;
     if (!swaps && !searched) return next;
+    // DescribeAcls can list a prefixed pattern that reaches kgate's topics without spelling one.
+    const always = head.apiKey === DESCRIBE_ACLS;
     return (frame) => {
-      if (!swaps && !this.topics.mayMention(frame)) return next ? next(frame) : frame;
+      if (!swaps && !always && !this.topics.mayMention(frame)) return next ? next(frame) : frame;
       const filtered = this.filterResponse(frame, head, swaps);
       if (filtered === frame || !next) return filtered;
       return next(concat(filtered as Uint8Array[]));
@@ -125,6 +141,8 @@ export class InternalTopicsGuard {
       changed += before - (body[config[1]] as Obj[]).length;
     }
     if (head.apiKey === DESCRIBE_TOPIC_PARTITIONS) changed += skipInternalCursor(body.nextCursor as Obj | null, this.topics);
+    if (head.apiKey === DESCRIBE_ACLS) changed += dropInternalAclResources(body, this.topics);
+    if (swaps?.aclRefusedAt) insertAclRefusals(head.apiKey, body, swaps.aclRefusedAt, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
     if (swaps) {
       restore(body, fields, v, swaps, config?.[1]);
       changed++;

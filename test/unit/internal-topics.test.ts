@@ -185,3 +185,43 @@ describe("passthrough guard", () => {
     expect(guard.responseRewrite(head(1, 12), null, undefined)).toBeUndefined();
   });
 });
+
+describe("passthrough guard: ACLs of kgate's topics", () => {
+  const acl = (resourceName: string, resourcePatternType: number, resourceType = 2) => ({
+    resourceType, resourceName, resourcePatternType, principal: "User:x", host: "*", operation: 3, permissionType: 3,
+  });
+
+  test("CreateAcls: grants on an internal topic, a prefix reaching one or the topic wildcard are refused in place", async () => {
+    const { guard } = setup();
+    const body = { creations: [acl("_kgate_state", 3), acl("orders", 3), acl("_kg", 4), acl("*", 3), acl("1", 3, 4)] };
+    const out = forwarded(guard.request(request(30, 3, body), head(30, 3)));
+    const sent = decodeRequest<Obj>(join(out.frame as Uint8Array[])).body.creations as Obj[];
+    expect(sent.map((c) => c.resourceName)).toEqual(["orders", "1"]);
+    const broker = response(30, 3, { throttleTimeMs: 0, results: [{ errorCode: 0, errorMessage: null }, { errorCode: 0, errorMessage: null }] });
+    const back = decodeResponse<Obj>(await through(guard.responseRewrite(head(30, 3), out.swaps, undefined), broker), 30, 3).body;
+    expect((back.results as Obj[]).map((r) => r.errorCode)).toEqual([31, 0, 31, 31, 0]);
+  });
+
+  test("DeleteAcls: a filter that could match an internal topic's ACLs (null name, MATCH, internal name) is refused", () => {
+    const { guard } = setup();
+    const filter = (resourceNameFilter: string | null, patternTypeFilter: number, resourceTypeFilter = 2) => ({
+      resourceTypeFilter, resourceNameFilter, patternTypeFilter, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1,
+    });
+    const body = { filters: [filter(null, 1), filter("orders", 3), filter("orders", 2), filter("_kgate_state", 3), filter(null, 1, 4)] };
+    const out = forwarded(guard.request(request(31, 3, body), head(31, 3)));
+    const sent = decodeRequest<Obj>(join(out.frame as Uint8Array[])).body.filters as Obj[];
+    expect(sent.map((f) => [f.resourceNameFilter, f.resourceTypeFilter])).toEqual([["orders", 2], [null, 4]]);
+    expect(out.swaps?.aclRefusedAt).toEqual([0, 2, 3]);
+  });
+
+  test("DescribeAcls: bindings of internal topics are not listed, even by a prefix that does not spell them", async () => {
+    const { guard } = setup();
+    const resource = (resourceName: string, patternType: number) => ({ resourceType: 2, resourceName, patternType, acls: [] });
+    const broker = response(29, 3, {
+      throttleTimeMs: 0, errorCode: 0, errorMessage: null,
+      resources: [resource("_kgate_state", 3), resource("_k", 4), resource("orders", 3), resource("*", 3)],
+    });
+    const back = decodeResponse<Obj>(await through(guard.responseRewrite(head(29, 3), null, undefined), broker), 29, 3).body;
+    expect((back.resources as Obj[]).map((r) => r.resourceName)).toEqual(["orders", "*"]);
+  });
+});
