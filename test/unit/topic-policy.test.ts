@@ -3,6 +3,9 @@
 // of a request and answer them POLICY_VIOLATION while the rest goes on.
 import { describe, expect, test } from "bun:test";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
+import { putVcluster } from "../../src/store/mutations.ts";
+import { vclusterSchema } from "../../src/store/record-schemas.ts";
+import { EMPTY_STATE } from "../../src/store/records.ts";
 import { HAND_RULES, type RuleContext } from "../../src/vcluster/hand-rules.ts";
 import { Tenant } from "../../src/vcluster/tenant.ts";
 import { TopicPolicies, type TopicPolicyContext } from "../../src/vcluster/topic-policy-lookup.ts";
@@ -251,5 +254,24 @@ describe("topic policy lookups", () => {
     const passed = await Promise.all([attempt("p"), attempt("q")]);
     expect(passed.sort()).toEqual([0, 1]);
     expect(calls).toEqual([3]);
+  });
+});
+
+describe("a vcluster's topic policy in the store", () => {
+  test("set at creation, replaced by a later put, kept when a put does not mention it", () => {
+    const created = putVcluster(EMPTY_STATE, { name: "vc-a", topicPolicy: { maxPartitionsPerTopic: 2 } }, 0);
+    expect(created.result.vcluster.topicPolicy).toEqual({ maxPartitionsPerTopic: 2 });
+    const labelled = putVcluster(created.state, { name: "vc-a", labels: { team: "x" } }, 1);
+    expect(labelled.result.vcluster.topicPolicy).toEqual({ maxPartitionsPerTopic: 2 });
+    const replaced = putVcluster(labelled.state, { name: "vc-a", topicPolicy: { allowedConfigs: null } }, 2);
+    expect(replaced.result.vcluster.topicPolicy).toEqual({ allowedConfigs: null });
+    expect(replaced.events.map((e) => e.type)).toEqual(["vcluster-upserted"]);
+    expect(putVcluster(replaced.state, { name: "vc-a", topicPolicy: { allowedConfigs: null } }, 3).events).toEqual([]);
+  });
+
+  test("read back with the record, and held to the same schema", () => {
+    const record = { name: "vc-a", prefix: "vc-a.", createdAt: "2026-01-01T00:00:00.000Z", topicPolicy: { maxPartitionsPerVcluster: 9 } };
+    expect(vclusterSchema.parse(record).topicPolicy).toEqual({ maxPartitionsPerVcluster: 9 });
+    expect(vclusterSchema.safeParse({ ...record, topicPolicy: { maxPartitionsPerVcluster: "lots" } }).success).toBe(false);
   });
 });
