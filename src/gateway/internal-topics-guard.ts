@@ -33,6 +33,13 @@ const CONFIG_RESOURCES: ReadonlyMap<number, readonly [string, string]> = new Map
   [33, ["resources", "responses"]],
   [44, ["resources", "responses"]],
 ]);
+/**
+ * A Produce frame at least this large is checked by decoding it instead of searching its
+ * bytes: records are most of it and decode as views (no copy), so decoding costs per
+ * partition, while the search reads every record byte once per needle. Measured on 1 MiB of
+ * text records: search 5 ms (Bun) / 17 ms (Deno), decode 7 µs / 19 µs.
+ */
+const PRODUCE_DECODE_FROM_BYTES = 1024;
 /** '!' is illegal in a topic name: the broker can never have (or create) a topic of this name. */
 const FAKE_NAME_PREFIX = "!kgate-internal-";
 
@@ -54,7 +61,9 @@ export class InternalTopicsGuard {
    */
   request(frame: Uint8Array, head: RequestHead): { frame: Frame; swaps: Swaps | null } | { close: string } {
     if (ACL_APIS.has(head.apiKey)) return this.aclRequest(frame, head);
-    if (head.apiKey === API_VERSIONS || !this.topics.mayMention(frame)) return { frame, swaps: null };
+    if (head.apiKey === API_VERSIONS) return { frame, swaps: null };
+    const decodeAnyway = head.apiKey === PRODUCE && frame.length >= PRODUCE_DECODE_FROM_BYTES;
+    if (!decodeAnyway && !this.topics.mayMention(frame)) return { frame, swaps: null };
     if (!decodable(head)) return { close: `api key ${head.apiKey} v${head.apiVersion} may name kgate's internal topics and cannot be checked` };
     const { header, body } = decodeRequest<Obj>(frame);
     const v = head.apiVersion;
