@@ -77,8 +77,9 @@ function hexBytes(hex: string): Uint8Array {
 
 /**
  * Substring search: the native `indexOf` finds each candidate first byte, then the rest is
- * compared. Linear in the frame for the needles used here (no needle repeats its first byte
- * often enough to matter).
+ * compared; at most needle-length work per candidate, so linear in the frame. Fast on small
+ * frames; on large record payloads the per-candidate calls add up (about 5 ms per MiB of text
+ * on Bun, 17 ms on Deno), which is why large Produce frames are decoded instead.
  */
 export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   const n = needle.length;
