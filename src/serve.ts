@@ -42,8 +42,16 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const backingLookup = createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl);
   const topicIds = new TopicIdDirectory(backingLookup);
   const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
-  const internalGuard = new InternalTopicsGuard(internalTopics);
-  const topicPolicies = new TopicPolicies(config.topicPolicy, (name) => store.getVcluster(name)?.topicPolicy, backingLookup, clock);
+  const guardLog = getLogger("gateway.internal-topics");
+  const internalGuard = new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("{line}", { line }));
+  const policyLog = getLogger("vcluster.topic-policy");
+  const topicPolicies = new TopicPolicies(
+    config.topicPolicy,
+    (name) => store.getVcluster(name)?.topicPolicy,
+    backingLookup,
+    clock,
+    (line) => policyLog.info("{line}", { line }),
+  );
   const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
   // Transparent proxy while no tenant exists and nothing asks for authentication (invariant 2).

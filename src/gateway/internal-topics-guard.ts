@@ -52,7 +52,8 @@ export interface Swaps {
 }
 
 export class InternalTopicsGuard {
-  constructor(private readonly topics: InternalTopics) {}
+  /** `log`: one line per refused request (which API, which topic). */
+  constructor(private readonly topics: InternalTopics, private readonly log: (line: string) => void = () => {}) {}
 
   /**
    * The request as it may go upstream, and the swaps its response must undo (null: none); or,
@@ -101,6 +102,10 @@ export class InternalTopicsGuard {
     const swapped = swaps.names.size > 0 || swaps.ids.size > 0;
     // Neither: the bytes were elsewhere (records, a client id) and the frame goes as it came.
     if (!swapped && movedCursor === 0) return { frame, swaps: null };
+    if (swapped) {
+      const named = [...swaps.names.values(), ...[...swaps.ids.values()].map((id) => `id ${id}`)];
+      this.log(`${apiName(head.apiKey)} naming kgate's internal topic ${named.join(", ")} refused for it`);
+    }
     return { frame: encodeRequest(header, body), swaps: swapped ? swaps : null };
   }
 
@@ -110,6 +115,7 @@ export class InternalTopicsGuard {
     const { header, body } = decodeRequest<Obj>(frame);
     const refused = refuseAclEntries(head.apiKey, body, this.topics);
     if (refused.length === 0) return { frame, swaps: null };
+    this.log(`${apiName(head.apiKey)}: ${refused.length} entries reaching kgate's internal topics refused`);
     return { frame: encodeRequest(header, body), swaps: { names: new Map(), ids: new Map(), aclRefusedAt: refused } };
   }
 
@@ -158,6 +164,10 @@ export class InternalTopicsGuard {
     }
     return changed > 0 ? encodeResponse(head.apiKey, v, header, body) : frame;
   }
+}
+
+function apiName(apiKey: number): string {
+  return apiSpec(apiKey)?.name ?? `api key ${apiKey}`;
 }
 
 function decodable(head: RequestHead): boolean {

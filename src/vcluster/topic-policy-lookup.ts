@@ -35,6 +35,8 @@ export interface TopicPolicyContext {
    * the next request (even one awaiting the same lookup) counts it.
    */
   partitions(): Promise<Map<string, number>>;
+  /** One log line about a request the policy (partly) refused. */
+  log(line: string): void;
   /** What the broker creates for -1 (`num.partitions`, `default.replication.factor`). */
   brokerDefaults(): Promise<BrokerTopicDefaults>;
 }
@@ -50,6 +52,7 @@ export class TopicPolicies {
     private readonly ownPolicy: (vcluster: string) => TopicPolicy | undefined,
     private readonly lookup: MetadataLookup,
     private readonly clock: () => number = Date.now,
+    private readonly logLine: (line: string) => void = () => {},
   ) {}
 
   forTenant(tenant: Tenant): TopicPolicyContext {
@@ -57,6 +60,7 @@ export class TopicPolicies {
       policy: effectiveTopicPolicy(this.defaults, this.ownPolicy(tenant.name)),
       partitions: () => this.partitionsOf(tenant),
       brokerDefaults: () => this.brokerDefaults(),
+      log: (line) => this.logLine(`vcluster ${tenant.name}: ${line}`),
     };
   }
 

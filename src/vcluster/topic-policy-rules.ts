@@ -104,7 +104,15 @@ export const createTopicsPolicy: HandRule = {
   },
 };
 
+/** One line per request, however many topics it refused (bounded log volume). */
+function logRefusals(ctx: RuleContext, api: string, refused: readonly Refused[]): void {
+  if (refused.length === 0) return;
+  const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : "";
+  ctx.topicPolicy?.log(`${api} refused for topic "${refused[0]!.name}"${more}: ${refused[0]!.message}`);
+}
+
 function refusalFixup(ctx: RuleContext, refused: Refused[]): void {
+  logRefusals(ctx, "CreateTopics", refused);
   if (refused.length === 0) return;
   ctx.responseFixups.push((res) => {
     for (const r of refused) {
@@ -150,6 +158,7 @@ export const createPartitionsPolicy: HandRule = {
       if (message) refused.push({ name, errorCode: ErrorCode.POLICY_VIOLATION, message });
       return !message;
     });
+    logRefusals(ctx, "CreatePartitions", refused);
     if (refused.length === 0) return;
     ctx.responseFixups.push((res) => {
       for (const r of refused) (res.results as Obj[]).push({ name: r.name, errorCode: r.errorCode, errorMessage: r.message });
@@ -178,6 +187,7 @@ function alterConfigsPolicy(incremental: boolean): HandRule {
         if (message) refused.push({ name: tenantName(ctx, r.resourceName), errorCode: ErrorCode.POLICY_VIOLATION, message });
         return !message;
       });
+      logRefusals(ctx, incremental ? "IncrementalAlterConfigs" : "AlterConfigs", refused);
       if (refused.length === 0) return;
       ctx.responseFixups.push((res) => {
         for (const r of refused) {

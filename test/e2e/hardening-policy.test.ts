@@ -9,7 +9,7 @@ import { encodeRecordBatch } from "../../src/client/record-batch.ts";
 import { parseHostPort } from "../../src/gateway/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, startKgate, writeProperties } from "../support/kgate-process.ts";
+import { adminCall, type KgateProcess, startKgate, waitForLog, writeProperties } from "../support/kgate-process.ts";
 
 // deno-lint-ignore no-explicit-any
 type Msg = any;
@@ -125,6 +125,8 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: topic 
     expect(t.get("fine").errorCode).toBe(0);
     const md: Msg = await tenant.request(API.Metadata, 12, metadataBody(null));
     expect(md.topics.map((x: Msg) => x.name).sort()).toEqual(["fine"]);
+    const logs = await waitForLog(kgate, `vcluster ${VC}: CreateTopics refused for topic`);
+    expect(logs).toMatch(/CreateTopics refused for topic \\?"wide\\?" \(and 2 more\): .*maxPartitionsPerTopic/);
   });
 
   test("manual replica assignment is refused on CreateTopics and CreatePartitions", async () => {
@@ -335,6 +337,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: kgate'
     expect(md.topics[0].errorCode).toBe(0);
     expect(md.topics[0].topicId).toBe(stateId);
     expect(md.topics[1].errorCode).toBe(3);
+    expect(await waitForLog(kgate, `Produce naming kgate's internal topic ${STATE}`)).toContain(`DeleteTopics naming kgate's internal topic id ${stateId}`);
     // Other topics of the backing cluster still work through the same connection.
     const ok: Msg = await client.request(API.Metadata, 12, metadataBody([{ name: "__consumer_offsets" }]));
     expect(ok.topics[0].errorCode).toBe(0);

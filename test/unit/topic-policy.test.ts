@@ -25,8 +25,10 @@ const POLICY: TopicPolicy = {
 
 function context(policy: TopicPolicy, existing: Record<string, number> = {}, defaults = { numPartitions: 3, replicationFactor: 1 }) {
   let lookups = 0;
+  const logged: string[] = [];
   const topicPolicy: TopicPolicyContext = {
     policy,
+    log: (line) => logged.push(line),
     partitions: async () => {
       lookups++;
       return new Map(Object.entries(existing).map(([k, v]) => [tenant.add(k), v]));
@@ -34,7 +36,7 @@ function context(policy: TopicPolicy, existing: Record<string, number> = {}, def
     brokerDefaults: async () => defaults,
   };
   const ctx: RuleContext = { tenant, version: 7, responseFixups: [], topicPolicy };
-  return { ctx, lookups: () => lookups };
+  return { ctx, lookups: () => lookups, logged };
 }
 
 function newTopic(name: string, numPartitions: number, configs: Record<string, string | null> = {}, assignments: number[][] = []): Obj {
@@ -107,7 +109,7 @@ describe("topic policy checks", () => {
 
 describe("topic policy hand rules", () => {
   test("CreateTopics: violating topics answered POLICY_VIOLATION with their own name; the rest forwarded", async () => {
-    const { ctx } = context(POLICY, { old: 6 });
+    const { ctx, logged } = context(POLICY, { old: 6 });
     const body: Obj = {
       topics: [newTopic("ok", 2), newTopic("wide", 5), newTopic("bad-config", 1, { "segment.ms": "1" }), newTopic("placed", -1, {}, [[1]]), newTopic("over", 4)],
     };
@@ -121,6 +123,8 @@ describe("topic policy hand rules", () => {
     expect(byName.get("placed")!.errorMessage).toContain("allowReplicaAssignment");
     // 6 existing + 2 ("ok") + 4 > 10
     expect(byName.get("over")!.errorMessage).toContain("to 12 partitions; it allows at most 10 (maxPartitionsPerVcluster)");
+    // One log line for the request, not one per topic.
+    expect(logged).toEqual([expect.stringMatching(/^CreateTopics refused for topic "wide" \(and 3 more\): .*maxPartitionsPerTopic/)]);
   });
 
   test("CreateTopics: the vcluster cap counts existing topics, earlier topics of the request, and -1 as the broker default", async () => {
