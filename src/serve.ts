@@ -126,7 +126,7 @@ Next: kgate vcluster create vc-alice
 }
 
 const INTERNAL_TOPICS_REFRESH_MS = 60_000;
-const INTERNAL_TOPICS_FIRST_LOOKUP_MS = 10_000;
+const INTERNAL_TOPICS_FIRST_LOOKUP_MS = 5_000;
 
 /**
  * Learns the ids of kgate's own topics before the first client connects (bounded wait), then

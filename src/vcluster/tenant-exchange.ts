@@ -67,7 +67,9 @@ export async function tenantRequest(
   let changed = prefixNames(body, spec.request.entities, v, tenant);
 
   const rule = HAND_RULES.get(head.apiKey);
-  const ctx: RuleContext = { tenant, version: v, responseFixups: [], topicPolicy: deps.topicPolicies?.forTenant(tenant) };
+  // The policy only for APIs with hand rules: Produce and Fetch need none.
+  const topicPolicy = rule?.request ? deps.topicPolicies?.forTenant(tenant) : undefined;
+  const ctx: RuleContext = { tenant, version: v, responseFixups: [], topicPolicy };
   const refusal = await rule?.request?.(body, ctx);
   if (rule?.request) changed++;
   if (refusal) {
