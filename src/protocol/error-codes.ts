@@ -1,5 +1,6 @@
 // The Kafka error codes kgate itself answers with (org.apache.kafka.common.protocol.Errors).
 export const ErrorCode = {
+  UNKNOWN_SERVER_ERROR: -1,
   NONE: 0,
   UNKNOWN_TOPIC_OR_PARTITION: 3,
   REQUEST_TIMED_OUT: 7,

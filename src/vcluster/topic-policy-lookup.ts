@@ -117,10 +117,13 @@ export class TopicPolicies {
   }
 }
 
+/** A lookup that did not answer in time (REQUEST_TIMED_OUT, unlike other lookup failures). */
+export class LookupTimeout extends Error {}
+
 async function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${LOOKUP_TIMEOUT_MS} ms`)), LOOKUP_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new LookupTimeout(`${what} took longer than ${LOOKUP_TIMEOUT_MS} ms`)), LOOKUP_TIMEOUT_MS);
   });
   try {
     return await Promise.race([p, timeout]);

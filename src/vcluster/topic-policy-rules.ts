@@ -4,7 +4,7 @@
 // rest of the request goes to the broker as usual. Names in the request are already prefixed.
 import { ErrorCode } from "../protocol/error-codes.ts";
 import type { HandRule, RuleContext } from "./hand-rules.ts";
-import type { TopicPolicyContext } from "./topic-policy-lookup.ts";
+import { LookupTimeout, type TopicPolicyContext } from "./topic-policy-lookup.ts";
 import {
   assignmentProblem,
   configNameProblem,
@@ -52,7 +52,7 @@ async function vclusterPartitions(policy: TopicPolicyContext): Promise<Map<strin
 function lookupFailed(tenantName: string, e: unknown): Refused {
   return {
     name: tenantName,
-    errorCode: ErrorCode.REQUEST_TIMED_OUT,
+    errorCode: e instanceof LookupTimeout ? ErrorCode.REQUEST_TIMED_OUT : ErrorCode.UNKNOWN_SERVER_ERROR,
     message: `The topic policy could not be checked: ${(e as Error).message}`,
   };
 }

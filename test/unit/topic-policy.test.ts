@@ -8,7 +8,7 @@ import { vclusterSchema } from "../../src/store/record-schemas.ts";
 import { EMPTY_STATE } from "../../src/store/records.ts";
 import { HAND_RULES, type RuleContext } from "../../src/vcluster/hand-rules.ts";
 import { Tenant } from "../../src/vcluster/tenant.ts";
-import { TopicPolicies, type TopicPolicyContext } from "../../src/vcluster/topic-policy-lookup.ts";
+import { LookupTimeout, TopicPolicies, type TopicPolicyContext } from "../../src/vcluster/topic-policy-lookup.ts";
 import { configProblem, newTopicProblem, vclusterPartitionsProblem } from "../../src/vcluster/topic-policy.ts";
 import { effectiveTopicPolicy, type TopicPolicy, topicPolicySchema } from "../../src/vcluster/topic-policy-schema.ts";
 
@@ -202,14 +202,16 @@ describe("topic policy hand rules", () => {
     expect(refused).toEqual([{ errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: expect.stringContaining("max.message.bytes"), resourceType: 2, resourceName: "t2" }]);
   });
 
-  test("a failed lookup answers each topic with REQUEST_TIMED_OUT instead of letting it through", async () => {
-    const { ctx } = context(POLICY);
-    ctx.topicPolicy = { ...ctx.topicPolicy!, partitions: () => Promise.reject(new Error("backing down")) };
-    const body: Obj = { topics: [newTopic("a", 1)] };
-    const refused = await applyRule(19, body, ctx, "topics");
-    expect(body.topics).toEqual([]);
-    expect(refused.map((r) => [r.name, r.errorCode])).toEqual([["a", ErrorCode.REQUEST_TIMED_OUT]]);
-    expect(refused[0]!.errorMessage).toContain("backing down");
+  test("a failed lookup answers each topic with an error instead of letting it through", async () => {
+    for (const [error, code] of [[new Error("backing down"), ErrorCode.UNKNOWN_SERVER_ERROR], [new LookupTimeout("backing slow"), ErrorCode.REQUEST_TIMED_OUT]] as const) {
+      const { ctx } = context(POLICY);
+      ctx.topicPolicy = { ...ctx.topicPolicy!, partitions: () => Promise.reject(error) };
+      const body: Obj = { topics: [newTopic("a", 1)] };
+      const refused = await applyRule(19, body, ctx, "topics");
+      expect(body.topics).toEqual([]);
+      expect(refused.map((r) => [r.name, r.errorCode])).toEqual([["a", code]]);
+      expect(refused[0]!.errorMessage).toContain(error.message);
+    }
   });
 
   test("without a policy context (passthrough tooling, older wiring) the rules change nothing", async () => {
