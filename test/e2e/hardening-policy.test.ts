@@ -20,7 +20,7 @@ const ZERO_ID = "0".repeat(32);
 const RESOURCE_TOPIC = 2;
 
 const API = {
-  Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, CreateTopics: 19, DeleteTopics: 20, DescribeConfigs: 32,
+  Produce: 0, Fetch: 1, ListOffsets: 2, Metadata: 3, CreateTopics: 19, DeleteTopics: 20, DeleteRecords: 21, DescribeConfigs: 32,
   AlterConfigs: 33, CreatePartitions: 37, IncrementalAlterConfigs: 44, DescribeTopicPartitions: 75,
 } as const;
 
@@ -265,6 +265,13 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: kgate'
     return res.topics[0].partitions[0].offset;
   };
 
+  const stateStart = async (): Promise<bigint> => {
+    const res: Msg = await backing.request(API.ListOffsets, 7, {
+      replicaId: -1, isolationLevel: 0, topics: [{ name: STATE, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] }],
+    });
+    return res.topics[0].partitions[0].offset;
+  };
+
   beforeAll(async () => {
     backingAddress = await kafkaBootstrap();
     // No vclusters: the transparent first run, with the store in a topic of the backing cluster.
@@ -311,10 +318,14 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: kgate'
     expect(byId.responses[0].partitions[0].records?.length ?? 0).toBe(0);
   });
 
-  test("Produce, DeleteTopics and config changes do not reach it", async () => {
+  test("Produce, DeleteRecords, DeleteTopics, CreateTopics and config changes do not reach it", async () => {
     const before = await stateEnd();
     const produced: Msg = await client.request(API.Produce, 9, produceBody(STATE, "not-a-state-record"));
     expect(produced.responses[0].partitionResponses[0].errorCode).toBe(TOPIC_AUTHORIZATION_FAILED);
+    const truncated: Msg = await client.request(API.DeleteRecords, 2, {
+      topics: [{ name: STATE, partitions: [{ partitionIndex: 0, offset: -1n }] }], timeoutMs: 10_000,
+    });
+    expect(truncated.topics[0].partitions[0].errorCode).toBe(TOPIC_AUTHORIZATION_FAILED);
     const delByName: Msg = await client.request(API.DeleteTopics, 5, { topicNames: [STATE], timeoutMs: 10_000 });
     expect(delByName.responses[0].errorCode).toBe(TOPIC_AUTHORIZATION_FAILED);
     const delById: Msg = await client.request(API.DeleteTopics, 6, { topics: [{ name: null, topicId: stateId }], timeoutMs: 10_000 });
@@ -331,8 +342,9 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: kgate'
     expect(described.results[0].configs).toEqual([]);
     const created: Msg = await client.request(API.CreateTopics, 7, createBody([{ name: `_kgate_squat_${run}` }]));
     expect(created.topics[0].errorCode).toBe(TOPIC_AUTHORIZATION_FAILED);
-    // Straight from the broker: still there, nothing appended, not created.
+    // Straight from the broker: still there, nothing appended or truncated, not created.
     expect(await stateEnd()).toBe(before);
+    expect(await stateStart()).toBe(0n);
     const md: Msg = await backing.request(API.Metadata, 12, metadataBody([{ name: STATE }, { name: `_kgate_squat_${run}` }]));
     expect(md.topics[0].errorCode).toBe(0);
     expect(md.topics[0].topicId).toBe(stateId);
