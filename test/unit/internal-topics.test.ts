@@ -179,6 +179,16 @@ describe("passthrough guard", () => {
     expect("close" in out && out.close).toContain("cannot be checked");
   });
 
+  test("a KIP-848 regex that matches the state topic gets no assignment of it (filtered by its id)", async () => {
+    const { guard } = setup();
+    const broker = response(68, 0, {
+      throttleTimeMs: 0, errorCode: 0, errorMessage: null, memberId: "m", memberEpoch: 2, heartbeatIntervalMs: 5000,
+      assignment: { topicPartitions: [{ topicId: STATE_ID, partitions: [0] }, { topicId: OTHER_ID, partitions: [0, 1] }] },
+    });
+    const back = decodeResponse<Obj>(await through(guard.responseRewrite(head(68, 0), null, undefined), broker), 68, 0).body;
+    expect(((back.assignment as Obj).topicPartitions as Obj[]).map((t) => t.topicId)).toEqual([OTHER_ID]);
+  });
+
   test("Produce and Fetch responses are not searched unless their request was guarded", () => {
     const { guard } = setup();
     expect(guard.responseRewrite(head(0, 9), null, undefined)).toBeUndefined();
