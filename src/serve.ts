@@ -16,9 +16,12 @@ import { BackingApiVersions } from "./gateway/backing-api-versions.ts";
 import { ListenerTls } from "./gateway/listener-tls.ts";
 import { loadBackingTls } from "./gateway/backing-tls.ts";
 import { certificateIdentifier } from "./auth/certificate-identity.ts";
+import { InternalTopics } from "./gateway/internal-topics.ts";
+import { InternalTopicsGuard } from "./gateway/internal-topics-guard.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
+import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
 import { type ListenerViews, type LoginIdentity, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 
 const log = getLogger("serve");
@@ -39,6 +42,18 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const backingLookup = createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls);
   const topicIds = new TopicIdDirectory(backingLookup);
   const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
+  const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
+  const guardLog = getLogger("gateway.internal-topics");
+  const internalGuard = new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("{line}", { line }));
+  const policyLog = getLogger("vcluster.topic-policy");
+  const topicPolicies = new TopicPolicies(
+    config.topicPolicy,
+    (name) => store.getVcluster(name)?.topicPolicy,
+    backingLookup,
+    clock,
+    (line) => policyLog.info("{line}", { line }),
+  );
+  const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
   const identifyCertificate = certificateIdentifier(config.auth.certificates);
   const listenerViews: ListenerViews = { anonymous: config.listener.anonymous, pinned: config.listener.pinnedVcluster };
@@ -67,14 +82,21 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
     backingTls,
     policyFor: (conn) => {
       if (transparent()) {
-        return new PassthroughPolicy(conn.rewrites, () => (transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended"));
+        return new PassthroughPolicy(conn.rewrites, internalGuard, () =>
+          transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended");
       }
       return new VclusterPolicy({
         authenticate,
         tenantFor: (name) => {
           const v = store.getVcluster(name);
+          if (!v) return null;
+          if (internalTopics.prefixReaches(v.prefix)) {
+            // Fail closed: such a tenant could name kgate's own topics (the store should never allow it).
+            vclusterLog.error("vcluster {name} is not served: its prefix {prefix} reaches kgate's internal topics", { name: v.name, prefix: v.prefix });
+            return null;
+          }
           const others = () => store.listVclusters().filter((o) => o.name !== name).map((o) => o.prefix);
-          return v ? new Tenant(v.name, v.prefix, others) : null;
+          return new Tenant(v.name, v.prefix, others);
         },
         vclusterGeneration: (name) => store.getVcluster(name)?.createdAt,
         identityProblem,
@@ -84,8 +106,10 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
         failedAuthenticationDelayMs: config.limits.failedAuthenticationDelayMs,
         maxPreAuthFrameBytes: config.limits.maxPreAuthFrameBytes,
         topicIds,
+        topicPolicies,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
+        internalTopics: internalGuard,
         clock,
         log: (message) => vclusterLog.info("connection {id}: {message}", { id: conn.id, message }),
       });
@@ -136,7 +160,25 @@ Next: kgate vcluster create vc-alice
   await stopRequested;
   log.info("shutting down");
   listenerTls?.stop();
+  stopRefreshing();
   await gateway.stop(5000);
   await http.stop();
   await store.close();
+}
+
+const INTERNAL_TOPICS_REFRESH_MS = 60_000;
+const INTERNAL_TOPICS_FIRST_LOOKUP_MS = 5_000;
+
+/**
+ * Learns the ids of kgate's own topics before the first client connects (bounded wait), then
+ * every minute, so a client cannot reach one by a topic id it learnt elsewhere. Returns a stop.
+ */
+async function refreshInternalTopicIds(topics: InternalTopics, lookup: Parameters<InternalTopics["refresh"]>[0]): Promise<() => void> {
+  const refresh = () =>
+    topics.refresh(lookup).catch((e) => log.warn("internal topic ids not refreshed: {reason}", { reason: (e as Error).message }));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([refresh(), new Promise((r) => (timer = setTimeout(r, INTERNAL_TOPICS_FIRST_LOOKUP_MS)))]);
+  clearTimeout(timer);
+  const interval = setInterval(refresh, INTERNAL_TOPICS_REFRESH_MS);
+  return () => clearInterval(interval);
 }

@@ -9,6 +9,7 @@ import {
   prefixSyntaxProblem,
   VCLUSTER_NAME_PATTERN,
 } from "../store/prefix-rules.ts";
+import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 
 // Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
 // `port: ${PORT}` works, and leave anything else for the number check to report.
@@ -190,6 +191,11 @@ export const configSchema = z
     auth: auth.prefault({}),
     limits: limits.prefault({}),
     log: log.prefault({}),
+    /**
+     * Topic policy of every vcluster (a vcluster's own `topicPolicy`, set through the admin API,
+     * overrides it field by field). Empty by default: no limits, no manual replica assignment.
+     */
+    topicPolicy: topicPolicySchema.prefault({}),
     /** Applied at start (created if missing); vclusters can also be added through the API. */
     vclusters: z.array(declaredVcluster).default([]),
   })

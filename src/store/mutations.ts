@@ -19,6 +19,7 @@ import {
   type StoreState,
   type VclusterRecord,
 } from "./records.ts";
+import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
 
 export interface Change<T = void> {
   readonly state: StoreState;
@@ -30,6 +31,8 @@ export interface PutVclusterInput {
   readonly name: string;
   readonly prefix?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Replaces the vcluster's own topic policy when given. */
+  readonly topicPolicy?: TopicPolicy;
 }
 
 export interface PutVclusterResult {
@@ -68,10 +71,14 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
         `vcluster "${input.name}" already has prefix "${existing.prefix}"; a prefix cannot change (delete and re-create instead)`,
       );
     }
-    if (input.labels === undefined || sameLabels(input.labels, existing.labels)) {
-      return unchanged(state, { vcluster: existing, created: false });
-    }
-    const vcluster: VclusterRecord = { ...existing, labels: { ...input.labels } };
+    const newLabels = input.labels !== undefined && !sameLabels(input.labels, existing.labels);
+    const newPolicy = input.topicPolicy !== undefined && JSON.stringify(input.topicPolicy) !== JSON.stringify(existing.topicPolicy);
+    if (!newLabels && !newPolicy) return unchanged(state, { vcluster: existing, created: false });
+    const vcluster: VclusterRecord = {
+      ...existing,
+      ...(newLabels ? { labels: { ...input.labels } } : {}),
+      ...(newPolicy ? { topicPolicy: input.topicPolicy } : {}),
+    };
     return {
       state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster } },
       events: [{ type: "vcluster-upserted", vcluster, created: false }],
@@ -90,6 +97,7 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
     prefix,
     createdAt: new Date(now).toISOString(),
     ...(input.labels ? { labels: { ...input.labels } } : {}),
+    ...(input.topicPolicy ? { topicPolicy: input.topicPolicy } : {}),
   };
   return {
     state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster }, tenancySince: state.tenancySince ?? vcluster.createdAt },

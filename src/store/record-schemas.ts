@@ -1,12 +1,14 @@
 // How a stored record is validated when it is read back, from a snapshot file or from the state
 // topic alike: one schema per record type of records.ts.
 import { z } from "zod";
+import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 
 export const vclusterSchema = z.object({
   name: z.string(),
   prefix: z.string(),
   createdAt: z.string(),
   labels: z.record(z.string(), z.string()).optional(),
+  topicPolicy: topicPolicySchema.optional(),
 });
 
 export const serviceAccountSchema = z.object({

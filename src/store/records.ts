@@ -1,5 +1,6 @@
 // What the store keeps. Plain JSON-able objects, treated as immutable: every mutation builds a
 // new state, so readers holding an older snapshot never see a half-applied change.
+import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
 
 export interface VclusterRecord {
   readonly name: string;
@@ -8,6 +9,8 @@ export interface VclusterRecord {
   /** ISO 8601. Tokens issued before this instant never authenticate to this vcluster. */
   readonly createdAt: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** The vcluster's own topic policy, over the config's `topicPolicy` defaults. */
+  readonly topicPolicy?: TopicPolicy;
 }
 
 /** "token": authenticates with JWTs from the admin API; "password": a static config user. */
