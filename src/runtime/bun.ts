@@ -245,6 +245,7 @@ export const bunRuntime: Runtime = {
   fileExists: (path) => Bun.file(path).exists(),
   mkdirp: async (path) => void (await mkdir(path, { recursive: true })),
   env: (name) => Bun.env[name],
+  stdoutIsTerminal: () => process.stdout.isTTY === true,
   args: () => Bun.argv.slice(2),
   exit: (code) => process.exit(code),
 };

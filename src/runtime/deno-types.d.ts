@@ -31,6 +31,7 @@ declare namespace Deno {
   const pid: number;
   const args: string[];
   const env: { get(name: string): string | undefined };
+  const stdout: { isTerminal(): boolean };
   const errors: { NotFound: new (...args: any[]) => Error };
   function listen(opts: { hostname: string; port: number; transport: "tcp" }): TcpListener;
   function connect(opts: { hostname: string; port: number; transport: "tcp" }): Promise<TcpConn>;

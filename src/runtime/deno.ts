@@ -260,6 +260,7 @@ export const denoRuntime: Runtime = {
   fileExists,
   mkdirp: (path) => Deno.mkdir(path, { recursive: true }),
   env: (name) => Deno.env.get(name),
+  stdoutIsTerminal: () => Deno.stdout.isTerminal(),
   args: () => [...Deno.args],
   exit: (code) => Deno.exit(code),
 };

@@ -44,11 +44,16 @@ export interface Runtime {
   serveHttp(opts: { host: string; port: number }, handler: (req: Request) => Response | Promise<Response>): Promise<HttpServer>;
   onSignal(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
   readTextFile(path: string): Promise<string>;
-  /** Atomic replace: write a temp file next to `path`, fsync it, rename over `path`. */
+  /**
+   * Atomic replace: write a temp file next to `path`, fsync it, rename over `path`. The file is
+   * created with mode 0600 (owner only): stores and key files hold what others must not read.
+   */
   writeFileAtomic(path: string, data: string): Promise<void>;
   fileExists(path: string): Promise<boolean>;
   mkdirp(path: string): Promise<void>;
   env(name: string): string | undefined;
+  /** Whether stdout is an interactive terminal (a secret may be shown there, never in a log or pipe). */
+  stdoutIsTerminal(): boolean;
   args(): string[];
   exit(code: number): never;
 }

@@ -36,8 +36,14 @@ export interface RevokedTokenRecord {
   readonly expiresAt: number;
 }
 
-/** Secrets kgate generates once when the config does not provide them. */
+/** Secrets kgate generates when the config does not provide them (kept in key files, see auth/secrets.ts). */
 export type SecretName = "adminToken" | "tokenSecret";
+
+/**
+ * Secrets an older kgate kept inside the store itself. They are read only to move them out:
+ * a store never holds a secret (invariant 6).
+ */
+export type LegacySecrets = Readonly<Partial<Record<SecretName, string>>>;
 
 export interface StoreState {
   readonly vclusters: Readonly<Record<string, VclusterRecord>>;
@@ -45,7 +51,6 @@ export interface StoreState {
   readonly serviceAccounts: Readonly<Record<string, ServiceAccountRecord>>;
   readonly tokens: Readonly<Record<string, IssuedTokenRecord>>;
   readonly revokedTokens: Readonly<Record<string, RevokedTokenRecord>>;
-  readonly secrets: Readonly<Partial<Record<SecretName, string>>>;
 }
 
 export const EMPTY_STATE: StoreState = {
@@ -53,7 +58,6 @@ export const EMPTY_STATE: StoreState = {
   serviceAccounts: {},
   tokens: {},
   revokedTokens: {},
-  secrets: {},
 };
 
 export function serviceAccountKey(vcluster: string, username: string): string {

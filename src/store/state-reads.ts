@@ -4,7 +4,6 @@ import {
   EMPTY_STATE,
   type IssuedTokenRecord,
   own,
-  type SecretName,
   type ServiceAccountRecord,
   type StoreState,
   type VclusterRecord,
@@ -13,7 +12,7 @@ import type { StateStore } from "./state-store.ts";
 
 type StateReads = Pick<
   StateStore,
-  "listVclusters" | "getVcluster" | "listServiceAccounts" | "listTokens" | "isTokenRevoked" | "getSecret"
+  "listVclusters" | "getVcluster" | "listServiceAccounts" | "listTokens" | "isTokenRevoked"
 >;
 
 /** Implements the reads of `StateStore` over `state`, which subclasses replace as it changes. */
@@ -45,9 +44,5 @@ export abstract class StateReader implements StateReads {
 
   isTokenRevoked(jti: string): boolean {
     return Object.hasOwn(this.state.revokedTokens, jti);
-  }
-
-  getSecret(name: SecretName): string | undefined {
-    return this.state.secrets[name];
   }
 }
