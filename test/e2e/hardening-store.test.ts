@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { runtime } from "../../src/runtime/index.ts";
+import { KafkaStore } from "../../src/store/kafka-store.ts";
 import { runCommand } from "../support/command.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, type KgateRuntime, startKgate, waitForLog } from "../support/kgate-process.ts";
@@ -15,6 +16,9 @@ import { adminCall, type KgateProcess, type KgateRuntime, startKgate, waitForLog
 const RUN = `${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
 const TOKEN_SECRET = `test-signing-secret-${RUN}-0123456789abcdef`;
 const topicFor = (what: string) => `_kgate_state_test_${RUN}_${what}`;
+// What an older kgate kept in the topic: whoever read it could call the admin API and mint tokens.
+const LEGACY_ADMIN_TOKEN = `legacy-admin-token-${RUN}`;
+const LEGACY_SIGNING_KEY = `legacy-signing-key-${RUN}-0123456789abcdef`;
 let bootstrap: string;
 
 beforeAll(async () => {
@@ -100,6 +104,14 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`Kafka state topic
   let adminToken: string;
 
   beforeAll(async () => {
+    // The topic as an older kgate left it (created the way kgate creates it), secrets included.
+    const creator = new KafkaStore({ runtime, backing: { bootstrapServers: [bootstrap] }, topic });
+    await creator.load();
+    await creator.close();
+    await writeTopic(topic, [
+      ["secret/adminToken/old-node", JSON.stringify(LEGACY_ADMIN_TOKEN)],
+      ["secret/tokenSecret/old-node", JSON.stringify(LEGACY_SIGNING_KEY)],
+    ]);
     // No admin.token configured: kgate generates one, which must not end up in the topic.
     kgate = await startNode(kgateRuntime, topic, { admin: { token: "" } });
     const file = join(kgate.dir, "admin-token");
@@ -117,6 +129,19 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`Kafka state topic
       (error: Error) => error.message,
     );
     expect(failed).toMatch(/auth\.tokenSecret: .*store\.type: kafka/);
+  });
+
+  test("secrets an older kgate left in the topic are not used, and are tombstoned", async () => {
+    expect(await adminStatus(kgate, LEGACY_ADMIN_TOKEN)).toBe(401);
+    await adminCall(kgate, "PUT", "/v1/vclusters/vc-legacy", {});
+    const forged = await (await createTokenSigner(LEGACY_SIGNING_KEY)).issue({ username: "old", vcluster: "vc-legacy", lifetimeSeconds: 600, now: Date.now() });
+    expect(await loginWorks(kgate, "old", forged.token)).toBe(false);
+    const records = await readTopic(topic);
+    const last = (key: string) => records.filter((r) => r.key === key).at(-1);
+    // The last record of each key decides what compaction keeps: a tombstone, so the value goes.
+    expect(last("secret/adminToken/old-node")?.payload).toBeNull();
+    expect(last("secret/tokenSecret/old-node")?.payload).toBeNull();
+    expect(kgate.logs()).toMatch(/level=warning [^\n]*older kgate/);
   });
 
   test("the generated admin token is in a 0600 file and in no log line", () => {
@@ -146,7 +171,8 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`Kafka state topic
       if (await loginWorks(kgate, "scan", forged.token)) signed.push(c);
     }
     expect(signed).toEqual([]);
-    expect(records.some((r) => r.key?.startsWith("secret/"))).toBe(false);
+    // kgate writes no secret record: the only two are the legacy ones seeded above (tombstoned since).
+    expect(records.filter((r) => r.key?.startsWith("secret/") && r.payload !== null)).toHaveLength(2);
   });
 
   test("records written into the topic directly pass the admin rules or are ignored with a reason", async () => {
