@@ -11,7 +11,7 @@ import { MemoryStore } from "../../src/store/memory-store.ts";
 import * as mutations from "../../src/store/mutations.ts";
 import { internalTopicProblem } from "../../src/store/prefix-rules.ts";
 import { EMPTY_STATE, type StoreState } from "../../src/store/records.ts";
-import { applyStateRecord, type StateRecord, stateChangeRecords } from "../../src/store/state-topic-records.ts";
+import { acceptedRecord, applyStateRecord, type StateRecord, stateChangeRecords } from "../../src/store/state-topic-records.ts";
 import { nodeFileRuntime, writeText } from "../support/node-runtime.ts";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
@@ -113,11 +113,33 @@ describe("conflicting writes from two nodes: the log order decides", () => {
     expect(refused).toHaveLength(1);
   });
 
+  test("the refused writer's repair keeps a compacted log replaying to the state every node has", () => {
+    /** What log compaction leaves: the latest record of each key, in log order. */
+    const compact = (log: readonly StateRecord[]) => log.filter((r, i) => !log.slice(i + 1).some((later) => later.key === r.key));
+    const a = vclusterRecord("vc-a", "shared.");
+    const b = vclusterRecord("vc-b", "shared.b.");
+    const refusedState = follow([a, b]).state; // b refused
+    const deleteA = { key: "vcluster/vc-a", value: null };
+    // Without a repair, vc-a's deletion (and its tombstone's removal) leaves b alone in the log.
+    const unrepaired = compact([a, b, deleteA]).filter((r) => r.value !== null);
+    expect(Object.keys(follow(unrepaired).state.vclusters)).toEqual(["vc-b"]);
+    // The writer of b re-writes what the state holds for its key: nothing, so a tombstone.
+    const repair = acceptedRecord(refusedState, b.key);
+    expect(repair).toEqual({ key: "vcluster/vc-b", value: null });
+    const live = follow([a, b, repair, deleteA]).state;
+    const repaired = compact([a, b, repair, deleteA]).filter((r) => r.value !== null);
+    expect(follow(repaired).state).toEqual(live);
+    expect(Object.keys(live.vclusters)).toEqual([]);
+  });
+
   test("MemoryStore and FileStore refuse the same conflicts as the topic follower", async () => {
-    const memory = new MemoryStore(() => NOW);
-    await memory.load();
-    await memory.putVcluster({ name: "vc-a", prefix: "shared." });
-    await expect(memory.putVcluster({ name: "vc-b", prefix: "shared.b." })).rejects.toThrow(/overlaps/);
+    const dir = await mkdtemp(join(tmpdir(), "kgate-conflict-"));
+    for (const store of [new MemoryStore(() => NOW), new FileStore(join(dir, "store.json"), nodeFileRuntime(), () => NOW)]) {
+      await store.load();
+      await store.putVcluster({ name: "vc-a", prefix: "shared." });
+      await expect(store.putVcluster({ name: "vc-b", prefix: "shared.b." })).rejects.toThrow(/overlaps/);
+      await expect(store.putVcluster({ name: "vc-a", prefix: "other." })).rejects.toThrow(/prefix cannot change/);
+    }
   });
 });
 
