@@ -94,6 +94,9 @@ export function newVclusterProblem(state: StoreState, name: string, prefix: stri
 export function vclusterRecordProblem(state: StoreState, record: VclusterRecord, rules: StoreRules): StoreError | undefined {
   if (Number.isNaN(Date.parse(record.createdAt))) return new StoreError("invalid", `createdAt "${record.createdAt}" is not a timestamp`);
   const existing = own(state.vclusters, record.name);
+  if (!existing && own(state.deletedVclusters, record.name)?.createdAt === record.createdAt) {
+    return new StoreError("conflict", `vcluster "${record.name}" (created ${record.createdAt}) was deleted; create it again instead`);
+  }
   if (!existing) return newVclusterProblem(state, record.name, record.prefix, rules);
   if (existing.prefix !== record.prefix || existing.createdAt !== record.createdAt) {
     return new StoreError(
@@ -163,8 +166,9 @@ export function deleteVcluster(state: StoreState, name: string, _now: number): C
     if (token.vcluster !== name) tokens[jti] = token;
     else revokedTokens[jti] = { jti, vcluster: name, expiresAt: token.expiresAt };
   }
+  const deletedVclusters = { ...state.deletedVclusters, [name]: { name, createdAt: vcluster.createdAt } };
   return {
-    state: { ...state, vclusters, serviceAccounts, tokens, revokedTokens },
+    state: { ...state, vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters },
     events: [{ type: "vcluster-deleted", vcluster }],
     result: vcluster,
   };

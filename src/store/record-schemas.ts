@@ -36,3 +36,5 @@ export const issuedTokenSchema = z.object({
 });
 
 export const revokedTokenSchema = z.object({ jti: tokenId, vcluster: vclusterName, expiresAt: seconds });
+
+export const deletedVclusterSchema = z.object({ name: vclusterName, createdAt: timestamp });

@@ -36,6 +36,15 @@ export interface RevokedTokenRecord {
   readonly expiresAt: number;
 }
 
+/**
+ * Which incarnation of a name was deleted last. A record changing that incarnation later (a label
+ * update racing the deletion on another node) must not bring it back.
+ */
+export interface DeletedVclusterRecord {
+  readonly name: string;
+  readonly createdAt: string;
+}
+
 /** Secrets kgate generates when the config does not provide them (kept in key files, see auth/secrets.ts). */
 export type SecretName = "adminToken" | "tokenSecret";
 
@@ -51,6 +60,7 @@ export interface StoreState {
   readonly serviceAccounts: Readonly<Record<string, ServiceAccountRecord>>;
   readonly tokens: Readonly<Record<string, IssuedTokenRecord>>;
   readonly revokedTokens: Readonly<Record<string, RevokedTokenRecord>>;
+  readonly deletedVclusters: Readonly<Record<string, DeletedVclusterRecord>>;
 }
 
 export const EMPTY_STATE: StoreState = {
@@ -58,6 +68,7 @@ export const EMPTY_STATE: StoreState = {
   serviceAccounts: {},
   tokens: {},
   revokedTokens: {},
+  deletedVclusters: {},
 };
 
 export function serviceAccountKey(vcluster: string, username: string): string {

@@ -17,6 +17,8 @@ const snapshotSchema = z.object({
   serviceAccounts: items,
   tokens: items,
   revokedTokens: items,
+  // Absent in files older kgates wrote.
+  deletedVclusters: items.optional(),
   // Written by older kgates; read only to move the values to the key files.
   secrets: z.object({ adminToken: z.string().min(1).optional(), tokenSecret: z.string().min(1).optional() }).optional(),
 });
@@ -28,8 +30,9 @@ export interface ParsedSnapshot {
 }
 
 export function serializeSnapshot(state: StoreState): string {
-  const { vclusters, serviceAccounts, tokens, revokedTokens } = state;
-  return `${JSON.stringify({ format: FORMAT, version: VERSION, vclusters, serviceAccounts, tokens, revokedTokens }, null, 2)}\n`;
+  const { vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters } = state;
+  const snapshot = { format: FORMAT, version: VERSION, vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters };
+  return `${JSON.stringify(snapshot, null, 2)}\n`;
 }
 
 /** Throws with the location of each problem when `text` is not a snapshot this kgate can read. */
@@ -61,6 +64,8 @@ function snapshotRecords(snapshot: z.output<typeof snapshotSchema>): StateRecord
   const add = (kind: string, entries: [string, unknown][]) => {
     for (const [id, item] of entries) out.push({ key: `${kind}/${id}`, value: JSON.stringify(item) });
   };
+  // Deletion markers first: they say which incarnations must not come back.
+  add("deleted", Object.entries(snapshot.deletedVclusters ?? {}));
   add("vcluster", vclusters);
   add("account", Object.entries(snapshot.serviceAccounts));
   add("token", Object.entries(snapshot.tokens));

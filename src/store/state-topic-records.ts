@@ -6,6 +6,7 @@
 //   account/<vcluster>/<username>    ServiceAccountRecord
 //   token/<jti>                      IssuedTokenRecord
 //   revoked/<jti>                    RevokedTokenRecord
+//   deleted/<name>                   DeletedVclusterRecord (the incarnation deleted last)
 //
 // Older kgates also wrote `secret/<name>/<candidate>` records holding the admin token and the
 // token signing key. Anyone who can read the topic can read those, so they are never used: they
@@ -19,7 +20,13 @@
 import { z } from "zod";
 import type { StoreEvent } from "./events.ts";
 import { type StoreRules, vclusterRecordProblem } from "./mutations.ts";
-import { issuedTokenSchema, revokedTokenSchema, serviceAccountSchema, vclusterSchema } from "./record-schemas.ts";
+import {
+  deletedVclusterSchema,
+  issuedTokenSchema,
+  revokedTokenSchema,
+  serviceAccountSchema,
+  vclusterSchema,
+} from "./record-schemas.ts";
 import { own, serviceAccountKey, type StoreState, type VclusterRecord } from "./records.ts";
 
 export interface StateRecord {
@@ -36,7 +43,7 @@ export interface ApplyContext extends StoreRules {
 /** Kind of the records older kgates kept secrets in. */
 export const LEGACY_SECRET_KIND = "secret";
 
-type Collection = "vclusters" | "serviceAccounts" | "tokens" | "revokedTokens";
+type Collection = "vclusters" | "serviceAccounts" | "tokens" | "revokedTokens" | "deletedVclusters";
 
 // Kind prefixes in the order a change's records are written, so that a node applying them sees
 // a vcluster before its accounts and tokens.
@@ -45,6 +52,7 @@ const COLLECTIONS: readonly { kind: string; collection: Collection }[] = [
   { kind: "account", collection: "serviceAccounts" },
   { kind: "token", collection: "tokens" },
   { kind: "revoked", collection: "revokedTokens" },
+  { kind: "deleted", collection: "deletedVclusters" },
 ];
 
 /** The records that turn `prev` into `next`. */
@@ -119,6 +127,8 @@ export function applyStateRecord(state: StoreState, record: StateRecord, context
       return applyItem(state, "revokedTokens", id, json, revokedTokenSchema, (r) => r.jti, record,
         (r, old) => (old ? [] : [{ type: "token-revoked", revoked: r }]));
     }
+    case "deleted":
+      return applyItem(state, "deletedVclusters", id, json, deletedVclusterSchema, (d) => d.name, record, () => []);
     case LEGACY_SECRET_KIND:
       return { ok: true, state, events: [], legacySecret: json !== null };
     default:
@@ -149,7 +159,7 @@ function applyVcluster(state: StoreState, name: string, json: unknown, record: S
 
 type ItemOf<C extends Collection> = StoreState[C][string];
 
-function applyItem<C extends "serviceAccounts" | "tokens" | "revokedTokens">(
+function applyItem<C extends Exclude<Collection, "vclusters">>(
   state: StoreState,
   collection: C,
   id: string,

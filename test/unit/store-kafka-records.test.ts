@@ -61,6 +61,7 @@ describe("state topic records", () => {
       { key: "account/vc-a/u", value: null },
       { key: "token/t1", value: null },
       { key: "revoked/t1", value: JSON.stringify({ jti: "t1", vcluster: "vc-a", expiresAt: SECONDS + 60 }) },
+      { key: "deleted/vc-a", value: JSON.stringify({ name: "vc-a", createdAt: state.vclusters["vc-a"]!.createdAt }) },
     ]);
     expect(stateChangeRecords(next, next)).toEqual([]);
   });

@@ -132,6 +132,18 @@ describe("conflicting writes from two nodes: the log order decides", () => {
     expect(Object.keys(live.vclusters)).toEqual([]);
   });
 
+  test("a label change racing the deletion of its vcluster on another node does not bring it back", () => {
+    const created = follow([vclusterRecord("vc-x", "x.")]).state;
+    const deletion = stateChangeRecords(created, mutations.deleteVcluster(created, "vc-x", NOW).state);
+    const relabel = stateChangeRecords(created, mutations.putVcluster(created, { name: "vc-x", labels: { a: "b" } }, NOW).state);
+    const { state, refused } = follow([...deletion, ...relabel], created);
+    expect(state.vclusters).toEqual({});
+    expect(refused).toEqual([expect.stringMatching(/was deleted/)]);
+    // Re-creating the name afterwards is a new vcluster, and allowed.
+    const again = mutations.putVcluster(state, { name: "vc-x" }, NOW + 1000);
+    expect(follow(stateChangeRecords(state, again.state), state).state.vclusters["vc-x"]?.prefix).toBe("vc-x.");
+  });
+
   test("MemoryStore and FileStore refuse the same conflicts as the topic follower", async () => {
     const dir = await mkdtemp(join(tmpdir(), "kgate-conflict-"));
     for (const store of [new MemoryStore(() => NOW), new FileStore(join(dir, "store.json"), nodeFileRuntime(), () => NOW)]) {
