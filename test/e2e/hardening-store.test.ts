@@ -3,15 +3,26 @@
 // pass the admin rules or are ignored with a logged reason, and two nodes (Bun and Deno) racing
 // conflicting writes end with exactly one winner.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { KafkaStore } from "../../src/store/kafka-store.ts";
 import { runCommand } from "../support/command.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, type KgateRuntime, startKgate, waitForLog } from "../support/kgate-process.ts";
+import {
+  adminCall,
+  kgateCommand,
+  type KgateProcess,
+  type KgateRuntime,
+  nextPortBlock,
+  startKgate,
+  waitForLog,
+} from "../support/kgate-process.ts";
 
 const RUN = `${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
 const TOKEN_SECRET = `test-signing-secret-${RUN}-0123456789abcdef`;
@@ -248,6 +259,38 @@ describe("two kgate nodes racing conflicting writes", () => {
       expect(await names(late)).toEqual(a);
     } finally {
       await late.stop();
+    }
+  });
+});
+
+// The one place a generated admin token may appear: an interactive terminal, once. `script`
+// (util-linux) gives kgate a pseudo-terminal as stdout, as an operator's shell would.
+for (const kgateRuntime of ["bun", "deno"] as const) describe(`generated admin token on a terminal (${kgateRuntime})`, () => {
+  test("is shown once on the terminal, and is the one in the key file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kgate-tty-"));
+    const port = nextPortBlock();
+    const configPath = join(dir, "kgate.yaml");
+    writeFileSync(configPath, stringify({
+      listener: { host: "127.0.0.1", port },
+      backing: { bootstrapServers: [bootstrap] },
+      admin: { host: "127.0.0.1", port: port + 40 },
+      store: { type: "file", path: join(dir, "data", "store.json") },
+    }));
+    const command = ["exec", ...kgateCommand(kgateRuntime), "serve", "--config", configPath].join(" ");
+    const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    try {
+      for (const end = Date.now() + 30_000; !out.includes("kgate ready") && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toContain("kgate ready");
+      const token = readFileSync(join(dir, "data", "admin-token"), "utf8").trim();
+      expect(out.split(`export KGATE_ADMIN_TOKEN=${token}`)).toHaveLength(2);
+      // The log lines (on the same terminal here) say where it is, not what it is.
+      expect(out.split("\n").filter((l) => l.includes("level=") && l.includes(token))).toEqual([]);
+    } finally {
+      child.kill("SIGTERM"); // script closes the terminal; kgate, its session leader, gets SIGHUP
+      await exited;
     }
   });
 });
