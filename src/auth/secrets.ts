@@ -10,7 +10,7 @@ import { randomSecret } from "./random.ts";
 
 const log = getLogger("auth.secrets");
 
-export type SecretFiles = Pick<Runtime, "readTextFile" | "writeFileAtomic" | "fileExists" | "mkdirp">;
+export type SecretFiles = Pick<Runtime, "readTextFile" | "writeFileAtomic" | "fileExists" | "fileMode" | "mkdirp">;
 
 export interface ResolvedSecrets {
   readonly adminToken: string;
@@ -70,6 +70,11 @@ async function keyFileSecret(
   files: SecretFiles,
 ): Promise<{ value: string; created: boolean }> {
   if (await files.fileExists(path)) {
+    // Like ssh with a private key: a secret others can read is no secret, so say so and stop.
+    const mode = await files.fileMode(path);
+    if (mode !== undefined && (mode & 0o077) !== 0) {
+      throw new Error(`${path}: readable by other users (mode 0${mode.toString(8)}); run chmod 600 ${path}`);
+    }
     const value = (await files.readTextFile(path)).trim();
     if (value.length < minLength) throw new Error(`${path}: must hold a secret of at least ${minLength} characters`);
     return { value, created: false };

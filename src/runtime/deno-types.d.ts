@@ -44,7 +44,7 @@ declare namespace Deno {
     opts: { read?: boolean; write?: boolean; create?: boolean; truncate?: boolean; mode?: number },
   ): Promise<FsFile>;
   function rename(from: string, to: string): Promise<void>;
-  function stat(path: string): Promise<unknown>;
+  function stat(path: string): Promise<{ mode: number | null }>;
   function mkdir(path: string, opts?: { recursive?: boolean }): Promise<void>;
   function readTextFile(path: string): Promise<string>;
   function addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;

@@ -50,6 +50,8 @@ export interface Runtime {
    */
   writeFileAtomic(path: string, data: string): Promise<void>;
   fileExists(path: string): Promise<boolean>;
+  /** The permission bits of `path` (e.g. 0o600), or undefined where the platform has none. */
+  fileMode(path: string): Promise<number | undefined>;
   mkdirp(path: string): Promise<void>;
   env(name: string): string | undefined;
   /** Whether stdout is an interactive terminal (a secret may be shown there, never in a log or pipe). */

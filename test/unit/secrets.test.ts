@@ -1,7 +1,7 @@
 // Where kgate's own secrets live: config/env, or 0600 key files next to the file store, never in
 // the store's records; minimum lengths for configured secrets.
 import { describe, expect, test } from "bun:test";
-import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveSecrets } from "../../src/auth/secrets.ts";
@@ -43,6 +43,14 @@ describe("resolveSecrets", () => {
 
     const again = await resolveSecrets(config, (await fileStoreIn(dir)).store, runtime);
     expect(again).toMatchObject({ adminToken: generated.adminToken, tokenSecret: generated.tokenSecret, adminTokenGenerated: false });
+  });
+
+  test("a key file other users can read stops the start, naming the file and the fix", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kgate-secrets-"));
+    const { store, config } = await fileStoreIn(dir);
+    await resolveSecrets(config, store, runtime);
+    await chmod(join(dir, "data", "token-secret"), 0o644);
+    await expect(resolveSecrets(config, store, runtime)).rejects.toThrow(/token-secret: readable by other users \(mode 0644\); run chmod 600/);
   });
 
   test("config values win and nothing is written", async () => {
