@@ -265,8 +265,15 @@ describe("two kgate nodes racing conflicting writes", () => {
 
 // The one place a generated admin token may appear: an interactive terminal, once. `script`
 // (util-linux) gives kgate a pseudo-terminal as stdout, as an operator's shell would.
-for (const kgateRuntime of ["bun", "deno"] as const) describe(`generated admin token on a terminal (${kgateRuntime})`, () => {
-  test("is shown once on the terminal, and is the one in the key file", async () => {
+interface TerminalKgate {
+  dir: string;
+  output(): string;
+  stop(): Promise<unknown>;
+}
+
+/** kgate with a fresh file store, its stdout and stderr on a pseudo-terminal; resolves once ready. */
+async function startOnTerminal(kgateRuntime: KgateRuntime): Promise<TerminalKgate> {
+  for (let attempt = 1; ; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), "kgate-tty-"));
     const port = nextPortBlock();
     const configPath = join(dir, "kgate.yaml");
@@ -276,21 +283,34 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`generated admin t
       admin: { host: "127.0.0.1", port: port + 40 },
       store: { type: "file", path: join(dir, "data", "store.json") },
     }));
+    // exec: kgate becomes the terminal's session leader, so closing the terminal (SIGHUP) ends it.
     const command = ["exec", ...kgateCommand(kgateRuntime), "serve", "--config", configPath].join(" ");
     const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     const exited = new Promise((resolve) => child.on("exit", resolve));
+    const stop = () => (child.kill("SIGTERM"), exited);
+    for (const end = Date.now() + 30_000; !out.includes("kgate ready") && child.exitCode === null && Date.now() < end;) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (out.includes("kgate ready")) return { dir, output: () => out, stop };
+    await stop();
+    // Other suites take port blocks too; a port taken meanwhile is not what this test is about.
+    if (attempt >= 3 || !/Failed to listen|AddrInUse/i.test(out)) throw new Error(`kgate on a terminal did not start:\n${out}`);
+  }
+}
+
+for (const kgateRuntime of ["bun", "deno"] as const) describe(`generated admin token on a terminal (${kgateRuntime})`, () => {
+  test("is shown once on the terminal, and is the one in the key file", async () => {
+    const k = await startOnTerminal(kgateRuntime);
     try {
-      for (const end = Date.now() + 30_000; !out.includes("kgate ready") && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
-      expect(out).toContain("kgate ready");
-      const token = readFileSync(join(dir, "data", "admin-token"), "utf8").trim();
+      const out = k.output();
+      const token = readFileSync(join(k.dir, "data", "admin-token"), "utf8").trim();
       expect(out.split(`export KGATE_ADMIN_TOKEN=${token}`)).toHaveLength(2);
       // The log lines (on the same terminal here) say where it is, not what it is.
       expect(out.split("\n").filter((l) => l.includes("level=") && l.includes(token))).toEqual([]);
     } finally {
-      child.kill("SIGTERM"); // script closes the terminal; kgate, its session leader, gets SIGHUP
-      await exited;
+      await k.stop();
     }
   });
 });
