@@ -26,6 +26,7 @@ import { getLogger } from "../log.ts";
 import { ProtocolError } from "../protocol/wire.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { StoreError } from "./errors.ts";
+import { defaultPrefix } from "./prefix-rules.ts";
 import type { StoreEvent, StoreListener } from "./events.ts";
 import * as mutations from "./mutations.ts";
 import type { Change, PutVclusterInput, PutVclusterResult, StoreRules } from "./mutations.ts";
@@ -146,8 +147,20 @@ export class KafkaStore extends StateReader implements StateStore {
     this.rejectWaiters(new Error("store closed"));
   }
 
-  putVcluster(input: PutVclusterInput): Promise<PutVclusterResult> {
-    return this.mutate((s, now) => mutations.putVcluster(s, input, now, this.rules));
+  async putVcluster(input: PutVclusterInput): Promise<PutVclusterResult> {
+    try {
+      return await this.mutate((s, now) => mutations.putVcluster(s, input, now, this.rules));
+    } catch (error) {
+      // Another node created the same vcluster a moment earlier: the PUT asked for what now
+      // exists, so it succeeds as "already there", as it would have a moment later.
+      const existing = this.getVcluster(input.name);
+      const asked = input.prefix ?? defaultPrefix(input.name);
+      const sameLabels = input.labels === undefined || JSON.stringify(input.labels) === JSON.stringify(existing?.labels ?? {});
+      if (error instanceof StoreError && error.code === "conflict" && existing?.prefix === asked && sameLabels) {
+        return { vcluster: existing, created: false };
+      }
+      throw error;
+    }
   }
 
   deleteVcluster(name: string): Promise<VclusterRecord> {
