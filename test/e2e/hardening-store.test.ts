@@ -276,6 +276,39 @@ describe("two kgate nodes racing conflicting writes", () => {
   });
 });
 
+// Two store nodes on one real state topic, one with its clock two hours ahead.
+describe("revocations and clock skew on a shared topic", () => {
+  const stores: KafkaStore[] = [];
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+  });
+  const open = async (topic: string, clock: () => number) => {
+    const store = new KafkaStore({ runtime, backing: { bootstrapServers: [bootstrap] }, topic, clock });
+    stores.push(store);
+    await store.load();
+    return store;
+  };
+
+  test("a node whose clock runs ahead does not drop a revocation the others still need", async () => {
+    const topic = topicFor("skew");
+    const onTime = await open(topic, () => Date.now());
+    const ahead = await open(topic, () => Date.now() + 2 * 3600_000);
+    const now = Math.floor(Date.now() / 1000);
+    await onTime.putVcluster({ name: "vc-skew" });
+    await onTime.recordIssuedToken({ jti: "skewed-jti", vcluster: "vc-skew", username: "u", issuedAt: now, expiresAt: now + 3600 });
+    await onTime.revokeToken("vc-skew", "skewed-jti");
+    for (let i = 0; i < 100 && !ahead.isTokenRevoked("skewed-jti"); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(ahead.isTokenRevoked("skewed-jti")).toBe(true);
+    // Any write by the fast node prunes what it believes expired, and every node applies that.
+    await ahead.putVcluster({ name: "vc-skew-2" });
+    for (let i = 0; i < 100 && !onTime.getVcluster("vc-skew-2"); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(onTime.getVcluster("vc-skew-2")?.name).toBe("vc-skew-2");
+    expect(onTime.isTokenRevoked("skewed-jti")).toBe(true);
+    // And a node replaying the topic from scratch agrees.
+    expect((await open(topic, () => Date.now())).isTokenRevoked("skewed-jti")).toBe(true);
+  });
+});
+
 // The one place a generated admin token may appear: an interactive terminal, once. `script`
 // (util-linux) gives kgate a pseudo-terminal as stdout, as an operator's shell would.
 interface TerminalKgate {
