@@ -1,7 +1,8 @@
 // The shared state is not a key ring (store.type: kafka against the real broker): the state topic
 // holds nothing that mints tokens or opens the admin API, records written into it by anyone else
-// pass the admin rules or are ignored with a logged reason, and two nodes (Bun and Deno) racing
-// conflicting writes end with exactly one winner.
+// pass the admin rules or are ignored with a logged reason, two nodes (Bun and Deno) racing
+// conflicting writes end with exactly one winner, a node whose clock runs ahead drops no
+// revocation, and a generated admin token reaches an interactive terminal only.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -81,11 +82,11 @@ function candidateSecrets(records: readonly TopicRecord[]): string[] {
   return [...out].filter((s) => s.length > 0);
 }
 
-async function startNode(runtime: KgateRuntime, topic: string, config: Record<string, unknown> = {}): Promise<KgateProcess> {
+async function startNode(kgateRuntime: KgateRuntime, topic: string, config: Record<string, unknown> = {}): Promise<KgateProcess> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startKgate({
-        runtime,
+        runtime: kgateRuntime,
         backing: bootstrap,
         config: { store: { type: "kafka", topic }, ...config },
         env: { KGATE_TOKEN_SECRET: TOKEN_SECRET },
