@@ -34,7 +34,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing, backingTls } });
   await store.load();
   await applyDeclaredVclusters(store, config.vclusters);
-  const secrets = await resolveSecrets(config, store);
+  const secrets = await resolveSecrets(config, store, runtime);
   const signer = await createTokenSigner(secrets.tokenSecret);
   const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
 
@@ -147,14 +147,8 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const http = await runtime.serveHttp({ host: config.admin.host, port: config.admin.port, tls: adminTls }, (req) => app.fetch(req));
   const scheme = adminTls ? "https" : "http";
   log.info("admin API on {scheme}://{host}:{port}", { scheme, host: config.admin.host, port: http.port });
-  if (secrets.adminTokenGenerated) {
-    console.log(`kgate generated an admin token (kept in the store, shown once):
-
-  export KGATE_ADMIN_TOKEN=${secrets.adminToken}
-
-Next: kgate vcluster create vc-alice
-      kgate token create vc-alice --user alice --properties vc-alice.properties`);
-  }
+  if (secrets.adminTokenFile) log.info("admin token in {path} (mode 0600)", { path: secrets.adminTokenFile });
+  if (secrets.adminTokenGenerated) announceGeneratedAdminToken(runtime, secrets.adminToken, secrets.adminTokenFile!);
   console.log(`kgate ready: Kafka on ${config.listener.host}:${config.listener.port}, admin API on ${config.admin.host}:${http.port}`);
 
   await stopRequested;
@@ -168,6 +162,24 @@ Next: kgate vcluster create vc-alice
 
 const INTERNAL_TOPICS_REFRESH_MS = 60_000;
 const INTERNAL_TOPICS_FIRST_LOOKUP_MS = 5_000;
+
+/**
+ * Shown once, and the token itself only on an interactive terminal: stdout that goes to a file
+ * or a pipe is a log by another name (invariant 6).
+ */
+function announceGeneratedAdminToken(runtime: Runtime, token: string, file: string): void {
+  const shown = runtime.stdoutIsTerminal()
+    ? `kgate generated an admin token (kept in ${file}, readable by you only; shown once):
+
+  export KGATE_ADMIN_TOKEN=${token}`
+    : `kgate generated an admin token and keeps it in ${file} (readable by you only):
+
+  export KGATE_ADMIN_TOKEN="$(cat ${file})"`;
+  console.log(`${shown}
+
+Next: kgate vcluster create vc-alice
+      kgate token create vc-alice --user alice --properties vc-alice.properties`);
+}
 
 /**
  * Learns the ids of kgate's own topics before the first client connects (bounded wait), then
