@@ -22,7 +22,8 @@ import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
 import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
-import { type ListenerViews, type LoginIdentity, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
+import { type ListenerViews, type LoginIdentity, type ScramAccount, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
+import type { ScramMechanism } from "./gateway/sasl/scram-primitives.ts";
 
 const log = getLogger("serve");
 /** How often the listener's certificate files are checked for a renewal. */
@@ -56,6 +57,18 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
   const identifyCertificate = certificateIdentifier(config.auth.certificates);
+  // A SCRAM login name is "user@vcluster", or a user name no other vcluster has for that mechanism.
+  const scramAccount = (login: string, mechanism: ScramMechanism): ScramAccount | undefined => {
+    const found = (vcluster: string, username: string) => {
+      const credential = store.listServiceAccounts(vcluster).find((a) => a.username === username)?.scram?.[mechanism];
+      return credential ? { vcluster, username, credential } : undefined;
+    };
+    const at = login.lastIndexOf("@");
+    const explicit = at > 0 && store.getVcluster(login.slice(at + 1)) ? found(login.slice(at + 1), login.slice(0, at)) : undefined;
+    if (explicit) return explicit;
+    const matches = store.listVclusters().map((v) => found(v.name, login)).filter((a) => a !== undefined);
+    return matches.length === 1 ? matches[0] : undefined;
+  };
   const listenerViews: ListenerViews = { anonymous: config.listener.anonymous, pinned: config.listener.pinnedVcluster };
   // Transparent proxy only while the store has never held a vcluster and nothing in the config
   // asks for authentication: a state of the store, not of the moment (invariant 2).
@@ -66,6 +79,10 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   }
   const identityProblem = (identity: LoginIdentity): string | null => {
     if (identity.via === "token") return identity.tokenId && store.isTokenRevoked(identity.tokenId) ? `token ${identity.tokenId} was revoked` : null;
+    if (identity.via === "scram") {
+      const account = store.listServiceAccounts(identity.vcluster).find((a) => a.username === identity.username);
+      return account?.scram ? null : `service account "${identity.username}" was removed`;
+    }
     if (identity.via === "certificate") {
       const mapped = config.auth.certificates.some((c) => c.username === identity.username && c.vcluster === identity.vcluster);
       return mapped ? null : `client certificate mapping of "${identity.username}" was removed`;
@@ -87,6 +104,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
       }
       return new VclusterPolicy({
         authenticate,
+        scramAccount,
         tenantFor: (name) => {
           const v = store.getVcluster(name);
           if (!v) return null;

@@ -5,6 +5,7 @@ import type { AdminDeps } from "./deps.ts";
 import { onError, onNotFound, validationHook } from "./errors.ts";
 import { bodyAsJson, limitBody, requireAdminToken } from "./middleware.ts";
 import { registerOperationRoutes } from "./routes/operations.ts";
+import { registerServiceAccountRoutes } from "./routes/service-accounts.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerVclusterRoutes } from "./routes/vclusters.ts";
 
@@ -26,6 +27,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
 
   registerVclusterRoutes(app, deps);
   registerTokenRoutes(app, deps);
+  registerServiceAccountRoutes(app, deps);
   registerOperationRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {

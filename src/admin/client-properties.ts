@@ -13,6 +13,8 @@ export interface ClientPropertiesInput {
   readonly vcluster: string;
   readonly username: string;
   readonly password: string;
+  /** SASL mechanism; PLAIN (tokens) unless given. */
+  readonly mechanism?: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
   readonly comment?: string;
   /** The listener speaks TLS: SASL_SSL, trusting this CA (PEM) when given. */
   readonly tls?: { readonly truststore?: string };
@@ -41,8 +43,8 @@ export function renderClientProperties(input: ClientPropertiesInput): string {
     `bootstrap.servers=${input.bootstrap}`,
     `security.protocol=${input.tls ? "SASL_SSL" : "SASL_PLAINTEXT"}`,
     ...tls,
-    "sasl.mechanism=PLAIN",
-    `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${input.username}" password="${input.password}";`,
+    `sasl.mechanism=${input.mechanism ?? "PLAIN"}`,
+    `sasl.jaas.config=org.apache.kafka.common.security.${(input.mechanism ?? "PLAIN") === "PLAIN" ? "plain.PlainLoginModule" : "scram.ScramLoginModule"} required username="${input.username}" password="${input.password}";`,
     "",
   ].join("\n");
 }

@@ -65,7 +65,7 @@ export const VclusterDetail = Vcluster.extend({
   bootstrap: z.string().openapi({ description: "Address clients use as bootstrap.servers", example: "127.0.0.1:6969" }),
   clientProperties: z.string().openapi({ description: "Example Kafka client properties (placeholders for user and token)" }),
   serviceAccounts: z.array(
-    z.object({ username: z.string(), auth: z.enum(["token", "password"]), createdAt: z.string().optional() }),
+    z.object({ username: z.string(), auth: z.enum(["token", "password", "scram"]), createdAt: z.string().optional() }),
   ),
   tokens: z.array(
     z.object({
@@ -114,3 +114,43 @@ export const ErrorBody = z
   .openapi("Error");
 
 export const Health = z.object({ status: z.literal("ok") }).openapi("Health");
+
+const Username = z
+  .string()
+  .regex(/^[A-Za-z0-9._@+-]{1,128}$/, "must be 1-128 letters, digits or . _ @ + -")
+  .openapi({ example: "billing" });
+
+export const AccountParams = z.object({
+  name: VclusterName,
+  username: Username.openapi({ param: { name: "username", in: "path" } }),
+});
+
+export const CreateServiceAccountBody = z
+  .strictObject({
+    username: Username,
+    password: z
+      .string()
+      .min(16, "must be at least 16 characters")
+      .max(1024)
+      .regex(/^[^"\\\s]+$/, "must not contain quotes, backslashes or spaces (it goes into a JAAS line)")
+      .optional()
+      .openapi({ description: "Omitted: kgate generates one and returns it once" }),
+    mechanisms: z
+      .array(z.enum(["SCRAM-SHA-256", "SCRAM-SHA-512"]))
+      .min(1)
+      .optional()
+      .openapi({ description: "Defaults to both" }),
+  })
+  .openapi("CreateServiceAccountRequest");
+
+export const ServiceAccountCreated = z
+  .object({
+    vcluster: z.string(),
+    username: z.string(),
+    login: z.string().openapi({ description: "The SASL user name: username@vcluster" }),
+    mechanisms: z.array(z.string()),
+    password: z.string().optional().openapi({ description: "Only when kgate generated it; shown once" }),
+    rotated: z.boolean().openapi({ description: "True when the account existed and got new credentials" }),
+    clientProperties: z.string().openapi({ description: "Ready-to-save Kafka client .properties file (SCRAM-SHA-512 when offered)" }),
+  })
+  .openapi("ServiceAccountCreated");

@@ -144,6 +144,8 @@ const auth = z.strictObject({
   defaultTokenLifetimeSeconds: numeric(z.number().int().positive()).default(30 * 24 * 3600),
   /** Static SASL/PLAIN users bound to a vcluster, besides tokens from the admin API. */
   users: z.array(staticUser).default([]),
+  /** PBKDF2 iterations of SCRAM credentials created through the admin API (Kafka's default is 4096). */
+  scramIterations: numeric(z.number().int().min(4096).max(1_000_000)).default(4096),
   /** Client certificates (mTLS on `listener.tls`) that identify a user of a vcluster without SASL. */
   certificates: z.array(certificateUser).default([]),
 });

@@ -8,6 +8,7 @@ export type StoreEvent =
   | { readonly type: "vcluster-upserted"; readonly vcluster: VclusterRecord; readonly created: boolean }
   | { readonly type: "vcluster-deleted"; readonly vcluster: VclusterRecord }
   | { readonly type: "service-account-upserted"; readonly account: ServiceAccountRecord }
+  | { readonly type: "service-account-deleted"; readonly account: ServiceAccountRecord }
   | { readonly type: "token-issued"; readonly token: IssuedTokenRecord }
   | { readonly type: "token-revoked"; readonly revoked: RevokedTokenRecord };
 

@@ -30,7 +30,7 @@ import { defaultPrefix } from "./prefix-rules.ts";
 import type { StoreEvent, StoreListener } from "./events.ts";
 import * as mutations from "./mutations.ts";
 import type { Change, PutVclusterInput, PutVclusterResult, StoreRules } from "./mutations.ts";
-import type { IssuedTokenRecord, LegacySecrets, RevokedTokenRecord, StoreState, VclusterRecord } from "./records.ts";
+import type { IssuedTokenRecord, LegacySecrets, RevokedTokenRecord, ServiceAccountRecord, StoreState, VclusterRecord } from "./records.ts";
 import { StateReader } from "./state-reads.ts";
 import type { StateStore } from "./state-store.ts";
 import { acceptedRecord, applyStateRecord, type StateRecord, stateChangeRecords } from "./state-topic-records.ts";
@@ -176,6 +176,14 @@ export class KafkaStore extends StateReader implements StateStore {
 
   revokeToken(vcluster: string, jti: string): Promise<RevokedTokenRecord> {
     return this.mutate((s) => mutations.revokeToken(s, vcluster, jti));
+  }
+
+  putScramAccount(input: mutations.PutScramAccountInput): Promise<ServiceAccountRecord> {
+    return this.mutate((s, now) => mutations.putScramAccount(s, input, now));
+  }
+
+  deleteServiceAccount(vcluster: string, username: string): Promise<ServiceAccountRecord> {
+    return this.mutate((s) => mutations.deleteServiceAccount(s, vcluster, username));
   }
 
   /** Always empty: what an older kgate wrote to the topic, every Kafka client could read. */

@@ -16,6 +16,7 @@ import {
   own,
   type RevokedTokenRecord,
   serviceAccountKey,
+  type ServiceAccountRecord,
   type StoreState,
   type VclusterRecord,
 } from "./records.ts";
@@ -179,6 +180,44 @@ export function deleteVcluster(state: StoreState, name: string, _now: number): C
     state: { ...state, vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters },
     events: [{ type: "vcluster-deleted", vcluster }],
     result: vcluster,
+  };
+}
+
+export interface PutScramAccountInput {
+  readonly vcluster: string;
+  readonly username: string;
+  readonly scram: NonNullable<ServiceAccountRecord["scram"]>;
+}
+
+/** Create a SCRAM account, or rotate its credentials (open connections stay, as in Kafka). */
+export function putScramAccount(state: StoreState, input: PutScramAccountInput, now: number): Change<ServiceAccountRecord> {
+  if (!own(state.vclusters, input.vcluster)) throw new StoreError("not-found", `vcluster "${input.vcluster}" does not exist`);
+  const key = serviceAccountKey(input.vcluster, input.username);
+  const existing = own(state.serviceAccounts, key);
+  const account: ServiceAccountRecord = existing
+    ? { ...existing, scram: input.scram }
+    : { vcluster: input.vcluster, username: input.username, auth: "scram", createdAt: new Date(now).toISOString(), scram: input.scram };
+  return {
+    state: { ...state, serviceAccounts: { ...state.serviceAccounts, [key]: account } },
+    events: [{ type: "service-account-upserted", account }],
+    result: account,
+  };
+}
+
+/** Remove an account: its SCRAM credentials go, and its tokens are revoked. */
+export function deleteServiceAccount(state: StoreState, vcluster: string, username: string): Change<ServiceAccountRecord> {
+  const key = serviceAccountKey(vcluster, username);
+  const account = own(state.serviceAccounts, key);
+  if (!account) throw new StoreError("not-found", `service account "${username}" does not exist in vcluster "${vcluster}"`);
+  const { [key]: _removed, ...serviceAccounts } = state.serviceAccounts;
+  const revokedTokens: Record<string, RevokedTokenRecord> = { ...state.revokedTokens };
+  for (const [jti, token] of Object.entries(state.tokens)) {
+    if (token.vcluster === vcluster && token.username === username) revokedTokens[jti] = { jti, vcluster, expiresAt: token.expiresAt };
+  }
+  return {
+    state: { ...state, serviceAccounts, revokedTokens },
+    events: [{ type: "service-account-deleted", account }],
+    result: account,
   };
 }
 

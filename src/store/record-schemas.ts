@@ -22,11 +22,15 @@ export const vclusterSchema = z.object({
   topicPolicy: topicPolicySchema.optional(),
 });
 
+const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64");
+const scramCredentialSchema = z.object({ salt: base64, storedKey: base64, serverKey: base64, iterations: z.number().int().min(4096) });
+
 export const serviceAccountSchema = z.object({
   vcluster: vclusterName,
   username,
-  auth: z.enum(["token", "password"]),
+  auth: z.enum(["token", "password", "scram"]),
   createdAt: timestamp,
+  scram: z.object({ "SCRAM-SHA-256": scramCredentialSchema.optional(), "SCRAM-SHA-512": scramCredentialSchema.optional() }).optional(),
 });
 
 export const issuedTokenSchema = z.object({

@@ -1,5 +1,7 @@
 // What the store keeps. Plain JSON-able objects, treated as immutable: every mutation builds a
 // new state, so readers holding an older snapshot never see a half-applied change.
+import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
+import type { ScramCredential } from "../gateway/sasl/scram-server.ts";
 import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
 
 export interface VclusterRecord {
@@ -13,14 +15,19 @@ export interface VclusterRecord {
   readonly topicPolicy?: TopicPolicy;
 }
 
-/** "token": authenticates with JWTs from the admin API; "password": a static config user. */
-export type ServiceAccountAuth = "token" | "password";
+/**
+ * "token": authenticates with JWTs from the admin API; "password": a static config user;
+ * "scram": SCRAM-SHA-256/512 credentials created through the admin API.
+ */
+export type ServiceAccountAuth = "token" | "password" | "scram";
 
 export interface ServiceAccountRecord {
   readonly vcluster: string;
   readonly username: string;
   readonly auth: ServiceAccountAuth;
   readonly createdAt: string;
+  /** Salted SCRAM keys per mechanism (never the password); set for "scram" accounts. */
+  readonly scram?: Readonly<Partial<Record<ScramMechanism, ScramCredential>>>;
 }
 
 /** Metadata of an issued token (never the token itself). Times are JWT NumericDates (s). */

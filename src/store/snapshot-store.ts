@@ -12,6 +12,7 @@ import {
   type IssuedTokenRecord,
   type LegacySecrets,
   type RevokedTokenRecord,
+  type ServiceAccountRecord,
   type StoreState,
   type VclusterRecord,
 } from "./records.ts";
@@ -86,6 +87,14 @@ export abstract class SnapshotStore extends StateReader implements StateStore {
 
   revokeToken(vcluster: string, jti: string): Promise<RevokedTokenRecord> {
     return this.mutate((s) => mutations.revokeToken(s, vcluster, jti));
+  }
+
+  putScramAccount(input: mutations.PutScramAccountInput): Promise<ServiceAccountRecord> {
+    return this.mutate((s, now) => mutations.putScramAccount(s, input, now));
+  }
+
+  deleteServiceAccount(vcluster: string, username: string): Promise<ServiceAccountRecord> {
+    return this.mutate((s) => mutations.deleteServiceAccount(s, vcluster, username));
   }
 
   subscribe(listener: StoreListener): () => void {

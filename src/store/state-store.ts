@@ -1,5 +1,5 @@
 import type { StoreListener } from "./events.ts";
-import type { PutVclusterInput, PutVclusterResult } from "./mutations.ts";
+import type { PutScramAccountInput, PutVclusterInput, PutVclusterResult } from "./mutations.ts";
 import type { IssuedTokenRecord, LegacySecrets, RevokedTokenRecord, ServiceAccountRecord, VclusterRecord } from "./records.ts";
 
 /**
@@ -27,6 +27,9 @@ export interface StateStore {
   deleteVcluster(name: string): Promise<VclusterRecord>;
   recordIssuedToken(token: IssuedTokenRecord): Promise<void>;
   revokeToken(vcluster: string, jti: string): Promise<RevokedTokenRecord>;
+  /** Create a SCRAM account or rotate its credentials. */
+  putScramAccount(input: PutScramAccountInput): Promise<ServiceAccountRecord>;
+  deleteServiceAccount(vcluster: string, username: string): Promise<ServiceAccountRecord>;
   /**
    * Secrets an older kgate kept in this store, for moving them to the key files. Only a local
    * file's count: those an older kgate wrote to a Kafka topic were readable by Kafka clients and

@@ -116,10 +116,16 @@ export function applyStateRecord(state: StoreState, record: StateRecord, context
   switch (kind) {
     case "vcluster":
       return applyVcluster(state, id, json, record, context);
-    case "account":
-      return applyItem(state, "serviceAccounts", id, json, serviceAccountSchema,
+    case "account": {
+      const removed = json === null ? own(state.serviceAccounts, id) : undefined;
+      const applied = applyItem(state, "serviceAccounts", id, json, serviceAccountSchema,
         (a) => serviceAccountKey(a.vcluster, a.username), record,
-        (a, old) => (old ? [] : [{ type: "service-account-upserted", account: a }]));
+        // Rotated credentials are an upsert too: every node re-reads them.
+        (a) => [{ type: "service-account-upserted", account: a }]);
+      // A removed account is an event as well: its connections on every node re-check their login.
+      if (removed && applied.ok && applied.events.length === 0) return { ...applied, events: [{ type: "service-account-deleted", account: removed }] };
+      return applied;
+    }
     case "token":
       return applyItem(state, "tokens", id, json, issuedTokenSchema, (t) => t.jti, record,
         (t, old) => (old ? [] : [{ type: "token-issued", token: t }]));

@@ -21,6 +21,8 @@ import { errorResponse } from "./error-response.ts";
 import { type ConnectionState, tenantRequest } from "./tenant-exchange.ts";
 import { FetchSessions } from "./fetch-sessions.ts";
 import type { CertificateIdentity } from "../auth/certificate-identity.ts";
+import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
+import { type ScramCredential, ScramServer } from "../gateway/sasl/scram-server.ts";
 import type { Tenant } from "./tenant.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
@@ -35,7 +37,7 @@ const MAX_PRE_AUTH_API_VERSIONS = 4;
 export interface LoginIdentity {
   readonly username: string;
   readonly vcluster: string;
-  readonly via: "static-user" | "token" | "certificate";
+  readonly via: "static-user" | "token" | "certificate" | "scram";
   readonly tokenId?: string;
 }
 
@@ -47,8 +49,30 @@ export interface ListenerViews {
   readonly pinned?: string;
 }
 
+/** A successful login before its binding step. */
+interface LoginResult {
+  readonly ok: true;
+  readonly vcluster: string;
+  readonly username: string;
+  readonly via: LoginIdentity["via"];
+  readonly tokenId?: string;
+  readonly expiresAt?: number;
+}
+
+/** A SCRAM login name resolved to its account and stored credential. */
+export interface ScramAccount {
+  readonly vcluster: string;
+  readonly username: string;
+  readonly credential: ScramCredential;
+}
+
+const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
+type SaslMechanism = (typeof SASL_MECHANISMS)[number];
+
 export interface VclusterPolicyDeps {
   authenticate: PlainAuthenticator;
+  /** The SCRAM account a login name stands for ("user@vcluster", or a user name unique across vclusters). */
+  scramAccount(login: string, mechanism: ScramMechanism): ScramAccount | undefined;
   /** The tenant for a vcluster name, or null if it does not exist. "passthrough" is not a tenant. */
   tenantFor(name: string): Tenant | null;
   /** Tells incarnations of a vcluster name apart (its creation time); undefined when it does not exist. */
@@ -86,7 +110,10 @@ export class VclusterPolicy implements SessionPolicy {
   /** Set when this connection must be refused whatever it sends (fail closed). */
   private readonly refusal: string | null = null;
   private passthrough: PassthroughPolicy | null = null;
-  private handshaken = false;
+  /** The mechanism of the handshake in progress, until its authentication ends. */
+  private mechanism: SaslMechanism | null = null;
+  private scram: ScramServer | null = null;
+  private scramAccount: ScramAccount | null = null;
   private preAuthApiVersions = 0;
   private sessionExpiresAt = Infinity;
   private readonly connection: ConnectionState = { fetchSessions: new FetchSessions() };
@@ -216,62 +243,103 @@ export class VclusterPolicy implements SessionPolicy {
     if (head.apiVersion < 1) return { kind: "close", reason: "SaslHandshake v0 (unframed SASL) is not supported" };
     // As Kafka's SaslServerAuthenticator: a handshake is followed by its authentication, not by
     // another handshake (a loop of locally answered handshakes would cost kgate, not the client).
-    if (this.handshaken) return { kind: "close", reason: "SaslHandshake repeated before SaslAuthenticate" };
+    if (this.mechanism !== null) return { kind: "close", reason: "SaslHandshake repeated before SaslAuthenticate" };
     const { body } = decodeRequest<SaslHandshakeRequest>(frame);
-    const ok = body.mechanism === "PLAIN";
-    this.handshaken = ok;
+    const ok = (SASL_MECHANISMS as readonly string[]).includes(body.mechanism);
+    if (ok) this.mechanism = body.mechanism as SaslMechanism;
     const answer = encodeResponse(SASL_HANDSHAKE, head.apiVersion, { correlationId: head.correlationId }, {
       errorCode: ok ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM,
-      mechanisms: ["PLAIN"],
+      mechanisms: [...SASL_MECHANISMS],
     });
-    return ok ? { kind: "answer", frame: answer } : { kind: "answer", frame: answer, closeAfter: `SASL mechanism ${body.mechanism} is not offered (PLAIN only)` };
+    return ok
+      ? { kind: "answer", frame: answer }
+      : { kind: "answer", frame: answer, closeAfter: `SASL mechanism ${body.mechanism} is not offered (${SASL_MECHANISMS.join(", ")})` };
   }
 
   private async authenticate(frame: Uint8Array, head: RequestHead): Promise<RequestOutcome> {
-    const reply = (errorCode: number, errorMessage: string | null, lifetimeMs = 0n) =>
+    const reply = (errorCode: number, errorMessage: string | null, lifetimeMs = 0n, authBytes: Uint8Array = new Uint8Array(0)) =>
       encodeResponse(SASL_AUTHENTICATE, head.apiVersion, { correlationId: head.correlationId }, {
         errorCode,
         errorMessage,
-        authBytes: new Uint8Array(0),
+        authBytes,
         sessionLifetimeMs: lifetimeMs,
       });
-    if (!this.handshaken) {
+    const mechanism = this.mechanism;
+    if (mechanism === null) {
       return { kind: "answer", frame: reply(ErrorCode.ILLEGAL_SASL_STATE, "SaslAuthenticate before SaslHandshake"), closeAfter: "SaslAuthenticate before SaslHandshake" };
     }
-    this.handshaken = false; // each authentication needs its own handshake (KIP-368 re-auth too)
     const { body } = decodeRequest<SaslAuthenticateRequest>(frame);
-    let username = "";
-    let result;
-    try {
-      const creds = parsePlainMessage(body.authBytes);
-      username = creds.username;
-      if (creds.authzid && creds.authzid !== creds.username) throw new Error("authorization id must equal the username");
-      result = await this.deps.authenticate(creds.username, creds.password);
-    } catch (e) {
-      result = { ok: false as const, reason: (e as Error).message };
-    }
-    if (!result.ok) {
-      const reason = `authentication of "${username}" failed: ${result.reason}`;
+    const refused = (reason: string) => {
+      this.mechanism = null;
+      this.scram = null;
       return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason);
+    };
+    let login: LoginResult;
+    if (mechanism === "PLAIN") {
+      let username = "";
+      try {
+        const creds = parsePlainMessage(body.authBytes);
+        username = creds.username;
+        if (creds.authzid && creds.authzid !== creds.username) throw new Error("authorization id must equal the username");
+        const result = await this.deps.authenticate(creds.username, creds.password);
+        if (!result.ok) return refused(`authentication of "${username}" failed: ${result.reason}`);
+        login = result;
+      } catch (e) {
+        return refused(`authentication of "${username}" failed: ${(e as Error).message}`);
+      }
+    } else if (this.scram === null) {
+      // SCRAM, first round: the client's first message; answered with salt and nonce.
+      let account: ScramAccount | undefined;
+      this.scram = new ScramServer(mechanism, (name) => (account = this.deps.scramAccount(name, mechanism))?.credential);
+      try {
+        const serverFirst = this.scram.first(body.authBytes);
+        this.scramAccount = account!;
+        return { kind: "answer", frame: reply(ErrorCode.NONE, null, 0n, serverFirst) };
+      } catch (e) {
+        return refused(`${mechanism} authentication failed: ${(e as Error).message}`);
+      }
+    } else {
+      // SCRAM, second round: the client's proof; answered with the server's.
+      try {
+        const serverFinal = await this.scram.final(body.authBytes);
+        const account = this.scramAccount!;
+        login = { ok: true, vcluster: account.vcluster, username: account.username, via: "scram" };
+        this.scram = null;
+        return this.completeLogin(login, (error, message, lifetime) => reply(error, message, lifetime, error === ErrorCode.NONE ? serverFinal : new Uint8Array(0)));
+      } catch (e) {
+        return refused(`${mechanism} authentication failed: ${(e as Error).message}`);
+      }
     }
+    return this.completeLogin(login, reply);
+  }
+
+  /**
+   * The one binding step every identity goes through (principal → vcluster → allowed here):
+   * the listener's pin, re-authentication keeping its vcluster, the vcluster still existing.
+   */
+  private async completeLogin(
+    login: LoginResult,
+    reply: (errorCode: number, errorMessage: string | null, lifetimeMs?: bigint) => Frame,
+  ): Promise<RequestOutcome> {
+    this.mechanism = null; // each authentication needs its own handshake (KIP-368 re-auth too)
+    const { username, vcluster } = login;
     const { pinned } = this.deps.listenerViews();
-    if (pinned !== undefined && result.vcluster !== pinned) {
-      const reason = `"${username}" belongs to ${result.vcluster}, but the listener is pinned to ${pinned}`;
-      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason);
+    if (pinned !== undefined && vcluster !== pinned) {
+      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), `"${username}" belongs to ${vcluster}, but the listener is pinned to ${pinned}`);
     }
-    if (this.view !== null && this.view !== result.vcluster) {
-      const reason = `re-authentication as "${username}" would move the connection from ${this.view} to ${result.vcluster}`;
+    if (this.view !== null && this.view !== vcluster) {
+      const reason = `re-authentication as "${username}" would move the connection from ${this.view} to ${vcluster}`;
       return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Re-authentication must keep the same virtual cluster"), closeAfter: reason };
     }
-    if (!this.bind(result.vcluster)) {
-      return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed"), closeAfter: `vcluster ${result.vcluster} no longer exists` };
+    if (!this.bind(vcluster)) {
+      return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed"), closeAfter: `vcluster ${vcluster} no longer exists` };
     }
     if (this.boundBy !== "pinned") this.boundBy = "login";
-    this.identity = { username, vcluster: result.vcluster, via: result.via, tokenId: result.tokenId };
-    this.tokenId = result.tokenId;
-    this.sessionExpiresAt = result.expiresAt ?? Infinity;
-    const lifetime = result.expiresAt === undefined ? 0n : BigInt(Math.max(1, result.expiresAt - this.deps.clock()));
-    this.deps.log(`authenticated "${username}" into ${result.vcluster} via ${result.via}`);
+    this.identity = { username, vcluster, via: login.via, tokenId: login.tokenId };
+    this.tokenId = login.tokenId;
+    this.sessionExpiresAt = login.expiresAt ?? Infinity;
+    const lifetime = login.expiresAt === undefined ? 0n : BigInt(Math.max(1, login.expiresAt - this.deps.clock()));
+    this.deps.log(`authenticated "${username}" into ${vcluster} via ${login.via}`);
     return { kind: "answer", frame: reply(ErrorCode.NONE, null, lifetime) };
   }
 

@@ -275,7 +275,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: kgate'
   beforeAll(async () => {
     backingAddress = await kafkaBootstrap();
     // No vclusters: the transparent first run, with the store in a topic of the backing cluster.
-    kgate = await startKgate({ runtime: kgateRuntime, backing: backingAddress, config: { store: { type: "kafka", topic: STATE } } });
+    kgate = await startKgate({ runtime: kgateRuntime, backing: backingAddress, config: { store: { type: "kafka", topic: STATE }, auth: { tokenSecret: "a-token-secret-of-at-least-32-characters!" } } });
     backing = await KafkaConnection.open(runtime, [parseHostPort(backingAddress)]);
     const md: Msg = await backing.request(API.Metadata, 12, metadataBody([{ name: STATE }]));
     expect(md.topics[0].errorCode).toBe(0);

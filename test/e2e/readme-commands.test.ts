@@ -63,7 +63,7 @@ test("every YAML example of the README's configuration section is a valid config
   const blocks = codeBlocks(section("Configuration"), "yaml");
   expect(blocks.length).toBeGreaterThanOrEqual(2);
   for (const yamlText of blocks) parseConfigObject(parse(yamlText), () => "a-long-enough-secret-for-hs256-signing-0123", "README.md");
-  const tls = parseConfigObject(parse(blocks.find((b) => b.includes("clientAuth"))!), () => "a-long-enough-secret-for-hs256-signing-0123", "README.md");
+  const tls = parseConfigObject(parse(blocks.find((b) => b.includes("certificates:"))!), () => "a-long-enough-secret-for-hs256-signing-0123", "README.md");
   expect(tls.listener.tls?.clientAuth).toBe("requested");
   expect(tls.auth.certificates).toHaveLength(2);
 });

@@ -5,22 +5,14 @@
 // normalises names and passwords to plain UTF-8), and at least 4096 iterations demanded from
 // the server so a man in the middle cannot downgrade the key derivation.
 
-export type ScramMechanism = "SCRAM-SHA-256" | "SCRAM-SHA-512";
+import {
+  constantTimeEqual, decoder, encoder, escapeSaslName, fromBase64, GS2_HEADER, HASHES, hmac, parseAttributes, pbkdf2,
+  randomNonce, required, ScramError, type ScramMechanism, toBase64,
+} from "./scram-primitives.ts";
 
-/** The server refused us (`e=...`), or sent something that does not check out. */
-export class ScramError extends Error {
-  override name = "ScramError";
-}
+export { ScramError, type ScramMechanism } from "./scram-primitives.ts";
 
-const HASHES: Record<ScramMechanism, { hash: "SHA-256" | "SHA-512"; bits: number }> = {
-  "SCRAM-SHA-256": { hash: "SHA-256", bits: 256 },
-  "SCRAM-SHA-512": { hash: "SHA-512", bits: 512 },
-};
 const MIN_ITERATIONS = 4096;
-const GS2_HEADER = "n,,";
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export interface ScramClientOptions {
   /** Client nonce; only tests set it (RFC test vectors). Printable ASCII without ','. */
@@ -109,68 +101,3 @@ export class ScramClient {
   }
 }
 
-/** RFC 5802 saslname: ',' and '=' would break the attribute syntax. */
-function escapeSaslName(name: string): string {
-  return name.replaceAll("=", "=3D").replaceAll(",", "=2C");
-}
-
-/** `a=1,b=2` → map. Values may contain '=' (base64), so split at the first one only. */
-function parseAttributes(message: string): Map<string, string> {
-  const attrs = new Map<string, string>();
-  for (const part of message.split(",")) {
-    const eq = part.indexOf("=");
-    if (eq !== 1) throw new ScramError(`malformed SCRAM attribute in server message: ${JSON.stringify(part.slice(0, 40))}`);
-    attrs.set(part[0]!, part.slice(2));
-  }
-  return attrs;
-}
-
-function required(attrs: Map<string, string>, key: string): string {
-  const value = attrs.get(key);
-  if (value === undefined || value === "") throw new ScramError(`SCRAM server message lacks ${key}=`);
-  return value;
-}
-
-async function pbkdf2(
-  hash: string,
-  bits: number,
-  password: Uint8Array<ArrayBuffer>,
-  salt: Uint8Array<ArrayBuffer>,
-  iterations: number,
-): Promise<Uint8Array<ArrayBuffer>> {
-  const key = await crypto.subtle.importKey("raw", password, "PBKDF2", false, ["deriveBits"]);
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: "PBKDF2", hash, salt, iterations }, key, bits));
-}
-
-async function hmac(hash: string, keyBytes: Uint8Array<ArrayBuffer>, message: string): Promise<Uint8Array<ArrayBuffer>> {
-  const key = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash }, false, ["sign"]);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
-}
-
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  let diff = 0;
-  for (let i = 0; i < a.byteLength; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
-
-function randomNonce(): string {
-  // base64 of random bytes is printable and never contains ','.
-  return toBase64(crypto.getRandomValues(new Uint8Array(24)));
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  let binary: string;
-  try {
-    binary = atob(text);
-  } catch {
-    throw new ScramError("SCRAM server message has invalid base64");
-  }
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-}
