@@ -195,7 +195,7 @@ export class Gateway {
     const left = (this.perAddress.get(address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(address, left);
     else this.perAddress.delete(address);
-    log.info("connection {id} closed: {reason}", { id, reason: session.reason });
+    (session.failed ? log.warn : log.info)("connection {id} from {peer} closed: {reason}", { id, peer, reason: session.reason });
   }
 
   /** Stops accepting, lets in-flight requests finish (bounded by `graceMs`), closes the rest. */

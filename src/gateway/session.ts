@@ -68,6 +68,7 @@ export class Session {
   private readonly slots: Slot[] = [];
   private closed = false;
   private closeReason = "";
+  private closedWithError = false;
   private readonly clientWriter: WritableStreamDefaultWriter<Uint8Array>;
   private upstream: Duplex | null = null;
   private upstreamWriter: WritableStreamDefaultWriter<Uint8Array> | null = null;
@@ -106,6 +107,11 @@ export class Session {
     return this.closeReason;
   }
 
+  /** Closed because something went wrong (not an orderly end by either side). */
+  get failed(): boolean {
+    return this.closedWithError;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
@@ -130,6 +136,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = reason;
+    this.closedWithError = error;
     this.client.close();
     this.upstream?.close();
     for (const w of this.drainWaiters) w();
