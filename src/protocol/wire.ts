@@ -6,6 +6,11 @@ export class ProtocolError extends Error {
   override name = "ProtocolError";
 }
 
+/** A frame holds more items than one request may decode (invariant 4): refused, not decoded. */
+export class DecodeLimitError extends ProtocolError {
+  override name = "DecodeLimitError";
+}
+
 const utf8Decoder = new TextDecoder("utf-8", { fatal: false });
 const utf8Encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
@@ -20,12 +25,27 @@ export class Reader {
   readonly view: DataView;
   pos: number;
   readonly end: number;
+  /** Items (array elements, strings, tagged fields) this reader may still decode. */
+  private itemBudget: number;
 
-  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+  /**
+   * `maxItems` caps what one frame may make kgate allocate: every array element, string and
+   * tagged field counts, so memory and time stay linear in the frame with a fixed ceiling.
+   */
+  constructor(buf: Uint8Array, start = 0, end = buf.length, private readonly maxItems = Infinity) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
     this.end = end;
+    this.itemBudget = maxItems;
+  }
+
+  /** Charges `n` items against the budget; throws before anything is allocated for them. */
+  countItems(n: number): void {
+    this.itemBudget -= n;
+    if (this.itemBudget < 0) {
+      throw new DecodeLimitError(`more than ${this.maxItems} items (array elements, strings, tagged fields) in one frame`);
+    }
   }
 
   get remaining(): number {
@@ -76,6 +96,7 @@ export class Reader {
 
   private text(len: number): string {
     const p = this.need(len);
+    this.countItems(1);
     return utf8Decoder.decode(this.buf.subarray(p, p + len));
   }
 
@@ -125,13 +146,18 @@ export class Reader {
   /** Array length; -1 means null. Guards against lengths the frame cannot hold. */
   arrayLength(compact: boolean): number {
     const n = compact ? this.uvarint() - 1 : this.int32();
+    // Checked before anything is allocated: a count the rest of the frame cannot hold (one
+    // byte per element at least) is refused unread, and the item budget caps the rest.
     if (n > this.end - this.pos) throw new ProtocolError(`array length ${n} exceeds frame`);
+    if (n > 0) this.countItems(n);
     return n;
   }
 
   /** Reads a tagged-field section; `known` returns false for tags it does not decode. */
   taggedFields(known: (tag: number, r: Reader, size: number) => boolean): UnknownTag[] | undefined {
     const count = this.uvarint();
+    if (count > this.end - this.pos) throw new ProtocolError(`tagged field count ${count} exceeds frame`);
+    if (count > 0) this.countItems(count);
     let unknown: UnknownTag[] | undefined;
     for (let i = 0; i < count; i++) {
       const tag = this.uvarint();

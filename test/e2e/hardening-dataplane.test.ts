@@ -1,0 +1,129 @@
+// Adversarial data-plane tests against the real broker, with kgate on Bun and on Deno: a tenant
+// sends what no Kafka client would (frames packed with items, sprays of random topic ids, fetch
+// sessions that name foreign topics) and kgate must stay bounded, fair and closed (invariants
+// 1 and 4). Memory is sampled from the kgate process; fairness is another tenant's round trip.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { KafkaConnection } from "../../src/client/kafka-connection.ts";
+import { plainClientMessage } from "../../src/gateway/sasl/plain.ts";
+import { encodeRequest } from "../../src/protocol/codec.ts";
+import { concatBytes } from "../../src/protocol/wire.ts";
+import { defaultMetadataRequest } from "../../src/protocol/messages/metadata-request.ts";
+import type { MetadataResponse } from "../../src/protocol/messages/metadata-response.ts";
+import { runtime } from "../../src/runtime/index.ts";
+import { kafkaBootstrap } from "../support/kafka.ts";
+import { adminCall, type KgateProcess, startKgate, waitForLog } from "../support/kgate-process.ts";
+import { rawConversation } from "../support/raw-socket.ts";
+
+const SASL_HANDSHAKE = 17;
+const SASL_AUTHENTICATE = 36;
+const DESCRIBE_GROUPS = 15;
+const METADATA = 3;
+
+/** Resident set size of a process in KiB (Linux). */
+function rssKiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) : 0;
+}
+
+/** SaslHandshake + SaslAuthenticate frames for PLAIN, to put in front of hand-built requests. */
+function saslFrames(username: string, password: string): Uint8Array[] {
+  return [
+    concatBytes(encodeRequest({ apiKey: SASL_HANDSHAKE, apiVersion: 1, correlationId: 1, clientId: "raw" }, { mechanism: "PLAIN" })),
+    concatBytes(encodeRequest({ apiKey: SASL_AUTHENTICATE, apiVersion: 2, correlationId: 2, clientId: "raw" }, {
+      authBytes: plainClientMessage(username, password),
+    })),
+  ];
+}
+
+function uvarint(v: number): number[] {
+  const out: number[] = [];
+  for (; v >= 0x80; v = Math.floor(v / 128)) out.push((v & 0x7f) | 0x80);
+  out.push(v);
+  return out;
+}
+
+/**
+ * DescribeGroups v5 whose group array holds `n` one-letter ids and ends right after them: a
+ * frame of 2n bytes that asks kgate for n decoded strings. It is cut short on purpose, so that
+ * a kgate that does decode it all fails at the end and never bothers the broker with it.
+ */
+function packedDescribeGroups(n: number): Uint8Array {
+  const header = concatBytes(encodeRequest({ apiKey: DESCRIBE_GROUPS, apiVersion: 5, correlationId: 3, clientId: "raw" }, {
+    groups: [], includeAuthorizedOperations: false,
+  }));
+  const items = new Uint8Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    items[2 * i] = 2;
+    items[2 * i + 1] = 0x61;
+  }
+  // The empty body is 3 bytes (array, bool, tags): keep the header, replace the body.
+  const frame = concatBytes([header.subarray(0, header.length - 3), new Uint8Array(uvarint(n + 1)), items]);
+  new DataView(frame.buffer).setInt32(0, frame.length - 4);
+  return frame;
+}
+
+/** Another tenant's Metadata round trips while `during` runs: the slowest one, in ms. */
+async function slowestRoundTrip(conn: KafkaConnection, during: Promise<unknown>): Promise<{ maxMs: number; count: number }> {
+  let running = true;
+  void during.finally(() => (running = false));
+  let maxMs = 0;
+  let count = 0;
+  while (running) {
+    const started = performance.now();
+    await conn.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [] });
+    maxMs = Math.max(maxMs, performance.now() - started);
+    count++;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { maxMs, count };
+}
+
+for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data plane (${kgateRuntime})`, () => {
+  let kgate: KgateProcess;
+  const run = Math.random().toString(36).slice(2, 8);
+  const ALICE = `vc-dp-alice-${run}`;
+  const BOB = `vc-dp-bob-${run}`;
+  let aliceToken = "";
+  let bobToken = "";
+  const login = (username: string, password: string) =>
+    KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username, password } });
+
+  beforeAll(async () => {
+    kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap() });
+    for (const vc of [ALICE, BOB]) await adminCall(kgate, "PUT", `/v1/vclusters/${vc}`);
+    aliceToken = (await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${ALICE}/tokens`, { username: "alice" })).token;
+    bobToken = (await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${BOB}/tokens`, { username: "bob" })).token;
+  });
+  afterAll(async () => {
+    await kgate?.stop();
+  });
+
+  test("a frame of millions of one-byte items is refused at its count: memory bounded, no stall for others", async () => {
+    const bob = await login("bob", bobToken);
+    try {
+      await slowestRoundTrip(bob, Promise.resolve()); // warm up bob's path
+      const pid = kgate.child.pid!;
+      const before = rssKiB(pid);
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(pid))), 5);
+      const items = 12_000_000;
+      const attack = rawConversation("127.0.0.1", kgate.port, [...saslFrames("alice", aliceToken), packedDescribeGroups(items)], { timeoutMs: 60_000 });
+      const fairness = await slowestRoundTrip(bob, attack);
+      const outcome = await attack;
+      clearInterval(sampler);
+      const growthMiB = (peak - before) / 1024;
+      console.log(`[${kgateRuntime}] ${items} items (${(items * 2 / 2 ** 20).toFixed(1)} MiB frame): RSS +${growthMiB.toFixed(1)} MiB, ` +
+        `bob's slowest round trip ${fairness.maxMs.toFixed(0)} ms over ${fairness.count}`);
+      // The frame itself is buffered (about 23 MiB, twice while it is assembled); decoding its
+      // twelve million strings takes hundreds of MiB and seconds of kgate's only thread.
+      expect(growthMiB).toBeLessThan(150);
+      expect(fairness.maxMs).toBeLessThan(1500);
+      expect(outcome.closed).toBe(true);
+      const logs = await waitForLog(kgate, "DecodeLimitError");
+      expect(logs).toMatch(/DecodeLimitError: more than \d+ items/);
+    } finally {
+      bob.close();
+    }
+  }, 90_000);
+});
