@@ -18,6 +18,7 @@ import type { SessionPolicy } from "./gateway/session-policy.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
+import { registerTopicIdMetrics } from "./vcluster/topic-id-metrics.ts";
 import { VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 
 const log = getLogger("serve");
@@ -39,6 +40,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const topicIds = new TopicIdDirectory(
     createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl),
   );
+  registerTopicIdMetrics(metrics.registry, topicIds);
   const vclusterLog = getLogger("vcluster");
   // Transparent proxy while no tenant exists and nothing asks for authentication (invariant 2).
   const transparent = () =>

@@ -8,6 +8,8 @@ import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { plainClientMessage } from "../../src/gateway/sasl/plain.ts";
 import { encodeRequest } from "../../src/protocol/codec.ts";
 import { concatBytes } from "../../src/protocol/wire.ts";
+import { defaultFetchPartition, defaultFetchRequest } from "../../src/protocol/messages/fetch-request.ts";
+import type { FetchResponse } from "../../src/protocol/messages/fetch-response.ts";
 import { defaultMetadataRequest } from "../../src/protocol/messages/metadata-request.ts";
 import type { MetadataResponse } from "../../src/protocol/messages/metadata-response.ts";
 import { runtime } from "../../src/runtime/index.ts";
@@ -19,6 +21,19 @@ const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
 const DESCRIBE_GROUPS = 15;
 const METADATA = 3;
+const FETCH = 1;
+const UNKNOWN_TOPIC_ID = 100;
+
+function randomTopicId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** One unlabelled counter from kgate's /metrics (NaN when kgate does not export it). */
+async function metric(k: KgateProcess, name: string): Promise<number> {
+  const res = await fetch(`${k.adminUrl}/metrics`, { headers: { authorization: `Bearer ${k.adminToken}` } });
+  const m = new RegExp(`^${name} (\\d+)$`, "m").exec(await res.text());
+  return m ? Number(m[1]) : NaN;
+}
 
 /** Resident set size of a process in KiB (Linux). */
 function rssKiB(pid: number): number {
@@ -126,4 +141,39 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
       bob.close();
     }
   }, 90_000);
+
+  test("a spray of random topic ids costs one batched lookup per 250 new ids, and none when repeated", async () => {
+    const conns = await Promise.all([0, 1, 2, 3].map(() => login("alice", aliceToken)));
+    try {
+      const before = await metric(kgate, "kgate_topic_id_lookups_total");
+      const sprays = Array.from({ length: 24 }, () => Array.from({ length: 250 }, randomTopicId));
+      const byId = (ids: string[]) => ({ ...defaultMetadataRequest(), topics: ids.map((topicId) => ({ topicId, name: null })) });
+      // Six requests on each of four connections, all at once: 6,000 ids nobody knows.
+      const started = performance.now();
+      const first = await Promise.all(sprays.map((ids, i) => conns[i % 4]!.request<MetadataResponse>(METADATA, 12, byId(ids))));
+      const firstMs = performance.now() - started;
+      for (const [i, res] of first.entries()) {
+        expect(res.topics.length).toBe(250);
+        expect(res.topics.every((t) => t.errorCode === UNKNOWN_TOPIC_ID && sprays[i]!.includes(t.topicId))).toBe(true);
+      }
+      const afterFirst = await metric(kgate, "kgate_topic_id_lookups_total");
+      // The same ids again, by Metadata and by Fetch: answered from the negative cache.
+      await Promise.all(sprays.map((ids, i) => conns[i % 4]!.request<MetadataResponse>(METADATA, 12, byId(ids))));
+      const fetched = await conns[0]!.request<FetchResponse>(FETCH, 15, {
+        ...defaultFetchRequest(),
+        maxWaitMs: 10,
+        topics: sprays[0]!.map((topicId) => ({ topic: "", topicId, partitions: [defaultFetchPartition()] })),
+      });
+      expect(fetched.responses.every((t) => t.partitions.every((p) => p.errorCode === UNKNOWN_TOPIC_ID))).toBe(true);
+      const afterRepeat = await metric(kgate, "kgate_topic_id_lookups_total");
+      console.log(`[${kgateRuntime}] 6,000 random ids in 24 requests: ${afterFirst - before} lookups in ${firstMs.toFixed(0)} ms; ` +
+        `repeated (24 Metadata + 1 Fetch): ${afterRepeat - afterFirst} lookups`);
+      // At most 250 ids per lookup, and lookups shared by the connections' requests.
+      expect(afterFirst - before).toBeGreaterThanOrEqual(24);
+      expect(afterFirst - before).toBeLessThanOrEqual(30);
+      expect(afterRepeat - afterFirst).toBe(0);
+    } finally {
+      for (const c of conns) c.close();
+    }
+  }, 60_000);
 });
