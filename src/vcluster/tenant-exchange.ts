@@ -10,7 +10,7 @@ import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
 import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, scrubErrorMessages, stripNames } from "./name-fields.ts";
 import type { Tenant } from "./tenant.ts";
-import type { FetchSessions } from "./fetch-sessions.ts";
+import type { FetchExchange, FetchSessions } from "./fetch-sessions.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
 
@@ -61,7 +61,6 @@ export async function tenantRequest(
     const answer = errorResponse(FETCH, v, head.correlationId, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, message);
     return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
   }
-  const onResponseHead = head.apiKey === FETCH ? (h: Uint8Array) => conn.fetchSessions.observeResponseHead(h, v) : undefined;
   let changed = prefixNames(body, spec.request.entities, v, tenant);
 
   const rule = HAND_RULES.get(head.apiKey);
@@ -94,10 +93,15 @@ export async function tenantRequest(
     }
   }
 
+  const fetchExchange = head.apiKey === FETCH
+    ? conn.fetchSessions.exchange(v, body.sessionId as number, body.sessionEpoch as number, fakes.size > 0)
+    : undefined;
+  const onResponseHead = fetchExchange ? (h: Uint8Array) => fetchExchange.observeResponseHead(h) : undefined;
+
   // Fetch v13+ names topics by id only: once the ids are checked, the bytes go as they came.
   const out = changed > 0 ? encodeRequest(header, body) : frame;
   if (acksZero) return { kind: "forward", frame: out, expectResponse: false };
-  if (responseNeedsNoRewrite(head, fakes)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
+  if (responseNeedsNoRewrite(head, fetchExchange)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
   return {
     kind: "forward",
     frame: out,
@@ -108,11 +112,12 @@ export async function tenantRequest(
 }
 
 /**
- * A Fetch by topic id (v13-15) whose ids were all the tenant's: its response holds only those
- * ids, partitions and records — no names, no broker addresses — and may stream through as is.
+ * A Fetch by topic id (v13-15) whose ids, in this request and in every earlier request of its
+ * session, were all the tenant's: its response holds only those ids, partitions and records —
+ * no names, no broker addresses — and may stream through as is.
  */
-function responseNeedsNoRewrite(head: RequestHead, fakes: Map<string, string>): boolean {
-  return head.apiKey === FETCH && head.apiVersion >= 13 && head.apiVersion <= 15 && fakes.size === 0;
+function responseNeedsNoRewrite(head: RequestHead, fetch: FetchExchange | undefined): boolean {
+  return head.apiVersion >= 13 && head.apiVersion <= 15 && fetch !== undefined && !fetch.responseNeedsCheck;
 }
 
 async function tenantResponse(

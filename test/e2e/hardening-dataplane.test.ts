@@ -22,7 +22,9 @@ const SASL_AUTHENTICATE = 36;
 const DESCRIBE_GROUPS = 15;
 const METADATA = 3;
 const FETCH = 1;
+const CREATE_TOPICS = 19;
 const UNKNOWN_TOPIC_ID = 100;
+const FETCH_SESSION_ID_NOT_FOUND = 70;
 
 function randomTopicId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -76,6 +78,32 @@ function packedDescribeGroups(n: number): Uint8Array {
   const frame = concatBytes([header.subarray(0, header.length - 3), new Uint8Array(uvarint(n + 1)), items]);
   new DataView(frame.buffer).setInt32(0, frame.length - 4);
   return frame;
+}
+
+/** Creates a one-partition topic and waits for its leader; returns its topic id. */
+async function createTopic(conn: KafkaConnection, name: string): Promise<string> {
+  const res = await conn.request<{ topics: Array<{ errorCode: number; topicId: string }> }>(CREATE_TOPICS, 7, {
+    topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+    timeoutMs: 30_000,
+    validateOnly: false,
+  });
+  expect(res.topics[0]!.errorCode).toBe(0);
+  for (let i = 0; i < 100; i++) {
+    const md = await conn.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [{ topicId: "0".repeat(32), name }] });
+    if (md.topics[0]?.errorCode === 0 && md.topics[0].partitions[0]?.leaderId === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return res.topics[0]!.topicId;
+}
+
+function fetchBody(sessionId: number, sessionEpoch: number, topicIds: string[]) {
+  return {
+    ...defaultFetchRequest(),
+    maxWaitMs: 10,
+    sessionId,
+    sessionEpoch,
+    topics: topicIds.map((topicId) => ({ topic: "", topicId, partitions: [{ ...defaultFetchPartition(), partitionMaxBytes: 1 << 20 }] })),
+  };
 }
 
 /** Another tenant's Metadata round trips while `during` runs: the slowest one, in ms. */
@@ -174,6 +202,57 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
       expect(afterRepeat - afterFirst).toBe(0);
     } finally {
       for (const c of conns) c.close();
+    }
+  }, 60_000);
+
+  test("a fetch session carries only ids the tenant sent: foreign ones never, in no later response", async () => {
+    const alice = await login("alice", aliceToken);
+    const bob = await login("bob", bobToken);
+    try {
+      const aliceId = await createTopic(alice, `orders-${kgateRuntime}`);
+      const bobId = await createTopic(bob, `secret-${kgateRuntime}`);
+      const opened = await alice.request<FetchResponse>(FETCH, 15, fetchBody(0, 0, [aliceId]));
+      expect(opened.errorCode).toBe(0);
+      const session = opened.sessionId;
+      expect(session).not.toBe(0);
+      // Bob's id joins the session in one request; later requests name nothing new.
+      const responses = [opened];
+      for (let epoch = 1; epoch <= 4; epoch++) {
+        responses.push(await alice.request<FetchResponse>(FETCH, 15, fetchBody(session, epoch, epoch === 1 ? [bobId] : [])));
+      }
+      for (const [epoch, res] of responses.entries()) {
+        expect(res.errorCode).toBe(0);
+        for (const t of res.responses) {
+          // Only ids alice sent; bob's only with its error, never with data.
+          expect([aliceId, bobId]).toContain(t.topicId);
+          if (t.topicId === bobId) {
+            expect(epoch).toBe(1);
+            expect(t.partitions.every((p) => p.errorCode === UNKNOWN_TOPIC_ID && (p.records?.length ?? 0) === 0)).toBe(true);
+          }
+        }
+      }
+      // Closing the session (epoch -1) forgets it: kgate refuses its id from then on.
+      await alice.request<FetchResponse>(FETCH, 15, fetchBody(session, -1, []));
+      const reused = await alice.request<FetchResponse>(FETCH, 15, fetchBody(session, 5, []));
+      expect(reused.errorCode).toBe(FETCH_SESSION_ID_NOT_FOUND);
+    } finally {
+      alice.close();
+      bob.close();
+    }
+  }, 60_000);
+
+  test("a connection opening fetch sessions without end keeps a bounded set of them", async () => {
+    const alice = await login("alice", aliceToken);
+    try {
+      const ids: number[] = [];
+      for (let i = 0; i < 24; i++) ids.push((await alice.request<FetchResponse>(FETCH, 15, fetchBody(0, 0, []))).sessionId);
+      expect(ids.every((id) => id !== 0)).toBe(true);
+      // The newest is usable; the oldest was dropped by kgate (the broker still holds it).
+      expect((await alice.request<FetchResponse>(FETCH, 15, fetchBody(ids[23]!, 1, []))).errorCode).toBe(0);
+      expect((await alice.request<FetchResponse>(FETCH, 15, fetchBody(ids[0]!, 1, []))).errorCode).toBe(FETCH_SESSION_ID_NOT_FOUND);
+      for (const id of ids.slice(16)) await alice.request<FetchResponse>(FETCH, 15, fetchBody(id, -1, []));
+    } finally {
+      alice.close();
     }
   }, 60_000);
 });
