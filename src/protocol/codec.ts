@@ -4,7 +4,7 @@ import {
   decodeRequestHeader, decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, type RequestHeader,
   requestHeaderVersion, type ResponseHeader, responseHeaderVersion,
 } from "./headers.ts";
-import { ProtocolError, Reader, Writer } from "./wire.ts";
+import { type KeepEntry, ProtocolError, Reader, Writer } from "./wire.ts";
 
 export class UnsupportedApiError extends ProtocolError {
   override name = "UnsupportedApiError";
@@ -18,6 +18,8 @@ export interface DecodedRequest<T = unknown> {
 export interface DecodedResponse<T = unknown> {
   header: ResponseHeader;
   body: T;
+  /** Entries left out because `keep` refused them. */
+  dropped: number;
 }
 
 /**
@@ -30,6 +32,8 @@ export const MAX_DECODED_ITEMS_PER_REQUEST = 200_000;
 export interface DecodeOptions {
   /** Ceiling on decoded items (see Reader); requests default to MAX_DECODED_ITEMS_PER_REQUEST. */
   maxItems?: number;
+  /** Responses: named array entries this refuses are skipped, not decoded (see wire.DROPPED). */
+  keep?: KeepEntry;
 }
 
 function specFor(apiKey: number, version: number) {
@@ -76,10 +80,11 @@ export function encodeRequest(header: RequestHeader, body: unknown): Uint8Array[
 export function decodeResponse<T = unknown>(frame: Uint8Array, apiKey: number, version: number, options: DecodeOptions = {}): DecodedResponse<T> {
   const spec = specFor(apiKey, version);
   const r = new Reader(frame, 4, frame.length, options.maxItems);
+  r.keep = options.keep;
   const header = decodeResponseHeader(r, responseHeaderVersion(apiKey, version));
   const body = spec.response.decode(r, version) as T;
   if (r.remaining !== 0) throw new ProtocolError(`${spec.name} v${version} response has ${r.remaining} trailing bytes`);
-  return { header, body };
+  return { header, body, dropped: r.dropped };
 }
 
 export function encodeResponse(apiKey: number, version: number, header: ResponseHeader, body: unknown): Uint8Array[] {

@@ -15,6 +15,17 @@ const utf8Decoder = new TextDecoder("utf-8", { fatal: false });
 const utf8Encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
+/** Decides, while a response is decoded, whether an entry named `value` stays (see DROPPED). */
+export type KeepEntry = (kind: "topicName" | "groupId" | "transactionalId", value: string) => boolean;
+
+/**
+ * What a struct decoder returns for an array entry that `Reader.keep` refused: the rest of the
+ * entry is skipped (lengths only, nothing allocated) and the array reading it leaves it out. A
+ * tenant's "everything" request (all topics, all groups) thus costs kgate little for every
+ * entry of another tenant.
+ */
+export const DROPPED: unique symbol = Symbol("dropped");
+
 export interface UnknownTag {
   tag: number;
   data: Uint8Array;
@@ -27,6 +38,10 @@ export class Reader {
   readonly end: number;
   /** Items (array elements, strings, tagged fields) this reader may still decode. */
   private itemBudget: number;
+  /** Set for responses kgate filters; generated decoders ask it about each named entry. */
+  keep: KeepEntry | undefined = undefined;
+  /** Entries `keep` refused so far. */
+  dropped = 0;
 
   /**
    * `maxItems` caps what one frame may make kgate allocate: every array element, string and
@@ -141,6 +156,25 @@ export class Reader {
   compactNullableBytes(): Uint8Array | null {
     const len = this.uvarint() - 1;
     return len < 0 ? null : this.rawBytes(len);
+  }
+
+  skip(n: number): void {
+    this.need(n);
+  }
+  skipString(compact: boolean): void {
+    const len = compact ? this.uvarint() - 1 : this.int16();
+    if (len > 0) this.need(len);
+  }
+  skipBytes(compact: boolean): void {
+    const len = compact ? this.uvarint() - 1 : this.int32();
+    if (len > 0) this.need(len);
+  }
+  skipTaggedFields(): void {
+    const count = this.uvarint();
+    for (let i = 0; i < count; i++) {
+      this.uvarint();
+      this.need(this.uvarint());
+    }
   }
 
   /** Array length; -1 means null. Guards against lengths the frame cannot hold. */
@@ -342,16 +376,23 @@ export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
 export function readArray<T>(r: Reader, compact: boolean, element: (r: Reader) => T): T[] {
   const n = r.arrayLength(compact);
   if (n < 0) throw new ProtocolError("null array in non-nullable field");
-  const out = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = element(r);
-  return out;
+  return readElements(r, n, element);
 }
 
 export function readNullableArray<T>(r: Reader, compact: boolean, element: (r: Reader) => T): T[] | null {
   const n = r.arrayLength(compact);
   if (n < 0) return null;
+  return readElements(r, n, element);
+}
+
+function readElements<T>(r: Reader, n: number, element: (r: Reader) => T): T[] {
   const out = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = element(r);
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const e = element(r);
+    if ((e as unknown) !== DROPPED) out[kept++] = e;
+  }
+  if (kept < n) out.length = kept;
   return out;
 }
 

@@ -120,6 +120,14 @@ function responseNeedsNoRewrite(head: RequestHead, fetch: FetchExchange | undefi
   return head.apiVersion >= 13 && head.apiVersion <= 15 && fetch !== undefined && !fetch.responseNeedsCheck;
 }
 
+/**
+ * Kafka topic names are never empty: "" marks an entry without a name (an error for a topic
+ * asked for by id, e.g. Metadata v10-11), which must reach the client; its id is checked apart.
+ */
+function keepName(tenant: Tenant, kind: string, name: string): boolean {
+  return (kind === "topicName" && name === "") || tenant.owns(name);
+}
+
 async function tenantResponse(
   frame: Uint8Array,
   head: RequestHead,
@@ -131,9 +139,11 @@ async function tenantResponse(
   const spec = apiSpec(head.apiKey)!;
   const v = head.apiVersion;
   const fields = spec.response.entities;
-  const { header, body } = decodeResponse<Obj>(frame, head.apiKey, v);
+  // Foreign entries of "everything" answers (all topics, groups, log dirs) are skipped while
+  // decoding; dropForeign below handles what decoding could not drop.
+  const { header, body, dropped } = decodeResponse<Obj>(frame, head.apiKey, v, { keep: (kind, name) => keepName(tenant, kind, name) });
   const rule = HAND_RULES.get(head.apiKey);
-  let changed = fakes.size + ctx.responseFixups.length + (rule?.response ? 1 : 0);
+  let changed = dropped + fakes.size + ctx.responseFixups.length + (rule?.response ? 1 : 0);
 
   for (const pair of idNamePairs(fields, v)) {
     forEachStruct(body, pair.structPath, (s) => {
@@ -143,10 +153,8 @@ async function tenantResponse(
   if (fakes.size > 0) mapTopicIds(body, fields, v, (id) => fakes.get(id) ?? id);
 
   rule?.response?.(body, ctx);
-  // Kafka topic names are never empty: "" marks an entry without a name (an error for a topic
-  // asked for by id, e.g. Metadata v10-11), which must reach the client; its id is checked below.
-  changed += dropForeign(body, fields, v, ["topicName"], (name) => name === "" || tenant.owns(name));
-  changed += dropForeign(body, fields, v, ["groupId", "transactionalId"], (name) => tenant.owns(name));
+  changed += dropForeign(body, fields, v, ["topicName"], (name) => keepName(tenant, "topicName", name));
+  changed += dropForeign(body, fields, v, ["groupId", "transactionalId"], (name) => keepName(tenant, "groupId", name));
 
   const ids = collectTopicIds(body, fields, v);
   if (ids.size > 0) {
