@@ -1,8 +1,8 @@
-// `npm run bench:everything`: what a tenant's request for "everything" costs kgate when the
-// backing cluster is shared: the rewrite of a Metadata (all topics), ListGroups and
-// DescribeLogDirs (all) response from a backing cluster with 5,000 topics (3 partitions each)
-// or 5,000 groups, of which the tenant owns 10. The figure is the time of the whole response
-// rewrite (decode, filter, strip, encode) as the data plane runs it.
+// `bun scripts/bench-everything.ts` (or `deno run -A`): what a tenant's request for
+// "everything" costs kgate when the backing cluster is shared: the rewrite of a Metadata (all
+// topics), ListGroups and DescribeLogDirs (all) response from a backing cluster with 5,000
+// topics (3 partitions each) or 5,000 groups, of which the tenant owns 10. The figure is the
+// time of the whole response rewrite (decode, filter, strip, encode) as the data plane runs it.
 import { BrokerDirectory } from "../src/gateway/broker-directory.ts";
 import type { RequestOutcome } from "../src/gateway/session-policy.ts";
 import { encodeRequest, encodeResponse } from "../src/protocol/codec.ts";
