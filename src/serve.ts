@@ -37,11 +37,12 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
 
   const authenticate = createPlainAuthenticator({ store, staticUsers: config.auth.users, signer, clock });
+  const vclusterLog = getLogger("vcluster");
   const topicIds = new TopicIdDirectory(
     createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl),
+    { log: (message) => vclusterLog.warn("{message}", { message }) },
   );
   registerTopicIdMetrics(metrics.registry, topicIds);
-  const vclusterLog = getLogger("vcluster");
   // Transparent proxy while no tenant exists and nothing asks for authentication (invariant 2).
   const transparent = () =>
     store.listVclusters().length === 0 && config.auth.users.length === 0 && !config.listener.anonymous && !config.listener.pinnedVcluster;

@@ -28,6 +28,8 @@ export interface TopicIdDirectoryOptions {
   maxUnknownIds?: number;
   unknownTtlMs?: number;
   clock?: () => number;
+  /** One line per failed lookup. */
+  log?: (message: string) => void;
 }
 
 export const TOPIC_ID_DIRECTORY_DEFAULTS = {
@@ -65,11 +67,14 @@ export class TopicIdDirectory {
   private readonly waiting = new Map<string, Waiting>();
   private readonly queue: string[] = [];
   private inFlight = false;
-  private readonly o: Required<TopicIdDirectoryOptions>;
+  private readonly o: Required<Omit<TopicIdDirectoryOptions, "log">>;
+  private readonly log: (message: string) => void;
   readonly stats: TopicIdLookupStats = { lookups: 0, idsLookedUp: 0, failures: 0, shed: 0 };
 
   constructor(private readonly lookup: MetadataLookup, options: TopicIdDirectoryOptions = {}) {
-    this.o = { ...TOPIC_ID_DIRECTORY_DEFAULTS, clock: () => Date.now(), ...options };
+    const { log, ...rest } = options;
+    this.o = { ...TOPIC_ID_DIRECTORY_DEFAULTS, clock: () => Date.now(), ...rest };
+    this.log = log ?? (() => {});
   }
 
   get knownCount(): number {
@@ -172,9 +177,10 @@ export class TopicIdDirectory {
           this.rememberUnknown(t.topicId, expires);
         }
       }
-    } catch {
+    } catch (e) {
       // Failed or timed out: the ids stay unresolved (not cached), and are treated as not owned.
       this.stats.failures++;
+      this.log(`topic-id lookup of ${batch.length} ids failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
     }
     for (const id of batch) {
       const w = this.waiting.get(id);

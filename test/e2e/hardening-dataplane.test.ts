@@ -4,6 +4,7 @@
 // 1 and 4). Memory is sampled from the kgate process; fairness is another tenant's round trip.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { plainClientMessage } from "../../src/gateway/sasl/plain.ts";
 import { encodeRequest } from "../../src/protocol/codec.ts";
@@ -35,6 +36,43 @@ async function metric(k: KgateProcess, name: string): Promise<number> {
   const res = await fetch(`${k.adminUrl}/metrics`, { headers: { authorization: `Bearer ${k.adminToken}` } });
   const m = new RegExp(`^${name} (\\d+)$`, "m").exec(await res.text());
   return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * A TCP relay in front of the broker that can be frozen: while frozen it accepts connections
+ * and reads from them but forwards nothing either way — a backing cluster that hangs.
+ */
+class FreezableRelay {
+  frozen = false;
+  port = 0;
+  private server!: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((client) => {
+      const broker = createConnection(this.target);
+      for (const s of [client, broker]) {
+        this.sockets.add(s);
+        s.on("error", () => {});
+        s.on("close", () => {
+          this.sockets.delete(s);
+          client.destroy();
+          broker.destroy();
+        });
+      }
+      client.on("data", (d) => void (this.frozen || broker.write(d)));
+      broker.on("data", (d) => void (this.frozen || client.write(d)));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }
 
 /** Resident set size of a process in KiB (Linux). */
@@ -90,7 +128,7 @@ async function createTopic(conn: KafkaConnection, name: string): Promise<string>
   expect(res.topics[0]!.errorCode).toBe(0);
   for (let i = 0; i < 100; i++) {
     const md = await conn.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [{ topicId: "0".repeat(32), name }] });
-    if (md.topics[0]?.errorCode === 0 && md.topics[0].partitions[0]?.leaderId === 0) break;
+    if (md.topics[0]?.errorCode === 0 && (md.topics[0].partitions[0]?.leaderId ?? -1) >= 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return res.topics[0]!.topicId;
@@ -132,14 +170,22 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
   const login = (username: string, password: string) =>
     KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username, password } });
 
+  // kgate's bootstrap connections (its lookups among them) go through a relay that a test can
+  // freeze; connections to kgate's broker port go to the broker directly.
+  let relay: FreezableRelay;
+
   beforeAll(async () => {
-    kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap() });
+    const [host, port] = (await kafkaBootstrap()).split(":");
+    relay = new FreezableRelay({ host: host!, port: Number(port) });
+    await relay.start();
+    kgate = await startKgate({ runtime: kgateRuntime, backing: `127.0.0.1:${relay.port}` });
     for (const vc of [ALICE, BOB]) await adminCall(kgate, "PUT", `/v1/vclusters/${vc}`);
     aliceToken = (await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${ALICE}/tokens`, { username: "alice" })).token;
     bobToken = (await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${BOB}/tokens`, { username: "bob" })).token;
   });
   afterAll(async () => {
     await kgate?.stop();
+    await relay?.stop();
   });
 
   test("a frame of millions of one-byte items is refused at its count: memory bounded, no stall for others", async () => {
@@ -252,6 +298,32 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
       expect((await alice.request<FetchResponse>(FETCH, 15, fetchBody(ids[0]!, 1, []))).errorCode).toBe(FETCH_SESSION_ID_NOT_FOUND);
       for (const id of ids.slice(16)) await alice.request<FetchResponse>(FETCH, 15, fetchBody(id, -1, []));
     } finally {
+      alice.close();
+    }
+  }, 60_000);
+
+  test("a topic-id lookup the backing cluster never answers fails the request in bounded time", async () => {
+    // Through kgate's broker port (open since the tests above): alice's own requests do not
+    // cross the relay, kgate's lookups do.
+    const alice = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port + 1 }], {
+      sasl: { mechanism: "PLAIN", username: "alice", password: aliceToken },
+    });
+    const failuresBefore = await metric(kgate, "kgate_topic_id_lookup_failures_total");
+    relay.frozen = true;
+    try {
+      const id = randomTopicId();
+      const started = performance.now();
+      const answer = alice.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [{ topicId: id, name: null }] });
+      const res = await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+      const ms = performance.now() - started;
+      console.log(`[${kgateRuntime}] Metadata by id with the lookup hung: answered in ${ms.toFixed(0)} ms`);
+      expect(res).not.toBeNull();
+      expect(res!.topics.map((t) => [t.topicId, t.errorCode])).toEqual([[id, UNKNOWN_TOPIC_ID]]);
+      expect(ms).toBeLessThan(20_000);
+      expect(await metric(kgate, "kgate_topic_id_lookup_failures_total")).toBe(failuresBefore + 1);
+      expect(await waitForLog(kgate, "topic-id lookup of 1 ids failed")).toMatch(/topic-id lookup of 1 ids failed: LookupTimeoutError/);
+    } finally {
+      relay.frozen = false;
       alice.close();
     }
   }, 60_000);
