@@ -303,9 +303,12 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
   }, 60_000);
 
   test("a topic-id lookup the backing cluster never answers fails the request in bounded time", async () => {
-    // Through kgate's broker port (open since the tests above): alice's own requests do not
+    // Through kgate's port for the broker (as Metadata names it): alice's own requests do not
     // cross the relay, kgate's lookups do.
-    const alice = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port + 1 }], {
+    const boot = await login("alice", aliceToken);
+    const broker = (await boot.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [] })).brokers[0]!;
+    boot.close();
+    const alice = await KafkaConnection.open(runtime, [{ host: broker.host, port: broker.port }], {
       sasl: { mechanism: "PLAIN", username: "alice", password: aliceToken },
     });
     const failuresBefore = await metric(kgate, "kgate_topic_id_lookup_failures_total");
