@@ -8,6 +8,7 @@ import { hasEntities, walkEntities } from "../protocol/entity-walk.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
+import { answerUnownedMetadataIds } from "./metadata-by-id.ts";
 import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, scrubErrorMessages, stripNames } from "./name-fields.ts";
 import type { Tenant } from "./tenant.ts";
 import type { FetchExchange, FetchSessions } from "./fetch-sessions.ts";
@@ -18,6 +19,7 @@ type Obj = Record<string, unknown>;
 
 const PRODUCE = 0;
 const FETCH = 1;
+const METADATA = 3;
 
 export interface TenantExchangeDeps {
   topicIds: TopicIdDirectory;
@@ -38,6 +40,10 @@ function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[
   });
   ids.delete(ZERO_TOPIC_ID);
   return ids;
+}
+
+function ownedName(tenant: Tenant, name: string | undefined): boolean {
+  return name !== undefined && tenant.owns(name);
 }
 
 function randomTopicId(): string {
@@ -77,15 +83,14 @@ export async function tenantRequest(
   const fakes = new Map<string, string>();
   const ids = collectTopicIds(body, spec.request.entities, v);
   if (ids.size > 0) {
-    const names = await deps.topicIds.resolve(ids);
+    const names = await deps.topicIds.resolve(ids, tenant.name);
+    const notOwned = [...ids].filter((id) => !ownedName(tenant, names.get(id)));
+    if (head.apiKey === METADATA && notOwned.length > 0 && answerUnownedMetadataIds(body, v, new Set(notOwned), ctx) > 0) changed++;
     const swap = new Map<string, string>();
-    for (const id of ids) {
-      const name = names.get(id);
-      if (name === undefined || !tenant.owns(name)) {
-        const fake = randomTopicId();
-        swap.set(id, fake);
-        fakes.set(fake, id);
-      }
+    for (const id of notOwned) {
+      const fake = randomTopicId();
+      swap.set(id, fake);
+      fakes.set(fake, id);
     }
     if (swap.size > 0) {
       mapTopicIds(body, spec.request.entities, v, (id) => swap.get(id) ?? id);
@@ -159,7 +164,7 @@ async function tenantResponse(
   const ids = collectTopicIds(body, fields, v);
   if (ids.size > 0) {
     const restored = new Set(fakes.values());
-    const names = await deps.topicIds.resolve([...ids].filter((id) => !restored.has(id)));
+    const names = await deps.topicIds.resolve([...ids].filter((id) => !restored.has(id)), tenant.name);
     changed += dropForeign(body, fields, v, ["topicId"], (id) => {
       if (id === ZERO_TOPIC_ID || restored.has(id)) return true;
       const name = names.get(id) ?? deps.topicIds.known(id);

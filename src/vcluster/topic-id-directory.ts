@@ -22,6 +22,8 @@ export interface TopicIdDirectoryOptions {
   maxIdsPerLookup?: number;
   /** Ids waiting for a lookup; beyond this, further ids are reported unknown at once. */
   maxQueuedIds?: number;
+  /** The same, per requester (a tenant): one tenant's spray cannot fill the queue for all. */
+  maxQueuedIdsPerRequester?: number;
   /** Learned id → name entries; the oldest learned is forgotten first. */
   maxKnownIds?: number;
   /** Ids the backing cluster said it does not know, and for how long that answer stands. */
@@ -36,6 +38,7 @@ export const TOPIC_ID_DIRECTORY_DEFAULTS = {
   lookupTimeoutMs: 5_000,
   maxIdsPerLookup: 250,
   maxQueuedIds: 10_000,
+  maxQueuedIdsPerRequester: 2_500,
   maxKnownIds: 100_000,
   maxUnknownIds: 100_000,
   unknownTtlMs: 30_000,
@@ -57,6 +60,7 @@ type Resolution = string | undefined;
 interface Waiting {
   promise: Promise<Resolution>;
   resolve(name: Resolution): void;
+  requester: string;
 }
 
 export class TopicIdDirectory {
@@ -66,6 +70,8 @@ export class TopicIdDirectory {
   /** Ids queued or in a lookup, each with the promise its callers share. */
   private readonly waiting = new Map<string, Waiting>();
   private readonly queue: string[] = [];
+  /** Ids each requester has waiting. */
+  private readonly queuedBy = new Map<string, number>();
   private inFlight = false;
   private readonly o: Required<Omit<TopicIdDirectoryOptions, "log">>;
   private readonly log: (message: string) => void;
@@ -103,8 +109,11 @@ export class TopicIdDirectory {
     return this.names.get(topicId);
   }
 
-  /** Backing names for `ids`, asking the cluster about unknown ones; unknown stays undefined. */
-  async resolve(ids: Iterable<string>): Promise<Map<string, string | undefined>> {
+  /**
+   * Backing names for `ids`, asking the cluster about unknown ones; unknown stays undefined.
+   * `requester` (a tenant) is who waits, for the per-requester share of the queue.
+   */
+  async resolve(ids: Iterable<string>, requester = ""): Promise<Map<string, string | undefined>> {
     const out = new Map<string, string | undefined>();
     const pending: Array<[string, Promise<Resolution>]> = [];
     const now = this.o.clock();
@@ -113,7 +122,7 @@ export class TopicIdDirectory {
       const n = this.names.get(id);
       out.set(id, n);
       if (n !== undefined || this.knownUnknown(id, now)) continue;
-      const p = this.enqueue(id);
+      const p = this.enqueue(id, requester);
       if (p) pending.push([id, p]);
     }
     if (pending.length > 0) {
@@ -132,16 +141,18 @@ export class TopicIdDirectory {
   }
 
   /** The promise for `id`'s lookup (shared with concurrent callers), or null if shed. */
-  private enqueue(id: string): Promise<Resolution> | null {
+  private enqueue(id: string, requester: string): Promise<Resolution> | null {
     const existing = this.waiting.get(id);
     if (existing) return existing.promise;
-    if (this.waiting.size >= this.o.maxQueuedIds) {
+    const mine = this.queuedBy.get(requester) ?? 0;
+    if (this.waiting.size >= this.o.maxQueuedIds || mine >= this.o.maxQueuedIdsPerRequester) {
       this.stats.shed++;
       return null;
     }
     let resolve!: (name: Resolution) => void;
     const promise = new Promise<Resolution>((r) => (resolve = r));
-    this.waiting.set(id, { promise, resolve });
+    this.waiting.set(id, { promise, resolve, requester });
+    this.queuedBy.set(requester, mine + 1);
     this.queue.push(id);
     return promise;
   }
@@ -184,8 +195,12 @@ export class TopicIdDirectory {
     }
     for (const id of batch) {
       const w = this.waiting.get(id);
+      if (!w) continue;
       this.waiting.delete(id);
-      w?.resolve(found.get(id) ?? this.names.get(id));
+      const left = (this.queuedBy.get(w.requester) ?? 1) - 1;
+      if (left > 0) this.queuedBy.set(w.requester, left);
+      else this.queuedBy.delete(w.requester);
+      w.resolve(found.get(id) ?? this.names.get(id));
     }
   }
 

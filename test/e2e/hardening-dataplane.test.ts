@@ -251,6 +251,27 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
     }
   }, 60_000);
 
+  test("Metadata for thousands of random ids never reaches the broker (whose cost for them is superlinear)", async () => {
+    const alice = await login("alice", aliceToken);
+    const bob = await login("bob", bobToken);
+    try {
+      const ids = Array.from({ length: 2_500 }, randomTopicId);
+      const started = performance.now();
+      const attack = alice.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: ids.map((topicId) => ({ topicId, name: null })) });
+      const fairness = await slowestRoundTrip(bob, attack);
+      const res = await attack;
+      const ms = performance.now() - started;
+      console.log(`[${kgateRuntime}] Metadata for 2,500 random ids: ${ms.toFixed(0)} ms; bob's slowest round trip meanwhile ${fairness.maxMs.toFixed(0)} ms`);
+      expect(res.topics.map((t) => t.topicId)).toEqual(ids);
+      expect(res.topics.every((t) => t.errorCode === UNKNOWN_TOPIC_ID && t.name === null && t.partitions.length === 0)).toBe(true);
+      // Forwarded, these ids cost the broker about ten seconds; the lookups (ten of 250) far less.
+      expect(ms).toBeLessThan(4_000);
+    } finally {
+      alice.close();
+      bob.close();
+    }
+  }, 60_000);
+
   test("a fetch session carries only ids the tenant sent: foreign ones never, in no later response", async () => {
     const alice = await login("alice", aliceToken);
     const bob = await login("bob", bobToken);

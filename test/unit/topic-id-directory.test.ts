@@ -106,13 +106,25 @@ describe("topic-id directory", () => {
 
   test("a full queue reports further ids unknown at once instead of queueing them", async () => {
     const backing = fakeBacking(new Map(), 20);
-    const dir = new TopicIdDirectory(backing.lookup, { maxQueuedIds: 300, maxIdsPerLookup: 100 });
+    const dir = new TopicIdDirectory(backing.lookup, { maxQueuedIds: 300, maxQueuedIdsPerRequester: 300, maxIdsPerLookup: 100 });
     const spray = Array.from({ length: 5_000 }, randomId);
     const names = await dir.resolve(spray);
     expect(names.size).toBe(5_000);
     expect(backing.calls.flat().length).toBe(300);
     expect(dir.stats.shed).toBe(4_700);
     expect(dir.queuedCount).toBe(0);
+  });
+
+  test("one requester's spray takes only its share of the queue; another's ids are still looked up", async () => {
+    const known = randomId();
+    const backing = fakeBacking(new Map([[known, "vc-b.orders"]]), 20);
+    const dir = new TopicIdDirectory(backing.lookup, { maxQueuedIds: 1_000, maxQueuedIdsPerRequester: 200, maxIdsPerLookup: 100 });
+    const spray = dir.resolve(Array.from({ length: 5_000 }, randomId), "vc-a");
+    const other = await dir.resolve([known], "vc-b");
+    expect(other.get(known)).toBe("vc-b.orders");
+    await spray;
+    expect(backing.calls.flat().length).toBe(201);
+    expect(dir.stats.shed).toBe(4_800);
   });
 
   test("the learned and the unknown maps have fixed sizes", async () => {
