@@ -8,7 +8,7 @@ import { hasEntities, walkEntities } from "../protocol/entity-walk.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
-import { answerUnownedMetadataIds } from "./metadata-by-id.ts";
+import { answerUnownedTopicIds } from "./unowned-topic-ids.ts";
 import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, scrubErrorMessages, stripNames } from "./name-fields.ts";
 import type { Tenant } from "./tenant.ts";
 import type { FetchExchange, FetchSessions } from "./fetch-sessions.ts";
@@ -19,7 +19,6 @@ type Obj = Record<string, unknown>;
 
 const PRODUCE = 0;
 const FETCH = 1;
-const METADATA = 3;
 
 export interface TenantExchangeDeps {
   topicIds: TopicIdDirectory;
@@ -78,14 +77,15 @@ export async function tenantRequest(
     return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: refusal.message };
   }
 
-  // A topic id the tenant does not own never reaches the broker: it is swapped for a fresh
-  // random id, which the broker answers with UNKNOWN_TOPIC_ID, and swapped back in the response.
+  // A topic id the tenant does not own never reaches the broker: kgate answers it itself where
+  // the broker's cost for unknown ids is superlinear, and elsewhere swaps it for a fresh random
+  // id, which the broker answers with UNKNOWN_TOPIC_ID, and swaps it back in the response.
   const fakes = new Map<string, string>();
   const ids = collectTopicIds(body, spec.request.entities, v);
   if (ids.size > 0) {
     const names = await deps.topicIds.resolve(ids, tenant.name);
     const notOwned = [...ids].filter((id) => !ownedName(tenant, names.get(id)));
-    if (head.apiKey === METADATA && notOwned.length > 0 && answerUnownedMetadataIds(body, v, new Set(notOwned), ctx) > 0) changed++;
+    if (notOwned.length > 0 && answerUnownedTopicIds(head.apiKey, v, body, new Set(notOwned), ctx) > 0) changed++;
     const swap = new Map<string, string>();
     for (const id of notOwned) {
       const fake = randomTopicId();
