@@ -217,6 +217,20 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
     }
   }, 90_000);
 
+  test("an array count of 2^31-1 in a tiny frame is refused at the count", async () => {
+    const header = concatBytes(encodeRequest({ apiKey: DESCRIBE_GROUPS, apiVersion: 5, correlationId: 3, clientId: "raw" }, {
+      groups: [], includeAuthorizedOperations: false,
+    }));
+    const frame = concatBytes([header.subarray(0, header.length - 3), new Uint8Array(uvarint(2 ** 31)), new Uint8Array(8)]);
+    new DataView(frame.buffer).setInt32(0, frame.length - 4);
+    const pid = kgate.child.pid!;
+    const before = rssKiB(pid);
+    const outcome = await rawConversation("127.0.0.1", kgate.port, [...saslFrames("alice", aliceToken), frame], { timeoutMs: 10_000 });
+    expect(outcome.closed).toBe(true);
+    expect(await waitForLog(kgate, "array length 2147483647 exceeds frame")).toContain("array length 2147483647 exceeds frame");
+    expect((rssKiB(pid) - before) / 1024).toBeLessThan(50);
+  });
+
   test("a spray of random topic ids costs one batched lookup per 250 new ids, and none when repeated", async () => {
     const conns = await Promise.all([0, 1, 2, 3].map(() => login("alice", aliceToken)));
     try {
