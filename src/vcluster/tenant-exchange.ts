@@ -121,8 +121,8 @@ export async function tenantRequest(
  * session, were all the tenant's: its response holds only those ids, partitions and records —
  * no names, no broker addresses — and may stream through as is.
  */
-function responseNeedsNoRewrite(head: RequestHead, fetch: FetchExchange | undefined): boolean {
-  return head.apiVersion >= 13 && head.apiVersion <= 15 && fetch !== undefined && !fetch.responseNeedsCheck;
+function responseNeedsNoRewrite(head: RequestHead, exchange: FetchExchange | undefined): boolean {
+  return head.apiVersion >= 13 && head.apiVersion <= 15 && exchange !== undefined && !exchange.responseNeedsCheck;
 }
 
 /**

@@ -25,6 +25,7 @@ const METADATA = 3;
 const FETCH = 1;
 const CREATE_TOPICS = 19;
 const DELETE_TOPICS = 20;
+const LIST_GROUPS = 16;
 const UNKNOWN_TOPIC_ID = 100;
 const FETCH_SESSION_ID_NOT_FOUND = 70;
 
@@ -291,6 +292,26 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
       // Forwarded, these ids cost the broker seconds each time; the lookups (ten of 250) far less.
       expect(metadataMs).toBeLessThan(4_000);
       expect(deleteMs).toBeLessThan(4_000);
+    } finally {
+      alice.close();
+      bob.close();
+    }
+  }, 60_000);
+
+  test("Metadata for all topics and ListGroups show the tenant's own only (others dropped while decoding)", async () => {
+    const alice = await login("alice", aliceToken);
+    const bob = await login("bob", bobToken);
+    try {
+      const aliceId = await createTopic(alice, `mine-${kgateRuntime}`);
+      await createTopic(bob, `theirs-${kgateRuntime}`);
+      const all = await alice.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: null });
+      const names = all.topics.map((t) => t.name);
+      expect(names).toContain(`mine-${kgateRuntime}`);
+      expect(names.every((n) => n !== null && !n.includes(BOB) && !n.startsWith("__"))).toBe(true);
+      expect(all.topics.find((t) => t.name === `mine-${kgateRuntime}`)?.topicId).toBe(aliceId);
+      const groups = await alice.request<{ errorCode: number; groups: Array<{ groupId: string }> }>(LIST_GROUPS, 5, { statesFilter: [], typesFilter: [] });
+      expect(groups.errorCode).toBe(0);
+      expect(groups.groups.every((g) => !g.groupId.includes("vc-"))).toBe(true);
     } finally {
       alice.close();
       bob.close();
