@@ -26,7 +26,10 @@ export interface TopicIdDirectoryOptions {
   maxQueuedIdsPerRequester?: number;
   /** Learned id → name entries; the oldest learned is forgotten first. */
   maxKnownIds?: number;
-  /** Ids the backing cluster said it does not know, and for how long that answer stands. */
+  /**
+   * Ids the backing cluster said it does not know, and for how long that answer stands: not
+   * long, as a broker may not know yet of a topic just created elsewhere in the cluster.
+   */
   maxUnknownIds?: number;
   unknownTtlMs?: number;
   clock?: () => number;
@@ -41,7 +44,7 @@ export const TOPIC_ID_DIRECTORY_DEFAULTS = {
   maxQueuedIdsPerRequester: 2_500,
   maxKnownIds: 100_000,
   maxUnknownIds: 100_000,
-  unknownTtlMs: 30_000,
+  unknownTtlMs: 10_000,
 } as const;
 
 /** Counters for /metrics and tests. */
