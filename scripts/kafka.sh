@@ -10,11 +10,17 @@
 #   scripts/kafka.sh status                what is running (exit 0 if a cluster is up)
 #   scripts/kafka.sh reset                 stop, then delete all broker data (keeps the jars)
 #   scripts/kafka.sh cli TOOL ARGS...      run a Kafka command-line tool (kafka-topics, ...)
+#   scripts/kafka.sh tls                   make the test CA and certificates (once); print their folder
 #
 # Listeners of node i (i = 0..N-1):
 #   127.0.0.1:(9092 + 100*i)  PLAINTEXT
+#   127.0.0.1:(9093 + 100*i)  SSL (client certificates requested)
 #   127.0.0.1:(9094 + 100*i)  SASL_PLAINTEXT: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
-#   127.0.0.1:9093            KRaft controller (node 0 only)
+#   127.0.0.1:(9095 + 100*i)  SASL_SSL: the same users and mechanisms
+#   127.0.0.1:9099            KRaft controller (node 0 only)
+# TLS: a CA made once per checkout under .kafka/tls/ (openssl): ca.pem (what clients trust), the
+# brokers' keystore broker.p12 (for 127.0.0.1 and localhost), and client.pem / client-key.pem, a
+# client certificate signed by the CA for mTLS tests.
 # SASL users (every mechanism): admin/admin-secret, gateway/gateway-secret. The StandardAuthorizer
 # is on so that ACL tools work; ANONYMOUS (PLAINTEXT, controller), admin and gateway are super
 # users, and resources without ACLs are open to everyone.
@@ -32,7 +38,9 @@ FALLBACK_VERSION="4.3.1"
 LOG4J_VERSION="2.25.5"
 SLF4J_VERSION="1.7.36" # Kafka 4.x still ships the SLF4J 1.7 API, so the binding is log4j-slf4j-impl
 HOST=127.0.0.1
-CONTROLLER_PORT=9093
+CONTROLLER_PORT=9099
+TLS_DIR="$KDIR/tls"
+KEYSTORE_PASSWORD=kgate-test
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 
 if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
@@ -212,11 +220,34 @@ cmd_cli() {
 cluster_dir() { if [[ "$1" == 1 ]]; then echo "$KDIR"; else echo "$KDIR/cluster-$1"; fi; }
 plain_port() { echo $((9092 + 100 * $1)); }
 sasl_port() { echo $((9094 + 100 * $1)); }
+ssl_port() { echo $((9093 + 100 * $1)); }
+sasl_ssl_port() { echo $((9095 + 100 * $1)); }
+
+# The checkout's test CA, broker keystore and client certificate; made once, X.509 v3 throughout
+# (rustls, under Deno, refuses v1 certificates).
+ensure_tls() {
+  [[ -s "$TLS_DIR/broker.p12" && -s "$TLS_DIR/client.pem" ]] && return 0
+  command -v openssl >/dev/null || die "openssl is needed to make the test CA (apt-get install openssl)"
+  rm -rf "$TLS_DIR" && mkdir -p "$TLS_DIR"
+  (
+    cd "$TLS_DIR"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 3650 -subj "/CN=kgate local test CA" 2>/dev/null
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' >broker.ext
+    openssl req -newkey rsa:2048 -nodes -keyout broker-key.pem -out broker.csr -subj "/CN=localhost" 2>/dev/null
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca-key.pem -set_serial 1 -days 3650 -out broker.pem -extfile broker.ext 2>/dev/null
+    openssl pkcs12 -export -in broker.pem -inkey broker-key.pem -certfile ca.pem -name broker -out broker.p12 -passout "pass:$KEYSTORE_PASSWORD"
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\nsubjectAltName=DNS:kgate-client\n' >client.ext
+    openssl req -newkey rsa:2048 -nodes -keyout client-key.pem -out client.csr -subj "/CN=kgate-client/O=kgate" 2>/dev/null
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -set_serial 2 -days 3650 -out client.pem -extfile client.ext 2>/dev/null
+    rm -f ./*.csr ./*.ext
+  ) || die "making the test CA under $TLS_DIR failed"
+}
 
 write_server_properties() { # brokers node
   local n="$1" i="$2" dir
   dir="$(cluster_dir "$n")"
-  local roles="broker" listeners="PLAINTEXT://$HOST:$(plain_port "$i"),SASL_PLAINTEXT://$HOST:$(sasl_port "$i")"
+  local advertised="PLAINTEXT://$HOST:$(plain_port "$i"),SSL://$HOST:$(ssl_port "$i"),SASL_PLAINTEXT://$HOST:$(sasl_port "$i"),SASL_SSL://$HOST:$(sasl_ssl_port "$i")"
+  local roles="broker" listeners="$advertised"
   if [[ "$i" == 0 ]]; then
     roles="broker,controller"
     listeners="$listeners,CONTROLLER://$HOST:$CONTROLLER_PORT"
@@ -228,8 +259,8 @@ node.id=$i
 controller.quorum.voters=0@$HOST:$CONTROLLER_PORT
 controller.listener.names=CONTROLLER
 listeners=$listeners
-advertised.listeners=PLAINTEXT://$HOST:$(plain_port "$i"),SASL_PLAINTEXT://$HOST:$(sasl_port "$i")
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT
+advertised.listeners=$advertised
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$dir/data-$i
 
@@ -237,6 +268,17 @@ sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-secret" user_gateway="gateway-secret";
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_admin="admin-secret" user_gateway="gateway-secret";
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS_DIR/broker.p12
+ssl.keystore.password=$KEYSTORE_PASSWORD
+ssl.key.password=$KEYSTORE_PASSWORD
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLS_DIR/ca.pem
+listener.name.ssl.ssl.client.auth=requested
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 allow.everyone.if.no.acl.found=true
 super.users=User:ANONYMOUS;User:admin;User:gateway
@@ -355,6 +397,7 @@ cluster_ready() { # brokers
   local i
   for ((i = 0; i < $1; i++)); do
     port_open "$(sasl_port "$i")" || return 1
+    port_open "$(sasl_ssl_port "$i")" || return 1
     metadata_probe "$(plain_port "$i")" "$1" || return 1
   done
 }
@@ -395,12 +438,13 @@ cmd_start() {
 
   cmd_fetch
   mkdir -p "$dir"
+  ensure_tls
   write_log4j_configs
   [[ -s "$dir/cluster.id" ]] || new_cluster_id >"$dir/cluster.id"
   for ((i = 0; i < n; i++)); do
     if [[ -z "$(node_pid "$n" "$i")" ]]; then
       local p
-      for p in "$(plain_port "$i")" "$(sasl_port "$i")"; do
+      for p in "$(plain_port "$i")" "$(ssl_port "$i")" "$(sasl_port "$i")" "$(sasl_ssl_port "$i")"; do
         ! port_open "$p" || die "port $p is in use by another process (not a broker of this checkout)"
       done
       if [[ "$i" == 0 ]] && port_open "$CONTROLLER_PORT"; then
@@ -438,7 +482,7 @@ cmd_start() {
     fi
     sleep 0.5
   done
-  say "ready in $((SECONDS - t0))s: $n broker(s), PLAINTEXT $HOST:9092, SASL_PLAINTEXT $HOST:9094"
+  say "ready in $((SECONDS - t0))s: $n broker(s), PLAINTEXT $HOST:9092, SSL $HOST:9093, SASL_PLAINTEXT $HOST:9094, SASL_SSL $HOST:9095 (CA $TLS_DIR/ca.pem)"
 }
 
 stop_pid() { # pid label
@@ -473,7 +517,7 @@ cmd_status() {
     up=0
     for ((i = 0; i < n; i++)); do
       pid="$(node_pid "$n" "$i")"
-      echo "broker $i of $n: $([[ -n "$pid" ]] && echo "running (pid $pid)" || echo stopped)  PLAINTEXT $HOST:$(plain_port "$i")  SASL_PLAINTEXT $HOST:$(sasl_port "$i")"
+      echo "broker $i of $n: $([[ -n "$pid" ]] && echo "running (pid $pid)" || echo stopped)  PLAINTEXT $HOST:$(plain_port "$i")  SSL $HOST:$(ssl_port "$i")  SASL_PLAINTEXT $HOST:$(sasl_port "$i")  SASL_SSL $HOST:$(sasl_ssl_port "$i")"
     done
     if cluster_ready "$n"; then echo "cluster ready (Apache Kafka $(resolved_version))"; else echo "cluster not ready"; up=1; fi
   done
@@ -495,6 +539,7 @@ case "${1:-}" in
   status) cmd_status ;;
   reset) take_lock; cmd_reset ;;
   cli) shift; cmd_cli "$@" ;;
+  tls) ensure_tls; echo "$TLS_DIR" ;;
   *)
     sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//' >&2
     exit 2

@@ -6,9 +6,12 @@ import type { SessionPolicy } from "./gateway/session-policy.ts";
 import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
 import type { ConnectionInfo } from "./gateway/gateway.ts";
 import { parseHostPort } from "./gateway/upstream.ts";
-import type { Runtime } from "./runtime/types.ts";
+import type { ListenerTls } from "./gateway/listener-tls.ts";
+import type { Runtime, TlsClientOptions } from "./runtime/types.ts";
 
 export interface GatewayWiring {
+  backingTls?: TlsClientOptions;
+  listenerTls?: ListenerTls;
   policyFor?(conn: ConnectionInfo): SessionPolicy;
   observer?: SessionObserver;
 }
@@ -29,8 +32,18 @@ export function startGateway(runtime: Runtime, config: Config, wiring: GatewayWi
     brokerPorts: Object.fromEntries(Object.entries(l.brokerPorts ?? {})),
     bootstrapServers: config.backing.bootstrapServers.map(parseHostPort),
     backingSasl: config.backing.sasl,
-    maxFrameBytes: config.limits.maxFrameBytes,
+    backingTls: wiring.backingTls,
+    sessionLimits: {
+      maxFrameBytes: config.limits.maxFrameBytes,
+      maxQueuedResponseBytes: config.limits.maxQueuedResponseBytes,
+      maxInFlightRequests: config.limits.maxInFlightRequests,
+      upstreamConnectTimeoutMs: config.limits.backingTimeoutMs,
+    },
     maxConnections: config.limits.maxConnections,
+    maxConnectionsPerAddress: config.limits.maxConnectionsPerAddress,
+    authenticationTimeoutMs: config.limits.authenticationTimeoutMs,
+    idleTimeoutMs: config.limits.connectionsMaxIdleMs,
+    listenerTls: wiring.listenerTls,
     policyFor: wiring.policyFor ?? ((conn) => new PassthroughPolicy(conn.rewrites)),
     observer: wiring.observer,
   });

@@ -12,24 +12,24 @@ import { createStore } from "./store/create-store.ts";
 import { createPlainAuthenticator } from "./auth/plain-authenticator.ts";
 import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
 import { parseHostPort } from "./gateway/upstream.ts";
-import type { Gateway } from "./gateway/gateway.ts";
-import type { StateStore } from "./store/state-store.ts";
-import type { SessionPolicy } from "./gateway/session-policy.ts";
+import { BackingApiVersions } from "./gateway/backing-api-versions.ts";
+import { ListenerTls } from "./gateway/listener-tls.ts";
+import { loadBackingTls } from "./gateway/backing-tls.ts";
+import { certificateIdentifier } from "./auth/certificate-identity.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
 import { registerTopicIdMetrics } from "./vcluster/topic-id-metrics.ts";
-import { VclusterPolicy } from "./vcluster/vcluster-policy.ts";
+import { type ListenerViews, type LoginIdentity, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 
 const log = getLogger("serve");
+/** How often the listener's certificate files are checked for a renewal. */
+const LISTENER_TLS_POLL_MS = 2000;
 
 export async function serve(runtime: Runtime, config: Config): Promise<void> {
-  if (config.backing.tls) {
-    // Refuse rather than silently connect in plaintext to a cluster that expects TLS.
-    throw new Error("backing.tls: TLS to the backing cluster is not supported yet; use PLAINTEXT or SASL_PLAINTEXT");
-  }
+  const backingTls = await loadBackingTls(runtime, config.backing.tls);
   const clock = () => Date.now();
-  const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing } });
+  const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing, backingTls } });
   await store.load();
   await applyDeclaredVclusters(store, config.vclusters);
   const secrets = await resolveSecrets(config, store);
@@ -37,46 +37,83 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
 
   const authenticate = createPlainAuthenticator({ store, staticUsers: config.auth.users, signer, clock });
-  const vclusterLog = getLogger("vcluster");
-  const topicIds = new TopicIdDirectory(
-    createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl),
-    { log: (message) => vclusterLog.warn("{message}", { message }) },
+  const backingLookup = createBackingLookup(
+    runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls, config.limits.backingTimeoutMs,
   );
+  const vclusterLog = getLogger("vcluster");
+  const topicIds = new TopicIdDirectory(backingLookup, {
+    lookupTimeoutMs: config.limits.backingTimeoutMs,
+    log: (message) => vclusterLog.warn("{message}", { message }),
+  });
   registerTopicIdMetrics(metrics.registry, topicIds);
-  // Transparent proxy while no tenant exists and nothing asks for authentication (invariant 2).
+  const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
+  const identifyCertificate = certificateIdentifier(config.auth.certificates);
+  const listenerViews: ListenerViews = { anonymous: config.listener.anonymous, pinned: config.listener.pinnedVcluster };
+  // Transparent proxy only while the store has never held a vcluster and nothing in the config
+  // asks for authentication: a state of the store, not of the moment (invariant 2).
   const transparent = () =>
-    store.listVclusters().length === 0 && config.auth.users.length === 0 && !config.listener.anonymous && !config.listener.pinnedVcluster;
+    !store.tenancyBegan() && config.auth.users.length === 0 && config.auth.certificates.length === 0 && !config.listener.anonymous && !config.listener.pinnedVcluster;
+  if (transparent()) {
+    log.warn("transparent proxy: this store has never held a virtual cluster, so every client sees the whole backing cluster; the first vcluster ends this for good");
+  }
+  const identityProblem = (identity: LoginIdentity): string | null => {
+    if (identity.via === "token") return identity.tokenId && store.isTokenRevoked(identity.tokenId) ? `token ${identity.tokenId} was revoked` : null;
+    if (identity.via === "certificate") {
+      const mapped = config.auth.certificates.some((c) => c.username === identity.username && c.vcluster === identity.vcluster);
+      return mapped ? null : `client certificate mapping of "${identity.username}" was removed`;
+    }
+    const bound = config.auth.users.some((u) => u.username === identity.username && u.vcluster === identity.vcluster);
+    return bound ? null : `static user "${identity.username}" was removed`;
+  };
 
+  const listenerTls = config.listener.tls ? await ListenerTls.load(runtime, config.listener.tls) : undefined;
+  listenerTls?.watch(LISTENER_TLS_POLL_MS);
+  if (listenerTls) runtime.onSignal("SIGHUP", () => void listenerTls.reload());
   const gateway = await startGateway(runtime, config, {
+    listenerTls,
+    backingTls,
     policyFor: (conn) => {
-      if (transparent()) return new PassthroughPolicy(conn.rewrites);
+      if (transparent()) {
+        return new PassthroughPolicy(conn.rewrites, () => (transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended"));
+      }
       return new VclusterPolicy({
         authenticate,
         tenantFor: (name) => {
           const v = store.getVcluster(name);
-          return v ? new Tenant(v.name, v.prefix) : null;
+          const others = () => store.listVclusters().filter((o) => o.name !== name).map((o) => o.prefix);
+          return v ? new Tenant(v.name, v.prefix, others) : null;
         },
+        vclusterGeneration: (name) => store.getVcluster(name)?.createdAt,
+        identityProblem,
+        listenerViews: () => listenerViews,
+        backingApiVersions: () => backingApiVersions.get(),
+        certificate: identifyCertificate(conn.client.tls),
+        failedAuthenticationDelayMs: config.limits.failedAuthenticationDelayMs,
+        maxPreAuthFrameBytes: config.limits.maxPreAuthFrameBytes,
         topicIds,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
         clock,
-        anonymous: config.listener.anonymous,
         log: (message) => vclusterLog.info("connection {id}: {message}", { id: conn.id, message }),
-      }, config.listener.pinnedVcluster);
+      });
     },
     observer: {
       onRequest: (apiKey, bytes, policy) => {
-        const vcluster = viewOf(policy);
+        const vcluster = policy.view ?? "unauthenticated";
         metrics.requests.inc({ api_key: apiKey, vcluster });
         metrics.bytesIn.inc({ vcluster }, bytes);
       },
-      onResponse: (bytes, policy) => metrics.bytesOut.inc({ vcluster: viewOf(policy) }, bytes),
+      onResponse: (bytes, policy) => metrics.bytesOut.inc({ vcluster: policy.view ?? "unauthenticated" }, bytes),
       onClose: (_reason, error) => {
         if (error) metrics.errors.inc({ kind: "connection" });
       },
     },
   });
-  dropSessionsOnStoreChanges(store, gateway);
+  // Every store change re-checks every connection's view; exactly those that lost it close.
+  store.subscribe((event) => {
+    const n = gateway.recheckSessions();
+    if (n > 0) log.info("closed {n} connections after {event}", { n, event: event.type });
+  });
   metrics.registry.addCollector(() => metrics.connections.set({ vcluster: "all" }, gateway.connectionCount));
 
   // Handlers go in before "kgate ready" is printed: whoever waits for that line (a supervisor,
@@ -86,8 +123,12 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
     runtime.onSignal("SIGTERM", () => resolve());
   });
   const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer });
-  const http = await runtime.serveHttp({ host: config.admin.host, port: config.admin.port }, (req) => app.fetch(req));
-  log.info("admin API on http://{host}:{port}", { host: config.admin.host, port: http.port });
+  const adminTls = config.admin.tls
+    ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
+    : undefined;
+  const http = await runtime.serveHttp({ host: config.admin.host, port: config.admin.port, tls: adminTls }, (req) => app.fetch(req));
+  const scheme = adminTls ? "https" : "http";
+  log.info("admin API on {scheme}://{host}:{port}", { scheme, host: config.admin.host, port: http.port });
   if (secrets.adminTokenGenerated) {
     console.log(`kgate generated an admin token (kept in the store, shown once):
 
@@ -100,27 +141,8 @@ Next: kgate vcluster create vc-alice
 
   await stopRequested;
   log.info("shutting down");
+  listenerTls?.stop();
   await gateway.stop(5000);
   await http.stop();
   await store.close();
-}
-
-/** The metrics label of a connection: its vcluster, "passthrough", or "unauthenticated". */
-function viewOf(policy: SessionPolicy): string {
-  if (policy instanceof VclusterPolicy) return policy.view ?? "unauthenticated";
-  return "passthrough";
-}
-
-/** Deleted vclusters and revoked tokens take effect on open connections at once. */
-function dropSessionsOnStoreChanges(store: StateStore, gateway: Gateway): void {
-  store.subscribe((event) => {
-    if (event.type === "vcluster-deleted") {
-      const name = event.vcluster.name;
-      const n = gateway.closeSessions((s) => s.policy instanceof VclusterPolicy && s.policy.view === name, `vcluster ${name} was deleted`);
-      if (n > 0) log.info("closed {n} connections of deleted vcluster {name}", { n, name });
-    } else if (event.type === "token-revoked") {
-      const jti = event.revoked.jti;
-      gateway.closeSessions((s) => s.policy instanceof VclusterPolicy && s.policy.tokenId === jti, `token ${jti} was revoked`);
-    }
-  });
 }

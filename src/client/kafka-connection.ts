@@ -2,7 +2,7 @@
 // matched by correlation id. Used by the Kafka-backed store and by the data plane's lookups.
 import { decodeResponse, encodeRequest } from "../protocol/codec.ts";
 import { FrameSplitter } from "../protocol/frames.ts";
-import type { Duplex, Runtime } from "../runtime/types.ts";
+import type { Duplex, Runtime, TlsClientOptions } from "../runtime/types.ts";
 import type { BackingAddress } from "../gateway/broker-directory.ts";
 import { connectUpstream } from "../gateway/upstream.ts";
 import type { SaslCredentials } from "./sasl-login.ts";
@@ -29,10 +29,10 @@ export class KafkaConnection {
   static async open(
     runtime: Runtime,
     addresses: readonly BackingAddress[],
-    options: { sasl?: SaslCredentials; clientId?: string } = {},
+    options: { sasl?: SaslCredentials; tls?: TlsClientOptions; clientId?: string } = {},
   ): Promise<KafkaConnection> {
     const clientId = options.clientId ?? "kgate";
-    const conn = await connectUpstream(addresses, { runtime, sasl: options.sasl, clientId });
+    const conn = await connectUpstream(addresses, { runtime, sasl: options.sasl, tls: options.tls, clientId });
     return new KafkaConnection(conn, clientId);
   }
 

@@ -7,7 +7,7 @@ import type { BackingAddress } from "../gateway/broker-directory.ts";
 import type { FetchResponse } from "../protocol/messages/fetch-response.ts";
 import type { ListOffsetsResponse } from "../protocol/messages/list-offsets-response.ts";
 import type { ProduceResponse } from "../protocol/messages/produce-response.ts";
-import type { Runtime } from "../runtime/types.ts";
+import type { Runtime, TlsClientOptions } from "../runtime/types.ts";
 import { findPartitionLeader } from "./admin-ops.ts";
 import { KafkaConnection } from "./kafka-connection.ts";
 import { KafkaError } from "./kafka-errors.ts";
@@ -28,6 +28,7 @@ export interface PartitionLogOptions {
   readonly runtime: Runtime;
   readonly bootstrap: readonly BackingAddress[];
   readonly sasl?: SaslCredentials;
+  readonly tls?: TlsClientOptions;
   readonly clientId?: string;
   readonly topic: string;
   readonly partition?: number;
@@ -215,8 +216,8 @@ export class PartitionLog {
   }
 
   private open(addresses: readonly BackingAddress[]): Promise<KafkaConnection> {
-    const { runtime, sasl, clientId } = this.options;
-    return KafkaConnection.open(runtime, addresses, { sasl, clientId: clientId ?? "kgate" });
+    const { runtime, sasl, tls, clientId } = this.options;
+    return KafkaConnection.open(runtime, addresses, { sasl, tls, clientId: clientId ?? "kgate" });
   }
 }
 

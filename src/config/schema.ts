@@ -37,18 +37,35 @@ const listener = z.strictObject({
   anonymous: vclusterName.optional(),
   /** Every client of this listener is in this vcluster, authenticated or not. */
   pinnedVcluster: vclusterName.optional(),
+  /** TLS on the bootstrap and broker ports (PEM file paths; re-read when they change). */
+  tls: z
+    .strictObject({
+      cert: z.string().min(1),
+      key: z.string().min(1),
+      /** CA for client certificates (mTLS). */
+      ca: z.string().min(1).optional(),
+      /** Kafka's ssl.client.auth: ask for a client certificate, and whether one is required. */
+      clientAuth: z.enum(["none", "requested", "required"]).default("none"),
+    })
+    .superRefine((t, ctx) => {
+      if (t.clientAuth !== "none" && !t.ca) ctx.addIssue({ code: "custom", path: ["ca"], message: `clientAuth ${t.clientAuth} needs a ca to verify client certificates` });
+    })
+    .optional(),
 });
 
-const tls = z.preprocess(
+/** TLS to the backing brokers (PEM file paths); `true` = TLS with the system's root CAs. */
+const backingTls = z.preprocess(
   (v) => (v === true || v === "true" ? {} : v === false || v === "false" ? undefined : v),
   z
     .strictObject({
-      caFile: z.string().min(1).optional(),
-      certFile: z.string().min(1).optional(),
-      keyFile: z.string().min(1).optional(),
-      serverName: z.string().min(1).optional(),
-      rejectUnauthorized: booleanLike.default(true),
+      /** CA that signed the brokers' certificates; unset: the system roots. */
+      ca: z.string().min(1).optional(),
+      /** Client certificate and key for mTLS to the backing cluster. */
+      cert: z.string().min(1).optional(),
+      key: z.string().min(1).optional(),
+      verifyHostname: booleanLike.default(true),
     })
+    .refine((t) => (t.cert === undefined) === (t.key === undefined), { message: "cert and key go together" })
     .optional(),
 );
 
@@ -67,7 +84,7 @@ const backing = z.strictObject({
       password: requiredSecret,
     })
     .optional(),
-  tls,
+  tls: backingTls,
 });
 
 const admin = z.strictObject({
@@ -80,6 +97,8 @@ const admin = z.strictObject({
    * when opening a page. They describe the API only, no state. Off by default (DESIGN.md).
    */
   publicDocs: booleanLike.default(false),
+  /** Serve the admin API over HTTPS (PEM file paths). */
+  tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
 });
 
 const store = z.strictObject({
@@ -94,6 +113,17 @@ const staticUser = z.strictObject({
   vcluster: vclusterName,
 });
 
+const certificateUser = z
+  .strictObject({
+    /** The certificate's subject DN, e.g. "CN=alice,O=tenant" (attribute order does not matter). */
+    subject: z.string().min(1).optional(),
+    /** One of its subject alternative names, e.g. "DNS:alice.tenant" or "URI:spiffe://prod/alice". */
+    san: z.string().regex(/^(DNS|URI|email|IP Address):\S+$/, 'must look like "DNS:name", "URI:…", "email:…"').optional(),
+    username: z.string().min(1),
+    vcluster: vclusterName,
+  })
+  .refine((c) => (c.subject === undefined) !== (c.san === undefined), { message: "give exactly one of subject and san" });
+
 const auth = z.strictObject({
   /** HS256 key for client tokens; when absent one is generated once and kept in the store. */
   tokenSecret: optionalSecret.refine((v) => v === undefined || v.length >= 32, {
@@ -103,12 +133,35 @@ const auth = z.strictObject({
   defaultTokenLifetimeSeconds: numeric(z.number().int().positive()).default(30 * 24 * 3600),
   /** Static SASL/PLAIN users bound to a vcluster, besides tokens from the admin API. */
   users: z.array(staticUser).default([]),
+  /** Client certificates (mTLS on `listener.tls`) that identify a user of a vcluster without SASL. */
+  certificates: z.array(certificateUser).default([]),
 });
 
+const positiveInt = numeric(z.number().int().positive());
+const nonNegativeInt = numeric(z.number().int().min(0));
+
+// Defaults follow the Kafka broker's own where one exists (named in each comment).
 const limits = z.strictObject({
-  /** A larger Kafka frame closes its connection (bounded memory). */
+  /** A larger Kafka frame closes its connection (bounded memory; socket.request.max.bytes). */
   maxFrameBytes: numeric(z.number().int().min(1024)).default(104_857_600),
-  maxConnections: numeric(z.number().int().positive()).default(10_000),
+  /** Before authentication a larger frame closes the connection (sasl.server.max.receive.size). */
+  maxPreAuthFrameBytes: numeric(z.number().int().min(1024)).default(524_288),
+  /** Open connections and connections being set up, all clients together. */
+  maxConnections: positiveInt.default(10_000),
+  /** The same, per client IP address (max.connections.per.ip). */
+  maxConnectionsPerAddress: positiveInt.default(2_000),
+  /** Time from connect to a completed login where one is required. */
+  authenticationTimeoutMs: positiveInt.default(10_000),
+  /** A connection with nothing in flight and no traffic closes after this (connections.max.idle.ms). */
+  connectionsMaxIdleMs: positiveInt.default(600_000),
+  /** A failed login is answered after this delay (connection.failed.authentication.delay.ms). */
+  failedAuthenticationDelayMs: nonNegativeInt.default(100),
+  /** Unread response bytes per connection before kgate stops reading that client (channel muting). */
+  maxQueuedResponseBytes: positiveInt.default(4_194_304),
+  /** Requests awaiting a response per connection before kgate stops reading that client. */
+  maxInFlightRequests: positiveInt.default(1_000),
+  /** Opening a backing connection (TCP connect and kgate's SASL login) and kgate's own lookups. */
+  backingTimeoutMs: positiveInt.default(10_000),
   /** Admin API request bodies beyond this are refused with 413. */
   adminBodyBytes: numeric(z.number().int().positive()).default(65_536),
 });

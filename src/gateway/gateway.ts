@@ -2,11 +2,12 @@
 // session per client connection.
 import type { SaslCredentials } from "../client/sasl-login.ts";
 import { getLogger } from "../log.ts";
-import type { Duplex, Runtime, TcpListener } from "../runtime/types.ts";
+import type { Duplex, Runtime, TcpListener, TlsClientOptions } from "../runtime/types.ts";
 import { type BackingAddress, BrokerDirectory } from "./broker-directory.ts";
 import { ResponseRewrites } from "./passthrough-policy.ts";
-import { describe, Session, type SessionObserver } from "./session.ts";
+import { describe, Session, type SessionLimits, type SessionObserver } from "./session.ts";
 import type { SessionPolicy } from "./session-policy.ts";
+import type { ListenerTls } from "./listener-tls.ts";
 import { connectUpstream } from "./upstream.ts";
 
 const log = getLogger("gateway");
@@ -20,9 +21,19 @@ export interface GatewayOptions {
   brokerPorts: Record<string, number>;
   bootstrapServers: readonly BackingAddress[];
   backingSasl?: SaslCredentials;
-  maxFrameBytes: number;
-  /** Connections beyond this are closed at once, with a log line (bounded memory). */
+  backingTls?: TlsClientOptions;
+  /** Per-connection bounds (frame size, unread responses, in-flight requests, backing connect time). */
+  sessionLimits: SessionLimits;
+  /** Connections beyond this (open or being set up) are closed at once, with a log line. */
   maxConnections: number;
+  /** The same, per client address (Kafka's max.connections.per.ip). */
+  maxConnectionsPerAddress: number;
+  /** A client that must authenticate and has not within this time is closed. */
+  authenticationTimeoutMs: number;
+  /** A connection with nothing in flight and no traffic for this long is closed (connections.max.idle.ms). */
+  idleTimeoutMs: number;
+  /** TLS on the bootstrap and broker ports; certificate changes apply to new connections. */
+  listenerTls?: ListenerTls;
   /** The policy for a new client connection (transparent proxy, or a virtual cluster). */
   policyFor(conn: ConnectionInfo): SessionPolicy;
   observer?: SessionObserver;
@@ -42,8 +53,10 @@ export class Gateway {
   readonly rewrites: ResponseRewrites;
   private readonly listeners: TcpListener[] = [];
   private readonly sessions = new Set<Session>();
+  private readonly perAddress = new Map<string, number>();
   private nextId = 1;
   private stopping = false;
+  private readonly sweeper: ReturnType<typeof setInterval>;
 
   private constructor(private readonly options: GatewayOptions) {
     this.brokers = new BrokerDirectory({
@@ -53,16 +66,50 @@ export class Gateway {
       openBrokerListener: (nodeId, port) => this.listen(port, nodeId),
     });
     this.rewrites = new ResponseRewrites(this.brokers);
+    const period = Math.max(50, Math.min(1000, options.authenticationTimeoutMs / 4, options.idleTimeoutMs / 4));
+    this.sweeper = setInterval(() => this.sweep(), period);
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
     const g = new Gateway(options);
+    options.listenerTls?.onChange((tls) => {
+      for (const l of g.listeners) l.updateTls?.(tls);
+    });
     await g.listen(options.bootstrapPort, null);
     return g;
   }
 
   get connectionCount(): number {
     return this.sessions.size;
+  }
+
+  /**
+   * Asks every open session whether it may keep its view after a store change, and closes
+   * exactly those that may not, each with its reason (invariant 2).
+   */
+  recheckSessions(): number {
+    let n = 0;
+    for (const s of this.sessions) {
+      const reason = s.policy.recheck?.();
+      if (reason) {
+        s.close(reason);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Authentication timeout and idle timeout, checked for all sessions at once. */
+  private sweep(): void {
+    const now = Date.now();
+    const { authenticationTimeoutMs, idleTimeoutMs } = this.options;
+    for (const s of this.sessions) {
+      if (s.policy.awaitingAuthentication && now - s.openedAt > authenticationTimeoutMs) {
+        s.close(`authentication not completed within ${authenticationTimeoutMs} ms (limits.authenticationTimeoutMs)`, true);
+      } else if (s.inFlight === 0 && now - s.lastActivityAt > idleTimeoutMs) {
+        s.close(`idle for more than ${idleTimeoutMs} ms (limits.connectionsMaxIdleMs)`);
+      }
+    }
   }
 
   /** Closes every open session that `match` selects (e.g. a deleted vcluster's clients). */
@@ -81,27 +128,31 @@ export class Gateway {
     const target = nodeId === null ? "bootstrap" : `broker ${nodeId}`;
     let l: TcpListener;
     try {
-      l = await this.options.runtime.listen({ host: this.options.listenHost, port }, (client) => {
+      const tls = this.options.listenerTls?.current;
+      l = await this.options.runtime.listen({ host: this.options.listenHost, port, tls }, (client) => {
         void this.accept(client, nodeId);
       });
     } catch (e) {
       throw new Error(`cannot listen on ${this.options.listenHost}:${port} (${target} port): ${describe(e)}`);
     }
     this.listeners.push(l);
-    log.info("listening {host}:{port} for {target}", {
+    log.info("listening {host}:{port} for {target}{tls}", {
       host: this.options.listenHost,
       port,
       target,
+      tls: this.options.listenerTls ? " (TLS)" : "",
     });
   }
 
   private async accept(client: Duplex, nodeId: number | null): Promise<void> {
     const id = this.nextId++;
-    const peer = `${client.remoteAddress}:${client.remotePort}`;
+    const address = client.remoteAddress;
+    const peer = `${address}:${client.remotePort}`;
     if (this.stopping) {
       client.close();
       return;
     }
+    // Counted from the first byte of setup, so a storm of slow handshakes cannot pile up.
     if (this.sessions.size >= this.options.maxConnections) {
       log.warn("connection {id} from {peer} refused: {max} connections open (limits.maxConnections)", {
         id, peer, max: this.options.maxConnections,
@@ -109,30 +160,48 @@ export class Gateway {
       client.close();
       return;
     }
-    let upstream: Duplex;
-    try {
-      const target = nodeId === null ? this.options.bootstrapServers : [this.brokers.backingFor(nodeId)!];
-      upstream = await connectUpstream(target, { runtime: this.options.runtime, sasl: this.options.backingSasl });
-    } catch (e) {
-      log.error("connection {id} from {peer} closed: {reason}", { id, peer, reason: describe(e) });
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    if (fromAddress >= this.options.maxConnectionsPerAddress) {
+      log.warn("connection {id} from {peer} refused: {max} connections open from {address} (limits.maxConnectionsPerAddress)", {
+        id, peer, address, max: this.options.maxConnectionsPerAddress,
+      });
       client.close();
       return;
     }
+    // As Kafka with ssl.client.auth=requested: no certificate is fine, an untrusted one is not.
+    if (client.tls?.subject !== undefined && !client.tls.authorized) {
+      log.warn("connection {id} from {peer} refused: client certificate {subject} not trusted ({reason})", {
+        id, peer, subject: client.tls.subject, reason: client.tls.authorizationError ?? "unknown",
+      });
+      client.close();
+      return;
+    }
+    this.perAddress.set(address, fromAddress + 1);
     const info: ConnectionInfo = { id, client, nodeId, rewrites: this.rewrites, brokers: this.brokers };
-    const session = new Session(client, upstream, this.options.policyFor(info), {
-      maxFrameBytes: this.options.maxFrameBytes,
+    const session = new Session(client, this.options.policyFor(info), {
+      ...this.options.sessionLimits,
+      // Opened for the first forwarded request: after authentication where it is required.
+      openUpstream: () => {
+        const target = nodeId === null ? this.options.bootstrapServers : [this.brokers.backingFor(nodeId)!];
+        const { runtime, backingSasl: sasl, backingTls: tls } = this.options;
+        return connectUpstream(target, { runtime, sasl, tls });
+      },
       observer: this.options.observer,
     });
     this.sessions.add(session);
     log.info("connection {id} opened from {peer} on port {port}", { id, peer, port: client.localPort });
     await session.done;
     this.sessions.delete(session);
+    const left = (this.perAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(address, left);
+    else this.perAddress.delete(address);
     log.info("connection {id} closed: {reason}", { id, reason: session.reason });
   }
 
   /** Stops accepting, lets in-flight requests finish (bounded by `graceMs`), closes the rest. */
   async stop(graceMs = 5000): Promise<void> {
     this.stopping = true;
+    clearInterval(this.sweeper);
     for (const l of this.listeners) l.stop();
     const idle = Promise.all([...this.sessions].map((s) => s.idle()));
     await Promise.race([idle, new Promise((r) => setTimeout(r, graceMs))]);

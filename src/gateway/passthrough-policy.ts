@@ -43,7 +43,15 @@ export class ResponseRewrites {
 }
 
 export class PassthroughPolicy implements SessionPolicy {
-  constructor(private readonly rewrites: ResponseRewrites) {}
+  readonly view = "passthrough";
+  readonly awaitingAuthentication = false;
+
+  /** `stillAllowed` says why the backing view has ended for this connection, or null. */
+  constructor(private readonly rewrites: ResponseRewrites, private readonly stillAllowed?: () => string | null) {}
+
+  recheck(): string | null {
+    return this.stillAllowed?.() ?? null;
+  }
 
   onRequest(frame: Uint8Array, head: RequestHead): RequestOutcome {
     if (head.apiKey === API_VERSIONS_KEY && head.apiVersion > apiSpec(API_VERSIONS_KEY)!.maxVersion) {

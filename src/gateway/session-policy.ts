@@ -28,7 +28,20 @@ export type RequestOutcome =
   | { kind: "close"; reason: string };
 
 export interface SessionPolicy {
+  /** What the connection sees: a vcluster name, "passthrough", or null before authentication. */
+  readonly view: string | null;
+  /** The id of the token the client logged in with, if it did (revocation closes the connection). */
+  readonly tokenId?: string;
+  /** True while authentication is required and not yet done (the authentication timeout runs). */
+  readonly awaitingAuthentication: boolean;
   onRequest(frame: Uint8Array, head: RequestHead): RequestOutcome | Promise<RequestOutcome>;
+  /** Largest request frame accepted now; smaller before authentication (sasl.server.max.receive.size). */
+  maxRequestBytes?(): number;
+  /**
+   * Called after the store changed: why this connection may no longer keep its view (a deleted
+   * vcluster, a revoked token, tenancy beginning under a transparent proxy), or null (invariant 2).
+   */
+  recheck?(): string | null;
   /** Called once the session has ended, for cleanup. */
   onClose?(): void;
 }

@@ -1,10 +1,18 @@
 // One client connection and its upstream connection: frames in both directions, requests
 // pipelined, responses delivered to the client in request order (Kafka's guarantee per
 // connection), locally answered requests slotted into the same order.
+//
+// Cost is bounded per connection whatever the client does (invariant 4): the client is not read
+// while its responses pile up unread or too many requests are in flight (Kafka mutes such a
+// channel), the upstream connection is opened only when the first request must be forwarded
+// (after authentication where it is required), and the policy may lower the frame limit (before
+// authentication).
+import { errorResponse } from "../protocol/error-response.ts";
+import { ErrorCode } from "../protocol/error-codes.ts";
 import { type CutThrough, FrameSplitter } from "../protocol/frames.ts";
 import { peekRequest } from "../protocol/headers.ts";
 import type { Duplex } from "../runtime/types.ts";
-import type { Frame, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
+import type { Frame, RequestHead, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
 
 /** Per-connection counters; `policy` tells whose connection it is (e.g. its vcluster). */
 export interface SessionObserver {
@@ -30,9 +38,30 @@ interface Slot {
  */
 const CUT_THROUGH_MIN_BYTES = 64 * 1024;
 
-export interface SessionOptions {
+/** Requests handled from one read before the session lets other connections run. */
+const FRAMES_PER_TURN = 64;
+
+/** A macrotask turn: timers and I/O of other connections run before this resolves. */
+function yieldToOthers(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export interface SessionLimits {
+  /** Largest frame in either direction (a larger one closes the connection). */
   maxFrameBytes: number;
+  /** Response bytes handed to the client but not yet taken by its socket before kgate stops reading it. */
+  maxQueuedResponseBytes: number;
+  /** Requests awaiting their response (or responses awaiting the socket) before kgate stops reading the client. */
+  maxInFlightRequests: number;
+  /** How long opening the backing connection (connect and kgate's own SASL login) may take. */
+  upstreamConnectTimeoutMs: number;
+}
+
+export interface SessionOptions extends SessionLimits {
+  /** Opens the backing connection; called once, for the first request that is forwarded. */
+  openUpstream(): Promise<Duplex>;
   observer?: SessionObserver;
+  clock?: () => number;
 }
 
 export class Session {
@@ -40,23 +69,32 @@ export class Session {
   private closed = false;
   private closeReason = "";
   private readonly clientWriter: WritableStreamDefaultWriter<Uint8Array>;
-  private readonly upstreamWriter: WritableStreamDefaultWriter<Uint8Array>;
+  private upstream: Duplex | null = null;
+  private upstreamWriter: WritableStreamDefaultWriter<Uint8Array> | null = null;
+  private upstreamLoop: Promise<void> = Promise.resolve();
   private drainWaiters: Array<() => void> = [];
   private lastClientWrite: Promise<void> = Promise.resolve();
+  private queuedResponseBytes = 0;
+  /** Writes not yet taken by the socket: tiny responses cost more in bookkeeping than in bytes. */
+  private queuedResponses = 0;
+  private unmute: (() => void) | null = null;
   private readonly finished: Promise<void>;
+  private readonly clock: () => number;
+  readonly openedAt: number;
+  /** Last time a request arrived or a response was sent (for connections.max.idle.ms). */
+  lastActivityAt: number;
 
   constructor(
     private readonly client: Duplex,
-    private readonly upstream: Duplex,
     readonly policy: SessionPolicy,
     private readonly options: SessionOptions,
   ) {
+    this.clock = options.clock ?? Date.now;
+    this.openedAt = this.lastActivityAt = this.clock();
     this.clientWriter = client.writable.getWriter();
-    this.upstreamWriter = upstream.writable.getWriter();
     // Write failures surface in the read loops or in close(); avoid unhandled rejections here.
     this.clientWriter.closed.catch(() => {});
-    this.upstreamWriter.closed.catch(() => {});
-    this.finished = Promise.all([this.clientToUpstream(), this.upstreamToClient()]).then(() => {});
+    this.finished = this.clientToUpstream().then(() => this.upstreamLoop);
   }
 
   /** Resolves when both directions are done. */
@@ -68,9 +106,18 @@ export class Session {
     return this.closeReason;
   }
 
-  /** Requests sent upstream whose responses have not arrived yet. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Requests whose responses have not been sent yet. */
   get inFlight(): number {
     return this.slots.length;
+  }
+
+  /** Whether a backing connection has been opened for this client. */
+  get upstreamOpened(): boolean {
+    return this.upstream !== null;
   }
 
   /** Resolves once no request is in flight (for graceful shutdown). */
@@ -84,33 +131,72 @@ export class Session {
     this.closed = true;
     this.closeReason = reason;
     this.client.close();
-    this.upstream.close();
+    this.upstream?.close();
     for (const w of this.drainWaiters) w();
     this.drainWaiters = [];
+    this.unmute?.();
     this.policy.onClose?.();
     this.options.observer?.onClose?.(reason, error);
   }
 
+  /** Closes once every response already owed has reached the client's socket. */
+  private async closeAfterResponses(reason: string, error = false): Promise<void> {
+    await this.idle();
+    await this.lastClientWrite;
+    this.close(reason, error);
+  }
+
   private async clientToUpstream(): Promise<void> {
     const reader = this.client.readable.getReader();
-    const splitter = new FrameSplitter(this.options.maxFrameBytes);
+    const splitter = new FrameSplitter(this.requestLimit());
     const frames: Uint8Array[] = [];
     try {
       for (;;) {
+        if (this.muted()) await new Promise<void>((resolve) => (this.unmute = resolve));
+        if (this.closed) break;
         const { value, done } = await reader.read();
         if (done || this.closed) break;
+        this.lastActivityAt = this.clock();
+        splitter.maxFrameBytes = this.requestLimit();
         splitter.push(value, (f) => frames.push(f));
         for (let i = 0; i < frames.length; i++) {
           if (!(await this.handleRequest(frames[i]!))) return;
+          // A frame after the login may be larger than the pre-authentication limit allowed.
+          splitter.maxFrameBytes = this.requestLimit();
+          // Fairness: a client pipelining thousands of small requests in one read yields the
+          // event loop to other connections now and then, and stops while it is muted.
+          if ((i + 1) % FRAMES_PER_TURN === 0) await yieldToOthers();
+          if (this.muted()) await new Promise<void>((resolve) => (this.unmute = resolve));
+          if (this.closed) return;
         }
         frames.length = 0;
-        await this.upstreamWriter.ready;
+        if (this.upstreamWriter) await this.upstreamWriter.ready;
       }
+      if (this.closed) return;
       if (splitter.bufferedBytes > 0) this.close(`client closed inside a frame (${splitter.bufferedBytes} bytes pending)`, true);
-      else if (this.slots.length === 0) this.close("client closed");
-      else await this.idle().then(() => this.close("client closed"));
+      // A half-closed client still gets every response it is owed (invariant 5).
+      else await this.closeAfterResponses("client closed");
     } catch (e) {
       this.close(`client: ${describe(e)}`, true);
+    }
+  }
+
+  private requestLimit(): number {
+    const policyLimit = this.policy.maxRequestBytes?.() ?? Infinity;
+    return Math.min(this.options.maxFrameBytes, policyLimit);
+  }
+
+  /** Kafka's channel muting: stop reading a client that does not read its responses. */
+  private muted(): boolean {
+    const { maxQueuedResponseBytes, maxInFlightRequests } = this.options;
+    return this.queuedResponseBytes > maxQueuedResponseBytes || this.queuedResponses >= maxInFlightRequests || this.slots.length >= maxInFlightRequests;
+  }
+
+  private maybeUnmute(): void {
+    if (this.unmute && !this.muted()) {
+      const resume = this.unmute;
+      this.unmute = null;
+      resume();
     }
   }
 
@@ -130,26 +216,67 @@ export class Session {
         this.flushSlots();
         if (outcome.closeAfter !== undefined) {
           // Kafka's way to refuse a login: send the error, then close.
-          await this.idle();
-          await this.lastClientWrite;
-          this.close(outcome.closeAfter, true);
+          await this.closeAfterResponses(outcome.closeAfter, true);
           return false;
         }
         return true;
       case "forward":
+        if (!this.upstreamWriter && !(await this.openUpstream(head))) return false;
         if (outcome.expectResponse) {
           this.slots.push({
             correlationId: head.correlationId, done: false, frame: null, awaitingUpstream: true,
             rewrite: outcome.rewrite, onHead: outcome.onResponseHead,
           });
         }
-        void writeFrame(this.upstreamWriter, outcome.frame);
+        void writeFrame(this.upstreamWriter!, outcome.frame);
         return true;
     }
   }
 
-  private async upstreamToClient(): Promise<void> {
-    const reader = this.upstream.readable.getReader();
+  /**
+   * Opens the backing connection within the connect timeout. On failure the request that needed
+   * it gets a Kafka error (where its response has a top-level error code) and the connection
+   * closes; the client reconnects as after any broker failure.
+   */
+  private async openUpstream(head: RequestHead): Promise<boolean> {
+    const timeoutMs = this.options.upstreamConnectTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const opening = this.options.openUpstream();
+    try {
+      const upstream = await Promise.race([
+        opening,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`backing connection not ready within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      if (this.closed) {
+        upstream.close();
+        return false;
+      }
+      this.upstream = upstream;
+      this.upstreamWriter = upstream.writable.getWriter();
+      this.upstreamWriter.closed.catch(() => {});
+      this.upstreamLoop = this.upstreamToClient(upstream);
+      return true;
+    } catch (e) {
+      opening.then((late) => late.close(), () => {});
+      const reason = `backing cluster unavailable: ${describe(e)}`;
+      const answer = errorResponse(head.apiKey, head.apiVersion, head.correlationId, ErrorCode.NETWORK_EXCEPTION, reason);
+      if (answer) {
+        this.slots.push({ correlationId: head.correlationId, done: true, frame: answer, awaitingUpstream: false });
+        this.flushSlots();
+        await this.closeAfterResponses(reason, true);
+      } else {
+        this.close(reason, true);
+      }
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async upstreamToClient(upstream: Duplex): Promise<void> {
+    const reader = upstream.readable.getReader();
     const splitter = new FrameSplitter(this.options.maxFrameBytes);
     const frames: Uint8Array[] = [];
     const cut = this.responseCutThrough();
@@ -185,7 +312,7 @@ export class Session {
         return true;
       },
       part: (bytes, last) => {
-        this.lastClientWrite = writeFrame(this.clientWriter, bytes);
+        this.writeToClient(bytes);
         if (last && streamed) {
           // Already written: the slot completes with nothing left to send.
           streamed.done = true;
@@ -220,18 +347,31 @@ export class Session {
   private flushSlots(): void {
     while (this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
-      if (slot.frame !== null) this.lastClientWrite = writeFrame(this.clientWriter, slot.frame);
+      if (slot.frame !== null) this.writeToClient(slot.frame);
     }
     if (this.slots.length === 0 && this.drainWaiters.length > 0) {
       for (const w of this.drainWaiters) w();
       this.drainWaiters = [];
     }
+    this.maybeUnmute();
+  }
+
+  /** Writes without waiting (the read loops wait on `ready`), counting bytes until the socket took them. */
+  private writeToClient(frame: Frame): void {
+    const bytes = frame instanceof Uint8Array ? frame.length : frame.reduce((n, c) => n + c.length, 0);
+    this.queuedResponseBytes += bytes;
+    this.queuedResponses++;
+    this.lastActivityAt = this.clock();
+    this.lastClientWrite = writeFrame(this.clientWriter, frame).then(() => {
+      this.queuedResponseBytes -= bytes;
+      this.queuedResponses--;
+      this.maybeUnmute();
+    });
   }
 }
 
 /** Returns the last write's promise (settled, never rejecting). */
 function writeFrame(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Frame): Promise<void> {
-  // Not awaited per frame: the read loops await `writer.ready`, which is the backpressure.
   if (frame instanceof Uint8Array) return writer.write(frame).catch(() => {});
   let last: Promise<void> = Promise.resolve();
   for (const chunk of frame) last = writer.write(chunk).catch(() => {});

@@ -2,14 +2,33 @@
 // SASL login when the config asks for one.
 import { saslLogin, type SaslCredentials } from "../client/sasl-login.ts";
 import { SequentialExchange } from "../client/sequential-exchange.ts";
-import type { Duplex, Runtime } from "../runtime/types.ts";
+import type { Duplex, Runtime, TlsClientOptions } from "../runtime/types.ts";
 import type { BackingAddress } from "./broker-directory.ts";
 import { describe } from "./session.ts";
 
 export interface UpstreamOptions {
   runtime: Runtime;
   sasl?: SaslCredentials;
+  /** TLS to the brokers (SASL, if any, runs on top: SASL_SSL). */
+  tls?: TlsClientOptions;
   clientId?: string;
+}
+
+/** Why a TLS handshake failed, in the words an operator looks for. */
+function tlsReason(e: unknown): string | null {
+  const code = (e as { code?: string }).code ?? "";
+  const reasons: Record<string, string> = {
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: "unknown CA",
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "unknown CA",
+    SELF_SIGNED_CERT_IN_CHAIN: "unknown CA",
+    DEPTH_ZERO_SELF_SIGNED_CERT: "unknown CA (self-signed certificate)",
+    ERR_TLS_CERT_ALTNAME_INVALID: "hostname mismatch",
+    CERT_HAS_EXPIRED: "certificate expired",
+    CERT_NOT_YET_VALID: "certificate not yet valid",
+  };
+  const known = reasons[code];
+  if (known) return `TLS handshake failed: ${known} (${code})`;
+  return /ssl|tls|certificate|handshake/i.test(String((e as Error).message)) ? `TLS handshake failed: ${(e as Error).message}` : null;
 }
 
 let rotation = 0;
@@ -22,9 +41,10 @@ export async function connectUpstream(addresses: readonly BackingAddress[], opti
     const a = addresses[(start + i) % addresses.length]!;
     let conn: Duplex;
     try {
-      conn = await options.runtime.connect(a);
+      conn = await options.runtime.connect({ ...a, tls: options.tls });
     } catch (e) {
-      failures.push(`${a.host}:${a.port}: ${describe(e)}`);
+      const tls = options.tls ? tlsReason(e) : null;
+      failures.push(`${a.host}:${a.port}: ${tls ?? describe(e)}`);
       continue;
     }
     if (options.sasl) {

@@ -26,7 +26,8 @@ export class FrameSplitter {
   private needed = -1; // total size of the frame being assembled, -1 until its prefix is known
   private streaming = 0; // bytes of a cut-through frame still to come
 
-  constructor(private readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
+  /** May be lowered and raised between pushes (e.g. a smaller limit before authentication). */
+  constructor(public maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
 
   /** Feeds one chunk; calls `emit` for every complete frame. Throws FrameSizeError on a bad size. */
   push(chunk: Uint8Array, emit: (frame: Uint8Array) => void, cut?: CutThrough): void {

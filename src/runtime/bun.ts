@@ -4,7 +4,8 @@
 import { mkdir, open, rename } from "node:fs/promises";
 import { dirname } from "node:path";
 import { getLogger } from "../log.ts";
-import type { Duplex, HttpServer, Runtime, TcpListener } from "./types.ts";
+import { connectTls, listenTls } from "./node-tls.ts";
+import type { Duplex, HttpServer, Runtime, TcpListener, TlsClientOptions, TlsServerOptions } from "./types.ts";
 
 const log = getLogger("runtime");
 
@@ -163,7 +164,12 @@ const sharedHandlers = {
   },
 } as const;
 
-async function listen(opts: { host: string; port: number }, onConnection: (conn: Duplex) => void): Promise<TcpListener> {
+async function listen(opts: { host: string; port: number; tls?: TlsServerOptions }, onConnection: (conn: Duplex) => void): Promise<TcpListener> {
+  if (opts.tls) {
+    return listenTls({ ...opts, tls: opts.tls }, onConnection, (error) => {
+      log.error("connection handler failed on port {port}: {error}", { port: opts.port, error: String(error) });
+    });
+  }
   const listener = Bun.listen<SocketState>({
     hostname: opts.host,
     port: opts.port,
@@ -185,7 +191,8 @@ async function listen(opts: { host: string; port: number }, onConnection: (conn:
   return { port: listener.port, host: listener.hostname, stop: () => listener.stop(false) };
 }
 
-async function connect(opts: { host: string; port: number }): Promise<Duplex> {
+async function connect(opts: { host: string; port: number; tls?: TlsClientOptions }): Promise<Duplex> {
+  if (opts.tls) return connectTls({ ...opts, tls: opts.tls });
   // State exists before `open`, so data arriving before the caller resumes is queued.
   const socket = await Bun.connect<SocketState>({
     hostname: opts.host,
@@ -198,10 +205,10 @@ async function connect(opts: { host: string; port: number }): Promise<Duplex> {
 }
 
 async function serveHttp(
-  opts: { host: string; port: number },
+  opts: { host: string; port: number; tls?: { cert: string; key: string } },
   handler: (req: Request) => Response | Promise<Response>,
 ): Promise<HttpServer> {
-  const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch: handler });
+  const server = Bun.serve({ hostname: opts.host, port: opts.port, fetch: handler, ...(opts.tls ? { tls: opts.tls } : {}) });
   return { port: server.port ?? opts.port, stop: async () => void (await server.stop()) };
 }
 

@@ -15,6 +15,10 @@ declare namespace Deno {
     close(): void;
     setNoDelay(noDelay?: boolean): void;
   }
+  interface TlsConn {
+    handshake(): Promise<unknown>;
+    close(): void;
+  }
   interface TcpListener {
     accept(): Promise<TcpConn>;
     readonly addr: NetAddr;
@@ -34,6 +38,7 @@ declare namespace Deno {
   const errors: { NotFound: new (...args: any[]) => Error };
   function listen(opts: { hostname: string; port: number; transport: "tcp" }): TcpListener;
   function connect(opts: { hostname: string; port: number; transport: "tcp" }): Promise<TcpConn>;
+  function connectTls(opts: { hostname: string; port: number; caCerts?: string[] }): Promise<TlsConn>;
   function serve(
     opts: { hostname: string; port: number; onListen?: (addr: NetAddr) => void },
     handler: (req: Request) => Response | Promise<Response>,
@@ -46,6 +51,6 @@ declare namespace Deno {
   function stat(path: string): Promise<unknown>;
   function mkdir(path: string, opts?: { recursive?: boolean }): Promise<void>;
   function readTextFile(path: string): Promise<string>;
-  function addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  function addSignalListener(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): void;
   function exit(code?: number): never;
 }

@@ -3,7 +3,8 @@
 // reaching EOF, so neither direction can half-close; and `conn.readable` reads 64 KiB at a
 // time. These thin streams over conn.read/conn.write keep the Duplex contract (types.ts).
 import { getLogger } from "../log.ts";
-import type { Duplex, HttpServer, Runtime, TcpListener } from "./types.ts";
+import { connectTls, listenTls } from "./node-tls.ts";
+import type { Duplex, HttpServer, Runtime, TcpListener, TlsClientOptions, TlsServerOptions } from "./types.ts";
 
 const log = getLogger("runtime");
 /** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
@@ -151,7 +152,12 @@ function wrapConn(conn: Deno.TcpConn): Duplex {
   };
 }
 
-async function listen(opts: { host: string; port: number }, onConnection: (conn: Duplex) => void): Promise<TcpListener> {
+async function listen(opts: { host: string; port: number; tls?: TlsServerOptions }, onConnection: (conn: Duplex) => void): Promise<TcpListener> {
+  if (opts.tls) {
+    return listenTls({ ...opts, tls: opts.tls }, onConnection, (error) => {
+      log.error("connection handler failed on port {port}: {error}", { port: opts.port, error: String(error) });
+    });
+  }
   const listener = Deno.listen({ hostname: opts.host, port: opts.port, transport: "tcp" });
   const addr = listener.addr;
   let stopped = false;
@@ -190,18 +196,53 @@ async function listen(opts: { host: string; port: number }, onConnection: (conn:
   };
 }
 
-async function connect(opts: { host: string; port: number }): Promise<Duplex> {
+async function connect(opts: { host: string; port: number; tls?: TlsClientOptions }): Promise<Duplex> {
+  if (opts.tls) {
+    try {
+      return await connectTls({ ...opts, tls: opts.tls });
+    } catch (error) {
+      throw await withRustlsReason(error, { ...opts, tls: opts.tls });
+    }
+  }
   return wrapConn(await Deno.connect({ hostname: opts.host, port: opts.port, transport: "tcp" }));
 }
 
+/**
+ * Deno's node:tls reports every certificate problem as UNABLE_TO_VERIFY_LEAF_SIGNATURE; a second
+ * handshake with Deno's own TLS (rustls) tells why (UnknownIssuer, Expired, NotValidForName), so
+ * the operator's log line names the real reason. Only on failure, so it costs nothing otherwise.
+ */
+async function withRustlsReason(error: unknown, opts: { host: string; port: number; tls: TlsClientOptions }): Promise<unknown> {
+  if ((error as { code?: string }).code !== "UNABLE_TO_VERIFY_LEAF_SIGNATURE" || opts.tls.verifyHostname === false) return error;
+  try {
+    const conn = await Deno.connectTls({
+      hostname: opts.tls.serverName ?? opts.host,
+      port: opts.port,
+      caCerts: opts.tls.ca ? [opts.tls.ca] : undefined,
+    });
+    await conn.handshake();
+    conn.close();
+    return error;
+  } catch (diagnosis) {
+    return Object.assign(new Error(`${(error as Error).message}: ${(diagnosis as Error).message}`), { code: rustlsCode(String(diagnosis)) });
+  }
+}
+
+function rustlsCode(message: string): string {
+  if (/expired/i.test(message)) return "CERT_HAS_EXPIRED";
+  if (/not ?valid ?yet/i.test(message)) return "CERT_NOT_YET_VALID";
+  if (/not ?valid ?for ?name/i.test(message)) return "ERR_TLS_CERT_ALTNAME_INVALID";
+  return "UNABLE_TO_VERIFY_LEAF_SIGNATURE";
+}
+
 async function serveHttp(
-  opts: { host: string; port: number },
+  opts: { host: string; port: number; tls?: { cert: string; key: string } },
   handler: (req: Request) => Response | Promise<Response>,
 ): Promise<HttpServer> {
   let resolveListening!: (port: number) => void;
   const listening = new Promise<number>((resolve) => (resolveListening = resolve));
   const server = Deno.serve(
-    { hostname: opts.host, port: opts.port, onListen: (addr) => resolveListening(addr.port) },
+    { hostname: opts.host, port: opts.port, onListen: (addr) => resolveListening(addr.port), ...(opts.tls ?? {}) },
     handler,
   );
   const port = await listening;

@@ -21,8 +21,41 @@ export interface Duplex {
   readonly remotePort: number;
   /** The local port of this connection (on a listener: which port the client dialled). */
   readonly localPort: number;
+  /** Set on TLS connections: what the handshake established. */
+  readonly tls?: TlsPeer;
   /** Close both directions now (errors pending writes). */
   close(): void;
+}
+
+/** The peer of a TLS connection. */
+export interface TlsPeer {
+  /** The peer's certificate verified against the configured CA. */
+  readonly authorized: boolean;
+  readonly authorizationError?: string;
+  /** Subject DN of the peer's certificate ("CN=alice,O=tenant"), if it sent one. */
+  readonly subject?: string;
+  /** Its subject alternative names as "DNS:host", "URI:…", "email:…". */
+  readonly subjectAltNames: readonly string[];
+  /** The SNI host name the client asked for (server side). */
+  readonly serverName?: string;
+}
+
+/** PEM contents (not paths) for a TLS listener. */
+export interface TlsServerOptions {
+  readonly cert: string;
+  readonly key: string;
+  /** CA for client certificates. */
+  readonly ca?: string;
+  readonly clientAuth: "none" | "requested" | "required";
+}
+
+/** PEM contents for a TLS client connection; no `ca` means the system roots. */
+export interface TlsClientOptions {
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly serverName?: string;
+  readonly verifyHostname?: boolean;
 }
 
 export interface TcpListener {
@@ -30,6 +63,8 @@ export interface TcpListener {
   readonly host: string;
   /** Stop accepting; existing connections stay open. */
   stop(): void;
+  /** TLS listeners: new handshakes use these certificates, open connections keep theirs. */
+  updateTls?(tls: TlsServerOptions): void;
 }
 
 export interface HttpServer {
@@ -39,10 +74,13 @@ export interface HttpServer {
 
 export interface Runtime {
   readonly name: "bun" | "deno";
-  listen(opts: { host: string; port: number }, onConnection: (conn: Duplex) => void): Promise<TcpListener>;
-  connect(opts: { host: string; port: number }): Promise<Duplex>;
-  serveHttp(opts: { host: string; port: number }, handler: (req: Request) => Response | Promise<Response>): Promise<HttpServer>;
-  onSignal(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  listen(opts: { host: string; port: number; tls?: TlsServerOptions }, onConnection: (conn: Duplex) => void): Promise<TcpListener>;
+  connect(opts: { host: string; port: number; tls?: TlsClientOptions }): Promise<Duplex>;
+  serveHttp(
+    opts: { host: string; port: number; tls?: { cert: string; key: string } },
+    handler: (req: Request) => Response | Promise<Response>,
+  ): Promise<HttpServer>;
+  onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): void;
   readTextFile(path: string): Promise<string>;
   /** Atomic replace: write a temp file next to `path`, fsync it, rename over `path`. */
   writeFileAtomic(path: string, data: string): Promise<void>;

@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema.ts";
-import type { Runtime } from "../runtime/types.ts";
+import type { Runtime, TlsClientOptions } from "../runtime/types.ts";
 import { FileStore, type StoreFiles } from "./file-store.ts";
 import { KafkaStore } from "./kafka-store.ts";
 import type { StateStore } from "./state-store.ts";
@@ -8,7 +8,7 @@ export interface CreateStoreOptions {
   readonly files: StoreFiles;
   readonly clock?: () => number;
   /** Where `store.type: kafka` keeps its topic; that type needs it. */
-  readonly kafka?: { readonly runtime: Runtime; readonly backing: Config["backing"] };
+  readonly kafka?: { readonly runtime: Runtime; readonly backing: Config["backing"]; readonly backingTls?: TlsClientOptions };
 }
 
 export function createStore(config: Config["store"], options: CreateStoreOptions): StateStore {

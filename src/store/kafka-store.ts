@@ -15,7 +15,7 @@ import type { Config } from "../config/schema.ts";
 import { parseHostPort } from "../gateway/upstream.ts";
 import { getLogger } from "../log.ts";
 import { ProtocolError } from "../protocol/wire.ts";
-import type { Runtime } from "../runtime/types.ts";
+import type { Runtime, TlsClientOptions } from "../runtime/types.ts";
 import type { StoreEvent, StoreListener } from "./events.ts";
 import * as mutations from "./mutations.ts";
 import type { Change, PutVclusterInput, PutVclusterResult } from "./mutations.ts";
@@ -31,6 +31,8 @@ const utf8Decoder = new TextDecoder();
 export interface KafkaStoreOptions {
   readonly runtime: Runtime;
   readonly backing: Pick<Config["backing"], "bootstrapServers" | "sasl">;
+  /** TLS to the backing cluster, as loaded from `backing.tls`. */
+  readonly backingTls?: TlsClientOptions;
   /** `store.topic`. */
   readonly topic: string;
   readonly clock?: () => number;
@@ -76,6 +78,7 @@ export class KafkaStore extends StateReader implements StateStore {
       runtime: options.runtime,
       bootstrap: options.backing.bootstrapServers.map(parseHostPort),
       sasl: options.backing.sasl,
+      tls: options.backingTls,
       clientId: "kgate-store",
       topic: options.topic,
     });

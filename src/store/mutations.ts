@@ -92,7 +92,7 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
     ...(input.labels ? { labels: { ...input.labels } } : {}),
   };
   return {
-    state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster } },
+    state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster }, tenancySince: state.tenancySince ?? vcluster.createdAt },
     events: [{ type: "vcluster-upserted", vcluster, created: true }],
     result: { vcluster, created: true },
   };

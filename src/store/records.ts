@@ -46,6 +46,11 @@ export interface StoreState {
   readonly tokens: Readonly<Record<string, IssuedTokenRecord>>;
   readonly revokedTokens: Readonly<Record<string, RevokedTokenRecord>>;
   readonly secrets: Readonly<Partial<Record<SecretName, string>>>;
+  /**
+   * When the store first held a vcluster (ISO 8601). Never cleared: from then on clients that do
+   * not authenticate are refused unless the config allows them explicitly (invariant 2).
+   */
+  readonly tenancySince?: string;
 }
 
 export const EMPTY_STATE: StoreState = {

@@ -15,6 +15,7 @@ const snapshotSchema = z.object({
   tokens: z.record(z.string(), issuedTokenSchema),
   revokedTokens: z.record(z.string(), revokedTokenSchema),
   secrets: z.object({ adminToken: z.string().optional(), tokenSecret: z.string().optional() }),
+  tenancySince: z.string().optional(),
 });
 
 export function serializeSnapshot(state: StoreState): string {

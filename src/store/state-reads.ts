@@ -13,7 +13,7 @@ import type { StateStore } from "./state-store.ts";
 
 type StateReads = Pick<
   StateStore,
-  "listVclusters" | "getVcluster" | "listServiceAccounts" | "listTokens" | "isTokenRevoked" | "getSecret"
+  "listVclusters" | "getVcluster" | "listServiceAccounts" | "listTokens" | "isTokenRevoked" | "getSecret" | "tenancyBegan"
 >;
 
 /** Implements the reads of `StateStore` over `state`, which subclasses replace as it changes. */
@@ -45,6 +45,11 @@ export abstract class StateReader implements StateReads {
 
   isTokenRevoked(jti: string): boolean {
     return Object.hasOwn(this.state.revokedTokens, jti);
+  }
+
+  /** A store that ever held a vcluster stays tenanted (stores from before the marker: any vcluster). */
+  tenancyBegan(): boolean {
+    return this.state.tenancySince !== undefined || Object.keys(this.state.vclusters).length > 0;
   }
 
   getSecret(name: SecretName): string | undefined {

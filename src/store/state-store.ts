@@ -27,6 +27,8 @@ export interface StateStore {
   listTokens(vcluster: string): IssuedTokenRecord[];
   isTokenRevoked(jti: string): boolean;
   getSecret(name: SecretName): string | undefined;
+  /** Whether the store has ever held a vcluster (deleting the last one does not undo it). */
+  tenancyBegan(): boolean;
 
   putVcluster(input: PutVclusterInput): Promise<PutVclusterResult>;
   deleteVcluster(name: string): Promise<VclusterRecord>;

@@ -7,6 +7,7 @@
 //   token/<jti>                      IssuedTokenRecord
 //   revoked/<jti>                    RevokedTokenRecord
 //   secret/<name>/<candidate id>     the secret as a JSON string
+//   tenancy/since                    when the store first held a vcluster (never removed)
 //
 // Secrets are the exception: the first candidate in the log wins and later ones are ignored,
 // so nodes that generate one at the same moment all settle on the same value. Each candidate
@@ -49,6 +50,9 @@ export function stateChangeRecords(prev: StoreState, next: StoreState, candidate
     for (const id of Object.keys(before)) {
       if (!Object.hasOwn(after, id)) out.push({ key: `${kind}/${id}`, value: null });
     }
+  }
+  if (next.tenancySince !== undefined && prev.tenancySince === undefined) {
+    out.push({ key: "tenancy/since", value: JSON.stringify(next.tenancySince) });
   }
   for (const name of SECRET_NAMES) {
     const value = next.secrets[name];
@@ -97,6 +101,8 @@ export function applyStateRecord(state: StoreState, record: StateRecord): Applie
         (r, old) => (old ? [] : [{ type: "token-revoked", revoked: r }]));
     case "secret":
       return applySecret(state, id, json, record);
+    case "tenancy":
+      return applyTenancy(state, id, json, record);
     default:
       return problem(record, `unknown kind "${kind}"`);
   }
@@ -156,6 +162,14 @@ function applySecret(state: StoreState, id: string, json: unknown, record: State
   if (json === null || state.secrets[name] !== undefined) return { ok: true, state, events: [] };
   if (typeof json !== "string" || json === "") return problem(record, "secret is not a non-empty string");
   return { ok: true, state: { ...state, secrets: { ...state.secrets, [name]: json } }, events: [] };
+}
+
+/** The first marker wins; a tombstone or a later marker cannot end tenancy. */
+function applyTenancy(state: StoreState, id: string, json: unknown, record: StateRecord): Applied {
+  if (id !== "since") return problem(record, "unknown tenancy record");
+  if (json === null || state.tenancySince !== undefined) return { ok: true, state, events: [] };
+  if (typeof json !== "string" || Number.isNaN(Date.parse(json))) return problem(record, "tenancy/since is not a time");
+  return { ok: true, state: { ...state, tenancySince: json }, events: [] };
 }
 
 function problem(record: StateRecord, why: string): Applied {

@@ -4,6 +4,10 @@
 import { ErrorCode } from "../protocol/error-codes.ts";
 import type { Tenant } from "./tenant.ts";
 import { MAX_TOPIC_NAME_LENGTH } from "./tenant.ts";
+import { anchoredRegexProblem, anchorRegex, fullMatcher, regexProblem, unanchorRegex } from "./tenant-regex.ts";
+
+// Re-exported for code that imported them from here before they moved.
+export { anchorRegex, regexProblem, unanchorRegex };
 
 type Obj = Record<string, unknown>;
 
@@ -114,99 +118,13 @@ const createTopics: HandRule = {
   },
 };
 
-/** The anchored form kgate sends: the tenant's regex can only match inside its own prefix. */
-export function anchorRegex(tenant: Tenant, regex: string): string {
-  return `^${escapeRegex(tenant.prefix)}(?:${regex})$`;
-}
-
-export function unanchorRegex(tenant: Tenant, anchored: string): string | null {
-  const head = `^${escapeRegex(tenant.prefix)}(?:`;
-  if (!anchored.startsWith(head) || !anchored.endsWith(")$")) return null;
-  return anchored.slice(head.length, -2);
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
-}
-
-/** Well-formed on its own: a regex that cannot stand alone could break out of the anchoring group. */
-export function regexProblem(regex: string): string | null {
-  try {
-    new RegExp(regex, "u");
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-/**
- * Why RE2 — the broker's regex engine — would not read `regex` as one balanced unit, or null.
- * JavaScript and RE2 disagree on some brackets (`[]a]`, `[^]...]`, `[[:alpha:]]`), so a regex
- * JavaScript finds balanced could still close kgate's anchoring group on the broker. This scan
- * follows RE2's rules: a `]` right after `[` or `[^` is a literal, `[:name:]` is a class item,
- * `\Q...\E` is literal text.
- */
-export function re2GroupProblem(regex: string): string | null {
-  let depth = 0;
-  let i = 0;
-  while (i < regex.length) {
-    const c = regex[i];
-    if (c === "\\") {
-      if (i + 1 >= regex.length) return "trailing backslash";
-      if (regex[i + 1] === "Q") {
-        const end = regex.indexOf("\\E", i + 2);
-        if (end < 0) return "\\Q without \\E";
-        i = end + 2;
-      } else {
-        i += 2;
-      }
-      continue;
-    }
-    if (c === "[") {
-      const end = re2ClassEnd(regex, i);
-      if (end < 0) return "unterminated character class";
-      i = end + 1;
-      continue;
-    }
-    if (c === "(") depth++;
-    else if (c === ")" && --depth < 0) return "unbalanced )";
-    i++;
-  }
-  return depth === 0 ? null : "unbalanced (";
-}
-
-/** Index of the `]` that closes the RE2 character class opened at `start`, or -1. */
-function re2ClassEnd(regex: string, start: number): number {
-  let i = start + 1;
-  if (regex[i] === "^") i++;
-  let first = true;
-  while (i < regex.length) {
-    const c = regex[i];
-    if (c === "]" && !first) return i;
-    first = false;
-    if (c === "[" && regex[i + 1] === ":") {
-      const close = regex.indexOf(":]", i + 2);
-      if (close >= 0) {
-        i = close + 2;
-        continue;
-      }
-    }
-    if (c === "\\") {
-      if (i + 1 >= regex.length) return -1;
-      i += 2;
-      continue;
-    }
-    i++;
-  }
-  return -1;
-}
-
 const consumerGroupHeartbeat: HandRule = {
   request(body, { tenant }) {
     const regex = body.subscribedTopicRegex as string | null;
-    if (regex === null) return;
-    const re2 = re2GroupProblem(regex);
-    const problem = regexProblem(regex) ?? (re2 && `${re2} (as RE2, the broker's regex engine, reads it)`);
+    // "" is the broker's "no regex" (it clears a regex subscription): anchored, it would
+    // subscribe to a topic named like the bare prefix instead.
+    if (regex === null || regex === "") return;
+    const problem = anchoredRegexProblem(tenant, regex);
     if (problem) return { errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, message: `Invalid regular expression ${regex}: ${problem}` };
     body.subscribedTopicRegex = anchorRegex(tenant, regex);
   },
@@ -216,7 +134,9 @@ const consumerGroupDescribe: HandRule = {
   response(body, { tenant }) {
     for (const g of body.groups as Obj[]) {
       for (const m of g.members as Obj[]) {
-        if (typeof m.subscribedTopicRegex === "string") m.subscribedTopicRegex = unanchorRegex(tenant, m.subscribedTopicRegex);
+        if (typeof m.subscribedTopicRegex === "string" && m.subscribedTopicRegex !== "") {
+          m.subscribedTopicRegex = unanchorRegex(tenant, m.subscribedTopicRegex);
+        }
       }
     }
   },
@@ -242,18 +162,18 @@ const describeTopicPartitions: HandRule = {
 
 /**
  * ListTransactions' id pattern would be matched against backing ids; kgate asks for the
- * tenant's transactions without it and applies the pattern (full match) to the tenant's names.
+ * tenant's transactions without it and applies the pattern (full match) to the tenant's names,
+ * with RE2: linear time, so one tenant's pattern cannot stall the others (invariant 4).
  */
 const listTransactions: HandRule = {
   request(body, ctx) {
     const pattern = body.transactionalIdPattern as string | null;
     if (pattern === null || pattern === undefined) return;
-    const problem = regexProblem(pattern);
-    if (problem) return { errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, message: `Invalid regular expression ${pattern}: ${problem}` };
+    const matcher = fullMatcher(pattern);
+    if (!matcher.ok) return { errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, message: `Invalid regular expression ${pattern}: ${matcher.problem}` };
     body.transactionalIdPattern = null;
-    const re = new RegExp(`^(?:${pattern})$`, "u");
     ctx.responseFixups.push((res) => {
-      res.transactionStates = (res.transactionStates as Obj[]).filter((t) => re.test(t.transactionalId as string));
+      res.transactionStates = (res.transactionStates as Obj[]).filter((t) => matcher.matches(t.transactionalId as string));
     });
   },
 };

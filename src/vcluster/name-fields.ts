@@ -126,19 +126,3 @@ export function forEachStruct(body: unknown, path: readonly string[], visit: (s:
   };
   go(body, 0);
 }
-
-/** Replaces the tenant prefix in every `errorMessage` so messages name the tenant's own names. */
-export function scrubErrorMessages(body: unknown, tenant: Tenant): void {
-  const visit = (obj: unknown) => {
-    if (obj === null || typeof obj !== "object" || obj instanceof Uint8Array) return;
-    if (Array.isArray(obj)) {
-      for (const el of obj) visit(el);
-      return;
-    }
-    for (const [k, v] of Object.entries(obj as Obj)) {
-      if (k === "errorMessage" && typeof v === "string") (obj as Obj)[k] = v.split(tenant.prefix).join("");
-      else if (typeof v === "object") visit(v);
-    }
-  };
-  visit(body);
-}

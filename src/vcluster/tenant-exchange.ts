@@ -9,7 +9,10 @@ import { apiSpec } from "../protocol/registry.ts";
 import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
 import { answerUnownedTopicIds } from "./unowned-topic-ids.ts";
-import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, scrubErrorMessages, stripNames } from "./name-fields.ts";
+import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, stripNames } from "./name-fields.ts";
+import { scrubBackingLeaks } from "./backing-leaks.ts";
+import { spliceTenantClientId, tenantClientId } from "./client-id.ts";
+import { forceConsumerReplica } from "./replica-guard.ts";
 import type { Tenant } from "./tenant.ts";
 import type { FetchExchange, FetchSessions } from "./fetch-sessions.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
@@ -17,7 +20,6 @@ import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
 
 type Obj = Record<string, unknown>;
 
-const PRODUCE = 0;
 const FETCH = 1;
 
 export interface TenantExchangeDeps {
@@ -67,6 +69,7 @@ export async function tenantRequest(
     return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
   }
   let changed = prefixNames(body, spec.request.entities, v, tenant);
+  changed += forceConsumerReplica(head.apiKey, v, body);
 
   const rule = HAND_RULES.get(head.apiKey);
   const ctx: RuleContext = { tenant, version: v, responseFixups: [] };
@@ -103,8 +106,11 @@ export async function tenantRequest(
     : undefined;
   const onResponseHead = fetchExchange ? (h: Uint8Array) => fetchExchange.observeResponseHead(h) : undefined;
 
-  // Fetch v13+ names topics by id only: once the ids are checked, the bytes go as they came.
-  const out = changed > 0 ? encodeRequest(header, body) : frame;
+  // Fetch v13+ names topics by id only: once the ids are checked, the body goes as it came,
+  // behind a header that carries the tenant in its client id.
+  const out = changed > 0
+    ? encodeRequest({ ...header, clientId: tenantClientId(tenant, header.clientId) }, body)
+    : spliceTenantClientId(frame, tenant);
   if (acksZero) return { kind: "forward", frame: out, expectResponse: false };
   if (responseNeedsNoRewrite(head, fetchExchange)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
   return {
@@ -173,10 +179,7 @@ async function tenantResponse(
   }
 
   changed += stripNames(body, fields, v, tenant);
-  if (head.apiKey !== PRODUCE && head.apiKey !== FETCH) {
-    scrubErrorMessages(body, tenant);
-    changed++;
-  }
+  changed += scrubBackingLeaks(head.apiKey, body, tenant);
   if (hasEntities(fields, v, "brokerEndpoint")) changed += await rewriteBrokerAddresses(body, fields, v, deps.brokers);
   for (const fix of ctx.responseFixups) fix(body);
   // Nothing tenant-specific in it (e.g. Fetch by topic id): forward the broker's bytes.

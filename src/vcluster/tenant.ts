@@ -4,7 +4,11 @@
 export const MAX_TOPIC_NAME_LENGTH = 249;
 
 export class Tenant {
-  constructor(readonly name: string, readonly prefix: string) {}
+  /**
+   * `otherPrefixes` lists the other vclusters' prefixes (read when needed, so it follows the
+   * store): a broker message naming one of them must not reach this tenant.
+   */
+  constructor(readonly name: string, readonly prefix: string, readonly otherPrefixes: () => readonly string[] = () => []) {}
 
   add(name: string): string {
     return this.prefix + name;

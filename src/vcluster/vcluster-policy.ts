@@ -1,12 +1,14 @@
 // A client connection once virtual clusters exist: SASL/PLAIN answered by kgate, then every
 // request rewritten for the client's vcluster (or passed through for the passthrough view).
+// Which view a connection may have is decided here and re-checked after every store change
+// (invariant 2); a listener pinned to a missing vcluster refuses everyone (fail closed).
 import type { PlainAuthenticator } from "../auth/plain-authenticator.ts";
-import { API_VERSIONS_KEY, apiVersionsRewrite, unsupportedApiVersionsResponse } from "../gateway/api-versions.ts";
+import { API_VERSIONS_KEY, clampApiVersions, unsupportedApiVersionsResponse } from "../gateway/api-versions.ts";
 import type { BrokerDirectory } from "../gateway/broker-directory.ts";
 import { PassthroughPolicy, type ResponseRewrites } from "../gateway/passthrough-policy.ts";
 import { produceAcks } from "../gateway/produce-acks.ts";
 import { parsePlainMessage } from "../gateway/sasl/plain.ts";
-import type { RequestHead, RequestOutcome, SessionPolicy } from "../gateway/session-policy.ts";
+import type { Frame, RequestHead, RequestOutcome, SessionPolicy } from "../gateway/session-policy.ts";
 import { decodeRequest, encodeResponse } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import type { ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
@@ -17,6 +19,7 @@ import { offeredVersions, vclusterVersionFilter } from "./allowed-apis.ts";
 import { errorResponse } from "./error-response.ts";
 import { type ConnectionState, tenantRequest } from "./tenant-exchange.ts";
 import { FetchSessions } from "./fetch-sessions.ts";
+import type { CertificateIdentity } from "../auth/certificate-identity.ts";
 import type { Tenant } from "./tenant.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 
@@ -24,17 +27,45 @@ const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
 const PRODUCE = 0;
 export const PASSTHROUGH = "passthrough";
+const MAX_PRE_AUTH_API_VERSIONS = 4;
+
+/** Who a connection logged in as, kept to re-check it when the store changes. */
+export interface LoginIdentity {
+  readonly username: string;
+  readonly vcluster: string;
+  readonly via: "static-user" | "token" | "certificate";
+  readonly tokenId?: string;
+}
+
+/** How this listener treats clients that do not authenticate (re-read on every check). */
+export interface ListenerViews {
+  /** View for clients that never authenticate: "passthrough", a vcluster name, or none. */
+  readonly anonymous?: string;
+  /** Every client of this listener is in this vcluster, authenticated or not. */
+  readonly pinned?: string;
+}
 
 export interface VclusterPolicyDeps {
   authenticate: PlainAuthenticator;
   /** The tenant for a vcluster name, or null if it does not exist. "passthrough" is not a tenant. */
   tenantFor(name: string): Tenant | null;
+  /** Tells incarnations of a vcluster name apart (its creation time); undefined when it does not exist. */
+  vclusterGeneration(name: string): string | undefined;
+  /** Why a login no longer holds (revoked token, removed static user), or null. */
+  identityProblem(identity: LoginIdentity): string | null;
+  listenerViews(): ListenerViews;
+  /** The backing cluster's ApiVersions, answered locally so no backing connection opens before login. */
+  backingApiVersions(): Promise<ApiVersionsResponse>;
+  /** Who the connection's verified client certificate identifies, if anyone (used when it does not log in with SASL). */
+  certificate: CertificateIdentity | null;
+  /** Kafka's connection.failed.authentication.delay.ms. */
+  failedAuthenticationDelayMs: number;
+  /** Kafka's sasl.server.max.receive.size: the largest frame before authentication. */
+  maxPreAuthFrameBytes: number;
   topicIds: TopicIdDirectory;
   brokers: BrokerDirectory;
   rewrites: ResponseRewrites;
   clock(): number;
-  /** View for clients that never authenticate: "passthrough", a vcluster name, or none. */
-  anonymous?: string;
   log(message: string): void;
 }
 
@@ -43,16 +74,49 @@ export class VclusterPolicy implements SessionPolicy {
   view: string | null = null;
   tokenId: string | undefined;
   private tenant: Tenant | null = null;
+  private generation: string | undefined;
+  private identity: LoginIdentity | null = null;
+  /** How the view was bound: by login, by the listener's pin, or as the anonymous view. */
+  private boundBy: "login" | "pinned" | "anonymous" | null = null;
+  /** Set when this connection must be refused whatever it sends (fail closed). */
+  private readonly refusal: string | null = null;
   private passthrough: PassthroughPolicy | null = null;
   private handshaken = false;
+  private preAuthApiVersions = 0;
   private sessionExpiresAt = Infinity;
   private readonly connection: ConnectionState = { fetchSessions: new FetchSessions() };
 
-  constructor(private readonly deps: VclusterPolicyDeps, pinned?: string) {
-    if (pinned) this.bind(pinned);
+  constructor(private readonly deps: VclusterPolicyDeps) {
+    const { pinned } = deps.listenerViews();
+    if (pinned !== undefined) {
+      if (this.bind(pinned)) this.boundBy = "pinned";
+      else this.refusal = `the listener is pinned to vcluster ${pinned}, which does not exist`;
+    }
+  }
+
+  get awaitingAuthentication(): boolean {
+    if (this.view !== null) return false;
+    return this.refusal !== null || (this.deps.listenerViews().anonymous === undefined && this.deps.certificate === null);
+  }
+
+  maxRequestBytes(): number {
+    return this.awaitingAuthentication ? this.deps.maxPreAuthFrameBytes : Infinity;
+  }
+
+  recheck(): string | null {
+    if (this.view === null) return null;
+    const { pinned, anonymous } = this.deps.listenerViews();
+    if (this.boundBy === "pinned" && pinned !== this.view) return `the listener is no longer pinned to vcluster ${this.view}`;
+    if (this.boundBy === "anonymous" && anonymous !== this.view) return `anonymous access to ${this.view} is no longer configured`;
+    if (this.boundBy === "login" && pinned !== undefined && pinned !== this.view) return `the listener is now pinned to vcluster ${pinned}`;
+    if (this.view !== PASSTHROUGH && this.deps.vclusterGeneration(this.view) !== this.generation) {
+      return `vcluster ${this.view} was deleted`;
+    }
+    return this.identity ? this.deps.identityProblem(this.identity) : null;
   }
 
   onRequest(frame: Uint8Array, head: RequestHead): RequestOutcome | Promise<RequestOutcome> {
+    if (this.refusal !== null) return { kind: "close", reason: this.refusal };
     switch (head.apiKey) {
       case API_VERSIONS_KEY:
         return this.apiVersions(frame, head);
@@ -62,8 +126,14 @@ export class VclusterPolicy implements SessionPolicy {
         return this.authenticate(frame, head);
     }
     if (this.view === null) {
-      if (this.deps.anonymous && this.bind(this.deps.anonymous)) {
-        // fall through to the bound view
+      const { anonymous } = this.deps.listenerViews();
+      // The client certificate counts only if the client did not log in with SASL (SASL wins).
+      const certificate = this.deps.certificate;
+      if (certificate !== null) {
+        const refused = this.bindCertificate(certificate);
+        if (refused) return { kind: "close", reason: refused };
+      } else if (anonymous !== undefined && this.bind(anonymous)) {
+        this.boundBy = "anonymous";
       } else {
         return { kind: "close", reason: `authentication required: ${apiName(head.apiKey)} sent before SASL authentication` };
       }
@@ -82,6 +152,19 @@ export class VclusterPolicy implements SessionPolicy {
     return tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
   }
 
+  /** Binds the certificate's identity, or says why it cannot be. */
+  private bindCertificate(certificate: CertificateIdentity): string | null {
+    const { pinned } = this.deps.listenerViews();
+    if (pinned !== undefined && certificate.vcluster !== pinned) {
+      return `client certificate of "${certificate.username}" belongs to ${certificate.vcluster}, but the listener is pinned to ${pinned}`;
+    }
+    if (!this.bind(certificate.vcluster)) return `client certificate of "${certificate.username}" names missing vcluster ${certificate.vcluster}`;
+    this.boundBy = "login";
+    this.identity = { username: certificate.username, vcluster: certificate.vcluster, via: "certificate" };
+    this.deps.log(`authenticated "${certificate.username}" into ${certificate.vcluster} via client certificate`);
+    return null;
+  }
+
   private bind(view: string): boolean {
     if (view === PASSTHROUGH) {
       this.view = view;
@@ -93,20 +176,42 @@ export class VclusterPolicy implements SessionPolicy {
     if (!tenant) return false;
     this.view = view;
     this.tenant = tenant;
+    this.generation = this.deps.vclusterGeneration(view);
     this.passthrough = null;
     return true;
   }
 
-  private apiVersions(frame: Uint8Array, head: RequestHead): RequestOutcome {
+  /**
+   * Answered by kgate from the backing cluster's versions (cached), clamped to what a vcluster
+   * offers: a client that never logs in never causes a backing connection.
+   */
+  private async apiVersions(frame: Uint8Array, head: RequestHead): Promise<RequestOutcome> {
+    // Kafka takes one ApiVersions before the SASL handshake; kgate allows a few (a client may
+    // retry with a lower version), not a loop of local answers.
+    if (this.awaitingAuthentication && ++this.preAuthApiVersions > MAX_PRE_AUTH_API_VERSIONS) {
+      return { kind: "close", reason: `more than ${MAX_PRE_AUTH_API_VERSIONS} ApiVersions requests before authentication` };
+    }
     if (head.apiVersion > apiSpec(API_VERSIONS_KEY)!.maxVersion) {
       return { kind: "answer", frame: unsupportedApiVersionsResponse(head.correlationId) };
     }
     if (this.passthrough) return this.passthrough.onRequest(frame, head);
-    return { kind: "forward", frame, expectResponse: true, rewrite: apiVersionsRewrite(head.apiVersion, vclusterVersionFilter, advertiseSasl) };
+    let backing: ApiVersionsResponse;
+    try {
+      backing = await this.deps.backingApiVersions();
+    } catch (e) {
+      return { kind: "close", reason: `backing cluster unavailable for ApiVersions: ${(e as Error).message}` };
+    }
+    const body: ApiVersionsResponse = { ...backing, throttleTimeMs: 0, apiKeys: backing.apiKeys.map((k) => ({ ...k })) };
+    clampApiVersions(body, vclusterVersionFilter);
+    advertiseSasl(body);
+    return { kind: "answer", frame: encodeResponse(API_VERSIONS_KEY, head.apiVersion, { correlationId: head.correlationId }, body) };
   }
 
   private handshake(frame: Uint8Array, head: RequestHead): RequestOutcome {
     if (head.apiVersion < 1) return { kind: "close", reason: "SaslHandshake v0 (unframed SASL) is not supported" };
+    // As Kafka's SaslServerAuthenticator: a handshake is followed by its authentication, not by
+    // another handshake (a loop of locally answered handshakes would cost kgate, not the client).
+    if (this.handshaken) return { kind: "close", reason: "SaslHandshake repeated before SaslAuthenticate" };
     const { body } = decodeRequest<SaslHandshakeRequest>(frame);
     const ok = body.mechanism === "PLAIN";
     this.handshaken = ok;
@@ -142,7 +247,12 @@ export class VclusterPolicy implements SessionPolicy {
     }
     if (!result.ok) {
       const reason = `authentication of "${username}" failed: ${result.reason}`;
-      return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), closeAfter: reason };
+      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason);
+    }
+    const { pinned } = this.deps.listenerViews();
+    if (pinned !== undefined && result.vcluster !== pinned) {
+      const reason = `"${username}" belongs to ${result.vcluster}, but the listener is pinned to ${pinned}`;
+      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason);
     }
     if (this.view !== null && this.view !== result.vcluster) {
       const reason = `re-authentication as "${username}" would move the connection from ${this.view} to ${result.vcluster}`;
@@ -151,11 +261,19 @@ export class VclusterPolicy implements SessionPolicy {
     if (!this.bind(result.vcluster)) {
       return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed"), closeAfter: `vcluster ${result.vcluster} no longer exists` };
     }
+    if (this.boundBy !== "pinned") this.boundBy = "login";
+    this.identity = { username, vcluster: result.vcluster, via: result.via, tokenId: result.tokenId };
     this.tokenId = result.tokenId;
     this.sessionExpiresAt = result.expiresAt ?? Infinity;
     const lifetime = result.expiresAt === undefined ? 0n : BigInt(Math.max(1, result.expiresAt - this.deps.clock()));
     this.deps.log(`authenticated "${username}" into ${result.vcluster} via ${result.via}`);
     return { kind: "answer", frame: reply(ErrorCode.NONE, null, lifetime) };
+  }
+
+  /** Kafka answers a failed login only after a delay, to slow down password guessing. */
+  private async refuseLogin(frame: Frame, reason: string): Promise<RequestOutcome> {
+    await new Promise((resolve) => setTimeout(resolve, this.deps.failedAuthenticationDelayMs));
+    return { kind: "answer", frame, closeAfter: reason };
   }
 }
 
