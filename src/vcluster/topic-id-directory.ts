@@ -175,6 +175,7 @@ export class TopicIdDirectory {
     this.stats.lookups++;
     this.stats.idsLookedUp += batch.length;
     const found = new Map<string, string>();
+    let settle = batch;
     try {
       const res = (await withTimeout(this.lookup(METADATA, 12, {
         topics: batch.map((topicId) => ({ topicId, name: null })),
@@ -193,10 +194,13 @@ export class TopicIdDirectory {
       }
     } catch (e) {
       // Failed or timed out: the ids stay unresolved (not cached), and are treated as not owned.
+      // So are the ids queued behind them: the next batch would most likely wait as long, and
+      // each request must get its answer within about one timeout, not one per batch ahead.
       this.stats.failures++;
       this.log(`topic-id lookup of ${batch.length} ids failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      settle = batch.concat(this.queue.splice(0));
     }
-    for (const id of batch) {
+    for (const id of settle) {
       const w = this.waiting.get(id);
       if (!w) continue;
       this.waiting.delete(id);

@@ -104,6 +104,19 @@ describe("topic-id directory", () => {
     expect(calls.length).toBe(2);
   });
 
+  test("when a lookup times out, the ids queued behind it are answered too, not one timeout per batch", async () => {
+    const lookup: MetadataLookup = () => new Promise(() => {});
+    const dir = new TopicIdDirectory(lookup, { lookupTimeoutMs: 100, maxIdsPerLookup: 100 });
+    const started = performance.now();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => dir.resolve(Array.from({ length: 100 }, randomId))));
+    const ms = performance.now() - started;
+    expect(answers.every((m) => [...m.values()].every((n) => n === undefined))).toBe(true);
+    // Ten batches behind one another would take ten timeouts.
+    expect(ms).toBeLessThan(500);
+    expect(dir.stats.lookups).toBe(1);
+    expect(dir.queuedCount).toBe(0);
+  });
+
   test("a full queue reports further ids unknown at once instead of queueing them", async () => {
     const backing = fakeBacking(new Map(), 20);
     const dir = new TopicIdDirectory(backing.lookup, { maxQueuedIds: 300, maxQueuedIdsPerRequester: 300, maxIdsPerLookup: 100 });
