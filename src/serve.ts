@@ -16,10 +16,13 @@ import { BackingApiVersions } from "./gateway/backing-api-versions.ts";
 import { ListenerTls } from "./gateway/listener-tls.ts";
 import { loadBackingTls } from "./gateway/backing-tls.ts";
 import { certificateIdentifier } from "./auth/certificate-identity.ts";
+import { InternalTopics } from "./gateway/internal-topics.ts";
+import { InternalTopicsGuard } from "./gateway/internal-topics-guard.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
 import { registerTopicIdMetrics } from "./vcluster/topic-id-metrics.ts";
+import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
 import { type ListenerViews, type LoginIdentity, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 
 const log = getLogger("serve");
@@ -32,7 +35,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing, backingTls } });
   await store.load();
   await applyDeclaredVclusters(store, config.vclusters);
-  const secrets = await resolveSecrets(config, store);
+  const secrets = await resolveSecrets(config, store, runtime);
   const signer = await createTokenSigner(secrets.tokenSecret);
   const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
 
@@ -40,6 +43,18 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const backingLookup = createBackingLookup(
     runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls, config.limits.backingTimeoutMs,
   );
+  const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
+  const guardLog = getLogger("gateway.internal-topics");
+  const internalGuard = new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("{line}", { line }));
+  const policyLog = getLogger("vcluster.topic-policy");
+  const topicPolicies = new TopicPolicies(
+    config.topicPolicy,
+    (name) => store.getVcluster(name)?.topicPolicy,
+    backingLookup,
+    clock,
+    (line) => policyLog.info("{line}", { line }),
+  );
+  const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
   const topicIds = new TopicIdDirectory(backingLookup, {
     lookupTimeoutMs: config.limits.backingTimeoutMs,
@@ -74,14 +89,21 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
     backingTls,
     policyFor: (conn) => {
       if (transparent()) {
-        return new PassthroughPolicy(conn.rewrites, () => (transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended"));
+        return new PassthroughPolicy(conn.rewrites, internalGuard, () =>
+          transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended");
       }
       return new VclusterPolicy({
         authenticate,
         tenantFor: (name) => {
           const v = store.getVcluster(name);
+          if (!v) return null;
+          if (internalTopics.prefixReaches(v.prefix)) {
+            // Fail closed: such a tenant could name kgate's own topics (the store should never allow it).
+            vclusterLog.error("vcluster {name} is not served: its prefix {prefix} reaches kgate's internal topics", { name: v.name, prefix: v.prefix });
+            return null;
+          }
           const others = () => store.listVclusters().filter((o) => o.name !== name).map((o) => o.prefix);
-          return v ? new Tenant(v.name, v.prefix, others) : null;
+          return new Tenant(v.name, v.prefix, others);
         },
         vclusterGeneration: (name) => store.getVcluster(name)?.createdAt,
         identityProblem,
@@ -91,8 +113,10 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
         failedAuthenticationDelayMs: config.limits.failedAuthenticationDelayMs,
         maxPreAuthFrameBytes: config.limits.maxPreAuthFrameBytes,
         topicIds,
+        topicPolicies,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
+        internalTopics: internalGuard,
         clock,
         log: (message) => vclusterLog.info("connection {id}: {message}", { id: conn.id, message }),
       });
@@ -122,27 +146,58 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
     runtime.onSignal("SIGINT", () => resolve());
     runtime.onSignal("SIGTERM", () => resolve());
   });
-  const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer });
+  const clientTruststore = config.listener.tls?.truststore ? await runtime.readTextFile(config.listener.tls.truststore) : undefined;
+  const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore });
   const adminTls = config.admin.tls
     ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
     : undefined;
   const http = await runtime.serveHttp({ host: config.admin.host, port: config.admin.port, tls: adminTls }, (req) => app.fetch(req));
   const scheme = adminTls ? "https" : "http";
   log.info("admin API on {scheme}://{host}:{port}", { scheme, host: config.admin.host, port: http.port });
-  if (secrets.adminTokenGenerated) {
-    console.log(`kgate generated an admin token (kept in the store, shown once):
-
-  export KGATE_ADMIN_TOKEN=${secrets.adminToken}
-
-Next: kgate vcluster create vc-alice
-      kgate token create vc-alice --user alice --properties vc-alice.properties`);
-  }
+  if (secrets.adminTokenFile) log.info("admin token in {path} (mode 0600)", { path: secrets.adminTokenFile });
+  if (secrets.adminTokenGenerated) announceGeneratedAdminToken(runtime, secrets.adminToken, secrets.adminTokenFile!);
   console.log(`kgate ready: Kafka on ${config.listener.host}:${config.listener.port}, admin API on ${config.admin.host}:${http.port}`);
 
   await stopRequested;
   log.info("shutting down");
   listenerTls?.stop();
+  stopRefreshing();
   await gateway.stop(5000);
   await http.stop();
   await store.close();
+}
+
+const INTERNAL_TOPICS_REFRESH_MS = 60_000;
+const INTERNAL_TOPICS_FIRST_LOOKUP_MS = 5_000;
+
+/**
+ * Shown once, and the token itself only on an interactive terminal: stdout that goes to a file
+ * or a pipe is a log by another name (invariant 6).
+ */
+function announceGeneratedAdminToken(runtime: Runtime, token: string, file: string): void {
+  const shown = runtime.stdoutIsTerminal()
+    ? `kgate generated an admin token (kept in ${file}, readable by you only; shown once):
+
+  export KGATE_ADMIN_TOKEN=${token}`
+    : `kgate generated an admin token and keeps it in ${file} (readable by you only):
+
+  export KGATE_ADMIN_TOKEN="$(cat ${file})"`;
+  console.log(`${shown}
+
+Next: kgate vcluster create vc-alice
+      kgate token create vc-alice --user alice --properties vc-alice.properties`);
+}
+
+/**
+ * Learns the ids of kgate's own topics before the first client connects (bounded wait), then
+ * every minute, so a client cannot reach one by a topic id it learnt elsewhere. Returns a stop.
+ */
+async function refreshInternalTopicIds(topics: InternalTopics, lookup: Parameters<InternalTopics["refresh"]>[0]): Promise<() => void> {
+  const refresh = () =>
+    topics.refresh(lookup).catch((e) => log.warn("internal topic ids not refreshed: {reason}", { reason: (e as Error).message }));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([refresh(), new Promise((r) => (timer = setTimeout(r, INTERNAL_TOPICS_FIRST_LOOKUP_MS)))]);
+  clearTimeout(timer);
+  const interval = setInterval(refresh, INTERNAL_TOPICS_REFRESH_MS);
+  return () => clearInterval(interval);
 }

@@ -14,6 +14,17 @@ export interface ClientPropertiesInput {
   readonly username: string;
   readonly password: string;
   readonly comment?: string;
+  /** The listener speaks TLS: SASL_SSL, trusting this CA (PEM) when given. */
+  readonly tls?: { readonly truststore?: string };
+}
+
+/**
+ * A PEM value as a Java properties line: continuation lines, which Kafka's PEM parser reads back
+ * (it ignores the whitespace the joined lines leave).
+ */
+function pemProperty(key: string, pem: string): string {
+  const lines = pem.trim().split(/\r?\n/);
+  return `${key}=${lines.join(" \\\n  ")}`;
 }
 
 /**
@@ -22,10 +33,14 @@ export interface ClientPropertiesInput {
  * (the API restricts them), so the JAAS quoting below is safe.
  */
 export function renderClientProperties(input: ClientPropertiesInput): string {
+  const tls = input.tls
+    ? ["ssl.truststore.type=PEM", ...(input.tls.truststore ? [pemProperty("ssl.truststore.certificates", input.tls.truststore)] : [])]
+    : [];
   return [
     `# kgate virtual cluster "${input.vcluster}"${input.comment ? ` - ${input.comment}` : ""}`,
     `bootstrap.servers=${input.bootstrap}`,
-    "security.protocol=SASL_PLAINTEXT",
+    `security.protocol=${input.tls ? "SASL_SSL" : "SASL_PLAINTEXT"}`,
+    ...tls,
     "sasl.mechanism=PLAIN",
     `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${input.username}" password="${input.password}";`,
     "",

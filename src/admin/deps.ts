@@ -9,7 +9,9 @@ export interface AdminDeps {
   readonly metrics: MetricsSource;
   /** Milliseconds since the epoch; injectable so tests control token times. */
   readonly clock: () => number;
-  /** From `admin.token`, or generated and kept in the store (see `resolveSecrets`). */
+  /** From `admin.token`, or generated into a 0600 key file (see `resolveSecrets`). */
   readonly adminToken: string;
   readonly signer: TokenSigner;
+  /** With `listener.tls`: the CA clients must trust (PEM), written into client properties. */
+  readonly clientTruststore?: string;
 }

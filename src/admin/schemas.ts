@@ -3,6 +3,7 @@
 import "@hono/zod-openapi"; // adds `.openapi()` to zod schemas
 import { z } from "zod";
 import { prefixSyntaxProblem, VCLUSTER_NAME_PATTERN } from "../store/prefix-rules.ts";
+import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 
 export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
@@ -25,6 +26,11 @@ const Labels = z
   .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/, "must be a label key"), z.string().max(256))
   .openapi({ example: { team: "payments" } });
 
+// Rebuilt here: zod gives `.openapi()` only to schemas made after "@hono/zod-openapi" loaded.
+export const TopicPolicy = z.strictObject({ ...topicPolicySchema.shape }).openapi("TopicPolicy", {
+  example: { maxPartitionsPerTopic: 12, maxPartitionsPerVcluster: 200, allowedConfigs: ["retention.ms", "cleanup.policy"], configRanges: { "retention.ms": { max: 604800000 } } },
+});
+
 export const PutVclusterBody = z
   .strictObject({
     prefix: z
@@ -36,6 +42,9 @@ export const PutVclusterBody = z
       .optional()
       .openapi({ description: "Prefix on the backing cluster; defaults to `<name>.`. Cannot change later.", example: "alice." }),
     labels: Labels.optional(),
+    topicPolicy: TopicPolicy.optional().openapi({
+      description: "The vcluster's own topic policy, replacing the one it had; each field given (null: no limit) overrides the config's `topicPolicy`",
+    }),
   })
   .openapi("PutVclusterRequest");
 
@@ -45,12 +54,14 @@ export const Vcluster = z
     prefix: z.string(),
     createdAt: z.string().openapi({ format: "date-time" }),
     labels: z.record(z.string(), z.string()).optional(),
+    topicPolicy: TopicPolicy.optional(),
   })
   .openapi("Vcluster");
 
 export const VclusterList = z.object({ vclusters: z.array(Vcluster) }).openapi("VclusterList");
 
 export const VclusterDetail = Vcluster.extend({
+  effectiveTopicPolicy: TopicPolicy.openapi({ description: "The policy in force: the config's `topicPolicy` under the vcluster's own" }),
   bootstrap: z.string().openapi({ description: "Address clients use as bootstrap.servers", example: "127.0.0.1:6969" }),
   clientProperties: z.string().openapi({ description: "Example Kafka client properties (placeholders for user and token)" }),
   serviceAccounts: z.array(

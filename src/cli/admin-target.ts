@@ -1,8 +1,9 @@
-// Where the admin commands send requests and with which token. On the machine running kgate
-// with the file store, both are found without flags, so `kgate vcluster create x` just works.
+// Where the admin commands send requests and with which token. On the machine running kgate,
+// both are found without flags (the token in the 0600 key file kgate generated next to its
+// store), so `kgate vcluster create x` just works.
+import { keyFilePaths } from "../auth/secrets.ts";
 import { loadConfig } from "../config/load-config.ts";
 import type { Runtime } from "../runtime/types.ts";
-import { parseSnapshot } from "../store/snapshot-format.ts";
 import { UsageError } from "./parse-args.ts";
 
 export interface AdminTarget {
@@ -25,7 +26,7 @@ export async function resolveAdminTarget(flags: AdminTargetFlags, runtime: Files
   const url = flags.adminUrl || env("KGATE_ADMIN_URL") || `http://${host.includes(":") ? `[${host}]` : host}:${config.admin.port}`;
 
   // config.admin.token already includes KGATE_ADMIN_TOKEN (see loadConfig).
-  const token = flags.adminToken || config.admin.token || (await generatedAdminToken(config.store, runtime));
+  const token = flags.adminToken || config.admin.token || (await generatedAdminToken(config.store.path, runtime));
   if (!token) {
     throw new UsageError(
       "no admin token: pass --admin-token, set KGATE_ADMIN_TOKEN, or run on the kgate host with its --config",
@@ -34,10 +35,8 @@ export async function resolveAdminTarget(flags: AdminTargetFlags, runtime: Files
   return { url, token };
 }
 
-async function generatedAdminToken(
-  store: { type: string; path: string },
-  runtime: Files,
-): Promise<string | undefined> {
-  if (store.type !== "file" || !(await runtime.fileExists(store.path))) return undefined;
-  return parseSnapshot(await runtime.readTextFile(store.path), store.path).secrets.adminToken;
+async function generatedAdminToken(storePath: string, runtime: Files): Promise<string | undefined> {
+  const path = keyFilePaths(storePath).adminToken;
+  if (!(await runtime.fileExists(path))) return undefined;
+  return (await runtime.readTextFile(path)).trim() || undefined;
 }

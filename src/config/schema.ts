@@ -9,6 +9,7 @@ import {
   prefixSyntaxProblem,
   VCLUSTER_NAME_PATTERN,
 } from "../store/prefix-rules.ts";
+import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 
 // Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
 // `port: ${PORT}` works, and leave anything else for the number check to report.
@@ -20,6 +21,10 @@ const port = numeric(z.number().int().min(1).max(65535));
 /** An unset `${VAR}` becomes "" — for an optional secret that means "not configured". */
 const optionalSecret = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
 const requiredSecret = z.string().min(1, "must not be empty (is its environment variable set?)");
+// Guessable short secrets defeat the rest: the admin token opens the whole API, a static
+// user's password a whole vcluster.
+const MIN_SECRET_LENGTH = 16;
+const atLeast = (n: number) => `must be at least ${n} characters`;
 
 const vclusterName = z.string().regex(VCLUSTER_NAME_PATTERN, "must be a DNS label (lowercase letters, digits, '-')");
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/, 'must be "host:port"');
@@ -44,6 +49,8 @@ const listener = z.strictObject({
       key: z.string().min(1),
       /** CA for client certificates (mTLS). */
       ca: z.string().min(1).optional(),
+      /** The CA clients should trust (PEM path), put into the client properties the admin API hands out. */
+      truststore: z.string().min(1).optional(),
       /** Kafka's ssl.client.auth: ask for a client certificate, and whether one is required. */
       clientAuth: z.enum(["none", "requested", "required"]).default("none"),
     })
@@ -90,8 +97,8 @@ const backing = z.strictObject({
 const admin = z.strictObject({
   host: z.string().min(1).default("127.0.0.1"),
   port: port.default(8888),
-  /** Bearer token for the admin API; when absent one is generated once and kept in the store. */
-  token: optionalSecret,
+  /** Bearer token for the admin API; when absent one is generated once into `<store dir>/admin-token` (0600). */
+  token: optionalSecret.refine((v) => v === undefined || v.length >= MIN_SECRET_LENGTH, { message: atLeast(MIN_SECRET_LENGTH) }),
   /**
    * Serve /docs and /openapi.json without the token: a browser cannot send a bearer header
    * when opening a page. They describe the API only, no state. Off by default (DESIGN.md).
@@ -103,13 +110,14 @@ const admin = z.strictObject({
 
 const store = z.strictObject({
   type: z.enum(["file", "kafka"]).default("file"),
+  /** The file store; its directory also holds kgate's key files (admin-token, token-secret), for either type. */
   path: z.string().min(1).default("./kgate-data/store.json"),
   topic: z.string().min(1).default("_kgate_state"),
 });
 
 const staticUser = z.strictObject({
   username: z.string().min(1),
-  password: requiredSecret,
+  password: requiredSecret.min(MIN_SECRET_LENGTH, atLeast(MIN_SECRET_LENGTH)),
   vcluster: vclusterName,
 });
 
@@ -125,7 +133,10 @@ const certificateUser = z
   .refine((c) => (c.subject === undefined) !== (c.san === undefined), { message: "give exactly one of subject and san" });
 
 const auth = z.strictObject({
-  /** HS256 key for client tokens; when absent one is generated once and kept in the store. */
+  /**
+   * HS256 key for client tokens; when absent one is generated once into `<store dir>/token-secret`
+   * (0600). Required with `store.type: kafka`, where every node must verify every node's tokens.
+   */
   tokenSecret: optionalSecret.refine((v) => v === undefined || v.length >= 32, {
     message: "must be at least 32 characters (HS256 needs a 256-bit key)",
   }),
@@ -188,10 +199,24 @@ export const configSchema = z
     auth: auth.prefault({}),
     limits: limits.prefault({}),
     log: log.prefault({}),
+    /**
+     * Topic policy of every vcluster (a vcluster's own `topicPolicy`, set through the admin API,
+     * overrides it field by field). Empty by default: no limits, no manual replica assignment.
+     */
+    topicPolicy: topicPolicySchema.prefault({}),
     /** Applied at start (created if missing); vclusters can also be added through the API. */
     vclusters: z.array(declaredVcluster).default([]),
   })
   .superRefine((config, ctx) => {
+    if (config.store.type === "kafka" && config.auth.tokenSecret === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "tokenSecret"],
+        message:
+          "required with store.type: kafka (every kgate node sharing the state topic must sign tokens with the same key, " +
+          "and it must not be kept in the topic); set KGATE_TOKEN_SECRET",
+      });
+    }
     // Declared vclusters must be acceptable to the store, or the start would fail later with
     // a less precise message.
     const seen: { name: string; prefix: string }[] = [];

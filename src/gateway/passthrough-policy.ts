@@ -1,11 +1,13 @@
 // The transparent proxy: every request goes upstream as the bytes that arrived; only responses
-// that carry broker addresses are decoded and rewritten, and ApiVersions is clamped.
+// that carry broker addresses are decoded and rewritten, and ApiVersions is clamped. kgate's
+// own topics are the exception: frames that may mention them are decoded (internal-topics-guard).
 import { decodeResponse, encodeResponse } from "../protocol/codec.ts";
 import { hasEntities } from "../protocol/entity-walk.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { rewriteBrokerAddresses } from "./address-rewrite.ts";
 import { API_VERSIONS_KEY, apiVersionsRewrite, unsupportedApiVersionsResponse } from "./api-versions.ts";
 import type { BrokerDirectory } from "./broker-directory.ts";
+import type { InternalTopicsGuard } from "./internal-topics-guard.ts";
 import { produceAcks } from "./produce-acks.ts";
 import type { RequestHead, RequestOutcome, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
 
@@ -47,7 +49,11 @@ export class PassthroughPolicy implements SessionPolicy {
   readonly awaitingAuthentication = false;
 
   /** `stillAllowed` says why the backing view has ended for this connection, or null. */
-  constructor(private readonly rewrites: ResponseRewrites, private readonly stillAllowed?: () => string | null) {}
+  constructor(
+    private readonly rewrites: ResponseRewrites,
+    private readonly internalTopics?: InternalTopicsGuard,
+    private readonly stillAllowed?: () => string | null,
+  ) {}
 
   recheck(): string | null {
     return this.stillAllowed?.() ?? null;
@@ -58,6 +64,10 @@ export class PassthroughPolicy implements SessionPolicy {
       return { kind: "answer", frame: unsupportedApiVersionsResponse(head.correlationId) };
     }
     const expectResponse = head.apiKey !== PRODUCE_KEY || produceAcks(frame, head.apiVersion) !== 0;
-    return { kind: "forward", frame, expectResponse, rewrite: this.rewrites.for(head.apiKey, head.apiVersion) };
+    const rewrite = this.rewrites.for(head.apiKey, head.apiVersion);
+    if (!this.internalTopics) return { kind: "forward", frame, expectResponse, rewrite };
+    const guarded = this.internalTopics.request(frame, head);
+    if ("close" in guarded) return { kind: "close", reason: guarded.close };
+    return { kind: "forward", frame: guarded.frame, expectResponse, rewrite: this.internalTopics.responseRewrite(head, guarded.swaps, rewrite) };
   }
 }

@@ -35,6 +35,7 @@ declare namespace Deno {
   const pid: number;
   const args: string[];
   const env: { get(name: string): string | undefined };
+  const stdout: { isTerminal(): boolean };
   const errors: { NotFound: new (...args: any[]) => Error };
   function listen(opts: { hostname: string; port: number; transport: "tcp" }): TcpListener;
   function connect(opts: { hostname: string; port: number; transport: "tcp" }): Promise<TcpConn>;
@@ -48,7 +49,7 @@ declare namespace Deno {
     opts: { read?: boolean; write?: boolean; create?: boolean; truncate?: boolean; mode?: number },
   ): Promise<FsFile>;
   function rename(from: string, to: string): Promise<void>;
-  function stat(path: string): Promise<unknown>;
+  function stat(path: string): Promise<{ mode: number | null }>;
   function mkdir(path: string, opts?: { recursive?: boolean }): Promise<void>;
   function readTextFile(path: string): Promise<string>;
   function addSignalListener(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): void;

@@ -299,8 +299,13 @@ export const denoRuntime: Runtime = {
   readTextFile: (path) => Deno.readTextFile(path),
   writeFileAtomic,
   fileExists,
+  fileMode: async (path) => {
+    const mode = (await Deno.stat(path)).mode;
+    return mode === null ? undefined : mode & 0o777;
+  },
   mkdirp: (path) => Deno.mkdir(path, { recursive: true }),
   env: (name) => Deno.env.get(name),
+  stdoutIsTerminal: () => Deno.stdout.isTerminal(),
   args: () => [...Deno.args],
   exit: (code) => Deno.exit(code),
 };

@@ -82,11 +82,18 @@ export interface Runtime {
   ): Promise<HttpServer>;
   onSignal(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): void;
   readTextFile(path: string): Promise<string>;
-  /** Atomic replace: write a temp file next to `path`, fsync it, rename over `path`. */
+  /**
+   * Atomic replace: write a temp file next to `path`, fsync it, rename over `path`. The file is
+   * created with mode 0600 (owner only): stores and key files hold what others must not read.
+   */
   writeFileAtomic(path: string, data: string): Promise<void>;
   fileExists(path: string): Promise<boolean>;
+  /** The permission bits of `path` (e.g. 0o600), or undefined where the platform has none. */
+  fileMode(path: string): Promise<number | undefined>;
   mkdirp(path: string): Promise<void>;
   env(name: string): string | undefined;
+  /** Whether stdout is an interactive terminal (a secret may be shown there, never in a log or pipe). */
+  stdoutIsTerminal(): boolean;
   args(): string[];
   exit(code: number): never;
 }

@@ -1,7 +1,8 @@
 import type { Runtime } from "../runtime/types.ts";
+import type { StoreRules } from "./mutations.ts";
 import type { StoreState } from "./records.ts";
+import { type ParsedSnapshot, parseSnapshot, serializeSnapshot } from "./snapshot-format.ts";
 import { SnapshotStore } from "./snapshot-store.ts";
-import { parseSnapshot, serializeSnapshot } from "./snapshot-format.ts";
 
 export type StoreFiles = Pick<Runtime, "readTextFile" | "writeFileAtomic" | "fileExists" | "mkdirp">;
 
@@ -17,11 +18,16 @@ export class FileStore extends SnapshotStore {
     private readonly path: string,
     private readonly files: StoreFiles,
     clock: () => number = Date.now,
+    rules: StoreRules = {},
   ) {
-    super(clock);
+    super(clock, rules);
   }
 
-  protected async readSnapshot(): Promise<StoreState | undefined> {
+  protected get source(): string {
+    return this.path;
+  }
+
+  protected async readSnapshot(): Promise<ParsedSnapshot | undefined> {
     if (!(await this.files.fileExists(this.path))) return undefined;
     return parseSnapshot(await this.files.readTextFile(this.path), this.path);
   }

@@ -6,6 +6,15 @@
 // the Produce succeeds), and resolves after the follower has applied it back. So every node
 // applies every change in log order through one path, local and remote changes emit the same
 // events, and a node never re-applies or re-emits its own write out of order.
+//
+// Two nodes may each check a change against a state that lacks the other's (say, two vclusters
+// with overlapping prefixes created at the same moment). The follower re-checks every record
+// against the state built from the log so far, so the first one in the log wins on every node;
+// the writer of the later one sees its record refused when reading it back and reports a
+// conflict. It then writes the key's accepted value again, because compaction keeps only the
+// last record of a key and would otherwise let the refused one win for a node replaying later.
+// (Left open: a third write to the same key in the moment between the refusal and that repair
+// is undone by it. A single writer, fenced by a Kafka transactional id, would close that gap.)
 import { describeTopicConfigs, ensureTopic } from "../client/admin-ops.ts";
 import type { KafkaConnection } from "../client/kafka-connection.ts";
 import { KafkaError, OFFSET_OUT_OF_RANGE } from "../client/kafka-errors.ts";
@@ -16,13 +25,15 @@ import { parseHostPort } from "../gateway/upstream.ts";
 import { getLogger } from "../log.ts";
 import { ProtocolError } from "../protocol/wire.ts";
 import type { Runtime, TlsClientOptions } from "../runtime/types.ts";
+import { StoreError } from "./errors.ts";
+import { defaultPrefix } from "./prefix-rules.ts";
 import type { StoreEvent, StoreListener } from "./events.ts";
 import * as mutations from "./mutations.ts";
-import type { Change, PutVclusterInput, PutVclusterResult } from "./mutations.ts";
-import type { IssuedTokenRecord, RevokedTokenRecord, SecretName, StoreState, VclusterRecord } from "./records.ts";
+import type { Change, PutVclusterInput, PutVclusterResult, StoreRules } from "./mutations.ts";
+import type { IssuedTokenRecord, LegacySecrets, RevokedTokenRecord, StoreState, VclusterRecord } from "./records.ts";
 import { StateReader } from "./state-reads.ts";
 import type { StateStore } from "./state-store.ts";
-import { applyStateRecord, type StateRecord, stateChangeRecords } from "./state-topic-records.ts";
+import { acceptedRecord, applyStateRecord, type StateRecord, stateChangeRecords } from "./state-topic-records.ts";
 
 const log = getLogger("store.kafka");
 const utf8 = new TextEncoder();
@@ -71,9 +82,16 @@ export class KafkaStore extends StateReader implements StateStore {
   /** Last fetch failure, for messages about a follower that makes no progress. */
   private lastFetchError: Error | undefined;
   private wakeFollower: () => void = () => {};
+  private readonly rules: StoreRules;
+  /** While this node has a write in flight, the follower notes each record it refuses here, by offset. */
+  private refusals: Map<bigint, { key: string; problem: string }> | undefined;
+  /** Keys of records in which an older kgate kept secrets; `dropLegacySecrets` tombstones them. */
+  private readonly legacySecretKeys = new Set<string>();
 
   constructor(private readonly options: KafkaStoreOptions) {
     super(options.clock ?? Date.now);
+    // The state topic itself must never become a tenant's topic, whatever it is called.
+    this.rules = { internalTopics: [options.topic] };
     this.log = new PartitionLog({
       runtime: options.runtime,
       bootstrap: options.backing.bootstrapServers.map(parseHostPort),
@@ -132,8 +150,20 @@ export class KafkaStore extends StateReader implements StateStore {
     this.rejectWaiters(new Error("store closed"));
   }
 
-  putVcluster(input: PutVclusterInput): Promise<PutVclusterResult> {
-    return this.mutate((s, now) => mutations.putVcluster(s, input, now));
+  async putVcluster(input: PutVclusterInput): Promise<PutVclusterResult> {
+    try {
+      return await this.mutate((s, now) => mutations.putVcluster(s, input, now, this.rules));
+    } catch (error) {
+      // Another node created the same vcluster a moment earlier: the PUT asked for what now
+      // exists, so it succeeds as "already there", as it would have a moment later.
+      const existing = this.getVcluster(input.name);
+      const asked = input.prefix ?? defaultPrefix(input.name);
+      const sameLabels = input.labels === undefined || JSON.stringify(input.labels) === JSON.stringify(existing?.labels ?? {});
+      if (error instanceof StoreError && error.code === "conflict" && existing?.prefix === asked && sameLabels) {
+        return { vcluster: existing, created: false };
+      }
+      throw error;
+    }
   }
 
   deleteVcluster(name: string): Promise<VclusterRecord> {
@@ -148,13 +178,22 @@ export class KafkaStore extends StateReader implements StateStore {
     return this.mutate((s) => mutations.revokeToken(s, vcluster, jti));
   }
 
-  async ensureSecret(name: SecretName, generate: () => string): Promise<string> {
-    await this.mutate((s) => mutations.ensureSecret(s, name, generate));
-    // Not the value this node generated: the first candidate in the log, which every node
-    // agrees on (another node may have written one just before ours).
-    const value = this.state.secrets[name];
-    if (value === undefined) throw new Error(`secret ${name} was written but not read back`);
-    return value;
+  /** Always empty: what an older kgate wrote to the topic, every Kafka client could read. */
+  legacySecrets(): LegacySecrets {
+    return {};
+  }
+
+  /** Tombstones the secret records an older kgate wrote, so compaction removes them from the topic. */
+  dropLegacySecrets(): Promise<string[]> {
+    return this.enqueue(async () => {
+      if (this.fatal) throw this.fatal;
+      const keys = [...this.legacySecretKeys];
+      if (keys.length === 0) return [];
+      const first = await this.log.produce(keys.map((key) => toBatchRecord({ key, value: null })));
+      await this.appliedUpTo(first + BigInt(keys.length), READ_BACK_TIMEOUT_MS, "reading back secret tombstones");
+      for (const key of keys) this.legacySecretKeys.delete(key);
+      return [...new Set(keys.map((k) => k.split("/")[1] ?? k))];
+    });
   }
 
   subscribe(listener: StoreListener): () => void {
@@ -164,7 +203,7 @@ export class KafkaStore extends StateReader implements StateStore {
 
   /** One mutation at a time on this node; across nodes, the log orders them. */
   private mutate<T>(apply: (state: StoreState, now: number) => Change<T>): Promise<T> {
-    const run = async (): Promise<T> => {
+    return this.enqueue(async (): Promise<T> => {
       if (this.fatal) throw this.fatal;
       if (this.stopped) throw new Error("store closed");
       // Check the rules against everything any node has written so far, not only what this
@@ -174,15 +213,49 @@ export class KafkaStore extends StateReader implements StateStore {
       const now = this.clock();
       const change = apply(base, now);
       const next = mutations.pruneExpired(change.state, now);
-      const records = stateChangeRecords(base, next, () => crypto.randomUUID());
+      const records = stateChangeRecords(base, next);
       if (records.length > 0) {
-        // Durable once this returns. A retried produce may append the batch twice, which is
-        // harmless: applying a record again changes nothing.
-        const first = await this.log.produce(records.map(toBatchRecord));
-        await this.appliedUpTo(first + BigInt(records.length), READ_BACK_TIMEOUT_MS, "reading back a change");
+        const refused = await this.write(records);
+        if (refused.length > 0) {
+          await this.repair(refused.map((r) => r.key));
+          throw new StoreError("conflict", `another kgate node changed the store first: ${refused[0]!.problem}`);
+        }
       }
       return change.result;
-    };
+    });
+  }
+
+  /**
+   * Appends `records` and waits until the follower has applied them; returns those it refused.
+   * Durable once the produce returns. A retried produce may append the batch twice, which is
+   * harmless: applying a record again changes nothing.
+   */
+  private async write(records: readonly StateRecord[]): Promise<{ key: string; problem: string }[]> {
+    // Set before producing: the follower may fetch the batch before the produce response arrives.
+    const refusals = new Map<bigint, { key: string; problem: string }>();
+    this.refusals = refusals;
+    try {
+      const first = await this.log.produce(records.map(toBatchRecord));
+      const end = first + BigInt(records.length);
+      await this.appliedUpTo(end, READ_BACK_TIMEOUT_MS, "reading back a change");
+      return [...refusals].filter(([offset]) => offset >= first && offset < end).map(([, r]) => r);
+    } finally {
+      this.refusals = undefined;
+    }
+  }
+
+  /** Writes the accepted value of each refused key again, so compaction cannot resurrect the refused one. */
+  private async repair(keys: readonly string[]): Promise<void> {
+    const records = [...new Set(keys)].map((key) => acceptedRecord(this.state, key));
+    try {
+      const first = await this.log.produce(records.map(toBatchRecord));
+      await this.appliedUpTo(first + BigInt(records.length), READ_BACK_TIMEOUT_MS, "reading back a repair");
+    } catch (error) {
+      log.warning("repairing refused state records {keys} failed: {error}", { keys: keys.join(", "), error: String(error) });
+    }
+  }
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
     const result = this.queue.then(run);
     this.queue = result.catch(() => {});
     return result;
@@ -245,10 +318,21 @@ export class KafkaStore extends StateReader implements StateStore {
         key: utf8Decoder.decode(record.key),
         value: record.value === null ? null : utf8Decoder.decode(record.value),
       };
-      const applied = applyStateRecord(state, stateRecord);
+      const applied = applyStateRecord(state, stateRecord, { ...this.rules, now: this.clock() });
       if (!applied.ok) {
         log.warning("{problem} at offset {offset}; skipped", { problem: applied.problem, offset: String(record.offset) });
+        this.refusals?.set(record.offset, { key: stateRecord.key, problem: applied.problem });
         continue;
+      }
+      if (applied.legacySecret) {
+        if (this.legacySecretKeys.size === 0) {
+          log.warning("state topic {topic} holds secrets written by an older kgate; they are not used (any Kafka client could read them) and will be removed", {
+            topic: this.options.topic,
+          });
+        }
+        this.legacySecretKeys.add(stateRecord.key);
+      } else if (stateRecord.key.startsWith("secret/")) {
+        this.legacySecretKeys.delete(stateRecord.key);
       }
       state = applied.state;
       events.push(...applied.events);

@@ -1,13 +1,16 @@
-import type { StoreState } from "./records.ts";
+import type { StoreRules } from "./mutations.ts";
+import type { ParsedSnapshot } from "./snapshot-format.ts";
 import { SnapshotStore } from "./snapshot-store.ts";
 
 /** Same rules as the file store, nothing persisted: for tests and throwaway gateways. */
 export class MemoryStore extends SnapshotStore {
-  constructor(clock: () => number = Date.now) {
-    super(clock);
+  protected readonly source = "memory";
+
+  constructor(clock: () => number = Date.now, rules: StoreRules = {}) {
+    super(clock, rules);
   }
 
-  protected readSnapshot(): Promise<StoreState | undefined> {
+  protected readSnapshot(): Promise<ParsedSnapshot | undefined> {
     return Promise.resolve(undefined);
   }
 

@@ -5,6 +5,7 @@ import type { StoreEvent } from "./events.ts";
 import {
   defaultPrefix,
   findPrefixConflict,
+  internalTopicProblem,
   isReservedVclusterName,
   isValidVclusterName,
   prefixSyntaxProblem,
@@ -14,11 +15,24 @@ import {
   type IssuedTokenRecord,
   own,
   type RevokedTokenRecord,
-  type SecretName,
   serviceAccountKey,
   type StoreState,
   type VclusterRecord,
 } from "./records.ts";
+import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
+
+/** What a store knows beyond the state itself when it checks a change. */
+export interface StoreRules {
+  /** Topics of kgate's own that no prefix may reach besides `_kgate*` (e.g. a configured `store.topic`). */
+  readonly internalTopics?: readonly string[];
+}
+
+/**
+ * How far apart the clocks of nodes sharing a store may be without a revocation being dropped
+ * while its token is still valid on some node: token metadata and revocations are forgotten
+ * only this long after the token's own `exp`.
+ */
+export const CLOCK_SKEW_ALLOWANCE_SECONDS = 24 * 3600;
 
 export interface Change<T = void> {
   readonly state: StoreState;
@@ -30,6 +44,8 @@ export interface PutVclusterInput {
   readonly name: string;
   readonly prefix?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Replaces the vcluster's own topic policy when given. */
+  readonly topicPolicy?: TopicPolicy;
 }
 
 export interface PutVclusterResult {
@@ -56,8 +72,47 @@ export function checkVclusterName(name: string): void {
   }
 }
 
+/**
+ * Why a new vcluster `name` with `prefix` cannot join `state`, as a StoreError; the one check
+ * behind admin writes and records read back from a store alike.
+ */
+export function newVclusterProblem(state: StoreState, name: string, prefix: string, rules: StoreRules): StoreError | undefined {
+  try {
+    checkVclusterName(name);
+  } catch (error) {
+    return error as StoreError;
+  }
+  const syntax = prefixSyntaxProblem(prefix) ?? internalTopicProblem(prefix, rules.internalTopics);
+  if (syntax) return new StoreError("invalid", syntax);
+  const conflict = findPrefixConflict(name, prefix, Object.values(state.vclusters));
+  if (conflict) return new StoreError("conflict", conflict.reason);
+  return undefined;
+}
+
+/**
+ * Why `record` cannot be applied to `state`: a new vcluster must pass `newVclusterProblem`; an
+ * existing one may change its labels only (its prefix maps data that exists, and its creation
+ * time decides which tokens belong to it).
+ */
+export function vclusterRecordProblem(state: StoreState, record: VclusterRecord, rules: StoreRules): StoreError | undefined {
+  if (Number.isNaN(Date.parse(record.createdAt))) return new StoreError("invalid", `createdAt "${record.createdAt}" is not a timestamp`);
+  const existing = own(state.vclusters, record.name);
+  if (!existing && own(state.deletedVclusters, record.name)?.createdAt === record.createdAt) {
+    return new StoreError("conflict", `vcluster "${record.name}" (created ${record.createdAt}) was deleted; create it again instead`);
+  }
+  if (!existing) return newVclusterProblem(state, record.name, record.prefix, rules);
+  if (existing.prefix !== record.prefix || existing.createdAt !== record.createdAt) {
+    return new StoreError(
+      "conflict",
+      `vcluster "${record.name}" already exists with prefix "${existing.prefix}" (created ${existing.createdAt}); ` +
+        `only its labels can change`,
+    );
+  }
+  return undefined;
+}
+
 /** Create, or update the labels of, a vcluster. Its prefix is fixed once created. */
-export function putVcluster(state: StoreState, input: PutVclusterInput, now: number): Change<PutVclusterResult> {
+export function putVcluster(state: StoreState, input: PutVclusterInput, now: number, rules: StoreRules = {}): Change<PutVclusterResult> {
   checkVclusterName(input.name);
   const existing = own(state.vclusters, input.name);
   if (existing) {
@@ -68,10 +123,14 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
         `vcluster "${input.name}" already has prefix "${existing.prefix}"; a prefix cannot change (delete and re-create instead)`,
       );
     }
-    if (input.labels === undefined || sameLabels(input.labels, existing.labels)) {
-      return unchanged(state, { vcluster: existing, created: false });
-    }
-    const vcluster: VclusterRecord = { ...existing, labels: { ...input.labels } };
+    const newLabels = input.labels !== undefined && !sameLabels(input.labels, existing.labels);
+    const newPolicy = input.topicPolicy !== undefined && JSON.stringify(input.topicPolicy) !== JSON.stringify(existing.topicPolicy);
+    if (!newLabels && !newPolicy) return unchanged(state, { vcluster: existing, created: false });
+    const vcluster: VclusterRecord = {
+      ...existing,
+      ...(newLabels ? { labels: { ...input.labels } } : {}),
+      ...(newPolicy ? { topicPolicy: input.topicPolicy } : {}),
+    };
     return {
       state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster } },
       events: [{ type: "vcluster-upserted", vcluster, created: false }],
@@ -80,16 +139,15 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
   }
 
   const prefix = input.prefix ?? defaultPrefix(input.name);
-  const syntax = prefixSyntaxProblem(prefix);
-  if (syntax) throw new StoreError("invalid", syntax);
-  const conflict = findPrefixConflict(input.name, prefix, Object.values(state.vclusters));
-  if (conflict) throw new StoreError("conflict", conflict.reason);
+  const problem = newVclusterProblem(state, input.name, prefix, rules);
+  if (problem) throw problem;
 
   const vcluster: VclusterRecord = {
     name: input.name,
     prefix,
     createdAt: new Date(now).toISOString(),
     ...(input.labels ? { labels: { ...input.labels } } : {}),
+    ...(input.topicPolicy ? { topicPolicy: input.topicPolicy } : {}),
   };
   return {
     state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster }, tenancySince: state.tenancySince ?? vcluster.createdAt },
@@ -99,10 +157,11 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
 }
 
 /**
- * Remove a vcluster with its service accounts. Its live tokens move to the revocation list so
- * that re-creating the same name does not bring them back. Backing topics are left alone.
+ * Remove a vcluster with its service accounts. Its tokens move to the revocation list so that
+ * re-creating the same name does not bring them back; all of them, not only those this node's
+ * clock thinks are live, since another node's clock may be behind. Backing topics are left alone.
  */
-export function deleteVcluster(state: StoreState, name: string, now: number): Change<VclusterRecord> {
+export function deleteVcluster(state: StoreState, name: string, _now: number): Change<VclusterRecord> {
   const vcluster = own(state.vclusters, name);
   if (!vcluster) throw new StoreError("not-found", `vcluster "${name}" does not exist`);
   const { [name]: _removed, ...vclusters } = state.vclusters;
@@ -113,10 +172,11 @@ export function deleteVcluster(state: StoreState, name: string, now: number): Ch
   const revokedTokens: Record<string, RevokedTokenRecord> = { ...state.revokedTokens };
   for (const [jti, token] of Object.entries(state.tokens)) {
     if (token.vcluster !== name) tokens[jti] = token;
-    else if (token.expiresAt * 1000 > now) revokedTokens[jti] = { jti, vcluster: name, expiresAt: token.expiresAt };
+    else revokedTokens[jti] = { jti, vcluster: name, expiresAt: token.expiresAt };
   }
+  const deletedVclusters = { ...state.deletedVclusters, [name]: { name, createdAt: vcluster.createdAt } };
   return {
-    state: { ...state, vclusters, serviceAccounts, tokens, revokedTokens },
+    state: { ...state, vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters },
     events: [{ type: "vcluster-deleted", vcluster }],
     result: vcluster,
   };
@@ -164,20 +224,14 @@ export function revokeToken(state: StoreState, vcluster: string, jti: string): C
   };
 }
 
-/** Keep the first value ever generated for a secret; later calls return it unchanged. */
-export function ensureSecret(state: StoreState, name: SecretName, generate: () => string): Change<string> {
-  const existing = state.secrets[name];
-  if (existing) return unchanged(state, existing);
-  const value = generate();
-  return { state: { ...state, secrets: { ...state.secrets, [name]: value } }, events: [], result: value };
-}
-
 /**
- * Forget token metadata and revocations past their expiry: an expired JWT is refused on its
- * own, so keeping them would only grow the store. Returns `state` itself when nothing expired.
+ * Forget token metadata and revocations well past their expiry: an expired JWT is refused on its
+ * own, so keeping them would only grow the store. "Well past" by `CLOCK_SKEW_ALLOWANCE_SECONDS`:
+ * with a shared store, what this node forgets every node forgets, including one whose clock is
+ * behind and still takes the token as valid. Returns `state` itself when nothing expired.
  */
 export function pruneExpired(state: StoreState, now: number): StoreState {
-  const nowSeconds = now / 1000;
+  const nowSeconds = now / 1000 - CLOCK_SKEW_ALLOWANCE_SECONDS;
   const live = <T extends { expiresAt: number }>(records: Readonly<Record<string, T>>) => {
     const entries = Object.entries(records);
     const kept = entries.filter(([, r]) => r.expiresAt > nowSeconds);

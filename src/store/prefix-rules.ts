@@ -27,12 +27,31 @@ export function defaultPrefix(name: string): string {
   return `${name}.`;
 }
 
+/** Every topic whose name starts with this is kgate's own (state, audit, ...). */
+export const INTERNAL_TOPIC_PREFIX = "_kgate";
+
 /** Why `prefix` is unusable on its own, or undefined when it is fine. */
 export function prefixSyntaxProblem(prefix: string): string | undefined {
   if (prefix.length === 0) return "prefix must not be empty";
   if (prefix.length > MAX_PREFIX_LENGTH) return `prefix must be at most ${MAX_PREFIX_LENGTH} characters`;
   if (!PREFIX_PATTERN.test(prefix)) {
     return "prefix must start with a letter or digit and contain only letters, digits, '.', '_' and '-'";
+  }
+  return internalTopicProblem(prefix);
+}
+
+/**
+ * Why `prefix` would let a tenant name (or block, by a '.'/'_' collision) one of kgate's internal
+ * topics: anything starting `_kgate`, plus `internalTopics` such as a configured `store.topic`
+ * that does not follow that convention. The state topic must never be reachable as a tenant topic.
+ */
+export function internalTopicProblem(prefix: string, internalTopics: readonly string[] = []): string | undefined {
+  const folded = foldTopicCollisions(prefix);
+  if (folded.startsWith(foldTopicCollisions(INTERNAL_TOPIC_PREFIX)) || foldTopicCollisions(INTERNAL_TOPIC_PREFIX).startsWith(folded)) {
+    return `prefix "${prefix}" would reach kgate's internal topics (names starting ${INTERNAL_TOPIC_PREFIX})`;
+  }
+  for (const topic of internalTopics) {
+    if (foldTopicCollisions(topic).startsWith(folded)) return `prefix "${prefix}" would reach kgate's internal topic "${topic}"`;
   }
   return undefined;
 }

@@ -1,27 +1,42 @@
 // How a stored record is validated when it is read back, from a snapshot file or from the state
-// topic alike: one schema per record type of records.ts.
+// topic alike: one schema per record type of records.ts. Names follow the rules admin writes
+// follow, because anyone who can write the topic (or the file) bypasses the admin API.
 import { z } from "zod";
+import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
+import { VCLUSTER_NAME_PATTERN } from "./prefix-rules.ts";
+
+const vclusterName = z.string().regex(VCLUSTER_NAME_PATTERN, "must be a DNS label");
+/** The admin API's username rule (tokens are issued to these). */
+const username = z.string().regex(/^[A-Za-z0-9._@+-]{1,128}$/, "must be 1-128 letters, digits or . _ @ + -");
+// A createdAt that does not parse would make the "token predates this vcluster" check pass for
+// every token, so it must be a real timestamp.
+const timestamp = z.iso.datetime({ offset: true });
+const seconds = z.number().int().nonnegative();
+const tokenId = z.string().min(1).max(128);
 
 export const vclusterSchema = z.object({
-  name: z.string(),
+  name: vclusterName,
   prefix: z.string(),
-  createdAt: z.string(),
+  createdAt: timestamp,
   labels: z.record(z.string(), z.string()).optional(),
+  topicPolicy: topicPolicySchema.optional(),
 });
 
 export const serviceAccountSchema = z.object({
-  vcluster: z.string(),
-  username: z.string(),
+  vcluster: vclusterName,
+  username,
   auth: z.enum(["token", "password"]),
-  createdAt: z.string(),
+  createdAt: timestamp,
 });
 
 export const issuedTokenSchema = z.object({
-  jti: z.string(),
-  vcluster: z.string(),
-  username: z.string(),
-  issuedAt: z.number(),
-  expiresAt: z.number(),
+  jti: tokenId,
+  vcluster: vclusterName,
+  username,
+  issuedAt: seconds,
+  expiresAt: seconds,
 });
 
-export const revokedTokenSchema = z.object({ jti: z.string(), vcluster: z.string(), expiresAt: z.number() });
+export const revokedTokenSchema = z.object({ jti: tokenId, vcluster: vclusterName, expiresAt: seconds });
+
+export const deletedVclusterSchema = z.object({ name: vclusterName, createdAt: timestamp });

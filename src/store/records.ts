@@ -1,5 +1,6 @@
 // What the store keeps. Plain JSON-able objects, treated as immutable: every mutation builds a
 // new state, so readers holding an older snapshot never see a half-applied change.
+import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
 
 export interface VclusterRecord {
   readonly name: string;
@@ -8,6 +9,8 @@ export interface VclusterRecord {
   /** ISO 8601. Tokens issued before this instant never authenticate to this vcluster. */
   readonly createdAt: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** The vcluster's own topic policy, over the config's `topicPolicy` defaults. */
+  readonly topicPolicy?: TopicPolicy;
 }
 
 /** "token": authenticates with JWTs from the admin API; "password": a static config user. */
@@ -36,8 +39,23 @@ export interface RevokedTokenRecord {
   readonly expiresAt: number;
 }
 
-/** Secrets kgate generates once when the config does not provide them. */
+/**
+ * Which incarnation of a name was deleted last. A record changing that incarnation later (a label
+ * update racing the deletion on another node) must not bring it back.
+ */
+export interface DeletedVclusterRecord {
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+/** Secrets kgate generates when the config does not provide them (kept in key files, see auth/secrets.ts). */
 export type SecretName = "adminToken" | "tokenSecret";
+
+/**
+ * Secrets an older kgate kept inside the store itself. They are read only to move them out:
+ * a store never holds a secret (invariant 6).
+ */
+export type LegacySecrets = Readonly<Partial<Record<SecretName, string>>>;
 
 export interface StoreState {
   readonly vclusters: Readonly<Record<string, VclusterRecord>>;
@@ -45,7 +63,7 @@ export interface StoreState {
   readonly serviceAccounts: Readonly<Record<string, ServiceAccountRecord>>;
   readonly tokens: Readonly<Record<string, IssuedTokenRecord>>;
   readonly revokedTokens: Readonly<Record<string, RevokedTokenRecord>>;
-  readonly secrets: Readonly<Partial<Record<SecretName, string>>>;
+  readonly deletedVclusters: Readonly<Record<string, DeletedVclusterRecord>>;
   /**
    * When the store first held a vcluster (ISO 8601). Never cleared: from then on clients that do
    * not authenticate are refused unless the config allows them explicitly (invariant 2).
@@ -58,7 +76,7 @@ export const EMPTY_STATE: StoreState = {
   serviceAccounts: {},
   tokens: {},
   revokedTokens: {},
-  secrets: {},
+  deletedVclusters: {},
 };
 
 export function serviceAccountKey(vcluster: string, username: string): string {

@@ -4,7 +4,6 @@ import {
   EMPTY_STATE,
   type IssuedTokenRecord,
   own,
-  type SecretName,
   type ServiceAccountRecord,
   type StoreState,
   type VclusterRecord,
@@ -13,7 +12,7 @@ import type { StateStore } from "./state-store.ts";
 
 type StateReads = Pick<
   StateStore,
-  "listVclusters" | "getVcluster" | "listServiceAccounts" | "listTokens" | "isTokenRevoked" | "getSecret" | "tenancyBegan"
+  "listVclusters" | "getVcluster" | "listServiceAccounts" | "listTokens" | "isTokenRevoked" | "tenancyBegan"
 >;
 
 /** Implements the reads of `StateStore` over `state`, which subclasses replace as it changes. */
@@ -50,9 +49,5 @@ export abstract class StateReader implements StateReads {
   /** A store that ever held a vcluster stays tenanted (stores from before the marker: any vcluster). */
   tenancyBegan(): boolean {
     return this.state.tenancySince !== undefined || Object.keys(this.state.vclusters).length > 0;
-  }
-
-  getSecret(name: SecretName): string | undefined {
-    return this.state.secrets[name];
   }
 }

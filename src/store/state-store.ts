@@ -1,19 +1,13 @@
 import type { StoreListener } from "./events.ts";
 import type { PutVclusterInput, PutVclusterResult } from "./mutations.ts";
-import type {
-  IssuedTokenRecord,
-  RevokedTokenRecord,
-  SecretName,
-  ServiceAccountRecord,
-  VclusterRecord,
-} from "./records.ts";
+import type { IssuedTokenRecord, LegacySecrets, RevokedTokenRecord, ServiceAccountRecord, VclusterRecord } from "./records.ts";
 
 /**
  * The prefix-mapping store. Reads are synchronous views of the last durable state (the data
  * plane consults them per connection); mutations resolve once the change is durable and reject
  * with a `StoreError` when a rule refuses them. Implementations: `FileStore` (default),
- * `MemoryStore` (tests), and later a Kafka-topic store sharing state between nodes, which
- * would emit remote changes through `subscribe` as well.
+ * `MemoryStore` (tests) and `KafkaStore` (a topic shared between nodes, which emits remote
+ * changes through `subscribe` as well). A store never holds a secret (invariant 6).
  */
 export interface StateStore {
   /** Read persisted state; call once before anything else. */
@@ -26,7 +20,6 @@ export interface StateStore {
   listServiceAccounts(vcluster: string): ServiceAccountRecord[];
   listTokens(vcluster: string): IssuedTokenRecord[];
   isTokenRevoked(jti: string): boolean;
-  getSecret(name: SecretName): string | undefined;
   /** Whether the store has ever held a vcluster (deleting the last one does not undo it). */
   tenancyBegan(): boolean;
 
@@ -34,8 +27,14 @@ export interface StateStore {
   deleteVcluster(name: string): Promise<VclusterRecord>;
   recordIssuedToken(token: IssuedTokenRecord): Promise<void>;
   revokeToken(vcluster: string, jti: string): Promise<RevokedTokenRecord>;
-  /** The kept value of a secret, generating and persisting it the first time. */
-  ensureSecret(name: SecretName, generate: () => string): Promise<string>;
+  /**
+   * Secrets an older kgate kept in this store, for moving them to the key files. Only a local
+   * file's count: those an older kgate wrote to a Kafka topic were readable by Kafka clients and
+   * are never handed out.
+   */
+  legacySecrets(): LegacySecrets;
+  /** Remove every secret an older kgate left in the store; the names of those found. */
+  dropLegacySecrets(): Promise<string[]>;
 
   /** Returns the unsubscribe function. */
   subscribe(listener: StoreListener): () => void;

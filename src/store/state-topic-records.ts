@@ -6,17 +6,29 @@
 //   account/<vcluster>/<username>    ServiceAccountRecord
 //   token/<jti>                      IssuedTokenRecord
 //   revoked/<jti>                    RevokedTokenRecord
-//   secret/<name>/<candidate id>     the secret as a JSON string
 //   tenancy/since                    when the store first held a vcluster (never removed)
+//   deleted/<name>                   DeletedVclusterRecord (the incarnation deleted last)
 //
-// Secrets are the exception: the first candidate in the log wins and later ones are ignored,
-// so nodes that generate one at the same moment all settle on the same value. Each candidate
-// has a key of its own because compaction keeps only the *last* value of a key, which would
-// let a late loser replace the winner for nodes that replay the compacted log.
+// Older kgates also wrote `secret/<name>/<candidate>` records holding the admin token and the
+// token signing key. Anyone who can read the topic can read those, so they are never used: they
+// are reported (to be tombstoned) and otherwise ignored (invariant 6).
+//
+// Every record is checked against the state built from the records before it, with the rules
+// admin writes follow, because anyone with write access to the topic can append anything, and
+// because two nodes may each have checked a change against a state without the other's. So the
+// log order decides: of two conflicting records, the first one applies and the later one is
+// refused on every node alike.
 import { z } from "zod";
 import type { StoreEvent } from "./events.ts";
-import { issuedTokenSchema, revokedTokenSchema, serviceAccountSchema, vclusterSchema } from "./record-schemas.ts";
-import { own, type SecretName, serviceAccountKey, type StoreState, type VclusterRecord } from "./records.ts";
+import { type StoreRules, vclusterRecordProblem } from "./mutations.ts";
+import {
+  deletedVclusterSchema,
+  issuedTokenSchema,
+  revokedTokenSchema,
+  serviceAccountSchema,
+  vclusterSchema,
+} from "./record-schemas.ts";
+import { own, serviceAccountKey, type StoreState, type VclusterRecord } from "./records.ts";
 
 export interface StateRecord {
   readonly key: string;
@@ -24,9 +36,15 @@ export interface StateRecord {
   readonly value: string | null;
 }
 
-const SECRET_NAMES: readonly SecretName[] = ["adminToken", "tokenSecret"];
+export interface ApplyContext extends StoreRules {
+  /** The reader's clock (ms since the epoch): a revocation stays while its token is valid by it. */
+  readonly now: number;
+}
 
-type Collection = "vclusters" | "serviceAccounts" | "tokens" | "revokedTokens";
+/** Kind of the records older kgates kept secrets in. */
+export const LEGACY_SECRET_KIND = "secret";
+
+type Collection = "vclusters" | "serviceAccounts" | "tokens" | "revokedTokens" | "deletedVclusters";
 
 // Kind prefixes in the order a change's records are written, so that a node applying them sees
 // a vcluster before its accounts and tokens.
@@ -35,10 +53,11 @@ const COLLECTIONS: readonly { kind: string; collection: Collection }[] = [
   { kind: "account", collection: "serviceAccounts" },
   { kind: "token", collection: "tokens" },
   { kind: "revoked", collection: "revokedTokens" },
+  { kind: "deleted", collection: "deletedVclusters" },
 ];
 
-/** The records that turn `prev` into `next`; `candidateId` names a new secret candidate. */
-export function stateChangeRecords(prev: StoreState, next: StoreState, candidateId: () => string): StateRecord[] {
+/** The records that turn `prev` into `next`. */
+export function stateChangeRecords(prev: StoreState, next: StoreState): StateRecord[] {
   const out: StateRecord[] = [];
   for (const { kind, collection } of COLLECTIONS) {
     const before: Readonly<Record<string, unknown>> = prev[collection];
@@ -54,26 +73,34 @@ export function stateChangeRecords(prev: StoreState, next: StoreState, candidate
   if (next.tenancySince !== undefined && prev.tenancySince === undefined) {
     out.push({ key: "tenancy/since", value: JSON.stringify(next.tenancySince) });
   }
-  for (const name of SECRET_NAMES) {
-    const value = next.secrets[name];
-    // Secrets are never changed or removed: only the first one matters.
-    if (value !== undefined && prev.secrets[name] === undefined) {
-      out.push({ key: `secret/${name}/${candidateId()}`, value: JSON.stringify(value) });
-    }
-  }
   return out;
 }
 
+/** The record that says what `state` holds for `key`: its item, or a tombstone when it has none. */
+export function acceptedRecord(state: StoreState, key: string): StateRecord {
+  const slash = key.indexOf("/");
+  const collection = COLLECTIONS.find((c) => c.kind === key.slice(0, slash))?.collection;
+  const item = collection ? own<unknown>(state[collection], key.slice(slash + 1)) : undefined;
+  return { key, value: item === undefined ? null : JSON.stringify(item) };
+}
+
 export type Applied =
-  | { readonly ok: true; readonly state: StoreState; readonly events: readonly StoreEvent[] }
+  | {
+      readonly ok: true;
+      readonly state: StoreState;
+      readonly events: readonly StoreEvent[];
+      /** The record held a secret an older kgate stored: ignored, and to be removed. */
+      readonly legacySecret?: boolean;
+    }
   | { readonly ok: false; readonly problem: string };
 
 /**
  * `state` with one record from the log applied, and the events that describes. Applying a
  * record whose value the state already holds changes nothing and emits nothing. Records this
- * kgate cannot read (a newer format, a foreign writer) come back as a problem to log and skip.
+ * kgate cannot read (a newer format, a foreign writer) or that break a rule against `state`
+ * come back as a problem to log and skip.
  */
-export function applyStateRecord(state: StoreState, record: StateRecord): Applied {
+export function applyStateRecord(state: StoreState, record: StateRecord, context: ApplyContext = { now: Date.now() }): Applied {
   const slash = record.key.indexOf("/");
   const kind = record.key.slice(0, slash);
   const id = record.key.slice(slash + 1);
@@ -88,7 +115,7 @@ export function applyStateRecord(state: StoreState, record: StateRecord): Applie
   }
   switch (kind) {
     case "vcluster":
-      return applyVcluster(state, id, json, record);
+      return applyVcluster(state, id, json, record, context);
     case "account":
       return applyItem(state, "serviceAccounts", id, json, serviceAccountSchema,
         (a) => serviceAccountKey(a.vcluster, a.username), record,
@@ -96,19 +123,26 @@ export function applyStateRecord(state: StoreState, record: StateRecord): Applie
     case "token":
       return applyItem(state, "tokens", id, json, issuedTokenSchema, (t) => t.jti, record,
         (t, old) => (old ? [] : [{ type: "token-issued", token: t }]));
-    case "revoked":
+    case "revoked": {
+      // A node whose clock runs ahead may prune a revocation while the token is still valid
+      // here: the revocation stays until the token's own exp by this node's clock.
+      const kept = own(state.revokedTokens, id);
+      if (json === null && kept && kept.expiresAt * 1000 > context.now) return { ok: true, state, events: [] };
       return applyItem(state, "revokedTokens", id, json, revokedTokenSchema, (r) => r.jti, record,
         (r, old) => (old ? [] : [{ type: "token-revoked", revoked: r }]));
-    case "secret":
-      return applySecret(state, id, json, record);
+    }
+    case "deleted":
+      return applyItem(state, "deletedVclusters", id, json, deletedVclusterSchema, (d) => d.name, record, () => []);
     case "tenancy":
       return applyTenancy(state, id, json, record);
+    case LEGACY_SECRET_KIND:
+      return { ok: true, state, events: [], legacySecret: json !== null };
     default:
       return problem(record, `unknown kind "${kind}"`);
   }
 }
 
-function applyVcluster(state: StoreState, name: string, json: unknown, record: StateRecord): Applied {
+function applyVcluster(state: StoreState, name: string, json: unknown, record: StateRecord, rules: StoreRules): Applied {
   const existing = own(state.vclusters, name);
   if (json === null) {
     if (!existing) return { ok: true, state, events: [] };
@@ -116,10 +150,12 @@ function applyVcluster(state: StoreState, name: string, json: unknown, record: S
     return { ok: true, state: { ...state, vclusters }, events: [{ type: "vcluster-deleted", vcluster: existing }] };
   }
   const parsed = vclusterSchema.safeParse(json);
-  if (!parsed.success) return problem(record, z.prettifyError(parsed.error));
+  if (!parsed.success) return problem(record, oneLine(parsed.error));
   const v: VclusterRecord = parsed.data;
   if (v.name !== name) return problem(record, `holds vcluster "${v.name}"`);
   if (existing && JSON.stringify(existing) === JSON.stringify(v)) return { ok: true, state, events: [] };
+  const refused = vclusterRecordProblem(state, v, rules);
+  if (refused) return problem(record, refused.message);
   return {
     ok: true,
     state: { ...state, vclusters: { ...state.vclusters, [name]: v } },
@@ -129,7 +165,7 @@ function applyVcluster(state: StoreState, name: string, json: unknown, record: S
 
 type ItemOf<C extends Collection> = StoreState[C][string];
 
-function applyItem<C extends "serviceAccounts" | "tokens" | "revokedTokens">(
+function applyItem<C extends Exclude<Collection, "vclusters">>(
   state: StoreState,
   collection: C,
   id: string,
@@ -147,21 +183,16 @@ function applyItem<C extends "serviceAccounts" | "tokens" | "revokedTokens">(
     return { ok: true, state: { ...state, [collection]: rest }, events: [] };
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) return problem(record, z.prettifyError(parsed.error));
+  if (!parsed.success) return problem(record, oneLine(parsed.error));
   const item = parsed.data;
   if (idOf(item) !== id) return problem(record, `holds an item with id "${idOf(item)}"`);
   if (existing && JSON.stringify(existing) === JSON.stringify(item)) return { ok: true, state, events: [] };
   return { ok: true, state: { ...state, [collection]: { ...items, [id]: item } }, events: eventsFor(item, existing) };
 }
 
-function applySecret(state: StoreState, id: string, json: unknown, record: StateRecord): Applied {
-  const cut = id.indexOf("/");
-  const name = (cut < 0 ? id : id.slice(0, cut)) as SecretName;
-  if (!SECRET_NAMES.includes(name)) return problem(record, "unknown secret");
-  // Losing candidates and their tombstones change nothing: the first value in the log stays.
-  if (json === null || state.secrets[name] !== undefined) return { ok: true, state, events: [] };
-  if (typeof json !== "string" || json === "") return problem(record, "secret is not a non-empty string");
-  return { ok: true, state: { ...state, secrets: { ...state.secrets, [name]: json } }, events: [] };
+/** zod's issues as one log-friendly line: `createdAt: Invalid ISO datetime; name: ...`. */
+function oneLine(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "(value)"}: ${i.message}`).join("; ");
 }
 
 /** The first marker wins; a tombstone or a later marker cannot end tenancy. */

@@ -8,6 +8,14 @@ import { anchoredRegexProblem, anchorRegex, fullMatcher, regexProblem, unanchorR
 
 // Re-exported for code that imported them from here before they moved.
 export { anchorRegex, regexProblem, unanchorRegex };
+import type { TopicPolicyContext } from "./topic-policy-lookup.ts";
+import {
+  alterConfigsTopicPolicy,
+  composeHandRules,
+  createPartitionsPolicy,
+  createTopicsPolicy,
+  incrementalAlterConfigsTopicPolicy,
+} from "./topic-policy-rules.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -16,6 +24,8 @@ export interface RuleContext {
   version: number;
   /** Run on the decoded response after the generic rewriting (e.g. to add refused entries). */
   responseFixups: Array<(response: Obj) => void>;
+  /** The tenant's topic policy, for the rules of CreateTopics, CreatePartitions and the config APIs. */
+  topicPolicy?: TopicPolicyContext;
 }
 
 /** Answer the whole request locally with this top-level error. */
@@ -25,7 +35,7 @@ export interface Refusal {
 }
 
 export interface HandRule {
-  request?(body: Obj, ctx: RuleContext): Refusal | void;
+  request?(body: Obj, ctx: RuleContext): Refusal | void | Promise<Refusal | void>;
   response?(body: Obj, ctx: RuleContext): void;
 }
 
@@ -180,10 +190,11 @@ const listTransactions: HandRule = {
 
 export const HAND_RULES: ReadonlyMap<number, HandRule> = new Map<number, HandRule>([
   [10, findCoordinator],
-  [19, createTopics],
+  [19, composeHandRules(createTopics, createTopicsPolicy)],
   [32, configRule("results", true)],
-  [33, configRule("responses", false)],
-  [44, configRule("responses", false)],
+  [33, composeHandRules(configRule("responses", false), alterConfigsTopicPolicy)],
+  [37, createPartitionsPolicy],
+  [44, composeHandRules(configRule("responses", false), incrementalAlterConfigsTopicPolicy)],
   [66, listTransactions],
   [68, consumerGroupHeartbeat],
   [69, consumerGroupDescribe],

@@ -17,6 +17,7 @@ import type { Tenant } from "./tenant.ts";
 import type { FetchExchange, FetchSessions } from "./fetch-sessions.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
+import type { TopicPolicies } from "./topic-policy-lookup.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -25,6 +26,7 @@ const FETCH = 1;
 export interface TenantExchangeDeps {
   topicIds: TopicIdDirectory;
   brokers: BrokerDirectory;
+  topicPolicies?: TopicPolicies;
 }
 
 /** What one connection remembers between its requests. */
@@ -72,8 +74,10 @@ export async function tenantRequest(
   changed += forceConsumerReplica(head.apiKey, v, body);
 
   const rule = HAND_RULES.get(head.apiKey);
-  const ctx: RuleContext = { tenant, version: v, responseFixups: [] };
-  const refusal = rule?.request?.(body, ctx);
+  // The policy only for APIs with hand rules: Produce and Fetch need none.
+  const topicPolicy = rule?.request ? deps.topicPolicies?.forTenant(tenant) : undefined;
+  const ctx: RuleContext = { tenant, version: v, responseFixups: [], topicPolicy };
+  const refusal = await rule?.request?.(body, ctx);
   if (rule?.request) changed++;
   if (refusal) {
     const answer = errorResponse(head.apiKey, v, head.correlationId, refusal.errorCode, refusal.message);

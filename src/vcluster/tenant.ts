@@ -1,5 +1,6 @@
 // A virtual cluster as the data plane sees it: a name and the prefix its resources carry on
 // the backing cluster.
+import { INTERNAL_TOPIC_PREFIX } from "../gateway/internal-topics.ts";
 
 export const MAX_TOPIC_NAME_LENGTH = 249;
 
@@ -20,6 +21,7 @@ export class Tenant {
   }
 
   owns(backingName: string): boolean {
-    return backingName.startsWith(this.prefix);
+    // Defence in depth: whatever the store lets a prefix be, no tenant owns kgate's own topics.
+    return backingName.startsWith(this.prefix) && !backingName.startsWith(INTERNAL_TOPIC_PREFIX);
   }
 }

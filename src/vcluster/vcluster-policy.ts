@@ -5,6 +5,7 @@
 import type { PlainAuthenticator } from "../auth/plain-authenticator.ts";
 import { API_VERSIONS_KEY, clampApiVersions, unsupportedApiVersionsResponse } from "../gateway/api-versions.ts";
 import type { BrokerDirectory } from "../gateway/broker-directory.ts";
+import type { InternalTopicsGuard } from "../gateway/internal-topics-guard.ts";
 import { PassthroughPolicy, type ResponseRewrites } from "../gateway/passthrough-policy.ts";
 import { produceAcks } from "../gateway/produce-acks.ts";
 import { parsePlainMessage } from "../gateway/sasl/plain.ts";
@@ -22,6 +23,7 @@ import { FetchSessions } from "./fetch-sessions.ts";
 import type { CertificateIdentity } from "../auth/certificate-identity.ts";
 import type { Tenant } from "./tenant.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
+import type { TopicPolicies } from "./topic-policy-lookup.ts";
 
 const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
@@ -64,7 +66,10 @@ export interface VclusterPolicyDeps {
   maxPreAuthFrameBytes: number;
   topicIds: TopicIdDirectory;
   brokers: BrokerDirectory;
+  topicPolicies?: TopicPolicies;
   rewrites: ResponseRewrites;
+  /** Keeps kgate's own topics out of the passthrough view. */
+  internalTopics?: InternalTopicsGuard;
   clock(): number;
   log(message: string): void;
 }
@@ -169,7 +174,7 @@ export class VclusterPolicy implements SessionPolicy {
     if (view === PASSTHROUGH) {
       this.view = view;
       this.tenant = null;
-      this.passthrough = new PassthroughPolicy(this.deps.rewrites);
+      this.passthrough = new PassthroughPolicy(this.deps.rewrites, this.deps.internalTopics);
       return true;
     }
     const tenant = this.deps.tenantFor(view);

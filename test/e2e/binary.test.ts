@@ -3,7 +3,7 @@
 // Skipped, with a note, when dist/kgate has not been built.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,16 +83,19 @@ describe.skipIf(!built)("single binary (dist/kgate)", () => {
   });
 
   test.skipIf(!defaultPortsFree)(
-    "serve with no config: embedded defaults, admin token generated and printed once, next steps work",
+    "serve with no config: embedded defaults, admin token generated into a 0600 file, next steps work",
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "kgate-binary-"));
       const first = await serveNoConfig(dir);
       try {
         const out = first.output();
         expect(out).toContain("kgate ready: Kafka on 127.0.0.1:6969, admin API on 127.0.0.1:8888");
-        const token = /export KGATE_ADMIN_TOKEN=(\S+)/.exec(out)?.[1];
+        // stdout is a pipe here, not a terminal: the token is in its file only, never printed.
+        const tokenFile = join(dir, "kgate-data", "admin-token");
+        expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+        const token = readFileSync(tokenFile, "utf8").trim();
         expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-        expect(existsSync(join(dir, "kgate-data", "store.json"))).toBe(true);
+        expect(out).not.toContain(token);
         const res = await fetch("http://127.0.0.1:8888/v1/vclusters", { headers: { authorization: `Bearer ${token}` } });
         expect(res.status).toBe(200);
 

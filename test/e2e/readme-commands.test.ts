@@ -58,3 +58,12 @@ test("the README's configuration example is a valid config", () => {
   expect(config.listener.port).toBe(6969);
   expect(config.vclusters.map((v) => v.name)).toContain("vc-alice");
 });
+
+test("every YAML example of the README's configuration section is a valid config (TLS one included)", () => {
+  const blocks = codeBlocks(section("Configuration"), "yaml");
+  expect(blocks.length).toBeGreaterThanOrEqual(2);
+  for (const yamlText of blocks) parseConfigObject(parse(yamlText), () => "a-long-enough-secret-for-hs256-signing-0123", "README.md");
+  const tls = parseConfigObject(parse(blocks.find((b) => b.includes("clientAuth"))!), () => "a-long-enough-secret-for-hs256-signing-0123", "README.md");
+  expect(tls.listener.tls?.clientAuth).toBe("requested");
+  expect(tls.auth.certificates).toHaveLength(2);
+});

@@ -101,19 +101,6 @@ describe("KafkaStore", () => {
     await within(2000, () => a.getVcluster("vc-2") === undefined);
   });
 
-  test("concurrent nodes settle on one secret: the first in the log", async () => {
-    const topic = uniqueTopic("secret");
-    const [a, b] = await Promise.all([openStore(topic), openStore(topic)]);
-    const [fromA, fromB] = await Promise.all([
-      a.ensureSecret("tokenSecret", () => "secret-from-a"),
-      b.ensureSecret("tokenSecret", () => "secret-from-b"),
-    ]);
-    expect(fromA).toBe(fromB);
-    expect(await a.ensureSecret("tokenSecret", () => "later")).toBe(fromA);
-    const c = await openStore(topic);
-    expect(c.getSecret("tokenSecret")).toBe(fromA);
-  });
-
   test("a restarted store replays the topic", async () => {
     const topic = uniqueTopic("replay");
     const first = await openStore(topic);
@@ -121,12 +108,10 @@ describe("KafkaStore", () => {
     await first.putVcluster({ name: "vc-gone" });
     await first.putVcluster({ name: "vc-kept", labels: { v: "2" } });
     await first.deleteVcluster("vc-gone");
-    await first.ensureSecret("adminToken", () => "the-admin-token");
     await first.close();
 
     const again = await openStore(topic);
     expect(again.listVclusters().map((v) => [v.name, v.prefix, v.labels])).toEqual([["vc-kept", "kept_", { v: "2" }]]);
-    expect(again.getSecret("adminToken")).toBe("the-admin-token");
     // And it keeps writing after the replayed offsets.
     await again.putVcluster({ name: "vc-new" });
     expect(again.getVcluster("vc-new")?.name).toBe("vc-new");
@@ -155,7 +140,8 @@ describe("two kgate processes sharing store.type: kafka", () => {
   async function startNode(runtime: KgateRuntime): Promise<KgateProcess> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await startKgate({ runtime, backing: bootstrap, config });
+        // Nodes sharing a state topic must share the token signing key, from config or env.
+        return await startKgate({ runtime, backing: bootstrap, config, env: { KGATE_TOKEN_SECRET: "shared-signing-key-0123456789abcdef" } });
       } catch (error) {
         if (attempt >= 3 || !/Failed to listen|AddrInUse|EADDRINUSE/i.test(String(error))) throw error;
       }

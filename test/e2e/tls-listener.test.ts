@@ -48,6 +48,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
     let keyPath: string;
     const vc = `vc-tls-${kgateRuntime}-${run}`;
     let token = "";
+    let clientProperties = "";
 
     beforeAll(async () => {
       ca = makeTestCa();
@@ -60,11 +61,11 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
         runtime: kgateRuntime,
         backing: await kafkaBootstrap(),
         config: {
-          listener: { host: "127.0.0.1", advertisedHost: "127.0.0.1", tls: { cert: certPath, key: keyPath, ca: ca.ca, clientAuth: "requested" } },
+          listener: { host: "127.0.0.1", advertisedHost: "127.0.0.1", tls: { cert: certPath, key: keyPath, ca: ca.ca, clientAuth: "requested", truststore: ca.ca } },
           vclusters: [{ name: vc }],
         },
       });
-      ({ token } = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vc}/tokens`, { username: "alice" }));
+      ({ token, clientProperties } = await adminCall<{ token: string; clientProperties: string }>(kgate, "POST", `/v1/vclusters/${vc}/tokens`, { username: "alice" }));
     });
     afterAll(async () => {
       await kgate.stop();
@@ -115,15 +116,11 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       for (const b of meta.brokers) expect(b.name).toMatch(/^127\.0\.0\.1:\d+$/);
     });
 
-    test("the Java tools over SASL_SSL with a PEM truststore", async () => {
+    test("the Java tools over SASL_SSL with the client properties the admin API hands out", async () => {
+      expect(clientProperties).toContain("security.protocol=SASL_SSL");
+      expect(clientProperties).toContain("ssl.truststore.type=PEM");
       const props = join(ca.dir, `java-${kgateRuntime}.properties`);
-      writeFileSync(props, [
-        "security.protocol=SASL_SSL",
-        "ssl.truststore.type=PEM",
-        `ssl.truststore.location=${ca.ca}`,
-        "sasl.mechanism=PLAIN",
-        `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="${token}";`,
-      ].join("\n"));
+      writeFileSync(props, clientProperties);
       const res = await kafkaCli("kafka-topics", ["--bootstrap-server", kgate.bootstrap, "--command-config", props, "--list"]);
       expect(res.stdout.split("\n")).toContain("secure");
     });

@@ -55,7 +55,7 @@ export async function startKgate(options: {
   const runtime = options.runtime ?? "bun";
   const port = nextPortBlock();
   const adminPort = port + 40;
-  const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
+  const adminToken = `admin-${crypto.randomUUID()}`; // admin.token needs 16 characters or more
   const dir = mkdtempSync(join(tmpdir(), "kgate-e2e-"));
   const base: Record<string, unknown> = {
     listener: { host: "127.0.0.1", port, advertisedHost: "127.0.0.1" },

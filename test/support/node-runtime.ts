@@ -20,7 +20,7 @@ export function nodeFileRuntime(env: Record<string, string> = {}): NodeFileRunti
     readTextFile: (path) => readFile(path, "utf8"),
     async writeFileAtomic(path, data) {
       const temp = `${path}.tmp-${process.pid}-${tempCounter++}`;
-      const handle = await open(temp, "w");
+      const handle = await open(temp, "w", 0o600); // as the runtime adapters do
       try {
         await handle.writeFile(data, "utf8");
         await handle.sync();

@@ -215,7 +215,7 @@ export async function checkConnectRefused(runtime: Runtime): Promise<void> {
   check(outcome === "refused", "connecting to a closed port rejects");
 }
 
-/** writeFileAtomic creates missing files and replaces existing ones whole. */
+/** writeFileAtomic creates missing files (owner-only, 0600) and replaces existing ones whole. */
 export async function checkAtomicWrite(runtime: Runtime, dir: string): Promise<void> {
   await runtime.mkdirp(`${dir}/nested/deeper`);
   const path = `${dir}/nested/deeper/store.json`;
@@ -224,6 +224,8 @@ export async function checkAtomicWrite(runtime: Runtime, dir: string): Promise<v
   await runtime.writeFileAtomic(path, '{"v":2}');
   check((await runtime.readTextFile(path)) === '{"v":2}', "second write replaced the first");
   check(await runtime.fileExists(path), "file exists after writing");
+  const mode = await runtime.fileMode(path);
+  check(mode === 0o600, `written with mode 0600, not 0${mode?.toString(8)}`);
 }
 
 /** serveHttp answers on the port it reports and stops. */

@@ -172,7 +172,7 @@ describe("token routes", () => {
   });
 
   test("400, 404 and 409 where they fit", async () => {
-    const { call } = await controlPlane({ auth: { users: [{ username: "svc", password: "pw", vcluster: "a" }] } });
+    const { call } = await controlPlane({ auth: { users: [{ username: "svc", password: "svc-password-0123456", vcluster: "a" }] } });
     await call("PUT", "/v1/vclusters/a");
     expect((await call("POST", "/v1/vclusters/ghost/tokens", { username: "u" })).status).toBe(404);
     expect((await call("POST", "/v1/vclusters/a/tokens")).status).toBe(400);

@@ -76,7 +76,7 @@ describe("kgate help and version", () => {
 
   test("usage errors exit 2 with a reason", async () => {
     for (const argv of [[], ["frobnicate"], ["serve", "--bogus"], ["vcluster"], ["vcluster", "rename"], ["vcluster", "create"], ["token", "create", "vc"], ["vcluster", "constructor"]]) {
-      const h = harness({ KGATE_ADMIN_TOKEN: "t" });
+      const h = harness({ KGATE_ADMIN_TOKEN: "cli-test-admin-token" });
       expect([argv, await h.run(...argv)]).toEqual([argv, 2]);
       expect(h.err.join("\n").length).toBeGreaterThan(0);
     }
@@ -159,7 +159,7 @@ describe("admin commands over HTTP", () => {
     expect(await run("token", "create", "vc-alice", "--user", "bob", "--lifetime", "soon")).toBe(2);
   });
 
-  test("the admin URL and token come from flags, env, config or the local file store", async () => {
+  test("the admin URL and token come from flags, env, config or kgate's local admin-token file", async () => {
     const plane = await controlPlane();
     const seen: string[] = [];
     const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
@@ -173,7 +173,8 @@ describe("admin commands over HTTP", () => {
 
     const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
     const storePath = join(dir, "store.json");
-    await writeText(storePath, serializeSnapshot({ ...EMPTY_STATE, secrets: { adminToken: ADMIN_TOKEN } }));
+    // The key file kgate generated next to its store, as kgate writes it.
+    await writeText(join(dir, "admin-token"), `${ADMIN_TOKEN}\n`);
     await writeText(join(dir, "gw.yaml"), `admin: {host: 0.0.0.0, port: 8899}\nstore: {path: ${JSON.stringify(storePath)}}\n`);
     const local = harness({}, fetchFn);
     expect(await local.run("vcluster", "list", "--config", join(dir, "gw.yaml"))).toBe(0);
@@ -182,7 +183,7 @@ describe("admin commands over HTTP", () => {
     const none = harness({ KGATE_CONFIG: "" }, fetchFn);
     expect(await none.run("vcluster", "list", "--config", join(dir, "missing.yaml"))).toBe(1);
     const noToken = harness({}, fetchFn);
-    await writeText(join(dir, "nostore.yaml"), `store: {path: ${JSON.stringify(join(dir, "nope.json"))}}\n`);
+    await writeText(join(dir, "nostore.yaml"), `store: {path: ${JSON.stringify(join(dir, "elsewhere", "nope.json"))}}\n`);
     expect(await noToken.run("vcluster", "list", "--config", join(dir, "nostore.yaml"))).toBe(2);
     expect(noToken.err[0]).toContain("no admin token");
   });
@@ -191,7 +192,7 @@ describe("admin commands over HTTP", () => {
     const failing = (async () => {
       throw new TypeError("connection refused");
     }) as unknown as typeof fetch;
-    const h = harness({ KGATE_ADMIN_TOKEN: "t" }, failing);
+    const h = harness({ KGATE_ADMIN_TOKEN: "cli-test-admin-token" }, failing);
     expect(await h.run("vcluster", "list")).toBe(1);
     expect(h.err[0]).toContain("cannot reach the kgate admin API at http://127.0.0.1:8888");
   });

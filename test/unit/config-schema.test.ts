@@ -62,11 +62,11 @@ store:
 auth:
   tokenSecret: "\${KGATE_TOKEN_SECRET}"
 `,
-      envOf({ KAFKA_PASSWORD: "pw", KGATE_ADMIN_TOKEN: "adm", KGATE_TOKEN_SECRET: "s".repeat(32) }),
+      envOf({ KAFKA_PASSWORD: "pw", KGATE_ADMIN_TOKEN: "admin-token-0123456789", KGATE_TOKEN_SECRET: "s".repeat(32) }),
       "example.yaml",
     );
     expect(config.backing.sasl).toEqual({ mechanism: "SCRAM-SHA-512", username: "gateway", password: "pw" });
-    expect(config.admin.token).toBe("adm");
+    expect(config.admin.token).toBe("admin-token-0123456789");
     expect(config.auth.tokenSecret).toBe("s".repeat(32));
   });
 });
@@ -157,10 +157,12 @@ describe("environment substitution", () => {
   });
 
   test("KGATE_ADMIN_TOKEN and KGATE_TOKEN_SECRET fill in for missing keys, and are validated", () => {
-    const config = parseConfigObject({}, envOf({ KGATE_ADMIN_TOKEN: "adm", KGATE_TOKEN_SECRET: "k".repeat(40) }), "x");
-    expect(config.admin.token).toBe("adm");
+    const config = parseConfigObject({}, envOf({ KGATE_ADMIN_TOKEN: "admin-token-from-env", KGATE_TOKEN_SECRET: "k".repeat(40) }), "x");
+    expect(config.admin.token).toBe("admin-token-from-env");
     expect(config.auth.tokenSecret).toBe("k".repeat(40));
-    expect(parseConfigObject({ admin: { token: "file" } }, envOf({ KGATE_ADMIN_TOKEN: "env" }), "x").admin.token).toBe("file");
+    const fromFile = parseConfigObject({ admin: { token: "admin-token-from-file" } }, envOf({ KGATE_ADMIN_TOKEN: "admin-token-from-env" }), "x");
+    expect(fromFile.admin.token).toBe("admin-token-from-file");
+    expect(problemsOf(() => parseConfigObject({}, envOf({ KGATE_ADMIN_TOKEN: "adm" }), "x"))[0]).toStartWith("admin.token:");
     expect(problemsOf(() => parseConfigObject({}, envOf({ KGATE_TOKEN_SECRET: "short" }), "x"))[0]).toStartWith("auth.tokenSecret:");
   });
 });

@@ -8,8 +8,6 @@ import { applyStateRecord, type StateRecord, stateChangeRecords } from "../../sr
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 const SECONDS = NOW / 1000;
-let candidate = 0;
-const nextCandidate = () => `c${++candidate}`;
 
 function replay(records: readonly StateRecord[], from: StoreState = EMPTY_STATE): StoreState {
   return records.reduce((state, record) => {
@@ -32,7 +30,7 @@ function history(): { log: StateRecord[]; final: StoreState } {
   let state = EMPTY_STATE;
   const step = <T>(change: mutations.Change<T>) => {
     const next = mutations.pruneExpired(change.state, NOW);
-    log.push(...stateChangeRecords(state, next, nextCandidate));
+    log.push(...stateChangeRecords(state, next));
     state = next;
   };
   step(mutations.putVcluster(state, { name: "vc-alice" }, NOW));
@@ -42,7 +40,6 @@ function history(): { log: StateRecord[]; final: StoreState } {
   step(mutations.revokeToken(state, "vc-bob", "t2"));
   step(mutations.putVcluster(state, { name: "vc-bob", labels: { team: "c" } }, NOW));
   step(mutations.deleteVcluster(state, "vc-alice", NOW));
-  step(mutations.ensureSecret(state, "tokenSecret", () => "s1"));
   step(mutations.putVcluster(state, { name: "vc-alice" }, NOW + 1000));
   return { log, final: state };
 }
@@ -59,29 +56,24 @@ describe("state topic records", () => {
     let state = mutations.putVcluster(EMPTY_STATE, { name: "vc-a" }, NOW).state;
     state = mutations.recordIssuedToken(state, { jti: "t1", vcluster: "vc-a", username: "u", issuedAt: SECONDS, expiresAt: SECONDS + 60 }, NOW).state;
     const next = mutations.deleteVcluster(state, "vc-a", NOW).state;
-    expect(stateChangeRecords(state, next, nextCandidate)).toEqual([
+    expect(stateChangeRecords(state, next)).toEqual([
       { key: "vcluster/vc-a", value: null },
       { key: "account/vc-a/u", value: null },
       { key: "token/t1", value: null },
       { key: "revoked/t1", value: JSON.stringify({ jti: "t1", vcluster: "vc-a", expiresAt: SECONDS + 60 }) },
+      { key: "deleted/vc-a", value: JSON.stringify({ name: "vc-a", createdAt: state.vclusters["vc-a"]!.createdAt }) },
     ]);
-    expect(stateChangeRecords(next, next, nextCandidate)).toEqual([]);
+    expect(stateChangeRecords(next, next)).toEqual([]);
   });
 
-  test("the first secret candidate in the log wins, whatever comes after", () => {
-    const log: StateRecord[] = [
-      { key: "secret/adminToken/node-a", value: '"first"' },
-      { key: "secret/adminToken/node-b", value: '"second"' },
-      { key: "vcluster/vc-a", value: null },
-    ];
-    expect(replay(log).secrets.adminToken).toBe("first");
-    // Each candidate has its own key, so compaction keeps both and their order.
-    expect(replay(compact(log)).secrets.adminToken).toBe("first");
-    expect(replay(log.slice(1)).secrets.adminToken).toBe("second");
+  test("secrets an older kgate wrote to the topic are never used, only reported for removal", () => {
+    const applied = applyStateRecord(EMPTY_STATE, { key: "secret/adminToken/node-a", value: '"leaked-admin-token"' });
+    expect(applied).toEqual({ ok: true, state: EMPTY_STATE, events: [], legacySecret: true });
+    expect(JSON.stringify(replay([{ key: "secret/tokenSecret/node-a", value: '"leaked-signing-key"' }]))).not.toContain("leaked");
   });
 
   test("applying a record the state already holds changes nothing and emits nothing", () => {
-    const records = stateChangeRecords(EMPTY_STATE, mutations.putVcluster(EMPTY_STATE, { name: "vc-a" }, NOW).state, nextCandidate);
+    const records = stateChangeRecords(EMPTY_STATE, mutations.putVcluster(EMPTY_STATE, { name: "vc-a" }, NOW).state);
     const once = applyStateRecord(EMPTY_STATE, records[0]!);
     expect(once.ok && once.events.map((e) => e.type)).toEqual(["vcluster-upserted"]);
     const twice = once.ok ? applyStateRecord(once.state, records[0]!) : once;
@@ -93,10 +85,9 @@ describe("state topic records", () => {
     for (const [key, value, why] of [
       ["nokind", "{}", /kind/],
       ["vcluster/vc-a", "{", /not JSON/],
-      ["vcluster/vc-a", '{"name":"vc-b","prefix":"b.","createdAt":"x"}', /holds vcluster "vc-b"/],
+      ["vcluster/vc-a", '{"name":"vc-b","prefix":"b.","createdAt":"2030-01-01T00:00:00.000Z"}', /holds vcluster "vc-b"/],
       ["vcluster/vc-a", '{"name":"vc-a"}', /prefix/],
       ["future/x", "{}", /unknown kind "future"/],
-      ["secret/other/c1", '"v"', /unknown secret/],
     ] as const) {
       const applied = applyStateRecord(EMPTY_STATE, { key, value });
       expect(applied.ok).toBe(false);

@@ -2,7 +2,6 @@ import { describe, expect, test } from "bun:test";
 import { decodeBase64Url, encodeBase64Url } from "../../src/auth/base64url.ts";
 import { constantTimeEqual } from "../../src/auth/constant-time.ts";
 import { createPlainAuthenticator } from "../../src/auth/plain-authenticator.ts";
-import { resolveSecrets } from "../../src/auth/secrets.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { configSchema } from "../../src/config/schema.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
@@ -103,19 +102,5 @@ describe("SASL/PLAIN authenticator", () => {
     advance(5000);
     await store.putVcluster({ name: "vc-a" });
     expect(await auth("alice", token)).toMatchObject({ ok: false, reason: expect.stringContaining("predates") });
-  });
-});
-
-describe("resolveSecrets", () => {
-  test("config values win; otherwise generated once and kept", async () => {
-    const store = new MemoryStore();
-    await store.load();
-    const generated = await resolveSecrets(configSchema.parse({}), store);
-    expect(generated.adminTokenGenerated).toBe(true);
-    expect(generated.tokenSecret.length).toBeGreaterThanOrEqual(43);
-    const again = await resolveSecrets(configSchema.parse({}), store);
-    expect(again).toEqual({ ...generated, adminTokenGenerated: false });
-    const configured = await resolveSecrets(configSchema.parse({ admin: { token: "t" }, auth: { tokenSecret: SECRET } }), store);
-    expect(configured).toEqual({ adminToken: "t", tokenSecret: SECRET, adminTokenGenerated: false });
   });
 });

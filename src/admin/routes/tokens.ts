@@ -57,6 +57,7 @@ export function registerTokenRoutes(app: AdminApp, deps: AdminDeps): void {
     const expiresAt = new Date(claims.exp * 1000).toISOString();
     const clientProperties = renderClientProperties({
       bootstrap,
+      tls: deps.config.listener.tls ? { truststore: deps.clientTruststore } : undefined,
       vcluster: name,
       username,
       password: token,

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { VclusterRecord } from "../../store/records.ts";
+import { effectiveTopicPolicy } from "../../vcluster/topic-policy-schema.ts";
 import { bootstrapAddress, renderClientProperties } from "../client-properties.ts";
 import type { AdminDeps } from "../deps.ts";
 import { NameParams, PutVclusterBody, VclusterDetail, VclusterList } from "../schemas.ts";
@@ -34,14 +35,14 @@ const putRoute = createRoute({
   method: "put",
   path: "/v1/vclusters/{name}",
   tags,
-  summary: "Create a virtual cluster, or update its labels",
+  summary: "Create a virtual cluster, or update its labels and topic policy",
   description: "Idempotent. The prefix is fixed at creation; a different prefix later is a 409.",
   request: {
     params: NameParams,
     body: { content: { "application/json": { schema: PutVclusterBody } }, required: false },
   },
   responses: {
-    200: { description: "Already existed (labels updated)", content: { "application/json": { schema: VclusterDetail } } },
+    200: { description: "Already existed (labels and topic policy updated)", content: { "application/json": { schema: VclusterDetail } } },
     201: { description: "Created", content: { "application/json": { schema: VclusterDetail } } },
     ...errorResponses(400, 401, 409, 413),
   },
@@ -64,6 +65,7 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
   const detail = (v: VclusterRecord) => ({
     ...v,
     labels: v.labels ? { ...v.labels } : undefined,
+    effectiveTopicPolicy: effectiveTopicPolicy(deps.config.topicPolicy, v.topicPolicy),
     bootstrap,
     clientProperties: renderClientProperties({
       bootstrap,
@@ -99,7 +101,7 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
   app.openapi(putRoute, async (c) => {
     const { name } = c.req.valid("param");
     const body = c.req.valid("json") ?? {};
-    const { vcluster, created } = await deps.store.putVcluster({ name, prefix: body.prefix, labels: body.labels });
+    const { vcluster, created } = await deps.store.putVcluster({ name, prefix: body.prefix, labels: body.labels, topicPolicy: body.topicPolicy });
     return created ? c.json(detail(vcluster), 201) : c.json(detail(vcluster), 200);
   });
 
