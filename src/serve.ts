@@ -21,6 +21,7 @@ import { InternalTopicsGuard } from "./gateway/internal-topics-guard.ts";
 import { createBackingLookup } from "./vcluster/backing-lookup.ts";
 import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
+import { registerTopicIdMetrics } from "./vcluster/topic-id-metrics.ts";
 import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
 import { type ListenerViews, type LoginIdentity, type ScramAccount, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 import type { ScramMechanism } from "./gateway/sasl/scram-primitives.ts";
@@ -40,9 +41,9 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
 
   const authenticate = createPlainAuthenticator({ store, staticUsers: config.auth.users, signer, clock });
-  const backingLookup = createBackingLookup(runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls);
-  const topicIds = new TopicIdDirectory(backingLookup);
-  const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
+  const backingLookup = createBackingLookup(
+    runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls, config.limits.backingTimeoutMs,
+  );
   const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
   const guardLog = getLogger("gateway.internal-topics");
   const internalGuard = new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("{line}", { line }));
@@ -56,6 +57,12 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   );
   const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
+  const topicIds = new TopicIdDirectory(backingLookup, {
+    lookupTimeoutMs: config.limits.backingTimeoutMs,
+    log: (message) => vclusterLog.warn("{message}", { message }),
+  });
+  registerTopicIdMetrics(metrics.registry, topicIds);
+  const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
   const identifyCertificate = certificateIdentifier(config.auth.certificates);
   // A SCRAM login name is "user@vcluster", or a user name no other vcluster has for that mechanism.
   const scramAccount = (login: string, mechanism: ScramMechanism): ScramAccount | undefined => {

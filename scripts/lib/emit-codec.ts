@@ -153,7 +153,100 @@ function encodeStmt(type: string, value: string, flex: string, nul: string): str
   }
 }
 
-function emitStruct(e: Emitter, s: StructSpec): void {
+const FIXED_SIZE: Record<string, number> = {
+  bool: 1, int8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, float64: 8, uuid: 16,
+};
+
+/** Statement that moves the reader past a value of `type` without building it. */
+function skipStmt(type: string, flex: string, nul: string, depth = 0): string {
+  const el = elementType(type);
+  if (el !== null) {
+    const n = `n${depth}`;
+    const size = FIXED_SIZE[el];
+    if (size !== undefined) return `{ const ${n} = r.arrayLength(${flex}); if (${n} > 0) r.skip(${n} * ${size}); }`;
+    const i = `i${depth}`;
+    return `{ const ${n} = r.arrayLength(${flex}); for (let ${i} = 0; ${i} < ${n}; ${i}++) { ${skipStmt(el, flex, "false", depth + 1)} } }`;
+  }
+  const size = FIXED_SIZE[type];
+  if (size !== undefined) return `r.skip(${size});`;
+  switch (type) {
+    case "string": return `r.skipString(${flex});`;
+    case "bytes": case "records": return `r.skipBytes(${flex});`;
+    default:
+      return pickStmt(nul, `if (r.int8() >= 0) skip${type}(r, v);`, `skip${type}(r, v);`);
+  }
+}
+
+const NAME_ENTITIES = ["topicName", "groupId", "transactionalId"];
+
+/** A regular string field naming a topic, group or transactional id: entries are kept by it. */
+function isNameField(f: FieldSpec): boolean {
+  return f.tagged === null && f.type === "string" && f.entityType !== undefined && NAME_ENTITIES.includes(f.entityType);
+}
+
+/**
+ * Response structs whose entries a filtering decoder may drop as soon as their name is read:
+ * those with a name field that only ever appear as array elements (a dropped entry must have
+ * an array to be left out of).
+ */
+function droppableStructs(msg: MessageSpec): Set<string> {
+  const inArrays = new Set<string>();
+  const alone = new Set<string>();
+  for (const fields of [msg.fields, ...[...msg.structs.values()].map((s) => s.fields)]) {
+    for (const f of fields) {
+      const el = elementType(f.type);
+      if (el !== null && isStructType(el)) inArrays.add(el);
+      else if (el === null && isStructType(f.type)) alone.add(f.type);
+    }
+  }
+  const out = new Set<string>();
+  if (msg.type !== "response") return out;
+  for (const name of inArrays) {
+    if (!alone.has(name) && msg.structs.get(name)!.fields.some(isNameField)) out.add(name);
+  }
+  return out;
+}
+
+/** Struct types a skip function is needed for: everything reachable from droppable structs. */
+function skippedStructs(msg: MessageSpec, droppable: Set<string>): string[] {
+  const out = new Set<string>();
+  const visit = (name: string) => {
+    for (const f of msg.structs.get(name)!.fields) {
+      const t = elementType(f.type) ?? f.type;
+      if (isStructType(t) && !out.has(t)) {
+        out.add(t);
+        visit(t);
+      }
+    }
+  };
+  for (const name of droppable) visit(name);
+  return [...msg.structs.keys()].filter((n) => out.has(n));
+}
+
+/** Skip statements for `fields` (regular ones, in order), then the tag section. */
+function skipFields(e: Emitter, fields: FieldSpec[], withTags: boolean): string[] {
+  const out: string[] = [];
+  for (const f of fields) {
+    if (f.tagged !== null) continue;
+    const present = e.cond(f.versions);
+    if (present === "false") continue;
+    const stmt = skipStmt(f.type, e.flexCond(f, f.versions), e.cond(f.nullable, f.versions));
+    out.push(present === "true" ? stmt : `if (${present}) { ${stmt} }`);
+  }
+  if (withTags) {
+    const flex = e.flexCond(null);
+    if (flex === "true") out.push("r.skipTaggedFields();");
+    else if (flex !== "false") out.push(`if (${flex}) r.skipTaggedFields();`);
+  }
+  return out;
+}
+
+function emitSkip(e: Emitter, s: StructSpec): void {
+  const body = skipFields(e, s.fields, true).map((l) => `  ${l}`);
+  emitFunction(e, (v) => `export function skip${s.name}(r: wire.Reader, ${v}: number): void {`, body);
+}
+
+function emitStruct(e: Emitter, s: StructSpec, droppable: boolean): void {
   const regular = s.fields.filter((f) => f.tagged === null);
   const tagged = s.fields.filter((f) => f.tagged !== null);
   const flex = e.flexCond(null);
@@ -170,10 +263,18 @@ function emitStruct(e: Emitter, s: StructSpec): void {
   e.line();
 
   const dec: string[] = [];
-  for (const f of regular) {
+  for (const [i, f] of regular.entries()) {
     const present = e.cond(f.versions);
     const expr = decodeExpr(f.type, e.flexCond(f, f.versions), e.cond(f.nullable, f.versions));
     dec.push(`  const ${f.prop} = ${present === "true" ? expr : present === "false" ? defaultExpr(f) : `${present} ? ${expr} : ${defaultExpr(f)}`};`);
+    if (droppable && isNameField(f) && present !== "false") {
+      // A refused entry: skip the rest of it and let the array leave it out.
+      const conds = [present === "true" ? "" : `(${present})`, "r.keep !== undefined"];
+      if (e.cond(f.nullable, f.versions) !== "false") conds.push(`${f.prop} !== null`);
+      conds.push(`!r.keep("${f.entityType}", ${f.prop})`);
+      const skips = skipFields(e, regular.slice(i + 1), true);
+      dec.push(`  if (${conds.filter(Boolean).join(" && ")}) { ${[...skips, "r.dropped++;", "return wire.DROPPED as never;"].join(" ")} }`);
+    }
   }
   for (const f of tagged) dec.push(`  let ${f.prop}: ${tsType(f)} | undefined;`);
   if (flex === "false") {
@@ -266,7 +367,9 @@ export function emitMessageModule(msg: MessageSpec, header: string): string {
   e.line(`import type { EntityField } from "../entity-field.ts";`);
   e.line();
   const top: StructSpec = { name: msg.name, fields: msg.fields };
-  for (const s of [top, ...msg.structs.values()]) emitStruct(e, s);
+  const droppable = droppableStructs(msg);
+  for (const s of [top, ...msg.structs.values()]) emitStruct(e, s, droppable.has(s.name));
+  for (const name of skippedStructs(msg, droppable)) emitSkip(e, msg.structs.get(name)!);
   e.line(`export const ${msg.name}Entities: readonly EntityField[] = [`);
   for (const f of entityFields(msg)) {
     e.line(`  { kind: "${f.kind}", path: ${JSON.stringify(f.path)}, versions: ${rangeLiteral(f.versions)} },`);

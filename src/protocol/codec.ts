@@ -4,7 +4,7 @@ import {
   decodeRequestHeader, decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, type RequestHeader,
   requestHeaderVersion, type ResponseHeader, responseHeaderVersion,
 } from "./headers.ts";
-import { ProtocolError, Reader, Writer } from "./wire.ts";
+import { type KeepEntry, ProtocolError, Reader, Writer } from "./wire.ts";
 
 export class UnsupportedApiError extends ProtocolError {
   override name = "UnsupportedApiError";
@@ -18,6 +18,22 @@ export interface DecodedRequest<T = unknown> {
 export interface DecodedResponse<T = unknown> {
   header: ResponseHeader;
   body: T;
+  /** Entries left out because `keep` refused them. */
+  dropped: number;
+}
+
+/**
+ * The most items (array elements, strings, tagged fields) one request may hold. Generous for
+ * real clients (a commit or produce for tens of thousands of partitions), yet it keeps what a
+ * 100 MiB frame of one-byte items can make kgate allocate to a few tens of MiB.
+ */
+export const MAX_DECODED_ITEMS_PER_REQUEST = 200_000;
+
+export interface DecodeOptions {
+  /** Ceiling on decoded items (see Reader); requests default to MAX_DECODED_ITEMS_PER_REQUEST. */
+  maxItems?: number;
+  /** Responses: named array entries this refuses are skipped, not decoded (see wire.DROPPED). */
+  keep?: KeepEntry;
 }
 
 function specFor(apiKey: number, version: number) {
@@ -37,8 +53,8 @@ function finishFrame(w: Writer): Uint8Array[] {
 }
 
 /** Decodes a request frame (with its 4-byte size prefix). */
-export function decodeRequest<T = unknown>(frame: Uint8Array): DecodedRequest<T> {
-  const r = new Reader(frame, 4);
+export function decodeRequest<T = unknown>(frame: Uint8Array, options: DecodeOptions = {}): DecodedRequest<T> {
+  const r = new Reader(frame, 4, frame.length, options.maxItems ?? MAX_DECODED_ITEMS_PER_REQUEST);
   if (frame.length < 12) throw new ProtocolError(`request frame too short (${frame.length} bytes)`);
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const apiKey = view.getInt16(4);
@@ -61,13 +77,14 @@ export function encodeRequest(header: RequestHeader, body: unknown): Uint8Array[
 }
 
 /** Decodes a response frame; the API and version come from the matching request. */
-export function decodeResponse<T = unknown>(frame: Uint8Array, apiKey: number, version: number): DecodedResponse<T> {
+export function decodeResponse<T = unknown>(frame: Uint8Array, apiKey: number, version: number, options: DecodeOptions = {}): DecodedResponse<T> {
   const spec = specFor(apiKey, version);
-  const r = new Reader(frame, 4);
+  const r = new Reader(frame, 4, frame.length, options.maxItems);
+  r.keep = options.keep;
   const header = decodeResponseHeader(r, responseHeaderVersion(apiKey, version));
   const body = spec.response.decode(r, version) as T;
   if (r.remaining !== 0) throw new ProtocolError(`${spec.name} v${version} response has ${r.remaining} trailing bytes`);
-  return { header, body };
+  return { header, body, dropped: r.dropped };
 }
 
 export function encodeResponse(apiKey: number, version: number, header: ResponseHeader, body: unknown): Uint8Array[] {

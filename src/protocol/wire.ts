@@ -6,9 +6,25 @@ export class ProtocolError extends Error {
   override name = "ProtocolError";
 }
 
+/** A frame holds more items than one request may decode (invariant 4): refused, not decoded. */
+export class DecodeLimitError extends ProtocolError {
+  override name = "DecodeLimitError";
+}
+
 const utf8Decoder = new TextDecoder("utf-8", { fatal: false });
 const utf8Encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Decides, while a response is decoded, whether an entry named `value` stays (see DROPPED). */
+export type KeepEntry = (kind: "topicName" | "groupId" | "transactionalId", value: string) => boolean;
+
+/**
+ * What a struct decoder returns for an array entry that `Reader.keep` refused: the rest of the
+ * entry is skipped (lengths only, nothing allocated) and the array reading it leaves it out. A
+ * tenant's "everything" request (all topics, all groups) thus costs kgate little for every
+ * entry of another tenant.
+ */
+export const DROPPED: unique symbol = Symbol("dropped");
 
 export interface UnknownTag {
   tag: number;
@@ -20,12 +36,31 @@ export class Reader {
   readonly view: DataView;
   pos: number;
   readonly end: number;
+  /** Items (array elements, strings, tagged fields) this reader may still decode. */
+  private itemBudget: number;
+  /** Set for responses kgate filters; generated decoders ask it about each named entry. */
+  keep: KeepEntry | undefined = undefined;
+  /** Entries `keep` refused so far. */
+  dropped = 0;
 
-  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+  /**
+   * `maxItems` caps what one frame may make kgate allocate: every array element, string and
+   * tagged field counts, so memory and time stay linear in the frame with a fixed ceiling.
+   */
+  constructor(buf: Uint8Array, start = 0, end = buf.length, private readonly maxItems = Infinity) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
     this.end = end;
+    this.itemBudget = maxItems;
+  }
+
+  /** Charges `n` items against the budget; throws before anything is allocated for them. */
+  countItems(n: number): void {
+    this.itemBudget -= n;
+    if (this.itemBudget < 0) {
+      throw new DecodeLimitError(`more than ${this.maxItems} items (array elements, strings, tagged fields) in one frame`);
+    }
   }
 
   get remaining(): number {
@@ -76,6 +111,7 @@ export class Reader {
 
   private text(len: number): string {
     const p = this.need(len);
+    this.countItems(1);
     return utf8Decoder.decode(this.buf.subarray(p, p + len));
   }
 
@@ -122,16 +158,40 @@ export class Reader {
     return len < 0 ? null : this.rawBytes(len);
   }
 
+  skip(n: number): void {
+    this.need(n);
+  }
+  skipString(compact: boolean): void {
+    const len = compact ? this.uvarint() - 1 : this.int16();
+    if (len > 0) this.need(len);
+  }
+  skipBytes(compact: boolean): void {
+    const len = compact ? this.uvarint() - 1 : this.int32();
+    if (len > 0) this.need(len);
+  }
+  skipTaggedFields(): void {
+    const count = this.uvarint();
+    for (let i = 0; i < count; i++) {
+      this.uvarint();
+      this.need(this.uvarint());
+    }
+  }
+
   /** Array length; -1 means null. Guards against lengths the frame cannot hold. */
   arrayLength(compact: boolean): number {
     const n = compact ? this.uvarint() - 1 : this.int32();
+    // Checked before anything is allocated: a count the rest of the frame cannot hold (one
+    // byte per element at least) is refused unread, and the item budget caps the rest.
     if (n > this.end - this.pos) throw new ProtocolError(`array length ${n} exceeds frame`);
+    if (n > 0) this.countItems(n);
     return n;
   }
 
   /** Reads a tagged-field section; `known` returns false for tags it does not decode. */
   taggedFields(known: (tag: number, r: Reader, size: number) => boolean): UnknownTag[] | undefined {
     const count = this.uvarint();
+    if (count > this.end - this.pos) throw new ProtocolError(`tagged field count ${count} exceeds frame`);
+    if (count > 0) this.countItems(count);
     let unknown: UnknownTag[] | undefined;
     for (let i = 0; i < count; i++) {
       const tag = this.uvarint();
@@ -316,16 +376,23 @@ export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
 export function readArray<T>(r: Reader, compact: boolean, element: (r: Reader) => T): T[] {
   const n = r.arrayLength(compact);
   if (n < 0) throw new ProtocolError("null array in non-nullable field");
-  const out = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = element(r);
-  return out;
+  return readElements(r, n, element);
 }
 
 export function readNullableArray<T>(r: Reader, compact: boolean, element: (r: Reader) => T): T[] | null {
   const n = r.arrayLength(compact);
   if (n < 0) return null;
+  return readElements(r, n, element);
+}
+
+function readElements<T>(r: Reader, n: number, element: (r: Reader) => T): T[] {
   const out = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = element(r);
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const e = element(r);
+    if ((e as unknown) !== DROPPED) out[kept++] = e;
+  }
+  if (kept < n) out.length = kept;
   return out;
 }
 

@@ -8,12 +8,13 @@ import { hasEntities, walkEntities } from "../protocol/entity-walk.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
+import { answerUnownedTopicIds } from "./unowned-topic-ids.ts";
 import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, stripNames } from "./name-fields.ts";
 import { scrubBackingLeaks } from "./backing-leaks.ts";
 import { spliceTenantClientId, tenantClientId } from "./client-id.ts";
 import { forceConsumerReplica } from "./replica-guard.ts";
 import type { Tenant } from "./tenant.ts";
-import type { FetchSessions } from "./fetch-sessions.ts";
+import type { FetchExchange, FetchSessions } from "./fetch-sessions.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
@@ -44,6 +45,10 @@ function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[
   return ids;
 }
 
+function ownedName(tenant: Tenant, name: string | undefined): boolean {
+  return name !== undefined && tenant.owns(name);
+}
+
 function randomTopicId(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -65,7 +70,6 @@ export async function tenantRequest(
     const answer = errorResponse(FETCH, v, head.correlationId, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, message);
     return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
   }
-  const onResponseHead = head.apiKey === FETCH ? (h: Uint8Array) => conn.fetchSessions.observeResponseHead(h, v) : undefined;
   let changed = prefixNames(body, spec.request.entities, v, tenant);
   changed += forceConsumerReplica(head.apiKey, v, body);
 
@@ -80,20 +84,20 @@ export async function tenantRequest(
     return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: refusal.message };
   }
 
-  // A topic id the tenant does not own never reaches the broker: it is swapped for a fresh
-  // random id, which the broker answers with UNKNOWN_TOPIC_ID, and swapped back in the response.
+  // A topic id the tenant does not own never reaches the broker: kgate answers it itself where
+  // the broker's cost for unknown ids is superlinear, and elsewhere swaps it for a fresh random
+  // id, which the broker answers with UNKNOWN_TOPIC_ID, and swaps it back in the response.
   const fakes = new Map<string, string>();
   const ids = collectTopicIds(body, spec.request.entities, v);
   if (ids.size > 0) {
-    const names = await deps.topicIds.resolve(ids);
+    const names = await deps.topicIds.resolve(ids, tenant.name);
+    const notOwned = [...ids].filter((id) => !ownedName(tenant, names.get(id)));
+    if (notOwned.length > 0 && answerUnownedTopicIds(head.apiKey, v, body, new Set(notOwned), ctx) > 0) changed++;
     const swap = new Map<string, string>();
-    for (const id of ids) {
-      const name = names.get(id);
-      if (name === undefined || !tenant.owns(name)) {
-        const fake = randomTopicId();
-        swap.set(id, fake);
-        fakes.set(fake, id);
-      }
+    for (const id of notOwned) {
+      const fake = randomTopicId();
+      swap.set(id, fake);
+      fakes.set(fake, id);
     }
     if (swap.size > 0) {
       mapTopicIds(body, spec.request.entities, v, (id) => swap.get(id) ?? id);
@@ -101,13 +105,18 @@ export async function tenantRequest(
     }
   }
 
+  const fetchExchange = head.apiKey === FETCH
+    ? conn.fetchSessions.exchange(v, body.sessionId as number, body.sessionEpoch as number, fakes.size > 0)
+    : undefined;
+  const onResponseHead = fetchExchange ? (h: Uint8Array) => fetchExchange.observeResponseHead(h) : undefined;
+
   // Fetch v13+ names topics by id only: once the ids are checked, the body goes as it came,
   // behind a header that carries the tenant in its client id.
   const out = changed > 0
     ? encodeRequest({ ...header, clientId: tenantClientId(tenant, header.clientId) }, body)
     : spliceTenantClientId(frame, tenant);
   if (acksZero) return { kind: "forward", frame: out, expectResponse: false };
-  if (responseNeedsNoRewrite(head, fakes)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
+  if (responseNeedsNoRewrite(head, fetchExchange)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
   return {
     kind: "forward",
     frame: out,
@@ -118,11 +127,20 @@ export async function tenantRequest(
 }
 
 /**
- * A Fetch by topic id (v13-15) whose ids were all the tenant's: its response holds only those
- * ids, partitions and records — no names, no broker addresses — and may stream through as is.
+ * A Fetch by topic id (v13-15) whose ids, in this request and in every earlier request of its
+ * session, were all the tenant's: its response holds only those ids, partitions and records —
+ * no names, no broker addresses — and may stream through as is.
  */
-function responseNeedsNoRewrite(head: RequestHead, fakes: Map<string, string>): boolean {
-  return head.apiKey === FETCH && head.apiVersion >= 13 && head.apiVersion <= 15 && fakes.size === 0;
+function responseNeedsNoRewrite(head: RequestHead, exchange: FetchExchange | undefined): boolean {
+  return head.apiVersion >= 13 && head.apiVersion <= 15 && exchange !== undefined && !exchange.responseNeedsCheck;
+}
+
+/**
+ * Kafka topic names are never empty: "" marks an entry without a name (an error for a topic
+ * asked for by id, e.g. Metadata v10-11), which must reach the client; its id is checked apart.
+ */
+function keepName(tenant: Tenant, kind: string, name: string): boolean {
+  return (kind === "topicName" && name === "") || tenant.owns(name);
 }
 
 async function tenantResponse(
@@ -136,9 +154,11 @@ async function tenantResponse(
   const spec = apiSpec(head.apiKey)!;
   const v = head.apiVersion;
   const fields = spec.response.entities;
-  const { header, body } = decodeResponse<Obj>(frame, head.apiKey, v);
+  // Foreign entries of "everything" answers (all topics, groups, log dirs) are skipped while
+  // decoding; dropForeign below handles what decoding could not drop.
+  const { header, body, dropped } = decodeResponse<Obj>(frame, head.apiKey, v, { keep: (kind, name) => keepName(tenant, kind, name) });
   const rule = HAND_RULES.get(head.apiKey);
-  let changed = fakes.size + ctx.responseFixups.length + (rule?.response ? 1 : 0);
+  let changed = dropped + fakes.size + ctx.responseFixups.length + (rule?.response ? 1 : 0);
 
   for (const pair of idNamePairs(fields, v)) {
     forEachStruct(body, pair.structPath, (s) => {
@@ -148,15 +168,13 @@ async function tenantResponse(
   if (fakes.size > 0) mapTopicIds(body, fields, v, (id) => fakes.get(id) ?? id);
 
   rule?.response?.(body, ctx);
-  // Kafka topic names are never empty: "" marks an entry without a name (an error for a topic
-  // asked for by id, e.g. Metadata v10-11), which must reach the client; its id is checked below.
-  changed += dropForeign(body, fields, v, ["topicName"], (name) => name === "" || tenant.owns(name));
-  changed += dropForeign(body, fields, v, ["groupId", "transactionalId"], (name) => tenant.owns(name));
+  changed += dropForeign(body, fields, v, ["topicName"], (name) => keepName(tenant, "topicName", name));
+  changed += dropForeign(body, fields, v, ["groupId", "transactionalId"], (name) => keepName(tenant, "groupId", name));
 
   const ids = collectTopicIds(body, fields, v);
   if (ids.size > 0) {
     const restored = new Set(fakes.values());
-    const names = await deps.topicIds.resolve([...ids].filter((id) => !restored.has(id)));
+    const names = await deps.topicIds.resolve([...ids].filter((id) => !restored.has(id)), tenant.name);
     changed += dropForeign(body, fields, v, ["topicId"], (id) => {
       if (id === ZERO_TOPIC_ID || restored.has(id)) return true;
       const name = names.get(id) ?? deps.topicIds.known(id);

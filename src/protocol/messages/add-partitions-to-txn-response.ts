@@ -49,6 +49,7 @@ export function defaultAddPartitionsToTxnResult(): AddPartitionsToTxnResult {
 
 export function decodeAddPartitionsToTxnResult(r: wire.Reader, v: number): AddPartitionsToTxnResult {
   const transactionalId = v >= 4 ? r.compactString() : "";
+  if ((v >= 4) && r.keep !== undefined && !r.keep("transactionalId", transactionalId)) { if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopicResult(r, v); } } } if (v >= 3) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicResults = v >= 4 ? wire.readArray(r, true, (r) => decodeAddPartitionsToTxnTopicResult(r, v)) : [];
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnResult = { transactionalId, topicResults };
@@ -77,6 +78,7 @@ export function defaultAddPartitionsToTxnTopicResult(): AddPartitionsToTxnTopicR
 
 export function decodeAddPartitionsToTxnTopicResult(r: wire.Reader, v: number): AddPartitionsToTxnTopicResult {
   const name = (v >= 3 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnPartitionResult(r, v); } } if (v >= 3) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const resultsByPartition = wire.readArray(r, v >= 3, (r) => decodeAddPartitionsToTxnPartitionResult(r, v));
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnTopicResult = { name, resultsByPartition };
@@ -119,6 +121,18 @@ export function encodeAddPartitionsToTxnPartitionResult(w: wire.Writer, v: numbe
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipAddPartitionsToTxnTopicResult(r: wire.Reader, v: number): void {
+  r.skipString(v >= 3);
+  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnPartitionResult(r, v); } }
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipAddPartitionsToTxnPartitionResult(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  if (v >= 3) r.skipTaggedFields();
 }
 
 export const AddPartitionsToTxnResponseEntities: readonly EntityField[] = [

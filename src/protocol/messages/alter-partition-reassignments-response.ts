@@ -52,6 +52,7 @@ export function defaultReassignableTopicResponse(): ReassignableTopicResponse {
 
 export function decodeReassignableTopicResponse(r: wire.Reader, v: number): ReassignableTopicResponse {
   const name = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignablePartitionResponse(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, true, (r) => decodeReassignablePartitionResponse(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: ReassignableTopicResponse = { name, partitions };
@@ -97,6 +98,13 @@ export function encodeReassignablePartitionResponse(w: wire.Writer, _v: number, 
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipReassignablePartitionResponse(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skipTaggedFields();
 }
 
 export const AlterPartitionReassignmentsResponseEntities: readonly EntityField[] = [

@@ -43,6 +43,7 @@ export function defaultAlterReplicaLogDirTopicResult(): AlterReplicaLogDirTopicR
 
 export function decodeAlterReplicaLogDirTopicResult(r: wire.Reader, v: number): AlterReplicaLogDirTopicResult {
   const topicName = (v === 2 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) { { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDirPartitionResult(r, v); } } if (v === 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, v === 2, (r) => decodeAlterReplicaLogDirPartitionResult(r, v));
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDirTopicResult = { topicName, partitions };
@@ -85,6 +86,12 @@ export function encodeAlterReplicaLogDirPartitionResult(w: wire.Writer, v: numbe
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipAlterReplicaLogDirPartitionResult(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  if (v === 2) r.skipTaggedFields();
 }
 
 export const AlterReplicaLogDirsResponseEntities: readonly EntityField[] = [

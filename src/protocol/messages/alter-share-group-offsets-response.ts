@@ -50,6 +50,7 @@ export function defaultAlterShareGroupOffsetsResponseTopic(): AlterShareGroupOff
 
 export function decodeAlterShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): AlterShareGroupOffsetsResponseTopic {
   const topicName = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) { r.skip(16); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsResponsePartition(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodeAlterShareGroupOffsetsResponsePartition(r, v));
   const _unknownTags = r.taggedFields(() => false);
@@ -97,6 +98,13 @@ export function encodeAlterShareGroupOffsetsResponsePartition(w: wire.Writer, _v
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipAlterShareGroupOffsetsResponsePartition(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skipTaggedFields();
 }
 
 export const AlterShareGroupOffsetsResponseEntities: readonly EntityField[] = [

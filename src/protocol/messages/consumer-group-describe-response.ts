@@ -52,6 +52,7 @@ export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup 
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const groupId = r.compactString();
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skipString(true); r.skip(4); r.skip(4); r.skipString(true); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipMember(r, v); } } r.skip(4); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const groupState = r.compactString();
   const groupEpoch = r.int32();
   const assignmentEpoch = r.int32();
@@ -174,6 +175,7 @@ export function defaultTopicPartitions(): TopicPartitions {
 export function decodeTopicPartitions(r: wire.Reader, _v: number): TopicPartitions {
   const topicId = r.uuid();
   const topicName = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, true, (r) => r.int32());
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicPartitions = { topicId, topicName, partitions };
@@ -189,6 +191,33 @@ export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartit
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipMember(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skipString(true);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  r.skipString(true);
+  skipAssignment(r, v);
+  skipAssignment(r, v);
+  if (v === 1) { r.skip(1); }
+  r.skipTaggedFields();
+}
+
+export function skipAssignment(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartitions(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipTopicPartitions(r: wire.Reader, _v: number): void {
+  r.skip(16);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
 }
 
 export const ConsumerGroupDescribeResponseEntities: readonly EntityField[] = [

@@ -44,6 +44,7 @@ export function defaultCreatePartitionsTopicResult(): CreatePartitionsTopicResul
 
 export function decodeCreatePartitionsTopicResult(r: wire.Reader, v: number): CreatePartitionsTopicResult {
   const name = (v >= 2 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("topicName", name)) { r.skip(2); r.skipString(v >= 2); if (v >= 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const errorCode = r.int16();
   const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;

@@ -49,6 +49,7 @@ export function defaultCreatableTopicResult(): CreatableTopicResult {
 
 export function decodeCreatableTopicResult(r: wire.Reader, v: number): CreatableTopicResult {
   const name = (v >= 5 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("topicName", name)) { if (v === 7) { r.skip(16); } r.skip(2); r.skipString(v >= 5); if (v >= 5) { r.skip(4); } if (v >= 5) { r.skip(2); } if (v >= 5) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopicConfigs(r, v); } } } if (v >= 5) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = v === 7 ? r.uuid() : "00000000000000000000000000000000";
   const errorCode = r.int16();
   const errorMessage = (v >= 5 ? r.compactNullableString() : r.nullableString());
@@ -117,6 +118,15 @@ export function encodeCreatableTopicConfigs(w: wire.Writer, v: number, o: Creata
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipCreatableTopicConfigs(r: wire.Reader, v: number): void {
+  if (v >= 5) { r.skipString(true); }
+  if (v >= 5) { r.skipString(true); }
+  if (v >= 5) { r.skip(1); }
+  if (v >= 5) { r.skip(1); }
+  if (v >= 5) { r.skip(1); }
+  if (v >= 5) r.skipTaggedFields();
 }
 
 export const CreateTopicsResponseEntities: readonly EntityField[] = [

@@ -44,6 +44,7 @@ export function defaultDeletableGroupResult(): DeletableGroupResult {
 
 export function decodeDeletableGroupResult(r: wire.Reader, v: number): DeletableGroupResult {
   const groupId = (v >= 2 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skip(2); if (v === 3) { r.skipString(true); } if (v >= 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const errorCode = r.int16();
   const errorMessage = v === 3 ? r.compactNullableString() : null;
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;

@@ -43,6 +43,7 @@ export function defaultDeleteRecordsTopicResult(): DeleteRecordsTopicResult {
 
 export function decodeDeleteRecordsTopicResult(r: wire.Reader, v: number): DeleteRecordsTopicResult {
   const name = (v === 2 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsPartitionResult(r, v); } } if (v === 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, v === 2, (r) => decodeDeleteRecordsPartitionResult(r, v));
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteRecordsTopicResult = { name, partitions };
@@ -88,6 +89,13 @@ export function encodeDeleteRecordsPartitionResult(w: wire.Writer, v: number, o:
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipDeleteRecordsPartitionResult(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(8);
+  r.skip(2);
+  if (v === 2) r.skipTaggedFields();
 }
 
 export const DeleteRecordsResponseEntities: readonly EntityField[] = [

@@ -51,6 +51,7 @@ export function defaultDeleteShareGroupOffsetsResponseTopic(): DeleteShareGroupO
 
 export function decodeDeleteShareGroupOffsetsResponseTopic(r: wire.Reader, _v: number): DeleteShareGroupOffsetsResponseTopic {
   const topicName = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) { r.skip(16); r.skip(2); r.skipString(true); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = r.uuid();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();

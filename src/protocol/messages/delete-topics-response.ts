@@ -45,6 +45,7 @@ export function defaultDeletableTopicResult(): DeletableTopicResult {
 
 export function decodeDeletableTopicResult(r: wire.Reader, v: number): DeletableTopicResult {
   const name = (v >= 4 ? (v === 6 ? r.compactNullableString() : r.compactString()) : (v === 6 ? r.nullableString() : r.string()));
+  if (r.keep !== undefined && name !== null && !r.keep("topicName", name)) { if (v === 6) { r.skip(16); } r.skip(2); if (v >= 5) { r.skipString(true); } if (v >= 4) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = v === 6 ? r.uuid() : "00000000000000000000000000000000";
   const errorCode = r.int16();
   const errorMessage = v >= 5 ? r.compactNullableString() : null;

@@ -51,6 +51,7 @@ export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup 
   const errorCode = r.int16();
   const errorMessage = v === 6 ? r.compactNullableString() : null;
   const groupId = (v >= 5 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skipString(v >= 5); r.skipString(v >= 5); r.skipString(v >= 5); { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroupMember(r, v); } } if (v >= 3) { r.skip(4); } if (v >= 5) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const groupState = (v >= 5 ? r.compactString() : r.string());
   const protocolType = (v >= 5 ? r.compactString() : r.string());
   const protocolData = (v >= 5 ? r.compactString() : r.string());
@@ -115,6 +116,16 @@ export function encodeDescribedGroupMember(w: wire.Writer, v: number, o: Describ
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipDescribedGroupMember(r: wire.Reader, v: number): void {
+  r.skipString(v >= 5);
+  if (v >= 4) { r.skipString(v >= 5); }
+  r.skipString(v >= 5);
+  r.skipString(v >= 5);
+  r.skipBytes(v >= 5);
+  r.skipBytes(v >= 5);
+  if (v >= 5) r.skipTaggedFields();
 }
 
 export const DescribeGroupsResponseEntities: readonly EntityField[] = [

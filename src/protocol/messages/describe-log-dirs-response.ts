@@ -86,6 +86,7 @@ export function defaultDescribeLogDirsTopic(): DescribeLogDirsTopic {
 
 export function decodeDescribeLogDirsTopic(r: wire.Reader, v: number): DescribeLogDirsTopic {
   const name = (v >= 2 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeLogDirsPartition(r, v); } } if (v >= 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, v >= 2, (r) => decodeDescribeLogDirsPartition(r, v));
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeLogDirsTopic = { name, partitions };
@@ -134,6 +135,14 @@ export function encodeDescribeLogDirsPartition(w: wire.Writer, v: number, o: Des
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipDescribeLogDirsPartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(8);
+  r.skip(8);
+  r.skip(1);
+  if (v >= 2) r.skipTaggedFields();
 }
 
 export const DescribeLogDirsResponseEntities: readonly EntityField[] = [

@@ -43,6 +43,7 @@ export function defaultTopicResponse(): TopicResponse {
 
 export function decodeTopicResponse(r: wire.Reader, v: number): TopicResponse {
   const name = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResponse(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, true, (r) => decodePartitionResponse(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicResponse = { name, partitions };
@@ -131,6 +132,24 @@ export function encodeProducerState(w: wire.Writer, _v: number, o: ProducerState
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipPartitionResponse(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipProducerState(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipProducerState(r: wire.Reader, _v: number): void {
+  r.skip(8);
+  r.skip(4);
+  r.skip(4);
+  r.skip(8);
+  r.skip(4);
+  r.skip(8);
+  r.skipTaggedFields();
 }
 
 export const DescribeProducersResponseEntities: readonly EntityField[] = [

@@ -49,6 +49,7 @@ export function defaultTopicData(): TopicData {
 
 export function decodeTopicData(r: wire.Reader, v: number): TopicData {
   const topicName = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicData = { topicName, partitions };
@@ -205,6 +206,27 @@ export function encodeListener(w: wire.Writer, v: number, o: Listener): void {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipPartitionData(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  if (v === 2) { r.skipString(true); }
+  r.skip(4);
+  r.skip(4);
+  r.skip(8);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReplicaState(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReplicaState(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipReplicaState(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v === 2) { r.skip(16); }
+  r.skip(8);
+  if (v >= 1) { r.skip(8); }
+  if (v >= 1) { r.skip(8); }
+  r.skipTaggedFields();
 }
 
 export const DescribeQuorumResponseEntities: readonly EntityField[] = [

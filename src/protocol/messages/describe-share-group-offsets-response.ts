@@ -45,6 +45,7 @@ export function defaultDescribeShareGroupOffsetsResponseGroup(): DescribeShareGr
 
 export function decodeDescribeShareGroupOffsetsResponseGroup(r: wire.Reader, v: number): DescribeShareGroupOffsetsResponseGroup {
   const groupId = r.compactString();
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponseTopic(r, v); } } r.skip(2); r.skipString(true); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topics = wire.readArray(r, true, (r) => decodeDescribeShareGroupOffsetsResponseTopic(r, v));
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
@@ -78,6 +79,7 @@ export function defaultDescribeShareGroupOffsetsResponseTopic(): DescribeShareGr
 
 export function decodeDescribeShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): DescribeShareGroupOffsetsResponseTopic {
   const topicName = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) { r.skip(16); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponsePartition(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodeDescribeShareGroupOffsetsResponsePartition(r, v));
   const _unknownTags = r.taggedFields(() => false);
@@ -134,6 +136,23 @@ export function encodeDescribeShareGroupOffsetsResponsePartition(w: wire.Writer,
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipDescribeShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponsePartition(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipDescribeShareGroupOffsetsResponsePartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(8);
+  r.skip(4);
+  if (v === 1) { r.skip(8); }
+  r.skip(2);
+  r.skipString(true);
+  r.skipTaggedFields();
 }
 
 export const DescribeShareGroupOffsetsResponseEntities: readonly EntityField[] = [

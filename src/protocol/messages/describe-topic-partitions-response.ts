@@ -51,6 +51,7 @@ export function defaultDescribeTopicPartitionsResponseTopic(): DescribeTopicPart
 export function decodeDescribeTopicPartitionsResponseTopic(r: wire.Reader, v: number): DescribeTopicPartitionsResponseTopic {
   const errorCode = r.int16();
   const name = r.compactNullableString();
+  if (r.keep !== undefined && name !== null && !r.keep("topicName", name)) { r.skip(16); r.skip(1); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeTopicPartitionsResponsePartition(r, v); } } r.skip(4); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = r.uuid();
   const isInternal = r.bool();
   const partitions = wire.readArray(r, true, (r) => decodeDescribeTopicPartitionsResponsePartition(r, v));
@@ -149,6 +150,19 @@ export function encodeCursor(w: wire.Writer, _v: number, o: Cursor): void {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipDescribeTopicPartitionsResponsePartition(r: wire.Reader, _v: number): void {
+  r.skip(2);
+  r.skip(4);
+  r.skip(4);
+  r.skip(4);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
 }
 
 export const DescribeTopicPartitionsResponseEntities: readonly EntityField[] = [

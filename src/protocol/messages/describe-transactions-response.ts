@@ -50,6 +50,7 @@ export function defaultTransactionState(): TransactionState {
 export function decodeTransactionState(r: wire.Reader, v: number): TransactionState {
   const errorCode = r.int16();
   const transactionalId = r.compactString();
+  if (r.keep !== undefined && !r.keep("transactionalId", transactionalId)) { r.skipString(true); r.skip(4); r.skip(8); r.skip(8); r.skip(2); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicData(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const transactionState = r.compactString();
   const transactionTimeoutMs = r.int32();
   const transactionStartTimeMs = r.int64();
@@ -89,6 +90,7 @@ export function defaultTopicData(): TopicData {
 
 export function decodeTopicData(r: wire.Reader, _v: number): TopicData {
   const topic = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", topic)) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, true, (r) => r.int32());
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicData = { topic, partitions };
@@ -103,6 +105,12 @@ export function encodeTopicData(w: wire.Writer, _v: number, o: TopicData): void 
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipTopicData(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
 }
 
 export const DescribeTransactionsResponseEntities: readonly EntityField[] = [

@@ -46,6 +46,7 @@ export function defaultReplicaElectionResult(): ReplicaElectionResult {
 
 export function decodeReplicaElectionResult(r: wire.Reader, v: number): ReplicaElectionResult {
   const topic = (v === 2 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("topicName", topic)) { { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } } if (v === 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitionResult = wire.readArray(r, v === 2, (r) => decodePartitionResult(r, v));
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: ReplicaElectionResult = { topic, partitionResult };
@@ -91,6 +92,13 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipPartitionResult(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(v === 2);
+  if (v === 2) r.skipTaggedFields();
 }
 
 export const ElectLeadersResponseEntities: readonly EntityField[] = [

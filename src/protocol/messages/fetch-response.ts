@@ -58,6 +58,7 @@ export function defaultFetchableTopicResponse(): FetchableTopicResponse {
 
 export function decodeFetchableTopicResponse(r: wire.Reader, v: number): FetchableTopicResponse {
   const topic = v <= 12 ? (v === 12 ? r.compactString() : r.string()) : "";
+  if ((v <= 12) && r.keep !== undefined && !r.keep("topicName", topic)) { if (v >= 13) { r.skip(16); } { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } } if (v >= 12) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = v >= 13 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 12, (r) => decodePartitionData(r, v));
   const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
@@ -282,6 +283,42 @@ export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): 
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipPartitionData(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skip(8);
+  r.skip(8);
+  if (v >= 5) { r.skip(8); }
+  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipAbortedTransaction(r, v); } }
+  if (v >= 11) { r.skip(4); }
+  r.skipBytes(v >= 12);
+  if (v >= 12) r.skipTaggedFields();
+}
+
+export function skipEpochEndOffset(r: wire.Reader, v: number): void {
+  if (v >= 12) { r.skip(4); }
+  if (v >= 12) { r.skip(8); }
+  if (v >= 12) r.skipTaggedFields();
+}
+
+export function skipLeaderIdAndEpoch(r: wire.Reader, v: number): void {
+  if (v >= 12) { r.skip(4); }
+  if (v >= 12) { r.skip(4); }
+  if (v >= 12) r.skipTaggedFields();
+}
+
+export function skipSnapshotId(r: wire.Reader, v: number): void {
+  r.skip(8);
+  r.skip(4);
+  if (v >= 12) r.skipTaggedFields();
+}
+
+export function skipAbortedTransaction(r: wire.Reader, v: number): void {
+  r.skip(8);
+  r.skip(8);
+  if (v >= 12) r.skipTaggedFields();
 }
 
 export const FetchResponseEntities: readonly EntityField[] = [

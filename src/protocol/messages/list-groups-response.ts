@@ -48,6 +48,7 @@ export function defaultListedGroup(): ListedGroup {
 
 export function decodeListedGroup(r: wire.Reader, v: number): ListedGroup {
   const groupId = (v >= 3 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skipString(v >= 3); if (v >= 4) { r.skipString(true); } if (v === 5) { r.skipString(true); } if (v >= 3) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const protocolType = (v >= 3 ? r.compactString() : r.string());
   const groupState = v >= 4 ? r.compactString() : "";
   const groupType = v === 5 ? r.compactString() : "";

@@ -43,6 +43,7 @@ export function defaultListOffsetsTopicResponse(): ListOffsetsTopicResponse {
 
 export function decodeListOffsetsTopicResponse(r: wire.Reader, v: number): ListOffsetsTopicResponse {
   const name = (v >= 6 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsPartitionResponse(r, v); } } if (v >= 6) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, v >= 6, (r) => decodeListOffsetsPartitionResponse(r, v));
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: ListOffsetsTopicResponse = { name, partitions };
@@ -94,6 +95,15 @@ export function encodeListOffsetsPartitionResponse(w: wire.Writer, v: number, o:
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipListOffsetsPartitionResponse(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skip(8);
+  r.skip(8);
+  if (v >= 4) { r.skip(4); }
+  if (v >= 6) r.skipTaggedFields();
 }
 
 export const ListOffsetsResponseEntities: readonly EntityField[] = [

@@ -49,6 +49,7 @@ export function defaultOngoingTopicReassignment(): OngoingTopicReassignment {
 
 export function decodeOngoingTopicReassignment(r: wire.Reader, v: number): OngoingTopicReassignment {
   const name = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOngoingPartitionReassignment(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, true, (r) => decodeOngoingPartitionReassignment(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: OngoingTopicReassignment = { name, partitions };
@@ -97,6 +98,14 @@ export function encodeOngoingPartitionReassignment(w: wire.Writer, _v: number, o
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipOngoingPartitionReassignment(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
 }
 
 export const ListPartitionReassignmentsResponseEntities: readonly EntityField[] = [

@@ -50,6 +50,7 @@ export function defaultTransactionState(): TransactionState {
 
 export function decodeTransactionState(r: wire.Reader, _v: number): TransactionState {
   const transactionalId = r.compactString();
+  if (r.keep !== undefined && !r.keep("transactionalId", transactionalId)) { r.skip(8); r.skipString(true); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const producerId = r.int64();
   const transactionState = r.compactString();
   const _unknownTags = r.taggedFields(() => false);

@@ -97,6 +97,7 @@ export function defaultMetadataResponseTopic(): MetadataResponseTopic {
 export function decodeMetadataResponseTopic(r: wire.Reader, v: number): MetadataResponseTopic {
   const errorCode = r.int16();
   const name = (v >= 9 ? (v >= 12 ? r.compactNullableString() : r.compactString()) : (v >= 12 ? r.nullableString() : r.string()));
+  if (r.keep !== undefined && name !== null && !r.keep("topicName", name)) { if (v >= 10) { r.skip(16); } if (v >= 1) { r.skip(1); } { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataResponsePartition(r, v); } } if (v >= 8) { r.skip(4); } if (v >= 9) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = v >= 10 ? r.uuid() : "00000000000000000000000000000000";
   const isInternal = v >= 1 ? r.bool() : false;
   const partitions = wire.readArray(r, v >= 9, (r) => decodeMetadataResponsePartition(r, v));
@@ -161,6 +162,17 @@ export function encodeMetadataResponsePartition(w: wire.Writer, v: number, o: Me
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipMetadataResponsePartition(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skip(4);
+  r.skip(4);
+  if (v >= 7) { r.skip(4); }
+  { const n0 = r.arrayLength(v >= 9); if (n0 > 0) r.skip(n0 * 4); }
+  { const n0 = r.arrayLength(v >= 9); if (n0 > 0) r.skip(n0 * 4); }
+  if (v >= 5) { { const n0 = r.arrayLength(v >= 9); if (n0 > 0) r.skip(n0 * 4); } }
+  if (v >= 9) r.skipTaggedFields();
 }
 
 export const MetadataResponseEntities: readonly EntityField[] = [

@@ -44,6 +44,7 @@ export function defaultOffsetCommitResponseTopic(): OffsetCommitResponseTopic {
 
 export function decodeOffsetCommitResponseTopic(r: wire.Reader, v: number): OffsetCommitResponseTopic {
   const name = v <= 9 ? (v >= 8 ? r.compactString() : r.string()) : "";
+  if ((v <= 9) && r.keep !== undefined && !r.keep("topicName", name)) { if (v === 10) { r.skip(16); } { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitResponsePartition(r, v); } } if (v >= 8) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = v === 10 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 8, (r) => decodeOffsetCommitResponsePartition(r, v));
   const _unknownTags = v >= 8 ? r.taggedFields(() => false) : undefined;
@@ -88,6 +89,12 @@ export function encodeOffsetCommitResponsePartition(w: wire.Writer, v: number, o
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipOffsetCommitResponsePartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  if (v >= 8) r.skipTaggedFields();
 }
 
 export const OffsetCommitResponseEntities: readonly EntityField[] = [

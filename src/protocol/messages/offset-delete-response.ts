@@ -42,6 +42,7 @@ export function defaultOffsetDeleteResponseTopic(): OffsetDeleteResponseTopic {
 
 export function decodeOffsetDeleteResponseTopic(r: wire.Reader, v: number): OffsetDeleteResponseTopic {
   const name = r.string();
+  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteResponsePartition(r, v); } } r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, false, (r) => decodeOffsetDeleteResponsePartition(r, v));
   const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: OffsetDeleteResponseTopic = { name, partitions };
@@ -76,6 +77,11 @@ export function decodeOffsetDeleteResponsePartition(r: wire.Reader, _v: number):
 export function encodeOffsetDeleteResponsePartition(w: wire.Writer, _v: number, o: OffsetDeleteResponsePartition): void {
   w.int32(o.partitionIndex);
   w.int16(o.errorCode);
+}
+
+export function skipOffsetDeleteResponsePartition(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
 }
 
 export const OffsetDeleteResponseEntities: readonly EntityField[] = [

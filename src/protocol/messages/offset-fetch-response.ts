@@ -49,6 +49,7 @@ export function defaultOffsetFetchResponseTopic(): OffsetFetchResponseTopic {
 
 export function decodeOffsetFetchResponseTopic(r: wire.Reader, v: number): OffsetFetchResponseTopic {
   const name = v <= 7 ? (v >= 6 ? r.compactString() : r.string()) : "";
+  if ((v <= 7) && r.keep !== undefined && !r.keep("topicName", name)) { if (v <= 7) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponsePartition(r, v); } } } if (v >= 6) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = v <= 7 ? wire.readArray(r, v >= 6, (r) => decodeOffsetFetchResponsePartition(r, v)) : [];
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchResponseTopic = { name, partitions };
@@ -115,6 +116,7 @@ export function defaultOffsetFetchResponseGroup(): OffsetFetchResponseGroup {
 
 export function decodeOffsetFetchResponseGroup(r: wire.Reader, v: number): OffsetFetchResponseGroup {
   const groupId = v >= 8 ? r.compactString() : "";
+  if ((v >= 8) && r.keep !== undefined && !r.keep("groupId", groupId)) { if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponseTopics(r, v); } } } if (v >= 8) { r.skip(2); } if (v >= 6) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topics = v >= 8 ? wire.readArray(r, true, (r) => decodeOffsetFetchResponseTopics(r, v)) : [];
   const errorCode = v >= 8 ? r.int16() : 0;
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
@@ -146,6 +148,7 @@ export function defaultOffsetFetchResponseTopics(): OffsetFetchResponseTopics {
 
 export function decodeOffsetFetchResponseTopics(r: wire.Reader, v: number): OffsetFetchResponseTopics {
   const name = v >= 8 && v <= 9 ? r.compactString() : "";
+  if ((v >= 8 && v <= 9) && r.keep !== undefined && !r.keep("topicName", name)) { if (v === 10) { r.skip(16); } if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponsePartitions(r, v); } } } if (v >= 6) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = v === 10 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = v >= 8 ? wire.readArray(r, true, (r) => decodeOffsetFetchResponsePartitions(r, v)) : [];
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
@@ -199,6 +202,31 @@ export function encodeOffsetFetchResponsePartitions(w: wire.Writer, v: number, o
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipOffsetFetchResponsePartition(r: wire.Reader, v: number): void {
+  if (v <= 7) { r.skip(4); }
+  if (v <= 7) { r.skip(8); }
+  if (v >= 5 && v <= 7) { r.skip(4); }
+  if (v <= 7) { r.skipString(v >= 6); }
+  if (v <= 7) { r.skip(2); }
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipOffsetFetchResponseTopics(r: wire.Reader, v: number): void {
+  if (v >= 8 && v <= 9) { r.skipString(true); }
+  if (v === 10) { r.skip(16); }
+  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponsePartitions(r, v); } } }
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipOffsetFetchResponsePartitions(r: wire.Reader, v: number): void {
+  if (v >= 8) { r.skip(4); }
+  if (v >= 8) { r.skip(8); }
+  if (v >= 8) { r.skip(4); }
+  if (v >= 8) { r.skipString(true); }
+  if (v >= 8) { r.skip(2); }
+  if (v >= 6) r.skipTaggedFields();
 }
 
 export const OffsetFetchResponseEntities: readonly EntityField[] = [

@@ -43,6 +43,7 @@ export function defaultOffsetForLeaderTopicResult(): OffsetForLeaderTopicResult 
 
 export function decodeOffsetForLeaderTopicResult(r: wire.Reader, v: number): OffsetForLeaderTopicResult {
   const topic = (v === 4 ? r.compactString() : r.string());
+  if (r.keep !== undefined && !r.keep("topicName", topic)) { { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipEpochEndOffset(r, v); } } if (v === 4) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, v === 4, (r) => decodeEpochEndOffset(r, v));
   const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: OffsetForLeaderTopicResult = { topic, partitions };
@@ -91,6 +92,14 @@ export function encodeEpochEndOffset(w: wire.Writer, v: number, o: EpochEndOffse
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipEpochEndOffset(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skip(4);
+  r.skip(4);
+  r.skip(8);
+  if (v === 4) r.skipTaggedFields();
 }
 
 export const OffsetForLeaderEpochResponseEntities: readonly EntityField[] = [

@@ -52,6 +52,7 @@ export function defaultTopicProduceResponse(): TopicProduceResponse {
 
 export function decodeTopicProduceResponse(r: wire.Reader, v: number): TopicProduceResponse {
   const name = v <= 12 ? (v >= 9 ? r.compactString() : r.string()) : "";
+  if ((v <= 12) && r.keep !== undefined && !r.keep("topicName", name)) { if (v === 13) { r.skip(16); } { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipPartitionProduceResponse(r, v); } } if (v >= 9) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = v === 13 ? r.uuid() : "00000000000000000000000000000000";
   const partitionResponses = wire.readArray(r, v >= 9, (r) => decodePartitionProduceResponse(r, v));
   const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
@@ -209,6 +210,29 @@ export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): 
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipPartitionProduceResponse(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skip(8);
+  r.skip(8);
+  if (v >= 5) { r.skip(8); }
+  if (v >= 8) { { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipBatchIndexAndErrorMessage(r, v); } } }
+  if (v >= 8) { r.skipString(v >= 9); }
+  if (v >= 9) r.skipTaggedFields();
+}
+
+export function skipBatchIndexAndErrorMessage(r: wire.Reader, v: number): void {
+  if (v >= 8) { r.skip(4); }
+  if (v >= 8) { r.skipString(v >= 9); }
+  if (v >= 9) r.skipTaggedFields();
+}
+
+export function skipLeaderIdAndEpoch(r: wire.Reader, v: number): void {
+  if (v >= 10) { r.skip(4); }
+  if (v >= 10) { r.skip(4); }
+  if (v >= 9) r.skipTaggedFields();
 }
 
 export const ProduceResponseEntities: readonly EntityField[] = [

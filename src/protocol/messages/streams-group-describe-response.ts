@@ -55,6 +55,7 @@ export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup 
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const groupId = r.compactString();
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skipString(true); r.skip(4); r.skip(4); if (r.int8() >= 0) skipTopology(r, v); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipMember(r, v); } } r.skip(4); if (v === 1) { if (r.int8() >= 0) skipTopologyDescription(r, v); } if (v === 1) { r.skip(1); } if (v === 1) { r.skipString(true); } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const groupState = r.compactString();
   const groupEpoch = r.int32();
   const assignmentEpoch = r.int32();
@@ -168,6 +169,7 @@ export function defaultTopicInfo(): TopicInfo {
 
 export function decodeTopicInfo(r: wire.Reader, v: number): TopicInfo {
   const name = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", name)) { r.skip(4); r.skip(2); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = r.int32();
   const replicationFactor = r.int16();
   const topicConfigs = wire.readArray(r, true, (r) => decodeKeyValue(r, v));
@@ -523,6 +525,108 @@ export function encodeTopologyDescriptionGlobalStore(w: wire.Writer, v: number, 
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipTopology(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipSubtopology(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipSubtopology(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicInfo(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicInfo(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipTopicInfo(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skip(4);
+  r.skip(2);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipKeyValue(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipMember(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skip(4);
+  r.skipString(true);
+  r.skipString(true);
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skipString(true);
+  if (r.int8() >= 0) skipEndpoint(r, v);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskOffset(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskOffset(r, v); } }
+  skipAssignment(r, v);
+  skipAssignment(r, v);
+  r.skip(1);
+  r.skipTaggedFields();
+}
+
+export function skipEndpoint(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(2);
+  r.skipTaggedFields();
+}
+
+export function skipTaskOffset(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(4);
+  r.skip(8);
+  r.skipTaggedFields();
+}
+
+export function skipAssignment(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipTaskIds(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipTopologyDescription(r: wire.Reader, v: number): void {
+  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionSubtopology(r, v); } } }
+  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionGlobalStore(r, v); } } }
+  r.skipTaggedFields();
+}
+
+export function skipTopologyDescriptionSubtopology(r: wire.Reader, v: number): void {
+  if (v === 1) { r.skipString(true); }
+  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionNode(r, v); } } }
+  r.skipTaggedFields();
+}
+
+export function skipTopologyDescriptionNode(r: wire.Reader, v: number): void {
+  if (v === 1) { r.skipString(true); }
+  if (v === 1) { r.skip(1); }
+  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
+  if (v === 1) { r.skipString(true); }
+  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
+  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
+  r.skipTaggedFields();
+}
+
+export function skipTopologyDescriptionGlobalStore(r: wire.Reader, v: number): void {
+  if (v === 1) { skipTopologyDescriptionNode(r, v); }
+  if (v === 1) { skipTopologyDescriptionNode(r, v); }
+  r.skipTaggedFields();
 }
 
 export const StreamsGroupDescribeResponseEntities: readonly EntityField[] = [

@@ -200,6 +200,7 @@ export function defaultTopicPartition(): TopicPartition {
 
 export function decodeTopicPartition(r: wire.Reader, _v: number): TopicPartition {
   const topic = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", topic)) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, true, (r) => r.int32());
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicPartition = { topic, partitions };

@@ -44,6 +44,7 @@ export function defaultTxnOffsetCommitResponseTopic(): TxnOffsetCommitResponseTo
 
 export function decodeTxnOffsetCommitResponseTopic(r: wire.Reader, v: number): TxnOffsetCommitResponseTopic {
   const name = v <= 5 ? (v >= 3 ? r.compactString() : r.string()) : "";
+  if ((v <= 5) && r.keep !== undefined && !r.keep("topicName", name)) { if (v === 6) { r.skip(16); } { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitResponsePartition(r, v); } } if (v >= 3) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const topicId = v === 6 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 3, (r) => decodeTxnOffsetCommitResponsePartition(r, v));
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
@@ -88,6 +89,12 @@ export function encodeTxnOffsetCommitResponsePartition(w: wire.Writer, v: number
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipTxnOffsetCommitResponsePartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  if (v >= 3) r.skipTaggedFields();
 }
 
 export const TxnOffsetCommitResponseEntities: readonly EntityField[] = [

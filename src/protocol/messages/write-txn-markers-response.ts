@@ -68,6 +68,7 @@ export function defaultWritableTxnMarkerTopicResult(): WritableTxnMarkerTopicRes
 
 export function decodeWritableTxnMarkerTopicResult(r: wire.Reader, v: number): WritableTxnMarkerTopicResult {
   const name = r.compactString();
+  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerPartitionResult(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
   const partitions = wire.readArray(r, true, (r) => decodeWritableTxnMarkerPartitionResult(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: WritableTxnMarkerTopicResult = { name, partitions };
@@ -110,6 +111,12 @@ export function encodeWritableTxnMarkerPartitionResult(w: wire.Writer, _v: numbe
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
+}
+
+export function skipWritableTxnMarkerPartitionResult(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipTaggedFields();
 }
 
 export const WriteTxnMarkersResponseEntities: readonly EntityField[] = [
