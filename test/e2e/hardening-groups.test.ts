@@ -7,7 +7,7 @@
 //
 // (1) a kafkajs group consumes, and the broker holds its subscription with backing names;
 // (2) a crafted JoinGroup subscription naming another tenant's backing topic gets none of it;
-// (3) online migration: a classic Java consumer, then a KIP-848 one, in the same group.
+// (3) online migration: a classic Java consumer, then a KIP-848 one, in the same group, and back.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
@@ -25,6 +25,7 @@ type Msg = any;
 const API = { JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, DescribeGroups: 15, ConsumerGroupHeartbeat: 68, ConsumerGroupDescribe: 69 } as const;
 const MEMBER_ID_REQUIRED = 79;
 const REBALANCE_IN_PROGRESS = 27;
+const GROUP_ID_NOT_FOUND = 69;
 
 async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + ms;
@@ -270,7 +271,7 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     return new Map(md.topics.map((t: Msg) => [t.name, t.topicId]));
   }
 
-  test("(3) online migration: a classic Java consumer, then a KIP-848 one, share the group and keep consuming", async () => {
+  test("(3) online migration: a classic Java consumer, then a KIP-848 one, share the group and keep consuming; and back to classic", async () => {
     const before = ["before-0", "before-1", "before-2", "before-3"];
     await createTopic(alice, "migrate", 2, before);
     const common = ["--topic", "migrate", "--group", "mig", "--from-beginning"];
@@ -305,9 +306,35 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     const got = [...classic.lines(), ...modern.lines()].filter((l) => l.startsWith("after-"));
     expect([...new Set(got)].sort()).toEqual(after);
     console.log(`[${kgateRuntime}] after migration: classic consumed ${classic.lines().filter((l) => l.startsWith("after-")).length}, KIP-848 consumed ${modern.lines().filter((l) => l.startsWith("after-")).length}`);
+
+    // And back: once the KIP-848 member leaves, the broker turns the group classic again and the
+    // classic member, now the leader, assigns from the subscriptions the broker hands it.
     await modern.stop();
+    await waitFor("the group to be classic again", 45_000, async () => {
+      const g = await backingConsumerGroup(`${alice.prefix}mig`);
+      return g.errorCode === GROUP_ID_NOT_FOUND ? true : undefined;
+    });
+    const last = ["last-0", "last-1", "last-2", "last-3"];
+    await produce(alice, "migrate", last);
+    await waitFor("the classic consumer to read all records after the downgrade", 45_000, async () =>
+      last.every((v) => classic.lines().includes(v)) ? true : undefined);
+    const downgraded = await backingGroup(`${alice.prefix}mig`);
+    expect(downgraded.groupState).toBe("Stable");
+    expect(downgraded.members.length).toBe(1);
+    expect(decodeSubscription(downgraded.members[0].memberMetadata).body.topics).toEqual([`${alice.prefix}migrate`]);
+    const held = decodeAssignment(downgraded.members[0].memberAssignment).body.assignedPartitions;
+    expect(held.map((p) => [p.topic, [...p.partitions].sort()])).toEqual([[`${alice.prefix}migrate`, [0, 1]]]);
+    const raw = await connectAs(alice, "alice");
+    try {
+      const described: Msg = await raw.request(API.DescribeGroups, 5, { groups: ["mig"], includeAuthorizedOperations: false });
+      const [m] = described.groups[0].members;
+      expect(decodeSubscription(m.memberMetadata).body.topics).toEqual(["migrate"]);
+      expect(decodeAssignment(m.memberAssignment).body.assignedPartitions.map((p) => p.topic)).toEqual(["migrate"]);
+    } finally {
+      raw.close();
+    }
     await classic.stop();
-  }, 150_000);
+  }, 200_000);
 }
 
 for (const kgateRuntime of ["bun", "deno"] as const) {
