@@ -5,7 +5,7 @@
 // like any other: the broker sees the tenant's backing names, and a tenant cannot name another
 // tenant's topic there.
 //
-// (1) a kafkajs group consumes, and the broker holds its subscription with backing names;
+// (1) kafkajs and kcat groups consume, and the broker holds their subscriptions with backing names;
 // (2) a crafted JoinGroup subscription naming another tenant's backing topic gets none of it;
 // (3) online migration: a classic Java consumer, then a KIP-848 one, in the same group, and back.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -184,6 +184,32 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
       }
     } finally {
       await consumer.disconnect();
+    }
+  }, 60_000);
+
+  test("(1b) a kcat (librdkafka) consumer group consumes; the broker holds its subscription and assignment with backing names", async () => {
+    const values = ["rd-0", "rd-1", "rd-2", "rd-3"];
+    await createTopic(alice, "rd-orders", 2, values);
+    const kcat = spawn("kcat", [
+      "-b", kgate.bootstrap, "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=PLAIN",
+      "-X", "sasl.username=alice", "-X", `sasl.password=${alice.token}`, "-G", "rd-group", "-o", "beginning", "-q", "-u", "rd-orders",
+    ], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    kcat.stdout!.on("data", (d) => (out += d));
+    kcat.stderr!.on("data", () => {});
+    try {
+      await waitFor("kcat's records", 30_000, async () => (out.split("\n").filter(Boolean).length >= values.length ? true : undefined));
+      expect(out.split("\n").filter(Boolean).sort()).toEqual(values);
+      const group = await waitFor("a stable group", 10_000, async () => {
+        const g = await backingGroup(`${alice.prefix}rd-group`);
+        return g.groupState === "Stable" && g.members.length === 1 ? g : undefined;
+      });
+      const [member] = group.members;
+      expect(decodeSubscription(member.memberMetadata).body.topics).toEqual([`${alice.prefix}rd-orders`]);
+      const assigned = decodeAssignment(member.memberAssignment).body.assignedPartitions;
+      expect(assigned.map((p) => [p.topic, [...p.partitions].sort()])).toEqual([[`${alice.prefix}rd-orders`, [0, 1]]]);
+    } finally {
+      kcat.kill("SIGTERM");
     }
   }, 60_000);
 
