@@ -39,6 +39,19 @@ const ASSIGNMENT: DataCodec<Assignment> = {
   encode: assignmentSpec.encodeConsumerProtocolAssignment,
 };
 
+/** Array elements one metadata blob may hold: a fixed ceiling on what it makes kgate allocate (invariant 4). */
+export const MAX_METADATA_ITEMS = 200_000;
+
+class CountingReader extends Reader {
+  private items = 0;
+
+  override arrayLength(compact: boolean): number {
+    const n = super.arrayLength(compact);
+    if (n > 0 && (this.items += n) > MAX_METADATA_ITEMS) throw new ProtocolError(`more than ${MAX_METADATA_ITEMS} array elements`);
+    return n;
+  }
+}
+
 /**
  * Kafka's specs for these structs promise that later versions only append fields, and Java
  * clients read a newer version with the newest layout they know. kgate does the same but also
@@ -49,7 +62,7 @@ const ASSIGNMENT: DataCodec<Assignment> = {
  */
 function decodeVersioned<T>(codec: DataCodec<T>, bytes: Uint8Array): Versioned<T> {
   if (bytes.length < 2) throw new ConsumerProtocolError(`malformed ${codec.what}: ${bytes.length} bytes, no version`);
-  const r = new Reader(bytes);
+  const r = new CountingReader(bytes);
   const sent = r.int16();
   if (sent < codec.versions.min) throw new ConsumerProtocolError(`malformed ${codec.what}: version ${sent}`);
   const version = Math.min(sent, codec.versions.max);

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { Writer } from "../../src/protocol/wire.ts";
 import {
-  type Assignment, ConsumerProtocolError, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type Subscription,
+  type Assignment, ConsumerProtocolError, decodeAssignment, MAX_METADATA_ITEMS, decodeSubscription, encodeAssignment, encodeSubscription, type Subscription,
 } from "../../src/vcluster/consumer-protocol-codec.ts";
 import { prefixAssignment, prefixSubscription, stripAssignment, stripSubscription } from "../../src/vcluster/consumer-protocol-names.ts";
 import { describeGroupsRule, joinGroupRule, syncGroupRule } from "../../src/vcluster/consumer-protocol-rules.ts";
@@ -137,6 +137,10 @@ describe("consumer protocol codec", () => {
       expect((error as Error).message, what).toMatch(reason);
     }
     expect(() => decodeAssignment(new Uint8Array([...JAVA_ASSIGNMENT, 1, 2]))).toThrow(/2 bytes after the struct/);
+    // past the item ceiling: refused before the elements are read
+    const many = new Uint8Array(6 + 2 * (MAX_METADATA_ITEMS + 1) + 4);
+    new DataView(many.buffer).setInt32(2, MAX_METADATA_ITEMS + 1);
+    expect(() => decodeSubscription(many)).toThrow(`more than ${MAX_METADATA_ITEMS} array elements`);
     expect(() => decodeAssignment(JAVA_ASSIGNMENT.subarray(0, 20))).toThrow(ConsumerProtocolError);
   });
 });
