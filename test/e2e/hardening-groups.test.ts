@@ -15,7 +15,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { parseHostPort } from "../../src/gateway/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
-import { decodeAssignment, decodeSubscription, encodeSubscription } from "../../src/vcluster/consumer-protocol-codec.ts";
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from "../../src/vcluster/consumer-protocol-codec.ts";
 import { kafkaBootstrap, REPO_ROOT } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, type KgateRuntime, startKgate, writeProperties } from "../support/kgate-process.ts";
 
@@ -26,6 +26,7 @@ const API = { JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14, Descr
 const MEMBER_ID_REQUIRED = 79;
 const REBALANCE_IN_PROGRESS = 27;
 const GROUP_ID_NOT_FOUND = 69;
+const INCONSISTENT_GROUP_PROTOCOL = 23;
 
 async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + ms;
@@ -289,6 +290,36 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
       raw.close();
     }
   }, 60_000);
+
+  test("(2b) a leader's SyncGroup assignment naming another tenant's backing topic is stored inside the tenant's prefix", async () => {
+    const raw = await connectAs(alice, "alice");
+    try {
+      const subscription = encodeSubscription({ version: 0, body: { topics: ["orders"], userData: null, ownedPartitions: [], generationId: -1, rackId: null } });
+      const join = (memberId: string): Promise<Msg> => raw.request(API.JoinGroup, 9, {
+        groupId: "leader-group", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId, groupInstanceId: null,
+        protocolType: "consumer", protocols: [{ name: "range", metadata: subscription }], reason: null,
+      });
+      const joined = await join((await join("")).memberId);
+      expect(joined.errorCode).toBe(0);
+      const crafted = encodeAssignment({ version: 0, body: { assignedPartitions: [{ topic: `${bob.prefix}secret`, partitions: [0, 1] }], userData: null } });
+      const sync = (protocolType: string | null, version = 5): Promise<Msg> => raw.request(API.SyncGroup, version, {
+        groupId: "leader-group", generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null,
+        protocolType, protocolName: "range", assignments: [{ memberId: joined.memberId, assignment: crafted }],
+      });
+      // Claiming another protocol type to keep the bytes opaque: the broker refuses the mismatch.
+      expect((await sync("connect")).errorCode).toBe(INCONSISTENT_GROUP_PROTOCOL);
+      // SyncGroup v3 names no type: kgate knows it from this member's join.
+      const synced = await sync(null, 3);
+      expect(synced.errorCode).toBe(0);
+      expect(decodeAssignment(synced.assignment).body.assignedPartitions.map((p) => p.topic)).toEqual([`${bob.prefix}secret`]);
+      const group = await backingGroup(`${alice.prefix}leader-group`);
+      const stored = decodeAssignment(group.members[0].memberAssignment).body.assignedPartitions;
+      expect(stored.map((p) => p.topic)).toEqual([`${alice.prefix}${bob.prefix}secret`]);
+      await raw.request(API.LeaveGroup, 5, { groupId: "leader-group", members: [{ memberId: joined.memberId, groupInstanceId: null, reason: null }] });
+    } finally {
+      raw.close();
+    }
+  }, 30_000);
 
   async function backingTopicIds(names: string[]): Promise<Map<string, string>> {
     const md: Msg = await backing.request(3, 12, {
