@@ -28,7 +28,7 @@ const REBALANCE_IN_PROGRESS = 27;
 const GROUP_ID_NOT_FOUND = 69;
 const INCONSISTENT_GROUP_PROTOCOL = 23;
 
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -160,8 +160,13 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     try {
       await consumer.connect();
       await consumer.subscribe({ topic: "orders", fromBeginning: true });
-      await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
-      await waitFor("6 records", 30_000, async () => (seen.length >= values.length ? true : undefined));
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          seen.push(message.value!.toString());
+          return Promise.resolve();
+        },
+      });
+      await waitFor("6 records", 30_000, () => (seen.length >= values.length ? true : undefined));
       expect(seen.sort()).toEqual(values);
 
       const group = await backingGroup(`${alice.prefix}kjs-group`);
@@ -199,7 +204,7 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     kcat.stdout!.on("data", (d) => (out += d));
     kcat.stderr!.on("data", () => {});
     try {
-      await waitFor("kcat's records", 30_000, async () => (out.split("\n").filter(Boolean).length >= values.length ? true : undefined));
+      await waitFor("kcat's records", 30_000, () => (out.split("\n").filter(Boolean).length >= values.length ? true : undefined));
       expect(out.split("\n").filter(Boolean).sort()).toEqual(values);
       const group = await waitFor("a stable group", 10_000, async () => {
         const g = await backingGroup(`${alice.prefix}rd-group`);
@@ -334,7 +339,7 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     const common = ["--topic", "migrate", "--group", "mig", "--from-beginning"];
     const classic = startConsole(kgate, alice, [...common, "--command-property", "group.protocol=classic"]);
     consoles.push(classic);
-    await waitFor("the classic consumer's records", 45_000, async () => (classic.lines().length >= before.length ? true : undefined));
+    await waitFor("the classic consumer's records", 45_000, () => (classic.lines().length >= before.length ? true : undefined));
     expect(classic.lines().sort()).toEqual(before);
     expect((await backingGroup(`${alice.prefix}mig`)).protocolType).toBe("consumer");
 
@@ -356,7 +361,7 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
 
     const after = ["after-0", "after-1", "after-2", "after-3"];
     await produce(alice, "migrate", after);
-    await waitFor("the records produced after the migration", 45_000, async () => {
+    await waitFor("the records produced after the migration", 45_000, () => {
       const got = [...classic.lines(), ...modern.lines()].filter((l) => l.startsWith("after-"));
       return got.length >= after.length ? true : undefined;
     });
@@ -373,7 +378,7 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     });
     const last = ["last-0", "last-1", "last-2", "last-3"];
     await produce(alice, "migrate", last);
-    await waitFor("the classic consumer to read all records after the downgrade", 45_000, async () =>
+    await waitFor("the classic consumer to read all records after the downgrade", 45_000, () =>
       last.every((v) => classic.lines().includes(v)) ? true : undefined);
     const downgraded = await backingGroup(`${alice.prefix}mig`);
     expect(downgraded.groupState).toBe("Stable");
