@@ -62,9 +62,15 @@ function joinedFor(tenant: Tenant): JoinedGenerations {
   return j;
 }
 
-function refuse(e: unknown, where: string): Refusal {
+/** JoinGroup and SyncGroup responses carry no error message: the reason goes to the log. */
+function refusal(tenant: Tenant, errorCode: number, message: string): Refusal {
+  log.info("vcluster {vcluster}: refused: {reason}", { vcluster: tenant.name, reason: message });
+  return { errorCode, message };
+}
+
+function refuse(tenant: Tenant, e: unknown, where: string): Refusal {
   if (!(e instanceof ConsumerProtocolError)) throw e;
-  return { errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL, message: `${where}: ${e.message}` };
+  return refusal(tenant, ErrorCode.INCONSISTENT_GROUP_PROTOCOL, `${where}: ${e.message}`);
 }
 
 export const joinGroupRule: HandRule = {
@@ -94,7 +100,7 @@ export const joinGroupRule: HandRule = {
       try {
         p.metadata = prefixSubscription(p.metadata, tenant);
       } catch (e) {
-        return refuse(e, `JoinGroup protocol ${p.name}`);
+        return refuse(tenant, e, `JoinGroup protocol ${p.name}`);
       }
     }
   },
@@ -111,10 +117,8 @@ export const syncGroupRule: HandRule = {
     if (protocolType === undefined) {
       // Fail closed: kgate cannot tell consumer assignments from opaque ones. The client's
       // answer to this error is to join again, through kgate, which then knows.
-      return {
-        errorCode: ErrorCode.REBALANCE_IN_PROGRESS,
-        message: `SyncGroup v${ctx.version} without a protocol type for a member that did not join on this connection`,
-      };
+      return refusal(tenant, ErrorCode.REBALANCE_IN_PROGRESS,
+        `SyncGroup v${ctx.version} without a protocol type for a member that did not join on this connection`);
     }
     if (protocolType !== CONSUMER_PROTOCOL_TYPE) return;
     for (const a of body.assignments) {
@@ -123,7 +127,7 @@ export const syncGroupRule: HandRule = {
       try {
         a.assignment = prefixAssignment(a.assignment, tenant);
       } catch (e) {
-        return refuse(e, `SyncGroup assignment for member ${a.memberId}`);
+        return refuse(tenant, e, `SyncGroup assignment for member ${a.memberId}`);
       }
     }
     ctx.responseFixups.push((res) => {

@@ -17,7 +17,7 @@ import { parseHostPort } from "../../src/gateway/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from "../../src/vcluster/consumer-protocol-codec.ts";
 import { kafkaBootstrap, REPO_ROOT } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, type KgateRuntime, startKgate, writeProperties } from "../support/kgate-process.ts";
+import { adminCall, type KgateProcess, type KgateRuntime, startKgate, waitForLog, writeProperties } from "../support/kgate-process.ts";
 
 // deno-lint-ignore no-explicit-any
 type Msg = any;
@@ -321,6 +321,25 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
       const stored = decodeAssignment(group.members[0].memberAssignment).body.assignedPartitions;
       expect(stored.map((p) => p.topic)).toEqual([`${alice.prefix}${bob.prefix}secret`]);
       await raw.request(API.LeaveGroup, 5, { groupId: "leader-group", members: [{ memberId: joined.memberId, groupInstanceId: null, reason: null }] });
+    } finally {
+      raw.close();
+    }
+  }, 30_000);
+
+  test("(2c) undecodable consumer metadata is refused with INCONSISTENT_GROUP_PROTOCOL and a logged reason, never forwarded", async () => {
+    const raw = await connectAs(alice, "alice");
+    try {
+      // A v0 subscription naming bob's backing topic, with a byte after it: lenient readers (the
+      // broker's) would still find the name, so kgate does not pass it on unread.
+      const valid = encodeSubscription({ version: 0, body: { topics: [`${bob.prefix}secret`], userData: null, ownedPartitions: [], generationId: -1, rackId: null } });
+      const joined: Msg = await raw.request(API.JoinGroup, 9, {
+        groupId: "bad-metadata", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId: "", groupInstanceId: null,
+        protocolType: "consumer", protocols: [{ name: "range", metadata: new Uint8Array([...valid, 0]) }], reason: null,
+      });
+      expect(joined.errorCode).toBe(INCONSISTENT_GROUP_PROTOCOL);
+      const logs = await waitForLog(kgate, "JoinGroup protocol range: malformed consumer protocol subscription v0: 1 bytes after the struct");
+      expect(logs).toContain("JoinGroup protocol range: malformed consumer protocol subscription v0: 1 bytes after the struct");
+      expect((await backingGroup(`${alice.prefix}bad-metadata`)).groupState).toBe("Dead");
     } finally {
       raw.close();
     }
