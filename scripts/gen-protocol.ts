@@ -1,5 +1,6 @@
 // Generates src/protocol/messages/ from the message specs inside the kafka-clients jar of the
-// pinned Kafka version: every request a broker serves and its response, every valid version.
+// pinned Kafka version: every request a broker serves and its response, every valid version,
+// and the data specs kgate decodes inside such messages (DATA_SPECS).
 //
 //   bun scripts/gen-protocol.ts [--out DIR] [--jar PATH]
 import { execFileSync } from "node:child_process";
@@ -7,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { emitMessageModule } from "./lib/emit-codec.ts";
+import { emitDataModule } from "./lib/emit-data-codec.ts";
 import { readJarEntries } from "./lib/jar.ts";
 import { type MessageSpec, parseMessage } from "./lib/spec.ts";
 import { KAFKA_VERSION } from "./lib/kafka-version.ts";
@@ -29,6 +31,12 @@ export function findClientsJar(): string {
   if (existsSync(candidates[1]!)) return candidates[1]!;
   throw new Error(`kafka-clients ${KAFKA_VERSION} not found`);
 }
+
+/**
+ * Structs that travel as opaque bytes inside requests and responses but name topics: the classic
+ * consumer protocol's member subscription (JoinGroup) and assignment (SyncGroup, DescribeGroups).
+ */
+const DATA_SPECS = ["ConsumerProtocolSubscription", "ConsumerProtocolAssignment"];
 
 function kebab(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
@@ -81,6 +89,14 @@ export function generate(outDir: string, jarPath: string): string[] {
       entities: ${api}Res.${res.name}Entities,
     },
   },`);
+  }
+
+  for (const name of DATA_SPECS) {
+    const spec = specs.get(name);
+    if (!spec) throw new Error(`no data spec ${name}`);
+    const file = `${kebab(name)}.ts`;
+    writeFileSync(join(outDir, file), emitDataModule(spec, header(spec.file)));
+    written.push(file);
   }
 
   const index = `${header(`common/message/*.json whose listeners include "broker"`)}

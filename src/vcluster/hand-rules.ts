@@ -2,6 +2,7 @@
 // of a request working: FindCoordinator keys, config resources, consumer-group regexes, topic
 // name length, the DescribeTopicPartitions cursor.
 import { ErrorCode } from "../protocol/error-codes.ts";
+import { describeGroupsRule, joinGroupRule, syncGroupRule } from "./consumer-protocol-rules.ts";
 import type { Tenant } from "./tenant.ts";
 import { MAX_TOPIC_NAME_LENGTH } from "./tenant.ts";
 import { anchoredRegexProblem, anchorRegex, fullMatcher, regexProblem, unanchorRegex } from "./tenant-regex.ts";
@@ -190,6 +191,9 @@ const listTransactions: HandRule = {
 
 export const HAND_RULES: ReadonlyMap<number, HandRule> = new Map<number, HandRule>([
   [10, findCoordinator],
+  [11, joinGroupRule],
+  [14, syncGroupRule],
+  [15, describeGroupsRule],
   [19, composeHandRules(createTopics, createTopicsPolicy)],
   [32, configRule("results", true)],
   [33, composeHandRules(configRule("responses", false), alterConfigsTopicPolicy)],

@@ -241,12 +241,23 @@ function metadataBody(topics: Array<{ name: string | null; topicId?: string }> |
   };
 }
 
-/** ConsumerProtocolSubscription v0 / ConsumerProtocolAssignment v0 (opaque to kgate). */
+/** ConsumerProtocolSubscription v0: topics, null userData. */
 function subscriptionBytes(topics: string[]): Uint8Array {
   const parts: number[] = [0, 0, 0, 0, 0, topics.length];
   for (const t of topics) {
     const b = new TextEncoder().encode(t);
     parts.push(b.length >> 8, b.length & 0xff, ...b);
+  }
+  parts.push(0xff, 0xff, 0xff, 0xff);
+  return new Uint8Array(parts);
+}
+
+/** ConsumerProtocolAssignment v0: each topic with partition 0, null userData. */
+function assignmentBytes(topics: string[]): Uint8Array {
+  const parts: number[] = [0, 0, 0, 0, 0, topics.length];
+  for (const t of topics) {
+    const b = new TextEncoder().encode(t);
+    parts.push(b.length >> 8, b.length & 0xff, ...b, 0, 0, 0, 1, 0, 0, 0, 0);
   }
   parts.push(0xff, 0xff, 0xff, 0xff);
   return new Uint8Array(parts);
@@ -390,7 +401,7 @@ beforeAll(async () => {
   const synced: Msg = await bob.request(API.SyncGroup, 5, {
     groupId: "bob-group", generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null,
     protocolType: "consumer", protocolName: "range",
-    assignments: [{ memberId: joined.memberId, assignment: subscriptionBytes(["secret"]) }],
+    assignments: [{ memberId: joined.memberId, assignment: assignmentBytes(["secret"]) }],
   });
   expect(synced.errorCode).toBe(0);
   expect(await bobHeartbeat()).toBe(0);
