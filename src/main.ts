@@ -5,7 +5,7 @@ import { serve } from "./serve.ts";
 
 const code = await runCli(runtime.args(), {
   runtime,
-  serve: (config) => serve(runtime, config),
+  serve: (config, reload) => serve(runtime, config, reload),
   stdout: (text) => console.log(text),
   stderr: (text) => console.error(text),
 });

@@ -5,6 +5,7 @@ import { resolveSecrets } from "./auth/secrets.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Config } from "./config/schema.ts";
 import { getLogger } from "./log.ts";
+import { LiveSettings } from "./live-settings.ts";
 import type { Runtime } from "./runtime/types.ts";
 import { startGateway } from "./serve-gateway.ts";
 import { applyDeclaredVclusters } from "./store/declared-vclusters.ts";
@@ -23,14 +24,18 @@ import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
 import { registerTopicIdMetrics } from "./vcluster/topic-id-metrics.ts";
 import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
-import { type ListenerViews, type LoginIdentity, type ScramAccount, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
+import { type LoginIdentity, type ScramAccount, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 import type { ScramMechanism } from "./gateway/sasl/scram-primitives.ts";
 
 const log = getLogger("serve");
 /** How often the listener's certificate files are checked for a renewal. */
 const LISTENER_TLS_POLL_MS = 2000;
 
-export async function serve(runtime: Runtime, config: Config): Promise<void> {
+/** Reads and validates the configuration again (SIGHUP); throws a ConfigError listing bad keys. */
+export type ConfigReload = () => Promise<Config>;
+
+export async function serve(runtime: Runtime, config: Config, reloadConfig?: ConfigReload): Promise<void> {
+  const live = new LiveSettings(config);
   const backingTls = await loadBackingTls(runtime, config.backing.tls);
   const clock = () => Date.now();
   const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing, backingTls } });
@@ -40,7 +45,15 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   const signer = await createTokenSigner(secrets.tokenSecret);
   const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
 
-  const authenticate = createPlainAuthenticator({ store, staticUsers: config.auth.users, signer, clock });
+  const authenticate = createPlainAuthenticator({
+    store,
+    // A getter: static users change on a config reload.
+    get staticUsers() {
+      return live.users;
+    },
+    signer,
+    clock,
+  });
   const backingLookup = createBackingLookup(
     runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls, config.limits.backingTimeoutMs,
   );
@@ -63,7 +76,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
   });
   registerTopicIdMetrics(metrics.registry, topicIds);
   const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
-  const identifyCertificate = certificateIdentifier(config.auth.certificates);
+  let identifyCertificate = certificateIdentifier(live.certificates);
   // A SCRAM login name is "user@vcluster", or a user name no other vcluster has for that mechanism.
   const scramAccount = (login: string, mechanism: ScramMechanism): ScramAccount | undefined => {
     const found = (vcluster: string, username: string) => {
@@ -76,11 +89,10 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
     const matches = store.listVclusters().map((v) => found(v.name, login)).filter((a) => a !== undefined);
     return matches.length === 1 ? matches[0] : undefined;
   };
-  const listenerViews: ListenerViews = { anonymous: config.listener.anonymous, pinned: config.listener.pinnedVcluster };
   // Transparent proxy only while the store has never held a vcluster and nothing in the config
   // asks for authentication: a state of the store, not of the moment (invariant 2).
   const transparent = () =>
-    !store.tenancyBegan() && config.auth.users.length === 0 && config.auth.certificates.length === 0 && !config.listener.anonymous && !config.listener.pinnedVcluster;
+    !store.tenancyBegan() && live.users.length === 0 && live.certificates.length === 0 && !live.listenerViews.anonymous && !live.listenerViews.pinned;
   if (transparent()) {
     log.warn("transparent proxy: this store has never held a virtual cluster, so every client sees the whole backing cluster; the first vcluster ends this for good");
   }
@@ -91,16 +103,15 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
       return account?.scram ? null : `service account "${identity.username}" was removed`;
     }
     if (identity.via === "certificate") {
-      const mapped = config.auth.certificates.some((c) => c.username === identity.username && c.vcluster === identity.vcluster);
+      const mapped = live.certificates.some((c) => c.username === identity.username && c.vcluster === identity.vcluster);
       return mapped ? null : `client certificate mapping of "${identity.username}" was removed`;
     }
-    const bound = config.auth.users.some((u) => u.username === identity.username && u.vcluster === identity.vcluster);
+    const bound = live.users.some((u) => u.username === identity.username && u.vcluster === identity.vcluster);
     return bound ? null : `static user "${identity.username}" was removed`;
   };
 
   const listenerTls = config.listener.tls ? await ListenerTls.load(runtime, config.listener.tls) : undefined;
   listenerTls?.watch(LISTENER_TLS_POLL_MS);
-  if (listenerTls) runtime.onSignal("SIGHUP", () => void listenerTls.reload());
   const gateway = await startGateway(runtime, config, {
     listenerTls,
     backingTls,
@@ -125,7 +136,7 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
         },
         vclusterGeneration: (name) => store.getVcluster(name)?.createdAt,
         identityProblem,
-        listenerViews: () => listenerViews,
+        listenerViews: () => live.listenerViews,
         backingApiVersions: () => backingApiVersions.get(),
         certificate: identifyCertificate(conn.client.tls),
         failedAuthenticationDelayMs: config.limits.failedAuthenticationDelayMs,
@@ -150,6 +161,27 @@ export async function serve(runtime: Runtime, config: Config): Promise<void> {
         if (error) metrics.errors.inc({ kind: "connection" });
       },
     },
+  });
+  const applyReload = async () => {
+    let next: Config;
+    try {
+      next = await reloadConfig!();
+    } catch (e) {
+      log.error("config reload refused, nothing changed: {reason}", { reason: (e as Error).message });
+      return;
+    }
+    const { applied, restartNeeded } = live.update(next);
+    identifyCertificate = certificateIdentifier(live.certificates);
+    if (restartNeeded.length > 0) {
+      log.warn("config reload: {paths} changed but need a restart; the running values stay", { paths: restartNeeded.join(", ") });
+    }
+    const closed = gateway.recheckSessions();
+    log.info("config reloaded: {applied}; {closed} connections closed", { applied: applied.length ? applied.join(", ") : "nothing live changed", closed });
+  };
+  // SIGHUP: certificate files and the config's live parts (users, certificate mappings, listener views).
+  runtime.onSignal("SIGHUP", () => {
+    void listenerTls?.reload();
+    if (reloadConfig) void applyReload();
   });
   // Every store change re-checks every connection's view; exactly those that lost it close.
   store.subscribe((event) => {

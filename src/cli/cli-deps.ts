@@ -4,7 +4,7 @@ import type { Runtime } from "../runtime/types.ts";
 export interface CliDeps {
   readonly runtime: Pick<Runtime, "name" | "readTextFile" | "writeFileAtomic" | "fileExists" | "env">;
   /** Start the gateway with a validated config; resolves when it has shut down. */
-  serve(config: Config): Promise<void>;
+  serve(config: Config, reload: () => Promise<Config>): Promise<void>;
   /** Defaults to the global fetch; tests route it to an in-process admin app. */
   readonly fetch?: typeof fetch;
   /** Each call is one complete piece of output; a trailing newline is added. */

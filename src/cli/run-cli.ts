@@ -63,12 +63,14 @@ async function runServe(args: readonly string[], deps: CliDeps): Promise<number>
     return EXIT.ok;
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${HELP.serve}`);
-  const config = await loadConfig({
-    path: flags.config as string | undefined,
-    env: (name) => deps.runtime.env(name),
-    files: deps.runtime,
-  });
+  const load = () =>
+    loadConfig({
+      path: flags.config as string | undefined,
+      env: (name) => deps.runtime.env(name),
+      files: deps.runtime,
+    });
+  const config = await load();
   configureLogging(config.log.level);
-  await deps.serve(config);
+  await deps.serve(config, load);
   return EXIT.ok;
 }
