@@ -195,7 +195,9 @@ export class Gateway {
     const left = (this.perAddress.get(address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(address, left);
     else this.perAddress.delete(address);
-    (session.failed ? log.warn : log.info)("connection {id} from {peer} closed: {reason}", { id, peer, reason: session.reason });
+    const closed = { id, peer, reason: session.reason };
+    if (session.failed) log.warn("connection {id} from {peer} closed: {reason}", closed);
+    else log.info("connection {id} from {peer} closed: {reason}", closed);
   }
 
   /** Stops accepting, lets in-flight requests finish (bounded by `graceMs`), closes the rest. */
