@@ -77,7 +77,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       rewrite((doc) => {
         doc.auth.users = [{ username: "x", password: "short", vcluster: vc }];
       });
-      expect(await waitForLog(kgate, "config reload refused")).toContain("auth.users.0.password");
+      expect(await waitForLog(kgate, "config reload refused")).toContain("auth.users[0].password: must be at least 16 characters");
       await metadata(keep);
       expect(keep.closed).toBe(false);
       keep.close();
