@@ -3,7 +3,6 @@
 // connection limits, the failed-login delay, a hanging backing cluster, and half-closed clients.
 // Raw-protocol clients where no real client would send the attack.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { Kafka, logLevel } from "kafkajs";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
@@ -16,15 +15,10 @@ import { runtime } from "../../src/runtime/index.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, startKgate, waitForLog } from "../support/kgate-process.ts";
 import { apiVersionsV0, rawConversation, requestFrame } from "../support/raw-socket.ts";
+import { rssBytes } from "../support/wait.ts";
 
 const run = Date.now().toString(36);
 const MiB = 1024 * 1024;
-
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(m[1]) * 1024;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,6 +9,7 @@ import { parseHostPort } from "../../src/gateway/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, startKgate } from "../support/kgate-process.ts";
+import { waitFor } from "../support/wait.ts";
 
 // deno-lint-ignore no-explicit-any
 type Msg = any;
@@ -48,16 +49,6 @@ function fetchBody(topic: { name?: string; topicId?: string }, replica: { replic
 
 function produceBody(topic: string, batch: Uint8Array) {
   return { transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, topicId: ZERO_ID, partitionData: [{ index: 0, records: batch }] }] };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Creates a topic and waits until partition 0 takes records (a new leader may still settle). */

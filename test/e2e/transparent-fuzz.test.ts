@@ -6,12 +6,12 @@
 //
 // FUZZ_SEED=n reproduces a run's random frames (the seed is printed).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { type Consumer, Kafka, logLevel, type Producer } from "kafkajs";
 import { kafkaBootstrap } from "../support/kafka.ts";
 import { type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
 import { apiVersionsV0, rawConversation, requestFrame } from "../support/raw-socket.ts";
+import { rssBytes } from "../support/wait.ts";
 
 const MAX_FRAME = 100 * 1024 * 1024; // kgate's default limits.maxFrameBytes
 // Connections are spread over a few seconds, in batches, so that the healthy client runs
@@ -107,12 +107,6 @@ const CASES: Record<string, Case> = {
   },
   "random bytes": (r) => ({ chunks: [bytes(r, int(r, 1, 4096))], end: true }),
 };
-
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(m[1]) * 1024;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

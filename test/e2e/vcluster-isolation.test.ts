@@ -16,6 +16,7 @@ import { runtime } from "../../src/runtime/index.ts";
 import { offeredApiKeys, offeredVersions } from "../../src/vcluster/allowed-apis.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, type KgateRuntime, startKgate, waitForLog } from "../support/kgate-process.ts";
+import { waitFor } from "../support/wait.ts";
 
 // deno-lint-ignore no-explicit-any
 type Msg = any;
@@ -261,16 +262,6 @@ function assignmentBytes(topics: string[]): Uint8Array {
   }
   parts.push(0xff, 0xff, 0xff, 0xff);
   return new Uint8Array(parts);
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function createTopic(conn: KafkaConnection, name: string, partitions: number): Promise<void> {

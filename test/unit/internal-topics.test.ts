@@ -7,6 +7,7 @@ import { containsBytes, InternalTopics } from "../../src/gateway/internal-topics
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from "../../src/protocol/codec.ts";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { Tenant } from "../../src/vcluster/tenant.ts";
+import { concatBytes } from "../support/bytes.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -15,17 +16,8 @@ const OTHER_ID = "fedcba9876543210fedcba9876543210";
 const ZERO_ID = "0".repeat(32);
 const utf8 = new TextEncoder();
 
-const join = (chunks: Uint8Array[]) => {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-};
-const request = (apiKey: number, apiVersion: number, body: unknown) => join(encodeRequest({ apiKey, apiVersion, correlationId: 7, clientId: "t" }, body));
-const response = (apiKey: number, apiVersion: number, body: unknown) => join(encodeResponse(apiKey, apiVersion, { correlationId: 7 }, body));
+const request = (apiKey: number, apiVersion: number, body: unknown) => concatBytes(encodeRequest({ apiKey, apiVersion, correlationId: 7, clientId: "t" }, body));
+const response = (apiKey: number, apiVersion: number, body: unknown) => concatBytes(encodeResponse(apiKey, apiVersion, { correlationId: 7 }, body));
 const head = (apiKey: number, apiVersion: number) => ({ apiKey, apiVersion, correlationId: 7 });
 
 function metadataRequest(topics: Array<{ name: string | null; topicId?: string }> | null) {
@@ -60,7 +52,7 @@ function forwarded(out: ReturnType<InternalTopicsGuard["request"]>) {
 async function through(rewrite: ((f: Uint8Array) => unknown) | undefined, frame: Uint8Array): Promise<Uint8Array> {
   expect(rewrite).toBeDefined();
   const out = await rewrite!(frame);
-  return out instanceof Uint8Array ? out : join(out as Uint8Array[]);
+  return out instanceof Uint8Array ? out : concatBytes(out as Uint8Array[]);
 }
 
 describe("byte search", () => {
@@ -114,7 +106,7 @@ describe("passthrough guard", () => {
     const { guard } = setup();
     const frame = request(3, 12, metadataRequest([{ name: "_kgate_state" }, { name: "orders" }, { name: null, topicId: STATE_ID }]));
     const out = forwarded(guard.request(frame, head(3, 12)));
-    const sent = decodeRequest<Obj>(join(out.frame as Uint8Array[])).body;
+    const sent = decodeRequest<Obj>(concatBytes(out.frame as Uint8Array[])).body;
     const sentTopics = sent.topics as Obj[];
     expect(sentTopics[0]!.name).toMatch(/^!/); // '!' is illegal in a topic name: never auto-created
     expect(sentTopics[1]!.name).toBe("orders");
@@ -138,7 +130,7 @@ describe("passthrough guard", () => {
     const { guard } = setup();
     const body = { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: "_kgate_state", topicId: ZERO_ID, partitionData: [{ index: 0, records: null }] }] };
     const out = forwarded(guard.request(request(0, 9, body), head(0, 9)));
-    const sentName = ((decodeRequest<Obj>(join(out.frame as Uint8Array[])).body.topicData as Obj[])[0]!).name as string;
+    const sentName = ((decodeRequest<Obj>(concatBytes(out.frame as Uint8Array[])).body.topicData as Obj[])[0]!).name as string;
     const broker = response(0, 9, {
       responses: [{ name: sentName, topicId: ZERO_ID, partitionResponses: [{ index: 0, errorCode: 3, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }] }],
       throttleTimeMs: 0,
@@ -153,7 +145,7 @@ describe("passthrough guard", () => {
     const { guard } = setup();
     const body = { resources: [{ resourceType: 2, resourceName: "_kgate_state", configs: [] }, { resourceType: 4, resourceName: "1", configs: [] }], validateOnly: false };
     const out = forwarded(guard.request(request(44, 1, body), head(44, 1)));
-    const sent = (decodeRequest<Obj>(join(out.frame as Uint8Array[])).body.resources as Obj[]).map((r) => r.resourceName);
+    const sent = (decodeRequest<Obj>(concatBytes(out.frame as Uint8Array[])).body.resources as Obj[]).map((r) => r.resourceName);
     expect(sent[0]).toMatch(/^!/);
     expect(sent[1]).toBe("1");
   });
@@ -205,7 +197,7 @@ describe("passthrough guard: ACLs of kgate's topics", () => {
     const { guard } = setup();
     const body = { creations: [acl("_kgate_state", 3), acl("orders", 3), acl("_kg", 4), acl("*", 3), acl("1", 3, 4)] };
     const out = forwarded(guard.request(request(30, 3, body), head(30, 3)));
-    const sent = decodeRequest<Obj>(join(out.frame as Uint8Array[])).body.creations as Obj[];
+    const sent = decodeRequest<Obj>(concatBytes(out.frame as Uint8Array[])).body.creations as Obj[];
     expect(sent.map((c) => c.resourceName)).toEqual(["orders", "1"]);
     const broker = response(30, 3, { throttleTimeMs: 0, results: [{ errorCode: 0, errorMessage: null }, { errorCode: 0, errorMessage: null }] });
     const back = decodeResponse<Obj>(await through(guard.responseRewrite(head(30, 3), out.swaps, undefined), broker), 30, 3).body;
@@ -219,7 +211,7 @@ describe("passthrough guard: ACLs of kgate's topics", () => {
     });
     const body = { filters: [filter(null, 1), filter("orders", 3), filter("orders", 2), filter("_kgate_state", 3), filter(null, 1, 4)] };
     const out = forwarded(guard.request(request(31, 3, body), head(31, 3)));
-    const sent = decodeRequest<Obj>(join(out.frame as Uint8Array[])).body.filters as Obj[];
+    const sent = decodeRequest<Obj>(concatBytes(out.frame as Uint8Array[])).body.filters as Obj[];
     expect(sent.map((f) => [f.resourceNameFilter, f.resourceTypeFilter])).toEqual([["orders", 2], [null, 4]]);
     expect(out.swaps?.aclRefusedAt).toEqual([0, 2, 3]);
   });

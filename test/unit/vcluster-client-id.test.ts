@@ -5,25 +5,16 @@ import { decodeRequest, encodeRequest } from "../../src/protocol/codec.ts";
 import { defaultMetadataRequest } from "../../src/protocol/messages/metadata-request.ts";
 import { spliceTenantClientId, tenantClientId } from "../../src/vcluster/client-id.ts";
 import { Tenant } from "../../src/vcluster/tenant.ts";
+import { concatBytes } from "../support/bytes.ts";
 
 type Obj = Record<string, unknown>;
 const tenant = new Tenant("vc-alice", "vc-alice.");
 const METADATA = 3;
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 function metadataFrame(version: number, clientId: string | null, unknownTags = false): Uint8Array {
   const header = { apiKey: METADATA, apiVersion: version, correlationId: 42, clientId, ...(unknownTags ? { _unknownTags: [{ tag: 7, data: new Uint8Array([1, 2, 3]) }] } : {}) };
   const body = { ...defaultMetadataRequest(), topics: [{ name: "orders", topicId: "0".repeat(32) }] };
-  return concat(encodeRequest(header, body));
+  return concatBytes(encodeRequest(header, body));
 }
 
 describe("tenant client id", () => {
@@ -40,7 +31,7 @@ describe("tenant client id", () => {
         const frame = metadataFrame(version, clientId, headerVersion === 2);
         const spliced = spliceTenantClientId(frame, tenant);
         const original = decodeRequest<Obj>(frame);
-        const after = decodeRequest<Obj>(concat(spliced));
+        const after = decodeRequest<Obj>(concatBytes(spliced));
         expect(after.header.clientId).toBe(tenantClientId(tenant, clientId));
         expect(after.header.correlationId).toBe(42);
         expect(after.header._unknownTags).toEqual(original.header._unknownTags);
@@ -55,7 +46,7 @@ describe("tenant client id", () => {
     // 32761 bytes: fits the client's header, not once "vc-alice/" is added; the cut falls inside an "é".
     const long = `x${"é".repeat(16_380)}`;
     const frame = metadataFrame(12, long);
-    const after = decodeRequest<Obj>(concat(spliceTenantClientId(frame, tenant)));
+    const after = decodeRequest<Obj>(concatBytes(spliceTenantClientId(frame, tenant)));
     const id = after.header.clientId as string;
     expect(id.startsWith("vc-alice/xé")).toBe(true);
     expect(new TextEncoder().encode(id).length).toBe(0x7fff - 1);

@@ -4,22 +4,13 @@ import { describe, expect, test } from "bun:test";
 import { decodeRequest, encodeRequest } from "../../src/protocol/codec.ts";
 import { defaultFetchRequest } from "../../src/protocol/messages/fetch-request.ts";
 import { CONSUMER_REPLICA_ID, forceConsumerReplica } from "../../src/vcluster/replica-guard.ts";
+import { concatBytes } from "../support/bytes.ts";
 
 type Obj = Record<string, unknown>;
 const FETCH = 1;
 const LIST_OFFSETS = 2;
 const OFFSET_FOR_LEADER_EPOCH = 23;
 const METADATA = 3;
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 describe("replica ids forced to the consumer's", () => {
   test("Fetch up to v14: a follower's replica id becomes -1", () => {
@@ -35,7 +26,7 @@ describe("replica ids forced to the consumer's", () => {
   test("Fetch v15+: a ReplicaState naming a follower is removed; on the wire it is gone", () => {
     const body: Obj = { ...defaultFetchRequest(), replicaState: { replicaId: 1, replicaEpoch: 5n } };
     expect(forceConsumerReplica(FETCH, 15, body)).toBe(1);
-    const frame = concat(encodeRequest({ apiKey: FETCH, apiVersion: 15, correlationId: 1, clientId: "c" }, body));
+    const frame = concatBytes(encodeRequest({ apiKey: FETCH, apiVersion: 15, correlationId: 1, clientId: "c" }, body));
     const back = decodeRequest<Obj>(frame).body;
     expect(back.replicaState).toBeUndefined();
     expect(back.replicaId).toBe(CONSUMER_REPLICA_ID);
