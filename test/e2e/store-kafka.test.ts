@@ -85,6 +85,8 @@ describe("KafkaStore", () => {
       "service-account-upserted",
       "token-issued",
       "vcluster-deleted",
+      // The accounts' tombstones: a removed account re-checks its connections on every node.
+      "service-account-deleted",
       "token-revoked",
     ]);
   });
