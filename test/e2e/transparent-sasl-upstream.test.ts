@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Kafka, logLevel } from "kafkajs";
 import { runCommand } from "../support/command.ts";
 import { KAFKA_USERS, kafkaBootstrap, SASL_BOOTSTRAP, saslAvailable } from "../support/kafka.ts";
-import { type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
+import { type KgateProcess, type KgateRuntime, startKgate, waitForLog } from "../support/kgate-process.ts";
 import { apiVersionsV0, rawConversation } from "../support/raw-socket.ts";
 
 const RECORDS = 1000;
@@ -103,7 +103,8 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
       expect(outcome.received.readInt32BE(4)).toBe(1);
       expect(outcome.received.readInt16BE(8)).toBe(13);
       expect(Date.now() - started).toBeLessThan(15_000);
-      const line = kgate.logs().split("\n").find((l) => /connection \d+ from \S+ closed: backing cluster unavailable/.test(l));
+      const logs = await waitForLog(kgate, "closed: backing cluster unavailable");
+      const line = logs.split("\n").find((l) => /connection \d+ from \S+ closed: backing cluster unavailable/.test(l));
       expect(line).toMatch(/closed: /);
       expect(line).toMatch(/level=warning/);
       expect(line).toMatch(/SCRAM-SHA-512/);
