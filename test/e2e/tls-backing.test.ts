@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createServer, type Server } from "node:tls";
 import { Kafka, logLevel } from "kafkajs";
 import { REPO_ROOT } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, startKgate, waitForLog } from "../support/kgate-process.ts";
+import { adminCall, binaryAvailable, type KgateProcess, type KgateRuntime, startKgate, waitForLog } from "../support/kgate-process.ts";
 import { makeTestCa, pem } from "../support/test-certs.ts";
 
 const run = Date.now().toString(36);
@@ -50,7 +50,10 @@ async function tlsEndpoint(cert: { cert: string; key: string }): Promise<{ addre
   return { address: `127.0.0.1:${(server.address() as { port: number }).port}`, server };
 }
 
-for (const kgateRuntime of ["bun", "deno"] as const) {
+// The binary too (CI builds it first): node:tls must work inside `bun build --compile`.
+const runtimes: KgateRuntime[] = ["bun", "deno", ...(binaryAvailable() ? (["binary"] as const) : [])];
+
+for (const kgateRuntime of runtimes) {
   describe(`TLS to the backing cluster (${kgateRuntime})`, () => {
     const started: KgateProcess[] = [];
     const servers: Server[] = [];
