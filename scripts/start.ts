@@ -4,6 +4,10 @@
 // Ctrl-C (SIGINT) or SIGTERM stops kgate, and the Kafka too if this script started it.
 // Reads nothing from stdin.
 //
+// `npm start -- --tls`: the same demo with TLS on both sides: kgate's Kafka listener serves TLS
+// with a certificate from the checkout's test CA (scripts/kafka.sh tls), the client properties
+// say SASL_SSL and carry that CA, and kgate reaches the local Kafka on its SSL port (9093).
+//
 // Where things go (KGATE_DEMO_DIR, default: the repository root):
 //   vc-alice.properties, vc-bob.properties   client properties for --command-config
 //   kgate-data/store.json                     kgate's file store (the embedded default path)
@@ -42,6 +46,8 @@ const adminPort = portFromEnv("KGATE_ADMIN_PORT", DEFAULT_ADMIN_PORT);
 const adminUrl = `http://127.0.0.1:${adminPort}`;
 const adminToken = randomBytes(24).toString("base64url");
 const demoPrefix = process.env.KGATE_DEMO_PREFIX ?? "";
+const withTls = process.argv.slice(2).includes("--tls");
+const LOCAL_KAFKA_TLS = "127.0.0.1:9093";
 
 let kafkaStartedHere = false;
 let kafkaStartup: Promise<void> | undefined;
@@ -138,11 +144,20 @@ async function backingKafka(): Promise<string> {
 async function startKgate(backing: string): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const overrides: string[] = [];
-  if (port !== DEFAULT_PORT) overrides.push(`listener: {port: ${port}}`);
-  if (adminPort !== DEFAULT_ADMIN_PORT) overrides.push(`admin: {port: ${adminPort}}`);
-  if (backing !== LOCAL_KAFKA) {
-    overrides.push(`backing: {bootstrapServers: ${JSON.stringify(backing.split(",").map((s) => s.trim()))}}`);
+  const listener: Record<string, unknown> = {};
+  if (port !== DEFAULT_PORT) listener.port = port;
+  const backingConfig: Record<string, unknown> = {};
+  if (backing !== LOCAL_KAFKA) backingConfig.bootstrapServers = backing.split(",").map((s) => s.trim());
+  if (withTls) {
+    const tlsDir = await testCa();
+    // The broker's test certificate is for 127.0.0.1 and localhost, signed by the test CA: good for kgate too.
+    listener.tls = { cert: join(tlsDir, "broker.pem"), key: join(tlsDir, "broker-key.pem"), truststore: join(tlsDir, "ca.pem") };
+    if (backing === LOCAL_KAFKA) backingConfig.bootstrapServers = [LOCAL_KAFKA_TLS];
+    if (backing === LOCAL_KAFKA) backingConfig.tls = { ca: join(tlsDir, "ca.pem") };
   }
+  if (Object.keys(listener).length) overrides.push(`listener: ${JSON.stringify(listener)}`);
+  if (adminPort !== DEFAULT_ADMIN_PORT) overrides.push(`admin: {port: ${adminPort}}`);
+  if (Object.keys(backingConfig).length) overrides.push(`backing: ${JSON.stringify(backingConfig)}`);
   const args = [join(ROOT, "src", "main.ts"), "serve"];
   if (overrides.length) {
     const config = join(dataDir, "demo.yaml");
@@ -186,6 +201,14 @@ async function startKgate(backing: string): Promise<void> {
   });
 }
 
+/** The checkout's test CA and certificates (made once by scripts/kafka.sh tls); returns their folder. */
+async function testCa(): Promise<string> {
+  const res = await run(join(ROOT, "scripts", "kafka.sh"), ["tls"], { quiet: true });
+  const dir = res.output.trim().split("\n").at(-1) ?? "";
+  if (res.code !== 0 || !dir) throw new Error(`scripts/kafka.sh tls failed (exit ${res.code}):\n${res.output}`);
+  return dir;
+}
+
 async function kgateCli(args: string[]): Promise<string> {
   const res = await run(bun, [join(ROOT, "src", "main.ts"), ...args, "--admin-url", adminUrl, "--admin-token", adminToken], { quiet: true });
   if (res.code !== 0) throw new Error(`kgate ${args.join(" ")} failed:\n${res.output.trim()}`);
@@ -213,9 +236,9 @@ function printScenario(backing: string, files: string[]): void {
   const direct = backing.split(",")[0]!.trim();
   const cliAdmin = adminPort === DEFAULT_ADMIN_PORT ? "" : ` --admin-url ${adminUrl}`;
   console.log(`
-kgate is up: Kafka listener ${gateway} in front of ${backing}, admin API ${adminUrl}
+kgate is up: Kafka listener ${gateway}${withTls ? " (TLS)" : ""} in front of ${backing}${withTls && backing === LOCAL_KAFKA ? ` (over TLS on ${LOCAL_KAFKA_TLS})` : ""}, admin API ${adminUrl}
 
-Virtual clusters vc-alice and vc-bob, with client properties (SASL/PLAIN, token as password):
+Virtual clusters vc-alice and vc-bob, with client properties (${withTls ? "SASL_SSL: TLS, then SASL/PLAIN" : "SASL/PLAIN"}, token as password):
   ${alice}
   ${bob}
 

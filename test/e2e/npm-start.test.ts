@@ -178,6 +178,27 @@ describe("npm start", () => {
       expect(fake.calls()).toEqual(["status", "start", "stop"]);
     }, 120_000);
 
+    test("--tls: TLS on both sides; the printed commands work as printed over SASL_SSL", async () => {
+      if (!localBroker()) return console.warn(`npm-start.test.ts: broker at ${backing}, not ${LOCAL_BOOTSTRAP}; skipped`);
+      const fake = fakeKafkaSh(0);
+      const prefix = `npmstart-tls-${Date.now().toString(36)}-`;
+      const demo = startDemo([...cmd, "--tls"], { KAFKA_BOOTSTRAP: undefined, KGATE_KAFKA_SH: fake.script, KGATE_DEMO_PREFIX: prefix });
+      await waitFor(demo, "Ctrl-C stops kgate.");
+      expect(demo.output()).toContain("(TLS) in front of 127.0.0.1:9092 (over TLS on 127.0.0.1:9093)");
+      const commands = demo.output().split("\n").map((line) => /^\s+(scripts\/kafka\.sh cli kafka-topics .*)$/.exec(line)?.[1]).filter((c): c is string => !!c);
+      const [create, aliceList] = commands as [string, string];
+      const sh = (command: string) => runCommand("bash", ["-c", `cd '${REPO_ROOT}' && ${command}`], { timeoutMs: 120_000 });
+      const created = await sh(create);
+      if (created.code !== 0) throw new Error(`${create}\nexit ${created.code}\n${created.stderr}${created.stdout}`);
+      const alice = await sh(aliceList);
+      expect(alice.stdout.split("\n").filter(Boolean)).toEqual(["orders"]);
+      const props = readFileSync(join(/--command-config (\S+)/.exec(create)![1]!.startsWith("/") ? "" : REPO_ROOT, /--command-config (\S+)/.exec(create)![1]!), "utf8");
+      expect(props).toContain("security.protocol=SASL_SSL");
+      const pid = kgatePid(demo);
+      expect((await ctrlC(demo)).code).toBe(0);
+      await expectKgateGone(demo, pid);
+    }, 180_000);
+
     test("already running: used, and left running on Ctrl-C", async () => {
       if (!localBroker()) return console.warn(`npm-start.test.ts: broker at ${backing}, not ${LOCAL_BOOTSTRAP}; skipped`);
       const fake = fakeKafkaSh(0);
