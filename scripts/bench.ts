@@ -60,6 +60,8 @@ interface Endpoint {
 
 interface Target {
   name: string;
+  /** The target its ratios compare with (default "direct"; TLS targets compare with "direct (TLS)"). */
+  baseline?: string;
   start(backing: string): Promise<Endpoint>;
 }
 
@@ -106,12 +108,39 @@ function vclusterTarget(name: string, runtime: KgateRuntime): Target {
   };
 }
 
+// TLS: the broker's SSL listener (scripts/kafka.sh, 9093) with the checkout's test CA; kgate with
+// TLS on both sides (listener: the broker's test certificate, which covers 127.0.0.1; backing: 9093).
+const TLS_DIR = join(REPO_ROOT, ".kafka", "tls");
+const SSL_BOOTSTRAP = "127.0.0.1:9093";
+const sslClient = { "security.protocol": "SSL", "ssl.truststore.type": "PEM", "ssl.truststore.location": join(TLS_DIR, "ca.pem") };
+
+function tlsKgateTarget(name: string, runtime: KgateRuntime): Target {
+  return {
+    name,
+    baseline: "direct (TLS)",
+    async start() {
+      const kgate = await startKgate({
+        runtime,
+        backing: SSL_BOOTSTRAP,
+        config: {
+          listener: { host: "127.0.0.1", advertisedHost: "127.0.0.1", tls: { cert: join(TLS_DIR, "broker.pem"), key: join(TLS_DIR, "broker-key.pem") } },
+          backing: { bootstrapServers: [SSL_BOOTSTRAP], tls: { ca: join(TLS_DIR, "ca.pem") } },
+        },
+      });
+      return { bootstrap: kgate.bootstrap, pid: kgate.child.pid, clientProperties: sslClient, stop: async () => void (await kgate.stop()) };
+    },
+  };
+}
+
 const TARGETS: Target[] = [
   { name: "direct", start: async (backing) => ({ bootstrap: backing, stop: async () => {} }) },
   kgateTarget("kgate (bun)", "bun"),
   kgateTarget("kgate (deno)", "deno"),
   vclusterTarget("vcluster (bun)", "bun"),
   vclusterTarget("vcluster (deno)", "deno"),
+  { name: "direct (TLS)", baseline: "direct (TLS)", start: async () => ({ bootstrap: SSL_BOOTSTRAP, clientProperties: sslClient, stop: async () => {} }) },
+  tlsKgateTarget("kgate TLS (bun)", "bun"),
+  tlsKgateTarget("kgate TLS (deno)", "deno"),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -332,12 +361,14 @@ function summarize(rows: Row[]): Summary {
 }
 
 function printTable(targets: Target[], rounds: Map<Target, Row>[]): void {
-  const rows = targets.map((t) => ({ name: t.name, sum: summarize(rounds.map((r) => r.get(t)!)) }));
-  const direct = rows.find((r) => r.name === "direct")?.sum;
+  const rows = targets.map((t) => ({ name: t.name, baseline: t.baseline ?? "direct", sum: summarize(rounds.map((r) => r.get(t)!)) }));
+  const baselineOf = (name: string) => rows.find((r) => r.name === name)?.sum;
   const ratio = (v: number | undefined, d: number | undefined) => (v === undefined || !d ? "-" : (v / d).toFixed(2));
   const ms = (n: number | undefined) => (n === undefined ? "-" : String(Math.round(n * 10) / 10));
   const header = ["target", "produce MB/s", "x direct", "consume MB/s", "x direct", "fetch MB/s", "x direct", "p50 ms", "p99 ms", "p99 +ms", "kgate CPU p/c"];
-  const lines = rows.map(({ name, sum }) => [
+  const lines = rows.map(({ name, baseline, sum }) => lineOf(name, sum, baselineOf(baseline)));
+  function lineOf(name: string, sum: Summary, direct: Summary | undefined): string[] {
+    return [
     name,
     fmt(sum.produceMbPerSec),
     ratio(sum.produceMbPerSec, direct?.produceMbPerSec),
@@ -349,13 +380,15 @@ function printTable(targets: Target[], rounds: Map<Target, Row>[]): void {
     ms(sum.p99),
     sum.p99 !== undefined && direct?.p99 !== undefined ? ms(sum.p99 - direct.p99) : "-",
     sum.produceCpu === undefined ? "-" : `${pct(sum.produceCpu)}/${pct(sum.consumeCpu)}`,
-  ]);
+    ];
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const show = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
   console.log(`\nmedian of ${rounds.length} round(s); MB = MiB as the perf tools count; ${RECORDS} x ${RECORD_SIZE} B per produce run;`);
   console.log(`latency: steady state at ${LATENCY_RATE} records/s; kgate CPU: kgate's CPU time / wall time during the`);
   console.log("produce / consume runs (100% = one core); consume MB/s includes the consumer group join,");
-  console.log("fetch MB/s does not (vcluster targets read fewer records, so compare their fetch MB/s)\n");
+  console.log("fetch MB/s does not (vcluster targets read fewer records, so compare their fetch MB/s);");
+  console.log('TLS targets are compared with "direct (TLS)" (the broker\'s SSL listener), the others with "direct"\n');
   console.log(show(header));
   console.log("|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
   for (const l of lines) console.log(show(l));
