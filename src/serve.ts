@@ -6,6 +6,9 @@ import { createTokenSigner } from "./auth/tokens.ts";
 import type { Config } from "./config/schema.ts";
 import { getLogger } from "./log.ts";
 import { LiveSettings } from "./live-settings.ts";
+import { AuditTrail } from "./audit/audit-trail.ts";
+import { fileSink } from "./audit/file-sink.ts";
+import { kafkaSink } from "./audit/kafka-sink.ts";
 import type { Runtime } from "./runtime/types.ts";
 import { startGateway } from "./serve-gateway.ts";
 import { applyDeclaredVclusters } from "./store/declared-vclusters.ts";
@@ -37,6 +40,12 @@ export type ConfigReload = () => Promise<Config>;
 export async function serve(runtime: Runtime, config: Config, reloadConfig?: ConfigReload): Promise<void> {
   const live = new LiveSettings(config);
   const backingTls = await loadBackingTls(runtime, config.backing.tls);
+  const audit = new AuditTrail([
+    ...(config.audit.file ? [fileSink(runtime, config.audit.file)] : []),
+    ...(config.audit.topic
+      ? [kafkaSink({ runtime, bootstrap: config.backing.bootstrapServers.map(parseHostPort), sasl: config.backing.sasl, tls: backingTls }, config.audit.topic)]
+      : []),
+  ]);
   const clock = () => Date.now();
   const store = createStore(config.store, { files: runtime, clock, kafka: { runtime, backing: config.backing, backingTls } });
   await store.load();
@@ -148,6 +157,9 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         internalTopics: internalGuard,
         clock,
         log: (message) => vclusterLog.info("connection {id}: {message}", { id: conn.id, message }),
+        audit,
+        source: `${conn.client.remoteAddress}:${conn.client.remotePort}`,
+        connectionId: conn.id,
       });
     },
     observer: {
@@ -197,7 +209,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     runtime.onSignal("SIGTERM", () => resolve());
   });
   const clientTruststore = config.listener.tls?.truststore ? await runtime.readTextFile(config.listener.tls.truststore) : undefined;
-  const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore });
+  const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore, audit });
   const adminTls = config.admin.tls
     ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
     : undefined;
@@ -214,6 +226,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   stopRefreshing();
   await gateway.stop(5000);
   await http.stop();
+  await audit.close();
   await store.close();
 }
 

@@ -5,6 +5,7 @@ import type { AdminDeps } from "./deps.ts";
 import { onError, onNotFound, validationHook } from "./errors.ts";
 import { bodyAsJson, limitBody, requireAdminToken } from "./middleware.ts";
 import { registerOperationRoutes } from "./routes/operations.ts";
+import { auditAdminChanges } from "./audit-middleware.ts";
 import { registerServiceAccountRoutes } from "./routes/service-accounts.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerVclusterRoutes } from "./routes/vclusters.ts";
@@ -24,6 +25,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
   const openPaths = new Set(["/healthz", ...(deps.config.admin.publicDocs ? [OPENAPI_PATH, DOCS_PATH] : [])]);
   app.use("*", requireAdminToken(deps.adminToken, openPaths));
   app.use("/v1/*", limitBody(deps.config.limits.adminBodyBytes), bodyAsJson);
+  if (deps.audit) app.use("/v1/*", auditAdminChanges(deps.audit));
 
   registerVclusterRoutes(app, deps);
   registerTokenRoutes(app, deps);

@@ -1,3 +1,4 @@
+import type { AuditTrail } from "../audit/audit-trail.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
 import type { Config } from "../config/schema.ts";
 import type { StateStore } from "../store/state-store.ts";
@@ -14,4 +15,6 @@ export interface AdminDeps {
   readonly signer: TokenSigner;
   /** With `listener.tls`: the CA clients must trust (PEM), written into client properties. */
   readonly clientTruststore?: string;
+  /** Records admin API changes when a sink is configured. */
+  readonly audit?: AuditTrail;
 }

@@ -188,6 +188,17 @@ const declaredVcluster = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
 });
 
+/** The audit trail: admin API changes, logins, topic changes inside vclusters. Off unless a sink is set. */
+const audit = z.strictObject({
+  /** JSON lines, one event per line, appended (created with mode 0600). */
+  file: z.string().min(1).optional(),
+  /** Also as records of this topic on the backing cluster, e.g. `_kgate_audit`. */
+  topic: z
+    .string()
+    .regex(/^_kgate[A-Za-z0-9._-]*$/, 'must start with "_kgate" (the topics kgate keeps unreachable for every client)')
+    .optional(),
+});
+
 const log = z.strictObject({
   level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
 });
@@ -201,6 +212,7 @@ export const configSchema = z
     auth: auth.prefault({}),
     limits: limits.prefault({}),
     log: log.prefault({}),
+    audit: audit.prefault({}),
     /**
      * Topic policy of every vcluster (a vcluster's own `topicPolicy`, set through the admin API,
      * overrides it field by field). Empty by default: no limits, no manual replica assignment.

@@ -1,7 +1,7 @@
 /// <reference types="@types/bun" />
 // Runtime adapter for Bun. Bun sockets are callback-based (one handler set shared by all
 // sockets, state in `socket.data`); this file turns each into Web Streams with backpressure.
-import { mkdir, open, rename, stat } from "node:fs/promises";
+import { appendFile, mkdir, open, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { getLogger } from "../log.ts";
 import { connectTls, listenTls } from "./node-tls.ts";
@@ -250,6 +250,7 @@ export const bunRuntime: Runtime = {
   readTextFile: (path) => Bun.file(path).text(),
   writeFileAtomic,
   fileExists: (path) => Bun.file(path).exists(),
+  appendTextFile: (path, data) => appendFile(path, data, { mode: 0o600 }),
   fileMode: async (path) => (process.platform === "win32" ? undefined : (await stat(path)).mode & 0o777),
   mkdirp: async (path) => void (await mkdir(path, { recursive: true })),
   env: (name) => Bun.env[name],

@@ -52,6 +52,7 @@ declare namespace Deno {
   function stat(path: string): Promise<{ mode: number | null }>;
   function mkdir(path: string, opts?: { recursive?: boolean }): Promise<void>;
   function readTextFile(path: string): Promise<string>;
+  function writeTextFile(path: string, data: string, opts?: { append?: boolean; create?: boolean; mode?: number }): Promise<void>;
   function addSignalListener(signal: "SIGINT" | "SIGTERM" | "SIGHUP", handler: () => void): void;
   function exit(code?: number): never;
 }

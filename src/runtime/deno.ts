@@ -299,6 +299,7 @@ export const denoRuntime: Runtime = {
   readTextFile: (path) => Deno.readTextFile(path),
   writeFileAtomic,
   fileExists,
+  appendTextFile: (path, data) => Deno.writeTextFile(path, data, { append: true, create: true, mode: 0o600 }),
   fileMode: async (path) => {
     const mode = (await Deno.stat(path)).mode;
     return mode === null ? undefined : mode & 0o777;

@@ -88,6 +88,8 @@ export interface Runtime {
    */
   writeFileAtomic(path: string, data: string): Promise<void>;
   fileExists(path: string): Promise<boolean>;
+  /** Appends `data` to a file, creating it (mode 0600) when missing. */
+  appendTextFile(path: string, data: string): Promise<void>;
   /** The permission bits of `path` (e.g. 0o600), or undefined where the platform has none. */
   fileMode(path: string): Promise<number | undefined>;
   mkdirp(path: string): Promise<void>;

@@ -20,7 +20,9 @@ import { offeredVersions, vclusterVersionFilter } from "./allowed-apis.ts";
 import { errorResponse } from "./error-response.ts";
 import { type ConnectionState, tenantRequest } from "./tenant-exchange.ts";
 import { FetchSessions } from "./fetch-sessions.ts";
+import type { AuditTrail } from "../audit/audit-trail.ts";
 import type { CertificateIdentity } from "../auth/certificate-identity.ts";
+import { isAuditedTopicChange, topicChangeEvents } from "./audited-topic-changes.ts";
 import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
 import { type ScramCredential, ScramServer } from "../gateway/sasl/scram-server.ts";
 import type { Tenant } from "./tenant.ts";
@@ -96,6 +98,11 @@ export interface VclusterPolicyDeps {
   internalTopics?: InternalTopicsGuard;
   clock(): number;
   log(message: string): void;
+  /** The audit trail: logins and topic changes of this connection. */
+  audit?: AuditTrail;
+  /** The client's address and kgate's connection id, for audit events. */
+  source?: string;
+  connectionId?: number;
 }
 
 export class VclusterPolicy implements SessionPolicy {
@@ -181,7 +188,36 @@ export class VclusterPolicy implements SessionPolicy {
       return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
     }
     const acksZero = head.apiKey === PRODUCE && produceAcks(frame, head.apiVersion) === 0;
-    return tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
+    const outcome = tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
+    return this.deps.audit?.enabled && isAuditedTopicChange(head.apiKey) ? outcome.then((o) => this.audited(o, head)) : outcome;
+  }
+
+  /** Records the topic changes a tenant request made (or was refused), from the response the client gets. */
+  private audited(outcome: RequestOutcome, head: RequestHead): RequestOutcome {
+    const who = {
+      actor: this.identity?.username ?? "anonymous",
+      vcluster: this.view ?? undefined,
+      source: this.deps.source,
+      requestId: this.deps.connectionId === undefined ? undefined : String(this.deps.connectionId),
+    };
+    const emit = (response: Frame) => {
+      try {
+        for (const e of topicChangeEvents(head, response, who)) this.deps.audit!.record(e);
+      } catch (e) {
+        this.deps.log(`audit: response not decodable (${(e as Error).message})`);
+      }
+    };
+    if (outcome.kind === "answer" && outcome.frame) emit(outcome.frame);
+    if (outcome.kind !== "forward" || !outcome.expectResponse) return outcome;
+    const rewrite = outcome.rewrite;
+    return {
+      ...outcome,
+      rewrite: async (frame) => {
+        const out = rewrite ? await rewrite(frame) : frame;
+        emit(out);
+        return out;
+      },
+    };
   }
 
   /** Binds the certificate's identity, or says why it cannot be. */
@@ -194,6 +230,7 @@ export class VclusterPolicy implements SessionPolicy {
     this.boundBy = "login";
     this.identity = { username: certificate.username, vcluster: certificate.vcluster, via: "certificate" };
     this.deps.log(`authenticated "${certificate.username}" into ${certificate.vcluster} via client certificate`);
+    this.auditLogin(certificate.username, certificate.vcluster, "success", "certificate");
     return null;
   }
 
@@ -340,11 +377,26 @@ export class VclusterPolicy implements SessionPolicy {
     this.sessionExpiresAt = login.expiresAt ?? Infinity;
     const lifetime = login.expiresAt === undefined ? 0n : BigInt(Math.max(1, login.expiresAt - this.deps.clock()));
     this.deps.log(`authenticated "${username}" into ${vcluster} via ${login.via}`);
+    this.auditLogin(username, vcluster, "success", login.via);
     return { kind: "answer", frame: reply(ErrorCode.NONE, null, lifetime) };
   }
 
   /** Kafka answers a failed login only after a delay, to slow down password guessing. */
+  private auditLogin(actor: string, vcluster: string | undefined, outcome: "success" | "failure", detail: string): void {
+    this.deps.audit?.record({
+      actor,
+      vcluster,
+      action: "login",
+      outcome,
+      detail,
+      source: this.deps.source,
+      requestId: this.deps.connectionId === undefined ? undefined : String(this.deps.connectionId),
+    });
+  }
+
   private async refuseLogin(frame: Frame, reason: string): Promise<RequestOutcome> {
+    // The reason names the user where one was given (e.g. `authentication of "alice" failed: …`).
+    this.auditLogin(/"([^"]*)"/.exec(reason)?.[1] ?? "-", undefined, "failure", reason);
     await new Promise((resolve) => setTimeout(resolve, this.deps.failedAuthenticationDelayMs));
     return { kind: "answer", frame, closeAfter: reason };
   }

@@ -1,0 +1,57 @@
+// Which tenant requests change topics (create, delete, partitions, configs), and the audit events a
+// response to one of them stands for: one per topic or config resource, in the tenant's own names.
+import type { AuditInput } from "../audit/audit-event.ts";
+import type { Frame, RequestHead } from "../gateway/session-policy.ts";
+import { decodeResponse } from "../protocol/codec.ts";
+import { ErrorCode } from "../protocol/error-codes.ts";
+
+type Obj = Record<string, unknown>;
+
+const RESOURCE_TOPIC = 2;
+
+/** apiKey → the audited action and where its response lists the results. */
+const AUDITED: ReadonlyMap<number, { action: string; results: string; name: string }> = new Map([
+  [19, { action: "topic.create", results: "topics", name: "name" }],
+  [20, { action: "topic.delete", results: "responses", name: "name" }],
+  [37, { action: "topic.partitions", results: "results", name: "name" }],
+  [33, { action: "topic.config", results: "responses", name: "resourceName" }],
+  [44, { action: "topic.config", results: "responses", name: "resourceName" }],
+]);
+
+export function isAuditedTopicChange(apiKey: number): boolean {
+  return AUDITED.has(apiKey);
+}
+
+const ERROR_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
+
+function concat(frame: Frame): Uint8Array {
+  if (frame instanceof Uint8Array) return frame;
+  const out = new Uint8Array(frame.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of frame) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** The events of one client-facing response (after kgate's rewriting, so names are the tenant's). */
+export function topicChangeEvents(head: RequestHead, response: Frame, who: Omit<AuditInput, "action" | "outcome">): AuditInput[] {
+  const spec = AUDITED.get(head.apiKey);
+  if (!spec) return [];
+  const { body } = decodeResponse<Obj>(concat(response), head.apiKey, head.apiVersion);
+  const results = (body[spec.results] as Obj[] | undefined) ?? [];
+  return results
+    .filter((r) => r.resourceType === undefined || r.resourceType === RESOURCE_TOPIC)
+    .map((r) => {
+      const code = r.errorCode as number;
+      return {
+        ...who,
+        action: spec.action,
+        resource: String(r[spec.name] ?? r.topicId ?? ""),
+        outcome: code === 0 ? "success" : "failure",
+        ...(code === 0 ? {} : { detail: ERROR_NAMES.get(code) ?? `error code ${code}` }),
+        requestId: who.requestId ? `${who.requestId}/${head.correlationId}` : String(head.correlationId),
+      };
+    });
+}
