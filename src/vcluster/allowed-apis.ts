@@ -20,8 +20,7 @@ const OFFERED: ReadonlyMap<number, readonly [number, number]> = new Map<number, 
   [14, ALL], // SyncGroup
   [15, ALL], // DescribeGroups
   [16, ALL], // ListGroups
-  // SaslHandshake: offered from v0 because librdkafka requires v0 in the range before it uses
-  // v1; a client that actually sends v0 (unframed SASL tokens) is closed with a reason.
+  // SaslHandshake: every version; after v0 the SASL tokens come unframed, without Kafka headers.
   [17, ALL],
   [18, ALL], // ApiVersions
   [19, ALL], // CreateTopics

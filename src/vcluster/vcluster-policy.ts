@@ -24,6 +24,7 @@ import type { CertificateIdentity } from "../auth/certificate-identity.ts";
 import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
 import { type ScramCredential, ScramServer } from "../gateway/sasl/scram-server.ts";
 import type { Tenant } from "./tenant.ts";
+import { authenticateRequestFor, UNFRAMED_TOKEN_HEAD, unframedOutcome } from "./unframed-sasl.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
 
@@ -114,6 +115,8 @@ export class VclusterPolicy implements SessionPolicy {
   private mechanism: SaslMechanism | null = null;
   private scram: ScramServer | null = null;
   private scramAccount: ScramAccount | null = null;
+  /** After a SaslHandshake v0: the next frames are bare SASL tokens until the mechanism completes. */
+  private unframedTokens = false;
   private preAuthApiVersions = 0;
   private sessionExpiresAt = Infinity;
   private readonly connection: ConnectionState = { fetchSessions: new FetchSessions() };
@@ -145,6 +148,17 @@ export class VclusterPolicy implements SessionPolicy {
       return `vcluster ${this.view} was deleted`;
     }
     return this.identity ? this.deps.identityProblem(this.identity) : null;
+  }
+
+  expectsRawSaslToken(): boolean {
+    return this.unframedTokens;
+  }
+
+  async onRawSaslToken(frame: Uint8Array): Promise<RequestOutcome> {
+    const outcome = await this.authenticate(authenticateRequestFor(frame), UNFRAMED_TOKEN_HEAD);
+    // SCRAM's first round leaves the mechanism in progress: its proof comes bare as well.
+    this.unframedTokens = this.mechanism !== null;
+    return unframedOutcome(outcome);
   }
 
   onRequest(frame: Uint8Array, head: RequestHead): RequestOutcome | Promise<RequestOutcome> {
@@ -240,13 +254,19 @@ export class VclusterPolicy implements SessionPolicy {
   }
 
   private handshake(frame: Uint8Array, head: RequestHead): RequestOutcome {
-    if (head.apiVersion < 1) return { kind: "close", reason: "SaslHandshake v0 (unframed SASL) is not supported" };
+    // Kafka re-authenticates only over SaslAuthenticate (KIP-368 needs v1 and up), never bare tokens.
+    if (head.apiVersion === 0 && this.identity !== null) {
+      return { kind: "close", reason: "SaslHandshake v0 after authentication (re-authentication needs SaslHandshake v1)" };
+    }
     // As Kafka's SaslServerAuthenticator: a handshake is followed by its authentication, not by
     // another handshake (a loop of locally answered handshakes would cost kgate, not the client).
     if (this.mechanism !== null) return { kind: "close", reason: "SaslHandshake repeated before SaslAuthenticate" };
     const { body } = decodeRequest<SaslHandshakeRequest>(frame);
     const ok = (SASL_MECHANISMS as readonly string[]).includes(body.mechanism);
-    if (ok) this.mechanism = body.mechanism as SaslMechanism;
+    if (ok) {
+      this.mechanism = body.mechanism as SaslMechanism;
+      this.unframedTokens = head.apiVersion === 0;
+    }
     const answer = encodeResponse(SASL_HANDSHAKE, head.apiVersion, { correlationId: head.correlationId }, {
       errorCode: ok ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM,
       mechanisms: [...SASL_MECHANISMS],
