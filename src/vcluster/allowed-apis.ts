@@ -47,6 +47,8 @@ const OFFERED: ReadonlyMap<number, readonly [number, number]> = new Map<number, 
   [66, ALL], // ListTransactions
   [68, ALL], // ConsumerGroupHeartbeat (KIP-848)
   [69, ALL], // ConsumerGroupDescribe
+  [71, ALL], // GetTelemetrySubscriptions (answered by kgate: no subscription)
+  [72, ALL], // PushTelemetry (answered by kgate, dropped unread)
   [75, ALL], // DescribeTopicPartitions
 ]);
 

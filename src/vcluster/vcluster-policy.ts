@@ -24,6 +24,7 @@ import type { CertificateIdentity } from "../auth/certificate-identity.ts";
 import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
 import { type ScramCredential, ScramServer } from "../gateway/sasl/scram-server.ts";
 import type { Tenant } from "./tenant.ts";
+import { answerClientTelemetry, CLIENT_TELEMETRY_API_KEYS, isClientTelemetry } from "./client-telemetry.ts";
 import { authenticateRequestFor, UNFRAMED_TOKEN_HEAD, unframedOutcome } from "./unframed-sasl.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
@@ -194,6 +195,7 @@ export class VclusterPolicy implements SessionPolicy {
       const answer = errorResponse(head.apiKey, head.apiVersion, head.correlationId, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, message);
       return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
     }
+    if (isClientTelemetry(head.apiKey)) return answerClientTelemetry(frame, head);
     const acksZero = head.apiKey === PRODUCE && produceAcks(frame, head.apiVersion) === 0;
     return tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
   }
@@ -249,7 +251,7 @@ export class VclusterPolicy implements SessionPolicy {
     }
     const body: ApiVersionsResponse = { ...backing, throttleTimeMs: 0, apiKeys: backing.apiKeys.map((k) => ({ ...k })) };
     clampApiVersions(body, vclusterVersionFilter);
-    advertiseSasl(body);
+    advertiseLocallyAnswered(body);
     return { kind: "answer", frame: encodeResponse(API_VERSIONS_KEY, head.apiVersion, { correlationId: head.correlationId }, body) };
   }
 
@@ -372,10 +374,11 @@ export class VclusterPolicy implements SessionPolicy {
 
 /**
  * kgate answers SaslHandshake and SaslAuthenticate itself, so it offers them even when the
- * backing listener (PLAINTEXT) does not; librdkafka will not log in otherwise.
+ * backing listener (PLAINTEXT) does not; librdkafka will not log in otherwise. Client telemetry
+ * is answered by kgate too, so it is offered whatever the broker offers.
  */
-function advertiseSasl(body: ApiVersionsResponse): void {
-  for (const apiKey of [SASL_HANDSHAKE, SASL_AUTHENTICATE]) {
+function advertiseLocallyAnswered(body: ApiVersionsResponse): void {
+  for (const apiKey of [SASL_HANDSHAKE, SASL_AUTHENTICATE, ...CLIENT_TELEMETRY_API_KEYS]) {
     const offered = offeredVersions(apiKey)!;
     const entry = body.apiKeys.find((e) => e.apiKey === apiKey);
     if (entry) {
