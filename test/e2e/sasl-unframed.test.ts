@@ -139,6 +139,25 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       }
     });
 
+    test("a bare token larger than the pre-authentication frame limit closes the connection", async () => {
+      const { socket } = await handshakeV0("PLAIN");
+      socket.write(bareToken(new Uint8Array(600 * 1024))); // Kafka's sasl.server.max.receive.size is 512 KiB
+      expect(await socket.closed()).toBe(true);
+      expect(socket.pendingBytes).toBe(0);
+      // refused by its size prefix, not read and parsed as a token
+      expect(await waitForLog(kgate, "exceeds maximum 524288")).toContain(`frame size ${600 * 1024} exceeds maximum 524288`);
+    });
+
+    test("SaslHandshake v0 after a login (re-authentication needs v1) closes the connection", async () => {
+      const { socket } = await handshakeV0("PLAIN");
+      socket.write(bareToken(plainClientMessage("old-client", token)));
+      expect(await socket.readFrame()).toEqual(new Uint8Array(4));
+      socket.write(encodeRequest({ apiKey: SASL_HANDSHAKE, apiVersion: 0, correlationId: 2, clientId: "old" }, { mechanism: "PLAIN" }));
+      expect(await socket.closed()).toBe(true);
+      expect(socket.pendingBytes).toBe(0);
+      expect(await waitForLog(kgate, "re-authentication needs SaslHandshake v1")).toContain("SaslHandshake v0 after authentication");
+    });
+
     test("an unsupported mechanism in SaslHandshake v0 is answered UNSUPPORTED_SASL_MECHANISM and closed", async () => {
       const { socket, answer } = await handshakeV0("GSSAPI");
       expect(answer.errorCode).toBe(ErrorCode.UNSUPPORTED_SASL_MECHANISM);
