@@ -8,9 +8,10 @@
 // tenant about the others), and the pushed payload is OpenTelemetry protobuf naming topics and
 // groups as the tenant sees them: kgate would have to decode and rewrite it to keep the prefixes
 // straight, which it cannot do completely (invariant 1) and does not want to (records and
-// payloads pass undecoded, invariant 3). Offering the APIs, whatever the backing broker offers,
-// still matters: Java clients (telemetry is on by default) ask for a subscription on every
-// connection, and a plain "nothing wanted" keeps them off their error paths.
+// payloads pass undecoded, invariant 3). The APIs are offered whatever the backing broker
+// offers, so a Java client (telemetry is on by default) asks kgate, gets "nothing wanted", and
+// neither pushes nor logs about it; without the offer it would skip telemetry silently, and a
+// broker-side subscription could never leak into a vcluster either way.
 import type { RequestHead, RequestOutcome } from "../gateway/session-policy.ts";
 import { decodeRequest, encodeResponse } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
