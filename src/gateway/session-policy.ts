@@ -35,6 +35,17 @@ export interface SessionPolicy {
   /** True while authentication is required and not yet done (the authentication timeout runs). */
   readonly awaitingAuthentication: boolean;
   onRequest(frame: Uint8Array, head: RequestHead): RequestOutcome | Promise<RequestOutcome>;
+  /**
+   * True while the next frame is a bare SASL token, not a Kafka request: after a SaslHandshake
+   * v0 the client sends `int32 length + token` frames without a request header until the
+   * mechanism completes (as Kafka's SaslServerAuthenticator reads them).
+   */
+  expectsRawSaslToken?(): boolean;
+  /**
+   * Handles such a token (`frame` with its size prefix). An answer is written as it is, with no
+   * response header: a size-prefixed server token.
+   */
+  onRawSaslToken?(frame: Uint8Array): RequestOutcome | Promise<RequestOutcome>;
   /** Largest request frame accepted now; smaller before authentication (sasl.server.max.receive.size). */
   maxRequestBytes?(): number;
   /**

@@ -38,6 +38,9 @@ interface Slot {
  */
 const CUT_THROUGH_MIN_BYTES = 64 * 1024;
 
+/** Stands in for the header a bare SASL token lacks (no response is matched to it by id). */
+const RAW_SASL_TOKEN_HEAD: RequestHead = { apiKey: 36, apiVersion: 0, correlationId: -1 };
+
 /** Requests handled from one read before the session lets other connections run. */
 const FRAMES_PER_TURN = 64;
 
@@ -209,9 +212,11 @@ export class Session {
 
   /** Returns false when the session must stop reading. */
   private async handleRequest(frame: Uint8Array): Promise<boolean> {
-    const head = peekRequest(frame);
+    const raw = this.policy.expectsRawSaslToken?.() === true;
+    // A bare SASL token has no header to peek; it is counted as the SaslAuthenticate it stands for.
+    const head = raw ? RAW_SASL_TOKEN_HEAD : peekRequest(frame);
     this.options.observer?.onRequest?.(head.apiKey, frame.length, this.policy);
-    let outcome = this.policy.onRequest(frame, head);
+    let outcome = raw ? this.policy.onRawSaslToken!(frame) : this.policy.onRequest(frame, head);
     if (outcome instanceof Promise) outcome = await outcome;
     if (this.closed) return false;
     switch (outcome.kind) {

@@ -20,8 +20,7 @@ const OFFERED: ReadonlyMap<number, readonly [number, number]> = new Map<number, 
   [14, ALL], // SyncGroup
   [15, ALL], // DescribeGroups
   [16, ALL], // ListGroups
-  // SaslHandshake: offered from v0 because librdkafka requires v0 in the range before it uses
-  // v1; a client that actually sends v0 (unframed SASL tokens) is closed with a reason.
+  // SaslHandshake: every version; after v0 the SASL tokens come unframed, without Kafka headers.
   [17, ALL],
   [18, ALL], // ApiVersions
   [19, ALL], // CreateTopics
@@ -48,6 +47,8 @@ const OFFERED: ReadonlyMap<number, readonly [number, number]> = new Map<number, 
   [66, ALL], // ListTransactions
   [68, ALL], // ConsumerGroupHeartbeat (KIP-848)
   [69, ALL], // ConsumerGroupDescribe
+  [71, ALL], // GetTelemetrySubscriptions (answered by kgate: no subscription)
+  [72, ALL], // PushTelemetry (answered by kgate, dropped unread)
   [75, ALL], // DescribeTopicPartitions
 ]);
 
@@ -65,3 +66,78 @@ export const vclusterVersionFilter: VersionFilter = offeredVersions;
 export function offeredApiKeys(): number[] {
   return [...OFFERED.keys()];
 }
+
+/**
+ * What the generated entity fields do not tell about an offered API: answered by kgate, hand
+ * rules, filters. Shown in the README's API table (`npm run gen:api-table`).
+ */
+export const HANDLING_NOTES: ReadonlyMap<number, string> = new Map<number, string>([
+  [0, "records pass as bytes, never decoded"],
+  [1, "fetch sessions belong to the connection; replica id forced to a consumer's"],
+  [2, "replica id forced to a consumer's"],
+  [10, "coordinator keys (group, transactional id) prefixed"],
+  [11, "topic names inside the consumer protocol's subscription prefixed"],
+  [14, "topic names inside the consumer protocol's assignments prefixed"],
+  [15, "topic names inside member metadata and assignments stripped"],
+  [17, "answered by kgate (PLAIN, SCRAM); after v0 the tokens come unframed"],
+  [18, "answered by kgate from the backing versions, clamped to this table"],
+  [19, "topic policy applied; topic name length checked with the prefix"],
+  [23, "replica id forced to a consumer's"],
+  [32, "topic and group resource names prefixed (hand rule), other resources refused one by one; broker config sources scrubbed"],
+  [33, "topic and group resource names prefixed (hand rule), other resources refused one by one; topic policy applied"],
+  [35, "filtered to the tenant's topics; log-dir paths and sizes scrubbed"],
+  [36, "answered by kgate"],
+  [37, "topic policy applied"],
+  [44, "topic and group resource names prefixed (hand rule), other resources refused one by one; topic policy applied"],
+  [46, "filtered to the tenant's topics"],
+  [66, "id pattern applied by kgate (RE2) to the tenant's own transactional ids"],
+  [68, "subscription regex anchored inside the tenant's prefix"],
+  [69, "members' subscription regexes un-anchored"],
+  [71, "answered by kgate: no subscription (no metrics requested), never forwarded"],
+  [72, "answered by kgate; the payload is dropped unread, never forwarded"],
+  [75, "a cursor outside the tenant's topics is moved or ended"],
+]);
+
+/**
+ * Why each API of the pinned Kafka version that is not offered is refused inside a vcluster
+ * (fail closed, invariant 1). Every API key is either offered or listed here; a unit test checks.
+ */
+export const REFUSED_BECAUSE: ReadonlyMap<number, string> = new Map<number, string>([
+  [27, "inter-broker (transaction markers); never sent by clients"],
+  [29, "ACLs are cluster-wide and name backing principals; kgate decides what a tenant reaches"],
+  [30, "ACLs are cluster-wide and name backing principals; kgate decides what a tenant reaches"],
+  [31, "ACLs are cluster-wide and name backing principals; kgate decides what a tenant reaches"],
+  [34, "moves replicas between broker disks: an operator's task"],
+  [38, "delegation tokens are for backing principals; tenants log in to kgate"],
+  [39, "delegation tokens are for backing principals; tenants log in to kgate"],
+  [40, "delegation tokens are for backing principals; tenants log in to kgate"],
+  [41, "delegation tokens are for backing principals; tenants log in to kgate"],
+  [43, "leader elections affect every tenant's partitions: an operator's task"],
+  [45, "partition reassignment moves data between brokers: an operator's task"],
+  [48, "quotas are set for backing principals and client ids across tenants"],
+  [49, "quotas are set for backing principals and client ids across tenants"],
+  [50, "backing SCRAM credentials are the operator's; tenant accounts live in kgate's admin API"],
+  [51, "backing SCRAM credentials are the operator's; tenant accounts live in kgate's admin API"],
+  [55, "KRaft quorum state of the backing cluster"],
+  [57, "cluster-wide feature levels"],
+  [64, "cluster membership (brokers)"],
+  [74, "lists config resources of every tenant; not filtered yet"],
+  [76, "share groups (KIP-932) are not rewritten yet"],
+  [77, "share groups (KIP-932) are not rewritten yet"],
+  [78, "share groups (KIP-932) are not rewritten yet"],
+  [79, "share groups (KIP-932) are not rewritten yet"],
+  [80, "KRaft quorum membership"],
+  [81, "KRaft quorum membership"],
+  [83, "inter-broker (share-group state); never sent by clients"],
+  [84, "inter-broker (share-group state); never sent by clients"],
+  [85, "inter-broker (share-group state); never sent by clients"],
+  [86, "inter-broker (share-group state); never sent by clients"],
+  [87, "inter-broker (share-group state); never sent by clients"],
+  [88, "streams groups (KIP-1071) are not rewritten yet: topology topic names are unannotated"],
+  [89, "streams groups (KIP-1071) are not rewritten yet: topology topic names are unannotated"],
+  [90, "share groups (KIP-932) are not rewritten yet"],
+  [91, "share groups (KIP-932) are not rewritten yet"],
+  [92, "share groups (KIP-932) are not rewritten yet"],
+  [93, "streams groups (KIP-1071) are not rewritten yet"],
+  [94, "cluster membership (controllers)"],
+]);

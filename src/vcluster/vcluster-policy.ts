@@ -26,6 +26,8 @@ import { isAuditedTopicChange, topicChangeEvents } from "./audited-topic-changes
 import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
 import { type ScramCredential, ScramServer } from "../gateway/sasl/scram-server.ts";
 import type { Tenant } from "./tenant.ts";
+import { answerClientTelemetry, CLIENT_TELEMETRY_API_KEYS, isClientTelemetry } from "./client-telemetry.ts";
+import { authenticateRequestFor, UNFRAMED_TOKEN_HEAD, unframedOutcome } from "./unframed-sasl.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
 
@@ -121,6 +123,8 @@ export class VclusterPolicy implements SessionPolicy {
   private mechanism: SaslMechanism | null = null;
   private scram: ScramServer | null = null;
   private scramAccount: ScramAccount | null = null;
+  /** After a SaslHandshake v0: the next frames are bare SASL tokens until the mechanism completes. */
+  private unframedTokens = false;
   private preAuthApiVersions = 0;
   private sessionExpiresAt = Infinity;
   private readonly connection: ConnectionState = { fetchSessions: new FetchSessions() };
@@ -152,6 +156,17 @@ export class VclusterPolicy implements SessionPolicy {
       return `vcluster ${this.view} was deleted`;
     }
     return this.identity ? this.deps.identityProblem(this.identity) : null;
+  }
+
+  expectsRawSaslToken(): boolean {
+    return this.unframedTokens;
+  }
+
+  async onRawSaslToken(frame: Uint8Array): Promise<RequestOutcome> {
+    const outcome = await this.authenticate(authenticateRequestFor(frame), UNFRAMED_TOKEN_HEAD);
+    // SCRAM's first round leaves the mechanism in progress: its proof comes bare as well.
+    this.unframedTokens = this.mechanism !== null;
+    return unframedOutcome(outcome);
   }
 
   onRequest(frame: Uint8Array, head: RequestHead): RequestOutcome | Promise<RequestOutcome> {
@@ -187,6 +202,7 @@ export class VclusterPolicy implements SessionPolicy {
       const answer = errorResponse(head.apiKey, head.apiVersion, head.correlationId, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, message);
       return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
     }
+    if (isClientTelemetry(head.apiKey)) return answerClientTelemetry(frame, head);
     const acksZero = head.apiKey === PRODUCE && produceAcks(frame, head.apiVersion) === 0;
     const outcome = tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
     return this.deps.audit?.enabled && isAuditedTopicChange(head.apiKey) ? outcome.then((o) => this.audited(o, head)) : outcome;
@@ -272,18 +288,24 @@ export class VclusterPolicy implements SessionPolicy {
     }
     const body: ApiVersionsResponse = { ...backing, throttleTimeMs: 0, apiKeys: backing.apiKeys.map((k) => ({ ...k })) };
     clampApiVersions(body, vclusterVersionFilter);
-    advertiseSasl(body);
+    advertiseLocallyAnswered(body);
     return { kind: "answer", frame: encodeResponse(API_VERSIONS_KEY, head.apiVersion, { correlationId: head.correlationId }, body) };
   }
 
   private handshake(frame: Uint8Array, head: RequestHead): RequestOutcome {
-    if (head.apiVersion < 1) return { kind: "close", reason: "SaslHandshake v0 (unframed SASL) is not supported" };
+    // Kafka re-authenticates only over SaslAuthenticate (KIP-368 needs v1 and up), never bare tokens.
+    if (head.apiVersion === 0 && this.identity !== null) {
+      return { kind: "close", reason: "SaslHandshake v0 after authentication (re-authentication needs SaslHandshake v1)" };
+    }
     // As Kafka's SaslServerAuthenticator: a handshake is followed by its authentication, not by
     // another handshake (a loop of locally answered handshakes would cost kgate, not the client).
     if (this.mechanism !== null) return { kind: "close", reason: "SaslHandshake repeated before SaslAuthenticate" };
     const { body } = decodeRequest<SaslHandshakeRequest>(frame);
     const ok = (SASL_MECHANISMS as readonly string[]).includes(body.mechanism);
-    if (ok) this.mechanism = body.mechanism as SaslMechanism;
+    if (ok) {
+      this.mechanism = body.mechanism as SaslMechanism;
+      this.unframedTokens = head.apiVersion === 0;
+    }
     const answer = encodeResponse(SASL_HANDSHAKE, head.apiVersion, { correlationId: head.correlationId }, {
       errorCode: ok ? ErrorCode.NONE : ErrorCode.UNSUPPORTED_SASL_MECHANISM,
       mechanisms: [...SASL_MECHANISMS],
@@ -404,10 +426,11 @@ export class VclusterPolicy implements SessionPolicy {
 
 /**
  * kgate answers SaslHandshake and SaslAuthenticate itself, so it offers them even when the
- * backing listener (PLAINTEXT) does not; librdkafka will not log in otherwise.
+ * backing listener (PLAINTEXT) does not; librdkafka will not log in otherwise. Client telemetry
+ * is answered by kgate too, so it is offered whatever the broker offers.
  */
-function advertiseSasl(body: ApiVersionsResponse): void {
-  for (const apiKey of [SASL_HANDSHAKE, SASL_AUTHENTICATE]) {
+function advertiseLocallyAnswered(body: ApiVersionsResponse): void {
+  for (const apiKey of [SASL_HANDSHAKE, SASL_AUTHENTICATE, ...CLIENT_TELEMETRY_API_KEYS]) {
     const offered = offeredVersions(apiKey)!;
     const entry = body.apiKeys.find((e) => e.apiKey === apiKey);
     if (entry) {

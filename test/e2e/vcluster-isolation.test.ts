@@ -29,7 +29,8 @@ const API = {
   DescribeConfigs: 32, AlterConfigs: 33, DescribeLogDirs: 35, SaslAuthenticate: 36, CreatePartitions: 37,
   DeleteGroups: 42, IncrementalAlterConfigs: 44, ListPartitionReassignments: 46, OffsetDelete: 47,
   DescribeCluster: 60, DescribeProducers: 61, DescribeTransactions: 65, ListTransactions: 66,
-  ConsumerGroupHeartbeat: 68, ConsumerGroupDescribe: 69, DescribeTopicPartitions: 75,
+  ConsumerGroupHeartbeat: 68, ConsumerGroupDescribe: 69, GetTelemetrySubscriptions: 71, PushTelemetry: 72,
+  DescribeTopicPartitions: 75,
 } as const;
 
 /** Broker error codes alice is expected to get (org.apache.kafka.common.protocol.Errors). */
@@ -571,6 +572,34 @@ describe("identity and the offered API set", () => {
       validateOnly: false,
     });
     expect(incremental.responses.map((r: Msg) => r.errorCode)).toEqual([31, 31]);
+  });
+});
+
+describe("client telemetry: answered by kgate, no subscription, nothing of anyone else", () => {
+  test("GetTelemetrySubscriptions asks for no metrics; PushTelemetry is accepted and dropped", async () => {
+    // offered to alice whether or not the backing broker has a telemetry plugin (the test broker has none)
+    expect(maxVersion.has(API.GetTelemetrySubscriptions) && maxVersion.has(API.PushTelemetry)).toBe(true);
+    const first: Msg = await asAlice(API.GetTelemetrySubscriptions, v(API.GetTelemetrySubscriptions), { clientInstanceId: ZERO_ID });
+    expect(first.errorCode).toBe(0);
+    expect(first.requestedMetrics).toEqual([]);
+    expect(first.pushIntervalMs).toBeGreaterThan(0);
+    expect(first.clientInstanceId).not.toBe(ZERO_ID);
+    // bob's instance id gets alice nothing of bob's: the same empty answer, echoed
+    const bobs: Msg = await bob.request(API.GetTelemetrySubscriptions, v(API.GetTelemetrySubscriptions), { clientInstanceId: ZERO_ID });
+    expect(bobs.clientInstanceId).not.toBe(first.clientInstanceId);
+    const asBobsId: Msg = await asAlice(API.GetTelemetrySubscriptions, v(API.GetTelemetrySubscriptions), { clientInstanceId: bobs.clientInstanceId });
+    expect(asBobsId.clientInstanceId).toBe(bobs.clientInstanceId);
+    expect(asBobsId.requestedMetrics).toEqual([]);
+    expect(asBobsId.subscriptionId).toBe(first.subscriptionId);
+    const pushed: Msg = await asAlice(API.PushTelemetry, v(API.PushTelemetry), {
+      clientInstanceId: first.clientInstanceId, subscriptionId: first.subscriptionId, terminating: true, compressionType: 0,
+      metrics: new TextEncoder().encode(`metrics naming ${BOB_PREFIX}secret`),
+    });
+    expect(pushed.errorCode).toBe(0);
+    // the connection is still usable after the push
+    const md: Msg = await asAlice(API.Metadata, 12, metadataBody(null));
+    expect(md.topics.map((t: Msg) => t.name)).toContain("orders");
+    cover(API.GetTelemetrySubscriptions, API.PushTelemetry);
   });
 });
 

@@ -72,3 +72,90 @@ export function rawConversation(
     });
   });
 }
+
+/**
+ * A connection read frame by frame (int32 size prefix), for conversations that depend on the
+ * answers, such as bare SASL tokens after SaslHandshake v0.
+ */
+export class RawFramedSocket {
+  private buffered = Buffer.alloc(0);
+  private waiter: (() => void) | null = null;
+  private ended = false;
+
+  private constructor(private readonly socket: Socket) {
+    socket.on("data", (b: Buffer) => {
+      this.buffered = Buffer.concat([this.buffered, b]);
+      this.wake();
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      this.ended = true;
+      this.wake();
+    });
+  }
+
+  static open(host: string, port: number): Promise<RawFramedSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, host);
+      socket.once("error", reject);
+      socket.once("connect", () => resolve(new RawFramedSocket(socket)));
+    });
+  }
+
+  write(bytes: Uint8Array | readonly Uint8Array[]): void {
+    for (const b of bytes instanceof Uint8Array ? [bytes] : bytes) this.socket.write(b);
+  }
+
+  /** The next frame, size prefix included; null if the peer closed (or `timeoutMs` passed) first. */
+  async readFrame(timeoutMs = 5000): Promise<Uint8Array | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.buffered.length >= 4) {
+        const size = this.buffered.readInt32BE(0);
+        if (this.buffered.length >= 4 + size) {
+          const frame = this.buffered.subarray(0, 4 + size);
+          this.buffered = this.buffered.subarray(4 + size);
+          return new Uint8Array(frame);
+        }
+      }
+      if (this.ended || Date.now() >= deadline) return null;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Resolves true once the peer has closed, false after `timeoutMs`. */
+  async closed(timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ended && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, deadline - Date.now());
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    return this.ended;
+  }
+
+  /** Bytes received but not yet read as frames. */
+  get pendingBytes(): number {
+    return this.buffered.length;
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+}
