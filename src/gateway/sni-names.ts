@@ -45,7 +45,7 @@ export class SniNames {
     if (serverName === undefined || serverName === "") return { kind: "bootstrap" };
     const name = serverName.toLowerCase().replace(/\.$/, "");
     if (this.extraBootstrapHosts.some((h) => h.toLowerCase() === name)) return { kind: "bootstrap" };
-    const refused = { kind: "refused", reason: `SNI host "${serverName}" is not a name kgate serves (listener.sni)` } as const;
+    const refused = { kind: "refused", reason: `SNI host ${serverName} is not a name kgate serves (listener.sni)` } as const;
     if (!name.endsWith(this.suffix)) return refused;
     const labels = name.slice(0, -this.suffix.length).split(".");
     let vcluster: string | undefined;
