@@ -178,7 +178,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       const res = await new Promise<"answered" | "closed">((resolve) => {
         // Metadata v1 (topics: null = all) sent at once, no SASL: must be refused, not answered.
         const metadata = Buffer.from([0, 0, 0, 14, 0, 3, 0, 1, 0, 0, 0, 7, 0, 0, 0xff, 0xff, 0xff, 0xff]);
-        const s = tlsConnect({ host: "127.0.0.1", port: kgate.port, servername: `b0.${vcA}.${DOMAIN}`, ca: pem(ca.ca) }, () => s.write(metadata));
+        const s = tlsConnect({ host: "127.0.0.1", port: kgate.port, servername: `bootstrap.${vcA}.${DOMAIN}`, ca: pem(ca.ca) }, () => s.write(metadata));
         s.on("data", () => {
           s.destroy();
           resolve("answered");
