@@ -4,6 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { BrokerDirectory } from "../../src/gateway/broker-directory.ts";
 import { SniNames } from "../../src/gateway/sni-names.ts";
 import { ConfigError, parseConfigObject } from "../../src/config/index.ts";
+import { bootstrapAddress } from "../../src/admin/client-properties.ts";
 
 const noEnv = () => undefined;
 const plain = new SniNames({ advertisedDomain: "kgate.test", vclusterInHost: false }, ["gw.example"]);
@@ -106,6 +107,13 @@ describe("listener.sni config", () => {
   test("defaults vclusterInHost to false", () => {
     const config = parseConfigObject({ listener: { tls, sni: { advertisedDomain: "kgate.example.com" } } }, noEnv, "gw.yaml");
     expect(config.listener.sni).toEqual({ advertisedDomain: "kgate.example.com", vclusterInHost: false });
+  });
+
+  test("client properties bootstrap from the SNI bootstrap name", () => {
+    const sni = parseConfigObject({ listener: { port: 7000, tls, sni: { advertisedDomain: "kgate.example.com" } } }, noEnv, "gw.yaml");
+    expect(bootstrapAddress(sni.listener)).toBe("bootstrap.kgate.example.com:7000");
+    const perPort = parseConfigObject({ listener: { port: 7000, advertisedHost: "gw.example", tls } }, noEnv, "gw.yaml");
+    expect(bootstrapAddress(perPort.listener)).toBe("gw.example:7000");
   });
 
   test("needs TLS, a DNS name, and no pinnedVcluster next to vclusterInHost", () => {
