@@ -1,5 +1,6 @@
 // Test certificates made with Debian's openssl: a CA, server certificates for 127.0.0.1 and
-// localhost (or any names, wildcards too), client certificates; all X.509 v3 (rustls, under Deno, refuses v1).
+// localhost (or any names, wildcards too), client certificates; all X.509 v3 (rustls, under
+// Deno, refuses v1).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
