@@ -221,7 +221,13 @@ export class Gateway {
       observer: this.options.observer,
     });
     this.sessions.add(session);
-    log.info("connection {id} opened from {peer} on port {port}", { id, peer, port: client.localPort });
+    if (this.sniNames) {
+      log.info("connection {id} opened from {peer} on port {port} for {target} (SNI {name})", {
+        id, peer, port: client.localPort, target: nodeId === null ? "bootstrap" : `broker ${nodeId}`, name: client.tls?.serverName ?? "none",
+      });
+    } else {
+      log.info("connection {id} opened from {peer} on port {port}", { id, peer, port: client.localPort });
+    }
     await session.done;
     this.sessions.delete(session);
     const left = (this.perAddress.get(address) ?? 1) - 1;
