@@ -74,6 +74,9 @@ const listener = z.strictObject({
     .optional(),
 }).superRefine((l, ctx) => {
   if (l.sni && !l.tls) ctx.addIssue({ code: "custom", path: ["sni"], message: "needs listener.tls (SNI is a TLS handshake field)" });
+  for (const key of ["brokerPortBase", "brokerPorts"] as const) {
+    if (l.sni && l[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "not used with listener.sni (every broker is served on listener.port)" });
+  }
   if (l.sni?.vclusterInHost && l.pinnedVcluster) {
     ctx.addIssue({ code: "custom", path: ["sni", "vclusterInHost"], message: "cannot be combined with listener.pinnedVcluster (the host name picks the vcluster)" });
   }

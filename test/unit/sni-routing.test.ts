@@ -119,6 +119,9 @@ describe("listener.sni config", () => {
   test("needs TLS, a DNS name, and no pinnedVcluster next to vclusterInHost", () => {
     expect(problems({ sni: { advertisedDomain: "kgate.test" } })).toEqual(["listener.sni: needs listener.tls (SNI is a TLS handshake field)"]);
     expect(problems({ tls, sni: { advertisedDomain: "Kgate_Test" } })[0]).toStartWith("listener.sni.advertisedDomain: must be a lowercase DNS name");
+    expect(problems({ tls, brokerPortBase: 7001, sni: { advertisedDomain: "kgate.test" } })).toEqual([
+      "listener.brokerPortBase: not used with listener.sni (every broker is served on listener.port)",
+    ]);
     expect(problems({ tls, pinnedVcluster: "vc-a", sni: { advertisedDomain: "kgate.test", vclusterInHost: true } })[0]).toStartWith(
       "listener.sni.vclusterInHost: cannot be combined with listener.pinnedVcluster",
     );
