@@ -26,7 +26,8 @@
 # users, and resources without ACLs are open to everyone.
 #
 # Environment: KAFKA_VERSION (4.4.0; falls back to 4.3.1), KAFKA_BROKERS (1), KAFKA_HEAP (512m),
-# KAFKA_CLI_HEAP (512m), KAFKA_START_TIMEOUT seconds (90), JAVA_HOME.
+# KAFKA_CLI_HEAP (512m), KAFKA_CLI_JAVA_OPTS (more JVM flags for `cli`, e.g. -Djdk.net.hosts.file=F),
+# KAFKA_START_TIMEOUT seconds (90), JAVA_HOME.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -207,7 +208,9 @@ cmd_cli() {
   [[ -f "$KDIR/log4j2-cli.xml" ]] || write_log4j_configs
   local jit=(-XX:TieredStopAtLevel=1)
   case "$tool" in *perf-test) jit=() ;; esac # sustained load wants the optimizing JIT
-  exec "$JAVA" -Xmx"${KAFKA_CLI_HEAP:-512m}" -XX:+UseSerialGC "${jit[@]}" -Xshare:auto \
+  local extra=()
+  read -r -a extra <<<"${KAFKA_CLI_JAVA_OPTS:-}"
+  exec "$JAVA" -Xmx"${KAFKA_CLI_HEAP:-512m}" -XX:+UseSerialGC "${jit[@]}" "${extra[@]}" -Xshare:auto \
     -Djava.awt.headless=true -Dlog4j2.configurationFile="$KDIR/log4j2-cli.xml" \
     -cp "$LIBS/*" "$cls" "$@"
 }

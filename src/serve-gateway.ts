@@ -44,6 +44,7 @@ export function startGateway(runtime: Runtime, config: Config, wiring: GatewayWi
     authenticationTimeoutMs: config.limits.authenticationTimeoutMs,
     idleTimeoutMs: config.limits.connectionsMaxIdleMs,
     listenerTls: wiring.listenerTls,
+    sni: l.sni,
     policyFor: wiring.policyFor ?? ((conn) => new PassthroughPolicy(conn.rewrites)),
     observer: wiring.observer,
   });

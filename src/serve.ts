@@ -125,7 +125,8 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     listenerTls,
     backingTls,
     policyFor: (conn) => {
-      if (transparent()) {
+      // A host name that names a vcluster never gets the transparent view (fail closed).
+      if (transparent() && conn.hostVcluster === undefined) {
         return new PassthroughPolicy(conn.rewrites, internalGuard, () =>
           transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended");
       }
@@ -145,7 +146,9 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         },
         vclusterGeneration: (name) => store.getVcluster(name)?.createdAt,
         identityProblem,
-        listenerViews: () => live.listenerViews,
+        listenerViews: conn.hostVcluster === undefined
+          ? () => live.listenerViews
+          : () => ({ ...live.listenerViews, hostVcluster: conn.hostVcluster }),
         backingApiVersions: () => backingApiVersions.get(),
         certificate: identifyCertificate(conn.client.tls),
         failedAuthenticationDelayMs: config.limits.failedAuthenticationDelayMs,

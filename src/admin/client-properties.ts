@@ -2,6 +2,9 @@ import type { Config } from "../config/schema.ts";
 
 /** `host:port` clients bootstrap from; IPv6 literals need brackets there. */
 export function bootstrapAddress(listener: Config["listener"]): string {
+  // With SNI routing the bootstrap name sends the host name the port routes by; with the
+  // vcluster in host names it still works, the login picks the vcluster.
+  if (listener.sni) return `bootstrap.${listener.sni.advertisedDomain}:${listener.port}`;
   const host = listener.advertisedHost.includes(":") && !listener.advertisedHost.startsWith("[")
     ? `[${listener.advertisedHost}]`
     : listener.advertisedHost;

@@ -58,6 +58,28 @@ const listener = z.strictObject({
       if (t.clientAuth !== "none" && !t.ca) ctx.addIssue({ code: "custom", path: ["ca"], message: `clientAuth ${t.clientAuth} needs a ca to verify client certificates` });
     })
     .optional(),
+  /**
+   * SNI routing: the bootstrap port (TLS) serves every broker; clients are told broker hosts
+   * `b<nodeId>.<advertisedDomain>` and kgate routes each connection by its SNI name.
+   */
+  sni: z
+    .strictObject({
+      /** Clients must resolve `*.<advertisedDomain>` to kgate; the certificate must cover it. */
+      advertisedDomain: z
+        .string()
+        .regex(/^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a lowercase DNS name, e.g. kgate.example.com"),
+      /** Hosts name the vcluster too (`b0.vc-alice.<domain>`), and the name pins the connection to it. */
+      vclusterInHost: booleanLike.default(false),
+    })
+    .optional(),
+}).superRefine((l, ctx) => {
+  if (l.sni && !l.tls) ctx.addIssue({ code: "custom", path: ["sni"], message: "needs listener.tls (SNI is a TLS handshake field)" });
+  for (const key of ["brokerPortBase", "brokerPorts"] as const) {
+    if (l.sni && l[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "not used with listener.sni (every broker is served on listener.port)" });
+  }
+  if (l.sni?.vclusterInHost && l.pinnedVcluster) {
+    ctx.addIssue({ code: "custom", path: ["sni", "vclusterInHost"], message: "cannot be combined with listener.pinnedVcluster (the host name picks the vcluster)" });
+  }
 });
 
 /** TLS to the backing brokers (PEM file paths); `true` = TLS with the system's root CAs. */

@@ -1,5 +1,5 @@
-// Rewrites every broker address in a decoded response to kgate's advertised host and the
-// broker's kgate port, driven by the generated `brokerEndpoint` field metadata.
+// Rewrites every broker address in a decoded response to the address kgate advertises for that
+// broker (its own port, or its SNI host name), driven by the generated `brokerEndpoint` metadata.
 import type { EntityField } from "../protocol/entity-field.ts";
 import { walkEntities } from "../protocol/entity-walk.ts";
 import type { BrokerDirectory } from "./broker-directory.ts";
@@ -30,8 +30,9 @@ export async function rewriteBrokerAddresses(
     if (!host || port <= 0) continue;
     const id = nodeId !== undefined && nodeId >= 0 ? nodeId : brokers.nodeAt(host, port);
     if (id === undefined) continue;
-    struct.port = await brokers.advertise(id, host, port);
-    struct.host = brokers.advertisedHost;
+    const advertised = await brokers.advertise(id, host, port);
+    struct.host = advertised.host;
+    struct.port = advertised.port;
     rewritten++;
   }
   return rewritten;

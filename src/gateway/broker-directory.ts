@@ -1,6 +1,10 @@
-// Which kgate port stands for which backing broker. The port of a node id is stable: an explicit
-// override, else `brokerPortBase + nodeId`, so clients that cached metadata find the same broker
-// after a restart. A listener for a broker's port is opened when metadata first shows the broker.
+// Which kgate address stands for which backing broker.
+// Port-per-broker (the default): the port of a node id is stable, an explicit override, else
+// `brokerPortBase + nodeId`, so clients that cached metadata find the same broker after a
+// restart; a listener for a broker's port is opened when metadata first shows the broker.
+// SNI routing: every broker is on the one bootstrap port under its own host name (sni-names.ts).
+
+import type { SniNames } from "./sni-names.ts";
 
 export interface BackingAddress {
   host: string;
@@ -13,43 +17,64 @@ export interface BrokerDirectoryOptions {
   brokerPorts: Record<string, number>;
   /** Opens the kgate listener for `port`, whose connections go to `backingFor(nodeId)`. */
   openBrokerListener(nodeId: number, port: number): Promise<void>;
+  /** SNI routing: brokers are advertised as host names on `port`, and no listener opens per broker. */
+  sni?: { names: SniNames; port: number };
+}
+
+/** What every view of the directory shares: the brokers seen so far and their listeners. */
+interface SharedBrokers {
+  readonly backing: Map<number, BackingAddress>;
+  readonly listening: Map<number, Promise<void>>;
 }
 
 export class BrokerDirectory {
-  private readonly backing = new Map<number, BackingAddress>();
-  private readonly listening = new Map<number, Promise<void>>();
+  constructor(
+    private readonly options: BrokerDirectoryOptions,
+    private readonly shared: SharedBrokers = { backing: new Map(), listening: new Map() },
+    /** The vcluster advertised host names carry (SNI with `vclusterInHost`), if any. */
+    private readonly hostVcluster: () => string | undefined = () => undefined,
+  ) {}
 
-  constructor(private readonly options: BrokerDirectoryOptions) {}
+  /**
+   * The same brokers, advertised under host names that carry the connection's vcluster: a
+   * tenant's client is told `b0.<vc>.<domain>`, so its next connections name (and pin) it too.
+   */
+  scopedTo(hostVcluster: () => string | undefined): BrokerDirectory {
+    return new BrokerDirectory(this.options, this.shared, hostVcluster);
+  }
 
-  get advertisedHost(): string {
-    return this.options.advertisedHost;
+  get sniRouting(): boolean {
+    return this.options.sni !== undefined;
   }
 
   portFor(nodeId: number): number {
+    if (this.options.sni) return this.options.sni.port;
     return this.options.brokerPorts[String(nodeId)] ?? this.options.brokerPortBase + nodeId;
   }
 
   backingFor(nodeId: number): BackingAddress | undefined {
-    return this.backing.get(nodeId);
+    return this.shared.backing.get(nodeId);
   }
 
   nodeAt(host: string, port: number): number | undefined {
-    for (const [id, a] of this.backing) if (a.host === host && a.port === port) return id;
+    for (const [id, a] of this.shared.backing) if (a.host === host && a.port === port) return id;
     return undefined;
   }
 
-  /** Records a broker seen in a response and returns its kgate port, once it is listening. */
-  async advertise(nodeId: number, host: string, port: number): Promise<number> {
-    const known = this.backing.get(nodeId);
-    if (!known || known.host !== host || known.port !== port) this.backing.set(nodeId, { host, port });
+  /** Records a broker seen in a response and returns the address kgate tells clients, once it is served. */
+  async advertise(nodeId: number, host: string, port: number): Promise<BackingAddress> {
+    const known = this.shared.backing.get(nodeId);
+    if (!known || known.host !== host || known.port !== port) this.shared.backing.set(nodeId, { host, port });
+    const sni = this.options.sni;
+    if (sni) return { host: sni.names.brokerHost(nodeId, this.hostVcluster()), port: sni.port };
     const kgatePort = this.portFor(nodeId);
-    let opening = this.listening.get(nodeId);
+    let opening = this.shared.listening.get(nodeId);
     if (!opening) {
       opening = this.options.openBrokerListener(nodeId, kgatePort);
-      this.listening.set(nodeId, opening);
-      opening.catch(() => this.listening.delete(nodeId));
+      this.shared.listening.set(nodeId, opening);
+      opening.catch(() => this.shared.listening.delete(nodeId));
     }
     await opening;
-    return kgatePort;
+    return { host: this.options.advertisedHost, port: kgatePort };
   }
 }

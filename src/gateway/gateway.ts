@@ -1,5 +1,5 @@
-// The Kafka side of kgate: the bootstrap listener, one listener per backing broker, and a
-// session per client connection.
+// The Kafka side of kgate: the bootstrap listener, one listener per backing broker (or, with SNI
+// routing, one TLS port for all of them), and a session per client connection.
 import type { SaslCredentials } from "../client/sasl-login.ts";
 import { getLogger } from "../log.ts";
 import type { Duplex, Runtime, TcpListener, TlsClientOptions } from "../runtime/types.ts";
@@ -8,9 +8,11 @@ import { ResponseRewrites } from "./passthrough-policy.ts";
 import { describe, Session, type SessionLimits, type SessionObserver } from "./session.ts";
 import type { SessionPolicy } from "./session-policy.ts";
 import type { ListenerTls } from "./listener-tls.ts";
+import { type SniSettings, SniNames } from "./sni-names.ts";
 import { connectUpstream } from "./upstream.ts";
 
 const log = getLogger("gateway");
+const PASSTHROUGH_VIEW = "passthrough";
 
 export interface GatewayOptions {
   runtime: Runtime;
@@ -34,6 +36,8 @@ export interface GatewayOptions {
   idleTimeoutMs: number;
   /** TLS on the bootstrap and broker ports; certificate changes apply to new connections. */
   listenerTls?: ListenerTls;
+  /** SNI routing: the bootstrap port (TLS) serves every broker, chosen by the SNI host name. */
+  sni?: SniSettings;
   /** The policy for a new client connection (transparent proxy, or a virtual cluster). */
   policyFor(conn: ConnectionInfo): SessionPolicy;
   observer?: SessionObserver;
@@ -42,8 +46,10 @@ export interface GatewayOptions {
 export interface ConnectionInfo {
   id: number;
   client: Duplex;
-  /** The broker this connection stands for; null on the bootstrap port. */
+  /** The broker this connection stands for; null on the bootstrap port (or the SNI bootstrap name). */
   nodeId: number | null;
+  /** SNI routing with `vclusterInHost`: the vcluster the SNI host names; logins into others are refused. */
+  hostVcluster?: string;
   rewrites: ResponseRewrites;
   brokers: BrokerDirectory;
 }
@@ -57,13 +63,16 @@ export class Gateway {
   private nextId = 1;
   private stopping = false;
   private readonly sweeper: ReturnType<typeof setInterval>;
+  private readonly sniNames: SniNames | null;
 
   private constructor(private readonly options: GatewayOptions) {
+    this.sniNames = options.sni ? new SniNames(options.sni, [options.advertisedHost]) : null;
     this.brokers = new BrokerDirectory({
       advertisedHost: options.advertisedHost,
       brokerPortBase: options.brokerPortBase,
       brokerPorts: options.brokerPorts,
       openBrokerListener: (nodeId, port) => this.listen(port, nodeId),
+      sni: this.sniNames ? { names: this.sniNames, port: options.bootstrapPort } : undefined,
     });
     this.rewrites = new ResponseRewrites(this.brokers);
     const period = Math.max(50, Math.min(1000, options.authenticationTimeoutMs / 4, options.idleTimeoutMs / 4));
@@ -71,6 +80,8 @@ export class Gateway {
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
+    // Without TLS there is no SNI name to route by: every connection would be a bootstrap one.
+    if (options.sni && !options.listenerTls) throw new Error("listener.sni needs listener.tls");
     const g = new Gateway(options);
     options.listenerTls?.onChange((tls) => {
       for (const l of g.listeners) l.updateTls?.(tls);
@@ -140,7 +151,7 @@ export class Gateway {
       host: this.options.listenHost,
       port,
       target,
-      tls: this.options.listenerTls ? " (TLS)" : "",
+      tls: this.sniNames ? ` (TLS, every broker by SNI name *.${this.options.sni!.advertisedDomain})` : this.options.listenerTls ? " (TLS)" : "",
     });
   }
 
@@ -176,9 +187,30 @@ export class Gateway {
       client.close();
       return;
     }
+    let hostVcluster: string | undefined;
+    if (this.sniNames) {
+      const route = this.sniNames.route(client.tls?.serverName);
+      if (route.kind === "broker" && !this.brokers.backingFor(route.nodeId)) {
+        log.warn("connection {id} from {peer} refused: SNI host {name} names broker {node}, which kgate has not seen in the backing cluster's metadata", {
+          id, peer, name: client.tls?.serverName, node: route.nodeId,
+        });
+        client.close();
+        return;
+      }
+      if (route.kind === "refused") {
+        log.warn("connection {id} from {peer} refused: {reason}", { id, peer, reason: route.reason });
+        client.close();
+        return;
+      }
+      nodeId = route.kind === "broker" ? route.nodeId : null;
+      hostVcluster = route.vcluster;
+    }
     this.perAddress.set(address, fromAddress + 1);
-    const info: ConnectionInfo = { id, client, nodeId, rewrites: this.rewrites, brokers: this.brokers };
-    const session = new Session(client, this.options.policyFor(info), {
+    let policy: SessionPolicy | undefined;
+    const { brokers, rewrites } = this.addressingFor(hostVcluster, () => policy?.view ?? null);
+    const info: ConnectionInfo = { id, client, nodeId, hostVcluster, rewrites, brokers };
+    policy = this.options.policyFor(info);
+    const session = new Session(client, policy, {
       ...this.options.sessionLimits,
       // Opened for the first forwarded request: after authentication where it is required.
       openUpstream: () => {
@@ -189,7 +221,13 @@ export class Gateway {
       observer: this.options.observer,
     });
     this.sessions.add(session);
-    log.info("connection {id} opened from {peer} on port {port}", { id, peer, port: client.localPort });
+    if (this.sniNames) {
+      log.info("connection {id} opened from {peer} on port {port} for {target} (SNI {name})", {
+        id, peer, port: client.localPort, target: nodeId === null ? "bootstrap" : `broker ${nodeId}`, name: client.tls?.serverName ?? "none",
+      });
+    } else {
+      log.info("connection {id} opened from {peer} on port {port}", { id, peer, port: client.localPort });
+    }
     await session.done;
     this.sessions.delete(session);
     const left = (this.perAddress.get(address) ?? 1) - 1;
@@ -198,6 +236,20 @@ export class Gateway {
     const closed = { id, peer, reason: session.reason };
     if (session.failed) log.warn("connection {id} from {peer} closed: {reason}", closed);
     else log.info("connection {id} from {peer} closed: {reason}", closed);
+  }
+
+  /**
+   * With the vcluster in SNI host names, what a connection is told depends on its vcluster: the
+   * one its host names, else the one it logged into (never "passthrough", which is no vcluster).
+   */
+  private addressingFor(hostVcluster: string | undefined, view: () => string | null): { brokers: BrokerDirectory; rewrites: ResponseRewrites } {
+    if (!this.options.sni?.vclusterInHost) return { brokers: this.brokers, rewrites: this.rewrites };
+    const brokers = this.brokers.scopedTo(() => {
+      if (hostVcluster !== undefined) return hostVcluster;
+      const v = view();
+      return v === null || v === PASSTHROUGH_VIEW ? undefined : v;
+    });
+    return { brokers, rewrites: new ResponseRewrites(brokers) };
   }
 
   /** Stops accepting, lets in-flight requests finish (bounded by `graceMs`), closes the rest. */

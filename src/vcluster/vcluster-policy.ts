@@ -51,6 +51,11 @@ export interface ListenerViews {
   readonly anonymous?: string;
   /** Every client of this listener is in this vcluster, authenticated or not. */
   readonly pinned?: string;
+  /**
+   * The vcluster the connection's host name (SNI) names: any identity of another vcluster is
+   * refused. The client picks the name, so naming a vcluster grants nothing by itself.
+   */
+  readonly hostVcluster?: string;
 }
 
 /** A successful login before its binding step. */
@@ -130,8 +135,10 @@ export class VclusterPolicy implements SessionPolicy {
   private readonly connection: ConnectionState = { fetchSessions: new FetchSessions() };
 
   constructor(private readonly deps: VclusterPolicyDeps) {
-    const { pinned } = deps.listenerViews();
-    if (pinned !== undefined) {
+    const { pinned, hostVcluster } = deps.listenerViews();
+    if (pinned !== undefined && hostVcluster !== undefined && pinned !== hostVcluster) {
+      this.refusal = `the listener is pinned to vcluster ${pinned}, but the connection's host name pins ${hostVcluster}`;
+    } else if (pinned !== undefined) {
       if (this.bind(pinned)) this.boundBy = "pinned";
       else this.refusal = `the listener is pinned to vcluster ${pinned}, which does not exist`;
     }
@@ -139,7 +146,9 @@ export class VclusterPolicy implements SessionPolicy {
 
   get awaitingAuthentication(): boolean {
     if (this.view !== null) return false;
-    return this.refusal !== null || (this.deps.listenerViews().anonymous === undefined && this.deps.certificate === null);
+    const { anonymous } = this.deps.listenerViews();
+    const anonymousView = anonymous !== undefined && this.hostAllows(anonymous);
+    return this.refusal !== null || (!anonymousView && this.deps.certificate === null);
   }
 
   maxRequestBytes(): number {
@@ -186,7 +195,7 @@ export class VclusterPolicy implements SessionPolicy {
       if (certificate !== null) {
         const refused = this.bindCertificate(certificate);
         if (refused) return { kind: "close", reason: refused };
-      } else if (anonymous !== undefined && this.bind(anonymous)) {
+      } else if (anonymous !== undefined && this.hostAllows(anonymous) && this.bind(anonymous)) {
         this.boundBy = "anonymous";
       } else {
         return { kind: "close", reason: `authentication required: ${apiName(head.apiKey)} sent before SASL authentication` };
@@ -242,12 +251,21 @@ export class VclusterPolicy implements SessionPolicy {
     if (pinned !== undefined && certificate.vcluster !== pinned) {
       return `client certificate of "${certificate.username}" belongs to ${certificate.vcluster}, but the listener is pinned to ${pinned}`;
     }
+    if (!this.hostAllows(certificate.vcluster)) {
+      return `client certificate of "${certificate.username}" belongs to ${certificate.vcluster}, but the connection's host name pins ${this.deps.listenerViews().hostVcluster}`;
+    }
     if (!this.bind(certificate.vcluster)) return `client certificate of "${certificate.username}" names missing vcluster ${certificate.vcluster}`;
     this.boundBy = "login";
     this.identity = { username: certificate.username, vcluster: certificate.vcluster, via: "certificate" };
     this.deps.log(`authenticated "${certificate.username}" into ${certificate.vcluster} via client certificate`);
     this.auditLogin(certificate.username, certificate.vcluster, "success", "certificate");
     return null;
+  }
+
+  /** Whether the connection's host name (SNI) lets it into `view`. */
+  private hostAllows(view: string): boolean {
+    const { hostVcluster } = this.deps.listenerViews();
+    return hostVcluster === undefined || hostVcluster === view;
   }
 
   private bind(view: string): boolean {
@@ -385,6 +403,10 @@ export class VclusterPolicy implements SessionPolicy {
     const { pinned } = this.deps.listenerViews();
     if (pinned !== undefined && vcluster !== pinned) {
       return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), `"${username}" belongs to ${vcluster}, but the listener is pinned to ${pinned}`);
+    }
+    if (!this.hostAllows(vcluster)) {
+      const reason = `"${username}" belongs to ${vcluster}, but the connection's host name pins ${this.deps.listenerViews().hostVcluster}`;
+      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason);
     }
     if (this.view !== null && this.view !== vcluster) {
       const reason = `re-authentication as "${username}" would move the connection from ${this.view} to ${vcluster}`;

@@ -1,5 +1,6 @@
 // Test certificates made with Debian's openssl: a CA, server certificates for 127.0.0.1 and
-// localhost, client certificates; all X.509 v3 (rustls, under Deno, refuses v1).
+// localhost (or any names, wildcards too), client certificates; all X.509 v3 (rustls, under
+// Deno, refuses v1).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,11 @@ export interface TestCa {
   dir: string;
   /** Path of the CA certificate (PEM). */
   ca: string;
+  /**
+   * A server certificate for `hosts` (default localhost and 127.0.0.1): IP addresses become IP
+   * SANs, names DNS SANs, wildcards included ("*.kgate.test" covers one label: b0.kgate.test,
+   * not b0.vc-a.kgate.test, which needs "*.vc-a.kgate.test"). The first host is the CN.
+   */
   server(name: string, opts?: { days?: number; hosts?: string[] }): CertPair;
   client(name: string, subject: string, opts?: { san?: string }): CertPair;
 }
