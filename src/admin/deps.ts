@@ -1,3 +1,5 @@
+import type { ClientAccount } from "../auth/oauth-client-credentials.ts";
+import type { KgateAccessTokens } from "../auth/oauth-kgate-tokens.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
 import type { Config } from "../config/schema.ts";
 import type { StateStore } from "../store/state-store.ts";
@@ -14,4 +16,10 @@ export interface AdminDeps {
   readonly signer: TokenSigner;
   /** With `listener.tls`: the CA clients must trust (PEM), written into client properties. */
   readonly clientTruststore?: string;
+  /** The OAuth token endpoint (POST /oauth/token); absent, the route is not served. */
+  readonly oauth?: {
+    readonly tokens: KgateAccessTokens;
+    /** The SCRAM service account a client id ("user@vcluster") names, if any. */
+    clientAccount(clientId: string): ClientAccount | undefined;
+  };
 }
