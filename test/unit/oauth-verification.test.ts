@@ -49,8 +49,7 @@ describe("kgate access tokens", () => {
   test("alg none is refused", async () => {
     const tokens = await createKgateAccessTokens(SECRET);
     const unsecured = new UnsecuredJWT({ vcluster: "vc-a" }).setIssuer("kgate").setAudience("kgate").setSubject("x").setJti("j").setIssuedAt(NOW / 1000).setExpirationTime(NOW / 1000 + 60).encode();
-    const verified = await tokens.verify(unsecured, NOW);
-    expect(verified.ok).toBe(false);
+    expect(await tokens.verify(unsecured, NOW)).toEqual({ ok: false, reason: "signature algorithm not allowed" });
   });
 });
 
@@ -90,7 +89,7 @@ describe("external issuers", () => {
     ["wrong audience", async () => sign({ tenant: "vc-a" }, undefined, { aud: "other" }), /claim check failed: unexpected "aud"/],
     ["expired", async () => sign({ tenant: "vc-a" }, undefined, { exp: NOW / 1000 - 1 }), /token expired/],
     ["unknown key id", async () => sign({ tenant: "vc-a" }, undefined, { kid: "nope" }), /no key of the issuer's JWKS/],
-    ["alg none", async () => new UnsecuredJWT({ tenant: "vc-a" }).setIssuer("https://idp.example").setAudience("kafka").setSubject("alice").setExpirationTime(NOW / 1000 + 60).encode(), /algorithm not allowed|JWS|alg/],
+    ["alg none", async () => new UnsecuredJWT({ tenant: "vc-a" }).setIssuer("https://idp.example").setAudience("kafka").setSubject("alice").setExpirationTime(NOW / 1000 + 60).encode(), /signature algorithm not allowed/],
     ["HS256 with the public key as secret", async () => new SignJWT({ tenant: "vc-a" }).setProtectedHeader({ alg: "HS256", kid: "k1" }).setIssuer("https://idp.example").setAudience("kafka").setSubject("alice").setExpirationTime(NOW / 1000 + 60).sign(new TextEncoder().encode(JSON.stringify(jwk))), /algorithm not allowed/],
     ["missing vcluster claim", async () => sign({}), /lacks a usable "tenant" claim/],
     ["a vcluster claim that is not text", async () => sign({ tenant: ["vc-a"] }), /lacks a usable "tenant" claim/],
