@@ -1,4 +1,4 @@
-// SASL/OAUTHBEARER on kgate's client listener, with kgate under Bun and Deno: the Java tools get
+// SASL/OAUTHBEARER on kgate's client listener, with kgate under Bun and Deno (and the binary): the Java tools get
 // kgate access tokens from POST /oauth/token (client_credentials, the standard login callback
 // handler, no custom code); kafkajs logs in with an external issuer's token checked against a
 // JWKS file the test makes; bad signature, wrong issuer or audience, expiry and `alg: none` get
@@ -16,7 +16,7 @@ import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { defaultMetadataRequest } from "../../src/protocol/messages/metadata-request.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, startKgate, waitForLog } from "../support/kgate-process.ts";
+import { adminCall, binaryAvailable, type KgateProcess, type KgateRuntime, startKgate, waitForLog } from "../support/kgate-process.ts";
 import { waitFor } from "../support/wait.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -28,7 +28,10 @@ const AUDIENCE = "kgate-e2e";
 const DELAY_MS = 300;
 const run = Date.now().toString(36);
 
-for (const kgateRuntime of ["bun", "deno"] as const) {
+// The binary too when it is built: jose must survive `bun build --compile`.
+const runtimes: KgateRuntime[] = ["bun", "deno", ...(binaryAvailable() ? ["binary" as const] : [])];
+
+for (const kgateRuntime of runtimes) {
   describe(`SASL/OAUTHBEARER (${kgateRuntime})`, () => {
     let kgate: KgateProcess;
     let idpKey: CryptoKey;

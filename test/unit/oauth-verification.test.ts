@@ -11,6 +11,7 @@ import { clientSecretMatches } from "../../src/auth/oauth-client-credentials.ts"
 import { type ExternalIssuerConfig, ExternalIssuers } from "../../src/auth/oauth-external-issuers.ts";
 import { createKgateAccessTokens } from "../../src/auth/oauth-kgate-tokens.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
+import { configSchema } from "../../src/config/schema.ts";
 import { scramCredential } from "../../src/gateway/sasl/scram-server.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 
@@ -155,5 +156,23 @@ describe("client_credentials secret check", () => {
     expect(await clientSecretMatches(undefined, "s3cret-password", 4096)).toBe(false);
     const sha256 = { ...account, mechanism: "SCRAM-SHA-256" as const, credential: await scramCredential("SCRAM-SHA-256", "pw-256", 4096) };
     expect(await clientSecretMatches(sha256, "pw-256", 4096)).toBe(true);
+  });
+});
+
+describe("auth.oauth config", () => {
+  const issuerWith = (over: Record<string, unknown>) => ({ auth: { oauth: { issuers: [{ issuer: "https://idp", audience: "k", jwks: { file: "/j.json" }, vcluster: "vc-a", ...over }] } } });
+  test("defaults: one-hour tokens, no issuers; an issuer's usernameClaim is sub", () => {
+    expect(configSchema.parse({}).auth.oauth).toEqual({ tokenLifetimeSeconds: 3600, issuers: [] });
+    expect(configSchema.parse(issuerWith({})).auth.oauth.issuers[0]).toMatchObject({ usernameClaim: "sub", refreshSeconds: 300 });
+  });
+  test.each([
+    ["kgate's own issuer name", { issuer: "kgate" }],
+    ["both vclusterClaim and vcluster", { vclusterClaim: "tenant" }],
+    ["neither vclusterClaim nor vcluster", { vcluster: undefined }],
+    ["both a JWKS file and url", { jwks: { file: "/j.json", url: "https://idp/jwks" } }],
+    ["a JWKS url that is not http(s)", { jwks: { url: "file:///etc/jwks" } }],
+    ["no audience", { audience: undefined }],
+  ])("refuses %s", (_, over) => {
+    expect(configSchema.safeParse(issuerWith(over)).success).toBe(false);
   });
 });
