@@ -59,7 +59,9 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     clock,
   });
   const kgateAccessTokens = await createKgateAccessTokens(secrets.tokenSecret);
-  const externalIssuers = await ExternalIssuers.load(config.auth.oauth.issuers, (path) => runtime.readTextFile(path), clock());
+  const oauthLog = getLogger("auth.oauth");
+  const externalIssuers = await ExternalIssuers.load(config.auth.oauth.issuers, (path) => runtime.readTextFile(path), clock(), (line) =>
+    oauthLog.warn("{line}", { line }));
   const authenticateBearer = createBearerAuthenticator({ store, kgateTokens: kgateAccessTokens, external: externalIssuers, clock });
   const backingLookup = createBackingLookup(
     runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls, config.limits.backingTimeoutMs,

@@ -25,7 +25,12 @@ class JwksFile implements KeySource {
   private current: JWTVerifyGetKey | null = null;
   private loadedAt = 0;
 
-  constructor(private readonly path: string, private readonly refreshMs: number, private readonly readTextFile: (path: string) => Promise<string>) {}
+  constructor(
+    private readonly path: string,
+    private readonly refreshMs: number,
+    private readonly readTextFile: (path: string) => Promise<string>,
+    private readonly log: (line: string) => void,
+  ) {}
 
   async load(now: number): Promise<void> {
     const text = await this.readTextFile(this.path);
@@ -43,7 +48,13 @@ class JwksFile implements KeySource {
     const stale = now - this.loadedAt >= this.refreshMs;
     const retry = forceReload && now - this.loadedAt >= FILE_RELOAD_COOLDOWN_MS;
     // A file that cannot be re-read keeps the keys last read (the issuer's keys do not vanish with a typo).
-    if (stale || retry || !this.current) await this.load(now).catch((e) => { if (!this.current) throw e; this.loadedAt = now; });
+    if (stale || retry || !this.current) {
+      await this.load(now).catch((e) => {
+        if (!this.current) throw e;
+        this.loadedAt = now;
+        this.log(`JWKS file ${this.path} not re-read, its last keys stay: ${(e as Error).message}`);
+      });
+    }
     return this.current!;
   }
 }
@@ -67,13 +78,20 @@ export class ExternalIssuers {
   private constructor(private readonly issuers: readonly Issuer[]) {}
 
   /** Reads every JWKS file once, so a missing or broken file fails the start. */
-  static async load(configs: readonly ExternalIssuerConfig[], readTextFile: (path: string) => Promise<string>, now: number): Promise<ExternalIssuers> {
+  static async load(
+    configs: readonly ExternalIssuerConfig[],
+    readTextFile: (path: string) => Promise<string>,
+    now: number,
+    log: (line: string) => void = () => {},
+  ): Promise<ExternalIssuers> {
     const issuers: Issuer[] = [];
-    for (const config of configs) {
+    for (const [i, config] of configs.entries()) {
       const refreshMs = config.refreshSeconds * 1000;
       if (config.jwks.file !== undefined) {
-        const file = new JwksFile(config.jwks.file, refreshMs, readTextFile);
-        await file.load(now);
+        const file = new JwksFile(config.jwks.file, refreshMs, readTextFile, log);
+        await file.load(now).catch((e) => {
+          throw new Error(`auth.oauth.issuers.${i}.jwks.file: ${(e as Error).message}`);
+        });
         issuers.push({ config, source: file });
       } else {
         issuers.push({ config, source: new JwksUrl(config.jwks.url!, refreshMs) });

@@ -103,7 +103,7 @@ describe("external issuers", () => {
   });
 
   test("a missing JWKS file fails the load (the start)", async () => {
-    await expect(ExternalIssuers.load([issuer({ jwks: { file: join(dir, "missing.json") } })], readText, NOW)).rejects.toThrow();
+    await expect(ExternalIssuers.load([issuer({ jwks: { file: join(dir, "missing.json") } })], readText, NOW)).rejects.toThrow(/^auth.oauth.issuers.0.jwks.file: /);
   });
 
   test("a rotated key in the JWKS file is picked up without a restart", async () => {
