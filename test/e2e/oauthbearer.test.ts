@@ -38,6 +38,7 @@ for (const kgateRuntime of runtimes) {
     let strangerKey: CryptoKey;
     let account: { login: string; password: string };
     const vc = `vc-oauth-${kgateRuntime}-${run}`;
+    const otherVc = `vc-oauth2-${kgateRuntime}-${run}`;
     const now = () => Math.floor(Date.now() / 1000);
     const idpToken = (claims: Record<string, unknown> = {}, opts: { key?: CryptoKey; iss?: string; aud?: string; exp?: number } = {}) =>
       new SignJWT({ tenant: vc, ...claims }).setProtectedHeader({ alg: "ES256", kid: "idp-1" }).setIssuer(opts.iss ?? ISSUER)
@@ -76,7 +77,7 @@ for (const kgateRuntime of runtimes) {
         runtime: kgateRuntime,
         backing: await kafkaBootstrap(),
         config: {
-          vclusters: [{ name: vc }],
+          vclusters: [{ name: vc }, { name: otherVc }],
           limits: { failedAuthenticationDelayMs: DELAY_MS },
           auth: { oauth: { issuers: [{ issuer: ISSUER, audience: AUDIENCE, jwks: { file: jwks }, vclusterClaim: "tenant" }] } },
         },
@@ -156,6 +157,20 @@ for (const kgateRuntime of runtimes) {
         expect(line).toContain("OAUTHBEARER authentication failed");
       });
     }
+
+    test("re-authentication (KIP-368) with a fresh token keeps the connection; a token of another vcluster closes it", async () => {
+      const { conn, challenge } = await login(await idpToken());
+      expect(challenge).toBe("");
+      const reauth = async (token: string): Promise<Msg> => {
+        expect(((await conn.request(SASL_HANDSHAKE, 1, { mechanism: "OAUTHBEARER" })) as Msg).errorCode).toBe(ErrorCode.NONE);
+        return conn.request(SASL_AUTHENTICATE, 2, { authBytes: oauthBearerClientMessage(token) });
+      };
+      expect((await reauth(await idpToken({ jti: "second" }))).errorCode).toBe(ErrorCode.NONE);
+      expect(((await conn.request(3, 12, { ...defaultMetadataRequest(), topics: null })) as Msg).topics.map((t: Msg) => t.name)).toEqual(["orders"]);
+      const moved: Msg = await reauth(await idpToken({ tenant: otherVc }));
+      expect(moved.errorCode).toBe(ErrorCode.SASL_AUTHENTICATION_FAILED);
+      await expect(conn.request(3, 12, { ...defaultMetadataRequest(), topics: null })).rejects.toThrow();
+    });
 
     test("a revoked access token no longer logs in; deleting the account closes its connections", async () => {
       const issued = await kgateToken(account.login, account.password);
