@@ -3,6 +3,7 @@
 // token from a configured external issuer. Refusal reasons are for the log only.
 import { decodeJwt } from "jose";
 import type { StateStore } from "../store/state-store.ts";
+import { PASSTHROUGH } from "../store/prefix-rules.ts";
 import type { ExternalIssuers } from "./oauth-external-issuers.ts";
 import { KGATE_OAUTH_ISSUER, type KgateAccessTokens } from "./oauth-kgate-tokens.ts";
 
@@ -36,7 +37,16 @@ export function createBearerAuthenticator(deps: BearerAuthenticatorDeps): Bearer
       return { ok: false, reason: "token is not a JWT" };
     }
     const now = deps.clock();
-    if (iss !== KGATE_OAUTH_ISSUER) return deps.external.verify(token, now).then((v) => (v.ok ? { ...v, via: "oauth-external" as const } : v));
+    if (iss !== KGATE_OAUTH_ISSUER) {
+      const verified = await deps.external.verify(token, now);
+      if (!verified.ok) return verified;
+      const { issuer, username, vcluster, tokenId, expiresAt } = verified;
+      // A claim names a vcluster of the store, never the passthrough view (the whole backing
+      // cluster), which only an operator's config can grant (invariant 1).
+      if (vcluster === PASSTHROUGH) return { ok: false, reason: `token of ${issuer} for "${username}" names the passthrough view` };
+      if (!deps.store.getVcluster(vcluster)) return { ok: false, reason: `token of ${issuer} for "${username}" names missing vcluster "${vcluster}"` };
+      return { ok: true, vcluster, username, via: "oauth-external", tokenId, expiresAt };
+    }
 
     const verified = await deps.kgateTokens.verify(token, now);
     if (!verified.ok) return { ok: false, reason: `kgate access token refused: ${verified.reason}` };

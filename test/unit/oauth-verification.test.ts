@@ -176,3 +176,22 @@ describe("auth.oauth config", () => {
     expect(configSchema.safeParse(issuerWith(over)).success).toBe(false);
   });
 });
+
+describe("bearer authenticator, external issuers", () => {
+  test("a vcluster claim naming the passthrough view (the whole backing cluster) is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kgate-jwks-"));
+    const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+    writeFileSync(join(dir, "jwks.json"), JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: "k1" }] }));
+    const store = new MemoryStore(() => NOW);
+    await store.load();
+    await store.putVcluster({ name: "vc-a" });
+    const external = await ExternalIssuers.load(
+      [{ issuer: "https://idp", audience: "kafka", jwks: { file: join(dir, "jwks.json") }, refreshSeconds: 300, usernameClaim: "sub", vclusterClaim: "tenant" }], readText, NOW);
+    const authenticate = createBearerAuthenticator({ store, kgateTokens: await createKgateAccessTokens(SECRET), external, clock: () => NOW });
+    const token = (tenant: string) => new SignJWT({ tenant }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setIssuer("https://idp").setAudience("kafka")
+      .setSubject("mallory").setExpirationTime(NOW / 1000 + 60).sign(privateKey);
+    expect(await authenticate(await token("vc-a"))).toMatchObject({ ok: true, vcluster: "vc-a", via: "oauth-external" });
+    expect(await authenticate(await token("passthrough"))).toMatchObject({ ok: false, reason: expect.stringContaining("passthrough") });
+    expect(await authenticate(await token("vc-missing"))).toMatchObject({ ok: false, reason: expect.stringContaining("missing vcluster") });
+  });
+});
