@@ -147,8 +147,8 @@ const oauthIssuer = z
     usernameClaim: z.string().min(1).default("sub"),
     /** The claim naming the user's vcluster, or … */
     vclusterClaim: z.string().min(1).optional(),
-    /** … the one vcluster every user of this issuer belongs to. */
-    vcluster: vclusterName.optional(),
+    /** … the one vcluster every user of this issuer belongs to (never the passthrough view). */
+    vcluster: vclusterName.refine((n) => !isReservedVclusterName(n), `"${PASSTHROUGH}" is reserved`).optional(),
   })
   .refine((i) => (i.vclusterClaim === undefined) !== (i.vcluster === undefined), { message: "give exactly one of vclusterClaim and vcluster" });
 

@@ -140,6 +140,7 @@ for (const kgateRuntime of runtimes) {
       ["a wrong issuer", () => idpToken({}, { iss: "https://evil.kgate.test" }), /is not configured/],
       ["a wrong audience", () => idpToken({}, { aud: "someone-else" }), /unexpected \\?"aud\\?" claim value/],
       ["an expired token", () => idpToken({}, { exp: now() - 60 }), /token expired/],
+      ["a vcluster claim naming the passthrough view", () => idpToken({ tenant: "passthrough" }), /names the passthrough view/],
       ["alg none", async () => new UnsecuredJWT({ tenant: vc }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject("alice").setExpirationTime(now() + 600).encode(), /signature algorithm not allowed/],
     ];
     for (const [name, make, reason] of refusals) {

@@ -172,6 +172,7 @@ describe("auth.oauth config", () => {
     ["both a JWKS file and url", { jwks: { file: "/j.json", url: "https://idp/jwks" } }],
     ["a JWKS url that is not http(s)", { jwks: { url: "file:///etc/jwks" } }],
     ["no audience", { audience: undefined }],
+    ["the passthrough view as the fixed vcluster", { vcluster: "passthrough" }],
   ])("refuses %s", (_, over) => {
     expect(configSchema.safeParse(issuerWith(over)).success).toBe(false);
   });
