@@ -6,6 +6,7 @@
 // account deletion apply.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
@@ -24,6 +25,8 @@ type Msg = any;
 const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
 const ISSUER = "https://idp.kgate.test";
+/** A second issuer whose JWKS kgate fetches over HTTP from the test. */
+const URL_ISSUER = "https://idp2.kgate.test";
 const AUDIENCE = "kgate-e2e";
 const DELAY_MS = 300;
 const run = Date.now().toString(36);
@@ -36,6 +39,9 @@ for (const kgateRuntime of runtimes) {
     let kgate: KgateProcess;
     let idpKey: CryptoKey;
     let strangerKey: CryptoKey;
+    let urlIdpKey: CryptoKey;
+    let jwksServer: Server;
+    let jwksFetches = 0;
     let account: { login: string; password: string };
     const vc = `vc-oauth-${kgateRuntime}-${run}`;
     const otherVc = `vc-oauth2-${kgateRuntime}-${run}`;
@@ -71,6 +77,15 @@ for (const kgateRuntime of runtimes) {
       const idp = await generateKeyPair("ES256", { extractable: true });
       idpKey = idp.privateKey;
       strangerKey = (await generateKeyPair("ES256")).privateKey;
+      const urlIdp = await generateKeyPair("ES256", { extractable: true });
+      urlIdpKey = urlIdp.privateKey;
+      const urlJwks = JSON.stringify({ keys: [{ ...(await exportJWK(urlIdp.publicKey)), kid: "idp2-1", alg: "ES256" }] });
+      jwksServer = createServer((_req, res) => {
+        jwksFetches++;
+        res.writeHead(200, { "content-type": "application/json" }).end(urlJwks);
+      });
+      await new Promise<void>((resolve) => jwksServer.listen(0, "127.0.0.1", resolve));
+      const jwksUrl = `http://127.0.0.1:${(jwksServer.address() as { port: number }).port}/jwks`;
       const jwks = join(mkdtempSync(join(tmpdir(), "kgate-jwks-")), "jwks.json");
       writeFileSync(jwks, JSON.stringify({ keys: [{ ...(await exportJWK(idp.publicKey)), kid: "idp-1", alg: "ES256", use: "sig" }] }));
       kgate = await startKgate({
@@ -79,13 +94,21 @@ for (const kgateRuntime of runtimes) {
         config: {
           vclusters: [{ name: vc }, { name: otherVc }],
           limits: { failedAuthenticationDelayMs: DELAY_MS },
-          auth: { oauth: { issuers: [{ issuer: ISSUER, audience: AUDIENCE, jwks: { file: jwks }, vclusterClaim: "tenant" }] } },
+          auth: {
+            oauth: {
+              issuers: [
+                { issuer: ISSUER, audience: AUDIENCE, jwks: { file: jwks }, vclusterClaim: "tenant" },
+                { issuer: URL_ISSUER, audience: AUDIENCE, jwks: { url: jwksUrl }, vcluster: vc, usernameClaim: "email" },
+              ],
+            },
+          },
         },
       });
       account = await adminCall(kgate, "POST", `/v1/vclusters/${vc}/service-accounts`, { username: "billing" });
     });
     afterAll(async () => {
       await kgate?.stop();
+      jwksServer?.close();
     });
 
     test("kafkajs logs in with an external issuer's token (oauthBearerProvider) and sees only its vcluster", async () => {
@@ -102,6 +125,18 @@ for (const kgateRuntime of runtimes) {
       expect(await admin.listTopics()).toEqual(["orders"]);
       await admin.disconnect();
       expect(await waitForLog(kgate, "via oauth-external")).toMatch(new RegExp(`authenticated \\\\?"alice\\\\?" into ${vc} via oauth-external`));
+    });
+
+    test("an issuer's JWKS URL is fetched, cached, and its fixed vcluster and username claim apply", async () => {
+      const token = () => new SignJWT({ email: "carol@example.com" }).setProtectedHeader({ alg: "ES256", kid: "idp2-1" }).setIssuer(URL_ISSUER)
+        .setAudience(AUDIENCE).setSubject("c-123").setExpirationTime(now() + 600).sign(urlIdpKey);
+      for (let i = 0; i < 3; i++) {
+        const { conn, first, challenge } = await login(await token());
+        expect([first.errorCode, challenge]).toEqual([ErrorCode.NONE, ""]);
+        conn.close();
+      }
+      expect(jwksFetches).toBe(1);
+      expect(kgate.logs()).toMatch(new RegExp(`authenticated \\\\?"carol@example.com\\\\?" into ${vc} via oauth-external`));
     });
 
     test("the Java tools list the vcluster's topics with a token from kgate's token endpoint", async () => {
