@@ -14,6 +14,10 @@ import { startGateway } from "./serve-gateway.ts";
 import { applyDeclaredVclusters } from "./store/declared-vclusters.ts";
 import { createStore } from "./store/create-store.ts";
 import { createPlainAuthenticator } from "./auth/plain-authenticator.ts";
+import { createBearerAuthenticator } from "./auth/oauth-authenticator.ts";
+import type { ClientAccount } from "./auth/oauth-client-credentials.ts";
+import { ExternalIssuers } from "./auth/oauth-external-issuers.ts";
+import { createKgateAccessTokens } from "./auth/oauth-kgate-tokens.ts";
 import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
 import { parseHostPort } from "./gateway/upstream.ts";
 import { BackingApiVersions } from "./gateway/backing-api-versions.ts";
@@ -63,6 +67,11 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     signer,
     clock,
   });
+  const kgateAccessTokens = await createKgateAccessTokens(secrets.tokenSecret);
+  const oauthLog = getLogger("auth.oauth");
+  const externalIssuers = await ExternalIssuers.load(config.auth.oauth.issuers, (path) => runtime.readTextFile(path), clock(), (line) =>
+    oauthLog.warn("{line}", { line }));
+  const authenticateBearer = createBearerAuthenticator({ store, kgateTokens: kgateAccessTokens, external: externalIssuers, clock });
   const backingLookup = createBackingLookup(
     runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls, config.limits.backingTimeoutMs,
   );
@@ -98,15 +107,31 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     const matches = store.listVclusters().map((v) => found(v.name, login)).filter((a) => a !== undefined);
     return matches.length === 1 ? matches[0] : undefined;
   };
+  // The token endpoint's clients: SCRAM service accounts, by their strongest stored credential.
+  const clientAccount = (clientId: string): ClientAccount | undefined => {
+    for (const mechanism of ["SCRAM-SHA-512", "SCRAM-SHA-256"] as const) {
+      const account = scramAccount(clientId, mechanism);
+      if (account) return { ...account, mechanism };
+    }
+    return undefined;
+  };
   // Transparent proxy only while the store has never held a vcluster and nothing in the config
   // asks for authentication: a state of the store, not of the moment (invariant 2).
   const transparent = () =>
-    !store.tenancyBegan() && live.users.length === 0 && live.certificates.length === 0 && !live.listenerViews.anonymous && !live.listenerViews.pinned;
+    !store.tenancyBegan() && live.users.length === 0 && live.certificates.length === 0 && externalIssuers.size === 0 &&
+    !live.listenerViews.anonymous && !live.listenerViews.pinned;
   if (transparent()) {
     log.warn("transparent proxy: this store has never held a virtual cluster, so every client sees the whole backing cluster; the first vcluster ends this for good");
   }
   const identityProblem = (identity: LoginIdentity): string | null => {
     if (identity.via === "token") return identity.tokenId && store.isTokenRevoked(identity.tokenId) ? `token ${identity.tokenId} was revoked` : null;
+    if (identity.via === "oauth") {
+      if (identity.tokenId && store.isTokenRevoked(identity.tokenId)) return `access token ${identity.tokenId} was revoked`;
+      const account = store.listServiceAccounts(identity.vcluster).find((a) => a.username === identity.username);
+      return account?.scram ? null : `service account "${identity.username}" was removed`;
+    }
+    // Bound by the token's expiry (the session ends with it); issuers change only with a restart.
+    if (identity.via === "oauth-external") return null;
     if (identity.via === "scram") {
       const account = store.listServiceAccounts(identity.vcluster).find((a) => a.username === identity.username);
       return account?.scram ? null : `service account "${identity.username}" was removed`;
@@ -132,6 +157,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
       }
       return new VclusterPolicy({
         authenticate,
+        authenticateBearer,
         scramAccount,
         tenantFor: (name) => {
           const v = store.getVcluster(name);
@@ -212,7 +238,8 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     runtime.onSignal("SIGTERM", () => resolve());
   });
   const clientTruststore = config.listener.tls?.truststore ? await runtime.readTextFile(config.listener.tls.truststore) : undefined;
-  const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore, audit });
+  const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore,
+    oauth: { tokens: kgateAccessTokens, clientAccount }, audit });
   const adminTls = config.admin.tls
     ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
     : undefined;

@@ -4,6 +4,7 @@ import { VERSION } from "../version.ts";
 import type { AdminDeps } from "./deps.ts";
 import { onError, onNotFound, validationHook } from "./errors.ts";
 import { bodyAsJson, limitBody, requireAdminToken } from "./middleware.ts";
+import { OAUTH_TOKEN_PATH, registerOAuthTokenRoute } from "./routes/oauth-token.ts";
 import { registerOperationRoutes } from "./routes/operations.ts";
 import { auditAdminChanges } from "./audit-middleware.ts";
 import { registerServiceAccountRoutes } from "./routes/service-accounts.ts";
@@ -22,7 +23,8 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
   app.onError(onError);
   app.notFound(onNotFound);
 
-  const openPaths = new Set(["/healthz", ...(deps.config.admin.publicDocs ? [OPENAPI_PATH, DOCS_PATH] : [])]);
+  // The token endpoint is for Kafka clients, not admins: it checks their own credentials.
+  const openPaths = new Set(["/healthz", OAUTH_TOKEN_PATH, ...(deps.config.admin.publicDocs ? [OPENAPI_PATH, DOCS_PATH] : [])]);
   app.use("*", requireAdminToken(deps.adminToken, openPaths));
   app.use("/v1/*", limitBody(deps.config.limits.adminBodyBytes), bodyAsJson);
   if (deps.audit) app.use("/v1/*", auditAdminChanges(deps.audit));
@@ -31,6 +33,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
   registerTokenRoutes(app, deps);
   registerServiceAccountRoutes(app, deps);
   registerOperationRoutes(app, deps);
+  registerOAuthTokenRoute(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",

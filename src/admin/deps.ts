@@ -1,4 +1,6 @@
 import type { AuditTrail } from "../audit/audit-trail.ts";
+import type { ClientAccount } from "../auth/oauth-client-credentials.ts";
+import type { KgateAccessTokens } from "../auth/oauth-kgate-tokens.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
 import type { Config } from "../config/schema.ts";
 import type { StateStore } from "../store/state-store.ts";
@@ -17,4 +19,10 @@ export interface AdminDeps {
   readonly clientTruststore?: string;
   /** Records admin API changes when a sink is configured. */
   readonly audit?: AuditTrail;
+  /** The OAuth token endpoint (POST /oauth/token); absent, the route is not served. */
+  readonly oauth?: {
+    readonly tokens: KgateAccessTokens;
+    /** The SCRAM service account a client id ("user@vcluster") names, if any. */
+    clientAccount(clientId: string): ClientAccount | undefined;
+  };
 }

@@ -154,6 +154,33 @@ const certificateUser = z
   })
   .refine((c) => (c.subject === undefined) !== (c.san === undefined), { message: "give exactly one of subject and san" });
 
+const oauthIssuer = z
+  .strictObject({
+    /** The `iss` its tokens carry, compared exactly. */
+    issuer: z.string().min(1).refine((i) => i !== "kgate", `"kgate" is the issuer of kgate's own access tokens`),
+    /** The `aud` kgate requires in its tokens. */
+    audience: z.string().min(1),
+    /** Where its signing keys are: a JWKS file (re-read every refreshSeconds) or URL (cached as long). */
+    jwks: z
+      .strictObject({ file: z.string().min(1).optional(), url: z.url({ protocol: /^https?$/ }).optional() })
+      .refine((j) => (j.file === undefined) !== (j.url === undefined), { message: "give exactly one of file and url" }),
+    refreshSeconds: numeric(z.number().int().positive()).default(300),
+    /** The claim holding the user name. */
+    usernameClaim: z.string().min(1).default("sub"),
+    /** The claim naming the user's vcluster, or … */
+    vclusterClaim: z.string().min(1).optional(),
+    /** … the one vcluster every user of this issuer belongs to (never the passthrough view). */
+    vcluster: vclusterName.refine((n) => !isReservedVclusterName(n), `"${PASSTHROUGH}" is reserved`).optional(),
+  })
+  .refine((i) => (i.vclusterClaim === undefined) !== (i.vcluster === undefined), { message: "give exactly one of vclusterClaim and vcluster" });
+
+const oauth = z.strictObject({
+  /** Lifetime of access tokens from kgate's token endpoint (POST /oauth/token on the admin listener). */
+  tokenLifetimeSeconds: numeric(z.number().int().min(60).max(86_400)).default(3600),
+  /** External OAuth issuers whose tokens log in with SASL/OAUTHBEARER. */
+  issuers: z.array(oauthIssuer).default([]),
+});
+
 const auth = z.strictObject({
   /**
    * HS256 key for client tokens; when absent one is generated once into `<store dir>/token-secret`
@@ -170,6 +197,8 @@ const auth = z.strictObject({
   scramIterations: numeric(z.number().int().min(4096).max(1_000_000)).default(4096),
   /** Client certificates (mTLS on `listener.tls`) that identify a user of a vcluster without SASL. */
   certificates: z.array(certificateUser).default([]),
+  /** SASL/OAUTHBEARER: kgate's own token endpoint and external issuers. */
+  oauth: oauth.prefault({}),
 });
 
 const positiveInt = numeric(z.number().int().positive());

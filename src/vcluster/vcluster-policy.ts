@@ -9,6 +9,8 @@ import type { InternalTopicsGuard } from "../gateway/internal-topics-guard.ts";
 import { PassthroughPolicy, type ResponseRewrites } from "../gateway/passthrough-policy.ts";
 import { produceAcks } from "../gateway/produce-acks.ts";
 import { parsePlainMessage } from "../gateway/sasl/plain.ts";
+import { isOAuthBearerErrorAck, oauthBearerErrorChallenge, parseOAuthBearerMessage } from "../gateway/sasl/oauthbearer.ts";
+import type { BearerAuthenticator } from "../auth/oauth-authenticator.ts";
 import type { Frame, RequestHead, RequestOutcome, SessionPolicy } from "../gateway/session-policy.ts";
 import { decodeRequest, encodeResponse } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
@@ -41,7 +43,7 @@ const MAX_PRE_AUTH_API_VERSIONS = 4;
 export interface LoginIdentity {
   readonly username: string;
   readonly vcluster: string;
-  readonly via: "static-user" | "token" | "certificate" | "scram";
+  readonly via: "static-user" | "token" | "certificate" | "scram" | "oauth" | "oauth-external";
   readonly tokenId?: string;
 }
 
@@ -75,11 +77,13 @@ export interface ScramAccount {
   readonly credential: ScramCredential;
 }
 
-const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] as const;
+const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] as const;
 type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 
 export interface VclusterPolicyDeps {
   authenticate: PlainAuthenticator;
+  /** SASL/OAUTHBEARER: kgate's own access tokens and those of configured external issuers. */
+  authenticateBearer: BearerAuthenticator;
   /** The SCRAM account a login name stands for ("user@vcluster", or a user name unique across vclusters). */
   scramAccount(login: string, mechanism: ScramMechanism): ScramAccount | undefined;
   /** The tenant for a vcluster name, or null if it does not exist. "passthrough" is not a tenant. */
@@ -130,6 +134,8 @@ export class VclusterPolicy implements SessionPolicy {
   private scramAccount: ScramAccount | null = null;
   /** After a SaslHandshake v0: the next frames are bare SASL tokens until the mechanism completes. */
   private unframedTokens = false;
+  /** Why an OAUTHBEARER token was refused, once the error challenge went out (awaiting the client's \x01). */
+  private bearerRefusal: string | null = null;
   private preAuthApiVersions = 0;
   private sessionExpiresAt = Infinity;
   private readonly connection: ConnectionState = { fetchSessions: new FetchSessions() };
@@ -352,7 +358,9 @@ export class VclusterPolicy implements SessionPolicy {
       return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason);
     };
     let login: LoginResult;
-    if (mechanism === "PLAIN") {
+    if (mechanism === "OAUTHBEARER") {
+      return this.oauthBearer(body.authBytes, reply, refused);
+    } else if (mechanism === "PLAIN") {
       let username = "";
       try {
         const creds = parsePlainMessage(body.authBytes);
@@ -388,6 +396,44 @@ export class VclusterPolicy implements SessionPolicy {
       }
     }
     return this.completeLogin(login, reply);
+  }
+
+  /**
+   * KIP-255: a refused token gets the JSON error as a challenge (after the failed-login delay),
+   * the client answers \x01, and only then comes the failure, as from Kafka's OAuthBearerSaslServer.
+   */
+  private async oauthBearer(
+    authBytes: Uint8Array,
+    reply: (errorCode: number, errorMessage: string | null, lifetimeMs?: bigint, authBytes?: Uint8Array) => Frame,
+    refused: (reason: string) => Promise<RequestOutcome>,
+  ): Promise<RequestOutcome> {
+    if (this.bearerRefusal !== null) {
+      const reason = this.bearerRefusal;
+      this.bearerRefusal = null;
+      this.mechanism = null;
+      const ack = isOAuthBearerErrorAck(authBytes) ? "" : " (and the client did not acknowledge the error)";
+      return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid token"), closeAfter: `${reason}${ack}` };
+    }
+    let token: string;
+    try {
+      const message = parseOAuthBearerMessage(authBytes);
+      token = message.token;
+      if (message.authzid !== "") {
+        // Kafka accepts an authorization id only equal to the token's principal; kgate accepts none.
+        throw new Error("an authorization id is not supported");
+      }
+    } catch (e) {
+      return refused(`OAUTHBEARER authentication failed: ${(e as Error).message}`);
+    }
+    const result = await this.deps.authenticateBearer(token);
+    if (!result.ok) {
+      this.bearerRefusal = `OAUTHBEARER authentication failed: ${result.reason}`;
+      // Logged now: a client that ignores the challenge (kafkajs) never sends the \x01.
+      this.deps.log(this.bearerRefusal);
+      await new Promise((resolve) => setTimeout(resolve, this.deps.failedAuthenticationDelayMs));
+      return { kind: "answer", frame: reply(ErrorCode.NONE, null, 0n, oauthBearerErrorChallenge()) };
+    }
+    return this.completeLogin(result, reply);
   }
 
   /**

@@ -507,7 +507,7 @@ describe("identity and the offered API set", () => {
       const c = await KafkaConnection.open(runtime, [brokerAddress()], { clientId: "iso-anon" });
       const hs: Msg = await c.request(API.SaslHandshake, 1, { mechanism: "PLAIN" });
       expect(hs.errorCode).toBe(0);
-      expect(hs.mechanisms).toEqual(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]);
+      expect(hs.mechanisms).toEqual(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"]);
       const res: Msg = await c.request(API.SaslAuthenticate, 2, { authBytes: plainClientMessage(username!, password!) });
       expect(res.errorCode).toBe(E.SASL_AUTHENTICATION_FAILED);
       assertClean(res, "SaslAuthenticate");

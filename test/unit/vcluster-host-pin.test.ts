@@ -20,6 +20,7 @@ function policy(views: ListenerViews, certificate: CertificateIdentity | null = 
   return new VclusterPolicy({
     authenticate: () => Promise.resolve({ ok: false, reason: "no logins here" }),
     scramAccount: () => undefined,
+    authenticateBearer: () => Promise.resolve({ ok: false, reason: "no logins here" }),
     tenantFor: (name) => (VCLUSTERS.includes(name) ? new Tenant(name, `${name}.`) : null),
     vclusterGeneration: (name) => (VCLUSTERS.includes(name) ? "1" : undefined),
     identityProblem: () => null,
