@@ -4,7 +4,7 @@ import { createKgateMetrics } from "./admin/metrics.ts";
 import { resolveSecrets } from "./auth/secrets.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Config } from "./config/schema.ts";
-import { getLogger } from "./log.ts";
+import { connectionFields, getLogger } from "./log.ts";
 import { LiveSettings } from "./live-settings.ts";
 import type { Runtime } from "./runtime/types.ts";
 import { startGateway } from "./serve-gateway.ts";
@@ -120,7 +120,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         return new PassthroughPolicy(conn.rewrites, internalGuard, () =>
           transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended");
       }
-      return new VclusterPolicy({
+      const policy: VclusterPolicy = new VclusterPolicy({
         authenticate,
         scramAccount,
         tenantFor: (name) => {
@@ -147,8 +147,9 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         rewrites: conn.rewrites,
         internalTopics: internalGuard,
         clock,
-        log: (message) => vclusterLog.info("connection {id}: {message}", { id: conn.id, message }),
+        log: (message) => vclusterLog.info("connection {connection}: {message}", { ...connectionFields(conn.id, policy), message }),
       });
+      return policy;
     },
     observer: {
       onRequest: (apiKey, bytes, policy) => {

@@ -70,7 +70,7 @@ async function runServe(args: readonly string[], deps: CliDeps): Promise<number>
       files: deps.runtime,
     });
   const config = await load();
-  configureLogging(config.log.level);
+  configureLogging(config.log.level, config.log.format);
   await deps.serve(config, load);
   return EXIT.ok;
 }

@@ -190,6 +190,8 @@ const declaredVcluster = z.strictObject({
 
 const log = z.strictObject({
   level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+  /** `text` (logfmt) for people, `json` (JSON Lines) for log shippers. */
+  format: z.enum(["text", "json"]).default("text"),
 });
 
 export const configSchema = z

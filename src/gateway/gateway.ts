@@ -1,7 +1,7 @@
 // The Kafka side of kgate: the bootstrap listener, one listener per backing broker, and a
 // session per client connection.
 import type { SaslCredentials } from "../client/sasl-login.ts";
-import { getLogger } from "../log.ts";
+import { connectionFields, getLogger } from "../log.ts";
 import type { Duplex, Runtime, TcpListener, TlsClientOptions } from "../runtime/types.ts";
 import { type BackingAddress, BrokerDirectory } from "./broker-directory.ts";
 import { ResponseRewrites } from "./passthrough-policy.ts";
@@ -154,31 +154,32 @@ export class Gateway {
     }
     // Counted from the first byte of setup, so a storm of slow handshakes cannot pile up.
     if (this.sessions.size >= this.options.maxConnections) {
-      log.warn("connection {id} from {peer} refused: {max} connections open (limits.maxConnections)", {
-        id, peer, max: this.options.maxConnections,
+      log.warn("connection {connection} from {peer} refused: {max} connections open (limits.maxConnections)", {
+        ...connectionFields(id), peer, max: this.options.maxConnections,
       });
       client.close();
       return;
     }
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (fromAddress >= this.options.maxConnectionsPerAddress) {
-      log.warn("connection {id} from {peer} refused: {max} connections open from {address} (limits.maxConnectionsPerAddress)", {
-        id, peer, address, max: this.options.maxConnectionsPerAddress,
+      log.warn("connection {connection} from {peer} refused: {max} connections open from {address} (limits.maxConnectionsPerAddress)", {
+        ...connectionFields(id), peer, address, max: this.options.maxConnectionsPerAddress,
       });
       client.close();
       return;
     }
     // As Kafka with ssl.client.auth=requested: no certificate is fine, an untrusted one is not.
     if (client.tls?.subject !== undefined && !client.tls.authorized) {
-      log.warn("connection {id} from {peer} refused: client certificate {subject} not trusted ({reason})", {
-        id, peer, subject: client.tls.subject, reason: client.tls.authorizationError ?? "unknown",
+      log.warn("connection {connection} from {peer} refused: client certificate {subject} not trusted ({reason})", {
+        ...connectionFields(id), peer, subject: client.tls.subject, reason: client.tls.authorizationError ?? "unknown",
       });
       client.close();
       return;
     }
     this.perAddress.set(address, fromAddress + 1);
     const info: ConnectionInfo = { id, client, nodeId, rewrites: this.rewrites, brokers: this.brokers };
-    const session = new Session(client, this.options.policyFor(info), {
+    const policy = this.options.policyFor(info);
+    const session = new Session(client, policy, {
       ...this.options.sessionLimits,
       // Opened for the first forwarded request: after authentication where it is required.
       openUpstream: () => {
@@ -189,15 +190,15 @@ export class Gateway {
       observer: this.options.observer,
     });
     this.sessions.add(session);
-    log.info("connection {id} opened from {peer} on port {port}", { id, peer, port: client.localPort });
+    log.info("connection {connection} opened from {peer} on port {port}", { ...connectionFields(id, policy), peer, port: client.localPort });
     await session.done;
     this.sessions.delete(session);
     const left = (this.perAddress.get(address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(address, left);
     else this.perAddress.delete(address);
-    const closed = { id, peer, reason: session.reason };
-    if (session.failed) log.warn("connection {id} from {peer} closed: {reason}", closed);
-    else log.info("connection {id} from {peer} closed: {reason}", closed);
+    const closed = { ...connectionFields(id, policy), peer, reason: session.reason };
+    if (session.failed) log.warn("connection {connection} from {peer} closed: {reason}", closed);
+    else log.info("connection {connection} from {peer} closed: {reason}", closed);
   }
 
   /** Stops accepting, lets in-flight requests finish (bounded by `graceMs`), closes the rest. */

@@ -126,6 +126,11 @@ export class VclusterPolicy implements SessionPolicy {
     }
   }
 
+  /** The logged-in user name, for log lines about this connection. */
+  get principal(): string | undefined {
+    return this.identity?.username;
+  }
+
   get awaitingAuthentication(): boolean {
     if (this.view !== null) return false;
     return this.refusal !== null || (this.deps.listenerViews().anonymous === undefined && this.deps.certificate === null);

@@ -1,0 +1,70 @@
+// What an operator sees of a running kgate: JSON log lines that name the connection, vcluster and
+// principal, and /metrics with API names, login failures by reason and build info.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { KafkaConnection } from "../../src/client/kafka-connection.ts";
+import { SaslLoginError } from "../../src/client/sasl-login.ts";
+import { defaultMetadataRequest } from "../../src/protocol/messages/metadata-request.ts";
+import { runtime } from "../../src/runtime/index.ts";
+import { kafkaBootstrap } from "../support/kafka.ts";
+import { adminCall, type KgateProcess, startKgate, waitForLog } from "../support/kgate-process.ts";
+
+type LogLine = Record<string, unknown>;
+
+/** Every line kgate wrote, parsed; a line that is not JSON fails the test with its text. */
+function jsonLines(k: KgateProcess): LogLine[] {
+  return k.logs().split("\n").filter((l) => l.trim() && !l.startsWith("kgate ready")).map((line) => {
+    try {
+      return JSON.parse(line) as LogLine;
+    } catch {
+      throw new Error(`not a JSON log line: ${line}`);
+    }
+  });
+}
+
+for (const kgateRuntime of ["bun", "deno"] as const) describe(`operator observability (${kgateRuntime})`, () => {
+  let kgate: KgateProcess;
+  const vcluster = `vc-obs-${kgateRuntime}`;
+
+  beforeAll(async () => {
+    kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap(), config: { log: { format: "json" } } });
+    await adminCall(kgate, "PUT", `/v1/vclusters/${vcluster}`);
+  });
+  afterAll(async () => {
+    await kgate.stop();
+  });
+
+  test("log.format json: parseable lines; lines about a connection carry connection, vcluster and principal", async () => {
+    const { token } = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vcluster}/tokens`, { username: "olga" });
+    const conn = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], {
+      sasl: { mechanism: "PLAIN", username: "olga", password: token },
+    });
+    await conn.request(3, 12, { ...defaultMetadataRequest(), topics: null });
+    conn.close();
+    await waitForLog(kgate, "closed");
+
+    const lines = jsonLines(kgate);
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) {
+      expect(typeof line["@timestamp"]).toBe("string");
+      expect(typeof line.level).toBe("string");
+      expect(typeof line.message).toBe("string");
+    }
+    const authenticated = lines.find((l) => String(l.message).includes('authenticated "olga"'));
+    expect(authenticated).toMatchObject({ vcluster, principal: "olga" });
+    expect(typeof authenticated!.connection).toBe("number");
+    const closed = lines.find((l) => l.connection === authenticated!.connection && String(l.message).includes("closed"));
+    expect(closed).toMatchObject({ vcluster, principal: "olga" });
+  });
+
+  test("/metrics: API names, login failures by reason, build info", async () => {
+    await expect(KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], {
+      sasl: { mechanism: "PLAIN", username: "olga", password: "not-a-token" },
+    })).rejects.toBeInstanceOf(SaslLoginError);
+    const res = await fetch(`${kgate.adminUrl}/metrics`, { headers: { authorization: `Bearer ${kgate.adminToken}` } });
+    const text = await res.text();
+    expect(text).toContain(`kgate_requests_total{api="Metadata",vcluster="${vcluster}"} 1\n`);
+    expect(text).toContain('kgate_requests_total{api="SaslAuthenticate",vcluster="unauthenticated"}');
+    expect(text).toMatch(/kgate_authentication_failures_total\{reason="invalid_token"\} [1-9]/);
+    expect(text).toMatch(new RegExp(`kgate_build_info\\{version="[^"]+",commit="[^"]+",runtime="${kgateRuntime}"\\} 1\\n`));
+  });
+});
