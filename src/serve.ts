@@ -1,9 +1,10 @@
 // `kgate serve`: store, admin API and the Kafka gateway, until SIGINT/SIGTERM.
 import { createAdminApp } from "./admin/app.ts";
-import { createKgateMetrics } from "./admin/metrics.ts";
+import { apiLabel, createKgateMetrics } from "./admin/metrics.ts";
 import { resolveSecrets } from "./auth/secrets.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Config } from "./config/schema.ts";
+import { COMMIT, VERSION } from "./version.ts";
 import { connectionFields, getLogger } from "./log.ts";
 import { LiveSettings } from "./live-settings.ts";
 import type { Runtime } from "./runtime/types.ts";
@@ -43,7 +44,10 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   await applyDeclaredVclusters(store, config.vclusters);
   const secrets = await resolveSecrets(config, store, runtime);
   const signer = await createTokenSigner(secrets.tokenSecret);
-  const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
+  const metrics = createKgateMetrics({
+    vclusterCount: () => store.listVclusters().length,
+    build: { version: VERSION, commit: COMMIT, runtime: runtime.name },
+  });
 
   const authenticate = createPlainAuthenticator({
     store,
@@ -148,13 +152,14 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         internalTopics: internalGuard,
         clock,
         log: (message) => vclusterLog.info("connection {connection}: {message}", { ...connectionFields(conn.id, policy), message }),
+        onAuthenticationFailure: (reason) => metrics.authenticationFailures.inc({ reason }),
       });
       return policy;
     },
     observer: {
       onRequest: (apiKey, bytes, policy) => {
         const vcluster = policy.view ?? "unauthenticated";
-        metrics.requests.inc({ api_key: apiKey, vcluster });
+        metrics.requests.inc({ api: apiLabel(apiKey), vcluster });
         metrics.bytesIn.inc({ vcluster }, bytes);
       },
       onResponse: (bytes, policy) => metrics.bytesOut.inc({ vcluster: policy.view ?? "unauthenticated" }, bytes),
@@ -189,7 +194,9 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     const n = gateway.recheckSessions();
     if (n > 0) log.info("closed {n} connections after {event}", { n, event: event.type });
   });
-  metrics.registry.addCollector(() => metrics.connections.set({ vcluster: "all" }, gateway.connectionCount));
+  metrics.registry.addCollector(() =>
+    metrics.connections.setAll([...gateway.connectionsByView()].map(([view, n]) => [{ vcluster: view ?? "unauthenticated" }, n]))
+  );
 
   // Handlers go in before "kgate ready" is printed: whoever waits for that line (a supervisor,
   // npm start, a test) may send SIGINT at once and must get a clean shutdown.

@@ -83,6 +83,13 @@ export class Gateway {
     return this.sessions.size;
   }
 
+  /** Open connections by the view they have (null: not logged in yet), for /metrics. */
+  connectionsByView(): Map<string | null, number> {
+    const counts = new Map<string | null, number>();
+    for (const s of this.sessions) counts.set(s.policy.view, (counts.get(s.policy.view) ?? 0) + 1);
+    return counts;
+  }
+
   /**
    * Asks every open session whether it may keep its view after a store change, and closes
    * exactly those that may not, each with its reason (invariant 2).

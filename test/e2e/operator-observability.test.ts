@@ -56,15 +56,25 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`operator observab
     expect(closed).toMatchObject({ vcluster, principal: "olga" });
   });
 
-  test("/metrics: API names, login failures by reason, build info", async () => {
+  test("/metrics: API names, open connections per vcluster, login failures by reason, build info", async () => {
     await expect(KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], {
       sasl: { mechanism: "PLAIN", username: "olga", password: "not-a-token" },
     })).rejects.toBeInstanceOf(SaslLoginError);
-    const res = await fetch(`${kgate.adminUrl}/metrics`, { headers: { authorization: `Bearer ${kgate.adminToken}` } });
-    const text = await res.text();
-    expect(text).toContain(`kgate_requests_total{api="Metadata",vcluster="${vcluster}"} 1\n`);
-    expect(text).toContain('kgate_requests_total{api="SaslAuthenticate",vcluster="unauthenticated"}');
-    expect(text).toMatch(/kgate_authentication_failures_total\{reason="invalid_token"\} [1-9]/);
-    expect(text).toMatch(new RegExp(`kgate_build_info\\{version="[^"]+",commit="[^"]+",runtime="${kgateRuntime}"\\} 1\\n`));
+    const { token } = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vcluster}/tokens`, { username: "pia" });
+    const open = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], {
+      sasl: { mechanism: "PLAIN", username: "pia", password: token },
+    });
+    try {
+      const res = await fetch(`${kgate.adminUrl}/metrics`, { headers: { authorization: `Bearer ${kgate.adminToken}` } });
+      const text = await res.text();
+      expect(text).toContain(`kgate_requests_total{api="Metadata",vcluster="${vcluster}"} 1\n`);
+      expect(text).toContain('kgate_requests_total{api="SaslAuthenticate",vcluster="unauthenticated"}');
+      expect(text).not.toContain("api_key=");
+      expect(text).toContain(`kgate_connections{vcluster="${vcluster}"} 1\n`);
+      expect(text).toMatch(/kgate_authentication_failures_total\{reason="invalid_credentials"\} 1\n/);
+      expect(text).toMatch(new RegExp(`kgate_build_info\\{version="\\d+\\.\\d+\\.\\d+",commit="[^"]+",runtime="${kgateRuntime}"\\} 1\\n`));
+    } finally {
+      open.close();
+    }
   });
 });
