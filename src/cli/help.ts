@@ -19,6 +19,8 @@ Commands:
   version                      print the version
   vcluster list|create|delete  manage virtual clusters of a running kgate
   token create|revoke          issue or revoke client tokens of a running kgate
+  status                       vclusters, open connections and bytes in/out of a running kgate
+  completion bash|zsh          print a shell completion script
 
 Run "kgate <command> --help" for the options of a command.`,
 
@@ -30,6 +32,21 @@ Options:
   --config FILE  YAML configuration (default: KGATE_CONFIG, else embedded defaults:
                  listener 127.0.0.1:6969, backing 127.0.0.1:9092, admin 127.0.0.1:8888)
   -h, --help     show this help`,
+
+  status: `Usage: kgate status [options]
+
+One table of a running kgate: each vcluster (and the passthrough and not yet
+authenticated views where they have traffic) with its open connections and the
+bytes received from and sent to its clients since kgate started. Read from the
+admin API's vcluster list and /metrics.
+
+${ADMIN_OPTIONS}`,
+
+  completion: `Usage: kgate completion bash|zsh
+
+Print a completion script for the shell:
+  bash:  source <(kgate completion bash)     (or save it in /etc/bash_completion.d/kgate)
+  zsh:   source <(kgate completion zsh)      (after compinit; or save it as _kgate in $fpath)`,
 
   version: `Usage: kgate version
 

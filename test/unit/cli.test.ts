@@ -66,6 +66,8 @@ describe("kgate help and version", () => {
       [["token", "--help"], HELP.token],
       [["token", "create", "--help"], HELP["token create"]],
       [["token", "revoke", "--help"], HELP["token revoke"]],
+      [["status", "--help"], HELP.status],
+      [["completion", "--help"], HELP.completion],
     ];
     for (const [argv, help] of cases) {
       const h = harness();
@@ -195,5 +197,69 @@ describe("admin commands over HTTP", () => {
     const h = harness({ KGATE_ADMIN_TOKEN: "cli-test-admin-token" }, failing);
     expect(await h.run("vcluster", "list")).toBe(1);
     expect(h.err[0]).toContain("cannot reach the kgate admin API at http://127.0.0.1:8888");
+  });
+});
+
+describe("kgate status", () => {
+  test("one table: every vcluster with connections and bytes in/out, other views with traffic after", async () => {
+    const { run, out, plane } = await withAdmin();
+    await run("vcluster", "create", "vc-alice");
+    await run("vcluster", "create", "vc-bob");
+    plane.metrics.connections.setAll([[{ vcluster: "vc-alice" }, 2], [{ vcluster: "unauthenticated" }, 1]]);
+    plane.metrics.bytesIn.inc({ vcluster: "vc-alice" }, 1536);
+    plane.metrics.bytesOut.inc({ vcluster: "vc-alice" }, 3 * 1024 * 1024);
+    plane.metrics.bytesIn.inc({ vcluster: "unauthenticated" }, 90);
+    plane.metrics.buildInfo.set({ version: "9.9.9", commit: "abc123", runtime: "deno" }, 1);
+    expect(await run("status")).toBe(0);
+    expect(out.at(-1)!.split("\n")).toEqual([
+      "kgate 9.9.9 (abc123) on deno: 3 open connections",
+      "",
+      "VCLUSTER         CONNECTIONS  BYTES IN  BYTES OUT",
+      "vc-alice         2            1.5 KiB   3.0 MiB",
+      "vc-bob           0            0 B       0 B",
+      "unauthenticated  1            90 B      0 B",
+    ]);
+    expect(await run("status", "--json")).toBe(0);
+    expect(JSON.parse(out.at(-1)!).vclusters[0]).toEqual({ vcluster: "vc-alice", connections: 2, bytesIn: 1536, bytesOut: 3145728 });
+  });
+
+  test("usage: no arguments; --help", async () => {
+    const { run, out } = await withAdmin();
+    expect(await run("status", "extra")).toBe(2);
+    expect(await run("status", "--help")).toBe(0);
+    expect(out.at(-1)).toBe(HELP.status);
+  });
+});
+
+describe("kgate completion", () => {
+  const complete = async (script: string, line: string[]) => {
+    // Runs the bash script's completion function as bash would for `line` (last word = cursor).
+    const program = `${script}\nCOMP_WORDS=(${line.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${line.length - 1}; _kgate; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const proc = Bun.spawn(["bash", "-c", program], { stdout: "pipe", stderr: "pipe" });
+    const text = await new Response(proc.stdout).text();
+    expect(await proc.exited).toBe(0);
+    return text.split("\n").filter(Boolean);
+  };
+
+  test("bash: commands, subcommands and flags complete from the CLI's own tables", async () => {
+    const h = harness();
+    expect(await h.run("completion", "bash")).toBe(0);
+    const script = h.out[0]!;
+    expect(await complete(script, ["kgate", "st"])).toEqual(["status"]);
+    expect(await complete(script, ["kgate", "vcluster", ""])).toEqual(["list", "create", "delete"]);
+    expect(await complete(script, ["kgate", "token", "create", "vc", "--pr"])).toEqual(["--properties"]);
+    expect(await complete(script, ["kgate", "vcluster", "create", "--l"])).toEqual(["--label"]);
+    expect(await complete(script, ["kgate", "completion", ""])).toEqual(["bash", "zsh"]);
+  });
+
+  test("zsh: a compdef script with the same words; other shells are a usage error", async () => {
+    const h = harness();
+    expect(await h.run("completion", "zsh")).toBe(0);
+    expect(h.out[0]).toStartWith("#compdef kgate\n");
+    expect(h.out[0]).toContain('candidates="--prefix --label --admin-url');
+    expect(h.out[0]).toContain("compdef _kgate kgate");
+    expect(await h.run("completion", "fish")).toBe(2);
+    expect(h.err.at(-1)).toContain("bash, zsh");
+    expect(await h.run("completion")).toBe(2);
   });
 });
