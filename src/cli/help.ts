@@ -56,8 +56,9 @@ Print the kgate version, build commit and runtime.`,
 
 Commands:
   list                          list virtual clusters
-  create NAME [--prefix P] [--label KEY=VALUE]...
-                                create a virtual cluster (prefix default: NAME.)
+  create NAME [--prefix P] [--label KEY=VALUE]... [--properties FILE [--user U]]
+                                create a virtual cluster (prefix default: NAME.) and,
+                                with --properties, a client token for it
   delete NAME                   delete a virtual cluster (backing topics stay)
 
 ${ADMIN_OPTIONS}`,
@@ -68,7 +69,7 @@ List the virtual clusters of a running kgate.
 
 ${ADMIN_OPTIONS}`,
 
-  "vcluster create": `Usage: kgate vcluster create NAME [--prefix P] [--label KEY=VALUE]... [options]
+  "vcluster create": `Usage: kgate vcluster create NAME [--prefix P] [--label KEY=VALUE]... [--properties FILE [--user U]] [options]
 
 Create a virtual cluster. NAME is a DNS label (lowercase letters, digits, '-').
 
@@ -76,6 +77,10 @@ Options:
   --prefix P           prefix of its topics, groups and transactional ids on the backing
                        cluster (default: NAME.); fixed once created
   --label KEY=VALUE    attach a label; repeatable
+  --properties FILE    also issue a token and write the Kafka client properties to FILE
+                       (for --command-config of the Kafka tools); the file holds the token,
+                       keep it private
+  --user U             the SASL username of that token (default: NAME)
 
 ${ADMIN_OPTIONS}`,
 

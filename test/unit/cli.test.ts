@@ -256,10 +256,42 @@ describe("kgate completion", () => {
     const h = harness();
     expect(await h.run("completion", "zsh")).toBe(0);
     expect(h.out[0]).toStartWith("#compdef kgate\n");
-    expect(h.out[0]).toContain('candidates="--prefix --label --admin-url');
+    expect(h.out[0]).toContain('candidates="--prefix --label --properties --user --admin-url');
     expect(h.out[0]).toContain("compdef _kgate kgate");
     expect(await h.run("completion", "fish")).toBe(2);
     expect(h.err.at(-1)).toContain("bash, zsh");
     expect(await h.run("completion")).toBe(2);
+  });
+});
+
+describe("kgate vcluster create --properties", () => {
+  test("creates the vcluster and writes client properties with a token for --user", async () => {
+    const { run, out, plane } = await withAdmin();
+    const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
+    const file = join(dir, "alice.properties");
+    expect(await run("vcluster", "create", "vc-alice", "--properties", file, "--user", "alice")).toBe(0);
+    expect(plane.store.getVcluster("vc-alice")?.prefix).toBe("vc-alice.");
+    const properties = await readFile(file, "utf8");
+    expect(properties).toContain("bootstrap.servers=127.0.0.1:6969\n");
+    const token = /PlainLoginModule required username="alice" password="([\w-]+\.[\w-]+\.[\w-]+)";/.exec(properties)?.[1];
+    expect(token).toBeDefined();
+    expect(await plane.signer.verify(token!, { now: plane.clock.now })).toMatchObject({ ok: true, claims: { sub: "alice", vcluster: "vc-alice" } });
+    expect(out.at(-1)).toMatch(/^wrote client properties for alice to .*alice\.properties \(token id \S+, expires /);
+  });
+
+  test("the user defaults to the vcluster name; --json shows the vcluster with its token", async () => {
+    const { run, out } = await withAdmin();
+    const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
+    expect(await run("vcluster", "create", "vc-bob", "--properties", join(dir, "bob.properties"), "--json")).toBe(0);
+    const shown = JSON.parse(out.at(-1)!);
+    expect(shown).toMatchObject({ name: "vc-bob", token: { username: "vc-bob", vcluster: "vc-bob" } });
+    expect(await readFile(join(dir, "bob.properties"), "utf8")).toContain('username="vc-bob"');
+  });
+
+  test("--user without --properties is a usage error, and nothing is created", async () => {
+    const { run, err, plane } = await withAdmin();
+    expect(await run("vcluster", "create", "vc-carol", "--user", "carol")).toBe(2);
+    expect(err.at(-1)).toContain("--user only goes with --properties");
+    expect(plane.store.getVcluster("vc-carol")).toBeUndefined();
   });
 });
