@@ -7,6 +7,7 @@ import {
   logfmtFormatter,
   type Logger,
   type LogLevel,
+  type LogRecord,
   type TextFormatter,
 } from "@logtape/logtape";
 
@@ -15,10 +16,27 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"
 export const LOG_FORMATS = ["text", "json"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+const jsonLines = getJsonLinesFormatter({ properties: "flatten" });
+/** Keys of every JSON line; a property of the same name would overwrite them when flattened. */
+const JSON_LINE_KEYS = new Set(["@timestamp", "level", "message", "logger"]);
+
+/**
+ * Strings go into the message as they are, as in the text format (logtape's JSON rendering would
+ * quote them); a property named like a line key keeps its value as `<key>_` instead of replacing it.
+ */
+function forJsonLine(record: LogRecord): LogRecord {
+  const message = record.message.map((part, i) => (i % 2 === 0 || typeof part === "string" ? String(part) : JSON.stringify(part))).join("");
+  const clashes = Object.keys(record.properties).some((k) => JSON_LINE_KEYS.has(k));
+  const properties = clashes
+    ? Object.fromEntries(Object.entries(record.properties).map(([k, v]) => [JSON_LINE_KEYS.has(k) ? `${k}_` : k, v]))
+    : record.properties;
+  return { ...record, message: [message], properties };
+}
+
 const FORMATTERS: Record<LogFormat, TextFormatter> = {
   text: logfmtFormatter,
   // Flattened: `jq 'select(.vcluster == "alice")'` works without knowing a nesting key.
-  json: getJsonLinesFormatter({ properties: "flatten" }),
+  json: (record) => jsonLines(forJsonLine(record)),
 };
 
 /** Idempotent: later calls replace the earlier configuration (tests, CLI re-entry). */

@@ -76,7 +76,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   const vclusterLog = getLogger("vcluster");
   const topicIds = new TopicIdDirectory(backingLookup, {
     lookupTimeoutMs: config.limits.backingTimeoutMs,
-    log: (message) => vclusterLog.warn("{message}", { message }),
+    log: (detail) => vclusterLog.warn("{detail}", { detail }),
   });
   registerTopicIdMetrics(metrics.registry, topicIds);
   const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
@@ -151,7 +151,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         rewrites: conn.rewrites,
         internalTopics: internalGuard,
         clock,
-        log: (message) => vclusterLog.info("connection {connection}: {message}", { ...connectionFields(conn.id, policy), message }),
+        log: (detail) => vclusterLog.info("connection {connection}: {detail}", { ...connectionFields(conn.id, policy), detail }),
         onAuthenticationFailure: (reason) => metrics.authenticationFailures.inc({ reason }),
       });
       return policy;

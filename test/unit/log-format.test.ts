@@ -26,6 +26,12 @@ describe("log format", () => {
     expect(Number.isNaN(Date.parse(parsed["@timestamp"]))).toBe(false);
   });
 
+  test("json: a property named like a line key does not replace it", () => {
+    configureLogging("info", "json");
+    const [line] = captureStderr(() => getLogger("vcluster").info("connection {connection}: {message}", { connection: 1, message: "hi" }));
+    expect(JSON.parse(line!)).toMatchObject({ message: "connection 1: hi", message_: "hi", logger: "kgate.vcluster" });
+  });
+
   test("text (the default): logfmt with the same fields", () => {
     configureLogging("info");
     const [line] = captureStderr(() => getLogger("gateway").info("connection {connection} opened", { ...connectionFields(3) }));
