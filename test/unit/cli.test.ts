@@ -252,6 +252,23 @@ describe("kgate completion", () => {
     expect(await complete(script, ["kgate", "completion", ""])).toEqual(["bash", "zsh"]);
   });
 
+  // zsh is not a dependency of kgate; where it is installed, the script runs in it for real.
+  test.skipIf(!Bun.which("zsh"))("zsh: the completion function offers the same words (compadd stubbed)", async () => {
+    const h = harness();
+    expect(await h.run("completion", "zsh")).toBe(0);
+    const offered = async (words: string[]) => {
+      const program = `compdef() { :; }\n_files() { print -r -- FILES; }\ncompadd() { shift; print -rl -- "$@"; }\n${h.out[0]}\n` +
+        `words=(${words.map((w) => `'${w}'`).join(" ")}); CURRENT=${words.length}; _kgate`;
+      const proc = Bun.spawn(["zsh", "-f", "-c", program], { stdout: "pipe", stderr: "pipe" });
+      const text = await new Response(proc.stdout).text();
+      expect(await proc.exited).toBe(0);
+      return text.split("\n").filter(Boolean);
+    };
+    expect(await offered(["kgate", "vcluster", ""])).toEqual(["list", "create", "delete"]);
+    expect(await offered(["kgate", "token", "create", "vc", "--pr"])).toContain("--properties");
+    expect(await offered(["kgate", "serve", "--config", ""])).toEqual(["FILES"]);
+  });
+
   test("zsh: a compdef script with the same words; other shells are a usage error", async () => {
     const h = harness();
     expect(await h.run("completion", "zsh")).toBe(0);
