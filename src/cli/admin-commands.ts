@@ -4,7 +4,7 @@ import { formatTable } from "./format-table.ts";
 import { resolveAdminTarget } from "./admin-target.ts";
 import { type CliDeps, EXIT } from "./cli-deps.ts";
 import { HELP, type HelpTopic } from "./help.ts";
-import { fetchStatus, formatStatus } from "./status-command.ts";
+import { fetchStatus, fetchStatusWithRates, formatStatus } from "./status-command.ts";
 import { type FlagSpecs, type ParsedArgs, parseArgs, UsageError } from "./parse-args.ts";
 
 const ADMIN_FLAGS: FlagSpecs = {
@@ -112,8 +112,9 @@ export function adminCommandFlags(): Record<string, Record<string, string[]>> {
   ]));
 }
 
+const STATUS_FLAG_SPECS: FlagSpecs = { interval: { type: "string" }, ...ADMIN_FLAGS };
 /** The flags of `kgate status`. */
-export const STATUS_FLAGS: readonly string[] = Object.keys(ADMIN_FLAGS).map((f) => `--${f}`);
+export const STATUS_FLAGS: readonly string[] = Object.keys(STATUS_FLAG_SPECS).map((f) => `--${f}`);
 
 export function isAdminCommand(command: string): command is "vcluster" | "token" {
   return command === "vcluster" || command === "token";
@@ -151,9 +152,13 @@ export async function runStatusCommand(args: readonly string[], deps: CliDeps): 
     deps.stdout(HELP.status);
     return EXIT.ok;
   }
-  const parsed = parseArgs(args, ADMIN_FLAGS);
+  const parsed = parseArgs(args, STATUS_FLAG_SPECS);
   if (parsed.positionals.length) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"\n\n${HELP.status}`);
-  const status = await fetchStatus(await adminClient(parsed, deps));
+  const interval = str(parsed, "interval");
+  const seconds = interval === undefined ? undefined : Number(interval);
+  if (seconds !== undefined && !(seconds > 0 && seconds <= 3600)) throw new UsageError("--interval must be a number of seconds, more than 0 and at most 3600");
+  const client = await adminClient(parsed, deps);
+  const status = seconds === undefined ? await fetchStatus(client) : await fetchStatusWithRates(client, seconds);
   deps.stdout(parsed.flags.json ? JSON.stringify(status, null, 2) : formatStatus(status));
   return EXIT.ok;
 }

@@ -19,7 +19,7 @@ Commands:
   version                      print the version
   vcluster list|create|delete  manage virtual clusters of a running kgate
   token create|revoke          issue or revoke client tokens of a running kgate
-  status                       vclusters, open connections and bytes in/out of a running kgate
+  status [--interval S]        vclusters, open connections, bytes and throughput of a running kgate
   completion bash|zsh          print a shell completion script
 
 Run "kgate <command> --help" for the options of a command.`,
@@ -33,12 +33,16 @@ Options:
                  listener 127.0.0.1:6969, backing 127.0.0.1:9092, admin 127.0.0.1:8888)
   -h, --help     show this help`,
 
-  status: `Usage: kgate status [options]
+  status: `Usage: kgate status [--interval S] [options]
 
 One table of a running kgate: each vcluster (and the passthrough and not yet
 authenticated views where they have traffic) with its open connections and the
 bytes received from and sent to its clients since kgate started. Read from the
 admin API's vcluster list and /metrics.
+
+Options:
+  --interval S         sample twice, S seconds apart, and add the throughput per
+                       vcluster (IN/S, OUT/S) over that time
 
 ${ADMIN_OPTIONS}`,
 

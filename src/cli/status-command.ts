@@ -9,6 +9,9 @@ export interface VclusterStatus {
   readonly connections: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
+  /** Bytes per second over `--interval`, when one was given. */
+  readonly bytesInPerSecond?: number;
+  readonly bytesOutPerSecond?: number;
 }
 
 export interface GatewayStatus {
@@ -60,11 +63,36 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
 }
 
+/**
+ * The later status with each row's byte rates since the earlier one; a view absent from the
+ * earlier sample (a vcluster created in between) counts from zero.
+ */
+export function withRates(earlier: GatewayStatus, later: GatewayStatus, seconds: number): GatewayStatus {
+  const before = new Map(earlier.vclusters.map((v) => [v.vcluster, v]));
+  const rate = (now: number, then = 0) => Math.max(0, now - then) / seconds;
+  return {
+    ...later,
+    vclusters: later.vclusters.map((v) => ({
+      ...v,
+      bytesInPerSecond: rate(v.bytesIn, before.get(v.vcluster)?.bytesIn),
+      bytesOutPerSecond: rate(v.bytesOut, before.get(v.vcluster)?.bytesOut),
+    })),
+  };
+}
+
 export function formatStatus(status: GatewayStatus): string {
   const open = status.vclusters.reduce((n, v) => n + v.connections, 0);
   const build = status.build ? `kgate ${status.build.version} (${status.build.commit}) on ${status.build.runtime}` : "kgate";
-  const rows = [["VCLUSTER", "CONNECTIONS", "BYTES IN", "BYTES OUT"]].concat(
-    status.vclusters.map((v) => [v.vcluster, String(v.connections), formatBytes(v.bytesIn), formatBytes(v.bytesOut)]),
+  const rates = status.vclusters.some((v) => v.bytesInPerSecond !== undefined);
+  const perSecond = (n = 0) => `${formatBytes(Math.round(n))}/s`;
+  const rows = [["VCLUSTER", "CONNECTIONS", "BYTES IN", "BYTES OUT", ...(rates ? ["IN/S", "OUT/S"] : [])]].concat(
+    status.vclusters.map((v) => [
+      v.vcluster,
+      String(v.connections),
+      formatBytes(v.bytesIn),
+      formatBytes(v.bytesOut),
+      ...(rates ? [perSecond(v.bytesInPerSecond), perSecond(v.bytesOutPerSecond)] : []),
+    ]),
   );
   return `${build}: ${open} open connection${open === 1 ? "" : "s"}\n\n${formatTable(rows)}`;
 }
@@ -72,4 +100,13 @@ export function formatStatus(status: GatewayStatus): string {
 export async function fetchStatus(client: AdminClient): Promise<GatewayStatus> {
   const [{ vclusters }, metrics] = await Promise.all([client.listVclusters(), client.metricsText()]);
   return gatewayStatus(vclusters.map((v) => v.name), metrics);
+}
+
+/** Two samples `seconds` apart: the counters are totals since start, a rate needs a difference. */
+export async function fetchStatusWithRates(client: AdminClient, seconds: number): Promise<GatewayStatus> {
+  const earlier = await fetchStatus(client);
+  const started = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const later = await fetchStatus(client);
+  return withRates(earlier, later, (Date.now() - started) / 1000);
 }

@@ -223,6 +223,26 @@ describe("kgate status", () => {
     expect(JSON.parse(out.at(-1)!).vclusters[0]).toEqual({ vcluster: "vc-alice", connections: 2, bytesIn: 1536, bytesOut: 3145728 });
   });
 
+  test("--interval: two samples, throughput per vcluster from their difference", async () => {
+    const plane = await controlPlane();
+    await plane.store.putVcluster({ name: "vc-alice" });
+    const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+      // Each scrape sees 1000 more bytes from vc-alice's clients than the one before.
+      if (String(input).endsWith("/metrics")) plane.metrics.bytesIn.inc({ vcluster: "vc-alice" }, 1000);
+      return plane.app.request(String(input), init);
+    }) as typeof fetch;
+    const h = harness({ KGATE_ADMIN_TOKEN: ADMIN_TOKEN }, fetchFn);
+    expect(await h.run("status", "--interval", "0.1", "--json")).toBe(0);
+    const [alice] = JSON.parse(h.out.at(-1)!).vclusters;
+    expect(alice).toMatchObject({ vcluster: "vc-alice", bytesIn: 2000, bytesOutPerSecond: 0 });
+    expect(alice.bytesInPerSecond).toBeGreaterThan(1000); // 1000 bytes over a little more than 0.1 s
+    expect(alice.bytesInPerSecond).toBeLessThanOrEqual(10_000);
+    expect(await h.run("status", "--interval", "0.1")).toBe(0);
+    expect(h.out.at(-1)).toMatch(/VCLUSTER\s+CONNECTIONS\s+BYTES IN\s+BYTES OUT\s+IN\/S\s+OUT\/S\nvc-alice\s+0\s+3\.9 KiB\s+0 B\s+\d+(\.\d)? (B|KiB)\/s\s+0 B\/s$/);
+    expect(await h.run("status", "--interval", "0")).toBe(2);
+    expect(await h.run("status", "--interval", "soon")).toBe(2);
+  });
+
   test("usage: no arguments; --help", async () => {
     const { run, out } = await withAdmin();
     expect(await run("status", "extra")).toBe(2);
