@@ -1,10 +1,11 @@
 // `kgate serve`: store, admin API and the Kafka gateway, until SIGINT/SIGTERM.
 import { createAdminApp } from "./admin/app.ts";
-import { createKgateMetrics } from "./admin/metrics.ts";
+import { apiLabel, createKgateMetrics } from "./admin/metrics.ts";
 import { resolveSecrets } from "./auth/secrets.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Config } from "./config/schema.ts";
-import { getLogger } from "./log.ts";
+import { COMMIT, VERSION } from "./version.ts";
+import { connectionFields, getLogger } from "./log.ts";
 import { LiveSettings } from "./live-settings.ts";
 import { AuditTrail } from "./audit/audit-trail.ts";
 import { fileSink } from "./audit/file-sink.ts";
@@ -56,7 +57,10 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   await applyDeclaredVclusters(store, config.vclusters);
   const secrets = await resolveSecrets(config, store, runtime);
   const signer = await createTokenSigner(secrets.tokenSecret);
-  const metrics = createKgateMetrics({ vclusterCount: () => store.listVclusters().length });
+  const metrics = createKgateMetrics({
+    vclusterCount: () => store.listVclusters().length,
+    build: { version: VERSION, commit: COMMIT, runtime: runtime.name },
+  });
 
   const authenticate = createPlainAuthenticator({
     store,
@@ -90,7 +94,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   const vclusterLog = getLogger("vcluster");
   const topicIds = new TopicIdDirectory(backingLookup, {
     lookupTimeoutMs: config.limits.backingTimeoutMs,
-    log: (message) => vclusterLog.warn("{message}", { message }),
+    log: (detail) => vclusterLog.warn("{detail}", { detail }),
   });
   registerTopicIdMetrics(metrics.registry, topicIds);
   const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
@@ -155,7 +159,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         return new PassthroughPolicy(conn.rewrites, internalGuard, () =>
           transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended");
       }
-      return new VclusterPolicy({
+      const policy: VclusterPolicy = new VclusterPolicy({
         authenticate,
         authenticateBearer,
         scramAccount,
@@ -185,16 +189,18 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         rewrites: conn.rewrites,
         internalTopics: internalGuard,
         clock,
-        log: (message) => vclusterLog.info("connection {id}: {message}", { id: conn.id, message }),
+        log: (detail) => vclusterLog.info("connection {connection}: {detail}", { ...connectionFields(conn.id, policy), detail }),
+        onAuthenticationFailure: (reason) => metrics.authenticationFailures.inc({ reason }),
         audit,
         source: `${conn.client.remoteAddress}:${conn.client.remotePort}`,
         connectionId: conn.id,
       });
+      return policy;
     },
     observer: {
       onRequest: (apiKey, bytes, policy) => {
         const vcluster = policy.view ?? "unauthenticated";
-        metrics.requests.inc({ api_key: apiKey, vcluster });
+        metrics.requests.inc({ api: apiLabel(apiKey), vcluster });
         metrics.bytesIn.inc({ vcluster }, bytes);
       },
       onResponse: (bytes, policy) => metrics.bytesOut.inc({ vcluster: policy.view ?? "unauthenticated" }, bytes),
@@ -229,7 +235,9 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     const n = gateway.recheckSessions();
     if (n > 0) log.info("closed {n} connections after {event}", { n, event: event.type });
   });
-  metrics.registry.addCollector(() => metrics.connections.set({ vcluster: "all" }, gateway.connectionCount));
+  metrics.registry.addCollector(() =>
+    metrics.connections.setAll([...gateway.connectionsByView()].map(([view, n]) => [{ vcluster: view ?? "unauthenticated" }, n]))
+  );
 
   // Handlers go in before "kgate ready" is printed: whoever waits for that line (a supervisor,
   // npm start, a test) may send SIGINT at once and must get a clean shutdown.

@@ -1,5 +1,8 @@
 // A minimal Prometheus registry (text exposition format 0.0.4): labelled counters and gauges,
 // no dependencies. Hot paths take a handle once with `.labels({...})` and then only add.
+// Hand-written rather than prom-client: kgate needs two metric types and one text format, and
+// prom-client leans on Node's cluster and perf_hooks modules, which Deno and the binary do without.
+import { apiSpec } from "../protocol/registry.ts";
 
 export type LabelValues = Readonly<Record<string, string | number>>;
 
@@ -37,6 +40,11 @@ abstract class Metric {
     readonly labelNames: readonly string[],
     private readonly type: "counter" | "gauge",
   ) {}
+
+  /** Drops every series (a gauge recomputed from scratch at each render). */
+  protected clearSeries(): void {
+    this.series.clear();
+  }
 
   protected seriesFor(labels: LabelValues = {}): Series {
     const labelText = this.labelNames.length
@@ -91,6 +99,12 @@ export class Gauge extends Metric {
     this.seriesFor(labels).value -= by;
   }
 
+  /** Replaces every series: label sets absent from `values` disappear rather than linger at 0. */
+  setAll(values: Iterable<readonly [LabelValues, number]>): void {
+    this.clearSeries();
+    for (const [labels, value] of values) this.seriesFor(labels).value = value;
+  }
+
   labels(labels: LabelValues): GaugeHandle {
     const series = this.seriesFor(labels);
     return {
@@ -135,6 +149,13 @@ export class MetricsRegistry implements MetricsSource {
   }
 }
 
+/** Which build is running: the labels of `kgate_build_info`. */
+export interface BuildInfo {
+  readonly version: string;
+  readonly commit: string;
+  readonly runtime: string;
+}
+
 /** kgate's metrics; the data plane updates them, the admin API renders them. */
 export interface KgateMetrics {
   readonly registry: MetricsRegistry;
@@ -143,21 +164,37 @@ export interface KgateMetrics {
   readonly bytesIn: Counter;
   readonly bytesOut: Counter;
   readonly errors: Counter;
+  readonly authenticationFailures: Counter;
   readonly storeVclusters: Gauge;
+  readonly buildInfo: Gauge;
 }
 
-export function createKgateMetrics(sources: { vclusterCount?: () => number } = {}): KgateMetrics {
+const API_LABELS: string[] = [];
+
+/**
+ * The `api` label for a request: Kafka's name for the API ("Produce", "Fetch"), or "unknown" —
+ * one label value for every key kgate has no codec for, so a client sending random keys cannot
+ * grow the series without bound (invariant 4).
+ */
+export function apiLabel(apiKey: number): string {
+  return (API_LABELS[apiKey] ??= apiSpec(apiKey)?.name ?? "unknown");
+}
+
+export function createKgateMetrics(sources: { vclusterCount?: () => number; build?: BuildInfo } = {}): KgateMetrics {
   const registry = new MetricsRegistry();
   const metrics: KgateMetrics = {
     registry,
-    connections: registry.gauge("kgate_connections", "Open client connections", ["vcluster"]),
-    requests: registry.counter("kgate_requests_total", "Kafka requests from clients", ["api_key", "vcluster"]),
+    connections: registry.gauge("kgate_connections", "Open client connections, by the vcluster they see", ["vcluster"]),
+    requests: registry.counter("kgate_requests_total", "Kafka requests from clients", ["api", "vcluster"]),
     bytesIn: registry.counter("kgate_bytes_in_total", "Bytes received from clients", ["vcluster"]),
     bytesOut: registry.counter("kgate_bytes_out_total", "Bytes sent to clients", ["vcluster"]),
     errors: registry.counter("kgate_errors_total", "Refused or failed requests and connections", ["kind"]),
+    authenticationFailures: registry.counter("kgate_authentication_failures_total", "Refused client logins, by reason", ["reason"]),
     storeVclusters: registry.gauge("kgate_store_vclusters", "Virtual clusters in the store"),
+    buildInfo: registry.gauge("kgate_build_info", "Always 1; the labels say which build runs", ["version", "commit", "runtime"]),
   };
-  const { vclusterCount } = sources;
+  const { vclusterCount, build } = sources;
   if (vclusterCount) registry.addCollector(() => metrics.storeVclusters.set(undefined, vclusterCount()));
+  if (build) metrics.buildInfo.set({ ...build }, 1);
   return metrics;
 }

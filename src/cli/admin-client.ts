@@ -53,7 +53,12 @@ export class AdminClient {
     return this.call("DELETE", `/v1/vclusters/${encodeURIComponent(vcluster)}/tokens/${encodeURIComponent(jti)}`);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** The Prometheus text of `/metrics`. */
+  metricsText(): Promise<string> {
+    return this.call("GET", "/metrics", undefined, (text) => text);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, parse: (text: string) => unknown = (t) => (t ? JSON.parse(t) : undefined)): Promise<T> {
     const url = this.baseUrl.replace(/\/+$/, "") + path;
     let response: Response;
     try {
@@ -70,7 +75,7 @@ export class AdminClient {
     }
     const text = await response.text();
     if (!response.ok) throw new AdminApiError(response.status, describeFailure(response, text));
-    return (text ? JSON.parse(text) : undefined) as T;
+    return parse(text) as T;
   }
 }
 

@@ -1,8 +1,10 @@
-// `kgate vcluster …` and `kgate token …`: thin front ends to a running kgate's admin API.
+// `kgate vcluster …`, `kgate token …` and `kgate status`: thin front ends to a running kgate's admin API.
 import { AdminClient } from "./admin-client.ts";
+import { formatTable } from "./format-table.ts";
 import { resolveAdminTarget } from "./admin-target.ts";
 import { type CliDeps, EXIT } from "./cli-deps.ts";
 import { HELP, type HelpTopic } from "./help.ts";
+import { fetchStatus, fetchStatusWithRates, formatStatus } from "./status-command.ts";
 import { type FlagSpecs, type ParsedArgs, parseArgs, UsageError } from "./parse-args.ts";
 
 const ADMIN_FLAGS: FlagSpecs = {
@@ -42,14 +44,20 @@ const SUBCOMMANDS: Record<string, Record<string, Subcommand>> = {
       },
     },
     create: {
-      flags: { prefix: { type: "string" }, label: { type: "string", multiple: true } },
+      flags: { prefix: { type: "string" }, label: { type: "string", multiple: true }, properties: { type: "string" }, user: { type: "string" } },
       positionals: ["NAME"],
       async run(client, args, deps) {
         const labels = parseLabels((args.flags.label as string[] | undefined) ?? []);
         const name = args.positionals[0]!;
+        const file = str(args, "properties");
+        if (str(args, "user") !== undefined && !file) throw new UsageError("--user only goes with --properties FILE");
         const v = await client.createVcluster(name, { prefix: str(args, "prefix"), labels });
-        if (args.flags.json) return json(deps, v);
+        // One step from nothing to a working client: the vcluster and a token for its first user.
+        const issued = file ? await client.createToken(v.name, { username: str(args, "user") ?? v.name }) : undefined;
+        if (file) await deps.runtime.writeFileAtomic(file, issued!.clientProperties);
+        if (args.flags.json) return json(deps, issued ? { ...v, token: issued } : v);
         deps.stdout(`vcluster ${v.name} ready (prefix "${v.prefix}")`);
+        if (issued) deps.stdout(`wrote client properties for ${issued.username} to ${file} (token id ${issued.jti}, expires ${issued.expiresAt})`);
       },
     },
     delete: {
@@ -95,6 +103,19 @@ const SUBCOMMANDS: Record<string, Record<string, Subcommand>> = {
   },
 };
 
+/** Each admin command's subcommands and their flags (`--name`), for shell completion. */
+export function adminCommandFlags(): Record<string, Record<string, string[]>> {
+  const common = Object.keys(ADMIN_FLAGS);
+  return Object.fromEntries(Object.entries(SUBCOMMANDS).map(([command, subs]) => [
+    command,
+    Object.fromEntries(Object.entries(subs).map(([name, sub]) => [name, [...Object.keys(sub.flags), ...common].map((f) => `--${f}`)])),
+  ]));
+}
+
+const STATUS_FLAG_SPECS: FlagSpecs = { interval: { type: "string" }, ...ADMIN_FLAGS };
+/** The flags of `kgate status`. */
+export const STATUS_FLAGS: readonly string[] = Object.keys(STATUS_FLAG_SPECS).map((f) => `--${f}`);
+
 export function isAdminCommand(command: string): command is "vcluster" | "token" {
   return command === "vcluster" || command === "token";
 }
@@ -121,12 +142,33 @@ export async function runAdminCommand(command: "vcluster" | "token", args: reado
   if (parsed.positionals.length !== sub.positionals.length) {
     throw new UsageError(`expected ${sub.positionals.join(" ") || "no arguments"}\n\n${HELP[topic]}`);
   }
+  await sub.run(await adminClient(parsed, deps), parsed, deps);
+  return EXIT.ok;
+}
+
+/** `kgate status`: vclusters, open connections and bytes in/out, one table. */
+export async function runStatusCommand(args: readonly string[], deps: CliDeps): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    deps.stdout(HELP.status);
+    return EXIT.ok;
+  }
+  const parsed = parseArgs(args, STATUS_FLAG_SPECS);
+  if (parsed.positionals.length) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"\n\n${HELP.status}`);
+  const interval = str(parsed, "interval");
+  const seconds = interval === undefined ? undefined : Number(interval);
+  if (seconds !== undefined && !(seconds > 0 && seconds <= 3600)) throw new UsageError("--interval must be a number of seconds, more than 0 and at most 3600");
+  const client = await adminClient(parsed, deps);
+  const status = seconds === undefined ? await fetchStatus(client) : await fetchStatusWithRates(client, seconds);
+  deps.stdout(parsed.flags.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+  return EXIT.ok;
+}
+
+async function adminClient(parsed: ParsedArgs, deps: CliDeps): Promise<AdminClient> {
   const target = await resolveAdminTarget(
     { adminUrl: str(parsed, "admin-url"), adminToken: str(parsed, "admin-token"), config: str(parsed, "config") },
     deps.runtime,
   );
-  await sub.run(new AdminClient(target.url, target.token, deps.fetch ?? fetch), parsed, deps);
-  return EXIT.ok;
+  return new AdminClient(target.url, target.token, deps.fetch ?? fetch);
 }
 
 function parseLabels(pairs: readonly string[]): Record<string, string> | undefined {
@@ -138,9 +180,4 @@ function parseLabels(pairs: readonly string[]): Record<string, string> | undefin
     labels[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return labels;
-}
-
-function formatTable(rows: readonly string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  return rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col]!)).join("  ").trimEnd()).join("\n");
 }

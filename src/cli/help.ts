@@ -19,6 +19,8 @@ Commands:
   version                      print the version
   vcluster list|create|delete  manage virtual clusters of a running kgate
   token create|revoke          issue or revoke client tokens of a running kgate
+  status [--interval S]        vclusters, open connections, bytes and throughput of a running kgate
+  completion bash|zsh          print a shell completion script
 
 Run "kgate <command> --help" for the options of a command.`,
 
@@ -31,6 +33,25 @@ Options:
                  listener 127.0.0.1:6969, backing 127.0.0.1:9092, admin 127.0.0.1:8888)
   -h, --help     show this help`,
 
+  status: `Usage: kgate status [--interval S] [options]
+
+One table of a running kgate: each vcluster (and the passthrough and not yet
+authenticated views where they have traffic) with its open connections and the
+bytes received from and sent to its clients since kgate started. Read from the
+admin API's vcluster list and /metrics.
+
+Options:
+  --interval S         sample twice, S seconds apart, and add the throughput per
+                       vcluster (IN/S, OUT/S) over that time
+
+${ADMIN_OPTIONS}`,
+
+  completion: `Usage: kgate completion bash|zsh
+
+Print a completion script for the shell:
+  bash:  source <(kgate completion bash)     (or save it in /etc/bash_completion.d/kgate)
+  zsh:   source <(kgate completion zsh)      (after compinit; or save it as _kgate in $fpath)`,
+
   version: `Usage: kgate version
 
 Print the kgate version, build commit and runtime.`,
@@ -39,8 +60,9 @@ Print the kgate version, build commit and runtime.`,
 
 Commands:
   list                          list virtual clusters
-  create NAME [--prefix P] [--label KEY=VALUE]...
-                                create a virtual cluster (prefix default: NAME.)
+  create NAME [--prefix P] [--label KEY=VALUE]... [--properties FILE [--user U]]
+                                create a virtual cluster (prefix default: NAME.) and,
+                                with --properties, a client token for it
   delete NAME                   delete a virtual cluster (backing topics stay)
 
 ${ADMIN_OPTIONS}`,
@@ -51,7 +73,7 @@ List the virtual clusters of a running kgate.
 
 ${ADMIN_OPTIONS}`,
 
-  "vcluster create": `Usage: kgate vcluster create NAME [--prefix P] [--label KEY=VALUE]... [options]
+  "vcluster create": `Usage: kgate vcluster create NAME [--prefix P] [--label KEY=VALUE]... [--properties FILE [--user U]] [options]
 
 Create a virtual cluster. NAME is a DNS label (lowercase letters, digits, '-').
 
@@ -59,6 +81,10 @@ Options:
   --prefix P           prefix of its topics, groups and transactional ids on the backing
                        cluster (default: NAME.); fixed once created
   --label KEY=VALUE    attach a label; repeatable
+  --properties FILE    also issue a token and write the Kafka client properties to FILE
+                       (for --command-config of the Kafka tools); the file holds the token,
+                       keep it private
+  --user U             the SASL username of that token (default: NAME)
 
 ${ADMIN_OPTIONS}`,
 

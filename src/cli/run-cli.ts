@@ -2,7 +2,8 @@ import { ConfigError } from "../config/config-error.ts";
 import { loadConfig } from "../config/load-config.ts";
 import { configureLogging } from "../log.ts";
 import { COMMIT, VERSION } from "../version.ts";
-import { isAdminCommand, runAdminCommand } from "./admin-commands.ts";
+import { isAdminCommand, runAdminCommand, runStatusCommand } from "./admin-commands.ts";
+import { completionScript } from "./completion.ts";
 import { AdminApiError } from "./admin-client.ts";
 import { type CliDeps, EXIT } from "./cli-deps.ts";
 import { HELP } from "./help.ts";
@@ -29,6 +30,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
         return runVersion(rest, deps);
       case "serve":
         return await runServe(rest, deps);
+      case "status":
+        return await runStatusCommand(rest, deps);
+      case "completion":
+        return runCompletion(rest, deps);
       default:
         if (isAdminCommand(command)) return await runAdminCommand(command, rest, deps);
         throw new UsageError(`unknown command "${command}"\n\n${HELP.main}`);
@@ -53,6 +58,17 @@ function runVersion(args: readonly string[], deps: CliDeps): number {
   return EXIT.ok;
 }
 
+function runCompletion(args: readonly string[], deps: CliDeps): number {
+  const { flags, positionals } = parseArgs(args, { help: { type: "boolean", short: "h" } });
+  if (flags.help) {
+    deps.stdout(HELP.completion);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected a shell name\n\n${HELP.completion}`);
+  deps.stdout(completionScript(positionals[0]!).trimEnd());
+  return EXIT.ok;
+}
+
 async function runServe(args: readonly string[], deps: CliDeps): Promise<number> {
   const { flags, positionals } = parseArgs(args, {
     config: { type: "string" },
@@ -70,7 +86,7 @@ async function runServe(args: readonly string[], deps: CliDeps): Promise<number>
       files: deps.runtime,
     });
   const config = await load();
-  configureLogging(config.log.level);
+  configureLogging(config.log.level, config.log.format);
   await deps.serve(config, load);
   return EXIT.ok;
 }

@@ -252,6 +252,8 @@ const audit = z.strictObject({
 
 const log = z.strictObject({
   level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+  /** `text` (logfmt) for people, `json` (JSON Lines) for log shippers. */
+  format: z.enum(["text", "json"]).default("text"),
 });
 
 export const configSchema = z

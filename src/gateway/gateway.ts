@@ -1,7 +1,7 @@
 // The Kafka side of kgate: the bootstrap listener, one listener per backing broker (or, with SNI
 // routing, one TLS port for all of them), and a session per client connection.
 import type { SaslCredentials } from "../client/sasl-login.ts";
-import { getLogger } from "../log.ts";
+import { connectionFields, getLogger } from "../log.ts";
 import type { Duplex, Runtime, TcpListener, TlsClientOptions } from "../runtime/types.ts";
 import { type BackingAddress, BrokerDirectory } from "./broker-directory.ts";
 import { ResponseRewrites } from "./passthrough-policy.ts";
@@ -94,6 +94,13 @@ export class Gateway {
     return this.sessions.size;
   }
 
+  /** Open connections by the view they have (null: not logged in yet), for /metrics. */
+  connectionsByView(): Map<string | null, number> {
+    const counts = new Map<string | null, number>();
+    for (const s of this.sessions) counts.set(s.policy.view, (counts.get(s.policy.view) ?? 0) + 1);
+    return counts;
+  }
+
   /**
    * Asks every open session whether it may keep its view after a store change, and closes
    * exactly those that may not, each with its reason (invariant 2).
@@ -165,24 +172,24 @@ export class Gateway {
     }
     // Counted from the first byte of setup, so a storm of slow handshakes cannot pile up.
     if (this.sessions.size >= this.options.maxConnections) {
-      log.warn("connection {id} from {peer} refused: {max} connections open (limits.maxConnections)", {
-        id, peer, max: this.options.maxConnections,
+      log.warn("connection {connection} from {peer} refused: {max} connections open (limits.maxConnections)", {
+        ...connectionFields(id), peer, max: this.options.maxConnections,
       });
       client.close();
       return;
     }
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (fromAddress >= this.options.maxConnectionsPerAddress) {
-      log.warn("connection {id} from {peer} refused: {max} connections open from {address} (limits.maxConnectionsPerAddress)", {
-        id, peer, address, max: this.options.maxConnectionsPerAddress,
+      log.warn("connection {connection} from {peer} refused: {max} connections open from {address} (limits.maxConnectionsPerAddress)", {
+        ...connectionFields(id), peer, address, max: this.options.maxConnectionsPerAddress,
       });
       client.close();
       return;
     }
     // As Kafka with ssl.client.auth=requested: no certificate is fine, an untrusted one is not.
     if (client.tls?.subject !== undefined && !client.tls.authorized) {
-      log.warn("connection {id} from {peer} refused: client certificate {subject} not trusted ({reason})", {
-        id, peer, subject: client.tls.subject, reason: client.tls.authorizationError ?? "unknown",
+      log.warn("connection {connection} from {peer} refused: client certificate {subject} not trusted ({reason})", {
+        ...connectionFields(id), peer, subject: client.tls.subject, reason: client.tls.authorizationError ?? "unknown",
       });
       client.close();
       return;
@@ -222,20 +229,20 @@ export class Gateway {
     });
     this.sessions.add(session);
     if (this.sniNames) {
-      log.info("connection {id} opened from {peer} on port {port} for {target} (SNI {name})", {
-        id, peer, port: client.localPort, target: nodeId === null ? "bootstrap" : `broker ${nodeId}`, name: client.tls?.serverName ?? "none",
+      log.info("connection {connection} opened from {peer} on port {port} for {target} (SNI {name})", {
+        ...connectionFields(id, policy), peer, port: client.localPort, target: nodeId === null ? "bootstrap" : `broker ${nodeId}`, name: client.tls?.serverName ?? "none",
       });
     } else {
-      log.info("connection {id} opened from {peer} on port {port}", { id, peer, port: client.localPort });
+      log.info("connection {connection} opened from {peer} on port {port}", { ...connectionFields(id, policy), peer, port: client.localPort });
     }
     await session.done;
     this.sessions.delete(session);
     const left = (this.perAddress.get(address) ?? 1) - 1;
     if (left > 0) this.perAddress.set(address, left);
     else this.perAddress.delete(address);
-    const closed = { id, peer, reason: session.reason };
-    if (session.failed) log.warn("connection {id} from {peer} closed: {reason}", closed);
-    else log.info("connection {id} from {peer} closed: {reason}", closed);
+    const closed = { ...connectionFields(id, policy), peer, reason: session.reason };
+    if (session.failed) log.warn("connection {connection} from {peer} closed: {reason}", closed);
+    else log.info("connection {connection} from {peer} closed: {reason}", closed);
   }
 
   /**

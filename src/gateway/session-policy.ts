@@ -30,6 +30,8 @@ export type RequestOutcome =
 export interface SessionPolicy {
   /** What the connection sees: a vcluster name, "passthrough", or null before authentication. */
   readonly view: string | null;
+  /** Who the client logged in as, if it did (for log lines about the connection). */
+  readonly principal?: string;
   /** The id of the token the client logged in with, if it did (revocation closes the connection). */
   readonly tokenId?: string;
   /** True while authentication is required and not yet done (the authentication timeout runs). */

@@ -77,6 +77,18 @@ export interface ScramAccount {
   readonly credential: ScramCredential;
 }
 
+/**
+ * Why a client login was refused, as a small fixed set (a metric label, so bounded): a bad
+ * password, token or SCRAM proof; a malformed SASL exchange; a login into a vcluster this
+ * listener or connection cannot have; a vcluster that no longer exists.
+ */
+export type AuthenticationFailureReason =
+  | "invalid_credentials"
+  | "malformed"
+  | "wrong_listener"
+  | "vcluster_change"
+  | "missing_vcluster";
+
 const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] as const;
 type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 
@@ -114,6 +126,8 @@ export interface VclusterPolicyDeps {
   /** The client's address and kgate's connection id, for audit events. */
   source?: string;
   connectionId?: number;
+  /** Counts a refused login (kgate_authentication_failures_total). */
+  onAuthenticationFailure?(reason: AuthenticationFailureReason): void;
 }
 
 export class VclusterPolicy implements SessionPolicy {
@@ -148,6 +162,11 @@ export class VclusterPolicy implements SessionPolicy {
       if (this.bind(pinned)) this.boundBy = "pinned";
       else this.refusal = `the listener is pinned to vcluster ${pinned}, which does not exist`;
     }
+  }
+
+  /** The logged-in user name, for log lines about this connection. */
+  get principal(): string | undefined {
+    return this.identity?.username;
   }
 
   get awaitingAuthentication(): boolean {
@@ -352,10 +371,10 @@ export class VclusterPolicy implements SessionPolicy {
       return { kind: "answer", frame: reply(ErrorCode.ILLEGAL_SASL_STATE, "SaslAuthenticate before SaslHandshake"), closeAfter: "SaslAuthenticate before SaslHandshake" };
     }
     const { body } = decodeRequest<SaslAuthenticateRequest>(frame);
-    const refused = (reason: string) => {
+    const refused = (reason: string, failure: AuthenticationFailureReason = "invalid_credentials") => {
       this.mechanism = null;
       this.scram = null;
-      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason);
+      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason, failure);
     };
     let login: LoginResult;
     if (mechanism === "OAUTHBEARER") {
@@ -370,7 +389,7 @@ export class VclusterPolicy implements SessionPolicy {
         if (!result.ok) return refused(`authentication of "${username}" failed: ${result.reason}`);
         login = result;
       } catch (e) {
-        return refused(`authentication of "${username}" failed: ${(e as Error).message}`);
+        return refused(`authentication of "${username}" failed: ${(e as Error).message}`, "malformed");
       }
     } else if (this.scram === null) {
       // SCRAM, first round: the client's first message; answered with salt and nonce.
@@ -448,17 +467,19 @@ export class VclusterPolicy implements SessionPolicy {
     const { username, vcluster } = login;
     const { pinned } = this.deps.listenerViews();
     if (pinned !== undefined && vcluster !== pinned) {
-      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), `"${username}" belongs to ${vcluster}, but the listener is pinned to ${pinned}`);
+      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), `"${username}" belongs to ${vcluster}, but the listener is pinned to ${pinned}`, "wrong_listener");
     }
     if (!this.hostAllows(vcluster)) {
       const reason = `"${username}" belongs to ${vcluster}, but the connection's host name pins ${this.deps.listenerViews().hostVcluster}`;
-      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason);
+      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), reason, "wrong_listener");
     }
     if (this.view !== null && this.view !== vcluster) {
       const reason = `re-authentication as "${username}" would move the connection from ${this.view} to ${vcluster}`;
+      this.deps.onAuthenticationFailure?.("vcluster_change");
       return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Re-authentication must keep the same virtual cluster"), closeAfter: reason };
     }
     if (!this.bind(vcluster)) {
+      this.deps.onAuthenticationFailure?.("missing_vcluster");
       return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed"), closeAfter: `vcluster ${vcluster} no longer exists` };
     }
     if (this.boundBy !== "pinned") this.boundBy = "login";
@@ -484,7 +505,8 @@ export class VclusterPolicy implements SessionPolicy {
     });
   }
 
-  private async refuseLogin(frame: Frame, reason: string): Promise<RequestOutcome> {
+  private async refuseLogin(frame: Frame, reason: string, failure: AuthenticationFailureReason): Promise<RequestOutcome> {
+    this.deps.onAuthenticationFailure?.(failure);
     // The reason names the user where one was given (e.g. `authentication of "alice" failed: …`).
     this.auditLogin(/"([^"]*)"/.exec(reason)?.[1] ?? "-", undefined, "failure", reason);
     await new Promise((resolve) => setTimeout(resolve, this.deps.failedAuthenticationDelayMs));

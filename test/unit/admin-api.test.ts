@@ -190,13 +190,13 @@ describe("operations routes", () => {
   test("/metrics renders Prometheus text including the store gauge", async () => {
     const { call, metrics } = await controlPlane();
     await call("PUT", "/v1/vclusters/a");
-    metrics.requests.inc({ api_key: 3, vcluster: "a" });
+    metrics.requests.inc({ api: "Metadata", vcluster: "a" });
     const res = await call("GET", "/metrics");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toStartWith("text/plain; version=0.0.4");
     const text = await res.text();
     expect(text).toContain("# TYPE kgate_store_vclusters gauge\nkgate_store_vclusters 1\n");
-    expect(text).toContain('kgate_requests_total{api_key="3",vcluster="a"} 1\n');
+    expect(text).toContain('kgate_requests_total{api="Metadata",vcluster="a"} 1\n');
   });
 
   test("/openapi.json documents every route from the zod schemas; /docs renders the reference", async () => {

@@ -66,6 +66,8 @@ describe("kgate help and version", () => {
       [["token", "--help"], HELP.token],
       [["token", "create", "--help"], HELP["token create"]],
       [["token", "revoke", "--help"], HELP["token revoke"]],
+      [["status", "--help"], HELP.status],
+      [["completion", "--help"], HELP.completion],
     ];
     for (const [argv, help] of cases) {
       const h = harness();
@@ -195,5 +197,138 @@ describe("admin commands over HTTP", () => {
     const h = harness({ KGATE_ADMIN_TOKEN: "cli-test-admin-token" }, failing);
     expect(await h.run("vcluster", "list")).toBe(1);
     expect(h.err[0]).toContain("cannot reach the kgate admin API at http://127.0.0.1:8888");
+  });
+});
+
+describe("kgate status", () => {
+  test("one table: every vcluster with connections and bytes in/out, other views with traffic after", async () => {
+    const { run, out, plane } = await withAdmin();
+    await run("vcluster", "create", "vc-alice");
+    await run("vcluster", "create", "vc-bob");
+    plane.metrics.connections.setAll([[{ vcluster: "vc-alice" }, 2], [{ vcluster: "unauthenticated" }, 1]]);
+    plane.metrics.bytesIn.inc({ vcluster: "vc-alice" }, 1536);
+    plane.metrics.bytesOut.inc({ vcluster: "vc-alice" }, 3 * 1024 * 1024);
+    plane.metrics.bytesIn.inc({ vcluster: "unauthenticated" }, 90);
+    plane.metrics.buildInfo.set({ version: "9.9.9", commit: "abc123", runtime: "deno" }, 1);
+    expect(await run("status")).toBe(0);
+    expect(out.at(-1)!.split("\n")).toEqual([
+      "kgate 9.9.9 (abc123) on deno: 3 open connections",
+      "",
+      "VCLUSTER         CONNECTIONS  BYTES IN  BYTES OUT",
+      "vc-alice         2            1.5 KiB   3.0 MiB",
+      "vc-bob           0            0 B       0 B",
+      "unauthenticated  1            90 B      0 B",
+    ]);
+    expect(await run("status", "--json")).toBe(0);
+    expect(JSON.parse(out.at(-1)!).vclusters[0]).toEqual({ vcluster: "vc-alice", connections: 2, bytesIn: 1536, bytesOut: 3145728 });
+  });
+
+  test("--interval: two samples, throughput per vcluster from their difference", async () => {
+    const plane = await controlPlane();
+    await plane.store.putVcluster({ name: "vc-alice" });
+    const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+      // Each scrape sees 1000 more bytes from vc-alice's clients than the one before.
+      if (String(input).endsWith("/metrics")) plane.metrics.bytesIn.inc({ vcluster: "vc-alice" }, 1000);
+      return plane.app.request(String(input), init);
+    }) as typeof fetch;
+    const h = harness({ KGATE_ADMIN_TOKEN: ADMIN_TOKEN }, fetchFn);
+    expect(await h.run("status", "--interval", "0.1", "--json")).toBe(0);
+    const [alice] = JSON.parse(h.out.at(-1)!).vclusters;
+    expect(alice).toMatchObject({ vcluster: "vc-alice", bytesIn: 2000, bytesOutPerSecond: 0 });
+    expect(alice.bytesInPerSecond).toBeGreaterThan(1000); // 1000 bytes over a little more than 0.1 s
+    expect(alice.bytesInPerSecond).toBeLessThanOrEqual(10_000);
+    expect(await h.run("status", "--interval", "0.1")).toBe(0);
+    expect(h.out.at(-1)).toMatch(/VCLUSTER\s+CONNECTIONS\s+BYTES IN\s+BYTES OUT\s+IN\/S\s+OUT\/S\nvc-alice\s+0\s+3\.9 KiB\s+0 B\s+\d+(\.\d)? (B|KiB)\/s\s+0 B\/s$/);
+    expect(await h.run("status", "--interval", "0")).toBe(2);
+    expect(await h.run("status", "--interval", "soon")).toBe(2);
+  });
+
+  test("usage: no arguments; --help", async () => {
+    const { run, out } = await withAdmin();
+    expect(await run("status", "extra")).toBe(2);
+    expect(await run("status", "--help")).toBe(0);
+    expect(out.at(-1)).toBe(HELP.status);
+  });
+});
+
+describe("kgate completion", () => {
+  const complete = async (script: string, line: string[]) => {
+    // Runs the bash script's completion function as bash would for `line` (last word = cursor).
+    const program = `${script}\nCOMP_WORDS=(${line.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${line.length - 1}; _kgate; printf '%s\\n' "\${COMPREPLY[@]}"`;
+    const proc = Bun.spawn(["bash", "-c", program], { stdout: "pipe", stderr: "pipe" });
+    const text = await new Response(proc.stdout).text();
+    expect(await proc.exited).toBe(0);
+    return text.split("\n").filter(Boolean);
+  };
+
+  test("bash: commands, subcommands and flags complete from the CLI's own tables", async () => {
+    const h = harness();
+    expect(await h.run("completion", "bash")).toBe(0);
+    const script = h.out[0]!;
+    expect(await complete(script, ["kgate", "st"])).toEqual(["status"]);
+    expect(await complete(script, ["kgate", "vcluster", ""])).toEqual(["list", "create", "delete"]);
+    expect(await complete(script, ["kgate", "token", "create", "vc", "--pr"])).toEqual(["--properties"]);
+    expect(await complete(script, ["kgate", "vcluster", "create", "--l"])).toEqual(["--label"]);
+    expect(await complete(script, ["kgate", "completion", ""])).toEqual(["bash", "zsh"]);
+  });
+
+  // zsh is not a dependency of kgate; where it is installed, the script runs in it for real.
+  test.skipIf(!Bun.which("zsh"))("zsh: the completion function offers the same words (compadd stubbed)", async () => {
+    const h = harness();
+    expect(await h.run("completion", "zsh")).toBe(0);
+    const offered = async (words: string[]) => {
+      const program = `compdef() { :; }\n_files() { print -r -- FILES; }\ncompadd() { shift; print -rl -- "$@"; }\n${h.out[0]}\n` +
+        `words=(${words.map((w) => `'${w}'`).join(" ")}); CURRENT=${words.length}; _kgate`;
+      const proc = Bun.spawn(["zsh", "-f", "-c", program], { stdout: "pipe", stderr: "pipe" });
+      const text = await new Response(proc.stdout).text();
+      expect(await proc.exited).toBe(0);
+      return text.split("\n").filter(Boolean);
+    };
+    expect(await offered(["kgate", "vcluster", ""])).toEqual(["list", "create", "delete"]);
+    expect(await offered(["kgate", "token", "create", "vc", "--pr"])).toContain("--properties");
+    expect(await offered(["kgate", "serve", "--config", ""])).toEqual(["FILES"]);
+  });
+
+  test("zsh: a compdef script with the same words; other shells are a usage error", async () => {
+    const h = harness();
+    expect(await h.run("completion", "zsh")).toBe(0);
+    expect(h.out[0]).toStartWith("#compdef kgate\n");
+    expect(h.out[0]).toContain('candidates="--prefix --label --properties --user --admin-url');
+    expect(h.out[0]).toContain("compdef _kgate kgate");
+    expect(await h.run("completion", "fish")).toBe(2);
+    expect(h.err.at(-1)).toContain("bash, zsh");
+    expect(await h.run("completion")).toBe(2);
+  });
+});
+
+describe("kgate vcluster create --properties", () => {
+  test("creates the vcluster and writes client properties with a token for --user", async () => {
+    const { run, out, plane } = await withAdmin();
+    const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
+    const file = join(dir, "alice.properties");
+    expect(await run("vcluster", "create", "vc-alice", "--properties", file, "--user", "alice")).toBe(0);
+    expect(plane.store.getVcluster("vc-alice")?.prefix).toBe("vc-alice.");
+    const properties = await readFile(file, "utf8");
+    expect(properties).toContain("bootstrap.servers=127.0.0.1:6969\n");
+    const token = /PlainLoginModule required username="alice" password="([\w-]+\.[\w-]+\.[\w-]+)";/.exec(properties)?.[1];
+    expect(token).toBeDefined();
+    expect(await plane.signer.verify(token!, { now: plane.clock.now })).toMatchObject({ ok: true, claims: { sub: "alice", vcluster: "vc-alice" } });
+    expect(out.at(-1)).toMatch(/^wrote client properties for alice to .*alice\.properties \(token id \S+, expires /);
+  });
+
+  test("the user defaults to the vcluster name; --json shows the vcluster with its token", async () => {
+    const { run, out } = await withAdmin();
+    const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
+    expect(await run("vcluster", "create", "vc-bob", "--properties", join(dir, "bob.properties"), "--json")).toBe(0);
+    const shown = JSON.parse(out.at(-1)!);
+    expect(shown).toMatchObject({ name: "vc-bob", token: { username: "vc-bob", vcluster: "vc-bob" } });
+    expect(await readFile(join(dir, "bob.properties"), "utf8")).toContain('username="vc-bob"');
+  });
+
+  test("--user without --properties is a usage error, and nothing is created", async () => {
+    const { run, err, plane } = await withAdmin();
+    expect(await run("vcluster", "create", "vc-carol", "--user", "carol")).toBe(2);
+    expect(err.at(-1)).toContain("--user only goes with --properties");
+    expect(plane.store.getVcluster("vc-carol")).toBeUndefined();
   });
 });
