@@ -161,7 +161,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
     test("an unsupported mechanism in SaslHandshake v0 is answered UNSUPPORTED_SASL_MECHANISM and closed", async () => {
       const { socket, answer } = await handshakeV0("GSSAPI");
       expect(answer.errorCode).toBe(ErrorCode.UNSUPPORTED_SASL_MECHANISM);
-      expect(answer.mechanisms).toEqual(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]);
+      expect(answer.mechanisms).toEqual(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"]);
       expect(await socket.closed()).toBe(true);
     });
   });
