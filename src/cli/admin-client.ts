@@ -26,6 +26,16 @@ export interface TokenIssuedJson {
   clientProperties: string;
 }
 
+export interface ServiceAccountJson {
+  vcluster: string;
+  username: string;
+  login: string;
+  mechanisms: string[];
+  password?: string;
+  rotated: boolean;
+  clientProperties: string;
+}
+
 export class AdminClient {
   constructor(
     private readonly baseUrl: string,
@@ -47,6 +57,14 @@ export class AdminClient {
 
   createToken(vcluster: string, body: { username: string; lifetimeSeconds?: number }): Promise<TokenIssuedJson> {
     return this.call("POST", `/v1/vclusters/${encodeURIComponent(vcluster)}/tokens`, body);
+  }
+
+  createServiceAccount(vcluster: string, body: { username: string; password?: string }): Promise<ServiceAccountJson> {
+    return this.call("POST", `/v1/vclusters/${encodeURIComponent(vcluster)}/service-accounts`, body);
+  }
+
+  deleteServiceAccount(vcluster: string, username: string): Promise<void> {
+    return this.call("DELETE", `/v1/vclusters/${encodeURIComponent(vcluster)}/service-accounts/${encodeURIComponent(username)}`);
   }
 
   revokeToken(vcluster: string, jti: string): Promise<void> {

@@ -69,6 +69,32 @@ const SUBCOMMANDS: Record<string, Record<string, Subcommand>> = {
       },
     },
   },
+  "service-account": {
+    create: {
+      flags: { user: { type: "string" }, password: { type: "string" }, properties: { type: "string" } },
+      positionals: ["VCLUSTER"],
+      async run(client, args, deps) {
+        const username = str(args, "user");
+        if (!username) throw new UsageError("--user NAME is required");
+        const created = await client.createServiceAccount(args.positionals[0]!, { username, password: str(args, "password") });
+        const file = str(args, "properties");
+        if (file) await deps.runtime.writeFileAtomic(file, created.clientProperties);
+        if (args.flags.json) return json(deps, created);
+        const what = created.rotated ? "new password for service account" : "service account";
+        if (file) return deps.stdout(`${what} ${created.login}: client properties written to ${file}`);
+        deps.stdout(`${what} ${created.login}${created.password ? ` (password shown once: ${created.password})` : ""}`);
+        deps.stdout(created.clientProperties.trimEnd());
+      },
+    },
+    delete: {
+      flags: {},
+      positionals: ["VCLUSTER", "NAME"],
+      async run(client, args, deps) {
+        await client.deleteServiceAccount(args.positionals[0]!, args.positionals[1]!);
+        if (!args.flags.json) deps.stdout(`service account ${args.positionals[1]}@${args.positionals[0]} deleted`);
+      },
+    },
+  },
   token: {
     create: {
       flags: { user: { type: "string" }, lifetime: { type: "string" }, properties: { type: "string" } },
@@ -116,11 +142,13 @@ const STATUS_FLAG_SPECS: FlagSpecs = { interval: { type: "string" }, ...ADMIN_FL
 /** The flags of `kgate status`. */
 export const STATUS_FLAGS: readonly string[] = Object.keys(STATUS_FLAG_SPECS).map((f) => `--${f}`);
 
-export function isAdminCommand(command: string): command is "vcluster" | "token" {
-  return command === "vcluster" || command === "token";
+type AdminCommand = "vcluster" | "token" | "service-account";
+
+export function isAdminCommand(command: string): command is AdminCommand {
+  return command === "vcluster" || command === "token" || command === "service-account";
 }
 
-export async function runAdminCommand(command: "vcluster" | "token", args: readonly string[], deps: CliDeps): Promise<number> {
+export async function runAdminCommand(command: AdminCommand, args: readonly string[], deps: CliDeps): Promise<number> {
   const [name, ...rest] = args;
   const wantsHelp = (list: readonly string[]) => list.includes("--help") || list.includes("-h");
   if (name === undefined || name.startsWith("-")) {

@@ -19,6 +19,7 @@ Commands:
   version                      print the version
   vcluster list|create|delete  manage virtual clusters of a running kgate
   token create|revoke          issue or revoke client tokens of a running kgate
+  service-account create|delete  SCRAM service accounts (create again to rotate the password)
   status [--interval S]        vclusters, open connections, bytes and throughput of a running kgate
   completion bash|zsh          print a shell completion script
 
@@ -119,6 +120,36 @@ ${ADMIN_OPTIONS}`,
   "token revoke": `Usage: kgate token revoke VCLUSTER TOKEN_ID [options]
 
 Revoke a token by the id printed when it was issued.
+
+${ADMIN_OPTIONS}`,
+
+  "service-account": `Usage: kgate service-account <create|delete> [options]
+
+Commands:
+  create VCLUSTER --user NAME [--password P] [--properties FILE]
+                                create a SASL/SCRAM service account, or rotate its password
+  delete VCLUSTER NAME          delete it (its connections close, its tokens are revoked)
+
+${ADMIN_OPTIONS}`,
+
+  "service-account create": `Usage: kgate service-account create VCLUSTER --user NAME [--password P] [--properties FILE] [options]
+
+Create the SCRAM-SHA-256/512 service account NAME in VCLUSTER, or give an existing one a new
+password (open connections stay). kgate keeps only salted SCRAM keys. Without --password a
+password is generated and shown once (or written into FILE only).
+
+Options:
+  --user NAME          the account's name; it logs in as NAME@VCLUSTER (required)
+  --password P         the password (at least 16 characters; default: generated)
+  --properties FILE    write Kafka client properties (SCRAM-SHA-512) to FILE instead of
+                       printing them; the file holds the password, keep it private
+
+${ADMIN_OPTIONS}`,
+
+  "service-account delete": `Usage: kgate service-account delete VCLUSTER NAME [options]
+
+Delete a service account: its SCRAM credentials go, its tokens are revoked, its open
+connections close.
 
 ${ADMIN_OPTIONS}`,
 } as const;

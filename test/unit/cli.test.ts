@@ -66,6 +66,9 @@ describe("kgate help and version", () => {
       [["token", "--help"], HELP.token],
       [["token", "create", "--help"], HELP["token create"]],
       [["token", "revoke", "--help"], HELP["token revoke"]],
+      [["service-account", "--help"], HELP["service-account"]],
+      [["service-account", "create", "--help"], HELP["service-account create"]],
+      [["service-account", "delete", "-h"], HELP["service-account delete"]],
       [["status", "--help"], HELP.status],
       [["completion", "--help"], HELP.completion],
     ];
@@ -159,6 +162,26 @@ describe("admin commands over HTTP", () => {
     expect(await run("token", "create", "vc-alice", "--user", "bob")).toBe(0);
     expect(out.at(-1)).toContain('username="bob"');
     expect(await run("token", "create", "vc-alice", "--user", "bob", "--lifetime", "soon")).toBe(2);
+  });
+
+  test("service-account create stores SCRAM keys, rotates, writes properties; delete removes it", async () => {
+    const { run, out, plane } = await withAdmin();
+    await run("vcluster", "create", "vc-alice");
+    expect(await run("service-account", "create", "vc-alice", "--user", "billing")).toBe(0);
+    const shown = out.join("\n");
+    expect(shown).toMatch(/service account billing@vc-alice \(password shown once: \S{16,}\)/);
+    expect(shown).toContain("sasl.mechanism=SCRAM-SHA-512");
+    const account = plane.store.listServiceAccounts("vc-alice").find((a) => a.username === "billing")!;
+    expect(account.scram?.["SCRAM-SHA-512"]?.iterations).toBe(4096);
+    expect(JSON.stringify(account)).not.toContain(/password shown once: (\S+)\)/.exec(shown)![1]!);
+    const dir = await mkdtemp(join(tmpdir(), "kgate-cli-"));
+    const file = join(dir, "billing.properties");
+    expect(await run("service-account", "create", "vc-alice", "--user", "billing", "--password", "a-long-new-password-42", "--properties", file)).toBe(0);
+    expect(out.at(-1)).toBe(`new password for service account billing@vc-alice: client properties written to ${file}`);
+    expect(await readFile(file, "utf8")).toContain('username="billing@vc-alice" password="a-long-new-password-42"');
+    expect(await run("service-account", "delete", "vc-alice", "billing")).toBe(0);
+    expect(plane.store.listServiceAccounts("vc-alice")).toEqual([]);
+    expect(await run("service-account", "create", "vc-alice")).toBe(2); // --user is required
   });
 
   test("the admin URL and token come from flags, env, config or kgate's local admin-token file", async () => {
