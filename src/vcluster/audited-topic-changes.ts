@@ -2,6 +2,7 @@
 // response to one of them stands for: one per topic or config resource, in the tenant's own names.
 import type { AuditInput } from "../audit/audit-event.ts";
 import type { Frame, RequestHead } from "../gateway/session-policy.ts";
+import { concatBytes } from "../protocol/bytes.ts";
 import { decodeResponse } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 
@@ -24,22 +25,11 @@ export function isAuditedTopicChange(apiKey: number): boolean {
 
 const ERROR_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
 
-function concat(frame: Frame): Uint8Array {
-  if (frame instanceof Uint8Array) return frame;
-  const out = new Uint8Array(frame.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of frame) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 /** The events of one client-facing response (after kgate's rewriting, so names are the tenant's). */
 export function topicChangeEvents(head: RequestHead, response: Frame, who: Omit<AuditInput, "action" | "outcome">): AuditInput[] {
   const spec = AUDITED.get(head.apiKey);
   if (!spec) return [];
-  const { body } = decodeResponse<Obj>(concat(response), head.apiKey, head.apiVersion);
+  const { body } = decodeResponse<Obj>(response instanceof Uint8Array ? response : concatBytes(response), head.apiKey, head.apiVersion);
   const results = (body[spec.results] as Obj[] | undefined) ?? [];
   return results
     .filter((r) => r.resourceType === undefined || r.resourceType === RESOURCE_TOPIC)

@@ -8,6 +8,7 @@ import type { Frame, RequestHead, RequestOutcome } from "../gateway/session-poli
 import { decodeResponse, encodeRequest } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import type { SaslAuthenticateResponse } from "../protocol/messages/sasl-authenticate-response.ts";
+import { concatBytes } from "../protocol/bytes.ts";
 
 const SASL_AUTHENTICATE = 36;
 /** v0: the fields a bare token exchange has (no session lifetime: v0 clients cannot re-authenticate). */
@@ -22,13 +23,13 @@ export function authenticateRequestFor(frame: Uint8Array): Uint8Array {
     { apiKey: SASL_AUTHENTICATE, apiVersion: WRAPPED_VERSION, correlationId, clientId: null },
     { authBytes: frame.subarray(4) },
   );
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 /** The bare-token outcome for the outcome of the SaslAuthenticate it was read as. */
 export function unframedOutcome(outcome: RequestOutcome): RequestOutcome {
   if (outcome.kind !== "answer" || outcome.frame === null) return outcome;
-  const response = outcome.frame instanceof Uint8Array ? outcome.frame : concat(outcome.frame);
+  const response = outcome.frame instanceof Uint8Array ? outcome.frame : concatBytes(outcome.frame);
   const { body } = decodeResponse<SaslAuthenticateResponse>(response, SASL_AUTHENTICATE, WRAPPED_VERSION);
   if (body.errorCode !== ErrorCode.NONE) {
     return { kind: "close", reason: outcome.closeAfter ?? body.errorMessage ?? `SASL error ${body.errorCode}` };
@@ -44,13 +45,3 @@ function sizePrefixed(token: Uint8Array): Uint8Array {
   return out;
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
