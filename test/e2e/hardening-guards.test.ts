@@ -128,9 +128,16 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`tenant data-plane
     ];
     for (const { ids } of attacks) {
       for (const transactionalId of ids) {
-        const res: Msg = await alice.request(API.InitProducerId, 4, {
-          transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1, enable2Pc: false, keepPreparedTxn: false,
-        });
+        // On a fresh broker the transaction coordinator is still loading (14) or moving (15, 16):
+        // retriable, as real clients treat it.
+        let res: Msg = { errorCode: -1 };
+        for (let attempt = 0; attempt < 40; attempt++) {
+          res = await alice.request(API.InitProducerId, 4, {
+            transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1, enable2Pc: false, keepPreparedTxn: false,
+          });
+          if (![14, 15, 16].includes(res.errorCode as number)) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
         expect(res.errorCode).toBe(0);
       }
     }
