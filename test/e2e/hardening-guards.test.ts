@@ -15,7 +15,7 @@ import { waitFor } from "../support/wait.ts";
 type Msg = any;
 
 const API = {
-  Produce: 0, Fetch: 1, Metadata: 3, CreateTopics: 19, DeleteTopics: 20, InitProducerId: 22, DescribeConfigs: 32,
+  Produce: 0, Fetch: 1, Metadata: 3, CreateTopics: 19, DeleteTopics: 20, FindCoordinator: 10, InitProducerId: 22, DescribeConfigs: 32,
   DescribeLogDirs: 35, DeleteGroups: 42, AlterClientQuotas: 49, ListTransactions: 66, ConsumerGroupHeartbeat: 68, ConsumerGroupDescribe: 69,
 } as const;
 const ZERO_ID = "0".repeat(32);
@@ -132,6 +132,8 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`tenant data-plane
         // retriable, as real clients treat it.
         let res: Msg = { errorCode: -1 };
         for (let attempt = 0; attempt < 40; attempt++) {
+          // FindCoordinator is what makes a fresh broker create __transaction_state at all.
+          if (attempt > 0) await alice.request(API.FindCoordinator, 3, { key: transactionalId, keyType: 1, coordinatorKeys: [] });
           res = await alice.request(API.InitProducerId, 4, {
             transactionalId, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1, enable2Pc: false, keepPreparedTxn: false,
           });
@@ -171,7 +173,15 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`tenant data-plane
       return d.groups[0].members.find((m: Msg) => m.memberId === memberId)?.subscribedTopicRegex;
     };
     try {
-      const joined = await heartbeat({ memberEpoch: 0, rebalanceTimeoutMs: 30_000, subscribedTopicNames: [], subscribedTopicRegex: "o.*", topicPartitions: [] });
+      // A fresh broker creates __consumer_offsets on the first FindCoordinator; until it is loaded
+      // the join is answered with a retriable coordinator error (14, 15, 16).
+      let joined: Msg = { errorCode: -1 };
+      for (let attempt = 0; attempt < 40; attempt++) {
+        if (attempt > 0) await alice.request(API.FindCoordinator, 3, { key: groupId, keyType: 0, coordinatorKeys: [] });
+        joined = await heartbeat({ memberEpoch: 0, rebalanceTimeoutMs: 30_000, subscribedTopicNames: [], subscribedTopicRegex: "o.*", topicPartitions: [] });
+        if (![14, 15, 16].includes(joined.errorCode as number)) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
       expect(joined.errorCode).toBe(0);
       expect(await backingRegex()).toBe(`^${ALICE.replaceAll("-", "\\-")}\\.(?:o.*)$`);
       const cleared = await heartbeat({ memberEpoch: joined.memberEpoch, subscribedTopicNames: ["orders"], subscribedTopicRegex: "" });
@@ -243,7 +253,11 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`tenant data-plane
     const createdSources = new Set<number>(created.topics[0].configs.map((c: Msg) => c.configSource));
     expect([...createdSources].filter((s) => s !== TOPIC_CONFIG && s !== DEFAULT_CONFIG)).toEqual([]);
 
-    const dirs: Msg = await alice.request(API.DescribeLogDirs, 4, { topics: [{ topic: "compacted", partitions: [0] }] });
+    // The partition's log appears on the broker a moment after CreateTopics returns.
+    const dirs: Msg = await waitFor("the new topic in DescribeLogDirs", async () => {
+      const res: Msg = await alice.request(API.DescribeLogDirs, 4, { topics: [{ topic: "compacted", partitions: [0] }] });
+      return res.results.some((r: Msg) => r.topics.length > 0) ? res : undefined;
+    }, 10_000);
     const direct: Msg = await backing.request(API.DescribeLogDirs, 4, { topics: [{ topic: `${ALICE}.compacted`, partitions: [0] }] });
     const backingDirs = direct.results.map((r: Msg) => r.logDir);
     expect(dirs.results.length).toBe(direct.results.length);
