@@ -14,6 +14,8 @@ import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from "..
 import { walkEntities } from "../protocol/entity-walk.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { apiSpec } from "../protocol/registry.ts";
+import { randomTopicId } from "../protocol/topic-id.ts";
+import { concatBytes } from "../protocol/wire.ts";
 import { dropForeign, forEachStruct, idNamePairs } from "../vcluster/name-fields.ts";
 import { INTERNAL_TOPIC_PREFIX, type InternalTopics } from "./internal-topics.ts";
 import { ACL_APIS, DESCRIBE_ACLS, dropInternalAclResources, insertAclRefusals, refuseAclEntries } from "./internal-topics-acls.ts";
@@ -129,7 +131,7 @@ export class InternalTopicsGuard {
       if (!swaps && !always && !this.topics.mayMention(frame)) return next ? next(frame) : frame;
       const filtered = this.filterResponse(frame, head, swaps);
       if (filtered === frame || !next) return filtered;
-      return next(concat(filtered as Uint8Array[]));
+      return next(concatBytes(filtered as Uint8Array[]));
     };
   }
 
@@ -226,21 +228,4 @@ function skipInternalCursor(cursor: Obj | null, topics: InternalTopics): number 
   cursor.topicName = cursor.topicName.startsWith(INTERNAL_TOPIC_PREFIX) ? "_kgatf" : `${cursor.topicName}\0`;
   cursor.partitionIndex = 0;
   return 1;
-}
-
-function randomTopicId(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const c of chunks) size += c.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

@@ -2,7 +2,7 @@
 // response to one of them stands for: one per topic or config resource, in the tenant's own names.
 import type { AuditInput } from "../audit/audit-event.ts";
 import type { Frame, RequestHead } from "../gateway/session-policy.ts";
-import { concatBytes } from "../protocol/bytes.ts";
+import { concatBytes } from "../protocol/wire.ts";
 import { decodeResponse } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 

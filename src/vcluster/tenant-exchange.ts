@@ -6,6 +6,7 @@ import type { Frame, RequestHead, RequestOutcome } from "../gateway/session-poli
 import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from "../protocol/codec.ts";
 import { hasEntities, walkEntities } from "../protocol/entity-walk.ts";
 import { apiSpec } from "../protocol/registry.ts";
+import { randomTopicId } from "../protocol/topic-id.ts";
 import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
 import { answerUnownedTopicIds } from "./unowned-topic-ids.ts";
@@ -47,11 +48,6 @@ function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[
 
 function ownedName(tenant: Tenant, name: string | undefined): boolean {
   return name !== undefined && tenant.owns(name);
-}
-
-function randomTopicId(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
 export async function tenantRequest(

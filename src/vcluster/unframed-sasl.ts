@@ -8,7 +8,7 @@ import type { Frame, RequestHead, RequestOutcome } from "../gateway/session-poli
 import { decodeResponse, encodeRequest } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import type { SaslAuthenticateResponse } from "../protocol/messages/sasl-authenticate-response.ts";
-import { concatBytes } from "../protocol/bytes.ts";
+import { concatBytes } from "../protocol/wire.ts";
 
 const SASL_AUTHENTICATE = 36;
 /** v0: the fields a bare token exchange has (no session lifetime: v0 clients cannot re-authenticate). */
