@@ -21,13 +21,18 @@
 //   BENCH_LATENCY_RATE [2000]     records/s of the latency run
 //   BENCH_LATENCY_RECORDS [16000] records of the latency run (8 s at the default rate)
 //   BENCH_TARGETS                 comma-separated target names to run (default: all)
+//   BENCH_PROBE_RATE [500]        round trips/s of the microsecond latency probe
+//   BENCH_PROBE_COUNT [3000]      round trips of the probe per round and target
+// Besides the printed table, the summary is written as JSON to .tmp/bench/bench-<time>.json and
+// .tmp/bench/latest.json (target, MB/s, ratios, latency in µs, CPU ms per MB, RSS).
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { kafkaBootstrap, REPO_ROOT } from "../test/support/kafka.ts";
 import { adminCall, type KgateRuntime, startKgate } from "../test/support/kgate-process.ts";
+import { latencyProbe, type ProbeResult, type ProbeTarget } from "./bench-latency-probe.ts";
 
 const env = (name: string, fallback: number) => {
   const v = process.env[name];
@@ -42,6 +47,9 @@ const RECORD_SIZE = env("BENCH_RECORD_SIZE", 1024);
 const PARTITIONS = env("BENCH_PARTITIONS", 3);
 const LATENCY_RATE = env("BENCH_LATENCY_RATE", 2000);
 const LATENCY_RECORDS = env("BENCH_LATENCY_RECORDS", 16_000);
+const PROBE_RATE = env("BENCH_PROBE_RATE", 500);
+const PROBE_COUNT = env("BENCH_PROBE_COUNT", 3000);
+const MIB = 1024 * 1024;
 const KAFKA_SH = join(REPO_ROOT, "scripts", "kafka.sh");
 
 // ---------------------------------------------------------------------------------------------
@@ -55,6 +63,8 @@ interface Endpoint {
   topicPrefix?: string;
   /** A process whose CPU time is worth reporting (kgate). */
   pid?: number;
+  /** How the latency probe (kgate's own client) logs in: SASL and TLS as the perf tools do. */
+  probe?: Omit<ProbeTarget, "bootstrap">;
   stop(): Promise<void>;
 }
 
@@ -95,6 +105,7 @@ function vclusterTarget(name: string, runtime: KgateRuntime): Target {
         bootstrap: kgate.bootstrap,
         pid: kgate.child.pid,
         topicPrefix: `${vcluster}.`,
+        probe: { sasl: { mechanism: "PLAIN", username: "bench", password: token } },
         clientProperties: {
           "security.protocol": "SASL_PLAINTEXT",
           "sasl.mechanism": "PLAIN",
@@ -113,6 +124,7 @@ function vclusterTarget(name: string, runtime: KgateRuntime): Target {
 const TLS_DIR = join(REPO_ROOT, ".kafka", "tls");
 const SSL_BOOTSTRAP = "127.0.0.1:9093";
 const sslClient = { "security.protocol": "SSL", "ssl.truststore.type": "PEM", "ssl.truststore.location": join(TLS_DIR, "ca.pem") };
+const sslProbe = () => ({ tls: { ca: readFileSync(join(TLS_DIR, "ca.pem"), "utf8") } });
 
 function tlsKgateTarget(name: string, runtime: KgateRuntime): Target {
   return {
@@ -127,7 +139,13 @@ function tlsKgateTarget(name: string, runtime: KgateRuntime): Target {
           backing: { bootstrapServers: [SSL_BOOTSTRAP], tls: { ca: join(TLS_DIR, "ca.pem") } },
         },
       });
-      return { bootstrap: kgate.bootstrap, pid: kgate.child.pid, clientProperties: sslClient, stop: async () => void (await kgate.stop()) };
+      return {
+        bootstrap: kgate.bootstrap,
+        pid: kgate.child.pid,
+        clientProperties: sslClient,
+        probe: sslProbe(),
+        stop: async () => void (await kgate.stop()),
+      };
     },
   };
 }
@@ -138,7 +156,11 @@ const TARGETS: Target[] = [
   kgateTarget("kgate (deno)", "deno"),
   vclusterTarget("vcluster (bun)", "bun"),
   vclusterTarget("vcluster (deno)", "deno"),
-  { name: "direct (TLS)", baseline: "direct (TLS)", start: async () => ({ bootstrap: SSL_BOOTSTRAP, clientProperties: sslClient, stop: async () => {} }) },
+  {
+    name: "direct (TLS)",
+    baseline: "direct (TLS)",
+    start: async () => ({ bootstrap: SSL_BOOTSTRAP, clientProperties: sslClient, probe: sslProbe(), stop: async () => {} }),
+  },
   tlsKgateTarget("kgate TLS (bun)", "bun"),
   tlsKgateTarget("kgate TLS (deno)", "deno"),
 ];
@@ -243,23 +265,43 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-async function measured<T>(pid: number | undefined, run: () => Promise<T>): Promise<{ result: T; cpu?: number }> {
+/** Resident set size of a process now, in MiB; undefined when it cannot be read. */
+function rssMib(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `run`, with the process's CPU time during it: as a share of wall time and in seconds. */
+async function measured<T>(pid: number | undefined, run: () => Promise<T>): Promise<{ result: T; cpu?: number; cpuSeconds?: number }> {
   const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
   const result = await run();
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = cpuSeconds(pid);
-  return { result, cpu: cpu0 === undefined || cpu1 === undefined ? undefined : (cpu1 - cpu0) / seconds };
+  if (cpu0 === undefined || cpu1 === undefined) return { result };
+  return { result, cpu: (cpu1 - cpu0) / seconds, cpuSeconds: cpu1 - cpu0 };
 }
+
+/** kgate's CPU milliseconds per MiB moved; the goal is at most 1 (1 mCPU per MiB/s). */
+const msPerMib = (cpuSeconds: number | undefined, bytes: number) => (cpuSeconds === undefined ? undefined : (cpuSeconds * 1000) / (bytes / MIB));
 
 // ---------------------------------------------------------------------------------------------
 
 interface Row {
   produce?: ProduceResult;
   produceCpu?: number;
+  produceCpuMsPerMib?: number;
   latency?: ProduceResult;
+  probe?: ProbeResult;
   consume?: ConsumeResult;
   consumeCpu?: number;
+  consumeCpuMsPerMib?: number;
+  rssMib?: number;
 }
 
 async function main(): Promise<void> {
@@ -281,7 +323,15 @@ async function main(): Promise<void> {
   try {
     for (const t of targets) endpoints.set(t, await t.start(backing));
     for (const e of endpoints.values()) for (const suffix of ["", "-latency"]) backingTopics.add(`${e.topicPrefix ?? ""}${base}${suffix}`);
-    await admin.createTopics({ topics: [...backingTopics].map((topic) => ({ topic, numPartitions: PARTITIONS })), waitForLeaders: true });
+    const probeTopics = new Set([...endpoints.values()].map((e) => `${e.topicPrefix ?? ""}${base}-probe`));
+    await admin.createTopics({
+      topics: [
+        ...[...backingTopics].map((topic) => ({ topic, numPartitions: PARTITIONS })),
+        ...[...probeTopics].map((topic) => ({ topic, numPartitions: 1 })),
+      ],
+      waitForLeaders: true,
+    });
+    for (const t of probeTopics) backingTopics.add(t);
 
     const rounds: Map<Target, Row>[] = [];
     const producedInFirstRound = new Map<string, number>();
@@ -296,6 +346,7 @@ async function main(): Promise<void> {
         const m = await measured(e.pid, () => producePerf(e, base, RECORDS, -1, props));
         rows.get(t)!.produce = m.result;
         rows.get(t)!.produceCpu = m.cpu;
+        rows.get(t)!.produceCpuMsPerMib = msPerMib(m.cpuSeconds, RECORDS * RECORD_SIZE);
         if (round === 0) {
           const backingTopic = `${e.topicPrefix ?? ""}${base}`;
           producedInFirstRound.set(backingTopic, (producedInFirstRound.get(backingTopic) ?? 0) + RECORDS);
@@ -311,17 +362,28 @@ async function main(): Promise<void> {
       }
       for (const t of order) {
         const e = endpoints.get(t)!;
+        const p = await latencyProbe({ bootstrap: e.bootstrap, ...e.probe }, `${base}-probe`, { rate: PROBE_RATE, count: PROBE_COUNT, recordSize: RECORD_SIZE });
+        rows.get(t)!.probe = p;
+        console.log(
+          `  ${t.name.padEnd(14)} probe    produce p50 ${p.produce.p50} µs p99 ${p.produce.p99} µs, fetch p50 ${p.fetch.p50} µs p99 ${p.fetch.p99} µs`,
+        );
+      }
+      for (const t of order) {
+        const e = endpoints.get(t)!;
         const props = propertiesFile(dir, t.name, e.clientProperties);
         const records = producedInFirstRound.get(`${e.topicPrefix ?? ""}${base}`)!;
         const m = await measured(e.pid, () => consumePerf(e, base, records, `${base}-${t.name.replace(/\W+/g, "")}-${round}`, props));
         rows.get(t)!.consume = m.result;
         rows.get(t)!.consumeCpu = m.cpu;
+        rows.get(t)!.consumeCpuMsPerMib = msPerMib(m.cpuSeconds, records * RECORD_SIZE);
+        rows.get(t)!.rssMib = rssMib(e.pid);
         console.log(
           `  ${t.name.padEnd(14)} consume  ${fmt(m.result.mbPerSec)} MB/s (${records} records, fetch ${fmt(m.result.fetchMbPerSec)} MB/s)${cpuNote(m.cpu)}`,
         );
       }
     }
-    printTable(targets, rounds);
+    const rows = printTable(targets, rounds);
+    console.log(`\nJSON: ${writeJson(rows, backing)}`);
   } finally {
     for (const e of endpoints.values()) await e.stop().catch((err) => console.error(String(err)));
     await admin.deleteTopics({ topics: [...backingTopics] }).catch(() => {});
@@ -335,10 +397,17 @@ interface Summary {
   consumeMbPerSec?: number;
   /** Consumer throughput without the group join (fetch.MB.sec): comparable across record counts. */
   fetchMbPerSec?: number;
+  /** The producer perf tool's latency at a fixed rate, whole milliseconds. */
   p50?: number;
   p99?: number;
+  /** The probe's round trips (produce + fetch of one record), microseconds. */
+  probeP50Us?: number;
+  probeP99Us?: number;
   produceCpu?: number;
   consumeCpu?: number;
+  produceCpuMsPerMib?: number;
+  consumeCpuMsPerMib?: number;
+  rssMib?: number;
 }
 
 function median(values: (number | undefined)[]): number | undefined {
@@ -349,53 +418,105 @@ function median(values: (number | undefined)[]): number | undefined {
 }
 
 function summarize(rows: Row[]): Summary {
+  const roundTrip = (r: Row, q: "p50" | "p99") => r.probe?.both[q];
   return {
     produceMbPerSec: median(rows.map((r) => r.produce?.mbPerSec)),
     consumeMbPerSec: median(rows.map((r) => r.consume?.mbPerSec)),
     fetchMbPerSec: median(rows.map((r) => r.consume?.fetchMbPerSec)),
     p50: median(rows.map((r) => r.latency?.p50)),
     p99: median(rows.map((r) => r.latency?.p99)),
+    probeP50Us: median(rows.map((r) => roundTrip(r, "p50"))),
+    probeP99Us: median(rows.map((r) => roundTrip(r, "p99"))),
     produceCpu: median(rows.map((r) => r.produceCpu)),
     consumeCpu: median(rows.map((r) => r.consumeCpu)),
+    produceCpuMsPerMib: median(rows.map((r) => r.produceCpuMsPerMib)),
+    consumeCpuMsPerMib: median(rows.map((r) => r.consumeCpuMsPerMib)),
+    rssMib: median(rows.map((r) => r.rssMib)),
   };
 }
 
-function printTable(targets: Target[], rounds: Map<Target, Row>[]): void {
-  const rows = targets.map((t) => ({ name: t.name, baseline: t.baseline ?? "direct", sum: summarize(rounds.map((r) => r.get(t)!)) }));
-  const baselineOf = (name: string) => rows.find((r) => r.name === name)?.sum;
-  const ratio = (v: number | undefined, d: number | undefined) => (v === undefined || !d ? "-" : (v / d).toFixed(2));
-  const ms = (n: number | undefined) => (n === undefined ? "-" : String(Math.round(n * 10) / 10));
-  const header = ["target", "produce MB/s", "x direct", "consume MB/s", "x direct", "fetch MB/s", "x direct", "p50 ms", "p99 ms", "p99 +ms", "kgate CPU p/c"];
-  const lines = rows.map(({ name, baseline, sum }) => lineOf(name, sum, baselineOf(baseline)));
-  function lineOf(name: string, sum: Summary, direct: Summary | undefined): string[] {
-    return [
-    name,
-    fmt(sum.produceMbPerSec),
-    ratio(sum.produceMbPerSec, direct?.produceMbPerSec),
-    fmt(sum.consumeMbPerSec),
-    ratio(sum.consumeMbPerSec, direct?.consumeMbPerSec),
-    fmt(sum.fetchMbPerSec),
-    ratio(sum.fetchMbPerSec, direct?.fetchMbPerSec),
-    ms(sum.p50),
-    ms(sum.p99),
-    sum.p99 !== undefined && direct?.p99 !== undefined ? ms(sum.p99 - direct.p99) : "-",
-    sum.produceCpu === undefined ? "-" : `${pct(sum.produceCpu)}/${pct(sum.consumeCpu)}`,
-    ];
-  }
+interface TableRow {
+  target: string;
+  baseline: string;
+  summary: Summary;
+  ratios: { produce?: number; consume?: number; fetch?: number };
+  /** Latency overhead against the baseline in the same run, microseconds (probe round trips). */
+  overheadUs: { p50?: number; p99?: number };
+}
+
+function tableRows(targets: Target[], rounds: Map<Target, Row>[]): TableRow[] {
+  const sums = new Map(targets.map((t) => [t.name, summarize(rounds.map((r) => r.get(t)!))]));
+  const ratio = (v: number | undefined, d: number | undefined) => (v === undefined || !d ? undefined : v / d);
+  const diff = (v: number | undefined, d: number | undefined) => (v === undefined || d === undefined ? undefined : v - d);
+  return targets.map((t) => {
+    const baseline = t.baseline ?? "direct";
+    const sum = sums.get(t.name)!;
+    const base = sums.get(baseline);
+    return {
+      target: t.name,
+      baseline,
+      summary: sum,
+      ratios: {
+        produce: ratio(sum.produceMbPerSec, base?.produceMbPerSec),
+        consume: ratio(sum.consumeMbPerSec, base?.consumeMbPerSec),
+        fetch: ratio(sum.fetchMbPerSec, base?.fetchMbPerSec),
+      },
+      overheadUs: { p50: diff(sum.probeP50Us, base?.probeP50Us), p99: diff(sum.probeP99Us, base?.probeP99Us) },
+    };
+  });
+}
+
+function printTable(targets: Target[], rounds: Map<Target, Row>[]): TableRow[] {
+  const rows = tableRows(targets, rounds);
+  const x = (n: number | undefined) => (n === undefined ? "-" : n.toFixed(2));
+  const int = (n: number | undefined) => (n === undefined ? "-" : String(Math.round(n)));
+  const cpu = (s: Summary) => (s.produceCpuMsPerMib === undefined ? "-" : `${x(s.produceCpuMsPerMib)}/${x(s.consumeCpuMsPerMib)}`);
+  const header = [
+    "target", "produce MB/s", "x", "consume MB/s", "x", "fetch MB/s", "x",
+    "p99 ms (perf)", "rtt p50 µs", "rtt p99 µs", "+p50 µs", "+p99 µs", "CPU ms/MB p/c", "RSS MB",
+  ];
+  const lines = rows.map(({ target, summary: s, ratios, overheadUs }) => [
+    target,
+    fmt(s.produceMbPerSec), x(ratios.produce),
+    fmt(s.consumeMbPerSec), x(ratios.consume),
+    fmt(s.fetchMbPerSec), x(ratios.fetch),
+    int(s.p99), int(s.probeP50Us), int(s.probeP99Us), int(overheadUs.p50), int(overheadUs.p99),
+    cpu(s), int(s.rssMib),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const show = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
   console.log(`\nmedian of ${rounds.length} round(s); MB = MiB as the perf tools count; ${RECORDS} x ${RECORD_SIZE} B per produce run;`);
-  console.log(`latency: steady state at ${LATENCY_RATE} records/s; kgate CPU: kgate's CPU time / wall time during the`);
-  console.log("produce / consume runs (100% = one core); consume MB/s includes the consumer group join,");
-  console.log("fetch MB/s does not (vcluster targets read fewer records, so compare their fetch MB/s);");
+  console.log(`p99 ms (perf): kafka-producer-perf-test at ${LATENCY_RATE} records/s, steady state, whole ms;`);
+  console.log(`rtt: the probe's produce + fetch round trip of one ${RECORD_SIZE} B record at ${PROBE_RATE}/s, µs; +µs: over the baseline;`);
+  console.log("CPU ms/MB: kgate's CPU time per MiB produced / consumed (goal <= 1); RSS: kgate's after the consume run;");
+  console.log("consume MB/s includes the consumer group join, fetch MB/s does not (vcluster targets read fewer records);");
   console.log('TLS targets are compared with "direct (TLS)" (the broker\'s SSL listener), the others with "direct"\n');
   console.log(show(header));
   console.log("|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
   for (const l of lines) console.log(show(l));
+  return rows;
+}
+
+/** The table as JSON under .tmp/bench/, for tooling and the README. */
+function writeJson(rows: TableRow[], backing: string): string {
+  const dir = join(REPO_ROOT, ".tmp", "bench");
+  mkdirSync(dir, { recursive: true });
+  const report = {
+    time: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+    settings: { records: RECORDS, recordSize: RECORD_SIZE, rounds: ROUNDS, partitions: PARTITIONS, latencyRate: LATENCY_RATE, probeRate: PROBE_RATE, probeCount: PROBE_COUNT, backing },
+    rows,
+  };
+  const text = JSON.stringify(report, null, 2) + "\n";
+  const file = join(dir, `bench-${report.time.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, text);
+  writeFileSync(join(dir, "latest.json"), text);
+  return file;
 }
 
 const fmt = (n: number | undefined) => (n === undefined ? "-" : n.toFixed(1));
 const pct = (n: number | undefined) => (n === undefined ? "-" : `${Math.round(n * 100)}%`);
+
 const cpuNote = (cpu: number | undefined) => (cpu === undefined ? "" : `, kgate CPU ${pct(cpu)}`);
 
 main().then(
