@@ -1,10 +1,14 @@
-// `bun scripts/soak-connections.ts`: many idle, authenticated vcluster connections held by one kgate
-// process, and what they cost: RSS per connection, backing connections opened, and the round trip of
-// an active client while they are open. A measurement, not a test (no assertion on the figures).
+// `npm run soak`: many idle, authenticated vcluster connections held by one kgate process next
+// to active ones, and what they cost: RSS per connection, backing connections opened, errors, and
+// the round trip of a measured active client while they are open; then a connection storm (many
+// logins at once). A measurement, not a test (no assertion on the figures; goals in issue 14:
+// <= 50 KB per idle connection, no error, the active client's p99 within the latency goal).
 //
-//   SOAK_CONNECTIONS [2000]   idle connections (each: ApiVersions, SaslHandshake, SaslAuthenticate)
+//   SOAK_CONNECTIONS [10000]  idle connections (each: ApiVersions, SaslHandshake, SaslAuthenticate)
+//   SOAK_ACTIVE [1000]        active connections, each a Metadata request per second
+//   SOAK_STORM [2000]         connections opened at once after the others are closed
 //   SOAK_RUNTIMES [bun,deno]  kgate runtimes to measure
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { KafkaConnection } from "../src/client/kafka-connection.ts";
 import { defaultMetadataRequest } from "../src/protocol/messages/metadata-request.ts";
@@ -13,8 +17,32 @@ import { kafkaBootstrap } from "../test/support/kafka.ts";
 import { adminCall, type KgateRuntime, startKgate } from "../test/support/kgate-process.ts";
 import { requestFrame } from "../test/support/raw-socket.ts";
 
-const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 2000);
+const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 10_000);
+const ACTIVE = Number(process.env.SOAK_ACTIVE ?? 1000);
+const STORM = Number(process.env.SOAK_STORM ?? 2000);
 const RUNTIMES = (process.env.SOAK_RUNTIMES ?? "bun,deno").split(",") as KgateRuntime[];
+
+/** Established TCP connections of `pid` to `port` (its backing connections), from /proc. */
+function connectionsTo(pid: number, port: number): number {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  let n = 0;
+  for (const table of ["tcp", "tcp6"]) {
+    for (const line of readFileSync(`/proc/${pid}/net/${table}`, "utf8").split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[3] === "01" && f[2]!.endsWith(`:${hexPort}`) && inodes.has(f[9]!)) n++;
+    }
+  }
+  return n;
+}
 
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) * 1024;
 
@@ -64,41 +92,105 @@ async function idleLogin(port: number, username: string, token: string): Promise
 
 async function measure(kgateRuntime: KgateRuntime): Promise<void> {
   // One test machine is one address: lift the per-address limit (default 2000) for the soak.
-  const kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap(), config: { limits: { maxConnectionsPerAddress: CONNECTIONS + 100 } } });
+  const limit = CONNECTIONS + ACTIVE + STORM + 100;
+  const backing = await kafkaBootstrap();
+  const backingPort = Number(backing.split(",")[0]!.split(":").pop());
+  const kgate = await startKgate({
+    runtime: kgateRuntime,
+    backing,
+    config: { limits: { maxConnectionsPerAddress: limit, maxConnections: limit } },
+  });
   const vc = `vc-soak-${Date.now().toString(36)}`;
   await adminCall(kgate, "PUT", `/v1/vclusters/${vc}`);
   const { token } = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vc}/tokens`, { username: "soak" });
   const pid = kgate.child.pid!;
-  const active = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: "soak", password: token } });
+  const login = () => KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: "soak", password: token } });
+  const metadata = (c: KafkaConnection) => c.request(3, 12, { ...defaultMetadataRequest(), topics: [] });
+  const measured = await login();
   const roundTrip = async (n: number) => {
     const times: number[] = [];
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
-      await active.request(3, 12, { ...defaultMetadataRequest(), topics: [] });
+      await metadata(measured);
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
     return { p50: times[Math.floor(n * 0.5)]!, p99: times[Math.floor(n * 0.99)]! };
   };
+  const ms = (r: { p50: number; p99: number }) => `${r.p50.toFixed(2)}/${r.p99.toFixed(2)} ms`;
   const before = rss(pid);
-  const rtBefore = await roundTrip(200);
+  const rtBefore = await roundTrip(300);
+
+  let errors = 0;
+  const firstErrors: string[] = [];
+  const failed = (e: unknown) => {
+    errors++;
+    if (firstErrors.length < 3) firstErrors.push(e instanceof Error ? e.message : String(e));
+  };
   const sockets: Socket[] = [];
   const t0 = performance.now();
   for (let i = 0; i < CONNECTIONS; i += 100) {
-    sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, CONNECTIONS - i) }, () => idleLogin(kgate.port, "soak", token)))));
+    const batch = await Promise.allSettled(Array.from({ length: Math.min(100, CONNECTIONS - i) }, () => idleLogin(kgate.port, "soak", token)));
+    for (const r of batch) r.status === "fulfilled" ? sockets.push(r.value) : failed(r.reason);
   }
   const loginSeconds = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 2000));
-  const after = rss(pid);
-  const rtDuring = await roundTrip(200);
-  console.log(
-    `[${kgateRuntime}] ${CONNECTIONS} idle logged-in connections (opened in ${loginSeconds.toFixed(1)} s): ` +
-      `kgate RSS ${(before / 2 ** 20).toFixed(0)} -> ${(after / 2 ** 20).toFixed(0)} MiB = ${((after - before) / CONNECTIONS / 1024).toFixed(1)} KiB per connection; ` +
-      `active client Metadata p50/p99 ${rtBefore.p50.toFixed(2)}/${rtBefore.p99.toFixed(2)} ms before, ` +
-      `${rtDuring.p50.toFixed(2)}/${rtDuring.p99.toFixed(2)} ms during`,
+  const idleRss = rss(pid);
+  const idleBacking = connectionsTo(pid, backingPort);
+
+  // Active clients: each logs in, then sends a Metadata request once a second, spread out.
+  const active: KafkaConnection[] = [];
+  for (let i = 0; i < ACTIVE; i += 100) {
+    const batch = await Promise.allSettled(Array.from({ length: Math.min(100, ACTIVE - i) }, login));
+    for (const r of batch) r.status === "fulfilled" ? active.push(r.value) : failed(r.reason);
+  }
+  let activeRequests = 0;
+  const timers = active.map((c, i) =>
+    setTimeout(() => {
+      const tick = () => metadata(c).then(() => activeRequests++, failed);
+      tick();
+      timers[i] = setInterval(tick, 1000) as unknown as ReturnType<typeof setTimeout>;
+    }, (i * 1000) / Math.max(1, active.length)),
   );
+  await new Promise((r) => setTimeout(r, 3000));
+  const rtDuring = await roundTrip(300);
+  const loadedRss = rss(pid);
+  const loadedBacking = connectionsTo(pid, backingPort);
+  for (const t of timers) clearInterval(t);
+  console.log(
+    `[${kgateRuntime}] ${sockets.length} idle logged-in connections (opened in ${loginSeconds.toFixed(1)} s): ` +
+      `kgate RSS ${(before / 2 ** 20).toFixed(0)} -> ${(idleRss / 2 ** 20).toFixed(0)} MiB = ${((idleRss - before) / Math.max(1, sockets.length) / 1024).toFixed(1)} KiB per idle connection, ` +
+      `${idleBacking} backing connection(s) while idle`,
+  );
+  console.log(
+    `[${kgateRuntime}] + ${active.length} active (1 Metadata/s each, ${activeRequests} answered): RSS ${(loadedRss / 2 ** 20).toFixed(0)} MiB, ` +
+      `${loadedBacking} backing connection(s); measured client Metadata p50/p99 ${ms(rtBefore)} alone, ${ms(rtDuring)} with the others; ` +
+      `errors ${errors}${firstErrors.length ? ` (${firstErrors.join("; ")})` : ""}`,
+  );
+  if (errors > 0) {
+    const lines = kgate.logs().split("\n").filter((l) => /warn|error|clos/i.test(l));
+    console.log(`[${kgateRuntime}] kgate's log on errors (${lines.length} lines, first 10):\n${lines.slice(0, 10).join("\n")}`);
+  }
   for (const s of sockets) s.destroy();
-  active.close();
+  for (const c of active) c.close();
+  await new Promise((r) => setTimeout(r, 2000));
+
+  // Storm: STORM logins started at once; each then sends one Metadata request (a backing connection each).
+  errors = 0;
+  firstErrors.length = 0;
+  const backingBefore = connectionsTo(pid, backingPort);
+  const s0 = performance.now();
+  const storm = await Promise.allSettled(Array.from({ length: STORM }, () => idleLogin(kgate.port, "soak", token)));
+  const stormSeconds = (performance.now() - s0) / 1000;
+  const stormed = storm.flatMap((r) => (r.status === "fulfilled" ? [r.value] : (failed(r.reason), [])));
+  await new Promise((r) => setTimeout(r, 1000));
+  console.log(
+    `[${kgateRuntime}] storm: ${STORM} logins at once, ${stormed.length} succeeded in ${stormSeconds.toFixed(2)} s, ${errors} refused` +
+      `${firstErrors.length ? ` (${firstErrors.join("; ")})` : ""}; backing connections ${backingBefore} -> ${connectionsTo(pid, backingPort)} ` +
+      `(idle logged-in clients open none until they send a request)`,
+  );
+  for (const s of stormed) s.destroy();
+  measured.close();
   await kgate.stop();
 }
 
