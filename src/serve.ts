@@ -34,6 +34,8 @@ import { registerTopicIdMetrics } from "./vcluster/topic-id-metrics.ts";
 import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
 import { type LoginIdentity, type ScramAccount, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 import type { ScramMechanism } from "./gateway/sasl/scram-primitives.ts";
+import { registerClusterMetrics } from "./cluster/cluster-metrics.ts";
+import { type ClusterMode, startClusterMode } from "./cluster/cluster-mode.ts";
 
 const log = getLogger("serve");
 /** How often the listener's certificate files are checked for a renewal. */
@@ -235,6 +237,15 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     const n = gateway.recheckSessions();
     if (n > 0) log.info("closed {n} connections after {event}", { n, event: event.type });
   });
+  // Cluster mode: join the other nodes and spread the brokers over them (listener.advertise: cluster).
+  const clusterLog = getLogger("cluster");
+  const cluster: ClusterMode | undefined = config.listener.advertise === "cluster"
+    ? await startClusterMode({
+      runtime, config, gateway, backingTls, lookup: backingLookup, build: { version: VERSION, runtime: runtime.name },
+      log: (level, line) => (level === "warn" ? clusterLog.warn("{line}", { line }) : clusterLog.info("{line}", { line })),
+    })
+    : undefined;
+  if (cluster) registerClusterMetrics(metrics.registry, cluster);
   metrics.registry.addCollector(() =>
     metrics.connections.setAll([...gateway.connectionsByView()].map(([view, n]) => [{ vcluster: view ?? "unauthenticated" }, n]))
   );
@@ -262,6 +273,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   log.info("shutting down");
   listenerTls?.stop();
   stopRefreshing();
+  await cluster?.stop(); // first: the others take this node's brokers over at once
   await gateway.stop(5000);
   await http.stop();
   await audit.close();

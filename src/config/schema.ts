@@ -9,6 +9,7 @@ import {
   prefixSyntaxProblem,
   VCLUSTER_NAME_PATTERN,
 } from "../store/prefix-rules.ts";
+import { NODE_ID_PATTERN } from "../cluster/node-announcement.ts";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 
 // Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
@@ -38,6 +39,12 @@ const listener = z.strictObject({
   brokerPortBase: port.optional(),
   /** Explicit per-broker ports by node id, overriding `brokerPortBase`. */
   brokerPorts: z.record(z.string().regex(/^\d+$/, "must be a broker node id"), port).optional(),
+  /**
+   * Which kgate node clients are told to reach a backing broker at: `self` (this node, for every
+   * broker), or `cluster` (the live kgate nodes sharing this backing cluster split the brokers
+   * between them, see `cluster`). Unset means `self`.
+   */
+  advertise: z.enum(["self", "cluster"]).optional(),
   /** View for clients that do not authenticate: "passthrough" or a vcluster name. */
   anonymous: vclusterName.optional(),
   /** Every client of this listener is in this vcluster, authenticated or not. */
@@ -76,6 +83,9 @@ const listener = z.strictObject({
   if (l.sni && !l.tls) ctx.addIssue({ code: "custom", path: ["sni"], message: "needs listener.tls (SNI is a TLS handshake field)" });
   for (const key of ["brokerPortBase", "brokerPorts"] as const) {
     if (l.sni && l[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "not used with listener.sni (every broker is served on listener.port)" });
+  }
+  if (l.sni && l.advertise === "cluster") {
+    ctx.addIssue({ code: "custom", path: ["advertise"], message: "cluster is not supported with listener.sni (brokers are host names there, not nodes)" });
   }
   if (l.sni?.vclusterInHost && l.pinnedVcluster) {
     ctx.addIssue({ code: "custom", path: ["sni", "vclusterInHost"], message: "cannot be combined with listener.pinnedVcluster (the host name picks the vcluster)" });
@@ -250,6 +260,21 @@ const audit = z.strictObject({
     .optional(),
 });
 
+/** Cluster mode (`listener.advertise: cluster`): nodes find each other through a topic. */
+const cluster = z.strictObject({
+  /** This node's id among the others; default `<listener.advertisedHost>:<listener.port>`. */
+  nodeId: z.string().regex(NODE_ID_PATTERN, "must be 1-128 printable characters: letters, digits, . _ : @ -").optional(),
+  /** The compacted topic of heartbeats on the backing cluster (hidden from every client). */
+  topic: z
+    .string()
+    .regex(/^_kgate[A-Za-z0-9._-]*$/, 'must start with "_kgate" (the topics kgate keeps unreachable for every client)')
+    .default("_kgate_cluster"),
+  /** How often this node announces itself. */
+  heartbeatMs: numeric(z.number().int().min(100).max(60_000)).default(1000),
+  /** A node not heard of for this long is taken for dead, and its brokers move to the others. */
+  expiryMs: numeric(z.number().int().min(500).max(600_000)).default(5000),
+}).refine((c) => c.expiryMs >= 2 * c.heartbeatMs, { path: ["expiryMs"], message: "must be at least twice heartbeatMs" });
+
 const log = z.strictObject({
   level: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   /** `text` (logfmt) for people, `json` (JSON Lines) for log shippers. */
@@ -266,6 +291,7 @@ export const configSchema = z
     limits: limits.prefault({}),
     log: log.prefault({}),
     audit: audit.prefault({}),
+    cluster: cluster.prefault({}),
     /**
      * Topic policy of every vcluster (a vcluster's own `topicPolicy`, set through the admin API,
      * overrides it field by field). Empty by default: no limits, no manual replica assignment.

@@ -21,10 +21,17 @@ export interface BrokerDirectoryOptions {
   sni?: { names: SniNames; port: number };
 }
 
-/** What every view of the directory shares: the brokers seen so far and their listeners. */
+/**
+ * Cluster mode (`listener.advertise: cluster`): the kgate address that stands for a broker when
+ * another node advertises it; undefined when this node does.
+ */
+export type BrokerPlacement = (nodeId: number) => BackingAddress | undefined;
+
+/** What every view of the directory shares: the brokers seen so far, their listeners, the placement. */
 interface SharedBrokers {
   readonly backing: Map<number, BackingAddress>;
   readonly listening: Map<number, Promise<void>>;
+  placement?: BrokerPlacement;
 }
 
 export class BrokerDirectory {
@@ -41,6 +48,16 @@ export class BrokerDirectory {
    */
   scopedTo(hostVcluster: () => string | undefined): BrokerDirectory {
     return new BrokerDirectory(this.options, this.shared, hostVcluster);
+  }
+
+  /** Cluster mode: brokers advertised at other kgate nodes (every node still listens for every broker). */
+  placeBrokers(placement: BrokerPlacement | undefined): void {
+    this.shared.placement = placement;
+  }
+
+  /** Node ids of the backing brokers seen so far. */
+  knownBrokers(): number[] {
+    return [...this.shared.backing.keys()].sort((a, b) => a - b);
   }
 
   get sniRouting(): boolean {
@@ -75,6 +92,6 @@ export class BrokerDirectory {
       opening.catch(() => this.shared.listening.delete(nodeId));
     }
     await opening;
-    return { host: this.options.advertisedHost, port: kgatePort };
+    return this.shared.placement?.(nodeId) ?? { host: this.options.advertisedHost, port: kgatePort };
   }
 }
