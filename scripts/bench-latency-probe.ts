@@ -34,7 +34,7 @@ export async function latencyProbe(
   topic: string,
   options: { rate: number; count: number; recordSize: number },
 ): Promise<ProbeResult> {
-  const [host, port] = splitHostPort(target.bootstrap);
+  const [host, port] = splitHostPort(target.bootstrap.split(",")[0]!);
   const log = new PartitionLog({ runtime, bootstrap: [{ host, port }], sasl: target.sasl, tls: target.tls, topic, clientId: "kgate-bench-probe" });
   const value = new Uint8Array(options.recordSize).fill(120);
   const produceUs: number[] = [];

@@ -20,7 +20,10 @@
 //   BENCH_PARTITIONS [3]
 //   BENCH_LATENCY_RATE [2000]     records/s of the latency run
 //   BENCH_LATENCY_RECORDS [16000] records of the latency run (8 s at the default rate)
-//   BENCH_TARGETS                 comma-separated target names to run (default: all)
+//   BENCH_TARGETS                 comma-separated target names to run (default: all but opt-in ones)
+//   BENCH_BROKERS [1]             3: a private three-broker cluster as the backing (PLAINTEXT targets
+//                                 only) and the "kgate cluster x3" target: three kgate nodes in
+//                                 cluster mode, the brokers spread over them, vs direct
 //   BENCH_PROBE_RATE [500]        round trips/s of the microsecond latency probe
 //   BENCH_PROBE_COUNT [3000]      round trips of the probe per round and target
 // Besides the printed table, the summary is written as JSON to .tmp/bench/bench-<time>.json and
@@ -31,7 +34,8 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { kafkaBootstrap, REPO_ROOT } from "../test/support/kafka.ts";
-import { adminCall, type KgateRuntime, startKgate } from "../test/support/kgate-process.ts";
+import { adminCall, type KgateProcess, type KgateRuntime, startKgate } from "../test/support/kgate-process.ts";
+import { startKafkaCluster } from "../test/support/kafka-cluster.ts";
 import { latencyProbe, type ProbeResult, type ProbeTarget } from "./bench-latency-probe.ts";
 
 const env = (name: string, fallback: number) => {
@@ -61,8 +65,8 @@ interface Endpoint {
   clientProperties?: Record<string, string>;
   /** The backing cluster holds the client's topic `t` as `${topicPrefix}t` (a vcluster's prefix). */
   topicPrefix?: string;
-  /** A process whose CPU time is worth reporting (kgate). */
-  pid?: number;
+  /** Processes whose CPU time and memory are worth reporting (kgate; several for a cluster). */
+  pids?: number[];
   /** How the latency probe (kgate's own client) logs in: SASL and TLS as the perf tools do. */
   probe?: Omit<ProbeTarget, "bootstrap">;
   stop(): Promise<void>;
@@ -70,6 +74,10 @@ interface Endpoint {
 
 interface Target {
   name: string;
+  /** Runs only when named in BENCH_TARGETS, or with BENCH_BROKERS=3 (cluster targets). */
+  optIn?: boolean;
+  /** Needs the shared broker's SSL listener: not with BENCH_BROKERS=3. */
+  tls?: boolean;
   /** The target its ratios compare with (default "direct"; TLS targets compare with "direct (TLS)"). */
   baseline?: string;
   start(backing: string): Promise<Endpoint>;
@@ -82,7 +90,7 @@ function kgateTarget(name: string, runtime: KgateRuntime, config?: Record<string
       const kgate = await startKgate({ runtime, backing, config });
       return {
         bootstrap: kgate.bootstrap,
-        pid: kgate.child.pid,
+        pids: [kgate.child.pid!],
         async stop() {
           const code = await kgate.stop();
           if (code !== 0) console.error(`${name} exited with ${code}; last log lines:\n${kgate.logs().split("\n").slice(-20).join("\n")}`);
@@ -103,7 +111,7 @@ function vclusterTarget(name: string, runtime: KgateRuntime): Target {
       const { token } = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vcluster}/tokens`, { username: "bench" });
       return {
         bootstrap: kgate.bootstrap,
-        pid: kgate.child.pid,
+        pids: [kgate.child.pid!],
         topicPrefix: `${vcluster}.`,
         probe: { sasl: { mechanism: "PLAIN", username: "bench", password: token } },
         clientProperties: {
@@ -129,6 +137,7 @@ const sslProbe = () => ({ tls: { ca: readFileSync(join(TLS_DIR, "ca.pem"), "utf8
 function tlsKgateTarget(name: string, runtime: KgateRuntime): Target {
   return {
     name,
+    tls: true,
     baseline: "direct (TLS)",
     async start() {
       const kgate = await startKgate({
@@ -141,7 +150,7 @@ function tlsKgateTarget(name: string, runtime: KgateRuntime): Target {
       });
       return {
         bootstrap: kgate.bootstrap,
-        pid: kgate.child.pid,
+        pids: [kgate.child.pid!],
         clientProperties: sslClient,
         probe: sslProbe(),
         stop: async () => void (await kgate.stop()),
@@ -158,12 +167,47 @@ const TARGETS: Target[] = [
   vclusterTarget("vcluster (deno)", "deno"),
   {
     name: "direct (TLS)",
+    tls: true,
     baseline: "direct (TLS)",
     start: async () => ({ bootstrap: SSL_BOOTSTRAP, clientProperties: sslClient, probe: sslProbe(), stop: async () => {} }),
   },
   tlsKgateTarget("kgate TLS (bun)", "bun"),
   tlsKgateTarget("kgate TLS (deno)", "deno"),
+  clusterTarget("kgate cluster x3", ["bun", "deno", "bun"]),
 ];
+
+/** Three kgate nodes in cluster mode (shared Kafka store): clients bootstrap from all three. */
+function clusterTarget(name: string, runtimes: KgateRuntime[]): Target {
+  return {
+    name,
+    optIn: true,
+    async start(backing) {
+      const run = Date.now().toString(36);
+      const env = { KGATE_TOKEN_SECRET: `bench-cluster-${run}-0123456789abcdef` };
+      const nodes: KgateProcess[] = [];
+      for (const [i, runtime] of runtimes.entries()) {
+        nodes.push(await startKgate({
+          runtime,
+          backing,
+          env,
+          config: {
+            listener: { advertise: "cluster" },
+            store: { type: "kafka", topic: `_kgate_state_bench_${run}` },
+            cluster: { nodeId: `bench-${i}-${run}`, topic: `_kgate_cluster_bench_${run}`, heartbeatMs: 500, expiryMs: 2500 },
+          },
+        }));
+      }
+      await new Promise((r) => setTimeout(r, 2000)); // a few heartbeats: every node sees the others
+      return {
+        bootstrap: nodes.map((n) => n.bootstrap).join(","),
+        pids: nodes.map((n) => n.child.pid!),
+        async stop() {
+          for (const n of nodes) await n.stop();
+        },
+      };
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Kafka's perf tools
@@ -252,8 +296,19 @@ async function consumePerf(endpoint: Endpoint, topic: string, records: number, g
 }
 
 /** CPU seconds (user + system) of a process so far; undefined when it cannot be read. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+/** CPU seconds of all `pids` together; undefined when one cannot be read. */
+function cpuSecondsOf(pids: number[] | undefined): number | undefined {
+  if (!pids?.length) return undefined;
+  let total = 0;
+  for (const pid of pids) {
+    const s = cpuSeconds(pid);
+    if (s === undefined) return undefined;
+    total += s;
+  }
+  return total;
+}
+
+function cpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
@@ -266,23 +321,24 @@ function cpuSeconds(pid: number | undefined): number | undefined {
 }
 
 /** Resident set size of a process now, in MiB; undefined when it cannot be read. */
-function rssMib(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+function rssMib(pids: number[] | undefined): number | undefined {
+  if (!pids?.length) return undefined;
   try {
-    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-    return kb === undefined ? undefined : Number(kb) / 1024;
+    let kb = 0;
+    for (const pid of pids) kb += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    return Number.isFinite(kb) ? kb / 1024 : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Runs `run`, with the process's CPU time during it: as a share of wall time and in seconds. */
-async function measured<T>(pid: number | undefined, run: () => Promise<T>): Promise<{ result: T; cpu?: number; cpuSeconds?: number }> {
-  const cpu0 = cpuSeconds(pid);
+async function measured<T>(pids: number[] | undefined, run: () => Promise<T>): Promise<{ result: T; cpu?: number; cpuSeconds?: number }> {
+  const cpu0 = cpuSecondsOf(pids);
   const t0 = performance.now();
   const result = await run();
   const seconds = (performance.now() - t0) / 1000;
-  const cpu1 = cpuSeconds(pid);
+  const cpu1 = cpuSecondsOf(pids);
   if (cpu0 === undefined || cpu1 === undefined) return { result };
   return { result, cpu: (cpu1 - cpu0) / seconds, cpuSeconds: cpu1 - cpu0 };
 }
@@ -306,9 +362,13 @@ interface Row {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_TARGETS?.split(",").map((s) => s.trim()).filter(Boolean);
-  const targets = only ? TARGETS.filter((t) => only.includes(t.name)) : TARGETS;
+  const threeBrokers = env("BENCH_BROKERS", 1) >= 3;
+  const targets = only
+    ? TARGETS.filter((t) => only.includes(t.name))
+    : TARGETS.filter((t) => (threeBrokers ? !t.tls : !t.optIn));
   if (targets.length === 0) throw new Error(`BENCH_TARGETS matches none of: ${TARGETS.map((t) => t.name).join(", ")}`);
-  const backing = await kafkaBootstrap();
+  const privateCluster = threeBrokers ? await startKafkaCluster({ brokers: 3 }) : undefined;
+  const backing = privateCluster ? privateCluster.brokers[0]! : await kafkaBootstrap();
   const base = `bench-${Date.now()}`;
   const dir = mkdtempSync(join(tmpdir(), "kgate-bench-"));
   console.log(
@@ -343,7 +403,7 @@ async function main(): Promise<void> {
       for (const t of order) {
         const e = endpoints.get(t)!;
         const props = propertiesFile(dir, t.name, e.clientProperties);
-        const m = await measured(e.pid, () => producePerf(e, base, RECORDS, -1, props));
+        const m = await measured(e.pids, () => producePerf(e, base, RECORDS, -1, props));
         rows.get(t)!.produce = m.result;
         rows.get(t)!.produceCpu = m.cpu;
         rows.get(t)!.produceCpuMsPerMib = msPerMib(m.cpuSeconds, RECORDS * RECORD_SIZE);
@@ -372,11 +432,11 @@ async function main(): Promise<void> {
         const e = endpoints.get(t)!;
         const props = propertiesFile(dir, t.name, e.clientProperties);
         const records = producedInFirstRound.get(`${e.topicPrefix ?? ""}${base}`)!;
-        const m = await measured(e.pid, () => consumePerf(e, base, records, `${base}-${t.name.replace(/\W+/g, "")}-${round}`, props));
+        const m = await measured(e.pids, () => consumePerf(e, base, records, `${base}-${t.name.replace(/\W+/g, "")}-${round}`, props));
         rows.get(t)!.consume = m.result;
         rows.get(t)!.consumeCpu = m.cpu;
         rows.get(t)!.consumeCpuMsPerMib = msPerMib(m.cpuSeconds, records * RECORD_SIZE);
-        rows.get(t)!.rssMib = rssMib(e.pid);
+        rows.get(t)!.rssMib = rssMib(e.pids);
         console.log(
           `  ${t.name.padEnd(14)} consume  ${fmt(m.result.mbPerSec)} MB/s (${records} records, fetch ${fmt(m.result.fetchMbPerSec)} MB/s)${cpuNote(m.cpu)}`,
         );
@@ -389,6 +449,7 @@ async function main(): Promise<void> {
     await admin.deleteTopics({ topics: [...backingTopics] }).catch(() => {});
     await admin.disconnect();
     rmSync(dir, { recursive: true, force: true });
+    await privateCluster?.stop();
   }
 }
 
