@@ -25,6 +25,3 @@ export type NodeAnnouncement = z.infer<typeof nodeAnnouncementSchema>;
 export function brokerPortOf(a: Pick<NodeAnnouncement, "brokerPortBase" | "brokerPorts">, brokerId: number): number {
   return a.brokerPorts[String(brokerId)] ?? a.brokerPortBase + brokerId;
 }
-
-/** Node ids are printable and short: they end up in logs, metrics labels and hash keys. */
-export const NODE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;

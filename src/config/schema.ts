@@ -9,7 +9,6 @@ import {
   prefixSyntaxProblem,
   VCLUSTER_NAME_PATTERN,
 } from "../store/prefix-rules.ts";
-import { NODE_ID_PATTERN } from "../cluster/node-announcement.ts";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 
 // Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
@@ -259,6 +258,9 @@ const audit = z.strictObject({
     .regex(/^_kgate[A-Za-z0-9._-]*$/, 'must start with "_kgate" (the topics kgate keeps unreachable for every client)')
     .optional(),
 });
+
+/** Node ids are printable and short: they end up in logs, metrics labels and hash keys. */
+const NODE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
 /** Cluster mode (`listener.advertise: cluster`): nodes find each other through a topic. */
 const cluster = z.strictObject({
