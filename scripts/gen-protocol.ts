@@ -11,9 +11,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { emitMessageModule } from "./lib/emit-codec.ts";
 import { emitDataModule } from "./lib/emit-data-codec.ts";
+import { emitApiKeysModule, emitConstantsModule, emitErrorsModule, type SurfaceApi } from "./lib/emit-surface.ts";
 import type { MessageSpec } from "./lib/spec.ts";
 import { KAFKA_VERSION } from "./lib/kafka-version.ts";
-import { loadSpecs, VENDOR_DIR, VENDOR_LABEL, vendorFromJar } from "./lib/vendored-specs.ts";
+import { loadEnums, loadSpecs, VENDOR_DIR, VENDOR_LABEL, vendorFromJar } from "./lib/vendored-specs.ts";
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -61,6 +62,7 @@ export function generate(outDir: string, vendorDir: string = VENDOR_DIR): string
   const written: string[] = [];
   const imports: string[] = [];
   const apis: string[] = [];
+  const surface: SurfaceApi[] = [];
   for (const req of requests) {
     const resName = req.name.replace(/Request$/, "Response");
     const res = specs.get(resName);
@@ -71,10 +73,11 @@ export function generate(outDir: string, vendorDir: string = VENDOR_DIR): string
       written.push(file);
     }
     const api = req.name.replace(/Request$/, "");
+    surface.push({ name: api, apiKey: req.apiKey, requestModule: kebab(req.name), requestType: req.name, responseModule: kebab(res.name), responseType: res.name });
     imports.push(`import * as ${api}Req from "./${kebab(req.name)}.ts";`);
     imports.push(`import * as ${api}Res from "./${kebab(res.name)}.ts";`);
     const flexMin = req.flexible && req.flexible.max >= req.flexible.min ? req.flexible.min : "Infinity";
-    apis.push(`  {
+    apis.push(`  ${req.apiKey}: {
     apiKey: ${req.apiKey}, name: "${api}", minVersion: ${req.valid.min}, maxVersion: ${req.valid.max}, flexibleMin: ${flexMin},
     latestVersionUnstable: ${req.latestVersionUnstable},
     request: {
@@ -96,16 +99,35 @@ export function generate(outDir: string, vendorDir: string = VENDOR_DIR): string
     written.push(file);
   }
 
+  const enums = loadEnums(vendorDir);
+  const surfaceFiles: Array<[string, string]> = [
+    ["api-keys.ts", emitApiKeysModule(surface, header(`${VENDOR_LABEL}/message/*Request.json whose listeners include "broker"`))],
+    ["errors.ts", emitErrorsModule(enums, header(`${VENDOR_LABEL}/kafka-enums.json: the Errors enum of kafka-clients`))],
+    ["constants.ts", emitConstantsModule(enums, header(`${VENDOR_LABEL}/kafka-enums.json: enum-like constants of kafka-clients`))],
+  ];
+  for (const [file, text] of surfaceFiles) {
+    writeFileSync(join(outDir, file), text);
+    written.push(file);
+  }
+
   const index = `${header(`${VENDOR_LABEL}/message/*.json whose listeners include "broker"`)}
 import type { ApiSpec } from "../api-spec.ts";
+import type { ApiKey, RequestOf, ResponseOf } from "./api-keys.ts";
 ${imports.join("\n")}
 
 export const KAFKA_VERSION = "${KAFKA_VERSION}";
 
-// deno-lint-ignore no-explicit-any
-export const API_LIST: readonly ApiSpec<any, any>[] = [
+/** The codecs of one API, typed by its key. */
+export type ApiSpecOf<K extends ApiKey> = ApiSpec<RequestOf<K>, ResponseOf<K>>;
+
+/** Every API a broker serves, by key. */
+export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
 ${apis.join("\n")}
-];
+};
+
+/** The same, in API key order. */
+// deno-lint-ignore no-explicit-any
+export const API_LIST: readonly ApiSpec<any, any>[] = Object.values(API_SPECS);
 `;
   writeFileSync(join(outDir, "index.ts"), index);
   written.push("index.ts");

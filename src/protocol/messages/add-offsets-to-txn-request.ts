@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AddOffsetsToTxnRequest {
+  /** The transactional id corresponding to the transaction. (v0+; entity transactionalId) */
   transactionalId: string;
+  /** Current producer id in use by the transactional id. (v0+; entity producerId) */
   producerId: bigint;
+  /** Current epoch associated with the producer id. (v0+) */
   producerEpoch: number;
+  /** The unique group identifier. (v0+; entity groupId) */
   groupId: string;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,10 +4,15 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AddPartitionsToTxnRequest {
+  /** List of transactions to add partitions to. (v4+) */
   transactions: AddPartitionsToTxnTransaction[];
+  /** The transactional id corresponding to the transaction. (v0-3; entity transactionalId) */
   v3AndBelowTransactionalId: string;
+  /** Current producer id in use by the transactional id. (v0-3; entity producerId) */
   v3AndBelowProducerId: bigint;
+  /** Current epoch associated with the producer id. (v0-3) */
   v3AndBelowProducerEpoch: number;
+  /** The partitions to add to the transaction. (v0-3) */
   v3AndBelowTopics: AddPartitionsToTxnTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -41,10 +46,15 @@ export function encodeAddPartitionsToTxnRequest(w: wire.Writer, v: number, o: Ad
 }
 
 export interface AddPartitionsToTxnTransaction {
+  /** The transactional id corresponding to the transaction. (v4+; entity transactionalId) */
   transactionalId: string;
+  /** Current producer id in use by the transactional id. (v4+; entity producerId) */
   producerId: bigint;
+  /** Current epoch associated with the producer id. (v4+) */
   producerEpoch: number;
+  /** Boolean to signify if we want to check if the partition is in the transaction rather than add it. (v4+) */
   verifyOnly: boolean;
+  /** The partitions to add to the transaction. (v4+) */
   topics: AddPartitionsToTxnTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -78,7 +88,9 @@ export function encodeAddPartitionsToTxnTransaction(w: wire.Writer, v: number, o
 }
 
 export interface AddPartitionsToTxnTopic {
+  /** The name of the topic. (v0+; entity topicName) */
   name: string;
+  /** The partition indexes to add to the transaction. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AddPartitionsToTxnResponse {
+  /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The response top level error code. (v4+) */
   errorCode: number;
+  /** Results categorized by transactional ID. (v4+) */
   resultsByTransaction: AddPartitionsToTxnResult[];
+  /** The results for each topic. (v0-3) */
   resultsByTopicV3AndBelow: AddPartitionsToTxnTopicResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeAddPartitionsToTxnResponse(w: wire.Writer, v: number, o: A
 }
 
 export interface AddPartitionsToTxnResult {
+  /** The transactional id corresponding to the transaction. (v4+; entity transactionalId) */
   transactionalId: string;
+  /** The results for each topic. (v4+) */
   topicResults: AddPartitionsToTxnTopicResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -67,7 +73,9 @@ export function encodeAddPartitionsToTxnResult(w: wire.Writer, v: number, o: Add
 }
 
 export interface AddPartitionsToTxnTopicResult {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The results for each partition. (v0+) */
   resultsByPartition: AddPartitionsToTxnPartitionResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -96,7 +104,9 @@ export function encodeAddPartitionsToTxnTopicResult(w: wire.Writer, v: number, o
 }
 
 export interface AddPartitionsToTxnPartitionResult {
+  /** The partition indexes. (v0+) */
   partitionIndex: number;
+  /** The response error code. (v0+) */
   partitionErrorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,11 +4,17 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AddRaftVoterRequest {
+  /** The cluster id. (v0+; nullable v0+) */
   clusterId: string | null;
+  /** The maximum time to wait for the request to complete before returning. (v0+) */
   timeoutMs: number;
+  /** The replica id of the voter getting added to the topic partition. (v0+) */
   voterId: number;
+  /** The directory id of the voter getting added to the topic partition. (v0+) */
   voterDirectoryId: string;
+  /** The endpoints that can be used to communicate with the voter. (v0+) */
   listeners: Listener[];
+  /** When true, return a response after the new voter set is committed. Otherwise, return after the leader writes the changes locally. (v1+) */
   ackWhenCommitted: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -44,8 +50,11 @@ export function encodeAddRaftVoterRequest(w: wire.Writer, v: number, o: AddRaftV
 }
 
 export interface Listener {
+  /** The name of the endpoint. (v0+) */
   name: string;
+  /** The hostname. (v0+) */
   host: string;
+  /** The port. (v0+) */
   port: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AlterClientQuotasRequest {
+  /** The quota configuration entries to alter. (v0+) */
   entries: EntryData[];
+  /** Whether the alteration should be validated, but not performed. (v0+) */
   validateOnly: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeAlterClientQuotasRequest(w: wire.Writer, v: number, o: Alt
 }
 
 export interface EntryData {
+  /** The quota entity to alter. (v0+) */
   entity: EntityData[];
+  /** An individual quota configuration entry to alter. (v0+) */
   ops: OpData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -60,7 +64,9 @@ export function encodeEntryData(w: wire.Writer, v: number, o: EntryData): void {
 }
 
 export interface EntityData {
+  /** The entity type. (v0+) */
   entityType: string;
+  /** The name of the entity, or null if the default. (v0+; nullable v0+) */
   entityName: string | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -88,8 +94,11 @@ export function encodeEntityData(w: wire.Writer, v: number, o: EntityData): void
 }
 
 export interface OpData {
+  /** The quota configuration key. (v0+) */
   key: string;
+  /** The value to set, otherwise ignored if the value is to be removed. (v0+) */
   value: number;
+  /** Whether the quota configuration value should be removed, otherwise set. (v0+) */
   remove: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

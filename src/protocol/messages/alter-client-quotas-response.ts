@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AlterClientQuotasResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The quota configuration entries to alter. (v0+) */
   entries: EntryData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,8 +34,11 @@ export function encodeAlterClientQuotasResponse(w: wire.Writer, v: number, o: Al
 }
 
 export interface EntryData {
+  /** The error code, or `0` if the quota alteration succeeded. (v0+) */
   errorCode: number;
+  /** The error message, or `null` if the quota alteration succeeded. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The quota entity to alter. (v0+) */
   entity: EntityData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -63,7 +68,9 @@ export function encodeEntryData(w: wire.Writer, v: number, o: EntryData): void {
 }
 
 export interface EntityData {
+  /** The entity type. (v0+) */
   entityType: string;
+  /** The name of the entity, or null if the default. (v0+; nullable v0+) */
   entityName: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AlterConfigsRequest {
+  /** The updates for each resource. (v0+) */
   resources: AlterConfigsResource[];
+  /** True if we should validate the request, but not change the configurations. (v0+) */
   validateOnly: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,8 +34,11 @@ export function encodeAlterConfigsRequest(w: wire.Writer, v: number, o: AlterCon
 }
 
 export interface AlterConfigsResource {
+  /** The resource type. (v0+) */
   resourceType: number;
+  /** The resource name. (v0+) */
   resourceName: string;
+  /** The configurations. (v0+) */
   configs: AlterableConfig[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -63,7 +68,9 @@ export function encodeAlterConfigsResource(w: wire.Writer, v: number, o: AlterCo
 }
 
 export interface AlterableConfig {
+  /** The configuration key name. (v0+) */
   name: string;
+  /** The value to set for the configuration key. (v0+; nullable v0+) */
   value: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AlterPartitionReassignmentsRequest {
+  /** The time in ms to wait for the request to complete. (v0+) */
   timeoutMs: number;
+  /** The option indicating whether changing the replication factor of any given partition as part of this request is a valid move. (v1+) */
   allowReplicationFactorChange: boolean;
+  /** The topics to reassign. (v0+) */
   topics: ReassignableTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,7 +38,9 @@ export function encodeAlterPartitionReassignmentsRequest(w: wire.Writer, v: numb
 }
 
 export interface ReassignableTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The partitions to reassign. (v0+) */
   partitions: ReassignablePartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -63,7 +68,9 @@ export function encodeReassignableTopic(w: wire.Writer, v: number, o: Reassignab
 }
 
 export interface ReassignablePartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The replicas to place the partitions on, or null to cancel a pending reassignment for this partition. (v0+; nullable v0+; entity brokerId) */
   replicas: number[] | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,10 +4,15 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AlterPartitionReassignmentsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The option indicating whether changing the replication factor of any given partition as part of the request was allowed. (v1+) */
   allowReplicationFactorChange: boolean;
+  /** The top-level error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The top-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The responses to topics to reassign. (v0+) */
   responses: ReassignableTopicResponse[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -41,7 +46,9 @@ export function encodeAlterPartitionReassignmentsResponse(w: wire.Writer, v: num
 }
 
 export interface ReassignableTopicResponse {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The responses to partitions to reassign. (v0+) */
   partitions: ReassignablePartitionResponse[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -70,8 +77,11 @@ export function encodeReassignableTopicResponse(w: wire.Writer, v: number, o: Re
 }
 
 export interface ReassignablePartitionResponse {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The error code for this partition, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The error message for this partition, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AlterReplicaLogDirsRequest {
+  /** The alterations to make for each directory. (v0+) */
   dirs: AlterReplicaLogDir[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeAlterReplicaLogDirsRequest(w: wire.Writer, v: number, o: A
 }
 
 export interface AlterReplicaLogDir {
+  /** The absolute directory path. (v0+) */
   path: string;
+  /** The topics to add to the directory. (v0+) */
   topics: AlterReplicaLogDirTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -57,7 +60,9 @@ export function encodeAlterReplicaLogDir(w: wire.Writer, v: number, o: AlterRepl
 }
 
 export interface AlterReplicaLogDirTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The partition indexes. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AlterReplicaLogDirsResponse {
+  /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The results for each topic. (v0+) */
   results: AlterReplicaLogDirTopicResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeAlterReplicaLogDirsResponse(w: wire.Writer, v: number, o: 
 }
 
 export interface AlterReplicaLogDirTopicResult {
+  /** The name of the topic. (v0+; entity topicName) */
   topicName: string;
+  /** The results for each partition. (v0+) */
   partitions: AlterReplicaLogDirPartitionResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -61,7 +65,9 @@ export function encodeAlterReplicaLogDirTopicResult(w: wire.Writer, v: number, o
 }
 
 export interface AlterReplicaLogDirPartitionResult {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AlterShareGroupOffsetsRequest {
+  /** The group identifier. (v0+; entity groupId) */
   groupId: string;
+  /** The topics to alter offsets for. (v0+) */
   topics: AlterShareGroupOffsetsRequestTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeAlterShareGroupOffsetsRequest(w: wire.Writer, v: number, o
 }
 
 export interface AlterShareGroupOffsetsRequestTopic {
+  /** The topic name. (v0+; entity topicName) */
   topicName: string;
+  /** Each partition to alter offsets for. (v0+) */
   partitions: AlterShareGroupOffsetsRequestPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -60,7 +64,9 @@ export function encodeAlterShareGroupOffsetsRequestTopic(w: wire.Writer, v: numb
 }
 
 export interface AlterShareGroupOffsetsRequestPartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The share-partition start offset. (v0+) */
   startOffset: bigint;
   _unknownTags?: wire.UnknownTag[];
 }

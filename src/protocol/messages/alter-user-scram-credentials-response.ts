@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface AlterUserScramCredentialsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The results for deletions and alterations, one per affected user. (v0+) */
   results: AlterUserScramCredentialsResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,8 +34,11 @@ export function encodeAlterUserScramCredentialsResponse(w: wire.Writer, v: numbe
 }
 
 export interface AlterUserScramCredentialsResult {
+  /** The user name. (v0+) */
   user: string;
+  /** The error code. (v0+) */
   errorCode: number;
+  /** The error message, if any. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

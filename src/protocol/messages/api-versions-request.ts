@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ApiVersionsRequest {
+  /** The name of the client. (v3+) */
   clientSoftwareName: string;
+  /** The version of the client. (v3+) */
   clientSoftwareVersion: string;
+  /** The cluster ID the client intends to connect to. Provide both ClusterId and NodeId, if known. (v5+; nullable v5+) */
   clusterId: string | null;
+  /** The node ID the client intends to connect to. Provide both ClusterId and NodeId, if known. (v5+) */
   nodeId: number;
   _unknownTags?: wire.UnknownTag[];
 }

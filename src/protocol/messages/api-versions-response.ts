@@ -4,12 +4,19 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ApiVersionsResponse {
+  /** The top-level error code. (v0+) */
   errorCode: number;
+  /** The APIs supported by the broker. (v0+) */
   apiKeys: ApiVersion[];
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
   throttleTimeMs: number;
+  /** Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted. (v3+; tagged v3+) */
   supportedFeatures?: SupportedFeatureKey[];
+  /** The monotonically increasing epoch for the finalized features information. Valid values are >= 0. A value of -1 is special and represents unknown epoch. (v3+; tagged v3+) */
   finalizedFeaturesEpoch?: bigint;
+  /** List of cluster-wide finalized features. The information is valid only if FinalizedFeaturesEpoch >= 0. (v3+; tagged v3+) */
   finalizedFeatures?: FinalizedFeatureKey[];
+  /** Set by a KRaft controller if the required configurations for ZK migration are present. (v3+; tagged v3+) */
   zkMigrationReady?: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -55,8 +62,11 @@ export function encodeApiVersionsResponse(w: wire.Writer, v: number, o: ApiVersi
 }
 
 export interface ApiVersion {
+  /** The API index. (v0+) */
   apiKey: number;
+  /** The minimum supported version, inclusive. (v0+) */
   minVersion: number;
+  /** The maximum supported version, inclusive. (v0+) */
   maxVersion: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -86,8 +96,11 @@ export function encodeApiVersion(w: wire.Writer, v: number, o: ApiVersion): void
 }
 
 export interface SupportedFeatureKey {
+  /** The name of the feature. (v3+) */
   name: string;
+  /** The minimum supported version for the feature. (v3+) */
   minVersion: number;
+  /** The maximum supported version for the feature. (v3+) */
   maxVersion: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -117,8 +130,11 @@ export function encodeSupportedFeatureKey(w: wire.Writer, v: number, o: Supporte
 }
 
 export interface FinalizedFeatureKey {
+  /** The name of the feature. (v3+) */
   name: string;
+  /** The cluster-wide finalized max version level for the feature. (v3+) */
   maxVersionLevel: number;
+  /** The cluster-wide finalized min version level for the feature. (v3+) */
   minVersionLevel: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ConsumerProtocolAssignment {
+  /** The list of topics and partitions assigned to this consumer. (v0+) */
   assignedPartitions: TopicPartition[];
+  /** User data. (v0+; nullable v0+) */
   userData: Uint8Array | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -28,7 +30,9 @@ export function encodeConsumerProtocolAssignment(w: wire.Writer, v: number, o: C
 }
 
 export interface TopicPartition {
+  /** The topic name. (v0+; entity topicName) */
   topic: string;
+  /** The list of partitions assigned to this consumer. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

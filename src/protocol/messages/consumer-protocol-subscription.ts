@@ -4,10 +4,15 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ConsumerProtocolSubscription {
+  /** The topics that the member wants to consume. (v0+) */
   topics: string[];
+  /** User data that will be passed back to the consumer. (v0+; nullable v0+) */
   userData: Uint8Array | null;
+  /** The partitions that the member owns. (v1+) */
   ownedPartitions: TopicPartition[];
+  /** The generation id of the member. (v2+) */
   generationId: number;
+  /** The rack id of the member. (v3+; nullable v3+) */
   rackId: string | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -37,7 +42,9 @@ export function encodeConsumerProtocolSubscription(w: wire.Writer, v: number, o:
 }
 
 export interface TopicPartition {
+  /** The topic name. (v1+; entity topicName) */
   topic: string;
+  /** The partition ids. (v1+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface CreateAclsRequest {
+  /** The ACLs that we want to create. (v0+) */
   creations: AclCreation[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,12 +30,19 @@ export function encodeCreateAclsRequest(w: wire.Writer, v: number, o: CreateAcls
 }
 
 export interface AclCreation {
+  /** The type of the resource. (v0+) */
   resourceType: number;
+  /** The resource name for the ACL. (v0+) */
   resourceName: string;
+  /** The pattern type for the ACL. (v1+) */
   resourcePatternType: number;
+  /** The principal for the ACL. (v0+) */
   principal: string;
+  /** The host for the ACL. (v0+) */
   host: string;
+  /** The operation type for the ACL (read, write, etc.). (v0+) */
   operation: number;
+  /** The permission type for the ACL (allow, deny, etc.). (v0+) */
   permissionType: number;
   _unknownTags?: wire.UnknownTag[];
 }

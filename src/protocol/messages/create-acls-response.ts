@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface CreateAclsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The results for each ACL creation. (v0+) */
   results: AclCreationResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeCreateAclsResponse(w: wire.Writer, v: number, o: CreateAcl
 }
 
 export interface AclCreationResult {
+  /** The result error, or zero if there was no error. (v0+) */
   errorCode: number;
+  /** The result message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface CreateDelegationTokenRequest {
+  /** The principal type of the owner of the token. If it's null it defaults to the token request principal. (v3+; nullable v3+) */
   ownerPrincipalType: string | null;
+  /** The principal name of the owner of the token. If it's null it defaults to the token request principal. (v3+; nullable v3+) */
   ownerPrincipalName: string | null;
+  /** A list of those who are allowed to renew this token before it expires. (v0+) */
   renewers: CreatableRenewers[];
+  /** The maximum lifetime of the token in milliseconds, or -1 to use the server side default. (v0+) */
   maxLifetimeMs: bigint;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeCreateDelegationTokenRequest(w: wire.Writer, v: number, o:
 }
 
 export interface CreatableRenewers {
+  /** The type of the Kafka principal. (v0+) */
   principalType: string;
+  /** The name of the Kafka principal. (v0+) */
   principalName: string;
   _unknownTags?: wire.UnknownTag[];
 }

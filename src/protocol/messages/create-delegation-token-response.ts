@@ -4,16 +4,27 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface CreateDelegationTokenResponse {
+  /** The top-level error, or zero if there was no error. (v0+) */
   errorCode: number;
+  /** The principal type of the token owner. (v0+) */
   principalType: string;
+  /** The name of the token owner. (v0+) */
   principalName: string;
+  /** The principal type of the requester of the token. (v3+) */
   tokenRequesterPrincipalType: string;
+  /** The principal type of the requester of the token. (v3+) */
   tokenRequesterPrincipalName: string;
+  /** When this token was generated. (v0+) */
   issueTimestampMs: bigint;
+  /** When this token expires. (v0+) */
   expiryTimestampMs: bigint;
+  /** The maximum lifetime of this token. (v0+) */
   maxTimestampMs: bigint;
+  /** The token UUID. (v0+) */
   tokenId: string;
+  /** HMAC of the delegation token. (v0+) */
   hmac: Uint8Array;
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
   _unknownTags?: wire.UnknownTag[];
 }

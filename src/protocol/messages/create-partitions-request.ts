@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface CreatePartitionsRequest {
+  /** Each topic that we want to create new partitions inside. (v0+) */
   topics: CreatePartitionsTopic[];
+  /** The time in ms to wait for the partitions to be created. (v0+) */
   timeoutMs: number;
+  /** If true, then validate the request, but don't actually increase the number of partitions. (v0+) */
   validateOnly: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,8 +38,11 @@ export function encodeCreatePartitionsRequest(w: wire.Writer, v: number, o: Crea
 }
 
 export interface CreatePartitionsTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The new partition count. (v0+) */
   count: number;
+  /** The new partition assignments. (v0+; nullable v0+) */
   assignments: CreatePartitionsAssignment[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -66,6 +72,7 @@ export function encodeCreatePartitionsTopic(w: wire.Writer, v: number, o: Create
 }
 
 export interface CreatePartitionsAssignment {
+  /** The assigned broker IDs. (v0+; entity brokerId) */
   brokerIds: number[];
   _unknownTags?: wire.UnknownTag[];
 }

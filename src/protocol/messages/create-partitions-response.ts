@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface CreatePartitionsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The partition creation results for each topic. (v0+) */
   results: CreatePartitionsTopicResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,8 +34,11 @@ export function encodeCreatePartitionsResponse(w: wire.Writer, v: number, o: Cre
 }
 
 export interface CreatePartitionsTopicResult {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The result error, or zero if there was no error. (v0+) */
   errorCode: number;
+  /** The result message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface CreateTopicsRequest {
+  /** The topics to create. (v0+) */
   topics: CreatableTopic[];
+  /** How long to wait in milliseconds before timing out the request. (v0+) */
   timeoutMs: number;
+  /** If true, check that the topics can be created as specified, but don't create anything. (v1+) */
   validateOnly: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,10 +38,15 @@ export function encodeCreateTopicsRequest(w: wire.Writer, v: number, o: CreateTo
 }
 
 export interface CreatableTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The number of partitions to create in the topic, or -1 if we are either specifying a manual partition assignment or using the default partitions. (v0+) */
   numPartitions: number;
+  /** The number of replicas to create for each partition in the topic, or -1 if we are either specifying a manual partition assignment or using the default replication factor. (v0+) */
   replicationFactor: number;
+  /** The manual partition assignment, or the empty array if we are using automatic assignment. (v0+) */
   assignments: CreatableReplicaAssignment[];
+  /** The custom topic configurations to set. (v0+) */
   configs: CreatableTopicConfig[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -72,7 +80,9 @@ export function encodeCreatableTopic(w: wire.Writer, v: number, o: CreatableTopi
 }
 
 export interface CreatableReplicaAssignment {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The brokers to place the partition on. (v0+; entity brokerId) */
   brokerIds: number[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -100,7 +110,9 @@ export function encodeCreatableReplicaAssignment(w: wire.Writer, v: number, o: C
 }
 
 export interface CreatableTopicConfig {
+  /** The configuration name. (v0+) */
   name: string;
+  /** The configuration value. (v0+; nullable v0+) */
   value: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface CreateTopicsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v2+) */
   throttleTimeMs: number;
+  /** Results for each topic we tried to create. (v0+) */
   topics: CreatableTopicResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,13 +34,21 @@ export function encodeCreateTopicsResponse(w: wire.Writer, v: number, o: CreateT
 }
 
 export interface CreatableTopicResult {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The unique topic ID. (v7+) */
   topicId: string;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v1+; nullable v0+) */
   errorMessage: string | null;
+  /** Optional topic config error returned if configs are not returned in the response. (v5+; tagged v5+) */
   topicConfigErrorCode?: number;
+  /** Number of partitions of the topic. (v5+) */
   numPartitions: number;
+  /** Replication factor of the topic. (v5+) */
   replicationFactor: number;
+  /** Configuration of the topic. (v5+; nullable v5+) */
   configs: CreatableTopicConfigs[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -84,10 +94,15 @@ export function encodeCreatableTopicResult(w: wire.Writer, v: number, o: Creatab
 }
 
 export interface CreatableTopicConfigs {
+  /** The configuration name. (v5+) */
   name: string;
+  /** The configuration value. (v5+; nullable v5+) */
   value: string | null;
+  /** True if the configuration is read-only. (v5+) */
   readOnly: boolean;
+  /** The configuration source. (v5+) */
   configSource: number;
+  /** True if this configuration is sensitive. (v5+) */
   isSensitive: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

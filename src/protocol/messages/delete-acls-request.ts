@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteAclsRequest {
+  /** The filters to use when deleting ACLs. (v0+) */
   filters: DeleteAclsFilter[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,12 +30,19 @@ export function encodeDeleteAclsRequest(w: wire.Writer, v: number, o: DeleteAcls
 }
 
 export interface DeleteAclsFilter {
+  /** The resource type. (v0+) */
   resourceTypeFilter: number;
+  /** The resource name, or null to match any resource name. (v0+; nullable v0+) */
   resourceNameFilter: string | null;
+  /** The pattern type. (v1+) */
   patternTypeFilter: number;
+  /** The principal filter, or null to accept all principals. (v0+; nullable v0+) */
   principalFilter: string | null;
+  /** The host filter, or null to accept all hosts. (v0+; nullable v0+) */
   hostFilter: string | null;
+  /** The ACL operation. (v0+) */
   operation: number;
+  /** The permission type. (v0+) */
   permissionType: number;
   _unknownTags?: wire.UnknownTag[];
 }

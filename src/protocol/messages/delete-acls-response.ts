@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteAclsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The results for each filter. (v0+) */
   filterResults: DeleteAclsFilterResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,8 +34,11 @@ export function encodeDeleteAclsResponse(w: wire.Writer, v: number, o: DeleteAcl
 }
 
 export interface DeleteAclsFilterResult {
+  /** The error code, or 0 if the filter succeeded. (v0+) */
   errorCode: number;
+  /** The error message, or null if the filter succeeded. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The ACLs which matched this filter. (v0+) */
   matchingAcls: DeleteAclsMatchingAcl[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -63,14 +68,23 @@ export function encodeDeleteAclsFilterResult(w: wire.Writer, v: number, o: Delet
 }
 
 export interface DeleteAclsMatchingAcl {
+  /** The deletion error code, or 0 if the deletion succeeded. (v0+) */
   errorCode: number;
+  /** The deletion error message, or null if the deletion succeeded. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The ACL resource type. (v0+) */
   resourceType: number;
+  /** The ACL resource name. (v0+) */
   resourceName: string;
+  /** The ACL resource pattern type. (v1+) */
   patternType: number;
+  /** The ACL principal. (v0+) */
   principal: string;
+  /** The ACL host. (v0+) */
   host: string;
+  /** The ACL operation. (v0+) */
   operation: number;
+  /** The ACL permission type. (v0+) */
   permissionType: number;
   _unknownTags?: wire.UnknownTag[];
 }

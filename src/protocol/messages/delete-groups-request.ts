@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteGroupsRequest {
+  /** The group names to delete. (v0+; entity groupId) */
   groupsNames: string[];
   _unknownTags?: wire.UnknownTag[];
 }

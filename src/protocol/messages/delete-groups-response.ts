@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteGroupsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The deletion results. (v0+) */
   results: DeletableGroupResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,8 +34,11 @@ export function encodeDeleteGroupsResponse(w: wire.Writer, v: number, o: DeleteG
 }
 
 export interface DeletableGroupResult {
+  /** The group id. (v0+; entity groupId) */
   groupId: string;
+  /** The deletion error, or 0 if the deletion succeeded. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v3+; nullable v3+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteRecordsRequest {
+  /** Each topic that we want to delete records from. (v0+) */
   topics: DeleteRecordsTopic[];
+  /** How long to wait for the deletion to complete, in milliseconds. (v0+) */
   timeoutMs: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeDeleteRecordsRequest(w: wire.Writer, v: number, o: DeleteR
 }
 
 export interface DeleteRecordsTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** Each partition that we want to delete records from. (v0+) */
   partitions: DeleteRecordsPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -60,7 +64,9 @@ export function encodeDeleteRecordsTopic(w: wire.Writer, v: number, o: DeleteRec
 }
 
 export interface DeleteRecordsPartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The deletion offset. -1 means that records should be truncated to the high watermark. (v0+) */
   offset: bigint;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteRecordsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** Each topic that we wanted to delete records from. (v0+) */
   topics: DeleteRecordsTopicResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeDeleteRecordsResponse(w: wire.Writer, v: number, o: Delete
 }
 
 export interface DeleteRecordsTopicResult {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** Each partition that we wanted to delete records from. (v0+) */
   partitions: DeleteRecordsPartitionResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -61,8 +65,11 @@ export function encodeDeleteRecordsTopicResult(w: wire.Writer, v: number, o: Del
 }
 
 export interface DeleteRecordsPartitionResult {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The partition low water mark. (v0+) */
   lowWatermark: bigint;
+  /** The deletion error code, or 0 if the deletion succeeded. (v0+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }

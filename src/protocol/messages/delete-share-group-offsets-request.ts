@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteShareGroupOffsetsRequest {
+  /** The group identifier. (v0+; entity groupId) */
   groupId: string;
+  /** The topics to delete offsets for. (v0+) */
   topics: DeleteShareGroupOffsetsRequestTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,6 +34,7 @@ export function encodeDeleteShareGroupOffsetsRequest(w: wire.Writer, v: number, 
 }
 
 export interface DeleteShareGroupOffsetsRequestTopic {
+  /** The topic name. (v0+; entity topicName) */
   topicName: string;
   _unknownTags?: wire.UnknownTag[];
 }

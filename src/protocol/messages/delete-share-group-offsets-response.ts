@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteShareGroupOffsetsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The top-level error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The top-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The results for each topic. (v0+) */
   responses: DeleteShareGroupOffsetsResponseTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,9 +42,13 @@ export function encodeDeleteShareGroupOffsetsResponse(w: wire.Writer, v: number,
 }
 
 export interface DeleteShareGroupOffsetsResponseTopic {
+  /** The topic name. (v0+; entity topicName) */
   topicName: string;
+  /** The unique topic ID. (v0+) */
   topicId: string;
+  /** The topic-level error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The topic-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteShareGroupStateRequest {
+  /** The group identifier. (v0+) */
   groupId: string;
+  /** The data for the topics. (v0+) */
   topics: DeleteStateData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeDeleteShareGroupStateRequest(w: wire.Writer, v: number, o:
 }
 
 export interface DeleteStateData {
+  /** The topic identifier. (v0+) */
   topicId: string;
+  /** The data for the partitions. (v0+) */
   partitions: PartitionData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -60,6 +64,7 @@ export function encodeDeleteStateData(w: wire.Writer, v: number, o: DeleteStateD
 }
 
 export interface PartitionData {
+  /** The partition index. (v0+) */
   partition: number;
   _unknownTags?: wire.UnknownTag[];
 }

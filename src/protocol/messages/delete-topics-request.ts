@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteTopicsRequest {
+  /** The name or topic ID of the topic. (v6+) */
   topics: DeleteTopicState[];
+  /** The names of the topics to delete. (v0-5; entity topicName) */
   topicNames: string[];
+  /** The length of time in milliseconds to wait for the deletions to complete. (v0+) */
   timeoutMs: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,7 +38,9 @@ export function encodeDeleteTopicsRequest(w: wire.Writer, v: number, o: DeleteTo
 }
 
 export interface DeleteTopicState {
+  /** The topic name. (v6+; nullable v6+; entity topicName) */
   name: string | null;
+  /** The unique topic ID. (v6+) */
   topicId: string;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DeleteTopicsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
   throttleTimeMs: number;
+  /** The results for each topic we tried to delete. (v0+) */
   responses: DeletableTopicResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,9 +34,13 @@ export function encodeDeleteTopicsResponse(w: wire.Writer, v: number, o: DeleteT
 }
 
 export interface DeletableTopicResult {
+  /** The topic name. (v0+; nullable v6+; entity topicName) */
   name: string | null;
+  /** The unique topic ID. (v6+) */
   topicId: string;
+  /** The deletion error, or 0 if the deletion succeeded. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v5+; nullable v5+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

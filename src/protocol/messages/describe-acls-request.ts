@@ -4,12 +4,19 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeAclsRequest {
+  /** The resource type. (v0+) */
   resourceTypeFilter: number;
+  /** The resource name, or null to match any resource name. (v0+; nullable v0+) */
   resourceNameFilter: string | null;
+  /** The resource pattern to match. (v1+) */
   patternTypeFilter: number;
+  /** The principal to match, or null to match any principal. (v0+; nullable v0+) */
   principalFilter: string | null;
+  /** The host to match, or null to match any host. (v0+; nullable v0+) */
   hostFilter: string | null;
+  /** The operation to match. (v0+) */
   operation: number;
+  /** The permission type to match. (v0+) */
   permissionType: number;
   _unknownTags?: wire.UnknownTag[];
 }

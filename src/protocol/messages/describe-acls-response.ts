@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeAclsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** Each Resource that is referenced in an ACL. (v0+) */
   resources: DescribeAclsResource[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,9 +42,13 @@ export function encodeDescribeAclsResponse(w: wire.Writer, v: number, o: Describ
 }
 
 export interface DescribeAclsResource {
+  /** The resource type. (v0+) */
   resourceType: number;
+  /** The resource name. (v0+) */
   resourceName: string;
+  /** The resource pattern type. (v1+) */
   patternType: number;
+  /** The ACLs. (v0+) */
   acls: AclDescription[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -72,9 +80,13 @@ export function encodeDescribeAclsResource(w: wire.Writer, v: number, o: Describ
 }
 
 export interface AclDescription {
+  /** The ACL principal. (v0+) */
   principal: string;
+  /** The ACL host. (v0+) */
   host: string;
+  /** The ACL operation. (v0+) */
   operation: number;
+  /** The ACL permission type. (v0+) */
   permissionType: number;
   _unknownTags?: wire.UnknownTag[];
 }

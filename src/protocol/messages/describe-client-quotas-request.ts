@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeClientQuotasRequest {
+  /** Filter components to apply to quota entities. (v0+) */
   components: ComponentData[];
+  /** Whether the match is strict, i.e. should exclude entities with unspecified entity types. (v0+) */
   strict: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,8 +34,11 @@ export function encodeDescribeClientQuotasRequest(w: wire.Writer, v: number, o: 
 }
 
 export interface ComponentData {
+  /** The entity type that the filter component applies to. (v0+) */
   entityType: string;
+  /** How to match the entity {0 = exact name, 1 = default name, 2 = any specified name}. (v0+) */
   matchType: number;
+  /** The string to match against, or null if unused for the match type. (v0+; nullable v0+) */
   match: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeClientQuotasResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The error code, or `0` if the quota description succeeded. (v0+) */
   errorCode: number;
+  /** The error message, or `null` if the quota description succeeded. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** A result entry. (v0+; nullable v0+) */
   entries: EntryData[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeDescribeClientQuotasResponse(w: wire.Writer, v: number, o:
 }
 
 export interface EntryData {
+  /** The quota entity description. (v0+) */
   entity: EntityData[];
+  /** The quota values for the entity. (v0+) */
   values: ValueData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -66,7 +72,9 @@ export function encodeEntryData(w: wire.Writer, v: number, o: EntryData): void {
 }
 
 export interface EntityData {
+  /** The entity type. (v0+) */
   entityType: string;
+  /** The entity name, or null if the default. (v0+; nullable v0+) */
   entityName: string | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -94,7 +102,9 @@ export function encodeEntityData(w: wire.Writer, v: number, o: EntityData): void
 }
 
 export interface ValueData {
+  /** The quota configuration key. (v0+) */
   key: string;
+  /** The quota configuration value. (v0+) */
   value: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeClusterRequest {
+  /** Whether to include cluster authorized operations. (v0+) */
   includeClusterAuthorizedOperations: boolean;
+  /** The endpoint type to describe. 1=brokers, 2=controllers. (v1+) */
   endpointType: number;
+  /** Whether to include fenced brokers when listing brokers. (v2+) */
   includeFencedBrokers: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

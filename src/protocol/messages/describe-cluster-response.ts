@@ -4,13 +4,21 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeClusterResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The top-level error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The top-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The endpoint type that was described. 1=brokers, 2=controllers. (v1+) */
   endpointType: number;
+  /** The cluster ID that responding broker belongs to. (v0+) */
   clusterId: string;
+  /** The ID of the controller. When handled by a controller, returns the current voter leader ID. When handled by a broker, returns a random alive broker ID as a fallback. (v0+; entity brokerId) */
   controllerId: number;
+  /** Each broker in the response. (v0+) */
   brokers: DescribeClusterBroker[];
+  /** 32-bit bitfield to represent authorized operations for this cluster. (v0+) */
   clusterAuthorizedOperations: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -50,10 +58,15 @@ export function encodeDescribeClusterResponse(w: wire.Writer, v: number, o: Desc
 }
 
 export interface DescribeClusterBroker {
+  /** The broker ID. (v0+; entity brokerId) */
   brokerId: number;
+  /** The broker hostname. (v0+) */
   host: string;
+  /** The broker port. (v0+) */
   port: number;
+  /** The rack of the broker, or null if it has not been assigned to a rack. (v0+; nullable v0+) */
   rack: string | null;
+  /** Whether the broker is fenced (v2+) */
   isFenced: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeConfigsRequest {
+  /** The resources whose configurations we want to describe. (v0+) */
   resources: DescribeConfigsResource[];
+  /** True if we should include all synonyms. (v1+) */
   includeSynonyms: boolean;
+  /** True if we should include configuration documentation. (v3+) */
   includeDocumentation: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,8 +38,11 @@ export function encodeDescribeConfigsRequest(w: wire.Writer, v: number, o: Descr
 }
 
 export interface DescribeConfigsResource {
+  /** The resource type. (v0+) */
   resourceType: number;
+  /** The resource name. (v0+) */
   resourceName: string;
+  /** The configuration keys to list, or null to list all configuration keys. (v0+; nullable v0+) */
   configurationKeys: string[] | null;
   _unknownTags?: wire.UnknownTag[];
 }

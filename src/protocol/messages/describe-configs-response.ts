@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeConfigsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The results for each resource. (v0+) */
   results: DescribeConfigsResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,10 +34,15 @@ export function encodeDescribeConfigsResponse(w: wire.Writer, v: number, o: Desc
 }
 
 export interface DescribeConfigsResult {
+  /** The error code, or 0 if we were able to successfully describe the configurations. (v0+) */
   errorCode: number;
+  /** The error message, or null if we were able to successfully describe the configurations. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The resource type. (v0+) */
   resourceType: number;
+  /** The resource name. (v0+) */
   resourceName: string;
+  /** Each listed configuration. (v0+) */
   configs: DescribeConfigsResourceResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -69,13 +76,21 @@ export function encodeDescribeConfigsResult(w: wire.Writer, v: number, o: Descri
 }
 
 export interface DescribeConfigsResourceResult {
+  /** The configuration name. (v0+) */
   name: string;
+  /** The configuration value. (v0+; nullable v0+) */
   value: string | null;
+  /** True if the configuration is read-only. (v0+) */
   readOnly: boolean;
+  /** The configuration source. (v1+) */
   configSource: number;
+  /** True if this configuration is sensitive. (v0+) */
   isSensitive: boolean;
+  /** The synonyms for this configuration key. (v1+) */
   synonyms: DescribeConfigsSynonym[];
+  /** The configuration data type. Type can be one of the following values - BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD. (v3+) */
   configType: number;
+  /** The configuration documentation. (v3+; nullable v0+) */
   documentation: string | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -115,8 +130,11 @@ export function encodeDescribeConfigsResourceResult(w: wire.Writer, v: number, o
 }
 
 export interface DescribeConfigsSynonym {
+  /** The synonym name. (v1+) */
   name: string;
+  /** The synonym value. (v1+; nullable v0+) */
   value: string | null;
+  /** The synonym source. (v1+) */
   source: number;
   _unknownTags?: wire.UnknownTag[];
 }

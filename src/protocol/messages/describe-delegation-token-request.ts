@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeDelegationTokenRequest {
+  /** Each owner that we want to describe delegation tokens for, or null to describe all tokens. (v0+; nullable v0+) */
   owners: DescribeDelegationTokenOwner[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeDescribeDelegationTokenRequest(w: wire.Writer, v: number, 
 }
 
 export interface DescribeDelegationTokenOwner {
+  /** The owner principal type. (v0+) */
   principalType: string;
+  /** The owner principal name. (v0+) */
   principalName: string;
   _unknownTags?: wire.UnknownTag[];
 }

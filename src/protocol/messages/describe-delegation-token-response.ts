@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeDelegationTokenResponse {
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The tokens. (v0+) */
   tokens: DescribedDelegationToken[];
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,15 +38,25 @@ export function encodeDescribeDelegationTokenResponse(w: wire.Writer, v: number,
 }
 
 export interface DescribedDelegationToken {
+  /** The token principal type. (v0+) */
   principalType: string;
+  /** The token principal name. (v0+) */
   principalName: string;
+  /** The principal type of the requester of the token. (v3+) */
   tokenRequesterPrincipalType: string;
+  /** The principal type of the requester of the token. (v3+) */
   tokenRequesterPrincipalName: string;
+  /** The token issue timestamp in milliseconds. (v0+) */
   issueTimestamp: bigint;
+  /** The token expiry timestamp in milliseconds. (v0+) */
   expiryTimestamp: bigint;
+  /** The token maximum timestamp length in milliseconds. (v0+) */
   maxTimestamp: bigint;
+  /** The token ID. (v0+) */
   tokenId: string;
+  /** The token HMAC. (v0+) */
   hmac: Uint8Array;
+  /** Those who are able to renew this token before it expires. (v0+) */
   renewers: DescribedDelegationTokenRenewer[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -87,7 +100,9 @@ export function encodeDescribedDelegationToken(w: wire.Writer, v: number, o: Des
 }
 
 export interface DescribedDelegationTokenRenewer {
+  /** The renewer principal type. (v0+) */
   principalType: string;
+  /** The renewer principal name. (v0+) */
   principalName: string;
   _unknownTags?: wire.UnknownTag[];
 }

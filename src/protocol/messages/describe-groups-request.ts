@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeGroupsRequest {
+  /** The names of the groups to describe. (v0+; entity groupId) */
   groups: string[];
+  /** Whether to include authorized operations. (v3+) */
   includeAuthorizedOperations: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

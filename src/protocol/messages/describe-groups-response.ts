@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeGroupsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
   throttleTimeMs: number;
+  /** Each described group. (v0+) */
   groups: DescribedGroup[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,13 +34,21 @@ export function encodeDescribeGroupsResponse(w: wire.Writer, v: number, o: Descr
 }
 
 export interface DescribedGroup {
+  /** The describe error, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The describe error message, or null if there was no error. (v6+; nullable v6+) */
   errorMessage: string | null;
+  /** The group ID string. (v0+; entity groupId) */
   groupId: string;
+  /** The group state string, or the empty string. (v0+) */
   groupState: string;
+  /** The group protocol type, or the empty string. (v0+) */
   protocolType: string;
+  /** The group protocol data, or the empty string. (v0+) */
   protocolData: string;
+  /** The group members. (v0+) */
   members: DescribedGroupMember[];
+  /** 32-bit bitfield to represent authorized operations for this group. (v3+) */
   authorizedOperations: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -79,11 +89,17 @@ export function encodeDescribedGroup(w: wire.Writer, v: number, o: DescribedGrou
 }
 
 export interface DescribedGroupMember {
+  /** The member id. (v0+) */
   memberId: string;
+  /** The unique identifier of the consumer instance provided by end user. (v4+; nullable v4+) */
   groupInstanceId: string | null;
+  /** The client ID used in the member's latest join group request. (v0+) */
   clientId: string;
+  /** The client host. (v0+) */
   clientHost: string;
+  /** The metadata corresponding to the current group protocol in use. (v0+) */
   memberMetadata: Uint8Array;
+  /** The current assignment provided by the group leader. (v0+) */
   memberAssignment: Uint8Array;
   _unknownTags?: wire.UnknownTag[];
 }

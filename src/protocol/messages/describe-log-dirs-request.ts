@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeLogDirsRequest {
+  /** Each topic that we want to describe log directories for, or null for all topics. (v0+; nullable v0+) */
   topics: DescribableLogDirTopic[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeDescribeLogDirsRequest(w: wire.Writer, v: number, o: Descr
 }
 
 export interface DescribableLogDirTopic {
+  /** The topic name. (v0+; entity topicName) */
   topic: string;
+  /** The partition indexes. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeLogDirsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v3+) */
   errorCode: number;
+  /** The log directories. (v0+) */
   results: DescribeLogDirsResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,11 +38,17 @@ export function encodeDescribeLogDirsResponse(w: wire.Writer, v: number, o: Desc
 }
 
 export interface DescribeLogDirsResult {
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The absolute log directory path. (v0+) */
   logDir: string;
+  /** The topics. (v0+) */
   topics: DescribeLogDirsTopic[];
+  /** The total size in bytes of the volume the log directory is in. This value does not include the size of data stored in remote storage. (v4+) */
   totalBytes: bigint;
+  /** The usable size in bytes of the volume the log directory is in. This value does not include the size of data stored in remote storage. (v4+) */
   usableBytes: bigint;
+  /** True if this log directory is cordoned. (v5+) */
   isCordoned: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -75,7 +84,9 @@ export function encodeDescribeLogDirsResult(w: wire.Writer, v: number, o: Descri
 }
 
 export interface DescribeLogDirsTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The partitions. (v0+) */
   partitions: DescribeLogDirsPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -104,9 +115,13 @@ export function encodeDescribeLogDirsTopic(w: wire.Writer, v: number, o: Describ
 }
 
 export interface DescribeLogDirsPartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The size of the log segments in this partition in bytes. (v0+) */
   partitionSize: bigint;
+  /** The lag of the log's LEO w.r.t. partition's HW (if it is the current log for the partition) or current replica's LEO (if it is the future log for the partition). (v0+) */
   offsetLag: bigint;
+  /** True if this log is created by AlterReplicaLogDirsRequest and will replace the current log of the replica in the future. (v0+) */
   isFutureKey: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

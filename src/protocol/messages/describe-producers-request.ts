@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeProducersRequest {
+  /** The topics to list producers for. (v0+) */
   topics: TopicRequest[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeDescribeProducersRequest(w: wire.Writer, v: number, o: Des
 }
 
 export interface TopicRequest {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The indexes of the partitions to list producers for. (v0+) */
   partitionIndexes: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeProducersResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** Each topic in the response. (v0+) */
   topics: TopicResponse[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeDescribeProducersResponse(w: wire.Writer, v: number, o: De
 }
 
 export interface TopicResponse {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** Each partition in the response. (v0+) */
   partitions: PartitionResponse[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -61,9 +65,13 @@ export function encodeTopicResponse(w: wire.Writer, v: number, o: TopicResponse)
 }
 
 export interface PartitionResponse {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The partition error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The partition error message, which may be null if no additional details are available. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The active producers for the partition. (v0+) */
   activeProducers: ProducerState[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -95,11 +103,17 @@ export function encodePartitionResponse(w: wire.Writer, v: number, o: PartitionR
 }
 
 export interface ProducerState {
+  /** The producer id. (v0+; entity producerId) */
   producerId: bigint;
+  /** The producer epoch. (v0+) */
   producerEpoch: number;
+  /** The last sequence number sent by the producer. (v0+) */
   lastSequence: number;
+  /** The last timestamp sent by the producer. (v0+) */
   lastTimestamp: bigint;
+  /** The current epoch of the producer group. (v0+) */
   coordinatorEpoch: number;
+  /** The current transaction start offset of the producer. (v0+) */
   currentTxnStartOffset: bigint;
   _unknownTags?: wire.UnknownTag[];
 }

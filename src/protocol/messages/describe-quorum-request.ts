@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeQuorumRequest {
+  /** The topics to describe. (v0+) */
   topics: TopicData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeDescribeQuorumRequest(w: wire.Writer, v: number, o: Descri
 }
 
 export interface TopicData {
+  /** The topic name. (v0+; entity topicName) */
   topicName: string;
+  /** The partitions to describe. (v0+) */
   partitions: PartitionData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -57,6 +60,7 @@ export function encodeTopicData(w: wire.Writer, v: number, o: TopicData): void {
 }
 
 export interface PartitionData {
+  /** The partition index. (v0+) */
   partitionIndex: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeQuorumResponse {
+  /** The top level error code. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v2+; nullable v2+) */
   errorMessage: string | null;
+  /** The response from the describe quorum API. (v0+) */
   topics: TopicData[];
+  /** The nodes in the quorum. (v2+) */
   nodes: Node[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeDescribeQuorumResponse(w: wire.Writer, v: number, o: Descr
 }
 
 export interface TopicData {
+  /** The topic name. (v0+; entity topicName) */
   topicName: string;
+  /** The partition data. (v0+) */
   partitions: PartitionData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -67,13 +73,21 @@ export function encodeTopicData(w: wire.Writer, v: number, o: TopicData): void {
 }
 
 export interface PartitionData {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The partition error code. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v2+; nullable v2+) */
   errorMessage: string | null;
+  /** The ID of the current leader or -1 if the leader is unknown. (v0+; entity brokerId) */
   leaderId: number;
+  /** The latest known leader epoch. (v0+) */
   leaderEpoch: number;
+  /** The high water mark. (v0+) */
   highWatermark: bigint;
+  /** The current voters of the partition. (v0+) */
   currentVoters: ReplicaState[];
+  /** The observers of the partition. (v0+) */
   observers: ReplicaState[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -113,10 +127,15 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
 }
 
 export interface ReplicaState {
+  /** The ID of the replica. (v0+; entity brokerId) */
   replicaId: number;
+  /** The replica directory ID of the replica. (v2+) */
   replicaDirectoryId: string;
+  /** The last known log end offset of the follower or -1 if it is unknown. (v0+) */
   logEndOffset: bigint;
+  /** The last known leader wall clock time time when a follower fetched from the leader. This is reported as -1 both for the current leader or if it is unknown for a voter. (v1+) */
   lastFetchTimestamp: bigint;
+  /** The leader wall clock append time of the offset for which the follower made the most recent fetch request. This is reported as the current time for the leader and -1 if unknown for a voter. (v1+) */
   lastCaughtUpTimestamp: bigint;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -150,7 +169,9 @@ export function encodeReplicaState(w: wire.Writer, v: number, o: ReplicaState): 
 }
 
 export interface Node {
+  /** The ID of the associated node. (v2+; entity brokerId) */
   nodeId: number;
+  /** The listeners of this controller. (v2+) */
   listeners: Listener[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -178,8 +199,11 @@ export function encodeNode(w: wire.Writer, v: number, o: Node): void {
 }
 
 export interface Listener {
+  /** The name of the endpoint. (v2+) */
   name: string;
+  /** The hostname. (v2+) */
   host: string;
+  /** The port. (v2+) */
   port: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeShareGroupOffsetsRequest {
+  /** The groups to describe offsets for. (v0+) */
   groups: DescribeShareGroupOffsetsRequestGroup[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeDescribeShareGroupOffsetsRequest(w: wire.Writer, v: number
 }
 
 export interface DescribeShareGroupOffsetsRequestGroup {
+  /** The group identifier. (v0+; entity groupId) */
   groupId: string;
+  /** The topics to describe offsets for, or null for all topic-partitions. (v0+; nullable v0+) */
   topics: DescribeShareGroupOffsetsRequestTopic[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -57,7 +60,9 @@ export function encodeDescribeShareGroupOffsetsRequestGroup(w: wire.Writer, v: n
 }
 
 export interface DescribeShareGroupOffsetsRequestTopic {
+  /** The topic name. (v0+; entity topicName) */
   topicName: string;
+  /** The partitions. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeShareGroupOffsetsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The results for each group. (v0+) */
   groups: DescribeShareGroupOffsetsResponseGroup[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,9 +34,13 @@ export function encodeDescribeShareGroupOffsetsResponse(w: wire.Writer, v: numbe
 }
 
 export interface DescribeShareGroupOffsetsResponseGroup {
+  /** The group identifier. (v0+; entity groupId) */
   groupId: string;
+  /** The results for each topic. (v0+) */
   topics: DescribeShareGroupOffsetsResponseTopic[];
+  /** The group-level error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The group-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -67,8 +73,11 @@ export function encodeDescribeShareGroupOffsetsResponseGroup(w: wire.Writer, v: 
 }
 
 export interface DescribeShareGroupOffsetsResponseTopic {
+  /** The topic name. (v0+; entity topicName) */
   topicName: string;
+  /** The unique topic ID. (v0+) */
   topicId: string;
+  /** (v0+) */
   partitions: DescribeShareGroupOffsetsResponsePartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -99,11 +108,17 @@ export function encodeDescribeShareGroupOffsetsResponseTopic(w: wire.Writer, v: 
 }
 
 export interface DescribeShareGroupOffsetsResponsePartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The share-partition start offset. (v0+) */
   startOffset: bigint;
+  /** The leader epoch of the partition. (v0+) */
   leaderEpoch: number;
+  /** The share-partition lag. (v1+) */
   lag: bigint;
+  /** The partition-level error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The partition-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeTopicPartitionsRequest {
+  /** The topics to fetch details for. (v0+) */
   topics: TopicRequest[];
+  /** The maximum number of partitions included in the response. (v0+) */
   responsePartitionLimit: number;
+  /** The first topic and partition index to fetch details for. (v0+; nullable v0+) */
   cursor: Cursor | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,6 +38,7 @@ export function encodeDescribeTopicPartitionsRequest(w: wire.Writer, v: number, 
 }
 
 export interface TopicRequest {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -60,7 +64,9 @@ export function encodeTopicRequest(w: wire.Writer, _v: number, o: TopicRequest):
 }
 
 export interface Cursor {
+  /** The name for the first topic to process. (v0+; entity topicName) */
   topicName: string;
+  /** The partition index to start with. (v0+) */
   partitionIndex: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeTopicPartitionsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** Each topic in the response. (v0+) */
   topics: DescribeTopicPartitionsResponseTopic[];
+  /** The next topic and partition index to fetch details for. (v0+; nullable v0+) */
   nextCursor: Cursor | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,11 +38,17 @@ export function encodeDescribeTopicPartitionsResponse(w: wire.Writer, v: number,
 }
 
 export interface DescribeTopicPartitionsResponseTopic {
+  /** The topic error, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The topic name. (v0+; nullable v0+; entity topicName) */
   name: string | null;
+  /** The topic id. (v0+) */
   topicId: string;
+  /** True if the topic is internal. (v0+) */
   isInternal: boolean;
+  /** Each partition in the topic. (v0+) */
   partitions: DescribeTopicPartitionsResponsePartition[];
+  /** 32-bit bitfield to represent authorized operations for this topic. (v0+) */
   topicAuthorizedOperations: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -76,14 +85,23 @@ export function encodeDescribeTopicPartitionsResponseTopic(w: wire.Writer, v: nu
 }
 
 export interface DescribeTopicPartitionsResponsePartition {
+  /** The partition error, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The ID of the leader broker. (v0+; entity brokerId) */
   leaderId: number;
+  /** The leader epoch of this partition. (v0+) */
   leaderEpoch: number;
+  /** The set of all nodes that host this partition. (v0+; entity brokerId) */
   replicaNodes: number[];
+  /** The set of nodes that are in sync with the leader for this partition. (v0+; entity brokerId) */
   isrNodes: number[];
+  /** The new eligible leader replicas otherwise. (v0+; nullable v0+; entity brokerId) */
   eligibleLeaderReplicas: number[] | null;
+  /** The last known ELR. (v0+; nullable v0+; entity brokerId) */
   lastKnownElr: number[] | null;
+  /** The set of offline replicas of this partition. (v0+; entity brokerId) */
   offlineReplicas: number[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -125,7 +143,9 @@ export function encodeDescribeTopicPartitionsResponsePartition(w: wire.Writer, _
 }
 
 export interface Cursor {
+  /** The name for the first topic to process. (v0+; entity topicName) */
   topicName: string;
+  /** The partition index to start with. (v0+) */
   partitionIndex: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeTransactionsRequest {
+  /** Array of transactionalIds to include in describe results. If empty, then no results will be returned. (v0+; entity transactionalId) */
   transactionalIds: string[];
   _unknownTags?: wire.UnknownTag[];
 }

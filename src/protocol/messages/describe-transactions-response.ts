@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeTransactionsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The current state of the transaction. (v0+) */
   transactionStates: TransactionState[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,13 +34,21 @@ export function encodeDescribeTransactionsResponse(w: wire.Writer, v: number, o:
 }
 
 export interface TransactionState {
+  /** The error code. (v0+) */
   errorCode: number;
+  /** The transactional id. (v0+; entity transactionalId) */
   transactionalId: string;
+  /** The current transaction state of the producer. (v0+) */
   transactionState: string;
+  /** The timeout in milliseconds for the transaction. (v0+) */
   transactionTimeoutMs: number;
+  /** The start time of the transaction in milliseconds. (v0+) */
   transactionStartTimeMs: bigint;
+  /** The current producer id associated with the transaction. (v0+; entity producerId) */
   producerId: bigint;
+  /** The current epoch associated with the producer id. (v0+) */
   producerEpoch: number;
+  /** The set of partitions included in the current transaction (if active). When a transaction is preparing to commit or abort, this will include only partitions which do not have markers. (v0+) */
   topics: TopicData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -79,7 +89,9 @@ export function encodeTransactionState(w: wire.Writer, v: number, o: Transaction
 }
 
 export interface TopicData {
+  /** The topic name. (v0+; entity topicName) */
   topic: string;
+  /** The partition ids included in the current transaction. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeUserScramCredentialsRequest {
+  /** The users to describe, or null/empty to describe all users. (v0+; nullable v0+) */
   users: UserName[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,6 +30,7 @@ export function encodeDescribeUserScramCredentialsRequest(w: wire.Writer, v: num
 }
 
 export interface UserName {
+  /** The user name. (v0+) */
   name: string;
   _unknownTags?: wire.UnknownTag[];
 }

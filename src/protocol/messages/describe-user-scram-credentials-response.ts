@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface DescribeUserScramCredentialsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The message-level error code, 0 except for user authorization or infrastructure issues. (v0+) */
   errorCode: number;
+  /** The message-level error message, if any. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The results for descriptions, one per user. (v0+) */
   results: DescribeUserScramCredentialsResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,9 +42,13 @@ export function encodeDescribeUserScramCredentialsResponse(w: wire.Writer, v: nu
 }
 
 export interface DescribeUserScramCredentialsResult {
+  /** The user name. (v0+) */
   user: string;
+  /** The user-level error code. (v0+) */
   errorCode: number;
+  /** The user-level error message, if any. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The mechanism and related information associated with the user's SCRAM credentials. (v0+) */
   credentialInfos: CredentialInfo[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -72,7 +80,9 @@ export function encodeDescribeUserScramCredentialsResult(w: wire.Writer, v: numb
 }
 
 export interface CredentialInfo {
+  /** The SCRAM mechanism. (v0+) */
   mechanism: number;
+  /** The number of iterations used in the SCRAM credential. (v0+) */
   iterations: number;
   _unknownTags?: wire.UnknownTag[];
 }

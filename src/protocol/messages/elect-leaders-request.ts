@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ElectLeadersRequest {
+  /** Type of elections to conduct for the partition. A value of '0' elects the preferred replica. A value of '1' elects the first live replica if there are no in-sync replica. (v1+) */
   electionType: number;
+  /** The topic partitions to elect leaders. (v0+; nullable v0+) */
   topicPartitions: TopicPartitions[] | null;
+  /** The time in ms to wait for the election to complete. (v0+) */
   timeoutMs: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,7 +38,9 @@ export function encodeElectLeadersRequest(w: wire.Writer, v: number, o: ElectLea
 }
 
 export interface TopicPartitions {
+  /** The name of a topic. (v0+; entity topicName) */
   topic: string;
+  /** The partitions of this topic whose leader should be elected. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

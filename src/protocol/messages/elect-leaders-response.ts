@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ElectLeadersResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The top level response error code. (v1+) */
   errorCode: number;
+  /** The election results, or an empty array if the requester did not have permission and the request asks for all partitions. (v0+) */
   replicaElectionResults: ReplicaElectionResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,7 +38,9 @@ export function encodeElectLeadersResponse(w: wire.Writer, v: number, o: ElectLe
 }
 
 export interface ReplicaElectionResult {
+  /** The topic name. (v0+; entity topicName) */
   topic: string;
+  /** The results for each partition. (v0+) */
   partitionResult: PartitionResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -64,8 +69,11 @@ export function encodeReplicaElectionResult(w: wire.Writer, v: number, o: Replic
 }
 
 export interface PartitionResult {
+  /** The partition id. (v0+) */
   partitionId: number;
+  /** The result error, or zero if there was no error. (v0+) */
   errorCode: number;
+  /** The result message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

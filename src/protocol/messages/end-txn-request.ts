@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface EndTxnRequest {
+  /** The ID of the transaction to end. (v0+; entity transactionalId) */
   transactionalId: string;
+  /** The producer ID. (v0+; entity producerId) */
   producerId: bigint;
+  /** The current epoch associated with the producer. (v0+) */
   producerEpoch: number;
+  /** True if the transaction was committed, false if it was aborted. (v0+) */
   committed: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface EndTxnResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The producer ID. (v5+; entity producerId) */
   producerId: bigint;
+  /** The current epoch associated with the producer. (v5+) */
   producerEpoch: number;
   _unknownTags?: wire.UnknownTag[];
 }

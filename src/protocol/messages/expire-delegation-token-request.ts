@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ExpireDelegationTokenRequest {
+  /** The HMAC of the delegation token to be expired. (v0+) */
   hmac: Uint8Array;
+  /** The expiry time period in milliseconds. (v0+) */
   expiryTimePeriodMs: bigint;
   _unknownTags?: wire.UnknownTag[];
 }

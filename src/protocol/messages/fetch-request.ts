@@ -4,17 +4,29 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface FetchRequest {
+  /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. (v12+; nullable v12+; tagged v12+) */
   clusterId?: string | null;
+  /** The broker ID of the follower, of -1 if this request is from a consumer. (v0-14; entity brokerId) */
   replicaId: number;
+  /** The state of the replica in the follower. (v15+; tagged v15+) */
   replicaState?: ReplicaState;
+  /** The maximum time in milliseconds to wait for the response. (v0+) */
   maxWaitMs: number;
+  /** The minimum bytes to accumulate in the response. (v0+) */
   minBytes: number;
+  /** The maximum bytes to fetch. See KIP-74 for cases where this limit may not be honored. (v3+) */
   maxBytes: number;
+  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records. (v4+) */
   isolationLevel: number;
+  /** The fetch session ID. (v7+) */
   sessionId: number;
+  /** The fetch session epoch, which is used for ordering requests in a session. (v7+) */
   sessionEpoch: number;
+  /** The topics to fetch. (v0+) */
   topics: FetchTopic[];
+  /** In an incremental fetch request, the partitions to remove. (v7+) */
   forgottenTopicsData: ForgottenTopic[];
+  /** Rack ID of the consumer making this request. (v11+) */
   rackId: string;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -68,7 +80,9 @@ export function encodeFetchRequest(w: wire.Writer, v: number, o: FetchRequest): 
 }
 
 export interface ReplicaState {
+  /** The replica ID of the follower, or -1 if this request is from a consumer. (v15+; entity brokerId) */
   replicaId: number;
+  /** The epoch of this follower, or -1 if not available. (v15+) */
   replicaEpoch: bigint;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -96,8 +110,11 @@ export function encodeReplicaState(w: wire.Writer, v: number, o: ReplicaState): 
 }
 
 export interface FetchTopic {
+  /** The name of the topic to fetch. (v0-12; entity topicName) */
   topic: string;
+  /** The unique topic ID. (v13+) */
   topicId: string;
+  /** The partitions to fetch. (v0+) */
   partitions: FetchPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -127,13 +144,21 @@ export function encodeFetchTopic(w: wire.Writer, v: number, o: FetchTopic): void
 }
 
 export interface FetchPartition {
+  /** The partition index. (v0+) */
   partition: number;
+  /** The current leader epoch of the partition. (v9+) */
   currentLeaderEpoch: number;
+  /** The message offset. (v0+) */
   fetchOffset: bigint;
+  /** The epoch of the last fetched record or -1 if there is none. (v12+) */
   lastFetchedEpoch: number;
+  /** The earliest available offset of the follower replica. The field is only used when the request is sent by the follower. (v5+) */
   logStartOffset: bigint;
+  /** The maximum bytes to fetch from this partition. See KIP-74 for cases where this limit may not be honored. (v0+) */
   partitionMaxBytes: number;
+  /** The directory id of the follower fetching. (v17+; tagged v17+) */
   replicaDirectoryId?: string;
+  /** The high-watermark known by the replica. -1 if the high-watermark is not known and 9223372036854775807 if the feature is not supported. (v18+; tagged v18+) */
   highWatermark?: bigint;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -179,8 +204,11 @@ export function encodeFetchPartition(w: wire.Writer, v: number, o: FetchPartitio
 }
 
 export interface ForgottenTopic {
+  /** The topic name. (v7-12; entity topicName) */
   topic: string;
+  /** The unique topic ID. (v13+) */
   topicId: string;
+  /** The partitions indexes to forget. (v7+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

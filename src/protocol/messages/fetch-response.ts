@@ -4,10 +4,15 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface FetchResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
   throttleTimeMs: number;
+  /** The top level response error code. (v7+) */
   errorCode: number;
+  /** The fetch session ID, or 0 if this is not part of a fetch session. (v7+) */
   sessionId: number;
+  /** The response topics. (v0+) */
   responses: FetchableTopicResponse[];
+  /** Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH. (v16+; tagged v16+) */
   nodeEndpoints?: NodeEndpoint[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -46,8 +51,11 @@ export function encodeFetchResponse(w: wire.Writer, v: number, o: FetchResponse)
 }
 
 export interface FetchableTopicResponse {
+  /** The topic name. (v0-12; entity topicName) */
   topic: string;
+  /** The unique topic ID. (v13+) */
   topicId: string;
+  /** The topic partitions. (v0+) */
   partitions: PartitionData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -78,16 +86,27 @@ export function encodeFetchableTopicResponse(w: wire.Writer, v: number, o: Fetch
 }
 
 export interface PartitionData {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The error code, or 0 if there was no fetch error. (v0+) */
   errorCode: number;
+  /** The current high water mark. (v0+) */
   highWatermark: bigint;
+  /** The last stable offset (or LSO) of the partition. This is the last offset such that the state of all transactional records prior to this offset have been decided (ABORTED or COMMITTED). (v4+) */
   lastStableOffset: bigint;
+  /** The current log start offset. (v5+) */
   logStartOffset: bigint;
+  /** In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge. (v12+; tagged v12+) */
   divergingEpoch?: EpochEndOffset;
+  /** The current leader of the partition. (v12+; tagged v12+) */
   currentLeader?: LeaderIdAndEpoch;
+  /** In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request. (v12+; tagged v12+) */
   snapshotId?: SnapshotId;
+  /** The aborted transactions. (v4+; nullable v4+) */
   abortedTransactions: AbortedTransaction[] | null;
+  /** The preferred read replica for the consumer to use on its next fetch request. (v11+; entity brokerId) */
   preferredReadReplica: number;
+  /** The record data. (v0+; nullable v0+) */
   records: Uint8Array | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -140,7 +159,9 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
 }
 
 export interface EpochEndOffset {
+  /** The largest epoch. (v12+) */
   epoch: number;
+  /** The end offset of the epoch. (v12+) */
   endOffset: bigint;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -168,7 +189,9 @@ export function encodeEpochEndOffset(w: wire.Writer, v: number, o: EpochEndOffse
 }
 
 export interface LeaderIdAndEpoch {
+  /** The ID of the current leader or -1 if the leader is unknown. (v12+; entity brokerId) */
   leaderId: number;
+  /** The latest known leader epoch. (v12+) */
   leaderEpoch: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -196,7 +219,9 @@ export function encodeLeaderIdAndEpoch(w: wire.Writer, v: number, o: LeaderIdAnd
 }
 
 export interface SnapshotId {
+  /** The end offset of the epoch. (v0+) */
   endOffset: bigint;
+  /** The largest epoch. (v0+) */
   epoch: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -224,7 +249,9 @@ export function encodeSnapshotId(w: wire.Writer, v: number, o: SnapshotId): void
 }
 
 export interface AbortedTransaction {
+  /** The producer id associated with the aborted transaction. (v4+; entity producerId) */
   producerId: bigint;
+  /** The first offset in the aborted transaction. (v4+) */
   firstOffset: bigint;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -252,9 +279,13 @@ export function encodeAbortedTransaction(w: wire.Writer, v: number, o: AbortedTr
 }
 
 export interface NodeEndpoint {
+  /** The ID of the associated node. (v16+; entity brokerId) */
   nodeId: number;
+  /** The node's hostname. (v16+) */
   host: string;
+  /** The node's port. (v16+) */
   port: number;
+  /** The rack of the node, or null if it has not been assigned to a rack. (v16+; nullable v16+) */
   rack: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

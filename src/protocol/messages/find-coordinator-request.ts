@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface FindCoordinatorRequest {
+  /** The coordinator key. (v0-3) */
   key: string;
+  /** The coordinator key type. (group, transaction, share). (v1+) */
   keyType: number;
+  /** The coordinator keys. (v4+) */
   coordinatorKeys: string[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,12 +4,19 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface FindCoordinatorResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0-3) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v1-3; nullable v1-3) */
   errorMessage: string | null;
+  /** The node id. (v0-3; entity brokerId) */
   nodeId: number;
+  /** The host name. (v0-3) */
   host: string;
+  /** The port. (v0-3) */
   port: number;
+  /** Each coordinator result in the response. (v4+) */
   coordinators: Coordinator[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -47,11 +54,17 @@ export function encodeFindCoordinatorResponse(w: wire.Writer, v: number, o: Find
 }
 
 export interface Coordinator {
+  /** The coordinator key. (v4+) */
   key: string;
+  /** The node id. (v4+; entity brokerId) */
   nodeId: number;
+  /** The host name. (v4+) */
   host: string;
+  /** The port. (v4+) */
   port: number;
+  /** The error code, or 0 if there was no error. (v4+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v4+; nullable v4+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface GetTelemetrySubscriptionsRequest {
+  /** Unique id for this client instance, must be set to 0 on the first request. (v0+) */
   clientInstanceId: string;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,14 +4,23 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface GetTelemetrySubscriptionsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** Assigned client instance id if ClientInstanceId was 0 in the request, else 0. (v0+) */
   clientInstanceId: string;
+  /** Unique identifier for the current subscription set for this client instance. (v0+) */
   subscriptionId: number;
+  /** Compression types that broker accepts for the PushTelemetryRequest. (v0+) */
   acceptedCompressionTypes: number[];
+  /** Configured push interval, which is the lowest configured interval in the current subscription set. (v0+) */
   pushIntervalMs: number;
+  /** The maximum bytes of binary data the broker accepts in PushTelemetryRequest. (v0+) */
   telemetryMaxBytes: number;
+  /** Flag to indicate monotonic/counter metrics are to be emitted as deltas or cumulative values. (v0+) */
   deltaTemporality: boolean;
+  /** Requested metrics prefix string match. Empty array: No metrics subscribed, Array[0] empty string: All metrics subscribed. (v0+) */
   requestedMetrics: string[];
   _unknownTags?: wire.UnknownTag[];
 }

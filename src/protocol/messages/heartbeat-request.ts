@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface HeartbeatRequest {
+  /** The group id. (v0+; entity groupId) */
   groupId: string;
+  /** The generation of the group. (v0+) */
   generationId: number;
+  /** The member ID. (v0+) */
   memberId: string;
+  /** The unique identifier of the consumer instance provided by end user. (v3+; nullable v3+) */
   groupInstanceId: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

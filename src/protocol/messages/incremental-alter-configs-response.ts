@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface IncrementalAlterConfigsResponse {
+  /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The responses for each resource. (v0+) */
   responses: AlterConfigsResourceResponse[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,9 +34,13 @@ export function encodeIncrementalAlterConfigsResponse(w: wire.Writer, v: number,
 }
 
 export interface AlterConfigsResourceResponse {
+  /** The resource error code. (v0+) */
   errorCode: number;
+  /** The resource error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The resource type. (v0+) */
   resourceType: number;
+  /** The resource name. (v0+) */
   resourceName: string;
   _unknownTags?: wire.UnknownTag[];
 }

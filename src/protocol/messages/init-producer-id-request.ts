@@ -4,11 +4,17 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface InitProducerIdRequest {
+  /** The transactional id, or null if the producer is not transactional. (v0+; nullable v0+; entity transactionalId) */
   transactionalId: string | null;
+  /** The time in ms to wait before aborting idle transactions sent by this producer. This is only relevant if a TransactionalId has been defined. (v0+) */
   transactionTimeoutMs: number;
+  /** The producer id. This is used to disambiguate requests if a transactional id is reused following its expiration. (v3+; entity producerId) */
   producerId: bigint;
+  /** The producer's current epoch. This will be checked against the producer epoch on the broker, and the request will return an error if they do not match. (v3+) */
   producerEpoch: number;
+  /** True if the client wants to enable two-phase commit (2PC) protocol for transactions. (v6+) */
   enable2Pc: boolean;
+  /** True if the client wants to keep the currently ongoing transaction instead of aborting it. (v6+) */
   keepPreparedTxn: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

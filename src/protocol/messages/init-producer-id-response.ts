@@ -4,11 +4,17 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface InitProducerIdResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The current producer id. (v0+; entity producerId) */
   producerId: bigint;
+  /** The current epoch associated with the producer id. (v0+) */
   producerEpoch: number;
+  /** The producer id for ongoing transaction when KeepPreparedTxn is used, -1 if there is no transaction ongoing. (v6+; entity producerId) */
   ongoingTxnProducerId: bigint;
+  /** The epoch associated with the producer id for ongoing transaction when KeepPreparedTxn is used, -1 if there is no transaction ongoing. (v6+) */
   ongoingTxnProducerEpoch: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface InitializeShareGroupStateRequest {
+  /** The group identifier. (v0+) */
   groupId: string;
+  /** The data for the topics. (v0+) */
   topics: InitializeStateData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeInitializeShareGroupStateRequest(w: wire.Writer, v: number
 }
 
 export interface InitializeStateData {
+  /** The topic identifier. (v0+) */
   topicId: string;
+  /** The data for the partitions. (v0+) */
   partitions: PartitionData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -60,8 +64,11 @@ export function encodeInitializeStateData(w: wire.Writer, v: number, o: Initiali
 }
 
 export interface PartitionData {
+  /** The partition index. (v0+) */
   partition: number;
+  /** The state epoch for this share-partition. (v0+) */
   stateEpoch: number;
+  /** The share-partition start offset, or -1 if the start offset is not being initialized. (v0+) */
   startOffset: bigint;
   _unknownTags?: wire.UnknownTag[];
 }

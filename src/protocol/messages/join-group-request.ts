@@ -4,13 +4,21 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface JoinGroupRequest {
+  /** The group identifier. (v0+; entity groupId) */
   groupId: string;
+  /** The coordinator considers the consumer dead if it receives no heartbeat after this timeout in milliseconds. (v0+) */
   sessionTimeoutMs: number;
+  /** The maximum time in milliseconds that the coordinator will wait for each member to rejoin when rebalancing the group. (v1+) */
   rebalanceTimeoutMs: number;
+  /** The member id assigned by the group coordinator. (v0+) */
   memberId: string;
+  /** The unique identifier of the consumer instance provided by end user. (v5+; nullable v5+) */
   groupInstanceId: string | null;
+  /** The unique name the for class of protocols implemented by the group we want to join. (v0+) */
   protocolType: string;
+  /** The list of protocols that the member supports. (v0+) */
   protocols: JoinGroupRequestProtocol[];
+  /** The reason why the member (re-)joins the group. (v8+; nullable v8+) */
   reason: string | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -50,7 +58,9 @@ export function encodeJoinGroupRequest(w: wire.Writer, v: number, o: JoinGroupRe
 }
 
 export interface JoinGroupRequestProtocol {
+  /** The protocol name. (v0+) */
   name: string;
+  /** The protocol metadata. (v0+) */
   metadata: Uint8Array;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,14 +4,23 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface JoinGroupResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v2+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The generation ID of the group. (v0+) */
   generationId: number;
+  /** The group protocol name. (v7+; nullable v7+) */
   protocolType: string | null;
+  /** The group protocol selected by the coordinator. (v0+; nullable v7+) */
   protocolName: string | null;
+  /** The leader of the group. (v0+) */
   leader: string;
+  /** True if the leader must skip running the assignment. (v9+) */
   skipAssignment: boolean;
+  /** The member ID assigned by the group coordinator. (v0+) */
   memberId: string;
+  /** The group members. (v0+) */
   members: JoinGroupResponseMember[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -53,8 +62,11 @@ export function encodeJoinGroupResponse(w: wire.Writer, v: number, o: JoinGroupR
 }
 
 export interface JoinGroupResponseMember {
+  /** The group member ID. (v0+) */
   memberId: string;
+  /** The unique identifier of the consumer instance provided by end user. (v5+; nullable v5+) */
   groupInstanceId: string | null;
+  /** The group member metadata. (v0+) */
   metadata: Uint8Array;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface LeaveGroupRequest {
+  /** The ID of the group to leave. (v0+; entity groupId) */
   groupId: string;
+  /** The member ID to remove from the group. (v0-2) */
   memberId: string;
+  /** List of leaving member identities. (v3+) */
   members: MemberIdentity[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,8 +38,11 @@ export function encodeLeaveGroupRequest(w: wire.Writer, v: number, o: LeaveGroup
 }
 
 export interface MemberIdentity {
+  /** The member ID to remove from the group. (v3+) */
   memberId: string;
+  /** The group instance ID to remove from the group. (v3+; nullable v3+) */
   groupInstanceId: string | null;
+  /** The reason why the member left the group. (v5+; nullable v5+) */
   reason: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface LeaveGroupResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** List of leaving member responses. (v3+) */
   members: MemberResponse[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,8 +38,11 @@ export function encodeLeaveGroupResponse(w: wire.Writer, v: number, o: LeaveGrou
 }
 
 export interface MemberResponse {
+  /** The member ID to remove from the group. (v3+) */
   memberId: string;
+  /** The group instance ID to remove from the group. (v3+; nullable v3+) */
   groupInstanceId: string | null;
+  /** The error code, or 0 if there was no error. (v3+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ListConfigResourcesRequest {
+  /** The list of resource type. If the list is empty, it uses default supported config resource types. (v1+) */
   resourceTypes: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ListConfigResourcesResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** Each config resource in the response. (v0+) */
   configResources: ConfigResource[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,7 +38,9 @@ export function encodeListConfigResourcesResponse(w: wire.Writer, v: number, o: 
 }
 
 export interface ConfigResource {
+  /** The resource name. (v0+) */
   resourceName: string;
+  /** The resource type. (v1+) */
   resourceType: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ListGroupsRequest {
+  /** The states of the groups we want to list. If empty, all groups are returned with their state. (v4+) */
   statesFilter: string[];
+  /** The types of the groups we want to list. If empty, all groups are returned with their type. (v5+) */
   typesFilter: string[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ListGroupsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** Each group in the response. (v0+) */
   groups: ListedGroup[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,9 +38,13 @@ export function encodeListGroupsResponse(w: wire.Writer, v: number, o: ListGroup
 }
 
 export interface ListedGroup {
+  /** The group ID. (v0+; entity groupId) */
   groupId: string;
+  /** The group protocol type. (v0+) */
   protocolType: string;
+  /** The group state name. (v4+) */
   groupState: string;
+  /** The group type name. (v5+) */
   groupType: string;
   _unknownTags?: wire.UnknownTag[];
 }

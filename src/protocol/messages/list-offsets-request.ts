@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ListOffsetsRequest {
+  /** The broker ID of the requester, or -1 if this request is being made by a normal consumer. (v0+; entity brokerId) */
   replicaId: number;
+  /** This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records. (v2+) */
   isolationLevel: number;
+  /** Each topic in the request. (v0+) */
   topics: ListOffsetsTopic[];
+  /** The timeout to await a response in milliseconds for requests that require reading from remote storage for topics enabled with tiered storage. (v10+) */
   timeoutMs: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeListOffsetsRequest(w: wire.Writer, v: number, o: ListOffse
 }
 
 export interface ListOffsetsTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** Each partition in the request. (v0+) */
   partitions: ListOffsetsPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -66,8 +72,11 @@ export function encodeListOffsetsTopic(w: wire.Writer, v: number, o: ListOffsets
 }
 
 export interface ListOffsetsPartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The current leader epoch. (v4+) */
   currentLeaderEpoch: number;
+  /** The current timestamp. (v0+) */
   timestamp: bigint;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ListOffsetsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v2+) */
   throttleTimeMs: number;
+  /** Each topic in the response. (v0+) */
   topics: ListOffsetsTopicResponse[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeListOffsetsResponse(w: wire.Writer, v: number, o: ListOffs
 }
 
 export interface ListOffsetsTopicResponse {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** Each partition in the response. (v0+) */
   partitions: ListOffsetsPartitionResponse[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -61,10 +65,15 @@ export function encodeListOffsetsTopicResponse(w: wire.Writer, v: number, o: Lis
 }
 
 export interface ListOffsetsPartitionResponse {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The partition error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The timestamp associated with the returned offset. (v1+) */
   timestamp: bigint;
+  /** The returned offset. (v1+) */
   offset: bigint;
+  /** The leader epoch associated with the returned offset. (v4+) */
   leaderEpoch: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ListPartitionReassignmentsRequest {
+  /** The time in ms to wait for the request to complete. (v0+) */
   timeoutMs: number;
+  /** The topics to list partition reassignments for, or null to list everything. (v0+; nullable v0+) */
   topics: ListPartitionReassignmentsTopics[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeListPartitionReassignmentsRequest(w: wire.Writer, v: numbe
 }
 
 export interface ListPartitionReassignmentsTopics {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The partitions to list partition reassignments for. (v0+) */
   partitionIndexes: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ListPartitionReassignmentsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The top-level error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The top-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The ongoing reassignments for each topic. (v0+) */
   topics: OngoingTopicReassignment[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeListPartitionReassignmentsResponse(w: wire.Writer, v: numb
 }
 
 export interface OngoingTopicReassignment {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The ongoing reassignments for each partition. (v0+) */
   partitions: OngoingPartitionReassignment[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -67,9 +73,13 @@ export function encodeOngoingTopicReassignment(w: wire.Writer, v: number, o: Ong
 }
 
 export interface OngoingPartitionReassignment {
+  /** The index of the partition. (v0+) */
   partitionIndex: number;
+  /** The current replica set. (v0+; entity brokerId) */
   replicas: number[];
+  /** The set of replicas we are currently adding. (v0+; entity brokerId) */
   addingReplicas: number[];
+  /** The set of replicas we are currently removing. (v0+; entity brokerId) */
   removingReplicas: number[];
   _unknownTags?: wire.UnknownTag[];
 }

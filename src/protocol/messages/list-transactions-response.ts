@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ListTransactionsResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** Set of state filters provided in the request which were unknown to the transaction coordinator. (v0+) */
   unknownStateFilters: string[];
+  /** The current state of the transaction for the transactional id. (v0+) */
   transactionStates: TransactionState[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,8 +42,11 @@ export function encodeListTransactionsResponse(w: wire.Writer, v: number, o: Lis
 }
 
 export interface TransactionState {
+  /** The transactional id. (v0+; entity transactionalId) */
   transactionalId: string;
+  /** The producer id. (v0+; entity producerId) */
   producerId: bigint;
+  /** The current transaction state of the producer. (v0+) */
   transactionState: string;
   _unknownTags?: wire.UnknownTag[];
 }

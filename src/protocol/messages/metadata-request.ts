@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface MetadataRequest {
+  /** The topics to fetch metadata for. (v0+; nullable v1+) */
   topics: MetadataRequestTopic[] | null;
+  /** If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. (v4+) */
   allowAutoTopicCreation: boolean;
+  /** Whether to include cluster authorized operations. (v8-10) */
   includeClusterAuthorizedOperations: boolean;
+  /** Whether to include topic authorized operations. (v8+) */
   includeTopicAuthorizedOperations: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeMetadataRequest(w: wire.Writer, v: number, o: MetadataRequ
 }
 
 export interface MetadataRequestTopic {
+  /** The topic id. (v10+) */
   topicId: string;
+  /** The topic name. (v0+; nullable v10+; entity topicName) */
   name: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

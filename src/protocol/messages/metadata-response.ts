@@ -4,12 +4,19 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface MetadataResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v3+) */
   throttleTimeMs: number;
+  /** A list of brokers present in the cluster. (v0+) */
   brokers: MetadataResponseBroker[];
+  /** The cluster ID that responding broker belongs to. (v2+; nullable v2+) */
   clusterId: string | null;
+  /** The ID of the controller broker. (v1+; entity brokerId) */
   controllerId: number;
+  /** Each topic in the response. (v0+) */
   topics: MetadataResponseTopic[];
+  /** 32-bit bitfield to represent authorized operations for this cluster. (v8-10) */
   clusterAuthorizedOperations: number;
+  /** The top-level error code, or 0 if there was no error. (v13+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -47,9 +54,13 @@ export function encodeMetadataResponse(w: wire.Writer, v: number, o: MetadataRes
 }
 
 export interface MetadataResponseBroker {
+  /** The broker ID. (v0+; entity brokerId) */
   nodeId: number;
+  /** The broker hostname. (v0+) */
   host: string;
+  /** The broker port. (v0+) */
   port: number;
+  /** The rack of the broker, or null if it has not been assigned to a rack. (v1+; nullable v1+) */
   rack: string | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -81,11 +92,17 @@ export function encodeMetadataResponseBroker(w: wire.Writer, v: number, o: Metad
 }
 
 export interface MetadataResponseTopic {
+  /** The topic error, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The topic name. Null for non-existing topics queried by ID. This is never null when ErrorCode is zero. One of Name and TopicId is always populated. (v0+; nullable v12+; entity topicName) */
   name: string | null;
+  /** The topic id. Zero for non-existing topics queried by name. This is never zero when ErrorCode is zero. One of Name and TopicId is always populated. (v10+) */
   topicId: string;
+  /** True if the topic is internal. (v1+) */
   isInternal: boolean;
+  /** Each partition in the topic. (v0+) */
   partitions: MetadataResponsePartition[];
+  /** 32-bit bitfield to represent authorized operations for this topic. (v8+) */
   topicAuthorizedOperations: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -122,12 +139,19 @@ export function encodeMetadataResponseTopic(w: wire.Writer, v: number, o: Metada
 }
 
 export interface MetadataResponsePartition {
+  /** The partition error, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The ID of the leader broker. (v0+; entity brokerId) */
   leaderId: number;
+  /** The leader epoch of this partition. (v7+) */
   leaderEpoch: number;
+  /** The set of all nodes that host this partition. (v0+; entity brokerId) */
   replicaNodes: number[];
+  /** The set of nodes that are in sync with the leader for this partition. (v0+; entity brokerId) */
   isrNodes: number[];
+  /** The set of offline replicas of this partition. (v5+; entity brokerId) */
   offlineReplicas: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,11 +4,17 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface OffsetCommitRequest {
+  /** The unique group identifier. (v0+; entity groupId) */
   groupId: string;
+  /** The generation of the group if using the classic group protocol or the member epoch if using the consumer protocol. (v1+) */
   generationIdOrMemberEpoch: number;
+  /** The member ID assigned by the group coordinator. (v1+) */
   memberId: string;
+  /** The unique identifier of the consumer instance provided by end user. (v7+; nullable v7+) */
   groupInstanceId: string | null;
+  /** The time period in ms to retain the offset. (v2-4) */
   retentionTimeMs: bigint;
+  /** The topics to commit offsets for. (v0+) */
   topics: OffsetCommitRequestTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -44,8 +50,11 @@ export function encodeOffsetCommitRequest(w: wire.Writer, v: number, o: OffsetCo
 }
 
 export interface OffsetCommitRequestTopic {
+  /** The topic name. (v0-9; entity topicName) */
   name: string;
+  /** The topic ID. (v10+) */
   topicId: string;
+  /** Each partition to commit offsets for. (v0+) */
   partitions: OffsetCommitRequestPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -75,9 +84,13 @@ export function encodeOffsetCommitRequestTopic(w: wire.Writer, v: number, o: Off
 }
 
 export interface OffsetCommitRequestPartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The message offset to be committed. (v0+) */
   committedOffset: bigint;
+  /** The leader epoch of this partition. (v6+) */
   committedLeaderEpoch: number;
+  /** Any associated metadata the client wants to keep. (v0+; nullable v0+) */
   committedMetadata: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

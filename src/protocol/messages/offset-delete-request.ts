@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface OffsetDeleteRequest {
+  /** The unique group identifier. (v0+; entity groupId) */
   groupId: string;
+  /** The topics to delete offsets for. (v0+) */
   topics: OffsetDeleteRequestTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -28,7 +30,9 @@ export function encodeOffsetDeleteRequest(w: wire.Writer, v: number, o: OffsetDe
 }
 
 export interface OffsetDeleteRequestTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** Each partition to delete offsets for. (v0+) */
   partitions: OffsetDeleteRequestPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -52,6 +56,7 @@ export function encodeOffsetDeleteRequestTopic(w: wire.Writer, v: number, o: Off
 }
 
 export interface OffsetDeleteRequestPartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
   _unknownTags?: wire.UnknownTag[];
 }

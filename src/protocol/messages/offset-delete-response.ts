@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface OffsetDeleteResponse {
+  /** The top-level error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The responses for each topic. (v0+) */
   topics: OffsetDeleteResponseTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -31,7 +34,9 @@ export function encodeOffsetDeleteResponse(w: wire.Writer, v: number, o: OffsetD
 }
 
 export interface OffsetDeleteResponseTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The responses for each partition in the topic. (v0+) */
   partitions: OffsetDeleteResponsePartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -56,7 +61,9 @@ export function encodeOffsetDeleteResponseTopic(w: wire.Writer, v: number, o: Of
 }
 
 export interface OffsetDeleteResponsePartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }

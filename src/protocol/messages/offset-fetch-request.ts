@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface OffsetFetchRequest {
+  /** The group to fetch offsets for. (v0-7; entity groupId) */
   groupId: string;
+  /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. (v0-7; nullable v2-7) */
   topics: OffsetFetchRequestTopic[] | null;
+  /** Each group we would like to fetch offsets for. (v8+) */
   groups: OffsetFetchRequestGroup[];
+  /** Whether broker should hold on returning unstable offsets but set a retriable error code for the partitions. (v7+) */
   requireStable: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeOffsetFetchRequest(w: wire.Writer, v: number, o: OffsetFet
 }
 
 export interface OffsetFetchRequestTopic {
+  /** The topic name. (v0-7; entity topicName) */
   name: string;
+  /** The partition indexes we would like to fetch offsets for. (v0-7) */
   partitionIndexes: number[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -66,9 +72,13 @@ export function encodeOffsetFetchRequestTopic(w: wire.Writer, v: number, o: Offs
 }
 
 export interface OffsetFetchRequestGroup {
+  /** The group ID. (v8+; entity groupId) */
   groupId: string;
+  /** The member id. (v9+; nullable v9+) */
   memberId: string | null;
+  /** The member epoch if using the new consumer protocol (KIP-848). (v9+) */
   memberEpoch: number;
+  /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. (v8+; nullable v8+) */
   topics: OffsetFetchRequestTopics[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -100,8 +110,11 @@ export function encodeOffsetFetchRequestGroup(w: wire.Writer, v: number, o: Offs
 }
 
 export interface OffsetFetchRequestTopics {
+  /** The topic name. (v8-9; entity topicName) */
   name: string;
+  /** The topic ID. (v10+) */
   topicId: string;
+  /** The partition indexes we would like to fetch offsets for. (v8+) */
   partitionIndexes: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface OffsetFetchResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v3+) */
   throttleTimeMs: number;
+  /** The responses per topic. (v0-7) */
   topics: OffsetFetchResponseTopic[];
+  /** The top-level error code, or 0 if there was no error. (v2-7) */
   errorCode: number;
+  /** The responses per group id. (v8+) */
   groups: OffsetFetchResponseGroup[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeOffsetFetchResponse(w: wire.Writer, v: number, o: OffsetFe
 }
 
 export interface OffsetFetchResponseTopic {
+  /** The topic name. (v0-7; entity topicName) */
   name: string;
+  /** The responses per partition. (v0-7) */
   partitions: OffsetFetchResponsePartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -67,10 +73,15 @@ export function encodeOffsetFetchResponseTopic(w: wire.Writer, v: number, o: Off
 }
 
 export interface OffsetFetchResponsePartition {
+  /** The partition index. (v0-7) */
   partitionIndex: number;
+  /** The committed message offset. (v0-7) */
   committedOffset: bigint;
+  /** The leader epoch. (v5-7) */
   committedLeaderEpoch: number;
+  /** The partition metadata. (v0-7; nullable v0-7) */
   metadata: string | null;
+  /** The error code, or 0 if there was no error. (v0-7) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -104,8 +115,11 @@ export function encodeOffsetFetchResponsePartition(w: wire.Writer, v: number, o:
 }
 
 export interface OffsetFetchResponseGroup {
+  /** The group ID. (v8+; entity groupId) */
   groupId: string;
+  /** The responses per topic. (v8+) */
   topics: OffsetFetchResponseTopics[];
+  /** The group-level error code, or 0 if there was no error. (v8+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -136,8 +150,11 @@ export function encodeOffsetFetchResponseGroup(w: wire.Writer, v: number, o: Off
 }
 
 export interface OffsetFetchResponseTopics {
+  /** The topic name. (v8-9; entity topicName) */
   name: string;
+  /** The topic ID. (v10+) */
   topicId: string;
+  /** The responses per partition. (v8+) */
   partitions: OffsetFetchResponsePartitions[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -168,10 +185,15 @@ export function encodeOffsetFetchResponseTopics(w: wire.Writer, v: number, o: Of
 }
 
 export interface OffsetFetchResponsePartitions {
+  /** The partition index. (v8+) */
   partitionIndex: number;
+  /** The committed message offset. (v8+) */
   committedOffset: bigint;
+  /** The leader epoch. (v8+) */
   committedLeaderEpoch: number;
+  /** The partition metadata. (v8+; nullable v8+) */
   metadata: string | null;
+  /** The partition-level error code, or 0 if there was no error. (v8+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface OffsetForLeaderEpochRequest {
+  /** The broker ID of the follower, of -1 if this request is from a consumer. (v3+; entity brokerId) */
   replicaId: number;
+  /** Each topic to get offsets for. (v0+) */
   topics: OffsetForLeaderTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeOffsetForLeaderEpochRequest(w: wire.Writer, v: number, o: 
 }
 
 export interface OffsetForLeaderTopic {
+  /** The topic name. (v0+; entity topicName) */
   topic: string;
+  /** Each partition to get offsets for. (v0+) */
   partitions: OffsetForLeaderPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -60,8 +64,11 @@ export function encodeOffsetForLeaderTopic(w: wire.Writer, v: number, o: OffsetF
 }
 
 export interface OffsetForLeaderPartition {
+  /** The partition index. (v0+) */
   partition: number;
+  /** An epoch used to fence consumers/replicas with old metadata. If the epoch provided by the client is larger than the current epoch known to the broker, then the UNKNOWN_LEADER_EPOCH error code will be returned. If the provided epoch is smaller, then the FENCED_LEADER_EPOCH error code will be returned. (v2+) */
   currentLeaderEpoch: number;
+  /** The epoch to look up an offset for. (v0+) */
   leaderEpoch: number;
   _unknownTags?: wire.UnknownTag[];
 }

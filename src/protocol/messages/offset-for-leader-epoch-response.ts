@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface OffsetForLeaderEpochResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v2+) */
   throttleTimeMs: number;
+  /** Each topic we fetched offsets for. (v0+) */
   topics: OffsetForLeaderTopicResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeOffsetForLeaderEpochResponse(w: wire.Writer, v: number, o:
 }
 
 export interface OffsetForLeaderTopicResult {
+  /** The topic name. (v0+; entity topicName) */
   topic: string;
+  /** Each partition in the topic we fetched offsets for. (v0+) */
   partitions: EpochEndOffset[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -61,9 +65,13 @@ export function encodeOffsetForLeaderTopicResult(w: wire.Writer, v: number, o: O
 }
 
 export interface EpochEndOffset {
+  /** The error code 0, or if there was no error. (v0+) */
   errorCode: number;
+  /** The partition index. (v0+) */
   partition: number;
+  /** The leader epoch of the partition. (v1+) */
   leaderEpoch: number;
+  /** The end offset of the epoch. (v0+) */
   endOffset: bigint;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ProduceRequest {
+  /** The transactional ID, or null if the producer is not transactional. (v3+; nullable v3+; entity transactionalId) */
   transactionalId: string | null;
+  /** The number of acknowledgments the producer requires the leader to have received before considering a request complete. Allowed values: 0 for no acknowledgments, 1 for only the leader and -1 for the full ISR. (v0+) */
   acks: number;
+  /** The timeout to await a response in milliseconds. (v0+) */
   timeoutMs: number;
+  /** Each topic to produce to. (v0+) */
   topicData: TopicProduceData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,8 +42,11 @@ export function encodeProduceRequest(w: wire.Writer, v: number, o: ProduceReques
 }
 
 export interface TopicProduceData {
+  /** The topic name. (v0-12; entity topicName) */
   name: string;
+  /** The unique topic ID (v13+) */
   topicId: string;
+  /** Each partition to produce to. (v0+) */
   partitionData: PartitionProduceData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -69,7 +76,9 @@ export function encodeTopicProduceData(w: wire.Writer, v: number, o: TopicProduc
 }
 
 export interface PartitionProduceData {
+  /** The partition index. (v0+) */
   index: number;
+  /** The record data to be produced. (v0+; nullable v0+) */
   records: Uint8Array | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ProduceResponse {
+  /** Each produce response. (v0+) */
   responses: TopicProduceResponse[];
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
   throttleTimeMs: number;
+  /** Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER. (v10+; tagged v10+) */
   nodeEndpoints?: NodeEndpoint[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -40,8 +43,11 @@ export function encodeProduceResponse(w: wire.Writer, v: number, o: ProduceRespo
 }
 
 export interface TopicProduceResponse {
+  /** The topic name. (v0-12; entity topicName) */
   name: string;
+  /** The unique topic ID (v13+) */
   topicId: string;
+  /** Each partition that we produced to within the topic. (v0+) */
   partitionResponses: PartitionProduceResponse[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -72,13 +78,21 @@ export function encodeTopicProduceResponse(w: wire.Writer, v: number, o: TopicPr
 }
 
 export interface PartitionProduceResponse {
+  /** The partition index. (v0+) */
   index: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The base offset. (v0+) */
   baseOffset: bigint;
+  /** The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1. If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended. (v2+) */
   logAppendTimeMs: bigint;
+  /** The log start offset. (v5+) */
   logStartOffset: bigint;
+  /** The batch indices of records that caused the batch to be dropped. (v8+) */
   recordErrors: BatchIndexAndErrorMessage[];
+  /** The global error message summarizing the common root cause of the records that caused the batch to be dropped. (v8+; nullable v8+) */
   errorMessage: string | null;
+  /** The leader broker that the producer should use for future requests. (v10+; tagged v10+) */
   currentLeader?: LeaderIdAndEpoch;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -123,7 +137,9 @@ export function encodePartitionProduceResponse(w: wire.Writer, v: number, o: Par
 }
 
 export interface BatchIndexAndErrorMessage {
+  /** The batch index of the record that caused the batch to be dropped. (v8+) */
   batchIndex: number;
+  /** The error message of the record that caused the batch to be dropped. (v8+; nullable v8+) */
   batchIndexErrorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -151,7 +167,9 @@ export function encodeBatchIndexAndErrorMessage(w: wire.Writer, v: number, o: Ba
 }
 
 export interface LeaderIdAndEpoch {
+  /** The ID of the current leader or -1 if the leader is unknown. (v10+; entity brokerId) */
   leaderId: number;
+  /** The latest known leader epoch. (v10+) */
   leaderEpoch: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -179,9 +197,13 @@ export function encodeLeaderIdAndEpoch(w: wire.Writer, v: number, o: LeaderIdAnd
 }
 
 export interface NodeEndpoint {
+  /** The ID of the associated node. (v10+; entity brokerId) */
   nodeId: number;
+  /** The node's hostname. (v10+) */
   host: string;
+  /** The node's port. (v10+) */
   port: number;
+  /** The rack of the node, or null if it has not been assigned to a rack. (v10+; nullable v10+) */
   rack: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,10 +4,15 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface PushTelemetryRequest {
+  /** Unique id for this client instance. (v0+) */
   clientInstanceId: string;
+  /** Unique identifier for the current subscription. (v0+) */
   subscriptionId: number;
+  /** Client is terminating the connection. (v0+) */
   terminating: boolean;
+  /** Compression codec used to compress the metrics. (v0+) */
   compressionType: number;
+  /** Metrics encoded in OpenTelemetry MetricsData v1 protobuf format. (v0+) */
   metrics: Uint8Array;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface PushTelemetryResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }

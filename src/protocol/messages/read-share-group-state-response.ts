@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ReadShareGroupStateResponse {
+  /** The read results. (v0+) */
   results: ReadStateResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeReadShareGroupStateResponse(w: wire.Writer, v: number, o: 
 }
 
 export interface ReadStateResult {
+  /** The topic identifier. (v0+) */
   topicId: string;
+  /** The results for the partitions. (v0+) */
   partitions: PartitionResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -57,11 +60,17 @@ export function encodeReadStateResult(w: wire.Writer, v: number, o: ReadStateRes
 }
 
 export interface PartitionResult {
+  /** The partition index. (v0+) */
   partition: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The state epoch of the share-partition. (v0+) */
   stateEpoch: number;
+  /** The share-partition start offset, which can be -1 if it is not yet initialized. (v0+) */
   startOffset: bigint;
+  /** The state batches for this share-partition. (v0+) */
   stateBatches: StateBatch[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -97,9 +106,13 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
 }
 
 export interface StateBatch {
+  /** The first offset of this state batch. (v0+) */
   firstOffset: bigint;
+  /** The last offset of this state batch. (v0+) */
   lastOffset: bigint;
+  /** The delivery state - 0:Available,2:Acked,4:Archived. (v0+) */
   deliveryState: number;
+  /** The delivery count. (v0+) */
   deliveryCount: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ReadShareGroupStateSummaryRequest {
+  /** The group identifier. (v0+) */
   groupId: string;
+  /** The data for the topics. (v0+) */
   topics: ReadStateSummaryData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeReadShareGroupStateSummaryRequest(w: wire.Writer, v: numbe
 }
 
 export interface ReadStateSummaryData {
+  /** The topic identifier. (v0+) */
   topicId: string;
+  /** The data for the partitions. (v0+) */
   partitions: PartitionData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -60,7 +64,9 @@ export function encodeReadStateSummaryData(w: wire.Writer, v: number, o: ReadSta
 }
 
 export interface PartitionData {
+  /** The partition index. (v0+) */
   partition: number;
+  /** The leader epoch of the share-partition. (v0+) */
   leaderEpoch: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ReadShareGroupStateSummaryResponse {
+  /** The read results. (v0+) */
   results: ReadStateSummaryResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeReadShareGroupStateSummaryResponse(w: wire.Writer, v: numb
 }
 
 export interface ReadStateSummaryResult {
+  /** The topic identifier. (v0+) */
   topicId: string;
+  /** The results for the partitions. (v0+) */
   partitions: PartitionResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -57,12 +60,19 @@ export function encodeReadStateSummaryResult(w: wire.Writer, v: number, o: ReadS
 }
 
 export interface PartitionResult {
+  /** The partition index. (v0+) */
   partition: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The state epoch of the share-partition. (v0+) */
   stateEpoch: number;
+  /** The leader epoch of the share-partition. (v0+) */
   leaderEpoch: number;
+  /** The share-partition start offset. (v0+) */
   startOffset: bigint;
+  /** The number of offsets greater than or equal to share-partition start offset for which delivery has been completed. (v1+) */
   deliveryCompleteCount: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface RemoveRaftVoterRequest {
+  /** The cluster id of the request. (v0+; nullable v0+) */
   clusterId: string | null;
+  /** The replica id of the voter getting removed from the topic partition. (v0+) */
   voterId: number;
+  /** The directory id of the voter getting removed from the topic partition. (v0+) */
   voterDirectoryId: string;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface RenewDelegationTokenRequest {
+  /** The HMAC of the delegation token to be renewed. (v0+) */
   hmac: Uint8Array;
+  /** The renewal time period in milliseconds. (v0+) */
   renewPeriodMs: bigint;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface SaslAuthenticateRequest {
+  /** The SASL authentication bytes from the client, as defined by the SASL mechanism. (v0+) */
   authBytes: Uint8Array;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface SaslAuthenticateResponse {
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The SASL authentication bytes from the server, as defined by the SASL mechanism. (v0+) */
   authBytes: Uint8Array;
+  /** Number of milliseconds after which only re-authentication over the existing connection to create a new session can occur. (v1+) */
   sessionLifetimeMs: bigint;
   _unknownTags?: wire.UnknownTag[];
 }

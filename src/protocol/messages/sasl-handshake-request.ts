@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface SaslHandshakeRequest {
+  /** The SASL mechanism chosen by the client. (v0+) */
   mechanism: string;
   _unknownTags?: wire.UnknownTag[];
 }

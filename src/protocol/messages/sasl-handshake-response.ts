@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface SaslHandshakeResponse {
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The mechanisms enabled in the server. (v0+) */
   mechanisms: string[];
   _unknownTags?: wire.UnknownTag[];
 }

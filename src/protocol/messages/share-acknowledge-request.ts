@@ -4,10 +4,15 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ShareAcknowledgeRequest {
+  /** The group identifier. (v0+; nullable v0+; entity groupId) */
   groupId: string | null;
+  /** The member ID. (v0+; nullable v0+) */
   memberId: string | null;
+  /** The current share session epoch: 0 to open a share session; -1 to close it; otherwise increments for consecutive requests. (v0+) */
   shareSessionEpoch: number;
+  /** Whether Renew type acknowledgements present in AcknowledgementBatches. (v2+) */
   isRenewAck: boolean;
+  /** The topics containing records to acknowledge. (v0+) */
   topics: AcknowledgeTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -41,7 +46,9 @@ export function encodeShareAcknowledgeRequest(w: wire.Writer, v: number, o: Shar
 }
 
 export interface AcknowledgeTopic {
+  /** The unique topic ID. (v0+) */
   topicId: string;
+  /** The partitions containing records to acknowledge. (v0+) */
   partitions: AcknowledgePartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -69,7 +76,9 @@ export function encodeAcknowledgeTopic(w: wire.Writer, v: number, o: Acknowledge
 }
 
 export interface AcknowledgePartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** Record batches to acknowledge. (v0+) */
   acknowledgementBatches: AcknowledgementBatch[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -97,8 +106,11 @@ export function encodeAcknowledgePartition(w: wire.Writer, v: number, o: Acknowl
 }
 
 export interface AcknowledgementBatch {
+  /** First offset of batch of records to acknowledge. (v0+) */
   firstOffset: bigint;
+  /** Last offset (inclusive) of batch of records to acknowledge. (v0+) */
   lastOffset: bigint;
+  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew. (v0+) */
   acknowledgeTypes: number[];
   _unknownTags?: wire.UnknownTag[];
 }

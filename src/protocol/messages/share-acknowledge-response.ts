@@ -4,11 +4,17 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ShareAcknowledgeResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The top level response error code. (v0+) */
   errorCode: number;
+  /** The top-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The time in milliseconds for which the acquired records are locked. (v2+) */
   acquisitionLockTimeoutMs: number;
+  /** The response topics. (v0+) */
   responses: ShareAcknowledgeTopicResponse[];
+  /** Endpoints for all current leaders enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER. (v0+) */
   nodeEndpoints: NodeEndpoint[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -44,7 +50,9 @@ export function encodeShareAcknowledgeResponse(w: wire.Writer, v: number, o: Sha
 }
 
 export interface ShareAcknowledgeTopicResponse {
+  /** The unique topic ID. (v0+) */
   topicId: string;
+  /** The topic partitions. (v0+) */
   partitions: PartitionData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -72,9 +80,13 @@ export function encodeShareAcknowledgeTopicResponse(w: wire.Writer, v: number, o
 }
 
 export interface PartitionData {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The current leader of the partition. (v0+) */
   currentLeader: LeaderIdAndEpoch;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -106,7 +118,9 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
 }
 
 export interface LeaderIdAndEpoch {
+  /** The ID of the current leader or -1 if the leader is unknown. (v0+) */
   leaderId: number;
+  /** The latest known leader epoch. (v0+) */
   leaderEpoch: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -134,9 +148,13 @@ export function encodeLeaderIdAndEpoch(w: wire.Writer, _v: number, o: LeaderIdAn
 }
 
 export interface NodeEndpoint {
+  /** The ID of the associated node. (v0+; entity brokerId) */
   nodeId: number;
+  /** The node's hostname. (v0+) */
   host: string;
+  /** The node's port. (v0+) */
   port: number;
+  /** The rack of the node, or null if it has not been assigned to a rack. (v0+; nullable v0+) */
   rack: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

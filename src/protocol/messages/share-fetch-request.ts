@@ -4,17 +4,29 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ShareFetchRequest {
+  /** The group identifier. (v0+; nullable v0+; entity groupId) */
   groupId: string | null;
+  /** The member ID. (v0+; nullable v0+) */
   memberId: string | null;
+  /** The current share session epoch: 0 to open a share session; -1 to close it; otherwise increments for consecutive requests. (v0+) */
   shareSessionEpoch: number;
+  /** The maximum time in milliseconds to wait for the response. (v0+) */
   maxWaitMs: number;
+  /** The minimum bytes to accumulate in the response. (v0+) */
   minBytes: number;
+  /** The maximum bytes to fetch. See KIP-74 for cases where this limit may not be honored. (v0+) */
   maxBytes: number;
+  /** The maximum number of records to fetch. This limit can be exceeded for alignment of batch boundaries. (v1+) */
   maxRecords: number;
+  /** The optimal number of records for batches of acquired records and acknowledgements. (v1+) */
   batchSize: number;
+  /** The acquire mode to control the fetch behavior - 0:batch-optimized,1:record-limit. (v2+) */
   shareAcquireMode: number;
+  /** Whether Renew type acknowledgements present in AcknowledgementBatches. (v2+) */
   isRenewAck: boolean;
+  /** The topics to fetch. (v0+) */
   topics: FetchTopic[];
+  /** The partitions to remove from this share session. (v0+) */
   forgottenTopicsData: ForgottenTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -62,7 +74,9 @@ export function encodeShareFetchRequest(w: wire.Writer, v: number, o: ShareFetch
 }
 
 export interface FetchTopic {
+  /** The unique topic ID. (v0+) */
   topicId: string;
+  /** The partitions to fetch. (v0+) */
   partitions: FetchPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -90,8 +104,11 @@ export function encodeFetchTopic(w: wire.Writer, v: number, o: FetchTopic): void
 }
 
 export interface FetchPartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The maximum bytes to fetch from this partition. 0 when only acknowledgement with no fetching is required. See KIP-74 for cases where this limit may not be honored. (v0) */
   partitionMaxBytes: number;
+  /** Record batches to acknowledge. (v0+) */
   acknowledgementBatches: AcknowledgementBatch[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -120,8 +137,11 @@ export function encodeFetchPartition(w: wire.Writer, v: number, o: FetchPartitio
 }
 
 export interface AcknowledgementBatch {
+  /** First offset of batch of records to acknowledge. (v0+) */
   firstOffset: bigint;
+  /** Last offset (inclusive) of batch of records to acknowledge. (v0+) */
   lastOffset: bigint;
+  /** Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject,4:Renew. (v0+) */
   acknowledgeTypes: number[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -151,7 +171,9 @@ export function encodeAcknowledgementBatch(w: wire.Writer, _v: number, o: Acknow
 }
 
 export interface ForgottenTopic {
+  /** The unique topic ID. (v0+) */
   topicId: string;
+  /** The partitions indexes to forget. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,11 +4,17 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ShareFetchResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The top-level response error code. (v0+) */
   errorCode: number;
+  /** The top-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The time in milliseconds for which the acquired records are locked. (v1+) */
   acquisitionLockTimeoutMs: number;
+  /** The response topics. (v0+) */
   responses: ShareFetchableTopicResponse[];
+  /** Endpoints for all current leaders enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER. (v0+) */
   nodeEndpoints: NodeEndpoint[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -44,7 +50,9 @@ export function encodeShareFetchResponse(w: wire.Writer, v: number, o: ShareFetc
 }
 
 export interface ShareFetchableTopicResponse {
+  /** The unique topic ID. (v0+) */
   topicId: string;
+  /** The topic partitions. (v0+) */
   partitions: PartitionData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -72,13 +80,21 @@ export function encodeShareFetchableTopicResponse(w: wire.Writer, v: number, o: 
 }
 
 export interface PartitionData {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The fetch error code, or 0 if there was no fetch error. (v0+) */
   errorCode: number;
+  /** The fetch error message, or null if there was no fetch error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The acknowledge error code, or 0 if there was no acknowledge error. (v0+) */
   acknowledgeErrorCode: number;
+  /** The acknowledge error message, or null if there was no acknowledge error. (v0+; nullable v0+) */
   acknowledgeErrorMessage: string | null;
+  /** The current leader of the partition. (v0+) */
   currentLeader: LeaderIdAndEpoch;
+  /** The record data. (v0+; nullable v0) */
   records: Uint8Array | null;
+  /** The acquired records. (v0+) */
   acquiredRecords: AcquiredRecords[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -118,7 +134,9 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
 }
 
 export interface LeaderIdAndEpoch {
+  /** The ID of the current leader or -1 if the leader is unknown. (v0+) */
   leaderId: number;
+  /** The latest known leader epoch. (v0+) */
   leaderEpoch: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -146,8 +164,11 @@ export function encodeLeaderIdAndEpoch(w: wire.Writer, _v: number, o: LeaderIdAn
 }
 
 export interface AcquiredRecords {
+  /** The earliest offset in this batch of acquired records. (v0+) */
   firstOffset: bigint;
+  /** The last offset of this batch of acquired records. (v0+) */
   lastOffset: bigint;
+  /** The delivery count of this batch of acquired records. (v0+) */
   deliveryCount: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -177,9 +198,13 @@ export function encodeAcquiredRecords(w: wire.Writer, _v: number, o: AcquiredRec
 }
 
 export interface NodeEndpoint {
+  /** The ID of the associated node. (v0+; entity brokerId) */
   nodeId: number;
+  /** The node's hostname. (v0+) */
   host: string;
+  /** The node's port. (v0+) */
   port: number;
+  /** The rack of the node, or null if it has not been assigned to a rack. (v0+; nullable v0+) */
   rack: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

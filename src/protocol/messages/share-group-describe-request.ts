@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ShareGroupDescribeRequest {
+  /** The ids of the groups to describe. (v0+; entity groupId) */
   groupIds: string[];
+  /** Whether to include authorized operations. (v0+) */
   includeAuthorizedOperations: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface ShareGroupDescribeResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** Each described group. (v0+) */
   groups: DescribedGroup[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,14 +34,23 @@ export function encodeShareGroupDescribeResponse(w: wire.Writer, v: number, o: S
 }
 
 export interface DescribedGroup {
+  /** The describe error, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The top-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The group ID string. (v0+; entity groupId) */
   groupId: string;
+  /** The group state string, or the empty string. (v0+) */
   groupState: string;
+  /** The group epoch. (v0+) */
   groupEpoch: number;
+  /** The assignment epoch. (v0+) */
   assignmentEpoch: number;
+  /** The selected assignor. (v0+) */
   assignorName: string;
+  /** The members. (v0+) */
   members: Member[];
+  /** 32-bit bitfield to represent authorized operations for this group. (v0+) */
   authorizedOperations: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -82,12 +93,19 @@ export function encodeDescribedGroup(w: wire.Writer, v: number, o: DescribedGrou
 }
 
 export interface Member {
+  /** The member ID. (v0+) */
   memberId: string;
+  /** The member rack ID. (v0+; nullable v0+) */
   rackId: string | null;
+  /** The current member epoch. (v0+) */
   memberEpoch: number;
+  /** The client ID. (v0+) */
   clientId: string;
+  /** The client host. (v0+) */
   clientHost: string;
+  /** The subscribed topic names. (v0+; entity topicName) */
   subscribedTopicNames: string[];
+  /** The current assignment. (v0+) */
   assignment: Assignment;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -125,6 +143,7 @@ export function encodeMember(w: wire.Writer, v: number, o: Member): void {
 }
 
 export interface Assignment {
+  /** The assigned topic-partitions to the member. (v0+) */
   topicPartitions: TopicPartitions[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -150,8 +169,11 @@ export function encodeAssignment(w: wire.Writer, v: number, o: Assignment): void
 }
 
 export interface TopicPartitions {
+  /** The topic ID. (v0+) */
   topicId: string;
+  /** The topic name. (v0+; entity topicName) */
   topicName: string;
+  /** The partitions. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }

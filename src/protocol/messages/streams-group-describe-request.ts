@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface StreamsGroupDescribeRequest {
+  /** The ids of the groups to describe (v0+; entity groupId) */
   groupIds: string[];
+  /** Whether to include authorized operations. (v0+) */
   includeAuthorizedOperations: boolean;
+  /** Whether to include the full topology description from the topology description plugin in the response. (v1+) */
   includeTopologyDescription: boolean;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface StreamsGroupDescribeResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** Each described group. (v0+) */
   groups: DescribedGroup[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,17 +34,29 @@ export function encodeStreamsGroupDescribeResponse(w: wire.Writer, v: number, o:
 }
 
 export interface DescribedGroup {
+  /** The describe error, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The top-level error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** The group ID string. (v0+; entity groupId) */
   groupId: string;
+  /** The group state string, or the empty string. (v0+) */
   groupState: string;
+  /** The group epoch. (v0+) */
   groupEpoch: number;
+  /** The assignment epoch. (v0+) */
   assignmentEpoch: number;
+  /** The topology metadata currently initialized for the streams application. Can be null in case of a describe error. (v0+; nullable v0+) */
   topology: Topology | null;
+  /** The members. (v0+) */
   members: Member[];
+  /** 32-bit bitfield to represent authorized operations for this group. (v0+) */
   authorizedOperations: number;
+  /** The full topology description for this group. Non-null if and only if TopologyDescriptionStatus is AVAILABLE (3); null otherwise. (v1+; nullable v1+) */
   topologyDescription: TopologyDescription | null;
+  /** The status of the topology description for this group, paired with TopologyDescription: 0=NOT_REQUESTED (client did not set IncludeTopologyDescription; TopologyDescription is null); 1=NOT_STORED (no description recorded for this group; TopologyDescription is null); 2=ERROR (broker failed to fetch the description, see broker logs; TopologyDescription is null); 3=AVAILABLE (TopologyDescription is non-null and carries the description). (v1+) */
   topologyDescriptionStatus: number;
+  /** The task assignor that the group coordinator will use for the next assignment computation. This may differ from the assignor that computed the current assignment, because changing the assignor configuration does not trigger a rebalance. Null in case of a describe error. (v1+; nullable v1+) */
   assignorName: string | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -91,7 +105,9 @@ export function encodeDescribedGroup(w: wire.Writer, v: number, o: DescribedGrou
 }
 
 export interface Topology {
+  /** The epoch of the currently initialized topology for this group. (v0+) */
   epoch: number;
+  /** The subtopologies of the streams application. This contains the configured subtopologies, where the number of partitions are set and any regular expressions are resolved to actual topics. Null if the group is uninitialized, source topics are missing or incorrectly partitioned. (v0+; nullable v0+) */
   subtopologies: Subtopology[] | null;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -119,10 +135,15 @@ export function encodeTopology(w: wire.Writer, v: number, o: Topology): void {
 }
 
 export interface Subtopology {
+  /** String to uniquely identify the subtopology. (v0+) */
   subtopologyId: string;
+  /** The topics the subtopology reads from. (v0+; entity topicName) */
   sourceTopics: string[];
+  /** The repartition topics the subtopology writes to. (v0+; entity topicName) */
   repartitionSinkTopics: string[];
+  /** The set of state changelog topics associated with this subtopology. Created automatically. (v0+) */
   stateChangelogTopics: TopicInfo[];
+  /** The set of source topics that are internally created repartition topics. Created automatically. (v0+) */
   repartitionSourceTopics: TopicInfo[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -156,9 +177,13 @@ export function encodeSubtopology(w: wire.Writer, v: number, o: Subtopology): vo
 }
 
 export interface TopicInfo {
+  /** The name of the topic. (v0+; entity topicName) */
   name: string;
+  /** The number of partitions in the topic. Can be 0 if no specific number of partitions is enforced. Always 0 for changelog topics. (v0+) */
   partitions: number;
+  /** The replication factor of the topic. Can be 0 if the default replication factor should be used. (v0+) */
   replicationFactor: number;
+  /** Topic-level configurations as key-value pairs. (v0+) */
   topicConfigs: KeyValue[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -191,7 +216,9 @@ export function encodeTopicInfo(w: wire.Writer, v: number, o: TopicInfo): void {
 }
 
 export interface KeyValue {
+  /** key of the config (v0+) */
   key: string;
+  /** value of the config (v0+) */
   value: string;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -219,20 +246,35 @@ export function encodeKeyValue(w: wire.Writer, _v: number, o: KeyValue): void {
 }
 
 export interface Member {
+  /** The member ID. (v0+) */
   memberId: string;
+  /** The member epoch. (v0+) */
   memberEpoch: number;
+  /** The member instance ID for static membership. (v0+; nullable v0+) */
   instanceId: string | null;
+  /** The rack ID. (v0+; nullable v0+) */
   rackId: string | null;
+  /** The client ID. (v0+) */
   clientId: string;
+  /** The client host. (v0+) */
   clientHost: string;
+  /** The epoch of the topology on the client. (v0+) */
   topologyEpoch: number;
+  /** Identity of the streams instance that may have multiple clients. (v0+) */
   processId: string;
+  /** User-defined endpoint for Interactive Queries. Null if not defined for this client. (v0+; nullable v0+) */
   userEndpoint: Endpoint | null;
+  /** Used for rack-aware assignment algorithm. (v0+) */
   clientTags: KeyValue[];
+  /** Cumulative changelog offsets for tasks. (v0+) */
   taskOffsets: TaskOffset[];
+  /** Cumulative changelog end offsets for tasks. (v0+) */
   taskEndOffsets: TaskOffset[];
+  /** The current assignment. (v0+) */
   assignment: Assignment;
+  /** The target assignment. (v0+) */
   targetAssignment: Assignment;
+  /** True for classic members that have not been upgraded yet. (v0+) */
   isClassic: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -286,7 +328,9 @@ export function encodeMember(w: wire.Writer, v: number, o: Member): void {
 }
 
 export interface Endpoint {
+  /** host of the endpoint (v0+) */
   host: string;
+  /** port of the endpoint (v0+) */
   port: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -314,8 +358,11 @@ export function encodeEndpoint(w: wire.Writer, _v: number, o: Endpoint): void {
 }
 
 export interface TaskOffset {
+  /** The subtopology identifier. (v0+) */
   subtopologyId: string;
+  /** The partition. (v0+) */
   partition: number;
+  /** The offset. (v0+) */
   offset: bigint;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -345,8 +392,11 @@ export function encodeTaskOffset(w: wire.Writer, _v: number, o: TaskOffset): voi
 }
 
 export interface Assignment {
+  /** Active tasks for this client. (v0+) */
   activeTasks: TaskIds[];
+  /** Standby tasks for this client. (v0+) */
   standbyTasks: TaskIds[];
+  /** Warm-up tasks for this client. (v0+) */
   warmupTasks: TaskIds[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -376,7 +426,9 @@ export function encodeAssignment(w: wire.Writer, v: number, o: Assignment): void
 }
 
 export interface TaskIds {
+  /** The subtopology identifier. (v0+) */
   subtopologyId: string;
+  /** The partitions of the input topics processed by this member. (v0+) */
   partitions: number[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -404,7 +456,9 @@ export function encodeTaskIds(w: wire.Writer, _v: number, o: TaskIds): void {
 }
 
 export interface TopologyDescription {
+  /** The subtopologies that make up this topology. (v1+) */
   subtopologies: TopologyDescriptionSubtopology[];
+  /** Global state stores used by this topology. (v1+) */
   globalStores: TopologyDescriptionGlobalStore[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -432,7 +486,9 @@ export function encodeTopologyDescription(w: wire.Writer, v: number, o: Topology
 }
 
 export interface TopologyDescriptionSubtopology {
+  /** The subtopology identifier, unique within the topology. (v1+) */
   subtopologyId: string;
+  /** The processing nodes in this subtopology. (v1+) */
   nodes: TopologyDescriptionNode[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -460,11 +516,17 @@ export function encodeTopologyDescriptionSubtopology(w: wire.Writer, v: number, 
 }
 
 export interface TopologyDescriptionNode {
+  /** The name of this node (e.g., KSTREAM-SOURCE-0000000000). (v1+) */
   name: string;
+  /** The type of this node: 1=SOURCE, 2=PROCESSOR, 3=SINK. (v1+) */
   nodeType: number;
+  /** The source topics this node reads from. Defined only for source nodes, may be empty if source topics are dynamically determined. (v1+; entity topicName) */
   sourceTopics: string[];
+  /** The topic this node writes to. Defined only for sink nodes, may be null if sink topic is dynamically determined. (v1+; nullable v1+; entity topicName) */
   sinkTopic: string | null;
+  /** The state store names accessed by this node. Defined only for processor nodes. (v1+) */
   stores: string[];
+  /** The names of successor nodes in the processing graph. Predecessor relationships are reconstructed from this field. (v1+) */
   successors: string[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -500,7 +562,9 @@ export function encodeTopologyDescriptionNode(w: wire.Writer, v: number, o: Topo
 }
 
 export interface TopologyDescriptionGlobalStore {
+  /** The source node providing data to the global store. (v1+) */
   source: TopologyDescriptionNode;
+  /** The processor node that populates the global store. (v1+) */
   processor: TopologyDescriptionNode;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface StreamsGroupTopologyDescriptionUpdateRequest {
+  /** The streams group identifier. (v0+; entity groupId) */
   groupId: string;
+  /** The ID of the streams group member sending the push. The broker validates that this member is still in the group; mismatches (including when the group itself has been deleted) are rejected with UNKNOWN_MEMBER_ID so the client treats itself as fenced and rejoins. (v0+) */
   memberId: string;
+  /** The epoch of the topology being described. (v0+) */
   topologyEpoch: number;
+  /** The topology description. (v0+) */
   topologyDescription: TopologyDescription;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,7 +42,9 @@ export function encodeStreamsGroupTopologyDescriptionUpdateRequest(w: wire.Write
 }
 
 export interface TopologyDescription {
+  /** The subtopologies that make up this topology. (v0+) */
   subtopologies: TopologyDescriptionSubtopology[];
+  /** Global state stores used by this topology. (v0+) */
   globalStores: TopologyDescriptionGlobalStore[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -66,7 +72,9 @@ export function encodeTopologyDescription(w: wire.Writer, v: number, o: Topology
 }
 
 export interface TopologyDescriptionSubtopology {
+  /** The subtopology identifier, unique within the topology. (v0+) */
   subtopologyId: string;
+  /** The processing nodes in this subtopology. (v0+) */
   nodes: TopologyDescriptionNode[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -94,11 +102,17 @@ export function encodeTopologyDescriptionSubtopology(w: wire.Writer, v: number, 
 }
 
 export interface TopologyDescriptionNode {
+  /** The name of this node (e.g., KSTREAM-SOURCE-0000000000). (v0+) */
   name: string;
+  /** The type of this node: 1=SOURCE, 2=PROCESSOR, 3=SINK. (v0+) */
   nodeType: number;
+  /** The source topics this node reads from. Defined only for source nodes, may be empty if source topics are dynamically determined. (v0+; entity topicName) */
   sourceTopics: string[];
+  /** The topic this node writes to. Defined only for sink nodes, may be null if sink topic is dynamically determined. (v0+; nullable v0+; entity topicName) */
   sinkTopic: string | null;
+  /** The state store names accessed by this node. Defined only for processor nodes. (v0+) */
   stores: string[];
+  /** The names of successor nodes in the processing graph. Predecessor relationships are reconstructed from this field. (v0+) */
   successors: string[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -134,7 +148,9 @@ export function encodeTopologyDescriptionNode(w: wire.Writer, _v: number, o: Top
 }
 
 export interface TopologyDescriptionGlobalStore {
+  /** The source node providing data to the global store. (v0+) */
   source: TopologyDescriptionNode;
+  /** The processor node that populates the global store. (v0+) */
   processor: TopologyDescriptionNode;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,12 +4,19 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface SyncGroupRequest {
+  /** The unique group identifier. (v0+; entity groupId) */
   groupId: string;
+  /** The generation of the group. (v0+) */
   generationId: number;
+  /** The member ID assigned by the group. (v0+) */
   memberId: string;
+  /** The unique identifier of the consumer instance provided by end user. (v3+; nullable v3+) */
   groupInstanceId: string | null;
+  /** The group protocol type. (v5+; nullable v5+) */
   protocolType: string | null;
+  /** The group protocol name. (v5+; nullable v5+) */
   protocolName: string | null;
+  /** Each assignment. (v0+) */
   assignments: SyncGroupRequestAssignment[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -47,7 +54,9 @@ export function encodeSyncGroupRequest(w: wire.Writer, v: number, o: SyncGroupRe
 }
 
 export interface SyncGroupRequestAssignment {
+  /** The ID of the member to assign. (v0+) */
   memberId: string;
+  /** The member assignment. (v0+) */
   assignment: Uint8Array;
   _unknownTags?: wire.UnknownTag[];
 }

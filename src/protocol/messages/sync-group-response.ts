@@ -4,10 +4,15 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface SyncGroupResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v1+) */
   throttleTimeMs: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The group protocol type. (v5+; nullable v5+) */
   protocolType: string | null;
+  /** The group protocol name. (v5+; nullable v5+) */
   protocolName: string | null;
+  /** The member assignment. (v0+) */
   assignment: Uint8Array;
   _unknownTags?: wire.UnknownTag[];
 }

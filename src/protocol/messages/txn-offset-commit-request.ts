@@ -4,13 +4,21 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface TxnOffsetCommitRequest {
+  /** The ID of the transaction. (v0+; entity transactionalId) */
   transactionalId: string;
+  /** The ID of the group. (v0+; entity groupId) */
   groupId: string;
+  /** The current producer ID in use by the transactional ID. (v0+; entity producerId) */
   producerId: bigint;
+  /** The current epoch associated with the producer ID. (v0+) */
   producerEpoch: number;
+  /** The generation of the group if using the classic group protocol or the member epoch if using the consumer protocol. (v3+) */
   generationIdOrMemberEpoch: number;
+  /** The member ID assigned by the group coordinator. (v3+) */
   memberId: string;
+  /** The unique identifier of the consumer instance provided by end user. (v3+; nullable v3+) */
   groupInstanceId: string | null;
+  /** Each topic that we want to commit offsets for. (v0+) */
   topics: TxnOffsetCommitRequestTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -50,8 +58,11 @@ export function encodeTxnOffsetCommitRequest(w: wire.Writer, v: number, o: TxnOf
 }
 
 export interface TxnOffsetCommitRequestTopic {
+  /** The topic name. (v0-5; entity topicName) */
   name: string;
+  /** The topic ID. (v6+) */
   topicId: string;
+  /** The partitions inside the topic that we want to commit offsets for. (v0+) */
   partitions: TxnOffsetCommitRequestPartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -81,9 +92,13 @@ export function encodeTxnOffsetCommitRequestTopic(w: wire.Writer, v: number, o: 
 }
 
 export interface TxnOffsetCommitRequestPartition {
+  /** The index of the partition within the topic. (v0+) */
   partitionIndex: number;
+  /** The message offset to be committed. (v0+) */
   committedOffset: bigint;
+  /** The leader epoch of the last consumed record. (v2+) */
   committedLeaderEpoch: number;
+  /** Any associated metadata the client wants to keep. (v0+; nullable v0+) */
   committedMetadata: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

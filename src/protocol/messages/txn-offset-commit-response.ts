@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface TxnOffsetCommitResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The responses for each topic. (v0+) */
   topics: TxnOffsetCommitResponseTopic[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,8 +34,11 @@ export function encodeTxnOffsetCommitResponse(w: wire.Writer, v: number, o: TxnO
 }
 
 export interface TxnOffsetCommitResponseTopic {
+  /** The topic name. (v0-5; entity topicName) */
   name: string;
+  /** The topic ID. (v6+) */
   topicId: string;
+  /** The responses for each partition in the topic. (v0+) */
   partitions: TxnOffsetCommitResponsePartition[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -64,7 +69,9 @@ export function encodeTxnOffsetCommitResponseTopic(w: wire.Writer, v: number, o:
 }
 
 export interface TxnOffsetCommitResponsePartition {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }

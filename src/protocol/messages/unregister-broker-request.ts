@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface UnregisterBrokerRequest {
+  /** The broker ID to unregister. (v0+; entity brokerId) */
   brokerId: number;
   _unknownTags?: wire.UnknownTag[];
 }

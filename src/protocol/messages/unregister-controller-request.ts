@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface UnregisterControllerRequest {
+  /** The controller ID to unregister. (v0+) */
   controllerId: number;
   _unknownTags?: wire.UnknownTag[];
 }

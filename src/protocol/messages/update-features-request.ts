@@ -4,8 +4,11 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface UpdateFeaturesRequest {
+  /** How long to wait in milliseconds before timing out the request. (v0+) */
   timeoutMs: number;
+  /** The list of updates to finalized features. (v0+) */
   featureUpdates: FeatureUpdateKey[];
+  /** True if we should validate the request, but not perform the upgrade or downgrade. (v1+) */
   validateOnly: boolean;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -35,9 +38,13 @@ export function encodeUpdateFeaturesRequest(w: wire.Writer, v: number, o: Update
 }
 
 export interface FeatureUpdateKey {
+  /** The name of the finalized feature to be updated. (v0+) */
   feature: string;
+  /** The new maximum version level for the finalized feature. A value >= 1 is valid. A value < 1, is special, and can be used to request the deletion of the finalized feature. (v0+) */
   maxVersionLevel: number;
+  /** DEPRECATED in version 1 (see DowngradeType). When set to true, the finalized feature version level is allowed to be downgraded/deleted. The downgrade request will fail if the new maximum version level is a value that's not lower than the existing maximum finalized version level. (v0) */
   allowDowngrade: boolean;
+  /** Determine which type of upgrade will be performed: 1 will perform an upgrade only (default), 2 is safe downgrades only (lossless), 3 is unsafe downgrades (lossy). (v1+) */
   upgradeType: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,9 +4,13 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface UpdateFeaturesResponse {
+  /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. (v0+) */
   throttleTimeMs: number;
+  /** The top-level error code, or `0` if there was no top-level error. (v0+) */
   errorCode: number;
+  /** The top-level error message, or `null` if there was no top-level error. (v0+; nullable v0+) */
   errorMessage: string | null;
+  /** Results for each feature update. (v0-1) */
   results: UpdatableFeatureResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -38,8 +42,11 @@ export function encodeUpdateFeaturesResponse(w: wire.Writer, v: number, o: Updat
 }
 
 export interface UpdatableFeatureResult {
+  /** The name of the finalized feature. (v0+) */
   feature: string;
+  /** The feature update error code or `0` if the feature update succeeded. (v0+) */
   errorCode: number;
+  /** The feature update error, or `null` if the feature update succeeded. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

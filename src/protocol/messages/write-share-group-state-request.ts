@@ -4,7 +4,9 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface WriteShareGroupStateRequest {
+  /** The group identifier. (v0+) */
   groupId: string;
+  /** The data for the topics. (v0+) */
   topics: WriteStateData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -32,7 +34,9 @@ export function encodeWriteShareGroupStateRequest(w: wire.Writer, v: number, o: 
 }
 
 export interface WriteStateData {
+  /** The topic identifier. (v0+) */
   topicId: string;
+  /** The data for the partitions. (v0+) */
   partitions: PartitionData[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -60,11 +64,17 @@ export function encodeWriteStateData(w: wire.Writer, v: number, o: WriteStateDat
 }
 
 export interface PartitionData {
+  /** The partition index. (v0+) */
   partition: number;
+  /** The state epoch of the share-partition. (v0+) */
   stateEpoch: number;
+  /** The leader epoch of the share-partition. (v0+) */
   leaderEpoch: number;
+  /** The share-partition start offset, or -1 if the start offset is not being written. (v0+) */
   startOffset: bigint;
+  /** The number of offsets greater than or equal to share-partition start offset for which delivery has been completed. (v1+) */
   deliveryCompleteCount: number;
+  /** The state batches for the share-partition. (v0+) */
   stateBatches: StateBatch[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -100,9 +110,13 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
 }
 
 export interface StateBatch {
+  /** The first offset of this state batch. (v0+) */
   firstOffset: bigint;
+  /** The last offset of this state batch. (v0+) */
   lastOffset: bigint;
+  /** The delivery state - 0:Available,2:Acked,4:Archived. (v0+) */
   deliveryState: number;
+  /** The delivery count. (v0+) */
   deliveryCount: number;
   _unknownTags?: wire.UnknownTag[];
 }

@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface WriteShareGroupStateResponse {
+  /** The write results. (v0+) */
   results: WriteStateResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeWriteShareGroupStateResponse(w: wire.Writer, v: number, o:
 }
 
 export interface WriteStateResult {
+  /** The topic identifier. (v0+) */
   topicId: string;
+  /** The results for the partitions. (v0+) */
   partitions: PartitionResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -57,8 +60,11 @@ export function encodeWriteStateResult(w: wire.Writer, v: number, o: WriteStateR
 }
 
 export interface PartitionResult {
+  /** The partition index. (v0+) */
   partition: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
+  /** The error message, or null if there was no error. (v0+; nullable v0+) */
   errorMessage: string | null;
   _unknownTags?: wire.UnknownTag[];
 }

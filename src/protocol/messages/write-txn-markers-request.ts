@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface WriteTxnMarkersRequest {
+  /** The transaction markers to be written. (v0+) */
   markers: WritableTxnMarker[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,11 +30,17 @@ export function encodeWriteTxnMarkersRequest(w: wire.Writer, v: number, o: Write
 }
 
 export interface WritableTxnMarker {
+  /** The current producer ID. (v0+; entity producerId) */
   producerId: bigint;
+  /** The current epoch associated with the producer ID. (v0+) */
   producerEpoch: number;
+  /** The result of the transaction to write to the partitions (false = ABORT, true = COMMIT). (v0+) */
   transactionResult: boolean;
+  /** Each topic that we want to write transaction marker(s) for. (v0+) */
   topics: WritableTxnMarkerTopic[];
+  /** Epoch associated with the transaction state partition hosted by this transaction coordinator. (v0+) */
   coordinatorEpoch: number;
+  /** Transaction version of the marker. Ex: 0/1 = legacy (TV0/TV1), 2 = TV2 etc. (v2+) */
   transactionVersion: number;
   _unknownTags?: wire.UnknownTag[];
 }
@@ -69,7 +76,9 @@ export function encodeWritableTxnMarker(w: wire.Writer, v: number, o: WritableTx
 }
 
 export interface WritableTxnMarkerTopic {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The indexes of the partitions to write transaction markers for. (v0+) */
   partitionIndexes: number[];
   _unknownTags?: wire.UnknownTag[];
 }

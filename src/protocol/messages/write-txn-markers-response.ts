@@ -4,6 +4,7 @@ import * as wire from "../wire.ts";
 import type { EntityField } from "../entity-field.ts";
 
 export interface WriteTxnMarkersResponse {
+  /** The results for writing makers. (v0+) */
   markers: WritableTxnMarkerResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -29,7 +30,9 @@ export function encodeWriteTxnMarkersResponse(w: wire.Writer, v: number, o: Writ
 }
 
 export interface WritableTxnMarkerResult {
+  /** The current producer ID in use by the transactional ID. (v0+; entity producerId) */
   producerId: bigint;
+  /** The results by topic. (v0+) */
   topics: WritableTxnMarkerTopicResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -57,7 +60,9 @@ export function encodeWritableTxnMarkerResult(w: wire.Writer, v: number, o: Writ
 }
 
 export interface WritableTxnMarkerTopicResult {
+  /** The topic name. (v0+; entity topicName) */
   name: string;
+  /** The results by partition. (v0+) */
   partitions: WritableTxnMarkerPartitionResult[];
   _unknownTags?: wire.UnknownTag[];
 }
@@ -86,7 +91,9 @@ export function encodeWritableTxnMarkerTopicResult(w: wire.Writer, v: number, o:
 }
 
 export interface WritableTxnMarkerPartitionResult {
+  /** The partition index. (v0+) */
   partitionIndex: number;
+  /** The error code, or 0 if there was no error. (v0+) */
   errorCode: number;
   _unknownTags?: wire.UnknownTag[];
 }
