@@ -11,13 +11,14 @@ import { KafkaConnection } from "./kafka-connection.ts";
 import { KafkaError } from "./kafka-errors.ts";
 import { type BatchRecord, type DecodedBatch, decodeRecordBatches, encodeRecordBatch } from "./record-batch.ts";
 import type { SaslCredentials } from "./sasl-login.ts";
+import { ZERO_UUID } from "../protocol/messages/constants.ts";
 
 // Name-based versions (Fetch v13+ and Produce v13 address topics by id), accepted by every
 // Kafka from 3.0 to 4.x.
 const PRODUCE = { key: ApiKey.Produce, version: 9 } as const;
 const FETCH = { key: ApiKey.Fetch, version: 12 } as const;
 const LIST_OFFSETS = { key: ApiKey.ListOffsets, version: 7 } as const;
-const NO_TOPIC_ID = "00000000000000000000000000000000";
+const NO_TOPIC_ID = ZERO_UUID;
 // ListOffsets' special timestamps.
 const LATEST_TIMESTAMP = -1n;
 const EARLIEST_TIMESTAMP = -2n;

@@ -18,6 +18,7 @@ import { ErrorCode } from "../protocol/error-codes.ts";
 import type { GetTelemetrySubscriptionsRequest } from "../protocol/messages/get-telemetry-subscriptions-request.ts";
 import type { GetTelemetrySubscriptionsResponse } from "../protocol/messages/get-telemetry-subscriptions-response.ts";
 import type { PushTelemetryResponse } from "../protocol/messages/push-telemetry-response.ts";
+import { ZERO_UUID } from "../protocol/messages/constants.ts";
 
 export const GET_TELEMETRY_SUBSCRIPTIONS = 71;
 export const PUSH_TELEMETRY = 72;
@@ -27,7 +28,6 @@ export const CLIENT_TELEMETRY_API_KEYS: readonly number[] = [GET_TELEMETRY_SUBSC
 export const TELEMETRY_RECHECK_INTERVAL_MS = 300_000;
 /** Kafka's default telemetry.max.bytes (never used: nothing is requested). */
 const TELEMETRY_MAX_BYTES = 1024 * 1024;
-const ZERO_UUID = "0".repeat(32);
 
 export function isClientTelemetry(apiKey: number): boolean {
   return apiKey === GET_TELEMETRY_SUBSCRIPTIONS || apiKey === PUSH_TELEMETRY;

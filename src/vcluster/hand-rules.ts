@@ -17,6 +17,8 @@ import {
   createTopicsPolicy,
   incrementalAlterConfigsTopicPolicy,
 } from "./topic-policy-rules.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -40,8 +42,8 @@ export interface HandRule {
   response?(body: Obj, ctx: RuleContext): void;
 }
 
-const RESOURCE_TOPIC = 2;
-const RESOURCE_GROUP = 32;
+const RESOURCE_TOPIC = ConfigResourceType.TOPIC;
+const RESOURCE_GROUP = ConfigResourceType.GROUP;
 
 function stripOrEmpty(tenant: Tenant, s: string): string {
   return tenant.strip(s) ?? "";
@@ -117,7 +119,7 @@ const createTopics: HandRule = {
       for (const name of tooLong) {
         (res.topics as Obj[]).push({
           name,
-          topicId: "0".repeat(32),
+          topicId: ZERO_UUID,
           errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION,
           errorMessage: `Topic name "${name}" is illegal, it can't be longer than ${room} characters in this virtual cluster`,
           numPartitions: -1,
@@ -189,18 +191,18 @@ const listTransactions: HandRule = {
   },
 };
 
-export const HAND_RULES: ReadonlyMap<number, HandRule> = new Map<number, HandRule>([
-  [10, findCoordinator],
-  [11, joinGroupRule],
-  [14, syncGroupRule],
-  [15, describeGroupsRule],
-  [19, composeHandRules(createTopics, createTopicsPolicy)],
-  [32, configRule("results", true)],
-  [33, composeHandRules(configRule("responses", false), alterConfigsTopicPolicy)],
-  [37, createPartitionsPolicy],
-  [44, composeHandRules(configRule("responses", false), incrementalAlterConfigsTopicPolicy)],
-  [66, listTransactions],
-  [68, consumerGroupHeartbeat],
-  [69, consumerGroupDescribe],
-  [75, describeTopicPartitions],
+export const HAND_RULES: ReadonlyMap<number, HandRule> = new Map<ApiKey, HandRule>([
+  [ApiKey.FindCoordinator, findCoordinator],
+  [ApiKey.JoinGroup, joinGroupRule],
+  [ApiKey.SyncGroup, syncGroupRule],
+  [ApiKey.DescribeGroups, describeGroupsRule],
+  [ApiKey.CreateTopics, composeHandRules(createTopics, createTopicsPolicy)],
+  [ApiKey.DescribeConfigs, configRule("results", true)],
+  [ApiKey.AlterConfigs, composeHandRules(configRule("responses", false), alterConfigsTopicPolicy)],
+  [ApiKey.CreatePartitions, createPartitionsPolicy],
+  [ApiKey.IncrementalAlterConfigs, composeHandRules(configRule("responses", false), incrementalAlterConfigsTopicPolicy)],
+  [ApiKey.ListTransactions, listTransactions],
+  [ApiKey.ConsumerGroupHeartbeat, consumerGroupHeartbeat],
+  [ApiKey.ConsumerGroupDescribe, consumerGroupDescribe],
+  [ApiKey.DescribeTopicPartitions, describeTopicPartitions],
 ]);
