@@ -19,9 +19,10 @@ import type { GetTelemetrySubscriptionsRequest } from "../protocol/messages/get-
 import type { GetTelemetrySubscriptionsResponse } from "../protocol/messages/get-telemetry-subscriptions-response.ts";
 import type { PushTelemetryResponse } from "../protocol/messages/push-telemetry-response.ts";
 import { ZERO_UUID } from "../protocol/messages/constants.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
-export const GET_TELEMETRY_SUBSCRIPTIONS = 71;
-export const PUSH_TELEMETRY = 72;
+export const GET_TELEMETRY_SUBSCRIPTIONS = ApiKey.GetTelemetrySubscriptions;
+export const PUSH_TELEMETRY = ApiKey.PushTelemetry;
 export const CLIENT_TELEMETRY_API_KEYS: readonly number[] = [GET_TELEMETRY_SUBSCRIPTIONS, PUSH_TELEMETRY];
 
 /** How often a client asks again: Kafka's default client-metrics interval (5 minutes). */
