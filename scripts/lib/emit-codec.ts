@@ -72,6 +72,21 @@ function tsBase(type: string): string {
   }
 }
 
+function rangeText(r: VersionRange): string {
+  if (r.max === Infinity) return `${r.min}+`;
+  return r.min === r.max ? `${r.min}` : `${r.min}-${r.max}`;
+}
+
+/** The spec's "about" for a field, and in which versions it exists, is nullable, is tagged. */
+function fieldDoc(f: FieldSpec): string {
+  const facts = [`v${rangeText(f.versions)}`];
+  if (f.nullable && !isEmpty(f.nullable)) facts.push(`nullable v${rangeText(f.nullable)}`);
+  if (f.tagged && !isEmpty(f.tagged)) facts.push(`tagged v${rangeText(f.tagged)}`);
+  if (f.entityType) facts.push(`entity ${f.entityType}`);
+  const about = (f.about ?? "").replace(/\*\//g, "* /").replace(/\s+/g, " ").trim();
+  return `${about}${about ? " " : ""}(${facts.join("; ")})`;
+}
+
 function tsType(f: FieldSpec): string {
   const base = tsBase(f.type);
   return f.nullable && !isEmpty(f.nullable) ? `${base} | null` : base;
@@ -252,7 +267,10 @@ function emitStruct(e: Emitter, s: StructSpec, droppable: boolean): void {
   const flex = e.flexCond(null);
 
   e.line(`export interface ${s.name} {`);
-  for (const f of s.fields) e.line(`  ${f.prop}${f.tagged ? "?" : ""}: ${tsType(f)};`);
+  for (const f of s.fields) {
+    e.line(`  /** ${fieldDoc(f)} */`);
+    e.line(`  ${f.prop}${f.tagged ? "?" : ""}: ${tsType(f)};`);
+  }
   e.line(`  _unknownTags?: wire.UnknownTag[];`);
   e.line(`}`);
   e.line();

@@ -17,6 +17,7 @@ export interface FieldSpec {
   flexibleOverride: VersionRange | null; // only the header's ClientId uses "none"
   defaultValue: string | undefined;
   entityType: string | undefined;
+  about: string | undefined; // the spec's field documentation
   fields?: FieldSpec[]; // inline struct definition
 }
 
@@ -83,6 +84,7 @@ function parseField(raw: any): FieldSpec {
     flexibleOverride: raw.flexibleVersions ? parseRange(raw.flexibleVersions) : null,
     defaultValue: raw.default === undefined ? undefined : String(raw.default),
     entityType: raw.entityType,
+    about: typeof raw.about === "string" ? raw.about : undefined,
     fields: raw.fields ? raw.fields.map(parseField) : undefined,
   };
 }

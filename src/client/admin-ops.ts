@@ -2,9 +2,9 @@
 // create its topic and the partition leader. Versions are ones every Kafka from 3.0 to 4.x
 // accepts (Kafka 4 dropped only versions older than these).
 import type { BackingAddress } from "../gateway/broker-directory.ts";
-import type { CreateTopicsResponse } from "../protocol/messages/create-topics-response.ts";
-import type { DescribeConfigsResponse } from "../protocol/messages/describe-configs-response.ts";
-import type { MetadataResponse, MetadataResponseTopic } from "../protocol/messages/metadata-response.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
+import type { MetadataResponseTopic } from "../protocol/messages/metadata-response.ts";
 import type { KafkaConnection } from "./kafka-connection.ts";
 import {
   KafkaError,
@@ -13,11 +13,9 @@ import {
   UNKNOWN_TOPIC_OR_PARTITION,
 } from "./kafka-errors.ts";
 
-const METADATA = { key: 3, version: 12 } as const;
-const CREATE_TOPICS = { key: 19, version: 7 } as const;
-const DESCRIBE_CONFIGS = { key: 32, version: 4 } as const;
-const TOPIC_RESOURCE = 2;
-const NO_TOPIC_ID = "00000000000000000000000000000000";
+const METADATA = { key: ApiKey.Metadata, version: 12 } as const;
+const CREATE_TOPICS = { key: ApiKey.CreateTopics, version: 7 } as const;
+const DESCRIBE_CONFIGS = { key: ApiKey.DescribeConfigs, version: 4 } as const;
 
 export interface TopicSpec {
   readonly name: string;
@@ -34,8 +32,8 @@ export interface TopicDescription {
 
 /** Metadata of one topic, without creating it; undefined when it does not exist. */
 export async function describeTopic(conn: KafkaConnection, name: string): Promise<TopicDescription | undefined> {
-  const res = await conn.request<MetadataResponse>(METADATA.key, METADATA.version, {
-    topics: [{ topicId: NO_TOPIC_ID, name }],
+  const res = await conn.request(METADATA.key, METADATA.version, {
+    topics: [{ topicId: ZERO_UUID, name }],
     allowAutoTopicCreation: false,
     includeClusterAuthorizedOperations: false,
     includeTopicAuthorizedOperations: false,
@@ -53,7 +51,7 @@ export async function describeTopic(conn: KafkaConnection, name: string): Promis
 /** Creates the topic unless it exists. Another node creating it at the same moment is fine. */
 export async function ensureTopic(conn: KafkaConnection, spec: TopicSpec): Promise<"created" | "exists"> {
   if (await describeTopic(conn, spec.name)) return "exists";
-  const res = await conn.request<CreateTopicsResponse>(CREATE_TOPICS.key, CREATE_TOPICS.version, {
+  const res = await conn.request(CREATE_TOPICS.key, CREATE_TOPICS.version, {
     topics: [
       {
         name: spec.name,
@@ -79,8 +77,8 @@ export async function describeTopicConfigs(
   topic: string,
   keys: readonly string[],
 ): Promise<Record<string, string | null>> {
-  const res = await conn.request<DescribeConfigsResponse>(DESCRIBE_CONFIGS.key, DESCRIBE_CONFIGS.version, {
-    resources: [{ resourceType: TOPIC_RESOURCE, resourceName: topic, configurationKeys: [...keys] }],
+  const res = await conn.request(DESCRIBE_CONFIGS.key, DESCRIBE_CONFIGS.version, {
+    resources: [{ resourceType: ConfigResourceType.TOPIC, resourceName: topic, configurationKeys: [...keys] }],
     includeSynonyms: false,
     includeDocumentation: false,
   });

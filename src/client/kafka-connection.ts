@@ -2,6 +2,7 @@
 // matched by correlation id. Used by the Kafka-backed store and by the data plane's lookups.
 import { decodeResponse, encodeRequest } from "../protocol/codec.ts";
 import { FrameSplitter } from "../protocol/frames.ts";
+import type { ApiKey, RequestOf, ResponseOf } from "../protocol/messages/api-keys.ts";
 import type { Duplex, Runtime, TlsClientOptions } from "../runtime/types.ts";
 import type { BackingAddress } from "../gateway/broker-directory.ts";
 import { connectUpstream } from "../gateway/upstream.ts";
@@ -40,10 +41,24 @@ export class KafkaConnection {
     return this.failure !== null;
   }
 
-  request<Res>(apiKey: number, apiVersion: number, body: unknown): Promise<Res> {
+  /** Sends a typed request (a misspelt or missing field is a compile error) and resolves to its response. */
+  request<K extends ApiKey>(apiKey: K, apiVersion: number, body: RequestOf<K>): Promise<ResponseOf<K>> {
+    return this.requestUntyped<ResponseOf<K>>(apiKey, apiVersion, body);
+  }
+
+  /**
+   * The same for a key known only at run time (a lookup on behalf of a client, a test sending
+   * what a hostile client would): the encoder still refuses missing fields.
+   */
+  requestUntyped<Res = unknown>(apiKey: number, apiVersion: number, body: unknown): Promise<Res> {
     if (this.failure) return Promise.reject(this.failure);
     const correlationId = this.nextCorrelationId++;
-    const frame = encodeRequest({ apiKey, apiVersion, correlationId, clientId: this.clientId }, body);
+    let frame: Uint8Array[];
+    try {
+      frame = encodeRequest({ apiKey, apiVersion, correlationId, clientId: this.clientId }, body);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise<Res>((resolve, reject) => {
       this.pending.set(correlationId, { apiKey, apiVersion, resolve: resolve as (b: unknown) => void, reject });
       for (const chunk of frame) this.writer.write(chunk).catch((e) => this.fail(e));

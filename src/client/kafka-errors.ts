@@ -1,42 +1,32 @@
 // Kafka error codes that kgate's own client acts on, with their protocol names for messages.
-
-const NAMES: Readonly<Record<number, string>> = {
-  1: "OFFSET_OUT_OF_RANGE",
-  2: "CORRUPT_MESSAGE",
-  3: "UNKNOWN_TOPIC_OR_PARTITION",
-  5: "LEADER_NOT_AVAILABLE",
-  6: "NOT_LEADER_OR_FOLLOWER",
-  7: "REQUEST_TIMED_OUT",
-  10: "MESSAGE_TOO_LARGE",
-  13: "NETWORK_EXCEPTION",
-  19: "NOT_ENOUGH_REPLICAS",
-  20: "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
-  29: "TOPIC_AUTHORIZATION_FAILED",
-  31: "CLUSTER_AUTHORIZATION_FAILED",
-  36: "TOPIC_ALREADY_EXISTS",
-  37: "INVALID_PARTITIONS",
-  38: "INVALID_REPLICATION_FACTOR",
-  40: "INVALID_CONFIG",
-  41: "NOT_CONTROLLER",
-  56: "KAFKA_STORAGE_ERROR",
-  74: "FENCED_LEADER_EPOCH",
-  75: "UNKNOWN_LEADER_EPOCH",
-  87: "INVALID_RECORD",
-  100: "UNKNOWN_TOPIC_ID",
-};
+import { ErrorCode, kafkaErrorInfo } from "../protocol/error-codes.ts";
 
 /** The partition moved or is moving: look up the leader again, then retry. */
-const LEADER_CHANGED = new Set([3, 5, 6, 56, 74, 75, 100]);
+const LEADER_CHANGED: ReadonlySet<number> = new Set([
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.NOT_LEADER_OR_FOLLOWER,
+  ErrorCode.KAFKA_STORAGE_ERROR,
+  ErrorCode.FENCED_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_LEADER_EPOCH,
+  ErrorCode.UNKNOWN_TOPIC_ID,
+]);
 /** Worth another try on the same leader. */
-const TRANSIENT = new Set([7, 13, 19, 20, 41]);
+const TRANSIENT: ReadonlySet<number> = new Set([
+  ErrorCode.REQUEST_TIMED_OUT,
+  ErrorCode.NETWORK_EXCEPTION,
+  ErrorCode.NOT_ENOUGH_REPLICAS,
+  ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+  ErrorCode.NOT_CONTROLLER,
+]);
 
-export const OFFSET_OUT_OF_RANGE = 1;
-export const UNKNOWN_TOPIC_OR_PARTITION = 3;
-export const LEADER_NOT_AVAILABLE = 5;
-export const TOPIC_ALREADY_EXISTS = 36;
+export const OFFSET_OUT_OF_RANGE = ErrorCode.OFFSET_OUT_OF_RANGE;
+export const UNKNOWN_TOPIC_OR_PARTITION = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+export const LEADER_NOT_AVAILABLE = ErrorCode.LEADER_NOT_AVAILABLE;
+export const TOPIC_ALREADY_EXISTS = ErrorCode.TOPIC_ALREADY_EXISTS;
 
 export function kafkaErrorName(code: number): string {
-  return NAMES[code] ?? `error ${code}`;
+  return kafkaErrorInfo(code)?.name ?? `error ${code}`;
 }
 
 export class KafkaError extends Error {
@@ -53,6 +43,7 @@ export class KafkaError extends Error {
     return LEADER_CHANGED.has(this.code);
   }
 
+  /** kgate's retry policy for its own client (narrower than Kafka's retriable flag). */
   get retriable(): boolean {
     return LEADER_CHANGED.has(this.code) || TRANSIENT.has(this.code);
   }

@@ -4,22 +4,21 @@
 // use a connection of their own, because a broker answers one connection's requests in order
 // and a produce must not wait behind a fetch that is waiting for data.
 import type { BackingAddress } from "../gateway/broker-directory.ts";
-import type { FetchResponse } from "../protocol/messages/fetch-response.ts";
-import type { ListOffsetsResponse } from "../protocol/messages/list-offsets-response.ts";
-import type { ProduceResponse } from "../protocol/messages/produce-response.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 import type { Runtime, TlsClientOptions } from "../runtime/types.ts";
 import { findPartitionLeader } from "./admin-ops.ts";
 import { KafkaConnection } from "./kafka-connection.ts";
 import { KafkaError } from "./kafka-errors.ts";
 import { type BatchRecord, type DecodedBatch, decodeRecordBatches, encodeRecordBatch } from "./record-batch.ts";
 import type { SaslCredentials } from "./sasl-login.ts";
+import { ZERO_UUID } from "../protocol/messages/constants.ts";
 
 // Name-based versions (Fetch v13+ and Produce v13 address topics by id), accepted by every
 // Kafka from 3.0 to 4.x.
-const PRODUCE = { key: 0, version: 9 } as const;
-const FETCH = { key: 1, version: 12 } as const;
-const LIST_OFFSETS = { key: 2, version: 7 } as const;
-const NO_TOPIC_ID = "00000000000000000000000000000000";
+const PRODUCE = { key: ApiKey.Produce, version: 9 } as const;
+const FETCH = { key: ApiKey.Fetch, version: 12 } as const;
+const LIST_OFFSETS = { key: ApiKey.ListOffsets, version: 7 } as const;
+const NO_TOPIC_ID = ZERO_UUID;
 // ListOffsets' special timestamps.
 const LATEST_TIMESTAMP = -1n;
 const EARLIEST_TIMESTAMP = -2n;
@@ -76,7 +75,7 @@ export class PartitionLog {
   produce(records: readonly BatchRecord[], timeoutMs = 30_000): Promise<bigint> {
     const batch = encodeRecordBatch(records);
     return this.withLeader("requests", 5, async (conn) => {
-      const res = await conn.request<ProduceResponse>(PRODUCE.key, PRODUCE.version, {
+      const res = await conn.request(PRODUCE.key, PRODUCE.version, {
         transactionalId: null,
         acks: -1,
         timeoutMs,
@@ -104,7 +103,7 @@ export class PartitionLog {
 
   private listOffset(timestamp: bigint): Promise<bigint> {
     return this.withLeader("requests", 5, async (conn) => {
-      const res = await conn.request<ListOffsetsResponse>(LIST_OFFSETS.key, LIST_OFFSETS.version, {
+      const res = await conn.request(LIST_OFFSETS.key, LIST_OFFSETS.version, {
         replicaId: -1,
         isolationLevel: 0,
         topics: [
@@ -125,7 +124,7 @@ export class PartitionLog {
    */
   fetch(offset: bigint, maxWaitMs: number, maxBytes = 8 * 1024 * 1024): Promise<FetchedRecords> {
     return this.withLeader("fetches", 1, async (conn) => {
-      const res = await conn.request<FetchResponse>(FETCH.key, FETCH.version, {
+      const res = await conn.request(FETCH.key, FETCH.version, {
         replicaId: -1,
         maxWaitMs,
         minBytes: 1,

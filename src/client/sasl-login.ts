@@ -5,6 +5,7 @@ import type { SaslHandshakeResponse } from "../protocol/messages/sasl-handshake-
 import { plainClientMessage } from "../gateway/sasl/plain.ts";
 import { ScramClient } from "../gateway/sasl/scram.ts";
 import type { SequentialExchange } from "./sequential-exchange.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
 export interface SaslCredentials {
   mechanism: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
@@ -16,8 +17,8 @@ export class SaslLoginError extends Error {
   override name = "SaslLoginError";
 }
 
-const SASL_HANDSHAKE = 17;
-const SASL_AUTHENTICATE = 36;
+const SASL_HANDSHAKE = ApiKey.SaslHandshake;
+const SASL_AUTHENTICATE = ApiKey.SaslAuthenticate;
 
 export async function saslLogin(exchange: SequentialExchange, creds: SaslCredentials): Promise<void> {
   const hs = await exchange.request<SaslHandshakeResponse>(SASL_HANDSHAKE, 1, { mechanism: creds.mechanism });

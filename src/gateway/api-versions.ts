@@ -5,9 +5,11 @@ import type { ResponseRewrite } from "./session-policy.ts";
 import type { ApiVersion, ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
 import { defaultApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
 import { apiSpec } from "../protocol/registry.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ErrorCode } from "../protocol/error-codes.ts";
 
-export const API_VERSIONS_KEY = 18;
-export const UNSUPPORTED_VERSION = 35;
+export const API_VERSIONS_KEY = ApiKey.ApiVersions;
+export const UNSUPPORTED_VERSION = ErrorCode.UNSUPPORTED_VERSION;
 
 /** Versions of `apiKey` kgate may advertise; `allow` narrows them further (virtual clusters). */
 export type VersionFilter = (apiKey: number) => { min: number; max: number } | null;

@@ -3,8 +3,9 @@
 // connection per unauthenticated client; invariant 4).
 import type { ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
 import { VERSION } from "../version.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
-const API_VERSIONS_KEY = 18;
+const API_VERSIONS_KEY = ApiKey.ApiVersions;
 const LOOKUP_VERSION = 3;
 
 export type BackingRequest = (apiKey: number, version: number, body: unknown) => Promise<unknown>;

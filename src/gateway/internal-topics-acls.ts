@@ -4,18 +4,20 @@
 // pattern can reach a topic without spelling it ("_kg" prefixed, a null filter), so these three
 // APIs are decoded whenever they are sent (they are rare admin calls) and judged by pattern.
 import type { InternalTopics } from "./internal-topics.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { PatternType, ResourceType } from "../protocol/messages/constants.ts";
 
 type Obj = Record<string, unknown>;
 
-export const DESCRIBE_ACLS = 29;
-export const CREATE_ACLS = 30;
-export const DELETE_ACLS = 31;
+export const DESCRIBE_ACLS = ApiKey.DescribeAcls;
+export const CREATE_ACLS = ApiKey.CreateAcls;
+export const DELETE_ACLS = ApiKey.DeleteAcls;
 export const ACL_APIS: ReadonlySet<number> = new Set([DESCRIBE_ACLS, CREATE_ACLS, DELETE_ACLS]);
 
-const RESOURCE_ANY = 1;
-const RESOURCE_TOPIC = 2;
-const PATTERN_LITERAL = 3;
-const PATTERN_PREFIXED = 4;
+const RESOURCE_ANY = ResourceType.ANY;
+const RESOURCE_TOPIC = ResourceType.TOPIC;
+const PATTERN_LITERAL = PatternType.LITERAL;
+const PATTERN_PREFIXED = PatternType.PREFIXED;
 export const ACL_REFUSED_MESSAGE = "ACLs on kgate's internal topics cannot be changed through kgate";
 
 /** Whether an ACL binding (a created or listed one) covers an internal topic by name or prefix. */

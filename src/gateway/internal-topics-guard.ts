@@ -20,20 +20,22 @@ import { dropForeign, forEachStruct, idNamePairs } from "../vcluster/name-fields
 import { INTERNAL_TOPIC_PREFIX, type InternalTopics } from "./internal-topics.ts";
 import { ACL_APIS, DESCRIBE_ACLS, dropInternalAclResources, insertAclRefusals, refuseAclEntries } from "./internal-topics-acls.ts";
 import type { Frame, RequestHead, ResponseRewrite } from "./session-policy.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ConfigResourceType } from "../protocol/messages/constants.ts";
 
 type Obj = Record<string, unknown>;
 
-const PRODUCE = 0;
-const FETCH = 1;
-const API_VERSIONS = 18;
-const DESCRIBE_TOPIC_PARTITIONS = 75;
-const RESOURCE_TOPIC = 2;
+const PRODUCE = ApiKey.Produce;
+const FETCH = ApiKey.Fetch;
+const API_VERSIONS = ApiKey.ApiVersions;
+const DESCRIBE_TOPIC_PARTITIONS = ApiKey.DescribeTopicPartitions;
+const RESOURCE_TOPIC = ConfigResourceType.TOPIC;
 const REFUSED_MESSAGE = "kgate's internal topics are not reachable through kgate";
 /** Config resources are no annotated entities: request array → response array, per API key. */
 const CONFIG_RESOURCES: ReadonlyMap<number, readonly [string, string]> = new Map([
-  [32, ["resources", "results"]],
-  [33, ["resources", "responses"]],
-  [44, ["resources", "responses"]],
+  [ApiKey.DescribeConfigs, ["resources", "results"]],
+  [ApiKey.AlterConfigs, ["resources", "responses"]],
+  [ApiKey.IncrementalAlterConfigs, ["resources", "responses"]],
 ]);
 /**
  * A Produce frame at least this large is checked by decoding it instead of searching its

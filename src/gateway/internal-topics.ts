@@ -9,10 +9,12 @@
 // created behind kgate's back is therefore reachable by its id only by a client that learnt the
 // id elsewhere, and only until the next refresh.
 import type { MetadataResponse } from "../protocol/messages/metadata-response.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ZERO_UUID } from "../protocol/messages/constants.ts";
 
 export const INTERNAL_TOPIC_PREFIX = "_kgate";
-const METADATA = 3;
-const ZERO_TOPIC_ID = "0".repeat(32);
+const METADATA = ApiKey.Metadata;
+const ZERO_TOPIC_ID = ZERO_UUID;
 const utf8 = new TextEncoder();
 
 export type BackingRequest = (apiKey: number, version: number, body: unknown) => Promise<unknown>;

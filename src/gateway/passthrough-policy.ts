@@ -10,8 +10,9 @@ import type { BrokerDirectory } from "./broker-directory.ts";
 import type { InternalTopicsGuard } from "./internal-topics-guard.ts";
 import { produceAcks } from "./produce-acks.ts";
 import type { RequestHead, RequestOutcome, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
-const PRODUCE_KEY = 0;
+const PRODUCE_KEY = ApiKey.Produce;
 
 /** Per (api, version): the rewrite its responses need, computed once. */
 export class ResponseRewrites {

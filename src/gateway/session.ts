@@ -13,6 +13,7 @@ import { type CutThrough, FrameSplitter } from "../protocol/frames.ts";
 import { peekRequest } from "../protocol/headers.ts";
 import type { Duplex } from "../runtime/types.ts";
 import type { Frame, RequestHead, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
 /** Per-connection counters; `policy` tells whose connection it is (e.g. its vcluster). */
 export interface SessionObserver {
@@ -39,7 +40,7 @@ interface Slot {
 const CUT_THROUGH_MIN_BYTES = 64 * 1024;
 
 /** Stands in for the header a bare SASL token lacks (no response is matched to it by id). */
-const RAW_SASL_TOKEN_HEAD: RequestHead = { apiKey: 36, apiVersion: 0, correlationId: -1 };
+const RAW_SASL_TOKEN_HEAD: RequestHead = { apiKey: ApiKey.SaslAuthenticate, apiVersion: 0, correlationId: -1 };
 
 /** Requests handled from one read before the session lets other connections run. */
 const FRAMES_PER_TURN = 64;

@@ -45,6 +45,17 @@ function specFor(apiKey: number, version: number) {
   return spec;
 }
 
+/** Names the message in an encoding failure (a field left out, a value of the wrong type). */
+function encodeBody(encode: () => void, what: string): void {
+  try {
+    encode();
+  } catch (e) {
+    if (e instanceof ProtocolError) throw new ProtocolError(`${what}: ${e.message}`);
+    if (e instanceof TypeError) throw new ProtocolError(`${what}: a struct or array is missing (${e.message})`);
+    throw e;
+  }
+}
+
 function finishFrame(w: Writer): Uint8Array[] {
   const chunks = w.toChunks();
   const first = chunks[0]!;
@@ -72,7 +83,7 @@ export function encodeRequest(header: RequestHeader, body: unknown): Uint8Array[
   const w = new Writer();
   w.int32(0);
   encodeRequestHeader(w, requestHeaderVersion(header.apiKey, header.apiVersion), header);
-  spec.request.encode(w, header.apiVersion, body);
+  encodeBody(() => spec.request.encode(w, header.apiVersion, body), `${spec.name} v${header.apiVersion} request`);
   return finishFrame(w);
 }
 
@@ -92,6 +103,6 @@ export function encodeResponse(apiKey: number, version: number, header: Response
   const w = new Writer();
   w.int32(0);
   encodeResponseHeader(w, responseHeaderVersion(apiKey, version), header);
-  spec.response.encode(w, version, body);
+  encodeBody(() => spec.response.encode(w, version, body), `${spec.name} v${version} response`);
   return finishFrame(w);
 }

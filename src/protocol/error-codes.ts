@@ -1,22 +1,11 @@
-// The Kafka error codes kgate itself answers with (org.apache.kafka.common.protocol.Errors).
-export const ErrorCode = {
-  UNKNOWN_SERVER_ERROR: -1,
-  NONE: 0,
-  UNKNOWN_TOPIC_OR_PARTITION: 3,
-  REQUEST_TIMED_OUT: 7,
-  NETWORK_EXCEPTION: 13,
-  INVALID_TOPIC_EXCEPTION: 17,
-  INCONSISTENT_GROUP_PROTOCOL: 23,
-  REBALANCE_IN_PROGRESS: 27,
-  TOPIC_AUTHORIZATION_FAILED: 29,
-  CLUSTER_AUTHORIZATION_FAILED: 31,
-  UNSUPPORTED_SASL_MECHANISM: 33,
-  ILLEGAL_SASL_STATE: 34,
-  UNSUPPORTED_VERSION: 35,
-  INVALID_REQUEST: 42,
-  POLICY_VIOLATION: 44,
-  SASL_AUTHENTICATION_FAILED: 58,
-  FETCH_SESSION_ID_NOT_FOUND: 70,
-  UNKNOWN_TOPIC_ID: 100,
-  INVALID_REGULAR_EXPRESSION: 128,
-} as const;
+// Kafka error codes (org.apache.kafka.common.protocol.Errors): the generated table, looked up.
+import { ErrorCode, KAFKA_ERRORS, type KafkaErrorInfo } from "./messages/errors.ts";
+
+export { ErrorCode, KAFKA_ERRORS, type KafkaErrorInfo };
+
+const BY_CODE: ReadonlyMap<number, KafkaErrorInfo> = new Map(KAFKA_ERRORS.map((e) => [e.code, e]));
+
+/** Name, retriability and Kafka's default message of an error code; undefined for a code Kafka does not define. */
+export function kafkaErrorInfo(code: number): KafkaErrorInfo | undefined {
+  return BY_CODE.get(code);
+}

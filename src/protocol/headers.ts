@@ -2,6 +2,7 @@
 // header's version is not the API's, and ClientId stays a non-compact string even in v2.
 import { apiSpec } from "./registry.ts";
 import { ProtocolError, type Reader, type UnknownTag, type Writer, writeTaggedFields } from "./wire.ts";
+import { ApiKey } from "./messages/api-keys.ts";
 
 export interface RequestHeader {
   apiKey: number;
@@ -16,7 +17,7 @@ export interface ResponseHeader {
   _unknownTags?: UnknownTag[];
 }
 
-const API_VERSIONS_KEY = 18;
+const API_VERSIONS_KEY = ApiKey.ApiVersions;
 const CONTROLLED_SHUTDOWN_KEY = 7;
 
 export function isFlexible(apiKey: number, apiVersion: number): boolean {

@@ -208,6 +208,16 @@ export class Reader {
   }
 }
 
+const UUID_HEX = /^[0-9a-fA-F]{32}$/;
+
+function missing(type: string, v: unknown): ProtocolError {
+  return new ProtocolError(`${v === undefined ? "missing value" : `${typeof v} value`} in a ${type} field`);
+}
+
+function number(v: unknown, type: string): void {
+  if (typeof v !== "number") throw missing(type, v);
+}
+
 const SMALL_CHUNK = 8 * 1024;
 // Byte payloads at least this large become their own output chunk instead of being copied.
 const ZERO_COPY_THRESHOLD = 4 * 1024;
@@ -237,14 +247,26 @@ export class Writer {
     this.view = new DataView(next.buffer);
   }
 
-  int8(v: number): void { this.ensure(1); this.view.setInt8(this.pos, v); this.pos += 1; }
-  bool(v: boolean): void { this.int8(v ? 1 : 0); }
-  int16(v: number): void { this.ensure(2); this.view.setInt16(this.pos, v); this.pos += 2; }
-  uint16(v: number): void { this.ensure(2); this.view.setUint16(this.pos, v); this.pos += 2; }
-  int32(v: number): void { this.ensure(4); this.view.setInt32(this.pos, v); this.pos += 4; }
-  uint32(v: number): void { this.ensure(4); this.view.setUint32(this.pos, v); this.pos += 4; }
-  int64(v: bigint): void { this.ensure(8); this.view.setBigInt64(this.pos, v); this.pos += 8; }
-  float64(v: number): void { this.ensure(8); this.view.setFloat64(this.pos, v); this.pos += 8; }
+  // A DataView writes undefined as 0 and `v ? 1 : 0` turns a misspelt boolean into false: a
+  // missing field must fail the encoding instead of going out as a default nobody chose.
+  int8(v: number): void { number(v, "int8"); this.ensure(1); this.view.setInt8(this.pos, v); this.pos += 1; }
+  bool(v: boolean): void {
+    if (typeof v !== "boolean") throw missing("bool", v);
+    this.ensure(1);
+    this.view.setInt8(this.pos, v ? 1 : 0);
+    this.pos += 1;
+  }
+  int16(v: number): void { number(v, "int16"); this.ensure(2); this.view.setInt16(this.pos, v); this.pos += 2; }
+  uint16(v: number): void { number(v, "uint16"); this.ensure(2); this.view.setUint16(this.pos, v); this.pos += 2; }
+  int32(v: number): void { number(v, "int32"); this.ensure(4); this.view.setInt32(this.pos, v); this.pos += 4; }
+  uint32(v: number): void { number(v, "uint32"); this.ensure(4); this.view.setUint32(this.pos, v); this.pos += 4; }
+  int64(v: bigint): void {
+    if (typeof v !== "bigint") throw missing("int64", v);
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, v);
+    this.pos += 8;
+  }
+  float64(v: number): void { number(v, "float64"); this.ensure(8); this.view.setFloat64(this.pos, v); this.pos += 8; }
 
   uvarint(v: number): void {
     this.ensure(5);
@@ -259,7 +281,7 @@ export class Writer {
   }
 
   uuid(hex: string): void {
-    if (hex.length !== 32) throw new ProtocolError(`uuid must be 32 hex digits: ${hex}`);
+    if (typeof hex !== "string" || !UUID_HEX.test(hex)) throw new ProtocolError(`uuid must be 32 hex digits: ${hex}`);
     this.ensure(16);
     for (let i = 0; i < 16; i++) this.buf[this.pos++] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   }
@@ -397,6 +419,7 @@ function readElements<T>(r: Reader, n: number, element: (r: Reader) => T): T[] {
 }
 
 export function writeArray<T>(w: Writer, items: readonly T[] | null, compact: boolean, element: (w: Writer, e: T) => void): void {
+  if (items === undefined) throw new ProtocolError("missing value in an array field");
   if (items === null) {
     w.arrayLength(null, compact);
     return;

@@ -1,12 +1,13 @@
 // The APIs a virtual cluster offers: those kgate rewrites completely (fail closed). Anything not
 // listed is left out of ApiVersions and refused if sent anyway.
 import type { VersionFilter } from "../gateway/api-versions.ts";
+import type { ApiKey } from "../protocol/messages/api-keys.ts";
 import { apiSpec } from "../protocol/registry.ts";
 
 const ALL = [0, Infinity] as const;
 
 /** apiKey → the versions offered inside a vcluster (further clamped to codec and broker). */
-const OFFERED: ReadonlyMap<number, readonly [number, number]> = new Map<number, readonly [number, number]>([
+const OFFERED: ReadonlyMap<number, readonly [number, number]> = new Map<ApiKey, readonly [number, number]>([
   [0, ALL], // Produce
   [1, ALL], // Fetch
   [2, ALL], // ListOffsets
@@ -71,7 +72,7 @@ export function offeredApiKeys(): number[] {
  * What the generated entity fields do not tell about an offered API: answered by kgate, hand
  * rules, filters. Shown in the README's API table (`npm run gen:api-table`).
  */
-export const HANDLING_NOTES: ReadonlyMap<number, string> = new Map<number, string>([
+export const HANDLING_NOTES: ReadonlyMap<number, string> = new Map<ApiKey, string>([
   [0, "records pass as bytes, never decoded"],
   [1, "fetch sessions belong to the connection; replica id forced to a consumer's"],
   [2, "replica id forced to a consumer's"],
@@ -102,7 +103,7 @@ export const HANDLING_NOTES: ReadonlyMap<number, string> = new Map<number, strin
  * Why each API of the pinned Kafka version that is not offered is refused inside a vcluster
  * (fail closed, invariant 1). Every API key is either offered or listed here; a unit test checks.
  */
-export const REFUSED_BECAUSE: ReadonlyMap<number, string> = new Map<number, string>([
+export const REFUSED_BECAUSE: ReadonlyMap<number, string> = new Map<ApiKey, string>([
   [27, "inter-broker (transaction markers); never sent by clients"],
   [29, "ACLs are cluster-wide and name backing principals; kgate decides what a tenant reaches"],
   [30, "ACLs are cluster-wide and name backing principals; kgate decides what a tenant reaches"],

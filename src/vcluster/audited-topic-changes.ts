@@ -5,18 +5,20 @@ import type { Frame, RequestHead } from "../gateway/session-policy.ts";
 import { concatBytes } from "../protocol/wire.ts";
 import { decodeResponse } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ConfigResourceType } from "../protocol/messages/constants.ts";
 
 type Obj = Record<string, unknown>;
 
-const RESOURCE_TOPIC = 2;
+const RESOURCE_TOPIC = ConfigResourceType.TOPIC;
 
 /** apiKey → the audited action and where its response lists the results. */
 const AUDITED: ReadonlyMap<number, { action: string; results: string; name: string }> = new Map([
-  [19, { action: "topic.create", results: "topics", name: "name" }],
-  [20, { action: "topic.delete", results: "responses", name: "name" }],
-  [37, { action: "topic.partitions", results: "results", name: "name" }],
-  [33, { action: "topic.config", results: "responses", name: "resourceName" }],
-  [44, { action: "topic.config", results: "responses", name: "resourceName" }],
+  [ApiKey.CreateTopics, { action: "topic.create", results: "topics", name: "name" }],
+  [ApiKey.DeleteTopics, { action: "topic.delete", results: "responses", name: "name" }],
+  [ApiKey.CreatePartitions, { action: "topic.partitions", results: "results", name: "name" }],
+  [ApiKey.AlterConfigs, { action: "topic.config", results: "responses", name: "resourceName" }],
+  [ApiKey.IncrementalAlterConfigs, { action: "topic.config", results: "responses", name: "resourceName" }],
 ]);
 
 export function isAuditedTopicChange(apiKey: number): boolean {

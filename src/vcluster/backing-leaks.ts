@@ -2,21 +2,23 @@
 // it (invariant 1): log-dir paths and volume sizes, where a topic's config comes from on the
 // broker, and broker error messages that name anything outside the tenant's cluster.
 import type { Tenant } from "./tenant.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ConfigSource } from "../protocol/messages/constants.ts";
 
 type Obj = Record<string, unknown>;
 
-const CREATE_TOPICS = 19;
-const DESCRIBE_CONFIGS = 32;
-const DESCRIBE_LOG_DIRS = 35;
+const CREATE_TOPICS = ApiKey.CreateTopics;
+const DESCRIBE_CONFIGS = ApiKey.DescribeConfigs;
+const DESCRIBE_LOG_DIRS = ApiKey.DescribeLogDirs;
 
 // org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource
-const DYNAMIC_BROKER_CONFIG = 2;
-const DYNAMIC_DEFAULT_BROKER_CONFIG = 3;
-const STATIC_BROKER_CONFIG = 4;
-const DEFAULT_CONFIG = 5;
+const DYNAMIC_BROKER_CONFIG = ConfigSource.DYNAMIC_BROKER_CONFIG;
+const DYNAMIC_DEFAULT_BROKER_CONFIG = ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+const STATIC_BROKER_CONFIG = ConfigSource.STATIC_BROKER_CONFIG;
+const DEFAULT_CONFIG = ConfigSource.DEFAULT_CONFIG;
 const BROKER_LEVEL_SOURCES: ReadonlySet<number> = new Set([DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG, STATIC_BROKER_CONFIG]);
-const TOPIC_CONFIG = 1;
-const GROUP_CONFIG = 8;
+const TOPIC_CONFIG = ConfigSource.TOPIC_CONFIG;
+const GROUP_CONFIG = ConfigSource.GROUP_CONFIG;
 /** Synonyms set on the resource itself: the tenant's own settings. */
 const RESOURCE_LEVEL_SOURCES: ReadonlySet<number> = new Set([TOPIC_CONFIG, GROUP_CONFIG]);
 

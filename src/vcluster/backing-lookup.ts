@@ -25,7 +25,7 @@ export function createBackingLookup(
   return async (apiKey, version, body) => {
     const attempt = connection();
     try {
-      return await withTimeout(attempt.then((c) => c.request(apiKey, version, body)), timeoutMs);
+      return await withTimeout(attempt.then((c) => c.requestUntyped(apiKey, version, body)), timeoutMs);
     } catch (e) {
       // Whatever failed, start afresh next time; a connection still opening is closed once open.
       const stale = conn;

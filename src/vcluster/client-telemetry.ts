@@ -18,16 +18,17 @@ import { ErrorCode } from "../protocol/error-codes.ts";
 import type { GetTelemetrySubscriptionsRequest } from "../protocol/messages/get-telemetry-subscriptions-request.ts";
 import type { GetTelemetrySubscriptionsResponse } from "../protocol/messages/get-telemetry-subscriptions-response.ts";
 import type { PushTelemetryResponse } from "../protocol/messages/push-telemetry-response.ts";
+import { ZERO_UUID } from "../protocol/messages/constants.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
-export const GET_TELEMETRY_SUBSCRIPTIONS = 71;
-export const PUSH_TELEMETRY = 72;
+export const GET_TELEMETRY_SUBSCRIPTIONS = ApiKey.GetTelemetrySubscriptions;
+export const PUSH_TELEMETRY = ApiKey.PushTelemetry;
 export const CLIENT_TELEMETRY_API_KEYS: readonly number[] = [GET_TELEMETRY_SUBSCRIPTIONS, PUSH_TELEMETRY];
 
 /** How often a client asks again: Kafka's default client-metrics interval (5 minutes). */
 export const TELEMETRY_RECHECK_INTERVAL_MS = 300_000;
 /** Kafka's default telemetry.max.bytes (never used: nothing is requested). */
 const TELEMETRY_MAX_BYTES = 1024 * 1024;
-const ZERO_UUID = "0".repeat(32);
 
 export function isClientTelemetry(apiKey: number): boolean {
   return apiKey === GET_TELEMETRY_SUBSCRIPTIONS || apiKey === PUSH_TELEMETRY;

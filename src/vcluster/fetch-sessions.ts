@@ -10,11 +10,12 @@
 // response instead. The bookkeeping per connection is bounded: a client cannot grow it by
 // opening sessions, and sessions closed (epoch -1, or replaced) are forgotten.
 import { Reader } from "../protocol/wire.ts";
+import { ErrorCode } from "../protocol/error-codes.ts";
 
 const FETCH_FLEXIBLE_FROM = 12;
 const FETCH_SESSIONS_FROM = 7;
-const FETCH_SESSION_ID_NOT_FOUND = 70;
-const INVALID_FETCH_SESSION_EPOCH = 71;
+const FETCH_SESSION_ID_NOT_FOUND = ErrorCode.FETCH_SESSION_ID_NOT_FOUND;
+const INVALID_FETCH_SESSION_EPOCH = ErrorCode.INVALID_FETCH_SESSION_EPOCH;
 const CLOSE_EPOCH = -1;
 const FULL_EPOCH = 0;
 

@@ -2,6 +2,7 @@
 // of a request working: FindCoordinator keys, config resources, consumer-group regexes, topic
 // name length, the DescribeTopicPartitions cursor.
 import { ErrorCode } from "../protocol/error-codes.ts";
+import type { RequestOf, ResponseOf } from "../protocol/messages/api-keys.ts";
 import { describeGroupsRule, joinGroupRule, syncGroupRule } from "./consumer-protocol-rules.ts";
 import type { Tenant } from "./tenant.ts";
 import { MAX_TOPIC_NAME_LENGTH } from "./tenant.ts";
@@ -17,6 +18,8 @@ import {
   createTopicsPolicy,
   incrementalAlterConfigsTopicPolicy,
 } from "./topic-policy-rules.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -40,23 +43,39 @@ export interface HandRule {
   response?(body: Obj, ctx: RuleContext): void;
 }
 
-const RESOURCE_TOPIC = 2;
-const RESOURCE_GROUP = 32;
+/** The context of a rule for one API: its response fix-ups see that API's response type. */
+export interface TypedRuleContext<K extends ApiKey> extends Omit<RuleContext, "responseFixups"> {
+  responseFixups: Array<(response: ResponseOf<K>) => void>;
+}
+
+/** A hand rule written against the generated types of one API: a misspelt field is a compile error. */
+export interface TypedHandRule<K extends ApiKey> {
+  request?(body: RequestOf<K>, ctx: TypedRuleContext<K>): Refusal | void | Promise<Refusal | void>;
+  response?(body: ResponseOf<K>, ctx: TypedRuleContext<K>): void;
+}
+
+/** Files a typed rule under its API key (the exchange hands it the decoded message of that key). */
+export function typedRule<K extends ApiKey>(_apiKey: K, rule: TypedHandRule<K>): HandRule {
+  return rule as unknown as HandRule;
+}
+
+const RESOURCE_TOPIC = ConfigResourceType.TOPIC;
+const RESOURCE_GROUP = ConfigResourceType.GROUP;
 
 function stripOrEmpty(tenant: Tenant, s: string): string {
   return tenant.strip(s) ?? "";
 }
 
-const findCoordinator: HandRule = {
+const findCoordinator = typedRule(ApiKey.FindCoordinator, {
   request(body, { tenant }) {
     // Group (0), transaction (1) and share-group (2) keys are all tenant names.
-    body.key = tenant.add(body.key as string);
-    body.coordinatorKeys = (body.coordinatorKeys as string[]).map((k) => tenant.add(k));
+    body.key = tenant.add(body.key);
+    body.coordinatorKeys = body.coordinatorKeys.map((k) => tenant.add(k));
   },
   response(body, { tenant }) {
-    for (const c of body.coordinators as Obj[]) c.key = stripOrEmpty(tenant, c.key as string);
+    for (const c of body.coordinators) c.key = stripOrEmpty(tenant, c.key);
   },
-};
+});
 
 /**
  * Config resources: topic and group names get the prefix; anything else (brokers, loggers,
@@ -102,22 +121,22 @@ function configRule(responseArray: "results" | "responses", withConfigs: boolean
   };
 }
 
-const createTopics: HandRule = {
+const createTopics = typedRule(ApiKey.CreateTopics, {
   request(body, ctx) {
     const tooLong: string[] = [];
-    body.topics = (body.topics as Obj[]).filter((t) => {
+    body.topics = body.topics.filter((t) => {
       // The generic pass has already prefixed the name.
-      if ((t.name as string).length <= MAX_TOPIC_NAME_LENGTH) return true;
-      tooLong.push(ctx.tenant.strip(t.name as string) ?? "");
+      if (t.name.length <= MAX_TOPIC_NAME_LENGTH) return true;
+      tooLong.push(ctx.tenant.strip(t.name) ?? "");
       return false;
     });
     if (tooLong.length === 0) return;
     const room = MAX_TOPIC_NAME_LENGTH - ctx.tenant.prefix.length;
     ctx.responseFixups.push((res) => {
       for (const name of tooLong) {
-        (res.topics as Obj[]).push({
+        res.topics.push({
           name,
-          topicId: "0".repeat(32),
+          topicId: ZERO_UUID,
           errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION,
           errorMessage: `Topic name "${name}" is illegal, it can't be longer than ${room} characters in this virtual cluster`,
           numPartitions: -1,
@@ -127,11 +146,11 @@ const createTopics: HandRule = {
       }
     });
   },
-};
+});
 
-const consumerGroupHeartbeat: HandRule = {
+const consumerGroupHeartbeat = typedRule(ApiKey.ConsumerGroupHeartbeat, {
   request(body, { tenant }) {
-    const regex = body.subscribedTopicRegex as string | null;
+    const regex = body.subscribedTopicRegex;
     // "" is the broker's "no regex" (it clears a regex subscription): anchored, it would
     // subscribe to a topic named like the bare prefix instead.
     if (regex === null || regex === "") return;
@@ -139,26 +158,26 @@ const consumerGroupHeartbeat: HandRule = {
     if (problem) return { errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, message: `Invalid regular expression ${regex}: ${problem}` };
     body.subscribedTopicRegex = anchorRegex(tenant, regex);
   },
-};
+});
 
-const consumerGroupDescribe: HandRule = {
+const consumerGroupDescribe = typedRule(ApiKey.ConsumerGroupDescribe, {
   response(body, { tenant }) {
-    for (const g of body.groups as Obj[]) {
-      for (const m of g.members as Obj[]) {
+    for (const g of body.groups) {
+      for (const m of g.members) {
         if (typeof m.subscribedTopicRegex === "string" && m.subscribedTopicRegex !== "") {
           m.subscribedTopicRegex = unanchorRegex(tenant, m.subscribedTopicRegex);
         }
       }
     }
   },
-};
+});
 
-const describeTopicPartitions: HandRule = {
+const describeTopicPartitions = typedRule(ApiKey.DescribeTopicPartitions, {
   response(body, { tenant }) {
     // The generic pass cannot drop a cursor (it is no array entry). The tenant's topics are
     // contiguous in name order: a foreign cursor before them means "start at the tenant's
     // first topic", after them means "done".
-    const cursor = body.nextCursor as Obj | null;
+    const cursor = body.nextCursor;
     if (!cursor || typeof cursor.topicName !== "string") return;
     const name = cursor.topicName;
     if (tenant.owns(name)) return;
@@ -169,38 +188,38 @@ const describeTopicPartitions: HandRule = {
       body.nextCursor = null;
     }
   },
-};
+});
 
 /**
  * ListTransactions' id pattern would be matched against backing ids; kgate asks for the
  * tenant's transactions without it and applies the pattern (full match) to the tenant's names,
  * with RE2: linear time, so one tenant's pattern cannot stall the others (invariant 4).
  */
-const listTransactions: HandRule = {
+const listTransactions = typedRule(ApiKey.ListTransactions, {
   request(body, ctx) {
-    const pattern = body.transactionalIdPattern as string | null;
+    const pattern = body.transactionalIdPattern;
     if (pattern === null || pattern === undefined) return;
     const matcher = fullMatcher(pattern);
     if (!matcher.ok) return { errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, message: `Invalid regular expression ${pattern}: ${matcher.problem}` };
     body.transactionalIdPattern = null;
     ctx.responseFixups.push((res) => {
-      res.transactionStates = (res.transactionStates as Obj[]).filter((t) => matcher.matches(t.transactionalId as string));
+      res.transactionStates = res.transactionStates.filter((t) => matcher.matches(t.transactionalId));
     });
   },
-};
+});
 
-export const HAND_RULES: ReadonlyMap<number, HandRule> = new Map<number, HandRule>([
-  [10, findCoordinator],
-  [11, joinGroupRule],
-  [14, syncGroupRule],
-  [15, describeGroupsRule],
-  [19, composeHandRules(createTopics, createTopicsPolicy)],
-  [32, configRule("results", true)],
-  [33, composeHandRules(configRule("responses", false), alterConfigsTopicPolicy)],
-  [37, createPartitionsPolicy],
-  [44, composeHandRules(configRule("responses", false), incrementalAlterConfigsTopicPolicy)],
-  [66, listTransactions],
-  [68, consumerGroupHeartbeat],
-  [69, consumerGroupDescribe],
-  [75, describeTopicPartitions],
+export const HAND_RULES: ReadonlyMap<number, HandRule> = new Map<ApiKey, HandRule>([
+  [ApiKey.FindCoordinator, findCoordinator],
+  [ApiKey.JoinGroup, joinGroupRule],
+  [ApiKey.SyncGroup, syncGroupRule],
+  [ApiKey.DescribeGroups, describeGroupsRule],
+  [ApiKey.CreateTopics, composeHandRules(createTopics, createTopicsPolicy)],
+  [ApiKey.DescribeConfigs, configRule("results", true)],
+  [ApiKey.AlterConfigs, composeHandRules(configRule("responses", false), alterConfigsTopicPolicy)],
+  [ApiKey.CreatePartitions, createPartitionsPolicy],
+  [ApiKey.IncrementalAlterConfigs, composeHandRules(configRule("responses", false), incrementalAlterConfigsTopicPolicy)],
+  [ApiKey.ListTransactions, listTransactions],
+  [ApiKey.ConsumerGroupHeartbeat, consumerGroupHeartbeat],
+  [ApiKey.ConsumerGroupDescribe, consumerGroupDescribe],
+  [ApiKey.DescribeTopicPartitions, describeTopicPartitions],
 ]);

@@ -3,6 +3,7 @@
 // skips the consumer's checks, so inside a vcluster these fields are forced to the consumer's
 // values. Only a value that differs counts as a change, so the common request still goes out as
 // the bytes that arrived (invariant 3).
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -10,9 +11,9 @@ type Obj = Record<string, unknown>;
 export const CONSUMER_REPLICA_ID = -1;
 const NO_REPLICA_EPOCH = -1n;
 
-const FETCH = 1;
-const LIST_OFFSETS = 2;
-const OFFSET_FOR_LEADER_EPOCH = 23;
+const FETCH = ApiKey.Fetch;
+const LIST_OFFSETS = ApiKey.ListOffsets;
+const OFFSET_FOR_LEADER_EPOCH = ApiKey.OffsetForLeaderEpoch;
 /** OffsetForLeaderEpoch has carried a replica id since v3. */
 const OFFSET_FOR_LEADER_EPOCH_REPLICA_ID_FROM = 3;
 

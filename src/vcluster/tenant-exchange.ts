@@ -19,10 +19,11 @@ import type { FetchExchange, FetchSessions } from "./fetch-sessions.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
 type Obj = Record<string, unknown>;
 
-const FETCH = 1;
+const FETCH = ApiKey.Fetch;
 
 export interface TenantExchangeDeps {
   topicIds: TopicIdDirectory;

@@ -8,10 +8,13 @@
 // id, not one per request); the queue of ids waiting, and both maps, have fixed sizes. An id
 // that cannot be resolved in time is reported unknown, which callers treat as not owned.
 import type { MetadataResponse } from "../protocol/messages/metadata-response.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ZERO_UUID } from "../protocol/messages/constants.ts";
+import { ErrorCode } from "../protocol/error-codes.ts";
 
-export const ZERO_TOPIC_ID = "0".repeat(32);
-const METADATA = 3;
-const UNKNOWN_TOPIC_ID = 100;
+export const ZERO_TOPIC_ID = ZERO_UUID;
+const METADATA = ApiKey.Metadata;
+const UNKNOWN_TOPIC_ID = ErrorCode.UNKNOWN_TOPIC_ID;
 
 export type MetadataLookup = (apiKey: number, version: number, body: unknown) => Promise<unknown>;
 

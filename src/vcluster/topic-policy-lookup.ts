@@ -13,9 +13,10 @@ import type { MetadataResponse } from "../protocol/messages/metadata-response.ts
 import type { Tenant } from "./tenant.ts";
 import type { MetadataLookup } from "./topic-id-directory.ts";
 import { effectiveTopicPolicy, type TopicPolicy } from "./topic-policy-schema.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
-const METADATA = 3;
-const CREATE_TOPICS = 19;
+const METADATA = ApiKey.Metadata;
+const CREATE_TOPICS = ApiKey.CreateTopics;
 const LOOKUP_TIMEOUT_MS = 10_000;
 const DEFAULTS_TTL_MS = 60_000;
 const PARTITIONS_TTL_MS = 5_000;

@@ -14,13 +14,14 @@ import {
   partitionsProblem,
   vclusterPartitionsProblem,
 } from "./topic-policy.ts";
+import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
 
 type Obj = Record<string, unknown>;
 
-const RESOURCE_TOPIC = 2;
+const RESOURCE_TOPIC = ConfigResourceType.TOPIC;
 const OP_SET = 0;
 const OP_DELETE = 1;
-const ZERO_TOPIC_ID = "0".repeat(32);
+const ZERO_TOPIC_ID = ZERO_UUID;
 
 interface Refused {
   /** The tenant's own name. */

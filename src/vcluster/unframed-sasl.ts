@@ -9,8 +9,9 @@ import { decodeResponse, encodeRequest } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import type { SaslAuthenticateResponse } from "../protocol/messages/sasl-authenticate-response.ts";
 import { concatBytes } from "../protocol/wire.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
-const SASL_AUTHENTICATE = 36;
+const SASL_AUTHENTICATE = ApiKey.SaslAuthenticate;
 /** v0: the fields a bare token exchange has (no session lifetime: v0 clients cannot re-authenticate). */
 const WRAPPED_VERSION = 0;
 

@@ -8,6 +8,7 @@
 import { defaultDeletableTopicResult } from "../protocol/messages/delete-topics-response.ts";
 import { defaultMetadataResponseTopic } from "../protocol/messages/metadata-response.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 import type { RuleContext } from "./hand-rules.ts";
 
 type Obj = Record<string, unknown>;
@@ -21,13 +22,13 @@ interface ByIdApi {
 }
 
 const BY_ID_APIS: ReadonlyMap<number, ByIdApi> = new Map<number, ByIdApi>([
-  [3, { // Metadata
+  [ApiKey.Metadata, {
     from: 12,
     requestArray: "topics",
     responseArray: "topics",
     unknown: (topicId) => ({ ...defaultMetadataResponseTopic(), errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId }),
   }],
-  [20, { // DeleteTopics
+  [ApiKey.DeleteTopics, {
     from: 6,
     requestArray: "topics",
     responseArray: "responses",

@@ -32,10 +32,11 @@ import { answerClientTelemetry, CLIENT_TELEMETRY_API_KEYS, isClientTelemetry } f
 import { authenticateRequestFor, UNFRAMED_TOKEN_HEAD, unframedOutcome } from "./unframed-sasl.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 
-const SASL_HANDSHAKE = 17;
-const SASL_AUTHENTICATE = 36;
-const PRODUCE = 0;
+const SASL_HANDSHAKE = ApiKey.SaslHandshake;
+const SASL_AUTHENTICATE = ApiKey.SaslAuthenticate;
+const PRODUCE = ApiKey.Produce;
 export const PASSTHROUGH = "passthrough";
 const MAX_PRE_AUTH_API_VERSIONS = 4;
 

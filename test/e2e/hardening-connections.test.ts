@@ -134,7 +134,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
   describe(`hardening: who gets the backing view (${kgateRuntime})`, () => {
     let kgate: KgateProcess;
     const open = () => KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }]);
-    const metadata = (c: KafkaConnection) => c.request<MetadataResponse>(3, 12, { ...defaultMetadataRequest(), topics: null });
+    const metadata = (c: KafkaConnection) => c.requestUntyped<MetadataResponse>(3, 12, { ...defaultMetadataRequest(), topics: null });
 
     beforeAll(async () => {
       kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap() });

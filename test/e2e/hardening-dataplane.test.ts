@@ -153,14 +153,14 @@ function packedDescribeGroups(n: number): Uint8Array {
 
 /** Creates a one-partition topic and waits for its leader; returns its topic id. */
 async function createTopic(conn: KafkaConnection, name: string): Promise<string> {
-  const res = await conn.request<{ topics: Array<{ errorCode: number; topicId: string }> }>(CREATE_TOPICS, 7, {
+  const res = await conn.requestUntyped<{ topics: Array<{ errorCode: number; topicId: string }> }>(CREATE_TOPICS, 7, {
     topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
     timeoutMs: 30_000,
     validateOnly: false,
   });
   expect(res.topics[0]!.errorCode).toBe(0);
   for (let i = 0; i < 100; i++) {
-    const md = await conn.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [{ topicId: "0".repeat(32), name }] });
+    const md = await conn.requestUntyped<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [{ topicId: "0".repeat(32), name }] });
     if (md.topics[0]?.errorCode === 0 && (md.topics[0].partitions[0]?.leaderId ?? -1) >= 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -185,7 +185,7 @@ async function slowestRoundTrip(conn: KafkaConnection, during: Promise<unknown>)
   let count = 0;
   while (running) {
     const started = performance.now();
-    await conn.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [] });
+    await conn.requestUntyped<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [] });
     maxMs = Math.max(maxMs, performance.now() - started);
     count++;
     await new Promise((r) => setTimeout(r, 10));
@@ -272,7 +272,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
       const byId = (ids: string[]) => ({ ...defaultMetadataRequest(), topics: ids.map((topicId) => ({ topicId, name: null })) });
       // Six requests on each of four connections, all at once: 6,000 ids nobody knows.
       const started = performance.now();
-      const first = await Promise.all(sprays.map((ids, i) => conns[i % 4]!.request<MetadataResponse>(METADATA, 12, byId(ids))));
+      const first = await Promise.all(sprays.map((ids, i) => conns[i % 4]!.requestUntyped<MetadataResponse>(METADATA, 12, byId(ids))));
       const firstMs = performance.now() - started;
       for (const [i, res] of first.entries()) {
         expect(res.topics.length).toBe(250);
@@ -280,8 +280,8 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
       }
       const afterFirst = await metric(kgate, "kgate_topic_id_lookups_total");
       // The same ids again, by Metadata and by Fetch: answered from the negative cache.
-      await Promise.all(sprays.map((ids, i) => conns[i % 4]!.request<MetadataResponse>(METADATA, 12, byId(ids))));
-      const fetched = await conns[0]!.request<FetchResponse>(FETCH, 15, {
+      await Promise.all(sprays.map((ids, i) => conns[i % 4]!.requestUntyped<MetadataResponse>(METADATA, 12, byId(ids))));
+      const fetched = await conns[0]!.requestUntyped<FetchResponse>(FETCH, 15, {
         ...defaultFetchRequest(),
         maxWaitMs: 10,
         topics: sprays[0]!.map((topicId) => ({ topic: "", topicId, partitions: [defaultFetchPartition()] })),
@@ -305,7 +305,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
     try {
       const ids = Array.from({ length: 2_500 }, randomTopicId);
       let started = performance.now();
-      const attack = alice.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: ids.map((topicId) => ({ topicId, name: null })) });
+      const attack = alice.requestUntyped<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: ids.map((topicId) => ({ topicId, name: null })) });
       const fairness = await slowestRoundTrip(bob, attack);
       const res = await attack;
       const metadataMs = performance.now() - started;
@@ -314,7 +314,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
 
       const more = Array.from({ length: 2_500 }, randomTopicId);
       started = performance.now();
-      const deleted = await alice.request<{ responses: Array<{ topicId: string; errorCode: number }> }>(DELETE_TOPICS, 6, {
+      const deleted = await alice.requestUntyped<{ responses: Array<{ topicId: string; errorCode: number }> }>(DELETE_TOPICS, 6, {
         topics: more.map((topicId) => ({ name: null, topicId })), topicNames: [], timeoutMs: 5_000,
       });
       const deleteMs = performance.now() - started;
@@ -336,12 +336,12 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
     try {
       const aliceId = await createTopic(alice, `mine-${kgateRuntime}`);
       await createTopic(bob, `theirs-${kgateRuntime}`);
-      const all = await alice.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: null });
+      const all = await alice.requestUntyped<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: null });
       const names = all.topics.map((t) => t.name);
       expect(names).toContain(`mine-${kgateRuntime}`);
       expect(names.every((n) => n !== null && !n.includes(BOB) && !n.startsWith("__"))).toBe(true);
       expect(all.topics.find((t) => t.name === `mine-${kgateRuntime}`)?.topicId).toBe(aliceId);
-      const groups = await alice.request<{ errorCode: number; groups: Array<{ groupId: string }> }>(LIST_GROUPS, 5, { statesFilter: [], typesFilter: [] });
+      const groups = await alice.requestUntyped<{ errorCode: number; groups: Array<{ groupId: string }> }>(LIST_GROUPS, 5, { statesFilter: [], typesFilter: [] });
       expect(groups.errorCode).toBe(0);
       expect(groups.groups.every((g) => !g.groupId.includes("vc-"))).toBe(true);
     } finally {
@@ -356,14 +356,14 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
     try {
       const aliceId = await createTopic(alice, `orders-${kgateRuntime}`);
       const bobId = await createTopic(bob, `secret-${kgateRuntime}`);
-      const opened = await alice.request<FetchResponse>(FETCH, 15, fetchBody(0, 0, [aliceId]));
+      const opened = await alice.requestUntyped<FetchResponse>(FETCH, 15, fetchBody(0, 0, [aliceId]));
       expect(opened.errorCode).toBe(0);
       const session = opened.sessionId;
       expect(session).not.toBe(0);
       // Bob's id joins the session in one request; later requests name nothing new.
       const responses = [opened];
       for (let epoch = 1; epoch <= 4; epoch++) {
-        responses.push(await alice.request<FetchResponse>(FETCH, 15, fetchBody(session, epoch, epoch === 1 ? [bobId] : [])));
+        responses.push(await alice.requestUntyped<FetchResponse>(FETCH, 15, fetchBody(session, epoch, epoch === 1 ? [bobId] : [])));
       }
       for (const [epoch, res] of responses.entries()) {
         expect(res.errorCode).toBe(0);
@@ -377,8 +377,8 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
         }
       }
       // Closing the session (epoch -1) forgets it: kgate refuses its id from then on.
-      await alice.request<FetchResponse>(FETCH, 15, fetchBody(session, -1, []));
-      const reused = await alice.request<FetchResponse>(FETCH, 15, fetchBody(session, 5, []));
+      await alice.requestUntyped<FetchResponse>(FETCH, 15, fetchBody(session, -1, []));
+      const reused = await alice.requestUntyped<FetchResponse>(FETCH, 15, fetchBody(session, 5, []));
       expect(reused.errorCode).toBe(FETCH_SESSION_ID_NOT_FOUND);
     } finally {
       alice.close();
@@ -390,12 +390,12 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
     const alice = await login("alice", aliceToken);
     try {
       const ids: number[] = [];
-      for (let i = 0; i < 24; i++) ids.push((await alice.request<FetchResponse>(FETCH, 15, fetchBody(0, 0, []))).sessionId);
+      for (let i = 0; i < 24; i++) ids.push((await alice.requestUntyped<FetchResponse>(FETCH, 15, fetchBody(0, 0, []))).sessionId);
       expect(ids.every((id) => id !== 0)).toBe(true);
       // The newest is usable; the oldest was dropped by kgate (the broker still holds it).
-      expect((await alice.request<FetchResponse>(FETCH, 15, fetchBody(ids[23]!, 1, []))).errorCode).toBe(0);
-      expect((await alice.request<FetchResponse>(FETCH, 15, fetchBody(ids[0]!, 1, []))).errorCode).toBe(FETCH_SESSION_ID_NOT_FOUND);
-      for (const id of ids.slice(16)) await alice.request<FetchResponse>(FETCH, 15, fetchBody(id, -1, []));
+      expect((await alice.requestUntyped<FetchResponse>(FETCH, 15, fetchBody(ids[23]!, 1, []))).errorCode).toBe(0);
+      expect((await alice.requestUntyped<FetchResponse>(FETCH, 15, fetchBody(ids[0]!, 1, []))).errorCode).toBe(FETCH_SESSION_ID_NOT_FOUND);
+      for (const id of ids.slice(16)) await alice.requestUntyped<FetchResponse>(FETCH, 15, fetchBody(id, -1, []));
     } finally {
       alice.close();
     }
@@ -405,7 +405,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
     // Through kgate's port for the broker (as Metadata names it): alice's own requests do not
     // cross the relay, kgate's lookups do.
     const boot = await login("alice", aliceToken);
-    const broker = (await boot.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [] })).brokers[0]!;
+    const broker = (await boot.requestUntyped<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [] })).brokers[0]!;
     boot.close();
     const alice = await KafkaConnection.open(runtime, [{ host: broker.host, port: broker.port }], {
       sasl: { mechanism: "PLAIN", username: "alice", password: aliceToken },
@@ -415,7 +415,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: data p
     try {
       const id = randomTopicId();
       const started = performance.now();
-      const answer = alice.request<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [{ topicId: id, name: null }] });
+      const answer = alice.requestUntyped<MetadataResponse>(METADATA, 12, { ...defaultMetadataRequest(), topics: [{ topicId: id, name: null }] });
       const res = await Promise.race([answer, new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
       const ms = performance.now() - started;
       console.log(`[${kgateRuntime}] Metadata by id with the lookup hung: answered in ${ms.toFixed(0)} ms`);

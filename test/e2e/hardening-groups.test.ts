@@ -286,7 +286,7 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
       const held = group.members.flatMap((m: Msg) => [...m.assignment.topicPartitions, ...m.targetAssignment.topicPartitions].map((tp: Msg) => tp.topicId));
       expect(held).not.toContain(bobTopicId);
 
-      await raw.request(API.LeaveGroup, 5, { groupId: "mixed", members: [{ memberId: member.memberId, groupInstanceId: null, reason: null }] });
+      await raw.requestUntyped(API.LeaveGroup, 5, { groupId: "mixed", members: [{ memberId: member.memberId, groupInstanceId: null, reason: null }] });
       await raw.request(API.ConsumerGroupHeartbeat, 1, {
         groupId: "mixed", memberId: cg.memberId, memberEpoch: -1, instanceId: null, rackId: null, rebalanceTimeoutMs: -1,
         subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null,
@@ -320,7 +320,7 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
       const group = await backingGroup(`${alice.prefix}leader-group`);
       const stored = decodeAssignment(group.members[0].memberAssignment).body.assignedPartitions;
       expect(stored.map((p) => p.topic)).toEqual([`${alice.prefix}${bob.prefix}secret`]);
-      await raw.request(API.LeaveGroup, 5, { groupId: "leader-group", members: [{ memberId: joined.memberId, groupInstanceId: null, reason: null }] });
+      await raw.requestUntyped(API.LeaveGroup, 5, { groupId: "leader-group", members: [{ memberId: joined.memberId, groupInstanceId: null, reason: null }] });
     } finally {
       raw.close();
     }
@@ -346,7 +346,7 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
   }, 30_000);
 
   async function backingTopicIds(names: string[]): Promise<Map<string, string>> {
-    const md: Msg = await backing.request(3, 12, {
+    const md: Msg = await backing.requestUntyped(3, 12, {
       topics: names.map((name) => ({ topicId: "0".repeat(32), name })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false,
     });
     return new Map(md.topics.map((t: Msg) => [t.name, t.topicId]));

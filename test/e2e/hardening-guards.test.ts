@@ -111,7 +111,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`tenant data-plane
           validateOnly: false,
         }).catch(() => {});
       }
-      await backing.request(API.DeleteTopics, 6, { topics: backingTopics.map((name) => ({ name, topicId: ZERO_ID })), timeoutMs: 30_000 }).catch(() => {});
+      await backing.requestUntyped(API.DeleteTopics, 6, { topics: backingTopics.map((name) => ({ name, topicId: ZERO_ID })), timeoutMs: 30_000 }).catch(() => {});
       backing.close();
     }
     // An unguarded regex can leave kgate busy for minutes; stop() falls back to SIGKILL.
@@ -146,7 +146,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`tenant data-plane
     const metadata = () => bob.request(API.Metadata, 12, metadataBody(null));
     const baseline = await roundTrip(metadata, 10_000);
     for (const { pattern, ids } of attacks) {
-      const attack = alice.request<Msg>(API.ListTransactions, 2, { stateFilters: [], producerIdFilters: [], durationFilter: -1n, transactionalIdPattern: pattern });
+      const attack = alice.requestUntyped<Msg>(API.ListTransactions, 2, { stateFilters: [], producerIdFilters: [], durationFilter: -1n, transactionalIdPattern: pattern });
       await new Promise((r) => setTimeout(r, 100)); // let the attack reach kgate and the broker answer it
       const samples: number[] = [];
       for (let i = 0; i < 5; i++) samples.push(await roundTrip(metadata, 5000));
@@ -165,7 +165,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`tenant data-plane
     const alice = await asAlice();
     const groupId = `guards-cg-${run}`;
     const memberId = crypto.randomUUID();
-    const heartbeat = (body: Msg) => alice.request<Msg>(API.ConsumerGroupHeartbeat, 1, {
+    const heartbeat = (body: Msg) => alice.requestUntyped<Msg>(API.ConsumerGroupHeartbeat, 1, {
       groupId, memberId, instanceId: null, rackId: null, serverAssignor: null, topicPartitions: null, rebalanceTimeoutMs: -1, ...body,
     });
     const backingRegex = async () => {

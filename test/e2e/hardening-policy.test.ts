@@ -259,14 +259,14 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: kgate'
   let backingAddress = "";
 
   const stateEnd = async (): Promise<bigint> => {
-    const res: Msg = await backing.request(API.ListOffsets, 7, {
+    const res: Msg = await backing.requestUntyped(API.ListOffsets, 7, {
       replicaId: -1, isolationLevel: 0, topics: [{ name: STATE, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }],
     });
     return res.topics[0].partitions[0].offset;
   };
 
   const stateStart = async (): Promise<bigint> => {
-    const res: Msg = await backing.request(API.ListOffsets, 7, {
+    const res: Msg = await backing.requestUntyped(API.ListOffsets, 7, {
       replicaId: -1, isolationLevel: 0, topics: [{ name: STATE, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] }],
     });
     return res.topics[0].partitions[0].offset;
@@ -326,9 +326,9 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`hardening: kgate'
       topics: [{ name: STATE, partitions: [{ partitionIndex: 0, offset: -1n }] }], timeoutMs: 10_000,
     });
     expect(truncated.topics[0].partitions[0].errorCode).toBe(TOPIC_AUTHORIZATION_FAILED);
-    const delByName: Msg = await client.request(API.DeleteTopics, 5, { topicNames: [STATE], timeoutMs: 10_000 });
+    const delByName: Msg = await client.requestUntyped(API.DeleteTopics, 5, { topicNames: [STATE], timeoutMs: 10_000 });
     expect(delByName.responses[0].errorCode).toBe(TOPIC_AUTHORIZATION_FAILED);
-    const delById: Msg = await client.request(API.DeleteTopics, 6, { topics: [{ name: null, topicId: stateId }], timeoutMs: 10_000 });
+    const delById: Msg = await client.requestUntyped(API.DeleteTopics, 6, { topics: [{ name: null, topicId: stateId }], timeoutMs: 10_000 });
     expect(delById.responses[0].errorCode).toBe(TOPIC_AUTHORIZATION_FAILED);
     const alter: Msg = await client.request(API.IncrementalAlterConfigs, 1, {
       resources: [{ resourceType: RESOURCE_TOPIC, resourceName: STATE, configs: [{ name: "retention.ms", configOperation: 0, value: "1000" }] }],

@@ -207,7 +207,7 @@ function assertKgateAddresses(response: unknown, what: string): void {
 
 /** Sends as alice, checks the response for leaks, returns it. */
 async function asAlice<T = Msg>(apiKey: number, version: number, body: unknown, conn: KafkaConnection = alice): Promise<T> {
-  const res = await conn.request<T>(apiKey, version, body);
+  const res = await conn.requestUntyped<T>(apiKey, version, body);
   assertClean(res, `${apiSpec(apiKey)!.name} v${version}`, body);
   return res;
 }
@@ -297,7 +297,7 @@ async function backingTopic(name: string): Promise<Msg> {
 }
 
 async function bobCommittedOffset(): Promise<bigint> {
-  const res: Msg = await bob.request(API.OffsetFetch, 9, {
+  const res: Msg = await bob.requestUntyped(API.OffsetFetch, 9, {
     groups: [{ groupId: "bob-group", memberId: null, memberEpoch: -1, topics: [{ name: "secret", topicId: ZERO_ID, partitionIndexes: [0] }] }],
     requireStable: false,
   });
@@ -380,7 +380,7 @@ beforeAll(async () => {
   });
   expect(commit.topics[0].partitions[0].errorCode).toBe(0);
   const join = (memberId: string) =>
-    bob.request<Msg>(API.JoinGroup, 9, {
+    bob.requestUntyped<Msg>(API.JoinGroup, 9, {
       groupId: "bob-group", sessionTimeoutMs: 300_000, rebalanceTimeoutMs: 300_000, memberId, groupInstanceId: null,
       protocolType: "consumer", protocols: [{ name: "range", metadata: subscriptionBytes(["secret"]) }], reason: null,
     });
@@ -447,7 +447,7 @@ afterAll(async () => {
       const groups: Msg = await backing.request(API.ListGroups, 5, { statesFilter: [], typesFilter: [] }).catch(() => ({ groups: [] }));
       const ours = groups.groups.map((g: Msg) => g.groupId).filter((g: string) => g.startsWith(ALICE_PREFIX) || g.startsWith(BOB_PREFIX));
       if (ours.length > 0) await backing.request(API.DeleteGroups, 2, { groupsNames: ours }).catch(() => {});
-      await backing.request(API.DeleteTopics, 6, {
+      await backing.requestUntyped(API.DeleteTopics, 6, {
         topics: [`${BOB_PREFIX}secret`, `${ALICE_PREFIX}orders`, `${ALICE_PREFIX}payments`].map((name) => ({ name, topicId: ZERO_ID })),
         timeoutMs: 30_000,
       }).catch(() => {});
@@ -532,7 +532,7 @@ describe("identity and the offered API set", () => {
     for (const spec of API_LIST) {
       if (offered.has(spec.apiKey)) continue;
       if (conn.closed) conn = await connectAs("alice", aliceToken);
-      const outcome = await conn.request<Msg>(spec.apiKey, spec.maxVersion, spec.request.create()).then(
+      const outcome = await conn.requestUntyped<Msg>(spec.apiKey, spec.maxVersion, spec.request.create()).then(
         (res) => res,
         () => "closed" as const,
       );

@@ -18,7 +18,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`vcluster lifecycl
   let kgate: KgateProcess;
   const login = (username: string, password: string) =>
     KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username, password } });
-  const metadata = (c: KafkaConnection) => c.request<MetadataResponse>(3, 12, { ...defaultMetadataRequest(), topics: null });
+  const metadata = (c: KafkaConnection) => c.requestUntyped<MetadataResponse>(3, 12, { ...defaultMetadataRequest(), topics: null });
   const waitClosed = async (c: KafkaConnection) => {
     for (let i = 0; i < 100 && !c.closed; i++) {
       await metadata(c).catch(() => {});

@@ -2,19 +2,10 @@
 // holds exactly the fields that exist in that version (tagged ones sometimes), with the right
 // nullability, so encode→decode must give the same value back.
 import fc from "fast-check";
-import { findClientsJar } from "../../scripts/gen-protocol.ts";
-import { readJarEntries } from "../../scripts/lib/jar.ts";
-import { elementType, type FieldSpec, intersect, isEmpty, type MessageSpec, parseMessage, type VersionRange } from "../../scripts/lib/spec.ts";
+import { elementType, type FieldSpec, intersect, isEmpty, type MessageSpec, type VersionRange } from "../../scripts/lib/spec.ts";
+import { loadSpecs } from "../../scripts/lib/vendored-specs.ts";
 
-export function loadSpecs(): Map<string, MessageSpec> {
-  const entries = readJarEntries(findClientsJar(), (n) => n.startsWith("common/message/") && n.endsWith(".json"));
-  const specs = new Map<string, MessageSpec>();
-  for (const [name, data] of entries) {
-    const s = parseMessage(name, new TextDecoder().decode(data));
-    specs.set(s.name, s);
-  }
-  return specs;
-}
+export { loadSpecs };
 
 const inRange = (r: VersionRange | null, v: number) => r !== null && !isEmpty(r) && v >= r.min && v <= r.max;
 
