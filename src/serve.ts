@@ -1,6 +1,9 @@
 // `kgate serve`: store, admin API and the Kafka gateway, until SIGINT/SIGTERM.
 import { createAdminApp } from "./admin/app.ts";
 import { apiLabel, createKgateMetrics } from "./admin/metrics.ts";
+import { LiveStats } from "./admin/live-stats.ts";
+import { createBackingInventory } from "./client/backing-inventory.ts";
+import { KafkaConnection } from "./client/kafka-connection.ts";
 import { resolveSecrets } from "./auth/secrets.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Config } from "./config/schema.ts";
@@ -246,8 +249,16 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     runtime.onSignal("SIGTERM", () => resolve());
   });
   const clientTruststore = config.listener.tls?.truststore ? await runtime.readTextFile(config.listener.tls.truststore) : undefined;
+  // The console's live view and topic lists (GET /v1/vclusters/{name}/live, /topics, /groups, /v1/gateway).
+  const liveStats = new LiveStats(metrics.registry);
+  liveStats.start();
+  const inventory = createBackingInventory({
+    lookup: backingLookup,
+    openBroker: (address) => KafkaConnection.open(runtime, [address], { sasl: config.backing.sasl, tls: backingTls, clientId: "kgate-console" }),
+    timeoutMs: config.limits.backingTimeoutMs,
+  });
   const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore,
-    oauth: { tokens: kgateAccessTokens, clientAccount }, audit });
+    oauth: { tokens: kgateAccessTokens, clientAccount }, audit, liveStats, inventory, runtimeName: runtime.name });
   const adminTls = config.admin.tls
     ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
     : undefined;
@@ -260,6 +271,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
 
   await stopRequested;
   log.info("shutting down");
+  liveStats.stop();
   listenerTls?.stop();
   stopRefreshing();
   await gateway.stop(5000);
