@@ -178,9 +178,9 @@ export function consoleClient(): void {
       const throttle = $<HTMLElement>("[data-throttle]", root);
       if (throttle) throttle.hidden = !last || last.throttledPerSecond === null;
       setStat(root, "throttled", last && last.throttledPerSecond !== null ? `${last.throttledPerSecond.toFixed(2)}/s` : "–");
-      // From one minute up to what is kept (five minutes by default), so a fresh history fills the chart.
+      // From half a minute up to what is kept (five minutes by default), so a fresh history fills the chart.
       const span = points.length > 1 ? points[points.length - 1]!.at - points[0]!.at : 0;
-      const windowMs = Math.min(Math.max(60_000, span), Math.max(60_000, data.intervalMs * 150));
+      const windowMs = Math.min(Math.max(30_000, span), Math.max(30_000, data.intervalMs * 150));
       const bytesChart = $<SVGSVGElement>("svg[data-chart=bytes]", root);
       const reqChart = $<SVGSVGElement>("svg[data-chart=requests]", root);
       if (bytesChart) drawChart(bytesChart, points, (p) => p.bytesInPerSecond, (p) => p.bytesOutPerSecond, formatRate, windowMs);

@@ -57,6 +57,11 @@ const securityHeaders: MiddlewareHandler = async (c, next) => {
   c.header("Cache-Control", "no-store");
 };
 
+const IDLE: LivePoint = {
+  at: 0, connections: 0, bytesInPerSecond: 0, bytesOutPerSecond: 0, requestsPerSecond: 0, produceRequestsPerSecond: 0,
+  fetchRequestsPerSecond: 0, gatewayErrorsPerSecond: 0, throttledPerSecond: null,
+};
+
 type ApiResult<T> = { ok: true; body: T } | { ok: false; status: number; error: string };
 
 export function registerConsoleRoutes(app: AdminApp, _deps: AdminDeps): void {
@@ -82,7 +87,8 @@ export function registerConsoleRoutes(app: AdminApp, _deps: AdminDeps): void {
     const live = new Map<string, LivePoint | undefined>();
     await Promise.all(list.body.vclusters.map(async (v) => {
       const r = await apiGet<z.infer<typeof VclusterLive>>(c, `/v1/vclusters/${encodeURIComponent(v.name)}/live`);
-      live.set(v.name, r.ok ? r.body.points.at(-1) : undefined);
+      // No point yet (created a moment ago): no series in the metrics, so nothing is open.
+      live.set(v.name, r.ok ? r.body.points.at(-1) ?? (r.body.intervalMs > 0 ? IDLE : undefined) : undefined);
     }));
     return c.html(<VclustersView vclusters={list.body.vclusters} live={live} />);
   });

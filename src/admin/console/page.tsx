@@ -11,6 +11,8 @@ export function ConsolePage(props: { css: string; script: string; version: strin
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>kgate console</title>
+        {/* No favicon request: it would meet the admin API's 401. */}
+        <link rel="icon" href="data:," />
         <style>{raw(props.css)}</style>
       </head>
       <body>

@@ -1,5 +1,5 @@
-// The console's one stylesheet, inlined (allowed by its hash in the CSP). Colours meet WCAG AA
-// contrast on their backgrounds; focus is always visible for keyboard users.
+// The console's one stylesheet, inlined (allowed by its hash in the CSP). Text colours meet WCAG
+// AA contrast on their backgrounds (4.7:1 and up); focus is always visible for keyboard users.
 export const CONSOLE_CSS = `
 :root { --ink: #1b1f24; --muted: #4a5360; --line: #c9d1da; --bg: #f6f8fa; --card: #fff; --brand: #0b3d91;
   --accent: #0a58ca; --danger: #a4161a; --ok: #146c2e; --in: #0a58ca; --out: #b35900; --font: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -7,7 +7,8 @@ export const CONSOLE_CSS = `
 body { margin: 0; font: 15px/1.45 var(--font); color: var(--ink); background: var(--bg); }
 a { color: var(--accent); }
 a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible, [tabindex]:focus-visible {
-  outline: 3px solid #ffbf47; outline-offset: 2px; }
+  outline: 3px solid var(--accent); outline-offset: 2px; }
+header a:focus-visible, header button:focus-visible { outline-color: #ffbf47; }
 .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: 8px; z-index: 2; }
 .skip:focus { left: 8px; }
 header { background: var(--brand); color: #fff; display: flex; align-items: center; gap: 24px; padding: 10px 24px; flex-wrap: wrap; }
@@ -22,7 +23,8 @@ h1 { font-size: 24px; margin: 8px 0 16px; }
 h2 { font-size: 18px; margin: 0 0 12px; }
 h1:focus { outline: none; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; margin-bottom: 16px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-bottom: 16px; }
+.card .grid { margin-bottom: 0; }
 .grid > .card { margin-bottom: 0; min-width: 0; }
 .grid > .wide { grid-column: 1 / -1; }
 .card > h2:not(:first-child) { margin-top: 20px; }
@@ -30,7 +32,7 @@ h1:focus { outline: none; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 7px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-size: 13px; color: var(--muted); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
 pre { background: #eef1f4; border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow: auto; white-space: pre-wrap; word-break: break-all; margin: 8px 0; }
 .label { display: inline-block; background: #e7eef8; border: 1px solid #b6c8e3; color: #123; border-radius: 10px; padding: 0 8px; margin: 0 4px 4px 0; font-size: 13px; }
@@ -56,6 +58,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .stat { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; min-width: 130px; background: #fbfcfd; }
 .stat .v { font-size: 22px; font-weight: 700; font-variant-numeric: tabular-nums; }
 .stat .k { font-size: 12px; color: var(--muted); }
+figure { margin: 0; }
 svg.chart { width: 100%; height: 170px; display: block; background: #fbfcfd; border: 1px solid var(--line); border-radius: 6px; }
 svg.chart .grid-line { stroke: #dde3ea; stroke-width: 1; }
 svg.chart .axis { fill: var(--muted); font: 11px var(--font); }
