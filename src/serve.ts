@@ -264,7 +264,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     : undefined;
   const http = await runtime.serveHttp({ host: config.admin.host, port: config.admin.port, tls: adminTls }, (req) => app.fetch(req));
   const scheme = adminTls ? "https" : "http";
-  log.info("admin API on {scheme}://{host}:{port}", { scheme, host: config.admin.host, port: http.port });
+  log.info("admin API on {scheme}://{host}:{port}, web console on {scheme}://{host}:{port}/ui", { scheme, host: config.admin.host, port: http.port });
   if (secrets.adminTokenFile) log.info("admin token in {path} (mode 0600)", { path: secrets.adminTokenFile });
   if (secrets.adminTokenGenerated) announceGeneratedAdminToken(runtime, secrets.adminToken, secrets.adminTokenFile!);
   console.log(`kgate ready: Kafka on ${config.listener.host}:${config.listener.port}, admin API on ${config.admin.host}:${http.port}`);
