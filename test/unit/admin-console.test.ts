@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { createAdminApp } from "../../src/admin/app.ts";
 import { contentSecurityPolicy } from "../../src/admin/console/console-routes.tsx";
-import { LiveStats } from "../../src/admin/live-stats.ts";
+import { labelValue, LiveStats } from "../../src/admin/live-stats.ts";
 import { createKgateMetrics } from "../../src/admin/metrics.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { type BackingInventory, createBackingInventory } from "../../src/client/backing-inventory.ts";
@@ -161,6 +161,28 @@ describe("live stats", () => {
     }
     expect(live.points("vc-a").length).toBe(3);
     expect(live.points("vc-a").at(-1)).toMatchObject({ connections: 3, bytesInPerSecond: 0 });
+  });
+});
+
+describe("exposition labels", () => {
+  test("a label's value, unescaped; an escaped quote or a look-alike inside another value is not a label", () => {
+    expect(labelValue('api="Produce",vcluster="vc-a"', "vcluster")).toBe("vc-a");
+    expect(labelValue('vcluster="vc-a",api="Fetch"', "api")).toBe("Fetch");
+    expect(labelValue('kind="x\\",vcluster=\\"evil",vcluster="vc-b"', "vcluster")).toBe("vc-b");
+    expect(labelValue('kind="a\\"b\\\\c\\nd"', "kind")).toBe('a"b\\c\nd');
+    expect(labelValue('myvcluster="x"', "vcluster")).toBeUndefined();
+    expect(labelValue("", "vcluster")).toBeUndefined();
+  });
+
+  test("the live sampler reads kgate's own exposition, escapes included", async () => {
+    const metrics = createKgateMetrics();
+    const clock = { now: 0 };
+    const live = new LiveStats(metrics.registry, { clock: () => clock.now });
+    live.sample();
+    metrics.bytesIn.inc({ vcluster: 'odd"name\\' }, 1000);
+    clock.now += 1000;
+    live.sample();
+    expect(live.points('odd"name\\')[0]!.bytesInPerSecond).toBe(1000);
   });
 });
 

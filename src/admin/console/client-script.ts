@@ -82,8 +82,16 @@ export function consoleClient(): void {
       if (a.dataset.nav === nav) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");
     }
-    const res = await fetch(path, { headers: authHeaders() });
+    const viewError = $<HTMLElement>("#view-error")!;
+    let res: Response;
+    try {
+      res = await fetch(path, { headers: authHeaders() });
+    } catch {
+      if (seq === routeSeq) viewError.textContent = "kgate's admin listener did not answer; is kgate running?";
+      return;
+    }
     if (seq !== routeSeq) return;
+    viewError.textContent = "";
     if (res.status === 401) {
       sessionStorage.removeItem(TOKEN_KEY);
       return showLogin("The admin token was refused; log in again.");
