@@ -2,7 +2,9 @@
 // metrics exposition every few seconds. Read from the exposition text (not the registry's
 // internals) so that it keeps working whatever implements /metrics, as long as the series
 // names stay: kgate_connections, kgate_bytes_in_total, kgate_bytes_out_total,
-// kgate_requests_total (and any *throttl* counter with a vcluster label). The scan reads only
+// kgate_requests_total; any *throttl* counter and any error counter (kgate_errors_total,
+// kgate_authentication_failures_total, *_errors_total) with a vcluster label counts for that
+// vcluster, so the view shows per-vcluster errors and throttling once such series exist. The scan reads only
 // the labels it needs, with indexOf rather than regexes: with 1,000 vclusters the exposition
 // has some 15,000 lines, and a general parser took 60 ms of every 2-second interval.
 import type { MetricsSource } from "./metrics.ts";
@@ -16,8 +18,10 @@ export interface LivePoint {
   readonly requestsPerSecond: number;
   readonly produceRequestsPerSecond: number;
   readonly fetchRequestsPerSecond: number;
-  /** Gateway-wide: connections that ended in an error, and refused logins (not per vcluster). */
+  /** Gateway-wide: connections that ended in an error, and refused logins, of every vcluster. */
   readonly gatewayErrorsPerSecond: number;
+  /** The vcluster's own errors; null while no error series carries a vcluster label. */
+  readonly errorsPerSecond: number | null;
   /** Null while no throttling series exists for the vcluster. */
   readonly throttledPerSecond: number | null;
 }
@@ -30,6 +34,7 @@ interface Totals {
   produce: number;
   fetch: number;
   throttled: number | null;
+  errors: number | null;
 }
 
 interface Snapshot {
@@ -47,7 +52,10 @@ export interface LiveStatsOptions {
 
 export const LIVE_STATS_DEFAULTS = { intervalMs: 2000, keep: 150 } as const;
 
-const emptyTotals = (): Totals => ({ connections: 0, bytesIn: 0, bytesOut: 0, requests: 0, produce: 0, fetch: 0, throttled: null });
+const emptyTotals = (): Totals => ({ connections: 0, bytesIn: 0, bytesOut: 0, requests: 0, produce: 0, fetch: 0, throttled: null, errors: null });
+
+const isErrorSeries = (name: string) =>
+  name === "kgate_errors_total" || name === "kgate_authentication_failures_total" || name.endsWith("_errors_total");
 
 /** A label's value in a sample line's label text (`a="x",b="y"`), unescaped; undefined if absent. */
 export function labelValue(labelText: string, name: string): string | undefined {
@@ -78,11 +86,9 @@ function snapshotOf(text: string, at: number): Snapshot {
     if (space < 0) continue;
     const name = brace >= 0 && brace < space ? line.slice(0, brace) : line.slice(0, space);
     const value = Number(line.slice(space + 1));
-    if (name === "kgate_errors_total" || name === "kgate_authentication_failures_total") {
-      gatewayErrors += value;
-      continue;
-    }
-    const counted = name === "kgate_connections" || name === "kgate_bytes_in_total" || name === "kgate_bytes_out_total" ||
+    const error = isErrorSeries(name);
+    if (error) gatewayErrors += value;
+    const counted = error || name === "kgate_connections" || name === "kgate_bytes_in_total" || name === "kgate_bytes_out_total" ||
       name === "kgate_requests_total" || (name.includes("throttl") && name.endsWith("_total"));
     if (!counted || brace < 0) continue;
     const labels = line.slice(brace + 1, line.lastIndexOf("}", space));
@@ -90,6 +96,10 @@ function snapshotOf(text: string, at: number): Snapshot {
     if (vcluster === undefined) continue;
     let t = perVcluster.get(vcluster);
     if (!t) perVcluster.set(vcluster, (t = emptyTotals()));
+    if (error) {
+      t.errors = (t.errors ?? 0) + value;
+      continue;
+    }
     switch (name) {
       case "kgate_connections": t.connections += value; break;
       case "kgate_bytes_in_total": t.bytesIn += value; break;
@@ -163,6 +173,7 @@ export class LiveStats {
         produceRequestsPerSecond: rate(now.produce, before.produce, seconds),
         fetchRequestsPerSecond: rate(now.fetch, before.fetch, seconds),
         gatewayErrorsPerSecond,
+        errorsPerSecond: now.errors === null ? null : rate(now.errors, before.errors ?? 0, seconds),
         throttledPerSecond: now.throttled === null ? null : rate(now.throttled, before.throttled ?? 0, seconds),
       };
       let points = this.history.get(name);

@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { createAdminApp } from "../../src/admin/app.ts";
 import { contentSecurityPolicy } from "../../src/admin/console/console-routes.tsx";
 import { labelValue, LiveStats } from "../../src/admin/live-stats.ts";
-import { createKgateMetrics } from "../../src/admin/metrics.ts";
+import { createKgateMetrics, MetricsRegistry } from "../../src/admin/metrics.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { type BackingInventory, createBackingInventory } from "../../src/client/backing-inventory.ts";
 import type { KafkaConnection } from "../../src/client/kafka-connection.ts";
@@ -152,6 +152,7 @@ describe("live stats", () => {
       produceRequestsPerSecond: 5,
       fetchRequestsPerSecond: 2,
       gatewayErrorsPerSecond: 1,
+      errorsPerSecond: null,
       throttledPerSecond: null,
     }]);
     expect(live.points("vc-b")[0]!.produceRequestsPerSecond).toBe(50);
@@ -172,6 +173,24 @@ describe("exposition labels", () => {
     expect(labelValue('kind="a\\"b\\\\c\\nd"', "kind")).toBe('a"b\\c\nd');
     expect(labelValue('myvcluster="x"', "vcluster")).toBeUndefined();
     expect(labelValue("", "vcluster")).toBeUndefined();
+  });
+
+  test("error and throttling series with a vcluster label count for that vcluster", () => {
+    const registry = new MetricsRegistry();
+    const own = registry.counter("kgate_request_errors_total", "test", ["vcluster", "code"]);
+    const throttled = registry.counter("kgate_throttled_requests_total", "test", ["vcluster"]);
+    const gateway = registry.counter("kgate_errors_total", "test", ["kind"]);
+    const clock = { now: 0 };
+    const live = new LiveStats(registry, { clock: () => clock.now });
+    live.sample();
+    own.inc({ vcluster: "vc-a", code: "3" }, 4);
+    own.inc({ vcluster: "vc-b", code: "3" }, 1);
+    throttled.inc({ vcluster: "vc-a" }, 2);
+    gateway.inc({ kind: "connection" }, 5);
+    clock.now += 1000;
+    live.sample();
+    expect(live.points("vc-a")[0]).toMatchObject({ errorsPerSecond: 4, throttledPerSecond: 2, gatewayErrorsPerSecond: 10 });
+    expect(live.points("vc-b")[0]).toMatchObject({ errorsPerSecond: 1, throttledPerSecond: null });
   });
 
   test("the live sampler reads kgate's own exposition, escapes included", async () => {

@@ -115,7 +115,8 @@ export function consoleClient(): void {
 
   interface LivePoint {
     at: number; connections: number; bytesInPerSecond: number; bytesOutPerSecond: number; requestsPerSecond: number;
-    produceRequestsPerSecond: number; fetchRequestsPerSecond: number; gatewayErrorsPerSecond: number; throttledPerSecond: number | null;
+    produceRequestsPerSecond: number; fetchRequestsPerSecond: number; gatewayErrorsPerSecond: number; errorsPerSecond: number | null;
+    throttledPerSecond: number | null;
   }
 
   function stopLive(): void {
@@ -183,6 +184,9 @@ export function consoleClient(): void {
       setStat(root, "requests", last ? `${last.requestsPerSecond.toFixed(1)}/s` : "–");
       setStat(root, "produce-fetch", last ? `${last.produceRequestsPerSecond.toFixed(1)} / ${last.fetchRequestsPerSecond.toFixed(1)}` : "–");
       setStat(root, "errors", last ? `${last.gatewayErrorsPerSecond.toFixed(2)}/s` : "–");
+      const ownErrors = $<HTMLElement>("[data-own-errors]", root);
+      if (ownErrors) ownErrors.hidden = !last || last.errorsPerSecond === null;
+      setStat(root, "own-errors", last && last.errorsPerSecond !== null ? `${last.errorsPerSecond.toFixed(2)}/s` : "–");
       const throttle = $<HTMLElement>("[data-throttle]", root);
       if (throttle) throttle.hidden = !last || last.throttledPerSecond === null;
       setStat(root, "throttled", last && last.throttledPerSecond !== null ? `${last.throttledPerSecond.toFixed(2)}/s` : "–");

@@ -18,6 +18,7 @@ const LivePoint = z.object({
   produceRequestsPerSecond: z.number(),
   fetchRequestsPerSecond: z.number(),
   gatewayErrorsPerSecond: z.number().openapi({ description: "Gateway-wide: failed connections and refused logins" }),
+  errorsPerSecond: z.number().nullable().openapi({ description: "The vcluster's own errors; null while kgate has no per-vcluster error metric" }),
   throttledPerSecond: z.number().nullable().openapi({ description: "Null while kgate has no throttling metric for the vcluster" }),
 });
 
