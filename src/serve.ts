@@ -271,8 +271,8 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
 
   await stopRequested;
   log.info("shutting down");
-  liveStats.stop();
   listenerTls?.stop();
+  liveStats.stop();
   stopRefreshing();
   await gateway.stop(5000);
   await http.stop();
