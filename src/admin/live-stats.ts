@@ -2,9 +2,10 @@
 // metrics exposition every few seconds. Read from the exposition text (not the registry's
 // internals) so that it keeps working whatever implements /metrics, as long as the series
 // names stay: kgate_connections, kgate_bytes_in_total, kgate_bytes_out_total,
-// kgate_requests_total; any *throttl* counter and any error counter (kgate_errors_total,
-// kgate_authentication_failures_total, *_errors_total) with a vcluster label counts for that
-// vcluster, so the view shows per-vcluster errors and throttling once such series exist. The scan reads only
+// kgate_requests_total. Error counters (kgate_errors_total, kgate_authentication_failures_total,
+// *_errors_total) and throttle-time counters (*throttle_time_ms_total, *throttle_time_seconds_total)
+// with a vcluster label count for that vcluster, so the view shows per-vcluster errors and
+// throttling once such series exist. The scan reads only
 // the labels it needs, with indexOf rather than regexes: with 1,000 vclusters the exposition
 // has some 15,000 lines, and a general parser took 60 ms of every 2-second interval.
 import type { MetricsSource } from "./metrics.ts";
@@ -22,8 +23,11 @@ export interface LivePoint {
   readonly gatewayErrorsPerSecond: number;
   /** The vcluster's own errors; null while no error series carries a vcluster label. */
   readonly errorsPerSecond: number | null;
-  /** Null while no throttling series exists for the vcluster. */
-  readonly throttledPerSecond: number | null;
+  /**
+   * Throttle time handed to the vcluster's clients, in milliseconds per second (1000: one client
+   * throttled all the time); null while no throttle-time series exists for the vcluster.
+   */
+  readonly throttleMsPerSecond: number | null;
 }
 
 interface Totals {
@@ -33,7 +37,8 @@ interface Totals {
   requests: number;
   produce: number;
   fetch: number;
-  throttled: number | null;
+  /** Throttle time in ms, per series name: two metrics may count the same waits, so they are not added. */
+  throttleMs: Map<string, number> | null;
   errors: number | null;
 }
 
@@ -52,7 +57,15 @@ export interface LiveStatsOptions {
 
 export const LIVE_STATS_DEFAULTS = { intervalMs: 2000, keep: 150 } as const;
 
-const emptyTotals = (): Totals => ({ connections: 0, bytesIn: 0, bytesOut: 0, requests: 0, produce: 0, fetch: 0, throttled: null, errors: null });
+const emptyTotals = (): Totals => ({ connections: 0, bytesIn: 0, bytesOut: 0, requests: 0, produce: 0, fetch: 0, throttleMs: null, errors: null });
+
+/** Milliseconds per unit of a throttle-time counter, or undefined if `name` is not one. */
+function throttleUnitMs(name: string): number | undefined {
+  if (!name.includes("throttle_time")) return undefined;
+  if (name.endsWith("_ms_total")) return 1;
+  if (name.endsWith("_seconds_total")) return 1000;
+  return undefined;
+}
 
 const isErrorSeries = (name: string) =>
   name === "kgate_errors_total" || name === "kgate_authentication_failures_total" || name.endsWith("_errors_total");
@@ -89,7 +102,7 @@ function snapshotOf(text: string, at: number): Snapshot {
     const error = isErrorSeries(name);
     if (error) gatewayErrors += value;
     const counted = error || name === "kgate_connections" || name === "kgate_bytes_in_total" || name === "kgate_bytes_out_total" ||
-      name === "kgate_requests_total" || (name.includes("throttl") && name.endsWith("_total"));
+      name === "kgate_requests_total" || throttleUnitMs(name) !== undefined;
     if (!counted || brace < 0) continue;
     const labels = line.slice(brace + 1, line.lastIndexOf("}", space));
     const vcluster = labelValue(labels, "vcluster");
@@ -111,7 +124,10 @@ function snapshotOf(text: string, at: number): Snapshot {
         if (api === "Fetch") t.fetch += value;
         break;
       }
-      default: t.throttled = (t.throttled ?? 0) + value;
+      default: {
+        const ms = (t.throttleMs ??= new Map());
+        ms.set(name, (ms.get(name) ?? 0) + value * throttleUnitMs(name)!);
+      }
     }
   }
   return { at, perVcluster, gatewayErrors };
@@ -121,6 +137,13 @@ function snapshotOf(text: string, at: number): Snapshot {
 function rate(now: number, before: number, seconds: number): number {
   const delta = now >= before ? now - before : now;
   return seconds > 0 ? delta / seconds : 0;
+}
+
+function throttleRate(now: Map<string, number> | null, before: Map<string, number> | null, seconds: number): number | null {
+  if (now === null) return null;
+  let highest = 0;
+  for (const [name, ms] of now) highest = Math.max(highest, rate(ms, before?.get(name) ?? 0, seconds));
+  return highest;
 }
 
 export class LiveStats {
@@ -174,7 +197,7 @@ export class LiveStats {
         fetchRequestsPerSecond: rate(now.fetch, before.fetch, seconds),
         gatewayErrorsPerSecond,
         errorsPerSecond: now.errors === null ? null : rate(now.errors, before.errors ?? 0, seconds),
-        throttledPerSecond: now.throttled === null ? null : rate(now.throttled, before.throttled ?? 0, seconds),
+        throttleMsPerSecond: throttleRate(now.throttleMs, before.throttleMs, seconds),
       };
       let points = this.history.get(name);
       if (!points) this.history.set(name, (points = []));

@@ -153,7 +153,7 @@ describe("live stats", () => {
       fetchRequestsPerSecond: 2,
       gatewayErrorsPerSecond: 1,
       errorsPerSecond: null,
-      throttledPerSecond: null,
+      throttleMsPerSecond: null,
     }]);
     expect(live.points("vc-b")[0]!.produceRequestsPerSecond).toBe(50);
     for (let i = 0; i < 5; i++) {
@@ -175,22 +175,28 @@ describe("exposition labels", () => {
     expect(labelValue("", "vcluster")).toBeUndefined();
   });
 
-  test("error and throttling series with a vcluster label count for that vcluster", () => {
+  test("error and throttle-time series with a vcluster label count for that vcluster", () => {
     const registry = new MetricsRegistry();
     const own = registry.counter("kgate_request_errors_total", "test", ["vcluster", "code"]);
-    const throttled = registry.counter("kgate_throttled_requests_total", "test", ["vcluster"]);
+    const throttleMs = registry.counter("kgate_vcluster_throttle_time_ms_total", "test", ["vcluster", "quota"]);
+    const throttleSeconds = registry.counter("kgate_throttle_time_seconds_total", "test", ["vcluster", "api"]);
+    const notTime = registry.counter("kgate_throttled_requests_total", "test", ["vcluster"]);
     const gateway = registry.counter("kgate_errors_total", "test", ["kind"]);
     const clock = { now: 0 };
     const live = new LiveStats(registry, { clock: () => clock.now });
     live.sample();
     own.inc({ vcluster: "vc-a", code: "3" }, 4);
     own.inc({ vcluster: "vc-b", code: "3" }, 1);
-    throttled.inc({ vcluster: "vc-a" }, 2);
+    throttleMs.inc({ vcluster: "vc-a", quota: "produce" }, 300);
+    throttleMs.inc({ vcluster: "vc-a", quota: "fetch" }, 100);
+    // The same waits counted by a second metric (in seconds) are not added on top.
+    throttleSeconds.inc({ vcluster: "vc-a", api: "Produce" }, 0.3);
+    notTime.inc({ vcluster: "vc-b" }, 7);
     gateway.inc({ kind: "connection" }, 5);
     clock.now += 1000;
     live.sample();
-    expect(live.points("vc-a")[0]).toMatchObject({ errorsPerSecond: 4, throttledPerSecond: 2, gatewayErrorsPerSecond: 10 });
-    expect(live.points("vc-b")[0]).toMatchObject({ errorsPerSecond: 1, throttledPerSecond: null });
+    expect(live.points("vc-a")[0]).toMatchObject({ errorsPerSecond: 4, throttleMsPerSecond: 400, gatewayErrorsPerSecond: 10 });
+    expect(live.points("vc-b")[0]).toMatchObject({ errorsPerSecond: 1, throttleMsPerSecond: null });
   });
 
   test("the live sampler reads kgate's own exposition, escapes included", async () => {

@@ -116,7 +116,7 @@ export function consoleClient(): void {
   interface LivePoint {
     at: number; connections: number; bytesInPerSecond: number; bytesOutPerSecond: number; requestsPerSecond: number;
     produceRequestsPerSecond: number; fetchRequestsPerSecond: number; gatewayErrorsPerSecond: number; errorsPerSecond: number | null;
-    throttledPerSecond: number | null;
+    throttleMsPerSecond: number | null;
   }
 
   function stopLive(): void {
@@ -188,8 +188,8 @@ export function consoleClient(): void {
       if (ownErrors) ownErrors.hidden = !last || last.errorsPerSecond === null;
       setStat(root, "own-errors", last && last.errorsPerSecond !== null ? `${last.errorsPerSecond.toFixed(2)}/s` : "–");
       const throttle = $<HTMLElement>("[data-throttle]", root);
-      if (throttle) throttle.hidden = !last || last.throttledPerSecond === null;
-      setStat(root, "throttled", last && last.throttledPerSecond !== null ? `${last.throttledPerSecond.toFixed(2)}/s` : "–");
+      if (throttle) throttle.hidden = !last || last.throttleMsPerSecond === null;
+      setStat(root, "throttled", last && last.throttleMsPerSecond !== null ? `${last.throttleMsPerSecond.toFixed(0)} ms/s` : "–");
       // From half a minute up to what is kept (five minutes by default), so a fresh history fills the chart.
       const span = points.length > 1 ? points[points.length - 1]!.at - points[0]!.at : 0;
       const windowMs = Math.min(Math.max(30_000, span), Math.max(30_000, data.intervalMs * 150));

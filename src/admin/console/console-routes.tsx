@@ -59,7 +59,7 @@ const securityHeaders: MiddlewareHandler = async (c, next) => {
 
 const IDLE: LivePoint = {
   at: 0, connections: 0, bytesInPerSecond: 0, bytesOutPerSecond: 0, requestsPerSecond: 0, produceRequestsPerSecond: 0,
-  fetchRequestsPerSecond: 0, gatewayErrorsPerSecond: 0, errorsPerSecond: null, throttledPerSecond: null,
+  fetchRequestsPerSecond: 0, gatewayErrorsPerSecond: 0, errorsPerSecond: null, throttleMsPerSecond: null,
 };
 
 type ApiResult<T> = { ok: true; body: T } | { ok: false; status: number; error: string };

@@ -111,7 +111,7 @@ function LiveSection(props: { name: string }) {
         {stat("produce-fetch", "produce / fetch requests per s")}
         <div class="stat" data-own-errors hidden><div class="v" data-stat="own-errors">–</div><div class="k">errors</div></div>
         {stat("errors", "gateway errors (all vclusters)")}
-        <div class="stat" data-throttle hidden><div class="v" data-stat="throttled">–</div><div class="k">throttled</div></div>
+        <div class="stat" data-throttle hidden><div class="v" data-stat="throttled">–</div><div class="k">throttle time</div></div>
       </div>
       <p class="alert" data-stat="error" role="alert"></p>
       <div class="grid">

@@ -19,7 +19,7 @@ const LivePoint = z.object({
   fetchRequestsPerSecond: z.number(),
   gatewayErrorsPerSecond: z.number().openapi({ description: "Gateway-wide: failed connections and refused logins" }),
   errorsPerSecond: z.number().nullable().openapi({ description: "The vcluster's own errors; null while kgate has no per-vcluster error metric" }),
-  throttledPerSecond: z.number().nullable().openapi({ description: "Null while kgate has no throttling metric for the vcluster" }),
+  throttleMsPerSecond: z.number().nullable().openapi({ description: "Throttle time handed to the vcluster's clients, ms per second; null while kgate has no throttle-time metric for it" }),
 });
 
 export const VclusterLive = z.object({
