@@ -1,6 +1,9 @@
 // `kgate serve`: store, admin API and the Kafka gateway, until SIGINT/SIGTERM.
 import { createAdminApp } from "./admin/app.ts";
 import { apiLabel, createKgateMetrics } from "./admin/metrics.ts";
+import { LiveStats } from "./admin/live-stats.ts";
+import { createBackingInventory } from "./client/backing-inventory.ts";
+import { KafkaConnection } from "./client/kafka-connection.ts";
 import { resolveSecrets } from "./auth/secrets.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Config } from "./config/schema.ts";
@@ -257,14 +260,22 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     runtime.onSignal("SIGTERM", () => resolve());
   });
   const clientTruststore = config.listener.tls?.truststore ? await runtime.readTextFile(config.listener.tls.truststore) : undefined;
+  // The console's live view and topic lists (GET /v1/vclusters/{name}/live, /topics, /groups, /v1/gateway).
+  const liveStats = new LiveStats(metrics.registry);
+  liveStats.start();
+  const inventory = createBackingInventory({
+    lookup: backingLookup,
+    openBroker: (address) => KafkaConnection.open(runtime, [address], { sasl: config.backing.sasl, tls: backingTls, clientId: "kgate-console" }),
+    timeoutMs: config.limits.backingTimeoutMs,
+  });
   const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore,
-    oauth: { tokens: kgateAccessTokens, clientAccount }, audit });
+    oauth: { tokens: kgateAccessTokens, clientAccount }, audit, liveStats, inventory, runtimeName: runtime.name });
   const adminTls = config.admin.tls
     ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
     : undefined;
   const http = await runtime.serveHttp({ host: config.admin.host, port: config.admin.port, tls: adminTls }, (req) => app.fetch(req));
   const scheme = adminTls ? "https" : "http";
-  log.info("admin API on {scheme}://{host}:{port}", { scheme, host: config.admin.host, port: http.port });
+  log.info("admin API on {scheme}://{host}:{port}, web console on {scheme}://{host}:{port}/ui", { scheme, host: config.admin.host, port: http.port });
   if (secrets.adminTokenFile) log.info("admin token in {path} (mode 0600)", { path: secrets.adminTokenFile });
   if (secrets.adminTokenGenerated) announceGeneratedAdminToken(runtime, secrets.adminToken, secrets.adminTokenFile!);
   console.log(`kgate ready: Kafka on ${config.listener.host}:${config.listener.port}, admin API on ${config.admin.host}:${http.port}`);
@@ -272,6 +283,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   await stopRequested;
   log.info("shutting down");
   listenerTls?.stop();
+  liveStats.stop();
   stopRefreshing();
   await cluster?.stop(); // first: the others take this node's brokers over at once
   await gateway.stop(5000);

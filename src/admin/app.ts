@@ -2,6 +2,9 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { VERSION } from "../version.ts";
 import type { AdminDeps } from "./deps.ts";
+import { registerVclusterLiveRoutes } from "./routes/vcluster-live.ts";
+import { registerGatewayStatusRoute } from "./routes/gateway-status.ts";
+import { CONSOLE_OPEN_PATHS, registerConsoleRoutes } from "./console/console-routes.tsx";
 import { onError, onNotFound, validationHook } from "./errors.ts";
 import { bodyAsJson, limitBody, requireAdminToken } from "./middleware.ts";
 import { OAUTH_TOKEN_PATH, registerOAuthTokenRoute } from "./routes/oauth-token.ts";
@@ -23,8 +26,9 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
   app.onError(onError);
   app.notFound(onNotFound);
 
-  // The token endpoint is for Kafka clients, not admins: it checks their own credentials.
-  const openPaths = new Set(["/healthz", OAUTH_TOKEN_PATH, ...(deps.config.admin.publicDocs ? [OPENAPI_PATH, DOCS_PATH] : [])]);
+  // The token endpoint is for Kafka clients, not admins: it checks their own credentials. The
+  // console's page is a login form without data; its views need the token.
+  const openPaths = new Set(["/healthz", OAUTH_TOKEN_PATH, ...CONSOLE_OPEN_PATHS, ...(deps.config.admin.publicDocs ? [OPENAPI_PATH, DOCS_PATH] : [])]);
   app.use("*", requireAdminToken(deps.adminToken, openPaths));
   app.use("/v1/*", limitBody(deps.config.limits.adminBodyBytes), bodyAsJson);
   if (deps.audit) app.use("/v1/*", auditAdminChanges(deps.audit));
@@ -34,6 +38,9 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
   registerServiceAccountRoutes(app, deps);
   registerOperationRoutes(app, deps);
   registerOAuthTokenRoute(app, deps);
+  registerVclusterLiveRoutes(app, deps);
+  registerGatewayStatusRoute(app, deps);
+  registerConsoleRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
     type: "http",

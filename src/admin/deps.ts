@@ -4,6 +4,8 @@ import type { KgateAccessTokens } from "../auth/oauth-kgate-tokens.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
 import type { Config } from "../config/schema.ts";
 import type { StateStore } from "../store/state-store.ts";
+import type { BackingInventory } from "../client/backing-inventory.ts";
+import type { LiveStats } from "./live-stats.ts";
 import type { MetricsSource } from "./metrics.ts";
 
 export interface AdminDeps {
@@ -25,4 +27,10 @@ export interface AdminDeps {
     /** The SCRAM service account a client id ("user@vcluster") names, if any. */
     clientAccount(clientId: string): ClientAccount | undefined;
   };
+  /** Per-vcluster rates of the last minutes (GET /v1/vclusters/{name}/live, the console's chart). */
+  readonly liveStats?: LiveStats;
+  /** The backing cluster read with kgate's own client: brokers, a tenant's topics and groups. */
+  readonly inventory?: BackingInventory;
+  /** "bun" or "deno", for GET /v1/gateway. */
+  readonly runtimeName?: string;
 }

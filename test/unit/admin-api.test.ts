@@ -206,12 +206,16 @@ describe("operations routes", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/healthz",
       "/metrics",
+      "/v1/gateway",
       "/v1/vclusters",
       "/v1/vclusters/{name}",
+      "/v1/vclusters/{name}/groups",
+      "/v1/vclusters/{name}/live",
       "/v1/vclusters/{name}/service-accounts",
       "/v1/vclusters/{name}/service-accounts/{username}",
       "/v1/vclusters/{name}/tokens",
       "/v1/vclusters/{name}/tokens/{jti}",
+      "/v1/vclusters/{name}/topics",
     ]);
     expect(Object.keys(doc.paths["/v1/vclusters/{name}"]).sort()).toEqual(["delete", "get", "put"]);
     expect(doc.components.schemas.CreateTokenRequest.required).toEqual(["username"]);
