@@ -79,12 +79,13 @@ async function runServe(args: readonly string[], deps: CliDeps): Promise<number>
     return EXIT.ok;
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${HELP.serve}`);
-  const load = () =>
+  const path = (flags.config as string | undefined) || deps.runtime.env("KGATE_CONFIG") || undefined;
+  const load = Object.assign(() =>
     loadConfig({
-      path: flags.config as string | undefined,
+      path,
       env: (name) => deps.runtime.env(name),
       files: deps.runtime,
-    });
+    }), { path });
   const config = await load();
   configureLogging(config.log.level, config.log.format);
   await deps.serve(config, load);

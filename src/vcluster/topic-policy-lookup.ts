@@ -47,13 +47,19 @@ export class TopicPolicies {
   private readonly partitionCache = new Map<string, { at: number; counts: Promise<Map<string, number>> }>();
 
   constructor(
-    private readonly defaults: TopicPolicy,
+    /** The config's `topicPolicy`; `setDefaults` replaces it on a config reload. */
+    private defaults: TopicPolicy,
     /** The vcluster's own policy from the store, if it has one. */
     private readonly ownPolicy: (vcluster: string) => TopicPolicy | undefined,
     private readonly lookup: MetadataLookup,
     private readonly clock: () => number = Date.now,
     private readonly logLine: (line: string) => void = () => {},
   ) {}
+
+  /** A reloaded config's defaults apply from the next request on. */
+  setDefaults(defaults: TopicPolicy): void {
+    this.defaults = defaults;
+  }
 
   forTenant(tenant: Tenant): TopicPolicyContext {
     return {
