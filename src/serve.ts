@@ -86,7 +86,9 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   );
   const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
   const guardLog = getLogger("gateway.internal-topics");
-  const internalGuard = new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("{line}", { line }));
+  // One per connection, so its refusals are logged with the connection, vcluster and principal.
+  const connectionGuard = (id: number, who: Parameters<typeof connectionFields>[1]) =>
+    new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("connection {connection}: {line}", { ...connectionFields(id, who), line }));
   const policyLog = getLogger("vcluster.topic-policy");
   const topicPolicies = new TopicPolicies(
     config.topicPolicy,
@@ -167,7 +169,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     policyFor: (conn) => {
       // A host name that names a vcluster never gets the transparent view (fail closed).
       if (transparent() && conn.hostVcluster === undefined) {
-        return new PassthroughPolicy(conn.rewrites, internalGuard, () =>
+        return new PassthroughPolicy(conn.rewrites, connectionGuard(conn.id, { view: "passthrough" }), () =>
           transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended");
       }
       const policy: VclusterPolicy = new VclusterPolicy({
@@ -203,7 +205,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         topicPolicies,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
-        internalTopics: internalGuard,
+        internalTopics: connectionGuard(conn.id, { get view() { return policy.view; }, get principal() { return policy.principal; } }),
         clock,
         log: (detail) => vclusterLog.info("connection {connection}: {detail}", { ...connectionFields(conn.id, policy), detail }),
         onAuthenticationFailure: (reason) => metrics.authenticationFailures.inc({ reason }),

@@ -236,14 +236,14 @@ export class Gateway {
     if (this.sniNames) {
       const route = this.sniNames.route(client.tls?.serverName);
       if (route.kind === "broker" && !this.brokers.backingFor(route.nodeId)) {
-        log.warn("connection {id} from {peer} refused: SNI host {name} names broker {node}, which kgate has not seen in the backing cluster's metadata", {
-          id, peer, name: client.tls?.serverName, node: route.nodeId,
+        log.warn("connection {connection} from {peer} refused: SNI host {name} names broker {node}, which kgate has not seen in the backing cluster's metadata", {
+          ...connectionFields(id), peer, name: client.tls?.serverName, node: route.nodeId,
         });
         client.close();
         return;
       }
       if (route.kind === "refused") {
-        log.warn("connection {id} from {peer} refused: {reason}", { id, peer, reason: route.reason });
+        log.warn("connection {connection} from {peer} refused: {reason}", { ...connectionFields(id), peer, reason: route.reason });
         client.close();
         return;
       }

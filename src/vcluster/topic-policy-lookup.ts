@@ -61,12 +61,13 @@ export class TopicPolicies {
     this.defaults = defaults;
   }
 
-  forTenant(tenant: Tenant): TopicPolicyContext {
+  /** `logLine`: where this request's lines go (the connection's log), else the shared one. */
+  forTenant(tenant: Tenant, logLine?: (line: string) => void): TopicPolicyContext {
     return {
       policy: effectiveTopicPolicy(this.defaults, this.ownPolicy(tenant.name)),
       partitions: () => this.partitionsOf(tenant),
       brokerDefaults: () => this.brokerDefaults(),
-      log: (line) => this.logLine(`vcluster ${tenant.name}: ${line}`),
+      log: (line) => (logLine ?? this.logLine)(`vcluster ${tenant.name}: ${line}`),
     };
   }
 
