@@ -8,6 +8,8 @@ export interface CliDeps {
    * the config file, watched for changes (none with the embedded defaults).
    */
   serve(config: Config, reload: (() => Promise<Config>) & { readonly path?: string }): Promise<void>;
+  /** The whole runtime (sockets, listeners) for `kgate doctor`; main.ts passes it. */
+  readonly networkRuntime?: Runtime;
   /** Defaults to the global fetch; tests route it to an in-process admin app. */
   readonly fetch?: typeof fetch;
   /** Each call is one complete piece of output; a trailing newline is added. */
