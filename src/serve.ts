@@ -262,9 +262,18 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
 
   // Handlers go in before "kgate ready" is printed: whoever waits for that line (a supervisor,
   // npm start, a test) may send SIGINT at once and must get a clean shutdown.
+  // A second signal while draining (Ctrl-C twice) cuts the drain short: close everything now.
+  let stopSignals = 0;
   const stopRequested = new Promise<void>((resolve) => {
-    runtime.onSignal("SIGINT", () => resolve());
-    runtime.onSignal("SIGTERM", () => resolve());
+    const onStop = () => {
+      if (++stopSignals === 2) {
+        log.warn("second stop signal: closing every connection now");
+        gateway.closeSessions(() => true, "kgate is shutting down (second stop signal)");
+      }
+      resolve();
+    };
+    runtime.onSignal("SIGINT", onStop);
+    runtime.onSignal("SIGTERM", onStop);
   });
   const clientTruststore = config.listener.tls?.truststore ? await runtime.readTextFile(config.listener.tls.truststore) : undefined;
   const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore,

@@ -177,7 +177,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       const again = await login();
       await bigMetadata(again, 40);
       again.close();
-    });
+    }, 30_000);
 
     test("a new listener certificate serves new handshakes; an open TLS connection stays", async () => {
       expect(await servedSerial(kgate.port, ca.ca)).toBe(serialOf(first.cert));
@@ -204,6 +204,6 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       expect(await servedSerial(kgate.port, ca.ca)).toBe(serialOf(second.cert));
       await metadata(open);
       open.close();
-    });
+    }, 30_000);
   });
 }

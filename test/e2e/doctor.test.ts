@@ -11,8 +11,11 @@ import { configSchema } from "../../src/config/schema.ts";
 import { runDoctor } from "../../src/doctor/run-doctor.ts";
 import { runtime as kgateRuntime } from "../../src/runtime/index.ts";
 import { runCommand } from "../support/command.ts";
-import { kafkaBootstrap, saslAvailable, SASL_BOOTSTRAP } from "../support/kafka.ts";
-import { kgateCommand, type KgateProcess, nextPortBlock, startKgate } from "../support/kgate-process.ts";
+import { ensureTopic } from "../../src/client/admin-ops.ts";
+import { KafkaConnection } from "../../src/client/kafka-connection.ts";
+import { parseHostPort } from "../../src/gateway/upstream.ts";
+import { kafkaBootstrap, kafkaCli, saslAvailable, SASL_BOOTSTRAP } from "../support/kafka.ts";
+import { adminCall, kgateCommand, type KgateProcess, nextPortBlock, startKgate } from "../support/kgate-process.ts";
 import { makeTestCa } from "../support/test-certs.ts";
 
 async function doctor(runtime: "bun" | "deno", config: Record<string, unknown> | string) {
@@ -44,7 +47,7 @@ for (const runtime of ["bun", "deno"] as const) {
     beforeAll(async () => {
       backing = await kafkaBootstrap();
       running = await startKgate({ runtime, backing });
-    });
+    }, 60_000);
     afterAll(async () => {
       await running.stop();
     });
@@ -58,14 +61,14 @@ for (const runtime of ["bun", "deno"] as const) {
       expect(row(r.out, "message.max.bytes vs limits.maxFrameBytes")).toMatch(/^✓/);
       expect(row(r.out, "(Kafka bootstrap)")).toMatch(/^✓ .* free$/);
       expect(r.out).toMatch(/\n\d+ checks: \d+ passed, \d+ warnings, 0 failed\n?$/);
-    });
+    }, 60_000);
 
     test("a running kgate's own ports are in use by it, which is fine", async () => {
       const r = await doctor(runtime, readFileSync(join(running.dir, "kgate.yaml"), "utf8"));
       expect(r.code).toBe(0);
       expect(row(r.out, "(Kafka bootstrap)")).toContain("in use by a running kgate");
       expect(row(r.out, "(admin API)")).toContain("in use by a running kgate");
-    });
+    }, 60_000);
 
     test("a closed backing port fails with a fix, exit 1", async () => {
       const closed = `127.0.0.1:${nextPortBlock() + 7}`;
@@ -74,7 +77,7 @@ for (const runtime of ["bun", "deno"] as const) {
       expect(row(r.out, `${closed} reachable`)).toMatch(/^✗[^\n]*\n +fix: start the broker at 127\.0\.0\.1:\d+, or correct backing\.bootstrapServers/);
       expect(row(r.out, "TLS, SASL, APIs, broker settings")).toMatch(/^- /);
       expect(r.out).toMatch(/1 failed/);
-    });
+    }, 60_000);
 
     test.skipIf(!saslAvailable())("a wrong backing password fails the SASL check with a fix, exit 1", async () => {
       const r = await doctor(runtime, {
@@ -88,7 +91,7 @@ for (const runtime of ["bun", "deno"] as const) {
         backing: { bootstrapServers: [SASL_BOOTSTRAP], sasl: { mechanism: "SCRAM-SHA-512", username: "gateway", password: "gateway-secret" } },
       });
       expect(row(good.out, "SASL SCRAM-SHA-512 login as gateway")).toMatch(/^✓ .*accepted$/);
-    });
+    }, 60_000);
 
     test("a certificate about to expire warns, a key of another certificate fails; a bad config names its keys", async () => {
       const ca = makeTestCa();
@@ -103,7 +106,7 @@ for (const runtime of ["bun", "deno"] as const) {
       expect(bad.code).toBe(1);
       expect(row(bad.out, "configuration")).toMatch(/^✗ .*listener\.port: expected number.*limits\.maxConections: unknown key/);
       expect(row(bad.out, "backing, store, listeners")).toMatch(/^- /);
-    });
+    }, 60_000);
   });
 }
 
@@ -125,4 +128,38 @@ test("an expired listener certificate fails with a fix", async () => {
   expect(expired).toMatchObject({ status: "fail", fix: "renew the certificate (kgate picks up renewed listener files without a restart)" });
   expect(expired!.detail).toMatch(/expired on \d{4}-\d\d-\d\d/);
   expect(results.find((r) => r.name === `listener.tls.key ${cert.key}`)?.status).toBe("ok");
+}, 60_000);
+
+describe("kgate doctor and /metrics with store.type kafka", () => {
+  const run = `${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+  let k: KgateProcess | undefined;
+  afterAll(async () => {
+    await k?.stop();
+  });
+
+  test("a compacted state topic passes, a deleting one fails with the kafka-configs fix; /metrics shows the store lag", async () => {
+    const backing = await kafkaBootstrap();
+    const tokenSecret = "doctor-token-secret-0123456789abcdef";
+    const compacted = `_kgate_state_doctor_${run}`;
+    k = await startKgate({ backing, config: { store: { type: "kafka", topic: compacted }, auth: { tokenSecret } } });
+    await adminCall(k, "PUT", `/v1/vclusters/vc-doctor-${run.replace(/_/g, "-")}`);
+    const metrics = await (await fetch(`${k.adminUrl}/metrics`, { headers: { authorization: `Bearer ${k.adminToken}` } })).text();
+    expect(metrics).toMatch(/^kgate_store_lag_records 0$/m);
+
+    const store = (topic: string) => ({ ...ports(), backing: { bootstrapServers: [backing] }, store: { type: "kafka", topic }, auth: { tokenSecret } });
+    const ok = await doctor("bun", store(compacted));
+    expect(row(ok.out, `state topic ${compacted}`)).toMatch(/^✓ .*exists, 1 partition\(s\), cleanup\.policy=compact$/);
+
+    const deleting = `_kgate_state_doctor_del_${run}`;
+    const direct = await KafkaConnection.open(kgateRuntime, [parseHostPort(backing)]);
+    try {
+      await ensureTopic(direct, { name: deleting, partitions: 1, replicationFactor: 1, configs: { "cleanup.policy": "delete" } });
+    } finally {
+      direct.close();
+    }
+    const bad = await doctor("bun", store(deleting));
+    expect(bad.code).toBe(1);
+    expect(row(bad.out, `state topic ${deleting}`)).toMatch(/^✗ .*cleanup\.policy=delete[^\n]*\n +fix: kafka-configs .*--add-config cleanup\.policy=compact/);
+    await kafkaCli("kafka-topics", ["--bootstrap-server", backing, "--delete", "--topic", `_kgate_state_doctor_.*${run}`]);
+  }, 60_000);
 });

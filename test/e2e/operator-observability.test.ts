@@ -160,5 +160,5 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`operator observab
       }
     }
     expect(loggedIn.size).toBeGreaterThan(2);
-  });
+  }, 30_000);
 });
