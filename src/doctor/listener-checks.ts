@@ -3,7 +3,7 @@
 import type { Config } from "../config/schema.ts";
 import { certificateInfo, keyMatchesCertificate } from "../runtime/probes.ts";
 import type { Runtime } from "../runtime/types.ts";
-import { errorText, Findings, within } from "./check.ts";
+import { type CheckResult, errorText, Findings, within } from "./check.ts";
 
 const DAY_MS = 86_400_000;
 /** A certificate expiring sooner than this is a warning: time to renew. */
@@ -15,7 +15,8 @@ export interface ListenerCheckDeps {
   readonly now: Date;
 }
 
-export async function checkListeners(deps: ListenerCheckDeps, config: Config, nodeIds: readonly number[] | undefined): Promise<Findings> {
+/** The listeners' ports and certificates, and the backing connection's certificates (area backing). */
+export async function checkListeners(deps: ListenerCheckDeps, config: Config, nodeIds: readonly number[] | undefined): Promise<CheckResult[]> {
   const f = new Findings("listeners");
   const l = config.listener;
   const ports: { port: number; host: string; what: string; key: string }[] = [
@@ -51,9 +52,10 @@ export async function checkListeners(deps: ListenerCheckDeps, config: Config, no
   }
   if (config.admin.tls) await certificateFindings(f, deps, "admin.tls", config.admin.tls.cert, config.admin.tls.key);
   const backing = config.backing.tls;
-  if (backing?.cert && backing.key) await certificateFindings(f, deps, "backing.tls", backing.cert, backing.key);
-  if (backing?.ca) await caFinding(f, deps, "backing.tls.ca", backing.ca);
-  return f;
+  const b = new Findings("backing");
+  if (backing?.cert && backing.key) await certificateFindings(b, deps, "backing.tls", backing.cert, backing.key);
+  if (backing?.ca) await caFinding(b, deps, "backing.tls.ca", backing.ca);
+  return [...f.results, ...b.results];
 }
 
 /** Whether the port is held by a kgate: its admin API at the configured address answers /healthz. */

@@ -39,7 +39,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
       config,
       backing.facts?.nodeIds,
     );
-    return [...configFindings.results, ...backing.findings.results, ...store.results, ...listeners.results];
+    return [...configFindings.results, ...backing.findings.results, ...store.results, ...listeners];
   } finally {
     backing.facts?.connection.close();
   }
