@@ -5,6 +5,7 @@ import { serve } from "./serve.ts";
 
 const code = await runCli(runtime.args(), {
   runtime,
+  networkRuntime: runtime,
   serve: (config, reload) => serve(runtime, config, reload),
   stdout: (text) => console.log(text),
   stderr: (text) => console.error(text),

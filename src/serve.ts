@@ -10,6 +10,8 @@ import type { Config } from "./config/schema.ts";
 import { COMMIT, VERSION } from "./version.ts";
 import { connectionFields, getLogger } from "./log.ts";
 import { LiveSettings } from "./live-settings.ts";
+import { ConfigReloader } from "./config-reloader.ts";
+import { ConfigWatch } from "./config/config-watch.ts";
 import { AuditTrail } from "./audit/audit-trail.ts";
 import { fileSink } from "./audit/file-sink.ts";
 import { kafkaSink } from "./audit/kafka-sink.ts";
@@ -44,8 +46,11 @@ const log = getLogger("serve");
 /** How often the listener's certificate files are checked for a renewal. */
 const LISTENER_TLS_POLL_MS = 2000;
 
-/** Reads and validates the configuration again (SIGHUP); throws a ConfigError listing bad keys. */
-export type ConfigReload = () => Promise<Config>;
+/**
+ * Reads and validates the configuration again (SIGHUP, file change); throws a ConfigError listing
+ * bad keys. `path` is the file to watch (none: embedded defaults, nothing to watch).
+ */
+export type ConfigReload = (() => Promise<Config>) & { readonly path?: string };
 
 export async function serve(runtime: Runtime, config: Config, reloadConfig?: ConfigReload): Promise<void> {
   const live = new LiveSettings(config);
@@ -82,11 +87,13 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     oauthLog.warn("{line}", { line }));
   const authenticateBearer = createBearerAuthenticator({ store, kgateTokens: kgateAccessTokens, external: externalIssuers, clock });
   const backingLookup = createBackingLookup(
-    runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls, config.limits.backingTimeoutMs,
+    runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls, () => live.limits.backingTimeoutMs,
   );
   const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
   const guardLog = getLogger("gateway.internal-topics");
-  const internalGuard = new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("{line}", { line }));
+  // One per connection, so its refusals are logged with the connection, vcluster and principal.
+  const connectionGuard = (id: number, who: Parameters<typeof connectionFields>[1]) =>
+    new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("connection {connection}: {line}", { ...connectionFields(id, who), line }));
   const policyLog = getLogger("vcluster.topic-policy");
   const topicPolicies = new TopicPolicies(
     config.topicPolicy,
@@ -98,11 +105,17 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
   const topicIds = new TopicIdDirectory(backingLookup, {
-    lookupTimeoutMs: config.limits.backingTimeoutMs,
+    get lookupTimeoutMs() {
+      return live.limits.backingTimeoutMs;
+    },
     log: (detail) => vclusterLog.warn("{detail}", { detail }),
   });
   registerTopicIdMetrics(metrics.registry, topicIds);
-  const backingApiVersions = new BackingApiVersions(backingLookup, { timeoutMs: config.limits.backingTimeoutMs });
+  const backingApiVersions = new BackingApiVersions(backingLookup, {
+    get timeoutMs() {
+      return live.limits.backingTimeoutMs;
+    },
+  });
   let identifyCertificate = certificateIdentifier(live.certificates);
   // A SCRAM login name is "user@vcluster", or a user name no other vcluster has for that mechanism.
   const scramAccount = (login: string, mechanism: ScramMechanism): ScramAccount | undefined => {
@@ -161,7 +174,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     policyFor: (conn) => {
       // A host name that names a vcluster never gets the transparent view (fail closed).
       if (transparent() && conn.hostVcluster === undefined) {
-        return new PassthroughPolicy(conn.rewrites, internalGuard, () =>
+        return new PassthroughPolicy(conn.rewrites, connectionGuard(conn.id, { view: "passthrough" }), () =>
           transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended");
       }
       const policy: VclusterPolicy = new VclusterPolicy({
@@ -186,13 +199,18 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
           : () => ({ ...live.listenerViews, hostVcluster: conn.hostVcluster }),
         backingApiVersions: () => backingApiVersions.get(),
         certificate: identifyCertificate(conn.client.tls),
-        failedAuthenticationDelayMs: config.limits.failedAuthenticationDelayMs,
-        maxPreAuthFrameBytes: config.limits.maxPreAuthFrameBytes,
+        // Getters: a reloaded limit applies to open connections' next login attempt too.
+        get failedAuthenticationDelayMs() {
+          return live.limits.failedAuthenticationDelayMs;
+        },
+        get maxPreAuthFrameBytes() {
+          return live.limits.maxPreAuthFrameBytes;
+        },
         topicIds,
         topicPolicies,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
-        internalTopics: internalGuard,
+        internalTopics: connectionGuard(conn.id, { get view() { return policy.view; }, get principal() { return policy.principal; } }),
         clock,
         log: (detail) => vclusterLog.info("connection {connection}: {detail}", { ...connectionFields(conn.id, policy), detail }),
         onAuthenticationFailure: (reason) => metrics.authenticationFailures.inc({ reason }),
@@ -209,32 +227,33 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         metrics.bytesIn.inc({ vcluster }, bytes);
       },
       onResponse: (bytes, policy) => metrics.bytesOut.inc({ vcluster: policy.view ?? "unauthenticated" }, bytes),
+      onRequestDone: (timing) => {
+        const labels = { api: apiLabel(timing.apiKey), vcluster: timing.view ?? "unauthenticated" };
+        metrics.requestDuration.observe(labels, timing.kgateSeconds);
+        if (timing.brokerSeconds !== undefined) metrics.brokerRequestDuration.observe(labels, timing.brokerSeconds);
+      },
+      onUpstreamFailed: () => metrics.upstreamConnectFailures.inc(),
       onClose: (_reason, error) => {
         if (error) metrics.errors.inc({ kind: "connection" });
       },
     },
   });
-  const applyReload = async () => {
-    let next: Config;
-    try {
-      next = await reloadConfig!();
-    } catch (e) {
-      log.error("config reload refused, nothing changed: {reason}", { reason: (e as Error).message });
-      return;
-    }
-    const { applied, restartNeeded } = live.update(next);
-    identifyCertificate = certificateIdentifier(live.certificates);
-    if (restartNeeded.length > 0) {
-      log.warn("config reload: {paths} changed but need a restart; the running values stay", { paths: restartNeeded.join(", ") });
-    }
-    const closed = gateway.recheckSessions();
-    log.info("config reloaded: {applied}; {closed} connections closed", { applied: applied.length ? applied.join(", ") : "nothing live changed", closed });
-  };
-  // SIGHUP: certificate files and the config's live parts (users, certificate mappings, listener views).
+  const reloader = reloadConfig && new ConfigReloader(live, reloadConfig, {
+    replaceListenerTls: listenerTls && ((files) => listenerTls.replaceFiles(files)),
+    applied: () => {
+      identifyCertificate = certificateIdentifier(live.certificates);
+      topicPolicies.setDefaults(live.topicPolicy);
+      gateway.updateLimits(gatewayLimits(live.limits));
+    },
+    recheckSessions: () => gateway.recheckSessions(),
+  });
+  // SIGHUP: certificate files and the config's live parts; a changed config file does the same.
   runtime.onSignal("SIGHUP", () => {
     void listenerTls?.reload();
-    if (reloadConfig) void applyReload();
+    void reloader?.reload("SIGHUP");
   });
+  const configWatch = reloader && reloadConfig?.path ? new ConfigWatch(runtime, reloadConfig.path, () => void reloader.reload("file change")) : undefined;
+  await configWatch?.start();
   // Every store change re-checks every connection's view; exactly those that lost it close.
   store.subscribe((event) => {
     const n = gateway.recheckSessions();
@@ -249,15 +268,26 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     })
     : undefined;
   if (cluster) registerClusterMetrics(metrics.registry, cluster);
-  metrics.registry.addCollector(() =>
-    metrics.connections.setAll([...gateway.connectionsByView()].map(([view, n]) => [{ vcluster: view ?? "unauthenticated" }, n]))
-  );
+  metrics.registry.addCollector(() => {
+    metrics.connections.setAll([...gateway.connectionsByView()].map(([view, n]) => [{ vcluster: view ?? "unauthenticated" }, n]));
+    metrics.upstreamConnections.setAll([...gateway.upstreamStates().values()].map((u) => [{ state: u.state, broker: u.broker }, u.count]));
+    if (store.recordsBehind) metrics.storeLag.set(undefined, store.recordsBehind());
+  });
 
   // Handlers go in before "kgate ready" is printed: whoever waits for that line (a supervisor,
   // npm start, a test) may send SIGINT at once and must get a clean shutdown.
+  // A second signal while draining (Ctrl-C twice) cuts the drain short: close everything now.
+  let stopSignals = 0;
   const stopRequested = new Promise<void>((resolve) => {
-    runtime.onSignal("SIGINT", () => resolve());
-    runtime.onSignal("SIGTERM", () => resolve());
+    const onStop = () => {
+      if (++stopSignals === 2) {
+        log.warn("second stop signal: closing every connection now");
+        gateway.closeSessions(() => true, "kgate is shutting down (second stop signal)");
+      }
+      resolve();
+    };
+    runtime.onSignal("SIGINT", onStop);
+    runtime.onSignal("SIGTERM", onStop);
   });
   const clientTruststore = config.listener.tls?.truststore ? await runtime.readTextFile(config.listener.tls.truststore) : undefined;
   // The console's live view and topic lists (GET /v1/vclusters/{name}/live, /topics, /groups, /v1/gateway).
@@ -281,15 +311,43 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   console.log(`kgate ready: Kafka on ${config.listener.host}:${config.listener.port}, admin API on ${config.admin.host}:${http.port}`);
 
   await stopRequested;
-  log.info("shutting down");
+  const timeoutMs = config.shutdown.timeoutMs;
+  log.info("shutting down: no new connections; open ones get their owed responses, then close (up to {timeoutMs} ms)", { timeoutMs });
+  configWatch?.stop();
   listenerTls?.stop();
   liveStats.stop();
   stopRefreshing();
   await cluster?.stop(); // first: the others take this node's brokers over at once
-  await gateway.stop(5000);
-  await http.stop();
-  await audit.close();
-  await store.close();
+  const { drained, cut } = await gateway.stop(timeoutMs);
+  log.info("connections closed: {drained} after their last response, {cut} cut at the timeout", { drained, cut });
+  // The rest is bounded too: a store or audit sink that cannot reach Kafka must not keep kgate up.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const finished = await Promise.race([
+    Promise.all([http.stop(), audit.close(), store.close()]).then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_CLOSE_MS))),
+  ]);
+  clearTimeout(timer);
+  if (!finished) log.warn("admin API, audit trail or store did not close within {ms} ms; exiting anyway", { ms: SHUTDOWN_CLOSE_MS });
+  log.info("stopped");
+}
+
+/** After the connections: the admin API, the audit trail's last events and the store's last write. */
+const SHUTDOWN_CLOSE_MS = 5000;
+
+/** The gateway's share of `limits`, for a reload. */
+function gatewayLimits(limits: Config["limits"]): Parameters<Awaited<ReturnType<typeof startGateway>>["updateLimits"]>[0] {
+  return {
+    sessionLimits: {
+      maxFrameBytes: limits.maxFrameBytes,
+      maxQueuedResponseBytes: limits.maxQueuedResponseBytes,
+      maxInFlightRequests: limits.maxInFlightRequests,
+      upstreamConnectTimeoutMs: limits.backingTimeoutMs,
+    },
+    maxConnections: limits.maxConnections,
+    maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+    authenticationTimeoutMs: limits.authenticationTimeoutMs,
+    idleTimeoutMs: limits.connectionsMaxIdleMs,
+  };
 }
 
 const INTERNAL_TOPICS_REFRESH_MS = 60_000;

@@ -1,6 +1,7 @@
 // `kgate completion bash|zsh`: a completion script built from the CLI's own command and flag
 // tables, so a new subcommand or flag completes without editing a script by hand.
 import { adminCommandFlags, STATUS_FLAGS } from "./admin-commands.ts";
+import { DOCTOR_FLAGS } from "./doctor-command.ts";
 import { UsageError } from "./parse-args.ts";
 
 export const COMPLETION_SHELLS = ["bash", "zsh"] as const;
@@ -20,7 +21,7 @@ interface CommandTree {
 
 export function commandTree(): CommandTree {
   const subcommands = { ...adminCommandFlags(), completion: Object.fromEntries(COMPLETION_SHELLS.map((s) => [s, []])) };
-  const flags = { serve: ["--config", "--help"], version: ["--help"], status: STATUS_FLAGS, help: [] };
+  const flags = { serve: ["--config", "--help"], version: ["--help"], status: STATUS_FLAGS, doctor: DOCTOR_FLAGS, help: [] };
   return { commands: [...Object.keys(flags), ...Object.keys(subcommands)].sort(), flags, subcommands };
 }
 

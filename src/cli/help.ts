@@ -21,6 +21,7 @@ Commands:
   token create|revoke          issue or revoke client tokens of a running kgate
   service-account create|delete  SCRAM service accounts (create again to rotate the password)
   status [--interval S]        vclusters, open connections, bytes and throughput of a running kgate
+  doctor [--config FILE]       check the config, backing cluster, store and listeners; a fix for each problem
   completion bash|zsh          print a shell completion script
 
 Run "kgate <command> --help" for the options of a command.`,
@@ -46,6 +47,25 @@ Options:
                        vcluster (IN/S, OUT/S) over that time
 
 ${ADMIN_OPTIONS}`,
+
+  doctor: `Usage: kgate doctor [--config FILE] [--json]
+
+Check what kgate serve would run with, and print one row per check (✓ ok,
+! warning, ✗ failed, - skipped) with a fix under each problem:
+  config     validated as kgate serve validates it
+  backing    each bootstrap address reachable, TLS handshake, SASL login, the
+             APIs kgate and the broker share, broker settings (authorizer,
+             auto.create.topics.enable, message.max.bytes vs limits.maxFrameBytes)
+  store      directory writable, store file well-formed, key files owner-only;
+             store.type kafka: state topic exists and is compacted
+  listeners  ports free (or held by this kgate), certificates readable, matching
+             their keys and not expired
+Exits 1 when a check failed. Read-only: ports are opened and closed at once.
+
+Options:
+  --config FILE  YAML configuration (default: KGATE_CONFIG, else embedded defaults)
+  --json         print the checks as JSON
+  -h, --help     show this help`,
 
   completion: `Usage: kgate completion bash|zsh
 

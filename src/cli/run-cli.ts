@@ -4,6 +4,7 @@ import { configureLogging } from "../log.ts";
 import { COMMIT, VERSION } from "../version.ts";
 import { isAdminCommand, runAdminCommand, runStatusCommand } from "./admin-commands.ts";
 import { completionScript } from "./completion.ts";
+import { runDoctorCommand } from "./doctor-command.ts";
 import { AdminApiError } from "./admin-client.ts";
 import { type CliDeps, EXIT } from "./cli-deps.ts";
 import { HELP } from "./help.ts";
@@ -34,6 +35,8 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
         return await runStatusCommand(rest, deps);
       case "completion":
         return runCompletion(rest, deps);
+      case "doctor":
+        return await runDoctorCommand(rest, deps);
       default:
         if (isAdminCommand(command)) return await runAdminCommand(command, rest, deps);
         throw new UsageError(`unknown command "${command}"\n\n${HELP.main}`);
@@ -79,12 +82,13 @@ async function runServe(args: readonly string[], deps: CliDeps): Promise<number>
     return EXIT.ok;
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${HELP.serve}`);
-  const load = () =>
+  const path = (flags.config as string | undefined) || deps.runtime.env("KGATE_CONFIG") || undefined;
+  const load = Object.assign(() =>
     loadConfig({
-      path: flags.config as string | undefined,
+      path,
       env: (name) => deps.runtime.env(name),
       files: deps.runtime,
-    });
+    }), { path });
   const config = await load();
   configureLogging(config.log.level, config.log.format);
   await deps.serve(config, load);

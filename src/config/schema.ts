@@ -248,6 +248,12 @@ const declaredVcluster = z.strictObject({
   labels: z.record(z.string(), z.string()).optional(),
 });
 
+/** SIGTERM/SIGINT: how long connections may take to get their owed responses before kgate exits anyway. */
+const shutdown = z.strictObject({
+  /** Below Kubernetes' default 30 s grace period, so kgate exits on its own before a SIGKILL. */
+  timeoutMs: numeric(z.number().int().min(0).max(600_000)).default(25_000),
+});
+
 /** The audit trail: admin API changes, logins, topic changes inside vclusters. Off unless a sink is set. */
 const audit = z.strictObject({
   /** JSON lines, one event per line, appended (created with mode 0600). */
@@ -294,6 +300,7 @@ export const configSchema = z
     log: log.prefault({}),
     audit: audit.prefault({}),
     cluster: cluster.prefault({}),
+    shutdown: shutdown.prefault({}),
     /**
      * Topic policy of every vcluster (a vcluster's own `topicPolicy`, set through the admin API,
      * overrides it field by field). Empty by default: no limits, no manual replica assignment.

@@ -5,7 +5,7 @@ import { connectionFields, getLogger } from "../log.ts";
 import type { Duplex, Runtime, TcpListener, TlsClientOptions } from "../runtime/types.ts";
 import { type BackingAddress, BrokerDirectory } from "./broker-directory.ts";
 import { ResponseRewrites } from "./passthrough-policy.ts";
-import { describe, Session, type SessionLimits, type SessionObserver } from "./session.ts";
+import { describe, Session, type SessionLimits, type SessionObserver, type UpstreamState } from "./session.ts";
 import type { SessionPolicy } from "./session-policy.ts";
 import type { ListenerTls } from "./listener-tls.ts";
 import { type SniSettings, SniNames } from "./sni-names.ts";
@@ -62,7 +62,7 @@ export class Gateway {
   private readonly perAddress = new Map<string, number>();
   private nextId = 1;
   private stopping = false;
-  private readonly sweeper: ReturnType<typeof setInterval>;
+  private sweeper: ReturnType<typeof setInterval>;
   private readonly sniNames: SniNames | null;
 
   private constructor(private readonly options: GatewayOptions) {
@@ -75,8 +75,44 @@ export class Gateway {
       sni: this.sniNames ? { names: this.sniNames, port: options.bootstrapPort } : undefined,
     });
     this.rewrites = new ResponseRewrites(this.brokers);
-    const period = Math.max(50, Math.min(1000, options.authenticationTimeoutMs / 4, options.idleTimeoutMs / 4));
-    this.sweeper = setInterval(() => this.sweep(), period);
+    this.sweeper = this.startSweeper();
+  }
+
+  private startSweeper(): ReturnType<typeof setInterval> {
+    const period = Math.max(50, Math.min(1000, this.options.authenticationTimeoutMs / 4, this.options.idleTimeoutMs / 4));
+    return setInterval(() => this.sweep(), period);
+  }
+
+  /**
+   * New limits from a config reload. Open sessions read their limits from the shared object, so
+   * frame size, muting and connect timeout apply to their next request; the connection limits
+   * apply to the next accept; the timeouts to the next sweep. Nothing is closed by this.
+   */
+  updateLimits(limits: Pick<GatewayOptions, "maxConnections" | "maxConnectionsPerAddress" | "authenticationTimeoutMs" | "idleTimeoutMs"> & {
+    sessionLimits: SessionLimits;
+  }): void {
+    Object.assign(this.options.sessionLimits, limits.sessionLimits);
+    const o = this.options as { -readonly [K in keyof GatewayOptions]: GatewayOptions[K] };
+    o.maxConnections = limits.maxConnections;
+    o.maxConnectionsPerAddress = limits.maxConnectionsPerAddress;
+    o.authenticationTimeoutMs = limits.authenticationTimeoutMs;
+    o.idleTimeoutMs = limits.idleTimeoutMs;
+    if (this.stopping) return;
+    clearInterval(this.sweeper);
+    this.sweeper = this.startSweeper();
+  }
+
+  /** Client connections by the state of their backing connection and the broker it stands for, for /metrics. */
+  upstreamStates(): Map<string, { state: UpstreamState; broker: string; count: number }> {
+    const out = new Map<string, { state: UpstreamState; broker: string; count: number }>();
+    for (const s of this.sessions) {
+      const broker = s.nodeId === null ? "bootstrap" : String(s.nodeId);
+      const key = `${s.upstreamState}/${broker}`;
+      const entry = out.get(key) ?? { state: s.upstreamState, broker, count: 0 };
+      entry.count++;
+      out.set(key, entry);
+    }
+    return out;
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
@@ -144,6 +180,8 @@ export class Gateway {
 
   private async listen(port: number, nodeId: number | null): Promise<void> {
     const target = nodeId === null ? "bootstrap" : `broker ${nodeId}`;
+    // A metadata response during shutdown may name a new broker: its port stays closed.
+    if (this.stopping) return;
     let l: TcpListener;
     try {
       const tls = this.options.listenerTls?.current;
@@ -198,14 +236,14 @@ export class Gateway {
     if (this.sniNames) {
       const route = this.sniNames.route(client.tls?.serverName);
       if (route.kind === "broker" && !this.brokers.backingFor(route.nodeId)) {
-        log.warn("connection {id} from {peer} refused: SNI host {name} names broker {node}, which kgate has not seen in the backing cluster's metadata", {
-          id, peer, name: client.tls?.serverName, node: route.nodeId,
+        log.warn("connection {connection} from {peer} refused: SNI host {name} names broker {node}, which kgate has not seen in the backing cluster's metadata", {
+          ...connectionFields(id), peer, name: client.tls?.serverName, node: route.nodeId,
         });
         client.close();
         return;
       }
       if (route.kind === "refused") {
-        log.warn("connection {id} from {peer} refused: {reason}", { id, peer, reason: route.reason });
+        log.warn("connection {connection} from {peer} refused: {reason}", { ...connectionFields(id), peer, reason: route.reason });
         client.close();
         return;
       }
@@ -217,8 +255,22 @@ export class Gateway {
     const { brokers, rewrites } = this.addressingFor(hostVcluster, () => policy?.view ?? null);
     const info: ConnectionInfo = { id, client, nodeId, hostVcluster, rewrites, brokers };
     policy = this.options.policyFor(info);
+    // Limits are read through the shared object at each use, so a config reload reaches open sessions.
+    const limits = this.options.sessionLimits;
     const session = new Session(client, policy, {
-      ...this.options.sessionLimits,
+      get maxFrameBytes() {
+        return limits.maxFrameBytes;
+      },
+      get maxQueuedResponseBytes() {
+        return limits.maxQueuedResponseBytes;
+      },
+      get maxInFlightRequests() {
+        return limits.maxInFlightRequests;
+      },
+      get upstreamConnectTimeoutMs() {
+        return limits.upstreamConnectTimeoutMs;
+      },
+      nodeId,
       // Opened for the first forwarded request: after authentication where it is required.
       openUpstream: () => {
         const target = nodeId === null ? this.options.bootstrapServers : [this.brokers.backingFor(nodeId)!];
@@ -259,13 +311,28 @@ export class Gateway {
     return { brokers, rewrites: new ResponseRewrites(brokers) };
   }
 
-  /** Stops accepting, lets in-flight requests finish (bounded by `graceMs`), closes the rest. */
-  async stop(graceMs = 5000): Promise<void> {
+  /**
+   * Graceful shutdown: stops accepting, then every connection stops reading requests, gets the
+   * responses to those already handled, and is closed, so its client reconnects elsewhere with
+   * every answer it was owed. Connections still busy after `graceMs` are closed as they are.
+   */
+  async stop(graceMs = 5000): Promise<{ drained: number; cut: number }> {
     this.stopping = true;
     clearInterval(this.sweeper);
     for (const l of this.listeners) l.stop();
-    const idle = Promise.all([...this.sessions].map((s) => s.idle()));
-    await Promise.race([idle, new Promise((r) => setTimeout(r, graceMs))]);
-    for (const s of this.sessions) s.close("kgate is shutting down");
+    const reason = "kgate is shutting down";
+    const open = [...this.sessions];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(open.map((s) => s.drain(reason))),
+      new Promise((r) => (timer = setTimeout(r, graceMs))),
+    ]);
+    clearTimeout(timer);
+    let cut = 0;
+    for (const s of this.sessions) {
+      if (!s.isClosed) cut++;
+      s.close(`${reason}: still busy after ${graceMs} ms (shutdown.timeoutMs)`, true);
+    }
+    return { drained: open.length - cut, cut };
   }
 }

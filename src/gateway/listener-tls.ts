@@ -16,7 +16,7 @@ export class ListenerTls {
   private listeners: Array<(tls: TlsServerOptions) => void> = [];
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  private constructor(private readonly runtime: Runtime, private readonly files: ListenerTlsFiles, private tls: TlsServerOptions) {}
+  private constructor(private readonly runtime: Runtime, private files: ListenerTlsFiles, private tls: TlsServerOptions) {}
 
   static async load(runtime: Runtime, files: ListenerTlsFiles): Promise<ListenerTls> {
     return new ListenerTls(runtime, files, await readTls(runtime, files));
@@ -38,6 +38,35 @@ export class ListenerTls {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * Other files (a config reload naming new paths): new handshakes use them, open connections keep
+   * theirs. Throws `path: reason` and keeps the current files when the new ones do not load.
+   */
+  async replaceFiles(files: ListenerTlsFiles): Promise<void> {
+    const read = async (key: "cert" | "key" | "ca", path: string) => {
+      try {
+        return await this.runtime.readTextFile(path);
+      } catch (e) {
+        throw new Error(`listener.tls.${key}: cannot read ${path} (${(e as Error).message})`);
+      }
+    };
+    const next: TlsServerOptions = {
+      cert: await read("cert", files.cert),
+      key: await read("key", files.key),
+      ca: files.ca === undefined ? undefined : await read("ca", files.ca),
+      clientAuth: files.clientAuth,
+    };
+    try {
+      for (const l of this.listeners) l(next);
+    } catch (e) {
+      for (const l of this.listeners) l(this.tls);
+      throw new Error(`listener.tls.cert: ${files.cert} with ${files.key} refused (${(e as Error).message})`);
+    }
+    this.files = files;
+    this.tls = next;
+    log.info("listener certificate now from {cert}", { cert: files.cert });
   }
 
   /** Re-reads the files; applies them when they changed. A broken new pair keeps the old one. */

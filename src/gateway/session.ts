@@ -19,8 +19,26 @@ import { ApiKey } from "../protocol/messages/api-keys.ts";
 export interface SessionObserver {
   onRequest?(apiKey: number, bytes: number, policy: SessionPolicy): void;
   onResponse?(bytes: number, policy: SessionPolicy): void;
+  /** A request's response was handed to the client's socket (or dropped with the connection). */
+  onRequestDone?(timing: RequestTiming): void;
+  /** Opening the backing connection for this client failed. */
+  onUpstreamFailed?(reason: string): void;
   onClose?(reason: string, error: boolean): void;
 }
+
+/** Where one request's time went, in seconds. */
+export interface RequestTiming {
+  readonly apiKey: number;
+  /** The connection's view when the request arrived (null: not logged in). */
+  readonly view: string | null;
+  /** From arrival until its response went to the client, minus the time at the broker. */
+  readonly kgateSeconds: number;
+  /** From forwarding it until the broker's response arrived; undefined when kgate answered it. */
+  readonly brokerSeconds?: number;
+}
+
+/** Whether this client's backing connection exists yet (for the upstream connection gauge). */
+export type UpstreamState = "none" | "connecting" | "open";
 
 interface Slot {
   correlationId: number;
@@ -30,6 +48,12 @@ interface Slot {
   awaitingUpstream: boolean;
   rewrite?: ResponseRewrite;
   onHead?: (head: Uint8Array) => void;
+  apiKey: number;
+  view: string | null;
+  /** performance.now() when the request arrived, was forwarded, and its response came back. */
+  receivedAt: number;
+  forwardedAt?: number;
+  brokerRespondedAt?: number;
 }
 
 /**
@@ -50,6 +74,9 @@ function yieldToOthers(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Monotonic milliseconds with sub-millisecond precision (Bun, Deno and Node all have it). */
+const now = () => performance.now();
+
 export interface SessionLimits {
   /** Largest frame in either direction (a larger one closes the connection). */
   maxFrameBytes: number;
@@ -62,6 +89,8 @@ export interface SessionLimits {
 }
 
 export interface SessionOptions extends SessionLimits {
+  /** The broker this connection stands for (null: the bootstrap port), for metrics. */
+  nodeId?: number | null;
   /** Opens the backing connection; called once, for the first request that is forwarded. */
   openUpstream(): Promise<Duplex>;
   observer?: SessionObserver;
@@ -83,6 +112,11 @@ export class Session {
   /** Writes not yet taken by the socket: tiny responses cost more in bookkeeping than in bytes. */
   private queuedResponses = 0;
   private unmute: (() => void) | null = null;
+  /** Set by `drain()`: no further request is read or handled. */
+  private draining = false;
+  /** The request being handled (a policy may await a lookup before its slot exists). */
+  private handling: Promise<unknown> = Promise.resolve();
+  private upstreamStateNow: UpstreamState = "none";
   private readonly finished: Promise<void>;
   private readonly clock: () => number;
   readonly openedAt: number;
@@ -130,15 +164,37 @@ export class Session {
     return this.upstream !== null;
   }
 
+  get nodeId(): number | null {
+    return this.options.nodeId ?? null;
+  }
+
+  get upstreamState(): UpstreamState {
+    return this.upstreamStateNow;
+  }
+
   /** Resolves once no request is in flight (for graceful shutdown). */
   idle(): Promise<void> {
     if (this.slots.length === 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /**
+   * Graceful shutdown of this connection: reads no further request, lets every request already
+   * handled (forwarded to the broker or answered) reach the client, then closes, so the client
+   * reconnects elsewhere with nothing it was told lost. Requests read but not yet handled get no
+   * answer; the client retries them on its new connection as after any broker disconnect.
+   */
+  async drain(reason: string): Promise<void> {
+    this.draining = true;
+    this.unmute?.();
+    await this.handling;
+    await this.closeAfterResponses(reason);
+  }
+
   close(reason: string, error = false): void {
     if (this.closed) return;
     this.closed = true;
+    this.upstreamStateNow = "none";
     this.closeReason = reason;
     this.closedWithError = error;
     this.client.close();
@@ -165,13 +221,17 @@ export class Session {
       for (;;) {
         if (this.muted()) await new Promise<void>((resolve) => (this.unmute = resolve));
         if (this.closed) break;
+        if (this.draining) return;
         const { value, done } = await reader.read();
-        if (done || this.closed) break;
+        if (done || this.closed || this.draining) break;
         this.lastActivityAt = this.clock();
         splitter.maxFrameBytes = this.requestLimit();
         splitter.push(value, (f) => frames.push(f));
         for (let i = 0; i < frames.length; i++) {
-          if (!(await this.handleRequest(frames[i]!))) return;
+          if (this.draining) return;
+          const handled = this.handleRequest(frames[i]!);
+          this.handling = handled;
+          if (!(await handled)) return;
           // A frame after the login may be larger than the pre-authentication limit allowed.
           splitter.maxFrameBytes = this.requestLimit();
           // Fairness: a client pipelining thousands of small requests in one read yields the
@@ -183,7 +243,7 @@ export class Session {
         frames.length = 0;
         if (this.upstreamWriter) await this.upstreamWriter.ready;
       }
-      if (this.closed) return;
+      if (this.closed || this.draining) return;
       if (splitter.bufferedBytes > 0) this.close(`client closed inside a frame (${splitter.bufferedBytes} bytes pending)`, true);
       // A half-closed client still gets every response it is owed (invariant 5).
       else await this.closeAfterResponses("client closed");
@@ -216,6 +276,8 @@ export class Session {
     const raw = this.policy.expectsRawSaslToken?.() === true;
     // A bare SASL token has no header to peek; it is counted as the SaslAuthenticate it stands for.
     const head = raw ? RAW_SASL_TOKEN_HEAD : peekRequest(frame);
+    const receivedAt = now();
+    const view = this.policy.view;
     this.options.observer?.onRequest?.(head.apiKey, frame.length, this.policy);
     let outcome = raw ? this.policy.onRawSaslToken!(frame) : this.policy.onRequest(frame, head);
     if (outcome instanceof Promise) outcome = await outcome;
@@ -225,7 +287,9 @@ export class Session {
         this.close(outcome.reason, true);
         return false;
       case "answer":
-        this.slots.push({ correlationId: head.correlationId, done: true, frame: outcome.frame, awaitingUpstream: false });
+        this.slots.push({
+          correlationId: head.correlationId, done: true, frame: outcome.frame, awaitingUpstream: false, apiKey: head.apiKey, view, receivedAt,
+        });
         this.flushSlots();
         if (outcome.closeAfter !== undefined) {
           // Kafka's way to refuse a login: send the error, then close.
@@ -234,11 +298,11 @@ export class Session {
         }
         return true;
       case "forward":
-        if (!this.upstreamWriter && !(await this.openUpstream(head))) return false;
+        if (!this.upstreamWriter && !(await this.openUpstream(head, receivedAt))) return false;
         if (outcome.expectResponse) {
           this.slots.push({
             correlationId: head.correlationId, done: false, frame: null, awaitingUpstream: true,
-            rewrite: outcome.rewrite, onHead: outcome.onResponseHead,
+            rewrite: outcome.rewrite, onHead: outcome.onResponseHead, apiKey: head.apiKey, view, receivedAt, forwardedAt: now(),
           });
         }
         void writeFrame(this.upstreamWriter!, outcome.frame);
@@ -251,9 +315,10 @@ export class Session {
    * it gets a Kafka error (where its response has a top-level error code) and the connection
    * closes; the client reconnects as after any broker failure.
    */
-  private async openUpstream(head: RequestHead): Promise<boolean> {
+  private async openUpstream(head: RequestHead, receivedAt: number): Promise<boolean> {
     const timeoutMs = this.options.upstreamConnectTimeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    this.upstreamStateNow = "connecting";
     const opening = this.options.openUpstream();
     try {
       const upstream = await Promise.race([
@@ -267,16 +332,21 @@ export class Session {
         return false;
       }
       this.upstream = upstream;
+      this.upstreamStateNow = "open";
       this.upstreamWriter = upstream.writable.getWriter();
       this.upstreamWriter.closed.catch(() => {});
       this.upstreamLoop = this.upstreamToClient(upstream);
       return true;
     } catch (e) {
+      this.upstreamStateNow = "none";
       opening.then((late) => late.close(), () => {});
       const reason = `backing cluster unavailable: ${describe(e)}`;
+      this.options.observer?.onUpstreamFailed?.(reason);
       const answer = errorResponse(head.apiKey, head.apiVersion, head.correlationId, ErrorCode.NETWORK_EXCEPTION, reason);
       if (answer) {
-        this.slots.push({ correlationId: head.correlationId, done: true, frame: answer, awaitingUpstream: false });
+        this.slots.push({
+          correlationId: head.correlationId, done: true, frame: answer, awaitingUpstream: false, apiKey: head.apiKey, view: this.policy.view, receivedAt,
+        });
         this.flushSlots();
         await this.closeAfterResponses(reason, true);
       } else {
@@ -319,6 +389,7 @@ export class Session {
         const correlationId = new DataView(chunk.buffer, chunk.byteOffset + offset + 4, 4).getInt32(0);
         if (slot.correlationId !== correlationId) return false; // handled (and refused) the usual way
         slot.awaitingUpstream = false;
+        slot.brokerRespondedAt = now();
         slot.onHead?.(chunk.subarray(offset));
         streamed = slot;
         this.options.observer?.onResponse?.(size + 4, this.policy);
@@ -345,6 +416,7 @@ export class Session {
       throw new Error(`response correlation id ${correlationId} does not match request ${slot.correlationId}`);
     }
     slot.awaitingUpstream = false;
+    slot.brokerRespondedAt = now();
     slot.onHead?.(frame);
     this.options.observer?.onResponse?.(frame.length, this.policy);
     let out: Frame = frame;
@@ -361,12 +433,26 @@ export class Session {
     while (this.slots.length > 0 && this.slots[0]!.done) {
       const slot = this.slots.shift()!;
       if (slot.frame !== null) this.writeToClient(slot.frame);
+      this.observeDone(slot);
     }
     if (this.slots.length === 0 && this.drainWaiters.length > 0) {
       for (const w of this.drainWaiters) w();
       this.drainWaiters = [];
     }
     this.maybeUnmute();
+  }
+
+  private observeDone(slot: Slot): void {
+    const observe = this.options.observer?.onRequestDone;
+    if (!observe) return;
+    const total = now() - slot.receivedAt;
+    const atBroker = slot.forwardedAt !== undefined && slot.brokerRespondedAt !== undefined ? slot.brokerRespondedAt - slot.forwardedAt : undefined;
+    observe({
+      apiKey: slot.apiKey,
+      view: slot.view,
+      kgateSeconds: Math.max(0, total - (atBroker ?? 0)) / 1000,
+      brokerSeconds: atBroker === undefined ? undefined : atBroker / 1000,
+    });
   }
 
   /** Writes without waiting (the read loops wait on `ready`), counting bytes until the socket took them. */

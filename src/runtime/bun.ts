@@ -250,6 +250,14 @@ export const bunRuntime: Runtime = {
   readTextFile: (path) => Bun.file(path).text(),
   writeFileAtomic,
   fileExists: (path) => Bun.file(path).exists(),
+  fileStamp: async (path) => {
+    try {
+      const s = await stat(path);
+      return `${s.mtimeMs}/${s.size}/${s.ino}`;
+    } catch {
+      return undefined;
+    }
+  },
   appendTextFile: (path, data) => appendFile(path, data, { mode: 0o600 }),
   fileMode: async (path) => (process.platform === "win32" ? undefined : (await stat(path)).mode & 0o777),
   mkdirp: async (path) => void (await mkdir(path, { recursive: true })),

@@ -49,7 +49,7 @@ declare namespace Deno {
     opts: { read?: boolean; write?: boolean; create?: boolean; truncate?: boolean; mode?: number },
   ): Promise<FsFile>;
   function rename(from: string, to: string): Promise<void>;
-  function stat(path: string): Promise<{ mode: number | null }>;
+  function stat(path: string): Promise<{ mode: number | null; mtime: Date | null; size: number; ino: number | null }>;
   function mkdir(path: string, opts?: { recursive?: boolean }): Promise<void>;
   function readTextFile(path: string): Promise<string>;
   function writeTextFile(path: string, data: string, opts?: { append?: boolean; create?: boolean; mode?: number }): Promise<void>;

@@ -299,6 +299,14 @@ export const denoRuntime: Runtime = {
   readTextFile: (path) => Deno.readTextFile(path),
   writeFileAtomic,
   fileExists,
+  fileStamp: async (path) => {
+    try {
+      const s = await Deno.stat(path);
+      return `${s.mtime?.getTime() ?? ""}/${s.size}/${s.ino ?? ""}`;
+    } catch {
+      return undefined;
+    }
+  },
   appendTextFile: (path, data) => Deno.writeTextFile(path, data, { append: true, create: true, mode: 0o600 }),
   fileMode: async (path) => {
     const mode = (await Deno.stat(path)).mode;

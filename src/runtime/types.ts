@@ -88,6 +88,12 @@ export interface Runtime {
    */
   writeFileAtomic(path: string, data: string): Promise<void>;
   fileExists(path: string): Promise<boolean>;
+  /**
+   * A stamp that changes whenever the file at `path` does (modification time, size, inode,
+   * following symlinks), or undefined when there is none. Polled to watch a config file: an
+   * editor's or Kubernetes' replace-by-rename loses an inotify watch on the file, a stamp does not.
+   */
+  fileStamp(path: string): Promise<string | undefined>;
   /** Appends `data` to a file, creating it (mode 0600) when missing. */
   appendTextFile(path: string, data: string): Promise<void>;
   /** The permission bits of `path` (e.g. 0o600), or undefined where the platform has none. */

@@ -79,6 +79,8 @@ export class KafkaStore extends StateReader implements StateStore {
   private stopped = false;
   /** Why the store stopped for good: the log holds something it must not skip. */
   private fatal: Error | undefined;
+  /** The partition's high watermark at the last fetch: where `nextOffset` should get to. */
+  private logEnd = 0n;
   /** Last fetch failure, for messages about a follower that makes no progress. */
   private lastFetchError: Error | undefined;
   private wakeFollower: () => void = () => {};
@@ -100,6 +102,12 @@ export class KafkaStore extends StateReader implements StateStore {
       clientId: "kgate-store",
       topic: options.topic,
     });
+  }
+
+  /** Records in the state topic this node has not applied yet, as of the last fetch (for /metrics). */
+  recordsBehind(): number {
+    const behind = this.logEnd - this.nextOffset;
+    return behind > 0n ? Number(behind) : 0;
   }
 
   async load(): Promise<void> {
@@ -278,6 +286,7 @@ export class KafkaStore extends StateReader implements StateStore {
         failures = 0;
         this.lastFetchError = undefined;
         for (const batch of fetched.batches) this.applyBatch(batch);
+        this.logEnd = fetched.highWatermark;
       } catch (error) {
         if (this.stopped) return;
         const e = error instanceof Error ? error : new Error(String(error));

@@ -14,6 +14,8 @@ export interface StateStore {
   load(): Promise<void>;
   /** Finish pending writes and stop following remote changes. */
   close(): Promise<void>;
+  /** A store that follows a log (Kafka): records written there not applied here yet. */
+  recordsBehind?(): number;
 
   listVclusters(): VclusterRecord[];
   getVcluster(name: string): VclusterRecord | undefined;

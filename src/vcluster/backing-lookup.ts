@@ -13,7 +13,8 @@ export function createBackingLookup(
   addresses: readonly BackingAddress[],
   sasl?: SaslCredentials,
   tls?: TlsClientOptions,
-  timeoutMs: number = TOPIC_ID_DIRECTORY_DEFAULTS.lookupTimeoutMs,
+  /** A function where the value may change (a config reload). */
+  timeoutMs: number | (() => number) = TOPIC_ID_DIRECTORY_DEFAULTS.lookupTimeoutMs,
 ): MetadataLookup {
   let conn: Promise<KafkaConnection> | null = null;
   const connection = async (): Promise<KafkaConnection> => {
@@ -25,7 +26,7 @@ export function createBackingLookup(
   return async (apiKey, version, body) => {
     const attempt = connection();
     try {
-      return await withTimeout(attempt.then((c) => c.requestUntyped(apiKey, version, body)), timeoutMs);
+      return await withTimeout(attempt.then((c) => c.requestUntyped(apiKey, version, body)), typeof timeoutMs === "number" ? timeoutMs : timeoutMs());
     } catch (e) {
       // Whatever failed, start afresh next time; a connection still opening is closed once open.
       const stale = conn;

@@ -34,6 +34,8 @@ export interface TenantExchangeDeps {
 /** What one connection remembers between its requests. */
 export interface ConnectionState {
   fetchSessions: FetchSessions;
+  /** Logs a line about this connection (with its id, vcluster and principal). */
+  log?: (line: string) => void;
 }
 
 function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[1], version: number): Set<string> {
@@ -72,7 +74,7 @@ export async function tenantRequest(
 
   const rule = HAND_RULES.get(head.apiKey);
   // The policy only for APIs with hand rules: Produce and Fetch need none.
-  const topicPolicy = rule?.request ? deps.topicPolicies?.forTenant(tenant) : undefined;
+  const topicPolicy = rule?.request ? deps.topicPolicies?.forTenant(tenant, conn.log) : undefined;
   const ctx: RuleContext = { tenant, version: v, responseFixups: [], topicPolicy };
   const refusal = await rule?.request?.(body, ctx);
   if (rule?.request) changed++;

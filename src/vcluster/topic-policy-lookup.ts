@@ -48,7 +48,8 @@ export class TopicPolicies {
   private readonly partitionCache = new Map<string, { at: number; counts: Promise<Map<string, number>> }>();
 
   constructor(
-    private readonly defaults: TopicPolicy,
+    /** The config's `topicPolicy`; `setDefaults` replaces it on a config reload. */
+    private defaults: TopicPolicy,
     /** The vcluster's own policy from the store, if it has one. */
     private readonly ownPolicy: (vcluster: string) => TopicPolicy | undefined,
     private readonly lookup: MetadataLookup,
@@ -56,12 +57,18 @@ export class TopicPolicies {
     private readonly logLine: (line: string) => void = () => {},
   ) {}
 
-  forTenant(tenant: Tenant): TopicPolicyContext {
+  /** A reloaded config's defaults apply from the next request on. */
+  setDefaults(defaults: TopicPolicy): void {
+    this.defaults = defaults;
+  }
+
+  /** `logLine`: where this request's lines go (the connection's log), else the shared one. */
+  forTenant(tenant: Tenant, logLine?: (line: string) => void): TopicPolicyContext {
     return {
       policy: effectiveTopicPolicy(this.defaults, this.ownPolicy(tenant.name)),
       partitions: () => this.partitionsOf(tenant),
       brokerDefaults: () => this.brokerDefaults(),
-      log: (line) => this.logLine(`vcluster ${tenant.name}: ${line}`),
+      log: (line) => (logLine ?? this.logLine)(`vcluster ${tenant.name}: ${line}`),
     };
   }
 

@@ -153,7 +153,8 @@ export class VclusterPolicy implements SessionPolicy {
   private bearerRefusal: string | null = null;
   private preAuthApiVersions = 0;
   private sessionExpiresAt = Infinity;
-  private readonly connection: ConnectionState = { fetchSessions: new FetchSessions() };
+  // Lines about this connection's requests (a topic policy refusal) name the connection.
+  private readonly connection: ConnectionState = { fetchSessions: new FetchSessions(), log: (line) => this.deps.log(line) };
 
   constructor(private readonly deps: VclusterPolicyDeps) {
     const { pinned, hostVcluster } = deps.listenerViews();

@@ -1,7 +1,10 @@
 // What an operator sees of a running kgate: JSON log lines that name the connection, vcluster and
 // principal; /metrics with API names, login failures by reason and build info; `kgate status`;
-// `kgate vcluster create --properties` giving a client that logs in.
+// `kgate vcluster create --properties` giving a client that logs in; latency histograms per API and
+// vcluster after a real produce; every JSON line about a connection names it, and once logged in
+// its vcluster and principal.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Kafka, logLevel } from "kafkajs";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
@@ -30,7 +33,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`operator observab
   const vcluster = `vc-obs-${kgateRuntime}`;
 
   beforeAll(async () => {
-    kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap(), config: { log: { format: "json" } } });
+    kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap(), config: { log: { format: "json" }, topicPolicy: { maxPartitionsPerTopic: 2 } } });
     await adminCall(kgate, "PUT", `/v1/vclusters/${vcluster}`);
   });
   afterAll(async () => {
@@ -104,4 +107,58 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`operator observab
     }
     expect(await waitForLog(kgate, `authenticated \\"quinn\\" into ${name}`)).toContain(`"principal":"quinn"`);
   });
+
+  test("after a produce, /metrics has time-in-kgate and time-at-broker histograms for Produce under the vcluster", async () => {
+    const { token } = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vcluster}/tokens`, { username: "rita" });
+    const kafka = new Kafka({
+      clientId: "obs-histograms",
+      brokers: [kgate.bootstrap],
+      sasl: { mechanism: "plain", username: "rita", password: token },
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: "latency", numPartitions: 1 }], waitForLeaders: true });
+    // Refused by the topic policy: the log line about it must name the connection and tenant.
+    await expect(admin.createTopics({ topics: [{ topic: "too-wide", numPartitions: 5 }] })).rejects.toThrow();
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < 3; i++) await producer.send({ topic: "latency", acks: -1, messages: [{ value: `v${i}` }] });
+    const res = await fetch(`${kgate.adminUrl}/metrics`, { headers: { authorization: `Bearer ${kgate.adminToken}` } });
+    const text = await res.text();
+    await producer.disconnect();
+
+    const count = (name: string) =>
+      Number(new RegExp(`^${name}_count\\{api="Produce",vcluster="${vcluster}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? -1);
+    expect(count("kgate_request_duration_seconds")).toBeGreaterThanOrEqual(3);
+    expect(count("kgate_broker_request_duration_seconds")).toBeGreaterThanOrEqual(3);
+    expect(text).toContain("# TYPE kgate_request_duration_seconds histogram\n");
+    expect(text).toMatch(new RegExp(`^kgate_broker_request_duration_seconds_bucket\\{api="Produce",vcluster="${vcluster}",le="\\+Inf"\\} \\d+$`, "m"));
+    // Answered by kgate itself: time in kgate only, never a broker time.
+    expect(text).toMatch(/^kgate_request_duration_seconds_count\{api="ApiVersions",vcluster="unauthenticated"\} \d+$/m);
+    expect(text).not.toContain('kgate_broker_request_duration_seconds_count{api="ApiVersions"');
+    expect(text).toMatch(/^kgate_upstream_connections\{state="open",broker="\d+"\} [1-9]\d*$/m);
+
+    const lines = jsonLines(kgate);
+    const refusal = lines.find((l) => String(l.message).includes("CreateTopics refused for topic"));
+    expect(refusal).toMatchObject({ vcluster, principal: "rita" });
+    expect(typeof refusal!.connection).toBe("number");
+    // Every line whose message is about a connection carries its id, and once that connection has
+    // logged in, its vcluster and principal.
+    const loggedIn = new Map<number, LogLine>();
+    for (const line of lines) {
+      const about = /^connection (\d+)\b/.exec(String(line.message));
+      if (!about) continue;
+      const id = Number(about[1]);
+      expect(line.connection).toBe(id);
+      if (/: authenticated /.test(String(line.message))) loggedIn.set(id, line);
+      const login = loggedIn.get(id);
+      if (login && !/: authenticated /.test(String(line.message))) {
+        expect({ message: line.message, vcluster: line.vcluster, principal: line.principal })
+          .toEqual({ message: line.message, vcluster: login.vcluster, principal: login.principal });
+      }
+    }
+    expect(loggedIn.size).toBeGreaterThan(2);
+  }, 30_000);
 });

@@ -51,9 +51,11 @@ export async function startKgate(options: {
   backing: string;
   config?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** A bootstrap port (admin at +40) another kgate used, e.g. to restart on the same address. */
+  port?: number;
 }): Promise<KgateProcess> {
   const runtime = options.runtime ?? "bun";
-  const port = nextPortBlock();
+  const port = options.port ?? nextPortBlock();
   const adminPort = port + 40;
   const adminToken = `admin-${crypto.randomUUID()}`; // admin.token needs 16 characters or more
   const dir = mkdtempSync(join(tmpdir(), "kgate-e2e-"));
