@@ -93,9 +93,9 @@ export async function checkBacking(runtime: Runtime, config: Config): Promise<{ 
     return { findings: f };
   }
   try {
-    const versions = await within(timeoutMs, "ApiVersions", connection.request<ApiVersionsResponse>(18, 3, { clientSoftwareName: "kgate-doctor", clientSoftwareVersion: VERSION }));
+    const versions = await within(timeoutMs, "ApiVersions", connection.requestUntyped<ApiVersionsResponse>(18, 3, { clientSoftwareName: "kgate-doctor", clientSoftwareVersion: VERSION }));
     apiVersionsFinding(f, versions);
-    const metadata = await within(timeoutMs, "Metadata", connection.request<MetadataResponse>(3, 12, {
+    const metadata = await within(timeoutMs, "Metadata", connection.requestUntyped<MetadataResponse>(3, 12, {
       topics: [], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false,
     }));
     const nodeIds = metadata.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
@@ -137,7 +137,7 @@ function apiVersionsFinding(f: Findings, versions: ApiVersionsResponse): void {
 
 async function brokerSettingsFindings(f: Findings, conn: KafkaConnection, nodeId: number, config: Config, timeoutMs: number): Promise<void> {
   const keys = ["authorizer.class.name", "auto.create.topics.enable", "message.max.bytes"];
-  const res = await within(timeoutMs, "DescribeConfigs", conn.request<DescribeConfigsResponse>(32, 4, {
+  const res = await within(timeoutMs, "DescribeConfigs", conn.requestUntyped<DescribeConfigsResponse>(32, 4, {
     resources: [{ resourceType: BROKER_RESOURCE, resourceName: String(nodeId), configurationKeys: keys }],
     includeSynonyms: false,
     includeDocumentation: false,

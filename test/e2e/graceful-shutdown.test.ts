@@ -20,7 +20,7 @@ const PIPELINED = 3000;
 
 function produceOne(conn: KafkaConnection, topic: string, i: number): Promise<ProduceResponse> {
   const records = encodeRecordBatch([{ key: null, value: new TextEncoder().encode(`record-${i}`) }]);
-  return conn.request<ProduceResponse>(0, 9, {
+  return conn.requestUntyped<ProduceResponse>(0, 9, {
     transactionalId: null,
     acks: -1,
     timeoutMs: 30_000,
