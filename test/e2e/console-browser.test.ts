@@ -231,6 +231,12 @@ describe.skipIf(!haveChromium)("web console in Chromium", () => {
       await page.getByRole("button", { name: `Delete ${vcluster}` }).click();
       await page.locator(`tr[data-vcluster="${vcluster}"]`).waitFor({ state: "detached" });
       await expect(adminCall(kgate, "GET", `/v1/vclusters/${vcluster}`)).rejects.toThrow("404");
+      // Logging out forgets the token and leaves nothing of the views in the page.
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.locator("#login-token").waitFor();
+      expect(await page.evaluate(() => [sessionStorage.length, document.getElementById("view")!.childElementCount])).toEqual([0, 0]);
+      expect(await page.content()).not.toContain(vcluster);
+
       expect(errors.join("\n")).toBe("");
       expect(refused).toEqual([`400 PUT ${kgate.adminUrl}/v1/vclusters/${vcluster}`]);
       await page.close();

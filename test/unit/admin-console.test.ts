@@ -119,11 +119,14 @@ describe("console page and views", () => {
     expect(detail).not.toContain("<b ");
   });
 
-  test("a view of a vcluster that does not exist answers 404 with the API's reason", async () => {
+  test("a view of a vcluster that does not exist, or of a bad name, answers with the API's status and reason", async () => {
     const { get } = await consoleApp();
     const res = await get("/ui/views/vclusters/vc-none");
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("vcluster &quot;vc-none&quot; does not exist");
+    const bad = await get("/ui/views/vclusters/Not_A_Name");
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("Not available");
   });
 });
 

@@ -27,6 +27,10 @@ export function consoleClient(): void {
 
   function showLogin(message: string): void {
     stopLive();
+    routeSeq++; // a view still loading must not appear after this
+    view.replaceChildren(); // nothing of the last view stays in the page,
+    announcer.textContent = ""; // nor in the last announcement or the title
+    document.title = "kgate console";
     appShell.hidden = true;
     loginSection.hidden = false;
     $<HTMLElement>("#login-error")!.textContent = message;

@@ -72,7 +72,9 @@ export function registerConsoleRoutes(app: AdminApp, _deps: AdminDeps): void {
     return res.ok ? { ok: true, body } : { ok: false, status: res.status, error: body.error ?? `${res.status}` };
   };
   const failed = (c: Context, r: { status: number; error: string }) =>
-    c.html(<><h1>Not available</h1><p class="alert">{r.error}</p><p><a href="#/">All virtual clusters</a></p></>, r.status === 404 ? 404 : 502);
+    // The API's own 4xx (no such vcluster, a bad name) as it is; anything else is a failed dependency.
+    c.html(<><h1>Not available</h1><p class="alert">{r.error}</p><p><a href="#/">All virtual clusters</a></p></>,
+      r.status === 400 || r.status === 404 ? r.status : 502);
 
   app.use(CONSOLE_PATH, securityHeaders);
   app.use(`${CONSOLE_PATH}/*`, securityHeaders);
