@@ -1,17 +1,20 @@
 // The parts of the configuration kgate applies without a restart (SIGHUP): static users, client
-// certificate mappings and how the listener treats clients that do not log in. Everything else is
+// certificate mappings, how the listener treats clients that do not log in, and the default quotas. Everything else is
 // reported as needing a restart, and the running value stays.
 import type { Config } from "./config/schema.ts";
 import type { ListenerViews } from "./vcluster/vcluster-policy.ts";
 
 const LIVE_PATHS = new Set(["auth.users", "auth.certificates", "listener.anonymous", "listener.pinnedVcluster"]);
+const isLive = (path: string) => LIVE_PATHS.has(path) || path === "quotas" || path.startsWith("quotas.");
 
 export class LiveSettings {
   users: Config["auth"]["users"];
   certificates: Config["auth"]["certificates"];
   listenerViews: ListenerViews;
+  quotas: Config["quotas"];
 
   constructor(private config: Config) {
+    this.quotas = config.quotas;
     this.users = config.auth.users;
     this.certificates = config.auth.certificates;
     this.listenerViews = { anonymous: config.listener.anonymous, pinned: config.listener.pinnedVcluster };
@@ -20,8 +23,9 @@ export class LiveSettings {
   /** Takes the live parts of `next`; returns what changed live and what needs a restart. */
   update(next: Config): { applied: string[]; restartNeeded: string[] } {
     const changed = changedPaths(this.config, next);
-    const applied = changed.filter((p) => LIVE_PATHS.has(p));
-    const restartNeeded = changed.filter((p) => !LIVE_PATHS.has(p));
+    const applied = changed.filter(isLive);
+    const restartNeeded = changed.filter((p) => !isLive(p));
+    this.quotas = next.quotas;
     this.users = next.auth.users;
     this.certificates = next.auth.certificates;
     this.listenerViews = { anonymous: next.listener.anonymous, pinned: next.listener.pinnedVcluster };
@@ -29,6 +33,7 @@ export class LiveSettings {
       ...this.config,
       auth: { ...this.config.auth, users: next.auth.users, certificates: next.auth.certificates },
       listener: { ...this.config.listener, anonymous: next.listener.anonymous, pinnedVcluster: next.listener.pinnedVcluster },
+      quotas: next.quotas,
     };
     return { applied, restartNeeded };
   }

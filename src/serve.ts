@@ -32,6 +32,8 @@ import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
 import { registerTopicIdMetrics } from "./vcluster/topic-id-metrics.ts";
 import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
+import { QuotaManager } from "./vcluster/quota-manager.ts";
+import { registerQuotaMetrics } from "./vcluster/quota-metrics.ts";
 import { type LoginIdentity, type ScramAccount, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 import type { ScramMechanism } from "./gateway/sasl/scram-primitives.ts";
 
@@ -82,6 +84,16 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
   const guardLog = getLogger("gateway.internal-topics");
   const internalGuard = new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("{line}", { line }));
+  const quotas = new QuotaManager({
+    // A getter: the config's quotas change on a reload, a vcluster's own with the store.
+    get defaults() {
+      return live.quotas;
+    },
+    own: (name) => store.getVcluster(name)?.quotas,
+    window: { samples: config.limits.quotaWindowNum, windowMs: config.limits.quotaWindowSizeSeconds * 1000 },
+    clock,
+  });
+  registerQuotaMetrics(metrics.registry, quotas);
   const policyLog = getLogger("vcluster.topic-policy");
   const topicPolicies = new TopicPolicies(
     config.topicPolicy,
@@ -89,6 +101,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     backingLookup,
     clock,
     (line) => policyLog.info("{line}", { line }),
+    (name) => quotas.quotasOf(name),
   );
   const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
@@ -185,6 +198,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         maxPreAuthFrameBytes: config.limits.maxPreAuthFrameBytes,
         topicIds,
         topicPolicies,
+        quotas,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
         internalTopics: internalGuard,

@@ -13,6 +13,7 @@ import { type CutThrough, FrameSplitter } from "../protocol/frames.ts";
 import { peekRequest } from "../protocol/headers.ts";
 import type { Duplex } from "../runtime/types.ts";
 import type { Frame, RequestHead, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
+import { ThrottleWake } from "./throttle.ts";
 
 /** Per-connection counters; `policy` tells whose connection it is (e.g. its vcluster). */
 export interface SessionObserver {
@@ -82,6 +83,7 @@ export class Session {
   /** Writes not yet taken by the socket: tiny responses cost more in bookkeeping than in bytes. */
   private queuedResponses = 0;
   private unmute: (() => void) | null = null;
+  private readonly throttleWake = new ThrottleWake();
   private readonly finished: Promise<void>;
   private readonly clock: () => number;
   readonly openedAt: number;
@@ -144,6 +146,7 @@ export class Session {
     this.upstream?.close();
     for (const w of this.drainWaiters) w();
     this.drainWaiters = [];
+    this.throttleWake.cancel();
     this.unmute?.();
     this.policy.onClose?.();
     this.options.observer?.onClose?.(reason, error);
@@ -162,7 +165,7 @@ export class Session {
     const frames: Uint8Array[] = [];
     try {
       for (;;) {
-        if (this.muted()) await new Promise<void>((resolve) => (this.unmute = resolve));
+        if (this.muted()) await this.unmuted();
         if (this.closed) break;
         const { value, done } = await reader.read();
         if (done || this.closed) break;
@@ -176,7 +179,7 @@ export class Session {
           // Fairness: a client pipelining thousands of small requests in one read yields the
           // event loop to other connections now and then, and stops while it is muted.
           if ((i + 1) % FRAMES_PER_TURN === 0) await yieldToOthers();
-          if (this.muted()) await new Promise<void>((resolve) => (this.unmute = resolve));
+          if (this.muted()) await this.unmuted();
           if (this.closed) return;
         }
         frames.length = 0;
@@ -196,13 +199,30 @@ export class Session {
     return Math.min(this.options.maxFrameBytes, policyLimit);
   }
 
-  /** Kafka's channel muting: stop reading a client that does not read its responses. */
+  /**
+   * Kafka's channel muting: stop reading a client that does not read its responses, or that a
+   * quota throttles (until the throttle time has passed).
+   */
   private muted(): boolean {
     const { maxQueuedResponseBytes, maxInFlightRequests } = this.options;
-    return this.queuedResponseBytes > maxQueuedResponseBytes || this.queuedResponses >= maxInFlightRequests || this.slots.length >= maxInFlightRequests;
+    return this.queuedResponseBytes > maxQueuedResponseBytes || this.queuedResponses >= maxInFlightRequests ||
+      this.slots.length >= maxInFlightRequests || this.throttled();
+  }
+
+  private throttled(): boolean {
+    return this.policy.throttledUntil !== undefined && this.policy.throttledUntil() > this.clock();
+  }
+
+  private unmuted(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.unmute = resolve;
+      this.maybeUnmute();
+    });
   }
 
   private maybeUnmute(): void {
+    // A throttle ends with time, not with a client read: a timer resumes the session then.
+    if (this.unmute && this.throttled()) this.throttleWake.arm(this.policy.throttledUntil!(), this.clock, () => this.maybeUnmute());
     if (this.unmute && !this.muted()) {
       const resume = this.unmute;
       this.unmute = null;

@@ -13,6 +13,7 @@ import type { MetadataResponse } from "../protocol/messages/metadata-response.ts
 import type { Tenant } from "./tenant.ts";
 import type { MetadataLookup } from "./topic-id-directory.ts";
 import { effectiveTopicPolicy, type TopicPolicy } from "./topic-policy-schema.ts";
+import type { CountLimits } from "./quota-counts.ts";
 
 const METADATA = 3;
 const CREATE_TOPICS = 19;
@@ -29,6 +30,8 @@ export interface BrokerTopicDefaults {
 
 export interface TopicPolicyContext {
   readonly policy: TopicPolicy;
+  /** The vcluster's topic and partition count quotas (`quotas.maxTopics`, `quotas.maxPartitions`). */
+  readonly counts?: CountLimits;
   /**
    * The tenant's topics on the backing cluster: backing name → partition count. The map is the
    * live cached one: a rule sets in it what it lets through, synchronously after the await, so
@@ -53,11 +56,14 @@ export class TopicPolicies {
     private readonly lookup: MetadataLookup,
     private readonly clock: () => number = Date.now,
     private readonly logLine: (line: string) => void = () => {},
+    /** The vcluster's count quotas, read at each request like its policy. */
+    private readonly countLimits?: (vcluster: string) => CountLimits | undefined,
   ) {}
 
   forTenant(tenant: Tenant): TopicPolicyContext {
     return {
       policy: effectiveTopicPolicy(this.defaults, this.ownPolicy(tenant.name)),
+      counts: this.countLimits?.(tenant.name),
       partitions: () => this.partitionsOf(tenant),
       brokerDefaults: () => this.brokerDefaults(),
       log: (line) => this.logLine(`vcluster ${tenant.name}: ${line}`),
