@@ -39,6 +39,8 @@ export class QuotaManager {
   /** Total throttle time handed out, per vcluster and kind (kgate_vcluster_throttle_time_ms_total). */
   readonly throttleTotals = new Map<string, Record<QuotaKind, number>>();
   private readonly connections = new Map<string, number>();
+  /** Effective quotas per vcluster, kept while neither the defaults nor the vcluster's own change (every request asks). */
+  private readonly effective = new Map<string, { defaults: Quotas; own: Quotas | undefined; value: Quotas }>();
   private lastSweep = 0;
 
   constructor(private readonly options: QuotaManagerOptions) {
@@ -47,7 +49,13 @@ export class QuotaManager {
   }
 
   quotasOf(vcluster: string): Quotas {
-    return effectiveQuotas(this.options.defaults, this.options.own(vcluster));
+    const defaults = this.options.defaults;
+    const own = this.options.own(vcluster);
+    const cached = this.effective.get(vcluster);
+    if (cached && cached.defaults === defaults && cached.own === own) return cached.value;
+    const value = effectiveQuotas(defaults, own);
+    this.effective.set(vcluster, { defaults, own, value });
+    return value;
   }
 
   /**
@@ -132,5 +140,6 @@ export class QuotaManager {
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
     for (const [key, rate] of this.rates) if (now - rate.lastRecordMs > IDLE_SENSOR_MS) this.rates.delete(key);
+    this.effective.clear();
   }
 }
