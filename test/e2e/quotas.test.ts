@@ -93,7 +93,10 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
     });
     await adminCall(kgate, "PUT", `/v1/vclusters/${SLOW}`);
     // Set afterwards, through the admin API: applies to the running kgate.
-    await adminCall(kgate, "PUT", `/v1/vclusters/${SLOW}`, { quotas: { producerByteRate: QUOTA, consumerByteRate: QUOTA } });
+    await adminCall(kgate, "PUT", `/v1/vclusters/${SLOW}`, {
+      // The Java producer logs in as "java", with a lower quota of its own: it exceeds it even on a busy machine.
+      quotas: { producerByteRate: QUOTA, consumerByteRate: QUOTA, principals: { java: { producerByteRate: 512 * 1024 } } },
+    });
     await adminCall(kgate, "PUT", `/v1/vclusters/${FAST}`);
     await adminCall(kgate, "PUT", `/v1/vclusters/${RAW}`, {
       quotas: { principalDefaults: { producerByteRate: 100 * 1024 }, principals: { chatty: { requestRate: 20 } } },
@@ -121,7 +124,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
 
   test("the admin API shows the quotas in force", async () => {
     const shown = await adminCall<Msg>(kgate, "GET", `/v1/vclusters/${SLOW}`);
-    expect(shown.quotas).toEqual({ producerByteRate: QUOTA, consumerByteRate: QUOTA });
+    expect(shown.quotas).toEqual({ producerByteRate: QUOTA, consumerByteRate: QUOTA, principals: { java: { producerByteRate: 512 * 1024 } } });
     expect(shown.effectiveQuotas.producerByteRate).toBe(QUOTA);
     const declared = await adminCall<Msg>(kgate, "GET", `/v1/vclusters/${COUNTED}`);
     expect(declared.quotas).toEqual({ maxTopics: 2, maxConnections: 2 });
@@ -141,7 +144,8 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
     console.log(`[${kgateRuntime}] steady produce rate: quota ${(slow.steadyRate / MiB).toFixed(2)} MiB/s, no quota ${(fast.steadyRate / MiB).toFixed(2)} MiB/s`);
     expect(slow.steadyRate).toBeLessThanOrEqual(2.6 * MiB);
     expect(slow.steadyRate).toBeGreaterThan(0.5 * MiB); // throttled, not stalled
-    expect(fast.steadyRate).toBeGreaterThan(2.6 * MiB);
+    // Not held at the other tenant's quota (wide: the machine may be busy with other work).
+    expect(fast.steadyRate).toBeGreaterThan(Math.max(2.2 * MiB, 1.3 * slow.steadyRate));
     expect(await metric(kgate, "kgate_vcluster_throttle_time_ms_total", `vcluster="${SLOW}",quota="produce"`)).toBeGreaterThan(0);
     expect(await metric(kgate, "kgate_vcluster_produce_bytes_rate", `vcluster="${SLOW}"`)).toBeGreaterThan(0);
     expect(Number.isNaN(await metric(kgate, "kgate_vcluster_throttle_time_ms_total", `vcluster="${FAST}",quota="produce"`))).toBe(true);
@@ -192,16 +196,17 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
   }, 60_000);
 
   test("Kafka's Java producer under the quota: throttled, no errors", async () => {
-    const props = writeProperties(kgate, `${SLOW}.properties`, logins[`${SLOW}/app`]!.clientProperties);
+    await login(SLOW, "java");
+    const props = writeProperties(kgate, `${SLOW}.properties`, logins[`${SLOW}/java`]!.clientProperties);
     const throttledBefore = (await metric(kgate, "kgate_vcluster_throttle_time_ms_total", `vcluster="${SLOW}",quota="produce"`)) || 0;
-    // 15 MB: more than the 6 MiB a 4 × 1 s window lets through unthrottled.
+    // 4 MB: more than the 1.5 MiB a 4 × 1 s window lets through unthrottled at 512 KiB/s.
     const res = await kafkaCli("kafka-producer-perf-test", [
-      "--topic", "load", "--num-records", "15000", "--record-size", "1000", "--throughput", "-1",
+      "--topic", "load", "--num-records", "4000", "--record-size", "1000", "--throughput", "-1",
       "--command-config", props, "--bootstrap-server", kgate.bootstrap,
     ]);
     expect(res.code).toBe(0);
     console.log(`[${kgateRuntime}] Java producer: ${res.stdout.trim().split("\n").pop()}`);
-    expect(res.stdout).toContain("15000 records sent");
+    expect(res.stdout).toContain("4000 records sent");
     expect(`${res.stdout}${res.stderr}`).not.toMatch(/ERROR|Exception/);
     expect(await metric(kgate, "kgate_vcluster_throttle_time_ms_total", `vcluster="${SLOW}",quota="produce"`)).toBeGreaterThan(throttledBefore);
   }, 120_000);

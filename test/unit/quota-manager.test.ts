@@ -152,3 +152,17 @@ describe("quotas in the config", () => {
     expect(configSchema.safeParse({ quotas: { producerByteRates: 1 } }).success).toBe(false);
   });
 });
+
+describe("the config's quotas on SIGHUP", () => {
+  test("applied live; the running QuotaManager reads the new defaults", async () => {
+    const { configSchema } = await import("../../src/config/schema.ts");
+    const { LiveSettings } = await import("../../src/live-settings.ts");
+    const live = new LiveSettings(configSchema.parse({}));
+    const m = new QuotaManager({ get defaults() { return live.quotas; }, own: () => undefined, window: WINDOW, clock: () => 0 });
+    expect(m.record("produce", "vc", "a", 20_000)).toBe(0);
+    const { applied, restartNeeded } = live.update(configSchema.parse({ quotas: { producerByteRate: 1000 } }));
+    expect(applied).toEqual(["quotas.producerByteRate"]);
+    expect(restartNeeded).toEqual([]);
+    expect(m.record("produce", "vc", "a", 0)).toBe(10_000);
+  });
+});
