@@ -36,6 +36,11 @@ export class ConnectionQuota {
     return null;
   }
 
+  /** The largest Fetch the fetch quotas allow now (undefined: no fetch quota, or not logged in). */
+  fetchMaxBytes(): number | undefined {
+    return this.bound ? this.manager.fetchMaxBytes(this.bound.vcluster, this.bound.principal) : undefined;
+  }
+
   /** Gives the slot back (the connection closed). */
   release(): void {
     if (this.bound) this.manager.release(this.bound.vcluster, this.bound.principal);

@@ -82,6 +82,19 @@ export class QuotaManager {
     return throttle;
   }
 
+  /**
+   * The most a Fetch may ask for under the fetch quotas (ClientQuotaManager.getMaxValueInQuotaWindow:
+   * quota × (samples - 1) windows), so one response cannot outrun the longest throttle; undefined
+   * without a fetch quota.
+   */
+  fetchMaxBytes(vcluster: string, principal: string | undefined): number | undefined {
+    const quotas = this.quotasOf(vcluster);
+    const rates = [quotas.consumerByteRate, principal === undefined ? undefined : principalQuota(quotas, principal).consumerByteRate];
+    const bound = Math.min(...rates.map((r) => r ?? Infinity));
+    if (bound === Infinity) return undefined;
+    return Math.max(1, Math.min(0x7fffffff, Math.floor(bound * (this.window.samples - 1) * (this.window.windowMs / 1000))));
+  }
+
   /** The vcluster's current rate of `kind` per second (0 when nothing was recorded lately). */
   currentRate(kind: QuotaKind, vcluster: string): number {
     return this.rates.get(`${kind}\0${vcluster}`)?.measure(this.clock()) ?? 0;

@@ -33,6 +33,8 @@ export interface TenantExchangeDeps {
 /** What one connection remembers between its requests. */
 export interface ConnectionState {
   fetchSessions: FetchSessions;
+  /** A fetch quota's window (ConnectionQuota.fetchMaxBytes): Fetch asks for no more, as the broker caps it. */
+  fetchMaxBytes?: number;
 }
 
 function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[1], version: number): Set<string> {
@@ -68,6 +70,10 @@ export async function tenantRequest(
   }
   let changed = prefixNames(body, spec.request.entities, v, tenant);
   changed += forceConsumerReplica(head.apiKey, v, body);
+  if (head.apiKey === FETCH && conn.fetchMaxBytes !== undefined && (body.maxBytes as number) > conn.fetchMaxBytes) {
+    body.maxBytes = conn.fetchMaxBytes;
+    changed++;
+  }
 
   const rule = HAND_RULES.get(head.apiKey);
   // The policy only for APIs with hand rules: Produce and Fetch need none.

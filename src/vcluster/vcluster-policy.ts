@@ -38,6 +38,7 @@ import { ConnectionQuota } from "./quota-connection.ts";
 const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
 const PRODUCE = 0;
+const FETCH = 1;
 export const PASSTHROUGH = "passthrough";
 const MAX_PRE_AUTH_API_VERSIONS = 4;
 
@@ -253,6 +254,7 @@ export class VclusterPolicy implements SessionPolicy {
     }
     if (isClientTelemetry(head.apiKey)) return answerClientTelemetry(frame, head);
     const acksZero = head.apiKey === PRODUCE && produceAcks(frame, head.apiVersion) === 0;
+    if (this.quota && head.apiKey === FETCH) this.connection.fetchMaxBytes = this.quota.fetchMaxBytes();
     const tenantOutcome = tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
     const quota = this.quota;
     const outcome = quota ? tenantOutcome.then((o) => quota.apply(o, head, frame.length, acksZero)) : tenantOutcome;

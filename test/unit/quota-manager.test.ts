@@ -67,6 +67,13 @@ describe("QuotaManager", () => {
     expect(m.record("produce", "free", "a", 20_000)).toBe(0);
   });
 
+  test("a Fetch may ask for at most quota × (samples - 1) windows (the smaller of vcluster and principal)", () => {
+    const { m } = manager({ vc: { consumerByteRate: 1000, principals: { small: { consumerByteRate: 10 } } }, free: {} });
+    expect(m.fetchMaxBytes("vc", "a")).toBe(10_000);
+    expect(m.fetchMaxBytes("vc", "small")).toBe(100);
+    expect(m.fetchMaxBytes("free", "a")).toBeUndefined();
+  });
+
   test("connections: per vcluster and per principal, given back on release", () => {
     const { m } = manager({ vc: { maxConnections: 2, principals: { bob: { maxConnections: 1 } } } });
     expect(m.admit("vc", "bob")).toBeNull();
