@@ -3,9 +3,9 @@
 // throttle time that brings a client back under its quota.
 //
 // The rate divides the sum of the retained samples by the elapsed time since the oldest sample,
-// but never by less than (samples - 1) full windows: a client's first burst is measured against
-// the whole window, as in Kafka, so it may send about quota × (samples - 1) × window before the
-// first throttle. Throttle time = (rate - quota) / quota × window size, at most samples × window
+// plus the whole windows missing while fewer than (samples - 1) have passed: a client's first
+// burst is measured against the whole window, as in Kafka, so it may send about
+// quota × (samples - 1) × window before the first throttle. Throttle time = (rate - quota) / quota × window size, at most samples × window
 // (ClientQuotaManager's maxThrottleTimeMs).
 
 export interface RateWindow {
@@ -46,7 +46,7 @@ export class WindowedRate {
     return sum / (this.windowSizeMs(now) / 1000);
   }
 
-  /** Kafka's Rate.windowSize: elapsed time since the oldest sample, at least (samples - 1) windows. */
+  /** Kafka's Rate.windowSize: elapsed time since the oldest sample, plus the missing of (samples - 1) whole windows. */
   windowSizeMs(now: number): number {
     this.purgeObsolete(now);
     const { samples, windowMs } = this.window;
