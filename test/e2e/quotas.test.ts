@@ -88,7 +88,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
       config: {
         limits: WINDOW,
         // Declared in the config: counted limits for one vcluster.
-        vclusters: [{ name: COUNTED, quotas: { maxTopics: 2, maxConnections: 2 } }],
+        vclusters: [{ name: COUNTED, quotas: { maxTopics: 2, maxPartitions: 4, maxConnections: 2 } }],
       },
     });
     await adminCall(kgate, "PUT", `/v1/vclusters/${SLOW}`);
@@ -127,7 +127,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
     expect(shown.quotas).toEqual({ producerByteRate: QUOTA, consumerByteRate: QUOTA, principals: { java: { producerByteRate: 512 * 1024 } } });
     expect(shown.effectiveQuotas.producerByteRate).toBe(QUOTA);
     const declared = await adminCall<Msg>(kgate, "GET", `/v1/vclusters/${COUNTED}`);
-    expect(declared.quotas).toEqual({ maxTopics: 2, maxConnections: 2 });
+    expect(declared.quotas).toEqual({ maxTopics: 2, maxPartitions: 4, maxConnections: 2 });
     const bad = await fetch(`${kgate.adminUrl}/v1/vclusters/${SLOW}`, {
       method: "PUT",
       headers: { authorization: `Bearer ${kgate.adminToken}`, "content-type": "application/json" },
@@ -240,7 +240,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
     expect(await metric(kgate, "kgate_vcluster_throttle_time_ms_total", `vcluster="${SLOW}",quota="fetch"`)).toBeGreaterThan(0);
   }, 90_000);
 
-  test("a topic beyond quotas.maxTopics: POLICY_VIOLATION for kafkajs createTopics, naming the limit", async () => {
+  test("a topic beyond quotas.maxTopics, partitions beyond quotas.maxPartitions: POLICY_VIOLATION naming the limit", async () => {
     const admin = kafkaFor(COUNTED).admin();
     await admin.connect();
     try {
@@ -265,6 +265,12 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
       });
       expect(res.topics[0].errorCode).toBe(44);
       expect(res.topics[0].errorMessage).toContain("at most 2 (quotas.maxTopics)");
+      // "one" and "two" have a partition each: 1 → 3 for "one" would make 4, 1 → 4 makes 5.
+      const wide: Msg = await conn.request(37, 3, { topics: [{ name: "one", count: 4, assignments: null }], timeoutMs: 10_000, validateOnly: false });
+      expect(wide.results[0].errorCode).toBe(44);
+      expect(wide.results[0].errorMessage).toContain("at most 4 (quotas.maxPartitions)");
+      const fits: Msg = await conn.request(37, 3, { topics: [{ name: "one", count: 3, assignments: null }], timeoutMs: 10_000, validateOnly: true });
+      expect(fits.results[0].errorCode).toBe(0);
     } finally {
       conn.close();
     }
