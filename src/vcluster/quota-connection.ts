@@ -23,15 +23,15 @@ export class ConnectionQuota {
   constructor(private readonly manager: QuotaManager, private readonly clock: () => number = Date.now) {}
 
   /**
-   * Takes the connection's slot in its vcluster (and principal) at login; a re-authentication as
-   * the same principal keeps it. Returns why the login must be refused, or null.
+   * Takes the connection's slot in its vcluster (and principal) when it gets a view: at login,
+   * or with no principal for an anonymous or pinned view; a re-authentication as the same
+   * principal keeps it. Returns why the connection must be refused, or null.
    */
   login(vcluster: string, principal: string | undefined): ConnectionRefusal | null {
     const b = this.bound;
     if (b && b.vcluster === vcluster && b.principal === principal) return null;
-    const refusal = this.manager.admit(vcluster, principal);
+    const refusal = this.manager.admit(vcluster, principal, b ?? undefined);
     if (refusal !== null) return refusal;
-    if (b) this.manager.release(b.vcluster, b.principal);
     this.bound = { vcluster, principal };
     return null;
   }

@@ -110,23 +110,28 @@ export class QuotaManager {
     return out;
   }
 
-  /** Takes a connection slot for the vcluster and principal, or says which limit is reached. */
-  admit(vcluster: string, principal: string | undefined): ConnectionRefusal | null {
+  /**
+   * Takes a connection slot for the vcluster and principal, or says which limit is reached.
+   * `held` is the slot the connection has already (a login after an anonymous or pinned view):
+   * it does not count against the new one, and is given back once the new one is taken.
+   */
+  admit(vcluster: string, principal: string | undefined, held?: { vcluster: string; principal: string | undefined }): ConnectionRefusal | null {
     const quotas = this.quotasOf(vcluster);
-    const inVcluster = this.connections.get(vcluster) ?? 0;
+    const inVcluster = (this.connections.get(vcluster) ?? 0) - (held?.vcluster === vcluster ? 1 : 0);
     if (quotas.maxConnections != null && inVcluster >= quotas.maxConnections) {
       return `virtual cluster ${vcluster} has reached its connection limit (${quotas.maxConnections}, quotas.maxConnections)`;
     }
     const principalKey = principal === undefined ? undefined : `${vcluster}\0${principal}`;
     if (principalKey !== undefined) {
       const max = principalQuota(quotas, principal!).maxConnections;
-      const own = this.connections.get(principalKey) ?? 0;
+      const own = (this.connections.get(principalKey) ?? 0) - (held?.vcluster === vcluster && held.principal === principal ? 1 : 0);
       if (max != null && own >= max) {
         return `principal ${principal} has reached its connection limit in virtual cluster ${vcluster} (${max}, quotas.principals / principalDefaults maxConnections)`;
       }
-      this.connections.set(principalKey, own + 1);
     }
-    this.connections.set(vcluster, inVcluster + 1);
+    if (held) this.release(held.vcluster, held.principal);
+    if (principalKey !== undefined) this.connections.set(principalKey, (this.connections.get(principalKey) ?? 0) + 1);
+    this.connections.set(vcluster, (this.connections.get(vcluster) ?? 0) + 1);
     return null;
   }
 

@@ -167,8 +167,14 @@ export class VclusterPolicy implements SessionPolicy {
     if (pinned !== undefined && hostVcluster !== undefined && pinned !== hostVcluster) {
       this.refusal = `the listener is pinned to vcluster ${pinned}, but the connection's host name pins ${hostVcluster}`;
     } else if (pinned !== undefined) {
-      if (this.bind(pinned)) this.boundBy = "pinned";
-      else this.refusal = `the listener is pinned to vcluster ${pinned}, which does not exist`;
+      if (this.bind(pinned)) {
+        this.boundBy = "pinned";
+        // Counted from the start: clients of a pinned listener need not log in.
+        const overLimit = pinned === PASSTHROUGH ? null : this.quota?.login(pinned, undefined) ?? null;
+        if (overLimit !== null) this.refusal = `connection refused: ${overLimit}`;
+      } else {
+        this.refusal = `the listener is pinned to vcluster ${pinned}, which does not exist`;
+      }
     }
   }
 
@@ -238,6 +244,8 @@ export class VclusterPolicy implements SessionPolicy {
         if (refused) return { kind: "close", reason: refused };
       } else if (anonymous !== undefined && this.hostAllows(anonymous) && this.bind(anonymous)) {
         this.boundBy = "anonymous";
+        const overLimit = anonymous === PASSTHROUGH ? null : this.quota?.login(anonymous, undefined) ?? null;
+        if (overLimit !== null) return { kind: "close", reason: `anonymous connection refused: ${overLimit}` };
       } else {
         return { kind: "close", reason: `authentication required: ${apiName(head.apiKey)} sent before SASL authentication` };
       }

@@ -9,7 +9,7 @@ import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { encodeRecordBatch } from "../../src/client/record-batch.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, startKgate, writeProperties } from "../support/kgate-process.ts";
+import { adminCall, type KgateProcess, startKgate, waitForLog, writeProperties } from "../support/kgate-process.ts";
 
 // deno-lint-ignore no-explicit-any
 type Msg = any;
@@ -63,6 +63,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
   const FAST = `vc-qfast-${run}`;
   const RAW = `vc-qraw-${run}`;
   const COUNTED = `vc-qcount-${run}`;
+  const ANON = `vc-qanon-${run}`;
   let kgate: KgateProcess;
   const logins: Record<string, Login> = {};
 
@@ -88,7 +89,12 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
       config: {
         limits: WINDOW,
         // Declared in the config: counted limits for one vcluster.
-        vclusters: [{ name: COUNTED, quotas: { maxTopics: 2, maxPartitions: 4, maxConnections: 2 } }],
+        vclusters: [
+          { name: COUNTED, quotas: { maxTopics: 2, maxPartitions: 4, maxConnections: 2 } },
+          { name: ANON, quotas: { maxConnections: 1, producerByteRate: 100 * 1024 } },
+        ],
+        // Clients that do not log in get this vcluster: they are held to its quotas all the same.
+        listener: { anonymous: ANON },
       },
     });
     await adminCall(kgate, "PUT", `/v1/vclusters/${SLOW}`);
@@ -271,6 +277,29 @@ for (const kgateRuntime of ["bun", "deno"] as const) describe(`quotas between te
       expect(wide.results[0].errorMessage).toContain("at most 4 (quotas.maxPartitions)");
       const fits: Msg = await conn.request(37, 3, { topics: [{ name: "one", count: 3, assignments: null }], timeoutMs: 10_000, validateOnly: true });
       expect(fits.results[0].errorCode).toBe(0);
+    } finally {
+      conn.close();
+    }
+  }, 30_000);
+
+  test("clients without a login (anonymous view) are held to the vcluster's rates and connection count", async () => {
+    const anonymous = () => KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }]);
+    const conn = await anonymous();
+    try {
+      const created: Msg = await conn.request(19, 7, {
+        topics: [{ name: "load", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 10_000, validateOnly: false,
+      });
+      expect(created.topics[0].errorCode).toBe(0);
+      const res: Msg = await conn.request(0, 9, produceBody("load", 512 * 1024));
+      expect(res.responses[0].partitionResponses[0].errorCode).toBe(0);
+      expect(res.throttleTimeMs).toBeGreaterThan(1000);
+      // A second anonymous connection is over maxConnections: 1, closed at its first request.
+      const second = await anonymous();
+      const refused = await second.request(3, 12, { topics: [], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false })
+        .then(() => "answered", (e) => (e as Error).message);
+      second.close();
+      expect(refused).not.toBe("answered");
+      expect(await waitForLog(kgate, "anonymous connection refused")).toContain(`anonymous connection refused: virtual cluster ${ANON} has reached its connection limit`);
     } finally {
       conn.close();
     }

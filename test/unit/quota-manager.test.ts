@@ -101,6 +101,25 @@ describe("ConnectionQuota", () => {
     expect(m.connectionCount("vc")).toBe(0);
   });
 
+  test("a login after an anonymous or pinned view swaps its slot, even at the limit", () => {
+    const { m } = manager({ vc: { maxConnections: 1 } });
+    const c = new ConnectionQuota(m);
+    expect(c.login("vc", undefined)).toBeNull();
+    expect(c.login("vc", "alice")).toBeNull();
+    expect(m.connectionCount("vc")).toBe(1);
+    expect(new ConnectionQuota(m).login("vc", undefined)).toContain("connection limit");
+    c.release();
+    expect(m.connectionCount("vc")).toBe(0);
+  });
+
+  test("an anonymous or pinned view is held to the vcluster's rates", () => {
+    const { m, now } = manager({ vc: { producerByteRate: 1000 } });
+    const c = new ConnectionQuota(m, now);
+    c.login("vc", undefined);
+    c.apply(forward({ rewrite: (f) => f }), head(0, 9), 15_000, false);
+    expect(c.throttledUntil).toBe(now() + 5000);
+  });
+
   test("a Produce over quota: throttle in the response, the connection muted as long", async () => {
     const { m, now } = manager({ vc: { producerByteRate: 1000 } });
     const c = new ConnectionQuota(m, now);
