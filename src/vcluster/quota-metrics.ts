@@ -1,6 +1,6 @@
 // /metrics for quotas: each vcluster's current produce and fetch byte rates and request rate
 // (Kafka's windowed rates, the ones its quotas are checked against), the throttle time handed
-// out, and its logged-in connections. Read at each scrape.
+// out, and its connections counted for maxConnections. Read at each scrape.
 import type { MetricsRegistry } from "../admin/metrics.ts";
 import type { QuotaKind, QuotaManager } from "./quota-manager.ts";
 
@@ -17,7 +17,7 @@ export function registerQuotaMetrics(registry: MetricsRegistry, quotas: QuotaMan
   );
   /** What the counter already holds, so each scrape adds only what came since. */
   const counted = new Map<string, number>();
-  const connections = registry.gauge("kgate_vcluster_quota_connections", "Logged-in connections counted against quotas.maxConnections, per vcluster", ["vcluster"]);
+  const connections = registry.gauge("kgate_vcluster_quota_connections", "Connections counted against quotas.maxConnections, per vcluster", ["vcluster"]);
   registry.addCollector(() => {
     const vclusters = quotas.measuredVclusters();
     for (const kind of ["produce", "fetch", "request"] as const) {

@@ -17,7 +17,7 @@ export const principalQuotaShape = {
   consumerByteRate: rate,
   /** Requests per second, every API but ApiVersions and the SASL exchange. */
   requestRate: rate,
-  /** Open logged-in connections; one more is refused at login. */
+  /** Open connections with a view of the vcluster; one more is refused when it gets the view (at login). */
   maxConnections: count,
 };
 
