@@ -68,7 +68,8 @@ export class QuotaManager {
     const quotas = this.quotasOf(vcluster);
     const field = QUOTA_FIELD[kind];
     let throttle = recordAndThrottle(this.rate(`${kind}\0${vcluster}`), value, quotas[field], now, this.window);
-    if (principal !== undefined) {
+    // Most vclusters have no principal quotas: skip building one per request then.
+    if (principal !== undefined && (quotas.principalDefaults != null || quotas.principals != null)) {
       const own = principalQuota(quotas, principal)[field];
       if (own != null) {
         throttle = Math.max(throttle, recordAndThrottle(this.rate(`${kind}\0${vcluster}\0${principal}`), value, own, now, this.window));
