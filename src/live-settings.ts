@@ -1,7 +1,7 @@
 // The parts of the configuration kgate applies without a restart (SIGHUP or a changed config
 // file): static users, client certificate mappings, how the listener treats clients that do not
-// log in, the limits, the topic policy defaults and the listener's certificate files. Everything
-// else is reported as needing a restart, and the running value stays.
+// log in, the limits, the topic policy defaults, the default quotas and the listener's certificate
+// files. Everything else is reported as needing a restart, and the running value stays.
 import type { Config } from "./config/schema.ts";
 import type { ListenerViews } from "./vcluster/vcluster-policy.ts";
 
@@ -28,8 +28,10 @@ export class LiveSettings {
   listenerViews: ListenerViews;
   limits: Config["limits"];
   topicPolicy: Config["topicPolicy"];
+  quotas: Config["quotas"];
 
   constructor(private config: Config) {
+    this.quotas = config.quotas;
     this.users = config.auth.users;
     this.certificates = config.auth.certificates;
     this.listenerViews = { anonymous: config.listener.anonymous, pinned: config.listener.pinnedVcluster };
@@ -63,6 +65,7 @@ export class LiveSettings {
 
   /** Takes the live parts of `next` (after `plan`); the rest keeps its running value. */
   apply(next: Config, plan: ReloadPlan): void {
+    this.quotas = next.quotas;
     this.users = next.auth.users;
     this.certificates = next.auth.certificates;
     this.listenerViews = { anonymous: next.listener.anonymous, pinned: next.listener.pinnedVcluster };
@@ -80,6 +83,7 @@ export class LiveSettings {
       },
       limits,
       topicPolicy: next.topicPolicy,
+      quotas: next.quotas,
     };
   }
 
@@ -94,6 +98,7 @@ export class LiveSettings {
 function isLive(path: string): boolean {
   if (LIVE_PATHS.has(path)) return true;
   if (path.startsWith("limits.")) return !RESTART_LIMITS.has(path);
+  if (path === "quotas" || path.startsWith("quotas.")) return true;
   return path === "topicPolicy" || path.startsWith("topicPolicy.");
 }
 

@@ -37,6 +37,8 @@ import { Tenant } from "./vcluster/tenant.ts";
 import { TopicIdDirectory } from "./vcluster/topic-id-directory.ts";
 import { registerTopicIdMetrics } from "./vcluster/topic-id-metrics.ts";
 import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
+import { QuotaManager } from "./vcluster/quota-manager.ts";
+import { registerQuotaMetrics } from "./vcluster/quota-metrics.ts";
 import { type LoginIdentity, type ScramAccount, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 import type { ScramMechanism } from "./gateway/sasl/scram-primitives.ts";
 import { registerClusterMetrics } from "./cluster/cluster-metrics.ts";
@@ -94,6 +96,16 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   // One per connection, so its refusals are logged with the connection, vcluster and principal.
   const connectionGuard = (id: number, who: Parameters<typeof connectionFields>[1]) =>
     new InternalTopicsGuard(internalTopics, (line) => guardLog.warn("connection {connection}: {line}", { ...connectionFields(id, who), line }));
+  const quotas = new QuotaManager({
+    // A getter: the config's quotas change on a reload, a vcluster's own with the store.
+    get defaults() {
+      return live.quotas;
+    },
+    own: (name) => store.getVcluster(name)?.quotas,
+    window: { samples: config.limits.quotaWindowNum, windowMs: config.limits.quotaWindowSizeSeconds * 1000 },
+    clock,
+  });
+  registerQuotaMetrics(metrics.registry, quotas);
   const policyLog = getLogger("vcluster.topic-policy");
   const topicPolicies = new TopicPolicies(
     config.topicPolicy,
@@ -101,6 +113,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     backingLookup,
     clock,
     (line) => policyLog.info("{line}", { line }),
+    (name) => quotas.quotasOf(name),
   );
   const stopRefreshing = await refreshInternalTopicIds(internalTopics, backingLookup);
   const vclusterLog = getLogger("vcluster");
@@ -208,6 +221,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         },
         topicIds,
         topicPolicies,
+        quotas,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
         internalTopics: connectionGuard(conn.id, { get view() { return policy.view; }, get principal() { return policy.principal; } }),

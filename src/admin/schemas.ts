@@ -4,6 +4,7 @@ import "@hono/zod-openapi"; // adds `.openapi()` to zod schemas
 import { z } from "zod";
 import { prefixSyntaxProblem, VCLUSTER_NAME_PATTERN } from "../store/prefix-rules.ts";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
+import { quotasSchema } from "../vcluster/quota-schema.ts";
 
 export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
@@ -31,6 +32,11 @@ export const TopicPolicy = z.strictObject({ ...topicPolicySchema.shape }).openap
   example: { maxPartitionsPerTopic: 12, maxPartitionsPerVcluster: 200, allowedConfigs: ["retention.ms", "cleanup.policy"], configRanges: { "retention.ms": { max: 604800000 } } },
 });
 
+export const Quotas = z.strictObject({ ...quotasSchema.shape }).openapi("Quotas", {
+  example: { producerByteRate: 2097152, consumerByteRate: 4194304, requestRate: 500, maxConnections: 100, maxTopics: 50, maxPartitions: 300,
+    principalDefaults: { producerByteRate: 1048576 }, principals: { billing: { producerByteRate: 524288, maxConnections: 5 } } },
+});
+
 export const PutVclusterBody = z
   .strictObject({
     prefix: z
@@ -45,6 +51,9 @@ export const PutVclusterBody = z
     topicPolicy: TopicPolicy.optional().openapi({
       description: "The vcluster's own topic policy, replacing the one it had; each field given (null: no limit) overrides the config's `topicPolicy`",
     }),
+    quotas: Quotas.optional().openapi({
+      description: "The vcluster's own quotas, replacing the ones it had; each field given (null: no limit) overrides the config's `quotas`",
+    }),
   })
   .openapi("PutVclusterRequest");
 
@@ -55,6 +64,7 @@ export const Vcluster = z
     createdAt: z.string().openapi({ format: "date-time" }),
     labels: z.record(z.string(), z.string()).optional(),
     topicPolicy: TopicPolicy.optional(),
+    quotas: Quotas.optional(),
   })
   .openapi("Vcluster");
 
@@ -62,6 +72,7 @@ export const VclusterList = z.object({ vclusters: z.array(Vcluster) }).openapi("
 
 export const VclusterDetail = Vcluster.extend({
   effectiveTopicPolicy: TopicPolicy.openapi({ description: "The policy in force: the config's `topicPolicy` under the vcluster's own" }),
+  effectiveQuotas: Quotas.openapi({ description: "The quotas in force: the config's `quotas` under the vcluster's own" }),
   bootstrap: z.string().openapi({ description: "Address clients use as bootstrap.servers", example: "127.0.0.1:6969" }),
   clientProperties: z.string().openapi({ description: "Example Kafka client properties (placeholders for user and token)" }),
   serviceAccounts: z.array(

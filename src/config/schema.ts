@@ -10,6 +10,7 @@ import {
   VCLUSTER_NAME_PATTERN,
 } from "../store/prefix-rules.ts";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
+import { quotasSchema } from "../vcluster/quota-schema.ts";
 
 // Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
 // `port: ${PORT}` works, and leave anything else for the number check to report.
@@ -237,6 +238,10 @@ const limits = z.strictObject({
   backingTimeoutMs: positiveInt.default(10_000),
   /** Admin API request bodies beyond this are refused with 413. */
   adminBodyBytes: numeric(z.number().int().positive()).default(65_536),
+  /** Samples of a quota's rate (quota.window.num). */
+  quotaWindowNum: numeric(z.number().int().min(2).max(1000)).default(11),
+  /** Length of one sample (quota.window.size.seconds). */
+  quotaWindowSizeSeconds: positiveInt.default(1),
 });
 
 const declaredVcluster = z.strictObject({
@@ -246,6 +251,8 @@ const declaredVcluster = z.strictObject({
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
   labels: z.record(z.string(), z.string()).optional(),
+  /** The vcluster's own quotas (applied at start, like labels). */
+  quotas: quotasSchema.optional(),
 });
 
 /** SIGTERM/SIGINT: how long connections may take to get their owed responses before kgate exits anyway. */
@@ -306,6 +313,11 @@ export const configSchema = z
      * overrides it field by field). Empty by default: no limits, no manual replica assignment.
      */
     topicPolicy: topicPolicySchema.prefault({}),
+    /**
+     * Quotas of every vcluster (a vcluster's own `quotas` override them field by field). Empty by
+     * default: no limits.
+     */
+    quotas: quotasSchema.prefault({}),
     /** Applied at start (created if missing); vclusters can also be added through the API. */
     vclusters: z.array(declaredVcluster).default([]),
   })

@@ -19,7 +19,10 @@ export type RequestOutcome =
     frame: Frame;
     expectResponse: boolean;
     rewrite?: ResponseRewrite;
-    /** Sees the start of the response (at least 64 bytes, or all of it), streamed or not. */
+    /**
+     * Sees the start of the response (at least 64 bytes, or all of it), streamed or not, before
+     * it is rewritten or sent; it may change those bytes in place (throttle_time_ms).
+     */
     onResponseHead?: (head: Uint8Array) => void;
   }
   /** Answer locally, in order with the forwarded requests; `frame` null means no response. */
@@ -55,6 +58,11 @@ export interface SessionPolicy {
    * vcluster, a revoked token, tenancy beginning under a transparent proxy), or null (invariant 2).
    */
   recheck?(): string | null;
+  /**
+   * Quotas (KIP-219): the session does not read the client before this time (ms since the
+   * epoch); responses already owed still go out.
+   */
+  throttledUntil?(): number;
   /** Called once the session has ended, for cleanup. */
   onClose?(): void;
 }

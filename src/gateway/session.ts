@@ -14,6 +14,7 @@ import { peekRequest } from "../protocol/headers.ts";
 import type { Duplex } from "../runtime/types.ts";
 import type { Frame, RequestHead, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ThrottleWake } from "./throttle.ts";
 
 /** Per-connection counters; `policy` tells whose connection it is (e.g. its vcluster). */
 export interface SessionObserver {
@@ -117,6 +118,7 @@ export class Session {
   /** The request being handled (a policy may await a lookup before its slot exists). */
   private handling: Promise<unknown> = Promise.resolve();
   private upstreamStateNow: UpstreamState = "none";
+  private readonly throttleWake = new ThrottleWake();
   private readonly finished: Promise<void>;
   private readonly clock: () => number;
   readonly openedAt: number;
@@ -201,6 +203,7 @@ export class Session {
     this.upstream?.close();
     for (const w of this.drainWaiters) w();
     this.drainWaiters = [];
+    this.throttleWake.cancel();
     this.unmute?.();
     this.policy.onClose?.();
     this.options.observer?.onClose?.(reason, error);
@@ -219,7 +222,7 @@ export class Session {
     const frames: Uint8Array[] = [];
     try {
       for (;;) {
-        if (this.muted()) await new Promise<void>((resolve) => (this.unmute = resolve));
+        if (this.muted()) await this.unmuted();
         if (this.closed) break;
         if (this.draining) return;
         const { value, done } = await reader.read();
@@ -237,7 +240,7 @@ export class Session {
           // Fairness: a client pipelining thousands of small requests in one read yields the
           // event loop to other connections now and then, and stops while it is muted.
           if ((i + 1) % FRAMES_PER_TURN === 0) await yieldToOthers();
-          if (this.muted()) await new Promise<void>((resolve) => (this.unmute = resolve));
+          if (this.muted()) await this.unmuted();
           if (this.closed) return;
         }
         frames.length = 0;
@@ -257,13 +260,30 @@ export class Session {
     return Math.min(this.options.maxFrameBytes, policyLimit);
   }
 
-  /** Kafka's channel muting: stop reading a client that does not read its responses. */
+  /**
+   * Kafka's channel muting: stop reading a client that does not read its responses, or that a
+   * quota throttles (until the throttle time has passed).
+   */
   private muted(): boolean {
     const { maxQueuedResponseBytes, maxInFlightRequests } = this.options;
-    return this.queuedResponseBytes > maxQueuedResponseBytes || this.queuedResponses >= maxInFlightRequests || this.slots.length >= maxInFlightRequests;
+    return this.queuedResponseBytes > maxQueuedResponseBytes || this.queuedResponses >= maxInFlightRequests ||
+      this.slots.length >= maxInFlightRequests || this.throttled();
+  }
+
+  private throttled(): boolean {
+    return this.policy.throttledUntil !== undefined && this.policy.throttledUntil() > this.clock();
+  }
+
+  private unmuted(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.unmute = resolve;
+      this.maybeUnmute();
+    });
   }
 
   private maybeUnmute(): void {
+    // A throttle ends with time, not with a client read: a timer resumes the session then.
+    if (this.unmute && this.throttled()) this.throttleWake.arm(this.policy.throttledUntil!(), this.clock, () => this.maybeUnmute());
     if (this.unmute && !this.muted()) {
       const resume = this.unmute;
       this.unmute = null;

@@ -21,6 +21,7 @@ import {
   type VclusterRecord,
 } from "./records.ts";
 import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
+import type { Quotas } from "../vcluster/quota-schema.ts";
 
 /** What a store knows beyond the state itself when it checks a change. */
 export interface StoreRules {
@@ -47,6 +48,8 @@ export interface PutVclusterInput {
   readonly labels?: Readonly<Record<string, string>>;
   /** Replaces the vcluster's own topic policy when given. */
   readonly topicPolicy?: TopicPolicy;
+  /** Replaces the vcluster's own quotas when given. */
+  readonly quotas?: Quotas;
 }
 
 export interface PutVclusterResult {
@@ -126,11 +129,13 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
     }
     const newLabels = input.labels !== undefined && !sameLabels(input.labels, existing.labels);
     const newPolicy = input.topicPolicy !== undefined && JSON.stringify(input.topicPolicy) !== JSON.stringify(existing.topicPolicy);
-    if (!newLabels && !newPolicy) return unchanged(state, { vcluster: existing, created: false });
+    const newQuotas = input.quotas !== undefined && JSON.stringify(input.quotas) !== JSON.stringify(existing.quotas);
+    if (!newLabels && !newPolicy && !newQuotas) return unchanged(state, { vcluster: existing, created: false });
     const vcluster: VclusterRecord = {
       ...existing,
       ...(newLabels ? { labels: { ...input.labels } } : {}),
       ...(newPolicy ? { topicPolicy: input.topicPolicy } : {}),
+      ...(newQuotas ? { quotas: input.quotas } : {}),
     };
     return {
       state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster } },
@@ -149,6 +154,7 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
     createdAt: new Date(now).toISOString(),
     ...(input.labels ? { labels: { ...input.labels } } : {}),
     ...(input.topicPolicy ? { topicPolicy: input.topicPolicy } : {}),
+    ...(input.quotas ? { quotas: input.quotas } : {}),
   };
   return {
     state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster }, tenancySince: state.tenancySince ?? vcluster.createdAt },

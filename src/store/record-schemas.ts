@@ -3,6 +3,7 @@
 // follow, because anyone who can write the topic (or the file) bypasses the admin API.
 import { z } from "zod";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
+import { quotasSchema } from "../vcluster/quota-schema.ts";
 import { VCLUSTER_NAME_PATTERN } from "./prefix-rules.ts";
 
 const vclusterName = z.string().regex(VCLUSTER_NAME_PATTERN, "must be a DNS label");
@@ -20,6 +21,7 @@ export const vclusterSchema = z.object({
   createdAt: timestamp,
   labels: z.record(z.string(), z.string()).optional(),
   topicPolicy: topicPolicySchema.optional(),
+  quotas: quotasSchema.optional(),
 });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64");

@@ -3,6 +3,7 @@
 import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
 import type { ScramCredential } from "../gateway/sasl/scram-server.ts";
 import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
+import type { Quotas } from "../vcluster/quota-schema.ts";
 
 export interface VclusterRecord {
   readonly name: string;
@@ -13,6 +14,8 @@ export interface VclusterRecord {
   readonly labels?: Readonly<Record<string, string>>;
   /** The vcluster's own topic policy, over the config's `topicPolicy` defaults. */
   readonly topicPolicy?: TopicPolicy;
+  /** The vcluster's own quotas, over the config's `quotas` defaults. */
+  readonly quotas?: Quotas;
 }
 
 /**

@@ -36,6 +36,8 @@ export interface ConnectionState {
   fetchSessions: FetchSessions;
   /** Logs a line about this connection (with its id, vcluster and principal). */
   log?: (line: string) => void;
+  /** A fetch quota's window (ConnectionQuota.fetchMaxBytes): Fetch asks for no more, as the broker caps it. */
+  fetchMaxBytes?: number;
 }
 
 function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[1], version: number): Set<string> {
@@ -71,6 +73,10 @@ export async function tenantRequest(
   }
   let changed = prefixNames(body, spec.request.entities, v, tenant);
   changed += forceConsumerReplica(head.apiKey, v, body);
+  if (head.apiKey === FETCH && conn.fetchMaxBytes !== undefined && (body.maxBytes as number) > conn.fetchMaxBytes) {
+    body.maxBytes = conn.fetchMaxBytes;
+    changed++;
+  }
 
   const rule = HAND_RULES.get(head.apiKey);
   // The policy only for APIs with hand rules: Produce and Fetch need none.

@@ -14,6 +14,7 @@ import type { Tenant } from "./tenant.ts";
 import type { MetadataLookup } from "./topic-id-directory.ts";
 import { effectiveTopicPolicy, type TopicPolicy } from "./topic-policy-schema.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
+import type { CountLimits } from "./quota-counts.ts";
 
 const METADATA = ApiKey.Metadata;
 const CREATE_TOPICS = ApiKey.CreateTopics;
@@ -30,6 +31,8 @@ export interface BrokerTopicDefaults {
 
 export interface TopicPolicyContext {
   readonly policy: TopicPolicy;
+  /** The vcluster's topic and partition count quotas (`quotas.maxTopics`, `quotas.maxPartitions`). */
+  readonly counts?: CountLimits;
   /**
    * The tenant's topics on the backing cluster: backing name → partition count. The map is the
    * live cached one: a rule sets in it what it lets through, synchronously after the await, so
@@ -55,6 +58,8 @@ export class TopicPolicies {
     private readonly lookup: MetadataLookup,
     private readonly clock: () => number = Date.now,
     private readonly logLine: (line: string) => void = () => {},
+    /** The vcluster's count quotas, read at each request like its policy. */
+    private readonly countLimits?: (vcluster: string) => CountLimits | undefined,
   ) {}
 
   /** A reloaded config's defaults apply from the next request on. */
@@ -66,6 +71,7 @@ export class TopicPolicies {
   forTenant(tenant: Tenant, logLine?: (line: string) => void): TopicPolicyContext {
     return {
       policy: effectiveTopicPolicy(this.defaults, this.ownPolicy(tenant.name)),
+      counts: this.countLimits?.(tenant.name),
       partitions: () => this.partitionsOf(tenant),
       brokerDefaults: () => this.brokerDefaults(),
       log: (line) => (logLine ?? this.logLine)(`vcluster ${tenant.name}: ${line}`),

@@ -15,6 +15,7 @@ import {
   vclusterPartitionsProblem,
 } from "./topic-policy.ts";
 import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
+import { hasCountLimits, partitionCountProblem, topicCountProblem } from "./quota-counts.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -45,9 +46,9 @@ export function composeHandRules(...rules: HandRule[]): HandRule {
   };
 }
 
-/** The vcluster's partition total, fetched only when a vcluster limit is set. */
+/** The vcluster's partition total, fetched only when a vcluster limit (policy or quota) is set. */
 async function vclusterPartitions(policy: TopicPolicyContext): Promise<Map<string, number> | null> {
-  return policy.policy.maxPartitionsPerVcluster == null ? null : await policy.partitions();
+  return policy.policy.maxPartitionsPerVcluster == null && !hasCountLimits(policy.counts) ? null : await policy.partitions();
 }
 
 function lookupFailed(tenantName: string, e: unknown): Refused {
@@ -78,6 +79,7 @@ export const createTopicsPolicy: HandRule = {
       return;
     }
     let total = existing ? sum(existing) : 0;
+    let topicCount = existing ? existing.size : 0;
     body.topics = topics.filter((t) => {
       const name = tenantName(ctx, t.name);
       const assignments = t.assignments as Obj[];
@@ -92,11 +94,14 @@ export const createTopicsPolicy: HandRule = {
         replicationFactor,
         manualAssignment: manual,
         configs: (t.configs as ConfigValue[]) ?? [],
-      }) ?? (existing ? vclusterPartitionsProblem(policy.policy, name, total + numPartitions) : null);
+      }) ?? (existing ? vclusterPartitionsProblem(policy.policy, name, total + numPartitions) : null) ??
+        // A name the vcluster has already is no new topic: the broker answers TOPIC_ALREADY_EXISTS.
+        (existing?.has(t.name as string) ? null : topicCountProblem(policy.counts, name, topicCount + 1) ?? partitionCountProblem(policy.counts, name, total + numPartitions));
       if (message) {
         refused.push({ name, errorCode: ErrorCode.POLICY_VIOLATION, message });
         return false;
       }
+      if (!existing?.has(t.name as string)) topicCount++;
       total += numPartitions;
       if (!body.validateOnly) existing?.set(t.name as string, Math.max(existing.get(t.name as string) ?? 0, numPartitions));
       return true;
@@ -153,7 +158,7 @@ export const createPartitionsPolicy: HandRule = {
       if (!message && existing) {
         const before = existing.get(backingName) ?? 0;
         const total = sum(existing) - before + Math.max(before, count);
-        message = vclusterPartitionsProblem(policy.policy, name, total);
+        message = vclusterPartitionsProblem(policy.policy, name, total) ?? partitionCountProblem(policy.counts, name, total);
         if (!message && !body.validateOnly) existing.set(backingName, Math.max(before, count));
       }
       if (message) refused.push({ name, errorCode: ErrorCode.POLICY_VIOLATION, message });

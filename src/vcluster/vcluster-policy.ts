@@ -33,10 +33,13 @@ import { authenticateRequestFor, UNFRAMED_TOKEN_HEAD, unframedOutcome } from "./
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
+import type { QuotaManager } from "./quota-manager.ts";
+import { ConnectionQuota } from "./quota-connection.ts";
 
 const SASL_HANDSHAKE = ApiKey.SaslHandshake;
 const SASL_AUTHENTICATE = ApiKey.SaslAuthenticate;
 const PRODUCE = ApiKey.Produce;
+const FETCH = ApiKey.Fetch;
 export const PASSTHROUGH = "passthrough";
 const MAX_PRE_AUTH_API_VERSIONS = 4;
 
@@ -88,7 +91,8 @@ export type AuthenticationFailureReason =
   | "malformed"
   | "wrong_listener"
   | "vcluster_change"
-  | "missing_vcluster";
+  | "missing_vcluster"
+  | "connection_limit";
 
 const SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] as const;
 type SaslMechanism = (typeof SASL_MECHANISMS)[number];
@@ -117,6 +121,8 @@ export interface VclusterPolicyDeps {
   topicIds: TopicIdDirectory;
   brokers: BrokerDirectory;
   topicPolicies?: TopicPolicies;
+  /** Byte, request and connection quotas of vclusters and their principals. */
+  quotas?: QuotaManager;
   rewrites: ResponseRewrites;
   /** Keeps kgate's own topics out of the passthrough view. */
   internalTopics?: InternalTopicsGuard;
@@ -155,14 +161,22 @@ export class VclusterPolicy implements SessionPolicy {
   private sessionExpiresAt = Infinity;
   // Lines about this connection's requests (a topic policy refusal) name the connection.
   private readonly connection: ConnectionState = { fetchSessions: new FetchSessions(), log: (line) => this.deps.log(line) };
+  private readonly quota: ConnectionQuota | null;
 
   constructor(private readonly deps: VclusterPolicyDeps) {
+    this.quota = deps.quotas ? new ConnectionQuota(deps.quotas, deps.clock) : null;
     const { pinned, hostVcluster } = deps.listenerViews();
     if (pinned !== undefined && hostVcluster !== undefined && pinned !== hostVcluster) {
       this.refusal = `the listener is pinned to vcluster ${pinned}, but the connection's host name pins ${hostVcluster}`;
     } else if (pinned !== undefined) {
-      if (this.bind(pinned)) this.boundBy = "pinned";
-      else this.refusal = `the listener is pinned to vcluster ${pinned}, which does not exist`;
+      if (this.bind(pinned)) {
+        this.boundBy = "pinned";
+        // Counted from the start: clients of a pinned listener need not log in.
+        const overLimit = pinned === PASSTHROUGH ? null : this.quota?.login(pinned, undefined) ?? null;
+        if (overLimit !== null) this.refusal = `connection refused: ${overLimit}`;
+      } else {
+        this.refusal = `the listener is pinned to vcluster ${pinned}, which does not exist`;
+      }
     }
   }
 
@@ -192,6 +206,14 @@ export class VclusterPolicy implements SessionPolicy {
       return `vcluster ${this.view} was deleted`;
     }
     return this.identity ? this.deps.identityProblem(this.identity) : null;
+  }
+
+  throttledUntil(): number {
+    return this.quota?.throttledUntil ?? 0;
+  }
+
+  onClose(): void {
+    this.quota?.release();
   }
 
   expectsRawSaslToken(): boolean {
@@ -224,6 +246,8 @@ export class VclusterPolicy implements SessionPolicy {
         if (refused) return { kind: "close", reason: refused };
       } else if (anonymous !== undefined && this.hostAllows(anonymous) && this.bind(anonymous)) {
         this.boundBy = "anonymous";
+        const overLimit = anonymous === PASSTHROUGH ? null : this.quota?.login(anonymous, undefined) ?? null;
+        if (overLimit !== null) return { kind: "close", reason: `anonymous connection refused: ${overLimit}` };
       } else {
         return { kind: "close", reason: `authentication required: ${apiName(head.apiKey)} sent before SASL authentication` };
       }
@@ -240,7 +264,10 @@ export class VclusterPolicy implements SessionPolicy {
     }
     if (isClientTelemetry(head.apiKey)) return answerClientTelemetry(frame, head);
     const acksZero = head.apiKey === PRODUCE && produceAcks(frame, head.apiVersion) === 0;
-    const outcome = tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
+    if (this.quota && head.apiKey === FETCH) this.connection.fetchMaxBytes = this.quota.fetchMaxBytes();
+    const tenantOutcome = tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
+    const quota = this.quota;
+    const outcome = quota ? tenantOutcome.then((o) => quota.apply(o, head, frame.length, acksZero)) : tenantOutcome;
     return this.deps.audit?.enabled && isAuditedTopicChange(head.apiKey) ? outcome.then((o) => this.audited(o, head)) : outcome;
   }
 
@@ -281,6 +308,8 @@ export class VclusterPolicy implements SessionPolicy {
     if (!this.hostAllows(certificate.vcluster)) {
       return `client certificate of "${certificate.username}" belongs to ${certificate.vcluster}, but the connection's host name pins ${this.deps.listenerViews().hostVcluster}`;
     }
+    const overLimit = this.quota?.login(certificate.vcluster, certificate.username) ?? null;
+    if (overLimit !== null) return `client certificate of "${certificate.username}" refused: ${overLimit}`;
     if (!this.bind(certificate.vcluster)) return `client certificate of "${certificate.username}" names missing vcluster ${certificate.vcluster}`;
     this.boundBy = "login";
     this.identity = { username: certificate.username, vcluster: certificate.vcluster, via: "certificate" };
@@ -479,6 +508,11 @@ export class VclusterPolicy implements SessionPolicy {
       const reason = `re-authentication as "${username}" would move the connection from ${this.view} to ${vcluster}`;
       this.deps.onAuthenticationFailure?.("vcluster_change");
       return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Re-authentication must keep the same virtual cluster"), closeAfter: reason };
+    }
+    const overLimit = this.quota?.login(vcluster, username) ?? null;
+    if (overLimit !== null) {
+      const message = `Connection refused: ${overLimit}`;
+      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, message), `"${username}": ${overLimit}`, "connection_limit");
     }
     if (!this.bind(vcluster)) {
       this.deps.onAuthenticationFailure?.("missing_vcluster");

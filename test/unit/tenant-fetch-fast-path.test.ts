@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { BrokerDirectory } from "../../src/gateway/broker-directory.ts";
 import type { RequestOutcome } from "../../src/gateway/session-policy.ts";
-import { encodeRequest } from "../../src/protocol/codec.ts";
+import { decodeRequest, encodeRequest } from "../../src/protocol/codec.ts";
 import { defaultFetchPartition, defaultFetchRequest } from "../../src/protocol/messages/fetch-request.ts";
 import { concatBytes } from "../../src/protocol/wire.ts";
 import { FetchSessions } from "../../src/vcluster/fetch-sessions.ts";
@@ -46,7 +46,7 @@ function sessionResponseHead(sessionId: number): Uint8Array {
   return b;
 }
 
-async function send(conn: { fetchSessions: FetchSessions }, frame: Uint8Array) {
+async function send(conn: { fetchSessions: FetchSessions; fetchMaxBytes?: number }, frame: Uint8Array) {
   return (await tenantRequest(frame, { apiKey: FETCH, apiVersion: V, correlationId: 1 }, tenant, deps, conn, false)) as Extract<RequestOutcome, { kind: "forward" }>;
 }
 
@@ -65,5 +65,17 @@ describe("fetch fast path", () => {
     expect(withForeign.rewrite).toBeDefined();
     const later = await send(conn, fetchFrame(SESSION, 3, []));
     expect(later.rewrite).toBeDefined();
+  });
+});
+
+describe("fetch under a fetch quota", () => {
+  test("maxBytes is capped to the quota window, as the broker caps it; a smaller one is left alone", async () => {
+    const conn = { fetchSessions: new FetchSessions(), fetchMaxBytes: 20_000 };
+    const capped = await send(conn, fetchFrame(0, 0, [OWN]));
+    const frame = concatBytes([capped.frame].flat());
+    expect(decodeRequest<{ maxBytes: number }>(frame).body.maxBytes).toBe(20_000);
+    const small = fetchFrame(0, 0, [OWN]);
+    const out = await send({ fetchSessions: new FetchSessions(), fetchMaxBytes: 0x7fffffff }, small);
+    expect(decodeRequest<{ maxBytes: number }>(concatBytes([out.frame].flat())).body.maxBytes).toBe(decodeRequest<{ maxBytes: number }>(small).body.maxBytes);
   });
 });

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { VclusterRecord } from "../../store/records.ts";
 import { effectiveTopicPolicy } from "../../vcluster/topic-policy-schema.ts";
+import { effectiveQuotas } from "../../vcluster/quota-schema.ts";
 import { bootstrapAddress, renderClientProperties } from "../client-properties.ts";
 import type { AdminDeps } from "../deps.ts";
 import { NameParams, PutVclusterBody, VclusterDetail, VclusterList } from "../schemas.ts";
@@ -35,7 +36,7 @@ const putRoute = createRoute({
   method: "put",
   path: "/v1/vclusters/{name}",
   tags,
-  summary: "Create a virtual cluster, or update its labels and topic policy",
+  summary: "Create a virtual cluster, or update its labels, topic policy and quotas",
   description: "Idempotent. The prefix is fixed at creation; a different prefix later is a 409.",
   request: {
     params: NameParams,
@@ -66,6 +67,7 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
     ...v,
     labels: v.labels ? { ...v.labels } : undefined,
     effectiveTopicPolicy: effectiveTopicPolicy(deps.config.topicPolicy, v.topicPolicy),
+    effectiveQuotas: effectiveQuotas(deps.config.quotas, v.quotas),
     bootstrap,
     clientProperties: renderClientProperties({
       bootstrap,
@@ -101,7 +103,7 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
   app.openapi(putRoute, async (c) => {
     const { name } = c.req.valid("param");
     const body = c.req.valid("json") ?? {};
-    const { vcluster, created } = await deps.store.putVcluster({ name, prefix: body.prefix, labels: body.labels, topicPolicy: body.topicPolicy });
+    const { vcluster, created } = await deps.store.putVcluster({ name, prefix: body.prefix, labels: body.labels, topicPolicy: body.topicPolicy, quotas: body.quotas });
     return created ? c.json(detail(vcluster), 201) : c.json(detail(vcluster), 200);
   });
 
