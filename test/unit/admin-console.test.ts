@@ -241,7 +241,7 @@ describe("backing inventory", () => {
       openBroker: async (address) => {
         opened.push(address.host);
         return {
-          request: async (apiKey: number) => {
+          requestUntyped: async (apiKey: number) => {
             expect(apiKey).toBe(16);
             return { throttleTimeMs: 0, errorCode: 0, groups: groupsOf[address.host] };
           },
@@ -268,7 +268,7 @@ describe("backing inventory", () => {
     const inventory = createBackingInventory({
       lookup: async () => metadata,
       openBroker: (address) => address.host === "b2" ? new Promise(() => {}) : Promise.resolve({
-        request: async () => ({ throttleTimeMs: 0, errorCode: 0, groups: groupsOf.b1 }),
+        requestUntyped: async () => ({ throttleTimeMs: 0, errorCode: 0, groups: groupsOf.b1 }),
         close: () => {},
       } as unknown as KafkaConnection),
       timeoutMs: 50,
