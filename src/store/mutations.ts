@@ -47,6 +47,8 @@ export interface PutVclusterInput {
   readonly labels?: Readonly<Record<string, string>>;
   /** Replaces the vcluster's own topic policy when given. */
   readonly topicPolicy?: TopicPolicy;
+  /** Backing ACLs: chosen at creation only; given for an existing vcluster, it must match. */
+  readonly backing?: VclusterRecord["backing"];
 }
 
 export interface PutVclusterResult {
@@ -102,7 +104,7 @@ export function vclusterRecordProblem(state: StoreState, record: VclusterRecord,
     return new StoreError("conflict", `vcluster "${record.name}" (created ${record.createdAt}) was deleted; create it again instead`);
   }
   if (!existing) return newVclusterProblem(state, record.name, record.prefix, rules);
-  if (existing.prefix !== record.prefix || existing.createdAt !== record.createdAt) {
+  if (existing.prefix !== record.prefix || existing.createdAt !== record.createdAt || existing.backing?.username !== record.backing?.username) {
     return new StoreError(
       "conflict",
       `vcluster "${record.name}" already exists with prefix "${existing.prefix}" (created ${existing.createdAt}); ` +
@@ -123,6 +125,10 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
         "conflict",
         `vcluster "${input.name}" already has prefix "${existing.prefix}"; a prefix cannot change (delete and re-create instead)`,
       );
+    }
+    if (input.backing !== undefined && input.backing.username !== existing.backing?.username) {
+      // Its clients' upstream identity, and the backing cluster's ACLs, are decided at creation.
+      throw new StoreError("conflict", `vcluster "${input.name}" exists ${existing.backing ? "with" : "without"} backing ACLs; that is fixed at creation (delete and re-create instead)`);
     }
     const newLabels = input.labels !== undefined && !sameLabels(input.labels, existing.labels);
     const newPolicy = input.topicPolicy !== undefined && JSON.stringify(input.topicPolicy) !== JSON.stringify(existing.topicPolicy);
@@ -149,6 +155,7 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
     createdAt: new Date(now).toISOString(),
     ...(input.labels ? { labels: { ...input.labels } } : {}),
     ...(input.topicPolicy ? { topicPolicy: input.topicPolicy } : {}),
+    ...(input.backing ? { backing: { username: input.backing.username } } : {}),
   };
   return {
     state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster }, tenancySince: state.tenancySince ?? vcluster.createdAt },

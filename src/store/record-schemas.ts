@@ -20,6 +20,7 @@ export const vclusterSchema = z.object({
   createdAt: timestamp,
   labels: z.record(z.string(), z.string()).optional(),
   topicPolicy: topicPolicySchema.optional(),
+  backing: z.object({ username: z.string().regex(/^kgate-vc-[a-z0-9-]{1,63}$/, "must be kgate-vc-<vcluster>") }).optional(),
 });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64");

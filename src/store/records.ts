@@ -13,6 +13,8 @@ export interface VclusterRecord {
   readonly labels?: Readonly<Record<string, string>>;
   /** The vcluster's own topic policy, over the config's `topicPolicy` defaults. */
   readonly topicPolicy?: TopicPolicy;
+  /** Backing ACLs (defence in depth): kgate logs in upstream as this SCRAM user for the vcluster's clients. Fixed at creation. */
+  readonly backing?: { readonly username: string };
 }
 
 /**

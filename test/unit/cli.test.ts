@@ -316,7 +316,7 @@ describe("kgate completion", () => {
     const h = harness();
     expect(await h.run("completion", "zsh")).toBe(0);
     expect(h.out[0]).toStartWith("#compdef kgate\n");
-    expect(h.out[0]).toContain('candidates="--prefix --label --properties --user --admin-url');
+    expect(h.out[0]).toContain('candidates="--prefix --label --properties --user --backing-acls --admin-url');
     expect(h.out[0]).toContain("compdef _kgate kgate");
     expect(await h.run("completion", "fish")).toBe(2);
     expect(h.err.at(-1)).toContain("bash, zsh");

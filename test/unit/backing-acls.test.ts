@@ -1,0 +1,191 @@
+// Backing ACLs without a broker: the ACL layout, the derived credentials, the store's rule that
+// backing ACLs are fixed at creation, and the admin API's answers when provisioning fails
+// (a stand-in provisioner; the real one is exercised in test/e2e/backing-acls.test.ts).
+import { describe, expect, test } from "bun:test";
+import { createAdminApp } from "../../src/admin/app.ts";
+import { createKgateMetrics } from "../../src/admin/metrics.ts";
+import { createTokenSigner } from "../../src/auth/tokens.ts";
+import { BackingAclError, BackingProvisioner } from "../../src/backing/provisioner.ts";
+import { tenantAclBindings } from "../../src/backing/tenant-acls.ts";
+import { backingUsername, TenantCredentials } from "../../src/backing/tenant-credentials.ts";
+import { upstreamCredentialsFor } from "../../src/backing/upstream-credentials.ts";
+import { AclOperation, AclPermission, PatternType, ResourceType } from "../../src/client/acl-ops.ts";
+import { configSchema } from "../../src/config/schema.ts";
+import { MemoryStore } from "../../src/store/memory-store.ts";
+import { putVcluster } from "../../src/store/mutations.ts";
+import { vclusterSchema } from "../../src/store/record-schemas.ts";
+import { EMPTY_STATE, type VclusterRecord } from "../../src/store/records.ts";
+import type { Runtime } from "../../src/runtime/types.ts";
+
+const SECRET = "0123456789abcdef0123456789abcdef-backing";
+
+describe("the backing ACL layout", () => {
+  const bindings = tenantAclBindings("User:kgate-vc-alice", "alice.");
+
+  test("topics, groups and transactional ids: PREFIXED on the prefix, allow only", () => {
+    const onPrefix = bindings.filter((b) => b.resourceType !== ResourceType.CLUSTER);
+    expect(onPrefix.every((b) => b.resourceName === "alice." && b.patternType === PatternType.PREFIXED)).toBe(true);
+    expect(bindings.every((b) => b.permission === AclPermission.ALLOW && b.principal === "User:kgate-vc-alice" && b.host === "*")).toBe(true);
+    const ops = (type: number) => bindings.filter((b) => b.resourceType === type).map((b) => b.operation).sort((a, b) => a - b);
+    expect(ops(ResourceType.TOPIC)).toEqual([3, 4, 5, 6, 7, 8, 10, 11]);
+    expect(ops(ResourceType.GROUP)).toEqual([AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE]);
+    expect(ops(ResourceType.TRANSACTIONAL_ID)).toEqual([AclOperation.WRITE, AclOperation.DESCRIBE]);
+  });
+
+  test("no cluster-wide operation but IDEMPOTENT_WRITE, and never ALL", () => {
+    const cluster = bindings.filter((b) => b.resourceType === ResourceType.CLUSTER);
+    expect(cluster).toEqual([expect.objectContaining({ resourceName: "kafka-cluster", patternType: PatternType.LITERAL, operation: AclOperation.IDEMPOTENT_WRITE })]);
+    expect(bindings.some((b) => b.operation === AclOperation.ALL || b.resourceName === "*")).toBe(false);
+  });
+
+  test("an empty prefix (which would reach everything) is refused", () => {
+    expect(() => tenantAclBindings("User:x", "")).toThrow("prefix");
+  });
+});
+
+describe("derived backing credentials", () => {
+  const alice: VclusterRecord = { name: "alice", prefix: "alice.", createdAt: "2030-01-01T00:00:00.000Z", backing: { username: "kgate-vc-alice" } };
+
+  test("the same on every node with the same secret; new for a new incarnation, another name or secret", async () => {
+    const a = await new TenantCredentials(SECRET).credentialsFor(alice)!;
+    const again = await new TenantCredentials(SECRET).credentialsFor(alice)!;
+    expect(a).toEqual(again);
+    expect(a).toMatchObject({ mechanism: "SCRAM-SHA-512", username: "kgate-vc-alice" });
+    expect(a.password).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
+    const recreated = await new TenantCredentials(SECRET).credentialsFor({ ...alice, createdAt: "2030-01-02T00:00:00.000Z" })!;
+    const otherName = await new TenantCredentials(SECRET).credentialsFor({ ...alice, name: "bob" })!;
+    const otherSecret = await new TenantCredentials(`${SECRET}x`).credentialsFor(alice)!;
+    for (const other of [recreated, otherName, otherSecret]) expect(other.password).not.toBe(a.password);
+    expect(a.password).not.toContain(SECRET);
+  });
+
+  test("none for a vcluster without backing ACLs", () => {
+    expect(new TenantCredentials(SECRET).credentialsFor({ ...alice, backing: undefined })).toBeUndefined();
+  });
+
+  test("a connection bound to a deleted or re-created vcluster gets no backing login at all (fail closed)", async () => {
+    const creds = new TenantCredentials(SECRET);
+    let current: VclusterRecord | undefined = alice;
+    const upstream = upstreamCredentialsFor(() => current, creds);
+    expect((await upstream("alice", alice.createdAt))?.username).toBe("kgate-vc-alice");
+    current = { ...alice, createdAt: "2030-02-01T00:00:00.000Z" };
+    await expect(upstream("alice", alice.createdAt)).rejects.toThrow("re-created");
+    current = undefined;
+    await expect(upstream("alice", alice.createdAt)).rejects.toThrow("deleted");
+    current = { ...alice, backing: undefined };
+    expect(await upstream("alice", alice.createdAt)).toBeUndefined();
+  });
+});
+
+describe("the store keeps backing ACLs fixed at creation", () => {
+  const backing = { username: backingUsername("alice") };
+
+  test("set at creation, kept on label updates, refused to add or change later", () => {
+    const created = putVcluster(EMPTY_STATE, { name: "alice", backing }, 0).state;
+    expect(created.vclusters.alice?.backing).toEqual(backing);
+    const relabelled = putVcluster(created, { name: "alice", labels: { team: "x" } }, 1).state;
+    expect(relabelled.vclusters.alice?.backing).toEqual(backing);
+    expect(putVcluster(created, { name: "alice", backing }, 2).result.created).toBe(false);
+    const plain = putVcluster(EMPTY_STATE, { name: "bob" }, 0).state;
+    expect(() => putVcluster(plain, { name: "bob", backing: { username: backingUsername("bob") } }, 1)).toThrow("fixed at creation");
+  });
+
+  test("a record read back keeps it; a malformed backing user is refused", () => {
+    const record = { name: "alice", prefix: "alice.", createdAt: "2030-01-01T00:00:00.000Z", backing };
+    expect(vclusterSchema.parse(record).backing).toEqual(backing);
+    expect(vclusterSchema.safeParse({ ...record, backing: { username: "admin" } }).success).toBe(false);
+  });
+});
+
+/** A provisioner that records calls and fails on demand. */
+function fakeProvisioner(fail: { provision?: BackingAclError; remove?: BackingAclError } = {}) {
+  const calls: string[] = [];
+  const p = {
+    configProblem: () => null,
+    provision: async (v: VclusterRecord) => {
+      calls.push(`provision ${v.name}`);
+      if (fail.provision) throw fail.provision;
+    },
+    remove: async (v: VclusterRecord) => {
+      calls.push(`remove ${v.name}`);
+      if (fail.remove) throw fail.remove;
+      return 14;
+    },
+  };
+  return { provisioner: p as unknown as BackingProvisioner, calls };
+}
+
+async function adminWith(backingAcls?: BackingProvisioner) {
+  const store = new MemoryStore(() => Date.parse("2030-01-01T00:00:00Z"));
+  await store.load();
+  const app = createAdminApp({
+    store,
+    config: configSchema.parse({}),
+    metrics: createKgateMetrics({ vclusterCount: () => 0 }).registry,
+    clock: () => Date.parse("2030-01-01T00:00:00Z"),
+    adminToken: "test-admin-token",
+    signer: await createTokenSigner("0123456789abcdef0123456789abcdef"),
+    backingAcls,
+  });
+  const call = (method: string, path: string, body?: unknown) =>
+    app.request(path, {
+      method,
+      headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  return { store, call };
+}
+
+describe("admin API: backingAcls", () => {
+  test("created with a principal shown in the answer; provisioning runs after the store write", async () => {
+    const { provisioner, calls } = fakeProvisioner();
+    const { call } = await adminWith(provisioner);
+    const res = await call("PUT", "/v1/vclusters/alice", { backingAcls: true });
+    expect(res.status).toBe(201);
+    expect((await res.json()).backing).toEqual({ username: "kgate-vc-alice", principal: "User:kgate-vc-alice" });
+    expect(calls).toEqual(["provision alice"]);
+    // Again with true: repaired (provisioned again), 200. Without the field: nothing on the backing cluster.
+    expect((await call("PUT", "/v1/vclusters/alice", { backingAcls: true })).status).toBe(200);
+    expect((await call("PUT", "/v1/vclusters/alice", { labels: { a: "b" } })).status).toBe(200);
+    expect(calls).toEqual(["provision alice", "provision alice"]);
+    const off = await call("PUT", "/v1/vclusters/alice", { backingAcls: false });
+    expect(off.status).toBe(409);
+    expect((await off.json()).error).toContain("fixed at creation");
+  });
+
+  test("a failed provisioning of a new vcluster: its status and reason, and no vcluster", async () => {
+    const { provisioner, calls } = fakeProvisioner({ provision: new BackingAclError(409, "the backing cluster has no authorizer (SECURITY_DISABLED)") });
+    const { call, store } = await adminWith(provisioner);
+    const res = await call("PUT", "/v1/vclusters/alice", { backingAcls: true });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error).toBe("the backing cluster has no authorizer (SECURITY_DISABLED); the vcluster was not created");
+    expect(store.getVcluster("alice")).toBeUndefined();
+    expect(calls).toEqual(["provision alice", "remove alice"]);
+  });
+
+  test("a failed removal keeps the vcluster (502) so DELETE can be repeated", async () => {
+    const fail = { remove: undefined as BackingAclError | undefined };
+    const { provisioner } = fakeProvisioner(fail);
+    const { call, store } = await adminWith(provisioner);
+    expect((await call("PUT", "/v1/vclusters/alice", { backingAcls: true })).status).toBe(201);
+    fail.remove = new BackingAclError(502, "removing the backing principal of alice: cannot reach the backing cluster");
+    const res = await call("DELETE", "/v1/vclusters/alice");
+    expect(res.status).toBe(502);
+    expect((await res.json()).error).toContain("DELETE again");
+    expect(store.getVcluster("alice")).toBeDefined();
+    fail.remove = undefined;
+    expect((await call("DELETE", "/v1/vclusters/alice")).status).toBe(204);
+  });
+
+  test("without a provisioner, or without backing.sasl: 409 with the reason", async () => {
+    expect((await (await adminWith()).call("PUT", "/v1/vclusters/alice", { backingAcls: true })).status).toBe(409);
+    const real = new BackingProvisioner({
+      runtime: {} as Runtime, bootstrap: [{ host: "127.0.0.1", port: 9 }], credentials: new TenantCredentials(SECRET), timeoutMs: 100,
+    });
+    const { call, store } = await adminWith(real);
+    const res = await call("PUT", "/v1/vclusters/alice", { backingAcls: true });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error).toContain("backing.sasl");
+    expect(store.getVcluster("alice")).toBeUndefined();
+  });
+});
