@@ -189,3 +189,27 @@ describe("admin API: backingAcls", () => {
     expect(store.getVcluster("alice")).toBeUndefined();
   });
 });
+
+describe("kgate's SCRAM logins remember salted passwords", () => {
+  test("the same bytes as PBKDF2, a fresh copy each time, and a second login without the work", async () => {
+    const { cachedSaltPassword } = await import("../../src/client/salted-password-cache.ts");
+    const { encoder, pbkdf2 } = await import("../../src/gateway/sasl/scram-primitives.ts");
+    const salt = crypto.getRandomValues(new Uint8Array(32));
+    const password = encoder.encode(`pw-${crypto.randomUUID()}`);
+    const iterations = 200_000; // slow enough that a second derivation would show
+    const t0 = performance.now();
+    const first = await cachedSaltPassword("SHA-512", 512, password, salt, iterations);
+    const firstMs = performance.now() - t0;
+    const t1 = performance.now();
+    const second = await cachedSaltPassword("SHA-512", 512, password, salt, iterations);
+    const secondMs = performance.now() - t1;
+    expect(second).toEqual(await pbkdf2("SHA-512", 512, password, salt, iterations));
+    expect(second).toEqual(first);
+    first.fill(0);
+    expect(second).not.toEqual(first);
+    // Wide bound: the first derivation takes tens of milliseconds, a remembered one next to nothing.
+    expect(secondMs).toBeLessThan(firstMs / 2);
+    const otherSalt = await cachedSaltPassword("SHA-512", 512, password, crypto.getRandomValues(new Uint8Array(32)), 4096);
+    expect(otherSalt).not.toEqual(second);
+  });
+});
