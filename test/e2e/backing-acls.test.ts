@@ -181,6 +181,31 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
       }
     }, 90_000);
 
+    test("idempotent and transactional producers, with offsets in the transaction, work within the ACLs", async () => {
+      const kafka = tenantKafka(kgate, loginA);
+      const producer = kafka.producer({ idempotent: true, transactionalId: "tx-1", maxInFlightRequests: 1 });
+      await producer.connect();
+      try {
+        const tx = await producer.transaction();
+        await tx.send({ topic: "orders", messages: [{ value: "in-tx" }] });
+        await tx.sendOffsets({ consumerGroupId: "tx-readers", topics: [{ topic: "orders", partitions: [{ partition: 0, offset: "1" }] }] });
+        await tx.commit();
+      } finally {
+        await producer.disconnect();
+      }
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [offsets] = await admin.fetchOffsets({ groupId: "tx-readers", topics: ["orders"] });
+        expect(offsets!.partitions[0]!.offset).toBe("1");
+        // Cluster-level requests are the broker's to refuse: the principal has no cluster DESCRIBE.
+        expect(await failure(() => admin.describeConfigs({ resources: [{ type: 4 /* BROKER */, name: "0" }], includeSynonyms: false })))
+          .toBe("CLUSTER_AUTHORIZATION_FAILED");
+      } finally {
+        await admin.disconnect();
+      }
+    }, 90_000);
+
     test("kgate's upstream for a vcluster is its own principal: without its ACLs, its clients are refused", async () => {
       // Take A's topic ACLs away on the broker itself: kgate's own principal is a super user, so
       // only an upstream logged in as A's principal can be refused now.
