@@ -21,6 +21,11 @@ export const AclOperation = {
 } as const;
 export const AclPermission = { ANY: 1, DENY: 2, ALLOW: 3 } as const;
 
+/** A code's Kafka name (TOPIC, PREFIXED, READ, ALLOW, ...), for people reading the admin API. */
+export function aclCodeName(table: Readonly<Record<string, number>>, code: number): string {
+  return Object.entries(table).find(([, c]) => c === code)?.[0] ?? `UNKNOWN(${code})`;
+}
+
 /** One ACL: who (principal, host) may or may not do what on which resource pattern. */
 export interface AclBinding {
   readonly resourceType: number;

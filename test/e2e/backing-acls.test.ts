@@ -167,6 +167,11 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
       expect(byResource(AclResourceTypes.CLUSTER).map((a) => a.op)).toEqual([AclOperationTypes.IDEMPOTENT_WRITE]);
       expect(acls.every((a) => a.permission === AclPermissionTypes.ALLOW)).toBe(true);
       expect(acls).toHaveLength(14);
+      // kgate's own view, read live from the broker: the layout, nothing missing, nothing more.
+      const live = await adminCall<{ acls: unknown[]; missing: unknown[]; unexpected: unknown[]; principal: string }>(
+        kgate, "GET", `/v1/vclusters/${nameA}/backing-acls`);
+      expect(live).toMatchObject({ principal: `User:kgate-vc-${nameA}`, missing: [], unexpected: [] });
+      expect(live.acls).toHaveLength(14);
     });
 
     test("tenants produce and consume through kgate as usual", async () => {
@@ -219,12 +224,15 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
       });
       await admin.disconnect();
       expect(await failure(() => produceOne(tenantKafka(kgate, loginA), "orders", "refused"))).toBe("TOPIC_AUTHORIZATION_FAILED");
+      const drift = await adminCall<{ missing: unknown[] }>(kgate, "GET", `/v1/vclusters/${nameA}/backing-acls`);
+      expect(drift.missing).toEqual([{ resourceType: "TOPIC", resourceName: vcA.prefix, patternType: "PREFIXED", operation: "WRITE", permission: "ALLOW", host: "*" }]);
       // B is untouched.
       await produceOne(tenantKafka(kgate, loginB), "orders", "still-fine");
       // PUT with backingAcls again repairs the layout (every step is idempotent).
       const repaired = await adminCall<VclusterJson>(kgate, "PUT", `/v1/vclusters/${nameA}`, { backingAcls: true });
       expect(repaired.createdAt).toBe(vcA.createdAt);
       expect(await aclsOf(`User:kgate-vc-${nameA}`)).toHaveLength(14);
+      expect((await adminCall<{ missing: unknown[] }>(kgate, "GET", `/v1/vclusters/${nameA}/backing-acls`)).missing).toEqual([]);
       await produceOne(tenantKafka(kgate, loginA), "orders", "again");
     }, 90_000);
 

@@ -106,6 +106,12 @@ function fakeProvisioner(fail: { provision?: BackingAclError; remove?: BackingAc
       calls.push(`provision ${v.name}`);
       if (fail.provision) throw fail.provision;
     },
+    bindingsFor: (v: VclusterRecord) => tenantAclBindings(`User:${v.backing!.username}`, v.prefix),
+    describe: async (v: VclusterRecord) => {
+      const all = tenantAclBindings(`User:${v.backing!.username}`, v.prefix);
+      // Drift: one ACL gone, one granted by someone else.
+      return [...all.slice(1), { ...all[0]!, resourceName: "*", patternType: PatternType.LITERAL }];
+    },
     remove: async (v: VclusterRecord) => {
       calls.push(`remove ${v.name}`);
       if (fail.remove) throw fail.remove;
@@ -151,6 +157,22 @@ describe("admin API: backingAcls", () => {
     const off = await call("PUT", "/v1/vclusters/alice", { backingAcls: false });
     expect(off.status).toBe(409);
     expect((await off.json()).error).toContain("fixed at creation");
+  });
+
+  test("GET backing-acls shows the broker's ACLs with what is missing and what is unexpected", async () => {
+    const { provisioner } = fakeProvisioner();
+    const { call } = await adminWith(provisioner);
+    expect((await call("GET", "/v1/vclusters/alice/backing-acls")).status).toBe(404);
+    await call("PUT", "/v1/vclusters/plain");
+    expect((await call("GET", "/v1/vclusters/plain/backing-acls")).status).toBe(409);
+    await call("PUT", "/v1/vclusters/alice", { backingAcls: true });
+    const res = await call("GET", "/v1/vclusters/alice/backing-acls");
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.principal).toBe("User:kgate-vc-alice");
+    expect(body.acls).toHaveLength(14);
+    expect(body.missing).toEqual([{ resourceType: "TOPIC", resourceName: "alice.", patternType: "PREFIXED", operation: "READ", permission: "ALLOW", host: "*" }]);
+    expect(body.unexpected).toEqual([{ resourceType: "TOPIC", resourceName: "*", patternType: "LITERAL", operation: "READ", permission: "ALLOW", host: "*" }]);
   });
 
   test("a failed provisioning of a new vcluster: its status and reason, and no vcluster", async () => {

@@ -7,6 +7,7 @@ import { NameParams, PutVclusterBody, VclusterDetail, VclusterList } from "../sc
 import { type AdminApp, errorResponses } from "./common.ts";
 import { backingPrincipal } from "../../backing/tenant-credentials.ts";
 import { backingRequested, provisionBacking, removeBacking } from "./vcluster-backing.ts";
+import { registerBackingAclRoutes } from "./vcluster-backing-acls.ts";
 
 const tags = ["vclusters"];
 
@@ -109,6 +110,8 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
     if (backing) await provisionBacking(deps, vcluster, created);
     return created ? c.json(detail(vcluster), 201) : c.json(detail(vcluster), 200);
   });
+
+  registerBackingAclRoutes(app, deps);
 
   app.openapi(deleteRoute, async (c) => {
     const { name } = c.req.valid("param");
