@@ -9,7 +9,7 @@ import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLeve
 import { TenantCredentials } from "../../src/backing/tenant-credentials.ts";
 import { kafkaCli, saslClientConfig } from "../support/kafka.ts";
 import { type KafkaCluster, STRICT_SUPER_USERS, startKafkaCluster } from "../support/kafka-cluster.ts";
-import { adminCall, type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
+import { adminCall, binaryAvailable, type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
 import { createTenant, kgateCli, type TenantLogin, tenantKafka } from "../support/vcluster-fixture.ts";
 
 const CREDENTIAL_SECRET = `backing-credential-secret-${crypto.randomUUID()}`;
@@ -115,7 +115,8 @@ async function failure(work: () => Promise<unknown>): Promise<string> {
   }
 }
 
-for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
+// The binary too where it is built (CI builds it first).
+for (const runtime of ["bun", "deno", ...(binaryAvailable() ? (["binary"] as const) : [])] as KgateRuntime[]) {
   describe(`backing ACLs on a strict-ACL broker (${runtime})`, () => {
     let kgate: KgateProcess;
     const stamp = `${runtime}-${Date.now().toString(36)}`;
