@@ -9,11 +9,12 @@
 // gets a new password: the old incarnation's can no longer log in once kgate re-provisions.
 import type { SaslCredentials } from "../client/sasl-login.ts";
 import { encoder } from "../gateway/sasl/scram-primitives.ts";
+import { backingUsername } from "../store/prefix-rules.ts";
 import type { VclusterRecord } from "../store/records.ts";
 import { encodeBase64Url } from "../auth/base64url.ts";
 
-/** The backing user's name is this plus the vcluster name (a DNS label, so always a valid SCRAM name). */
-export const BACKING_USER_PREFIX = "kgate-vc-";
+/** The backing user's name: `kgate-vc-<vcluster>` (a DNS label, so always a valid SCRAM name). */
+export { backingUsername };
 /** SCRAM-SHA-512 on the backing cluster's SASL listener, like Kafka's own recommendation. */
 export const BACKING_MECHANISM = "SCRAM-SHA-512" as const;
 /**
@@ -22,10 +23,6 @@ export const BACKING_MECHANISM = "SCRAM-SHA-512" as const;
  */
 export const BACKING_SCRAM_ITERATIONS = 4096;
 const LABEL = "kgate backing credential v1";
-
-export function backingUsername(vcluster: string): string {
-  return `${BACKING_USER_PREFIX}${vcluster}`;
-}
 
 /** The Kafka principal the backing cluster's ACLs name. */
 export function backingPrincipal(username: string): string {

@@ -3,6 +3,7 @@
 import { StoreError } from "./errors.ts";
 import type { StoreEvent } from "./events.ts";
 import {
+  backingUsername,
   defaultPrefix,
   findPrefixConflict,
   internalTopicProblem,
@@ -99,6 +100,9 @@ export function newVclusterProblem(state: StoreState, name: string, prefix: stri
  */
 export function vclusterRecordProblem(state: StoreState, record: VclusterRecord, rules: StoreRules): StoreError | undefined {
   if (Number.isNaN(Date.parse(record.createdAt))) return new StoreError("invalid", `createdAt "${record.createdAt}" is not a timestamp`);
+  if (record.backing && record.backing.username !== backingUsername(record.name)) {
+    return new StoreError("invalid", `backing user "${record.backing.username}" is not vcluster "${record.name}"'s (${backingUsername(record.name)})`);
+  }
   const existing = own(state.vclusters, record.name);
   if (!existing && own(state.deletedVclusters, record.name)?.createdAt === record.createdAt) {
     return new StoreError("conflict", `vcluster "${record.name}" (created ${record.createdAt}) was deleted; create it again instead`);
@@ -148,6 +152,9 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
   const prefix = input.prefix ?? defaultPrefix(input.name);
   const problem = newVclusterProblem(state, input.name, prefix, rules);
   if (problem) throw problem;
+  if (input.backing && input.backing.username !== backingUsername(input.name)) {
+    throw new StoreError("invalid", `backing user "${input.backing.username}" is not vcluster "${input.name}"'s`);
+  }
 
   const vcluster: VclusterRecord = {
     name: input.name,

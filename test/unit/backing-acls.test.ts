@@ -12,7 +12,7 @@ import { upstreamCredentialsFor } from "../../src/backing/upstream-credentials.t
 import { AclOperation, AclPermission, PatternType, ResourceType } from "../../src/client/acl-ops.ts";
 import { configSchema } from "../../src/config/schema.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
-import { putVcluster } from "../../src/store/mutations.ts";
+import { putVcluster, vclusterRecordProblem } from "../../src/store/mutations.ts";
 import { vclusterSchema } from "../../src/store/record-schemas.ts";
 import { EMPTY_STATE, type VclusterRecord } from "../../src/store/records.ts";
 import type { Runtime } from "../../src/runtime/types.ts";
@@ -88,6 +88,14 @@ describe("the store keeps backing ACLs fixed at creation", () => {
     expect(putVcluster(created, { name: "alice", backing }, 2).result.created).toBe(false);
     const plain = putVcluster(EMPTY_STATE, { name: "bob" }, 0).state;
     expect(() => putVcluster(plain, { name: "bob", backing: { username: backingUsername("bob") } }, 1)).toThrow("fixed at creation");
+  });
+
+  test("another vcluster's backing user is refused, written through the API or read back from the state", () => {
+    expect(() => putVcluster(EMPTY_STATE, { name: "evil", backing }, 0)).toThrow("is not vcluster");
+    const alice = putVcluster(EMPTY_STATE, { name: "alice", backing }, 0).state;
+    const forged: VclusterRecord = { name: "evil", prefix: "evil.", createdAt: "2030-01-01T00:00:00.000Z", backing };
+    expect(vclusterRecordProblem(alice, forged, {})?.message).toContain("is not vcluster");
+    expect(vclusterRecordProblem(alice, { ...forged, backing: { username: backingUsername("evil") } }, {})).toBeUndefined();
   });
 
   test("a record read back keeps it; a malformed backing user is refused", () => {
