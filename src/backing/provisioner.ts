@@ -122,7 +122,7 @@ export class BackingProvisioner {
     try {
       return await Promise.race([work(conn), timeout]);
     } catch (e) {
-      throw explain(what, e);
+      throw explainBackingFailure(what, e);
     } finally {
       clearTimeout(timer);
       conn.close();
@@ -146,7 +146,7 @@ export class BackingProvisioner {
 }
 
 /** The broker's refusal in the operator's words. */
-function explain(what: string, e: unknown): Error {
+export function explainBackingFailure(what: string, e: unknown): Error {
   if (e instanceof BackingAclError) return e;
   if (e instanceof KafkaError) {
     if (e.code === SECURITY_DISABLED) {

@@ -5,7 +5,8 @@ import { describe, expect, test } from "bun:test";
 import { createAdminApp } from "../../src/admin/app.ts";
 import { createKgateMetrics } from "../../src/admin/metrics.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
-import { BackingAclError, BackingProvisioner } from "../../src/backing/provisioner.ts";
+import { BackingAclError, BackingProvisioner, explainBackingFailure } from "../../src/backing/provisioner.ts";
+import { KafkaError } from "../../src/client/kafka-errors.ts";
 import { tenantAclBindings } from "../../src/backing/tenant-acls.ts";
 import { backingUsername, TenantCredentials } from "../../src/backing/tenant-credentials.ts";
 import { upstreamCredentialsFor } from "../../src/backing/upstream-credentials.ts";
@@ -241,5 +242,26 @@ describe("kgate's SCRAM logins remember salted passwords", () => {
     expect(secondMs).toBeLessThan(firstMs / 2);
     const otherSalt = await cachedSaltPassword("SHA-512", 512, password, crypto.getRandomValues(new Uint8Array(32)), 4096);
     expect(otherSalt).not.toEqual(second);
+  });
+});
+
+describe("the backing cluster's refusals in the operator's words", () => {
+  test("no authorizer: 409; kgate may not: 502 naming ALTER on the cluster; anything else: 502 with the broker's words", () => {
+    const noAuthorizer = explainBackingFailure("creating", new KafkaError(54, "creating ACLs", "No Authorizer is configured"));
+    expect(noAuthorizer).toMatchObject({ status: 409 });
+    expect(noAuthorizer.message).toContain("no authorizer");
+    const notAllowed = explainBackingFailure("creating", new KafkaError(31, "creating ACLs"));
+    expect(notAllowed).toMatchObject({ status: 502 });
+    expect(notAllowed.message).toContain("ALTER on the cluster");
+    expect(explainBackingFailure("creating", new KafkaError(35, "setting the SCRAM credential"))).toMatchObject({ status: 502 });
+    const other = explainBackingFailure("creating", new KafkaError(42, "creating ACLs", "bad request"));
+    expect(other.message).toBe("creating: creating ACLs: INVALID_REQUEST (bad request)");
+  });
+
+  test("backing.credentialSecret must be a real secret", () => {
+    const short = configSchema.safeParse({ backing: { credentialSecret: "short" } });
+    expect(short.success).toBe(false);
+    expect(short.error?.issues[0]?.path).toEqual(["backing", "credentialSecret"]);
+    expect(configSchema.parse({ backing: { credentialSecret: SECRET } }).backing.credentialSecret).toBe(SECRET);
   });
 });
