@@ -54,24 +54,34 @@ export class BackingProvisioner {
     return tenantAclBindings(backingPrincipal(this.username(v)), v.prefix);
   }
 
-  /** Sets the credential, creates the ACLs, then checks that the principal can log in. */
+  /**
+   * Creates the ACLs, sets the credential, then checks that the principal can log in. ACLs
+   * first: a cluster without an authorizer refuses them before any credential exists.
+   */
   async provision(v: Vcluster): Promise<void> {
     const username = this.username(v);
     const credentials = await this.options.credentials.credentialsFor(v)!;
     await this.withAdmin(`creating the backing principal of ${v.name}`, async (conn) => {
-      await upsertScramCredential(conn, username, BACKING_MECHANISM, credentials.password, BACKING_SCRAM_ITERATIONS);
       await createAcls(conn, this.bindingsFor(v));
+      await upsertScramCredential(conn, username, BACKING_MECHANISM, credentials.password, BACKING_SCRAM_ITERATIONS);
     });
     await this.awaitLogin(credentials);
   }
 
-  /** Removes the ACLs and the credential; what is already gone is no error. */
+  /**
+   * Removes the credential (no more logins), then the ACLs; what is already gone is no error,
+   * and a cluster without an authorizer holds no ACLs to remove.
+   */
   async remove(v: Vcluster): Promise<number> {
     const username = this.username(v);
     return await this.withAdmin(`removing the backing principal of ${v.name}`, async (conn) => {
-      const removed = await deleteAclsOf(conn, backingPrincipal(username));
       await deleteScramCredential(conn, username, BACKING_MECHANISM);
-      return removed;
+      try {
+        return await deleteAclsOf(conn, backingPrincipal(username));
+      } catch (e) {
+        if (e instanceof KafkaError && e.code === SECURITY_DISABLED) return 0;
+        throw e;
+      }
     });
   }
 

@@ -5,6 +5,8 @@
 // (as a rewrite hole would use it), is refused every other tenant's topic by the broker itself;
 // deleting the vcluster removes its ACLs and its credential.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from "kafkajs";
 import { TenantCredentials } from "../../src/backing/tenant-credentials.ts";
 import { kafkaCli, saslClientConfig } from "../support/kafka.ts";
@@ -323,4 +325,40 @@ describe("backing ACLs refused where they cannot work", () => {
       await kgate.stop();
     }
   }, 60_000);
+
+  test("a backing cluster without an authorizer: 409 SECURITY_DISABLED with the reason, and no vcluster", async () => {
+    const open = await startKafkaCluster({ brokers: 1, saslWithoutAuthorizer: true });
+    const kgate = await startKgate({
+      backing: open.saslBrokers[0]!,
+      config: {
+        backing: { sasl: { mechanism: "SCRAM-SHA-512", username: "gateway", password: STRICT_SUPER_USERS.gateway }, credentialSecret: CREDENTIAL_SECRET },
+      },
+    });
+    try {
+      const name = `ba-noauth-${Date.now().toString(36)}`;
+      const created = await kgateCli(kgate, ["vcluster", "create", name, "--backing-acls"]);
+      expect(created.code).toBe(1);
+      expect(created.out).toContain("no authorizer");
+      expect(created.out).toContain("SECURITY_DISABLED");
+      expect(created.out).toContain("the vcluster was not created");
+      const get = await fetch(`${kgate.adminUrl}/v1/vclusters/${name}`, { headers: { authorization: `Bearer ${kgate.adminToken}` } });
+      expect(get.status).toBe(404);
+      // Nothing left behind: no credential that logs in (the store remembers the deleted incarnation).
+      const store = JSON.parse(readFileSync(join(kgate.dir, "store.json"), "utf8")) as { deletedVclusters: Record<string, { createdAt: string }> };
+      const createdAt = store.deletedVclusters[name]!.createdAt;
+      const password = await backingPassword({ name, createdAt, backing: { username: `kgate-vc-${name}` } } as VclusterJson);
+      const login = await failure(async () => {
+        const admin = new Kafka({
+          clientId: "e2e-backing-leftover", brokers: open.saslBrokers, logLevel: logLevel.NOTHING, retry: { retries: 0 },
+          sasl: { mechanism: "scram-sha-512", username: `kgate-vc-${name}`, password },
+        }).admin();
+        await admin.connect();
+        await admin.disconnect();
+      });
+      expect(login).toContain("SASL SCRAM SHA512 authentication failed");
+    } finally {
+      await kgate.stop();
+      await open.stop();
+    }
+  }, 180_000);
 });

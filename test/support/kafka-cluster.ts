@@ -5,6 +5,7 @@
 // SASL_PLAINTEXT listener (SCRAM-SHA-512; admin and gateway are super users, as PLAINTEXT's
 // ANONYMOUS) and the StandardAuthorizer with allow.everyone.if.no.acl.found=false: a principal
 // reaches exactly what its ACLs allow, which the shared broker (open where no ACL exists) cannot show.
+// With `saslWithoutAuthorizer`, the same SASL listener and users but no authorizer at all.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -16,7 +17,7 @@ import { REPO_ROOT } from "./kafka.ts";
 export interface KafkaCluster {
   /** PLAINTEXT address of each node, by node id. */
   brokers: string[];
-  /** With `strictAcls`: the SASL_PLAINTEXT address of each node. */
+  /** With `strictAcls` or `saslWithoutAuthorizer`: the SASL_PLAINTEXT address of each node. */
   saslBrokers: string[];
   dir: string;
   log(node: number): string;
@@ -45,7 +46,7 @@ function java(): string {
 export const STRICT_SUPER_USERS = { admin: "admin-secret", gateway: "gateway-secret" } as const;
 
 export async function startKafkaCluster(
-  options: { brokers?: number; heap?: string; timeoutMs?: number; strictAcls?: boolean } = {},
+  options: { brokers?: number; heap?: string; timeoutMs?: number; strictAcls?: boolean; saslWithoutAuthorizer?: boolean } = {},
 ): Promise<KafkaCluster> {
   const n = options.brokers ?? 3;
   const libs = dirname(execFileSync(join(REPO_ROOT, "scripts", "kafka.sh"), ["clients-jar"], { encoding: "utf8" }).trim());
@@ -54,17 +55,18 @@ export async function startKafkaCluster(
   const dir = mkdtempSync(join(tmpdir(), `kgate-kafka${n}-`));
   const ports: number[] = [];
   const strict = options.strictAcls === true;
-  while (ports.length < (strict ? 2 * n + 1 : n + 1)) {
+  const sasl = strict || options.saslWithoutAuthorizer === true;
+  while (ports.length < (sasl ? 2 * n + 1 : n + 1)) {
     const p = await freePort();
     if (!ports.includes(p)) ports.push(p);
   }
   const controllerPort = ports[n]!;
   const brokers = ports.slice(0, n).map((p) => `${HOST}:${p}`);
-  const saslBrokers = strict ? ports.slice(n + 1).map((p) => `${HOST}:${p}`) : [];
+  const saslBrokers = sasl ? ports.slice(n + 1).map((p) => `${HOST}:${p}`) : [];
 
   const clusterId = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url").replace(/^-/, "A");
   for (let i = 0; i < n; i++) {
-    const advertised = [`PLAINTEXT://${brokers[i]}`, ...(strict ? [`SASL_PLAINTEXT://${saslBrokers[i]}`] : [])];
+    const advertised = [`PLAINTEXT://${brokers[i]}`, ...(sasl ? [`SASL_PLAINTEXT://${saslBrokers[i]}`] : [])];
     const listeners = [...advertised];
     if (i === 0) listeners.push(`CONTROLLER://${HOST}:${controllerPort}`);
     writeFileSync(
@@ -77,10 +79,14 @@ export async function startKafkaCluster(
         `listeners=${listeners.join(",")}`,
         `advertised.listeners=${advertised.join(",")}`,
         "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-        ...(strict
+        ...(sasl
           ? [
             "sasl.enabled.mechanisms=SCRAM-SHA-512",
             "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",
+          ]
+          : []),
+        ...(strict
+          ? [
             "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
             "allow.everyone.if.no.acl.found=false",
             "super.users=User:ANONYMOUS;User:admin;User:gateway",
@@ -112,7 +118,7 @@ export async function startKafkaCluster(
         "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", `-Dlog4j2.configurationFile=${log4j}`,
         "-cp", classpath, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", join(dir, `server-${i}.properties`),
         // SCRAM credentials live in the metadata log, written by the controller's format.
-        ...(strict && i === 0
+        ...(sasl && i === 0
           ? Object.entries(STRICT_SUPER_USERS).flatMap(([user, password]) => ["--add-scram", `SCRAM-SHA-512=[name=${user},password=${password}]`])
           : []),
       ],
