@@ -17,7 +17,7 @@ const MIN_ITERATIONS = 4096;
 export interface ScramClientOptions {
   /** Client nonce; only tests set it (RFC test vectors). Printable ASCII without ','. */
   nonce?: string;
-  /** Computes Hi(password, salt, i) (PBKDF2); a caller may remember results, see `SaltedPasswordCache`. */
+  /** Computes Hi(password, salt, i) (PBKDF2); a caller may remember results (client/salted-password-cache.ts). */
   saltPassword?: typeof pbkdf2;
 }
 
