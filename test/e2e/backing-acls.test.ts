@@ -307,6 +307,56 @@ for (const runtime of ["bun", "deno", ...(binaryAvailable() ? (["binary"] as con
   });
 }
 
+describe("two kgate nodes sharing a Kafka store, with no credentialSecret (auth.tokenSecret)", () => {
+  test("a vcluster created on one node is served on the other as its own principal", async () => {
+    const shared = {
+      backing: {
+        bootstrapServers: cluster.saslBrokers,
+        sasl: { mechanism: "SCRAM-SHA-512", username: "gateway", password: STRICT_SUPER_USERS.gateway },
+      },
+      store: { type: "kafka", topic: `_kgate_state_ba_${Date.now().toString(36)}` },
+      auth: { tokenSecret: `token-secret-${crypto.randomUUID()}` },
+    };
+    const one = await startKgate({ runtime: "bun", backing: cluster.saslBrokers[0]!, config: shared });
+    const two = await startKgate({ runtime: "deno", backing: cluster.saslBrokers[0]!, config: shared });
+    try {
+      const name = `ba-nodes-${Date.now().toString(36)}`;
+      const v = await adminCall<VclusterJson>(one, "PUT", `/v1/vclusters/${name}`, { backingAcls: true });
+      for (const end = Date.now() + 10_000; ;) {
+        const res = await fetch(`${two.adminUrl}/v1/vclusters/${name}`, { headers: { authorization: `Bearer ${two.adminToken}` } });
+        if (res.ok) break;
+        if (Date.now() > end) throw new Error("node two never saw the vcluster");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const login = await createTenant(two, name, "carol");
+      const kafka = tenantKafka(two, login);
+      const tenantAdmin = kafka.admin();
+      await tenantAdmin.connect();
+      await tenantAdmin.createTopics({ topics: [{ topic: "events" }], waitForLeaders: true });
+      await tenantAdmin.disconnect();
+      await produceOne(kafka, "events", "via-node-two");
+      expect(await consumeValues(tenantKafka(one, login), "events", "readers", 1)).toEqual(["via-node-two"]);
+      // Node two's upstream is the vcluster's principal, with the password node one set: without
+      // the principal's WRITE ACL, node two's client is refused.
+      const admin = superKafka.admin();
+      await admin.connect();
+      await admin.deleteAcls({
+        filters: [{
+          resourceType: AclResourceTypes.TOPIC, resourceName: v.prefix, resourcePatternType: ResourcePatternTypes.PREFIXED,
+          principal: `User:kgate-vc-${name}`, host: "*", operation: AclOperationTypes.WRITE, permissionType: AclPermissionTypes.ALLOW,
+        }],
+      });
+      await admin.disconnect();
+      expect(await failure(() => produceOne(kafka, "events", "refused"))).toBe("TOPIC_AUTHORIZATION_FAILED");
+      await adminCall(two, "DELETE", `/v1/vclusters/${name}`);
+      expect(await aclsOf(`User:kgate-vc-${name}`)).toEqual([]);
+    } finally {
+      await two.stop();
+      await one.stop();
+    }
+  }, 120_000);
+});
+
 describe("backing ACLs refused where they cannot work", () => {
   test("without backing.sasl: 409 with the reason, and no vcluster", async () => {
     const kgate = await startKgate({ backing: cluster.brokers[0]! });
