@@ -25,6 +25,14 @@
 # is on so that ACL tools work; ANONYMOUS (PLAINTEXT, controller), admin and gateway are super
 # users, and resources without ACLs are open to everyone.
 #
+# A second, separate cluster (same jars and CA, its own data and ports), e.g. one whose authorizer
+# denies whatever no ACL allows:
+#   KAFKA_STRICT_ACLS=1 KAFKA_DATA_DIR=/tmp/kafka-strict KAFKA_PORT_BASE=19092 scripts/kafka.sh start
+# KAFKA_DATA_DIR (.kafka) holds its data, logs and pids; KAFKA_PORT_BASE (9092) moves every port
+# above by the same amount (the controller to base + 7); KAFKA_STRICT_ACLS=1 sets
+# allow.everyone.if.no.acl.found=false (only with its own KAFKA_DATA_DIR, so the default cluster
+# never changes by accident). stop, status and reset act on the cluster of KAFKA_DATA_DIR only.
+#
 # Environment: KAFKA_VERSION (4.4.0; falls back to 4.3.1), KAFKA_BROKERS (1), KAFKA_HEAP (512m),
 # KAFKA_CLI_HEAP (512m), KAFKA_CLI_JAVA_OPTS (more JVM flags for `cli`, e.g. -Djdk.net.hosts.file=F),
 # KAFKA_START_TIMEOUT seconds (90), JAVA_HOME.
@@ -39,7 +47,12 @@ FALLBACK_VERSION="4.3.1"
 LOG4J_VERSION="2.25.5"
 SLF4J_VERSION="1.7.36" # Kafka 4.x still ships the SLF4J 1.7 API, so the binding is log4j-slf4j-impl
 HOST=127.0.0.1
-CONTROLLER_PORT=9099
+PORT_BASE="${KAFKA_PORT_BASE:-9092}"
+CONTROLLER_PORT=$((PORT_BASE + 7))
+DATA_DIR="$KDIR"
+if [[ -n "${KAFKA_DATA_DIR:-}" ]]; then mkdir -p "$KAFKA_DATA_DIR" && DATA_DIR="$(cd "$KAFKA_DATA_DIR" && pwd)"; fi
+ALLOW_EVERYONE=true
+[[ "${KAFKA_STRICT_ACLS:-0}" == 1 ]] && ALLOW_EVERYONE=false
 TLS_DIR="$KDIR/tls"
 KEYSTORE_PASSWORD=kgate-test
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
@@ -220,11 +233,20 @@ cmd_cli() {
 
 # Every file of an N-broker cluster lives in cluster_dir N; the single node's files sit directly
 # in .kafka/ (data-0, broker-0.log, ...), a larger cluster's in .kafka/cluster-N/.
-cluster_dir() { if [[ "$1" == 1 ]]; then echo "$KDIR"; else echo "$KDIR/cluster-$1"; fi; }
-plain_port() { echo $((9092 + 100 * $1)); }
-sasl_port() { echo $((9094 + 100 * $1)); }
-ssl_port() { echo $((9093 + 100 * $1)); }
-sasl_ssl_port() { echo $((9095 + 100 * $1)); }
+cluster_dir() { if [[ "$1" == 1 ]]; then echo "$DATA_DIR"; else echo "$DATA_DIR/cluster-$1"; fi; }
+plain_port() { echo $((PORT_BASE + 100 * $1)); }
+sasl_port() { echo $((PORT_BASE + 2 + 100 * $1)); }
+ssl_port() { echo $((PORT_BASE + 1 + 100 * $1)); }
+sasl_ssl_port() { echo $((PORT_BASE + 3 + 100 * $1)); }
+
+# A second cluster must not share the default one's files or ports, nor may the default one turn strict.
+check_layout() {
+  [[ "$PORT_BASE" =~ ^[0-9]+$ ]] || die "KAFKA_PORT_BASE must be a port number (got '$PORT_BASE')"
+  if [[ "$DATA_DIR" != "$KDIR" && "$PORT_BASE" == 9092 ]]; then die "KAFKA_DATA_DIR needs its own KAFKA_PORT_BASE (9092 is the default cluster's)"; fi
+  if [[ "$DATA_DIR" == "$KDIR" && "$PORT_BASE" != 9092 ]]; then die "KAFKA_PORT_BASE needs its own KAFKA_DATA_DIR (.kafka is the default cluster's)"; fi
+  if [[ "$ALLOW_EVERYONE" == false && "$DATA_DIR" == "$KDIR" ]]; then die "KAFKA_STRICT_ACLS=1 needs its own KAFKA_DATA_DIR and KAFKA_PORT_BASE"; fi
+  return 0
+}
 
 # The checkout's test CA, broker keystore and client certificate; made once, X.509 v3 throughout
 # (rustls, under Deno, refuses v1 certificates).
@@ -283,7 +305,7 @@ ssl.truststore.type=PEM
 ssl.truststore.location=$TLS_DIR/ca.pem
 listener.name.ssl.ssl.client.auth=requested
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
-allow.everyone.if.no.acl.found=true
+allow.everyone.if.no.acl.found=$ALLOW_EVERYONE
 super.users=User:ANONYMOUS;User:admin;User:gateway
 
 # test-friendly: small, fast, replication factor 1
@@ -354,9 +376,9 @@ node_pid() { # brokers node -> pid if running
 
 running_sizes() { # cluster sizes with at least one live broker
   local f n
-  for f in "$KDIR"/broker-*.pid "$KDIR"/cluster-*/broker-*.pid; do
+  for f in "$DATA_DIR"/broker-*.pid "$DATA_DIR"/cluster-*/broker-*.pid; do
     [[ -f "$f" ]] || continue
-    if [[ "$f" == "$KDIR"/cluster-* ]]; then n="${f#"$KDIR"/cluster-}"; n="${n%%/*}"; else n=1; fi
+    if [[ "$f" == "$DATA_DIR"/cluster-* ]]; then n="${f#"$DATA_DIR"/cluster-}"; n="${n%%/*}"; else n=1; fi
     local i="${f##*/broker-}"; i="${i%.pid}"
     [[ -n "$(node_pid "$n" "$i")" ]] && echo "$n"
   done | sort -u
@@ -410,8 +432,9 @@ cluster_ready() { # brokers
 
 # start and stop of one checkout take turns (two test runs may ask for a broker at once)
 take_lock() {
-  mkdir -p "$KDIR"
-  exec 9>"$KDIR/.lock"
+  check_layout
+  mkdir -p "$DATA_DIR"
+  exec 9>"$DATA_DIR/.lock"
   command -v flock >/dev/null || return 0
   flock -w 300 9 || die "another scripts/kafka.sh start/stop holds .kafka/.lock"
 }
@@ -424,9 +447,9 @@ cmd_start() {
   dir="$(cluster_dir "$n")"
   others="$(running_sizes | grep -vx "$n" || true)"
   if [[ -n "$others" ]]; then
-    # Without an explicit KAFKA_BROKERS, any cluster of ours that answers on 9092 will do.
+    # Without an explicit KAFKA_BROKERS, any cluster of ours that answers on the base port will do.
     if [[ -z "${KAFKA_BROKERS:-}" ]] && cluster_ready "$others"; then
-      say "already running ($others broker(s), bootstrap $HOST:9092)"
+      say "already running ($others broker(s), bootstrap $HOST:$PORT_BASE)"
       return 0
     fi
     die "a $others-broker cluster is running; run 'scripts/kafka.sh stop' first"
@@ -435,7 +458,7 @@ cmd_start() {
   local alive=0
   for ((i = 0; i < n; i++)); do [[ -n "$(node_pid "$n" "$i")" ]] && alive=$((alive + 1)); done
   if ((alive == n)) && cluster_ready "$n"; then
-    say "already running ($n broker(s), bootstrap $HOST:9092)"
+    say "already running ($n broker(s), bootstrap $HOST:$PORT_BASE)"
     return 0
   fi
 
@@ -485,7 +508,7 @@ cmd_start() {
     fi
     sleep 0.5
   done
-  say "ready in $((SECONDS - t0))s: $n broker(s), PLAINTEXT $HOST:9092, SSL $HOST:9093, SASL_PLAINTEXT $HOST:9094, SASL_SSL $HOST:9095 (CA $TLS_DIR/ca.pem)"
+  say "ready in $((SECONDS - t0))s: $n broker(s), PLAINTEXT $HOST:$(plain_port 0), SSL $HOST:$(ssl_port 0), SASL_PLAINTEXT $HOST:$(sasl_port 0), SASL_SSL $HOST:$(sasl_ssl_port 0) (CA $TLS_DIR/ca.pem)$([[ "$ALLOW_EVERYONE" == false ]] && echo ", strict ACLs")"
 }
 
 stop_pid() { # pid label
@@ -530,7 +553,7 @@ cmd_status() {
 
 cmd_reset() {
   cmd_stop
-  rm -rf "$KDIR"/data-* "$KDIR"/cluster-* "$KDIR"/cluster.id "$KDIR"/server-*.properties "$KDIR"/format-*.log
+  rm -rf "$DATA_DIR"/data-* "$DATA_DIR"/cluster-* "$DATA_DIR"/cluster.id "$DATA_DIR"/server-*.properties "$DATA_DIR"/format-*.log
   say "broker data deleted"
 }
 

@@ -43,6 +43,9 @@ import { type LoginIdentity, type ScramAccount, VclusterPolicy } from "./vcluste
 import type { ScramMechanism } from "./gateway/sasl/scram-primitives.ts";
 import { registerClusterMetrics } from "./cluster/cluster-metrics.ts";
 import { type ClusterMode, startClusterMode } from "./cluster/cluster-mode.ts";
+import { BackingProvisioner } from "./backing/provisioner.ts";
+import { TenantCredentials } from "./backing/tenant-credentials.ts";
+import { upstreamCredentialsFor } from "./backing/upstream-credentials.ts";
 
 const log = getLogger("serve");
 /** How often the listener's certificate files are checked for a renewal. */
@@ -69,6 +72,11 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   await applyDeclaredVclusters(store, config.vclusters);
   const secrets = await resolveSecrets(config, store, runtime);
   const signer = await createTokenSigner(secrets.tokenSecret);
+  const tenantCredentials = new TenantCredentials(config.backing.credentialSecret ?? secrets.tokenSecret);
+  const backingAcls = new BackingProvisioner({
+    runtime, bootstrap: config.backing.bootstrapServers.map(parseHostPort), sasl: config.backing.sasl, tls: backingTls,
+    credentials: tenantCredentials, timeoutMs: config.limits.backingTimeoutMs,
+  });
   const metrics = createKgateMetrics({
     vclusterCount: () => store.listVclusters().length,
     build: { version: VERSION, commit: COMMIT, runtime: runtime.name },
@@ -206,6 +214,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
           return new Tenant(v.name, v.prefix, others);
         },
         vclusterGeneration: (name) => store.getVcluster(name)?.createdAt,
+        backingCredentials: upstreamCredentialsFor((name) => store.getVcluster(name), tenantCredentials),
         identityProblem,
         listenerViews: conn.hostVcluster === undefined
           ? () => live.listenerViews
@@ -313,7 +322,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     timeoutMs: config.limits.backingTimeoutMs,
   });
   const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore,
-    oauth: { tokens: kgateAccessTokens, clientAccount }, audit, liveStats, inventory, runtimeName: runtime.name });
+    oauth: { tokens: kgateAccessTokens, clientAccount }, audit, liveStats, inventory, runtimeName: runtime.name, backingAcls });
   const adminTls = config.admin.tls
     ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
     : undefined;

@@ -1,4 +1,5 @@
 import type { AuditTrail } from "../audit/audit-trail.ts";
+import type { BackingProvisioner } from "../backing/provisioner.ts";
 import type { ClientAccount } from "../auth/oauth-client-credentials.ts";
 import type { KgateAccessTokens } from "../auth/oauth-kgate-tokens.ts";
 import type { TokenSigner } from "../auth/tokens.ts";
@@ -21,6 +22,8 @@ export interface AdminDeps {
   readonly clientTruststore?: string;
   /** Records admin API changes when a sink is configured. */
   readonly audit?: AuditTrail;
+  /** Creates and removes vclusters' principals and ACLs on the backing cluster (`backingAcls`); absent: refused with 409. */
+  readonly backingAcls?: BackingProvisioner;
   /** The OAuth token endpoint (POST /oauth/token); absent, the route is not served. */
   readonly oauth?: {
     readonly tokens: KgateAccessTokens;

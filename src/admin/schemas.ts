@@ -54,6 +54,10 @@ export const PutVclusterBody = z
     quotas: Quotas.optional().openapi({
       description: "The vcluster's own quotas, replacing the ones it had; each field given (null: no limit) overrides the config's `quotas`",
     }),
+    backingAcls: z.boolean().optional().openapi({
+      description: "Defence in depth: give the vcluster its own SCRAM principal on the backing cluster, with ACLs on its prefix only, " +
+        "and connect upstream as that principal for its clients. Fixed at creation; `true` again re-creates the credential and ACLs.",
+    }),
   })
   .openapi("PutVclusterRequest");
 
@@ -65,6 +69,10 @@ export const Vcluster = z
     labels: z.record(z.string(), z.string()).optional(),
     topicPolicy: TopicPolicy.optional(),
     quotas: Quotas.optional(),
+    backing: z
+      .object({ username: z.string(), principal: z.string().optional() })
+      .optional()
+      .openapi({ description: "With backing ACLs: the vcluster's SCRAM user (and principal) on the backing cluster" }),
   })
   .openapi("Vcluster");
 

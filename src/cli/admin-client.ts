@@ -15,6 +15,7 @@ export interface VclusterJson {
   prefix: string;
   createdAt: string;
   labels?: Record<string, string>;
+  backing?: { username: string };
 }
 
 export interface TokenIssuedJson {
@@ -47,7 +48,7 @@ export class AdminClient {
     return this.call("GET", "/v1/vclusters");
   }
 
-  createVcluster(name: string, body: { prefix?: string; labels?: Record<string, string> }): Promise<VclusterJson> {
+  createVcluster(name: string, body: { prefix?: string; labels?: Record<string, string>; backingAcls?: boolean }): Promise<VclusterJson> {
     return this.call("PUT", `/v1/vclusters/${encodeURIComponent(name)}`, body);
   }
 

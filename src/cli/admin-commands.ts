@@ -44,19 +44,23 @@ const SUBCOMMANDS: Record<string, Record<string, Subcommand>> = {
       },
     },
     create: {
-      flags: { prefix: { type: "string" }, label: { type: "string", multiple: true }, properties: { type: "string" }, user: { type: "string" } },
+      flags: {
+        prefix: { type: "string" }, label: { type: "string", multiple: true }, properties: { type: "string" }, user: { type: "string" },
+        "backing-acls": { type: "boolean" },
+      },
       positionals: ["NAME"],
       async run(client, args, deps) {
         const labels = parseLabels((args.flags.label as string[] | undefined) ?? []);
         const name = args.positionals[0]!;
         const file = str(args, "properties");
         if (str(args, "user") !== undefined && !file) throw new UsageError("--user only goes with --properties FILE");
-        const v = await client.createVcluster(name, { prefix: str(args, "prefix"), labels });
+        const backingAcls = args.flags["backing-acls"] === true ? true : undefined;
+        const v = await client.createVcluster(name, { prefix: str(args, "prefix"), labels, backingAcls });
         // One step from nothing to a working client: the vcluster and a token for its first user.
         const issued = file ? await client.createToken(v.name, { username: str(args, "user") ?? v.name }) : undefined;
         if (file) await deps.runtime.writeFileAtomic(file, issued!.clientProperties);
         if (args.flags.json) return json(deps, issued ? { ...v, token: issued } : v);
-        deps.stdout(`vcluster ${v.name} ready (prefix "${v.prefix}")`);
+        deps.stdout(`vcluster ${v.name} ready (prefix "${v.prefix}"${v.backing ? `, backing principal User:${v.backing.username} with ACLs on its prefix` : ""})`);
         if (issued) deps.stdout(`wrote client properties for ${issued.username} to ${file} (token id ${issued.jti}, expires ${issued.expiresAt})`);
       },
     },

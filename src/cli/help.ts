@@ -81,7 +81,7 @@ Print the kgate version, build commit and runtime.`,
 
 Commands:
   list                          list virtual clusters
-  create NAME [--prefix P] [--label KEY=VALUE]... [--properties FILE [--user U]]
+  create NAME [--prefix P] [--label KEY=VALUE]... [--properties FILE [--user U]] [--backing-acls]
                                 create a virtual cluster (prefix default: NAME.) and,
                                 with --properties, a client token for it
   delete NAME                   delete a virtual cluster (backing topics stay)
@@ -94,7 +94,7 @@ List the virtual clusters of a running kgate.
 
 ${ADMIN_OPTIONS}`,
 
-  "vcluster create": `Usage: kgate vcluster create NAME [--prefix P] [--label KEY=VALUE]... [--properties FILE [--user U]] [options]
+  "vcluster create": `Usage: kgate vcluster create NAME [--prefix P] [--label KEY=VALUE]... [--properties FILE [--user U]] [--backing-acls] [options]
 
 Create a virtual cluster. NAME is a DNS label (lowercase letters, digits, '-').
 
@@ -106,12 +106,16 @@ Options:
                        (for --command-config of the Kafka tools); the file holds the token,
                        keep it private
   --user U             the SASL username of that token (default: NAME)
+  --backing-acls       defence in depth: a SCRAM principal of its own on the backing cluster
+                       (kgate-vc-NAME), with ACLs on its prefix only; kgate connects upstream
+                       as it for the vcluster's clients (needs backing.sasl and an authorizer)
 
 ${ADMIN_OPTIONS}`,
 
   "vcluster delete": `Usage: kgate vcluster delete NAME [options]
 
-Delete a virtual cluster and revoke its tokens. Its topics on the backing cluster stay.
+Delete a virtual cluster and revoke its tokens. Its topics on the backing cluster stay; with
+backing ACLs, its principal's ACLs and SCRAM credential on the backing cluster are removed.
 
 ${ADMIN_OPTIONS}`,
 

@@ -4,6 +4,7 @@ import type { SaslAuthenticateResponse } from "../protocol/messages/sasl-authent
 import type { SaslHandshakeResponse } from "../protocol/messages/sasl-handshake-response.ts";
 import { plainClientMessage } from "../gateway/sasl/plain.ts";
 import { ScramClient } from "../gateway/sasl/scram.ts";
+import { cachedSaltPassword } from "./salted-password-cache.ts";
 import type { SequentialExchange } from "./sequential-exchange.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 
@@ -36,7 +37,7 @@ export async function saslLogin(exchange: SequentialExchange, creds: SaslCredent
     await authenticate(plainClientMessage(creds.username, creds.password));
     return;
   }
-  const scram = new ScramClient(creds.mechanism, creds.username, creds.password);
+  const scram = new ScramClient(creds.mechanism, creds.username, creds.password, { saltPassword: cachedSaltPassword });
   const serverFirst = await authenticate(await scram.clientFirst());
   const serverFinal = await authenticate(await scram.clientFinal(serverFirst));
   await scram.verifyServerFinal(serverFinal);

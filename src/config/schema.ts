@@ -124,6 +124,8 @@ const backing = z.strictObject({
     })
     .optional(),
   tls: backingTls,
+  /** Derives the passwords of vclusters' backing principals (backing ACLs); unset: `auth.tokenSecret`. */
+  credentialSecret: optionalSecret.refine((v) => v === undefined || v.length >= 32, { message: "must be at least 32 characters" }),
 });
 
 const admin = z.strictObject({

@@ -272,9 +272,10 @@ export class Gateway {
       },
       nodeId,
       // Opened for the first forwarded request: after authentication where it is required.
-      openUpstream: () => {
+      openUpstream: async () => {
         const target = nodeId === null ? this.options.bootstrapServers : [this.brokers.backingFor(nodeId)!];
-        const { runtime, backingSasl: sasl, backingTls: tls } = this.options;
+        const { runtime, backingSasl, backingTls: tls } = this.options;
+        const sasl = (await policy?.upstreamCredentials?.()) ?? backingSasl;
         return connectUpstream(target, { runtime, sasl, tls });
       },
       observer: this.options.observer,

@@ -1,5 +1,6 @@
 // What a session does with each request: the decision point between the byte-moving session and
 // the Kafka semantics (transparent proxying, virtual clusters).
+import type { SaslCredentials } from "../client/sasl-login.ts";
 
 export interface RequestHead {
   apiKey: number;
@@ -63,6 +64,11 @@ export interface SessionPolicy {
    * epoch); responses already owed still go out.
    */
   throttledUntil?(): number;
+  /**
+   * Who kgate logs in as on this connection's backing connection, opened after the client's
+   * login: a vcluster with backing ACLs has its own principal. Undefined: kgate's own (`backing.sasl`).
+   */
+  upstreamCredentials?(): Promise<SaslCredentials | undefined> | undefined;
   /** Called once the session has ended, for cleanup. */
   onClose?(): void;
 }

@@ -3,6 +3,7 @@
 import { StoreError } from "./errors.ts";
 import type { StoreEvent } from "./events.ts";
 import {
+  backingUsername,
   defaultPrefix,
   findPrefixConflict,
   internalTopicProblem,
@@ -50,6 +51,8 @@ export interface PutVclusterInput {
   readonly topicPolicy?: TopicPolicy;
   /** Replaces the vcluster's own quotas when given. */
   readonly quotas?: Quotas;
+  /** Backing ACLs: chosen at creation only; given for an existing vcluster, it must match. */
+  readonly backing?: VclusterRecord["backing"];
 }
 
 export interface PutVclusterResult {
@@ -100,12 +103,15 @@ export function newVclusterProblem(state: StoreState, name: string, prefix: stri
  */
 export function vclusterRecordProblem(state: StoreState, record: VclusterRecord, rules: StoreRules): StoreError | undefined {
   if (Number.isNaN(Date.parse(record.createdAt))) return new StoreError("invalid", `createdAt "${record.createdAt}" is not a timestamp`);
+  if (record.backing && record.backing.username !== backingUsername(record.name)) {
+    return new StoreError("invalid", `backing user "${record.backing.username}" is not vcluster "${record.name}"'s (${backingUsername(record.name)})`);
+  }
   const existing = own(state.vclusters, record.name);
   if (!existing && own(state.deletedVclusters, record.name)?.createdAt === record.createdAt) {
     return new StoreError("conflict", `vcluster "${record.name}" (created ${record.createdAt}) was deleted; create it again instead`);
   }
   if (!existing) return newVclusterProblem(state, record.name, record.prefix, rules);
-  if (existing.prefix !== record.prefix || existing.createdAt !== record.createdAt) {
+  if (existing.prefix !== record.prefix || existing.createdAt !== record.createdAt || existing.backing?.username !== record.backing?.username) {
     return new StoreError(
       "conflict",
       `vcluster "${record.name}" already exists with prefix "${existing.prefix}" (created ${existing.createdAt}); ` +
@@ -127,6 +133,10 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
         `vcluster "${input.name}" already has prefix "${existing.prefix}"; a prefix cannot change (delete and re-create instead)`,
       );
     }
+    if (input.backing !== undefined && input.backing.username !== existing.backing?.username) {
+      // Its clients' upstream identity, and the backing cluster's ACLs, are decided at creation.
+      throw new StoreError("conflict", `vcluster "${input.name}" exists ${existing.backing ? "with" : "without"} backing ACLs; that is fixed at creation (delete and re-create instead)`);
+    }
     const newLabels = input.labels !== undefined && !sameLabels(input.labels, existing.labels);
     const newPolicy = input.topicPolicy !== undefined && JSON.stringify(input.topicPolicy) !== JSON.stringify(existing.topicPolicy);
     const newQuotas = input.quotas !== undefined && JSON.stringify(input.quotas) !== JSON.stringify(existing.quotas);
@@ -147,6 +157,9 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
   const prefix = input.prefix ?? defaultPrefix(input.name);
   const problem = newVclusterProblem(state, input.name, prefix, rules);
   if (problem) throw problem;
+  if (input.backing && input.backing.username !== backingUsername(input.name)) {
+    throw new StoreError("invalid", `backing user "${input.backing.username}" is not vcluster "${input.name}"'s`);
+  }
 
   const vcluster: VclusterRecord = {
     name: input.name,
@@ -155,6 +168,7 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
     ...(input.labels ? { labels: { ...input.labels } } : {}),
     ...(input.topicPolicy ? { topicPolicy: input.topicPolicy } : {}),
     ...(input.quotas ? { quotas: input.quotas } : {}),
+    ...(input.backing ? { backing: { username: input.backing.username } } : {}),
   };
   return {
     state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster }, tenancySince: state.tenancySince ?? vcluster.createdAt },

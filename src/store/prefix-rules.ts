@@ -27,6 +27,15 @@ export function defaultPrefix(name: string): string {
   return `${name}.`;
 }
 
+/**
+ * The SCRAM user of a vcluster with backing ACLs on the backing cluster. Derived from the name,
+ * never chosen: a record (say, one written into the state topic) naming another vcluster's user
+ * would otherwise let its clients take over that vcluster's backing principal.
+ */
+export function backingUsername(vcluster: string): string {
+  return `kgate-vc-${vcluster}`;
+}
+
 /** Every topic whose name starts with this is kgate's own (state, audit, ...). */
 export const INTERNAL_TOPIC_PREFIX = "_kgate";
 

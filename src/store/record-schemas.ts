@@ -22,6 +22,7 @@ export const vclusterSchema = z.object({
   labels: z.record(z.string(), z.string()).optional(),
   topicPolicy: topicPolicySchema.optional(),
   quotas: quotasSchema.optional(),
+  backing: z.object({ username: z.string().regex(/^kgate-vc-[a-z0-9-]{1,63}$/, "must be kgate-vc-<vcluster>") }).optional(),
 });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64");

@@ -16,6 +16,8 @@ export interface VclusterRecord {
   readonly topicPolicy?: TopicPolicy;
   /** The vcluster's own quotas, over the config's `quotas` defaults. */
   readonly quotas?: Quotas;
+  /** Backing ACLs (defence in depth): kgate logs in upstream as this SCRAM user for the vcluster's clients. Fixed at creation. */
+  readonly backing?: { readonly username: string };
 }
 
 /**

@@ -3,6 +3,7 @@
 // Which view a connection may have is decided here and re-checked after every store change
 // (invariant 2); a listener pinned to a missing vcluster refuses everyone (fail closed).
 import type { PlainAuthenticator } from "../auth/plain-authenticator.ts";
+import type { SaslCredentials } from "../client/sasl-login.ts";
 import { API_VERSIONS_KEY, clampApiVersions, unsupportedApiVersionsResponse } from "../gateway/api-versions.ts";
 import type { BrokerDirectory } from "../gateway/broker-directory.ts";
 import type { InternalTopicsGuard } from "../gateway/internal-topics-guard.ts";
@@ -133,6 +134,11 @@ export interface VclusterPolicyDeps {
   /** The client's address and kgate's connection id, for audit events. */
   source?: string;
   connectionId?: number;
+  /**
+   * The upstream login for a vcluster's connections when it has backing ACLs (its own SCRAM
+   * principal); undefined for one without. Rejects when `generation` is no longer the vcluster's.
+   */
+  backingCredentials?(vcluster: string, generation: string | undefined): Promise<SaslCredentials | undefined>;
   /** Counts a refused login (kgate_authentication_failures_total). */
   onAuthenticationFailure?(reason: AuthenticationFailureReason): void;
 }
@@ -194,6 +200,15 @@ export class VclusterPolicy implements SessionPolicy {
 
   maxRequestBytes(): number {
     return this.awaitingAuthentication ? this.deps.maxPreAuthFrameBytes : Infinity;
+  }
+
+  /**
+   * A vcluster with backing ACLs: its own backing principal (fail closed: the incarnation the
+   * connection was bound to, or no backing connection at all).
+   */
+  upstreamCredentials(): Promise<SaslCredentials | undefined> | undefined {
+    if (this.view === null || this.view === PASSTHROUGH || !this.deps.backingCredentials) return undefined;
+    return this.deps.backingCredentials(this.view, this.generation);
   }
 
   recheck(): string | null {

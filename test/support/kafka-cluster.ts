@@ -1,7 +1,11 @@
 // A private multi-broker KRaft cluster for one test file, on free ports of its own, so that it
 // runs beside the shared single-node broker of scripts/kafka.sh (which other tests keep using)
 // instead of replacing it. Same jars as scripts/kafka.sh (`scripts/kafka.sh clients-jar`
-// resolves them), PLAINTEXT only, node 0 is broker and the only controller.
+// resolves them), PLAINTEXT, node 0 is broker and the only controller. With `strictAcls`, also a
+// SASL_PLAINTEXT listener (SCRAM-SHA-512; admin and gateway are super users, as PLAINTEXT's
+// ANONYMOUS) and the StandardAuthorizer with allow.everyone.if.no.acl.found=false: a principal
+// reaches exactly what its ACLs allow, which the shared broker (open where no ACL exists) cannot show.
+// With `saslWithoutAuthorizer`, the same SASL listener and users but no authorizer at all.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -13,6 +17,8 @@ import { REPO_ROOT } from "./kafka.ts";
 export interface KafkaCluster {
   /** PLAINTEXT address of each node, by node id. */
   brokers: string[];
+  /** With `strictAcls` or `saslWithoutAuthorizer`: the SASL_PLAINTEXT address of each node. */
+  saslBrokers: string[];
   dir: string;
   log(node: number): string;
   stop(): Promise<void>;
@@ -36,23 +42,32 @@ function java(): string {
   return home && existsSync(join(home, "bin", "java")) ? join(home, "bin", "java") : "java";
 }
 
-export async function startKafkaCluster(options: { brokers?: number; heap?: string; timeoutMs?: number } = {}): Promise<KafkaCluster> {
+/** The SCRAM users of a strict-ACL cluster (super users, like scripts/kafka.sh's). */
+export const STRICT_SUPER_USERS = { admin: "admin-secret", gateway: "gateway-secret" } as const;
+
+export async function startKafkaCluster(
+  options: { brokers?: number; heap?: string; timeoutMs?: number; strictAcls?: boolean; saslWithoutAuthorizer?: boolean } = {},
+): Promise<KafkaCluster> {
   const n = options.brokers ?? 3;
   const libs = dirname(execFileSync(join(REPO_ROOT, "scripts", "kafka.sh"), ["clients-jar"], { encoding: "utf8" }).trim());
   const classpath = `${libs}/*`;
   const log4j = join(REPO_ROOT, ".kafka", "log4j2-cli.xml");
   const dir = mkdtempSync(join(tmpdir(), `kgate-kafka${n}-`));
   const ports: number[] = [];
-  while (ports.length < n + 1) {
+  const strict = options.strictAcls === true;
+  const sasl = strict || options.saslWithoutAuthorizer === true;
+  while (ports.length < (sasl ? 2 * n + 1 : n + 1)) {
     const p = await freePort();
     if (!ports.includes(p)) ports.push(p);
   }
   const controllerPort = ports[n]!;
   const brokers = ports.slice(0, n).map((p) => `${HOST}:${p}`);
+  const saslBrokers = sasl ? ports.slice(n + 1).map((p) => `${HOST}:${p}`) : [];
 
   const clusterId = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64url").replace(/^-/, "A");
   for (let i = 0; i < n; i++) {
-    const listeners = [`PLAINTEXT://${brokers[i]}`];
+    const advertised = [`PLAINTEXT://${brokers[i]}`, ...(sasl ? [`SASL_PLAINTEXT://${saslBrokers[i]}`] : [])];
+    const listeners = [...advertised];
     if (i === 0) listeners.push(`CONTROLLER://${HOST}:${controllerPort}`);
     writeFileSync(
       join(dir, `server-${i}.properties`),
@@ -62,8 +77,21 @@ export async function startKafkaCluster(options: { brokers?: number; heap?: stri
         `controller.quorum.voters=0@${HOST}:${controllerPort}`,
         "controller.listener.names=CONTROLLER",
         `listeners=${listeners.join(",")}`,
-        `advertised.listeners=PLAINTEXT://${brokers[i]}`,
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        `advertised.listeners=${advertised.join(",")}`,
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+        ...(sasl
+          ? [
+            "sasl.enabled.mechanisms=SCRAM-SHA-512",
+            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",
+          ]
+          : []),
+        ...(strict
+          ? [
+            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "allow.everyone.if.no.acl.found=false",
+            "super.users=User:ANONYMOUS;User:admin;User:gateway",
+          ]
+          : []),
         "inter.broker.listener.name=PLAINTEXT",
         `log.dirs=${join(dir, `data-${i}`)}`,
         "num.partitions=1",
@@ -89,6 +117,10 @@ export async function startKafkaCluster(options: { brokers?: number; heap?: stri
       [
         "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", `-Dlog4j2.configurationFile=${log4j}`,
         "-cp", classpath, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", join(dir, `server-${i}.properties`),
+        // SCRAM credentials live in the metadata log, written by the controller's format.
+        ...(sasl && i === 0
+          ? Object.entries(STRICT_SUPER_USERS).flatMap(([user, password]) => ["--add-scram", `SCRAM-SHA-512=[name=${user},password=${password}]`])
+          : []),
       ],
       { stdio: "pipe" },
     );
@@ -118,6 +150,7 @@ export async function startKafkaCluster(options: { brokers?: number; heap?: stri
 
   const cluster: KafkaCluster = {
     brokers,
+    saslBrokers,
     dir,
     log: (i) => readFileSync(join(dir, `broker-${i}.log`), "utf8"),
     stop: async () => {

@@ -145,6 +145,15 @@ describe("admin commands over HTTP", () => {
     expect(err.at(-1)).toContain("404");
   });
 
+  test("vcluster create --backing-acls asks the API for backing ACLs, and shows its refusal", async () => {
+    const { run, err, plane } = await withAdmin();
+    // This in-process admin API has no backing cluster to manage: 409 with the reason, nothing created.
+    expect(await run("vcluster", "create", "vc-carol", "--backing-acls")).toBe(1);
+    expect(err.at(-1)).toContain("409");
+    expect(err.at(-1)).toContain("backing ACLs are not available");
+    expect(plane.store.getVcluster("vc-carol")).toBeUndefined();
+  });
+
   test("token create writes a properties file; token revoke revokes it", async () => {
     const { run, out, plane } = await withAdmin();
     await run("vcluster", "create", "vc-alice");
@@ -316,7 +325,7 @@ describe("kgate completion", () => {
     const h = harness();
     expect(await h.run("completion", "zsh")).toBe(0);
     expect(h.out[0]).toStartWith("#compdef kgate\n");
-    expect(h.out[0]).toContain('candidates="--prefix --label --properties --user --admin-url');
+    expect(h.out[0]).toContain('candidates="--prefix --label --properties --user --backing-acls --admin-url');
     expect(h.out[0]).toContain("compdef _kgate kgate");
     expect(await h.run("completion", "fish")).toBe(2);
     expect(h.err.at(-1)).toContain("bash, zsh");

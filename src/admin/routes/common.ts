@@ -9,6 +9,7 @@ const ERROR_DESCRIPTIONS = {
   404: "No such vcluster or token",
   409: "Conflicts with an existing vcluster (reserved name, overlapping or colliding prefix)",
   413: "Request body too large",
+  502: "The backing cluster refused or did not answer (backing ACLs); `error` says why",
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;

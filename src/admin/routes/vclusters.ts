@@ -6,6 +6,9 @@ import { bootstrapAddress, renderClientProperties } from "../client-properties.t
 import type { AdminDeps } from "../deps.ts";
 import { NameParams, PutVclusterBody, VclusterDetail, VclusterList } from "../schemas.ts";
 import { type AdminApp, errorResponses } from "./common.ts";
+import { backingPrincipal } from "../../backing/tenant-credentials.ts";
+import { backingRequested, provisionBacking, removeBacking } from "./vcluster-backing.ts";
+import { registerBackingAclRoutes } from "./vcluster-backing-acls.ts";
 
 const tags = ["vclusters"];
 
@@ -45,7 +48,7 @@ const putRoute = createRoute({
   responses: {
     200: { description: "Already existed (labels and topic policy updated)", content: { "application/json": { schema: VclusterDetail } } },
     201: { description: "Created", content: { "application/json": { schema: VclusterDetail } } },
-    ...errorResponses(400, 401, 409, 413),
+    ...errorResponses(400, 401, 409, 413, 502),
   },
 });
 
@@ -54,9 +57,9 @@ const deleteRoute = createRoute({
   path: "/v1/vclusters/{name}",
   tags,
   summary: "Delete a virtual cluster and revoke its tokens",
-  description: "Topics and groups on the backing cluster are left in place.",
+  description: "Topics and groups on the backing cluster are left in place. With backing ACLs, the vcluster's ACLs and SCRAM credential on the backing cluster are removed first; if that fails, the vcluster stays (502) and DELETE can be repeated.",
   request: { params: NameParams },
-  responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 404) },
+  responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 404, 409, 502) },
 });
 
 export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
@@ -65,6 +68,7 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
 
   const detail = (v: VclusterRecord) => ({
     ...v,
+    backing: v.backing ? { username: v.backing.username, principal: backingPrincipal(v.backing.username) } : undefined,
     labels: v.labels ? { ...v.labels } : undefined,
     effectiveTopicPolicy: effectiveTopicPolicy(deps.config.topicPolicy, v.topicPolicy),
     effectiveQuotas: effectiveQuotas(deps.config.quotas, v.quotas),
@@ -103,12 +107,19 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
   app.openapi(putRoute, async (c) => {
     const { name } = c.req.valid("param");
     const body = c.req.valid("json") ?? {};
-    const { vcluster, created } = await deps.store.putVcluster({ name, prefix: body.prefix, labels: body.labels, topicPolicy: body.topicPolicy, quotas: body.quotas });
+    const backing = await backingRequested(deps, name, body.backingAcls);
+    const { vcluster, created } = await deps.store.putVcluster({
+      name, prefix: body.prefix, labels: body.labels, topicPolicy: body.topicPolicy, quotas: body.quotas, backing,
+    });
+    if (backing) await provisionBacking(deps, vcluster, created);
     return created ? c.json(detail(vcluster), 201) : c.json(detail(vcluster), 200);
   });
 
+  registerBackingAclRoutes(app, deps);
+
   app.openapi(deleteRoute, async (c) => {
     const { name } = c.req.valid("param");
+    await removeBacking(deps, deps.store.getVcluster(name));
     await deps.store.deleteVcluster(name);
     return c.body(null, 204);
   });

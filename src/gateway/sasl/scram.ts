@@ -17,6 +17,8 @@ const MIN_ITERATIONS = 4096;
 export interface ScramClientOptions {
   /** Client nonce; only tests set it (RFC test vectors). Printable ASCII without ','. */
   nonce?: string;
+  /** Computes Hi(password, salt, i) (PBKDF2); a caller may remember results (client/salted-password-cache.ts). */
+  saltPassword?: typeof pbkdf2;
 }
 
 type ScramState =
@@ -31,6 +33,7 @@ export class ScramClient {
   private readonly username: string;
   private readonly password: string;
   private readonly nonce: string;
+  private readonly saltPassword: typeof pbkdf2;
   private state: ScramState = { step: "initial" };
 
   constructor(mechanism: ScramMechanism, username: string, password: string, options: ScramClientOptions = {}) {
@@ -39,6 +42,7 @@ export class ScramClient {
     this.password = password;
     if (!(mechanism in HASHES)) throw new ScramError(`unknown SCRAM mechanism ${mechanism}`);
     this.nonce = options.nonce ?? randomNonce();
+    this.saltPassword = options.saltPassword ?? pbkdf2;
     if (!/^[\x21-\x2b\x2d-\x7e]+$/.test(this.nonce)) throw new ScramError("SCRAM nonce must be printable ASCII without ','");
   }
 
@@ -69,7 +73,7 @@ export class ScramClient {
     }
 
     const { hash, bits } = HASHES[this.mechanism];
-    const saltedPassword = await pbkdf2(hash, bits, encoder.encode(this.password), salt, iterations);
+    const saltedPassword = await this.saltPassword(hash, bits, encoder.encode(this.password), salt, iterations);
     const clientKey = await hmac(hash, saltedPassword, "Client Key");
     const storedKey = new Uint8Array(await crypto.subtle.digest(hash, clientKey));
     const withoutProof = `c=${btoa(GS2_HEADER)},r=${combinedNonce}`;
