@@ -34,6 +34,8 @@ import { registerTopicIdMetrics } from "./vcluster/topic-id-metrics.ts";
 import { TopicPolicies } from "./vcluster/topic-policy-lookup.ts";
 import { type LoginIdentity, type ScramAccount, VclusterPolicy } from "./vcluster/vcluster-policy.ts";
 import type { ScramMechanism } from "./gateway/sasl/scram-primitives.ts";
+import { aclSettingsFrom } from "./vcluster/acl/acl-stage.ts";
+import { clientIpAddress } from "./vcluster/acl/client-address.ts";
 
 const log = getLogger("serve");
 /** How often the listener's certificate files are checked for a renewal. */
@@ -148,6 +150,11 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     return bound ? null : `static user "${identity.username}" was removed`;
   };
 
+  // Vcluster ACLs, read live from the store on every request (a change applies at once, on every node).
+  const acls = {
+    settings: aclSettingsFrom((name) => store.getVcluster(name), (name) => store.listAcls(name)),
+    admin: { list: (v: string) => store.listAcls(v), create: store.createAcls.bind(store), delete: store.deleteAcls.bind(store) },
+  };
   const listenerTls = config.listener.tls ? await ListenerTls.load(runtime, config.listener.tls) : undefined;
   listenerTls?.watch(LISTENER_TLS_POLL_MS);
   const gateway = await startGateway(runtime, config, {
@@ -194,6 +201,8 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         audit,
         source: `${conn.client.remoteAddress}:${conn.client.remotePort}`,
         connectionId: conn.id,
+        acls,
+        clientHost: clientIpAddress(conn.client.remoteAddress),
       });
       return policy;
     },

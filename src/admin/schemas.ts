@@ -4,6 +4,7 @@ import "@hono/zod-openapi"; // adds `.openapi()` to zod schemas
 import { z } from "zod";
 import { prefixSyntaxProblem, VCLUSTER_NAME_PATTERN } from "../store/prefix-rules.ts";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
+import { PRINCIPAL_PATTERN } from "../vcluster/acl/acl-model.ts";
 
 export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
@@ -31,6 +32,17 @@ export const TopicPolicy = z.strictObject({ ...topicPolicySchema.shape }).openap
   example: { maxPartitionsPerTopic: 12, maxPartitionsPerVcluster: 200, allowedConfigs: ["retention.ms", "cleanup.policy"], configRanges: { "retention.ms": { max: 604800000 } } },
 });
 
+const SuperUsers = z
+  .array(z.string().regex(PRINCIPAL_PATTERN, "must be User:<name>"))
+  .max(100)
+  .openapi({ description: "Principals that pass every ACL check and may manage the vcluster's ACLs", example: ["User:alice"] });
+
+/** The vcluster's ACL settings (acl-model.ts); unset fields keep their value. */
+const VclusterAclSettings = z.object({
+  aclEnabled: z.boolean().optional().openapi({ description: "Authorize every request inside the vcluster with its Kafka ACLs (default false: everything allowed)" }),
+  superUsers: SuperUsers.optional(),
+});
+
 export const PutVclusterBody = z
   .strictObject({
     prefix: z
@@ -45,6 +57,7 @@ export const PutVclusterBody = z
     topicPolicy: TopicPolicy.optional().openapi({
       description: "The vcluster's own topic policy, replacing the one it had; each field given (null: no limit) overrides the config's `topicPolicy`",
     }),
+    ...VclusterAclSettings.shape,
   })
   .openapi("PutVclusterRequest");
 
@@ -55,6 +68,8 @@ export const Vcluster = z
     createdAt: z.string().openapi({ format: "date-time" }),
     labels: z.record(z.string(), z.string()).optional(),
     topicPolicy: TopicPolicy.optional(),
+    aclEnabled: z.boolean().optional(),
+    superUsers: z.array(z.string()).readonly().optional(),
   })
   .openapi("Vcluster");
 

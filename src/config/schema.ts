@@ -10,6 +10,7 @@ import {
   VCLUSTER_NAME_PATTERN,
 } from "../store/prefix-rules.ts";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
+import { PRINCIPAL_PATTERN } from "../vcluster/acl/acl-model.ts";
 
 // Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
 // `port: ${PORT}` works, and leave anything else for the number check to report.
@@ -237,6 +238,10 @@ const declaredVcluster = z.strictObject({
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
   labels: z.record(z.string(), z.string()).optional(),
+  /** Kafka ACLs authorize every request inside the vcluster (see the README's ACL section). */
+  aclEnabled: z.boolean().optional(),
+  /** Principals (`User:<name>`) that pass every ACL check and may manage the vcluster's ACLs. */
+  superUsers: z.array(z.string().regex(PRINCIPAL_PATTERN, "must be User:<name>")).max(100).optional(),
 });
 
 /** The audit trail: admin API changes, logins, topic changes inside vclusters. Off unless a sink is set. */

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 import { VCLUSTER_NAME_PATTERN } from "./prefix-rules.ts";
+import { aclBindingProblem, PRINCIPAL_PATTERN } from "../vcluster/acl/acl-model.ts";
 
 const vclusterName = z.string().regex(VCLUSTER_NAME_PATTERN, "must be a DNS label");
 /** The admin API's username rule (tokens are issued to these). */
@@ -20,6 +21,8 @@ export const vclusterSchema = z.object({
   createdAt: timestamp,
   labels: z.record(z.string(), z.string()).optional(),
   topicPolicy: topicPolicySchema.optional(),
+  aclEnabled: z.boolean().optional(),
+  superUsers: z.lazy(() => superUsersSchema).optional(),
 });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64");
@@ -44,3 +47,23 @@ export const issuedTokenSchema = z.object({
 export const revokedTokenSchema = z.object({ jti: tokenId, vcluster: vclusterName, expiresAt: seconds });
 
 export const deletedVclusterSchema = z.object({ name: vclusterName, createdAt: timestamp });
+
+/** A vcluster's ACL: the same rules as CreateAcls through kgate (aclBindingProblem). */
+export const aclRecordSchema = z
+  .object({
+    vcluster: vclusterName,
+    resourceType: z.number().int(),
+    resourceName: z.string(),
+    patternType: z.number().int(),
+    principal: z.string(),
+    host: z.string(),
+    operation: z.number().int(),
+    permissionType: z.number().int(),
+  })
+  .superRefine((acl, ctx) => {
+    const problem = aclBindingProblem(acl);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** A vcluster's super users, as the admin API takes them. */
+export const superUsersSchema = z.array(z.string().regex(PRINCIPAL_PATTERN, "must be User:<name>")).max(100);

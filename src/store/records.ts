@@ -3,6 +3,7 @@
 import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
 import type { ScramCredential } from "../gateway/sasl/scram-server.ts";
 import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
+import { type AclBinding, aclKey } from "../vcluster/acl/acl-model.ts";
 
 export interface VclusterRecord {
   readonly name: string;
@@ -13,6 +14,15 @@ export interface VclusterRecord {
   readonly labels?: Readonly<Record<string, string>>;
   /** The vcluster's own topic policy, over the config's `topicPolicy` defaults. */
   readonly topicPolicy?: TopicPolicy;
+  /** Kafka ACLs authorize every request inside the vcluster (absent: off, every principal may do everything). */
+  readonly aclEnabled?: boolean;
+  /** Principals (`User:<name>`) that pass every ACL check and may manage the vcluster's ACLs. */
+  readonly superUsers?: readonly string[];
+}
+
+/** One ACL of a vcluster, in the tenant's own names. Keyed by `aclRecordKey`. */
+export interface AclRecord extends AclBinding {
+  readonly vcluster: string;
 }
 
 /**
@@ -71,6 +81,8 @@ export interface StoreState {
   readonly tokens: Readonly<Record<string, IssuedTokenRecord>>;
   readonly revokedTokens: Readonly<Record<string, RevokedTokenRecord>>;
   readonly deletedVclusters: Readonly<Record<string, DeletedVclusterRecord>>;
+  /** Keyed by `aclRecordKey(vcluster, binding)`. */
+  readonly acls: Readonly<Record<string, AclRecord>>;
   /**
    * When the store first held a vcluster (ISO 8601). Never cleared: from then on clients that do
    * not authenticate are refused unless the config allows them explicitly (invariant 2).
@@ -84,11 +96,17 @@ export const EMPTY_STATE: StoreState = {
   tokens: {},
   revokedTokens: {},
   deletedVclusters: {},
+  acls: {},
 };
 
 export function serviceAccountKey(vcluster: string, username: string): string {
   // '/' is neither in a DNS label nor in an allowed username, so keys cannot be ambiguous.
   return `${vcluster}/${username}`;
+}
+
+/** One key per distinct binding of a vcluster: creating the same ACL twice keeps one, as in Kafka. */
+export function aclRecordKey(vcluster: string, acl: AclBinding): string {
+  return `${vcluster}/${aclKey(acl)}`;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { FetchExchange, FetchSessions } from "./fetch-sessions.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
+import { type AclDecisions, aclStage } from "./acl/acl-stage.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -33,6 +34,8 @@ export interface TenantExchangeDeps {
 /** What one connection remembers between its requests. */
 export interface ConnectionState {
   fetchSessions: FetchSessions;
+  /** The session's ACL decisions, read per request (ACL changes apply at once); null while ACLs are off. */
+  acl?: () => AclDecisions | null;
 }
 
 function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[1], version: number): Set<string> {
@@ -66,13 +69,24 @@ export async function tenantRequest(
     const answer = errorResponse(FETCH, v, head.correlationId, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, message);
     return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
   }
-  let changed = prefixNames(body, spec.request.entities, v, tenant);
+  // ACLs speak the tenant's names: checked before anything is prefixed.
+  const decisions = conn.acl?.() ?? null;
+  const aclFixups: Array<(response: Obj) => void> = [];
+  if (decisions) {
+    const checked = await aclStage(body, head, tenant, decisions, deps.topicIds);
+    if (checked.kind === "refuse") {
+      const answer = errorResponse(head.apiKey, v, head.correlationId, checked.refusal.errorCode, checked.refusal.message);
+      return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: `refused by the vcluster's ACLs: ${checked.refusal.message}` };
+    }
+    aclFixups.push(...checked.fixups);
+  }
+  let changed = prefixNames(body, spec.request.entities, v, tenant) + aclFixups.length;
   changed += forceConsumerReplica(head.apiKey, v, body);
 
   const rule = HAND_RULES.get(head.apiKey);
   // The policy only for APIs with hand rules: Produce and Fetch need none.
   const topicPolicy = rule?.request ? deps.topicPolicies?.forTenant(tenant) : undefined;
-  const ctx: RuleContext = { tenant, version: v, responseFixups: [], topicPolicy };
+  const ctx: RuleContext = { tenant, version: v, responseFixups: aclFixups, topicPolicy };
   const refusal = await rule?.request?.(body, ctx);
   if (rule?.request) changed++;
   if (refusal) {
@@ -112,7 +126,7 @@ export async function tenantRequest(
     ? encodeRequest({ ...header, clientId: tenantClientId(tenant, header.clientId) }, body)
     : spliceTenantClientId(frame, tenant);
   if (acksZero) return { kind: "forward", frame: out, expectResponse: false };
-  if (responseNeedsNoRewrite(head, fetchExchange)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
+  if (ctx.responseFixups.length === 0 && responseNeedsNoRewrite(head, fetchExchange)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
   return {
     kind: "forward",
     frame: out,

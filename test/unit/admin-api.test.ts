@@ -208,6 +208,7 @@ describe("operations routes", () => {
       "/metrics",
       "/v1/vclusters",
       "/v1/vclusters/{name}",
+      "/v1/vclusters/{name}/acls",
       "/v1/vclusters/{name}/service-accounts",
       "/v1/vclusters/{name}/service-accounts/{username}",
       "/v1/vclusters/{name}/tokens",

@@ -101,7 +101,9 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
   app.openapi(putRoute, async (c) => {
     const { name } = c.req.valid("param");
     const body = c.req.valid("json") ?? {};
-    const { vcluster, created } = await deps.store.putVcluster({ name, prefix: body.prefix, labels: body.labels, topicPolicy: body.topicPolicy });
+    const { vcluster, created } = await deps.store.putVcluster({
+      name, prefix: body.prefix, labels: body.labels, topicPolicy: body.topicPolicy, aclEnabled: body.aclEnabled, superUsers: body.superUsers,
+    });
     return created ? c.json(detail(vcluster), 201) : c.json(detail(vcluster), 200);
   });
 
