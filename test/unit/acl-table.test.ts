@@ -15,7 +15,8 @@ import type { TopicIdDirectory } from "../../src/vcluster/topic-id-directory.ts"
 
 type Obj = Record<string, unknown>;
 const tenant = new Tenant("vc-a", "vc-a.");
-const noIds = { resolve: async () => new Map() } as unknown as TopicIdDirectory;
+const KNOWN_ID = "7".repeat(32);
+const noIds = { resolve: async () => new Map(), known: (id: string) => (id === KNOWN_ID ? "vc-a.secret" : undefined) } as unknown as TopicIdDirectory;
 const bob = { principal: "User:bob", host: "127.0.0.1" };
 const allow = (resourceType: number, resourceName: string, operation: number, patternType: number = Pattern.LITERAL): AclBinding =>
   ({ resourceType, resourceName, patternType, principal: "User:bob", host: "*", operation, permissionType: Permission.ALLOW });
@@ -84,6 +85,24 @@ describe("ACL table", () => {
       expect(body.topics).toEqual([]);
       const parts = ((respond(1, v, r.fixups).responses as Obj[])[0]!.partitions as Obj[]);
       expect(parts.map((p) => [p.partitionIndex, p.errorCode])).toEqual([[1, 29]]);
+    }
+  });
+
+  test("Fetch in a session: a topic the session holds whose READ is gone gets an error, not records (by name or by id)", async () => {
+    for (const v of [12, 13]) {
+      const r = await stage(1, v, { topics: [], forgottenTopicsData: [], sessionId: 5, sessionEpoch: 3 }, [allow(Res.TOPIC, "orders", Op.READ)]);
+      if (r.kind !== "pass") throw new Error("refused whole");
+      const records = new Uint8Array([1, 2, 3]);
+      const part = (i: number) => ({ ...(apiSpec(1)!.response.create() as Obj), partitionIndex: i, errorCode: 0, highWatermark: 10n, lastStableOffset: 10n, logStartOffset: 0n, abortedTransactions: null, preferredReadReplica: -1, records });
+      const response = { ...(apiSpec(1)!.response.create() as Obj), responses: [
+        { topic: v < 13 ? "orders" : "", topicId: v < 13 ? "0".repeat(32) : "1".repeat(32), partitions: [part(0)] },
+        { topic: v < 13 ? "secret" : "", topicId: v < 13 ? "0".repeat(32) : KNOWN_ID, partitions: [part(1)] },
+      ] };
+      const out = respond(1, v, r.fixups, response).responses as Obj[];
+      const [kept, denied] = out.map((t) => (t.partitions as Obj[])[0]!);
+      expect([kept!.errorCode, denied!.errorCode]).toEqual([0, 29]);
+      expect((denied!.records as Uint8Array | null)?.length ?? 0).toBe(0);
+      expect((kept!.records as Uint8Array).length).toBe(3);
     }
   });
 

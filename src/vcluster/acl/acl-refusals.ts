@@ -16,6 +16,8 @@ export interface AclRuleContext {
   authorizedOperations(resourceType: number, name: string): number;
   /** The tenant's name of a request entry's topic: its name, else the name of its topic id (undefined when unknown). */
   topicName(entry: Obj, nameProp: string): string | undefined;
+  /** The tenant's name of a topic id kgate has learnt (no lookup), for checking responses. */
+  knownTopicName(topicId: string): string | undefined;
   /** Run on the decoded response, after kgate's rewriting (names are the tenant's). */
   readonly fixups: Array<(response: Obj) => void>;
 }

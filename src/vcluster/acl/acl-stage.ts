@@ -99,6 +99,11 @@ export async function aclStage(
       const id = entry.topicId;
       return typeof id === "string" ? idNames.get(id) : undefined;
     },
+    knownTopicName(id) {
+      if (idNames.has(id)) return idNames.get(id);
+      const backing = topicIds.known(id);
+      return backing !== undefined && tenant.owns(backing) ? (tenant.strip(backing) ?? undefined) : undefined;
+    },
     fixups,
   };
   const refusal = rule.request(body, ctx);

@@ -137,9 +137,21 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     },
   }],
   [1, { // Fetch
-    checks: "READ on each TOPIC",
+    checks: "READ on each TOPIC, the request's and (in a fetch session) those the session holds",
     request(body, ctx) {
       fetchTopics(body, ctx, (t) => topicVerdict(ctx, Op.READ, t, "topic"));
+      // A fetch session answers partitions an earlier request added: as the broker checks every
+      // partition of the session, a topic whose READ was revoked since gets no more records.
+      ctx.fixups.push((res) => {
+        for (const t of res.responses as Obj[]) {
+          const name = typeof t.topic === "string" && t.topic !== "" ? t.topic : ctx.knownTopicName(t.topicId as string);
+          if (name === undefined || ctx.allows(Op.READ, Res.TOPIC, name)) continue;
+          t.partitions = (t.partitions as Obj[]).map((p) => ({
+            ...defaultFetchPartition(), partitionIndex: p.partitionIndex, errorCode: TOPIC_DENIED,
+            highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: new Uint8Array(0),
+          }));
+        }
+      });
     },
   }],
   [2, { // ListOffsets
