@@ -452,7 +452,16 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
       filterResponse(ctx, "transactionStates", (s) => ctx.allows(Op.DESCRIBE, Res.TRANSACTIONAL_ID, s.transactionalId as string));
     },
   }],
-  [68, { ...readGroup }], // ConsumerGroupHeartbeat
+  [68, { // ConsumerGroupHeartbeat
+    checks: "READ on the GROUP; DESCRIBE on each subscribed TOPIC (Kafka 4.x: else TOPIC_AUTHORIZATION_FAILED)",
+    request(body, ctx) {
+      const refused = readGroup.request(body, ctx);
+      if (refused) return refused;
+      const names = (body.subscribedTopicNames as string[] | null) ?? [];
+      const hidden = names.filter((n) => !ctx.allows(Op.DESCRIBE, Res.TOPIC, n));
+      if (hidden.length > 0) return refuse(TOPIC_DENIED, `The member is not authorized to describe topics: ${hidden.join(", ")}`);
+    },
+  }],
   [69, { // ConsumerGroupDescribe
     checks: "DESCRIBE on each GROUP",
     request(body, ctx) {
