@@ -78,6 +78,8 @@ export async function tenantRequest(
       const answer = errorResponse(head.apiKey, v, head.correlationId, checked.refusal.errorCode, checked.refusal.message);
       return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: `refused by the vcluster's ACLs: ${checked.refusal.message}` };
     }
+    // As the broker does for acks=0: no response can carry the refusal, so the connection closes.
+    if (acksZero && checked.fixups.length > 0) return { kind: "close", reason: "acks=0 produce refused by the vcluster's ACLs" };
     aclFixups.push(...checked.fixups);
   }
   let changed = prefixNames(body, spec.request.entities, v, tenant) + aclFixups.length;

@@ -50,6 +50,9 @@ export interface AclApiContext {
   audit(event: Pick<AuditInput, "action" | "resource" | "outcome" | "detail">): void;
 }
 
+/** Bounds one request's work (each filter is matched against up to 1,000 ACLs; invariant 4). */
+export const MAX_ACL_ENTRIES_PER_REQUEST = 1000;
+const TOO_MANY = `at most ${MAX_ACL_ENTRIES_PER_REQUEST} creations or filters per request`;
 const NOT_ENABLED = "ACLs are not enabled in this virtual cluster (an administrator sets aclEnabled)";
 const DENIED = "Cluster authorization failed.";
 
@@ -97,6 +100,9 @@ export async function answerAclApi(frame: Uint8Array, head: RequestHead, ctx: Ac
       operation: c.operation,
       permissionType: c.permissionType,
     }));
+    if (bindings.length > MAX_ACL_ENTRIES_PER_REQUEST) {
+      return answer({ results: bindings.map(() => ({ errorCode: AclError.INVALID_REQUEST, errorMessage: TOO_MANY })) });
+    }
     if (!may(Op.ALTER)) {
       for (const b of bindings) ctx.audit({ action: "acl.create", resource: describeBinding(b), outcome: "failure", detail: refusalMessage });
       return answer({ results: bindings.map(() => ({ errorCode: refusal, errorMessage: refusalMessage })) });
@@ -118,6 +124,9 @@ export async function answerAclApi(frame: Uint8Array, head: RequestHead, ctx: Ac
   // DeleteAcls
   const { body } = decodeRequest<DeleteAclsRequest>(frame);
   const filters = body.filters.map(toFilter);
+  if (filters.length > MAX_ACL_ENTRIES_PER_REQUEST) {
+    return answer({ filterResults: filters.map(() => ({ errorCode: AclError.INVALID_REQUEST, errorMessage: TOO_MANY, matchingAcls: [] })) });
+  }
   if (!may(Op.ALTER)) {
     ctx.audit({ action: "acl.delete", resource: `${filters.length} filters`, outcome: "failure", detail: refusalMessage });
     return answer({ filterResults: filters.map(() => ({ errorCode: refusal, errorMessage: refusalMessage, matchingAcls: [] })) });
