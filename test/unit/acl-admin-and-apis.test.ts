@@ -97,9 +97,9 @@ describe("Kafka ACL APIs answered by kgate", () => {
   test("one request holds at most 1,000 creations or filters (each filter scans the vcluster's ACLs)", async () => {
     const { store, call } = await setup();
     const many = await call("vc-a", DELETE_ACLS, 3, { filters: Array.from({ length: 1001 }, () => anyFilter) }, [cluster(Op.ALTER)]);
-    expect(new Set(many.filterResults.map((f: Obj) => f.errorCode))).toEqual(new Set([42]));
+    expect(new Set((many.filterResults as Obj[]).map((f) => f.errorCode))).toEqual(new Set([42]));
     const created = await call("vc-a", CREATE_ACLS, 3, { creations: Array.from({ length: 1001 }, () => creation) }, [cluster(Op.ALTER)]);
-    expect(new Set(created.results.map((r: Obj) => r.errorCode))).toEqual(new Set([42]));
+    expect(new Set((created.results as Obj[]).map((r) => r.errorCode))).toEqual(new Set([42]));
     expect(store.listAcls("vc-a")).toHaveLength(0);
   });
 });

@@ -45,22 +45,35 @@ function operationMatches(acl: AclBinding, operation: number): boolean {
   return acl.operation === operation;
 }
 
-/** One vcluster's bindings, grouped by resource type so a decision scans only its type's. */
+/**
+ * One vcluster's bindings, grouped by resource type and principal, so a decision scans only the
+ * bindings of its type that name the session's principal or User:* (up to 1,000 per vcluster).
+ */
 export class AclIndex {
-  private readonly byType = new Map<number, AclBinding[]>();
+  private readonly byType = new Map<number, Map<string, AclBinding[]>>();
 
   constructor(readonly bindings: readonly AclBinding[]) {
     for (const b of bindings) {
-      const list = this.byType.get(b.resourceType);
+      let byPrincipal = this.byType.get(b.resourceType);
+      if (!byPrincipal) this.byType.set(b.resourceType, (byPrincipal = new Map()));
+      const list = byPrincipal.get(b.principal);
       if (list) list.push(b);
-      else this.byType.set(b.resourceType, [b]);
+      else byPrincipal.set(b.principal, [b]);
     }
+  }
+
+  /** The bindings of `resourceType` whose principal matches the subject's. */
+  private *candidates(subject: AclSubject, resourceType: number): Iterable<AclBinding> {
+    const byPrincipal = this.byType.get(resourceType);
+    if (!byPrincipal) return;
+    yield* byPrincipal.get(subject.principal) ?? [];
+    if (subject.principal !== "User:*") yield* byPrincipal.get("User:*") ?? [];
   }
 
   /** Authorizer.authorize for one action on a literal resource name. */
   allows(subject: AclSubject, operation: number, resourceType: number, name: string): boolean {
     let allowed = false;
-    for (const acl of this.byType.get(resourceType) ?? []) {
+    for (const acl of this.candidates(subject, resourceType)) {
       if (!patternCovers(acl, name) || !subjectMatches(acl, subject) || !operationMatches(acl, operation)) continue;
       if (acl.permissionType === Permission.DENY) return false;
       if (acl.permissionType === Permission.ALLOW) allowed = true;
@@ -79,7 +92,7 @@ export class AclIndex {
     const allowLiteral: string[] = [];
     const allowPrefixed: string[] = [];
     let wildcardAllow = false;
-    for (const acl of this.byType.get(resourceType) ?? []) {
+    for (const acl of this.candidates(subject, resourceType)) {
       if (!subjectMatches(acl, subject)) continue;
       if (acl.operation !== operation && acl.operation !== Op.ALL) continue;
       const literal = acl.patternType === Pattern.LITERAL;
