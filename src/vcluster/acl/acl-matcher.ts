@@ -45,38 +45,81 @@ function operationMatches(acl: AclBinding, operation: number): boolean {
   return acl.operation === operation;
 }
 
+/** The bindings of one resource type and principal, indexed so a decision finds its matches directly. */
+class PrincipalBindings {
+  readonly all: AclBinding[] = [];
+  /** LITERAL bindings by name ("*" among them). */
+  private readonly literal = new Map<string, AclBinding[]>();
+  /** PREFIXED bindings by prefix, and the lengths those prefixes have. */
+  private readonly prefixed = new Map<string, AclBinding[]>();
+  private prefixLengths: number[] = [];
+
+  add(b: AclBinding): void {
+    this.all.push(b);
+    const map = b.patternType === Pattern.PREFIXED ? this.prefixed : b.patternType === Pattern.LITERAL ? this.literal : null;
+    if (!map) return;
+    const list = map.get(b.resourceName);
+    if (list) list.push(b);
+    else map.set(b.resourceName, [b]);
+    if (map === this.prefixed && !this.prefixLengths.includes(b.resourceName.length)) {
+      this.prefixLengths = [...this.prefixLengths, b.resourceName.length].sort((x, y) => x - y);
+    }
+  }
+
+  /** The bindings whose pattern covers `name`: at most one map lookup per distinct prefix length. */
+  *covering(name: string): Iterable<AclBinding> {
+    yield* this.literal.get(name) ?? [];
+    if (name !== WILDCARD) yield* this.literal.get(WILDCARD) ?? [];
+    for (const n of this.prefixLengths) {
+      if (n > name.length) break;
+      yield* this.prefixed.get(name.slice(0, n)) ?? [];
+    }
+  }
+}
+
 /**
- * One vcluster's bindings, grouped by resource type and principal, so a decision scans only the
- * bindings of its type that name the session's principal or User:* (up to 1,000 per vcluster).
+ * One vcluster's bindings (up to 1,000), grouped by resource type and principal and indexed by
+ * name and prefix: a decision costs lookups in the length of the name, not a scan of the ACLs.
  */
 export class AclIndex {
-  private readonly byType = new Map<number, Map<string, AclBinding[]>>();
+  private readonly byType = new Map<number, Map<string, PrincipalBindings>>();
 
   constructor(readonly bindings: readonly AclBinding[]) {
     for (const b of bindings) {
       let byPrincipal = this.byType.get(b.resourceType);
       if (!byPrincipal) this.byType.set(b.resourceType, (byPrincipal = new Map()));
-      const list = byPrincipal.get(b.principal);
-      if (list) list.push(b);
-      else byPrincipal.set(b.principal, [b]);
+      let entry = byPrincipal.get(b.principal);
+      if (!entry) byPrincipal.set(b.principal, (entry = new PrincipalBindings()));
+      entry.add(b);
     }
   }
 
-  /** The bindings of `resourceType` whose principal matches the subject's. */
-  private *candidates(subject: AclSubject, resourceType: number): Iterable<AclBinding> {
+  /** The entries of `resourceType` for the subject's principal and for User:*. */
+  private entries(subject: AclSubject, resourceType: number): PrincipalBindings[] {
     const byPrincipal = this.byType.get(resourceType);
-    if (!byPrincipal) return;
-    yield* byPrincipal.get(subject.principal) ?? [];
-    if (subject.principal !== "User:*") yield* byPrincipal.get("User:*") ?? [];
+    if (!byPrincipal) return [];
+    const out: PrincipalBindings[] = [];
+    const own = byPrincipal.get(subject.principal);
+    if (own) out.push(own);
+    const everyone = subject.principal === "User:*" ? undefined : byPrincipal.get("User:*");
+    if (everyone) out.push(everyone);
+    return out;
+  }
+
+  /** All bindings of the type whose principal matches the subject's. */
+  private *candidates(subject: AclSubject, resourceType: number): Iterable<AclBinding> {
+    for (const e of this.entries(subject, resourceType)) yield* e.all;
   }
 
   /** Authorizer.authorize for one action on a literal resource name. */
   allows(subject: AclSubject, operation: number, resourceType: number, name: string): boolean {
     let allowed = false;
-    for (const acl of this.candidates(subject, resourceType)) {
-      if (!patternCovers(acl, name) || !subjectMatches(acl, subject) || !operationMatches(acl, operation)) continue;
-      if (acl.permissionType === Permission.DENY) return false;
-      if (acl.permissionType === Permission.ALLOW) allowed = true;
+    for (const entry of this.entries(subject, resourceType)) {
+      for (const acl of entry.covering(name)) {
+        if (!patternCovers(acl, name) || !subjectMatches(acl, subject) || !operationMatches(acl, operation)) continue;
+        if (acl.permissionType === Permission.DENY) return false;
+        if (acl.permissionType === Permission.ALLOW) allowed = true;
+      }
     }
     return allowed;
   }
