@@ -9,6 +9,7 @@ import type { EntityKind } from "../src/protocol/entity-field.ts";
 import { KAFKA_VERSION } from "../src/protocol/messages/index.ts";
 import { API_LIST } from "../src/protocol/registry.ts";
 import { HANDLING_NOTES, offeredVersions, REFUSED_BECAUSE } from "../src/vcluster/allowed-apis.ts";
+import { API_ACLS } from "../src/vcluster/acl/acl-table.ts";
 
 export const TABLE_START = "<!-- api-table:start -->";
 export const TABLE_END = "<!-- api-table:end -->";
@@ -40,16 +41,18 @@ export function apiTable(): string {
     const offered = offeredVersions(spec.apiKey);
     if (offered) {
       const versions = offered.min === offered.max ? `${offered.min}` : `${offered.min}–${offered.max}`;
-      return `| ${spec.apiKey} | ${spec.name} | offered | ${versions} | ${handling(spec)} |`;
+      return `| ${spec.apiKey} | ${spec.name} | offered | ${versions} | ${handling(spec)} | ${API_ACLS.get(spec.apiKey)?.checks ?? "refused (not in the ACL table)"} |`;
     }
-    return `| ${spec.apiKey} | ${spec.name} | refused | — | ${REFUSED_BECAUSE.get(spec.apiKey) ?? "no reason recorded"} |`;
+    return `| ${spec.apiKey} | ${spec.name} | refused | — | ${REFUSED_BECAUSE.get(spec.apiKey) ?? "no reason recorded"} | — |`;
   });
   return [
     `Kafka ${KAFKA_VERSION}: ${specs.length} API keys served by brokers, ${offeredCount} offered inside a virtual cluster.`,
     "Versions are those kgate's codecs know; ApiVersions further clamps them to the backing broker's.",
     "",
-    "| Key | API | In a vcluster | Versions | Names and ids / why refused |",
-    "|---|---|---|---|---|",
+    "With `aclEnabled`, the last column says what kgate authorizes (Kafka's ACL rules; super users pass).",
+    "",
+    "| Key | API | In a vcluster | Versions | Names and ids / why refused | ACLs checked (`aclEnabled`) |",
+    "|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
 }

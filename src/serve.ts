@@ -46,6 +46,8 @@ import { type ClusterMode, startClusterMode } from "./cluster/cluster-mode.ts";
 import { BackingProvisioner } from "./backing/provisioner.ts";
 import { TenantCredentials } from "./backing/tenant-credentials.ts";
 import { upstreamCredentialsFor } from "./backing/upstream-credentials.ts";
+import { aclSettingsFrom } from "./vcluster/acl/acl-stage.ts";
+import { clientIpAddress } from "./vcluster/acl/client-address.ts";
 
 const log = getLogger("serve");
 /** How often the listener's certificate files are checked for a renewal. */
@@ -187,6 +189,11 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     return bound ? null : `static user "${identity.username}" was removed`;
   };
 
+  // Vcluster ACLs, read live from the store on every request (a change applies at once, on every node).
+  const acls = {
+    settings: aclSettingsFrom((name) => store.getVcluster(name), (name) => store.listAcls(name)),
+    admin: { list: (v: string) => store.listAcls(v), create: store.createAcls.bind(store), delete: store.deleteAcls.bind(store) },
+  };
   const listenerTls = config.listener.tls ? await ListenerTls.load(runtime, config.listener.tls) : undefined;
   listenerTls?.watch(LISTENER_TLS_POLL_MS);
   const gateway = await startGateway(runtime, config, {
@@ -240,6 +247,8 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         audit,
         source: `${conn.client.remoteAddress}:${conn.client.remotePort}`,
         connectionId: conn.id,
+        acls,
+        clientHost: clientIpAddress(conn.client.remoteAddress),
       });
       return policy;
     },

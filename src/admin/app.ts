@@ -13,6 +13,7 @@ import { auditAdminChanges } from "./audit-middleware.ts";
 import { registerServiceAccountRoutes } from "./routes/service-accounts.ts";
 import { registerTokenRoutes } from "./routes/tokens.ts";
 import { registerVclusterRoutes } from "./routes/vclusters.ts";
+import { registerAclRoutes } from "./routes/acls.ts";
 
 const OPENAPI_PATH = "/openapi.json";
 const DOCS_PATH = "/docs";
@@ -36,6 +37,7 @@ export function createAdminApp(deps: AdminDeps): OpenAPIHono {
   registerVclusterRoutes(app, deps);
   registerTokenRoutes(app, deps);
   registerServiceAccountRoutes(app, deps);
+  registerAclRoutes(app, deps);
   registerOperationRoutes(app, deps);
   registerOAuthTokenRoute(app, deps);
   registerVclusterLiveRoutes(app, deps);

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { prefixSyntaxProblem, VCLUSTER_NAME_PATTERN } from "../store/prefix-rules.ts";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 import { quotasSchema } from "../vcluster/quota-schema.ts";
+import { PRINCIPAL_PATTERN } from "../vcluster/acl/acl-model.ts";
 
 export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
@@ -37,6 +38,17 @@ export const Quotas = z.strictObject({ ...quotasSchema.shape }).openapi("Quotas"
     principalDefaults: { producerByteRate: 1048576 }, principals: { billing: { producerByteRate: 524288, maxConnections: 5 } } },
 });
 
+const SuperUsers = z
+  .array(z.string().regex(PRINCIPAL_PATTERN, "must be User:<name>"))
+  .max(100)
+  .openapi({ description: "Principals that pass every ACL check and may manage the vcluster's ACLs", example: ["User:alice"] });
+
+/** The vcluster's ACL settings (acl-model.ts); unset fields keep their value. */
+const VclusterAclSettings = z.object({
+  aclEnabled: z.boolean().optional().openapi({ description: "Authorize every request inside the vcluster with its Kafka ACLs (default false: everything allowed)" }),
+  superUsers: SuperUsers.optional(),
+});
+
 export const PutVclusterBody = z
   .strictObject({
     prefix: z
@@ -58,6 +70,7 @@ export const PutVclusterBody = z
       description: "Defence in depth: give the vcluster its own SCRAM principal on the backing cluster, with ACLs on its prefix only, " +
         "and connect upstream as that principal for its clients. Fixed at creation; `true` again re-creates the credential and ACLs.",
     }),
+    ...VclusterAclSettings.shape,
   })
   .openapi("PutVclusterRequest");
 
@@ -73,6 +86,8 @@ export const Vcluster = z
       .object({ username: z.string(), principal: z.string().optional() })
       .optional()
       .openapi({ description: "With backing ACLs: the vcluster's SCRAM user (and principal) on the backing cluster" }),
+    aclEnabled: z.boolean().optional(),
+    superUsers: z.array(z.string()).readonly().optional(),
   })
   .openapi("Vcluster");
 

@@ -11,6 +11,7 @@ import {
 } from "../store/prefix-rules.ts";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 import { quotasSchema } from "../vcluster/quota-schema.ts";
+import { PRINCIPAL_PATTERN } from "../vcluster/acl/acl-model.ts";
 
 // Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
 // `port: ${PORT}` works, and leave anything else for the number check to report.
@@ -253,6 +254,10 @@ const declaredVcluster = z.strictObject({
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
   labels: z.record(z.string(), z.string()).optional(),
+  /** Kafka ACLs authorize every request inside the vcluster (see the README's ACL section). */
+  aclEnabled: z.boolean().optional(),
+  /** Principals (`User:<name>`) that pass every ACL check and may manage the vcluster's ACLs. */
+  superUsers: z.array(z.string().regex(PRINCIPAL_PATTERN, "must be User:<name>")).max(100).optional(),
   /** The vcluster's own quotas (applied at start, like labels). */
   quotas: quotasSchema.optional(),
 });

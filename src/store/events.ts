@@ -10,6 +10,7 @@ export type StoreEvent =
   | { readonly type: "service-account-upserted"; readonly account: ServiceAccountRecord }
   | { readonly type: "service-account-deleted"; readonly account: ServiceAccountRecord }
   | { readonly type: "token-issued"; readonly token: IssuedTokenRecord }
-  | { readonly type: "token-revoked"; readonly revoked: RevokedTokenRecord };
+  | { readonly type: "token-revoked"; readonly revoked: RevokedTokenRecord }
+  | { readonly type: "acls-changed"; readonly vcluster: string };
 
 export type StoreListener = (event: StoreEvent) => void;

@@ -32,6 +32,8 @@ import * as mutations from "./mutations.ts";
 import type { Change, PutVclusterInput, PutVclusterResult, StoreRules } from "./mutations.ts";
 import type { IssuedTokenRecord, LegacySecrets, RevokedTokenRecord, ServiceAccountRecord, StoreState, VclusterRecord } from "./records.ts";
 import { StateReader } from "./state-reads.ts";
+import type { AclRecord } from "./records.ts";
+import type { AclBinding, AclFilter } from "../vcluster/acl/acl-model.ts";
 import type { StateStore } from "./state-store.ts";
 import { acceptedRecord, applyStateRecord, type StateRecord, stateChangeRecords } from "./state-topic-records.ts";
 
@@ -192,6 +194,14 @@ export class KafkaStore extends StateReader implements StateStore {
 
   deleteServiceAccount(vcluster: string, username: string): Promise<ServiceAccountRecord> {
     return this.mutate((s) => mutations.deleteServiceAccount(s, vcluster, username));
+  }
+
+  createAcls(vcluster: string, bindings: readonly AclBinding[]): Promise<mutations.AclCreation[]> {
+    return this.mutate((s) => mutations.createAcls(s, vcluster, bindings));
+  }
+
+  deleteAcls(vcluster: string, filters: readonly AclFilter[]): Promise<AclRecord[][]> {
+    return this.mutate((s) => mutations.deleteAcls(s, vcluster, filters));
   }
 
   /** Always empty: what an older kgate wrote to the topic, every Kafka client could read. */

@@ -13,6 +13,8 @@ import {
   VCLUSTER_NAME_PATTERN,
 } from "./prefix-rules.ts";
 import {
+  type AclRecord,
+  aclRecordKey,
   type IssuedTokenRecord,
   own,
   type RevokedTokenRecord,
@@ -23,6 +25,8 @@ import {
 } from "./records.ts";
 import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
 import type { Quotas } from "../vcluster/quota-schema.ts";
+import { type AclBinding, type AclFilter, aclBindingProblem } from "../vcluster/acl/acl-model.ts";
+import { filterMatches } from "../vcluster/acl/acl-matcher.ts";
 
 /** What a store knows beyond the state itself when it checks a change. */
 export interface StoreRules {
@@ -53,6 +57,10 @@ export interface PutVclusterInput {
   readonly quotas?: Quotas;
   /** Backing ACLs: chosen at creation only; given for an existing vcluster, it must match. */
   readonly backing?: VclusterRecord["backing"];
+  /** Turns ACL authorization inside the vcluster on or off when given. */
+  readonly aclEnabled?: boolean;
+  /** Replaces the vcluster's super users when given. */
+  readonly superUsers?: readonly string[];
 }
 
 export interface PutVclusterResult {
@@ -140,12 +148,14 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
     const newLabels = input.labels !== undefined && !sameLabels(input.labels, existing.labels);
     const newPolicy = input.topicPolicy !== undefined && JSON.stringify(input.topicPolicy) !== JSON.stringify(existing.topicPolicy);
     const newQuotas = input.quotas !== undefined && JSON.stringify(input.quotas) !== JSON.stringify(existing.quotas);
-    if (!newLabels && !newPolicy && !newQuotas) return unchanged(state, { vcluster: existing, created: false });
+    const acl = aclSettingsChange(existing, input);
+    if (!newLabels && !newPolicy && !newQuotas && !acl) return unchanged(state, { vcluster: existing, created: false });
     const vcluster: VclusterRecord = {
       ...existing,
       ...(newLabels ? { labels: { ...input.labels } } : {}),
       ...(newPolicy ? { topicPolicy: input.topicPolicy } : {}),
       ...(newQuotas ? { quotas: input.quotas } : {}),
+      ...acl,
     };
     return {
       state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster } },
@@ -169,6 +179,8 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
     ...(input.topicPolicy ? { topicPolicy: input.topicPolicy } : {}),
     ...(input.quotas ? { quotas: input.quotas } : {}),
     ...(input.backing ? { backing: { username: input.backing.username } } : {}),
+    ...(input.aclEnabled ? { aclEnabled: true } : {}),
+    ...(input.superUsers?.length ? { superUsers: [...input.superUsers] } : {}),
   };
   return {
     state: { ...state, vclusters: { ...state.vclusters, [vcluster.name]: vcluster }, tenancySince: state.tenancySince ?? vcluster.createdAt },
@@ -196,8 +208,10 @@ export function deleteVcluster(state: StoreState, name: string, _now: number): C
     else revokedTokens[jti] = { jti, vcluster: name, expiresAt: token.expiresAt };
   }
   const deletedVclusters = { ...state.deletedVclusters, [name]: { name, createdAt: vcluster.createdAt } };
+  // Its ACLs go with it: a vcluster created again under the name starts with none.
+  const acls = Object.fromEntries(Object.entries(state.acls).filter(([, a]) => a.vcluster !== name));
   return {
-    state: { ...state, vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters },
+    state: { ...state, vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters, acls },
     events: [{ type: "vcluster-deleted", vcluster }],
     result: vcluster,
   };
@@ -299,4 +313,61 @@ export function pruneExpired(state: StoreState, now: number): StoreState {
   const tokens = live(state.tokens);
   const revokedTokens = live(state.revokedTokens);
   return tokens === state.tokens && revokedTokens === state.revokedTokens ? state : { ...state, tokens, revokedTokens };
+}
+
+/** The ACL settings `input` changes on `existing`, or null when it changes none. */
+function aclSettingsChange(existing: VclusterRecord, input: PutVclusterInput): Partial<VclusterRecord> | null {
+  const out: { aclEnabled?: boolean; superUsers?: readonly string[] } = {};
+  if (input.aclEnabled !== undefined && input.aclEnabled !== (existing.aclEnabled ?? false)) out.aclEnabled = input.aclEnabled;
+  if (input.superUsers !== undefined && JSON.stringify(input.superUsers) !== JSON.stringify(existing.superUsers ?? [])) {
+    out.superUsers = [...input.superUsers];
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/** At most this many ACLs per vcluster: every request's check scans its resource type's (invariant 4). */
+export const MAX_ACLS_PER_VCLUSTER = 1000;
+
+export type AclCreation = { readonly ok: true } | { readonly ok: false; readonly problem: string };
+
+/**
+ * Create ACLs of a vcluster, each on its own (CreateAcls answers per creation). Creating one that
+ * exists changes nothing and succeeds, as in Kafka.
+ */
+export function createAcls(state: StoreState, vcluster: string, bindings: readonly AclBinding[]): Change<AclCreation[]> {
+  if (!own(state.vclusters, vcluster)) throw new StoreError("not-found", `vcluster "${vcluster}" does not exist`);
+  const acls: Record<string, AclRecord> = { ...state.acls };
+  let count = Object.values(state.acls).filter((a) => a.vcluster === vcluster).length;
+  const results = bindings.map((b): AclCreation => {
+    const problem = aclBindingProblem(b);
+    if (problem) return { ok: false, problem };
+    const key = aclRecordKey(vcluster, b);
+    if (Object.hasOwn(acls, key)) return { ok: true };
+    if (count >= MAX_ACLS_PER_VCLUSTER) return { ok: false, problem: `a virtual cluster holds at most ${MAX_ACLS_PER_VCLUSTER} ACLs` };
+    acls[key] = { vcluster, ...pickBinding(b) };
+    count++;
+    return { ok: true };
+  });
+  if (Object.keys(acls).length === Object.keys(state.acls).length) return unchanged(state, results);
+  return { state: { ...state, acls }, events: [{ type: "acls-changed", vcluster }], result: results };
+}
+
+/** Delete a vcluster's ACLs matching each filter; per filter, the ACLs it removed. */
+export function deleteAcls(state: StoreState, vcluster: string, filters: readonly AclFilter[]): Change<AclRecord[][]> {
+  if (!own(state.vclusters, vcluster)) throw new StoreError("not-found", `vcluster "${vcluster}" does not exist`);
+  const mine = Object.entries(state.acls).filter(([, a]) => a.vcluster === vcluster);
+  const removed = new Set<string>();
+  const results = filters.map((f) => {
+    const hits = mine.filter(([, a]) => filterMatches(f, a));
+    for (const [key] of hits) removed.add(key);
+    return hits.map(([, a]) => a);
+  });
+  if (removed.size === 0) return unchanged(state, results);
+  const acls = Object.fromEntries(Object.entries(state.acls).filter(([key]) => !removed.has(key)));
+  return { state: { ...state, acls }, events: [{ type: "acls-changed", vcluster }], result: results };
+}
+
+function pickBinding(b: AclBinding): AclBinding {
+  const { resourceType, resourceName, patternType, principal, host, operation, permissionType } = b;
+  return { resourceType, resourceName, patternType, principal, host, operation, permissionType };
 }

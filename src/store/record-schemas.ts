@@ -5,6 +5,7 @@ import { z } from "zod";
 import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
 import { quotasSchema } from "../vcluster/quota-schema.ts";
 import { VCLUSTER_NAME_PATTERN } from "./prefix-rules.ts";
+import { aclBindingProblem, PRINCIPAL_PATTERN } from "../vcluster/acl/acl-model.ts";
 
 const vclusterName = z.string().regex(VCLUSTER_NAME_PATTERN, "must be a DNS label");
 /** The admin API's username rule (tokens are issued to these). */
@@ -23,6 +24,8 @@ export const vclusterSchema = z.object({
   topicPolicy: topicPolicySchema.optional(),
   quotas: quotasSchema.optional(),
   backing: z.object({ username: z.string().regex(/^kgate-vc-[a-z0-9-]{1,63}$/, "must be kgate-vc-<vcluster>") }).optional(),
+  aclEnabled: z.boolean().optional(),
+  superUsers: z.lazy(() => superUsersSchema).optional(),
 });
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64");
@@ -47,3 +50,23 @@ export const issuedTokenSchema = z.object({
 export const revokedTokenSchema = z.object({ jti: tokenId, vcluster: vclusterName, expiresAt: seconds });
 
 export const deletedVclusterSchema = z.object({ name: vclusterName, createdAt: timestamp });
+
+/** A vcluster's ACL: the same rules as CreateAcls through kgate (aclBindingProblem). */
+export const aclRecordSchema = z
+  .object({
+    vcluster: vclusterName,
+    resourceType: z.number().int(),
+    resourceName: z.string(),
+    patternType: z.number().int(),
+    principal: z.string(),
+    host: z.string(),
+    operation: z.number().int(),
+    permissionType: z.number().int(),
+  })
+  .superRefine((acl, ctx) => {
+    const problem = aclBindingProblem(acl);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** A vcluster's super users, as the admin API takes them. */
+export const superUsersSchema = z.array(z.string().regex(PRINCIPAL_PATTERN, "must be User:<name>")).max(100);

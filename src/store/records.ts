@@ -4,6 +4,7 @@ import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
 import type { ScramCredential } from "../gateway/sasl/scram-server.ts";
 import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
 import type { Quotas } from "../vcluster/quota-schema.ts";
+import { type AclBinding, aclKey } from "../vcluster/acl/acl-model.ts";
 
 export interface VclusterRecord {
   readonly name: string;
@@ -18,6 +19,15 @@ export interface VclusterRecord {
   readonly quotas?: Quotas;
   /** Backing ACLs (defence in depth): kgate logs in upstream as this SCRAM user for the vcluster's clients. Fixed at creation. */
   readonly backing?: { readonly username: string };
+  /** Kafka ACLs authorize every request inside the vcluster (absent: off, every principal may do everything). */
+  readonly aclEnabled?: boolean;
+  /** Principals (`User:<name>`) that pass every ACL check and may manage the vcluster's ACLs. */
+  readonly superUsers?: readonly string[];
+}
+
+/** One ACL of a vcluster, in the tenant's own names. Keyed by `aclRecordKey`. */
+export interface AclRecord extends AclBinding {
+  readonly vcluster: string;
 }
 
 /**
@@ -76,6 +86,8 @@ export interface StoreState {
   readonly tokens: Readonly<Record<string, IssuedTokenRecord>>;
   readonly revokedTokens: Readonly<Record<string, RevokedTokenRecord>>;
   readonly deletedVclusters: Readonly<Record<string, DeletedVclusterRecord>>;
+  /** Keyed by `aclRecordKey(vcluster, binding)`. */
+  readonly acls: Readonly<Record<string, AclRecord>>;
   /**
    * When the store first held a vcluster (ISO 8601). Never cleared: from then on clients that do
    * not authenticate are refused unless the config allows them explicitly (invariant 2).
@@ -89,11 +101,17 @@ export const EMPTY_STATE: StoreState = {
   tokens: {},
   revokedTokens: {},
   deletedVclusters: {},
+  acls: {},
 };
 
 export function serviceAccountKey(vcluster: string, username: string): string {
   // '/' is neither in a DNS label nor in an allowed username, so keys cannot be ambiguous.
   return `${vcluster}/${username}`;
+}
+
+/** One key per distinct binding of a vcluster: creating the same ACL twice keeps one, as in Kafka. */
+export function aclRecordKey(vcluster: string, acl: AclBinding): string {
+  return `${vcluster}/${aclKey(acl)}`;
 }
 
 /**

@@ -19,6 +19,8 @@ const snapshotSchema = z.object({
   revokedTokens: items,
   // Absent in files older kgates wrote.
   deletedVclusters: items.optional(),
+  // Absent in files written before vcluster ACLs.
+  acls: items.optional(),
   // Written by older kgates; read only to move the values to the key files.
   secrets: z.object({ adminToken: z.string().min(1).optional(), tokenSecret: z.string().min(1).optional() }).optional(),
   tenancySince: z.string().optional(),
@@ -31,8 +33,8 @@ export interface ParsedSnapshot {
 }
 
 export function serializeSnapshot(state: StoreState): string {
-  const { vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters, tenancySince } = state;
-  const snapshot = { format: FORMAT, version: VERSION, vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters, tenancySince };
+  const { vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters, acls, tenancySince } = state;
+  const snapshot = { format: FORMAT, version: VERSION, vclusters, serviceAccounts, tokens, revokedTokens, deletedVclusters, acls, tenancySince };
   return `${JSON.stringify(snapshot, null, 2)}\n`;
 }
 
@@ -71,6 +73,7 @@ function snapshotRecords(snapshot: z.output<typeof snapshotSchema>): StateRecord
   add("account", Object.entries(snapshot.serviceAccounts));
   add("token", Object.entries(snapshot.tokens));
   add("revoked", Object.entries(snapshot.revokedTokens));
+  add("acl", Object.entries(snapshot.acls ?? {}));
   if (snapshot.tenancySince !== undefined) out.push({ key: "tenancy/since", value: JSON.stringify(snapshot.tenancySince) });
   return out;
 }

@@ -18,6 +18,8 @@ import {
 } from "./records.ts";
 import type { ParsedSnapshot } from "./snapshot-format.ts";
 import { StateReader } from "./state-reads.ts";
+import type { AclRecord } from "./records.ts";
+import type { AclBinding, AclFilter } from "../vcluster/acl/acl-model.ts";
 import type { StateStore } from "./state-store.ts";
 import { applyStateRecord } from "./state-topic-records.ts";
 
@@ -95,6 +97,14 @@ export abstract class SnapshotStore extends StateReader implements StateStore {
 
   deleteServiceAccount(vcluster: string, username: string): Promise<ServiceAccountRecord> {
     return this.mutate((s) => mutations.deleteServiceAccount(s, vcluster, username));
+  }
+
+  createAcls(vcluster: string, bindings: readonly AclBinding[]): Promise<mutations.AclCreation[]> {
+    return this.mutate((s) => mutations.createAcls(s, vcluster, bindings));
+  }
+
+  deleteAcls(vcluster: string, filters: readonly AclFilter[]): Promise<AclRecord[][]> {
+    return this.mutate((s) => mutations.deleteAcls(s, vcluster, filters));
   }
 
   subscribe(listener: StoreListener): () => void {

@@ -1,6 +1,7 @@
 // The read side every store shares: synchronous views of one in-memory `StoreState`. A store
 // keeps its state however it likes (a snapshot, a log it follows) and answers reads through this.
 import {
+  type AclRecord,
   EMPTY_STATE,
   type IssuedTokenRecord,
   own,
@@ -12,12 +13,15 @@ import type { StateStore } from "./state-store.ts";
 
 type StateReads = Pick<
   StateStore,
-  "listVclusters" | "getVcluster" | "listServiceAccounts" | "listTokens" | "isTokenRevoked" | "tenancyBegan"
+  "listVclusters" | "getVcluster" | "listServiceAccounts" | "listTokens" | "isTokenRevoked" | "tenancyBegan" | "listAcls"
 >;
 
 /** Implements the reads of `StateStore` over `state`, which subclasses replace as it changes. */
 export abstract class StateReader implements StateReads {
   protected state: StoreState = EMPTY_STATE;
+  /** The ACLs of `aclsOf` grouped by vcluster, rebuilt when the state's ACLs change. */
+  private aclsByVcluster = new Map<string, readonly AclRecord[]>();
+  private aclsOf: StoreState["acls"] | undefined;
 
   protected constructor(protected readonly clock: () => number) {}
 
@@ -42,6 +46,20 @@ export abstract class StateReader implements StateReads {
     );
   }
 
+  listAcls(vcluster: string): readonly AclRecord[] {
+    if (this.aclsOf !== this.state.acls) {
+      const grouped = new Map<string, AclRecord[]>();
+      for (const acl of Object.values(this.state.acls)) {
+        const list = grouped.get(acl.vcluster);
+        if (list) list.push(acl);
+        else grouped.set(acl.vcluster, [acl]);
+      }
+      this.aclsByVcluster = grouped;
+      this.aclsOf = this.state.acls;
+    }
+    return this.aclsByVcluster.get(vcluster) ?? NO_ACLS;
+  }
+
   isTokenRevoked(jti: string): boolean {
     return Object.hasOwn(this.state.revokedTokens, jti);
   }
@@ -51,3 +69,5 @@ export abstract class StateReader implements StateReads {
     return this.state.tenancySince !== undefined || Object.keys(this.state.vclusters).length > 0;
   }
 }
+
+const NO_ACLS: readonly AclRecord[] = Object.freeze([]);

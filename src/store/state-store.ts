@@ -1,6 +1,7 @@
 import type { StoreListener } from "./events.ts";
-import type { PutScramAccountInput, PutVclusterInput, PutVclusterResult } from "./mutations.ts";
-import type { IssuedTokenRecord, LegacySecrets, RevokedTokenRecord, ServiceAccountRecord, VclusterRecord } from "./records.ts";
+import type { AclCreation, PutScramAccountInput, PutVclusterInput, PutVclusterResult } from "./mutations.ts";
+import type { AclBinding, AclFilter } from "../vcluster/acl/acl-model.ts";
+import type { AclRecord, IssuedTokenRecord, LegacySecrets, RevokedTokenRecord, ServiceAccountRecord, VclusterRecord } from "./records.ts";
 
 /**
  * The prefix-mapping store. Reads are synchronous views of the last durable state (the data
@@ -24,6 +25,8 @@ export interface StateStore {
   isTokenRevoked(jti: string): boolean;
   /** Whether the store has ever held a vcluster (deleting the last one does not undo it). */
   tenancyBegan(): boolean;
+  /** A vcluster's ACLs; the same array while they do not change (callers may cache by it). */
+  listAcls(vcluster: string): readonly AclRecord[];
 
   putVcluster(input: PutVclusterInput): Promise<PutVclusterResult>;
   deleteVcluster(name: string): Promise<VclusterRecord>;
@@ -32,6 +35,10 @@ export interface StateStore {
   /** Create a SCRAM account or rotate its credentials. */
   putScramAccount(input: PutScramAccountInput): Promise<ServiceAccountRecord>;
   deleteServiceAccount(vcluster: string, username: string): Promise<ServiceAccountRecord>;
+  /** Create ACLs of a vcluster; one result per binding, in order. */
+  createAcls(vcluster: string, bindings: readonly AclBinding[]): Promise<AclCreation[]>;
+  /** Delete a vcluster's ACLs matching each filter; per filter, those removed. */
+  deleteAcls(vcluster: string, filters: readonly AclFilter[]): Promise<AclRecord[][]>;
   /**
    * Secrets an older kgate kept in this store, for moving them to the key files. Only a local
    * file's count: those an older kgate wrote to a Kafka topic were readable by Kafka clients and

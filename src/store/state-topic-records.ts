@@ -8,6 +8,7 @@
 //   revoked/<jti>                    RevokedTokenRecord
 //   tenancy/since                    when the store first held a vcluster (never removed)
 //   deleted/<name>                   DeletedVclusterRecord (the incarnation deleted last)
+//   acl/<vcluster>/<binding>         AclRecord (`aclRecordKey`: the binding's fields as JSON)
 //
 // Older kgates also wrote `secret/<name>/<candidate>` records holding the admin token and the
 // token signing key. Anyone who can read the topic can read those, so they are never used: they
@@ -22,13 +23,14 @@ import { z } from "zod";
 import type { StoreEvent } from "./events.ts";
 import { type StoreRules, vclusterRecordProblem } from "./mutations.ts";
 import {
+  aclRecordSchema,
   deletedVclusterSchema,
   issuedTokenSchema,
   revokedTokenSchema,
   serviceAccountSchema,
   vclusterSchema,
 } from "./record-schemas.ts";
-import { own, serviceAccountKey, type StoreState, type VclusterRecord } from "./records.ts";
+import { aclRecordKey, own, serviceAccountKey, type StoreState, type VclusterRecord } from "./records.ts";
 
 export interface StateRecord {
   readonly key: string;
@@ -44,7 +46,7 @@ export interface ApplyContext extends StoreRules {
 /** Kind of the records older kgates kept secrets in. */
 export const LEGACY_SECRET_KIND = "secret";
 
-type Collection = "vclusters" | "serviceAccounts" | "tokens" | "revokedTokens" | "deletedVclusters";
+type Collection = "vclusters" | "serviceAccounts" | "tokens" | "revokedTokens" | "deletedVclusters" | "acls";
 
 // Kind prefixes in the order a change's records are written, so that a node applying them sees
 // a vcluster before its accounts and tokens.
@@ -54,6 +56,7 @@ const COLLECTIONS: readonly { kind: string; collection: Collection }[] = [
   { kind: "token", collection: "tokens" },
   { kind: "revoked", collection: "revokedTokens" },
   { kind: "deleted", collection: "deletedVclusters" },
+  { kind: "acl", collection: "acls" },
 ];
 
 /** The records that turn `prev` into `next`. */
@@ -139,6 +142,14 @@ export function applyStateRecord(state: StoreState, record: StateRecord, context
     }
     case "deleted":
       return applyItem(state, "deletedVclusters", id, json, deletedVclusterSchema, (d) => d.name, record, () => []);
+    case "acl": {
+      // Every change of a vcluster's ACLs is an event: each node's sessions authorize with the new ones.
+      const removed = json === null ? own(state.acls, id) : undefined;
+      const applied = applyItem(state, "acls", id, json, aclRecordSchema, (a) => aclRecordKey(a.vcluster, a), record,
+        (a) => [{ type: "acls-changed", vcluster: a.vcluster }]);
+      if (removed && applied.ok) return { ...applied, events: [{ type: "acls-changed", vcluster: removed.vcluster }] };
+      return applied;
+    }
     case "tenancy":
       return applyTenancy(state, id, json, record);
     case LEGACY_SECRET_KIND:

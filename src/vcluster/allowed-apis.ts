@@ -33,6 +33,9 @@ const OFFERED: ReadonlyMap<number, readonly [number, number]> = new Map<ApiKey, 
   [25, ALL], // AddOffsetsToTxn
   [26, ALL], // EndTxn
   [28, ALL], // TxnOffsetCommit
+  [29, ALL], // DescribeAcls (answered by kgate from its store)
+  [30, ALL], // CreateAcls (answered by kgate into its store)
+  [31, ALL], // DeleteAcls (answered by kgate from its store)
   [32, ALL], // DescribeConfigs (topic and group resources)
   [33, ALL], // AlterConfigs (topic and group resources)
   [35, ALL], // DescribeLogDirs (filtered to the tenant's topics)
@@ -84,6 +87,9 @@ export const HANDLING_NOTES: ReadonlyMap<number, string> = new Map<ApiKey, strin
   [18, "answered by kgate from the backing versions, clamped to this table"],
   [19, "topic policy applied; topic name length checked with the prefix"],
   [23, "replica id forced to a consumer's"],
+  [29, "answered by kgate from the vcluster's own ACLs in its store, never forwarded"],
+  [30, "answered by kgate: stored as the vcluster's own ACLs (tenant names), never forwarded"],
+  [31, "answered by kgate from the vcluster's own ACLs in its store, never forwarded"],
   [32, "topic and group resource names prefixed (hand rule), other resources refused one by one; broker config sources scrubbed"],
   [33, "topic and group resource names prefixed (hand rule), other resources refused one by one; topic policy applied"],
   [35, "filtered to the tenant's topics; log-dir paths and sizes scrubbed"],
@@ -105,9 +111,6 @@ export const HANDLING_NOTES: ReadonlyMap<number, string> = new Map<ApiKey, strin
  */
 export const REFUSED_BECAUSE: ReadonlyMap<number, string> = new Map<ApiKey, string>([
   [27, "inter-broker (transaction markers); never sent by clients"],
-  [29, "ACLs are cluster-wide and name backing principals; kgate decides what a tenant reaches"],
-  [30, "ACLs are cluster-wide and name backing principals; kgate decides what a tenant reaches"],
-  [31, "ACLs are cluster-wide and name backing principals; kgate decides what a tenant reaches"],
   [34, "moves replicas between broker disks: an operator's task"],
   [38, "delegation tokens are for backing principals; tenants log in to kgate"],
   [39, "delegation tokens are for backing principals; tenants log in to kgate"],

@@ -20,6 +20,7 @@ import { ErrorCode } from "../protocol/error-codes.ts";
 import { type TopicIdDirectory, ZERO_TOPIC_ID } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { type AclDecisions, aclStage } from "./acl/acl-stage.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -38,6 +39,8 @@ export interface ConnectionState {
   log?: (line: string) => void;
   /** A fetch quota's window (ConnectionQuota.fetchMaxBytes): Fetch asks for no more, as the broker caps it. */
   fetchMaxBytes?: number;
+  /** The session's ACL decisions, read per request (ACL changes apply at once); null while ACLs are off. */
+  acl?: () => AclDecisions | null;
 }
 
 function collectTopicIds(body: unknown, fields: Parameters<typeof walkEntities>[1], version: number): Set<string> {
@@ -71,7 +74,20 @@ export async function tenantRequest(
     const answer = errorResponse(FETCH, v, head.correlationId, ErrorCode.FETCH_SESSION_ID_NOT_FOUND, message);
     return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
   }
-  let changed = prefixNames(body, spec.request.entities, v, tenant);
+  // ACLs speak the tenant's names: checked before anything is prefixed.
+  const decisions = conn.acl?.() ?? null;
+  const aclFixups: Array<(response: Obj) => void> = [];
+  if (decisions) {
+    const checked = await aclStage(body, head, tenant, decisions, deps.topicIds);
+    if (checked.kind === "refuse") {
+      const answer = errorResponse(head.apiKey, v, head.correlationId, checked.refusal.errorCode, checked.refusal.message);
+      return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: `refused by the vcluster's ACLs: ${checked.refusal.message}` };
+    }
+    // As the broker does for acks=0: no response can carry the refusal, so the connection closes.
+    if (acksZero && checked.fixups.length > 0) return { kind: "close", reason: "acks=0 produce refused by the vcluster's ACLs" };
+    aclFixups.push(...checked.fixups);
+  }
+  let changed = prefixNames(body, spec.request.entities, v, tenant) + aclFixups.length;
   changed += forceConsumerReplica(head.apiKey, v, body);
   if (head.apiKey === FETCH && conn.fetchMaxBytes !== undefined && (body.maxBytes as number) > conn.fetchMaxBytes) {
     body.maxBytes = conn.fetchMaxBytes;
@@ -81,7 +97,7 @@ export async function tenantRequest(
   const rule = HAND_RULES.get(head.apiKey);
   // The policy only for APIs with hand rules: Produce and Fetch need none.
   const topicPolicy = rule?.request ? deps.topicPolicies?.forTenant(tenant, conn.log) : undefined;
-  const ctx: RuleContext = { tenant, version: v, responseFixups: [], topicPolicy };
+  const ctx: RuleContext = { tenant, version: v, responseFixups: aclFixups, topicPolicy };
   const refusal = await rule?.request?.(body, ctx);
   if (rule?.request) changed++;
   if (refusal) {
@@ -121,7 +137,7 @@ export async function tenantRequest(
     ? encodeRequest({ ...header, clientId: tenantClientId(tenant, header.clientId) }, body)
     : spliceTenantClientId(frame, tenant);
   if (acksZero) return { kind: "forward", frame: out, expectResponse: false };
-  if (responseNeedsNoRewrite(head, fetchExchange)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
+  if (ctx.responseFixups.length === 0 && responseNeedsNoRewrite(head, fetchExchange)) return { kind: "forward", frame: out, expectResponse: true, onResponseHead };
   return {
     kind: "forward",
     frame: out,

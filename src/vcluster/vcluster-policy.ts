@@ -36,6 +36,9 @@ import type { TopicPolicies } from "./topic-policy-lookup.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 import type { QuotaManager } from "./quota-manager.ts";
 import { ConnectionQuota } from "./quota-connection.ts";
+import { AclDecisions, type AclSettingsSource } from "./acl/acl-stage.ts";
+import { type AclAdmin, answerAclApi, isAclApi } from "./acl/acl-apis.ts";
+import { ANONYMOUS_PRINCIPAL } from "./acl/acl-model.ts";
 
 const SASL_HANDSHAKE = ApiKey.SaslHandshake;
 const SASL_AUTHENTICATE = ApiKey.SaslAuthenticate;
@@ -141,6 +144,10 @@ export interface VclusterPolicyDeps {
   backingCredentials?(vcluster: string, generation: string | undefined): Promise<SaslCredentials | undefined>;
   /** Counts a refused login (kgate_authentication_failures_total). */
   onAuthenticationFailure?(reason: AuthenticationFailureReason): void;
+  /** Vcluster ACLs: the live settings the data plane checks, and the store behind the ACL APIs. */
+  acls?: { settings: AclSettingsSource; admin: AclAdmin };
+  /** The client's IP address, the host an ACL names. */
+  clientHost?: string;
 }
 
 export class VclusterPolicy implements SessionPolicy {
@@ -171,6 +178,7 @@ export class VclusterPolicy implements SessionPolicy {
 
   constructor(private readonly deps: VclusterPolicyDeps) {
     this.quota = deps.quotas ? new ConnectionQuota(deps.quotas, deps.clock) : null;
+    this.connection.acl = () => this.aclDecisions();
     const { pinned, hostVcluster } = deps.listenerViews();
     if (pinned !== undefined && hostVcluster !== undefined && pinned !== hostVcluster) {
       this.refusal = `the listener is pinned to vcluster ${pinned}, but the connection's host name pins ${hostVcluster}`;
@@ -278,12 +286,45 @@ export class VclusterPolicy implements SessionPolicy {
       return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
     }
     if (isClientTelemetry(head.apiKey)) return answerClientTelemetry(frame, head);
+    if (isAclApi(head.apiKey)) return this.aclApi(frame, head);
     const acksZero = head.apiKey === PRODUCE && produceAcks(frame, head.apiVersion) === 0;
     if (this.quota && head.apiKey === FETCH) this.connection.fetchMaxBytes = this.quota.fetchMaxBytes();
     const tenantOutcome = tenantRequest(frame, head, this.tenant!, this.deps, this.connection, acksZero);
     const quota = this.quota;
     const outcome = quota ? tenantOutcome.then((o) => quota.apply(o, head, frame.length, acksZero)) : tenantOutcome;
     return this.deps.audit?.enabled && isAuditedTopicChange(head.apiKey) ? outcome.then((o) => this.audited(o, head)) : outcome;
+  }
+
+  /** The session's ACL decisions in its vcluster, or null when the vcluster has ACLs off. */
+  private aclDecisions(): AclDecisions | null {
+    const settings = this.tenant && this.deps.acls?.settings(this.tenant.name);
+    if (!settings) return null;
+    const principal = this.identity ? `User:${this.identity.username}` : ANONYMOUS_PRINCIPAL;
+    return new AclDecisions(settings, { principal, host: this.deps.clientHost ?? "" });
+  }
+
+  /** CreateAcls, DescribeAcls, DeleteAcls: answered from the store for this vcluster only. */
+  private aclApi(frame: Uint8Array, head: RequestHead): Promise<RequestOutcome> | RequestOutcome {
+    const acls = this.deps.acls;
+    const tenant = this.tenant!;
+    if (!acls) {
+      const message = "ACLs are not available in this gateway";
+      const answer = errorResponse(head.apiKey, head.apiVersion, head.correlationId, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, message);
+      return answer ? { kind: "answer", frame: answer } : { kind: "close", reason: message };
+    }
+    return answerAclApi(frame, head, {
+      vcluster: tenant.name,
+      decisions: this.aclDecisions(),
+      admin: acls.admin,
+      audit: (e) =>
+        this.deps.audit?.record({
+          ...e,
+          actor: this.identity?.username ?? "anonymous",
+          vcluster: tenant.name,
+          source: this.deps.source,
+          requestId: this.deps.connectionId === undefined ? undefined : `${this.deps.connectionId}/${head.correlationId}`,
+        }),
+    });
   }
 
   /** Records the topic changes a tenant request made (or was refused), from the response the client gets. */

@@ -243,7 +243,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       await rawLogin(attacker, "bounded", token);
       attacker.pause(); // from now on, never read
       const before = rssBytes(pid);
-      // DescribeAcls is not offered inside a vcluster: kgate answers each one itself.
+      // DescribeAcls inside a vcluster is answered by kgate itself (from its store), never forwarded.
       const refused = encodeRequest({ apiKey: 29, apiVersion: 1, correlationId: 9, clientId: "flood" }, defaultDescribeAclsRequest());
       const one = Buffer.concat(refused);
       const burst = Buffer.concat(Array.from({ length: 256 }, () => one));

@@ -30,7 +30,7 @@ const API = {
   DeleteGroups: 42, IncrementalAlterConfigs: 44, ListPartitionReassignments: 46, OffsetDelete: 47,
   DescribeCluster: 60, DescribeProducers: 61, DescribeTransactions: 65, ListTransactions: 66,
   ConsumerGroupHeartbeat: 68, ConsumerGroupDescribe: 69, GetTelemetrySubscriptions: 71, PushTelemetry: 72,
-  DescribeTopicPartitions: 75,
+  DescribeTopicPartitions: 75, DescribeAcls: 29, CreateAcls: 30, DeleteAcls: 31,
 } as const;
 
 /** Broker error codes alice is expected to get (org.apache.kafka.common.protocol.Errors). */
@@ -473,7 +473,7 @@ describe("identity and the offered API set", () => {
     }
     const listed = new Set(res.apiKeys.map((k: Msg) => k.apiKey));
     // cluster-level APIs are not advertised at all
-    for (const k of [4, 5, 6, 7, 29, 30, 31, 34, 38, 43, 45, 48, 49, 50, 51, 55, 56, 57, 64, 74]) expect(listed.has(k)).toBe(false);
+    for (const k of [4, 5, 6, 7, 34, 38, 43, 45, 48, 49, 50, 51, 55, 56, 57, 64, 74]) expect(listed.has(k)).toBe(false);
     // kgate answers SASL itself, so it is always advertised
     expect(listed.has(API.SaslHandshake)).toBe(true);
     expect(listed.has(API.SaslAuthenticate)).toBe(true);
@@ -572,6 +572,38 @@ describe("identity and the offered API set", () => {
       validateOnly: false,
     });
     expect(incremental.responses.map((r: Msg) => r.errorCode)).toEqual([31, 31]);
+  });
+});
+
+describe("ACLs: answered by kgate per vcluster, none of anyone else", () => {
+  test("alice neither lists nor deletes bob's ACLs; her ACLs stay in her vcluster, whatever names they carry", async () => {
+    await adminCall(kgate, "PUT", `/v1/vclusters/${ALICE}`, { aclEnabled: true, superUsers: ["User:alice"] });
+    await adminCall(kgate, "PUT", `/v1/vclusters/${BOB}`, { aclEnabled: true, superUsers: ["User:bob"] });
+    try {
+      const creation = (resourceName: string, principal: string) =>
+        ({ resourceType: RESOURCE_TOPIC, resourceName, resourcePatternType: 3, principal, host: "*", operation: 3, permissionType: 3 });
+      const anyFilter = { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 };
+      const made: Msg = await bob.request(API.CreateAcls, v(API.CreateAcls), { creations: [creation("secret", "User:alice"), creation("*", "User:*")] });
+      expect(made.results.map((r: Msg) => r.errorCode)).toEqual([0, 0]);
+      const listed: Msg = await asAlice(API.DescribeAcls, v(API.DescribeAcls), anyFilter);
+      expect(listed.errorCode).toBe(0);
+      expect(listed.resources).toEqual([]);
+      const deleted: Msg = await asAlice(API.DeleteAcls, v(API.DeleteAcls), { filters: [anyFilter, { ...anyFilter, resourceNameFilter: `${BOB_PREFIX}secret`, patternTypeFilter: 2 }] });
+      expect(deleted.filterResults.map((f: Msg) => f.matchingAcls.length)).toEqual([0, 0]);
+      const bobs: Msg = await bob.request(API.DescribeAcls, v(API.DescribeAcls), anyFilter);
+      expect(bobs.resources.map((r: Msg) => r.resourceName).sort()).toEqual(["*", "secret"]);
+      // An ACL naming bob's backing topic is alice's own, about a name in her own cluster.
+      const hers: Msg = await asAlice(API.CreateAcls, v(API.CreateAcls), { creations: [creation(`${BOB_PREFIX}secret`, "User:alice")] });
+      expect(hers.results[0].errorCode).toBe(0);
+      const bobsAfter = await adminCall<{ acls: Msg[] }>(kgate, "GET", `/v1/vclusters/${BOB}/acls`);
+      expect(bobsAfter.acls.map((a) => a.resourceName).sort()).toEqual(["*", "secret"]);
+      const md: Msg = await asAlice(API.Metadata, 12, metadataBody(null));
+      expect(JSON.stringify(md)).not.toContain("secret");
+      cover(API.DescribeAcls, API.CreateAcls, API.DeleteAcls);
+    } finally {
+      await adminCall(kgate, "PUT", `/v1/vclusters/${ALICE}`, { aclEnabled: false });
+      await adminCall(kgate, "PUT", `/v1/vclusters/${BOB}`, { aclEnabled: false });
+    }
   });
 });
 

@@ -209,6 +209,7 @@ describe("operations routes", () => {
       "/v1/gateway",
       "/v1/vclusters",
       "/v1/vclusters/{name}",
+      "/v1/vclusters/{name}/acls",
       "/v1/vclusters/{name}/backing-acls",
       "/v1/vclusters/{name}/groups",
       "/v1/vclusters/{name}/live",

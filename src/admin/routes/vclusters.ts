@@ -110,6 +110,7 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
     const backing = await backingRequested(deps, name, body.backingAcls);
     const { vcluster, created } = await deps.store.putVcluster({
       name, prefix: body.prefix, labels: body.labels, topicPolicy: body.topicPolicy, quotas: body.quotas, backing,
+      aclEnabled: body.aclEnabled, superUsers: body.superUsers,
     });
     if (backing) await provisionBacking(deps, vcluster, created);
     return created ? c.json(detail(vcluster), 201) : c.json(detail(vcluster), 200);
