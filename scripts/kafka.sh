@@ -169,6 +169,7 @@ tool_class() {
     kafka-topics) echo org.apache.kafka.tools.TopicCommand ;;
     kafka-console-producer) echo org.apache.kafka.tools.ConsoleProducer ;;
     kafka-console-consumer) echo org.apache.kafka.tools.consumer.ConsoleConsumer ;;
+    kafka-console-share-consumer) echo org.apache.kafka.tools.consumer.ConsoleShareConsumer ;;
     kafka-consumer-groups) echo org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
     kafka-share-groups) echo org.apache.kafka.tools.consumer.group.ShareGroupCommand ;;
     kafka-streams-groups) echo org.apache.kafka.tools.streams.StreamsGroupCommand ;;
