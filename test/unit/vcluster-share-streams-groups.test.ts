@@ -65,7 +65,7 @@ async function rewritten(outcome: Extract<RequestOutcome, { kind: "forward" }>, 
 
 function answeredError(outcome: RequestOutcome, apiKey: number, version: number): Obj {
   expect(outcome.kind).toBe("answer");
-  const f = (outcome as Extract<RequestOutcome, { kind: "answer" }>).frame;
+  const f = (outcome as Extract<RequestOutcome, { kind: "answer" }>).frame!;
   return decodeResponse<Obj>(Array.isArray(f) ? concatBytes(f) : f, apiKey, version).body;
 }
 
