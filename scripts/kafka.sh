@@ -27,19 +27,31 @@
 #
 # Environment: KAFKA_VERSION (4.4.0; falls back to 4.3.1), KAFKA_BROKERS (1), KAFKA_HEAP (512m),
 # KAFKA_CLI_HEAP (512m), KAFKA_CLI_JAVA_OPTS (more JVM flags for `cli`, e.g. -Djdk.net.hosts.file=F),
-# KAFKA_START_TIMEOUT seconds (90), JAVA_HOME.
+# KAFKA_START_TIMEOUT seconds (90), JAVA_HOME, KAFKA_DIR (the folder for jars, data, logs and the CA;
+# .kafka), KAFKA_PORT_BASE (9092: node i's listeners at base+100*i ... +3, the controller at base+7).
+# Another version than the pinned one never touches .kafka or its ports: by default it lives in
+# .kafka-VERSION with port base 19092, e.g. `KAFKA_VERSION=3.9.1 scripts/kafka.sh start` serves
+# PLAINTEXT 19092, SSL 19093, SASL_PLAINTEXT 19094, SASL_SSL 19095 (Kafka 3.9 and later: KRaft).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-KDIR="$ROOT/.kafka"
+PINNED_VERSION="4.4.0"
+WANT_VERSION="${KAFKA_VERSION:-$PINNED_VERSION}"
+if [[ "$WANT_VERSION" == "$PINNED_VERSION" ]]; then
+  DEFAULT_KDIR="$ROOT/.kafka" DEFAULT_PORT_BASE=9092 FALLBACK_VERSION="4.3.1"
+else # an older (or newer) line: its own folder and ports, no fallback
+  DEFAULT_KDIR="$ROOT/.kafka-$WANT_VERSION" DEFAULT_PORT_BASE=19092 FALLBACK_VERSION="$WANT_VERSION"
+fi
+KDIR="${KAFKA_DIR:-$DEFAULT_KDIR}"
+[[ "$KDIR" == /* ]] || KDIR="$ROOT/$KDIR"
+PORT_BASE="${KAFKA_PORT_BASE:-$DEFAULT_PORT_BASE}"
+[[ "$PORT_BASE" =~ ^[1-9][0-9]{3,4}$ ]] && ((PORT_BASE + 907 < 65536)) || { echo "kafka.sh: KAFKA_PORT_BASE must be a port number (got '$PORT_BASE')" >&2; exit 1; }
 LIBS="$KDIR/libs"
 STAMP="$LIBS/.kafka-version"
-WANT_VERSION="${KAFKA_VERSION:-4.4.0}"
-FALLBACK_VERSION="4.3.1"
 LOG4J_VERSION="2.25.5"
 SLF4J_VERSION="1.7.36" # Kafka 4.x still ships the SLF4J 1.7 API, so the binding is log4j-slf4j-impl
 HOST=127.0.0.1
-CONTROLLER_PORT=9099
+CONTROLLER_PORT=$((PORT_BASE + 7))
 TLS_DIR="$KDIR/tls"
 KEYSTORE_PASSWORD=kgate-test
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
@@ -95,7 +107,9 @@ mvn_copy() { # version -> 0 if the jars landed in $LIBS.new
   mvn -B -q -U -Dstyle.color=never -f "$KDIR/pom.xml" \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$LIBS.new" >"$KDIR/fetch.log" 2>&1 &&
-    compgen -G "$LIBS.new/kafka_2.13-$v.jar" >/dev/null
+    compgen -G "$LIBS.new/kafka_2.13-$v.jar" >/dev/null || return 1
+  # Kafka 3.x brings SLF4J's reload4j binding too: one binding (log4j2, for the configs below) only.
+  rm -f "$LIBS.new"/slf4j-reload4j-*.jar
 }
 
 cmd_fetch() {
@@ -103,9 +117,9 @@ cmd_fetch() {
   if libs_ready; then return 0; fi
   command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install -y maven)"
   local got="$WANT_VERSION"
-  say "resolving Apache Kafka $WANT_VERSION from Maven Central into .kafka/libs ..."
+  say "resolving Apache Kafka $WANT_VERSION from Maven Central into ${LIBS#"$ROOT"/} ..."
   if ! mvn_copy "$WANT_VERSION"; then
-    say "Kafka $WANT_VERSION could not be resolved (see .kafka/fetch.log):"
+    say "Kafka $WANT_VERSION could not be resolved (see ${KDIR#"$ROOT"/}/fetch.log):"
     sed 's/\x1b\[[0-9;]*m//g' "$KDIR/fetch.log" | grep -m 2 'ERROR' >&2 || true
     [[ "$WANT_VERSION" != "$FALLBACK_VERSION" ]] || die "giving up"
     say "falling back to Apache Kafka $FALLBACK_VERSION"
@@ -116,7 +130,7 @@ cmd_fetch() {
   rm -rf "$LIBS"
   mv "$LIBS.new" "$LIBS"
   printf 'requested=%s\nresolved=%s\n' "$WANT_VERSION" "$got" >"$STAMP"
-  say "Apache Kafka $got: $(ls "$LIBS"/*.jar | wc -l) jars in .kafka/libs"
+  say "Apache Kafka $got: $(ls "$LIBS"/*.jar | wc -l) jars in ${LIBS#"$ROOT"/}"
 }
 
 cmd_clients_jar() {
@@ -222,10 +236,10 @@ cmd_cli() {
 # Every file of an N-broker cluster lives in cluster_dir N; the single node's files sit directly
 # in .kafka/ (data-0, broker-0.log, ...), a larger cluster's in .kafka/cluster-N/.
 cluster_dir() { if [[ "$1" == 1 ]]; then echo "$KDIR"; else echo "$KDIR/cluster-$1"; fi; }
-plain_port() { echo $((9092 + 100 * $1)); }
-sasl_port() { echo $((9094 + 100 * $1)); }
-ssl_port() { echo $((9093 + 100 * $1)); }
-sasl_ssl_port() { echo $((9095 + 100 * $1)); }
+plain_port() { echo $((PORT_BASE + 100 * $1)); }
+ssl_port() { echo $((PORT_BASE + 1 + 100 * $1)); }
+sasl_port() { echo $((PORT_BASE + 2 + 100 * $1)); }
+sasl_ssl_port() { echo $((PORT_BASE + 3 + 100 * $1)); }
 
 # The checkout's test CA, broker keystore and client certificate; made once, X.509 v3 throughout
 # (rustls, under Deno, refuses v1 certificates).
@@ -414,7 +428,7 @@ take_lock() {
   mkdir -p "$KDIR"
   exec 9>"$KDIR/.lock"
   command -v flock >/dev/null || return 0
-  flock -w 300 9 || die "another scripts/kafka.sh start/stop holds .kafka/.lock"
+  flock -w 300 9 || die "another scripts/kafka.sh start/stop holds ${KDIR#"$ROOT"/}/.lock"
 }
 
 cmd_start() {
@@ -425,9 +439,9 @@ cmd_start() {
   dir="$(cluster_dir "$n")"
   others="$(running_sizes | grep -vx "$n" || true)"
   if [[ -n "$others" ]]; then
-    # Without an explicit KAFKA_BROKERS, any cluster of ours that answers on 9092 will do.
+    # Without an explicit KAFKA_BROKERS, any cluster of ours that answers on the base port will do.
     if [[ -z "${KAFKA_BROKERS:-}" ]] && cluster_ready "$others"; then
-      say "already running ($others broker(s), bootstrap $HOST:9092)"
+      say "already running ($others broker(s), bootstrap $HOST:$(plain_port 0))"
       return 0
     fi
     die "a $others-broker cluster is running; run 'scripts/kafka.sh stop' first"
@@ -436,7 +450,7 @@ cmd_start() {
   local alive=0
   for ((i = 0; i < n; i++)); do [[ -n "$(node_pid "$n" "$i")" ]] && alive=$((alive + 1)); done
   if ((alive == n)) && cluster_ready "$n"; then
-    say "already running ($n broker(s), bootstrap $HOST:9092)"
+    say "already running ($n broker(s), bootstrap $HOST:$(plain_port 0))"
     return 0
   fi
 
@@ -486,7 +500,7 @@ cmd_start() {
     fi
     sleep 0.5
   done
-  say "ready in $((SECONDS - t0))s: $n broker(s), PLAINTEXT $HOST:9092, SSL $HOST:9093, SASL_PLAINTEXT $HOST:9094, SASL_SSL $HOST:9095 (CA $TLS_DIR/ca.pem)"
+  say "ready in $((SECONDS - t0))s: Apache Kafka $(resolved_version), $n broker(s), PLAINTEXT $HOST:$(plain_port 0), SSL $HOST:$(ssl_port 0), SASL_PLAINTEXT $HOST:$(sasl_port 0), SASL_SSL $HOST:$(sasl_ssl_port 0) (CA $TLS_DIR/ca.pem)"
 }
 
 stop_pid() { # pid label

@@ -1,6 +1,6 @@
 // The isolation suite: two tenants on one kgate and one real broker. Bob owns a topic (with
 // records, configs and a topic id), a classic group with committed offsets and a live member,
-// a KIP-848 group and an ongoing transaction. Alice, with kgate's own client and raw requests,
+// a KIP-848 group, a share group, a streams group and an ongoing transaction. Alice, with kgate's own client and raw requests,
 // tries to reach every one of them through every API key offered inside a virtual cluster —
 // by name, by topic id, by regex, by coordinator key and by config resource — and must get the
 // answer for a resource that does not exist in her cluster, never bob's data. Every response
@@ -30,7 +30,9 @@ const API = {
   DeleteGroups: 42, IncrementalAlterConfigs: 44, ListPartitionReassignments: 46, OffsetDelete: 47,
   DescribeCluster: 60, DescribeProducers: 61, DescribeTransactions: 65, ListTransactions: 66,
   ConsumerGroupHeartbeat: 68, ConsumerGroupDescribe: 69, GetTelemetrySubscriptions: 71, PushTelemetry: 72,
-  DescribeTopicPartitions: 75,
+  DescribeTopicPartitions: 75, ShareGroupHeartbeat: 76, ShareGroupDescribe: 77, ShareFetch: 78, ShareAcknowledge: 79,
+  StreamsGroupHeartbeat: 88, StreamsGroupDescribe: 89, DescribeShareGroupOffsets: 90, AlterShareGroupOffsets: 91,
+  DeleteShareGroupOffsets: 92, StreamsGroupTopologyDescriptionUpdate: 93,
 } as const;
 
 /** Broker error codes alice is expected to get (org.apache.kafka.common.protocol.Errors). */
@@ -428,7 +430,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  const missing = offeredApiKeys().filter((k) => !covered.has(k));
+  // An API the backing broker does not serve (an older Kafka) cannot be attacked through it.
+  const missing = offeredApiKeys().filter((k) => maxVersion.has(k) && !covered.has(k));
   const names = (keys: number[]) => keys.sort((a, b) => a - b).map((k) => `${k} ${apiSpec(k)?.name}`).join(", ");
   console.log(`isolation suite covered ${covered.size} of ${offeredApiKeys().length} offered API keys: ${names([...covered])}`);
   if (missing.length > 0) console.log(`offered API keys without an isolation test: ${names(missing)}`);
@@ -1101,6 +1104,150 @@ async function expectRegexConfined(group: string, memberId: string, epoch: numbe
     subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null,
   });
 }
+
+describe("share groups and streams groups: by group id, by member id, by topic id", () => {
+  const shareMember = crypto.randomUUID().replaceAll("-", "").slice(0, 22);
+  const streamsMember = crypto.randomUUID();
+  let shareEpoch = 0;
+  let streamsEpoch = 0;
+
+  const shareHeartbeat = (conn: KafkaConnection, groupId: string, memberId: string, memberEpoch: number, topics: string[] | null): Promise<Msg> =>
+    conn.request(API.ShareGroupHeartbeat, 1, { groupId, memberId, memberEpoch, rackId: null, subscribedTopicNames: topics });
+  const streamsHeartbeat = (conn: KafkaConnection, version: number, groupId: string, memberId: string, memberEpoch: number, sourceTopics: string[] | null): Promise<Msg> =>
+    conn.request(API.StreamsGroupHeartbeat, version, {
+      groupId, memberId, memberEpoch, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: sourceTopics ? 30_000 : -1,
+      topology: sourceTopics && {
+        epoch: 0,
+        subtopologies: [{ subtopologyId: "0", sourceTopics, sourceTopicRegex: [], stateChangelogTopics: [], repartitionSinkTopics: [], repartitionSourceTopics: [], copartitionGroups: [] }],
+      },
+      activeTasks: sourceTopics ? [] : null, standbyTasks: sourceTopics ? [] : null, warmupTasks: sourceTopics ? [] : null,
+      processId: sourceTopics ? crypto.randomUUID() : null, userEndpoint: null, clientTags: sourceTopics ? [] : null,
+      taskOffsets: null, taskEndOffsets: null, shutdownApplication: false,
+    });
+  /** The error code alice gets for a group that exists nowhere: the answer bob's must look like. */
+  const nobody = () => `nobody-${run}`;
+
+  beforeAll(async () => {
+    // bob's share group reading secret, and his streams group with secret as its source
+    const share = await shareHeartbeat(bob, "bob-share", shareMember, 0, ["secret"]);
+    expect(share.errorCode).toBe(0);
+    shareEpoch = share.memberEpoch;
+    const streams = await streamsHeartbeat(bob, 0, "bob-streams", streamsMember, 0, ["secret"]);
+    expect(streams.errorCode).toBe(0);
+    streamsEpoch = streams.memberEpoch;
+  });
+
+  afterAll(async () => {
+    await shareHeartbeat(bob, "bob-share", shareMember, -1, null).catch(() => {});
+    await streamsHeartbeat(bob, 0, "bob-streams", streamsMember, -1, null).catch(() => {});
+  });
+
+  test("ShareGroupHeartbeat / ShareGroupDescribe: bob's share group and member are unknown; alice's own member never gets bob's topic", async () => {
+    const asBob = await asAlice(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), { groupId: "bob-share", memberId: shareMember, memberEpoch: shareEpoch, rackId: null, subscribedTopicNames: null });
+    const asNobody: Msg = await alice.request(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), { groupId: nobody(), memberId: shareMember, memberEpoch: shareEpoch, rackId: null, subscribedTopicNames: null });
+    expect(asBob.errorCode).not.toBe(0);
+    expect(asBob.errorCode).toBe(asNobody.errorCode);
+    const memberId = crypto.randomUUID().replaceAll("-", "").slice(0, 22);
+    const joined = await asAlice(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), { groupId: `alice-share-${run}`, memberId, memberEpoch: 0, rackId: null, subscribedTopicNames: ["secret", `${BOB_PREFIX}secret`] });
+    expect(joined.errorCode).toBe(0);
+    const backingView: Msg = await backing.request(API.ShareGroupDescribe, 1, { groupIds: [`${ALICE_PREFIX}alice-share-${run}`], includeAuthorizedOperations: false });
+    expect(backingView.groups[0].members[0].subscribedTopicNames.sort()).toEqual([`${ALICE_PREFIX}${BOB_PREFIX}secret`, `${ALICE_PREFIX}secret`].sort());
+    expect(jsonOf(backingView.groups[0].members[0].assignment)).not.toContain(bobState.topicId);
+    await asAlice(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), { groupId: `alice-share-${run}`, memberId, memberEpoch: -1, rackId: null, subscribedTopicNames: null });
+    cover(API.ShareGroupHeartbeat);
+
+    const described: Msg = await asAlice(API.ShareGroupDescribe, v(API.ShareGroupDescribe), { groupIds: ["bob-share"], includeAuthorizedOperations: false });
+    expect(described.groups.map((g: Msg) => [g.groupId, g.errorCode])).toEqual([["bob-share", E.GROUP_ID_NOT_FOUND]]);
+    cover(API.ShareGroupDescribe);
+
+    const still = await shareHeartbeat(bob, "bob-share", shareMember, shareEpoch, null);
+    expect(still.errorCode).toBe(0);
+    shareEpoch = still.memberEpoch;
+  });
+
+  test("ShareFetch / ShareAcknowledge by bob's topic id, with bob's group and member: answered as for an id that does not exist", async () => {
+    const partitions = [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }];
+    const fetchFor = (groupId: string, topicId: string, conn: KafkaConnection = alice) => conn.request<Msg>(API.ShareFetch, v(API.ShareFetch), {
+      groupId, memberId: shareMember, shareSessionEpoch: 0, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, maxRecords: 100, batchSize: 100,
+      shareAcquireMode: 0, isRenewAck: false, topics: [{ topicId, partitions }], forgottenTopicsData: [],
+    });
+    const request = { groupId: "bob-share", topicId: bobState.topicId };
+    const fetched = await fetchFor("bob-share", bobState.topicId);
+    assertClean(fetched, "ShareFetch", request);
+    const unknown = await fetchFor(nobody(), crypto.randomUUID().replaceAll("-", ""));
+    expect({ ...fetched, throttleTimeMs: 0 }).toEqual({ ...unknown, throttleTimeMs: 0 });
+    expect(jsonOf(fetched)).not.toContain(bobState.topicId);
+    cover(API.ShareFetch);
+
+    const ackFor = (groupId: string, topicId: string) => alice.request<Msg>(API.ShareAcknowledge, v(API.ShareAcknowledge), {
+      groupId, memberId: shareMember, shareSessionEpoch: 1, isRenewAck: false,
+      topics: [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [{ firstOffset: 0n, lastOffset: 0n, acknowledgeTypes: [1] }] }] }],
+    });
+    const acked = await ackFor("bob-share", bobState.topicId);
+    assertClean(acked, "ShareAcknowledge", request);
+    const ackedUnknown = await ackFor(nobody(), crypto.randomUUID().replaceAll("-", ""));
+    expect(acked.errorCode).toBe(ackedUnknown.errorCode);
+    expect(jsonOf(acked)).not.toContain(bobState.topicId);
+    cover(API.ShareAcknowledge);
+  });
+
+  test("Describe/Alter/DeleteShareGroupOffsets for bob's share group act on alice's own, empty one", async () => {
+    const describe = (groupId: string) => asAlice<Msg>(API.DescribeShareGroupOffsets, v(API.DescribeShareGroupOffsets), { groups: [{ groupId, topics: null }] });
+    const described = await describe("bob-share");
+    expect(described.groups.map((g: Msg) => [g.groupId, g.topics.length])).toEqual([["bob-share", 0]]);
+    expect(described.groups[0].errorCode).toBe((await describe(nobody())).groups[0].errorCode);
+    cover(API.DescribeShareGroupOffsets);
+
+    const topics = [{ topicName: "secret", partitions: [{ partitionIndex: 0, startOffset: 0n }] }];
+    const altered = await asAlice(API.AlterShareGroupOffsets, v(API.AlterShareGroupOffsets), { groupId: "bob-share", topics });
+    const alteredNobody: Msg = await alice.request(API.AlterShareGroupOffsets, v(API.AlterShareGroupOffsets), { groupId: nobody(), topics });
+    expect(altered.errorCode).toBe(alteredNobody.errorCode);
+    expect(jsonOf(altered.responses)).toBe(jsonOf(alteredNobody.responses));
+    cover(API.AlterShareGroupOffsets);
+
+    const deleted = await asAlice(API.DeleteShareGroupOffsets, v(API.DeleteShareGroupOffsets), { groupId: "bob-share", topics: [{ topicName: "secret" }] });
+    const deletedNobody: Msg = await alice.request(API.DeleteShareGroupOffsets, v(API.DeleteShareGroupOffsets), { groupId: nobody(), topics: [{ topicName: "secret" }] });
+    expect(deleted.errorCode).toBe(deletedNobody.errorCode);
+    cover(API.DeleteShareGroupOffsets);
+
+    // bob's group is still there, with its member, on the backing cluster
+    const backingView: Msg = await backing.request(API.ShareGroupDescribe, 1, { groupIds: [`${BOB_PREFIX}bob-share`], includeAuthorizedOperations: false });
+    expect(backingView.groups[0].members.map((m: Msg) => m.memberId)).toEqual([shareMember]);
+  });
+
+  test("StreamsGroupHeartbeat / StreamsGroupDescribe / StreamsGroupTopologyDescriptionUpdate: bob's streams group is unknown", async () => {
+    const version = v(API.StreamsGroupHeartbeat);
+    const asBob: Msg = await streamsHeartbeat(alice, version, "bob-streams", streamsMember, streamsEpoch, null);
+    assertClean(asBob, "StreamsGroupHeartbeat");
+    const asNobody: Msg = await streamsHeartbeat(alice, version, nobody(), streamsMember, streamsEpoch, null);
+    expect(asBob.errorCode).not.toBe(0);
+    expect(asBob.errorCode).toBe(asNobody.errorCode);
+    // alice's own streams app reading bob's backing name reads a topic of hers that does not exist
+    const own: Msg = await streamsHeartbeat(alice, version, `alice-streams-${run}`, crypto.randomUUID(), 0, [`${BOB_PREFIX}secret`, "secret"]);
+    assertClean(own, "StreamsGroupHeartbeat", { sourceTopics: [`${BOB_PREFIX}secret`] });
+    expect(own.activeTasks ?? []).toEqual([]);
+    const backingView: Msg = await backing.request(API.StreamsGroupDescribe, 0, { groupIds: [`${ALICE_PREFIX}alice-streams-${run}`], includeAuthorizedOperations: false });
+    expect(backingView.groups[0].topology.subtopologies[0].sourceTopics.sort()).toEqual([`${ALICE_PREFIX}${BOB_PREFIX}secret`, `${ALICE_PREFIX}secret`].sort());
+    cover(API.StreamsGroupHeartbeat);
+
+    const described: Msg = await asAlice(API.StreamsGroupDescribe, v(API.StreamsGroupDescribe), { groupIds: ["bob-streams"], includeAuthorizedOperations: false });
+    expect(described.groups.map((g: Msg) => [g.groupId, g.errorCode])).toEqual([["bob-streams", E.GROUP_ID_NOT_FOUND]]);
+    cover(API.StreamsGroupDescribe);
+
+    const update = (groupId: string) => alice.request<Msg>(API.StreamsGroupTopologyDescriptionUpdate, v(API.StreamsGroupTopologyDescriptionUpdate), {
+      groupId, memberId: streamsMember, topologyEpoch: 0,
+      topologyDescription: { subtopologies: [{ subtopologyId: "0", nodes: [{ name: "src", nodeType: 0, sourceTopics: ["secret"], sinkTopic: null, stores: [], successors: [] }] }], globalStores: [] },
+    });
+    const updated = await update("bob-streams");
+    assertClean(updated, "StreamsGroupTopologyDescriptionUpdate");
+    expect(updated.errorCode).not.toBe(0);
+    expect(updated.errorCode).toBe((await update(nobody())).errorCode);
+    cover(API.StreamsGroupTopologyDescriptionUpdate);
+
+    const still: Msg = await streamsHeartbeat(bob, 0, "bob-streams", streamsMember, streamsEpoch, null);
+    expect(still.errorCode).toBe(0);
+  });
+});
 
 describe("transactions: by transactional id, by producer id", () => {
   test("DescribeTransactions and ListTransactions never show bob's transaction", async () => {

@@ -7,6 +7,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { parseHostPort } from "../../src/gateway/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
+import { BROKER_FEATURE } from "../support/broker-features.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, type KgateRuntime, startKgate, writeProperties } from "../support/kgate-process.ts";
 
@@ -188,6 +189,9 @@ function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
   }, 60_000);
 }
 
+const supported = await BROKER_FEATURE.shareGroups();
+
 for (const kgateRuntime of ["bun", "deno"] as const) {
-  describe(`share groups inside vclusters (${kgateRuntime})`, () => shareGroupsSuite(kgateRuntime));
+  // An older backing broker (npm run test:broker-3.9) has no such groups.
+  describe.skipIf(!supported)(`share groups inside vclusters (${kgateRuntime})`, () => shareGroupsSuite(kgateRuntime));
 }

@@ -10,6 +10,7 @@ import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { parseHostPort } from "../../src/gateway/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { type JavaProgram, javaProgram } from "../support/java-program.ts";
+import { BROKER_FEATURE } from "../support/broker-features.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, type KgateRuntime, startKgate, writeProperties } from "../support/kgate-process.ts";
 
@@ -180,6 +181,9 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
   }, 60_000);
 }
 
+const supported = await BROKER_FEATURE.streamsGroups();
+
 for (const kgateRuntime of ["bun", "deno"] as const) {
-  describe(`streams groups inside vclusters (${kgateRuntime})`, () => streamsSuite(kgateRuntime));
+  // An older backing broker (npm run test:broker-3.9) has no such groups.
+  describe.skipIf(!supported)(`streams groups inside vclusters (${kgateRuntime})`, () => streamsSuite(kgateRuntime));
 }
