@@ -16,11 +16,12 @@ const KAFKA_SH = join(ROOT, "scripts", "kafka.sh");
 const PORT_BASE = 19092;
 
 /**
- * The subset: tenants with the Java tools, kafkajs and kcat (topics, groups, offsets,
- * transactions, isolation of names), pinned and anonymous listeners, transparent proxying with
- * each client kind, SCRAM logins. (The isolation suite's setup needs Kafka 4 group features.)
+ * The subset: the isolation suite (every offered API the broker serves, attacked), tenants
+ * with the Java tools, kafkajs and kcat (topics, groups, offsets, transactions), pinned and
+ * anonymous listeners, transparent proxying with each client kind, SCRAM logins.
  */
 const DEFAULT_FILES = [
+  "vcluster-isolation",
   "vcluster-scenario",
   "vcluster-listener-modes",
   "transparent-kafkajs",

@@ -14,6 +14,7 @@ import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { API_LIST, apiSpec } from "../../src/protocol/registry.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { offeredApiKeys, offeredVersions } from "../../src/vcluster/allowed-apis.ts";
+import { BROKER_FEATURE } from "../support/broker-features.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, type KgateRuntime, startKgate, waitForLog } from "../support/kgate-process.ts";
 import { waitFor } from "../support/wait.ts";
@@ -40,6 +41,7 @@ const E = {
   NONE: 0,
   UNKNOWN_TOPIC_OR_PARTITION: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
   INVALID_TOPIC_EXCEPTION: ErrorCode.INVALID_TOPIC_EXCEPTION,
+  ILLEGAL_GENERATION: 22,
   UNKNOWN_MEMBER_ID: 25,
   CLUSTER_AUTHORIZATION_FAILED: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
   INVALID_PRODUCER_EPOCH: 47,
@@ -53,6 +55,12 @@ const E = {
   TRANSACTIONAL_ID_NOT_FOUND: 105,
   INVALID_REGULAR_EXPRESSION: ErrorCode.INVALID_REGULAR_EXPRESSION,
 } as const;
+
+// What the backing broker serves: Kafka 3.9 (npm run test:broker-3.9) has no KIP-848 groups
+// (it advertises ConsumerGroupHeartbeat v0 but refuses it), no group configs, and no share or
+// streams groups; the suite attacks what the broker has.
+const KAFKA4_GROUPS = await BROKER_FEATURE.consumerGroupRegex();
+const SHARE_AND_STREAMS = (await BROKER_FEATURE.shareGroups()) && (await BROKER_FEATURE.streamsGroups());
 
 const ZERO_ID = "0".repeat(32);
 const RESOURCE_TOPIC = 2;
@@ -284,7 +292,7 @@ async function createTopic(conn: KafkaConnection, name: string, partitions: numb
 /** One record to partition 0, retrying while a new partition's leader settles (NOT_LEADER_OR_FOLLOWER). */
 async function produceOne(conn: KafkaConnection, topic: string, value: string): Promise<void> {
   await waitFor(`a record in ${topic}`, async () => {
-    const res: Msg = await conn.request(API.Produce, 12, produceBody({ name: topic }, value));
+    const res: Msg = await conn.request(API.Produce, Math.min(12, v(API.Produce)), produceBody({ name: topic }, value));
     const code = res.responses[0].partitionResponses[0].errorCode;
     if (code === 0) return true;
     if (code !== 6) throw new Error(`producing to ${topic}: error ${code}`);
@@ -362,11 +370,13 @@ beforeAll(async () => {
   const altered: Msg = await bob.request(API.IncrementalAlterConfigs, 1, {
     resources: [
       { resourceType: RESOURCE_TOPIC, resourceName: "secret", configs: [{ name: "retention.ms", configOperation: 0, value: BOB_RETENTION }] },
-      { resourceType: RESOURCE_GROUP, resourceName: "bob-group", configs: [{ name: "consumer.session.timeout.ms", configOperation: 0, value: BOB_GROUP_SESSION_MS }] },
+      ...(KAFKA4_GROUPS
+        ? [{ resourceType: RESOURCE_GROUP, resourceName: "bob-group", configs: [{ name: "consumer.session.timeout.ms", configOperation: 0, value: BOB_GROUP_SESSION_MS }] }]
+        : []),
     ],
     validateOnly: false,
   });
-  expect(altered.responses.map((r: Msg) => r.errorCode)).toEqual([0, 0]);
+  expect(altered.responses.map((r: Msg) => r.errorCode)).toEqual(KAFKA4_GROUPS ? [0, 0] : [0]);
   const bobMd: Msg = await bob.request(API.Metadata, 12, metadataBody([{ name: "secret" }]));
   bobState.topicId = bobMd.topics[0].topicId;
   const direct = await backingTopic(`${BOB_PREFIX}secret`);
@@ -400,14 +410,16 @@ beforeAll(async () => {
   expect(synced.errorCode).toBe(0);
   expect(await bobHeartbeat()).toBe(0);
 
-  // bob-cg: a KIP-848 member subscribed to secret
-  bobState.cgMemberId = crypto.randomUUID();
-  const cg: Msg = await bob.request(API.ConsumerGroupHeartbeat, 1, {
-    groupId: "bob-cg", memberId: bobState.cgMemberId, memberEpoch: 0, instanceId: null, rackId: null,
-    rebalanceTimeoutMs: 300_000, subscribedTopicNames: ["secret"], subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [],
-  });
-  expect(cg.errorCode).toBe(0);
-  bobState.cgMemberEpoch = cg.memberEpoch;
+  if (KAFKA4_GROUPS) {
+    // bob-cg: a KIP-848 member subscribed to secret
+    bobState.cgMemberId = crypto.randomUUID();
+    const cg: Msg = await bob.request(API.ConsumerGroupHeartbeat, 1, {
+      groupId: "bob-cg", memberId: bobState.cgMemberId, memberEpoch: 0, instanceId: null, rackId: null,
+      rebalanceTimeoutMs: 300_000, subscribedTopicNames: ["secret"], subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [],
+    });
+    expect(cg.errorCode).toBe(0);
+    bobState.cgMemberEpoch = cg.memberEpoch;
+  }
 
   // bob-tx: an ongoing transaction on secret/0
   const pid: Msg = await bob.request(API.InitProducerId, 4, {
@@ -431,7 +443,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // An API the backing broker does not serve (an older Kafka) cannot be attacked through it.
-  const missing = offeredApiKeys().filter((k) => maxVersion.has(k) && !covered.has(k));
+  const refusedByBroker = KAFKA4_GROUPS ? [] : [API.ConsumerGroupHeartbeat, API.ConsumerGroupDescribe];
+  const missing = offeredApiKeys().filter((k) => maxVersion.has(k) && !refusedByBroker.includes(k as never) && !covered.has(k));
   const names = (keys: number[]) => keys.sort((a, b) => a - b).map((k) => `${k} ${apiSpec(k)?.name}`).join(", ");
   console.log(`isolation suite covered ${covered.size} of ${offeredApiKeys().length} offered API keys: ${names([...covered])}`);
   if (missing.length > 0) console.log(`offered API keys without an isolation test: ${names(missing)}`);
@@ -481,7 +494,9 @@ describe("identity and the offered API set", () => {
     expect(listed.has(API.SaslHandshake)).toBe(true);
     expect(listed.has(API.SaslAuthenticate)).toBe(true);
     // every offered API the broker supports is advertised
-    expect(listed.size).toBeGreaterThanOrEqual(offered.size - 2);
+    const served: Msg = await backing.request(API.ApiVersions, 3, { clientSoftwareName: "iso", clientSoftwareVersion: "1", clusterId: null, nodeId: -1 });
+    const unlisted = served.apiKeys.map((k: Msg) => k.apiKey as number).filter((k: number) => offered.has(k) && !listed.has(k));
+    expect(unlisted).toEqual([]);
     cover(API.ApiVersions);
   });
 
@@ -701,7 +716,7 @@ describe("topics: by name, by topic id, in lists", () => {
 
   test("Produce by name (v12) and by topic id (v13) cannot write to bob's topic", async () => {
     const before = await backingTopic(`${BOB_PREFIX}secret`);
-    const byName: Msg = await asAlice(API.Produce, 12, produceBody({ name: "secret" }, "alice-was-here"));
+    const byName: Msg = await asAlice(API.Produce, Math.min(12, v(API.Produce)), produceBody({ name: "secret" }, "alice-was-here"));
     expect(byName.responses[0].partitionResponses[0].errorCode).toBe(3);
     if (offers(API.Produce, 13)) {
       const byId: Msg = await asAlice(API.Produce, 13, produceBody({ topicId: bobState.topicId }, "alice-was-here"));
@@ -807,13 +822,15 @@ describe("topics: by name, by topic id, in lists", () => {
     });
     expect(described.results.map((r: Msg) => [r.resourceName, r.errorCode])).toEqual([["secret", 3], ["__consumer_offsets", 3], ["orders", 0]]);
     // a group resource named like bob's group is alice's own group: defaults, not bob's value
-    const group: Msg = await asAlice(API.DescribeConfigs, v(API.DescribeConfigs), {
-      resources: [{ resourceType: RESOURCE_GROUP, resourceName: "bob-group", configurationKeys: ["consumer.session.timeout.ms"] }],
-      includeSynonyms: true, includeDocumentation: false,
-    });
-    expect(group.results[0].errorCode).toBe(0);
-    expect(group.results[0].resourceName).toBe("bob-group");
-    expect(group.results[0].configs[0].value).not.toBe(BOB_GROUP_SESSION_MS);
+    if (KAFKA4_GROUPS) {
+      const group: Msg = await asAlice(API.DescribeConfigs, v(API.DescribeConfigs), {
+        resources: [{ resourceType: RESOURCE_GROUP, resourceName: "bob-group", configurationKeys: ["consumer.session.timeout.ms"] }],
+        includeSynonyms: true, includeDocumentation: false,
+      });
+      expect(group.results[0].errorCode).toBe(0);
+      expect(group.results[0].resourceName).toBe("bob-group");
+      expect(group.results[0].configs[0].value).not.toBe(BOB_GROUP_SESSION_MS);
+    }
     cover(API.DescribeConfigs);
 
     const altered: Msg = await asAlice(API.AlterConfigs, v(API.AlterConfigs), {
@@ -828,11 +845,13 @@ describe("topics: by name, by topic id, in lists", () => {
       validateOnly: false,
     });
     expect(incremental.responses.map((r: Msg) => [r.resourceName, r.errorCode])).toEqual([["secret", 3]]);
-    const groupAlter: Msg = await asAlice(API.IncrementalAlterConfigs, v(API.IncrementalAlterConfigs), {
-      resources: [{ resourceType: RESOURCE_GROUP, resourceName: "bob-group", configs: [{ name: "consumer.session.timeout.ms", configOperation: 0, value: "50000" }] }],
-      validateOnly: false,
-    });
-    expect(groupAlter.responses.map((r: Msg) => [r.resourceName, r.errorCode])).toEqual([["bob-group", 0]]);
+    if (KAFKA4_GROUPS) {
+      const groupAlter: Msg = await asAlice(API.IncrementalAlterConfigs, v(API.IncrementalAlterConfigs), {
+        resources: [{ resourceType: RESOURCE_GROUP, resourceName: "bob-group", configs: [{ name: "consumer.session.timeout.ms", configOperation: 0, value: "50000" }] }],
+        validateOnly: false,
+      });
+      expect(groupAlter.responses.map((r: Msg) => [r.resourceName, r.errorCode])).toEqual([["bob-group", 0]]);
+    }
     cover(API.IncrementalAlterConfigs);
 
     const bobs: Msg = await backing.request(API.DescribeConfigs, 4, {
@@ -840,6 +859,7 @@ describe("topics: by name, by topic id, in lists", () => {
       includeSynonyms: false, includeDocumentation: false,
     });
     expect(bobs.results[0].configs[0].value).toBe(BOB_RETENTION);
+    if (!KAFKA4_GROUPS) return;
     const bobsGroup: Msg = await backing.request(API.DescribeConfigs, 4, {
       resources: [{ resourceType: RESOURCE_GROUP, resourceName: `${BOB_PREFIX}bob-group`, configurationKeys: ["consumer.session.timeout.ms"] }],
       includeSynonyms: false, includeDocumentation: false,
@@ -938,7 +958,8 @@ describe("consumer groups: by group id, by coordinator key, by member id, by reg
     const asMember: Msg = await asAlice(API.OffsetCommit, 9, {
       ...commit({ name: "orders", topicId: ZERO_ID }), generationIdOrMemberEpoch: bobState.classicGeneration, memberId: bobState.classicMemberId,
     });
-    expect([E.GROUP_ID_NOT_FOUND, E.UNKNOWN_MEMBER_ID]).toContain(asMember.topics[0].partitions[0].errorCode);
+    // (Kafka 3.9 answers a generation for a group it does not have ILLEGAL_GENERATION)
+    expect([E.GROUP_ID_NOT_FOUND, E.UNKNOWN_MEMBER_ID, E.ILLEGAL_GENERATION]).toContain(asMember.topics[0].partitions[0].errorCode);
     expect(await bobCommittedOffset()).toBe(1n);
     cover(API.OffsetCommit);
 
@@ -992,7 +1013,7 @@ describe("consumer groups: by group id, by coordinator key, by member id, by reg
     expect(await bobHeartbeat()).toBe(0);
   });
 
-  test("ConsumerGroupHeartbeat / ConsumerGroupDescribe: bob's KIP-848 group and member are unknown", async () => {
+  test.skipIf(!KAFKA4_GROUPS)("ConsumerGroupHeartbeat / ConsumerGroupDescribe: bob's KIP-848 group and member are unknown", async () => {
     const hb: Msg = await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
       groupId: "bob-cg", memberId: bobState.cgMemberId, memberEpoch: bobState.cgMemberEpoch, instanceId: null, rackId: null,
       rebalanceTimeoutMs: -1, subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null,
@@ -1025,7 +1046,7 @@ describe("consumer groups: by group id, by coordinator key, by member id, by reg
     expect(still.errorCode).toBe(0);
   });
 
-  test("a subscribed regex matches only alice's topics, whatever it contains", async () => {
+  test.skipIf(!KAFKA4_GROUPS)("a subscribed regex matches only alice's topics, whatever it contains", async () => {
     const regexes = [".*", "secret|.*", `${BOB_PREFIX}.*|.*secret.*`, "(.*)", ".*)|(.*"];
     for (const regex of regexes) {
       const group = `alice-re-${run}-${regexes.indexOf(regex)}`;
@@ -1042,7 +1063,7 @@ describe("consumer groups: by group id, by coordinator key, by member id, by reg
     }
   });
 
-  test("a malformed regex gets INVALID_REGULAR_EXPRESSION", async () => {
+  test.skipIf(!KAFKA4_GROUPS)("a malformed regex gets INVALID_REGULAR_EXPRESSION", async () => {
     for (const regex of ["(", "a)|(b", "[a-", "*", "\\"]) {
       const res: Msg = await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
         groupId: `alice-bad-re-${run}`, memberId: crypto.randomUUID(), memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000,
@@ -1053,7 +1074,7 @@ describe("consumer groups: by group id, by coordinator key, by member id, by reg
     }
   });
 
-  test("regexes that JavaScript and RE2 (the broker's engine) read differently cannot escape the anchoring", async () => {
+  test.skipIf(!KAFKA4_GROUPS)("regexes that JavaScript and RE2 (the broker's engine) read differently cannot escape the anchoring", async () => {
     // `[^]` and `[]` close a character class at once in JavaScript; in RE2 a `]` right after
     // `[` or `[^` is a literal and the class goes on. A checker that only asks JavaScript would
     // let the `)` after it close kgate's anchoring group on the broker.
@@ -1105,7 +1126,7 @@ async function expectRegexConfined(group: string, memberId: string, epoch: numbe
   });
 }
 
-describe("share groups and streams groups: by group id, by member id, by topic id", () => {
+describe.skipIf(!SHARE_AND_STREAMS)("share groups and streams groups: by group id, by member id, by topic id", () => {
   const shareMember = crypto.randomUUID().replaceAll("-", "").slice(0, 22);
   const streamsMember = crypto.randomUUID();
   let shareEpoch = 0;
