@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { parseHostPort } from "../../src/gateway/upstream.ts";
+import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { type JavaProgram, javaProgram } from "../support/java-program.ts";
 import { BROKER_FEATURE } from "../support/broker-features.ts";
@@ -178,6 +179,34 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     const created = after.filter((t) => !before.includes(t));
     for (const t of created) expect(t.startsWith(bob.prefix)).toBe(true);
     expect(after.filter((t) => t.startsWith(alice.prefix)).sort()).toEqual(before.filter((t) => t.startsWith(alice.prefix)).sort());
+  }, 60_000);
+
+  test("a topology whose internal topics break the tenant's topic policy is refused; the broker creates none of them", async () => {
+    const name = `vc-streams-policy-${run}`;
+    await adminCall(kgate, "PUT", `/v1/vclusters/${name}`, { topicPolicy: { maxPartitionsPerTopic: 4, allowedConfigs: ["cleanup.policy"] } });
+    const issued = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${name}/tokens`, { username: "carol" });
+    const carol = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: "carol", password: issued.token }, clientId: "streams-policy" });
+    try {
+      // The source topic exists: without the policy the broker would go on to create the internal topics.
+      const created: Msg = await carol.request(19, 7, { topics: [{ name: "in", numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false });
+      expect(created.topics[0].errorCode).toBe(0);
+      const heartbeat = (changelog: Msg, repartition: Msg): Promise<Msg> => carol.request(API.StreamsGroupHeartbeat, 0, {
+        groupId: "app", memberId: crypto.randomUUID(), memberEpoch: 0, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 10_000,
+        topology: { epoch: 0, subtopologies: [{ subtopologyId: "0", sourceTopics: ["in"], sourceTopicRegex: [], stateChangelogTopics: [changelog], repartitionSinkTopics: [], repartitionSourceTopics: [repartition], copartitionGroups: [] }] },
+        activeTasks: [], standbyTasks: [], warmupTasks: [], processId: crypto.randomUUID(), userEndpoint: null, clientTags: [], taskOffsets: [], taskEndOffsets: [], shutdownApplication: false,
+      });
+      const topic = (n: string, partitions: number, configs: Record<string, string>) => ({ name: n, partitions, replicationFactor: 0, topicConfigs: Object.entries(configs).map(([key, value]) => ({ key, value })) });
+      const badConfig = await heartbeat(topic("app-store-changelog", 0, { "cleanup.policy": "compact", "min.insync.replicas": "1" }), topic("app-x-repartition", 2, {}));
+      expect(badConfig.errorCode).toBe(ErrorCode.POLICY_VIOLATION);
+      expect(badConfig.errorMessage).toContain('Config "min.insync.replicas" is not allowed');
+      const tooWide = await heartbeat(topic("app-store-changelog", 0, { "cleanup.policy": "compact" }), topic("app-x-repartition", 64, {}));
+      expect(tooWide.errorCode).toBe(ErrorCode.POLICY_VIOLATION);
+      expect(tooWide.errorMessage).toContain("maxPartitionsPerTopic");
+    } finally {
+      carol.close();
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await backingTopics()).filter((t) => t.startsWith(`${name}.`))).toEqual([`${name}.in`]);
   }, 60_000);
 }
 
