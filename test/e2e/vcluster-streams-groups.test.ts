@@ -90,7 +90,9 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     const topics = await backingTopics();
     const internal = topics.filter((t) => t.startsWith(`${alice.prefix}wordcount-`)).sort();
     expect(internal).toEqual([`${alice.prefix}wordcount-rekey-repartition`, `${alice.prefix}wordcount-word-counts-changelog`]);
-    expect(topics.filter((t) => t.startsWith("wordcount-"))).toEqual([]);
+    // (other test runs on a shared broker may hold wordcount-… topics of their own)
+    expect(topics).not.toContain("wordcount-rekey-repartition");
+    expect(topics).not.toContain("wordcount-word-counts-changelog");
 
     const listed = await kafkaCli("kafka-streams-groups", ["--bootstrap-server", bootstrap, "--list"]);
     expect(listed.code, listed.stderr).toBe(0);

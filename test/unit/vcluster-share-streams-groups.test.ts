@@ -8,7 +8,10 @@ import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { concatBytes } from "../../src/protocol/wire.ts";
 import { defaultShareFetchRequest } from "../../src/protocol/messages/share-fetch-request.ts";
 import { defaultShareGroupHeartbeatRequest } from "../../src/protocol/messages/share-group-heartbeat-request.ts";
-import { defaultStreamsGroupHeartbeatRequest } from "../../src/protocol/messages/streams-group-heartbeat-request.ts";
+import { defaultStreamsGroupHeartbeatRequest, StreamsGroupHeartbeatRequestEntities } from "../../src/protocol/messages/streams-group-heartbeat-request.ts";
+import { StreamsGroupHeartbeatResponseEntities } from "../../src/protocol/messages/streams-group-heartbeat-response.ts";
+import { StreamsGroupDescribeResponseEntities } from "../../src/protocol/messages/streams-group-describe-response.ts";
+import { ShareFetchResponseEntities } from "../../src/protocol/messages/share-fetch-response.ts";
 import { FetchSessions } from "../../src/vcluster/fetch-sessions.ts";
 import { tenantRequest } from "../../src/vcluster/tenant-exchange.ts";
 import { Tenant } from "../../src/vcluster/tenant.ts";
@@ -134,6 +137,14 @@ describe("share groups in a vcluster", () => {
 });
 
 describe("streams groups in a vcluster", () => {
+  test("the generator does not take a Streams application's UserEndpoint for a broker address", () => {
+    for (const fields of [StreamsGroupHeartbeatRequestEntities, StreamsGroupHeartbeatResponseEntities, StreamsGroupDescribeResponseEntities]) {
+      expect(fields.filter((f) => f.kind === "brokerEndpoint")).toEqual([]);
+    }
+    // a real broker list still is one
+    expect(ShareFetchResponseEntities.filter((f) => f.kind === "brokerEndpoint").map((f) => f.path)).toEqual([["nodeEndpoints"]]);
+  });
+
   test("the topology's group, source, repartition and changelog topics all get the prefix", async () => {
     const { body } = forwarded(await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [subtopology()] })));
     expect(body.groupId).toBe("vc-a.wordcount");
