@@ -35,19 +35,30 @@
 #
 # Environment: KAFKA_VERSION (4.4.0; falls back to 4.3.1), KAFKA_BROKERS (1), KAFKA_HEAP (512m),
 # KAFKA_CLI_HEAP (512m), KAFKA_CLI_JAVA_OPTS (more JVM flags for `cli`, e.g. -Djdk.net.hosts.file=F),
-# KAFKA_START_TIMEOUT seconds (90), JAVA_HOME.
+# KAFKA_START_TIMEOUT seconds (90), JAVA_HOME, KAFKA_DIR (the folder for jars, data, logs and the CA;
+# .kafka), KAFKA_PORT_BASE (9092: node i's listeners at base+100*i ... +3, the controller at base+7).
+# Another version than the pinned one never touches .kafka or its ports: by default it lives in
+# .kafka-VERSION with port base 19092, e.g. `KAFKA_VERSION=3.9.1 scripts/kafka.sh start` serves
+# PLAINTEXT 19092, SSL 19093, SASL_PLAINTEXT 19094, SASL_SSL 19095 (Kafka 3.9 and later: KRaft).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-KDIR="$ROOT/.kafka"
+PINNED_VERSION="4.4.0"
+WANT_VERSION="${KAFKA_VERSION:-$PINNED_VERSION}"
+if [[ "$WANT_VERSION" == "$PINNED_VERSION" ]]; then
+  DEFAULT_KDIR="$ROOT/.kafka" DEFAULT_PORT_BASE=9092 FALLBACK_VERSION="4.3.1"
+else # an older (or newer) line: its own folder and ports, no fallback
+  DEFAULT_KDIR="$ROOT/.kafka-$WANT_VERSION" DEFAULT_PORT_BASE=19092 FALLBACK_VERSION="$WANT_VERSION"
+fi
+KDIR="${KAFKA_DIR:-$DEFAULT_KDIR}"
+[[ "$KDIR" == /* ]] || KDIR="$ROOT/$KDIR"
+PORT_BASE="${KAFKA_PORT_BASE:-$DEFAULT_PORT_BASE}"
+[[ "$PORT_BASE" =~ ^[1-9][0-9]{3,4}$ ]] && ((PORT_BASE + 907 < 65536)) || { echo "kafka.sh: KAFKA_PORT_BASE must be a port number (got '$PORT_BASE')" >&2; exit 1; }
 LIBS="$KDIR/libs"
 STAMP="$LIBS/.kafka-version"
-WANT_VERSION="${KAFKA_VERSION:-4.4.0}"
-FALLBACK_VERSION="4.3.1"
 LOG4J_VERSION="2.25.5"
 SLF4J_VERSION="1.7.36" # Kafka 4.x still ships the SLF4J 1.7 API, so the binding is log4j-slf4j-impl
 HOST=127.0.0.1
-PORT_BASE="${KAFKA_PORT_BASE:-9092}"
 CONTROLLER_PORT=$((PORT_BASE + 7))
 DATA_DIR="$KDIR"
 if [[ -n "${KAFKA_DATA_DIR:-}" ]]; then mkdir -p "$KAFKA_DATA_DIR" && DATA_DIR="$(cd "$KAFKA_DATA_DIR" && pwd)"; fi
@@ -108,7 +119,9 @@ mvn_copy() { # version -> 0 if the jars landed in $LIBS.new
   mvn -B -q -U -Dstyle.color=never -f "$KDIR/pom.xml" \
     org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$LIBS.new" >"$KDIR/fetch.log" 2>&1 &&
-    compgen -G "$LIBS.new/kafka_2.13-$v.jar" >/dev/null
+    compgen -G "$LIBS.new/kafka_2.13-$v.jar" >/dev/null || return 1
+  # Kafka 3.x brings SLF4J's reload4j binding too: one binding (log4j2, for the configs below) only.
+  rm -f "$LIBS.new"/slf4j-reload4j-*.jar
 }
 
 cmd_fetch() {
@@ -116,9 +129,9 @@ cmd_fetch() {
   if libs_ready; then return 0; fi
   command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install -y maven)"
   local got="$WANT_VERSION"
-  say "resolving Apache Kafka $WANT_VERSION from Maven Central into .kafka/libs ..."
+  say "resolving Apache Kafka $WANT_VERSION from Maven Central into ${LIBS#"$ROOT"/} ..."
   if ! mvn_copy "$WANT_VERSION"; then
-    say "Kafka $WANT_VERSION could not be resolved (see .kafka/fetch.log):"
+    say "Kafka $WANT_VERSION could not be resolved (see ${KDIR#"$ROOT"/}/fetch.log):"
     sed 's/\x1b\[[0-9;]*m//g' "$KDIR/fetch.log" | grep -m 2 'ERROR' >&2 || true
     [[ "$WANT_VERSION" != "$FALLBACK_VERSION" ]] || die "giving up"
     say "falling back to Apache Kafka $FALLBACK_VERSION"
@@ -129,7 +142,7 @@ cmd_fetch() {
   rm -rf "$LIBS"
   mv "$LIBS.new" "$LIBS"
   printf 'requested=%s\nresolved=%s\n' "$WANT_VERSION" "$got" >"$STAMP"
-  say "Apache Kafka $got: $(ls "$LIBS"/*.jar | wc -l) jars in .kafka/libs"
+  say "Apache Kafka $got: $(ls "$LIBS"/*.jar | wc -l) jars in ${LIBS#"$ROOT"/}"
 }
 
 cmd_clients_jar() {
@@ -182,6 +195,7 @@ tool_class() {
     kafka-topics) echo org.apache.kafka.tools.TopicCommand ;;
     kafka-console-producer) echo org.apache.kafka.tools.ConsoleProducer ;;
     kafka-console-consumer) echo org.apache.kafka.tools.consumer.ConsoleConsumer ;;
+    kafka-console-share-consumer) echo org.apache.kafka.tools.consumer.ConsoleShareConsumer ;;
     kafka-consumer-groups) echo org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
     kafka-share-groups) echo org.apache.kafka.tools.consumer.group.ShareGroupCommand ;;
     kafka-streams-groups) echo org.apache.kafka.tools.streams.StreamsGroupCommand ;;
@@ -242,9 +256,10 @@ sasl_ssl_port() { echo $((PORT_BASE + 3 + 100 * $1)); }
 # A second cluster must not share the default one's files or ports, nor may the default one turn strict.
 check_layout() {
   [[ "$PORT_BASE" =~ ^[0-9]+$ ]] || die "KAFKA_PORT_BASE must be a port number (got '$PORT_BASE')"
-  if [[ "$DATA_DIR" != "$KDIR" && "$PORT_BASE" == 9092 ]]; then die "KAFKA_DATA_DIR needs its own KAFKA_PORT_BASE (9092 is the default cluster's)"; fi
-  if [[ "$DATA_DIR" == "$KDIR" && "$PORT_BASE" != 9092 ]]; then die "KAFKA_PORT_BASE needs its own KAFKA_DATA_DIR (.kafka is the default cluster's)"; fi
-  if [[ "$ALLOW_EVERYONE" == false && "$DATA_DIR" == "$KDIR" ]]; then die "KAFKA_STRICT_ACLS=1 needs its own KAFKA_DATA_DIR and KAFKA_PORT_BASE"; fi
+  local default_dir="$ROOT/.kafka"
+  if [[ "$DATA_DIR" != "$default_dir" && "$PORT_BASE" == 9092 ]]; then die "KAFKA_DATA_DIR needs its own KAFKA_PORT_BASE (9092 is the default cluster's)"; fi
+  if [[ "$DATA_DIR" == "$default_dir" && "$PORT_BASE" != 9092 ]]; then die "KAFKA_PORT_BASE needs its own KAFKA_DATA_DIR (.kafka is the default cluster's)"; fi
+  if [[ "$ALLOW_EVERYONE" == false && "$DATA_DIR" == "$default_dir" ]]; then die "KAFKA_STRICT_ACLS=1 needs its own KAFKA_DATA_DIR and KAFKA_PORT_BASE"; fi
   return 0
 }
 
@@ -436,7 +451,7 @@ take_lock() {
   mkdir -p "$DATA_DIR"
   exec 9>"$DATA_DIR/.lock"
   command -v flock >/dev/null || return 0
-  flock -w 300 9 || die "another scripts/kafka.sh start/stop holds .kafka/.lock"
+  flock -w 300 9 || die "another scripts/kafka.sh start/stop holds ${KDIR#"$ROOT"/}/.lock"
 }
 
 cmd_start() {
@@ -508,7 +523,7 @@ cmd_start() {
     fi
     sleep 0.5
   done
-  say "ready in $((SECONDS - t0))s: $n broker(s), PLAINTEXT $HOST:$(plain_port 0), SSL $HOST:$(ssl_port 0), SASL_PLAINTEXT $HOST:$(sasl_port 0), SASL_SSL $HOST:$(sasl_ssl_port 0) (CA $TLS_DIR/ca.pem)$([[ "$ALLOW_EVERYONE" == false ]] && echo ", strict ACLs")"
+  say "ready in $((SECONDS - t0))s: Apache Kafka $(resolved_version), $n broker(s), PLAINTEXT $HOST:$(plain_port 0), SSL $HOST:$(ssl_port 0), SASL_PLAINTEXT $HOST:$(sasl_port 0), SASL_SSL $HOST:$(sasl_ssl_port 0) (CA $TLS_DIR/ca.pem)$([[ "$ALLOW_EVERYONE" == false ]] && echo ", strict ACLs")"
 }
 
 stop_pid() { # pid label

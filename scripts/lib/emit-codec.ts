@@ -348,12 +348,16 @@ function emitFunction(e: Emitter, signature: (versionParam: string) => string, b
   e.line();
 }
 
-/** Paths of entity-bearing fields (annotated by entityType, or topic ids / broker endpoints by shape). */
+/**
+ * Paths of entity-bearing fields (annotated by entityType, or topic ids / broker endpoints by shape).
+ * A Host/Port struct held by a `UserEndpoint` field is a Streams application's own address for
+ * interactive queries (KIP-1071), not a broker's: it passes as the application sent it.
+ */
 export function entityFields(msg: MessageSpec): EntityField[] {
   const out: EntityField[] = [];
-  const walk = (fields: FieldSpec[], path: string[], range: VersionRange) => {
+  const walk = (fields: FieldSpec[], path: string[], range: VersionRange, holder?: string) => {
     const names = new Set(fields.map((f) => f.name));
-    if (names.has("Host") && names.has("Port")) {
+    if (names.has("Host") && names.has("Port") && holder !== "UserEndpoint") {
       const host = fields.find((f) => f.name === "Host")!;
       out.push({ kind: "brokerEndpoint", path, versions: intersect(range, host.versions) });
     }
@@ -367,7 +371,7 @@ export function entityFields(msg: MessageSpec): EntityField[] {
       } else if (t === "uuid" && /TopicId$/.test(f.name)) {
         out.push({ kind: "topicId", path: p, versions: r });
       }
-      if (isStructType(t)) walk(msg.structs.get(t)!.fields, p, r);
+      if (isStructType(t)) walk(msg.structs.get(t)!.fields, p, r, f.name);
     }
   };
   walk(msg.fields, [], msg.valid);

@@ -54,6 +54,16 @@ const OFFERED: ReadonlyMap<number, readonly [number, number]> = new Map<ApiKey, 
   [71, ALL], // GetTelemetrySubscriptions (answered by kgate: no subscription)
   [72, ALL], // PushTelemetry (answered by kgate, dropped unread)
   [75, ALL], // DescribeTopicPartitions
+  [76, ALL], // ShareGroupHeartbeat (KIP-932)
+  [77, ALL], // ShareGroupDescribe
+  [78, ALL], // ShareFetch (topic ids guarded)
+  [79, ALL], // ShareAcknowledge (topic ids guarded)
+  [88, ALL], // StreamsGroupHeartbeat (KIP-1071)
+  [89, ALL], // StreamsGroupDescribe
+  [90, ALL], // DescribeShareGroupOffsets
+  [91, ALL], // AlterShareGroupOffsets
+  [92, ALL], // DeleteShareGroupOffsets
+  [93, ALL], // StreamsGroupTopologyDescriptionUpdate
 ]);
 
 export function offeredVersions(apiKey: number): { min: number; max: number } | null {
@@ -103,6 +113,10 @@ export const HANDLING_NOTES: ReadonlyMap<number, string> = new Map<ApiKey, strin
   [71, "answered by kgate: no subscription (no metrics requested), never forwarded"],
   [72, "answered by kgate; the payload is dropped unread, never forwarded"],
   [75, "a cursor outside the tenant's topics is moved or ended"],
+  [78, "topic ids the tenant does not own are swapped for unknown ones; share sessions belong to the tenant's (prefixed) group"],
+  [79, "topic ids the tenant does not own are swapped for unknown ones"],
+  [88, "source-topic regexes anchored inside the tenant's prefix; internal topics (named after the prefixed group) checked against the topic policy; status details scrubbed; user endpoints pass as sent"],
+  [89, "user endpoints pass as sent (application addresses, not brokers')"],
 ]);
 
 /**
@@ -126,10 +140,6 @@ export const REFUSED_BECAUSE: ReadonlyMap<number, string> = new Map<ApiKey, stri
   [57, "cluster-wide feature levels"],
   [64, "cluster membership (brokers)"],
   [74, "lists config resources of every tenant; not filtered yet"],
-  [76, "share groups (KIP-932) are not rewritten yet"],
-  [77, "share groups (KIP-932) are not rewritten yet"],
-  [78, "share groups (KIP-932) are not rewritten yet"],
-  [79, "share groups (KIP-932) are not rewritten yet"],
   [80, "KRaft quorum membership"],
   [81, "KRaft quorum membership"],
   [83, "inter-broker (share-group state); never sent by clients"],
@@ -137,11 +147,5 @@ export const REFUSED_BECAUSE: ReadonlyMap<number, string> = new Map<ApiKey, stri
   [85, "inter-broker (share-group state); never sent by clients"],
   [86, "inter-broker (share-group state); never sent by clients"],
   [87, "inter-broker (share-group state); never sent by clients"],
-  [88, "streams groups (KIP-1071) are not rewritten yet: topology topic names are unannotated"],
-  [89, "streams groups (KIP-1071) are not rewritten yet: topology topic names are unannotated"],
-  [90, "share groups (KIP-932) are not rewritten yet"],
-  [91, "share groups (KIP-932) are not rewritten yet"],
-  [92, "share groups (KIP-932) are not rewritten yet"],
-  [93, "streams groups (KIP-1071) are not rewritten yet"],
   [94, "cluster membership (controllers)"],
 ]);

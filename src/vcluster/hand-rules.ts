@@ -7,6 +7,7 @@ import { describeGroupsRule, joinGroupRule, syncGroupRule } from "./consumer-pro
 import type { Tenant } from "./tenant.ts";
 import { MAX_TOPIC_NAME_LENGTH } from "./tenant.ts";
 import { anchoredRegexProblem, anchorRegex, fullMatcher, regexProblem, unanchorRegex } from "./tenant-regex.ts";
+import { streamsGroupHeartbeatRule } from "./streams-group-rules.ts";
 
 // Re-exported for code that imported them from here before they moved.
 export { anchorRegex, regexProblem, unanchorRegex };
@@ -222,4 +223,5 @@ export const HAND_RULES: ReadonlyMap<number, HandRule> = new Map<ApiKey, HandRul
   [ApiKey.ConsumerGroupHeartbeat, consumerGroupHeartbeat],
   [ApiKey.ConsumerGroupDescribe, consumerGroupDescribe],
   [ApiKey.DescribeTopicPartitions, describeTopicPartitions],
+  [ApiKey.StreamsGroupHeartbeat, streamsGroupHeartbeatRule],
 ]);

@@ -2,7 +2,7 @@
 // an explicit anonymous passthrough view; /metrics counts requests per vcluster.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Kafka, logLevel } from "kafkajs";
-import { kafkaBootstrap, kafkaCli, LOCAL_BOOTSTRAP } from "../support/kafka.ts";
+import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, startKgate, waitForLog } from "../support/kgate-process.ts";
 
 const run = Date.now().toString(36);
@@ -28,7 +28,7 @@ describe("listener modes", () => {
     await admin.createTopics({ topics: [{ topic: "pinned-orders", numPartitions: 1 }], waitForLeaders: true });
     expect(await admin.listTopics()).toEqual(["pinned-orders"]);
     await admin.disconnect();
-    const direct = await kafkaCli("kafka-topics", ["--bootstrap-server", LOCAL_BOOTSTRAP, "--list"]);
+    const direct = await kafkaCli("kafka-topics", ["--bootstrap-server", await kafkaBootstrap(), "--list"]);
     expect(direct.stdout.split("\n")).toContain(`${vc}.pinned-orders`);
     const metrics = await fetch(`${k.adminUrl}/metrics`, { headers: { authorization: `Bearer ${k.adminToken}` } }).then((r) => r.text());
     expect(metrics).toMatch(new RegExp(`kgate_requests_total\\{[^}]*vcluster="${vc}"[^}]*\\} [1-9]`));

@@ -46,14 +46,30 @@ export function binaryAvailable(): boolean {
   return existsSync(join(REPO_ROOT, "dist", "kgate"));
 }
 
-export async function startKgate(options: {
+export interface KgateOptions {
   runtime?: KgateRuntime;
   backing: string;
   config?: Record<string, unknown>;
   env?: Record<string, string>;
   /** A bootstrap port (admin at +40) another kgate used, e.g. to restart on the same address. */
   port?: number;
-}): Promise<KgateProcess> {
+}
+
+/**
+ * Starts kgate on a fresh port block. Other test runs on the machine pick blocks too: when one
+ * of ours turns out taken (kgate says it cannot listen), the start is retried on the next block.
+ */
+export async function startKgate(options: KgateOptions): Promise<KgateProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKgateOnce(options);
+    } catch (e) {
+      if (attempt === 4 || !/cannot listen on .*(Failed to listen|AddrInUse|in use)/.test(String(e))) throw e;
+    }
+  }
+}
+
+async function startKgateOnce(options: KgateOptions): Promise<KgateProcess> {
   const runtime = options.runtime ?? "bun";
   const port = options.port ?? nextPortBlock();
   const adminPort = port + 40;

@@ -699,7 +699,6 @@ export const StreamsGroupDescribeResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["groups","topology","subtopologies","repartitionSinkTopics"], versions: [0, 1] },
   { kind: "topicName", path: ["groups","topology","subtopologies","stateChangelogTopics","name"], versions: [0, 1] },
   { kind: "topicName", path: ["groups","topology","subtopologies","repartitionSourceTopics","name"], versions: [0, 1] },
-  { kind: "brokerEndpoint", path: ["groups","members","userEndpoint"], versions: [0, 1] },
   { kind: "topicName", path: ["groups","topologyDescription","subtopologies","nodes","sourceTopics"], versions: [1, 1] },
   { kind: "topicName", path: ["groups","topologyDescription","subtopologies","nodes","sinkTopic"], versions: [1, 1] },
   { kind: "topicName", path: ["groups","topologyDescription","globalStores","source","sourceTopics"], versions: [1, 1] },

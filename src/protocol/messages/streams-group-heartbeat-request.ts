@@ -375,5 +375,4 @@ export const StreamsGroupHeartbeatRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topology","subtopologies","stateChangelogTopics","name"], versions: [0, 1] },
   { kind: "topicName", path: ["topology","subtopologies","repartitionSinkTopics"], versions: [0, 1] },
   { kind: "topicName", path: ["topology","subtopologies","repartitionSourceTopics","name"], versions: [0, 1] },
-  { kind: "brokerEndpoint", path: ["userEndpoint"], versions: [0, 1] },
 ];

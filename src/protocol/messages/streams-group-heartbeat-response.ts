@@ -245,7 +245,6 @@ export function encodeTopicPartition(w: wire.Writer, _v: number, o: TopicPartiti
 }
 
 export const StreamsGroupHeartbeatResponseEntities: readonly EntityField[] = [
-  { kind: "brokerEndpoint", path: ["partitionsByUserEndpoint","userEndpoint"], versions: [0, 1] },
   { kind: "topicName", path: ["partitionsByUserEndpoint","activePartitions","topic"], versions: [0, 1] },
   { kind: "topicName", path: ["partitionsByUserEndpoint","standbyPartitions","topic"], versions: [0, 1] },
 ];
