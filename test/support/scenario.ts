@@ -20,8 +20,25 @@ export type Match<T> = T extends Uint8Array | bigint | string | number | boolean
   : T extends readonly (infer E)[] ? readonly Match<E>[] | AsymmetricMatcher
   : { [P in keyof T]?: Match<T[P]> } | AsymmetricMatcher;
 
+/** An earlier exchange on the same connection (the state a case needs: a join, a fetch session). */
+export interface Step<K extends ApiKey> {
+  apiKey: K;
+  version: number;
+  request: RequestOf<K>;
+  /** The broker's answer, passed through the response rewrite. */
+  response?: ResponseOf<K>;
+}
+
+/** Types one earlier exchange. */
+export function step<K extends ApiKey>(s: Step<K>): Step<K> {
+  return s;
+}
+
 export interface Scenario<K extends ApiKey> {
   name: string;
+  /** Exchanges on the same connection before the case's own request. */
+  // deno-lint-ignore no-explicit-any
+  before?: readonly Step<any>[];
   apiKey: K;
   /** Every version the case holds for (the same typed body encodes at each). */
   versions: readonly number[];
@@ -120,6 +137,16 @@ const CORRELATION_ID = 7;
 /** Runs one scenario at one version, on a fresh connection of alice's. */
 export async function runScenario<K extends ApiKey>(s: Scenario<K>, version: number): Promise<void> {
   const policy = policyForAlice();
+  for (const [i, b] of (s.before ?? []).entries()) {
+    const h = { apiKey: b.apiKey, apiVersion: b.version, correlationId: 100 + i };
+    const o = await policy.onRequest(concatBytes(encodeRequest({ ...h, clientId: "app" }, b.request)), h);
+    if (o.kind !== "forward") throw new Error(`step ${i} was not forwarded (${o.kind})`);
+    if (b.response !== undefined) {
+      const brokerFrame = concatBytes(encodeResponse(b.apiKey, b.version, { correlationId: h.correlationId }, b.response));
+      o.onResponseHead?.(brokerFrame);
+      if (o.rewrite) await o.rewrite(brokerFrame);
+    }
+  }
   const head = { apiKey: s.apiKey, apiVersion: version, correlationId: CORRELATION_ID };
   const frame = concatBytes(encodeRequest({ ...head, clientId: "app" }, s.request));
   const outcome: RequestOutcome = await policy.onRequest(frame, head);
@@ -147,6 +174,7 @@ export async function runScenario<K extends ApiKey>(s: Scenario<K>, version: num
   if (s.response === undefined) return;
   expect(outcome.expectResponse).toBe(true);
   const brokerFrame = concatBytes(encodeResponse(s.apiKey, version, { correlationId: CORRELATION_ID }, s.response));
+  outcome.onResponseHead?.(brokerFrame);
   const out = outcome.rewrite ? await outcome.rewrite(brokerFrame) : brokerFrame;
   const received = decodeResponse<ResponseOf<K>>(concatBytes([out].flat()), s.apiKey, version);
   expect(received.header.correlationId).toBe(CORRELATION_ID);

@@ -3,9 +3,10 @@
 import { expect } from "bun:test";
 import { ApiKey } from "../../../../src/protocol/messages/api-keys.ts";
 import { ZERO_UUID } from "../../../../src/protocol/messages/constants.ts";
+import { ErrorCode } from "../../../../src/protocol/error-codes.ts";
 import { defaultFetchPartition } from "../../../../src/protocol/messages/fetch-request.ts";
 import { defaultPartitionData } from "../../../../src/protocol/messages/fetch-response.ts";
-import { ALICE_ORDERS_ID, BOB_SECRET_ID, request, response, scenario } from "../../../support/scenario.ts";
+import { ALICE_ORDERS_ID, BOB_SECRET_ID, request, response, scenario, step } from "../../../support/scenario.ts";
 
 const RECORDS = new Uint8Array([9, 9, 9]);
 
@@ -41,10 +42,23 @@ export default [
     broker: { topics: [{ topicId: expect.not.stringMatching(BOB_SECRET_ID) }] },
   }),
   scenario({
+    name: "a fetch session this connection opened may be used incrementally",
+    apiKey: ApiKey.Fetch,
+    versions: [12],
+    before: [step({
+      apiKey: ApiKey.Fetch,
+      version: 12,
+      request: request(ApiKey.Fetch, { sessionId: 0, sessionEpoch: 0, topics: [{ topic: "orders", topicId: ZERO_UUID, partitions: [defaultFetchPartition()] }] }),
+      response: response(ApiKey.Fetch, { sessionId: 1234, responses: [] }),
+    })],
+    request: request(ApiKey.Fetch, { sessionId: 1234, sessionEpoch: 1, topics: [] }),
+    broker: { sessionId: 1234, sessionEpoch: 1 },
+  }),
+  scenario({
     name: "a fetch session this connection did not open is refused",
     apiKey: ApiKey.Fetch,
     versions: [7, 18],
     request: request(ApiKey.Fetch, { sessionId: 1234, sessionEpoch: 1, topics: [] }),
-    answer: { errorCode: 70 },
+    answer: { errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND },
   }),
 ];

@@ -3,7 +3,7 @@
 import { ApiKey } from "../../../../src/protocol/messages/api-keys.ts";
 import { ErrorCode } from "../../../../src/protocol/error-codes.ts";
 import { encodeAssignment } from "../../../../src/vcluster/consumer-protocol-codec.ts";
-import { request, response, scenario } from "../../../support/scenario.ts";
+import { request, response, scenario, step } from "../../../support/scenario.ts";
 
 const assignment = (topic: string) => encodeAssignment({ version: 3, body: { assignedPartitions: [{ topic, partitions: [0] }], userData: null } });
 
@@ -18,6 +18,21 @@ export default [
     }),
     broker: { groupId: "alice.g", assignments: [{ memberId: "m-1", assignment: assignment("alice.orders") }] },
     response: response(ApiKey.SyncGroup, { protocolType: "consumer", protocolName: "range", assignment: assignment("alice.orders") }),
+    client: { assignment: assignment("orders") },
+  }),
+  scenario({
+    name: "v0-4 after a consumer-protocol join on this connection: assignments prefixed in, stripped out",
+    apiKey: ApiKey.SyncGroup,
+    versions: [0, 4],
+    before: [step({
+      apiKey: ApiKey.JoinGroup,
+      version: 5,
+      request: request(ApiKey.JoinGroup, { groupId: "g", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, protocolType: "consumer", protocols: [] }),
+      response: response(ApiKey.JoinGroup, { generationId: 1, protocolName: "range", leader: "m-1", memberId: "m-1" }),
+    })],
+    request: request(ApiKey.SyncGroup, { groupId: "g", generationId: 1, memberId: "m-1", assignments: [{ memberId: "m-1", assignment: assignment("orders") }] }),
+    broker: { groupId: "alice.g", assignments: [{ memberId: "m-1", assignment: assignment("alice.orders") }] },
+    response: response(ApiKey.SyncGroup, { assignment: assignment("alice.orders") }),
     client: { assignment: assignment("orders") },
   }),
   scenario({
