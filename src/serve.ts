@@ -1,6 +1,6 @@
 // `kgate serve`: store, admin API and the Kafka gateway, until SIGINT/SIGTERM.
 import { createAdminApp } from "./admin/app.ts";
-import { apiLabel, createKgateMetrics } from "./admin/metrics.ts";
+import { apiLabel, createKgateMetrics, type HistogramHandle } from "./admin/metrics.ts";
 import { resolveSecrets } from "./auth/secrets.ts";
 import { createTokenSigner } from "./auth/tokens.ts";
 import type { Config } from "./config/schema.ts";
@@ -66,6 +66,24 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     vclusterCount: () => store.listVclusters().length,
     build: { version: VERSION, commit: COMMIT, runtime: runtime.name },
   });
+
+  // Histogram handles per API and view, so the hot path does not build label text per request.
+  // The broker's series appears with its first forwarded request, not for APIs kgate answers.
+  const latencyHandles = new Map<string, { kgate: HistogramHandle; broker: HistogramHandle }>();
+  const latencyTimers = (apiKey: number, view: string | null) => {
+    const key = `${apiKey}/${view}`;
+    let handles = latencyHandles.get(key);
+    if (!handles) {
+      const labels = { api: apiLabel(apiKey), vcluster: view ?? "unauthenticated" };
+      let broker: HistogramHandle | undefined;
+      handles = {
+        kgate: metrics.requestDuration.labels(labels),
+        broker: { observe: (seconds) => (broker ??= metrics.brokerRequestDuration.labels(labels)).observe(seconds) },
+      };
+      latencyHandles.set(key, handles);
+    }
+    return handles;
+  };
 
   const authenticate = createPlainAuthenticator({
     store,
@@ -223,9 +241,9 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
       },
       onResponse: (bytes, policy) => metrics.bytesOut.inc({ vcluster: policy.view ?? "unauthenticated" }, bytes),
       onRequestDone: (timing) => {
-        const labels = { api: apiLabel(timing.apiKey), vcluster: timing.view ?? "unauthenticated" };
-        metrics.requestDuration.observe(labels, timing.kgateSeconds);
-        if (timing.brokerSeconds !== undefined) metrics.brokerRequestDuration.observe(labels, timing.brokerSeconds);
+        const timers = latencyTimers(timing.apiKey, timing.view);
+        timers.kgate.observe(timing.kgateSeconds);
+        if (timing.brokerSeconds !== undefined) timers.broker.observe(timing.brokerSeconds);
       },
       onUpstreamFailed: () => metrics.upstreamConnectFailures.inc(),
       onClose: (_reason, error) => {
