@@ -164,7 +164,7 @@ async function brokerSettingsFindings(f: Findings, conn: KafkaConnection, nodeId
   const autoCreate = value("auto.create.topics.enable");
   if (autoCreate === "false") f.ok("auto.create.topics.enable", "false");
   else {
-    f.warn("auto.create.topics.enable", `${autoCreate ?? "unknown"}: a tenant's Metadata or Produce for a missing topic creates it, past kgate's topic policy`,
+    f.warn("auto.create.topics.enable", `${autoCreate ?? "unknown"}: a tenant's Metadata request for a missing topic (a producer's first look at it) creates it, past kgate's topic policy`,
       "set auto.create.topics.enable=false on the brokers; tenants create topics with CreateTopics, where the topic policy applies");
   }
 

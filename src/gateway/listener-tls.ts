@@ -71,13 +71,16 @@ export class ListenerTls {
 
   /** Re-reads the files; applies them when they changed. A broken new pair keeps the old one. */
   async reload(): Promise<boolean> {
+    const files = this.files;
     let next: TlsServerOptions;
     try {
-      next = await readTls(this.runtime, this.files);
+      next = await readTls(this.runtime, files);
     } catch (e) {
       log.warn("listener TLS files not re-read ({error}); keeping the current certificate", { error: String(e) });
       return false;
     }
+    // A config reload switched to other files meanwhile (SIGHUP does both): theirs win.
+    if (files !== this.files) return false;
     if (next.cert === this.tls.cert && next.key === this.tls.key && next.ca === this.tls.ca) return false;
     try {
       for (const l of this.listeners) l(next);

@@ -179,6 +179,28 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       again.close();
     }, 30_000);
 
+    test("a new topic policy default applies to the next CreateTopics of an open connection", async () => {
+      const conn = await login();
+      const create = (name: string, partitions: number) =>
+        conn.request<{ topics: { name: string; errorCode: number; errorMessage: string | null }[] }>(19, 7, {
+          topics: [{ name, numPartitions: partitions, replicationFactor: -1, assignments: [], configs: [] }],
+          timeoutMs: 30_000,
+          validateOnly: true,
+        });
+      expect((await create("wide-before", 4)).topics[0]!.errorCode).toBe(0);
+      edit((doc) => {
+        doc.topicPolicy = { maxPartitionsPerTopic: 2 };
+      });
+      kgate.child.kill("SIGHUP");
+      expect(await waitForLog(kgate, "config reloaded: topicPolicy.maxPartitionsPerTopic", 10_000))
+        .toContain("config reloaded: topicPolicy.maxPartitionsPerTopic (on SIGHUP); 0 connections closed");
+      const refused = (await create("wide-after", 4)).topics[0]!;
+      expect(refused.errorCode).toBe(44); // POLICY_VIOLATION, as a broker's create.topic.policy answers
+      expect(refused.errorMessage).toContain("maxPartitionsPerTopic");
+      expect(conn.closed).toBe(false);
+      conn.close();
+    }, 30_000);
+
     test("a new listener certificate serves new handshakes; an open TLS connection stays", async () => {
       expect(await servedSerial(kgate.port, ca.ca)).toBe(serialOf(first.cert));
       const open = await login();

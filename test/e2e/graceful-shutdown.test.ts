@@ -1,7 +1,7 @@
 // SIGTERM is a graceful restart: kgate stops accepting, every request it already forwarded gets
 // its response to the client (none is left written at the broker but unanswered), connections
 // close, kgate exits 0 in time, and a new kgate on the same port serves the clients' reconnects.
-// kgate under Bun and Deno.
+// kgate under Bun and Deno, and as the binary where dist/kgate exists.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Kafka, logLevel } from "kafkajs";
 import { ensureTopic } from "../../src/client/admin-ops.ts";
@@ -12,7 +12,7 @@ import { parseHostPort } from "../../src/gateway/upstream.ts";
 import type { ProduceResponse } from "../../src/protocol/messages/produce-response.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
-import { type KgateProcess, startKgate } from "../support/kgate-process.ts";
+import { binaryAvailable, type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
 
 const run = Date.now().toString(36);
 const NO_TOPIC_ID = "00000000000000000000000000000000";
@@ -28,7 +28,8 @@ function produceOne(conn: KafkaConnection, topic: string, i: number): Promise<Pr
   });
 }
 
-for (const kgateRuntime of ["bun", "deno"] as const) {
+const RUNTIMES: KgateRuntime[] = ["bun", "deno", ...(binaryAvailable() ? ["binary" as const] : [])];
+for (const kgateRuntime of RUNTIMES) {
   describe(`graceful shutdown on SIGTERM (${kgateRuntime})`, () => {
     const vc = `vc-gs-${kgateRuntime}-${run}`;
     const user = { username: "gs-producer", password: "gs-producer-password-01", vcluster: vc };
