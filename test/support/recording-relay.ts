@@ -45,7 +45,12 @@ export class RecordingRelay {
     client.on("data", (chunk: Buffer) => {
       requests.push(new Uint8Array(chunk), (frame) => {
         const copy = frame.slice();
-        const head = peekRequest(copy);
+        let head: ReturnType<typeof peekRequest>;
+        try {
+          head = peekRequest(copy);
+        } catch {
+          return; // not a Kafka request: an unframed SASL token after SaslHandshake v0
+        }
         const ex: CapturedExchange = { apiKey: head.apiKey, apiVersion: head.apiVersion, request: copy };
         this.exchanges.push(ex);
         inFlight.push(ex);
