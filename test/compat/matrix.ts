@@ -183,10 +183,12 @@ export async function matrixMarkdown(m: Matrix, clients: CompatClient[], runtime
   if (versions.length) lines.push(`Versions: ${versions.join("; ")}.`, "");
   lines.push(`| client | ${runtimes.join(" | ")} |`, `|---|${runtimes.map(() => "---").join("|")}|`);
   for (const [client, cells] of m) lines.push(`| ${esc(client)} | ${runtimes.map((r) => esc(cellText(cells.get(r)))).join(" | ")} |`);
-  lines.push("", "Steps not applicable to a client (n/a), with the reason:", "");
+  lines.push("", "What each client did (first runtime; ✓ done and checked, n/a: the client cannot, with the reason):", "");
   for (const [client, cells] of m) {
     const any = [...cells.values()].find((c): c is { steps: StepResult[]; seconds: number } => "steps" in c);
-    for (const s of any?.steps.filter((s) => s.status === "na") ?? []) lines.push(`- ${esc(client)}, ${s.step}: ${s.detail}`);
+    if (!any) continue;
+    const mark = (s: StepResult) => (s.status === "ok" ? `✓ ${s.step}` : s.status === "na" ? `n/a ${s.step} (${s.detail})` : `✗ ${s.step} (${s.detail})`);
+    lines.push(`- **${esc(client)}**: ${any.steps.map(mark).join("; ")}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -61,7 +61,7 @@ export const kcatClient: CompatClient = {
       if (again.length !== 0) throw new Error(`the group read ${again.length} records again: offsets were not committed`);
       return `${values.length} records; a second read in the group found none`;
     });
-    steps.na("describe-group", "kcat cannot describe groups (the second read above shows the commit)");
+    steps.na("describe-group", "kcat cannot describe groups; a second read in the group shows the commit");
     await steps.step("transactions (commit only)", async () => {
       await kcat(t, ["-P", "-t", n.txTopic, "-X", `transactional.id=${n.transactionalId}`], "committed\n");
       const values = await groupRead(t, n.txReaderGroup, n.txTopic, ["-X", "isolation.level=read_committed"]);
