@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
+import { kafkaCli } from "../support/kafka.ts";
 import { RecordingRelay } from "../support/recording-relay.ts";
 import { adminCall, binaryAvailable, type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
 import { type BackingView, type CompatClient, type CompatTarget, oneLine, scenarioNames, type StepResult } from "./types.ts";
@@ -47,18 +48,27 @@ export function backingView(backing: string, prefix: string): BackingView {
     prefix,
     topics: () => withAdmin(async (a) => (await a.listTopics()).filter((t) => t.startsWith(prefix))),
     groups: () => withAdmin(async (a) => (await a.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix))),
+    async transactionalIds() {
+      const res = await kafkaCli("kafka-transactions", ["--bootstrap-server", backing, "list"]);
+      if (res.code !== 0) throw new Error(`kafka-transactions list: ${res.stderr.trim().split("\n").pop()}`);
+      return res.stdout.split("\n").map((l) => l.split(/\s+/)[0]!).filter((id) => id.startsWith(prefix));
+    },
   };
 }
 
 /** After a standard scenario: its topics and its group exist on the backing cluster, prefixed. */
-async function checkBackingPrefixed(view: BackingView, t: CompatTarget): Promise<StepResult> {
+async function checkBackingPrefixed(view: BackingView, t: CompatTarget, transacted: boolean): Promise<StepResult> {
   const n = scenarioNames(t);
   try {
     const [topics, groups] = await Promise.all([view.topics(), view.groups()]);
     const missing = [`${view.prefix}${n.topic}`, `${view.prefix}${n.txTopic}`].filter((x) => !topics.includes(x));
     if (!groups.includes(`${view.prefix}${n.group}`)) missing.push(`group ${view.prefix}${n.group}`);
+    // Where the client ran transactions, its transactional id is the tenant's too.
+    const txIds = transacted ? await view.transactionalIds() : [];
+    if (transacted && !txIds.includes(`${view.prefix}${n.transactionalId}`)) missing.push(`transactional id ${view.prefix}${n.transactionalId}`);
     if (missing.length) return { step: "backing-prefixed", status: "fail", detail: `missing on the backing cluster: ${missing.join(", ")}` };
-    return { step: "backing-prefixed", status: "ok", detail: `backing cluster: ${topics.length} topics, ${groups.length} groups, all under ${view.prefix}` };
+    const tx = transacted ? `, transactional id ${n.transactionalId}` : "";
+    return { step: "backing-prefixed", status: "ok", detail: `backing cluster: ${topics.length} topics, ${groups.length} groups${tx}, all under ${view.prefix}` };
   } catch (err) {
     return { step: "backing-prefixed", status: "fail", detail: oneLine(String(err)) };
   }
@@ -96,7 +106,10 @@ async function runOne(k: KgateProcess, client: CompatClient, runtime: KgateRunti
   } catch (err) {
     steps = [{ step: "run", status: "fail", detail: oneLine(String(err)) }];
   }
-  if (client.standardNames && !steps.some((s) => s.status === "fail")) steps.push(await checkBackingPrefixed(backing, target));
+  if (client.standardNames && !steps.some((s) => s.status === "fail")) {
+    const transacted = steps.some((s) => s.step.startsWith("transactions") && s.status === "ok");
+    steps.push(await checkBackingPrefixed(backing, target, transacted));
+  }
   return { steps, seconds: (Date.now() - started) / 1000 };
 }
 

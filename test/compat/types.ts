@@ -30,6 +30,8 @@ export interface BackingView {
   prefix: string;
   topics(): Promise<string[]>;
   groups(): Promise<string[]>;
+  /** transactional ids under the prefix (kafka-transactions list on the backing cluster) */
+  transactionalIds(): Promise<string[]>;
 }
 
 export interface CompatClient {

@@ -25,16 +25,18 @@ export const streamsClient: CompatClient = {
     if (!t.backing || steps.some((s) => s.status === "fail")) return steps;
     const app = `wordcount${t.suffix}`;
     const step: StepResult = { step: "backing-prefixed", status: "ok", detail: "" };
-    const [topics, groups] = await Promise.all([t.backing.topics(), t.backing.groups()]);
+    const [topics, groups, txIds] = await Promise.all([t.backing.topics(), t.backing.groups(), t.backing.transactionalIds()]);
     const p = t.backing.prefix;
     const internal = topics.filter((x) => x.startsWith(`${p}${app}-`));
     const missing = [
       internal.some((x) => x.endsWith("-changelog")) ? "" : `${p}${app}-…-changelog`,
       internal.some((x) => x.endsWith("-repartition")) ? "" : `${p}${app}-…-repartition`,
       groups.includes(`${p}${app}`) ? "" : `group ${p}${app}`,
+      // exactly_once_v2: one transactional producer per stream thread, "<application id>-<process id>-<n>"
+      txIds.some((x) => x.startsWith(`${p}${app}-`)) ? "" : `transactional id ${p}${app}-…`,
     ].filter(Boolean);
     if (missing.length) Object.assign(step, { status: "fail", detail: `missing on the backing cluster: ${missing.join(", ")}` });
-    else step.detail = `backing cluster: ${internal.map((x) => x.slice(p.length)).join(", ")} and group ${app}, all under ${p}`;
+    else step.detail = `backing cluster: ${internal.map((x) => x.slice(p.length)).join(", ")}, group ${app} and transactional id ${txIds.find((x) => x.startsWith(`${p}${app}-`))!.slice(p.length)}, all under ${p}`;
     return [...steps, step];
   },
 };
