@@ -182,7 +182,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
     test("a new topic policy default applies to the next CreateTopics of an open connection", async () => {
       const conn = await login();
       const create = (name: string, partitions: number) =>
-        conn.request<{ topics: { name: string; errorCode: number; errorMessage: string | null }[] }>(19, 7, {
+        conn.requestUntyped<{ topics: { name: string; errorCode: number; errorMessage: string | null }[] }>(19, 7, {
           topics: [{ name, numPartitions: partitions, replicationFactor: -1, assignments: [], configs: [] }],
           timeoutMs: 30_000,
           validateOnly: true,

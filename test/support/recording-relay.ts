@@ -42,10 +42,20 @@ export class RecordingRelay {
     const inFlight: CapturedExchange[] = [];
     const requests = new FrameSplitter();
     const responses = new FrameSplitter();
+    // After SaslHandshake v0 the client sends one SASL token in a bare size-prefixed frame, and
+    // the broker answers likewise: neither is a Kafka request or response.
+    let unframedTokens = 0;
+    let unframedAnswers = 0;
     client.on("data", (chunk: Buffer) => {
       requests.push(new Uint8Array(chunk), (frame) => {
+        if (unframedTokens > 0) {
+          unframedTokens--;
+          unframedAnswers++;
+          return;
+        }
         const copy = frame.slice();
         const head = peekRequest(copy);
+        if (head.apiKey === 17 && head.apiVersion === 0) unframedTokens++;
         const ex: CapturedExchange = { apiKey: head.apiKey, apiVersion: head.apiVersion, request: copy };
         this.exchanges.push(ex);
         inFlight.push(ex);
@@ -55,6 +65,11 @@ export class RecordingRelay {
     broker.on("data", (chunk: Buffer) => {
       responses.push(new Uint8Array(chunk), (frame) => {
         const copy = frame.slice();
+        if (unframedAnswers > 0 && inFlight.length === 0) {
+          unframedAnswers--;
+          client.write(copy);
+          return;
+        }
         const corr = new DataView(copy.buffer).getInt32(4);
         const i = inFlight.findIndex((e) => new DataView(e.request.buffer).getInt32(8) === corr);
         const ex = i >= 0 ? inFlight.splice(i, 1)[0]! : undefined;
