@@ -3,7 +3,7 @@
 // Kafka-topic store, and handshake failures that name the broker and the reason. The failure
 // cases that need a certificate the broker does not have (hostname mismatch, expired) use a
 // TLS endpoint in the test: the handshake fails before any Kafka byte is exchanged.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { createServer, type Server } from "node:tls";
 import { Kafka, logLevel } from "kafkajs";

@@ -5,8 +5,6 @@ import { join } from "node:path";
 import { type CliDeps, HELP, runCli } from "../../src/cli/index.ts";
 import { parseArgs } from "../../src/cli/parse-args.ts";
 import type { Config } from "../../src/config/schema.ts";
-import { serializeSnapshot } from "../../src/store/snapshot-format.ts";
-import { EMPTY_STATE } from "../../src/store/records.ts";
 import { VERSION } from "../../src/version.ts";
 import { ADMIN_TOKEN, controlPlane } from "../support/control-plane-fixture.ts";
 import { nodeFileRuntime, writeText } from "../support/node-runtime.ts";

@@ -259,7 +259,7 @@ describe("JoinGroup, SyncGroup and DescribeGroups rules", () => {
     const ctx = context(new Tenant("vc-alice", "vc-alice."), 5);
     const body = syncRequest("m1", 1, "consumer", JAVA_ASSIGNMENT);
     expect(await syncGroupRule.request!(body, ctx)).toBeUndefined();
-    expect(decodeAssignment(body.assignments[0].assignment).body.assignedPartitions[0].topic).toBe("vc-alice.capture.orders");
+    expect(decodeAssignment(body.assignments[0]!.assignment).body.assignedPartitions[0]!.topic).toBe("vc-alice.capture.orders");
     const res: Msg = { throttleTimeMs: 0, errorCode: 0, protocolType: "consumer", protocolName: "range", assignment: body.assignments[0].assignment };
     for (const fix of ctx.responseFixups) fix(res);
     expect(toHex(res.assignment)).toBe(toHex(JAVA_ASSIGNMENT));
@@ -284,7 +284,7 @@ describe("JoinGroup, SyncGroup and DescribeGroups rules", () => {
     for (const fix of join.responseFixups) fix(joinResponse("m1", 1));
     const body = syncRequest("m1", 1, null, JAVA_ASSIGNMENT);
     expect(await syncGroupRule.request!(body, context(tenant, 3))).toBeUndefined();
-    expect(decodeAssignment(body.assignments[0].assignment).body.assignedPartitions[0].topic).toBe("vc-alice.capture.orders");
+    expect(decodeAssignment(body.assignments[0]!.assignment).body.assignedPartitions[0]!.topic).toBe("vc-alice.capture.orders");
 
     // a failed join of another type does not relabel the generation the member holds
     const failed = context(tenant, 5);
@@ -292,7 +292,7 @@ describe("JoinGroup, SyncGroup and DescribeGroups rules", () => {
     for (const fix of failed.responseFixups) fix({ ...joinResponse("m1", 1), errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL });
     const again = syncRequest("m1", 1, null, JAVA_ASSIGNMENT);
     await syncGroupRule.request!(again, context(tenant, 3));
-    expect(decodeAssignment(again.assignments[0].assignment).body.assignedPartitions[0].topic).toBe("vc-alice.capture.orders");
+    expect(decodeAssignment(again.assignments[0]!.assignment).body.assignedPartitions[0]!.topic).toBe("vc-alice.capture.orders");
     // another generation is unknown again
     expect((await syncGroupRule.request!(syncRequest("m1", 2, null, JAVA_ASSIGNMENT), context(tenant, 3)))?.errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
   });

@@ -3,7 +3,6 @@ import { decodeBase64Url, encodeBase64Url } from "../../src/auth/base64url.ts";
 import { constantTimeEqual } from "../../src/auth/constant-time.ts";
 import { createPlainAuthenticator } from "../../src/auth/plain-authenticator.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
-import { configSchema } from "../../src/config/schema.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 
 const SECRET = "0123456789abcdef0123456789abcdef";

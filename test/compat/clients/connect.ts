@@ -100,7 +100,7 @@ export const connectClient: CompatClient = {
       });
       await steps.step("connector", async () => {
         // 409 while the worker's group is still rebalancing: try again.
-        const created = await until("POST /connectors accepted", 60_000, async () => {
+        await until("POST /connectors accepted", 60_000, async () => {
           const res = await rest(restPort, "POST", "/connectors", {
             name: `counting-source${s}`,
             config: { "connector.class": "CountingSource", "tasks.max": "1", count: String(LINES), topic: `source-lines${s}` },

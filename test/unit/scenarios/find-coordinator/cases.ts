@@ -1,7 +1,6 @@
 // FindCoordinator: keys (groups, transactional ids) prefixed by a hand rule; the coordinator is
 // advertised at kgate's address.
 import { ApiKey } from "../../../../src/protocol/messages/api-keys.ts";
-import { ZERO_UUID } from "../../../../src/protocol/messages/constants.ts";
 import { BROKER_PORT_BASE, KGATE_HOST, request, response, scenario } from "../../../support/scenario.ts";
 
 export default [

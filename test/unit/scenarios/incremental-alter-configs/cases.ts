@@ -1,7 +1,7 @@
 // IncrementalAlterConfigs: topic and group resources prefixed; cluster-level resources refused.
 import { ApiKey } from "../../../../src/protocol/messages/api-keys.ts";
 import { ErrorCode } from "../../../../src/protocol/error-codes.ts";
-import { ConfigResourceType, ConfigSource } from "../../../../src/protocol/messages/constants.ts";
+import { ConfigResourceType } from "../../../../src/protocol/messages/constants.ts";
 import { request, response, scenario } from "../../../support/scenario.ts";
 
 export default [

@@ -1,6 +1,5 @@
 // ListOffsets: names prefixed, replica id forced to a consumer's, responses stripped.
 import { ApiKey } from "../../../../src/protocol/messages/api-keys.ts";
-import { ZERO_UUID } from "../../../../src/protocol/messages/constants.ts";
 import { request, response, scenario } from "../../../support/scenario.ts";
 
 const partition = { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n };
