@@ -120,6 +120,7 @@ function runtimeUnavailable(output: string): boolean {
 }
 
 function lastLines(output: string, n = 3): string {
+  // deno-lint-ignore no-control-regex -- strips ANSI colour codes (ESC [ … m)
   return output.trim().split("\n").filter((l) => l.trim()).slice(-n).join(" | ").replace(/\x1b\[[0-9;]*m/g, "");
 }
 

@@ -88,6 +88,7 @@ function run(cmd: string, args: string[], env: Record<string, string> = {}): Pro
 
 /** Sums bun's closing lines (` N pass`, ` N fail`). */
 function bunCounts(output: string): Totals {
+  // deno-lint-ignore no-control-regex -- strips ANSI colour codes (ESC [ … m)
   const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
   const count = (word: string): number => {
     let total = 0;

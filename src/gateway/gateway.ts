@@ -251,6 +251,7 @@ export class Gateway {
       hostVcluster = route.vcluster;
     }
     this.perAddress.set(address, fromAddress + 1);
+    // deno-lint-ignore prefer-const -- read by the closure below before it is assigned
     let policy: SessionPolicy | undefined;
     const { brokers, rewrites } = this.addressingFor(hostVcluster, () => policy?.view ?? null);
     const info: ConnectionInfo = { id, client, nodeId, hostVcluster, rewrites, brokers };

@@ -36,6 +36,7 @@ declare namespace Deno {
   const args: string[];
   const env: { get(name: string): string | undefined };
   const stdout: { isTerminal(): boolean };
+  // deno-lint-ignore no-explicit-any -- Deno declares its error constructors with any[] arguments
   const errors: { NotFound: new (...args: any[]) => Error };
   function listen(opts: { hostname: string; port: number; transport: "tcp" }): TcpListener;
   function connect(opts: { hostname: string; port: number; transport: "tcp" }): Promise<TcpConn>;

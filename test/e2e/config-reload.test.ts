@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- decoded messages and YAML documents are edited field by field here
 // SIGHUP, or a change of the config file, re-reads the config: a removed static user, a changed
 // anonymous view or pin closes exactly the connections it affects (each with its reason) and no
 // others; a limit applies to open connections; a new listener certificate serves new TLS

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- decoded messages and YAML documents are edited field by field here
 // SaslHandshake v0 followed by bare SASL tokens (clients before KIP-152), with kgate under Bun and
 // Deno: a raw-protocol client logs in with PLAIN (one token, one empty answer) and with SCRAM
 // (two rounds), then uses the connection; a bad token gets no answer and the connection closes

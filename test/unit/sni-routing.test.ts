@@ -69,6 +69,7 @@ describe("broker directory with SNI routing", () => {
   });
 
   test("a scoped view advertises its vcluster's names and shares the brokers seen", async () => {
+    // deno-lint-ignore prefer-const -- the scoped directory reads it through a closure, and it changes below
     let vcluster: string | undefined;
     const scoped = directory.scopedTo(() => vcluster);
     expect(await scoped.advertise(2, "10.0.0.3", 9092)).toEqual({ host: "b2.kgate.test", port: 7000 });

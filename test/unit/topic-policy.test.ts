@@ -239,6 +239,7 @@ describe("topic policy lookups", () => {
 
   test("counts only the tenant's topics, takes the vcluster's own policy over the defaults at each request", async () => {
     const { lookup } = backing({ "vc-a.x": 2, "vc-a.y": 3, "vc-b.z": 50, "_kgate_state": 1 });
+    // deno-lint-ignore prefer-const -- read by a closure and assigned later in the test
     let own: TopicPolicy | undefined;
     const policies = new TopicPolicies({ maxPartitionsPerVcluster: 10 }, () => own, lookup);
     const counts = await policies.forTenant(tenant).partitions();

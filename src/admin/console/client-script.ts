@@ -419,6 +419,7 @@ export function consoleClient(): void {
     });
   });
 
+  // deno-lint-ignore no-window no-window-prefix -- this runs in the browser, not in Deno
   window.addEventListener("hashchange", () => void route());
   void route(false);
 }

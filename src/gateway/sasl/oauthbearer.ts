@@ -21,6 +21,7 @@ export class InvalidOAuthBearerMessageError extends Error {
 
 // Kafka's own patterns (OAuthBearerClientInitialResponse): a saslname, extension keys of letters,
 // values of printable ASCII and whitespace, and a token of base64url characters and dots.
+// deno-lint-ignore no-control-regex -- RFC 7628's GS2 header grammar is defined over these bytes
 const GS2_HEADER = /^n,(?:a=((?:[\x02-\x2B\x2D-\x3C\x3E-\x7F]|=2C|=3D)+))?,$/;
 const AUTH_VALUE = /^Bearer +([-_.a-zA-Z0-9]+)$/i;
 const EXTENSION_KEY = /^[A-Za-z]+$/;
