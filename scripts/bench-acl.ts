@@ -2,8 +2,8 @@
 // 50 principals, and with 10 ACLs: a request checks one decision per topic, group or id it names.
 //
 //   bun scripts/bench-acl.ts        deno run -A scripts/bench-acl.ts
-import { AclIndex } from "../src/vcluster/acl/acl-matcher.ts";
-import { Op, Pattern, Permission, Res } from "../src/vcluster/acl/acl-model.ts";
+import { AclIndex } from "../src/model/acl-matcher.ts";
+import { Op, Pattern, Permission, Res } from "../src/model/acl-model.ts";
 
 const acls = Array.from({ length: 1000 }, (_, i) => ({
   resourceType: Res.TOPIC,

@@ -4,7 +4,7 @@
 // needing a restart and keeps its running value. Reloads run one at a time, in order.
 import type { Config } from "./config/schema.ts";
 import type { LiveSettings, ReloadPlan } from "./live-settings.ts";
-import { getLogger } from "./log.ts";
+import { getLogger } from "./base/log.ts";
 
 const log = getLogger("config");
 

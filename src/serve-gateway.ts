@@ -5,7 +5,7 @@ import type { SessionObserver } from "./gateway/session.ts";
 import type { SessionPolicy } from "./gateway/session-policy.ts";
 import { PassthroughPolicy } from "./gateway/passthrough-policy.ts";
 import type { ConnectionInfo } from "./gateway/gateway.ts";
-import { parseHostPort } from "./gateway/upstream.ts";
+import { parseHostPort } from "./client/upstream.ts";
 import type { ListenerTls } from "./gateway/listener-tls.ts";
 import type { Runtime, TlsClientOptions } from "./runtime/types.ts";
 

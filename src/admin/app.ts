@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../base/version.ts";
 import type { AdminDeps } from "./deps.ts";
 import { registerVclusterLiveRoutes } from "./routes/vcluster-live.ts";
 import { registerGatewayStatusRoute } from "./routes/gateway-status.ts";

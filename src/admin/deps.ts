@@ -7,7 +7,7 @@ import type { Config } from "../config/schema.ts";
 import type { StateStore } from "../store/state-store.ts";
 import type { BackingInventory } from "../client/backing-inventory.ts";
 import type { LiveStats } from "./live-stats.ts";
-import type { MetricsSource } from "./metrics.ts";
+import type { MetricsSource } from "../metrics/metrics.ts";
 
 export interface AdminDeps {
   readonly store: StateStore;

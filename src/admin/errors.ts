@@ -3,7 +3,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { getLogger } from "../log.ts";
+import { getLogger } from "../base/log.ts";
 import { StoreError } from "../store/errors.ts";
 
 const log = getLogger("admin");

@@ -10,4 +10,4 @@ export {
   type KgateMetrics,
   type MetricsSource,
   MetricsRegistry,
-} from "./metrics.ts";
+} from "../metrics/metrics.ts";

@@ -8,7 +8,7 @@
 // throttling once such series exist. The scan reads only
 // the labels it needs, with indexOf rather than regexes: with 1,000 vclusters the exposition
 // has some 15,000 lines, and a general parser took 60 ms of every 2-second interval.
-import type { MetricsSource } from "./metrics.ts";
+import type { MetricsSource } from "../metrics/metrics.ts";
 
 export interface LivePoint {
   /** Milliseconds since the epoch at the end of the interval. */

@@ -2,10 +2,10 @@
 // generate /openapi.json, so the published document cannot drift from the behaviour.
 import "@hono/zod-openapi"; // adds `.openapi()` to zod schemas
 import { z } from "zod";
-import { prefixSyntaxProblem, VCLUSTER_NAME_PATTERN } from "../store/prefix-rules.ts";
-import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
-import { quotasSchema } from "../vcluster/quota-schema.ts";
-import { PRINCIPAL_PATTERN } from "../vcluster/acl/acl-model.ts";
+import { prefixSyntaxProblem, VCLUSTER_NAME_PATTERN } from "../model/prefix-rules.ts";
+import { topicPolicySchema } from "../model/topic-policy-schema.ts";
+import { quotasSchema } from "../model/quota-schema.ts";
+import { PRINCIPAL_PATTERN } from "../model/acl-model.ts";
 
 export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 

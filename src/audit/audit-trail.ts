@@ -1,6 +1,6 @@
 // The audit trail: events are queued and written to every sink in order, in batches, off the
 // request path; a sink that fails is logged (once per failure streak) and retried with the next batch.
-import { getLogger } from "../log.ts";
+import { getLogger } from "../base/log.ts";
 import type { AuditEvent, AuditInput, AuditSink } from "./audit-event.ts";
 
 const log = getLogger("audit");

@@ -3,7 +3,7 @@
 // token from a configured external issuer. Refusal reasons are for the log only.
 import { decodeJwt } from "jose";
 import type { StateStore } from "../store/state-store.ts";
-import { PASSTHROUGH } from "../store/prefix-rules.ts";
+import { PASSTHROUGH } from "../model/prefix-rules.ts";
 import type { ExternalIssuers } from "./oauth-external-issuers.ts";
 import { KGATE_OAUTH_ISSUER, type KgateAccessTokens } from "./oauth-kgate-tokens.ts";
 

@@ -3,7 +3,7 @@
 // (mode 0600). Never from the store: a Kafka state topic can be read by any Kafka client allowed
 // to, and whoever holds these can mint tokens or call the admin API (invariant 6).
 import type { Config } from "../config/schema.ts";
-import { getLogger } from "../log.ts";
+import { getLogger } from "../base/log.ts";
 import type { Runtime } from "../runtime/types.ts";
 import type { StateStore } from "../store/state-store.ts";
 import { randomSecret } from "./random.ts";

@@ -8,8 +8,8 @@
 // topic or store file learns nothing that logs in, and a re-created vcluster (a new createdAt)
 // gets a new password: the old incarnation's can no longer log in once kgate re-provisions.
 import type { SaslCredentials } from "../client/sasl-login.ts";
-import { encoder } from "../gateway/sasl/scram-primitives.ts";
-import { backingUsername } from "../store/prefix-rules.ts";
+import { encoder } from "../sasl/scram-primitives.ts";
+import { backingUsername } from "../model/prefix-rules.ts";
 import type { VclusterRecord } from "../store/records.ts";
 import { encodeBase64Url } from "../auth/base64url.ts";
 

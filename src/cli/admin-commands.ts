@@ -1,6 +1,6 @@
 // `kgate vcluster …`, `kgate token …` and `kgate status`: thin front ends to a running kgate's admin API.
 import { AdminClient } from "./admin-client.ts";
-import { formatTable } from "./format-table.ts";
+import { formatTable } from "../base/format-table.ts";
 import { resolveAdminTarget } from "./admin-target.ts";
 import { type CliDeps, EXIT } from "./cli-deps.ts";
 import { HELP, type HelpTopic } from "./help.ts";

@@ -1,7 +1,7 @@
 import { ConfigError } from "../config/config-error.ts";
 import { loadConfig } from "../config/load-config.ts";
-import { configureLogging } from "../log.ts";
-import { COMMIT, VERSION } from "../version.ts";
+import { configureLogging } from "../base/log.ts";
+import { COMMIT, VERSION } from "../base/version.ts";
 import { isAdminCommand, runAdminCommand, runStatusCommand } from "./admin-commands.ts";
 import { completionScript } from "./completion.ts";
 import { runDoctorCommand } from "./doctor-command.ts";

@@ -1,7 +1,7 @@
 // `kgate status`: one table of a running kgate's vclusters with their open connections and bytes
 // in and out, from the admin API's vcluster list and `/metrics` (no route of its own to keep).
 import type { AdminClient } from "./admin-client.ts";
-import { formatTable } from "./format-table.ts";
+import { formatTable } from "../base/format-table.ts";
 import { parsePrometheusText, type Sample } from "./prometheus-text.ts";
 
 export interface VclusterStatus {

@@ -1,7 +1,7 @@
 // Topic administration with kgate's own client: what the Kafka-backed store needs to find or
 // create its topic and the partition leader. Versions are ones every Kafka from 3.0 to 4.x
 // accepts (Kafka 4 dropped only versions older than these).
-import type { BackingAddress } from "../gateway/broker-directory.ts";
+import type { BackingAddress } from "./backing-address.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
 import type { MetadataResponseTopic } from "../protocol/messages/metadata-response.ts";

@@ -2,10 +2,10 @@
 // and one tenant's topics and groups (those under its prefix, with the prefix taken off, as
 // the tenant sees them). ListGroups goes to every broker, since each answers only for the
 // groups it coordinates.
-import type { BackingAddress } from "../gateway/broker-directory.ts";
+import type { BackingAddress } from "./backing-address.ts";
 import type { ListGroupsResponse } from "../protocol/messages/list-groups-response.ts";
 import type { MetadataResponse } from "../protocol/messages/metadata-response.ts";
-import { type MetadataLookup, withTimeout } from "../vcluster/topic-id-directory.ts";
+import { type MetadataLookup, withTimeout } from "./lookup.ts";
 import { KafkaError } from "./kafka-errors.ts";
 import type { KafkaConnection } from "./kafka-connection.ts";
 

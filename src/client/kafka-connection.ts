@@ -4,8 +4,8 @@ import { decodeResponse, encodeRequest } from "../protocol/codec.ts";
 import { FrameSplitter } from "../protocol/frames.ts";
 import type { ApiKey, RequestOf, ResponseOf } from "../protocol/messages/api-keys.ts";
 import type { Duplex, Runtime, TlsClientOptions } from "../runtime/types.ts";
-import type { BackingAddress } from "../gateway/broker-directory.ts";
-import { connectUpstream } from "../gateway/upstream.ts";
+import type { BackingAddress } from "./backing-address.ts";
+import { connectUpstream } from "./upstream.ts";
 import type { SaslCredentials } from "./sasl-login.ts";
 
 interface Pending {

@@ -3,7 +3,7 @@
 // leader change or a dropped connection means looking the leader up again. Long-poll fetches
 // use a connection of their own, because a broker answers one connection's requests in order
 // and a produce must not wait behind a fetch that is waiting for data.
-import type { BackingAddress } from "../gateway/broker-directory.ts";
+import type { BackingAddress } from "./backing-address.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 import type { Runtime, TlsClientOptions } from "../runtime/types.ts";
 import { findPartitionLeader } from "./admin-ops.ts";

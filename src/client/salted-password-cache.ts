@@ -4,7 +4,7 @@
 // (about 6 ms of CPU for SCRAM-SHA-512 at 4096 iterations) on the same answer; a connection
 // storm of one tenant would take that CPU from every other. The cache lives in memory only,
 // next to the passwords kgate holds anyway.
-import { pbkdf2 } from "../gateway/sasl/scram-primitives.ts";
+import { pbkdf2 } from "../sasl/scram-primitives.ts";
 
 const MAX_ENTRIES = 4096;
 const cache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();

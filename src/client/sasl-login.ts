@@ -2,8 +2,8 @@
 // connections to the backing cluster.
 import type { SaslAuthenticateResponse } from "../protocol/messages/sasl-authenticate-response.ts";
 import type { SaslHandshakeResponse } from "../protocol/messages/sasl-handshake-response.ts";
-import { plainClientMessage } from "../gateway/sasl/plain.ts";
-import { ScramClient } from "../gateway/sasl/scram.ts";
+import { plainClientMessage } from "../sasl/plain.ts";
+import { ScramClient } from "../sasl/scram.ts";
 import { cachedSaltPassword } from "./salted-password-cache.ts";
 import type { SequentialExchange } from "./sequential-exchange.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";

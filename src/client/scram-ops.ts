@@ -2,7 +2,7 @@
 // 2.7+ and KRaft): the backing cluster computes StoredKey/ServerKey from the salted password,
 // so the password itself never crosses the wire.
 import type { AlterUserScramCredentialsResponse } from "../protocol/messages/alter-user-scram-credentials-response.ts";
-import { encoder, HASHES, pbkdf2, type ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
+import { encoder, HASHES, pbkdf2, type ScramMechanism } from "../sasl/scram-primitives.ts";
 import type { KafkaConnection } from "./kafka-connection.ts";
 import { KafkaError } from "./kafka-errors.ts";
 

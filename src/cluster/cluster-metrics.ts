@@ -1,5 +1,5 @@
 // Cluster mode in /metrics: how many nodes this node sees, and where each broker is advertised.
-import type { MetricsRegistry } from "../admin/metrics.ts";
+import type { MetricsRegistry } from "../metrics/metrics.ts";
 import type { ClusterMode } from "./cluster-mode.ts";
 
 export function registerClusterMetrics(registry: MetricsRegistry, cluster: ClusterMode): void {

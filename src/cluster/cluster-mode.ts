@@ -5,7 +5,7 @@
 import type { Config } from "../config/schema.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import type { BackingAddress } from "../gateway/broker-directory.ts";
-import { parseHostPort } from "../gateway/upstream.ts";
+import { parseHostPort } from "../client/upstream.ts";
 import { defaultMetadataRequest } from "../protocol/messages/metadata-request.ts";
 import type { MetadataResponse } from "../protocol/messages/metadata-response.ts";
 import type { Runtime, TlsClientOptions } from "../runtime/types.ts";

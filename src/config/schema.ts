@@ -8,10 +8,10 @@ import {
   PASSTHROUGH,
   prefixSyntaxProblem,
   VCLUSTER_NAME_PATTERN,
-} from "../store/prefix-rules.ts";
-import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
-import { quotasSchema } from "../vcluster/quota-schema.ts";
-import { PRINCIPAL_PATTERN } from "../vcluster/acl/acl-model.ts";
+} from "../model/prefix-rules.ts";
+import { topicPolicySchema } from "../model/topic-policy-schema.ts";
+import { quotasSchema } from "../model/quota-schema.ts";
+import { PRINCIPAL_PATTERN } from "../model/acl-model.ts";
 
 // Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
 // `port: ${PORT}` works, and leave anything else for the number check to report.

@@ -7,13 +7,13 @@ import type { Config } from "../config/schema.ts";
 import { clampApiVersions } from "../gateway/api-versions.ts";
 import { loadBackingTls } from "../gateway/backing-tls.ts";
 import type { BackingAddress } from "../gateway/broker-directory.ts";
-import { connectUpstream, parseHostPort } from "../gateway/upstream.ts";
+import { connectUpstream, parseHostPort } from "../client/upstream.ts";
 import type { ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
 import type { DescribeConfigsResponse } from "../protocol/messages/describe-configs-response.ts";
 import type { MetadataResponse } from "../protocol/messages/metadata-response.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import type { Runtime, TlsClientOptions } from "../runtime/types.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../base/version.ts";
 import { errorText, Findings, within } from "./check.ts";
 
 /** What clients cannot do without; a broker lacking a common version of one is no use behind kgate. */

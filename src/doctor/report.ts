@@ -1,6 +1,6 @@
 // The doctor's table: one row per check with ✓ (ok), ! (warning), ✗ (failed) or - (skipped), and
 // under each problem the fix.
-import { formatTable } from "../cli/format-table.ts";
+import { formatTable } from "../base/format-table.ts";
 import type { CheckResult, CheckStatus } from "./check.ts";
 
 const MARK: Record<CheckStatus, string> = { ok: "✓", warn: "!", fail: "✗", skip: "-" };

@@ -2,7 +2,7 @@
 // that kgate can answer a client's ApiVersions before the client has logged in (no backing
 // connection per unauthenticated client; invariant 4).
 import type { ApiVersionsResponse } from "../protocol/messages/api-versions-response.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../base/version.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 
 const API_VERSIONS_KEY = ApiKey.ApiVersions;

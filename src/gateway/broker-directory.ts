@@ -6,10 +6,8 @@
 
 import type { SniNames } from "./sni-names.ts";
 
-export interface BackingAddress {
-  host: string;
-  port: number;
-}
+import type { BackingAddress } from "../client/backing-address.ts";
+export type { BackingAddress } from "../client/backing-address.ts";
 
 export interface BrokerDirectoryOptions {
   advertisedHost: string;

@@ -1,7 +1,7 @@
 // The Kafka side of kgate: the bootstrap listener, one listener per backing broker (or, with SNI
 // routing, one TLS port for all of them), and a session per client connection.
 import type { SaslCredentials } from "../client/sasl-login.ts";
-import { connectionFields, getLogger } from "../log.ts";
+import { connectionFields, getLogger } from "../base/log.ts";
 import type { Duplex, Runtime, TcpListener, TlsClientOptions } from "../runtime/types.ts";
 import { type BackingAddress, BrokerDirectory } from "./broker-directory.ts";
 import { ResponseRewrites } from "./passthrough-policy.ts";
@@ -9,7 +9,7 @@ import { describe, Session, type SessionLimits, type SessionObserver, type Upstr
 import type { SessionPolicy } from "./session-policy.ts";
 import type { ListenerTls } from "./listener-tls.ts";
 import { type SniSettings, SniNames } from "./sni-names.ts";
-import { connectUpstream } from "./upstream.ts";
+import { connectUpstream } from "../client/upstream.ts";
 
 const log = getLogger("gateway");
 const PASSTHROUGH_VIEW = "passthrough";

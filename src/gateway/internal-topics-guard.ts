@@ -16,7 +16,7 @@ import { ErrorCode } from "../protocol/error-codes.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { randomTopicId } from "../protocol/topic-id.ts";
 import { concatBytes } from "../protocol/wire.ts";
-import { dropForeign, forEachStruct, idNamePairs } from "../vcluster/name-fields.ts";
+import { dropForeign, forEachStruct, idNamePairs } from "../protocol/name-fields.ts";
 import { INTERNAL_TOPIC_PREFIX, type InternalTopics } from "./internal-topics.ts";
 import { ACL_APIS, DESCRIBE_ACLS, dropInternalAclResources, insertAclRefusals, refuseAclEntries } from "./internal-topics-acls.ts";
 import type { Frame, RequestHead, ResponseRewrite } from "./session-policy.ts";

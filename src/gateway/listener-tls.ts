@@ -1,6 +1,6 @@
 // The Kafka listener's certificate files, re-read when they change (polled) or on SIGHUP, so a
 // renewed certificate takes effect for new connections without dropping open ones.
-import { getLogger } from "../log.ts";
+import { getLogger } from "../base/log.ts";
 import type { Runtime, TlsServerOptions } from "../runtime/types.ts";
 
 const log = getLogger("tls");

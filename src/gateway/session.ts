@@ -10,6 +10,7 @@
 import { errorResponse } from "../protocol/error-response.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { type CutThrough, FrameSplitter } from "../protocol/frames.ts";
+import { describe } from "../base/describe.ts";
 import { peekRequest } from "../protocol/headers.ts";
 import type { Duplex } from "../runtime/types.ts";
 import type { Frame, RequestHead, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
@@ -497,6 +498,4 @@ function writeFrame(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Fram
   return last;
 }
 
-export function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
+export { describe } from "../base/describe.ts";

@@ -3,7 +3,7 @@
 // sockets, state in `socket.data`); this file turns each into Web Streams with backpressure.
 import { appendFile, mkdir, open, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { getLogger } from "../log.ts";
+import { getLogger } from "../base/log.ts";
 import { connectTls, listenTls } from "./node-tls.ts";
 import type { Duplex, HttpServer, Runtime, TcpListener, TlsClientOptions, TlsServerOptions } from "./types.ts";
 

@@ -2,7 +2,7 @@
 // Deno 2.9 closing `conn.writable` closes the whole connection, and so does `conn.readable`
 // reaching EOF, so neither direction can half-close; and `conn.readable` reads 64 KiB at a
 // time. These thin streams over conn.read/conn.write keep the Duplex contract (types.ts).
-import { getLogger } from "../log.ts";
+import { getLogger } from "../base/log.ts";
 import { connectTls, listenTls } from "./node-tls.ts";
 import type { Duplex, HttpServer, Runtime, TcpListener, TlsClientOptions, TlsServerOptions } from "./types.ts";
 

@@ -6,7 +6,7 @@ export { FileStore, type StoreFiles } from "./file-store.ts";
 export { KafkaStore, type KafkaStoreOptions } from "./kafka-store.ts";
 export { MemoryStore } from "./memory-store.ts";
 export type { PutVclusterInput, PutVclusterResult } from "./mutations.ts";
-export * from "./prefix-rules.ts";
+export * from "../model/prefix-rules.ts";
 export type {
   IssuedTokenRecord,
   RevokedTokenRecord,

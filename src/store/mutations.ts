@@ -11,7 +11,7 @@ import {
   isValidVclusterName,
   prefixSyntaxProblem,
   VCLUSTER_NAME_PATTERN,
-} from "./prefix-rules.ts";
+} from "../model/prefix-rules.ts";
 import {
   type AclRecord,
   aclRecordKey,
@@ -23,10 +23,10 @@ import {
   type StoreState,
   type VclusterRecord,
 } from "./records.ts";
-import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
-import type { Quotas } from "../vcluster/quota-schema.ts";
-import { type AclBinding, type AclFilter, aclBindingProblem } from "../vcluster/acl/acl-model.ts";
-import { filterMatches } from "../vcluster/acl/acl-matcher.ts";
+import type { TopicPolicy } from "../model/topic-policy-schema.ts";
+import type { Quotas } from "../model/quota-schema.ts";
+import { type AclBinding, type AclFilter, aclBindingProblem } from "../model/acl-model.ts";
+import { filterMatches } from "../model/acl-matcher.ts";
 
 /** What a store knows beyond the state itself when it checks a change. */
 export interface StoreRules {

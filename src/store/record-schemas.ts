@@ -2,10 +2,10 @@
 // topic alike: one schema per record type of records.ts. Names follow the rules admin writes
 // follow, because anyone who can write the topic (or the file) bypasses the admin API.
 import { z } from "zod";
-import { topicPolicySchema } from "../vcluster/topic-policy-schema.ts";
-import { quotasSchema } from "../vcluster/quota-schema.ts";
-import { VCLUSTER_NAME_PATTERN } from "./prefix-rules.ts";
-import { aclBindingProblem, PRINCIPAL_PATTERN } from "../vcluster/acl/acl-model.ts";
+import { topicPolicySchema } from "../model/topic-policy-schema.ts";
+import { quotasSchema } from "../model/quota-schema.ts";
+import { VCLUSTER_NAME_PATTERN } from "../model/prefix-rules.ts";
+import { aclBindingProblem, PRINCIPAL_PATTERN } from "../model/acl-model.ts";
 
 const vclusterName = z.string().regex(VCLUSTER_NAME_PATTERN, "must be a DNS label");
 /** The admin API's username rule (tokens are issued to these). */

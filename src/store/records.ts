@@ -1,10 +1,10 @@
 // What the store keeps. Plain JSON-able objects, treated as immutable: every mutation builds a
 // new state, so readers holding an older snapshot never see a half-applied change.
-import type { ScramMechanism } from "../gateway/sasl/scram-primitives.ts";
-import type { ScramCredential } from "../gateway/sasl/scram-server.ts";
-import type { TopicPolicy } from "../vcluster/topic-policy-schema.ts";
-import type { Quotas } from "../vcluster/quota-schema.ts";
-import { type AclBinding, aclKey } from "../vcluster/acl/acl-model.ts";
+import type { ScramMechanism } from "../sasl/scram-primitives.ts";
+import type { ScramCredential } from "../sasl/scram-server.ts";
+import type { TopicPolicy } from "../model/topic-policy-schema.ts";
+import type { Quotas } from "../model/quota-schema.ts";
+import { type AclBinding, aclKey } from "../model/acl-model.ts";
 
 export interface VclusterRecord {
   readonly name: string;

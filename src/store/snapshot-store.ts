@@ -3,7 +3,7 @@
 // one's result and none is lost; readers only ever see committed state. A snapshot read back is
 // replayed record by record through the state topic's checks, so both stores trust a record
 // only as far as an admin write.
-import { getLogger } from "../log.ts";
+import { getLogger } from "../base/log.ts";
 import type { StoreEvent, StoreListener } from "./events.ts";
 import * as mutations from "./mutations.ts";
 import type { Change, PutVclusterInput, PutVclusterResult, StoreRules } from "./mutations.ts";
@@ -19,7 +19,7 @@ import {
 import type { ParsedSnapshot } from "./snapshot-format.ts";
 import { StateReader } from "./state-reads.ts";
 import type { AclRecord } from "./records.ts";
-import type { AclBinding, AclFilter } from "../vcluster/acl/acl-model.ts";
+import type { AclBinding, AclFilter } from "../model/acl-model.ts";
 import type { StateStore } from "./state-store.ts";
 import { applyStateRecord } from "./state-topic-records.ts";
 

@@ -1,6 +1,6 @@
 import type { StoreListener } from "./events.ts";
 import type { AclCreation, PutScramAccountInput, PutVclusterInput, PutVclusterResult } from "./mutations.ts";
-import type { AclBinding, AclFilter } from "../vcluster/acl/acl-model.ts";
+import type { AclBinding, AclFilter } from "../model/acl-model.ts";
 import type { AclRecord, IssuedTokenRecord, LegacySecrets, RevokedTokenRecord, ServiceAccountRecord, VclusterRecord } from "./records.ts";
 
 /**

@@ -8,7 +8,7 @@
 // nothing in them — it never converts or assigns such groups — and only the members of the same
 // group, all of one tenant since group ids carry the prefix, ever see them. A tenant can write
 // any name there, but no one outside its own group reads it.
-import { getLogger } from "../log.ts";
+import { getLogger } from "../base/log.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import type { JoinGroupRequest } from "../protocol/messages/join-group-request.ts";
 import type { JoinGroupResponse } from "../protocol/messages/join-group-response.ts";

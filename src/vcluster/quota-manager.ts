@@ -5,7 +5,7 @@
 // Quotas are read from the store at each use (the config's defaults under the vcluster's own),
 // so an admin change applies to the next request. Several kgate nodes each measure their own
 // traffic: a quota holds per node, as a Kafka quota holds per broker.
-import { effectiveQuotas, type PrincipalQuota, principalQuota, type Quotas } from "./quota-schema.ts";
+import { effectiveQuotas, type PrincipalQuota, principalQuota, type Quotas } from "../model/quota-schema.ts";
 import { KAFKA_QUOTA_WINDOW, type RateWindow, recordAndThrottle, WindowedRate } from "./quota-rate.ts";
 
 export type QuotaKind = "produce" | "fetch" | "request";

@@ -1,7 +1,7 @@
 // /metrics for quotas: each vcluster's current produce and fetch byte rates and request rate
 // (Kafka's windowed rates, the ones its quotas are checked against), the throttle time handed
 // out, and its connections counted for maxConnections. Read at each scrape.
-import type { MetricsRegistry } from "../admin/metrics.ts";
+import type { MetricsRegistry } from "../metrics/metrics.ts";
 import type { QuotaKind, QuotaManager } from "./quota-manager.ts";
 
 export function registerQuotaMetrics(registry: MetricsRegistry, quotas: QuotaManager): void {

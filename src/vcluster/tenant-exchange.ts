@@ -10,7 +10,7 @@ import { randomTopicId } from "../protocol/topic-id.ts";
 import { errorResponse } from "./error-response.ts";
 import { HAND_RULES, type RuleContext } from "./hand-rules.ts";
 import { answerUnownedTopicIds } from "./unowned-topic-ids.ts";
-import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, stripNames } from "./name-fields.ts";
+import { dropForeign, forEachStruct, idNamePairs, mapTopicIds, prefixNames, stripNames } from "../protocol/name-fields.ts";
 import { scrubBackingLeaks } from "./backing-leaks.ts";
 import { spliceTenantClientId, tenantClientId } from "./client-id.ts";
 import { forceConsumerReplica } from "./replica-guard.ts";

@@ -16,7 +16,9 @@ export const ZERO_TOPIC_ID = ZERO_UUID;
 const METADATA = ApiKey.Metadata;
 const UNKNOWN_TOPIC_ID = ErrorCode.UNKNOWN_TOPIC_ID;
 
-export type MetadataLookup = (apiKey: number, version: number, body: unknown) => Promise<unknown>;
+import { type MetadataLookup, withTimeout } from "../client/lookup.ts";
+export type { MetadataLookup } from "../client/lookup.ts";
+export { LookupTimeoutError, withTimeout } from "../client/lookup.ts";
 
 export interface TopicIdDirectoryOptions {
   /** A lookup not answered within this fails (its ids stay unknown, not cached). */
@@ -222,14 +224,4 @@ export class TopicIdDirectory {
   }
 }
 
-export class LookupTimeoutError extends Error {
-  override name = "LookupTimeoutError";
-}
 
-export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new LookupTimeoutError(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}

@@ -1,6 +1,6 @@
 // The topic-id directory's counters on /metrics: how many lookups tenants made kgate send, and
 // how full its bounded maps and queue are.
-import type { MetricsRegistry } from "../admin/metrics.ts";
+import type { MetricsRegistry } from "../metrics/metrics.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 
 export function registerTopicIdMetrics(registry: MetricsRegistry, directory: TopicIdDirectory): void {

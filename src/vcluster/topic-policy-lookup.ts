@@ -12,7 +12,7 @@ import type { CreateTopicsResponse } from "../protocol/messages/create-topics-re
 import type { MetadataResponse } from "../protocol/messages/metadata-response.ts";
 import type { Tenant } from "./tenant.ts";
 import type { MetadataLookup } from "./topic-id-directory.ts";
-import { effectiveTopicPolicy, type TopicPolicy } from "./topic-policy-schema.ts";
+import { effectiveTopicPolicy, type TopicPolicy } from "../model/topic-policy-schema.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 import type { CountLimits } from "./quota-counts.ts";
 

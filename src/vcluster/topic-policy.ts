@@ -2,7 +2,7 @@
 // factor, manual replica assignment, allowed configs and their ranges. Each check returns the
 // message for POLICY_VIOLATION (naming the limit), or null. The hand rules applying them to
 // requests are in topic-policy-rules.ts.
-import type { TopicPolicy } from "./topic-policy-schema.ts";
+import type { TopicPolicy } from "../model/topic-policy-schema.ts";
 
 export interface ConfigValue {
   name: string;

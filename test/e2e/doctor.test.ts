@@ -13,7 +13,7 @@ import { runtime as kgateRuntime } from "../../src/runtime/index.ts";
 import { runCommand } from "../support/command.ts";
 import { ensureTopic } from "../../src/client/admin-ops.ts";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
-import { parseHostPort } from "../../src/gateway/upstream.ts";
+import { parseHostPort } from "../../src/client/upstream.ts";
 import { kafkaBootstrap, kafkaCli, saslAvailable, SASL_BOOTSTRAP } from "../support/kafka.ts";
 import { adminCall, kgateCommand, type KgateProcess, nextPortBlock, startKgate } from "../support/kgate-process.ts";
 import { makeTestCa } from "../support/test-certs.ts";

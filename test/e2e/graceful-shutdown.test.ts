@@ -8,7 +8,7 @@ import { ensureTopic } from "../../src/client/admin-ops.ts";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { PartitionLog } from "../../src/client/partition-log.ts";
 import { encodeRecordBatch } from "../../src/client/record-batch.ts";
-import { parseHostPort } from "../../src/gateway/upstream.ts";
+import { parseHostPort } from "../../src/client/upstream.ts";
 import type { ProduceResponse } from "../../src/protocol/messages/produce-response.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";

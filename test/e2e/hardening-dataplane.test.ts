@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
-import { plainClientMessage } from "../../src/gateway/sasl/plain.ts";
+import { plainClientMessage } from "../../src/sasl/plain.ts";
 import { encodeRequest } from "../../src/protocol/codec.ts";
 import { concatBytes } from "../../src/protocol/wire.ts";
 import { defaultFetchPartition, defaultFetchRequest } from "../../src/protocol/messages/fetch-request.ts";

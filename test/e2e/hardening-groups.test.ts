@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
-import { parseHostPort } from "../../src/gateway/upstream.ts";
+import { parseHostPort } from "../../src/client/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from "../../src/vcluster/consumer-protocol-codec.ts";
 import { kafkaBootstrap, REPO_ROOT } from "../support/kafka.ts";

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { encodeRecordBatch } from "../../src/client/record-batch.ts";
-import { parseHostPort } from "../../src/gateway/upstream.ts";
+import { parseHostPort } from "../../src/client/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, startKgate } from "../support/kgate-process.ts";

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { type CryptoKey, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { Kafka, logLevel } from "kafkajs";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
-import { oauthBearerClientMessage } from "../../src/gateway/sasl/oauthbearer.ts";
+import { oauthBearerClientMessage } from "../../src/sasl/oauthbearer.ts";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { defaultMetadataRequest } from "../../src/protocol/messages/metadata-request.ts";
 import { runtime } from "../../src/runtime/index.ts";

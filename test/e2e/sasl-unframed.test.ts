@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { decodeResponse, encodeRequest } from "../../src/protocol/codec.ts";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
-import { plainClientMessage } from "../../src/gateway/sasl/plain.ts";
-import { ScramClient } from "../../src/gateway/sasl/scram.ts";
+import { plainClientMessage } from "../../src/sasl/plain.ts";
+import { ScramClient } from "../../src/sasl/scram.ts";
 import { kafkaBootstrap } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, startKgate, waitForLog } from "../support/kgate-process.ts";
 import { concatBytes } from "../support/bytes.ts";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { runtime } from "../../src/runtime/index.ts";
 import type { StoreEvent } from "../../src/store/events.ts";
 import { KafkaStore } from "../../src/store/kafka-store.ts";
-import { type AclBinding, Op, Pattern, Permission, Res } from "../../src/vcluster/acl/acl-model.ts";
+import { type AclBinding, Op, Pattern, Permission, Res } from "../../src/model/acl-model.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
 
 const RUN = `${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;

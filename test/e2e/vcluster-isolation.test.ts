@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { encodeRecordBatch } from "../../src/client/record-batch.ts";
-import { parseHostPort } from "../../src/gateway/upstream.ts";
-import { plainClientMessage } from "../../src/gateway/sasl/plain.ts";
+import { parseHostPort } from "../../src/client/upstream.ts";
+import { plainClientMessage } from "../../src/sasl/plain.ts";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { API_LIST, apiSpec } from "../../src/protocol/registry.ts";
 import { runtime } from "../../src/runtime/index.ts";

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Kafka, logLevel } from "kafkajs";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
-import { parseHostPort } from "../../src/gateway/upstream.ts";
+import { parseHostPort } from "../../src/client/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { BROKER_FEATURE } from "../support/broker-features.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";

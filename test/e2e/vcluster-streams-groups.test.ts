@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
-import { parseHostPort } from "../../src/gateway/upstream.ts";
+import { parseHostPort } from "../../src/client/upstream.ts";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { type JavaProgram, javaProgram } from "../support/java-program.ts";

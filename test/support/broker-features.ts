@@ -2,7 +2,7 @@
 // protocol features an older broker lacks (KIP-848 regexes, share and streams groups) are
 // skipped against it, so the same files run against Kafka 3.9 (`npm run test:broker-3.9`).
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
-import { parseHostPort } from "../../src/gateway/upstream.ts";
+import { parseHostPort } from "../../src/client/upstream.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import type { ApiVersionsResponse } from "../../src/protocol/messages/api-versions-response.ts";
 import { kafkaBootstrap } from "./kafka.ts";

@@ -1,6 +1,6 @@
 // An in-process admin API over a MemoryStore with a controllable clock, for admin and CLI tests.
 import { createAdminApp } from "../../src/admin/app.ts";
-import { createKgateMetrics } from "../../src/admin/metrics.ts";
+import { createKgateMetrics } from "../../src/metrics/metrics.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";

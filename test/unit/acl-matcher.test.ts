@@ -3,8 +3,8 @@
 // DescribeAcls/DeleteAcls.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { AclIndex, filterMatches } from "../../src/vcluster/acl/acl-matcher.ts";
-import { type AclBinding, aclBindingProblem, Op, Pattern, Permission, Res } from "../../src/vcluster/acl/acl-model.ts";
+import { AclIndex, filterMatches } from "../../src/model/acl-matcher.ts";
+import { type AclBinding, aclBindingProblem, Op, Pattern, Permission, Res } from "../../src/model/acl-model.ts";
 
 const bob = { principal: "User:bob", host: "10.0.0.7" };
 const acl = (p: Partial<AclBinding>): AclBinding => ({

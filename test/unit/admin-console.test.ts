@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { createAdminApp } from "../../src/admin/app.ts";
 import { contentSecurityPolicy } from "../../src/admin/console/console-routes.tsx";
 import { labelValue, LiveStats } from "../../src/admin/live-stats.ts";
-import { createKgateMetrics, MetricsRegistry } from "../../src/admin/metrics.ts";
+import { createKgateMetrics, MetricsRegistry } from "../../src/metrics/metrics.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { type BackingInventory, createBackingInventory } from "../../src/client/backing-inventory.ts";
 import type { KafkaConnection } from "../../src/client/kafka-connection.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { apiLabel, createKgateMetrics, MetricsRegistry } from "../../src/admin/metrics.ts";
+import { apiLabel, createKgateMetrics, MetricsRegistry } from "../../src/metrics/metrics.ts";
 
 describe("metrics registry", () => {
   test("renders counters and gauges in Prometheus text format with escaped labels", () => {

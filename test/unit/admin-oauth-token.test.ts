@@ -1,12 +1,12 @@
 // POST /oauth/token (client_credentials) on the admin app, in process.
 import { describe, expect, test } from "bun:test";
 import { createAdminApp } from "../../src/admin/app.ts";
-import { createKgateMetrics } from "../../src/admin/metrics.ts";
+import { createKgateMetrics } from "../../src/metrics/metrics.ts";
 import type { ClientAccount } from "../../src/auth/oauth-client-credentials.ts";
 import { createKgateAccessTokens } from "../../src/auth/oauth-kgate-tokens.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { configSchema } from "../../src/config/schema.ts";
-import { scramCredential } from "../../src/gateway/sasl/scram-server.ts";
+import { scramCredential } from "../../src/sasl/scram-server.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 
 const SECRET = "0123456789abcdef0123456789abcdef";

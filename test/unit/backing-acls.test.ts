@@ -3,7 +3,7 @@
 // (a stand-in provisioner; the real one is exercised in test/e2e/backing-acls.test.ts).
 import { describe, expect, test } from "bun:test";
 import { createAdminApp } from "../../src/admin/app.ts";
-import { createKgateMetrics } from "../../src/admin/metrics.ts";
+import { createKgateMetrics } from "../../src/metrics/metrics.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { BackingAclError, BackingProvisioner, explainBackingFailure } from "../../src/backing/provisioner.ts";
 import { KafkaError } from "../../src/client/kafka-errors.ts";
@@ -224,7 +224,7 @@ describe("admin API: backingAcls", () => {
 describe("kgate's SCRAM logins remember salted passwords", () => {
   test("the same bytes as PBKDF2, a fresh copy each time, and a second login without the work", async () => {
     const { cachedSaltPassword } = await import("../../src/client/salted-password-cache.ts");
-    const { encoder, pbkdf2 } = await import("../../src/gateway/sasl/scram-primitives.ts");
+    const { encoder, pbkdf2 } = await import("../../src/sasl/scram-primitives.ts");
     const salt = crypto.getRandomValues(new Uint8Array(32));
     const password = encoder.encode(`pw-${crypto.randomUUID()}`);
     const iterations = 200_000; // slow enough that a second derivation would show

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type CliDeps, HELP, runCli } from "../../src/cli/index.ts";
 import { parseArgs } from "../../src/cli/parse-args.ts";
 import type { Config } from "../../src/config/schema.ts";
-import { VERSION } from "../../src/version.ts";
+import { VERSION } from "../../src/base/version.ts";
 import { ADMIN_TOKEN, controlPlane } from "../support/control-plane-fixture.ts";
 import { nodeFileRuntime, writeText } from "../support/node-runtime.ts";
 

@@ -1,7 +1,7 @@
 // log.format: logfmt text by default, JSON Lines on request, with a connection's fields flattened.
 import { afterEach, describe, expect, spyOn, test } from "bun:test";
 import { configSchema } from "../../src/config/schema.ts";
-import { configureLogging, connectionFields, getLogger } from "../../src/log.ts";
+import { configureLogging, connectionFields, getLogger } from "../../src/base/log.ts";
 
 function captureStderr(run: () => void): string[] {
   const spy = spyOn(console, "error").mockImplementation(() => {});

@@ -1,7 +1,7 @@
 // The histogram's Prometheus text: cumulative buckets with `le`, +Inf equal to _count, _sum, labels
 // escaped and placed before `le`; kgate's latency histograms exist with the agreed names.
 import { describe, expect, test } from "bun:test";
-import { createKgateMetrics, Histogram, LATENCY_BUCKETS_SECONDS, MetricsRegistry } from "../../src/admin/metrics.ts";
+import { createKgateMetrics, Histogram, LATENCY_BUCKETS_SECONDS, MetricsRegistry } from "../../src/metrics/metrics.ts";
 
 describe("histogram exposition", () => {
   test("cumulative buckets, +Inf, _sum and _count per label set", () => {

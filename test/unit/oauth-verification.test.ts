@@ -12,7 +12,7 @@ import { type ExternalIssuerConfig, ExternalIssuers } from "../../src/auth/oauth
 import { createKgateAccessTokens } from "../../src/auth/oauth-kgate-tokens.ts";
 import { createTokenSigner } from "../../src/auth/tokens.ts";
 import { configSchema } from "../../src/config/schema.ts";
-import { scramCredential } from "../../src/gateway/sasl/scram-server.ts";
+import { scramCredential } from "../../src/sasl/scram-server.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 
 const SECRET = "0123456789abcdef0123456789abcdef";

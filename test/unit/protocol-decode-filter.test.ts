@@ -7,7 +7,7 @@ import { decodeResponse, encodeResponse } from "../../src/protocol/codec.ts";
 import { defaultMetadataResponseTopic } from "../../src/protocol/messages/metadata-response.ts";
 import { API_LIST } from "../../src/protocol/registry.ts";
 import { concatBytes, type KeepEntry, Reader, Writer } from "../../src/protocol/wire.ts";
-import { dropForeign } from "../../src/vcluster/name-fields.ts";
+import { dropForeign } from "../../src/protocol/name-fields.ts";
 import { loadSpecs, messageArbitrary } from "../support/spec-arbitraries.ts";
 
 const specs = loadSpecs();

@@ -8,7 +8,7 @@ import { concatBytes } from "../../src/protocol/wire.ts";
 import type { RequestOutcome } from "../../src/gateway/session-policy.ts";
 import { ConnectionQuota } from "../../src/vcluster/quota-connection.ts";
 import { QuotaManager } from "../../src/vcluster/quota-manager.ts";
-import type { Quotas } from "../../src/vcluster/quota-schema.ts";
+import type { Quotas } from "../../src/model/quota-schema.ts";
 
 // deno-lint-ignore no-explicit-any
 type Msg = any;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import {
   InvalidOAuthBearerMessageError, isOAuthBearerErrorAck, oauthBearerClientMessage, oauthBearerErrorChallenge, parseOAuthBearerMessage,
-} from "../../src/gateway/sasl/oauthbearer.ts";
+} from "../../src/sasl/oauthbearer.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln-_";

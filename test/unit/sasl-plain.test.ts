@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { InvalidPlainMessageError, parsePlainMessage, plainClientMessage } from "../../src/gateway/sasl/plain.ts";
+import { InvalidPlainMessageError, parsePlainMessage, plainClientMessage } from "../../src/sasl/plain.ts";
 
 describe("SASL/PLAIN", () => {
   test("client message is authzid NUL user NUL password", () => {

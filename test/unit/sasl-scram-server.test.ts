@@ -2,8 +2,8 @@
 // password logs in and the server proves itself, a wrong one, a replayed nonce, channel binding
 // or an unknown user do not.
 import { describe, expect, test } from "bun:test";
-import { ScramClient } from "../../src/gateway/sasl/scram.ts";
-import { scramCredential, ScramServer } from "../../src/gateway/sasl/scram-server.ts";
+import { ScramClient } from "../../src/sasl/scram.ts";
+import { scramCredential, ScramServer } from "../../src/sasl/scram-server.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ScramClient, ScramError, type ScramMechanism } from "../../src/gateway/sasl/scram.ts";
+import { ScramClient, ScramError, type ScramMechanism } from "../../src/sasl/scram.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const bytes = (s: string) => new TextEncoder().encode(s);

@@ -12,7 +12,7 @@ import * as mutations from "../../src/store/mutations.ts";
 import { EMPTY_STATE, type StoreState } from "../../src/store/records.ts";
 import { applyStateRecord, type StateRecord, stateChangeRecords } from "../../src/store/state-topic-records.ts";
 import type { StoreEvent } from "../../src/store/events.ts";
-import { type AclBinding, Op, Pattern, Permission, Res } from "../../src/vcluster/acl/acl-model.ts";
+import { type AclBinding, Op, Pattern, Permission, Res } from "../../src/model/acl-model.ts";
 import { nodeFileRuntime } from "../support/node-runtime.ts";
 
 const nodeFiles = nodeFileRuntime();

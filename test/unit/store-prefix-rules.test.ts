@@ -8,7 +8,7 @@ import {
   isValidVclusterName,
   prefixSyntaxProblem,
   stripPrefix,
-} from "../../src/store/prefix-rules.ts";
+} from "../../src/model/prefix-rules.ts";
 
 const vclusterName = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
 

@@ -9,7 +9,7 @@ import { StoreError } from "../../src/store/errors.ts";
 import { FileStore } from "../../src/store/file-store.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import * as mutations from "../../src/store/mutations.ts";
-import { internalTopicProblem } from "../../src/store/prefix-rules.ts";
+import { internalTopicProblem } from "../../src/model/prefix-rules.ts";
 import { EMPTY_STATE, type StoreState } from "../../src/store/records.ts";
 import { acceptedRecord, applyStateRecord, type StateRecord, stateChangeRecords } from "../../src/store/state-topic-records.ts";
 import { nodeFileRuntime, writeText } from "../support/node-runtime.ts";

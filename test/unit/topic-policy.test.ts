@@ -10,7 +10,7 @@ import { HAND_RULES, type RuleContext } from "../../src/vcluster/hand-rules.ts";
 import { Tenant } from "../../src/vcluster/tenant.ts";
 import { LookupTimeout, TopicPolicies, type TopicPolicyContext } from "../../src/vcluster/topic-policy-lookup.ts";
 import { configProblem, newTopicProblem, vclusterPartitionsProblem } from "../../src/vcluster/topic-policy.ts";
-import { effectiveTopicPolicy, type TopicPolicy, topicPolicySchema } from "../../src/vcluster/topic-policy-schema.ts";
+import { effectiveTopicPolicy, type TopicPolicy, topicPolicySchema } from "../../src/model/topic-policy-schema.ts";
 
 type Obj = Record<string, unknown>;
 

@@ -17,7 +17,7 @@ import { tenantRequest } from "../../src/vcluster/tenant-exchange.ts";
 import { Tenant } from "../../src/vcluster/tenant.ts";
 import { TopicIdDirectory } from "../../src/vcluster/topic-id-directory.ts";
 import type { TopicPolicies, TopicPolicyContext } from "../../src/vcluster/topic-policy-lookup.ts";
-import type { TopicPolicy } from "../../src/vcluster/topic-policy-schema.ts";
+import type { TopicPolicy } from "../../src/model/topic-policy-schema.ts";
 
 type Obj = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
 // checks and logic apply unchanged). Changes go from the script to the API directly.
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
-import { VERSION } from "../../version.ts";
+import { VERSION } from "../../base/version.ts";
 import type { AdminDeps } from "../deps.ts";
 import type { LivePoint } from "../live-stats.ts";
 import type { AdminApp } from "../routes/common.ts";

@@ -14,7 +14,7 @@ import {
   permissionName,
   resourceTypeCode,
   resourceTypeName,
-} from "../../vcluster/acl/acl-model.ts";
+} from "../../model/acl-model.ts";
 import type { AdminDeps } from "../deps.ts";
 import { NameParams } from "../schemas.ts";
 import { type AdminApp, errorResponses } from "./common.ts";

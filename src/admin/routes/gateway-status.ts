@@ -3,7 +3,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { Config } from "../../config/schema.ts";
-import { COMMIT, VERSION } from "../../version.ts";
+import { COMMIT, VERSION } from "../../base/version.ts";
 import type { AdminDeps } from "../deps.ts";
 import { type AdminApp, errorResponses } from "./common.ts";
 

@@ -5,7 +5,7 @@
 // bound on concurrent checks, and the same answer whether or not an account exists).
 import type { Context } from "hono";
 import { clientSecretMatches } from "../../auth/oauth-client-credentials.ts";
-import { getLogger } from "../../log.ts";
+import { getLogger } from "../../base/log.ts";
 import type { AdminDeps } from "../deps.ts";
 import { limitBody } from "../middleware.ts";
 import type { AdminApp } from "./common.ts";

@@ -2,8 +2,8 @@
 // (never the password), deleted with their tokens.
 import { createRoute } from "@hono/zod-openapi";
 import { randomSecret } from "../../auth/random.ts";
-import { scramCredential } from "../../gateway/sasl/scram-server.ts";
-import type { ScramMechanism } from "../../gateway/sasl/scram-primitives.ts";
+import { scramCredential } from "../../sasl/scram-server.ts";
+import type { ScramMechanism } from "../../sasl/scram-primitives.ts";
 import { bootstrapAddress, renderClientProperties } from "../client-properties.ts";
 import type { AdminDeps } from "../deps.ts";
 import { AccountParams, CreateServiceAccountBody, NameParams, ServiceAccountCreated } from "../schemas.ts";

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { VclusterRecord } from "../../store/records.ts";
-import { effectiveTopicPolicy } from "../../vcluster/topic-policy-schema.ts";
-import { effectiveQuotas } from "../../vcluster/quota-schema.ts";
+import { effectiveTopicPolicy } from "../../model/topic-policy-schema.ts";
+import { effectiveQuotas } from "../../model/quota-schema.ts";
 import { bootstrapAddress, renderClientProperties } from "../client-properties.ts";
 import type { AdminDeps } from "../deps.ts";
 import { NameParams, PutVclusterBody, VclusterDetail, VclusterList } from "../schemas.ts";

@@ -23,8 +23,8 @@ import {
   permissionName,
   Res,
   resourceTypeName,
-} from "./acl-model.ts";
-import { AclIndex } from "./acl-matcher.ts";
+} from "../../model/acl-model.ts";
+import { AclIndex } from "../../model/acl-matcher.ts";
 
 export const DESCRIBE_ACLS = 29;
 export const CREATE_ACLS = 30;

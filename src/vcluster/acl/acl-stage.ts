@@ -8,11 +8,11 @@ import { apiSpec } from "../../protocol/registry.ts";
 import type { Tenant } from "../tenant.ts";
 import type { TopicIdDirectory } from "../topic-id-directory.ts";
 import { ZERO_TOPIC_ID } from "../topic-id-directory.ts";
-import { AclIndex, type AclSubject } from "./acl-matcher.ts";
-import { AclError, SUPPORTED_OPERATIONS } from "./acl-model.ts";
+import { AclIndex, type AclSubject } from "../../model/acl-matcher.ts";
+import { AclError, SUPPORTED_OPERATIONS } from "../../model/acl-model.ts";
 import type { AclRefusal, AclRuleContext } from "./acl-refusals.ts";
 import { API_ACLS } from "./acl-table.ts";
-import type { AclBinding } from "./acl-model.ts";
+import type { AclBinding } from "../../model/acl-model.ts";
 
 type Obj = Record<string, unknown>;
 

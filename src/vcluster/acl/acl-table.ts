@@ -25,7 +25,7 @@ import { defaultOffsetFetchResponseGroup, defaultOffsetFetchResponsePartition, d
 import { defaultEpochEndOffset } from "../../protocol/messages/offset-for-leader-epoch-response.ts";
 import { defaultPartitionProduceResponse } from "../../protocol/messages/produce-response.ts";
 import { defaultTxnOffsetCommitResponsePartition } from "../../protocol/messages/txn-offset-commit-response.ts";
-import { AclError, CLUSTER_NAME, Op, Res } from "./acl-model.ts";
+import { AclError, CLUSTER_NAME, Op, Res } from "../../model/acl-model.ts";
 import { type AclRefusal, type AclRuleContext, filterResponse, partitionsWith, refuseEntries, refuseNames } from "./acl-refusals.ts";
 
 type Obj = Record<string, unknown>;

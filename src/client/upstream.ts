@@ -1,10 +1,10 @@
 // Connections from kgate to the backing cluster: failover across addresses, then kgate's own
 // SASL login when the config asks for one.
-import { saslLogin, type SaslCredentials } from "../client/sasl-login.ts";
-import { SequentialExchange } from "../client/sequential-exchange.ts";
+import { saslLogin, type SaslCredentials } from "./sasl-login.ts";
+import { SequentialExchange } from "./sequential-exchange.ts";
 import type { Duplex, Runtime, TlsClientOptions } from "../runtime/types.ts";
-import type { BackingAddress } from "./broker-directory.ts";
-import { describe } from "./session.ts";
+import type { BackingAddress } from "./backing-address.ts";
+import { describe } from "../base/describe.ts";
 
 export interface UpstreamOptions {
   runtime: Runtime;

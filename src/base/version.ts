@@ -1,4 +1,4 @@
-import pkg from "../package.json" with { type: "json" };
+import pkg from "../../package.json" with { type: "json" };
 
 declare global {
   // Set by the single-binary build (`--define globalThis.__KGATE_COMMIT__='"abc123"'`);

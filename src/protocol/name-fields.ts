@@ -1,9 +1,15 @@
 // Pure operations on the name-bearing fields of a decoded message, driven by the generated
 // entity metadata: add the tenant prefix (requests), drop foreign entries and strip the prefix
 // (responses), and collect or replace topic ids.
-import type { EntityField } from "../protocol/entity-field.ts";
-import { walkEntities } from "../protocol/entity-walk.ts";
-import type { Tenant } from "./tenant.ts";
+import type { EntityField } from "./entity-field.ts";
+import { walkEntities } from "./entity-walk.ts";
+
+/** What renaming needs of a tenant (vcluster/tenant.ts's Tenant is one): add and strip its prefix. */
+export interface NamePrefixer {
+  add(name: string): string;
+  /** The name without the prefix; null if it is not the tenant's. */
+  strip(name: string): string | null;
+}
 
 export const NAME_KINDS = ["topicName", "groupId", "transactionalId"] as const;
 
@@ -15,7 +21,7 @@ function inVersion(f: EntityField, version: number): boolean {
 
 /** Prefixes every topic name, group id and transactional id in a request. */
 /** Returns how many values it changed (0: the request's bytes can be forwarded as they are). */
-export function prefixNames(body: unknown, fields: readonly EntityField[], version: number, tenant: Tenant): number {
+export function prefixNames(body: unknown, fields: readonly EntityField[], version: number, tenant: NamePrefixer): number {
   return mapNames(body, fields, version, (s) => tenant.add(s));
 }
 
@@ -82,7 +88,7 @@ function filterPath(obj: Obj, path: readonly string[], i: number, keep: (v: stri
 }
 
 /** Strips the tenant prefix from every name; a foreign name left over becomes "" (never leaks). */
-export function stripNames(body: unknown, fields: readonly EntityField[], version: number, tenant: Tenant): number {
+export function stripNames(body: unknown, fields: readonly EntityField[], version: number, tenant: NamePrefixer): number {
   return mapNames(body, fields, version, (s) => tenant.strip(s) ?? "");
 }
 

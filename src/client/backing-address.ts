@@ -1,0 +1,5 @@
+// Where a backing broker listens, as Metadata names it.
+export interface BackingAddress {
+  host: string;
+  port: number;
+}
