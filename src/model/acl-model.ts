@@ -1,44 +1,16 @@
 // Kafka's ACL vocabulary (org.apache.kafka.common.acl / .resource), as the wire codes the ACL
 // APIs carry, and an ACL binding of a virtual cluster: always in the tenant's own (unprefixed)
 // names, stored per vcluster, never compared with another vcluster's.
+import { ErrorCode } from "../protocol/error-codes.ts";
+import { AclOperation, AclPermissionType, PatternType, ResourceType } from "../protocol/messages/constants.ts";
 
-/** AclOperation codes. */
-export const Op = {
-  UNKNOWN: 0,
-  ANY: 1,
-  ALL: 2,
-  READ: 3,
-  WRITE: 4,
-  CREATE: 5,
-  DELETE: 6,
-  ALTER: 7,
-  DESCRIBE: 8,
-  CLUSTER_ACTION: 9,
-  DESCRIBE_CONFIGS: 10,
-  ALTER_CONFIGS: 11,
-  IDEMPOTENT_WRITE: 12,
-  CREATE_TOKENS: 13,
-  DESCRIBE_TOKENS: 14,
-} as const;
-export type Operation = (typeof Op)[keyof typeof Op];
-
-/** ResourceType codes. */
-export const Res = {
-  UNKNOWN: 0,
-  ANY: 1,
-  TOPIC: 2,
-  GROUP: 3,
-  CLUSTER: 4,
-  TRANSACTIONAL_ID: 5,
-  DELEGATION_TOKEN: 6,
-  USER: 7,
-} as const;
-export type ResourceType = (typeof Res)[keyof typeof Res];
-
-/** PatternType codes. */
-export const Pattern = { UNKNOWN: 0, ANY: 1, MATCH: 2, LITERAL: 3, PREFIXED: 4 } as const;
-/** AclPermissionType codes. */
-export const Permission = { UNKNOWN: 0, ANY: 1, DENY: 2, ALLOW: 3 } as const;
+/** AclOperation, ResourceType, PatternType and AclPermissionType codes: the generated ones, short. */
+export const Op = AclOperation;
+export type Operation = AclOperation;
+export const Res = ResourceType;
+export type { ResourceType };
+export const Pattern = PatternType;
+export const Permission = AclPermissionType;
 
 /** Kafka's one cluster resource name (Resource.CLUSTER_NAME). */
 export const CLUSTER_NAME = "kafka-cluster";
@@ -49,14 +21,14 @@ export const ANONYMOUS_PRINCIPAL = "User:ANONYMOUS";
 
 /** Error codes of refusals (org.apache.kafka.common.protocol.Errors). */
 export const AclError = {
-  NONE: 0,
-  TOPIC_AUTHORIZATION_FAILED: 29,
-  GROUP_AUTHORIZATION_FAILED: 30,
-  CLUSTER_AUTHORIZATION_FAILED: 31,
-  INVALID_REQUEST: 42,
-  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: 53,
-  SECURITY_DISABLED: 54,
-  OPERATION_NOT_ATTEMPTED: 55,
+  NONE: ErrorCode.NONE,
+  TOPIC_AUTHORIZATION_FAILED: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+  GROUP_AUTHORIZATION_FAILED: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+  CLUSTER_AUTHORIZATION_FAILED: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+  INVALID_REQUEST: ErrorCode.INVALID_REQUEST,
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+  SECURITY_DISABLED: ErrorCode.SECURITY_DISABLED,
+  OPERATION_NOT_ATTEMPTED: ErrorCode.OPERATION_NOT_ATTEMPTED,
 } as const;
 
 /** The resource types an ACL inside a vcluster may name: the tenant's own kinds of resource. */
