@@ -85,7 +85,8 @@ export const BROKER_PORT_BASE = 19000;
 
 export const BACKING_API_VERSIONS: ApiVersionsResponse = {
   errorCode: 0,
-  apiKeys: [0, 1, 3, 18, 29, 36, 68, 76].map((apiKey) => ({ apiKey, minVersion: 0, maxVersion: apiSpec(apiKey)!.maxVersion })),
+  // 38 (CreateDelegationToken) and 57 (UpdateFeatures): offered by the broker, never in a vcluster.
+  apiKeys: [0, 1, 3, 18, 29, 36, 38, 57, 68, 76].map((apiKey) => ({ apiKey, minVersion: 0, maxVersion: apiSpec(apiKey)!.maxVersion })),
   throttleTimeMs: 0,
   supportedFeatures: [],
   finalizedFeaturesEpoch: -1n,
