@@ -537,7 +537,7 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     },
   }],
   [88, { // StreamsGroupHeartbeat
-    checks: "READ on the GROUP; with a topology DESCRIBE on every source, repartition and changelog TOPIC (else TOPIC_AUTHORIZATION_FAILED) and CREATE on the CLUSTER or on each internal TOPIC (else refused, see SECURITY.md)",
+    checks: "READ on the GROUP; with a topology DESCRIBE on every source, repartition and changelog TOPIC (else TOPIC_AUTHORIZATION_FAILED) and CREATE on the CLUSTER or on each internal TOPIC (else TOPIC_AUTHORIZATION_FAILED: the broker would create them as kgate)",
     request(body, ctx) {
       const refused = readGroup.request(body, ctx);
       if (refused) return refused;
