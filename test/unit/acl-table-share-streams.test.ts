@@ -160,3 +160,59 @@ describe("ACL table: streams groups", () => {
     expect((await stage(93, 0, { groupId: "g" }, [readGroup])).kind).toBe("pass");
   });
 });
+
+describe("ACL table: group descriptions hide groups using topics the principal may not DESCRIBE (Kafka 4.x)", () => {
+  const topicAllowed = allow(Res.TOPIC, "orders", Op.DESCRIBE);
+  const describeGroups = allow(Res.GROUP, "", Op.DESCRIBE, Pattern.PREFIXED);
+
+  test("ConsumerGroupDescribe and ShareGroupDescribe: by the members' assigned topics", async () => {
+    const consumer = await import("../../src/protocol/messages/consumer-group-describe-response.ts");
+    const share = await import("../../src/protocol/messages/share-group-describe-response.ts");
+    const assignment = (topicName: string) => ({ topicPartitions: [{ topicId: ORDERS_ID, topicName, partitions: [0] }] });
+    const cases = [
+      { apiKey: 69, group: consumer.defaultDescribedGroup, member: (t: string) => ({ ...consumer.defaultMember(), assignment: assignment("orders"), targetAssignment: assignment(t) }) },
+      { apiKey: 77, group: share.defaultDescribedGroup, member: (t: string) => ({ ...share.defaultMember(), assignment: assignment(t) }) },
+    ];
+    for (const { apiKey, group, member } of cases) {
+      for (const v of versions(apiKey)) {
+        const r = await stage(apiKey, v, { groupIds: ["g", "h"], includeAuthorizedOperations: false }, [describeGroups, topicAllowed]);
+        if (r.kind !== "pass") throw new Error("refused whole");
+        const res = respond(apiKey, v, r.fixups, {
+          throttleTimeMs: 0,
+          groups: [
+            { ...group(), groupId: "g", groupState: "Stable", members: [member("orders")] },
+            { ...group(), groupId: "h", groupState: "Stable", members: [member("secret")] },
+          ],
+        });
+        const groups = res.groups as Obj[];
+        expect(groups[0]).toMatchObject({ groupId: "g", errorCode: 0, members: [{}] });
+        expect(groups[1]).toMatchObject({ groupId: "h", errorCode: 29, members: [] });
+      }
+    }
+  });
+
+  test("StreamsGroupDescribe: by the topology's topics", async () => {
+    const streams = await import("../../src/protocol/messages/streams-group-describe-response.ts");
+    const topology = (changelog: string) => ({
+      epoch: 0,
+      subtopologies: [{
+        subtopologyId: "0", sourceTopics: ["orders"], repartitionSinkTopics: [], repartitionSourceTopics: [],
+        stateChangelogTopics: [{ name: changelog, partitions: 1, replicationFactor: 1, topicConfigs: [] }],
+      }],
+    });
+    for (const v of versions(89)) {
+      const r = await stage(89, v, { groupIds: ["g", "h"], includeAuthorizedOperations: false, includeTopologyDescription: false }, [describeGroups, topicAllowed, allow(Res.TOPIC, "g-", Op.DESCRIBE, Pattern.PREFIXED)]);
+      if (r.kind !== "pass") throw new Error("refused whole");
+      const res = respond(89, v, r.fixups, {
+        throttleTimeMs: 0,
+        groups: [
+          { ...streams.defaultDescribedGroup(), groupId: "g", groupState: "Stable", topology: topology("g-store-changelog") },
+          { ...streams.defaultDescribedGroup(), groupId: "h", groupState: "Stable", topology: topology("secret") },
+        ],
+      });
+      const groups = res.groups as Obj[];
+      expect(groups[0]).toMatchObject({ groupId: "g", errorCode: 0, topology: { epoch: 0 } });
+      expect(groups[1]).toMatchObject({ groupId: "h", errorCode: 29, topology: null });
+    }
+  });
+});

@@ -157,16 +157,40 @@ function groupHeartbeat(body: Obj, ctx: AclRuleContext): AclRefusal | void {
   if (hidden.length > 0) return refuse(TOPIC_DENIED, `The member is not authorized to describe topics: ${hidden.join(", ")}`);
 }
 
-/** ConsumerGroupDescribe, ShareGroupDescribe, StreamsGroupDescribe: DESCRIBE on each GROUP. */
-function describeGroups(body: Obj, ctx: AclRuleContext, describedGroup: () => object): void {
+/**
+ * ConsumerGroupDescribe, ShareGroupDescribe, StreamsGroupDescribe: DESCRIBE on each GROUP; and,
+ * as Kafka 4.x's KafkaApis, a group whose topics (`topicsOf`, tenant names) are not all
+ * DESCRIBE-able is answered TOPIC_AUTHORIZATION_FAILED without its members or topology.
+ */
+function describeGroups(body: Obj, ctx: AclRuleContext, describedGroup: () => object, topicsOf: (group: Obj) => string[], topicsMessage: string): void {
   refuseNames(body, "groupIds", ctx, (g) => groupVerdict(ctx, Op.DESCRIBE, g), "groups", (groupId, code) => ({
     ...describedGroup(), groupId, errorCode: code, errorMessage: "Group authorization failed.", authorizedOperations: -2147483648,
   }));
+  ctx.fixups.push((res) => {
+    res.groups = (res.groups as Obj[]).map((g) => {
+      if (g.errorCode !== 0 || topicsOf(g).every((n) => ctx.allows(Op.DESCRIBE, Res.TOPIC, n))) return g;
+      return { ...describedGroup(), groupId: g.groupId, errorCode: TOPIC_DENIED, errorMessage: topicsMessage };
+    });
+  });
   if (body.includeAuthorizedOperations === true) {
     ctx.fixups.push((res) => {
       for (const g of res.groups as Obj[]) if (g.errorCode === 0) g.authorizedOperations = ctx.authorizedOperations(Res.GROUP, g.groupId as string);
     });
   }
+}
+
+const ASSIGNED_TOPICS_DENIED = "The group has described topic(s) that the client is not authorized to describe.";
+const assignedTopics = (assignment: unknown): string[] =>
+  (((assignment as Obj | null)?.topicPartitions as Obj[] | undefined) ?? []).map((t) => t.topicName as string);
+const membersTopics = (g: Obj, assignments: readonly string[]) =>
+  ((g.members as Obj[] | undefined) ?? []).flatMap((m) => assignments.flatMap((a) => assignedTopics(m[a])));
+/** A streams group's topology: its source, repartition and changelog topics. */
+function topologyTopics(g: Obj): string[] {
+  const subtopologies = ((g.topology as Obj | null)?.subtopologies as Obj[] | null | undefined) ?? [];
+  return subtopologies.flatMap((s) => [
+    ...(s.sourceTopics as string[]), ...(s.repartitionSinkTopics as string[]),
+    ...(s.stateChangelogTopics as Obj[]).map((t) => t.name as string), ...(s.repartitionSourceTopics as Obj[]).map((t) => t.name as string),
+  ]);
 }
 
 const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
@@ -499,8 +523,8 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     request: (body, ctx) => groupHeartbeat(body, ctx),
   }],
   [69, { // ConsumerGroupDescribe
-    checks: "DESCRIBE on each GROUP",
-    request: (body, ctx) => describeGroups(body, ctx, defaultConsumerGroup),
+    checks: "DESCRIBE on each GROUP; a group whose members' assigned TOPICs are not all DESCRIBE-able is TOPIC_AUTHORIZATION_FAILED",
+    request: (body, ctx) => describeGroups(body, ctx, defaultConsumerGroup, (g) => membersTopics(g, ["assignment", "targetAssignment"]), ASSIGNED_TOPICS_DENIED),
   }],
   [75, { // DescribeTopicPartitions
     checks: "DESCRIBE on each TOPIC named (TOPIC_AUTHORIZATION_FAILED); all topics: only those DESCRIBE allows",
@@ -517,8 +541,8 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     request: (body, ctx) => groupHeartbeat(body, ctx),
   }],
   [77, { // ShareGroupDescribe
-    checks: "DESCRIBE on each GROUP",
-    request: (body, ctx) => describeGroups(body, ctx, defaultShareGroup),
+    checks: "DESCRIBE on each GROUP; a group whose members' assigned TOPICs are not all DESCRIBE-able is TOPIC_AUTHORIZATION_FAILED",
+    request: (body, ctx) => describeGroups(body, ctx, defaultShareGroup, (g) => membersTopics(g, ["assignment"]), ASSIGNED_TOPICS_DENIED),
   }],
   [78, { // ShareFetch
     checks: "READ on the GROUP (GROUP_AUTHORIZATION_FAILED); READ on each TOPIC (per partition TOPIC_AUTHORIZATION_FAILED)",
@@ -555,8 +579,8 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     },
   }],
   [89, { // StreamsGroupDescribe
-    checks: "DESCRIBE on each GROUP",
-    request: (body, ctx) => describeGroups(body, ctx, defaultStreamsGroup),
+    checks: "DESCRIBE on each GROUP; a group whose topology's TOPICs are not all DESCRIBE-able is TOPIC_AUTHORIZATION_FAILED",
+    request: (body, ctx) => describeGroups(body, ctx, defaultStreamsGroup, topologyTopics, "The described group uses topics that the client is not authorized to describe."),
   }],
   [90, { // DescribeShareGroupOffsets
     checks: "DESCRIBE on each GROUP (GROUP_AUTHORIZATION_FAILED); DESCRIBE on each TOPIC named (per partition TOPIC_AUTHORIZATION_FAILED); all topics: only those DESCRIBE allows",
