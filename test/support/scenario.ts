@@ -11,6 +11,9 @@ import type { ApiKey, RequestOf, ResponseOf } from "../../src/protocol/messages/
 import type { ApiVersionsResponse } from "../../src/protocol/messages/api-versions-response.ts";
 import { apiSpec } from "../../src/protocol/registry.ts";
 import { concatBytes } from "../../src/protocol/wire.ts";
+import type { AclAdmin } from "../../src/vcluster/acl/acl-apis.ts";
+import { AclIndex } from "../../src/model/acl-matcher.ts";
+import { type AclBinding, aclBindingProblem, ANONYMOUS_PRINCIPAL, Op, Pattern, Permission, Res } from "../../src/model/acl-model.ts";
 import { Tenant } from "../../src/vcluster/tenant.ts";
 import { TopicIdDirectory } from "../../src/vcluster/topic-id-directory.ts";
 import { VclusterPolicy } from "../../src/vcluster/vcluster-policy.ts";
@@ -85,13 +88,41 @@ export const BROKER_PORT_BASE = 19000;
 
 export const BACKING_API_VERSIONS: ApiVersionsResponse = {
   errorCode: 0,
-  apiKeys: [0, 1, 3, 18, 29, 36, 68, 76].map((apiKey) => ({ apiKey, minVersion: 0, maxVersion: apiSpec(apiKey)!.maxVersion })),
+  // 38 (CreateDelegationToken) and 57 (UpdateFeatures): offered by the broker, never in a vcluster.
+  apiKeys: [0, 1, 3, 18, 29, 36, 38, 57, 68, 76].map((apiKey) => ({ apiKey, minVersion: 0, maxVersion: apiSpec(apiKey)!.maxVersion })),
   throttleTimeMs: 0,
   supportedFeatures: [],
   finalizedFeaturesEpoch: -1n,
   finalizedFeatures: [],
   zkMigrationReady: false,
 };
+
+/** The one ACL alice's vcluster holds at the start of each scenario (in alice's names). */
+export const ALICE_ACL: AclBinding = {
+  resourceType: Res.TOPIC, resourceName: "orders", patternType: Pattern.LITERAL,
+  principal: "User:app", host: "*", operation: Op.READ, permissionType: Permission.ALLOW,
+};
+
+/** kgate's ACL store for alice's vcluster, in memory (bob's vcluster has ACLs of its own, never shown). */
+function aclStore(): AclAdmin {
+  const byVcluster = new Map<string, AclBinding[]>([["alice", [ALICE_ACL]], ["bob", [{ ...ALICE_ACL, resourceName: "secret" }]]]);
+  const list = (vcluster: string) => byVcluster.get(vcluster) ?? [];
+  return {
+    list,
+    // The store's own checks (src/store/mutations.ts): an ACL the broker would refuse is not stored.
+    create: (vcluster, bindings) => {
+      const problems = bindings.map((b) => aclBindingProblem(b));
+      byVcluster.set(vcluster, [...list(vcluster), ...bindings.filter((_, i) => problems[i] === null)]);
+      return Promise.resolve(problems.map((problem) => (problem === null ? { ok: true as const } : { ok: false as const, problem })));
+    },
+    delete: (vcluster, filters) => {
+      const deleted = filters.map((f) => new AclIndex(list(vcluster)).matching(f));
+      const gone = new Set(deleted.flat());
+      byVcluster.set(vcluster, list(vcluster).filter((b) => !gone.has(b)));
+      return Promise.resolve(deleted);
+    },
+  };
+}
 
 function policyForAlice(): VclusterPolicy {
   const brokers = new BrokerDirectory({
@@ -118,6 +149,12 @@ function policyForAlice(): VclusterPolicy {
     tenantFor: (name) => tenants[name] ?? null,
     vclusterGeneration: (name) => (tenants[name] ? "1" : undefined),
     identityProblem: () => null,
+    // ACLs are on in alice's vcluster and her (anonymous, pinned) connection is a super user:
+    // the ACL APIs answer from kgate's store, and no other scenario is refused by an ACL.
+    acls: {
+      settings: (name: string) => (tenants[name] ? { index: new AclIndex([]), superUsers: new Set([ANONYMOUS_PRINCIPAL]) } : null),
+      admin: aclStore(),
+    },
     // Pinned: every connection is alice's without a login (SASL is a scenario of its own).
     listenerViews: () => ({ pinned: "alice" }),
     backingApiVersions: () => Promise.resolve(BACKING_API_VERSIONS),

@@ -28,6 +28,23 @@ const HAND_RULE_FIELDS: ReadonlyArray<{ api: ApiName; side: Side; path: string; 
   { api: "ListTransactions", side: "request", path: "transactionalIdPattern", rule: "hand-rules.ts listTransactions: applied by kgate, never sent" },
   { api: "ConsumerGroupHeartbeat", side: "request", path: "subscribedTopicRegex", rule: "hand-rules.ts consumerGroupHeartbeat: anchored inside the prefix" },
   { api: "ConsumerGroupDescribe", side: "response", path: "groups.members.subscribedTopicRegex", rule: "hand-rules.ts consumerGroupDescribe: un-anchored" },
+  // The ACL APIs never reach the broker: acl/acl-apis.ts answers them from the vcluster's own
+  // ACLs in kgate's store, which hold the tenant's names and principals (no other vcluster's).
+  ...(
+    [
+      ["DescribeAcls", "request", ["resourceNameFilter", "principalFilter", "hostFilter"]],
+      ["DescribeAcls", "response", ["resources.resourceName", "resources.acls.principal", "resources.acls.host"]],
+      ["CreateAcls", "request", ["creations.resourceName", "creations.principal", "creations.host"]],
+      ["DeleteAcls", "request", ["filters.resourceNameFilter", "filters.principalFilter", "filters.hostFilter"]],
+      ["DeleteAcls", "response", ["filterResults.matchingAcls.resourceName", "filterResults.matchingAcls.principal", "filterResults.matchingAcls.host"]],
+    ] as const
+  ).flatMap(([api, side, paths]) => paths.map((path) => ({ api, side, path, rule: "acl/acl-apis.ts: answered by kgate from the vcluster's own ACLs, never forwarded" }))),
+  { api: "StreamsGroupHeartbeat", side: "request", path: "topology.subtopologies.sourceTopicRegex", rule: "streams-group-rules.ts: anchored inside the prefix" },
+  ...(["stateChangelogTopics", "repartitionSourceTopics"] as const).flatMap((kind) => (["key", "value"] as const).map((kv) => ({
+    api: "StreamsGroupHeartbeat" as const, side: "request" as const, path: `topology.subtopologies.${kind}.topicConfigs.${kv}`,
+    rule: "streams-group-rules.ts: configs of the internal topics the broker creates, checked by the topic policy",
+  }))),
+  { api: "StreamsGroupHeartbeat", side: "response", path: "status.statusDetail", rule: "streams-group-rules.ts: scrubbed as error messages are (prefix stripped, foreign names withheld)" },
 ];
 
 /**
@@ -79,6 +96,20 @@ const ALLOWED: ReadonlyArray<{ field: string; api?: ApiName; reason: string }> =
   { field: "value", api: "AlterConfigs", reason: "the tenant's own config values, checked by the topic policy" },
   { field: "name", api: "IncrementalAlterConfigs", reason: "resources.configs.name: a config name, checked by the topic policy" },
   { field: "value", api: "IncrementalAlterConfigs", reason: "the tenant's own config values, checked by the topic policy" },
+  { field: "acknowledgeErrorMessage", api: "ShareFetch", reason: "scrubbed by scrubErrorMessages like every *ErrorMessage" },
+  // Streams groups (KIP-1071): what a Streams application says of itself, inside its own prefixed group.
+  { field: "subtopologyId", reason: "a Streams application's own subtopology numbering (\"0\", \"1\"...), within its own group" },
+  { field: "processId", reason: "the Streams client's own process id (a UUID it picks), within its own group" },
+  { field: "key", api: "StreamsGroupHeartbeat", reason: "clientTags.key: the Streams client's own tags (rack-aware standbys), within its own group" },
+  { field: "value", api: "StreamsGroupHeartbeat", reason: "clientTags.value: the Streams client's own tags, within its own group" },
+  { field: "key", api: "StreamsGroupDescribe", reason: "the tenant's own internal-topic config names and client tags, as its members sent them" },
+  { field: "value", api: "StreamsGroupDescribe", reason: "the tenant's own internal-topic config values and client tags, as its members sent them" },
+  { field: "name", api: "StreamsGroupDescribe", reason: "topologyDescription nodes: processor and store node names the application chose (its topics are annotated fields)" },
+  { field: "stores", api: "StreamsGroupDescribe", reason: "state store names the application chose (their changelog topics are annotated fields)" },
+  { field: "successors", api: "StreamsGroupDescribe", reason: "node names of the application's own topology" },
+  { field: "name", api: "StreamsGroupTopologyDescriptionUpdate", reason: "processor and store node names the application chose (its topics are annotated fields)" },
+  { field: "stores", api: "StreamsGroupTopologyDescriptionUpdate", reason: "state store names the application chose (their changelog topics are annotated fields)" },
+  { field: "successors", api: "StreamsGroupTopologyDescriptionUpdate", reason: "node names of the application's own topology" },
 ];
 
 interface Finding {

@@ -25,6 +25,13 @@ import { defaultOffsetFetchResponseGroup, defaultOffsetFetchResponsePartition, d
 import { defaultEpochEndOffset } from "../../protocol/messages/offset-for-leader-epoch-response.ts";
 import { defaultPartitionProduceResponse } from "../../protocol/messages/produce-response.ts";
 import { defaultTxnOffsetCommitResponsePartition } from "../../protocol/messages/txn-offset-commit-response.ts";
+import { defaultDescribedGroup as defaultShareGroup } from "../../protocol/messages/share-group-describe-response.ts";
+import { defaultDescribedGroup as defaultStreamsGroup } from "../../protocol/messages/streams-group-describe-response.ts";
+import { defaultPartitionData as defaultShareFetchPartition } from "../../protocol/messages/share-fetch-response.ts";
+import { defaultPartitionData as defaultShareAckPartition } from "../../protocol/messages/share-acknowledge-response.ts";
+import { defaultDescribeShareGroupOffsetsResponseGroup, defaultDescribeShareGroupOffsetsResponsePartition } from "../../protocol/messages/describe-share-group-offsets-response.ts";
+import { defaultAlterShareGroupOffsetsResponsePartition } from "../../protocol/messages/alter-share-group-offsets-response.ts";
+import { defaultDeleteShareGroupOffsetsResponseTopic } from "../../protocol/messages/delete-share-group-offsets-response.ts";
 import { AclError, CLUSTER_NAME, Op, Res } from "../../model/acl-model.ts";
 import { type AclRefusal, type AclRuleContext, filterResponse, partitionsWith, refuseEntries, refuseNames } from "./acl-refusals.ts";
 
@@ -104,6 +111,20 @@ const addPartitionsTopics = partitionTopics({
   resIndex: "partitionIndex", partition: () => ({ partitionIndex: 0, partitionErrorCode: 0 }), errorProp: "partitionErrorCode",
 });
 
+const shareFetchTopics = partitionTopics({
+  req: "topics", name: "topicId", parts: "partitions", index: "partitionIndex", res: "responses", resParts: "partitions",
+  resIndex: "partitionIndex", partition: () => ({ ...defaultShareFetchPartition(), errorMessage: "Topic authorization failed.", records: new Uint8Array(0) }),
+});
+const shareAckTopics = partitionTopics({
+  req: "topics", name: "topicId", parts: "partitions", index: "partitionIndex", res: "responses", resParts: "partitions",
+  resIndex: "partitionIndex", partition: () => ({ ...defaultShareAckPartition(), errorMessage: "Topic authorization failed." }),
+});
+const alterShareOffsetsTopics = (body: Obj, ctx: AclRuleContext, verdict: (entry: Obj) => number) =>
+  refuseEntries(body, "topics", ctx, verdict, "responses", (t, code) => ({
+    topicName: t.topicName, topicId: "0".repeat(32),
+    partitions: partitionsWith(t, "partitions", "partitionIndex", () => ({ ...defaultAlterShareGroupOffsetsResponsePartition(), errorMessage: "Topic authorization failed." }), "partitionIndex", code),
+  }));
+
 /** Config resources (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs): topics and groups; others go to the hand rule. */
 function configResources(op: number, res: string, withConfigs: boolean): ApiAcl["request"] {
   return (body, ctx) => {
@@ -126,6 +147,51 @@ const readGroup: ApiAcl = {
   checks: "READ on the GROUP",
   request: (body, ctx) => (ctx.allows(Op.READ, Res.GROUP, body.groupId as string) ? undefined : refuse(GROUP_DENIED, "Group authorization failed.")),
 };
+
+/** KIP-848 style heartbeats (consumer and share groups): READ on the GROUP, DESCRIBE on each subscribed TOPIC. */
+function groupHeartbeat(body: Obj, ctx: AclRuleContext): AclRefusal | void {
+  const refused = readGroup.request(body, ctx);
+  if (refused) return refused;
+  const names = (body.subscribedTopicNames as string[] | null) ?? [];
+  const hidden = names.filter((n) => !ctx.allows(Op.DESCRIBE, Res.TOPIC, n));
+  if (hidden.length > 0) return refuse(TOPIC_DENIED, `The member is not authorized to describe topics: ${hidden.join(", ")}`);
+}
+
+/**
+ * ConsumerGroupDescribe, ShareGroupDescribe, StreamsGroupDescribe: DESCRIBE on each GROUP; and,
+ * as Kafka 4.x's KafkaApis, a group whose topics (`topicsOf`, tenant names) are not all
+ * DESCRIBE-able is answered TOPIC_AUTHORIZATION_FAILED without its members or topology.
+ */
+function describeGroups(body: Obj, ctx: AclRuleContext, describedGroup: () => object, topicsOf: (group: Obj) => string[], topicsMessage: string): void {
+  refuseNames(body, "groupIds", ctx, (g) => groupVerdict(ctx, Op.DESCRIBE, g), "groups", (groupId, code) => ({
+    ...describedGroup(), groupId, errorCode: code, errorMessage: "Group authorization failed.", authorizedOperations: -2147483648,
+  }));
+  ctx.fixups.push((res) => {
+    res.groups = (res.groups as Obj[]).map((g) => {
+      if (g.errorCode !== 0 || topicsOf(g).every((n) => ctx.allows(Op.DESCRIBE, Res.TOPIC, n))) return g;
+      return { ...describedGroup(), groupId: g.groupId, errorCode: TOPIC_DENIED, errorMessage: topicsMessage };
+    });
+  });
+  if (body.includeAuthorizedOperations === true) {
+    ctx.fixups.push((res) => {
+      for (const g of res.groups as Obj[]) if (g.errorCode === 0) g.authorizedOperations = ctx.authorizedOperations(Res.GROUP, g.groupId as string);
+    });
+  }
+}
+
+const ASSIGNED_TOPICS_DENIED = "The group has described topic(s) that the client is not authorized to describe.";
+const assignedTopics = (assignment: unknown): string[] =>
+  (((assignment as Obj | null)?.topicPartitions as Obj[] | undefined) ?? []).map((t) => t.topicName as string);
+const membersTopics = (g: Obj, assignments: readonly string[]) =>
+  ((g.members as Obj[] | undefined) ?? []).flatMap((m) => assignments.flatMap((a) => assignedTopics(m[a])));
+/** A streams group's topology: its source, repartition and changelog topics. */
+function topologyTopics(g: Obj): string[] {
+  const subtopologies = ((g.topology as Obj | null)?.subtopologies as Obj[] | null | undefined) ?? [];
+  return subtopologies.flatMap((s) => [
+    ...(s.sourceTopics as string[]), ...(s.repartitionSinkTopics as string[]),
+    ...(s.stateChangelogTopics as Obj[]).map((t) => t.name as string), ...(s.repartitionSourceTopics as Obj[]).map((t) => t.name as string),
+  ]);
+}
 
 const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
   [0, { // Produce
@@ -454,26 +520,11 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
   }],
   [68, { // ConsumerGroupHeartbeat
     checks: "READ on the GROUP; DESCRIBE on each subscribed TOPIC (Kafka 4.x: else TOPIC_AUTHORIZATION_FAILED)",
-    request(body, ctx) {
-      const refused = readGroup.request(body, ctx);
-      if (refused) return refused;
-      const names = (body.subscribedTopicNames as string[] | null) ?? [];
-      const hidden = names.filter((n) => !ctx.allows(Op.DESCRIBE, Res.TOPIC, n));
-      if (hidden.length > 0) return refuse(TOPIC_DENIED, `The member is not authorized to describe topics: ${hidden.join(", ")}`);
-    },
+    request: (body, ctx) => groupHeartbeat(body, ctx),
   }],
   [69, { // ConsumerGroupDescribe
-    checks: "DESCRIBE on each GROUP",
-    request(body, ctx) {
-      refuseNames(body, "groupIds", ctx, (g) => groupVerdict(ctx, Op.DESCRIBE, g), "groups", (groupId, code) => ({
-        ...defaultConsumerGroup(), groupId, errorCode: code, errorMessage: "Group authorization failed.", authorizedOperations: -2147483648,
-      }));
-      if (body.includeAuthorizedOperations === true) {
-        ctx.fixups.push((res) => {
-          for (const g of res.groups as Obj[]) if (g.errorCode === 0) g.authorizedOperations = ctx.authorizedOperations(Res.GROUP, g.groupId as string);
-        });
-      }
-    },
+    checks: "DESCRIBE on each GROUP; a group whose members' assigned TOPICs are not all DESCRIBE-able is TOPIC_AUTHORIZATION_FAILED",
+    request: (body, ctx) => describeGroups(body, ctx, defaultConsumerGroup, (g) => membersTopics(g, ["assignment", "targetAssignment"]), ASSIGNED_TOPICS_DENIED),
   }],
   [75, { // DescribeTopicPartitions
     checks: "DESCRIBE on each TOPIC named (TOPIC_AUTHORIZATION_FAILED); all topics: only those DESCRIBE allows",
@@ -485,6 +536,92 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
       filterResponse(ctx, "topics", (t) => t.errorCode !== 0 || typeof t.name !== "string" || topicOk(t.name));
     },
   }],
+  [76, { // ShareGroupHeartbeat
+    checks: "READ on the GROUP; DESCRIBE on each subscribed TOPIC (else TOPIC_AUTHORIZATION_FAILED)",
+    request: (body, ctx) => groupHeartbeat(body, ctx),
+  }],
+  [77, { // ShareGroupDescribe
+    checks: "DESCRIBE on each GROUP; a group whose members' assigned TOPICs are not all DESCRIBE-able is TOPIC_AUTHORIZATION_FAILED",
+    request: (body, ctx) => describeGroups(body, ctx, defaultShareGroup, (g) => membersTopics(g, ["assignment"]), ASSIGNED_TOPICS_DENIED),
+  }],
+  [78, { // ShareFetch
+    checks: "READ on the GROUP (GROUP_AUTHORIZATION_FAILED); READ on each TOPIC (per partition TOPIC_AUTHORIZATION_FAILED)",
+    request(body, ctx) {
+      // The group id is nullable on the wire; a null one is no group READ can allow.
+      if (!ctx.allows(Op.READ, Res.GROUP, (body.groupId as string | null) ?? "")) return refuse(GROUP_DENIED, "Group authorization failed.");
+      shareFetchTopics(body, ctx, (t) => topicVerdict(ctx, Op.READ, t, "topicName"));
+    },
+  }],
+  [79, { // ShareAcknowledge
+    checks: "READ on the GROUP (GROUP_AUTHORIZATION_FAILED); READ on each TOPIC (per partition TOPIC_AUTHORIZATION_FAILED)",
+    request(body, ctx) {
+      // The group id is nullable on the wire; a null one is no group READ can allow.
+      if (!ctx.allows(Op.READ, Res.GROUP, (body.groupId as string | null) ?? "")) return refuse(GROUP_DENIED, "Group authorization failed.");
+      shareAckTopics(body, ctx, (t) => topicVerdict(ctx, Op.READ, t, "topicName"));
+    },
+  }],
+  [88, { // StreamsGroupHeartbeat
+    checks: "READ on the GROUP; with a topology DESCRIBE on every source, repartition and changelog TOPIC (else TOPIC_AUTHORIZATION_FAILED) and CREATE on the CLUSTER or on each internal TOPIC (else TOPIC_AUTHORIZATION_FAILED: the broker would create them as kgate)",
+    request(body, ctx) {
+      const refused = readGroup.request(body, ctx);
+      if (refused) return refused;
+      const subtopologies = ((body.topology as Obj | null)?.subtopologies as Obj[] | undefined) ?? [];
+      const internal = subtopologies.flatMap((s) => [...(s.repartitionSourceTopics as Obj[]), ...(s.stateChangelogTopics as Obj[])].map((t) => t.name as string));
+      const required = [...subtopologies.flatMap((s) => [...(s.sourceTopics as string[]), ...(s.repartitionSinkTopics as string[])]), ...internal];
+      const hidden = [...new Set(required.filter((n) => !ctx.allows(Op.DESCRIBE, Res.TOPIC, n)))];
+      if (hidden.length > 0) return refuse(TOPIC_DENIED, `Unauthorized topics: ${hidden.join(", ")}`);
+      // The broker creates missing internal topics as kgate's backing principal, which may
+      // create anything: kgate cannot leave the creation out as Kafka does for a member without
+      // CREATE (status MISSING_INTERNAL_TOPICS), so it refuses the heartbeat instead.
+      if (cluster(ctx, Op.CREATE)) return;
+      const uncreatable = [...new Set(internal.filter((n) => !ctx.allows(Op.CREATE, Res.TOPIC, n)))];
+      if (uncreatable.length > 0) return refuse(TOPIC_DENIED, `Unauthorized to CREATE on topics ${uncreatable.join(", ")}.`);
+    },
+  }],
+  [89, { // StreamsGroupDescribe
+    checks: "DESCRIBE on each GROUP; a group whose topology's TOPICs are not all DESCRIBE-able is TOPIC_AUTHORIZATION_FAILED",
+    request: (body, ctx) => describeGroups(body, ctx, defaultStreamsGroup, topologyTopics, "The described group uses topics that the client is not authorized to describe."),
+  }],
+  [90, { // DescribeShareGroupOffsets
+    checks: "DESCRIBE on each GROUP (GROUP_AUTHORIZATION_FAILED); DESCRIBE on each TOPIC named (per partition TOPIC_AUTHORIZATION_FAILED); all topics: only those DESCRIBE allows",
+    request(body, ctx) {
+      const topicOk = (n: string) => ctx.allows(Op.DESCRIBE, Res.TOPIC, n);
+      refuseEntries(body, "groups", ctx, (g) => groupVerdict(ctx, Op.DESCRIBE, g.groupId as string), "groups", (g, code) => ({
+        ...defaultDescribeShareGroupOffsetsResponseGroup(), groupId: g.groupId, errorCode: code, errorMessage: "Group authorization failed.",
+      }));
+      for (const g of body.groups as Obj[]) {
+        const groupId = g.groupId;
+        const groupTopics = (res: Obj) => ((res.groups as Obj[]).find((rg) => rg.groupId === groupId)?.topics as Obj[] | undefined) ?? [];
+        if (g.topics === null) {
+          ctx.fixups.push((res) => {
+            for (const rg of res.groups as Obj[]) if (rg.groupId === groupId) rg.topics = (rg.topics as Obj[]).filter((t) => topicOk(t.topicName as string));
+          });
+          continue;
+        }
+        refuseEntries(g, "topics", ctx, (t) => (topicOk(t.topicName as string) ? 0 : TOPIC_DENIED), groupTopics, (t, code) => ({
+          topicName: t.topicName, topicId: "0".repeat(32),
+          partitions: partitionsWith(t, "partitions", null, () => ({ ...defaultDescribeShareGroupOffsetsResponsePartition(), startOffset: -1n, leaderEpoch: -1, lag: -1n, errorMessage: "Topic authorization failed." }), "partitionIndex", code),
+        }));
+      }
+    },
+  }],
+  [91, { // AlterShareGroupOffsets
+    checks: "READ on the GROUP (GROUP_AUTHORIZATION_FAILED); READ on each TOPIC (per partition TOPIC_AUTHORIZATION_FAILED)",
+    request(body, ctx) {
+      if (!ctx.allows(Op.READ, Res.GROUP, body.groupId as string)) return refuse(GROUP_DENIED, "Group authorization failed.");
+      alterShareOffsetsTopics(body, ctx, (t) => (ctx.allows(Op.READ, Res.TOPIC, t.topicName as string) ? 0 : TOPIC_DENIED));
+    },
+  }],
+  [92, { // DeleteShareGroupOffsets
+    checks: "DELETE on the GROUP (GROUP_AUTHORIZATION_FAILED); READ on each TOPIC (TOPIC_AUTHORIZATION_FAILED)",
+    request(body, ctx) {
+      if (!ctx.allows(Op.DELETE, Res.GROUP, body.groupId as string)) return refuse(GROUP_DENIED, "Group authorization failed.");
+      refuseEntries(body, "topics", ctx, (t) => (ctx.allows(Op.READ, Res.TOPIC, t.topicName as string) ? 0 : TOPIC_DENIED), "responses", (t, code) => ({
+        ...defaultDeleteShareGroupOffsetsResponseTopic(), topicName: t.topicName, errorCode: code, errorMessage: "Topic authorization failed.",
+      }));
+    },
+  }],
+  [93, readGroup], // StreamsGroupTopologyDescriptionUpdate: a member's request, as the heartbeat
   // Answered by kgate without a broker: telemetry (nothing to authorize, as the broker), and the
   // ACL APIs themselves (acl-apis.ts: ALTER on the CLUSTER to create or delete, DESCRIBE to describe).
   [71, { checks: "nothing (answered by kgate)", request: () => undefined }],
