@@ -83,10 +83,12 @@ export function generate(outDir: string, vendorDir: string = VENDOR_DIR): string
     request: {
       decode: ${api}Req.decode${req.name}, encode: ${api}Req.encode${req.name}, create: ${api}Req.default${req.name},
       entities: ${api}Req.${req.name}Entities,
+      skipToTags: ${api}Req.skip${req.name}ToTags, topLevelTagged: ${api}Req.${req.name}TopLevelTagged,
     },
     response: {
       decode: ${api}Res.decode${res.name}, encode: ${api}Res.encode${res.name}, create: ${api}Res.default${res.name},
       entities: ${api}Res.${res.name}Entities,
+      skipToTags: ${api}Res.skip${res.name}ToTags, topLevelTagged: ${api}Res.${res.name}TopLevelTagged,
     },
   },`);
   }

@@ -222,22 +222,6 @@ function droppableStructs(msg: MessageSpec): Set<string> {
   return out;
 }
 
-/** Struct types a skip function is needed for: everything reachable from droppable structs. */
-function skippedStructs(msg: MessageSpec, droppable: Set<string>): string[] {
-  const out = new Set<string>();
-  const visit = (name: string) => {
-    for (const f of msg.structs.get(name)!.fields) {
-      const t = elementType(f.type) ?? f.type;
-      if (isStructType(t) && !out.has(t)) {
-        out.add(t);
-        visit(t);
-      }
-    }
-  };
-  for (const name of droppable) visit(name);
-  return [...msg.structs.keys()].filter((n) => out.has(n));
-}
-
 /** Skip statements for `fields` (regular ones, in order), then the tag section. */
 function skipFields(e: Emitter, fields: FieldSpec[], withTags: boolean): string[] {
   const out: string[] = [];
@@ -259,6 +243,20 @@ function skipFields(e: Emitter, fields: FieldSpec[], withTags: boolean): string[
 function emitSkip(e: Emitter, s: StructSpec): void {
   const body = skipFields(e, s.fields, true).map((l) => `  ${l}`);
   emitFunction(e, (v) => `export function skip${s.name}(r: wire.Reader, ${v}: number): void {`, body);
+}
+
+/**
+ * Moves the reader past the message's regular fields to its tag section without building
+ * anything: e.g. whether a Produce or Fetch response carries broker addresses (NodeEndpoints,
+ * a top-level tagged field) is known without decoding its partitions.
+ */
+function emitSkipToTags(e: Emitter, top: StructSpec): void {
+  const body = skipFields(e, top.fields, false).map((l) => `  ${l}`);
+  emitFunction(e, (v) => `export function skip${top.name}ToTags(r: wire.Reader, ${v}: number): void {`, body);
+  const tagged = top.fields.filter((f) => f.tagged !== null && !isEmpty(intersect(f.versions, f.tagged)));
+  e.line(`/** Properties of the top-level tagged fields of ${top.name}. */`);
+  e.line(`export const ${top.name}TopLevelTagged: readonly string[] = ${JSON.stringify(tagged.map((f) => f.prop))};`);
+  e.line();
 }
 
 function emitStruct(e: Emitter, s: StructSpec, droppable: boolean): void {
@@ -391,7 +389,10 @@ export function emitMessageModule(msg: MessageSpec, header: string): string {
   const top: StructSpec = { name: msg.name, fields: msg.fields };
   const droppable = droppableStructs(msg);
   for (const s of [top, ...msg.structs.values()]) emitStruct(e, s, droppable.has(s.name));
-  for (const name of skippedStructs(msg, droppable)) emitSkip(e, msg.structs.get(name)!);
+  // Every struct can be skipped: the filtering decoder skips refused entries, and
+  // skip<Message>ToTags walks past a whole message to its top-level tagged fields.
+  for (const s of msg.structs.values()) emitSkip(e, s);
+  emitSkipToTags(e, top);
   e.line(`export const ${msg.name}Entities: readonly EntityField[] = [`);
   for (const f of entityFields(msg)) {
     e.line(`  { kind: "${f.kind}", path: ${JSON.stringify(f.path)}, versions: ${rangeLiteral(f.versions)} },`);

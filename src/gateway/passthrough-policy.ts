@@ -1,7 +1,7 @@
 // The transparent proxy: every request goes upstream as the bytes that arrived; only responses
 // that carry broker addresses are decoded and rewritten, and ApiVersions is clamped. kgate's
 // own topics are the exception: frames that may mention them are decoded (internal-topics-guard).
-import { decodeResponse, encodeResponse } from "../protocol/codec.ts";
+import { decodeResponse, encodeResponse, responseTopLevelTagCount } from "../protocol/codec.ts";
 import { hasEntities } from "../protocol/entity-walk.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { rewriteBrokerAddresses } from "./address-rewrite.ts";
@@ -36,7 +36,13 @@ export class ResponseRewrites {
     if (apiKey === API_VERSIONS_KEY) return apiVersionsRewrite(apiVersion);
     if (!hasEntities(spec.response.entities, apiVersion, "brokerEndpoint")) return null;
     const brokers = this.brokers;
+    // Produce and Fetch carry NodeEndpoints, a top-level tagged field, only after a leader
+    // change: a response without top-level tags is passed on without being decoded.
+    const onlyInTopLevelTags = spec.response.entities
+      .filter((f) => f.kind === "brokerEndpoint" && apiVersion >= f.versions[0] && apiVersion <= f.versions[1])
+      .every((f) => spec.response.topLevelTagged.includes(f.path[0]!));
     return async (frame) => {
+      if (onlyInTopLevelTags && responseTopLevelTagCount(frame, apiKey, apiVersion) === 0) return frame;
       const { header, body } = decodeResponse(frame, apiKey, apiVersion);
       // Produce and Fetch carry NodeEndpoints only after a leader change: usually nothing to do.
       if ((await rewriteBrokerAddresses(body, spec.response.entities, apiVersion, brokers)) === 0) return frame;

@@ -383,7 +383,7 @@ export class Session {
     const reader = upstream.readable.getReader();
     const splitter = new FrameSplitter(this.options.maxFrameBytes);
     const frames: Uint8Array[] = [];
-    const cut = this.responseCutThrough();
+    const cut = this.responseCutThrough(upstream);
     try {
       for (;;) {
         const { value, done } = await reader.read();
@@ -400,8 +400,10 @@ export class Session {
   }
 
   /** Streams a large response straight to the client when it is next in line and needs no rewrite. */
-  private responseCutThrough(): CutThrough {
+  private responseCutThrough(upstream: Duplex): CutThrough {
     let streamed: Slot | null = null;
+    // A chunk streamed whole goes back to the adapter once written (its memory is read into again).
+    const recycle = upstream.recycle?.bind(upstream);
     return {
       start: (size, chunk, offset) => {
         if (size < CUT_THROUGH_MIN_BYTES || chunk.length - offset < 64) return false;
@@ -416,8 +418,8 @@ export class Session {
         this.options.observer?.onResponse?.(size + 4, this.policy);
         return true;
       },
-      part: (bytes, last) => {
-        this.writeToClient(bytes);
+      part: (bytes, last, wholeChunk) => {
+        this.writeToClient(bytes, wholeChunk && recycle ? () => recycle(bytes) : undefined);
         if (last && streamed) {
           // Already written: the slot completes with nothing left to send.
           streamed.done = true;
@@ -476,8 +478,11 @@ export class Session {
     });
   }
 
-  /** Writes without waiting (the read loops wait on `ready`), counting bytes until the socket took them. */
-  private writeToClient(frame: Frame): void {
+  /**
+   * Writes without waiting (the read loops wait on `ready`), counting bytes until the socket took
+   * them; `written` runs once the write has settled.
+   */
+  private writeToClient(frame: Frame, written?: () => void): void {
     const bytes = frame instanceof Uint8Array ? frame.length : frame.reduce((n, c) => n + c.length, 0);
     this.queuedResponseBytes += bytes;
     this.queuedResponses++;
@@ -485,6 +490,7 @@ export class Session {
     this.lastClientWrite = writeFrame(this.clientWriter, frame).then(() => {
       this.queuedResponseBytes -= bytes;
       this.queuedResponses--;
+      written?.();
       this.maybeUnmute();
     });
   }

@@ -8,6 +8,10 @@ export interface MessageCodec<T> {
   /** A message with every field at its default. */
   create(): T;
   entities: readonly EntityField[];
+  /** Moves the reader past the message's regular fields, to its top-level tag section. */
+  skipToTags(r: Reader, version: number): void;
+  /** Properties of its top-level tagged fields (e.g. "nodeEndpoints"). */
+  topLevelTagged: readonly string[];
 }
 
 export interface ApiSpec<Req, Res> {

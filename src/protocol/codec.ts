@@ -98,6 +98,20 @@ export function decodeResponse<T = unknown>(frame: Uint8Array, apiKey: number, v
   return { header, body, dropped: r.dropped };
 }
 
+/**
+ * How many top-level tagged fields a response frame carries, found by skipping its regular
+ * fields (the generated skip<Message>ToTags) rather than decoding them: a Produce or Fetch
+ * response names broker addresses only in such a field (NodeEndpoints, after a leader change).
+ */
+export function responseTopLevelTagCount(frame: Uint8Array, apiKey: number, version: number): number {
+  const spec = specFor(apiKey, version);
+  if (version < spec.flexibleMin) return 0;
+  const r = new Reader(frame, 4, frame.length);
+  decodeResponseHeader(r, responseHeaderVersion(apiKey, version));
+  spec.response.skipToTags(r, version);
+  return r.uvarint();
+}
+
 export function encodeResponse(apiKey: number, version: number, header: ResponseHeader, body: unknown): Uint8Array[] {
   const spec = specFor(apiKey, version);
   const w = new Writer();

@@ -17,7 +17,8 @@ export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
  */
 export interface CutThrough {
   start(size: number, chunk: Uint8Array, offset: number): boolean;
-  part(bytes: Uint8Array, last: boolean): void;
+  /** `wholeChunk`: `bytes` is the very chunk given to `push`, and the splitter keeps no part of it. */
+  part(bytes: Uint8Array, last: boolean, wholeChunk: boolean): void;
 }
 
 export class FrameSplitter {
@@ -34,7 +35,7 @@ export class FrameSplitter {
     if (this.streaming > 0) {
       const n = Math.min(this.streaming, chunk.length);
       this.streaming -= n;
-      cut!.part(n === chunk.length ? chunk : chunk.subarray(0, n), this.streaming === 0);
+      cut!.part(n === chunk.length ? chunk : chunk.subarray(0, n), this.streaming === 0, n === chunk.length);
       if (n === chunk.length) return;
       chunk = chunk.subarray(n);
     }
@@ -45,7 +46,7 @@ export class FrameSplitter {
         if (chunk.length - off < size + 4) {
           if (cut && chunk.length - off >= 8 && cut.start(size, chunk, off)) {
             this.streaming = 4 + size - (chunk.length - off);
-            cut.part(chunk.subarray(off), false);
+            cut.part(chunk.subarray(off), false, false);
             return;
           }
           break;

@@ -24,6 +24,8 @@ const MAX_READ_BYTES = 1024 * 1024;
  * whole buffers, not payload, so a handed-over half-full buffer is charged for what it holds.
  */
 const READ_HIGH_WATER_BYTES = 1 << 20;
+/** Recycled read buffers kept per connection (AdaptiveReader.spares). */
+const MAX_SPARE_BUFFERS = 2;
 
 /**
  * Reads into buffers that adapt to the traffic. A read that fills at least half its buffer
@@ -33,6 +35,13 @@ const READ_HIGH_WATER_BYTES = 1 << 20;
 class AdaptiveReader {
   private size = MIN_READ_BYTES;
   private buffer: Uint8Array | null = null;
+  /**
+   * Handed-over buffers given back by `recycle`, read into next instead of new ones. Two: the
+   * readable reads ahead while the last chunk is still being written. Per connection on purpose:
+   * a buffer never moves between connections, so a caller that gave one back too early could
+   * only garble its own stream, never another client's.
+   */
+  private readonly spares: ArrayBuffer[] = [];
   private readonly conn: Deno.TcpConn;
 
   constructor(conn: Deno.TcpConn) {
@@ -41,7 +50,7 @@ class AdaptiveReader {
 
   /** The next chunk, or null at EOF. */
   async read(): Promise<Uint8Array | null> {
-    const buffer = (this.buffer ??= new Uint8Array(this.size));
+    const buffer = (this.buffer ??= this.freshBuffer());
     const n = await this.conn.read(buffer);
     if (n === null) return null;
     if (n === buffer.byteLength) {
@@ -57,8 +66,23 @@ class AdaptiveReader {
     if (this.size > MIN_READ_BYTES && n * 4 < buffer.byteLength) {
       this.size /= 2;
       this.buffer = null;
+      this.spares.length = 0;
     }
     return chunk;
+  }
+
+  /** A chunk `read` handed over whole, now unreferenced (Duplex.recycle). */
+  recycle(chunk: Uint8Array): void {
+    const memory = chunk.buffer;
+    if (chunk.byteOffset !== 0 || !(memory instanceof ArrayBuffer) || memory.byteLength < this.size) return;
+    if (this.spares.length >= MAX_SPARE_BUFFERS || this.spares.includes(memory) || this.buffer?.buffer === memory) return;
+    this.spares.push(memory);
+  }
+
+  private freshBuffer(): Uint8Array {
+    // A spare of an older, larger size is fine: `size` is a target, and reads fill what they get.
+    const spare = this.spares.pop();
+    return spare !== undefined && spare.byteLength >= this.size ? new Uint8Array(spare) : new Uint8Array(this.size);
   }
 }
 
@@ -149,6 +173,7 @@ function wrapConn(conn: Deno.TcpConn): Duplex {
     remotePort: remote.port,
     localPort: conn.localAddr.port,
     close: closeConn,
+    recycle: (chunk) => reader.recycle(chunk),
   };
 }
 

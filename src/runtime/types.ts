@@ -25,6 +25,14 @@ export interface Duplex {
   readonly tls?: TlsPeer;
   /** Close both directions now (errors pending writes). */
   close(): void;
+  /**
+   * Hands back a chunk `readable` yielded once nothing refers to it any more (its bytes were
+   * written on and that write completed): the adapter may read into its memory again instead
+   * of allocating (fresh memory costs the kernel a zeroed page per 4 KiB). Only the chunk object
+   * the readable yielded counts, not a view of part of it. Absent where the runtime allocates
+   * every read itself (Bun).
+   */
+  recycle?(chunk: Uint8Array): void;
 }
 
 /** The peer of a TLS connection. */

@@ -28,6 +28,19 @@ describe("generated codecs round-trip", () => {
               const w2 = new Writer();
               codec.encode(w2, v, decoded);
               expect(w2.toBytes()).toEqual(bytes);
+              // The generated skipper lands exactly on the top-level tag section, which holds
+              // one entry per top-level tagged field the value sets (known or not).
+              const skipped = new Reader(bytes);
+              codec.skipToTags(skipped, v);
+              if (v >= api.flexibleMin) {
+                const tagsAt = skipped.pos;
+                const top = value as { _unknownTags?: unknown[] } & Record<string, unknown>;
+                const set = codec.topLevelTagged.filter((p) => top[p] !== undefined).length + (top._unknownTags?.length ?? 0);
+                expect(skipped.uvarint()).toBe(set);
+                skipped.pos = tagsAt;
+                skipped.skipTaggedFields();
+              }
+              expect(skipped.remaining).toBe(0);
             }),
             { numRuns: 15 },
           );

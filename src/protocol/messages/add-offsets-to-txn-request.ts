@@ -41,6 +41,16 @@ export function encodeAddOffsetsToTxnRequest(w: wire.Writer, v: number, o: AddOf
   }
 }
 
+export function skipAddOffsetsToTxnRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v >= 3);
+  r.skip(8);
+  r.skip(2);
+  r.skipString(v >= 3);
+}
+
+/** Properties of the top-level tagged fields of AddOffsetsToTxnRequest. */
+export const AddOffsetsToTxnRequestTopLevelTagged: readonly string[] = [];
+
 export const AddOffsetsToTxnRequestEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionalId"], versions: [0, 4] },
   { kind: "producerId", path: ["producerId"], versions: [0, 4] },

@@ -33,5 +33,13 @@ export function encodeAddOffsetsToTxnResponse(w: wire.Writer, v: number, o: AddO
   }
 }
 
+export function skipAddOffsetsToTxnResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+}
+
+/** Properties of the top-level tagged fields of AddOffsetsToTxnResponse. */
+export const AddOffsetsToTxnResponseTopLevelTagged: readonly string[] = [];
+
 export const AddOffsetsToTxnResponseEntities: readonly EntityField[] = [
 ];

@@ -117,6 +117,32 @@ export function encodeAddPartitionsToTxnTopic(w: wire.Writer, v: number, o: AddP
   }
 }
 
+export function skipAddPartitionsToTxnTransaction(r: wire.Reader, v: number): void {
+  if (v >= 4) { r.skipString(true); }
+  if (v >= 4) { r.skip(8); }
+  if (v >= 4) { r.skip(2); }
+  if (v >= 4) { r.skip(1); }
+  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopic(r, v); } } }
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipAddPartitionsToTxnTopic(r: wire.Reader, v: number): void {
+  r.skipString(v >= 3);
+  { const n0 = r.arrayLength(v >= 3); if (n0 > 0) r.skip(n0 * 4); }
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipAddPartitionsToTxnRequestToTags(r: wire.Reader, v: number): void {
+  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTransaction(r, v); } } }
+  if (v <= 3) { r.skipString(v === 3); }
+  if (v <= 3) { r.skip(8); }
+  if (v <= 3) { r.skip(2); }
+  if (v <= 3) { { const n0 = r.arrayLength(v === 3); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopic(r, v); } } }
+}
+
+/** Properties of the top-level tagged fields of AddPartitionsToTxnRequest. */
+export const AddPartitionsToTxnRequestTopLevelTagged: readonly string[] = [];
+
 export const AddPartitionsToTxnRequestEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactions","transactionalId"], versions: [4, 5] },
   { kind: "producerId", path: ["transactions","producerId"], versions: [4, 5] },

@@ -133,6 +133,12 @@ export function encodeAddPartitionsToTxnPartitionResult(w: wire.Writer, v: numbe
   }
 }
 
+export function skipAddPartitionsToTxnResult(r: wire.Reader, v: number): void {
+  if (v >= 4) { r.skipString(true); }
+  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopicResult(r, v); } } }
+  if (v >= 3) r.skipTaggedFields();
+}
+
 export function skipAddPartitionsToTxnTopicResult(r: wire.Reader, v: number): void {
   r.skipString(v >= 3);
   { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnPartitionResult(r, v); } }
@@ -144,6 +150,16 @@ export function skipAddPartitionsToTxnPartitionResult(r: wire.Reader, v: number)
   r.skip(2);
   if (v >= 3) r.skipTaggedFields();
 }
+
+export function skipAddPartitionsToTxnResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v >= 4) { r.skip(2); }
+  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnResult(r, v); } } }
+  if (v <= 3) { { const n0 = r.arrayLength(v === 3); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopicResult(r, v); } } }
+}
+
+/** Properties of the top-level tagged fields of AddPartitionsToTxnResponse. */
+export const AddPartitionsToTxnResponseTopLevelTagged: readonly string[] = [];
 
 export const AddPartitionsToTxnResponseEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["resultsByTransaction","transactionalId"], versions: [4, 5] },

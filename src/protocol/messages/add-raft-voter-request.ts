@@ -83,6 +83,25 @@ export function encodeListener(w: wire.Writer, _v: number, o: Listener): void {
   }
 }
 
+export function skipListener(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(2);
+  r.skipTaggedFields();
+}
+
+export function skipAddRaftVoterRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skip(4);
+  r.skip(4);
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipListener(r, v); } }
+  if (v === 1) { r.skip(1); }
+}
+
+/** Properties of the top-level tagged fields of AddRaftVoterRequest. */
+export const AddRaftVoterRequestTopLevelTagged: readonly string[] = [];
+
 export const AddRaftVoterRequestEntities: readonly EntityField[] = [
   { kind: "brokerEndpoint", path: ["listeners"], versions: [0, 1] },
 ];

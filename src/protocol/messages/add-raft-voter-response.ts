@@ -37,5 +37,14 @@ export function encodeAddRaftVoterResponse(w: wire.Writer, _v: number, o: AddRaf
   }
 }
 
+export function skipAddRaftVoterResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+}
+
+/** Properties of the top-level tagged fields of AddRaftVoterResponse. */
+export const AddRaftVoterResponseTopLevelTagged: readonly string[] = [];
+
 export const AddRaftVoterResponseEntities: readonly EntityField[] = [
 ];

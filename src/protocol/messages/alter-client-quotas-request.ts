@@ -127,5 +127,32 @@ export function encodeOpData(w: wire.Writer, v: number, o: OpData): void {
   }
 }
 
+export function skipEntryData(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntityData(r, v); } }
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipOpData(r, v); } }
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipEntityData(r: wire.Reader, v: number): void {
+  r.skipString(v === 1);
+  r.skipString(v === 1);
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipOpData(r: wire.Reader, v: number): void {
+  r.skipString(v === 1);
+  r.skip(8);
+  r.skip(1);
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipAlterClientQuotasRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntryData(r, v); } }
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of AlterClientQuotasRequest. */
+export const AlterClientQuotasRequestTopLevelTagged: readonly string[] = [];
+
 export const AlterClientQuotasRequestEntities: readonly EntityField[] = [
 ];

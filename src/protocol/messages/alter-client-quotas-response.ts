@@ -97,5 +97,26 @@ export function encodeEntityData(w: wire.Writer, v: number, o: EntityData): void
   }
 }
 
+export function skipEntryData(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v === 1);
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntityData(r, v); } }
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipEntityData(r: wire.Reader, v: number): void {
+  r.skipString(v === 1);
+  r.skipString(v === 1);
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipAlterClientQuotasResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntryData(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of AlterClientQuotasResponse. */
+export const AlterClientQuotasResponseTopLevelTagged: readonly string[] = [];
+
 export const AlterClientQuotasResponseEntities: readonly EntityField[] = [
 ];

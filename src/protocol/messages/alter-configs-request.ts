@@ -97,5 +97,26 @@ export function encodeAlterableConfig(w: wire.Writer, v: number, o: AlterableCon
   }
 }
 
+export function skipAlterConfigsResource(r: wire.Reader, v: number): void {
+  r.skip(1);
+  r.skipString(v === 2);
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterableConfig(r, v); } }
+  if (v === 2) r.skipTaggedFields();
+}
+
+export function skipAlterableConfig(r: wire.Reader, v: number): void {
+  r.skipString(v === 2);
+  r.skipString(v === 2);
+  if (v === 2) r.skipTaggedFields();
+}
+
+export function skipAlterConfigsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterConfigsResource(r, v); } }
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of AlterConfigsRequest. */
+export const AlterConfigsRequestTopLevelTagged: readonly string[] = [];
+
 export const AlterConfigsRequestEntities: readonly EntityField[] = [
 ];

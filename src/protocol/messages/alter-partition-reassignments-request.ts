@@ -97,6 +97,27 @@ export function encodeReassignablePartition(w: wire.Writer, _v: number, o: Reass
   }
 }
 
+export function skipReassignableTopic(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignablePartition(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipReassignablePartition(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipAlterPartitionReassignmentsRequestToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v === 1) { r.skip(1); }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignableTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of AlterPartitionReassignmentsRequest. */
+export const AlterPartitionReassignmentsRequestTopLevelTagged: readonly string[] = [];
+
 export const AlterPartitionReassignmentsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 1] },
 ];

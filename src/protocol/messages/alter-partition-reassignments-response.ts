@@ -110,12 +110,29 @@ export function encodeReassignablePartitionResponse(w: wire.Writer, _v: number, 
   }
 }
 
+export function skipReassignableTopicResponse(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignablePartitionResponse(r, v); } }
+  r.skipTaggedFields();
+}
+
 export function skipReassignablePartitionResponse(r: wire.Reader, _v: number): void {
   r.skip(4);
   r.skip(2);
   r.skipString(true);
   r.skipTaggedFields();
 }
+
+export function skipAlterPartitionReassignmentsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v === 1) { r.skip(1); }
+  r.skip(2);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignableTopicResponse(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of AlterPartitionReassignmentsResponse. */
+export const AlterPartitionReassignmentsResponseTopLevelTagged: readonly string[] = [];
 
 export const AlterPartitionReassignmentsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["responses","name"], versions: [0, 1] },

@@ -89,6 +89,25 @@ export function encodeAlterReplicaLogDirTopic(w: wire.Writer, v: number, o: Alte
   }
 }
 
+export function skipAlterReplicaLogDir(r: wire.Reader, v: number): void {
+  r.skipString(v === 2);
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDirTopic(r, v); } }
+  if (v === 2) r.skipTaggedFields();
+}
+
+export function skipAlterReplicaLogDirTopic(r: wire.Reader, v: number): void {
+  r.skipString(v === 2);
+  { const n0 = r.arrayLength(v === 2); if (n0 > 0) r.skip(n0 * 4); }
+  if (v === 2) r.skipTaggedFields();
+}
+
+export function skipAlterReplicaLogDirsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDir(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of AlterReplicaLogDirsRequest. */
+export const AlterReplicaLogDirsRequestTopLevelTagged: readonly string[] = [];
+
 export const AlterReplicaLogDirsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["dirs","topics","name"], versions: [1, 2] },
 ];

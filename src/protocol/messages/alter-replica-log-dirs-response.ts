@@ -94,11 +94,25 @@ export function encodeAlterReplicaLogDirPartitionResult(w: wire.Writer, v: numbe
   }
 }
 
+export function skipAlterReplicaLogDirTopicResult(r: wire.Reader, v: number): void {
+  r.skipString(v === 2);
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDirPartitionResult(r, v); } }
+  if (v === 2) r.skipTaggedFields();
+}
+
 export function skipAlterReplicaLogDirPartitionResult(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
   if (v === 2) r.skipTaggedFields();
 }
+
+export function skipAlterReplicaLogDirsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDirTopicResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of AlterReplicaLogDirsResponse. */
+export const AlterReplicaLogDirsResponseTopLevelTagged: readonly string[] = [];
 
 export const AlterReplicaLogDirsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["results","topicName"], versions: [1, 2] },

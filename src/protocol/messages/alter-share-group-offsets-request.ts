@@ -93,6 +93,26 @@ export function encodeAlterShareGroupOffsetsRequestPartition(w: wire.Writer, _v:
   }
 }
 
+export function skipAlterShareGroupOffsetsRequestTopic(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsRequestPartition(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipAlterShareGroupOffsetsRequestPartition(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(8);
+  r.skipTaggedFields();
+}
+
+export function skipAlterShareGroupOffsetsRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsRequestTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of AlterShareGroupOffsetsRequest. */
+export const AlterShareGroupOffsetsRequestTopLevelTagged: readonly string[] = [];
+
 export const AlterShareGroupOffsetsRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 0] },
   { kind: "topicName", path: ["topics","topicName"], versions: [0, 0] },

@@ -110,12 +110,29 @@ export function encodeAlterShareGroupOffsetsResponsePartition(w: wire.Writer, _v
   }
 }
 
+export function skipAlterShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsResponsePartition(r, v); } }
+  r.skipTaggedFields();
+}
+
 export function skipAlterShareGroupOffsetsResponsePartition(r: wire.Reader, _v: number): void {
   r.skip(4);
   r.skip(2);
   r.skipString(true);
   r.skipTaggedFields();
 }
+
+export function skipAlterShareGroupOffsetsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsResponseTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of AlterShareGroupOffsetsResponse. */
+export const AlterShareGroupOffsetsResponseTopLevelTagged: readonly string[] = [];
 
 export const AlterShareGroupOffsetsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["responses","topicName"], versions: [0, 0] },

@@ -105,5 +105,28 @@ export function encodeScramCredentialUpsertion(w: wire.Writer, _v: number, o: Sc
   }
 }
 
+export function skipScramCredentialDeletion(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(1);
+  r.skipTaggedFields();
+}
+
+export function skipScramCredentialUpsertion(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(1);
+  r.skip(4);
+  r.skipBytes(true);
+  r.skipBytes(true);
+  r.skipTaggedFields();
+}
+
+export function skipAlterUserScramCredentialsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipScramCredentialDeletion(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipScramCredentialUpsertion(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of AlterUserScramCredentialsRequest. */
+export const AlterUserScramCredentialsRequestTopLevelTagged: readonly string[] = [];
+
 export const AlterUserScramCredentialsRequestEntities: readonly EntityField[] = [
 ];

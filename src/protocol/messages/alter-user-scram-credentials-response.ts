@@ -67,5 +67,20 @@ export function encodeAlterUserScramCredentialsResult(w: wire.Writer, _v: number
   }
 }
 
+export function skipAlterUserScramCredentialsResult(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(2);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipAlterUserScramCredentialsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterUserScramCredentialsResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of AlterUserScramCredentialsResponse. */
+export const AlterUserScramCredentialsResponseTopLevelTagged: readonly string[] = [];
+
 export const AlterUserScramCredentialsResponseEntities: readonly EntityField[] = [
 ];

@@ -41,5 +41,15 @@ export function encodeApiVersionsRequest(w: wire.Writer, v: number, o: ApiVersio
   }
 }
 
+export function skipApiVersionsRequestToTags(r: wire.Reader, v: number): void {
+  if (v >= 3) { r.skipString(true); }
+  if (v >= 3) { r.skipString(true); }
+  if (v === 5) { r.skipString(true); }
+  if (v === 5) { r.skip(4); }
+}
+
+/** Properties of the top-level tagged fields of ApiVersionsRequest. */
+export const ApiVersionsRequestTopLevelTagged: readonly string[] = [];
+
 export const ApiVersionsRequestEntities: readonly EntityField[] = [
 ];

@@ -163,5 +163,35 @@ export function encodeFinalizedFeatureKey(w: wire.Writer, v: number, o: Finalize
   }
 }
 
+export function skipApiVersion(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skip(2);
+  r.skip(2);
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipSupportedFeatureKey(r: wire.Reader, v: number): void {
+  if (v >= 3) { r.skipString(true); }
+  if (v >= 3) { r.skip(2); }
+  if (v >= 3) { r.skip(2); }
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipFinalizedFeatureKey(r: wire.Reader, v: number): void {
+  if (v >= 3) { r.skipString(true); }
+  if (v >= 3) { r.skip(2); }
+  if (v >= 3) { r.skip(2); }
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipApiVersionsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(2);
+  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipApiVersion(r, v); } }
+  if (v >= 1) { r.skip(4); }
+}
+
+/** Properties of the top-level tagged fields of ApiVersionsResponse. */
+export const ApiVersionsResponseTopLevelTagged: readonly string[] = ["supportedFeatures","finalizedFeaturesEpoch","finalizedFeatures","zkMigrationReady"];
+
 export const ApiVersionsResponseEntities: readonly EntityField[] = [
 ];

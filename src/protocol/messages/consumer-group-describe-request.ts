@@ -33,6 +33,14 @@ export function encodeConsumerGroupDescribeRequest(w: wire.Writer, _v: number, o
   }
 }
 
+export function skipConsumerGroupDescribeRequestToTags(r: wire.Reader, _v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of ConsumerGroupDescribeRequest. */
+export const ConsumerGroupDescribeRequestTopLevelTagged: readonly string[] = [];
+
 export const ConsumerGroupDescribeRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupIds"], versions: [0, 1] },
 ];

@@ -95,6 +95,28 @@ export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartit
   }
 }
 
+export function skipTopicPartitions(r: wire.Reader, _v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipConsumerGroupHeartbeatRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  if (v === 1) { r.skipString(true); }
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartitions(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ConsumerGroupHeartbeatRequest. */
+export const ConsumerGroupHeartbeatRequestTopLevelTagged: readonly string[] = [];
+
 export const ConsumerGroupHeartbeatRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 1] },
   { kind: "topicName", path: ["subscribedTopicNames"], versions: [0, 1] },

@@ -109,6 +109,30 @@ export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartit
   }
 }
 
+export function skipAssignment(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartitions(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipTopicPartitions(r: wire.Reader, _v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipConsumerGroupHeartbeatResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skip(4);
+  if (r.int8() >= 0) skipAssignment(r, v);
+}
+
+/** Properties of the top-level tagged fields of ConsumerGroupHeartbeatResponse. */
+export const ConsumerGroupHeartbeatResponseTopLevelTagged: readonly string[] = [];
+
 export const ConsumerGroupHeartbeatResponseEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["assignment","topicPartitions","topicId"], versions: [0, 1] },
 ];

@@ -55,6 +55,19 @@ export function encodeTopicPartition(w: wire.Writer, _v: number, o: TopicPartiti
   wire.writeArray(w, o.partitions, false, (w, e) => { w.int32(e); });
 }
 
+export function skipTopicPartition(r: wire.Reader, _v: number): void {
+  r.skipString(false);
+  { const n0 = r.arrayLength(false); if (n0 > 0) r.skip(n0 * 4); }
+}
+
+export function skipConsumerProtocolAssignmentToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartition(r, v); } }
+  r.skipBytes(false);
+}
+
+/** Properties of the top-level tagged fields of ConsumerProtocolAssignment. */
+export const ConsumerProtocolAssignmentTopLevelTagged: readonly string[] = [];
+
 export const ConsumerProtocolAssignmentEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["assignedPartitions","topic"], versions: [0, 3] },
 ];

@@ -67,6 +67,22 @@ export function encodeTopicPartition(w: wire.Writer, v: number, o: TopicPartitio
   if (v >= 1) { wire.writeArray(w, o.partitions, false, (w, e) => { w.int32(e); }); }
 }
 
+export function skipTopicPartition(r: wire.Reader, v: number): void {
+  if (v >= 1) { r.skipString(false); }
+  if (v >= 1) { { const n0 = r.arrayLength(false); if (n0 > 0) r.skip(n0 * 4); } }
+}
+
+export function skipConsumerProtocolSubscriptionToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { r.skipString(false); } }
+  r.skipBytes(false);
+  if (v >= 1) { { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartition(r, v); } } }
+  if (v >= 2) { r.skip(4); }
+  if (v === 3) { r.skipString(false); }
+}
+
+/** Properties of the top-level tagged fields of ConsumerProtocolSubscription. */
+export const ConsumerProtocolSubscriptionTopLevelTagged: readonly string[] = [];
+
 export const ConsumerProtocolSubscriptionEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["ownedPartitions","topic"], versions: [1, 3] },
 ];

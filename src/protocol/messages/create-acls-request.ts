@@ -79,5 +79,23 @@ export function encodeAclCreation(w: wire.Writer, v: number, o: AclCreation): vo
   }
 }
 
+export function skipAclCreation(r: wire.Reader, v: number): void {
+  r.skip(1);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skip(1);
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipCreateAclsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipAclCreation(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of CreateAclsRequest. */
+export const CreateAclsRequestTopLevelTagged: readonly string[] = [];
+
 export const CreateAclsRequestEntities: readonly EntityField[] = [
 ];

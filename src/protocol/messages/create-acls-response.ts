@@ -63,5 +63,19 @@ export function encodeAclCreationResult(w: wire.Writer, v: number, o: AclCreatio
   }
 }
 
+export function skipAclCreationResult(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v >= 2);
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipCreateAclsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipAclCreationResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of CreateAclsResponse. */
+export const CreateAclsResponseTopLevelTagged: readonly string[] = [];
+
 export const CreateAclsResponseEntities: readonly EntityField[] = [
 ];

@@ -71,5 +71,21 @@ export function encodeCreatableRenewers(w: wire.Writer, v: number, o: CreatableR
   }
 }
 
+export function skipCreatableRenewers(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipCreateDelegationTokenRequestToTags(r: wire.Reader, v: number): void {
+  if (v === 3) { r.skipString(true); }
+  if (v === 3) { r.skipString(true); }
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipCreatableRenewers(r, v); } }
+  r.skip(8);
+}
+
+/** Properties of the top-level tagged fields of CreateDelegationTokenRequest. */
+export const CreateDelegationTokenRequestTopLevelTagged: readonly string[] = [];
+
 export const CreateDelegationTokenRequestEntities: readonly EntityField[] = [
 ];

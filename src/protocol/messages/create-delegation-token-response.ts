@@ -69,5 +69,22 @@ export function encodeCreateDelegationTokenResponse(w: wire.Writer, v: number, o
   }
 }
 
+export function skipCreateDelegationTokenResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  if (v === 3) { r.skipString(true); }
+  if (v === 3) { r.skipString(true); }
+  r.skip(8);
+  r.skip(8);
+  r.skip(8);
+  r.skipString(v >= 2);
+  r.skipBytes(v >= 2);
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of CreateDelegationTokenResponse. */
+export const CreateDelegationTokenResponseTopLevelTagged: readonly string[] = [];
+
 export const CreateDelegationTokenResponseEntities: readonly EntityField[] = [
 ];

@@ -97,6 +97,27 @@ export function encodeCreatePartitionsAssignment(w: wire.Writer, v: number, o: C
   }
 }
 
+export function skipCreatePartitionsTopic(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipCreatePartitionsAssignment(r, v); } }
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipCreatePartitionsAssignment(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 2); if (n0 > 0) r.skip(n0 * 4); }
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipCreatePartitionsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipCreatePartitionsTopic(r, v); } }
+  r.skip(4);
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of CreatePartitionsRequest. */
+export const CreatePartitionsRequestTopLevelTagged: readonly string[] = [];
+
 export const CreatePartitionsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 3] },
 ];

@@ -68,6 +68,21 @@ export function encodeCreatePartitionsTopicResult(w: wire.Writer, v: number, o: 
   }
 }
 
+export function skipCreatePartitionsTopicResult(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  r.skip(2);
+  r.skipString(v >= 2);
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipCreatePartitionsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipCreatePartitionsTopicResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of CreatePartitionsResponse. */
+export const CreatePartitionsResponseTopLevelTagged: readonly string[] = [];
+
 export const CreatePartitionsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["results","name"], versions: [0, 3] },
 ];

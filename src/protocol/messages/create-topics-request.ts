@@ -139,6 +139,36 @@ export function encodeCreatableTopicConfig(w: wire.Writer, v: number, o: Creatab
   }
 }
 
+export function skipCreatableTopic(r: wire.Reader, v: number): void {
+  r.skipString(v >= 5);
+  r.skip(4);
+  r.skip(2);
+  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipCreatableReplicaAssignment(r, v); } }
+  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopicConfig(r, v); } }
+  if (v >= 5) r.skipTaggedFields();
+}
+
+export function skipCreatableReplicaAssignment(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 5); if (n0 > 0) r.skip(n0 * 4); }
+  if (v >= 5) r.skipTaggedFields();
+}
+
+export function skipCreatableTopicConfig(r: wire.Reader, v: number): void {
+  r.skipString(v >= 5);
+  r.skipString(v >= 5);
+  if (v >= 5) r.skipTaggedFields();
+}
+
+export function skipCreateTopicsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopic(r, v); } }
+  r.skip(4);
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of CreateTopicsRequest. */
+export const CreateTopicsRequestTopLevelTagged: readonly string[] = [];
+
 export const CreateTopicsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [2, 7] },
 ];

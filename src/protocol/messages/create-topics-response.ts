@@ -135,6 +135,17 @@ export function encodeCreatableTopicConfigs(w: wire.Writer, v: number, o: Creata
   }
 }
 
+export function skipCreatableTopicResult(r: wire.Reader, v: number): void {
+  r.skipString(v >= 5);
+  if (v === 7) { r.skip(16); }
+  r.skip(2);
+  r.skipString(v >= 5);
+  if (v >= 5) { r.skip(4); }
+  if (v >= 5) { r.skip(2); }
+  if (v >= 5) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopicConfigs(r, v); } } }
+  if (v >= 5) r.skipTaggedFields();
+}
+
 export function skipCreatableTopicConfigs(r: wire.Reader, v: number): void {
   if (v >= 5) { r.skipString(true); }
   if (v >= 5) { r.skipString(true); }
@@ -143,6 +154,14 @@ export function skipCreatableTopicConfigs(r: wire.Reader, v: number): void {
   if (v >= 5) { r.skip(1); }
   if (v >= 5) r.skipTaggedFields();
 }
+
+export function skipCreateTopicsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopicResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of CreateTopicsResponse. */
+export const CreateTopicsResponseTopLevelTagged: readonly string[] = [];
 
 export const CreateTopicsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [2, 7] },

@@ -79,5 +79,23 @@ export function encodeDeleteAclsFilter(w: wire.Writer, v: number, o: DeleteAclsF
   }
 }
 
+export function skipDeleteAclsFilter(r: wire.Reader, v: number): void {
+  r.skip(1);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skip(1);
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDeleteAclsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteAclsFilter(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteAclsRequest. */
+export const DeleteAclsRequestTopLevelTagged: readonly string[] = [];
+
 export const DeleteAclsRequestEntities: readonly EntityField[] = [
 ];

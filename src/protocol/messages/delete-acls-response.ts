@@ -125,5 +125,33 @@ export function encodeDeleteAclsMatchingAcl(w: wire.Writer, v: number, o: Delete
   }
 }
 
+export function skipDeleteAclsFilterResult(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v >= 2);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteAclsMatchingAcl(r, v); } }
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDeleteAclsMatchingAcl(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skip(1);
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDeleteAclsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteAclsFilterResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteAclsResponse. */
+export const DeleteAclsResponseTopLevelTagged: readonly string[] = [];
+
 export const DeleteAclsResponseEntities: readonly EntityField[] = [
 ];

@@ -29,6 +29,13 @@ export function encodeDeleteGroupsRequest(w: wire.Writer, v: number, o: DeleteGr
   }
 }
 
+export function skipDeleteGroupsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { r.skipString(v >= 2); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteGroupsRequest. */
+export const DeleteGroupsRequestTopLevelTagged: readonly string[] = [];
+
 export const DeleteGroupsRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupsNames"], versions: [0, 3] },
 ];

@@ -68,6 +68,21 @@ export function encodeDeletableGroupResult(w: wire.Writer, v: number, o: Deletab
   }
 }
 
+export function skipDeletableGroupResult(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  r.skip(2);
+  if (v === 3) { r.skipString(true); }
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDeleteGroupsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDeletableGroupResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteGroupsResponse. */
+export const DeleteGroupsResponseTopLevelTagged: readonly string[] = [];
+
 export const DeleteGroupsResponseEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["results","groupId"], versions: [0, 3] },
 ];

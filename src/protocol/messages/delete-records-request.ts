@@ -93,6 +93,26 @@ export function encodeDeleteRecordsPartition(w: wire.Writer, v: number, o: Delet
   }
 }
 
+export function skipDeleteRecordsTopic(r: wire.Reader, v: number): void {
+  r.skipString(v === 2);
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsPartition(r, v); } }
+  if (v === 2) r.skipTaggedFields();
+}
+
+export function skipDeleteRecordsPartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(8);
+  if (v === 2) r.skipTaggedFields();
+}
+
+export function skipDeleteRecordsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsTopic(r, v); } }
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of DeleteRecordsRequest. */
+export const DeleteRecordsRequestTopLevelTagged: readonly string[] = [];
+
 export const DeleteRecordsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 2] },
 ];

@@ -98,12 +98,26 @@ export function encodeDeleteRecordsPartitionResult(w: wire.Writer, v: number, o:
   }
 }
 
+export function skipDeleteRecordsTopicResult(r: wire.Reader, v: number): void {
+  r.skipString(v === 2);
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsPartitionResult(r, v); } }
+  if (v === 2) r.skipTaggedFields();
+}
+
 export function skipDeleteRecordsPartitionResult(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(8);
   r.skip(2);
   if (v === 2) r.skipTaggedFields();
 }
+
+export function skipDeleteRecordsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsTopicResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteRecordsResponse. */
+export const DeleteRecordsResponseTopLevelTagged: readonly string[] = [];
 
 export const DeleteRecordsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 2] },

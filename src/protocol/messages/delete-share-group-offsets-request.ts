@@ -59,6 +59,19 @@ export function encodeDeleteShareGroupOffsetsRequestTopic(w: wire.Writer, _v: nu
   }
 }
 
+export function skipDeleteShareGroupOffsetsRequestTopic(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipDeleteShareGroupOffsetsRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteShareGroupOffsetsRequestTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteShareGroupOffsetsRequest. */
+export const DeleteShareGroupOffsetsRequestTopLevelTagged: readonly string[] = [];
+
 export const DeleteShareGroupOffsetsRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 0] },
   { kind: "topicName", path: ["topics","topicName"], versions: [0, 0] },

@@ -80,6 +80,24 @@ export function encodeDeleteShareGroupOffsetsResponseTopic(w: wire.Writer, _v: n
   }
 }
 
+export function skipDeleteShareGroupOffsetsResponseTopic(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(16);
+  r.skip(2);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipDeleteShareGroupOffsetsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteShareGroupOffsetsResponseTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteShareGroupOffsetsResponse. */
+export const DeleteShareGroupOffsetsResponseTopLevelTagged: readonly string[] = [];
+
 export const DeleteShareGroupOffsetsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["responses","topicName"], versions: [0, 0] },
   { kind: "topicId", path: ["responses","topicId"], versions: [0, 0] },

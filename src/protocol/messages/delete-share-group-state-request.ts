@@ -89,6 +89,25 @@ export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData
   }
 }
 
+export function skipDeleteStateData(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionData(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skipTaggedFields();
+}
+
+export function skipDeleteShareGroupStateRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteStateData(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteShareGroupStateRequest. */
+export const DeleteShareGroupStateRequestTopLevelTagged: readonly string[] = [];
+
 export const DeleteShareGroupStateRequestEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["topics","topicId"], versions: [0, 0] },
 ];

@@ -93,6 +93,26 @@ export function encodePartitionResult(w: wire.Writer, _v: number, o: PartitionRe
   }
 }
 
+export function skipDeleteStateResult(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionResult(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipDeleteShareGroupStateResponseToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteStateResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteShareGroupStateResponse. */
+export const DeleteShareGroupStateResponseTopLevelTagged: readonly string[] = [];
+
 export const DeleteShareGroupStateResponseEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["results","topicId"], versions: [0, 0] },
 ];

@@ -67,6 +67,21 @@ export function encodeDeleteTopicState(w: wire.Writer, v: number, o: DeleteTopic
   }
 }
 
+export function skipDeleteTopicState(r: wire.Reader, v: number): void {
+  if (v === 6) { r.skipString(true); }
+  if (v === 6) { r.skip(16); }
+  if (v >= 4) r.skipTaggedFields();
+}
+
+export function skipDeleteTopicsRequestToTags(r: wire.Reader, v: number): void {
+  if (v === 6) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteTopicState(r, v); } } }
+  if (v <= 5) { { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { r.skipString(v >= 4); } } }
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of DeleteTopicsRequest. */
+export const DeleteTopicsRequestTopLevelTagged: readonly string[] = [];
+
 export const DeleteTopicsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [6, 6] },
   { kind: "topicId", path: ["topics","topicId"], versions: [6, 6] },

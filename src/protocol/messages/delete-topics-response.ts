@@ -72,6 +72,22 @@ export function encodeDeletableTopicResult(w: wire.Writer, v: number, o: Deletab
   }
 }
 
+export function skipDeletableTopicResult(r: wire.Reader, v: number): void {
+  r.skipString(v >= 4);
+  if (v === 6) { r.skip(16); }
+  r.skip(2);
+  if (v >= 5) { r.skipString(true); }
+  if (v >= 4) r.skipTaggedFields();
+}
+
+export function skipDeleteTopicsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { skipDeletableTopicResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DeleteTopicsResponse. */
+export const DeleteTopicsResponseTopLevelTagged: readonly string[] = [];
+
 export const DeleteTopicsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["responses","name"], versions: [1, 6] },
   { kind: "topicId", path: ["responses","topicId"], versions: [6, 6] },

@@ -53,5 +53,18 @@ export function encodeDescribeAclsRequest(w: wire.Writer, v: number, o: Describe
   }
 }
 
+export function skipDescribeAclsRequestToTags(r: wire.Reader, v: number): void {
+  r.skip(1);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of DescribeAclsRequest. */
+export const DescribeAclsRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeAclsRequestEntities: readonly EntityField[] = [
 ];

@@ -117,5 +117,31 @@ export function encodeAclDescription(w: wire.Writer, v: number, o: AclDescriptio
   }
 }
 
+export function skipDescribeAclsResource(r: wire.Reader, v: number): void {
+  r.skip(1);
+  r.skipString(v >= 2);
+  r.skip(1);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipAclDescription(r, v); } }
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipAclDescription(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  r.skip(1);
+  r.skip(1);
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDescribeAclsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(v >= 2);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeAclsResource(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeAclsResponse. */
+export const DescribeAclsResponseTopLevelTagged: readonly string[] = [];
+
 export const DescribeAclsResponseEntities: readonly EntityField[] = [
 ];

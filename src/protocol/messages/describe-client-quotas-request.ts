@@ -67,5 +67,20 @@ export function encodeComponentData(w: wire.Writer, v: number, o: ComponentData)
   }
 }
 
+export function skipComponentData(r: wire.Reader, v: number): void {
+  r.skipString(v === 1);
+  r.skip(1);
+  r.skipString(v === 1);
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipDescribeClientQuotasRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipComponentData(r, v); } }
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of DescribeClientQuotasRequest. */
+export const DescribeClientQuotasRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeClientQuotasRequestEntities: readonly EntityField[] = [
 ];

@@ -131,5 +131,33 @@ export function encodeValueData(w: wire.Writer, v: number, o: ValueData): void {
   }
 }
 
+export function skipEntryData(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntityData(r, v); } }
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipValueData(r, v); } }
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipEntityData(r: wire.Reader, v: number): void {
+  r.skipString(v === 1);
+  r.skipString(v === 1);
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipValueData(r: wire.Reader, v: number): void {
+  r.skipString(v === 1);
+  r.skip(8);
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipDescribeClientQuotasResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(v === 1);
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntryData(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeClientQuotasResponse. */
+export const DescribeClientQuotasResponseTopLevelTagged: readonly string[] = [];
+
 export const DescribeClientQuotasResponseEntities: readonly EntityField[] = [
 ];

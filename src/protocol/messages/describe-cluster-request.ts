@@ -37,5 +37,14 @@ export function encodeDescribeClusterRequest(w: wire.Writer, v: number, o: Descr
   }
 }
 
+export function skipDescribeClusterRequestToTags(r: wire.Reader, v: number): void {
+  r.skip(1);
+  if (v >= 1) { r.skip(1); }
+  if (v === 2) { r.skip(1); }
+}
+
+/** Properties of the top-level tagged fields of DescribeClusterRequest. */
+export const DescribeClusterRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeClusterRequestEntities: readonly EntityField[] = [
 ];

@@ -99,6 +99,29 @@ export function encodeDescribeClusterBroker(w: wire.Writer, v: number, o: Descri
   }
 }
 
+export function skipDescribeClusterBroker(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skipString(true);
+  r.skip(4);
+  r.skipString(true);
+  if (v === 2) { r.skip(1); }
+  r.skipTaggedFields();
+}
+
+export function skipDescribeClusterResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  if (v >= 1) { r.skip(1); }
+  r.skipString(true);
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeClusterBroker(r, v); } }
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of DescribeClusterResponse. */
+export const DescribeClusterResponseTopLevelTagged: readonly string[] = [];
+
 export const DescribeClusterResponseEntities: readonly EntityField[] = [
   { kind: "brokerEndpoint", path: ["brokers"], versions: [0, 2] },
 ];

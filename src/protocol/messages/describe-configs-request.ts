@@ -71,5 +71,21 @@ export function encodeDescribeConfigsResource(w: wire.Writer, v: number, o: Desc
   }
 }
 
+export function skipDescribeConfigsResource(r: wire.Reader, v: number): void {
+  r.skip(1);
+  r.skipString(v === 4);
+  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { r.skipString(v === 4); } }
+  if (v === 4) r.skipTaggedFields();
+}
+
+export function skipDescribeConfigsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipDescribeConfigsResource(r, v); } }
+  r.skip(1);
+  if (v >= 3) { r.skip(1); }
+}
+
+/** Properties of the top-level tagged fields of DescribeConfigsRequest. */
+export const DescribeConfigsRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeConfigsRequestEntities: readonly EntityField[] = [
 ];

@@ -163,5 +163,41 @@ export function encodeDescribeConfigsSynonym(w: wire.Writer, v: number, o: Descr
   }
 }
 
+export function skipDescribeConfigsResult(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v === 4);
+  r.skip(1);
+  r.skipString(v === 4);
+  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipDescribeConfigsResourceResult(r, v); } }
+  if (v === 4) r.skipTaggedFields();
+}
+
+export function skipDescribeConfigsResourceResult(r: wire.Reader, v: number): void {
+  r.skipString(v === 4);
+  r.skipString(v === 4);
+  r.skip(1);
+  r.skip(1);
+  r.skip(1);
+  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipDescribeConfigsSynonym(r, v); } }
+  if (v >= 3) { r.skip(1); }
+  if (v >= 3) { r.skipString(v === 4); }
+  if (v === 4) r.skipTaggedFields();
+}
+
+export function skipDescribeConfigsSynonym(r: wire.Reader, v: number): void {
+  r.skipString(v === 4);
+  r.skipString(v === 4);
+  r.skip(1);
+  if (v === 4) r.skipTaggedFields();
+}
+
+export function skipDescribeConfigsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipDescribeConfigsResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeConfigsResponse. */
+export const DescribeConfigsResponseTopLevelTagged: readonly string[] = [];
+
 export const DescribeConfigsResponseEntities: readonly EntityField[] = [
 ];

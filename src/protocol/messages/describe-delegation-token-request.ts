@@ -59,5 +59,18 @@ export function encodeDescribeDelegationTokenOwner(w: wire.Writer, v: number, o:
   }
 }
 
+export function skipDescribeDelegationTokenOwner(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDescribeDelegationTokenRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeDelegationTokenOwner(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeDelegationTokenRequest. */
+export const DescribeDelegationTokenRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeDelegationTokenRequestEntities: readonly EntityField[] = [
 ];

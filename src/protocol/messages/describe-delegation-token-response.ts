@@ -129,5 +129,34 @@ export function encodeDescribedDelegationTokenRenewer(w: wire.Writer, v: number,
   }
 }
 
+export function skipDescribedDelegationToken(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  if (v === 3) { r.skipString(true); }
+  if (v === 3) { r.skipString(true); }
+  r.skip(8);
+  r.skip(8);
+  r.skip(8);
+  r.skipString(v >= 2);
+  r.skipBytes(v >= 2);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribedDelegationTokenRenewer(r, v); } }
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDescribedDelegationTokenRenewer(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  r.skipString(v >= 2);
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDescribeDelegationTokenResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(2);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribedDelegationToken(r, v); } }
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of DescribeDelegationTokenResponse. */
+export const DescribeDelegationTokenResponseTopLevelTagged: readonly string[] = [];
+
 export const DescribeDelegationTokenResponseEntities: readonly EntityField[] = [
 ];

@@ -33,6 +33,14 @@ export function encodeDescribeGroupsRequest(w: wire.Writer, v: number, o: Descri
   }
 }
 
+export function skipDescribeGroupsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { r.skipString(v >= 5); } }
+  if (v >= 3) { r.skip(1); }
+}
+
+/** Properties of the top-level tagged fields of DescribeGroupsRequest. */
+export const DescribeGroupsRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeGroupsRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groups"], versions: [0, 6] },
 ];

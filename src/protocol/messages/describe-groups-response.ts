@@ -134,6 +134,18 @@ export function encodeDescribedGroupMember(w: wire.Writer, v: number, o: Describ
   }
 }
 
+export function skipDescribedGroup(r: wire.Reader, v: number): void {
+  r.skip(2);
+  if (v === 6) { r.skipString(true); }
+  r.skipString(v >= 5);
+  r.skipString(v >= 5);
+  r.skipString(v >= 5);
+  r.skipString(v >= 5);
+  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroupMember(r, v); } }
+  if (v >= 3) { r.skip(4); }
+  if (v >= 5) r.skipTaggedFields();
+}
+
 export function skipDescribedGroupMember(r: wire.Reader, v: number): void {
   r.skipString(v >= 5);
   if (v >= 4) { r.skipString(v >= 5); }
@@ -143,6 +155,14 @@ export function skipDescribedGroupMember(r: wire.Reader, v: number): void {
   r.skipBytes(v >= 5);
   if (v >= 5) r.skipTaggedFields();
 }
+
+export function skipDescribeGroupsResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 1) { r.skip(4); }
+  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroup(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeGroupsResponse. */
+export const DescribeGroupsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeGroupsResponseEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groups","groupId"], versions: [0, 6] },

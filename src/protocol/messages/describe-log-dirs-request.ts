@@ -59,6 +59,19 @@ export function encodeDescribableLogDirTopic(w: wire.Writer, v: number, o: Descr
   }
 }
 
+export function skipDescribableLogDirTopic(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  { const n0 = r.arrayLength(v >= 2); if (n0 > 0) r.skip(n0 * 4); }
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDescribeLogDirsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribableLogDirTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeLogDirsRequest. */
+export const DescribeLogDirsRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeLogDirsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","topic"], versions: [1, 5] },
 ];

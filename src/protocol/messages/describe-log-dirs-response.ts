@@ -152,6 +152,22 @@ export function encodeDescribeLogDirsPartition(w: wire.Writer, v: number, o: Des
   }
 }
 
+export function skipDescribeLogDirsResult(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v >= 2);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeLogDirsTopic(r, v); } }
+  if (v >= 4) { r.skip(8); }
+  if (v >= 4) { r.skip(8); }
+  if (v === 5) { r.skip(1); }
+  if (v >= 2) r.skipTaggedFields();
+}
+
+export function skipDescribeLogDirsTopic(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeLogDirsPartition(r, v); } }
+  if (v >= 2) r.skipTaggedFields();
+}
+
 export function skipDescribeLogDirsPartition(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(8);
@@ -159,6 +175,15 @@ export function skipDescribeLogDirsPartition(r: wire.Reader, v: number): void {
   r.skip(1);
   if (v >= 2) r.skipTaggedFields();
 }
+
+export function skipDescribeLogDirsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v >= 3) { r.skip(2); }
+  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeLogDirsResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeLogDirsResponse. */
+export const DescribeLogDirsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeLogDirsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["results","topics","name"], versions: [1, 5] },

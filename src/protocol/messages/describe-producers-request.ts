@@ -59,6 +59,19 @@ export function encodeTopicRequest(w: wire.Writer, _v: number, o: TopicRequest):
   }
 }
 
+export function skipTopicRequest(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipDescribeProducersRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicRequest(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeProducersRequest. */
+export const DescribeProducersRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeProducersRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
 ];

@@ -148,6 +148,12 @@ export function encodeProducerState(w: wire.Writer, _v: number, o: ProducerState
   }
 }
 
+export function skipTopicResponse(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResponse(r, v); } }
+  r.skipTaggedFields();
+}
+
 export function skipPartitionResponse(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
@@ -165,6 +171,14 @@ export function skipProducerState(r: wire.Reader, _v: number): void {
   r.skip(8);
   r.skipTaggedFields();
 }
+
+export function skipDescribeProducersResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicResponse(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeProducersResponse. */
+export const DescribeProducersResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeProducersResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 0] },

@@ -85,6 +85,24 @@ export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData
   }
 }
 
+export function skipTopicData(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionData(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skipTaggedFields();
+}
+
+export function skipDescribeQuorumRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicData(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeQuorumRequest. */
+export const DescribeQuorumRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeQuorumRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","topicName"], versions: [0, 2] },
 ];

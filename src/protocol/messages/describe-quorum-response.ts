@@ -232,6 +232,12 @@ export function encodeListener(w: wire.Writer, v: number, o: Listener): void {
   }
 }
 
+export function skipTopicData(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  r.skipTaggedFields();
+}
+
 export function skipPartitionData(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
@@ -252,6 +258,29 @@ export function skipReplicaState(r: wire.Reader, v: number): void {
   if (v >= 1) { r.skip(8); }
   r.skipTaggedFields();
 }
+
+export function skipNode(r: wire.Reader, v: number): void {
+  if (v === 2) { r.skip(4); }
+  if (v === 2) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipListener(r, v); } } }
+  r.skipTaggedFields();
+}
+
+export function skipListener(r: wire.Reader, v: number): void {
+  if (v === 2) { r.skipString(true); }
+  if (v === 2) { r.skipString(true); }
+  if (v === 2) { r.skip(2); }
+  r.skipTaggedFields();
+}
+
+export function skipDescribeQuorumResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(2);
+  if (v === 2) { r.skipString(true); }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicData(r, v); } }
+  if (v === 2) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipNode(r, v); } } }
+}
+
+/** Properties of the top-level tagged fields of DescribeQuorumResponse. */
+export const DescribeQuorumResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeQuorumResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","topicName"], versions: [0, 2] },

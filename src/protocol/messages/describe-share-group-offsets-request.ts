@@ -89,6 +89,25 @@ export function encodeDescribeShareGroupOffsetsRequestTopic(w: wire.Writer, _v: 
   }
 }
 
+export function skipDescribeShareGroupOffsetsRequestGroup(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsRequestTopic(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipDescribeShareGroupOffsetsRequestTopic(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipDescribeShareGroupOffsetsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsRequestGroup(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeShareGroupOffsetsRequest. */
+export const DescribeShareGroupOffsetsRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeShareGroupOffsetsRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groups","groupId"], versions: [0, 1] },
   { kind: "topicName", path: ["groups","topics","topicName"], versions: [0, 1] },

@@ -153,6 +153,14 @@ export function encodeDescribeShareGroupOffsetsResponsePartition(w: wire.Writer,
   }
 }
 
+export function skipDescribeShareGroupOffsetsResponseGroup(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponseTopic(r, v); } }
+  r.skip(2);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
 export function skipDescribeShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): void {
   r.skipString(true);
   r.skip(16);
@@ -169,6 +177,14 @@ export function skipDescribeShareGroupOffsetsResponsePartition(r: wire.Reader, v
   r.skipString(true);
   r.skipTaggedFields();
 }
+
+export function skipDescribeShareGroupOffsetsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponseGroup(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeShareGroupOffsetsResponse. */
+export const DescribeShareGroupOffsetsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeShareGroupOffsetsResponseEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groups","groupId"], versions: [0, 1] },

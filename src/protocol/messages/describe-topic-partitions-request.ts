@@ -93,6 +93,26 @@ export function encodeCursor(w: wire.Writer, _v: number, o: Cursor): void {
   }
 }
 
+export function skipTopicRequest(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipCursor(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(4);
+  r.skipTaggedFields();
+}
+
+export function skipDescribeTopicPartitionsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicRequest(r, v); } }
+  r.skip(4);
+  if (r.int8() >= 0) skipCursor(r, v);
+}
+
+/** Properties of the top-level tagged fields of DescribeTopicPartitionsRequest. */
+export const DescribeTopicPartitionsRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeTopicPartitionsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
   { kind: "topicName", path: ["cursor","topicName"], versions: [0, 0] },

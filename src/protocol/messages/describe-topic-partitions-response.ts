@@ -172,6 +172,16 @@ export function encodeCursor(w: wire.Writer, _v: number, o: Cursor): void {
   }
 }
 
+export function skipDescribeTopicPartitionsResponseTopic(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(true);
+  r.skip(16);
+  r.skip(1);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeTopicPartitionsResponsePartition(r, v); } }
+  r.skip(4);
+  r.skipTaggedFields();
+}
+
 export function skipDescribeTopicPartitionsResponsePartition(r: wire.Reader, _v: number): void {
   r.skip(2);
   r.skip(4);
@@ -184,6 +194,21 @@ export function skipDescribeTopicPartitionsResponsePartition(r: wire.Reader, _v:
   { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
   r.skipTaggedFields();
 }
+
+export function skipCursor(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(4);
+  r.skipTaggedFields();
+}
+
+export function skipDescribeTopicPartitionsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeTopicPartitionsResponseTopic(r, v); } }
+  if (r.int8() >= 0) skipCursor(r, v);
+}
+
+/** Properties of the top-level tagged fields of DescribeTopicPartitionsResponse. */
+export const DescribeTopicPartitionsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeTopicPartitionsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 0] },

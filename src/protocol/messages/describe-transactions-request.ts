@@ -29,6 +29,13 @@ export function encodeDescribeTransactionsRequest(w: wire.Writer, _v: number, o:
   }
 }
 
+export function skipDescribeTransactionsRequestToTags(r: wire.Reader, _v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeTransactionsRequest. */
+export const DescribeTransactionsRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeTransactionsRequestEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionalIds"], versions: [0, 0] },
 ];

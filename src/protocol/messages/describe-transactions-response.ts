@@ -119,11 +119,31 @@ export function encodeTopicData(w: wire.Writer, _v: number, o: TopicData): void 
   }
 }
 
+export function skipTransactionState(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skip(8);
+  r.skip(8);
+  r.skip(2);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicData(r, v); } }
+  r.skipTaggedFields();
+}
+
 export function skipTopicData(r: wire.Reader, _v: number): void {
   r.skipString(true);
   { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
   r.skipTaggedFields();
 }
+
+export function skipDescribeTransactionsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTransactionState(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeTransactionsResponse. */
+export const DescribeTransactionsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeTransactionsResponseEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionStates","transactionalId"], versions: [0, 0] },

@@ -55,5 +55,17 @@ export function encodeUserName(w: wire.Writer, _v: number, o: UserName): void {
   }
 }
 
+export function skipUserName(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipDescribeUserScramCredentialsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipUserName(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeUserScramCredentialsRequest. */
+export const DescribeUserScramCredentialsRequestTopLevelTagged: readonly string[] = [];
+
 export const DescribeUserScramCredentialsRequestEntities: readonly EntityField[] = [
 ];

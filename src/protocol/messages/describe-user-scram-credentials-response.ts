@@ -109,5 +109,29 @@ export function encodeCredentialInfo(w: wire.Writer, _v: number, o: CredentialIn
   }
 }
 
+export function skipDescribeUserScramCredentialsResult(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skip(2);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCredentialInfo(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipCredentialInfo(r: wire.Reader, _v: number): void {
+  r.skip(1);
+  r.skip(4);
+  r.skipTaggedFields();
+}
+
+export function skipDescribeUserScramCredentialsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeUserScramCredentialsResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of DescribeUserScramCredentialsResponse. */
+export const DescribeUserScramCredentialsResponseTopLevelTagged: readonly string[] = [];
+
 export const DescribeUserScramCredentialsResponseEntities: readonly EntityField[] = [
 ];

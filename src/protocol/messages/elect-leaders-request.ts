@@ -67,6 +67,21 @@ export function encodeTopicPartitions(w: wire.Writer, v: number, o: TopicPartiti
   }
 }
 
+export function skipTopicPartitions(r: wire.Reader, v: number): void {
+  r.skipString(v === 2);
+  { const n0 = r.arrayLength(v === 2); if (n0 > 0) r.skip(n0 * 4); }
+  if (v === 2) r.skipTaggedFields();
+}
+
+export function skipElectLeadersRequestToTags(r: wire.Reader, v: number): void {
+  if (v >= 1) { r.skip(1); }
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartitions(r, v); } }
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of ElectLeadersRequest. */
+export const ElectLeadersRequestTopLevelTagged: readonly string[] = [];
+
 export const ElectLeadersRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topicPartitions","topic"], versions: [0, 2] },
 ];

@@ -102,12 +102,27 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
   }
 }
 
+export function skipReplicaElectionResult(r: wire.Reader, v: number): void {
+  r.skipString(v === 2);
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  if (v === 2) r.skipTaggedFields();
+}
+
 export function skipPartitionResult(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
   r.skipString(v === 2);
   if (v === 2) r.skipTaggedFields();
 }
+
+export function skipElectLeadersResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v >= 1) { r.skip(2); }
+  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipReplicaElectionResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ElectLeadersResponse. */
+export const ElectLeadersResponseTopLevelTagged: readonly string[] = [];
 
 export const ElectLeadersResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["replicaElectionResults","topic"], versions: [0, 2] },

@@ -41,6 +41,16 @@ export function encodeEndTxnRequest(w: wire.Writer, v: number, o: EndTxnRequest)
   }
 }
 
+export function skipEndTxnRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v >= 3);
+  r.skip(8);
+  r.skip(2);
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of EndTxnRequest. */
+export const EndTxnRequestTopLevelTagged: readonly string[] = [];
+
 export const EndTxnRequestEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionalId"], versions: [0, 5] },
   { kind: "producerId", path: ["producerId"], versions: [0, 5] },

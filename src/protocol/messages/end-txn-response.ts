@@ -41,6 +41,16 @@ export function encodeEndTxnResponse(w: wire.Writer, v: number, o: EndTxnRespons
   }
 }
 
+export function skipEndTxnResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  if (v === 5) { r.skip(8); }
+  if (v === 5) { r.skip(2); }
+}
+
+/** Properties of the top-level tagged fields of EndTxnResponse. */
+export const EndTxnResponseTopLevelTagged: readonly string[] = [];
+
 export const EndTxnResponseEntities: readonly EntityField[] = [
   { kind: "producerId", path: ["producerId"], versions: [5, 5] },
 ];

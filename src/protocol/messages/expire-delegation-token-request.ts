@@ -33,5 +33,13 @@ export function encodeExpireDelegationTokenRequest(w: wire.Writer, v: number, o:
   }
 }
 
+export function skipExpireDelegationTokenRequestToTags(r: wire.Reader, v: number): void {
+  r.skipBytes(v === 2);
+  r.skip(8);
+}
+
+/** Properties of the top-level tagged fields of ExpireDelegationTokenRequest. */
+export const ExpireDelegationTokenRequestTopLevelTagged: readonly string[] = [];
+
 export const ExpireDelegationTokenRequestEntities: readonly EntityField[] = [
 ];

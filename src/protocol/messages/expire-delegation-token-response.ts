@@ -37,5 +37,14 @@ export function encodeExpireDelegationTokenResponse(w: wire.Writer, v: number, o
   }
 }
 
+export function skipExpireDelegationTokenResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(2);
+  r.skip(8);
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of ExpireDelegationTokenResponse. */
+export const ExpireDelegationTokenResponseTopLevelTagged: readonly string[] = [];
+
 export const ExpireDelegationTokenResponseEntities: readonly EntityField[] = [
 ];

@@ -237,6 +237,52 @@ export function encodeForgottenTopic(w: wire.Writer, v: number, o: ForgottenTopi
   }
 }
 
+export function skipReplicaState(r: wire.Reader, v: number): void {
+  if (v >= 15) { r.skip(4); }
+  if (v >= 15) { r.skip(8); }
+  if (v >= 12) r.skipTaggedFields();
+}
+
+export function skipFetchTopic(r: wire.Reader, v: number): void {
+  if (v <= 12) { r.skipString(v === 12); }
+  if (v >= 13) { r.skip(16); }
+  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipFetchPartition(r, v); } }
+  if (v >= 12) r.skipTaggedFields();
+}
+
+export function skipFetchPartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v >= 9) { r.skip(4); }
+  r.skip(8);
+  if (v >= 12) { r.skip(4); }
+  if (v >= 5) { r.skip(8); }
+  r.skip(4);
+  if (v >= 12) r.skipTaggedFields();
+}
+
+export function skipForgottenTopic(r: wire.Reader, v: number): void {
+  if (v >= 7 && v <= 12) { r.skipString(v === 12); }
+  if (v >= 13) { r.skip(16); }
+  if (v >= 7) { { const n0 = r.arrayLength(v >= 12); if (n0 > 0) r.skip(n0 * 4); } }
+  if (v >= 12) r.skipTaggedFields();
+}
+
+export function skipFetchRequestToTags(r: wire.Reader, v: number): void {
+  if (v <= 14) { r.skip(4); }
+  r.skip(4);
+  r.skip(4);
+  r.skip(4);
+  r.skip(1);
+  if (v >= 7) { r.skip(4); }
+  if (v >= 7) { r.skip(4); }
+  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipFetchTopic(r, v); } }
+  if (v >= 7) { { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipForgottenTopic(r, v); } } }
+  if (v >= 11) { r.skipString(v >= 12); }
+}
+
+/** Properties of the top-level tagged fields of FetchRequest. */
+export const FetchRequestTopLevelTagged: readonly string[] = ["clusterId","replicaState"];
+
 export const FetchRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","topic"], versions: [4, 12] },
   { kind: "topicId", path: ["topics","topicId"], versions: [13, 18] },

@@ -316,6 +316,13 @@ export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): 
   }
 }
 
+export function skipFetchableTopicResponse(r: wire.Reader, v: number): void {
+  if (v <= 12) { r.skipString(v === 12); }
+  if (v >= 13) { r.skip(16); }
+  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  if (v >= 12) r.skipTaggedFields();
+}
+
 export function skipPartitionData(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
@@ -351,6 +358,24 @@ export function skipAbortedTransaction(r: wire.Reader, v: number): void {
   r.skip(8);
   if (v >= 12) r.skipTaggedFields();
 }
+
+export function skipNodeEndpoint(r: wire.Reader, v: number): void {
+  if (v >= 16) { r.skip(4); }
+  if (v >= 16) { r.skipString(true); }
+  if (v >= 16) { r.skip(4); }
+  if (v >= 16) { r.skipString(true); }
+  if (v >= 12) r.skipTaggedFields();
+}
+
+export function skipFetchResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v >= 7) { r.skip(2); }
+  if (v >= 7) { r.skip(4); }
+  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipFetchableTopicResponse(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of FetchResponse. */
+export const FetchResponseTopLevelTagged: readonly string[] = ["nodeEndpoints"];
 
 export const FetchResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["responses","topic"], versions: [4, 12] },

@@ -37,5 +37,14 @@ export function encodeFindCoordinatorRequest(w: wire.Writer, v: number, o: FindC
   }
 }
 
+export function skipFindCoordinatorRequestToTags(r: wire.Reader, v: number): void {
+  if (v <= 3) { r.skipString(v === 3); }
+  if (v >= 1) { r.skip(1); }
+  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
+}
+
+/** Properties of the top-level tagged fields of FindCoordinatorRequest. */
+export const FindCoordinatorRequestTopLevelTagged: readonly string[] = [];
+
 export const FindCoordinatorRequestEntities: readonly EntityField[] = [
 ];

@@ -99,6 +99,29 @@ export function encodeCoordinator(w: wire.Writer, v: number, o: Coordinator): vo
   }
 }
 
+export function skipCoordinator(r: wire.Reader, v: number): void {
+  if (v >= 4) { r.skipString(true); }
+  if (v >= 4) { r.skip(4); }
+  if (v >= 4) { r.skipString(true); }
+  if (v >= 4) { r.skip(4); }
+  if (v >= 4) { r.skip(2); }
+  if (v >= 4) { r.skipString(true); }
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipFindCoordinatorResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 1) { r.skip(4); }
+  if (v <= 3) { r.skip(2); }
+  if (v >= 1 && v <= 3) { r.skipString(v === 3); }
+  if (v <= 3) { r.skip(4); }
+  if (v <= 3) { r.skipString(v === 3); }
+  if (v <= 3) { r.skip(4); }
+  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCoordinator(r, v); } } }
+}
+
+/** Properties of the top-level tagged fields of FindCoordinatorResponse. */
+export const FindCoordinatorResponseTopLevelTagged: readonly string[] = [];
+
 export const FindCoordinatorResponseEntities: readonly EntityField[] = [
   { kind: "brokerEndpoint", path: [], versions: [0, 3] },
   { kind: "brokerEndpoint", path: ["coordinators"], versions: [4, 6] },

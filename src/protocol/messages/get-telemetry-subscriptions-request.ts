@@ -29,5 +29,12 @@ export function encodeGetTelemetrySubscriptionsRequest(w: wire.Writer, _v: numbe
   }
 }
 
+export function skipGetTelemetrySubscriptionsRequestToTags(r: wire.Reader, _v: number): void {
+  r.skip(16);
+}
+
+/** Properties of the top-level tagged fields of GetTelemetrySubscriptionsRequest. */
+export const GetTelemetrySubscriptionsRequestTopLevelTagged: readonly string[] = [];
+
 export const GetTelemetrySubscriptionsRequestEntities: readonly EntityField[] = [
 ];

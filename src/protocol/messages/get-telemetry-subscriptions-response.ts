@@ -61,5 +61,20 @@ export function encodeGetTelemetrySubscriptionsResponse(w: wire.Writer, _v: numb
   }
 }
 
+export function skipGetTelemetrySubscriptionsResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skip(16);
+  r.skip(4);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 1); }
+  r.skip(4);
+  r.skip(4);
+  r.skip(1);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+}
+
+/** Properties of the top-level tagged fields of GetTelemetrySubscriptionsResponse. */
+export const GetTelemetrySubscriptionsResponseTopLevelTagged: readonly string[] = [];
+
 export const GetTelemetrySubscriptionsResponseEntities: readonly EntityField[] = [
 ];

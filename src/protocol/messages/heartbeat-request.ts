@@ -41,6 +41,16 @@ export function encodeHeartbeatRequest(w: wire.Writer, v: number, o: HeartbeatRe
   }
 }
 
+export function skipHeartbeatRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v === 4);
+  r.skip(4);
+  r.skipString(v === 4);
+  if (v >= 3) { r.skipString(v === 4); }
+}
+
+/** Properties of the top-level tagged fields of HeartbeatRequest. */
+export const HeartbeatRequestTopLevelTagged: readonly string[] = [];
+
 export const HeartbeatRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 4] },
 ];

@@ -33,5 +33,13 @@ export function encodeHeartbeatResponse(w: wire.Writer, v: number, o: HeartbeatR
   }
 }
 
+export function skipHeartbeatResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 1) { r.skip(4); }
+  r.skip(2);
+}
+
+/** Properties of the top-level tagged fields of HeartbeatResponse. */
+export const HeartbeatResponseTopLevelTagged: readonly string[] = [];
+
 export const HeartbeatResponseEntities: readonly EntityField[] = [
 ];

@@ -101,5 +101,27 @@ export function encodeAlterableConfig(w: wire.Writer, v: number, o: AlterableCon
   }
 }
 
+export function skipAlterConfigsResource(r: wire.Reader, v: number): void {
+  r.skip(1);
+  r.skipString(v === 1);
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipAlterableConfig(r, v); } }
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipAlterableConfig(r: wire.Reader, v: number): void {
+  r.skipString(v === 1);
+  r.skip(1);
+  r.skipString(v === 1);
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipIncrementalAlterConfigsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipAlterConfigsResource(r, v); } }
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of IncrementalAlterConfigsRequest. */
+export const IncrementalAlterConfigsRequestTopLevelTagged: readonly string[] = [];
+
 export const IncrementalAlterConfigsRequestEntities: readonly EntityField[] = [
 ];

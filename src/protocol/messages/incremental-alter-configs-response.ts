@@ -71,5 +71,21 @@ export function encodeAlterConfigsResourceResponse(w: wire.Writer, v: number, o:
   }
 }
 
+export function skipAlterConfigsResourceResponse(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v === 1);
+  r.skip(1);
+  r.skipString(v === 1);
+  if (v === 1) r.skipTaggedFields();
+}
+
+export function skipIncrementalAlterConfigsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipAlterConfigsResourceResponse(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of IncrementalAlterConfigsResponse. */
+export const IncrementalAlterConfigsResponseTopLevelTagged: readonly string[] = [];
+
 export const IncrementalAlterConfigsResponseEntities: readonly EntityField[] = [
 ];

@@ -174,10 +174,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ProduceReq.decodeProduceRequest, encode: ProduceReq.encodeProduceRequest, create: ProduceReq.defaultProduceRequest,
       entities: ProduceReq.ProduceRequestEntities,
+      skipToTags: ProduceReq.skipProduceRequestToTags, topLevelTagged: ProduceReq.ProduceRequestTopLevelTagged,
     },
     response: {
       decode: ProduceRes.decodeProduceResponse, encode: ProduceRes.encodeProduceResponse, create: ProduceRes.defaultProduceResponse,
       entities: ProduceRes.ProduceResponseEntities,
+      skipToTags: ProduceRes.skipProduceResponseToTags, topLevelTagged: ProduceRes.ProduceResponseTopLevelTagged,
     },
   },
   1: {
@@ -186,10 +188,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: FetchReq.decodeFetchRequest, encode: FetchReq.encodeFetchRequest, create: FetchReq.defaultFetchRequest,
       entities: FetchReq.FetchRequestEntities,
+      skipToTags: FetchReq.skipFetchRequestToTags, topLevelTagged: FetchReq.FetchRequestTopLevelTagged,
     },
     response: {
       decode: FetchRes.decodeFetchResponse, encode: FetchRes.encodeFetchResponse, create: FetchRes.defaultFetchResponse,
       entities: FetchRes.FetchResponseEntities,
+      skipToTags: FetchRes.skipFetchResponseToTags, topLevelTagged: FetchRes.FetchResponseTopLevelTagged,
     },
   },
   2: {
@@ -198,10 +202,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ListOffsetsReq.decodeListOffsetsRequest, encode: ListOffsetsReq.encodeListOffsetsRequest, create: ListOffsetsReq.defaultListOffsetsRequest,
       entities: ListOffsetsReq.ListOffsetsRequestEntities,
+      skipToTags: ListOffsetsReq.skipListOffsetsRequestToTags, topLevelTagged: ListOffsetsReq.ListOffsetsRequestTopLevelTagged,
     },
     response: {
       decode: ListOffsetsRes.decodeListOffsetsResponse, encode: ListOffsetsRes.encodeListOffsetsResponse, create: ListOffsetsRes.defaultListOffsetsResponse,
       entities: ListOffsetsRes.ListOffsetsResponseEntities,
+      skipToTags: ListOffsetsRes.skipListOffsetsResponseToTags, topLevelTagged: ListOffsetsRes.ListOffsetsResponseTopLevelTagged,
     },
   },
   3: {
@@ -210,10 +216,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: MetadataReq.decodeMetadataRequest, encode: MetadataReq.encodeMetadataRequest, create: MetadataReq.defaultMetadataRequest,
       entities: MetadataReq.MetadataRequestEntities,
+      skipToTags: MetadataReq.skipMetadataRequestToTags, topLevelTagged: MetadataReq.MetadataRequestTopLevelTagged,
     },
     response: {
       decode: MetadataRes.decodeMetadataResponse, encode: MetadataRes.encodeMetadataResponse, create: MetadataRes.defaultMetadataResponse,
       entities: MetadataRes.MetadataResponseEntities,
+      skipToTags: MetadataRes.skipMetadataResponseToTags, topLevelTagged: MetadataRes.MetadataResponseTopLevelTagged,
     },
   },
   8: {
@@ -222,10 +230,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: OffsetCommitReq.decodeOffsetCommitRequest, encode: OffsetCommitReq.encodeOffsetCommitRequest, create: OffsetCommitReq.defaultOffsetCommitRequest,
       entities: OffsetCommitReq.OffsetCommitRequestEntities,
+      skipToTags: OffsetCommitReq.skipOffsetCommitRequestToTags, topLevelTagged: OffsetCommitReq.OffsetCommitRequestTopLevelTagged,
     },
     response: {
       decode: OffsetCommitRes.decodeOffsetCommitResponse, encode: OffsetCommitRes.encodeOffsetCommitResponse, create: OffsetCommitRes.defaultOffsetCommitResponse,
       entities: OffsetCommitRes.OffsetCommitResponseEntities,
+      skipToTags: OffsetCommitRes.skipOffsetCommitResponseToTags, topLevelTagged: OffsetCommitRes.OffsetCommitResponseTopLevelTagged,
     },
   },
   9: {
@@ -234,10 +244,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: OffsetFetchReq.decodeOffsetFetchRequest, encode: OffsetFetchReq.encodeOffsetFetchRequest, create: OffsetFetchReq.defaultOffsetFetchRequest,
       entities: OffsetFetchReq.OffsetFetchRequestEntities,
+      skipToTags: OffsetFetchReq.skipOffsetFetchRequestToTags, topLevelTagged: OffsetFetchReq.OffsetFetchRequestTopLevelTagged,
     },
     response: {
       decode: OffsetFetchRes.decodeOffsetFetchResponse, encode: OffsetFetchRes.encodeOffsetFetchResponse, create: OffsetFetchRes.defaultOffsetFetchResponse,
       entities: OffsetFetchRes.OffsetFetchResponseEntities,
+      skipToTags: OffsetFetchRes.skipOffsetFetchResponseToTags, topLevelTagged: OffsetFetchRes.OffsetFetchResponseTopLevelTagged,
     },
   },
   10: {
@@ -246,10 +258,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: FindCoordinatorReq.decodeFindCoordinatorRequest, encode: FindCoordinatorReq.encodeFindCoordinatorRequest, create: FindCoordinatorReq.defaultFindCoordinatorRequest,
       entities: FindCoordinatorReq.FindCoordinatorRequestEntities,
+      skipToTags: FindCoordinatorReq.skipFindCoordinatorRequestToTags, topLevelTagged: FindCoordinatorReq.FindCoordinatorRequestTopLevelTagged,
     },
     response: {
       decode: FindCoordinatorRes.decodeFindCoordinatorResponse, encode: FindCoordinatorRes.encodeFindCoordinatorResponse, create: FindCoordinatorRes.defaultFindCoordinatorResponse,
       entities: FindCoordinatorRes.FindCoordinatorResponseEntities,
+      skipToTags: FindCoordinatorRes.skipFindCoordinatorResponseToTags, topLevelTagged: FindCoordinatorRes.FindCoordinatorResponseTopLevelTagged,
     },
   },
   11: {
@@ -258,10 +272,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: JoinGroupReq.decodeJoinGroupRequest, encode: JoinGroupReq.encodeJoinGroupRequest, create: JoinGroupReq.defaultJoinGroupRequest,
       entities: JoinGroupReq.JoinGroupRequestEntities,
+      skipToTags: JoinGroupReq.skipJoinGroupRequestToTags, topLevelTagged: JoinGroupReq.JoinGroupRequestTopLevelTagged,
     },
     response: {
       decode: JoinGroupRes.decodeJoinGroupResponse, encode: JoinGroupRes.encodeJoinGroupResponse, create: JoinGroupRes.defaultJoinGroupResponse,
       entities: JoinGroupRes.JoinGroupResponseEntities,
+      skipToTags: JoinGroupRes.skipJoinGroupResponseToTags, topLevelTagged: JoinGroupRes.JoinGroupResponseTopLevelTagged,
     },
   },
   12: {
@@ -270,10 +286,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: HeartbeatReq.decodeHeartbeatRequest, encode: HeartbeatReq.encodeHeartbeatRequest, create: HeartbeatReq.defaultHeartbeatRequest,
       entities: HeartbeatReq.HeartbeatRequestEntities,
+      skipToTags: HeartbeatReq.skipHeartbeatRequestToTags, topLevelTagged: HeartbeatReq.HeartbeatRequestTopLevelTagged,
     },
     response: {
       decode: HeartbeatRes.decodeHeartbeatResponse, encode: HeartbeatRes.encodeHeartbeatResponse, create: HeartbeatRes.defaultHeartbeatResponse,
       entities: HeartbeatRes.HeartbeatResponseEntities,
+      skipToTags: HeartbeatRes.skipHeartbeatResponseToTags, topLevelTagged: HeartbeatRes.HeartbeatResponseTopLevelTagged,
     },
   },
   13: {
@@ -282,10 +300,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: LeaveGroupReq.decodeLeaveGroupRequest, encode: LeaveGroupReq.encodeLeaveGroupRequest, create: LeaveGroupReq.defaultLeaveGroupRequest,
       entities: LeaveGroupReq.LeaveGroupRequestEntities,
+      skipToTags: LeaveGroupReq.skipLeaveGroupRequestToTags, topLevelTagged: LeaveGroupReq.LeaveGroupRequestTopLevelTagged,
     },
     response: {
       decode: LeaveGroupRes.decodeLeaveGroupResponse, encode: LeaveGroupRes.encodeLeaveGroupResponse, create: LeaveGroupRes.defaultLeaveGroupResponse,
       entities: LeaveGroupRes.LeaveGroupResponseEntities,
+      skipToTags: LeaveGroupRes.skipLeaveGroupResponseToTags, topLevelTagged: LeaveGroupRes.LeaveGroupResponseTopLevelTagged,
     },
   },
   14: {
@@ -294,10 +314,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: SyncGroupReq.decodeSyncGroupRequest, encode: SyncGroupReq.encodeSyncGroupRequest, create: SyncGroupReq.defaultSyncGroupRequest,
       entities: SyncGroupReq.SyncGroupRequestEntities,
+      skipToTags: SyncGroupReq.skipSyncGroupRequestToTags, topLevelTagged: SyncGroupReq.SyncGroupRequestTopLevelTagged,
     },
     response: {
       decode: SyncGroupRes.decodeSyncGroupResponse, encode: SyncGroupRes.encodeSyncGroupResponse, create: SyncGroupRes.defaultSyncGroupResponse,
       entities: SyncGroupRes.SyncGroupResponseEntities,
+      skipToTags: SyncGroupRes.skipSyncGroupResponseToTags, topLevelTagged: SyncGroupRes.SyncGroupResponseTopLevelTagged,
     },
   },
   15: {
@@ -306,10 +328,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeGroupsReq.decodeDescribeGroupsRequest, encode: DescribeGroupsReq.encodeDescribeGroupsRequest, create: DescribeGroupsReq.defaultDescribeGroupsRequest,
       entities: DescribeGroupsReq.DescribeGroupsRequestEntities,
+      skipToTags: DescribeGroupsReq.skipDescribeGroupsRequestToTags, topLevelTagged: DescribeGroupsReq.DescribeGroupsRequestTopLevelTagged,
     },
     response: {
       decode: DescribeGroupsRes.decodeDescribeGroupsResponse, encode: DescribeGroupsRes.encodeDescribeGroupsResponse, create: DescribeGroupsRes.defaultDescribeGroupsResponse,
       entities: DescribeGroupsRes.DescribeGroupsResponseEntities,
+      skipToTags: DescribeGroupsRes.skipDescribeGroupsResponseToTags, topLevelTagged: DescribeGroupsRes.DescribeGroupsResponseTopLevelTagged,
     },
   },
   16: {
@@ -318,10 +342,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ListGroupsReq.decodeListGroupsRequest, encode: ListGroupsReq.encodeListGroupsRequest, create: ListGroupsReq.defaultListGroupsRequest,
       entities: ListGroupsReq.ListGroupsRequestEntities,
+      skipToTags: ListGroupsReq.skipListGroupsRequestToTags, topLevelTagged: ListGroupsReq.ListGroupsRequestTopLevelTagged,
     },
     response: {
       decode: ListGroupsRes.decodeListGroupsResponse, encode: ListGroupsRes.encodeListGroupsResponse, create: ListGroupsRes.defaultListGroupsResponse,
       entities: ListGroupsRes.ListGroupsResponseEntities,
+      skipToTags: ListGroupsRes.skipListGroupsResponseToTags, topLevelTagged: ListGroupsRes.ListGroupsResponseTopLevelTagged,
     },
   },
   17: {
@@ -330,10 +356,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: SaslHandshakeReq.decodeSaslHandshakeRequest, encode: SaslHandshakeReq.encodeSaslHandshakeRequest, create: SaslHandshakeReq.defaultSaslHandshakeRequest,
       entities: SaslHandshakeReq.SaslHandshakeRequestEntities,
+      skipToTags: SaslHandshakeReq.skipSaslHandshakeRequestToTags, topLevelTagged: SaslHandshakeReq.SaslHandshakeRequestTopLevelTagged,
     },
     response: {
       decode: SaslHandshakeRes.decodeSaslHandshakeResponse, encode: SaslHandshakeRes.encodeSaslHandshakeResponse, create: SaslHandshakeRes.defaultSaslHandshakeResponse,
       entities: SaslHandshakeRes.SaslHandshakeResponseEntities,
+      skipToTags: SaslHandshakeRes.skipSaslHandshakeResponseToTags, topLevelTagged: SaslHandshakeRes.SaslHandshakeResponseTopLevelTagged,
     },
   },
   18: {
@@ -342,10 +370,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ApiVersionsReq.decodeApiVersionsRequest, encode: ApiVersionsReq.encodeApiVersionsRequest, create: ApiVersionsReq.defaultApiVersionsRequest,
       entities: ApiVersionsReq.ApiVersionsRequestEntities,
+      skipToTags: ApiVersionsReq.skipApiVersionsRequestToTags, topLevelTagged: ApiVersionsReq.ApiVersionsRequestTopLevelTagged,
     },
     response: {
       decode: ApiVersionsRes.decodeApiVersionsResponse, encode: ApiVersionsRes.encodeApiVersionsResponse, create: ApiVersionsRes.defaultApiVersionsResponse,
       entities: ApiVersionsRes.ApiVersionsResponseEntities,
+      skipToTags: ApiVersionsRes.skipApiVersionsResponseToTags, topLevelTagged: ApiVersionsRes.ApiVersionsResponseTopLevelTagged,
     },
   },
   19: {
@@ -354,10 +384,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: CreateTopicsReq.decodeCreateTopicsRequest, encode: CreateTopicsReq.encodeCreateTopicsRequest, create: CreateTopicsReq.defaultCreateTopicsRequest,
       entities: CreateTopicsReq.CreateTopicsRequestEntities,
+      skipToTags: CreateTopicsReq.skipCreateTopicsRequestToTags, topLevelTagged: CreateTopicsReq.CreateTopicsRequestTopLevelTagged,
     },
     response: {
       decode: CreateTopicsRes.decodeCreateTopicsResponse, encode: CreateTopicsRes.encodeCreateTopicsResponse, create: CreateTopicsRes.defaultCreateTopicsResponse,
       entities: CreateTopicsRes.CreateTopicsResponseEntities,
+      skipToTags: CreateTopicsRes.skipCreateTopicsResponseToTags, topLevelTagged: CreateTopicsRes.CreateTopicsResponseTopLevelTagged,
     },
   },
   20: {
@@ -366,10 +398,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DeleteTopicsReq.decodeDeleteTopicsRequest, encode: DeleteTopicsReq.encodeDeleteTopicsRequest, create: DeleteTopicsReq.defaultDeleteTopicsRequest,
       entities: DeleteTopicsReq.DeleteTopicsRequestEntities,
+      skipToTags: DeleteTopicsReq.skipDeleteTopicsRequestToTags, topLevelTagged: DeleteTopicsReq.DeleteTopicsRequestTopLevelTagged,
     },
     response: {
       decode: DeleteTopicsRes.decodeDeleteTopicsResponse, encode: DeleteTopicsRes.encodeDeleteTopicsResponse, create: DeleteTopicsRes.defaultDeleteTopicsResponse,
       entities: DeleteTopicsRes.DeleteTopicsResponseEntities,
+      skipToTags: DeleteTopicsRes.skipDeleteTopicsResponseToTags, topLevelTagged: DeleteTopicsRes.DeleteTopicsResponseTopLevelTagged,
     },
   },
   21: {
@@ -378,10 +412,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DeleteRecordsReq.decodeDeleteRecordsRequest, encode: DeleteRecordsReq.encodeDeleteRecordsRequest, create: DeleteRecordsReq.defaultDeleteRecordsRequest,
       entities: DeleteRecordsReq.DeleteRecordsRequestEntities,
+      skipToTags: DeleteRecordsReq.skipDeleteRecordsRequestToTags, topLevelTagged: DeleteRecordsReq.DeleteRecordsRequestTopLevelTagged,
     },
     response: {
       decode: DeleteRecordsRes.decodeDeleteRecordsResponse, encode: DeleteRecordsRes.encodeDeleteRecordsResponse, create: DeleteRecordsRes.defaultDeleteRecordsResponse,
       entities: DeleteRecordsRes.DeleteRecordsResponseEntities,
+      skipToTags: DeleteRecordsRes.skipDeleteRecordsResponseToTags, topLevelTagged: DeleteRecordsRes.DeleteRecordsResponseTopLevelTagged,
     },
   },
   22: {
@@ -390,10 +426,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: InitProducerIdReq.decodeInitProducerIdRequest, encode: InitProducerIdReq.encodeInitProducerIdRequest, create: InitProducerIdReq.defaultInitProducerIdRequest,
       entities: InitProducerIdReq.InitProducerIdRequestEntities,
+      skipToTags: InitProducerIdReq.skipInitProducerIdRequestToTags, topLevelTagged: InitProducerIdReq.InitProducerIdRequestTopLevelTagged,
     },
     response: {
       decode: InitProducerIdRes.decodeInitProducerIdResponse, encode: InitProducerIdRes.encodeInitProducerIdResponse, create: InitProducerIdRes.defaultInitProducerIdResponse,
       entities: InitProducerIdRes.InitProducerIdResponseEntities,
+      skipToTags: InitProducerIdRes.skipInitProducerIdResponseToTags, topLevelTagged: InitProducerIdRes.InitProducerIdResponseTopLevelTagged,
     },
   },
   23: {
@@ -402,10 +440,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: OffsetForLeaderEpochReq.decodeOffsetForLeaderEpochRequest, encode: OffsetForLeaderEpochReq.encodeOffsetForLeaderEpochRequest, create: OffsetForLeaderEpochReq.defaultOffsetForLeaderEpochRequest,
       entities: OffsetForLeaderEpochReq.OffsetForLeaderEpochRequestEntities,
+      skipToTags: OffsetForLeaderEpochReq.skipOffsetForLeaderEpochRequestToTags, topLevelTagged: OffsetForLeaderEpochReq.OffsetForLeaderEpochRequestTopLevelTagged,
     },
     response: {
       decode: OffsetForLeaderEpochRes.decodeOffsetForLeaderEpochResponse, encode: OffsetForLeaderEpochRes.encodeOffsetForLeaderEpochResponse, create: OffsetForLeaderEpochRes.defaultOffsetForLeaderEpochResponse,
       entities: OffsetForLeaderEpochRes.OffsetForLeaderEpochResponseEntities,
+      skipToTags: OffsetForLeaderEpochRes.skipOffsetForLeaderEpochResponseToTags, topLevelTagged: OffsetForLeaderEpochRes.OffsetForLeaderEpochResponseTopLevelTagged,
     },
   },
   24: {
@@ -414,10 +454,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: AddPartitionsToTxnReq.decodeAddPartitionsToTxnRequest, encode: AddPartitionsToTxnReq.encodeAddPartitionsToTxnRequest, create: AddPartitionsToTxnReq.defaultAddPartitionsToTxnRequest,
       entities: AddPartitionsToTxnReq.AddPartitionsToTxnRequestEntities,
+      skipToTags: AddPartitionsToTxnReq.skipAddPartitionsToTxnRequestToTags, topLevelTagged: AddPartitionsToTxnReq.AddPartitionsToTxnRequestTopLevelTagged,
     },
     response: {
       decode: AddPartitionsToTxnRes.decodeAddPartitionsToTxnResponse, encode: AddPartitionsToTxnRes.encodeAddPartitionsToTxnResponse, create: AddPartitionsToTxnRes.defaultAddPartitionsToTxnResponse,
       entities: AddPartitionsToTxnRes.AddPartitionsToTxnResponseEntities,
+      skipToTags: AddPartitionsToTxnRes.skipAddPartitionsToTxnResponseToTags, topLevelTagged: AddPartitionsToTxnRes.AddPartitionsToTxnResponseTopLevelTagged,
     },
   },
   25: {
@@ -426,10 +468,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: AddOffsetsToTxnReq.decodeAddOffsetsToTxnRequest, encode: AddOffsetsToTxnReq.encodeAddOffsetsToTxnRequest, create: AddOffsetsToTxnReq.defaultAddOffsetsToTxnRequest,
       entities: AddOffsetsToTxnReq.AddOffsetsToTxnRequestEntities,
+      skipToTags: AddOffsetsToTxnReq.skipAddOffsetsToTxnRequestToTags, topLevelTagged: AddOffsetsToTxnReq.AddOffsetsToTxnRequestTopLevelTagged,
     },
     response: {
       decode: AddOffsetsToTxnRes.decodeAddOffsetsToTxnResponse, encode: AddOffsetsToTxnRes.encodeAddOffsetsToTxnResponse, create: AddOffsetsToTxnRes.defaultAddOffsetsToTxnResponse,
       entities: AddOffsetsToTxnRes.AddOffsetsToTxnResponseEntities,
+      skipToTags: AddOffsetsToTxnRes.skipAddOffsetsToTxnResponseToTags, topLevelTagged: AddOffsetsToTxnRes.AddOffsetsToTxnResponseTopLevelTagged,
     },
   },
   26: {
@@ -438,10 +482,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: EndTxnReq.decodeEndTxnRequest, encode: EndTxnReq.encodeEndTxnRequest, create: EndTxnReq.defaultEndTxnRequest,
       entities: EndTxnReq.EndTxnRequestEntities,
+      skipToTags: EndTxnReq.skipEndTxnRequestToTags, topLevelTagged: EndTxnReq.EndTxnRequestTopLevelTagged,
     },
     response: {
       decode: EndTxnRes.decodeEndTxnResponse, encode: EndTxnRes.encodeEndTxnResponse, create: EndTxnRes.defaultEndTxnResponse,
       entities: EndTxnRes.EndTxnResponseEntities,
+      skipToTags: EndTxnRes.skipEndTxnResponseToTags, topLevelTagged: EndTxnRes.EndTxnResponseTopLevelTagged,
     },
   },
   27: {
@@ -450,10 +496,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: WriteTxnMarkersReq.decodeWriteTxnMarkersRequest, encode: WriteTxnMarkersReq.encodeWriteTxnMarkersRequest, create: WriteTxnMarkersReq.defaultWriteTxnMarkersRequest,
       entities: WriteTxnMarkersReq.WriteTxnMarkersRequestEntities,
+      skipToTags: WriteTxnMarkersReq.skipWriteTxnMarkersRequestToTags, topLevelTagged: WriteTxnMarkersReq.WriteTxnMarkersRequestTopLevelTagged,
     },
     response: {
       decode: WriteTxnMarkersRes.decodeWriteTxnMarkersResponse, encode: WriteTxnMarkersRes.encodeWriteTxnMarkersResponse, create: WriteTxnMarkersRes.defaultWriteTxnMarkersResponse,
       entities: WriteTxnMarkersRes.WriteTxnMarkersResponseEntities,
+      skipToTags: WriteTxnMarkersRes.skipWriteTxnMarkersResponseToTags, topLevelTagged: WriteTxnMarkersRes.WriteTxnMarkersResponseTopLevelTagged,
     },
   },
   28: {
@@ -462,10 +510,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: TxnOffsetCommitReq.decodeTxnOffsetCommitRequest, encode: TxnOffsetCommitReq.encodeTxnOffsetCommitRequest, create: TxnOffsetCommitReq.defaultTxnOffsetCommitRequest,
       entities: TxnOffsetCommitReq.TxnOffsetCommitRequestEntities,
+      skipToTags: TxnOffsetCommitReq.skipTxnOffsetCommitRequestToTags, topLevelTagged: TxnOffsetCommitReq.TxnOffsetCommitRequestTopLevelTagged,
     },
     response: {
       decode: TxnOffsetCommitRes.decodeTxnOffsetCommitResponse, encode: TxnOffsetCommitRes.encodeTxnOffsetCommitResponse, create: TxnOffsetCommitRes.defaultTxnOffsetCommitResponse,
       entities: TxnOffsetCommitRes.TxnOffsetCommitResponseEntities,
+      skipToTags: TxnOffsetCommitRes.skipTxnOffsetCommitResponseToTags, topLevelTagged: TxnOffsetCommitRes.TxnOffsetCommitResponseTopLevelTagged,
     },
   },
   29: {
@@ -474,10 +524,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeAclsReq.decodeDescribeAclsRequest, encode: DescribeAclsReq.encodeDescribeAclsRequest, create: DescribeAclsReq.defaultDescribeAclsRequest,
       entities: DescribeAclsReq.DescribeAclsRequestEntities,
+      skipToTags: DescribeAclsReq.skipDescribeAclsRequestToTags, topLevelTagged: DescribeAclsReq.DescribeAclsRequestTopLevelTagged,
     },
     response: {
       decode: DescribeAclsRes.decodeDescribeAclsResponse, encode: DescribeAclsRes.encodeDescribeAclsResponse, create: DescribeAclsRes.defaultDescribeAclsResponse,
       entities: DescribeAclsRes.DescribeAclsResponseEntities,
+      skipToTags: DescribeAclsRes.skipDescribeAclsResponseToTags, topLevelTagged: DescribeAclsRes.DescribeAclsResponseTopLevelTagged,
     },
   },
   30: {
@@ -486,10 +538,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: CreateAclsReq.decodeCreateAclsRequest, encode: CreateAclsReq.encodeCreateAclsRequest, create: CreateAclsReq.defaultCreateAclsRequest,
       entities: CreateAclsReq.CreateAclsRequestEntities,
+      skipToTags: CreateAclsReq.skipCreateAclsRequestToTags, topLevelTagged: CreateAclsReq.CreateAclsRequestTopLevelTagged,
     },
     response: {
       decode: CreateAclsRes.decodeCreateAclsResponse, encode: CreateAclsRes.encodeCreateAclsResponse, create: CreateAclsRes.defaultCreateAclsResponse,
       entities: CreateAclsRes.CreateAclsResponseEntities,
+      skipToTags: CreateAclsRes.skipCreateAclsResponseToTags, topLevelTagged: CreateAclsRes.CreateAclsResponseTopLevelTagged,
     },
   },
   31: {
@@ -498,10 +552,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DeleteAclsReq.decodeDeleteAclsRequest, encode: DeleteAclsReq.encodeDeleteAclsRequest, create: DeleteAclsReq.defaultDeleteAclsRequest,
       entities: DeleteAclsReq.DeleteAclsRequestEntities,
+      skipToTags: DeleteAclsReq.skipDeleteAclsRequestToTags, topLevelTagged: DeleteAclsReq.DeleteAclsRequestTopLevelTagged,
     },
     response: {
       decode: DeleteAclsRes.decodeDeleteAclsResponse, encode: DeleteAclsRes.encodeDeleteAclsResponse, create: DeleteAclsRes.defaultDeleteAclsResponse,
       entities: DeleteAclsRes.DeleteAclsResponseEntities,
+      skipToTags: DeleteAclsRes.skipDeleteAclsResponseToTags, topLevelTagged: DeleteAclsRes.DeleteAclsResponseTopLevelTagged,
     },
   },
   32: {
@@ -510,10 +566,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeConfigsReq.decodeDescribeConfigsRequest, encode: DescribeConfigsReq.encodeDescribeConfigsRequest, create: DescribeConfigsReq.defaultDescribeConfigsRequest,
       entities: DescribeConfigsReq.DescribeConfigsRequestEntities,
+      skipToTags: DescribeConfigsReq.skipDescribeConfigsRequestToTags, topLevelTagged: DescribeConfigsReq.DescribeConfigsRequestTopLevelTagged,
     },
     response: {
       decode: DescribeConfigsRes.decodeDescribeConfigsResponse, encode: DescribeConfigsRes.encodeDescribeConfigsResponse, create: DescribeConfigsRes.defaultDescribeConfigsResponse,
       entities: DescribeConfigsRes.DescribeConfigsResponseEntities,
+      skipToTags: DescribeConfigsRes.skipDescribeConfigsResponseToTags, topLevelTagged: DescribeConfigsRes.DescribeConfigsResponseTopLevelTagged,
     },
   },
   33: {
@@ -522,10 +580,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: AlterConfigsReq.decodeAlterConfigsRequest, encode: AlterConfigsReq.encodeAlterConfigsRequest, create: AlterConfigsReq.defaultAlterConfigsRequest,
       entities: AlterConfigsReq.AlterConfigsRequestEntities,
+      skipToTags: AlterConfigsReq.skipAlterConfigsRequestToTags, topLevelTagged: AlterConfigsReq.AlterConfigsRequestTopLevelTagged,
     },
     response: {
       decode: AlterConfigsRes.decodeAlterConfigsResponse, encode: AlterConfigsRes.encodeAlterConfigsResponse, create: AlterConfigsRes.defaultAlterConfigsResponse,
       entities: AlterConfigsRes.AlterConfigsResponseEntities,
+      skipToTags: AlterConfigsRes.skipAlterConfigsResponseToTags, topLevelTagged: AlterConfigsRes.AlterConfigsResponseTopLevelTagged,
     },
   },
   34: {
@@ -534,10 +594,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: AlterReplicaLogDirsReq.decodeAlterReplicaLogDirsRequest, encode: AlterReplicaLogDirsReq.encodeAlterReplicaLogDirsRequest, create: AlterReplicaLogDirsReq.defaultAlterReplicaLogDirsRequest,
       entities: AlterReplicaLogDirsReq.AlterReplicaLogDirsRequestEntities,
+      skipToTags: AlterReplicaLogDirsReq.skipAlterReplicaLogDirsRequestToTags, topLevelTagged: AlterReplicaLogDirsReq.AlterReplicaLogDirsRequestTopLevelTagged,
     },
     response: {
       decode: AlterReplicaLogDirsRes.decodeAlterReplicaLogDirsResponse, encode: AlterReplicaLogDirsRes.encodeAlterReplicaLogDirsResponse, create: AlterReplicaLogDirsRes.defaultAlterReplicaLogDirsResponse,
       entities: AlterReplicaLogDirsRes.AlterReplicaLogDirsResponseEntities,
+      skipToTags: AlterReplicaLogDirsRes.skipAlterReplicaLogDirsResponseToTags, topLevelTagged: AlterReplicaLogDirsRes.AlterReplicaLogDirsResponseTopLevelTagged,
     },
   },
   35: {
@@ -546,10 +608,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeLogDirsReq.decodeDescribeLogDirsRequest, encode: DescribeLogDirsReq.encodeDescribeLogDirsRequest, create: DescribeLogDirsReq.defaultDescribeLogDirsRequest,
       entities: DescribeLogDirsReq.DescribeLogDirsRequestEntities,
+      skipToTags: DescribeLogDirsReq.skipDescribeLogDirsRequestToTags, topLevelTagged: DescribeLogDirsReq.DescribeLogDirsRequestTopLevelTagged,
     },
     response: {
       decode: DescribeLogDirsRes.decodeDescribeLogDirsResponse, encode: DescribeLogDirsRes.encodeDescribeLogDirsResponse, create: DescribeLogDirsRes.defaultDescribeLogDirsResponse,
       entities: DescribeLogDirsRes.DescribeLogDirsResponseEntities,
+      skipToTags: DescribeLogDirsRes.skipDescribeLogDirsResponseToTags, topLevelTagged: DescribeLogDirsRes.DescribeLogDirsResponseTopLevelTagged,
     },
   },
   36: {
@@ -558,10 +622,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: SaslAuthenticateReq.decodeSaslAuthenticateRequest, encode: SaslAuthenticateReq.encodeSaslAuthenticateRequest, create: SaslAuthenticateReq.defaultSaslAuthenticateRequest,
       entities: SaslAuthenticateReq.SaslAuthenticateRequestEntities,
+      skipToTags: SaslAuthenticateReq.skipSaslAuthenticateRequestToTags, topLevelTagged: SaslAuthenticateReq.SaslAuthenticateRequestTopLevelTagged,
     },
     response: {
       decode: SaslAuthenticateRes.decodeSaslAuthenticateResponse, encode: SaslAuthenticateRes.encodeSaslAuthenticateResponse, create: SaslAuthenticateRes.defaultSaslAuthenticateResponse,
       entities: SaslAuthenticateRes.SaslAuthenticateResponseEntities,
+      skipToTags: SaslAuthenticateRes.skipSaslAuthenticateResponseToTags, topLevelTagged: SaslAuthenticateRes.SaslAuthenticateResponseTopLevelTagged,
     },
   },
   37: {
@@ -570,10 +636,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: CreatePartitionsReq.decodeCreatePartitionsRequest, encode: CreatePartitionsReq.encodeCreatePartitionsRequest, create: CreatePartitionsReq.defaultCreatePartitionsRequest,
       entities: CreatePartitionsReq.CreatePartitionsRequestEntities,
+      skipToTags: CreatePartitionsReq.skipCreatePartitionsRequestToTags, topLevelTagged: CreatePartitionsReq.CreatePartitionsRequestTopLevelTagged,
     },
     response: {
       decode: CreatePartitionsRes.decodeCreatePartitionsResponse, encode: CreatePartitionsRes.encodeCreatePartitionsResponse, create: CreatePartitionsRes.defaultCreatePartitionsResponse,
       entities: CreatePartitionsRes.CreatePartitionsResponseEntities,
+      skipToTags: CreatePartitionsRes.skipCreatePartitionsResponseToTags, topLevelTagged: CreatePartitionsRes.CreatePartitionsResponseTopLevelTagged,
     },
   },
   38: {
@@ -582,10 +650,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: CreateDelegationTokenReq.decodeCreateDelegationTokenRequest, encode: CreateDelegationTokenReq.encodeCreateDelegationTokenRequest, create: CreateDelegationTokenReq.defaultCreateDelegationTokenRequest,
       entities: CreateDelegationTokenReq.CreateDelegationTokenRequestEntities,
+      skipToTags: CreateDelegationTokenReq.skipCreateDelegationTokenRequestToTags, topLevelTagged: CreateDelegationTokenReq.CreateDelegationTokenRequestTopLevelTagged,
     },
     response: {
       decode: CreateDelegationTokenRes.decodeCreateDelegationTokenResponse, encode: CreateDelegationTokenRes.encodeCreateDelegationTokenResponse, create: CreateDelegationTokenRes.defaultCreateDelegationTokenResponse,
       entities: CreateDelegationTokenRes.CreateDelegationTokenResponseEntities,
+      skipToTags: CreateDelegationTokenRes.skipCreateDelegationTokenResponseToTags, topLevelTagged: CreateDelegationTokenRes.CreateDelegationTokenResponseTopLevelTagged,
     },
   },
   39: {
@@ -594,10 +664,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: RenewDelegationTokenReq.decodeRenewDelegationTokenRequest, encode: RenewDelegationTokenReq.encodeRenewDelegationTokenRequest, create: RenewDelegationTokenReq.defaultRenewDelegationTokenRequest,
       entities: RenewDelegationTokenReq.RenewDelegationTokenRequestEntities,
+      skipToTags: RenewDelegationTokenReq.skipRenewDelegationTokenRequestToTags, topLevelTagged: RenewDelegationTokenReq.RenewDelegationTokenRequestTopLevelTagged,
     },
     response: {
       decode: RenewDelegationTokenRes.decodeRenewDelegationTokenResponse, encode: RenewDelegationTokenRes.encodeRenewDelegationTokenResponse, create: RenewDelegationTokenRes.defaultRenewDelegationTokenResponse,
       entities: RenewDelegationTokenRes.RenewDelegationTokenResponseEntities,
+      skipToTags: RenewDelegationTokenRes.skipRenewDelegationTokenResponseToTags, topLevelTagged: RenewDelegationTokenRes.RenewDelegationTokenResponseTopLevelTagged,
     },
   },
   40: {
@@ -606,10 +678,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ExpireDelegationTokenReq.decodeExpireDelegationTokenRequest, encode: ExpireDelegationTokenReq.encodeExpireDelegationTokenRequest, create: ExpireDelegationTokenReq.defaultExpireDelegationTokenRequest,
       entities: ExpireDelegationTokenReq.ExpireDelegationTokenRequestEntities,
+      skipToTags: ExpireDelegationTokenReq.skipExpireDelegationTokenRequestToTags, topLevelTagged: ExpireDelegationTokenReq.ExpireDelegationTokenRequestTopLevelTagged,
     },
     response: {
       decode: ExpireDelegationTokenRes.decodeExpireDelegationTokenResponse, encode: ExpireDelegationTokenRes.encodeExpireDelegationTokenResponse, create: ExpireDelegationTokenRes.defaultExpireDelegationTokenResponse,
       entities: ExpireDelegationTokenRes.ExpireDelegationTokenResponseEntities,
+      skipToTags: ExpireDelegationTokenRes.skipExpireDelegationTokenResponseToTags, topLevelTagged: ExpireDelegationTokenRes.ExpireDelegationTokenResponseTopLevelTagged,
     },
   },
   41: {
@@ -618,10 +692,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeDelegationTokenReq.decodeDescribeDelegationTokenRequest, encode: DescribeDelegationTokenReq.encodeDescribeDelegationTokenRequest, create: DescribeDelegationTokenReq.defaultDescribeDelegationTokenRequest,
       entities: DescribeDelegationTokenReq.DescribeDelegationTokenRequestEntities,
+      skipToTags: DescribeDelegationTokenReq.skipDescribeDelegationTokenRequestToTags, topLevelTagged: DescribeDelegationTokenReq.DescribeDelegationTokenRequestTopLevelTagged,
     },
     response: {
       decode: DescribeDelegationTokenRes.decodeDescribeDelegationTokenResponse, encode: DescribeDelegationTokenRes.encodeDescribeDelegationTokenResponse, create: DescribeDelegationTokenRes.defaultDescribeDelegationTokenResponse,
       entities: DescribeDelegationTokenRes.DescribeDelegationTokenResponseEntities,
+      skipToTags: DescribeDelegationTokenRes.skipDescribeDelegationTokenResponseToTags, topLevelTagged: DescribeDelegationTokenRes.DescribeDelegationTokenResponseTopLevelTagged,
     },
   },
   42: {
@@ -630,10 +706,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DeleteGroupsReq.decodeDeleteGroupsRequest, encode: DeleteGroupsReq.encodeDeleteGroupsRequest, create: DeleteGroupsReq.defaultDeleteGroupsRequest,
       entities: DeleteGroupsReq.DeleteGroupsRequestEntities,
+      skipToTags: DeleteGroupsReq.skipDeleteGroupsRequestToTags, topLevelTagged: DeleteGroupsReq.DeleteGroupsRequestTopLevelTagged,
     },
     response: {
       decode: DeleteGroupsRes.decodeDeleteGroupsResponse, encode: DeleteGroupsRes.encodeDeleteGroupsResponse, create: DeleteGroupsRes.defaultDeleteGroupsResponse,
       entities: DeleteGroupsRes.DeleteGroupsResponseEntities,
+      skipToTags: DeleteGroupsRes.skipDeleteGroupsResponseToTags, topLevelTagged: DeleteGroupsRes.DeleteGroupsResponseTopLevelTagged,
     },
   },
   43: {
@@ -642,10 +720,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ElectLeadersReq.decodeElectLeadersRequest, encode: ElectLeadersReq.encodeElectLeadersRequest, create: ElectLeadersReq.defaultElectLeadersRequest,
       entities: ElectLeadersReq.ElectLeadersRequestEntities,
+      skipToTags: ElectLeadersReq.skipElectLeadersRequestToTags, topLevelTagged: ElectLeadersReq.ElectLeadersRequestTopLevelTagged,
     },
     response: {
       decode: ElectLeadersRes.decodeElectLeadersResponse, encode: ElectLeadersRes.encodeElectLeadersResponse, create: ElectLeadersRes.defaultElectLeadersResponse,
       entities: ElectLeadersRes.ElectLeadersResponseEntities,
+      skipToTags: ElectLeadersRes.skipElectLeadersResponseToTags, topLevelTagged: ElectLeadersRes.ElectLeadersResponseTopLevelTagged,
     },
   },
   44: {
@@ -654,10 +734,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: IncrementalAlterConfigsReq.decodeIncrementalAlterConfigsRequest, encode: IncrementalAlterConfigsReq.encodeIncrementalAlterConfigsRequest, create: IncrementalAlterConfigsReq.defaultIncrementalAlterConfigsRequest,
       entities: IncrementalAlterConfigsReq.IncrementalAlterConfigsRequestEntities,
+      skipToTags: IncrementalAlterConfigsReq.skipIncrementalAlterConfigsRequestToTags, topLevelTagged: IncrementalAlterConfigsReq.IncrementalAlterConfigsRequestTopLevelTagged,
     },
     response: {
       decode: IncrementalAlterConfigsRes.decodeIncrementalAlterConfigsResponse, encode: IncrementalAlterConfigsRes.encodeIncrementalAlterConfigsResponse, create: IncrementalAlterConfigsRes.defaultIncrementalAlterConfigsResponse,
       entities: IncrementalAlterConfigsRes.IncrementalAlterConfigsResponseEntities,
+      skipToTags: IncrementalAlterConfigsRes.skipIncrementalAlterConfigsResponseToTags, topLevelTagged: IncrementalAlterConfigsRes.IncrementalAlterConfigsResponseTopLevelTagged,
     },
   },
   45: {
@@ -666,10 +748,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: AlterPartitionReassignmentsReq.decodeAlterPartitionReassignmentsRequest, encode: AlterPartitionReassignmentsReq.encodeAlterPartitionReassignmentsRequest, create: AlterPartitionReassignmentsReq.defaultAlterPartitionReassignmentsRequest,
       entities: AlterPartitionReassignmentsReq.AlterPartitionReassignmentsRequestEntities,
+      skipToTags: AlterPartitionReassignmentsReq.skipAlterPartitionReassignmentsRequestToTags, topLevelTagged: AlterPartitionReassignmentsReq.AlterPartitionReassignmentsRequestTopLevelTagged,
     },
     response: {
       decode: AlterPartitionReassignmentsRes.decodeAlterPartitionReassignmentsResponse, encode: AlterPartitionReassignmentsRes.encodeAlterPartitionReassignmentsResponse, create: AlterPartitionReassignmentsRes.defaultAlterPartitionReassignmentsResponse,
       entities: AlterPartitionReassignmentsRes.AlterPartitionReassignmentsResponseEntities,
+      skipToTags: AlterPartitionReassignmentsRes.skipAlterPartitionReassignmentsResponseToTags, topLevelTagged: AlterPartitionReassignmentsRes.AlterPartitionReassignmentsResponseTopLevelTagged,
     },
   },
   46: {
@@ -678,10 +762,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ListPartitionReassignmentsReq.decodeListPartitionReassignmentsRequest, encode: ListPartitionReassignmentsReq.encodeListPartitionReassignmentsRequest, create: ListPartitionReassignmentsReq.defaultListPartitionReassignmentsRequest,
       entities: ListPartitionReassignmentsReq.ListPartitionReassignmentsRequestEntities,
+      skipToTags: ListPartitionReassignmentsReq.skipListPartitionReassignmentsRequestToTags, topLevelTagged: ListPartitionReassignmentsReq.ListPartitionReassignmentsRequestTopLevelTagged,
     },
     response: {
       decode: ListPartitionReassignmentsRes.decodeListPartitionReassignmentsResponse, encode: ListPartitionReassignmentsRes.encodeListPartitionReassignmentsResponse, create: ListPartitionReassignmentsRes.defaultListPartitionReassignmentsResponse,
       entities: ListPartitionReassignmentsRes.ListPartitionReassignmentsResponseEntities,
+      skipToTags: ListPartitionReassignmentsRes.skipListPartitionReassignmentsResponseToTags, topLevelTagged: ListPartitionReassignmentsRes.ListPartitionReassignmentsResponseTopLevelTagged,
     },
   },
   47: {
@@ -690,10 +776,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: OffsetDeleteReq.decodeOffsetDeleteRequest, encode: OffsetDeleteReq.encodeOffsetDeleteRequest, create: OffsetDeleteReq.defaultOffsetDeleteRequest,
       entities: OffsetDeleteReq.OffsetDeleteRequestEntities,
+      skipToTags: OffsetDeleteReq.skipOffsetDeleteRequestToTags, topLevelTagged: OffsetDeleteReq.OffsetDeleteRequestTopLevelTagged,
     },
     response: {
       decode: OffsetDeleteRes.decodeOffsetDeleteResponse, encode: OffsetDeleteRes.encodeOffsetDeleteResponse, create: OffsetDeleteRes.defaultOffsetDeleteResponse,
       entities: OffsetDeleteRes.OffsetDeleteResponseEntities,
+      skipToTags: OffsetDeleteRes.skipOffsetDeleteResponseToTags, topLevelTagged: OffsetDeleteRes.OffsetDeleteResponseTopLevelTagged,
     },
   },
   48: {
@@ -702,10 +790,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeClientQuotasReq.decodeDescribeClientQuotasRequest, encode: DescribeClientQuotasReq.encodeDescribeClientQuotasRequest, create: DescribeClientQuotasReq.defaultDescribeClientQuotasRequest,
       entities: DescribeClientQuotasReq.DescribeClientQuotasRequestEntities,
+      skipToTags: DescribeClientQuotasReq.skipDescribeClientQuotasRequestToTags, topLevelTagged: DescribeClientQuotasReq.DescribeClientQuotasRequestTopLevelTagged,
     },
     response: {
       decode: DescribeClientQuotasRes.decodeDescribeClientQuotasResponse, encode: DescribeClientQuotasRes.encodeDescribeClientQuotasResponse, create: DescribeClientQuotasRes.defaultDescribeClientQuotasResponse,
       entities: DescribeClientQuotasRes.DescribeClientQuotasResponseEntities,
+      skipToTags: DescribeClientQuotasRes.skipDescribeClientQuotasResponseToTags, topLevelTagged: DescribeClientQuotasRes.DescribeClientQuotasResponseTopLevelTagged,
     },
   },
   49: {
@@ -714,10 +804,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: AlterClientQuotasReq.decodeAlterClientQuotasRequest, encode: AlterClientQuotasReq.encodeAlterClientQuotasRequest, create: AlterClientQuotasReq.defaultAlterClientQuotasRequest,
       entities: AlterClientQuotasReq.AlterClientQuotasRequestEntities,
+      skipToTags: AlterClientQuotasReq.skipAlterClientQuotasRequestToTags, topLevelTagged: AlterClientQuotasReq.AlterClientQuotasRequestTopLevelTagged,
     },
     response: {
       decode: AlterClientQuotasRes.decodeAlterClientQuotasResponse, encode: AlterClientQuotasRes.encodeAlterClientQuotasResponse, create: AlterClientQuotasRes.defaultAlterClientQuotasResponse,
       entities: AlterClientQuotasRes.AlterClientQuotasResponseEntities,
+      skipToTags: AlterClientQuotasRes.skipAlterClientQuotasResponseToTags, topLevelTagged: AlterClientQuotasRes.AlterClientQuotasResponseTopLevelTagged,
     },
   },
   50: {
@@ -726,10 +818,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeUserScramCredentialsReq.decodeDescribeUserScramCredentialsRequest, encode: DescribeUserScramCredentialsReq.encodeDescribeUserScramCredentialsRequest, create: DescribeUserScramCredentialsReq.defaultDescribeUserScramCredentialsRequest,
       entities: DescribeUserScramCredentialsReq.DescribeUserScramCredentialsRequestEntities,
+      skipToTags: DescribeUserScramCredentialsReq.skipDescribeUserScramCredentialsRequestToTags, topLevelTagged: DescribeUserScramCredentialsReq.DescribeUserScramCredentialsRequestTopLevelTagged,
     },
     response: {
       decode: DescribeUserScramCredentialsRes.decodeDescribeUserScramCredentialsResponse, encode: DescribeUserScramCredentialsRes.encodeDescribeUserScramCredentialsResponse, create: DescribeUserScramCredentialsRes.defaultDescribeUserScramCredentialsResponse,
       entities: DescribeUserScramCredentialsRes.DescribeUserScramCredentialsResponseEntities,
+      skipToTags: DescribeUserScramCredentialsRes.skipDescribeUserScramCredentialsResponseToTags, topLevelTagged: DescribeUserScramCredentialsRes.DescribeUserScramCredentialsResponseTopLevelTagged,
     },
   },
   51: {
@@ -738,10 +832,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: AlterUserScramCredentialsReq.decodeAlterUserScramCredentialsRequest, encode: AlterUserScramCredentialsReq.encodeAlterUserScramCredentialsRequest, create: AlterUserScramCredentialsReq.defaultAlterUserScramCredentialsRequest,
       entities: AlterUserScramCredentialsReq.AlterUserScramCredentialsRequestEntities,
+      skipToTags: AlterUserScramCredentialsReq.skipAlterUserScramCredentialsRequestToTags, topLevelTagged: AlterUserScramCredentialsReq.AlterUserScramCredentialsRequestTopLevelTagged,
     },
     response: {
       decode: AlterUserScramCredentialsRes.decodeAlterUserScramCredentialsResponse, encode: AlterUserScramCredentialsRes.encodeAlterUserScramCredentialsResponse, create: AlterUserScramCredentialsRes.defaultAlterUserScramCredentialsResponse,
       entities: AlterUserScramCredentialsRes.AlterUserScramCredentialsResponseEntities,
+      skipToTags: AlterUserScramCredentialsRes.skipAlterUserScramCredentialsResponseToTags, topLevelTagged: AlterUserScramCredentialsRes.AlterUserScramCredentialsResponseTopLevelTagged,
     },
   },
   55: {
@@ -750,10 +846,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeQuorumReq.decodeDescribeQuorumRequest, encode: DescribeQuorumReq.encodeDescribeQuorumRequest, create: DescribeQuorumReq.defaultDescribeQuorumRequest,
       entities: DescribeQuorumReq.DescribeQuorumRequestEntities,
+      skipToTags: DescribeQuorumReq.skipDescribeQuorumRequestToTags, topLevelTagged: DescribeQuorumReq.DescribeQuorumRequestTopLevelTagged,
     },
     response: {
       decode: DescribeQuorumRes.decodeDescribeQuorumResponse, encode: DescribeQuorumRes.encodeDescribeQuorumResponse, create: DescribeQuorumRes.defaultDescribeQuorumResponse,
       entities: DescribeQuorumRes.DescribeQuorumResponseEntities,
+      skipToTags: DescribeQuorumRes.skipDescribeQuorumResponseToTags, topLevelTagged: DescribeQuorumRes.DescribeQuorumResponseTopLevelTagged,
     },
   },
   57: {
@@ -762,10 +860,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: UpdateFeaturesReq.decodeUpdateFeaturesRequest, encode: UpdateFeaturesReq.encodeUpdateFeaturesRequest, create: UpdateFeaturesReq.defaultUpdateFeaturesRequest,
       entities: UpdateFeaturesReq.UpdateFeaturesRequestEntities,
+      skipToTags: UpdateFeaturesReq.skipUpdateFeaturesRequestToTags, topLevelTagged: UpdateFeaturesReq.UpdateFeaturesRequestTopLevelTagged,
     },
     response: {
       decode: UpdateFeaturesRes.decodeUpdateFeaturesResponse, encode: UpdateFeaturesRes.encodeUpdateFeaturesResponse, create: UpdateFeaturesRes.defaultUpdateFeaturesResponse,
       entities: UpdateFeaturesRes.UpdateFeaturesResponseEntities,
+      skipToTags: UpdateFeaturesRes.skipUpdateFeaturesResponseToTags, topLevelTagged: UpdateFeaturesRes.UpdateFeaturesResponseTopLevelTagged,
     },
   },
   60: {
@@ -774,10 +874,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeClusterReq.decodeDescribeClusterRequest, encode: DescribeClusterReq.encodeDescribeClusterRequest, create: DescribeClusterReq.defaultDescribeClusterRequest,
       entities: DescribeClusterReq.DescribeClusterRequestEntities,
+      skipToTags: DescribeClusterReq.skipDescribeClusterRequestToTags, topLevelTagged: DescribeClusterReq.DescribeClusterRequestTopLevelTagged,
     },
     response: {
       decode: DescribeClusterRes.decodeDescribeClusterResponse, encode: DescribeClusterRes.encodeDescribeClusterResponse, create: DescribeClusterRes.defaultDescribeClusterResponse,
       entities: DescribeClusterRes.DescribeClusterResponseEntities,
+      skipToTags: DescribeClusterRes.skipDescribeClusterResponseToTags, topLevelTagged: DescribeClusterRes.DescribeClusterResponseTopLevelTagged,
     },
   },
   61: {
@@ -786,10 +888,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeProducersReq.decodeDescribeProducersRequest, encode: DescribeProducersReq.encodeDescribeProducersRequest, create: DescribeProducersReq.defaultDescribeProducersRequest,
       entities: DescribeProducersReq.DescribeProducersRequestEntities,
+      skipToTags: DescribeProducersReq.skipDescribeProducersRequestToTags, topLevelTagged: DescribeProducersReq.DescribeProducersRequestTopLevelTagged,
     },
     response: {
       decode: DescribeProducersRes.decodeDescribeProducersResponse, encode: DescribeProducersRes.encodeDescribeProducersResponse, create: DescribeProducersRes.defaultDescribeProducersResponse,
       entities: DescribeProducersRes.DescribeProducersResponseEntities,
+      skipToTags: DescribeProducersRes.skipDescribeProducersResponseToTags, topLevelTagged: DescribeProducersRes.DescribeProducersResponseTopLevelTagged,
     },
   },
   64: {
@@ -798,10 +902,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: UnregisterBrokerReq.decodeUnregisterBrokerRequest, encode: UnregisterBrokerReq.encodeUnregisterBrokerRequest, create: UnregisterBrokerReq.defaultUnregisterBrokerRequest,
       entities: UnregisterBrokerReq.UnregisterBrokerRequestEntities,
+      skipToTags: UnregisterBrokerReq.skipUnregisterBrokerRequestToTags, topLevelTagged: UnregisterBrokerReq.UnregisterBrokerRequestTopLevelTagged,
     },
     response: {
       decode: UnregisterBrokerRes.decodeUnregisterBrokerResponse, encode: UnregisterBrokerRes.encodeUnregisterBrokerResponse, create: UnregisterBrokerRes.defaultUnregisterBrokerResponse,
       entities: UnregisterBrokerRes.UnregisterBrokerResponseEntities,
+      skipToTags: UnregisterBrokerRes.skipUnregisterBrokerResponseToTags, topLevelTagged: UnregisterBrokerRes.UnregisterBrokerResponseTopLevelTagged,
     },
   },
   65: {
@@ -810,10 +916,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeTransactionsReq.decodeDescribeTransactionsRequest, encode: DescribeTransactionsReq.encodeDescribeTransactionsRequest, create: DescribeTransactionsReq.defaultDescribeTransactionsRequest,
       entities: DescribeTransactionsReq.DescribeTransactionsRequestEntities,
+      skipToTags: DescribeTransactionsReq.skipDescribeTransactionsRequestToTags, topLevelTagged: DescribeTransactionsReq.DescribeTransactionsRequestTopLevelTagged,
     },
     response: {
       decode: DescribeTransactionsRes.decodeDescribeTransactionsResponse, encode: DescribeTransactionsRes.encodeDescribeTransactionsResponse, create: DescribeTransactionsRes.defaultDescribeTransactionsResponse,
       entities: DescribeTransactionsRes.DescribeTransactionsResponseEntities,
+      skipToTags: DescribeTransactionsRes.skipDescribeTransactionsResponseToTags, topLevelTagged: DescribeTransactionsRes.DescribeTransactionsResponseTopLevelTagged,
     },
   },
   66: {
@@ -822,10 +930,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ListTransactionsReq.decodeListTransactionsRequest, encode: ListTransactionsReq.encodeListTransactionsRequest, create: ListTransactionsReq.defaultListTransactionsRequest,
       entities: ListTransactionsReq.ListTransactionsRequestEntities,
+      skipToTags: ListTransactionsReq.skipListTransactionsRequestToTags, topLevelTagged: ListTransactionsReq.ListTransactionsRequestTopLevelTagged,
     },
     response: {
       decode: ListTransactionsRes.decodeListTransactionsResponse, encode: ListTransactionsRes.encodeListTransactionsResponse, create: ListTransactionsRes.defaultListTransactionsResponse,
       entities: ListTransactionsRes.ListTransactionsResponseEntities,
+      skipToTags: ListTransactionsRes.skipListTransactionsResponseToTags, topLevelTagged: ListTransactionsRes.ListTransactionsResponseTopLevelTagged,
     },
   },
   68: {
@@ -834,10 +944,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ConsumerGroupHeartbeatReq.decodeConsumerGroupHeartbeatRequest, encode: ConsumerGroupHeartbeatReq.encodeConsumerGroupHeartbeatRequest, create: ConsumerGroupHeartbeatReq.defaultConsumerGroupHeartbeatRequest,
       entities: ConsumerGroupHeartbeatReq.ConsumerGroupHeartbeatRequestEntities,
+      skipToTags: ConsumerGroupHeartbeatReq.skipConsumerGroupHeartbeatRequestToTags, topLevelTagged: ConsumerGroupHeartbeatReq.ConsumerGroupHeartbeatRequestTopLevelTagged,
     },
     response: {
       decode: ConsumerGroupHeartbeatRes.decodeConsumerGroupHeartbeatResponse, encode: ConsumerGroupHeartbeatRes.encodeConsumerGroupHeartbeatResponse, create: ConsumerGroupHeartbeatRes.defaultConsumerGroupHeartbeatResponse,
       entities: ConsumerGroupHeartbeatRes.ConsumerGroupHeartbeatResponseEntities,
+      skipToTags: ConsumerGroupHeartbeatRes.skipConsumerGroupHeartbeatResponseToTags, topLevelTagged: ConsumerGroupHeartbeatRes.ConsumerGroupHeartbeatResponseTopLevelTagged,
     },
   },
   69: {
@@ -846,10 +958,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ConsumerGroupDescribeReq.decodeConsumerGroupDescribeRequest, encode: ConsumerGroupDescribeReq.encodeConsumerGroupDescribeRequest, create: ConsumerGroupDescribeReq.defaultConsumerGroupDescribeRequest,
       entities: ConsumerGroupDescribeReq.ConsumerGroupDescribeRequestEntities,
+      skipToTags: ConsumerGroupDescribeReq.skipConsumerGroupDescribeRequestToTags, topLevelTagged: ConsumerGroupDescribeReq.ConsumerGroupDescribeRequestTopLevelTagged,
     },
     response: {
       decode: ConsumerGroupDescribeRes.decodeConsumerGroupDescribeResponse, encode: ConsumerGroupDescribeRes.encodeConsumerGroupDescribeResponse, create: ConsumerGroupDescribeRes.defaultConsumerGroupDescribeResponse,
       entities: ConsumerGroupDescribeRes.ConsumerGroupDescribeResponseEntities,
+      skipToTags: ConsumerGroupDescribeRes.skipConsumerGroupDescribeResponseToTags, topLevelTagged: ConsumerGroupDescribeRes.ConsumerGroupDescribeResponseTopLevelTagged,
     },
   },
   71: {
@@ -858,10 +972,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: GetTelemetrySubscriptionsReq.decodeGetTelemetrySubscriptionsRequest, encode: GetTelemetrySubscriptionsReq.encodeGetTelemetrySubscriptionsRequest, create: GetTelemetrySubscriptionsReq.defaultGetTelemetrySubscriptionsRequest,
       entities: GetTelemetrySubscriptionsReq.GetTelemetrySubscriptionsRequestEntities,
+      skipToTags: GetTelemetrySubscriptionsReq.skipGetTelemetrySubscriptionsRequestToTags, topLevelTagged: GetTelemetrySubscriptionsReq.GetTelemetrySubscriptionsRequestTopLevelTagged,
     },
     response: {
       decode: GetTelemetrySubscriptionsRes.decodeGetTelemetrySubscriptionsResponse, encode: GetTelemetrySubscriptionsRes.encodeGetTelemetrySubscriptionsResponse, create: GetTelemetrySubscriptionsRes.defaultGetTelemetrySubscriptionsResponse,
       entities: GetTelemetrySubscriptionsRes.GetTelemetrySubscriptionsResponseEntities,
+      skipToTags: GetTelemetrySubscriptionsRes.skipGetTelemetrySubscriptionsResponseToTags, topLevelTagged: GetTelemetrySubscriptionsRes.GetTelemetrySubscriptionsResponseTopLevelTagged,
     },
   },
   72: {
@@ -870,10 +986,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: PushTelemetryReq.decodePushTelemetryRequest, encode: PushTelemetryReq.encodePushTelemetryRequest, create: PushTelemetryReq.defaultPushTelemetryRequest,
       entities: PushTelemetryReq.PushTelemetryRequestEntities,
+      skipToTags: PushTelemetryReq.skipPushTelemetryRequestToTags, topLevelTagged: PushTelemetryReq.PushTelemetryRequestTopLevelTagged,
     },
     response: {
       decode: PushTelemetryRes.decodePushTelemetryResponse, encode: PushTelemetryRes.encodePushTelemetryResponse, create: PushTelemetryRes.defaultPushTelemetryResponse,
       entities: PushTelemetryRes.PushTelemetryResponseEntities,
+      skipToTags: PushTelemetryRes.skipPushTelemetryResponseToTags, topLevelTagged: PushTelemetryRes.PushTelemetryResponseTopLevelTagged,
     },
   },
   74: {
@@ -882,10 +1000,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ListConfigResourcesReq.decodeListConfigResourcesRequest, encode: ListConfigResourcesReq.encodeListConfigResourcesRequest, create: ListConfigResourcesReq.defaultListConfigResourcesRequest,
       entities: ListConfigResourcesReq.ListConfigResourcesRequestEntities,
+      skipToTags: ListConfigResourcesReq.skipListConfigResourcesRequestToTags, topLevelTagged: ListConfigResourcesReq.ListConfigResourcesRequestTopLevelTagged,
     },
     response: {
       decode: ListConfigResourcesRes.decodeListConfigResourcesResponse, encode: ListConfigResourcesRes.encodeListConfigResourcesResponse, create: ListConfigResourcesRes.defaultListConfigResourcesResponse,
       entities: ListConfigResourcesRes.ListConfigResourcesResponseEntities,
+      skipToTags: ListConfigResourcesRes.skipListConfigResourcesResponseToTags, topLevelTagged: ListConfigResourcesRes.ListConfigResourcesResponseTopLevelTagged,
     },
   },
   75: {
@@ -894,10 +1014,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeTopicPartitionsReq.decodeDescribeTopicPartitionsRequest, encode: DescribeTopicPartitionsReq.encodeDescribeTopicPartitionsRequest, create: DescribeTopicPartitionsReq.defaultDescribeTopicPartitionsRequest,
       entities: DescribeTopicPartitionsReq.DescribeTopicPartitionsRequestEntities,
+      skipToTags: DescribeTopicPartitionsReq.skipDescribeTopicPartitionsRequestToTags, topLevelTagged: DescribeTopicPartitionsReq.DescribeTopicPartitionsRequestTopLevelTagged,
     },
     response: {
       decode: DescribeTopicPartitionsRes.decodeDescribeTopicPartitionsResponse, encode: DescribeTopicPartitionsRes.encodeDescribeTopicPartitionsResponse, create: DescribeTopicPartitionsRes.defaultDescribeTopicPartitionsResponse,
       entities: DescribeTopicPartitionsRes.DescribeTopicPartitionsResponseEntities,
+      skipToTags: DescribeTopicPartitionsRes.skipDescribeTopicPartitionsResponseToTags, topLevelTagged: DescribeTopicPartitionsRes.DescribeTopicPartitionsResponseTopLevelTagged,
     },
   },
   76: {
@@ -906,10 +1028,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ShareGroupHeartbeatReq.decodeShareGroupHeartbeatRequest, encode: ShareGroupHeartbeatReq.encodeShareGroupHeartbeatRequest, create: ShareGroupHeartbeatReq.defaultShareGroupHeartbeatRequest,
       entities: ShareGroupHeartbeatReq.ShareGroupHeartbeatRequestEntities,
+      skipToTags: ShareGroupHeartbeatReq.skipShareGroupHeartbeatRequestToTags, topLevelTagged: ShareGroupHeartbeatReq.ShareGroupHeartbeatRequestTopLevelTagged,
     },
     response: {
       decode: ShareGroupHeartbeatRes.decodeShareGroupHeartbeatResponse, encode: ShareGroupHeartbeatRes.encodeShareGroupHeartbeatResponse, create: ShareGroupHeartbeatRes.defaultShareGroupHeartbeatResponse,
       entities: ShareGroupHeartbeatRes.ShareGroupHeartbeatResponseEntities,
+      skipToTags: ShareGroupHeartbeatRes.skipShareGroupHeartbeatResponseToTags, topLevelTagged: ShareGroupHeartbeatRes.ShareGroupHeartbeatResponseTopLevelTagged,
     },
   },
   77: {
@@ -918,10 +1042,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ShareGroupDescribeReq.decodeShareGroupDescribeRequest, encode: ShareGroupDescribeReq.encodeShareGroupDescribeRequest, create: ShareGroupDescribeReq.defaultShareGroupDescribeRequest,
       entities: ShareGroupDescribeReq.ShareGroupDescribeRequestEntities,
+      skipToTags: ShareGroupDescribeReq.skipShareGroupDescribeRequestToTags, topLevelTagged: ShareGroupDescribeReq.ShareGroupDescribeRequestTopLevelTagged,
     },
     response: {
       decode: ShareGroupDescribeRes.decodeShareGroupDescribeResponse, encode: ShareGroupDescribeRes.encodeShareGroupDescribeResponse, create: ShareGroupDescribeRes.defaultShareGroupDescribeResponse,
       entities: ShareGroupDescribeRes.ShareGroupDescribeResponseEntities,
+      skipToTags: ShareGroupDescribeRes.skipShareGroupDescribeResponseToTags, topLevelTagged: ShareGroupDescribeRes.ShareGroupDescribeResponseTopLevelTagged,
     },
   },
   78: {
@@ -930,10 +1056,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ShareFetchReq.decodeShareFetchRequest, encode: ShareFetchReq.encodeShareFetchRequest, create: ShareFetchReq.defaultShareFetchRequest,
       entities: ShareFetchReq.ShareFetchRequestEntities,
+      skipToTags: ShareFetchReq.skipShareFetchRequestToTags, topLevelTagged: ShareFetchReq.ShareFetchRequestTopLevelTagged,
     },
     response: {
       decode: ShareFetchRes.decodeShareFetchResponse, encode: ShareFetchRes.encodeShareFetchResponse, create: ShareFetchRes.defaultShareFetchResponse,
       entities: ShareFetchRes.ShareFetchResponseEntities,
+      skipToTags: ShareFetchRes.skipShareFetchResponseToTags, topLevelTagged: ShareFetchRes.ShareFetchResponseTopLevelTagged,
     },
   },
   79: {
@@ -942,10 +1070,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ShareAcknowledgeReq.decodeShareAcknowledgeRequest, encode: ShareAcknowledgeReq.encodeShareAcknowledgeRequest, create: ShareAcknowledgeReq.defaultShareAcknowledgeRequest,
       entities: ShareAcknowledgeReq.ShareAcknowledgeRequestEntities,
+      skipToTags: ShareAcknowledgeReq.skipShareAcknowledgeRequestToTags, topLevelTagged: ShareAcknowledgeReq.ShareAcknowledgeRequestTopLevelTagged,
     },
     response: {
       decode: ShareAcknowledgeRes.decodeShareAcknowledgeResponse, encode: ShareAcknowledgeRes.encodeShareAcknowledgeResponse, create: ShareAcknowledgeRes.defaultShareAcknowledgeResponse,
       entities: ShareAcknowledgeRes.ShareAcknowledgeResponseEntities,
+      skipToTags: ShareAcknowledgeRes.skipShareAcknowledgeResponseToTags, topLevelTagged: ShareAcknowledgeRes.ShareAcknowledgeResponseTopLevelTagged,
     },
   },
   80: {
@@ -954,10 +1084,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: AddRaftVoterReq.decodeAddRaftVoterRequest, encode: AddRaftVoterReq.encodeAddRaftVoterRequest, create: AddRaftVoterReq.defaultAddRaftVoterRequest,
       entities: AddRaftVoterReq.AddRaftVoterRequestEntities,
+      skipToTags: AddRaftVoterReq.skipAddRaftVoterRequestToTags, topLevelTagged: AddRaftVoterReq.AddRaftVoterRequestTopLevelTagged,
     },
     response: {
       decode: AddRaftVoterRes.decodeAddRaftVoterResponse, encode: AddRaftVoterRes.encodeAddRaftVoterResponse, create: AddRaftVoterRes.defaultAddRaftVoterResponse,
       entities: AddRaftVoterRes.AddRaftVoterResponseEntities,
+      skipToTags: AddRaftVoterRes.skipAddRaftVoterResponseToTags, topLevelTagged: AddRaftVoterRes.AddRaftVoterResponseTopLevelTagged,
     },
   },
   81: {
@@ -966,10 +1098,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: RemoveRaftVoterReq.decodeRemoveRaftVoterRequest, encode: RemoveRaftVoterReq.encodeRemoveRaftVoterRequest, create: RemoveRaftVoterReq.defaultRemoveRaftVoterRequest,
       entities: RemoveRaftVoterReq.RemoveRaftVoterRequestEntities,
+      skipToTags: RemoveRaftVoterReq.skipRemoveRaftVoterRequestToTags, topLevelTagged: RemoveRaftVoterReq.RemoveRaftVoterRequestTopLevelTagged,
     },
     response: {
       decode: RemoveRaftVoterRes.decodeRemoveRaftVoterResponse, encode: RemoveRaftVoterRes.encodeRemoveRaftVoterResponse, create: RemoveRaftVoterRes.defaultRemoveRaftVoterResponse,
       entities: RemoveRaftVoterRes.RemoveRaftVoterResponseEntities,
+      skipToTags: RemoveRaftVoterRes.skipRemoveRaftVoterResponseToTags, topLevelTagged: RemoveRaftVoterRes.RemoveRaftVoterResponseTopLevelTagged,
     },
   },
   83: {
@@ -978,10 +1112,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: InitializeShareGroupStateReq.decodeInitializeShareGroupStateRequest, encode: InitializeShareGroupStateReq.encodeInitializeShareGroupStateRequest, create: InitializeShareGroupStateReq.defaultInitializeShareGroupStateRequest,
       entities: InitializeShareGroupStateReq.InitializeShareGroupStateRequestEntities,
+      skipToTags: InitializeShareGroupStateReq.skipInitializeShareGroupStateRequestToTags, topLevelTagged: InitializeShareGroupStateReq.InitializeShareGroupStateRequestTopLevelTagged,
     },
     response: {
       decode: InitializeShareGroupStateRes.decodeInitializeShareGroupStateResponse, encode: InitializeShareGroupStateRes.encodeInitializeShareGroupStateResponse, create: InitializeShareGroupStateRes.defaultInitializeShareGroupStateResponse,
       entities: InitializeShareGroupStateRes.InitializeShareGroupStateResponseEntities,
+      skipToTags: InitializeShareGroupStateRes.skipInitializeShareGroupStateResponseToTags, topLevelTagged: InitializeShareGroupStateRes.InitializeShareGroupStateResponseTopLevelTagged,
     },
   },
   84: {
@@ -990,10 +1126,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ReadShareGroupStateReq.decodeReadShareGroupStateRequest, encode: ReadShareGroupStateReq.encodeReadShareGroupStateRequest, create: ReadShareGroupStateReq.defaultReadShareGroupStateRequest,
       entities: ReadShareGroupStateReq.ReadShareGroupStateRequestEntities,
+      skipToTags: ReadShareGroupStateReq.skipReadShareGroupStateRequestToTags, topLevelTagged: ReadShareGroupStateReq.ReadShareGroupStateRequestTopLevelTagged,
     },
     response: {
       decode: ReadShareGroupStateRes.decodeReadShareGroupStateResponse, encode: ReadShareGroupStateRes.encodeReadShareGroupStateResponse, create: ReadShareGroupStateRes.defaultReadShareGroupStateResponse,
       entities: ReadShareGroupStateRes.ReadShareGroupStateResponseEntities,
+      skipToTags: ReadShareGroupStateRes.skipReadShareGroupStateResponseToTags, topLevelTagged: ReadShareGroupStateRes.ReadShareGroupStateResponseTopLevelTagged,
     },
   },
   85: {
@@ -1002,10 +1140,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: WriteShareGroupStateReq.decodeWriteShareGroupStateRequest, encode: WriteShareGroupStateReq.encodeWriteShareGroupStateRequest, create: WriteShareGroupStateReq.defaultWriteShareGroupStateRequest,
       entities: WriteShareGroupStateReq.WriteShareGroupStateRequestEntities,
+      skipToTags: WriteShareGroupStateReq.skipWriteShareGroupStateRequestToTags, topLevelTagged: WriteShareGroupStateReq.WriteShareGroupStateRequestTopLevelTagged,
     },
     response: {
       decode: WriteShareGroupStateRes.decodeWriteShareGroupStateResponse, encode: WriteShareGroupStateRes.encodeWriteShareGroupStateResponse, create: WriteShareGroupStateRes.defaultWriteShareGroupStateResponse,
       entities: WriteShareGroupStateRes.WriteShareGroupStateResponseEntities,
+      skipToTags: WriteShareGroupStateRes.skipWriteShareGroupStateResponseToTags, topLevelTagged: WriteShareGroupStateRes.WriteShareGroupStateResponseTopLevelTagged,
     },
   },
   86: {
@@ -1014,10 +1154,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DeleteShareGroupStateReq.decodeDeleteShareGroupStateRequest, encode: DeleteShareGroupStateReq.encodeDeleteShareGroupStateRequest, create: DeleteShareGroupStateReq.defaultDeleteShareGroupStateRequest,
       entities: DeleteShareGroupStateReq.DeleteShareGroupStateRequestEntities,
+      skipToTags: DeleteShareGroupStateReq.skipDeleteShareGroupStateRequestToTags, topLevelTagged: DeleteShareGroupStateReq.DeleteShareGroupStateRequestTopLevelTagged,
     },
     response: {
       decode: DeleteShareGroupStateRes.decodeDeleteShareGroupStateResponse, encode: DeleteShareGroupStateRes.encodeDeleteShareGroupStateResponse, create: DeleteShareGroupStateRes.defaultDeleteShareGroupStateResponse,
       entities: DeleteShareGroupStateRes.DeleteShareGroupStateResponseEntities,
+      skipToTags: DeleteShareGroupStateRes.skipDeleteShareGroupStateResponseToTags, topLevelTagged: DeleteShareGroupStateRes.DeleteShareGroupStateResponseTopLevelTagged,
     },
   },
   87: {
@@ -1026,10 +1168,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: ReadShareGroupStateSummaryReq.decodeReadShareGroupStateSummaryRequest, encode: ReadShareGroupStateSummaryReq.encodeReadShareGroupStateSummaryRequest, create: ReadShareGroupStateSummaryReq.defaultReadShareGroupStateSummaryRequest,
       entities: ReadShareGroupStateSummaryReq.ReadShareGroupStateSummaryRequestEntities,
+      skipToTags: ReadShareGroupStateSummaryReq.skipReadShareGroupStateSummaryRequestToTags, topLevelTagged: ReadShareGroupStateSummaryReq.ReadShareGroupStateSummaryRequestTopLevelTagged,
     },
     response: {
       decode: ReadShareGroupStateSummaryRes.decodeReadShareGroupStateSummaryResponse, encode: ReadShareGroupStateSummaryRes.encodeReadShareGroupStateSummaryResponse, create: ReadShareGroupStateSummaryRes.defaultReadShareGroupStateSummaryResponse,
       entities: ReadShareGroupStateSummaryRes.ReadShareGroupStateSummaryResponseEntities,
+      skipToTags: ReadShareGroupStateSummaryRes.skipReadShareGroupStateSummaryResponseToTags, topLevelTagged: ReadShareGroupStateSummaryRes.ReadShareGroupStateSummaryResponseTopLevelTagged,
     },
   },
   88: {
@@ -1038,10 +1182,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: StreamsGroupHeartbeatReq.decodeStreamsGroupHeartbeatRequest, encode: StreamsGroupHeartbeatReq.encodeStreamsGroupHeartbeatRequest, create: StreamsGroupHeartbeatReq.defaultStreamsGroupHeartbeatRequest,
       entities: StreamsGroupHeartbeatReq.StreamsGroupHeartbeatRequestEntities,
+      skipToTags: StreamsGroupHeartbeatReq.skipStreamsGroupHeartbeatRequestToTags, topLevelTagged: StreamsGroupHeartbeatReq.StreamsGroupHeartbeatRequestTopLevelTagged,
     },
     response: {
       decode: StreamsGroupHeartbeatRes.decodeStreamsGroupHeartbeatResponse, encode: StreamsGroupHeartbeatRes.encodeStreamsGroupHeartbeatResponse, create: StreamsGroupHeartbeatRes.defaultStreamsGroupHeartbeatResponse,
       entities: StreamsGroupHeartbeatRes.StreamsGroupHeartbeatResponseEntities,
+      skipToTags: StreamsGroupHeartbeatRes.skipStreamsGroupHeartbeatResponseToTags, topLevelTagged: StreamsGroupHeartbeatRes.StreamsGroupHeartbeatResponseTopLevelTagged,
     },
   },
   89: {
@@ -1050,10 +1196,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: StreamsGroupDescribeReq.decodeStreamsGroupDescribeRequest, encode: StreamsGroupDescribeReq.encodeStreamsGroupDescribeRequest, create: StreamsGroupDescribeReq.defaultStreamsGroupDescribeRequest,
       entities: StreamsGroupDescribeReq.StreamsGroupDescribeRequestEntities,
+      skipToTags: StreamsGroupDescribeReq.skipStreamsGroupDescribeRequestToTags, topLevelTagged: StreamsGroupDescribeReq.StreamsGroupDescribeRequestTopLevelTagged,
     },
     response: {
       decode: StreamsGroupDescribeRes.decodeStreamsGroupDescribeResponse, encode: StreamsGroupDescribeRes.encodeStreamsGroupDescribeResponse, create: StreamsGroupDescribeRes.defaultStreamsGroupDescribeResponse,
       entities: StreamsGroupDescribeRes.StreamsGroupDescribeResponseEntities,
+      skipToTags: StreamsGroupDescribeRes.skipStreamsGroupDescribeResponseToTags, topLevelTagged: StreamsGroupDescribeRes.StreamsGroupDescribeResponseTopLevelTagged,
     },
   },
   90: {
@@ -1062,10 +1210,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DescribeShareGroupOffsetsReq.decodeDescribeShareGroupOffsetsRequest, encode: DescribeShareGroupOffsetsReq.encodeDescribeShareGroupOffsetsRequest, create: DescribeShareGroupOffsetsReq.defaultDescribeShareGroupOffsetsRequest,
       entities: DescribeShareGroupOffsetsReq.DescribeShareGroupOffsetsRequestEntities,
+      skipToTags: DescribeShareGroupOffsetsReq.skipDescribeShareGroupOffsetsRequestToTags, topLevelTagged: DescribeShareGroupOffsetsReq.DescribeShareGroupOffsetsRequestTopLevelTagged,
     },
     response: {
       decode: DescribeShareGroupOffsetsRes.decodeDescribeShareGroupOffsetsResponse, encode: DescribeShareGroupOffsetsRes.encodeDescribeShareGroupOffsetsResponse, create: DescribeShareGroupOffsetsRes.defaultDescribeShareGroupOffsetsResponse,
       entities: DescribeShareGroupOffsetsRes.DescribeShareGroupOffsetsResponseEntities,
+      skipToTags: DescribeShareGroupOffsetsRes.skipDescribeShareGroupOffsetsResponseToTags, topLevelTagged: DescribeShareGroupOffsetsRes.DescribeShareGroupOffsetsResponseTopLevelTagged,
     },
   },
   91: {
@@ -1074,10 +1224,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: AlterShareGroupOffsetsReq.decodeAlterShareGroupOffsetsRequest, encode: AlterShareGroupOffsetsReq.encodeAlterShareGroupOffsetsRequest, create: AlterShareGroupOffsetsReq.defaultAlterShareGroupOffsetsRequest,
       entities: AlterShareGroupOffsetsReq.AlterShareGroupOffsetsRequestEntities,
+      skipToTags: AlterShareGroupOffsetsReq.skipAlterShareGroupOffsetsRequestToTags, topLevelTagged: AlterShareGroupOffsetsReq.AlterShareGroupOffsetsRequestTopLevelTagged,
     },
     response: {
       decode: AlterShareGroupOffsetsRes.decodeAlterShareGroupOffsetsResponse, encode: AlterShareGroupOffsetsRes.encodeAlterShareGroupOffsetsResponse, create: AlterShareGroupOffsetsRes.defaultAlterShareGroupOffsetsResponse,
       entities: AlterShareGroupOffsetsRes.AlterShareGroupOffsetsResponseEntities,
+      skipToTags: AlterShareGroupOffsetsRes.skipAlterShareGroupOffsetsResponseToTags, topLevelTagged: AlterShareGroupOffsetsRes.AlterShareGroupOffsetsResponseTopLevelTagged,
     },
   },
   92: {
@@ -1086,10 +1238,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: DeleteShareGroupOffsetsReq.decodeDeleteShareGroupOffsetsRequest, encode: DeleteShareGroupOffsetsReq.encodeDeleteShareGroupOffsetsRequest, create: DeleteShareGroupOffsetsReq.defaultDeleteShareGroupOffsetsRequest,
       entities: DeleteShareGroupOffsetsReq.DeleteShareGroupOffsetsRequestEntities,
+      skipToTags: DeleteShareGroupOffsetsReq.skipDeleteShareGroupOffsetsRequestToTags, topLevelTagged: DeleteShareGroupOffsetsReq.DeleteShareGroupOffsetsRequestTopLevelTagged,
     },
     response: {
       decode: DeleteShareGroupOffsetsRes.decodeDeleteShareGroupOffsetsResponse, encode: DeleteShareGroupOffsetsRes.encodeDeleteShareGroupOffsetsResponse, create: DeleteShareGroupOffsetsRes.defaultDeleteShareGroupOffsetsResponse,
       entities: DeleteShareGroupOffsetsRes.DeleteShareGroupOffsetsResponseEntities,
+      skipToTags: DeleteShareGroupOffsetsRes.skipDeleteShareGroupOffsetsResponseToTags, topLevelTagged: DeleteShareGroupOffsetsRes.DeleteShareGroupOffsetsResponseTopLevelTagged,
     },
   },
   93: {
@@ -1098,10 +1252,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: StreamsGroupTopologyDescriptionUpdateReq.decodeStreamsGroupTopologyDescriptionUpdateRequest, encode: StreamsGroupTopologyDescriptionUpdateReq.encodeStreamsGroupTopologyDescriptionUpdateRequest, create: StreamsGroupTopologyDescriptionUpdateReq.defaultStreamsGroupTopologyDescriptionUpdateRequest,
       entities: StreamsGroupTopologyDescriptionUpdateReq.StreamsGroupTopologyDescriptionUpdateRequestEntities,
+      skipToTags: StreamsGroupTopologyDescriptionUpdateReq.skipStreamsGroupTopologyDescriptionUpdateRequestToTags, topLevelTagged: StreamsGroupTopologyDescriptionUpdateReq.StreamsGroupTopologyDescriptionUpdateRequestTopLevelTagged,
     },
     response: {
       decode: StreamsGroupTopologyDescriptionUpdateRes.decodeStreamsGroupTopologyDescriptionUpdateResponse, encode: StreamsGroupTopologyDescriptionUpdateRes.encodeStreamsGroupTopologyDescriptionUpdateResponse, create: StreamsGroupTopologyDescriptionUpdateRes.defaultStreamsGroupTopologyDescriptionUpdateResponse,
       entities: StreamsGroupTopologyDescriptionUpdateRes.StreamsGroupTopologyDescriptionUpdateResponseEntities,
+      skipToTags: StreamsGroupTopologyDescriptionUpdateRes.skipStreamsGroupTopologyDescriptionUpdateResponseToTags, topLevelTagged: StreamsGroupTopologyDescriptionUpdateRes.StreamsGroupTopologyDescriptionUpdateResponseTopLevelTagged,
     },
   },
   94: {
@@ -1110,10 +1266,12 @@ export const API_SPECS: { readonly [K in ApiKey]: ApiSpecOf<K> } = {
     request: {
       decode: UnregisterControllerReq.decodeUnregisterControllerRequest, encode: UnregisterControllerReq.encodeUnregisterControllerRequest, create: UnregisterControllerReq.defaultUnregisterControllerRequest,
       entities: UnregisterControllerReq.UnregisterControllerRequestEntities,
+      skipToTags: UnregisterControllerReq.skipUnregisterControllerRequestToTags, topLevelTagged: UnregisterControllerReq.UnregisterControllerRequestTopLevelTagged,
     },
     response: {
       decode: UnregisterControllerRes.decodeUnregisterControllerResponse, encode: UnregisterControllerRes.encodeUnregisterControllerResponse, create: UnregisterControllerRes.defaultUnregisterControllerResponse,
       entities: UnregisterControllerRes.UnregisterControllerResponseEntities,
+      skipToTags: UnregisterControllerRes.skipUnregisterControllerResponseToTags, topLevelTagged: UnregisterControllerRes.UnregisterControllerResponseTopLevelTagged,
     },
   },
 };

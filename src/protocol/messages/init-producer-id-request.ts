@@ -49,6 +49,18 @@ export function encodeInitProducerIdRequest(w: wire.Writer, v: number, o: InitPr
   }
 }
 
+export function skipInitProducerIdRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v >= 2);
+  r.skip(4);
+  if (v >= 3) { r.skip(8); }
+  if (v >= 3) { r.skip(2); }
+  if (v === 6) { r.skip(1); }
+  if (v === 6) { r.skip(1); }
+}
+
+/** Properties of the top-level tagged fields of InitProducerIdRequest. */
+export const InitProducerIdRequestTopLevelTagged: readonly string[] = [];
+
 export const InitProducerIdRequestEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionalId"], versions: [0, 6] },
   { kind: "producerId", path: ["producerId"], versions: [3, 6] },

@@ -49,6 +49,18 @@ export function encodeInitProducerIdResponse(w: wire.Writer, v: number, o: InitP
   }
 }
 
+export function skipInitProducerIdResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skip(8);
+  r.skip(2);
+  if (v === 6) { r.skip(8); }
+  if (v === 6) { r.skip(2); }
+}
+
+/** Properties of the top-level tagged fields of InitProducerIdResponse. */
+export const InitProducerIdResponseTopLevelTagged: readonly string[] = [];
+
 export const InitProducerIdResponseEntities: readonly EntityField[] = [
   { kind: "producerId", path: ["producerId"], versions: [0, 6] },
   { kind: "producerId", path: ["ongoingTxnProducerId"], versions: [6, 6] },

@@ -97,6 +97,27 @@ export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData
   }
 }
 
+export function skipInitializeStateData(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionData(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(4);
+  r.skip(8);
+  r.skipTaggedFields();
+}
+
+export function skipInitializeShareGroupStateRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipInitializeStateData(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of InitializeShareGroupStateRequest. */
+export const InitializeShareGroupStateRequestTopLevelTagged: readonly string[] = [];
+
 export const InitializeShareGroupStateRequestEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["topics","topicId"], versions: [0, 0] },
 ];

@@ -93,6 +93,26 @@ export function encodePartitionResult(w: wire.Writer, _v: number, o: PartitionRe
   }
 }
 
+export function skipInitializeStateResult(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionResult(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipInitializeShareGroupStateResponseToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipInitializeStateResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of InitializeShareGroupStateResponse. */
+export const InitializeShareGroupStateResponseTopLevelTagged: readonly string[] = [];
+
 export const InitializeShareGroupStateResponseEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["results","topicId"], versions: [0, 0] },
 ];

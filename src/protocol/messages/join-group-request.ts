@@ -87,6 +87,26 @@ export function encodeJoinGroupRequestProtocol(w: wire.Writer, v: number, o: Joi
   }
 }
 
+export function skipJoinGroupRequestProtocol(r: wire.Reader, v: number): void {
+  r.skipString(v >= 6);
+  r.skipBytes(v >= 6);
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipJoinGroupRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v >= 6);
+  r.skip(4);
+  if (v >= 1) { r.skip(4); }
+  r.skipString(v >= 6);
+  if (v >= 5) { r.skipString(v >= 6); }
+  r.skipString(v >= 6);
+  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipJoinGroupRequestProtocol(r, v); } }
+  if (v >= 8) { r.skipString(true); }
+}
+
+/** Properties of the top-level tagged fields of JoinGroupRequest. */
+export const JoinGroupRequestTopLevelTagged: readonly string[] = [];
+
 export const JoinGroupRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 9] },
 ];

@@ -95,5 +95,27 @@ export function encodeJoinGroupResponseMember(w: wire.Writer, v: number, o: Join
   }
 }
 
+export function skipJoinGroupResponseMember(r: wire.Reader, v: number): void {
+  r.skipString(v >= 6);
+  if (v >= 5) { r.skipString(v >= 6); }
+  r.skipBytes(v >= 6);
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipJoinGroupResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 2) { r.skip(4); }
+  r.skip(2);
+  r.skip(4);
+  if (v >= 7) { r.skipString(true); }
+  r.skipString(v >= 6);
+  r.skipString(v >= 6);
+  if (v === 9) { r.skip(1); }
+  r.skipString(v >= 6);
+  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipJoinGroupResponseMember(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of JoinGroupResponse. */
+export const JoinGroupResponseTopLevelTagged: readonly string[] = [];
+
 export const JoinGroupResponseEntities: readonly EntityField[] = [
 ];

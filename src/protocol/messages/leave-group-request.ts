@@ -71,6 +71,22 @@ export function encodeMemberIdentity(w: wire.Writer, v: number, o: MemberIdentit
   }
 }
 
+export function skipMemberIdentity(r: wire.Reader, v: number): void {
+  if (v >= 3) { r.skipString(v >= 4); }
+  if (v >= 3) { r.skipString(v >= 4); }
+  if (v === 5) { r.skipString(true); }
+  if (v >= 4) r.skipTaggedFields();
+}
+
+export function skipLeaveGroupRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v >= 4);
+  if (v <= 2) { r.skipString(false); }
+  if (v >= 3) { { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { skipMemberIdentity(r, v); } } }
+}
+
+/** Properties of the top-level tagged fields of LeaveGroupRequest. */
+export const LeaveGroupRequestTopLevelTagged: readonly string[] = [];
+
 export const LeaveGroupRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 5] },
 ];

@@ -71,5 +71,21 @@ export function encodeMemberResponse(w: wire.Writer, v: number, o: MemberRespons
   }
 }
 
+export function skipMemberResponse(r: wire.Reader, v: number): void {
+  if (v >= 3) { r.skipString(v >= 4); }
+  if (v >= 3) { r.skipString(v >= 4); }
+  if (v >= 3) { r.skip(2); }
+  if (v >= 4) r.skipTaggedFields();
+}
+
+export function skipLeaveGroupResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 1) { r.skip(4); }
+  r.skip(2);
+  if (v >= 3) { { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { skipMemberResponse(r, v); } } }
+}
+
+/** Properties of the top-level tagged fields of LeaveGroupResponse. */
+export const LeaveGroupResponseTopLevelTagged: readonly string[] = [];
+
 export const LeaveGroupResponseEntities: readonly EntityField[] = [
 ];

@@ -29,5 +29,12 @@ export function encodeListConfigResourcesRequest(w: wire.Writer, v: number, o: L
   }
 }
 
+export function skipListConfigResourcesRequestToTags(r: wire.Reader, v: number): void {
+  if (v === 1) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 1); } }
+}
+
+/** Properties of the top-level tagged fields of ListConfigResourcesRequest. */
+export const ListConfigResourcesRequestTopLevelTagged: readonly string[] = [];
+
 export const ListConfigResourcesRequestEntities: readonly EntityField[] = [
 ];

@@ -67,5 +67,20 @@ export function encodeConfigResource(w: wire.Writer, v: number, o: ConfigResourc
   }
 }
 
+export function skipConfigResource(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  if (v === 1) { r.skip(1); }
+  r.skipTaggedFields();
+}
+
+export function skipListConfigResourcesResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipConfigResource(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ListConfigResourcesResponse. */
+export const ListConfigResourcesResponseTopLevelTagged: readonly string[] = [];
+
 export const ListConfigResourcesResponseEntities: readonly EntityField[] = [
 ];

@@ -33,5 +33,13 @@ export function encodeListGroupsRequest(w: wire.Writer, v: number, o: ListGroups
   }
 }
 
+export function skipListGroupsRequestToTags(r: wire.Reader, v: number): void {
+  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
+  if (v === 5) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
+}
+
+/** Properties of the top-level tagged fields of ListGroupsRequest. */
+export const ListGroupsRequestTopLevelTagged: readonly string[] = [];
+
 export const ListGroupsRequestEntities: readonly EntityField[] = [
 ];

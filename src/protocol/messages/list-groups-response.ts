@@ -76,6 +76,23 @@ export function encodeListedGroup(w: wire.Writer, v: number, o: ListedGroup): vo
   }
 }
 
+export function skipListedGroup(r: wire.Reader, v: number): void {
+  r.skipString(v >= 3);
+  r.skipString(v >= 3);
+  if (v >= 4) { r.skipString(true); }
+  if (v === 5) { r.skipString(true); }
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipListGroupsResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 1) { r.skip(4); }
+  r.skip(2);
+  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipListedGroup(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ListGroupsResponse. */
+export const ListGroupsResponseTopLevelTagged: readonly string[] = [];
+
 export const ListGroupsResponseEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groups","groupId"], versions: [0, 5] },
 ];

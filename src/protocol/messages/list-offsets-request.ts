@@ -105,6 +105,29 @@ export function encodeListOffsetsPartition(w: wire.Writer, v: number, o: ListOff
   }
 }
 
+export function skipListOffsetsTopic(r: wire.Reader, v: number): void {
+  r.skipString(v >= 6);
+  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsPartition(r, v); } }
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipListOffsetsPartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v >= 4) { r.skip(4); }
+  r.skip(8);
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipListOffsetsRequestToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  if (v >= 2) { r.skip(1); }
+  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsTopic(r, v); } }
+  if (v >= 10) { r.skip(4); }
+}
+
+/** Properties of the top-level tagged fields of ListOffsetsRequest. */
+export const ListOffsetsRequestTopLevelTagged: readonly string[] = [];
+
 export const ListOffsetsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [1, 11] },
 ];

@@ -106,6 +106,12 @@ export function encodeListOffsetsPartitionResponse(w: wire.Writer, v: number, o:
   }
 }
 
+export function skipListOffsetsTopicResponse(r: wire.Reader, v: number): void {
+  r.skipString(v >= 6);
+  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsPartitionResponse(r, v); } }
+  if (v >= 6) r.skipTaggedFields();
+}
+
 export function skipListOffsetsPartitionResponse(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
@@ -114,6 +120,14 @@ export function skipListOffsetsPartitionResponse(r: wire.Reader, v: number): voi
   if (v >= 4) { r.skip(4); }
   if (v >= 6) r.skipTaggedFields();
 }
+
+export function skipListOffsetsResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 2) { r.skip(4); }
+  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsTopicResponse(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ListOffsetsResponse. */
+export const ListOffsetsResponseTopLevelTagged: readonly string[] = [];
 
 export const ListOffsetsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [1, 11] },

@@ -63,6 +63,20 @@ export function encodeListPartitionReassignmentsTopics(w: wire.Writer, _v: numbe
   }
 }
 
+export function skipListPartitionReassignmentsTopics(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipListPartitionReassignmentsRequestToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipListPartitionReassignmentsTopics(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ListPartitionReassignmentsRequest. */
+export const ListPartitionReassignmentsRequestTopLevelTagged: readonly string[] = [];
+
 export const ListPartitionReassignmentsRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
 ];

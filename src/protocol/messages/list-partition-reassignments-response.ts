@@ -110,6 +110,12 @@ export function encodeOngoingPartitionReassignment(w: wire.Writer, _v: number, o
   }
 }
 
+export function skipOngoingTopicReassignment(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOngoingPartitionReassignment(r, v); } }
+  r.skipTaggedFields();
+}
+
 export function skipOngoingPartitionReassignment(r: wire.Reader, _v: number): void {
   r.skip(4);
   { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
@@ -117,6 +123,16 @@ export function skipOngoingPartitionReassignment(r: wire.Reader, _v: number): vo
   { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
   r.skipTaggedFields();
 }
+
+export function skipListPartitionReassignmentsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOngoingTopicReassignment(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ListPartitionReassignmentsResponse. */
+export const ListPartitionReassignmentsResponseTopLevelTagged: readonly string[] = [];
 
 export const ListPartitionReassignmentsResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 0] },

@@ -41,6 +41,16 @@ export function encodeListTransactionsRequest(w: wire.Writer, v: number, o: List
   }
 }
 
+export function skipListTransactionsRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 8); }
+  if (v >= 1) { r.skip(8); }
+  if (v === 2) { r.skipString(true); }
+}
+
+/** Properties of the top-level tagged fields of ListTransactionsRequest. */
+export const ListTransactionsRequestTopLevelTagged: readonly string[] = [];
+
 export const ListTransactionsRequestEntities: readonly EntityField[] = [
   { kind: "producerId", path: ["producerIdFilters"], versions: [0, 2] },
 ];

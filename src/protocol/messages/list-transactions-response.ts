@@ -76,6 +76,23 @@ export function encodeTransactionState(w: wire.Writer, _v: number, o: Transactio
   }
 }
 
+export function skipTransactionState(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(8);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipListTransactionsResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTransactionState(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ListTransactionsResponse. */
+export const ListTransactionsResponseTopLevelTagged: readonly string[] = [];
+
 export const ListTransactionsResponseEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionStates","transactionalId"], versions: [0, 2] },
   { kind: "producerId", path: ["transactionStates","producerId"], versions: [0, 2] },

@@ -71,6 +71,22 @@ export function encodeMetadataRequestTopic(w: wire.Writer, v: number, o: Metadat
   }
 }
 
+export function skipMetadataRequestTopic(r: wire.Reader, v: number): void {
+  if (v >= 10) { r.skip(16); }
+  r.skipString(v >= 9);
+  if (v >= 9) r.skipTaggedFields();
+}
+
+export function skipMetadataRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataRequestTopic(r, v); } }
+  if (v >= 4) { r.skip(1); }
+  if (v >= 8 && v <= 10) { r.skip(1); }
+  if (v >= 8) { r.skip(1); }
+}
+
+/** Properties of the top-level tagged fields of MetadataRequest. */
+export const MetadataRequestTopLevelTagged: readonly string[] = [];
+
 export const MetadataRequestEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["topics","topicId"], versions: [10, 13] },
   { kind: "topicName", path: ["topics","name"], versions: [0, 13] },

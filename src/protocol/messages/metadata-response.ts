@@ -188,6 +188,24 @@ export function encodeMetadataResponsePartition(w: wire.Writer, v: number, o: Me
   }
 }
 
+export function skipMetadataResponseBroker(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skipString(v >= 9);
+  r.skip(4);
+  if (v >= 1) { r.skipString(v >= 9); }
+  if (v >= 9) r.skipTaggedFields();
+}
+
+export function skipMetadataResponseTopic(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v >= 9);
+  if (v >= 10) { r.skip(16); }
+  if (v >= 1) { r.skip(1); }
+  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataResponsePartition(r, v); } }
+  if (v >= 8) { r.skip(4); }
+  if (v >= 9) r.skipTaggedFields();
+}
+
 export function skipMetadataResponsePartition(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skip(4);
@@ -198,6 +216,19 @@ export function skipMetadataResponsePartition(r: wire.Reader, v: number): void {
   if (v >= 5) { { const n0 = r.arrayLength(v >= 9); if (n0 > 0) r.skip(n0 * 4); } }
   if (v >= 9) r.skipTaggedFields();
 }
+
+export function skipMetadataResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 3) { r.skip(4); }
+  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataResponseBroker(r, v); } }
+  if (v >= 2) { r.skipString(v >= 9); }
+  if (v >= 1) { r.skip(4); }
+  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataResponseTopic(r, v); } }
+  if (v >= 8 && v <= 10) { r.skip(4); }
+  if (v === 13) { r.skip(2); }
+}
+
+/** Properties of the top-level tagged fields of MetadataResponse. */
+export const MetadataResponseTopLevelTagged: readonly string[] = [];
 
 export const MetadataResponseEntities: readonly EntityField[] = [
   { kind: "brokerEndpoint", path: ["brokers"], versions: [0, 13] },

@@ -121,6 +121,33 @@ export function encodeOffsetCommitRequestPartition(w: wire.Writer, v: number, o:
   }
 }
 
+export function skipOffsetCommitRequestTopic(r: wire.Reader, v: number): void {
+  if (v <= 9) { r.skipString(v >= 8); }
+  if (v === 10) { r.skip(16); }
+  { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitRequestPartition(r, v); } }
+  if (v >= 8) r.skipTaggedFields();
+}
+
+export function skipOffsetCommitRequestPartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(8);
+  if (v >= 6) { r.skip(4); }
+  r.skipString(v >= 8);
+  if (v >= 8) r.skipTaggedFields();
+}
+
+export function skipOffsetCommitRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v >= 8);
+  r.skip(4);
+  r.skipString(v >= 8);
+  if (v >= 7) { r.skipString(v >= 8); }
+  if (v <= 4) { r.skip(8); }
+  { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitRequestTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of OffsetCommitRequest. */
+export const OffsetCommitRequestTopLevelTagged: readonly string[] = [];
+
 export const OffsetCommitRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [2, 10] },
   { kind: "topicName", path: ["topics","name"], versions: [2, 9] },

@@ -98,11 +98,26 @@ export function encodeOffsetCommitResponsePartition(w: wire.Writer, v: number, o
   }
 }
 
+export function skipOffsetCommitResponseTopic(r: wire.Reader, v: number): void {
+  if (v <= 9) { r.skipString(v >= 8); }
+  if (v === 10) { r.skip(16); }
+  { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitResponsePartition(r, v); } }
+  if (v >= 8) r.skipTaggedFields();
+}
+
 export function skipOffsetCommitResponsePartition(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
   if (v >= 8) r.skipTaggedFields();
 }
+
+export function skipOffsetCommitResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 3) { r.skip(4); }
+  { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitResponseTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of OffsetCommitResponse. */
+export const OffsetCommitResponseTopLevelTagged: readonly string[] = [];
 
 export const OffsetCommitResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [2, 9] },

@@ -77,6 +77,23 @@ export function encodeOffsetDeleteRequestPartition(w: wire.Writer, _v: number, o
   w.int32(o.partitionIndex);
 }
 
+export function skipOffsetDeleteRequestTopic(r: wire.Reader, v: number): void {
+  r.skipString(false);
+  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteRequestPartition(r, v); } }
+}
+
+export function skipOffsetDeleteRequestPartition(r: wire.Reader, _v: number): void {
+  r.skip(4);
+}
+
+export function skipOffsetDeleteRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(false);
+  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteRequestTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of OffsetDeleteRequest. */
+export const OffsetDeleteRequestTopLevelTagged: readonly string[] = [];
+
 export const OffsetDeleteRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 0] },
   { kind: "topicName", path: ["topics","name"], versions: [0, 0] },

@@ -86,10 +86,24 @@ export function encodeOffsetDeleteResponsePartition(w: wire.Writer, _v: number, 
   w.int16(o.errorCode);
 }
 
+export function skipOffsetDeleteResponseTopic(r: wire.Reader, v: number): void {
+  r.skipString(false);
+  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteResponsePartition(r, v); } }
+}
+
 export function skipOffsetDeleteResponsePartition(r: wire.Reader, _v: number): void {
   r.skip(4);
   r.skip(2);
 }
+
+export function skipOffsetDeleteResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skip(4);
+  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteResponseTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of OffsetDeleteResponse. */
+export const OffsetDeleteResponseTopLevelTagged: readonly string[] = [];
 
 export const OffsetDeleteResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 0] },

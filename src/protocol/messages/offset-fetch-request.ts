@@ -143,6 +143,37 @@ export function encodeOffsetFetchRequestTopics(w: wire.Writer, v: number, o: Off
   }
 }
 
+export function skipOffsetFetchRequestTopic(r: wire.Reader, v: number): void {
+  if (v <= 7) { r.skipString(v >= 6); }
+  if (v <= 7) { { const n0 = r.arrayLength(v >= 6); if (n0 > 0) r.skip(n0 * 4); } }
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipOffsetFetchRequestGroup(r: wire.Reader, v: number): void {
+  if (v >= 8) { r.skipString(true); }
+  if (v >= 9) { r.skipString(true); }
+  if (v >= 9) { r.skip(4); }
+  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchRequestTopics(r, v); } } }
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipOffsetFetchRequestTopics(r: wire.Reader, v: number): void {
+  if (v >= 8 && v <= 9) { r.skipString(true); }
+  if (v === 10) { r.skip(16); }
+  if (v >= 8) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); } }
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipOffsetFetchRequestToTags(r: wire.Reader, v: number): void {
+  if (v <= 7) { r.skipString(v >= 6); }
+  if (v <= 7) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchRequestTopic(r, v); } } }
+  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchRequestGroup(r, v); } } }
+  if (v >= 7) { r.skip(1); }
+}
+
+/** Properties of the top-level tagged fields of OffsetFetchRequest. */
+export const OffsetFetchRequestTopLevelTagged: readonly string[] = [];
+
 export const OffsetFetchRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [1, 7] },
   { kind: "topicName", path: ["topics","name"], versions: [1, 7] },

@@ -226,12 +226,25 @@ export function encodeOffsetFetchResponsePartitions(w: wire.Writer, v: number, o
   }
 }
 
+export function skipOffsetFetchResponseTopic(r: wire.Reader, v: number): void {
+  if (v <= 7) { r.skipString(v >= 6); }
+  if (v <= 7) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponsePartition(r, v); } } }
+  if (v >= 6) r.skipTaggedFields();
+}
+
 export function skipOffsetFetchResponsePartition(r: wire.Reader, v: number): void {
   if (v <= 7) { r.skip(4); }
   if (v <= 7) { r.skip(8); }
   if (v >= 5 && v <= 7) { r.skip(4); }
   if (v <= 7) { r.skipString(v >= 6); }
   if (v <= 7) { r.skip(2); }
+  if (v >= 6) r.skipTaggedFields();
+}
+
+export function skipOffsetFetchResponseGroup(r: wire.Reader, v: number): void {
+  if (v >= 8) { r.skipString(true); }
+  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponseTopics(r, v); } } }
+  if (v >= 8) { r.skip(2); }
   if (v >= 6) r.skipTaggedFields();
 }
 
@@ -250,6 +263,16 @@ export function skipOffsetFetchResponsePartitions(r: wire.Reader, v: number): vo
   if (v >= 8) { r.skip(2); }
   if (v >= 6) r.skipTaggedFields();
 }
+
+export function skipOffsetFetchResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 3) { r.skip(4); }
+  if (v <= 7) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponseTopic(r, v); } } }
+  if (v >= 2 && v <= 7) { r.skip(2); }
+  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponseGroup(r, v); } } }
+}
+
+/** Properties of the top-level tagged fields of OffsetFetchResponse. */
+export const OffsetFetchResponseTopLevelTagged: readonly string[] = [];
 
 export const OffsetFetchResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [1, 7] },

@@ -97,6 +97,27 @@ export function encodeOffsetForLeaderPartition(w: wire.Writer, v: number, o: Off
   }
 }
 
+export function skipOffsetForLeaderTopic(r: wire.Reader, v: number): void {
+  r.skipString(v === 4);
+  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipOffsetForLeaderPartition(r, v); } }
+  if (v === 4) r.skipTaggedFields();
+}
+
+export function skipOffsetForLeaderPartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(4);
+  r.skip(4);
+  if (v === 4) r.skipTaggedFields();
+}
+
+export function skipOffsetForLeaderEpochRequestToTags(r: wire.Reader, v: number): void {
+  if (v >= 3) { r.skip(4); }
+  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipOffsetForLeaderTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of OffsetForLeaderEpochRequest. */
+export const OffsetForLeaderEpochRequestTopLevelTagged: readonly string[] = [];
+
 export const OffsetForLeaderEpochRequestEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","topic"], versions: [2, 4] },
 ];

@@ -102,6 +102,12 @@ export function encodeEpochEndOffset(w: wire.Writer, v: number, o: EpochEndOffse
   }
 }
 
+export function skipOffsetForLeaderTopicResult(r: wire.Reader, v: number): void {
+  r.skipString(v === 4);
+  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipEpochEndOffset(r, v); } }
+  if (v === 4) r.skipTaggedFields();
+}
+
 export function skipEpochEndOffset(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skip(4);
@@ -109,6 +115,14 @@ export function skipEpochEndOffset(r: wire.Reader, v: number): void {
   r.skip(8);
   if (v === 4) r.skipTaggedFields();
 }
+
+export function skipOffsetForLeaderEpochResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipOffsetForLeaderTopicResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of OffsetForLeaderEpochResponse. */
+export const OffsetForLeaderEpochResponseTopLevelTagged: readonly string[] = [];
 
 export const OffsetForLeaderEpochResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","topic"], versions: [2, 4] },

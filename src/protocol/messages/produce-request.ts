@@ -105,6 +105,29 @@ export function encodePartitionProduceData(w: wire.Writer, v: number, o: Partiti
   }
 }
 
+export function skipTopicProduceData(r: wire.Reader, v: number): void {
+  if (v <= 12) { r.skipString(v >= 9); }
+  if (v === 13) { r.skip(16); }
+  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipPartitionProduceData(r, v); } }
+  if (v >= 9) r.skipTaggedFields();
+}
+
+export function skipPartitionProduceData(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skipBytes(v >= 9);
+  if (v >= 9) r.skipTaggedFields();
+}
+
+export function skipProduceRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v >= 9);
+  r.skip(2);
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipTopicProduceData(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ProduceRequest. */
+export const ProduceRequestTopLevelTagged: readonly string[] = [];
+
 export const ProduceRequestEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionalId"], versions: [3, 13] },
   { kind: "topicName", path: ["topicData","name"], versions: [3, 12] },

@@ -234,6 +234,13 @@ export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): 
   }
 }
 
+export function skipTopicProduceResponse(r: wire.Reader, v: number): void {
+  if (v <= 12) { r.skipString(v >= 9); }
+  if (v === 13) { r.skip(16); }
+  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipPartitionProduceResponse(r, v); } }
+  if (v >= 9) r.skipTaggedFields();
+}
+
 export function skipPartitionProduceResponse(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
@@ -256,6 +263,22 @@ export function skipLeaderIdAndEpoch(r: wire.Reader, v: number): void {
   if (v >= 10) { r.skip(4); }
   if (v >= 9) r.skipTaggedFields();
 }
+
+export function skipNodeEndpoint(r: wire.Reader, v: number): void {
+  if (v >= 10) { r.skip(4); }
+  if (v >= 10) { r.skipString(true); }
+  if (v >= 10) { r.skip(4); }
+  if (v >= 10) { r.skipString(true); }
+  if (v >= 9) r.skipTaggedFields();
+}
+
+export function skipProduceResponseToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipTopicProduceResponse(r, v); } }
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of ProduceResponse. */
+export const ProduceResponseTopLevelTagged: readonly string[] = ["nodeEndpoints"];
 
 export const ProduceResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["responses","name"], versions: [3, 12] },

@@ -45,5 +45,16 @@ export function encodePushTelemetryRequest(w: wire.Writer, _v: number, o: PushTe
   }
 }
 
+export function skipPushTelemetryRequestToTags(r: wire.Reader, _v: number): void {
+  r.skip(16);
+  r.skip(4);
+  r.skip(1);
+  r.skip(1);
+  r.skipBytes(true);
+}
+
+/** Properties of the top-level tagged fields of PushTelemetryRequest. */
+export const PushTelemetryRequestTopLevelTagged: readonly string[] = [];
+
 export const PushTelemetryRequestEntities: readonly EntityField[] = [
 ];

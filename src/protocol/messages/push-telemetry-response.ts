@@ -33,5 +33,13 @@ export function encodePushTelemetryResponse(w: wire.Writer, _v: number, o: PushT
   }
 }
 
+export function skipPushTelemetryResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+}
+
+/** Properties of the top-level tagged fields of PushTelemetryResponse. */
+export const PushTelemetryResponseTopLevelTagged: readonly string[] = [];
+
 export const PushTelemetryResponseEntities: readonly EntityField[] = [
 ];

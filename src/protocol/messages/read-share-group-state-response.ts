@@ -143,6 +143,37 @@ export function encodeStateBatch(w: wire.Writer, _v: number, o: StateBatch): voi
   }
 }
 
+export function skipReadStateResult(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionResult(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skip(4);
+  r.skip(8);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipStateBatch(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipStateBatch(r: wire.Reader, _v: number): void {
+  r.skip(8);
+  r.skip(8);
+  r.skip(1);
+  r.skip(2);
+  r.skipTaggedFields();
+}
+
+export function skipReadShareGroupStateResponseToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReadStateResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ReadShareGroupStateResponse. */
+export const ReadShareGroupStateResponseTopLevelTagged: readonly string[] = [];
+
 export const ReadShareGroupStateResponseEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["results","topicId"], versions: [0, 0] },
 ];

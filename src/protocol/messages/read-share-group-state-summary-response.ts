@@ -109,6 +109,30 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
   }
 }
 
+export function skipReadStateSummaryResult(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionResult(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skip(4);
+  r.skip(4);
+  r.skip(8);
+  if (v === 1) { r.skip(4); }
+  r.skipTaggedFields();
+}
+
+export function skipReadShareGroupStateSummaryResponseToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReadStateSummaryResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ReadShareGroupStateSummaryResponse. */
+export const ReadShareGroupStateSummaryResponseTopLevelTagged: readonly string[] = [];
+
 export const ReadShareGroupStateSummaryResponseEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["results","topicId"], versions: [0, 1] },
 ];

@@ -37,5 +37,14 @@ export function encodeRemoveRaftVoterRequest(w: wire.Writer, _v: number, o: Remo
   }
 }
 
+export function skipRemoveRaftVoterRequestToTags(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(4);
+  r.skip(16);
+}
+
+/** Properties of the top-level tagged fields of RemoveRaftVoterRequest. */
+export const RemoveRaftVoterRequestTopLevelTagged: readonly string[] = [];
+
 export const RemoveRaftVoterRequestEntities: readonly EntityField[] = [
 ];

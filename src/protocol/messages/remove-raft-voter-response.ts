@@ -37,5 +37,14 @@ export function encodeRemoveRaftVoterResponse(w: wire.Writer, _v: number, o: Rem
   }
 }
 
+export function skipRemoveRaftVoterResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+}
+
+/** Properties of the top-level tagged fields of RemoveRaftVoterResponse. */
+export const RemoveRaftVoterResponseTopLevelTagged: readonly string[] = [];
+
 export const RemoveRaftVoterResponseEntities: readonly EntityField[] = [
 ];

@@ -33,5 +33,13 @@ export function encodeRenewDelegationTokenRequest(w: wire.Writer, v: number, o: 
   }
 }
 
+export function skipRenewDelegationTokenRequestToTags(r: wire.Reader, v: number): void {
+  r.skipBytes(v === 2);
+  r.skip(8);
+}
+
+/** Properties of the top-level tagged fields of RenewDelegationTokenRequest. */
+export const RenewDelegationTokenRequestTopLevelTagged: readonly string[] = [];
+
 export const RenewDelegationTokenRequestEntities: readonly EntityField[] = [
 ];

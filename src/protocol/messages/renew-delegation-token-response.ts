@@ -37,5 +37,14 @@ export function encodeRenewDelegationTokenResponse(w: wire.Writer, v: number, o:
   }
 }
 
+export function skipRenewDelegationTokenResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(2);
+  r.skip(8);
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of RenewDelegationTokenResponse. */
+export const RenewDelegationTokenResponseTopLevelTagged: readonly string[] = [];
+
 export const RenewDelegationTokenResponseEntities: readonly EntityField[] = [
 ];

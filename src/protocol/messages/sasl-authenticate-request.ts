@@ -29,5 +29,12 @@ export function encodeSaslAuthenticateRequest(w: wire.Writer, v: number, o: Sasl
   }
 }
 
+export function skipSaslAuthenticateRequestToTags(r: wire.Reader, v: number): void {
+  r.skipBytes(v === 2);
+}
+
+/** Properties of the top-level tagged fields of SaslAuthenticateRequest. */
+export const SaslAuthenticateRequestTopLevelTagged: readonly string[] = [];
+
 export const SaslAuthenticateRequestEntities: readonly EntityField[] = [
 ];

@@ -41,5 +41,15 @@ export function encodeSaslAuthenticateResponse(w: wire.Writer, v: number, o: Sas
   }
 }
 
+export function skipSaslAuthenticateResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(v === 2);
+  r.skipBytes(v === 2);
+  if (v >= 1) { r.skip(8); }
+}
+
+/** Properties of the top-level tagged fields of SaslAuthenticateResponse. */
+export const SaslAuthenticateResponseTopLevelTagged: readonly string[] = [];
+
 export const SaslAuthenticateResponseEntities: readonly EntityField[] = [
 ];

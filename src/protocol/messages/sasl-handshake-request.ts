@@ -25,5 +25,12 @@ export function encodeSaslHandshakeRequest(w: wire.Writer, _v: number, o: SaslHa
   w.string(o.mechanism as string);
 }
 
+export function skipSaslHandshakeRequestToTags(r: wire.Reader, _v: number): void {
+  r.skipString(false);
+}
+
+/** Properties of the top-level tagged fields of SaslHandshakeRequest. */
+export const SaslHandshakeRequestTopLevelTagged: readonly string[] = [];
+
 export const SaslHandshakeRequestEntities: readonly EntityField[] = [
 ];

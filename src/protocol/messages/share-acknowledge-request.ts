@@ -139,6 +139,36 @@ export function encodeAcknowledgementBatch(w: wire.Writer, _v: number, o: Acknow
   }
 }
 
+export function skipAcknowledgeTopic(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcknowledgePartition(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipAcknowledgePartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcknowledgementBatch(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipAcknowledgementBatch(r: wire.Reader, _v: number): void {
+  r.skip(8);
+  r.skip(8);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 1); }
+  r.skipTaggedFields();
+}
+
+export function skipShareAcknowledgeRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  if (v === 2) { r.skip(1); }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcknowledgeTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ShareAcknowledgeRequest. */
+export const ShareAcknowledgeRequestTopLevelTagged: readonly string[] = [];
+
 export const ShareAcknowledgeRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [1, 2] },
   { kind: "topicId", path: ["topics","topicId"], versions: [1, 2] },

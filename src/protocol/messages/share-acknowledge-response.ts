@@ -185,6 +185,46 @@ export function encodeNodeEndpoint(w: wire.Writer, _v: number, o: NodeEndpoint):
   }
 }
 
+export function skipShareAcknowledgeTopicResponse(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionData(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  skipLeaderIdAndEpoch(r, v);
+  r.skipTaggedFields();
+}
+
+export function skipLeaderIdAndEpoch(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(4);
+  r.skipTaggedFields();
+}
+
+export function skipNodeEndpoint(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skipString(true);
+  r.skip(4);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipShareAcknowledgeResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  if (v === 2) { r.skip(4); }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipShareAcknowledgeTopicResponse(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipNodeEndpoint(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ShareAcknowledgeResponse. */
+export const ShareAcknowledgeResponseTopLevelTagged: readonly string[] = [];
+
 export const ShareAcknowledgeResponseEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["responses","topicId"], versions: [1, 2] },
   { kind: "brokerEndpoint", path: ["nodeEndpoints"], versions: [1, 2] },

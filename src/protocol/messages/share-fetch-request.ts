@@ -200,6 +200,49 @@ export function encodeForgottenTopic(w: wire.Writer, _v: number, o: ForgottenTop
   }
 }
 
+export function skipFetchTopic(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipFetchPartition(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipFetchPartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcknowledgementBatch(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipAcknowledgementBatch(r: wire.Reader, _v: number): void {
+  r.skip(8);
+  r.skip(8);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 1); }
+  r.skipTaggedFields();
+}
+
+export function skipForgottenTopic(r: wire.Reader, _v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipShareFetchRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skip(4);
+  r.skip(4);
+  r.skip(4);
+  r.skip(4);
+  r.skip(4);
+  if (v === 2) { r.skip(1); }
+  if (v === 2) { r.skip(1); }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipFetchTopic(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipForgottenTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ShareFetchRequest. */
+export const ShareFetchRequestTopLevelTagged: readonly string[] = [];
+
 export const ShareFetchRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [1, 2] },
   { kind: "topicId", path: ["topics","topicId"], versions: [1, 2] },

@@ -235,6 +235,57 @@ export function encodeNodeEndpoint(w: wire.Writer, _v: number, o: NodeEndpoint):
   }
 }
 
+export function skipShareFetchableTopicResponse(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionData(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skip(2);
+  r.skipString(true);
+  skipLeaderIdAndEpoch(r, v);
+  r.skipBytes(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcquiredRecords(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipLeaderIdAndEpoch(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(4);
+  r.skipTaggedFields();
+}
+
+export function skipAcquiredRecords(r: wire.Reader, _v: number): void {
+  r.skip(8);
+  r.skip(8);
+  r.skip(2);
+  r.skipTaggedFields();
+}
+
+export function skipNodeEndpoint(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skipString(true);
+  r.skip(4);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipShareFetchResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipShareFetchableTopicResponse(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipNodeEndpoint(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ShareFetchResponse. */
+export const ShareFetchResponseTopLevelTagged: readonly string[] = [];
+
 export const ShareFetchResponseEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["responses","topicId"], versions: [1, 2] },
   { kind: "brokerEndpoint", path: ["nodeEndpoints"], versions: [1, 2] },

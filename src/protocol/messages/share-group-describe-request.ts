@@ -33,6 +33,14 @@ export function encodeShareGroupDescribeRequest(w: wire.Writer, _v: number, o: S
   }
 }
 
+export function skipShareGroupDescribeRequestToTags(r: wire.Reader, _v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of ShareGroupDescribeRequest. */
+export const ShareGroupDescribeRequestTopLevelTagged: readonly string[] = [];
+
 export const ShareGroupDescribeRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupIds"], versions: [1, 1] },
 ];

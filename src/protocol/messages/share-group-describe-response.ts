@@ -203,6 +203,19 @@ export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartit
   }
 }
 
+export function skipDescribedGroup(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(true);
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skip(4);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipMember(r, v); } }
+  r.skip(4);
+  r.skipTaggedFields();
+}
+
 export function skipMember(r: wire.Reader, v: number): void {
   r.skipString(true);
   r.skipString(true);
@@ -225,6 +238,14 @@ export function skipTopicPartitions(r: wire.Reader, _v: number): void {
   { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
   r.skipTaggedFields();
 }
+
+export function skipShareGroupDescribeResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroup(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of ShareGroupDescribeResponse. */
+export const ShareGroupDescribeResponseTopLevelTagged: readonly string[] = [];
 
 export const ShareGroupDescribeResponseEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groups","groupId"], versions: [1, 1] },

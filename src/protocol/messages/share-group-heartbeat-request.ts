@@ -45,6 +45,17 @@ export function encodeShareGroupHeartbeatRequest(w: wire.Writer, _v: number, o: 
   }
 }
 
+export function skipShareGroupHeartbeatRequestToTags(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+}
+
+/** Properties of the top-level tagged fields of ShareGroupHeartbeatRequest. */
+export const ShareGroupHeartbeatRequestTopLevelTagged: readonly string[] = [];
+
 export const ShareGroupHeartbeatRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [1, 1] },
   { kind: "topicName", path: ["subscribedTopicNames"], versions: [1, 1] },

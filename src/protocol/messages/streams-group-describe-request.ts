@@ -37,6 +37,15 @@ export function encodeStreamsGroupDescribeRequest(w: wire.Writer, v: number, o: 
   }
 }
 
+export function skipStreamsGroupDescribeRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  r.skip(1);
+  if (v === 1) { r.skip(1); }
+}
+
+/** Properties of the top-level tagged fields of StreamsGroupDescribeRequest. */
+export const StreamsGroupDescribeRequestTopLevelTagged: readonly string[] = [];
+
 export const StreamsGroupDescribeRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupIds"], versions: [0, 1] },
 ];

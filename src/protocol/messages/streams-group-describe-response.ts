@@ -591,6 +591,22 @@ export function encodeTopologyDescriptionGlobalStore(w: wire.Writer, v: number, 
   }
 }
 
+export function skipDescribedGroup(r: wire.Reader, v: number): void {
+  r.skip(2);
+  r.skipString(true);
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skip(4);
+  if (r.int8() >= 0) skipTopology(r, v);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipMember(r, v); } }
+  r.skip(4);
+  if (v === 1) { if (r.int8() >= 0) skipTopologyDescription(r, v); }
+  if (v === 1) { r.skip(1); }
+  if (v === 1) { r.skipString(true); }
+  r.skipTaggedFields();
+}
+
 export function skipTopology(r: wire.Reader, v: number): void {
   r.skip(4);
   { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipSubtopology(r, v); } }
@@ -692,6 +708,14 @@ export function skipTopologyDescriptionGlobalStore(r: wire.Reader, v: number): v
   if (v === 1) { skipTopologyDescriptionNode(r, v); }
   r.skipTaggedFields();
 }
+
+export function skipStreamsGroupDescribeResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroup(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of StreamsGroupDescribeResponse. */
+export const StreamsGroupDescribeResponseTopLevelTagged: readonly string[] = [];
 
 export const StreamsGroupDescribeResponseEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groups","groupId"], versions: [0, 1] },

@@ -369,6 +369,86 @@ export function encodeTaskOffset(w: wire.Writer, _v: number, o: TaskOffset): voi
   }
 }
 
+export function skipTopology(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipSubtopology(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipSubtopology(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicInfo(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicInfo(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCopartitionGroup(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipTopicInfo(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skip(4);
+  r.skip(2);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipKeyValue(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipCopartitionGroup(r: wire.Reader, _v: number): void {
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 2); }
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 2); }
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 2); }
+  r.skipTaggedFields();
+}
+
+export function skipTaskIds(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipEndpoint(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(2);
+  r.skipTaggedFields();
+}
+
+export function skipTaskOffset(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(4);
+  r.skip(8);
+  r.skipTaggedFields();
+}
+
+export function skipStreamsGroupHeartbeatRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skip(4);
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  if (r.int8() >= 0) skipTopology(r, v);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  r.skipString(true);
+  if (r.int8() >= 0) skipEndpoint(r, v);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskOffset(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskOffset(r, v); } }
+  r.skip(1);
+}
+
+/** Properties of the top-level tagged fields of StreamsGroupHeartbeatRequest. */
+export const StreamsGroupHeartbeatRequestTopLevelTagged: readonly string[] = [];
+
 export const StreamsGroupHeartbeatRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 1] },
   { kind: "topicName", path: ["topology","subtopologies","sourceTopics"], versions: [0, 1] },

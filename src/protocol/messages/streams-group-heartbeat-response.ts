@@ -244,6 +244,59 @@ export function encodeTopicPartition(w: wire.Writer, _v: number, o: TopicPartiti
   }
 }
 
+export function skipStatus(r: wire.Reader, _v: number): void {
+  r.skip(1);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipTaskIds(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipEndpointToPartitions(r: wire.Reader, v: number): void {
+  skipEndpoint(r, v);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartition(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartition(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipEndpoint(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(2);
+  r.skipTaggedFields();
+}
+
+export function skipTopicPartition(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipStreamsGroupHeartbeatResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  r.skip(4);
+  if (v === 0) { r.skip(4); }
+  r.skip(4);
+  if (v === 1) { r.skip(8); }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipStatus(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  if (v === 1) { r.skip(1); }
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipEndpointToPartitions(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of StreamsGroupHeartbeatResponse. */
+export const StreamsGroupHeartbeatResponseTopLevelTagged: readonly string[] = [];
+
 export const StreamsGroupHeartbeatResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["partitionsByUserEndpoint","activePartitions","topic"], versions: [0, 1] },
   { kind: "topicName", path: ["partitionsByUserEndpoint","standbyPartitions","topic"], versions: [0, 1] },

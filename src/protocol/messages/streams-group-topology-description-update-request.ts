@@ -177,6 +177,44 @@ export function encodeTopologyDescriptionGlobalStore(w: wire.Writer, v: number, 
   }
 }
 
+export function skipTopologyDescription(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionSubtopology(r, v); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionGlobalStore(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipTopologyDescriptionSubtopology(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionNode(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipTopologyDescriptionNode(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(1);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  r.skipTaggedFields();
+}
+
+export function skipTopologyDescriptionGlobalStore(r: wire.Reader, v: number): void {
+  skipTopologyDescriptionNode(r, v);
+  skipTopologyDescriptionNode(r, v);
+  r.skipTaggedFields();
+}
+
+export function skipStreamsGroupTopologyDescriptionUpdateRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skipString(true);
+  r.skip(4);
+  skipTopologyDescription(r, v);
+}
+
+/** Properties of the top-level tagged fields of StreamsGroupTopologyDescriptionUpdateRequest. */
+export const StreamsGroupTopologyDescriptionUpdateRequestTopLevelTagged: readonly string[] = [];
+
 export const StreamsGroupTopologyDescriptionUpdateRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 0] },
   { kind: "topicName", path: ["topologyDescription","subtopologies","nodes","sourceTopics"], versions: [0, 0] },

@@ -37,5 +37,14 @@ export function encodeStreamsGroupTopologyDescriptionUpdateResponse(w: wire.Writ
   }
 }
 
+export function skipStreamsGroupTopologyDescriptionUpdateResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+}
+
+/** Properties of the top-level tagged fields of StreamsGroupTopologyDescriptionUpdateResponse. */
+export const StreamsGroupTopologyDescriptionUpdateResponseTopLevelTagged: readonly string[] = [];
+
 export const StreamsGroupTopologyDescriptionUpdateResponseEntities: readonly EntityField[] = [
 ];

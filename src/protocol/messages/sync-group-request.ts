@@ -83,6 +83,25 @@ export function encodeSyncGroupRequestAssignment(w: wire.Writer, v: number, o: S
   }
 }
 
+export function skipSyncGroupRequestAssignment(r: wire.Reader, v: number): void {
+  r.skipString(v >= 4);
+  r.skipBytes(v >= 4);
+  if (v >= 4) r.skipTaggedFields();
+}
+
+export function skipSyncGroupRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v >= 4);
+  r.skip(4);
+  r.skipString(v >= 4);
+  if (v >= 3) { r.skipString(v >= 4); }
+  if (v === 5) { r.skipString(true); }
+  if (v === 5) { r.skipString(true); }
+  { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { skipSyncGroupRequestAssignment(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of SyncGroupRequest. */
+export const SyncGroupRequestTopLevelTagged: readonly string[] = [];
+
 export const SyncGroupRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 5] },
 ];

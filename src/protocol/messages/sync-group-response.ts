@@ -45,5 +45,16 @@ export function encodeSyncGroupResponse(w: wire.Writer, v: number, o: SyncGroupR
   }
 }
 
+export function skipSyncGroupResponseToTags(r: wire.Reader, v: number): void {
+  if (v >= 1) { r.skip(4); }
+  r.skip(2);
+  if (v === 5) { r.skipString(true); }
+  if (v === 5) { r.skipString(true); }
+  r.skipBytes(v >= 4);
+}
+
+/** Properties of the top-level tagged fields of SyncGroupResponse. */
+export const SyncGroupResponseTopLevelTagged: readonly string[] = [];
+
 export const SyncGroupResponseEntities: readonly EntityField[] = [
 ];

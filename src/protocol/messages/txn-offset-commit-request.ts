@@ -129,6 +129,35 @@ export function encodeTxnOffsetCommitRequestPartition(w: wire.Writer, v: number,
   }
 }
 
+export function skipTxnOffsetCommitRequestTopic(r: wire.Reader, v: number): void {
+  if (v <= 5) { r.skipString(v >= 3); }
+  if (v === 6) { r.skip(16); }
+  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitRequestPartition(r, v); } }
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipTxnOffsetCommitRequestPartition(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(8);
+  if (v >= 2) { r.skip(4); }
+  r.skipString(v >= 3);
+  if (v >= 3) r.skipTaggedFields();
+}
+
+export function skipTxnOffsetCommitRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(v >= 3);
+  r.skipString(v >= 3);
+  r.skip(8);
+  r.skip(2);
+  if (v >= 3) { r.skip(4); }
+  if (v >= 3) { r.skipString(true); }
+  if (v >= 3) { r.skipString(true); }
+  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitRequestTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of TxnOffsetCommitRequest. */
+export const TxnOffsetCommitRequestTopLevelTagged: readonly string[] = [];
+
 export const TxnOffsetCommitRequestEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionalId"], versions: [0, 6] },
   { kind: "groupId", path: ["groupId"], versions: [0, 6] },

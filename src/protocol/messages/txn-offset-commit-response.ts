@@ -98,11 +98,26 @@ export function encodeTxnOffsetCommitResponsePartition(w: wire.Writer, v: number
   }
 }
 
+export function skipTxnOffsetCommitResponseTopic(r: wire.Reader, v: number): void {
+  if (v <= 5) { r.skipString(v >= 3); }
+  if (v === 6) { r.skip(16); }
+  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitResponsePartition(r, v); } }
+  if (v >= 3) r.skipTaggedFields();
+}
+
 export function skipTxnOffsetCommitResponsePartition(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
   if (v >= 3) r.skipTaggedFields();
 }
+
+export function skipTxnOffsetCommitResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitResponseTopic(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of TxnOffsetCommitResponse. */
+export const TxnOffsetCommitResponseTopLevelTagged: readonly string[] = [];
 
 export const TxnOffsetCommitResponseEntities: readonly EntityField[] = [
   { kind: "topicName", path: ["topics","name"], versions: [0, 5] },

@@ -29,5 +29,12 @@ export function encodeUnregisterBrokerRequest(w: wire.Writer, _v: number, o: Unr
   }
 }
 
+export function skipUnregisterBrokerRequestToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of UnregisterBrokerRequest. */
+export const UnregisterBrokerRequestTopLevelTagged: readonly string[] = [];
+
 export const UnregisterBrokerRequestEntities: readonly EntityField[] = [
 ];

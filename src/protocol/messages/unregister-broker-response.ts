@@ -37,5 +37,14 @@ export function encodeUnregisterBrokerResponse(w: wire.Writer, _v: number, o: Un
   }
 }
 
+export function skipUnregisterBrokerResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+}
+
+/** Properties of the top-level tagged fields of UnregisterBrokerResponse. */
+export const UnregisterBrokerResponseTopLevelTagged: readonly string[] = [];
+
 export const UnregisterBrokerResponseEntities: readonly EntityField[] = [
 ];

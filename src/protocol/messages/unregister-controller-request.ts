@@ -29,5 +29,12 @@ export function encodeUnregisterControllerRequest(w: wire.Writer, _v: number, o:
   }
 }
 
+export function skipUnregisterControllerRequestToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+}
+
+/** Properties of the top-level tagged fields of UnregisterControllerRequest. */
+export const UnregisterControllerRequestTopLevelTagged: readonly string[] = [];
+
 export const UnregisterControllerRequestEntities: readonly EntityField[] = [
 ];

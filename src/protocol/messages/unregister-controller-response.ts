@@ -37,5 +37,14 @@ export function encodeUnregisterControllerResponse(w: wire.Writer, _v: number, o
   }
 }
 
+export function skipUnregisterControllerResponseToTags(r: wire.Reader, _v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+}
+
+/** Properties of the top-level tagged fields of UnregisterControllerResponse. */
+export const UnregisterControllerResponseTopLevelTagged: readonly string[] = [];
+
 export const UnregisterControllerResponseEntities: readonly EntityField[] = [
 ];

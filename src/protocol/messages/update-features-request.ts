@@ -75,5 +75,22 @@ export function encodeFeatureUpdateKey(w: wire.Writer, v: number, o: FeatureUpda
   }
 }
 
+export function skipFeatureUpdateKey(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  r.skip(2);
+  if (v === 0) { r.skip(1); }
+  if (v >= 1) { r.skip(1); }
+  r.skipTaggedFields();
+}
+
+export function skipUpdateFeaturesRequestToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipFeatureUpdateKey(r, v); } }
+  if (v >= 1) { r.skip(1); }
+}
+
+/** Properties of the top-level tagged fields of UpdateFeaturesRequest. */
+export const UpdateFeaturesRequestTopLevelTagged: readonly string[] = [];
+
 export const UpdateFeaturesRequestEntities: readonly EntityField[] = [
 ];

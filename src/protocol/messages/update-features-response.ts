@@ -75,5 +75,22 @@ export function encodeUpdatableFeatureResult(w: wire.Writer, _v: number, o: Upda
   }
 }
 
+export function skipUpdatableFeatureResult(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  r.skip(2);
+  r.skipString(true);
+  r.skipTaggedFields();
+}
+
+export function skipUpdateFeaturesResponseToTags(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(2);
+  r.skipString(true);
+  if (v <= 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipUpdatableFeatureResult(r, v); } } }
+}
+
+/** Properties of the top-level tagged fields of UpdateFeaturesResponse. */
+export const UpdateFeaturesResponseTopLevelTagged: readonly string[] = [];
+
 export const UpdateFeaturesResponseEntities: readonly EntityField[] = [
 ];

@@ -147,6 +147,38 @@ export function encodeStateBatch(w: wire.Writer, _v: number, o: StateBatch): voi
   }
 }
 
+export function skipWriteStateData(r: wire.Reader, v: number): void {
+  r.skip(16);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipPartitionData(r: wire.Reader, v: number): void {
+  r.skip(4);
+  r.skip(4);
+  r.skip(4);
+  r.skip(8);
+  if (v === 1) { r.skip(4); }
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipStateBatch(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipStateBatch(r: wire.Reader, _v: number): void {
+  r.skip(8);
+  r.skip(8);
+  r.skip(1);
+  r.skip(2);
+  r.skipTaggedFields();
+}
+
+export function skipWriteShareGroupStateRequestToTags(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWriteStateData(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of WriteShareGroupStateRequest. */
+export const WriteShareGroupStateRequestTopLevelTagged: readonly string[] = [];
+
 export const WriteShareGroupStateRequestEntities: readonly EntityField[] = [
   { kind: "topicId", path: ["topics","topicId"], versions: [0, 1] },
 ];

@@ -105,6 +105,29 @@ export function encodeWritableTxnMarkerTopic(w: wire.Writer, _v: number, o: Writ
   }
 }
 
+export function skipWritableTxnMarker(r: wire.Reader, v: number): void {
+  r.skip(8);
+  r.skip(2);
+  r.skip(1);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerTopic(r, v); } }
+  r.skip(4);
+  if (v === 2) { r.skip(1); }
+  r.skipTaggedFields();
+}
+
+export function skipWritableTxnMarkerTopic(r: wire.Reader, _v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  r.skipTaggedFields();
+}
+
+export function skipWriteTxnMarkersRequestToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarker(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of WriteTxnMarkersRequest. */
+export const WriteTxnMarkersRequestTopLevelTagged: readonly string[] = [];
+
 export const WriteTxnMarkersRequestEntities: readonly EntityField[] = [
   { kind: "producerId", path: ["markers","producerId"], versions: [1, 2] },
   { kind: "topicName", path: ["markers","topics","name"], versions: [1, 2] },

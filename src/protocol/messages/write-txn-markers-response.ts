@@ -120,11 +120,30 @@ export function encodeWritableTxnMarkerPartitionResult(w: wire.Writer, _v: numbe
   }
 }
 
+export function skipWritableTxnMarkerResult(r: wire.Reader, v: number): void {
+  r.skip(8);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerTopicResult(r, v); } }
+  r.skipTaggedFields();
+}
+
+export function skipWritableTxnMarkerTopicResult(r: wire.Reader, v: number): void {
+  r.skipString(true);
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerPartitionResult(r, v); } }
+  r.skipTaggedFields();
+}
+
 export function skipWritableTxnMarkerPartitionResult(r: wire.Reader, _v: number): void {
   r.skip(4);
   r.skip(2);
   r.skipTaggedFields();
 }
+
+export function skipWriteTxnMarkersResponseToTags(r: wire.Reader, v: number): void {
+  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerResult(r, v); } }
+}
+
+/** Properties of the top-level tagged fields of WriteTxnMarkersResponse. */
+export const WriteTxnMarkersResponseTopLevelTagged: readonly string[] = [];
 
 export const WriteTxnMarkersResponseEntities: readonly EntityField[] = [
   { kind: "producerId", path: ["markers","producerId"], versions: [1, 2] },
