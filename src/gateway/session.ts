@@ -16,6 +16,7 @@ import type { Duplex } from "../runtime/types.ts";
 import type { Frame, RequestHead, ResponseRewrite, SessionPolicy } from "./session-policy.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 import { ThrottleWake } from "./throttle.ts";
+import { coalesceChunks } from "./coalesce.ts";
 
 /** Per-connection counters; `policy` tells whose connection it is (e.g. its vcluster). */
 export interface SessionObserver {
@@ -500,7 +501,7 @@ export class Session {
 function writeFrame(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Frame): Promise<void> {
   if (frame instanceof Uint8Array) return writer.write(frame).catch(() => {});
   let last: Promise<void> = Promise.resolve();
-  for (const chunk of frame) last = writer.write(chunk).catch(() => {});
+  for (const chunk of coalesceChunks(frame)) last = writer.write(chunk).catch(() => {});
   return last;
 }
 
