@@ -133,7 +133,19 @@ export const API_LIST: readonly ApiSpec<any, any>[] = Object.values(API_SPECS);
 `;
   writeFileSync(join(outDir, "index.ts"), index);
   written.push("index.ts");
+  formatGenerated(outDir);
   return written;
+}
+
+/**
+ * The generated code goes through the formatter the hand-written code uses (deno fmt with the
+ * repository's deno.json), so `deno fmt --check` holds for all of src/ and the up-to-date test
+ * compares formatted files with formatted files.
+ */
+function formatGenerated(outDir: string): void {
+  const repo = join(import.meta.dirname ?? ".", "..");
+  const deno = join(repo, "node_modules", ".bin", "deno");
+  execFileSync(existsSync(deno) ? deno : "deno", ["fmt", "--quiet", "--config", join(repo, "deno.json"), outDir], { stdio: ["ignore", "ignore", "inherit"] });
 }
 
 if (import.meta.main) {

@@ -20,10 +20,10 @@ export function defaultAddOffsetsToTxnRequest(): AddOffsetsToTxnRequest {
 }
 
 export function decodeAddOffsetsToTxnRequest(r: wire.Reader, v: number): AddOffsetsToTxnRequest {
-  const transactionalId = (v >= 3 ? r.compactString() : r.string());
+  const transactionalId = v >= 3 ? r.compactString() : r.string();
   const producerId = r.int64();
   const producerEpoch = r.int16();
-  const groupId = (v >= 3 ? r.compactString() : r.string());
+  const groupId = v >= 3 ? r.compactString() : r.string();
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddOffsetsToTxnRequest = { transactionalId, producerId, producerEpoch, groupId };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -31,10 +31,12 @@ export function decodeAddOffsetsToTxnRequest(r: wire.Reader, v: number): AddOffs
 }
 
 export function encodeAddOffsetsToTxnRequest(w: wire.Writer, v: number, o: AddOffsetsToTxnRequest): void {
-  if (v >= 3) { w.compactString(o.transactionalId as string); } else { w.string(o.transactionalId as string); }
+  if (v >= 3) w.compactString(o.transactionalId as string);
+  else w.string(o.transactionalId as string);
   w.int64(o.producerId);
   w.int16(o.producerEpoch);
-  if (v >= 3) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
+  if (v >= 3) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);

@@ -41,5 +41,4 @@ export function skipAddOffsetsToTxnResponseToTags(r: wire.Reader, _v: number): v
 /** Properties of the top-level tagged fields of AddOffsetsToTxnResponse. */
 export const AddOffsetsToTxnResponseTopLevelTagged: readonly string[] = [];
 
-export const AddOffsetsToTxnResponseEntities: readonly EntityField[] = [
-];
+export const AddOffsetsToTxnResponseEntities: readonly EntityField[] = [];

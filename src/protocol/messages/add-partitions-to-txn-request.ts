@@ -34,11 +34,22 @@ export function decodeAddPartitionsToTxnRequest(r: wire.Reader, v: number): AddP
 }
 
 export function encodeAddPartitionsToTxnRequest(w: wire.Writer, v: number, o: AddPartitionsToTxnRequest): void {
-  if (v >= 4) { wire.writeArray(w, o.transactions, true, (w, e) => { encodeAddPartitionsToTxnTransaction(w, v, e as AddPartitionsToTxnTransaction); }); }
-  if (v <= 3) { if (v === 3) { w.compactString(o.v3AndBelowTransactionalId as string); } else { w.string(o.v3AndBelowTransactionalId as string); } }
-  if (v <= 3) { w.int64(o.v3AndBelowProducerId); }
-  if (v <= 3) { w.int16(o.v3AndBelowProducerEpoch); }
-  if (v <= 3) { wire.writeArray(w, o.v3AndBelowTopics, v === 3, (w, e) => { encodeAddPartitionsToTxnTopic(w, v, e as AddPartitionsToTxnTopic); }); }
+  if (v >= 4) {
+    wire.writeArray(w, o.transactions, true, (w, e) => {
+      encodeAddPartitionsToTxnTransaction(w, v, e as AddPartitionsToTxnTransaction);
+    });
+  }
+  if (v <= 3) {
+    if (v === 3) w.compactString(o.v3AndBelowTransactionalId as string);
+    else w.string(o.v3AndBelowTransactionalId as string);
+  }
+  if (v <= 3) w.int64(o.v3AndBelowProducerId);
+  if (v <= 3) w.int16(o.v3AndBelowProducerEpoch);
+  if (v <= 3) {
+    wire.writeArray(w, o.v3AndBelowTopics, v === 3, (w, e) => {
+      encodeAddPartitionsToTxnTopic(w, v, e as AddPartitionsToTxnTopic);
+    });
+  }
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -76,11 +87,15 @@ export function decodeAddPartitionsToTxnTransaction(r: wire.Reader, v: number): 
 }
 
 export function encodeAddPartitionsToTxnTransaction(w: wire.Writer, v: number, o: AddPartitionsToTxnTransaction): void {
-  if (v >= 4) { w.compactString(o.transactionalId as string); }
-  if (v >= 4) { w.int64(o.producerId); }
-  if (v >= 4) { w.int16(o.producerEpoch); }
-  if (v >= 4) { w.bool(o.verifyOnly); }
-  if (v >= 4) { wire.writeArray(w, o.topics, true, (w, e) => { encodeAddPartitionsToTxnTopic(w, v, e as AddPartitionsToTxnTopic); }); }
+  if (v >= 4) w.compactString(o.transactionalId as string);
+  if (v >= 4) w.int64(o.producerId);
+  if (v >= 4) w.int16(o.producerEpoch);
+  if (v >= 4) w.bool(o.verifyOnly);
+  if (v >= 4) {
+    wire.writeArray(w, o.topics, true, (w, e) => {
+      encodeAddPartitionsToTxnTopic(w, v, e as AddPartitionsToTxnTopic);
+    });
+  }
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -100,7 +115,7 @@ export function defaultAddPartitionsToTxnTopic(): AddPartitionsToTxnTopic {
 }
 
 export function decodeAddPartitionsToTxnTopic(r: wire.Reader, v: number): AddPartitionsToTxnTopic {
-  const name = (v >= 3 ? r.compactString() : r.string());
+  const name = v >= 3 ? r.compactString() : r.string();
   const partitions = wire.readArray(r, v >= 3, (r) => r.int32());
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnTopic = { name, partitions };
@@ -109,8 +124,11 @@ export function decodeAddPartitionsToTxnTopic(r: wire.Reader, v: number): AddPar
 }
 
 export function encodeAddPartitionsToTxnTopic(w: wire.Writer, v: number, o: AddPartitionsToTxnTopic): void {
-  if (v >= 3) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  wire.writeArray(w, o.partitions, v >= 3, (w, e) => { w.int32(e); });
+  if (v >= 3) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  wire.writeArray(w, o.partitions, v >= 3, (w, e) => {
+    w.int32(e);
+  });
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -118,36 +136,54 @@ export function encodeAddPartitionsToTxnTopic(w: wire.Writer, v: number, o: AddP
 }
 
 export function skipAddPartitionsToTxnTransaction(r: wire.Reader, v: number): void {
-  if (v >= 4) { r.skipString(true); }
-  if (v >= 4) { r.skip(8); }
-  if (v >= 4) { r.skip(2); }
-  if (v >= 4) { r.skip(1); }
-  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopic(r, v); } } }
+  if (v >= 4) r.skipString(true);
+  if (v >= 4) r.skip(8);
+  if (v >= 4) r.skip(2);
+  if (v >= 4) r.skip(1);
+  if (v >= 4) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipAddPartitionsToTxnTopic(r, v);
+    }
+  }
   if (v >= 3) r.skipTaggedFields();
 }
 
 export function skipAddPartitionsToTxnTopic(r: wire.Reader, v: number): void {
   r.skipString(v >= 3);
-  { const n0 = r.arrayLength(v >= 3); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(v >= 3);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   if (v >= 3) r.skipTaggedFields();
 }
 
 export function skipAddPartitionsToTxnRequestToTags(r: wire.Reader, v: number): void {
-  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTransaction(r, v); } } }
-  if (v <= 3) { r.skipString(v === 3); }
-  if (v <= 3) { r.skip(8); }
-  if (v <= 3) { r.skip(2); }
-  if (v <= 3) { { const n0 = r.arrayLength(v === 3); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopic(r, v); } } }
+  if (v >= 4) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipAddPartitionsToTxnTransaction(r, v);
+    }
+  }
+  if (v <= 3) r.skipString(v === 3);
+  if (v <= 3) r.skip(8);
+  if (v <= 3) r.skip(2);
+  if (v <= 3) {
+    {
+      const n0 = r.arrayLength(v === 3);
+      for (let i0 = 0; i0 < n0; i0++) skipAddPartitionsToTxnTopic(r, v);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of AddPartitionsToTxnRequest. */
 export const AddPartitionsToTxnRequestTopLevelTagged: readonly string[] = [];
 
 export const AddPartitionsToTxnRequestEntities: readonly EntityField[] = [
-  { kind: "transactionalId", path: ["transactions","transactionalId"], versions: [4, 5] },
-  { kind: "producerId", path: ["transactions","producerId"], versions: [4, 5] },
-  { kind: "topicName", path: ["transactions","topics","name"], versions: [4, 5] },
+  { kind: "transactionalId", path: ["transactions", "transactionalId"], versions: [4, 5] },
+  { kind: "producerId", path: ["transactions", "producerId"], versions: [4, 5] },
+  { kind: "topicName", path: ["transactions", "topics", "name"], versions: [4, 5] },
   { kind: "transactionalId", path: ["v3AndBelowTransactionalId"], versions: [0, 3] },
   { kind: "producerId", path: ["v3AndBelowProducerId"], versions: [0, 3] },
-  { kind: "topicName", path: ["v3AndBelowTopics","name"], versions: [0, 3] },
+  { kind: "topicName", path: ["v3AndBelowTopics", "name"], versions: [0, 3] },
 ];

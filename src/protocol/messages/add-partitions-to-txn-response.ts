@@ -32,9 +32,17 @@ export function decodeAddPartitionsToTxnResponse(r: wire.Reader, v: number): Add
 
 export function encodeAddPartitionsToTxnResponse(w: wire.Writer, v: number, o: AddPartitionsToTxnResponse): void {
   w.int32(o.throttleTimeMs);
-  if (v >= 4) { w.int16(o.errorCode); }
-  if (v >= 4) { wire.writeArray(w, o.resultsByTransaction, true, (w, e) => { encodeAddPartitionsToTxnResult(w, v, e as AddPartitionsToTxnResult); }); }
-  if (v <= 3) { wire.writeArray(w, o.resultsByTopicV3AndBelow, v === 3, (w, e) => { encodeAddPartitionsToTxnTopicResult(w, v, e as AddPartitionsToTxnTopicResult); }); }
+  if (v >= 4) w.int16(o.errorCode);
+  if (v >= 4) {
+    wire.writeArray(w, o.resultsByTransaction, true, (w, e) => {
+      encodeAddPartitionsToTxnResult(w, v, e as AddPartitionsToTxnResult);
+    });
+  }
+  if (v <= 3) {
+    wire.writeArray(w, o.resultsByTopicV3AndBelow, v === 3, (w, e) => {
+      encodeAddPartitionsToTxnTopicResult(w, v, e as AddPartitionsToTxnTopicResult);
+    });
+  }
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -55,7 +63,17 @@ export function defaultAddPartitionsToTxnResult(): AddPartitionsToTxnResult {
 
 export function decodeAddPartitionsToTxnResult(r: wire.Reader, v: number): AddPartitionsToTxnResult {
   const transactionalId = v >= 4 ? r.compactString() : "";
-  if ((v >= 4) && r.keep !== undefined && !r.keep("transactionalId", transactionalId)) { if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopicResult(r, v); } } } if (v >= 3) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if ((v >= 4) && r.keep !== undefined && !r.keep("transactionalId", transactionalId)) {
+    if (v >= 4) {
+      {
+        const n0 = r.arrayLength(true);
+        for (let i0 = 0; i0 < n0; i0++) skipAddPartitionsToTxnTopicResult(r, v);
+      }
+    }
+    if (v >= 3) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicResults = v >= 4 ? wire.readArray(r, true, (r) => decodeAddPartitionsToTxnTopicResult(r, v)) : [];
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnResult = { transactionalId, topicResults };
@@ -64,8 +82,12 @@ export function decodeAddPartitionsToTxnResult(r: wire.Reader, v: number): AddPa
 }
 
 export function encodeAddPartitionsToTxnResult(w: wire.Writer, v: number, o: AddPartitionsToTxnResult): void {
-  if (v >= 4) { w.compactString(o.transactionalId as string); }
-  if (v >= 4) { wire.writeArray(w, o.topicResults, true, (w, e) => { encodeAddPartitionsToTxnTopicResult(w, v, e as AddPartitionsToTxnTopicResult); }); }
+  if (v >= 4) w.compactString(o.transactionalId as string);
+  if (v >= 4) {
+    wire.writeArray(w, o.topicResults, true, (w, e) => {
+      encodeAddPartitionsToTxnTopicResult(w, v, e as AddPartitionsToTxnTopicResult);
+    });
+  }
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -85,8 +107,16 @@ export function defaultAddPartitionsToTxnTopicResult(): AddPartitionsToTxnTopicR
 }
 
 export function decodeAddPartitionsToTxnTopicResult(r: wire.Reader, v: number): AddPartitionsToTxnTopicResult {
-  const name = (v >= 3 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnPartitionResult(r, v); } } if (v >= 3) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const name = v >= 3 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    {
+      const n0 = r.arrayLength(v >= 3);
+      for (let i0 = 0; i0 < n0; i0++) skipAddPartitionsToTxnPartitionResult(r, v);
+    }
+    if (v >= 3) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const resultsByPartition = wire.readArray(r, v >= 3, (r) => decodeAddPartitionsToTxnPartitionResult(r, v));
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: AddPartitionsToTxnTopicResult = { name, resultsByPartition };
@@ -95,8 +125,11 @@ export function decodeAddPartitionsToTxnTopicResult(r: wire.Reader, v: number): 
 }
 
 export function encodeAddPartitionsToTxnTopicResult(w: wire.Writer, v: number, o: AddPartitionsToTxnTopicResult): void {
-  if (v >= 3) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  wire.writeArray(w, o.resultsByPartition, v >= 3, (w, e) => { encodeAddPartitionsToTxnPartitionResult(w, v, e as AddPartitionsToTxnPartitionResult); });
+  if (v >= 3) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  wire.writeArray(w, o.resultsByPartition, v >= 3, (w, e) => {
+    encodeAddPartitionsToTxnPartitionResult(w, v, e as AddPartitionsToTxnPartitionResult);
+  });
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -134,14 +167,22 @@ export function encodeAddPartitionsToTxnPartitionResult(w: wire.Writer, v: numbe
 }
 
 export function skipAddPartitionsToTxnResult(r: wire.Reader, v: number): void {
-  if (v >= 4) { r.skipString(true); }
-  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopicResult(r, v); } } }
+  if (v >= 4) r.skipString(true);
+  if (v >= 4) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipAddPartitionsToTxnTopicResult(r, v);
+    }
+  }
   if (v >= 3) r.skipTaggedFields();
 }
 
 export function skipAddPartitionsToTxnTopicResult(r: wire.Reader, v: number): void {
   r.skipString(v >= 3);
-  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 3);
+    for (let i0 = 0; i0 < n0; i0++) skipAddPartitionsToTxnPartitionResult(r, v);
+  }
   if (v >= 3) r.skipTaggedFields();
 }
 
@@ -153,16 +194,26 @@ export function skipAddPartitionsToTxnPartitionResult(r: wire.Reader, v: number)
 
 export function skipAddPartitionsToTxnResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v >= 4) { r.skip(2); }
-  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnResult(r, v); } } }
-  if (v <= 3) { { const n0 = r.arrayLength(v === 3); for (let i0 = 0; i0 < n0; i0++) { skipAddPartitionsToTxnTopicResult(r, v); } } }
+  if (v >= 4) r.skip(2);
+  if (v >= 4) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipAddPartitionsToTxnResult(r, v);
+    }
+  }
+  if (v <= 3) {
+    {
+      const n0 = r.arrayLength(v === 3);
+      for (let i0 = 0; i0 < n0; i0++) skipAddPartitionsToTxnTopicResult(r, v);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of AddPartitionsToTxnResponse. */
 export const AddPartitionsToTxnResponseTopLevelTagged: readonly string[] = [];
 
 export const AddPartitionsToTxnResponseEntities: readonly EntityField[] = [
-  { kind: "transactionalId", path: ["resultsByTransaction","transactionalId"], versions: [4, 5] },
-  { kind: "topicName", path: ["resultsByTransaction","topicResults","name"], versions: [4, 5] },
-  { kind: "topicName", path: ["resultsByTopicV3AndBelow","name"], versions: [0, 3] },
+  { kind: "transactionalId", path: ["resultsByTransaction", "transactionalId"], versions: [4, 5] },
+  { kind: "topicName", path: ["resultsByTransaction", "topicResults", "name"], versions: [4, 5] },
+  { kind: "topicName", path: ["resultsByTopicV3AndBelow", "name"], versions: [0, 3] },
 ];

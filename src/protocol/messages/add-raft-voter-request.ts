@@ -41,8 +41,10 @@ export function encodeAddRaftVoterRequest(w: wire.Writer, v: number, o: AddRaftV
   w.int32(o.timeoutMs);
   w.int32(o.voterId);
   w.uuid(o.voterDirectoryId);
-  wire.writeArray(w, o.listeners, true, (w, e) => { encodeListener(w, v, e as Listener); });
-  if (v === 1) { w.bool(o.ackWhenCommitted); }
+  wire.writeArray(w, o.listeners, true, (w, e) => {
+    encodeListener(w, v, e as Listener);
+  });
+  if (v === 1) w.bool(o.ackWhenCommitted);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,8 +97,11 @@ export function skipAddRaftVoterRequestToTags(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(4);
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipListener(r, v); } }
-  if (v === 1) { r.skip(1); }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipListener(r, v);
+  }
+  if (v === 1) r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of AddRaftVoterRequest. */

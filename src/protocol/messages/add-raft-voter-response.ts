@@ -46,5 +46,4 @@ export function skipAddRaftVoterResponseToTags(r: wire.Reader, _v: number): void
 /** Properties of the top-level tagged fields of AddRaftVoterResponse. */
 export const AddRaftVoterResponseTopLevelTagged: readonly string[] = [];
 
-export const AddRaftVoterResponseEntities: readonly EntityField[] = [
-];
+export const AddRaftVoterResponseEntities: readonly EntityField[] = [];

@@ -25,7 +25,9 @@ export function decodeAlterClientQuotasRequest(r: wire.Reader, v: number): Alter
 }
 
 export function encodeAlterClientQuotasRequest(w: wire.Writer, v: number, o: AlterClientQuotasRequest): void {
-  wire.writeArray(w, o.entries, v === 1, (w, e) => { encodeEntryData(w, v, e as EntryData); });
+  wire.writeArray(w, o.entries, v === 1, (w, e) => {
+    encodeEntryData(w, v, e as EntryData);
+  });
   w.bool(o.validateOnly);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -55,8 +57,12 @@ export function decodeEntryData(r: wire.Reader, v: number): EntryData {
 }
 
 export function encodeEntryData(w: wire.Writer, v: number, o: EntryData): void {
-  wire.writeArray(w, o.entity, v === 1, (w, e) => { encodeEntityData(w, v, e as EntityData); });
-  wire.writeArray(w, o.ops, v === 1, (w, e) => { encodeOpData(w, v, e as OpData); });
+  wire.writeArray(w, o.entity, v === 1, (w, e) => {
+    encodeEntityData(w, v, e as EntityData);
+  });
+  wire.writeArray(w, o.ops, v === 1, (w, e) => {
+    encodeOpData(w, v, e as OpData);
+  });
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -76,8 +82,8 @@ export function defaultEntityData(): EntityData {
 }
 
 export function decodeEntityData(r: wire.Reader, v: number): EntityData {
-  const entityType = (v === 1 ? r.compactString() : r.string());
-  const entityName = (v === 1 ? r.compactNullableString() : r.nullableString());
+  const entityType = v === 1 ? r.compactString() : r.string();
+  const entityName = v === 1 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntityData = { entityType, entityName };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -85,8 +91,10 @@ export function decodeEntityData(r: wire.Reader, v: number): EntityData {
 }
 
 export function encodeEntityData(w: wire.Writer, v: number, o: EntityData): void {
-  if (v === 1) { w.compactString(o.entityType as string); } else { w.string(o.entityType as string); }
-  if (v === 1) { w.compactNullableString(o.entityName); } else { w.nullableString(o.entityName); }
+  if (v === 1) w.compactString(o.entityType as string);
+  else w.string(o.entityType as string);
+  if (v === 1) w.compactNullableString(o.entityName);
+  else w.nullableString(o.entityName);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -108,7 +116,7 @@ export function defaultOpData(): OpData {
 }
 
 export function decodeOpData(r: wire.Reader, v: number): OpData {
-  const key = (v === 1 ? r.compactString() : r.string());
+  const key = v === 1 ? r.compactString() : r.string();
   const value = r.float64();
   const remove = r.bool();
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
@@ -118,7 +126,8 @@ export function decodeOpData(r: wire.Reader, v: number): OpData {
 }
 
 export function encodeOpData(w: wire.Writer, v: number, o: OpData): void {
-  if (v === 1) { w.compactString(o.key as string); } else { w.string(o.key as string); }
+  if (v === 1) w.compactString(o.key as string);
+  else w.string(o.key as string);
   w.float64(o.value);
   w.bool(o.remove);
   if (v === 1) {
@@ -128,8 +137,14 @@ export function encodeOpData(w: wire.Writer, v: number, o: OpData): void {
 }
 
 export function skipEntryData(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntityData(r, v); } }
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipOpData(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipEntityData(r, v);
+  }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipOpData(r, v);
+  }
   if (v === 1) r.skipTaggedFields();
 }
 
@@ -147,12 +162,14 @@ export function skipOpData(r: wire.Reader, v: number): void {
 }
 
 export function skipAlterClientQuotasRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntryData(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipEntryData(r, v);
+  }
   r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of AlterClientQuotasRequest. */
 export const AlterClientQuotasRequestTopLevelTagged: readonly string[] = [];
 
-export const AlterClientQuotasRequestEntities: readonly EntityField[] = [
-];
+export const AlterClientQuotasRequestEntities: readonly EntityField[] = [];

@@ -26,7 +26,9 @@ export function decodeAlterClientQuotasResponse(r: wire.Reader, v: number): Alte
 
 export function encodeAlterClientQuotasResponse(w: wire.Writer, v: number, o: AlterClientQuotasResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.entries, v === 1, (w, e) => { encodeEntryData(w, v, e as EntryData); });
+  wire.writeArray(w, o.entries, v === 1, (w, e) => {
+    encodeEntryData(w, v, e as EntryData);
+  });
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -49,7 +51,7 @@ export function defaultEntryData(): EntryData {
 
 export function decodeEntryData(r: wire.Reader, v: number): EntryData {
   const errorCode = r.int16();
-  const errorMessage = (v === 1 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v === 1 ? r.compactNullableString() : r.nullableString();
   const entity = wire.readArray(r, v === 1, (r) => decodeEntityData(r, v));
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntryData = { errorCode, errorMessage, entity };
@@ -59,8 +61,11 @@ export function decodeEntryData(r: wire.Reader, v: number): EntryData {
 
 export function encodeEntryData(w: wire.Writer, v: number, o: EntryData): void {
   w.int16(o.errorCode);
-  if (v === 1) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
-  wire.writeArray(w, o.entity, v === 1, (w, e) => { encodeEntityData(w, v, e as EntityData); });
+  if (v === 1) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
+  wire.writeArray(w, o.entity, v === 1, (w, e) => {
+    encodeEntityData(w, v, e as EntityData);
+  });
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -80,8 +85,8 @@ export function defaultEntityData(): EntityData {
 }
 
 export function decodeEntityData(r: wire.Reader, v: number): EntityData {
-  const entityType = (v === 1 ? r.compactString() : r.string());
-  const entityName = (v === 1 ? r.compactNullableString() : r.nullableString());
+  const entityType = v === 1 ? r.compactString() : r.string();
+  const entityName = v === 1 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntityData = { entityType, entityName };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -89,8 +94,10 @@ export function decodeEntityData(r: wire.Reader, v: number): EntityData {
 }
 
 export function encodeEntityData(w: wire.Writer, v: number, o: EntityData): void {
-  if (v === 1) { w.compactString(o.entityType as string); } else { w.string(o.entityType as string); }
-  if (v === 1) { w.compactNullableString(o.entityName); } else { w.nullableString(o.entityName); }
+  if (v === 1) w.compactString(o.entityType as string);
+  else w.string(o.entityType as string);
+  if (v === 1) w.compactNullableString(o.entityName);
+  else w.nullableString(o.entityName);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -100,7 +107,10 @@ export function encodeEntityData(w: wire.Writer, v: number, o: EntityData): void
 export function skipEntryData(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skipString(v === 1);
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntityData(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipEntityData(r, v);
+  }
   if (v === 1) r.skipTaggedFields();
 }
 
@@ -112,11 +122,13 @@ export function skipEntityData(r: wire.Reader, v: number): void {
 
 export function skipAlterClientQuotasResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntryData(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipEntryData(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of AlterClientQuotasResponse. */
 export const AlterClientQuotasResponseTopLevelTagged: readonly string[] = [];
 
-export const AlterClientQuotasResponseEntities: readonly EntityField[] = [
-];
+export const AlterClientQuotasResponseEntities: readonly EntityField[] = [];

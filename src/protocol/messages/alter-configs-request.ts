@@ -25,7 +25,9 @@ export function decodeAlterConfigsRequest(r: wire.Reader, v: number): AlterConfi
 }
 
 export function encodeAlterConfigsRequest(w: wire.Writer, v: number, o: AlterConfigsRequest): void {
-  wire.writeArray(w, o.resources, v === 2, (w, e) => { encodeAlterConfigsResource(w, v, e as AlterConfigsResource); });
+  wire.writeArray(w, o.resources, v === 2, (w, e) => {
+    encodeAlterConfigsResource(w, v, e as AlterConfigsResource);
+  });
   w.bool(o.validateOnly);
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -49,7 +51,7 @@ export function defaultAlterConfigsResource(): AlterConfigsResource {
 
 export function decodeAlterConfigsResource(r: wire.Reader, v: number): AlterConfigsResource {
   const resourceType = r.int8();
-  const resourceName = (v === 2 ? r.compactString() : r.string());
+  const resourceName = v === 2 ? r.compactString() : r.string();
   const configs = wire.readArray(r, v === 2, (r) => decodeAlterableConfig(r, v));
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterConfigsResource = { resourceType, resourceName, configs };
@@ -59,8 +61,11 @@ export function decodeAlterConfigsResource(r: wire.Reader, v: number): AlterConf
 
 export function encodeAlterConfigsResource(w: wire.Writer, v: number, o: AlterConfigsResource): void {
   w.int8(o.resourceType);
-  if (v === 2) { w.compactString(o.resourceName as string); } else { w.string(o.resourceName as string); }
-  wire.writeArray(w, o.configs, v === 2, (w, e) => { encodeAlterableConfig(w, v, e as AlterableConfig); });
+  if (v === 2) w.compactString(o.resourceName as string);
+  else w.string(o.resourceName as string);
+  wire.writeArray(w, o.configs, v === 2, (w, e) => {
+    encodeAlterableConfig(w, v, e as AlterableConfig);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -80,8 +85,8 @@ export function defaultAlterableConfig(): AlterableConfig {
 }
 
 export function decodeAlterableConfig(r: wire.Reader, v: number): AlterableConfig {
-  const name = (v === 2 ? r.compactString() : r.string());
-  const value = (v === 2 ? r.compactNullableString() : r.nullableString());
+  const name = v === 2 ? r.compactString() : r.string();
+  const value = v === 2 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterableConfig = { name, value };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -89,8 +94,10 @@ export function decodeAlterableConfig(r: wire.Reader, v: number): AlterableConfi
 }
 
 export function encodeAlterableConfig(w: wire.Writer, v: number, o: AlterableConfig): void {
-  if (v === 2) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  if (v === 2) { w.compactNullableString(o.value); } else { w.nullableString(o.value); }
+  if (v === 2) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  if (v === 2) w.compactNullableString(o.value);
+  else w.nullableString(o.value);
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -100,7 +107,10 @@ export function encodeAlterableConfig(w: wire.Writer, v: number, o: AlterableCon
 export function skipAlterConfigsResource(r: wire.Reader, v: number): void {
   r.skip(1);
   r.skipString(v === 2);
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterableConfig(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterableConfig(r, v);
+  }
   if (v === 2) r.skipTaggedFields();
 }
 
@@ -111,12 +121,14 @@ export function skipAlterableConfig(r: wire.Reader, v: number): void {
 }
 
 export function skipAlterConfigsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterConfigsResource(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterConfigsResource(r, v);
+  }
   r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of AlterConfigsRequest. */
 export const AlterConfigsRequestTopLevelTagged: readonly string[] = [];
 
-export const AlterConfigsRequestEntities: readonly EntityField[] = [
-];
+export const AlterConfigsRequestEntities: readonly EntityField[] = [];

@@ -29,8 +29,10 @@ export function decodeAlterPartitionReassignmentsRequest(r: wire.Reader, v: numb
 
 export function encodeAlterPartitionReassignmentsRequest(w: wire.Writer, v: number, o: AlterPartitionReassignmentsRequest): void {
   w.int32(o.timeoutMs);
-  if (v === 1) { w.bool(o.allowReplicationFactorChange); }
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeReassignableTopic(w, v, e as ReassignableTopic); });
+  if (v === 1) w.bool(o.allowReplicationFactorChange);
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeReassignableTopic(w, v, e as ReassignableTopic);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -60,7 +62,9 @@ export function decodeReassignableTopic(r: wire.Reader, v: number): Reassignable
 
 export function encodeReassignableTopic(w: wire.Writer, v: number, o: ReassignableTopic): void {
   w.compactString(o.name as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeReassignablePartition(w, v, e as ReassignablePartition); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeReassignablePartition(w, v, e as ReassignablePartition);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -90,7 +94,9 @@ export function decodeReassignablePartition(r: wire.Reader, _v: number): Reassig
 
 export function encodeReassignablePartition(w: wire.Writer, _v: number, o: ReassignablePartition): void {
   w.int32(o.partitionIndex);
-  wire.writeArray(w, o.replicas, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.replicas, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -99,25 +105,34 @@ export function encodeReassignablePartition(w: wire.Writer, _v: number, o: Reass
 
 export function skipReassignableTopic(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignablePartition(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReassignablePartition(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipReassignablePartition(r: wire.Reader, _v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
 export function skipAlterPartitionReassignmentsRequestToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v === 1) { r.skip(1); }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignableTopic(r, v); } }
+  if (v === 1) r.skip(1);
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReassignableTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of AlterPartitionReassignmentsRequest. */
 export const AlterPartitionReassignmentsRequestTopLevelTagged: readonly string[] = [];
 
 export const AlterPartitionReassignmentsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 1] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 1] },
 ];

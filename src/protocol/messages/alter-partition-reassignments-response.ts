@@ -35,10 +35,12 @@ export function decodeAlterPartitionReassignmentsResponse(r: wire.Reader, v: num
 
 export function encodeAlterPartitionReassignmentsResponse(w: wire.Writer, v: number, o: AlterPartitionReassignmentsResponse): void {
   w.int32(o.throttleTimeMs);
-  if (v === 1) { w.bool(o.allowReplicationFactorChange); }
+  if (v === 1) w.bool(o.allowReplicationFactorChange);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  wire.writeArray(w, o.responses, true, (w, e) => { encodeReassignableTopicResponse(w, v, e as ReassignableTopicResponse); });
+  wire.writeArray(w, o.responses, true, (w, e) => {
+    encodeReassignableTopicResponse(w, v, e as ReassignableTopicResponse);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -59,7 +61,15 @@ export function defaultReassignableTopicResponse(): ReassignableTopicResponse {
 
 export function decodeReassignableTopicResponse(r: wire.Reader, v: number): ReassignableTopicResponse {
   const name = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignablePartitionResponse(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipReassignablePartitionResponse(r, v);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, true, (r) => decodeReassignablePartitionResponse(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: ReassignableTopicResponse = { name, partitions };
@@ -69,7 +79,9 @@ export function decodeReassignableTopicResponse(r: wire.Reader, v: number): Reas
 
 export function encodeReassignableTopicResponse(w: wire.Writer, v: number, o: ReassignableTopicResponse): void {
   w.compactString(o.name as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeReassignablePartitionResponse(w, v, e as ReassignablePartitionResponse); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeReassignablePartitionResponse(w, v, e as ReassignablePartitionResponse);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -112,7 +124,10 @@ export function encodeReassignablePartitionResponse(w: wire.Writer, _v: number, 
 
 export function skipReassignableTopicResponse(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignablePartitionResponse(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReassignablePartitionResponse(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -125,15 +140,18 @@ export function skipReassignablePartitionResponse(r: wire.Reader, _v: number): v
 
 export function skipAlterPartitionReassignmentsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v === 1) { r.skip(1); }
+  if (v === 1) r.skip(1);
   r.skip(2);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReassignableTopicResponse(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReassignableTopicResponse(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of AlterPartitionReassignmentsResponse. */
 export const AlterPartitionReassignmentsResponseTopLevelTagged: readonly string[] = [];
 
 export const AlterPartitionReassignmentsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["responses","name"], versions: [0, 1] },
+  { kind: "topicName", path: ["responses", "name"], versions: [0, 1] },
 ];

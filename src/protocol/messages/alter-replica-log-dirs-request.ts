@@ -22,7 +22,9 @@ export function decodeAlterReplicaLogDirsRequest(r: wire.Reader, v: number): Alt
 }
 
 export function encodeAlterReplicaLogDirsRequest(w: wire.Writer, v: number, o: AlterReplicaLogDirsRequest): void {
-  wire.writeArray(w, o.dirs, v === 2, (w, e) => { encodeAlterReplicaLogDir(w, v, e as AlterReplicaLogDir); });
+  wire.writeArray(w, o.dirs, v === 2, (w, e) => {
+    encodeAlterReplicaLogDir(w, v, e as AlterReplicaLogDir);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -42,7 +44,7 @@ export function defaultAlterReplicaLogDir(): AlterReplicaLogDir {
 }
 
 export function decodeAlterReplicaLogDir(r: wire.Reader, v: number): AlterReplicaLogDir {
-  const path = (v === 2 ? r.compactString() : r.string());
+  const path = v === 2 ? r.compactString() : r.string();
   const topics = wire.readArray(r, v === 2, (r) => decodeAlterReplicaLogDirTopic(r, v));
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDir = { path, topics };
@@ -51,8 +53,11 @@ export function decodeAlterReplicaLogDir(r: wire.Reader, v: number): AlterReplic
 }
 
 export function encodeAlterReplicaLogDir(w: wire.Writer, v: number, o: AlterReplicaLogDir): void {
-  if (v === 2) { w.compactString(o.path as string); } else { w.string(o.path as string); }
-  wire.writeArray(w, o.topics, v === 2, (w, e) => { encodeAlterReplicaLogDirTopic(w, v, e as AlterReplicaLogDirTopic); });
+  if (v === 2) w.compactString(o.path as string);
+  else w.string(o.path as string);
+  wire.writeArray(w, o.topics, v === 2, (w, e) => {
+    encodeAlterReplicaLogDirTopic(w, v, e as AlterReplicaLogDirTopic);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -72,7 +77,7 @@ export function defaultAlterReplicaLogDirTopic(): AlterReplicaLogDirTopic {
 }
 
 export function decodeAlterReplicaLogDirTopic(r: wire.Reader, v: number): AlterReplicaLogDirTopic {
-  const name = (v === 2 ? r.compactString() : r.string());
+  const name = v === 2 ? r.compactString() : r.string();
   const partitions = wire.readArray(r, v === 2, (r) => r.int32());
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDirTopic = { name, partitions };
@@ -81,8 +86,11 @@ export function decodeAlterReplicaLogDirTopic(r: wire.Reader, v: number): AlterR
 }
 
 export function encodeAlterReplicaLogDirTopic(w: wire.Writer, v: number, o: AlterReplicaLogDirTopic): void {
-  if (v === 2) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  wire.writeArray(w, o.partitions, v === 2, (w, e) => { w.int32(e); });
+  if (v === 2) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  wire.writeArray(w, o.partitions, v === 2, (w, e) => {
+    w.int32(e);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -91,23 +99,32 @@ export function encodeAlterReplicaLogDirTopic(w: wire.Writer, v: number, o: Alte
 
 export function skipAlterReplicaLogDir(r: wire.Reader, v: number): void {
   r.skipString(v === 2);
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDirTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterReplicaLogDirTopic(r, v);
+  }
   if (v === 2) r.skipTaggedFields();
 }
 
 export function skipAlterReplicaLogDirTopic(r: wire.Reader, v: number): void {
   r.skipString(v === 2);
-  { const n0 = r.arrayLength(v === 2); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(v === 2);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   if (v === 2) r.skipTaggedFields();
 }
 
 export function skipAlterReplicaLogDirsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDir(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterReplicaLogDir(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of AlterReplicaLogDirsRequest. */
 export const AlterReplicaLogDirsRequestTopLevelTagged: readonly string[] = [];
 
 export const AlterReplicaLogDirsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["dirs","topics","name"], versions: [1, 2] },
+  { kind: "topicName", path: ["dirs", "topics", "name"], versions: [1, 2] },
 ];

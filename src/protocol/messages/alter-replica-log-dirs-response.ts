@@ -26,7 +26,9 @@ export function decodeAlterReplicaLogDirsResponse(r: wire.Reader, v: number): Al
 
 export function encodeAlterReplicaLogDirsResponse(w: wire.Writer, v: number, o: AlterReplicaLogDirsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.results, v === 2, (w, e) => { encodeAlterReplicaLogDirTopicResult(w, v, e as AlterReplicaLogDirTopicResult); });
+  wire.writeArray(w, o.results, v === 2, (w, e) => {
+    encodeAlterReplicaLogDirTopicResult(w, v, e as AlterReplicaLogDirTopicResult);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -46,8 +48,16 @@ export function defaultAlterReplicaLogDirTopicResult(): AlterReplicaLogDirTopicR
 }
 
 export function decodeAlterReplicaLogDirTopicResult(r: wire.Reader, v: number): AlterReplicaLogDirTopicResult {
-  const topicName = (v === 2 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("topicName", topicName)) { { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDirPartitionResult(r, v); } } if (v === 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const topicName = v === 2 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) {
+    {
+      const n0 = r.arrayLength(v === 2);
+      for (let i0 = 0; i0 < n0; i0++) skipAlterReplicaLogDirPartitionResult(r, v);
+    }
+    if (v === 2) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, v === 2, (r) => decodeAlterReplicaLogDirPartitionResult(r, v));
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: AlterReplicaLogDirTopicResult = { topicName, partitions };
@@ -56,8 +66,11 @@ export function decodeAlterReplicaLogDirTopicResult(r: wire.Reader, v: number): 
 }
 
 export function encodeAlterReplicaLogDirTopicResult(w: wire.Writer, v: number, o: AlterReplicaLogDirTopicResult): void {
-  if (v === 2) { w.compactString(o.topicName as string); } else { w.string(o.topicName as string); }
-  wire.writeArray(w, o.partitions, v === 2, (w, e) => { encodeAlterReplicaLogDirPartitionResult(w, v, e as AlterReplicaLogDirPartitionResult); });
+  if (v === 2) w.compactString(o.topicName as string);
+  else w.string(o.topicName as string);
+  wire.writeArray(w, o.partitions, v === 2, (w, e) => {
+    encodeAlterReplicaLogDirPartitionResult(w, v, e as AlterReplicaLogDirPartitionResult);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -96,7 +109,10 @@ export function encodeAlterReplicaLogDirPartitionResult(w: wire.Writer, v: numbe
 
 export function skipAlterReplicaLogDirTopicResult(r: wire.Reader, v: number): void {
   r.skipString(v === 2);
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDirPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterReplicaLogDirPartitionResult(r, v);
+  }
   if (v === 2) r.skipTaggedFields();
 }
 
@@ -108,12 +124,15 @@ export function skipAlterReplicaLogDirPartitionResult(r: wire.Reader, v: number)
 
 export function skipAlterReplicaLogDirsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipAlterReplicaLogDirTopicResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterReplicaLogDirTopicResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of AlterReplicaLogDirsResponse. */
 export const AlterReplicaLogDirsResponseTopLevelTagged: readonly string[] = [];
 
 export const AlterReplicaLogDirsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["results","topicName"], versions: [1, 2] },
+  { kind: "topicName", path: ["results", "topicName"], versions: [1, 2] },
 ];

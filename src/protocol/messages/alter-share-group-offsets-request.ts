@@ -26,7 +26,9 @@ export function decodeAlterShareGroupOffsetsRequest(r: wire.Reader, v: number): 
 
 export function encodeAlterShareGroupOffsetsRequest(w: wire.Writer, v: number, o: AlterShareGroupOffsetsRequest): void {
   w.compactString(o.groupId as string);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeAlterShareGroupOffsetsRequestTopic(w, v, e as AlterShareGroupOffsetsRequestTopic); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeAlterShareGroupOffsetsRequestTopic(w, v, e as AlterShareGroupOffsetsRequestTopic);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -56,7 +58,9 @@ export function decodeAlterShareGroupOffsetsRequestTopic(r: wire.Reader, v: numb
 
 export function encodeAlterShareGroupOffsetsRequestTopic(w: wire.Writer, v: number, o: AlterShareGroupOffsetsRequestTopic): void {
   w.compactString(o.topicName as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeAlterShareGroupOffsetsRequestPartition(w, v, e as AlterShareGroupOffsetsRequestPartition); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeAlterShareGroupOffsetsRequestPartition(w, v, e as AlterShareGroupOffsetsRequestPartition);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,7 +99,10 @@ export function encodeAlterShareGroupOffsetsRequestPartition(w: wire.Writer, _v:
 
 export function skipAlterShareGroupOffsetsRequestTopic(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsRequestPartition(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterShareGroupOffsetsRequestPartition(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -107,7 +114,10 @@ export function skipAlterShareGroupOffsetsRequestPartition(r: wire.Reader, _v: n
 
 export function skipAlterShareGroupOffsetsRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsRequestTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterShareGroupOffsetsRequestTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of AlterShareGroupOffsetsRequest. */
@@ -115,5 +125,5 @@ export const AlterShareGroupOffsetsRequestTopLevelTagged: readonly string[] = []
 
 export const AlterShareGroupOffsetsRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 0] },
-  { kind: "topicName", path: ["topics","topicName"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "topicName"], versions: [0, 0] },
 ];

@@ -34,7 +34,9 @@ export function encodeAlterShareGroupOffsetsResponse(w: wire.Writer, v: number, 
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  wire.writeArray(w, o.responses, true, (w, e) => { encodeAlterShareGroupOffsetsResponseTopic(w, v, e as AlterShareGroupOffsetsResponseTopic); });
+  wire.writeArray(w, o.responses, true, (w, e) => {
+    encodeAlterShareGroupOffsetsResponseTopic(w, v, e as AlterShareGroupOffsetsResponseTopic);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -57,7 +59,16 @@ export function defaultAlterShareGroupOffsetsResponseTopic(): AlterShareGroupOff
 
 export function decodeAlterShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): AlterShareGroupOffsetsResponseTopic {
   const topicName = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", topicName)) { r.skip(16); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsResponsePartition(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) {
+    r.skip(16);
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipAlterShareGroupOffsetsResponsePartition(r, v);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodeAlterShareGroupOffsetsResponsePartition(r, v));
   const _unknownTags = r.taggedFields(() => false);
@@ -69,7 +80,9 @@ export function decodeAlterShareGroupOffsetsResponseTopic(r: wire.Reader, v: num
 export function encodeAlterShareGroupOffsetsResponseTopic(w: wire.Writer, v: number, o: AlterShareGroupOffsetsResponseTopic): void {
   w.compactString(o.topicName as string);
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeAlterShareGroupOffsetsResponsePartition(w, v, e as AlterShareGroupOffsetsResponsePartition); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeAlterShareGroupOffsetsResponsePartition(w, v, e as AlterShareGroupOffsetsResponsePartition);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -113,7 +126,10 @@ export function encodeAlterShareGroupOffsetsResponsePartition(w: wire.Writer, _v
 export function skipAlterShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): void {
   r.skipString(true);
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsResponsePartition(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterShareGroupOffsetsResponsePartition(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -128,13 +144,16 @@ export function skipAlterShareGroupOffsetsResponseToTags(r: wire.Reader, v: numb
   r.skip(4);
   r.skip(2);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterShareGroupOffsetsResponseTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterShareGroupOffsetsResponseTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of AlterShareGroupOffsetsResponse. */
 export const AlterShareGroupOffsetsResponseTopLevelTagged: readonly string[] = [];
 
 export const AlterShareGroupOffsetsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["responses","topicName"], versions: [0, 0] },
-  { kind: "topicId", path: ["responses","topicId"], versions: [0, 0] },
+  { kind: "topicName", path: ["responses", "topicName"], versions: [0, 0] },
+  { kind: "topicId", path: ["responses", "topicId"], versions: [0, 0] },
 ];

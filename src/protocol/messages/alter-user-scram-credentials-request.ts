@@ -25,8 +25,12 @@ export function decodeAlterUserScramCredentialsRequest(r: wire.Reader, v: number
 }
 
 export function encodeAlterUserScramCredentialsRequest(w: wire.Writer, v: number, o: AlterUserScramCredentialsRequest): void {
-  wire.writeArray(w, o.deletions, true, (w, e) => { encodeScramCredentialDeletion(w, v, e as ScramCredentialDeletion); });
-  wire.writeArray(w, o.upsertions, true, (w, e) => { encodeScramCredentialUpsertion(w, v, e as ScramCredentialUpsertion); });
+  wire.writeArray(w, o.deletions, true, (w, e) => {
+    encodeScramCredentialDeletion(w, v, e as ScramCredentialDeletion);
+  });
+  wire.writeArray(w, o.upsertions, true, (w, e) => {
+    encodeScramCredentialUpsertion(w, v, e as ScramCredentialUpsertion);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -121,12 +125,17 @@ export function skipScramCredentialUpsertion(r: wire.Reader, _v: number): void {
 }
 
 export function skipAlterUserScramCredentialsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipScramCredentialDeletion(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipScramCredentialUpsertion(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipScramCredentialDeletion(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipScramCredentialUpsertion(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of AlterUserScramCredentialsRequest. */
 export const AlterUserScramCredentialsRequestTopLevelTagged: readonly string[] = [];
 
-export const AlterUserScramCredentialsRequestEntities: readonly EntityField[] = [
-];
+export const AlterUserScramCredentialsRequestEntities: readonly EntityField[] = [];

@@ -26,7 +26,9 @@ export function decodeAlterUserScramCredentialsResponse(r: wire.Reader, v: numbe
 
 export function encodeAlterUserScramCredentialsResponse(w: wire.Writer, v: number, o: AlterUserScramCredentialsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.results, true, (w, e) => { encodeAlterUserScramCredentialsResult(w, v, e as AlterUserScramCredentialsResult); });
+  wire.writeArray(w, o.results, true, (w, e) => {
+    encodeAlterUserScramCredentialsResult(w, v, e as AlterUserScramCredentialsResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -76,11 +78,13 @@ export function skipAlterUserScramCredentialsResult(r: wire.Reader, _v: number):
 
 export function skipAlterUserScramCredentialsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAlterUserScramCredentialsResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterUserScramCredentialsResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of AlterUserScramCredentialsResponse. */
 export const AlterUserScramCredentialsResponseTopLevelTagged: readonly string[] = [];
 
-export const AlterUserScramCredentialsResponseEntities: readonly EntityField[] = [
-];
+export const AlterUserScramCredentialsResponseEntities: readonly EntityField[] = [];

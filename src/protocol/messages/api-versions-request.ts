@@ -31,10 +31,10 @@ export function decodeApiVersionsRequest(r: wire.Reader, v: number): ApiVersions
 }
 
 export function encodeApiVersionsRequest(w: wire.Writer, v: number, o: ApiVersionsRequest): void {
-  if (v >= 3) { w.compactString(o.clientSoftwareName as string); }
-  if (v >= 3) { w.compactString(o.clientSoftwareVersion as string); }
-  if (v === 5) { w.compactNullableString(o.clusterId); }
-  if (v === 5) { w.int32(o.nodeId); }
+  if (v >= 3) w.compactString(o.clientSoftwareName as string);
+  if (v >= 3) w.compactString(o.clientSoftwareVersion as string);
+  if (v === 5) w.compactNullableString(o.clusterId);
+  if (v === 5) w.int32(o.nodeId);
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -42,14 +42,13 @@ export function encodeApiVersionsRequest(w: wire.Writer, v: number, o: ApiVersio
 }
 
 export function skipApiVersionsRequestToTags(r: wire.Reader, v: number): void {
-  if (v >= 3) { r.skipString(true); }
-  if (v >= 3) { r.skipString(true); }
-  if (v === 5) { r.skipString(true); }
-  if (v === 5) { r.skip(4); }
+  if (v >= 3) r.skipString(true);
+  if (v >= 3) r.skipString(true);
+  if (v === 5) r.skipString(true);
+  if (v === 5) r.skip(4);
 }
 
 /** Properties of the top-level tagged fields of ApiVersionsRequest. */
 export const ApiVersionsRequestTopLevelTagged: readonly string[] = [];
 
-export const ApiVersionsRequestEntities: readonly EntityField[] = [
-];
+export const ApiVersionsRequestEntities: readonly EntityField[] = [];

@@ -33,15 +33,38 @@ export function decodeApiVersionsResponse(r: wire.Reader, v: number): ApiVersion
   let finalizedFeaturesEpoch: bigint | undefined;
   let finalizedFeatures: FinalizedFeatureKey[] | undefined;
   let zkMigrationReady: boolean | undefined;
-  const _unknownTags = v >= 3 ? r.taggedFields((tag, r) => {
-    switch (tag) {
-      case 0: if (v >= 3) { supportedFeatures = wire.readArray(r, true, (r) => decodeSupportedFeatureKey(r, v)); return true; } return false;
-      case 1: if (v >= 3) { finalizedFeaturesEpoch = r.int64(); return true; } return false;
-      case 2: if (v >= 3) { finalizedFeatures = wire.readArray(r, true, (r) => decodeFinalizedFeatureKey(r, v)); return true; } return false;
-      case 3: if (v >= 3) { zkMigrationReady = r.bool(); return true; } return false;
-      default: return false;
-    }
-  }) : undefined;
+  const _unknownTags = v >= 3
+    ? r.taggedFields((tag, r) => {
+      switch (tag) {
+        case 0:
+          if (v >= 3) {
+            supportedFeatures = wire.readArray(r, true, (r) => decodeSupportedFeatureKey(r, v));
+            return true;
+          }
+          return false;
+        case 1:
+          if (v >= 3) {
+            finalizedFeaturesEpoch = r.int64();
+            return true;
+          }
+          return false;
+        case 2:
+          if (v >= 3) {
+            finalizedFeatures = wire.readArray(r, true, (r) => decodeFinalizedFeatureKey(r, v));
+            return true;
+          }
+          return false;
+        case 3:
+          if (v >= 3) {
+            zkMigrationReady = r.bool();
+            return true;
+          }
+          return false;
+        default:
+          return false;
+      }
+    })
+    : undefined;
   const o: ApiVersionsResponse = { errorCode, apiKeys, throttleTimeMs, supportedFeatures, finalizedFeaturesEpoch, finalizedFeatures, zkMigrationReady };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -49,14 +72,36 @@ export function decodeApiVersionsResponse(r: wire.Reader, v: number): ApiVersion
 
 export function encodeApiVersionsResponse(w: wire.Writer, v: number, o: ApiVersionsResponse): void {
   w.int16(o.errorCode);
-  wire.writeArray(w, o.apiKeys, v >= 3, (w, e) => { encodeApiVersion(w, v, e as ApiVersion); });
-  if (v >= 1) { w.int32(o.throttleTimeMs); }
+  wire.writeArray(w, o.apiKeys, v >= 3, (w, e) => {
+    encodeApiVersion(w, v, e as ApiVersion);
+  });
+  if (v >= 1) w.int32(o.throttleTimeMs);
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
-    if (v >= 3 && o.supportedFeatures !== undefined) { const w = new wire.Writer(); wire.writeArray(w, o.supportedFeatures, true, (w, e) => { encodeSupportedFeatureKey(w, v, e as SupportedFeatureKey); }); tagged.push([0, w]); }
-    if (v >= 3 && o.finalizedFeaturesEpoch !== undefined) { const w = new wire.Writer(); w.int64(o.finalizedFeaturesEpoch); tagged.push([1, w]); }
-    if (v >= 3 && o.finalizedFeatures !== undefined) { const w = new wire.Writer(); wire.writeArray(w, o.finalizedFeatures, true, (w, e) => { encodeFinalizedFeatureKey(w, v, e as FinalizedFeatureKey); }); tagged.push([2, w]); }
-    if (v >= 3 && o.zkMigrationReady !== undefined) { const w = new wire.Writer(); w.bool(o.zkMigrationReady); tagged.push([3, w]); }
+    if (v >= 3 && o.supportedFeatures !== undefined) {
+      const w = new wire.Writer();
+      wire.writeArray(w, o.supportedFeatures, true, (w, e) => {
+        encodeSupportedFeatureKey(w, v, e as SupportedFeatureKey);
+      });
+      tagged.push([0, w]);
+    }
+    if (v >= 3 && o.finalizedFeaturesEpoch !== undefined) {
+      const w = new wire.Writer();
+      w.int64(o.finalizedFeaturesEpoch);
+      tagged.push([1, w]);
+    }
+    if (v >= 3 && o.finalizedFeatures !== undefined) {
+      const w = new wire.Writer();
+      wire.writeArray(w, o.finalizedFeatures, true, (w, e) => {
+        encodeFinalizedFeatureKey(w, v, e as FinalizedFeatureKey);
+      });
+      tagged.push([2, w]);
+    }
+    if (v >= 3 && o.zkMigrationReady !== undefined) {
+      const w = new wire.Writer();
+      w.bool(o.zkMigrationReady);
+      tagged.push([3, w]);
+    }
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
 }
@@ -120,9 +165,9 @@ export function decodeSupportedFeatureKey(r: wire.Reader, v: number): SupportedF
 }
 
 export function encodeSupportedFeatureKey(w: wire.Writer, v: number, o: SupportedFeatureKey): void {
-  if (v >= 3) { w.compactString(o.name as string); }
-  if (v >= 3) { w.int16(o.minVersion); }
-  if (v >= 3) { w.int16(o.maxVersion); }
+  if (v >= 3) w.compactString(o.name as string);
+  if (v >= 3) w.int16(o.minVersion);
+  if (v >= 3) w.int16(o.maxVersion);
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -154,9 +199,9 @@ export function decodeFinalizedFeatureKey(r: wire.Reader, v: number): FinalizedF
 }
 
 export function encodeFinalizedFeatureKey(w: wire.Writer, v: number, o: FinalizedFeatureKey): void {
-  if (v >= 3) { w.compactString(o.name as string); }
-  if (v >= 3) { w.int16(o.maxVersionLevel); }
-  if (v >= 3) { w.int16(o.minVersionLevel); }
+  if (v >= 3) w.compactString(o.name as string);
+  if (v >= 3) w.int16(o.maxVersionLevel);
+  if (v >= 3) w.int16(o.minVersionLevel);
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -171,27 +216,29 @@ export function skipApiVersion(r: wire.Reader, v: number): void {
 }
 
 export function skipSupportedFeatureKey(r: wire.Reader, v: number): void {
-  if (v >= 3) { r.skipString(true); }
-  if (v >= 3) { r.skip(2); }
-  if (v >= 3) { r.skip(2); }
+  if (v >= 3) r.skipString(true);
+  if (v >= 3) r.skip(2);
+  if (v >= 3) r.skip(2);
   if (v >= 3) r.skipTaggedFields();
 }
 
 export function skipFinalizedFeatureKey(r: wire.Reader, v: number): void {
-  if (v >= 3) { r.skipString(true); }
-  if (v >= 3) { r.skip(2); }
-  if (v >= 3) { r.skip(2); }
+  if (v >= 3) r.skipString(true);
+  if (v >= 3) r.skip(2);
+  if (v >= 3) r.skip(2);
   if (v >= 3) r.skipTaggedFields();
 }
 
 export function skipApiVersionsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(2);
-  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipApiVersion(r, v); } }
-  if (v >= 1) { r.skip(4); }
+  {
+    const n0 = r.arrayLength(v >= 3);
+    for (let i0 = 0; i0 < n0; i0++) skipApiVersion(r, v);
+  }
+  if (v >= 1) r.skip(4);
 }
 
 /** Properties of the top-level tagged fields of ApiVersionsResponse. */
-export const ApiVersionsResponseTopLevelTagged: readonly string[] = ["supportedFeatures","finalizedFeaturesEpoch","finalizedFeatures","zkMigrationReady"];
+export const ApiVersionsResponseTopLevelTagged: readonly string[] = ["supportedFeatures", "finalizedFeaturesEpoch", "finalizedFeatures", "zkMigrationReady"];
 
-export const ApiVersionsResponseEntities: readonly EntityField[] = [
-];
+export const ApiVersionsResponseEntities: readonly EntityField[] = [];

@@ -25,7 +25,9 @@ export function decodeConsumerGroupDescribeRequest(r: wire.Reader, _v: number): 
 }
 
 export function encodeConsumerGroupDescribeRequest(w: wire.Writer, _v: number, o: ConsumerGroupDescribeRequest): void {
-  wire.writeArray(w, o.groupIds, true, (w, e) => { w.compactString(e as string); });
+  wire.writeArray(w, o.groupIds, true, (w, e) => {
+    w.compactString(e as string);
+  });
   w.bool(o.includeAuthorizedOperations);
   {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -34,7 +36,10 @@ export function encodeConsumerGroupDescribeRequest(w: wire.Writer, _v: number, o
 }
 
 export function skipConsumerGroupDescribeRequestToTags(r: wire.Reader, _v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
   r.skip(1);
 }
 

@@ -28,7 +28,18 @@ export interface ConsumerGroupHeartbeatRequest {
 }
 
 export function defaultConsumerGroupHeartbeatRequest(): ConsumerGroupHeartbeatRequest {
-  return { groupId: "", memberId: "", memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: -1, subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null };
+  return {
+    groupId: "",
+    memberId: "",
+    memberEpoch: 0,
+    instanceId: null,
+    rackId: null,
+    rebalanceTimeoutMs: -1,
+    subscribedTopicNames: null,
+    subscribedTopicRegex: null,
+    serverAssignor: null,
+    topicPartitions: null,
+  };
 }
 
 export function decodeConsumerGroupHeartbeatRequest(r: wire.Reader, v: number): ConsumerGroupHeartbeatRequest {
@@ -43,7 +54,18 @@ export function decodeConsumerGroupHeartbeatRequest(r: wire.Reader, v: number): 
   const serverAssignor = r.compactNullableString();
   const topicPartitions = wire.readNullableArray(r, true, (r) => decodeTopicPartitions(r, v));
   const _unknownTags = r.taggedFields(() => false);
-  const o: ConsumerGroupHeartbeatRequest = { groupId, memberId, memberEpoch, instanceId, rackId, rebalanceTimeoutMs, subscribedTopicNames, subscribedTopicRegex, serverAssignor, topicPartitions };
+  const o: ConsumerGroupHeartbeatRequest = {
+    groupId,
+    memberId,
+    memberEpoch,
+    instanceId,
+    rackId,
+    rebalanceTimeoutMs,
+    subscribedTopicNames,
+    subscribedTopicRegex,
+    serverAssignor,
+    topicPartitions,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
@@ -55,10 +77,14 @@ export function encodeConsumerGroupHeartbeatRequest(w: wire.Writer, v: number, o
   w.compactNullableString(o.instanceId);
   w.compactNullableString(o.rackId);
   w.int32(o.rebalanceTimeoutMs);
-  wire.writeArray(w, o.subscribedTopicNames, true, (w, e) => { w.compactString(e as string); });
-  if (v === 1) { w.compactNullableString(o.subscribedTopicRegex); }
+  wire.writeArray(w, o.subscribedTopicNames, true, (w, e) => {
+    w.compactString(e as string);
+  });
+  if (v === 1) w.compactNullableString(o.subscribedTopicRegex);
   w.compactNullableString(o.serverAssignor);
-  wire.writeArray(w, o.topicPartitions, true, (w, e) => { encodeTopicPartitions(w, v, e as TopicPartitions); });
+  wire.writeArray(w, o.topicPartitions, true, (w, e) => {
+    encodeTopicPartitions(w, v, e as TopicPartitions);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -88,7 +114,9 @@ export function decodeTopicPartitions(r: wire.Reader, _v: number): TopicPartitio
 
 export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartitions): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -97,7 +125,10 @@ export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartit
 
 export function skipTopicPartitions(r: wire.Reader, _v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
@@ -108,10 +139,16 @@ export function skipConsumerGroupHeartbeatRequestToTags(r: wire.Reader, v: numbe
   r.skipString(true);
   r.skipString(true);
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
-  if (v === 1) { r.skipString(true); }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
+  if (v === 1) r.skipString(true);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartitions(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicPartitions(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ConsumerGroupHeartbeatRequest. */
@@ -120,5 +157,5 @@ export const ConsumerGroupHeartbeatRequestTopLevelTagged: readonly string[] = []
 export const ConsumerGroupHeartbeatRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 1] },
   { kind: "topicName", path: ["subscribedTopicNames"], versions: [0, 1] },
-  { kind: "topicId", path: ["topicPartitions","topicId"], versions: [0, 1] },
+  { kind: "topicId", path: ["topicPartitions", "topicId"], versions: [0, 1] },
 ];

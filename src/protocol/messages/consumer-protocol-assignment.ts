@@ -25,7 +25,9 @@ export function decodeConsumerProtocolAssignment(r: wire.Reader, v: number): Con
 }
 
 export function encodeConsumerProtocolAssignment(w: wire.Writer, v: number, o: ConsumerProtocolAssignment): void {
-  wire.writeArray(w, o.assignedPartitions, false, (w, e) => { encodeTopicPartition(w, v, e as TopicPartition); });
+  wire.writeArray(w, o.assignedPartitions, false, (w, e) => {
+    encodeTopicPartition(w, v, e as TopicPartition);
+  });
   w.nullableBytes(o.userData);
 }
 
@@ -52,16 +54,24 @@ export function decodeTopicPartition(r: wire.Reader, _v: number): TopicPartition
 
 export function encodeTopicPartition(w: wire.Writer, _v: number, o: TopicPartition): void {
   w.string(o.topic as string);
-  wire.writeArray(w, o.partitions, false, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, false, (w, e) => {
+    w.int32(e);
+  });
 }
 
 export function skipTopicPartition(r: wire.Reader, _v: number): void {
   r.skipString(false);
-  { const n0 = r.arrayLength(false); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(false);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
 }
 
 export function skipConsumerProtocolAssignmentToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartition(r, v); } }
+  {
+    const n0 = r.arrayLength(false);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicPartition(r, v);
+  }
   r.skipBytes(false);
 }
 
@@ -69,7 +79,7 @@ export function skipConsumerProtocolAssignmentToTags(r: wire.Reader, v: number):
 export const ConsumerProtocolAssignmentTopLevelTagged: readonly string[] = [];
 
 export const ConsumerProtocolAssignmentEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["assignedPartitions","topic"], versions: [0, 3] },
+  { kind: "topicName", path: ["assignedPartitions", "topic"], versions: [0, 3] },
 ];
 /** Versions this spec defines; bytes holding it start with the int16 version. */
 export const ConsumerProtocolAssignmentVersions = { min: 0, max: 3 } as const;

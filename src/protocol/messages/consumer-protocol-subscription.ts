@@ -34,11 +34,17 @@ export function decodeConsumerProtocolSubscription(r: wire.Reader, v: number): C
 }
 
 export function encodeConsumerProtocolSubscription(w: wire.Writer, v: number, o: ConsumerProtocolSubscription): void {
-  wire.writeArray(w, o.topics, false, (w, e) => { w.string(e as string); });
+  wire.writeArray(w, o.topics, false, (w, e) => {
+    w.string(e as string);
+  });
   w.nullableBytes(o.userData);
-  if (v >= 1) { wire.writeArray(w, o.ownedPartitions, false, (w, e) => { encodeTopicPartition(w, v, e as TopicPartition); }); }
-  if (v >= 2) { w.int32(o.generationId); }
-  if (v === 3) { w.nullableString(o.rackId); }
+  if (v >= 1) {
+    wire.writeArray(w, o.ownedPartitions, false, (w, e) => {
+      encodeTopicPartition(w, v, e as TopicPartition);
+    });
+  }
+  if (v >= 2) w.int32(o.generationId);
+  if (v === 3) w.nullableString(o.rackId);
 }
 
 export interface TopicPartition {
@@ -63,28 +69,45 @@ export function decodeTopicPartition(r: wire.Reader, v: number): TopicPartition 
 }
 
 export function encodeTopicPartition(w: wire.Writer, v: number, o: TopicPartition): void {
-  if (v >= 1) { w.string(o.topic as string); }
-  if (v >= 1) { wire.writeArray(w, o.partitions, false, (w, e) => { w.int32(e); }); }
+  if (v >= 1) w.string(o.topic as string);
+  if (v >= 1) {
+    wire.writeArray(w, o.partitions, false, (w, e) => {
+      w.int32(e);
+    });
+  }
 }
 
 export function skipTopicPartition(r: wire.Reader, v: number): void {
-  if (v >= 1) { r.skipString(false); }
-  if (v >= 1) { { const n0 = r.arrayLength(false); if (n0 > 0) r.skip(n0 * 4); } }
+  if (v >= 1) r.skipString(false);
+  if (v >= 1) {
+    {
+      const n0 = r.arrayLength(false);
+      if (n0 > 0) r.skip(n0 * 4);
+    }
+  }
 }
 
 export function skipConsumerProtocolSubscriptionToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { r.skipString(false); } }
+  {
+    const n0 = r.arrayLength(false);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(false);
+  }
   r.skipBytes(false);
-  if (v >= 1) { { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartition(r, v); } } }
-  if (v >= 2) { r.skip(4); }
-  if (v === 3) { r.skipString(false); }
+  if (v >= 1) {
+    {
+      const n0 = r.arrayLength(false);
+      for (let i0 = 0; i0 < n0; i0++) skipTopicPartition(r, v);
+    }
+  }
+  if (v >= 2) r.skip(4);
+  if (v === 3) r.skipString(false);
 }
 
 /** Properties of the top-level tagged fields of ConsumerProtocolSubscription. */
 export const ConsumerProtocolSubscriptionTopLevelTagged: readonly string[] = [];
 
 export const ConsumerProtocolSubscriptionEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["ownedPartitions","topic"], versions: [1, 3] },
+  { kind: "topicName", path: ["ownedPartitions", "topic"], versions: [1, 3] },
 ];
 /** Versions this spec defines; bytes holding it start with the int16 version. */
 export const ConsumerProtocolSubscriptionVersions = { min: 0, max: 3 } as const;

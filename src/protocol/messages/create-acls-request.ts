@@ -22,7 +22,9 @@ export function decodeCreateAclsRequest(r: wire.Reader, v: number): CreateAclsRe
 }
 
 export function encodeCreateAclsRequest(w: wire.Writer, v: number, o: CreateAclsRequest): void {
-  wire.writeArray(w, o.creations, v >= 2, (w, e) => { encodeAclCreation(w, v, e as AclCreation); });
+  wire.writeArray(w, o.creations, v >= 2, (w, e) => {
+    encodeAclCreation(w, v, e as AclCreation);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -53,10 +55,10 @@ export function defaultAclCreation(): AclCreation {
 
 export function decodeAclCreation(r: wire.Reader, v: number): AclCreation {
   const resourceType = r.int8();
-  const resourceName = (v >= 2 ? r.compactString() : r.string());
+  const resourceName = v >= 2 ? r.compactString() : r.string();
   const resourcePatternType = r.int8();
-  const principal = (v >= 2 ? r.compactString() : r.string());
-  const host = (v >= 2 ? r.compactString() : r.string());
+  const principal = v >= 2 ? r.compactString() : r.string();
+  const host = v >= 2 ? r.compactString() : r.string();
   const operation = r.int8();
   const permissionType = r.int8();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
@@ -67,10 +69,13 @@ export function decodeAclCreation(r: wire.Reader, v: number): AclCreation {
 
 export function encodeAclCreation(w: wire.Writer, v: number, o: AclCreation): void {
   w.int8(o.resourceType);
-  if (v >= 2) { w.compactString(o.resourceName as string); } else { w.string(o.resourceName as string); }
+  if (v >= 2) w.compactString(o.resourceName as string);
+  else w.string(o.resourceName as string);
   w.int8(o.resourcePatternType);
-  if (v >= 2) { w.compactString(o.principal as string); } else { w.string(o.principal as string); }
-  if (v >= 2) { w.compactString(o.host as string); } else { w.string(o.host as string); }
+  if (v >= 2) w.compactString(o.principal as string);
+  else w.string(o.principal as string);
+  if (v >= 2) w.compactString(o.host as string);
+  else w.string(o.host as string);
   w.int8(o.operation);
   w.int8(o.permissionType);
   if (v >= 2) {
@@ -91,11 +96,13 @@ export function skipAclCreation(r: wire.Reader, v: number): void {
 }
 
 export function skipCreateAclsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipAclCreation(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipAclCreation(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of CreateAclsRequest. */
 export const CreateAclsRequestTopLevelTagged: readonly string[] = [];
 
-export const CreateAclsRequestEntities: readonly EntityField[] = [
-];
+export const CreateAclsRequestEntities: readonly EntityField[] = [];

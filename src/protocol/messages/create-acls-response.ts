@@ -26,7 +26,9 @@ export function decodeCreateAclsResponse(r: wire.Reader, v: number): CreateAclsR
 
 export function encodeCreateAclsResponse(w: wire.Writer, v: number, o: CreateAclsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.results, v >= 2, (w, e) => { encodeAclCreationResult(w, v, e as AclCreationResult); });
+  wire.writeArray(w, o.results, v >= 2, (w, e) => {
+    encodeAclCreationResult(w, v, e as AclCreationResult);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -47,7 +49,7 @@ export function defaultAclCreationResult(): AclCreationResult {
 
 export function decodeAclCreationResult(r: wire.Reader, v: number): AclCreationResult {
   const errorCode = r.int16();
-  const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v >= 2 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: AclCreationResult = { errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -56,7 +58,8 @@ export function decodeAclCreationResult(r: wire.Reader, v: number): AclCreationR
 
 export function encodeAclCreationResult(w: wire.Writer, v: number, o: AclCreationResult): void {
   w.int16(o.errorCode);
-  if (v >= 2) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
+  if (v >= 2) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -71,11 +74,13 @@ export function skipAclCreationResult(r: wire.Reader, v: number): void {
 
 export function skipCreateAclsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipAclCreationResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipAclCreationResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of CreateAclsResponse. */
 export const CreateAclsResponseTopLevelTagged: readonly string[] = [];
 
-export const CreateAclsResponseEntities: readonly EntityField[] = [
-];
+export const CreateAclsResponseEntities: readonly EntityField[] = [];

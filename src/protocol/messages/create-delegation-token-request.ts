@@ -31,9 +31,11 @@ export function decodeCreateDelegationTokenRequest(r: wire.Reader, v: number): C
 }
 
 export function encodeCreateDelegationTokenRequest(w: wire.Writer, v: number, o: CreateDelegationTokenRequest): void {
-  if (v === 3) { w.compactNullableString(o.ownerPrincipalType); }
-  if (v === 3) { w.compactNullableString(o.ownerPrincipalName); }
-  wire.writeArray(w, o.renewers, v >= 2, (w, e) => { encodeCreatableRenewers(w, v, e as CreatableRenewers); });
+  if (v === 3) w.compactNullableString(o.ownerPrincipalType);
+  if (v === 3) w.compactNullableString(o.ownerPrincipalName);
+  wire.writeArray(w, o.renewers, v >= 2, (w, e) => {
+    encodeCreatableRenewers(w, v, e as CreatableRenewers);
+  });
   w.int64(o.maxLifetimeMs);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -54,8 +56,8 @@ export function defaultCreatableRenewers(): CreatableRenewers {
 }
 
 export function decodeCreatableRenewers(r: wire.Reader, v: number): CreatableRenewers {
-  const principalType = (v >= 2 ? r.compactString() : r.string());
-  const principalName = (v >= 2 ? r.compactString() : r.string());
+  const principalType = v >= 2 ? r.compactString() : r.string();
+  const principalName = v >= 2 ? r.compactString() : r.string();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreatableRenewers = { principalType, principalName };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -63,8 +65,10 @@ export function decodeCreatableRenewers(r: wire.Reader, v: number): CreatableRen
 }
 
 export function encodeCreatableRenewers(w: wire.Writer, v: number, o: CreatableRenewers): void {
-  if (v >= 2) { w.compactString(o.principalType as string); } else { w.string(o.principalType as string); }
-  if (v >= 2) { w.compactString(o.principalName as string); } else { w.string(o.principalName as string); }
+  if (v >= 2) w.compactString(o.principalType as string);
+  else w.string(o.principalType as string);
+  if (v >= 2) w.compactString(o.principalName as string);
+  else w.string(o.principalName as string);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -78,14 +82,16 @@ export function skipCreatableRenewers(r: wire.Reader, v: number): void {
 }
 
 export function skipCreateDelegationTokenRequestToTags(r: wire.Reader, v: number): void {
-  if (v === 3) { r.skipString(true); }
-  if (v === 3) { r.skipString(true); }
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipCreatableRenewers(r, v); } }
+  if (v === 3) r.skipString(true);
+  if (v === 3) r.skipString(true);
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipCreatableRenewers(r, v);
+  }
   r.skip(8);
 }
 
 /** Properties of the top-level tagged fields of CreateDelegationTokenRequest. */
 export const CreateDelegationTokenRequestTopLevelTagged: readonly string[] = [];
 
-export const CreateDelegationTokenRequestEntities: readonly EntityField[] = [
-];
+export const CreateDelegationTokenRequestEntities: readonly EntityField[] = [];

@@ -30,38 +30,66 @@ export interface CreateDelegationTokenResponse {
 }
 
 export function defaultCreateDelegationTokenResponse(): CreateDelegationTokenResponse {
-  return { errorCode: 0, principalType: "", principalName: "", tokenRequesterPrincipalType: "", tokenRequesterPrincipalName: "", issueTimestampMs: 0n, expiryTimestampMs: 0n, maxTimestampMs: 0n, tokenId: "", hmac: wire.EMPTY_BYTES, throttleTimeMs: 0 };
+  return {
+    errorCode: 0,
+    principalType: "",
+    principalName: "",
+    tokenRequesterPrincipalType: "",
+    tokenRequesterPrincipalName: "",
+    issueTimestampMs: 0n,
+    expiryTimestampMs: 0n,
+    maxTimestampMs: 0n,
+    tokenId: "",
+    hmac: wire.EMPTY_BYTES,
+    throttleTimeMs: 0,
+  };
 }
 
 export function decodeCreateDelegationTokenResponse(r: wire.Reader, v: number): CreateDelegationTokenResponse {
   const errorCode = r.int16();
-  const principalType = (v >= 2 ? r.compactString() : r.string());
-  const principalName = (v >= 2 ? r.compactString() : r.string());
+  const principalType = v >= 2 ? r.compactString() : r.string();
+  const principalName = v >= 2 ? r.compactString() : r.string();
   const tokenRequesterPrincipalType = v === 3 ? r.compactString() : "";
   const tokenRequesterPrincipalName = v === 3 ? r.compactString() : "";
   const issueTimestampMs = r.int64();
   const expiryTimestampMs = r.int64();
   const maxTimestampMs = r.int64();
-  const tokenId = (v >= 2 ? r.compactString() : r.string());
-  const hmac = (v >= 2 ? r.compactBytes() : r.bytes());
+  const tokenId = v >= 2 ? r.compactString() : r.string();
+  const hmac = v >= 2 ? r.compactBytes() : r.bytes();
   const throttleTimeMs = r.int32();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
-  const o: CreateDelegationTokenResponse = { errorCode, principalType, principalName, tokenRequesterPrincipalType, tokenRequesterPrincipalName, issueTimestampMs, expiryTimestampMs, maxTimestampMs, tokenId, hmac, throttleTimeMs };
+  const o: CreateDelegationTokenResponse = {
+    errorCode,
+    principalType,
+    principalName,
+    tokenRequesterPrincipalType,
+    tokenRequesterPrincipalName,
+    issueTimestampMs,
+    expiryTimestampMs,
+    maxTimestampMs,
+    tokenId,
+    hmac,
+    throttleTimeMs,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
 export function encodeCreateDelegationTokenResponse(w: wire.Writer, v: number, o: CreateDelegationTokenResponse): void {
   w.int16(o.errorCode);
-  if (v >= 2) { w.compactString(o.principalType as string); } else { w.string(o.principalType as string); }
-  if (v >= 2) { w.compactString(o.principalName as string); } else { w.string(o.principalName as string); }
-  if (v === 3) { w.compactString(o.tokenRequesterPrincipalType as string); }
-  if (v === 3) { w.compactString(o.tokenRequesterPrincipalName as string); }
+  if (v >= 2) w.compactString(o.principalType as string);
+  else w.string(o.principalType as string);
+  if (v >= 2) w.compactString(o.principalName as string);
+  else w.string(o.principalName as string);
+  if (v === 3) w.compactString(o.tokenRequesterPrincipalType as string);
+  if (v === 3) w.compactString(o.tokenRequesterPrincipalName as string);
   w.int64(o.issueTimestampMs);
   w.int64(o.expiryTimestampMs);
   w.int64(o.maxTimestampMs);
-  if (v >= 2) { w.compactString(o.tokenId as string); } else { w.string(o.tokenId as string); }
-  if (v >= 2) { w.compactBytes(o.hmac as Uint8Array); } else { w.bytes(o.hmac as Uint8Array); }
+  if (v >= 2) w.compactString(o.tokenId as string);
+  else w.string(o.tokenId as string);
+  if (v >= 2) w.compactBytes(o.hmac as Uint8Array);
+  else w.bytes(o.hmac as Uint8Array);
   w.int32(o.throttleTimeMs);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -73,8 +101,8 @@ export function skipCreateDelegationTokenResponseToTags(r: wire.Reader, v: numbe
   r.skip(2);
   r.skipString(v >= 2);
   r.skipString(v >= 2);
-  if (v === 3) { r.skipString(true); }
-  if (v === 3) { r.skipString(true); }
+  if (v === 3) r.skipString(true);
+  if (v === 3) r.skipString(true);
   r.skip(8);
   r.skip(8);
   r.skip(8);
@@ -86,5 +114,4 @@ export function skipCreateDelegationTokenResponseToTags(r: wire.Reader, v: numbe
 /** Properties of the top-level tagged fields of CreateDelegationTokenResponse. */
 export const CreateDelegationTokenResponseTopLevelTagged: readonly string[] = [];
 
-export const CreateDelegationTokenResponseEntities: readonly EntityField[] = [
-];
+export const CreateDelegationTokenResponseEntities: readonly EntityField[] = [];

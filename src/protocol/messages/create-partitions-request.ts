@@ -28,7 +28,9 @@ export function decodeCreatePartitionsRequest(r: wire.Reader, v: number): Create
 }
 
 export function encodeCreatePartitionsRequest(w: wire.Writer, v: number, o: CreatePartitionsRequest): void {
-  wire.writeArray(w, o.topics, v >= 2, (w, e) => { encodeCreatePartitionsTopic(w, v, e as CreatePartitionsTopic); });
+  wire.writeArray(w, o.topics, v >= 2, (w, e) => {
+    encodeCreatePartitionsTopic(w, v, e as CreatePartitionsTopic);
+  });
   w.int32(o.timeoutMs);
   w.bool(o.validateOnly);
   if (v >= 2) {
@@ -52,7 +54,7 @@ export function defaultCreatePartitionsTopic(): CreatePartitionsTopic {
 }
 
 export function decodeCreatePartitionsTopic(r: wire.Reader, v: number): CreatePartitionsTopic {
-  const name = (v >= 2 ? r.compactString() : r.string());
+  const name = v >= 2 ? r.compactString() : r.string();
   const count = r.int32();
   const assignments = wire.readNullableArray(r, v >= 2, (r) => decodeCreatePartitionsAssignment(r, v));
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
@@ -62,9 +64,12 @@ export function decodeCreatePartitionsTopic(r: wire.Reader, v: number): CreatePa
 }
 
 export function encodeCreatePartitionsTopic(w: wire.Writer, v: number, o: CreatePartitionsTopic): void {
-  if (v >= 2) { w.compactString(o.name as string); } else { w.string(o.name as string); }
+  if (v >= 2) w.compactString(o.name as string);
+  else w.string(o.name as string);
   w.int32(o.count);
-  wire.writeArray(w, o.assignments, v >= 2, (w, e) => { encodeCreatePartitionsAssignment(w, v, e as CreatePartitionsAssignment); });
+  wire.writeArray(w, o.assignments, v >= 2, (w, e) => {
+    encodeCreatePartitionsAssignment(w, v, e as CreatePartitionsAssignment);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -90,7 +95,9 @@ export function decodeCreatePartitionsAssignment(r: wire.Reader, v: number): Cre
 }
 
 export function encodeCreatePartitionsAssignment(w: wire.Writer, v: number, o: CreatePartitionsAssignment): void {
-  wire.writeArray(w, o.brokerIds, v >= 2, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.brokerIds, v >= 2, (w, e) => {
+    w.int32(e);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -100,17 +107,26 @@ export function encodeCreatePartitionsAssignment(w: wire.Writer, v: number, o: C
 export function skipCreatePartitionsTopic(r: wire.Reader, v: number): void {
   r.skipString(v >= 2);
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipCreatePartitionsAssignment(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipCreatePartitionsAssignment(r, v);
+  }
   if (v >= 2) r.skipTaggedFields();
 }
 
 export function skipCreatePartitionsAssignment(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 2); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   if (v >= 2) r.skipTaggedFields();
 }
 
 export function skipCreatePartitionsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipCreatePartitionsTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipCreatePartitionsTopic(r, v);
+  }
   r.skip(4);
   r.skip(1);
 }
@@ -119,5 +135,5 @@ export function skipCreatePartitionsRequestToTags(r: wire.Reader, v: number): vo
 export const CreatePartitionsRequestTopLevelTagged: readonly string[] = [];
 
 export const CreatePartitionsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 3] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 3] },
 ];

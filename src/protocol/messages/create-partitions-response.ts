@@ -26,7 +26,9 @@ export function decodeCreatePartitionsResponse(r: wire.Reader, v: number): Creat
 
 export function encodeCreatePartitionsResponse(w: wire.Writer, v: number, o: CreatePartitionsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.results, v >= 2, (w, e) => { encodeCreatePartitionsTopicResult(w, v, e as CreatePartitionsTopicResult); });
+  wire.writeArray(w, o.results, v >= 2, (w, e) => {
+    encodeCreatePartitionsTopicResult(w, v, e as CreatePartitionsTopicResult);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -48,10 +50,16 @@ export function defaultCreatePartitionsTopicResult(): CreatePartitionsTopicResul
 }
 
 export function decodeCreatePartitionsTopicResult(r: wire.Reader, v: number): CreatePartitionsTopicResult {
-  const name = (v >= 2 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("topicName", name)) { r.skip(2); r.skipString(v >= 2); if (v >= 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const name = v >= 2 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    r.skip(2);
+    r.skipString(v >= 2);
+    if (v >= 2) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const errorCode = r.int16();
-  const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v >= 2 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: CreatePartitionsTopicResult = { name, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -59,9 +67,11 @@ export function decodeCreatePartitionsTopicResult(r: wire.Reader, v: number): Cr
 }
 
 export function encodeCreatePartitionsTopicResult(w: wire.Writer, v: number, o: CreatePartitionsTopicResult): void {
-  if (v >= 2) { w.compactString(o.name as string); } else { w.string(o.name as string); }
+  if (v >= 2) w.compactString(o.name as string);
+  else w.string(o.name as string);
   w.int16(o.errorCode);
-  if (v >= 2) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
+  if (v >= 2) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -77,12 +87,15 @@ export function skipCreatePartitionsTopicResult(r: wire.Reader, v: number): void
 
 export function skipCreatePartitionsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipCreatePartitionsTopicResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipCreatePartitionsTopicResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of CreatePartitionsResponse. */
 export const CreatePartitionsResponseTopLevelTagged: readonly string[] = [];
 
 export const CreatePartitionsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["results","name"], versions: [0, 3] },
+  { kind: "topicName", path: ["results", "name"], versions: [0, 3] },
 ];

@@ -28,7 +28,9 @@ export function decodeCreateTopicsRequest(r: wire.Reader, v: number): CreateTopi
 }
 
 export function encodeCreateTopicsRequest(w: wire.Writer, v: number, o: CreateTopicsRequest): void {
-  wire.writeArray(w, o.topics, v >= 5, (w, e) => { encodeCreatableTopic(w, v, e as CreatableTopic); });
+  wire.writeArray(w, o.topics, v >= 5, (w, e) => {
+    encodeCreatableTopic(w, v, e as CreatableTopic);
+  });
   w.int32(o.timeoutMs);
   w.bool(o.validateOnly);
   if (v >= 5) {
@@ -56,7 +58,7 @@ export function defaultCreatableTopic(): CreatableTopic {
 }
 
 export function decodeCreatableTopic(r: wire.Reader, v: number): CreatableTopic {
-  const name = (v >= 5 ? r.compactString() : r.string());
+  const name = v >= 5 ? r.compactString() : r.string();
   const numPartitions = r.int32();
   const replicationFactor = r.int16();
   const assignments = wire.readArray(r, v >= 5, (r) => decodeCreatableReplicaAssignment(r, v));
@@ -68,11 +70,16 @@ export function decodeCreatableTopic(r: wire.Reader, v: number): CreatableTopic 
 }
 
 export function encodeCreatableTopic(w: wire.Writer, v: number, o: CreatableTopic): void {
-  if (v >= 5) { w.compactString(o.name as string); } else { w.string(o.name as string); }
+  if (v >= 5) w.compactString(o.name as string);
+  else w.string(o.name as string);
   w.int32(o.numPartitions);
   w.int16(o.replicationFactor);
-  wire.writeArray(w, o.assignments, v >= 5, (w, e) => { encodeCreatableReplicaAssignment(w, v, e as CreatableReplicaAssignment); });
-  wire.writeArray(w, o.configs, v >= 5, (w, e) => { encodeCreatableTopicConfig(w, v, e as CreatableTopicConfig); });
+  wire.writeArray(w, o.assignments, v >= 5, (w, e) => {
+    encodeCreatableReplicaAssignment(w, v, e as CreatableReplicaAssignment);
+  });
+  wire.writeArray(w, o.configs, v >= 5, (w, e) => {
+    encodeCreatableTopicConfig(w, v, e as CreatableTopicConfig);
+  });
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -102,7 +109,9 @@ export function decodeCreatableReplicaAssignment(r: wire.Reader, v: number): Cre
 
 export function encodeCreatableReplicaAssignment(w: wire.Writer, v: number, o: CreatableReplicaAssignment): void {
   w.int32(o.partitionIndex);
-  wire.writeArray(w, o.brokerIds, v >= 5, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.brokerIds, v >= 5, (w, e) => {
+    w.int32(e);
+  });
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -122,8 +131,8 @@ export function defaultCreatableTopicConfig(): CreatableTopicConfig {
 }
 
 export function decodeCreatableTopicConfig(r: wire.Reader, v: number): CreatableTopicConfig {
-  const name = (v >= 5 ? r.compactString() : r.string());
-  const value = (v >= 5 ? r.compactNullableString() : r.nullableString());
+  const name = v >= 5 ? r.compactString() : r.string();
+  const value = v >= 5 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: CreatableTopicConfig = { name, value };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -131,8 +140,10 @@ export function decodeCreatableTopicConfig(r: wire.Reader, v: number): Creatable
 }
 
 export function encodeCreatableTopicConfig(w: wire.Writer, v: number, o: CreatableTopicConfig): void {
-  if (v >= 5) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  if (v >= 5) { w.compactNullableString(o.value); } else { w.nullableString(o.value); }
+  if (v >= 5) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  if (v >= 5) w.compactNullableString(o.value);
+  else w.nullableString(o.value);
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -143,14 +154,23 @@ export function skipCreatableTopic(r: wire.Reader, v: number): void {
   r.skipString(v >= 5);
   r.skip(4);
   r.skip(2);
-  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipCreatableReplicaAssignment(r, v); } }
-  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopicConfig(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 5);
+    for (let i0 = 0; i0 < n0; i0++) skipCreatableReplicaAssignment(r, v);
+  }
+  {
+    const n0 = r.arrayLength(v >= 5);
+    for (let i0 = 0; i0 < n0; i0++) skipCreatableTopicConfig(r, v);
+  }
   if (v >= 5) r.skipTaggedFields();
 }
 
 export function skipCreatableReplicaAssignment(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 5); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(v >= 5);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   if (v >= 5) r.skipTaggedFields();
 }
 
@@ -161,7 +181,10 @@ export function skipCreatableTopicConfig(r: wire.Reader, v: number): void {
 }
 
 export function skipCreateTopicsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 5);
+    for (let i0 = 0; i0 < n0; i0++) skipCreatableTopic(r, v);
+  }
   r.skip(4);
   r.skip(1);
 }
@@ -170,5 +193,5 @@ export function skipCreateTopicsRequestToTags(r: wire.Reader, v: number): void {
 export const CreateTopicsRequestTopLevelTagged: readonly string[] = [];
 
 export const CreateTopicsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [2, 7] },
+  { kind: "topicName", path: ["topics", "name"], versions: [2, 7] },
 ];

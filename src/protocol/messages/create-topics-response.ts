@@ -26,7 +26,9 @@ export function decodeCreateTopicsResponse(r: wire.Reader, v: number): CreateTop
 
 export function encodeCreateTopicsResponse(w: wire.Writer, v: number, o: CreateTopicsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.topics, v >= 5, (w, e) => { encodeCreatableTopicResult(w, v, e as CreatableTopicResult); });
+  wire.writeArray(w, o.topics, v >= 5, (w, e) => {
+    encodeCreatableTopicResult(w, v, e as CreatableTopicResult);
+  });
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -58,37 +60,70 @@ export function defaultCreatableTopicResult(): CreatableTopicResult {
 }
 
 export function decodeCreatableTopicResult(r: wire.Reader, v: number): CreatableTopicResult {
-  const name = (v >= 5 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("topicName", name)) { if (v === 7) { r.skip(16); } r.skip(2); r.skipString(v >= 5); if (v >= 5) { r.skip(4); } if (v >= 5) { r.skip(2); } if (v >= 5) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopicConfigs(r, v); } } } if (v >= 5) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const name = v >= 5 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    if (v === 7) r.skip(16);
+    r.skip(2);
+    r.skipString(v >= 5);
+    if (v >= 5) r.skip(4);
+    if (v >= 5) r.skip(2);
+    if (v >= 5) {
+      {
+        const n0 = r.arrayLength(true);
+        for (let i0 = 0; i0 < n0; i0++) skipCreatableTopicConfigs(r, v);
+      }
+    }
+    if (v >= 5) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = v === 7 ? r.uuid() : "00000000000000000000000000000000";
   const errorCode = r.int16();
-  const errorMessage = (v >= 5 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v >= 5 ? r.compactNullableString() : r.nullableString();
   const numPartitions = v >= 5 ? r.int32() : -1;
   const replicationFactor = v >= 5 ? r.int16() : -1;
   const configs = v >= 5 ? wire.readNullableArray(r, true, (r) => decodeCreatableTopicConfigs(r, v)) : [];
   let topicConfigErrorCode: number | undefined;
-  const _unknownTags = v >= 5 ? r.taggedFields((tag, r) => {
-    switch (tag) {
-      case 0: if (v >= 5) { topicConfigErrorCode = r.int16(); return true; } return false;
-      default: return false;
-    }
-  }) : undefined;
+  const _unknownTags = v >= 5
+    ? r.taggedFields((tag, r) => {
+      switch (tag) {
+        case 0:
+          if (v >= 5) {
+            topicConfigErrorCode = r.int16();
+            return true;
+          }
+          return false;
+        default:
+          return false;
+      }
+    })
+    : undefined;
   const o: CreatableTopicResult = { name, topicId, errorCode, errorMessage, numPartitions, replicationFactor, configs, topicConfigErrorCode };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
 export function encodeCreatableTopicResult(w: wire.Writer, v: number, o: CreatableTopicResult): void {
-  if (v >= 5) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  if (v === 7) { w.uuid(o.topicId); }
+  if (v >= 5) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  if (v === 7) w.uuid(o.topicId);
   w.int16(o.errorCode);
-  if (v >= 5) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
-  if (v >= 5) { w.int32(o.numPartitions); }
-  if (v >= 5) { w.int16(o.replicationFactor); }
-  if (v >= 5) { wire.writeArray(w, o.configs, true, (w, e) => { encodeCreatableTopicConfigs(w, v, e as CreatableTopicConfigs); }); }
+  if (v >= 5) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
+  if (v >= 5) w.int32(o.numPartitions);
+  if (v >= 5) w.int16(o.replicationFactor);
+  if (v >= 5) {
+    wire.writeArray(w, o.configs, true, (w, e) => {
+      encodeCreatableTopicConfigs(w, v, e as CreatableTopicConfigs);
+    });
+  }
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
-    if (v >= 5 && o.topicConfigErrorCode !== undefined) { const w = new wire.Writer(); w.int16(o.topicConfigErrorCode); tagged.push([0, w]); }
+    if (v >= 5 && o.topicConfigErrorCode !== undefined) {
+      const w = new wire.Writer();
+      w.int16(o.topicConfigErrorCode);
+      tagged.push([0, w]);
+    }
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
 }
@@ -124,11 +159,11 @@ export function decodeCreatableTopicConfigs(r: wire.Reader, v: number): Creatabl
 }
 
 export function encodeCreatableTopicConfigs(w: wire.Writer, v: number, o: CreatableTopicConfigs): void {
-  if (v >= 5) { w.compactString(o.name as string); }
-  if (v >= 5) { w.compactNullableString(o.value); }
-  if (v >= 5) { w.bool(o.readOnly); }
-  if (v >= 5) { w.int8(o.configSource); }
-  if (v >= 5) { w.bool(o.isSensitive); }
+  if (v >= 5) w.compactString(o.name as string);
+  if (v >= 5) w.compactNullableString(o.value);
+  if (v >= 5) w.bool(o.readOnly);
+  if (v >= 5) w.int8(o.configSource);
+  if (v >= 5) w.bool(o.isSensitive);
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -137,33 +172,41 @@ export function encodeCreatableTopicConfigs(w: wire.Writer, v: number, o: Creata
 
 export function skipCreatableTopicResult(r: wire.Reader, v: number): void {
   r.skipString(v >= 5);
-  if (v === 7) { r.skip(16); }
+  if (v === 7) r.skip(16);
   r.skip(2);
   r.skipString(v >= 5);
-  if (v >= 5) { r.skip(4); }
-  if (v >= 5) { r.skip(2); }
-  if (v >= 5) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopicConfigs(r, v); } } }
+  if (v >= 5) r.skip(4);
+  if (v >= 5) r.skip(2);
+  if (v >= 5) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipCreatableTopicConfigs(r, v);
+    }
+  }
   if (v >= 5) r.skipTaggedFields();
 }
 
 export function skipCreatableTopicConfigs(r: wire.Reader, v: number): void {
-  if (v >= 5) { r.skipString(true); }
-  if (v >= 5) { r.skipString(true); }
-  if (v >= 5) { r.skip(1); }
-  if (v >= 5) { r.skip(1); }
-  if (v >= 5) { r.skip(1); }
+  if (v >= 5) r.skipString(true);
+  if (v >= 5) r.skipString(true);
+  if (v >= 5) r.skip(1);
+  if (v >= 5) r.skip(1);
+  if (v >= 5) r.skip(1);
   if (v >= 5) r.skipTaggedFields();
 }
 
 export function skipCreateTopicsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipCreatableTopicResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 5);
+    for (let i0 = 0; i0 < n0; i0++) skipCreatableTopicResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of CreateTopicsResponse. */
 export const CreateTopicsResponseTopLevelTagged: readonly string[] = [];
 
 export const CreateTopicsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [2, 7] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [7, 7] },
+  { kind: "topicName", path: ["topics", "name"], versions: [2, 7] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [7, 7] },
 ];

@@ -22,7 +22,9 @@ export function decodeDeleteAclsRequest(r: wire.Reader, v: number): DeleteAclsRe
 }
 
 export function encodeDeleteAclsRequest(w: wire.Writer, v: number, o: DeleteAclsRequest): void {
-  wire.writeArray(w, o.filters, v >= 2, (w, e) => { encodeDeleteAclsFilter(w, v, e as DeleteAclsFilter); });
+  wire.writeArray(w, o.filters, v >= 2, (w, e) => {
+    encodeDeleteAclsFilter(w, v, e as DeleteAclsFilter);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -53,10 +55,10 @@ export function defaultDeleteAclsFilter(): DeleteAclsFilter {
 
 export function decodeDeleteAclsFilter(r: wire.Reader, v: number): DeleteAclsFilter {
   const resourceTypeFilter = r.int8();
-  const resourceNameFilter = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const resourceNameFilter = v >= 2 ? r.compactNullableString() : r.nullableString();
   const patternTypeFilter = r.int8();
-  const principalFilter = (v >= 2 ? r.compactNullableString() : r.nullableString());
-  const hostFilter = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const principalFilter = v >= 2 ? r.compactNullableString() : r.nullableString();
+  const hostFilter = v >= 2 ? r.compactNullableString() : r.nullableString();
   const operation = r.int8();
   const permissionType = r.int8();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
@@ -67,10 +69,13 @@ export function decodeDeleteAclsFilter(r: wire.Reader, v: number): DeleteAclsFil
 
 export function encodeDeleteAclsFilter(w: wire.Writer, v: number, o: DeleteAclsFilter): void {
   w.int8(o.resourceTypeFilter);
-  if (v >= 2) { w.compactNullableString(o.resourceNameFilter); } else { w.nullableString(o.resourceNameFilter); }
+  if (v >= 2) w.compactNullableString(o.resourceNameFilter);
+  else w.nullableString(o.resourceNameFilter);
   w.int8(o.patternTypeFilter);
-  if (v >= 2) { w.compactNullableString(o.principalFilter); } else { w.nullableString(o.principalFilter); }
-  if (v >= 2) { w.compactNullableString(o.hostFilter); } else { w.nullableString(o.hostFilter); }
+  if (v >= 2) w.compactNullableString(o.principalFilter);
+  else w.nullableString(o.principalFilter);
+  if (v >= 2) w.compactNullableString(o.hostFilter);
+  else w.nullableString(o.hostFilter);
   w.int8(o.operation);
   w.int8(o.permissionType);
   if (v >= 2) {
@@ -91,11 +96,13 @@ export function skipDeleteAclsFilter(r: wire.Reader, v: number): void {
 }
 
 export function skipDeleteAclsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteAclsFilter(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteAclsFilter(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteAclsRequest. */
 export const DeleteAclsRequestTopLevelTagged: readonly string[] = [];
 
-export const DeleteAclsRequestEntities: readonly EntityField[] = [
-];
+export const DeleteAclsRequestEntities: readonly EntityField[] = [];

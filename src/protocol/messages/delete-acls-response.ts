@@ -26,7 +26,9 @@ export function decodeDeleteAclsResponse(r: wire.Reader, v: number): DeleteAclsR
 
 export function encodeDeleteAclsResponse(w: wire.Writer, v: number, o: DeleteAclsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.filterResults, v >= 2, (w, e) => { encodeDeleteAclsFilterResult(w, v, e as DeleteAclsFilterResult); });
+  wire.writeArray(w, o.filterResults, v >= 2, (w, e) => {
+    encodeDeleteAclsFilterResult(w, v, e as DeleteAclsFilterResult);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -49,7 +51,7 @@ export function defaultDeleteAclsFilterResult(): DeleteAclsFilterResult {
 
 export function decodeDeleteAclsFilterResult(r: wire.Reader, v: number): DeleteAclsFilterResult {
   const errorCode = r.int16();
-  const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v >= 2 ? r.compactNullableString() : r.nullableString();
   const matchingAcls = wire.readArray(r, v >= 2, (r) => decodeDeleteAclsMatchingAcl(r, v));
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteAclsFilterResult = { errorCode, errorMessage, matchingAcls };
@@ -59,8 +61,11 @@ export function decodeDeleteAclsFilterResult(r: wire.Reader, v: number): DeleteA
 
 export function encodeDeleteAclsFilterResult(w: wire.Writer, v: number, o: DeleteAclsFilterResult): void {
   w.int16(o.errorCode);
-  if (v >= 2) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
-  wire.writeArray(w, o.matchingAcls, v >= 2, (w, e) => { encodeDeleteAclsMatchingAcl(w, v, e as DeleteAclsMatchingAcl); });
+  if (v >= 2) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
+  wire.writeArray(w, o.matchingAcls, v >= 2, (w, e) => {
+    encodeDeleteAclsMatchingAcl(w, v, e as DeleteAclsMatchingAcl);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,12 +100,12 @@ export function defaultDeleteAclsMatchingAcl(): DeleteAclsMatchingAcl {
 
 export function decodeDeleteAclsMatchingAcl(r: wire.Reader, v: number): DeleteAclsMatchingAcl {
   const errorCode = r.int16();
-  const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v >= 2 ? r.compactNullableString() : r.nullableString();
   const resourceType = r.int8();
-  const resourceName = (v >= 2 ? r.compactString() : r.string());
+  const resourceName = v >= 2 ? r.compactString() : r.string();
   const patternType = r.int8();
-  const principal = (v >= 2 ? r.compactString() : r.string());
-  const host = (v >= 2 ? r.compactString() : r.string());
+  const principal = v >= 2 ? r.compactString() : r.string();
+  const host = v >= 2 ? r.compactString() : r.string();
   const operation = r.int8();
   const permissionType = r.int8();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
@@ -111,12 +116,16 @@ export function decodeDeleteAclsMatchingAcl(r: wire.Reader, v: number): DeleteAc
 
 export function encodeDeleteAclsMatchingAcl(w: wire.Writer, v: number, o: DeleteAclsMatchingAcl): void {
   w.int16(o.errorCode);
-  if (v >= 2) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
+  if (v >= 2) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
   w.int8(o.resourceType);
-  if (v >= 2) { w.compactString(o.resourceName as string); } else { w.string(o.resourceName as string); }
+  if (v >= 2) w.compactString(o.resourceName as string);
+  else w.string(o.resourceName as string);
   w.int8(o.patternType);
-  if (v >= 2) { w.compactString(o.principal as string); } else { w.string(o.principal as string); }
-  if (v >= 2) { w.compactString(o.host as string); } else { w.string(o.host as string); }
+  if (v >= 2) w.compactString(o.principal as string);
+  else w.string(o.principal as string);
+  if (v >= 2) w.compactString(o.host as string);
+  else w.string(o.host as string);
   w.int8(o.operation);
   w.int8(o.permissionType);
   if (v >= 2) {
@@ -128,7 +137,10 @@ export function encodeDeleteAclsMatchingAcl(w: wire.Writer, v: number, o: Delete
 export function skipDeleteAclsFilterResult(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skipString(v >= 2);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteAclsMatchingAcl(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteAclsMatchingAcl(r, v);
+  }
   if (v >= 2) r.skipTaggedFields();
 }
 
@@ -147,11 +159,13 @@ export function skipDeleteAclsMatchingAcl(r: wire.Reader, v: number): void {
 
 export function skipDeleteAclsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteAclsFilterResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteAclsFilterResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteAclsResponse. */
 export const DeleteAclsResponseTopLevelTagged: readonly string[] = [];
 
-export const DeleteAclsResponseEntities: readonly EntityField[] = [
-];
+export const DeleteAclsResponseEntities: readonly EntityField[] = [];

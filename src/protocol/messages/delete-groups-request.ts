@@ -22,7 +22,10 @@ export function decodeDeleteGroupsRequest(r: wire.Reader, v: number): DeleteGrou
 }
 
 export function encodeDeleteGroupsRequest(w: wire.Writer, v: number, o: DeleteGroupsRequest): void {
-  wire.writeArray(w, o.groupsNames, v >= 2, (w, e) => { if (v >= 2) { w.compactString(e as string); } else { w.string(e as string); } });
+  wire.writeArray(w, o.groupsNames, v >= 2, (w, e) => {
+    if (v >= 2) w.compactString(e as string);
+    else w.string(e as string);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -30,7 +33,10 @@ export function encodeDeleteGroupsRequest(w: wire.Writer, v: number, o: DeleteGr
 }
 
 export function skipDeleteGroupsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { r.skipString(v >= 2); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(v >= 2);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteGroupsRequest. */

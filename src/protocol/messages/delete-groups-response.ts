@@ -26,7 +26,9 @@ export function decodeDeleteGroupsResponse(r: wire.Reader, v: number): DeleteGro
 
 export function encodeDeleteGroupsResponse(w: wire.Writer, v: number, o: DeleteGroupsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.results, v >= 2, (w, e) => { encodeDeletableGroupResult(w, v, e as DeletableGroupResult); });
+  wire.writeArray(w, o.results, v >= 2, (w, e) => {
+    encodeDeletableGroupResult(w, v, e as DeletableGroupResult);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -48,8 +50,14 @@ export function defaultDeletableGroupResult(): DeletableGroupResult {
 }
 
 export function decodeDeletableGroupResult(r: wire.Reader, v: number): DeletableGroupResult {
-  const groupId = (v >= 2 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skip(2); if (v === 3) { r.skipString(true); } if (v >= 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const groupId = v >= 2 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) {
+    r.skip(2);
+    if (v === 3) r.skipString(true);
+    if (v >= 2) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const errorCode = r.int16();
   const errorMessage = v === 3 ? r.compactNullableString() : null;
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
@@ -59,9 +67,10 @@ export function decodeDeletableGroupResult(r: wire.Reader, v: number): Deletable
 }
 
 export function encodeDeletableGroupResult(w: wire.Writer, v: number, o: DeletableGroupResult): void {
-  if (v >= 2) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
+  if (v >= 2) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
   w.int16(o.errorCode);
-  if (v === 3) { w.compactNullableString(o.errorMessage); }
+  if (v === 3) w.compactNullableString(o.errorMessage);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -71,18 +80,21 @@ export function encodeDeletableGroupResult(w: wire.Writer, v: number, o: Deletab
 export function skipDeletableGroupResult(r: wire.Reader, v: number): void {
   r.skipString(v >= 2);
   r.skip(2);
-  if (v === 3) { r.skipString(true); }
+  if (v === 3) r.skipString(true);
   if (v >= 2) r.skipTaggedFields();
 }
 
 export function skipDeleteGroupsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDeletableGroupResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDeletableGroupResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteGroupsResponse. */
 export const DeleteGroupsResponseTopLevelTagged: readonly string[] = [];
 
 export const DeleteGroupsResponseEntities: readonly EntityField[] = [
-  { kind: "groupId", path: ["results","groupId"], versions: [0, 3] },
+  { kind: "groupId", path: ["results", "groupId"], versions: [0, 3] },
 ];

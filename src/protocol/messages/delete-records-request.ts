@@ -25,7 +25,9 @@ export function decodeDeleteRecordsRequest(r: wire.Reader, v: number): DeleteRec
 }
 
 export function encodeDeleteRecordsRequest(w: wire.Writer, v: number, o: DeleteRecordsRequest): void {
-  wire.writeArray(w, o.topics, v === 2, (w, e) => { encodeDeleteRecordsTopic(w, v, e as DeleteRecordsTopic); });
+  wire.writeArray(w, o.topics, v === 2, (w, e) => {
+    encodeDeleteRecordsTopic(w, v, e as DeleteRecordsTopic);
+  });
   w.int32(o.timeoutMs);
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -46,7 +48,7 @@ export function defaultDeleteRecordsTopic(): DeleteRecordsTopic {
 }
 
 export function decodeDeleteRecordsTopic(r: wire.Reader, v: number): DeleteRecordsTopic {
-  const name = (v === 2 ? r.compactString() : r.string());
+  const name = v === 2 ? r.compactString() : r.string();
   const partitions = wire.readArray(r, v === 2, (r) => decodeDeleteRecordsPartition(r, v));
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteRecordsTopic = { name, partitions };
@@ -55,8 +57,11 @@ export function decodeDeleteRecordsTopic(r: wire.Reader, v: number): DeleteRecor
 }
 
 export function encodeDeleteRecordsTopic(w: wire.Writer, v: number, o: DeleteRecordsTopic): void {
-  if (v === 2) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  wire.writeArray(w, o.partitions, v === 2, (w, e) => { encodeDeleteRecordsPartition(w, v, e as DeleteRecordsPartition); });
+  if (v === 2) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  wire.writeArray(w, o.partitions, v === 2, (w, e) => {
+    encodeDeleteRecordsPartition(w, v, e as DeleteRecordsPartition);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,7 +100,10 @@ export function encodeDeleteRecordsPartition(w: wire.Writer, v: number, o: Delet
 
 export function skipDeleteRecordsTopic(r: wire.Reader, v: number): void {
   r.skipString(v === 2);
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsPartition(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteRecordsPartition(r, v);
+  }
   if (v === 2) r.skipTaggedFields();
 }
 
@@ -106,7 +114,10 @@ export function skipDeleteRecordsPartition(r: wire.Reader, v: number): void {
 }
 
 export function skipDeleteRecordsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteRecordsTopic(r, v);
+  }
   r.skip(4);
 }
 
@@ -114,5 +125,5 @@ export function skipDeleteRecordsRequestToTags(r: wire.Reader, v: number): void 
 export const DeleteRecordsRequestTopLevelTagged: readonly string[] = [];
 
 export const DeleteRecordsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 2] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 2] },
 ];

@@ -26,7 +26,9 @@ export function decodeDeleteRecordsResponse(r: wire.Reader, v: number): DeleteRe
 
 export function encodeDeleteRecordsResponse(w: wire.Writer, v: number, o: DeleteRecordsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.topics, v === 2, (w, e) => { encodeDeleteRecordsTopicResult(w, v, e as DeleteRecordsTopicResult); });
+  wire.writeArray(w, o.topics, v === 2, (w, e) => {
+    encodeDeleteRecordsTopicResult(w, v, e as DeleteRecordsTopicResult);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -46,8 +48,16 @@ export function defaultDeleteRecordsTopicResult(): DeleteRecordsTopicResult {
 }
 
 export function decodeDeleteRecordsTopicResult(r: wire.Reader, v: number): DeleteRecordsTopicResult {
-  const name = (v === 2 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsPartitionResult(r, v); } } if (v === 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const name = v === 2 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    {
+      const n0 = r.arrayLength(v === 2);
+      for (let i0 = 0; i0 < n0; i0++) skipDeleteRecordsPartitionResult(r, v);
+    }
+    if (v === 2) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, v === 2, (r) => decodeDeleteRecordsPartitionResult(r, v));
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: DeleteRecordsTopicResult = { name, partitions };
@@ -56,8 +66,11 @@ export function decodeDeleteRecordsTopicResult(r: wire.Reader, v: number): Delet
 }
 
 export function encodeDeleteRecordsTopicResult(w: wire.Writer, v: number, o: DeleteRecordsTopicResult): void {
-  if (v === 2) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  wire.writeArray(w, o.partitions, v === 2, (w, e) => { encodeDeleteRecordsPartitionResult(w, v, e as DeleteRecordsPartitionResult); });
+  if (v === 2) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  wire.writeArray(w, o.partitions, v === 2, (w, e) => {
+    encodeDeleteRecordsPartitionResult(w, v, e as DeleteRecordsPartitionResult);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -100,7 +113,10 @@ export function encodeDeleteRecordsPartitionResult(w: wire.Writer, v: number, o:
 
 export function skipDeleteRecordsTopicResult(r: wire.Reader, v: number): void {
   r.skipString(v === 2);
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteRecordsPartitionResult(r, v);
+  }
   if (v === 2) r.skipTaggedFields();
 }
 
@@ -113,12 +129,15 @@ export function skipDeleteRecordsPartitionResult(r: wire.Reader, v: number): voi
 
 export function skipDeleteRecordsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipDeleteRecordsTopicResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteRecordsTopicResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteRecordsResponse. */
 export const DeleteRecordsResponseTopLevelTagged: readonly string[] = [];
 
 export const DeleteRecordsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 2] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 2] },
 ];

@@ -26,7 +26,9 @@ export function decodeDeleteShareGroupOffsetsRequest(r: wire.Reader, v: number):
 
 export function encodeDeleteShareGroupOffsetsRequest(w: wire.Writer, v: number, o: DeleteShareGroupOffsetsRequest): void {
   w.compactString(o.groupId as string);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeDeleteShareGroupOffsetsRequestTopic(w, v, e as DeleteShareGroupOffsetsRequestTopic); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeDeleteShareGroupOffsetsRequestTopic(w, v, e as DeleteShareGroupOffsetsRequestTopic);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -66,7 +68,10 @@ export function skipDeleteShareGroupOffsetsRequestTopic(r: wire.Reader, _v: numb
 
 export function skipDeleteShareGroupOffsetsRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteShareGroupOffsetsRequestTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteShareGroupOffsetsRequestTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteShareGroupOffsetsRequest. */
@@ -74,5 +79,5 @@ export const DeleteShareGroupOffsetsRequestTopLevelTagged: readonly string[] = [
 
 export const DeleteShareGroupOffsetsRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 0] },
-  { kind: "topicName", path: ["topics","topicName"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "topicName"], versions: [0, 0] },
 ];

@@ -34,7 +34,9 @@ export function encodeDeleteShareGroupOffsetsResponse(w: wire.Writer, v: number,
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  wire.writeArray(w, o.responses, true, (w, e) => { encodeDeleteShareGroupOffsetsResponseTopic(w, v, e as DeleteShareGroupOffsetsResponseTopic); });
+  wire.writeArray(w, o.responses, true, (w, e) => {
+    encodeDeleteShareGroupOffsetsResponseTopic(w, v, e as DeleteShareGroupOffsetsResponseTopic);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -59,7 +61,14 @@ export function defaultDeleteShareGroupOffsetsResponseTopic(): DeleteShareGroupO
 
 export function decodeDeleteShareGroupOffsetsResponseTopic(r: wire.Reader, _v: number): DeleteShareGroupOffsetsResponseTopic {
   const topicName = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", topicName)) { r.skip(16); r.skip(2); r.skipString(true); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) {
+    r.skip(16);
+    r.skip(2);
+    r.skipString(true);
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = r.uuid();
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
@@ -92,13 +101,16 @@ export function skipDeleteShareGroupOffsetsResponseToTags(r: wire.Reader, v: num
   r.skip(4);
   r.skip(2);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteShareGroupOffsetsResponseTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteShareGroupOffsetsResponseTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteShareGroupOffsetsResponse. */
 export const DeleteShareGroupOffsetsResponseTopLevelTagged: readonly string[] = [];
 
 export const DeleteShareGroupOffsetsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["responses","topicName"], versions: [0, 0] },
-  { kind: "topicId", path: ["responses","topicId"], versions: [0, 0] },
+  { kind: "topicName", path: ["responses", "topicName"], versions: [0, 0] },
+  { kind: "topicId", path: ["responses", "topicId"], versions: [0, 0] },
 ];

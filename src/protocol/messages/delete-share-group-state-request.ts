@@ -26,7 +26,9 @@ export function decodeDeleteShareGroupStateRequest(r: wire.Reader, v: number): D
 
 export function encodeDeleteShareGroupStateRequest(w: wire.Writer, v: number, o: DeleteShareGroupStateRequest): void {
   w.compactString(o.groupId as string);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeDeleteStateData(w, v, e as DeleteStateData); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeDeleteStateData(w, v, e as DeleteStateData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -56,7 +58,9 @@ export function decodeDeleteStateData(r: wire.Reader, v: number): DeleteStateDat
 
 export function encodeDeleteStateData(w: wire.Writer, v: number, o: DeleteStateData): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -91,7 +95,10 @@ export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData
 
 export function skipDeleteStateData(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -102,12 +109,15 @@ export function skipPartitionData(r: wire.Reader, _v: number): void {
 
 export function skipDeleteShareGroupStateRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteStateData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteStateData(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteShareGroupStateRequest. */
 export const DeleteShareGroupStateRequestTopLevelTagged: readonly string[] = [];
 
 export const DeleteShareGroupStateRequestEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["topics","topicId"], versions: [0, 0] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [0, 0] },
 ];

@@ -22,7 +22,9 @@ export function decodeDeleteShareGroupStateResponse(r: wire.Reader, v: number): 
 }
 
 export function encodeDeleteShareGroupStateResponse(w: wire.Writer, v: number, o: DeleteShareGroupStateResponse): void {
-  wire.writeArray(w, o.results, true, (w, e) => { encodeDeleteStateResult(w, v, e as DeleteStateResult); });
+  wire.writeArray(w, o.results, true, (w, e) => {
+    encodeDeleteStateResult(w, v, e as DeleteStateResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,7 +54,9 @@ export function decodeDeleteStateResult(r: wire.Reader, v: number): DeleteStateR
 
 export function encodeDeleteStateResult(w: wire.Writer, v: number, o: DeleteStateResult): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionResult(w, v, e as PartitionResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,7 +99,10 @@ export function encodePartitionResult(w: wire.Writer, _v: number, o: PartitionRe
 
 export function skipDeleteStateResult(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionResult(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -107,12 +114,15 @@ export function skipPartitionResult(r: wire.Reader, _v: number): void {
 }
 
 export function skipDeleteShareGroupStateResponseToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteStateResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDeleteStateResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteShareGroupStateResponse. */
 export const DeleteShareGroupStateResponseTopLevelTagged: readonly string[] = [];
 
 export const DeleteShareGroupStateResponseEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["results","topicId"], versions: [0, 0] },
+  { kind: "topicId", path: ["results", "topicId"], versions: [0, 0] },
 ];

@@ -28,8 +28,17 @@ export function decodeDeleteTopicsRequest(r: wire.Reader, v: number): DeleteTopi
 }
 
 export function encodeDeleteTopicsRequest(w: wire.Writer, v: number, o: DeleteTopicsRequest): void {
-  if (v === 6) { wire.writeArray(w, o.topics, true, (w, e) => { encodeDeleteTopicState(w, v, e as DeleteTopicState); }); }
-  if (v <= 5) { wire.writeArray(w, o.topicNames, v >= 4, (w, e) => { if (v >= 4) { w.compactString(e as string); } else { w.string(e as string); } }); }
+  if (v === 6) {
+    wire.writeArray(w, o.topics, true, (w, e) => {
+      encodeDeleteTopicState(w, v, e as DeleteTopicState);
+    });
+  }
+  if (v <= 5) {
+    wire.writeArray(w, o.topicNames, v >= 4, (w, e) => {
+      if (v >= 4) w.compactString(e as string);
+      else w.string(e as string);
+    });
+  }
   w.int32(o.timeoutMs);
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -59,8 +68,8 @@ export function decodeDeleteTopicState(r: wire.Reader, v: number): DeleteTopicSt
 }
 
 export function encodeDeleteTopicState(w: wire.Writer, v: number, o: DeleteTopicState): void {
-  if (v === 6) { w.compactNullableString(o.name); }
-  if (v === 6) { w.uuid(o.topicId); }
+  if (v === 6) w.compactNullableString(o.name);
+  if (v === 6) w.uuid(o.topicId);
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -68,14 +77,24 @@ export function encodeDeleteTopicState(w: wire.Writer, v: number, o: DeleteTopic
 }
 
 export function skipDeleteTopicState(r: wire.Reader, v: number): void {
-  if (v === 6) { r.skipString(true); }
-  if (v === 6) { r.skip(16); }
+  if (v === 6) r.skipString(true);
+  if (v === 6) r.skip(16);
   if (v >= 4) r.skipTaggedFields();
 }
 
 export function skipDeleteTopicsRequestToTags(r: wire.Reader, v: number): void {
-  if (v === 6) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDeleteTopicState(r, v); } } }
-  if (v <= 5) { { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { r.skipString(v >= 4); } } }
+  if (v === 6) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipDeleteTopicState(r, v);
+    }
+  }
+  if (v <= 5) {
+    {
+      const n0 = r.arrayLength(v >= 4);
+      for (let i0 = 0; i0 < n0; i0++) r.skipString(v >= 4);
+    }
+  }
   r.skip(4);
 }
 
@@ -83,7 +102,7 @@ export function skipDeleteTopicsRequestToTags(r: wire.Reader, v: number): void {
 export const DeleteTopicsRequestTopLevelTagged: readonly string[] = [];
 
 export const DeleteTopicsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [6, 6] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [6, 6] },
+  { kind: "topicName", path: ["topics", "name"], versions: [6, 6] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [6, 6] },
   { kind: "topicName", path: ["topicNames"], versions: [1, 5] },
 ];

@@ -26,7 +26,9 @@ export function decodeDeleteTopicsResponse(r: wire.Reader, v: number): DeleteTop
 
 export function encodeDeleteTopicsResponse(w: wire.Writer, v: number, o: DeleteTopicsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.responses, v >= 4, (w, e) => { encodeDeletableTopicResult(w, v, e as DeletableTopicResult); });
+  wire.writeArray(w, o.responses, v >= 4, (w, e) => {
+    encodeDeletableTopicResult(w, v, e as DeletableTopicResult);
+  });
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -50,8 +52,15 @@ export function defaultDeletableTopicResult(): DeletableTopicResult {
 }
 
 export function decodeDeletableTopicResult(r: wire.Reader, v: number): DeletableTopicResult {
-  const name = (v >= 4 ? (v === 6 ? r.compactNullableString() : r.compactString()) : (v === 6 ? r.nullableString() : r.string()));
-  if (r.keep !== undefined && name !== null && !r.keep("topicName", name)) { if (v === 6) { r.skip(16); } r.skip(2); if (v >= 5) { r.skipString(true); } if (v >= 4) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const name = v >= 4 ? (v === 6 ? r.compactNullableString() : r.compactString()) : (v === 6 ? r.nullableString() : r.string());
+  if (r.keep !== undefined && name !== null && !r.keep("topicName", name)) {
+    if (v === 6) r.skip(16);
+    r.skip(2);
+    if (v >= 5) r.skipString(true);
+    if (v >= 4) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = v === 6 ? r.uuid() : "00000000000000000000000000000000";
   const errorCode = r.int16();
   const errorMessage = v >= 5 ? r.compactNullableString() : null;
@@ -62,10 +71,14 @@ export function decodeDeletableTopicResult(r: wire.Reader, v: number): Deletable
 }
 
 export function encodeDeletableTopicResult(w: wire.Writer, v: number, o: DeletableTopicResult): void {
-  if (v >= 4) { if (v === 6) { w.compactNullableString(o.name); } else { w.compactString(o.name as string); } } else { if (v === 6) { w.nullableString(o.name); } else { w.string(o.name as string); } }
-  if (v === 6) { w.uuid(o.topicId); }
+  if (v >= 4) {
+    if (v === 6) w.compactNullableString(o.name);
+    else w.compactString(o.name as string);
+  } else {if (v === 6) w.nullableString(o.name);
+    else w.string(o.name as string);}
+  if (v === 6) w.uuid(o.topicId);
   w.int16(o.errorCode);
-  if (v >= 5) { w.compactNullableString(o.errorMessage); }
+  if (v >= 5) w.compactNullableString(o.errorMessage);
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -74,21 +87,24 @@ export function encodeDeletableTopicResult(w: wire.Writer, v: number, o: Deletab
 
 export function skipDeletableTopicResult(r: wire.Reader, v: number): void {
   r.skipString(v >= 4);
-  if (v === 6) { r.skip(16); }
+  if (v === 6) r.skip(16);
   r.skip(2);
-  if (v >= 5) { r.skipString(true); }
+  if (v >= 5) r.skipString(true);
   if (v >= 4) r.skipTaggedFields();
 }
 
 export function skipDeleteTopicsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { skipDeletableTopicResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 4);
+    for (let i0 = 0; i0 < n0; i0++) skipDeletableTopicResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DeleteTopicsResponse. */
 export const DeleteTopicsResponseTopLevelTagged: readonly string[] = [];
 
 export const DeleteTopicsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["responses","name"], versions: [1, 6] },
-  { kind: "topicId", path: ["responses","topicId"], versions: [6, 6] },
+  { kind: "topicName", path: ["responses", "name"], versions: [1, 6] },
+  { kind: "topicId", path: ["responses", "topicId"], versions: [6, 6] },
 ];

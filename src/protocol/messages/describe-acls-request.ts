@@ -27,10 +27,10 @@ export function defaultDescribeAclsRequest(): DescribeAclsRequest {
 
 export function decodeDescribeAclsRequest(r: wire.Reader, v: number): DescribeAclsRequest {
   const resourceTypeFilter = r.int8();
-  const resourceNameFilter = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const resourceNameFilter = v >= 2 ? r.compactNullableString() : r.nullableString();
   const patternTypeFilter = r.int8();
-  const principalFilter = (v >= 2 ? r.compactNullableString() : r.nullableString());
-  const hostFilter = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const principalFilter = v >= 2 ? r.compactNullableString() : r.nullableString();
+  const hostFilter = v >= 2 ? r.compactNullableString() : r.nullableString();
   const operation = r.int8();
   const permissionType = r.int8();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
@@ -41,10 +41,13 @@ export function decodeDescribeAclsRequest(r: wire.Reader, v: number): DescribeAc
 
 export function encodeDescribeAclsRequest(w: wire.Writer, v: number, o: DescribeAclsRequest): void {
   w.int8(o.resourceTypeFilter);
-  if (v >= 2) { w.compactNullableString(o.resourceNameFilter); } else { w.nullableString(o.resourceNameFilter); }
+  if (v >= 2) w.compactNullableString(o.resourceNameFilter);
+  else w.nullableString(o.resourceNameFilter);
   w.int8(o.patternTypeFilter);
-  if (v >= 2) { w.compactNullableString(o.principalFilter); } else { w.nullableString(o.principalFilter); }
-  if (v >= 2) { w.compactNullableString(o.hostFilter); } else { w.nullableString(o.hostFilter); }
+  if (v >= 2) w.compactNullableString(o.principalFilter);
+  else w.nullableString(o.principalFilter);
+  if (v >= 2) w.compactNullableString(o.hostFilter);
+  else w.nullableString(o.hostFilter);
   w.int8(o.operation);
   w.int8(o.permissionType);
   if (v >= 2) {
@@ -66,5 +69,4 @@ export function skipDescribeAclsRequestToTags(r: wire.Reader, v: number): void {
 /** Properties of the top-level tagged fields of DescribeAclsRequest. */
 export const DescribeAclsRequestTopLevelTagged: readonly string[] = [];
 
-export const DescribeAclsRequestEntities: readonly EntityField[] = [
-];
+export const DescribeAclsRequestEntities: readonly EntityField[] = [];

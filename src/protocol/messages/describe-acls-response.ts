@@ -22,7 +22,7 @@ export function defaultDescribeAclsResponse(): DescribeAclsResponse {
 export function decodeDescribeAclsResponse(r: wire.Reader, v: number): DescribeAclsResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
-  const errorMessage = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v >= 2 ? r.compactNullableString() : r.nullableString();
   const resources = wire.readArray(r, v >= 2, (r) => decodeDescribeAclsResource(r, v));
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeAclsResponse = { throttleTimeMs, errorCode, errorMessage, resources };
@@ -33,8 +33,11 @@ export function decodeDescribeAclsResponse(r: wire.Reader, v: number): DescribeA
 export function encodeDescribeAclsResponse(w: wire.Writer, v: number, o: DescribeAclsResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
-  if (v >= 2) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
-  wire.writeArray(w, o.resources, v >= 2, (w, e) => { encodeDescribeAclsResource(w, v, e as DescribeAclsResource); });
+  if (v >= 2) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
+  wire.writeArray(w, o.resources, v >= 2, (w, e) => {
+    encodeDescribeAclsResource(w, v, e as DescribeAclsResource);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -59,7 +62,7 @@ export function defaultDescribeAclsResource(): DescribeAclsResource {
 
 export function decodeDescribeAclsResource(r: wire.Reader, v: number): DescribeAclsResource {
   const resourceType = r.int8();
-  const resourceName = (v >= 2 ? r.compactString() : r.string());
+  const resourceName = v >= 2 ? r.compactString() : r.string();
   const patternType = r.int8();
   const acls = wire.readArray(r, v >= 2, (r) => decodeAclDescription(r, v));
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
@@ -70,9 +73,12 @@ export function decodeDescribeAclsResource(r: wire.Reader, v: number): DescribeA
 
 export function encodeDescribeAclsResource(w: wire.Writer, v: number, o: DescribeAclsResource): void {
   w.int8(o.resourceType);
-  if (v >= 2) { w.compactString(o.resourceName as string); } else { w.string(o.resourceName as string); }
+  if (v >= 2) w.compactString(o.resourceName as string);
+  else w.string(o.resourceName as string);
   w.int8(o.patternType);
-  wire.writeArray(w, o.acls, v >= 2, (w, e) => { encodeAclDescription(w, v, e as AclDescription); });
+  wire.writeArray(w, o.acls, v >= 2, (w, e) => {
+    encodeAclDescription(w, v, e as AclDescription);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -96,8 +102,8 @@ export function defaultAclDescription(): AclDescription {
 }
 
 export function decodeAclDescription(r: wire.Reader, v: number): AclDescription {
-  const principal = (v >= 2 ? r.compactString() : r.string());
-  const host = (v >= 2 ? r.compactString() : r.string());
+  const principal = v >= 2 ? r.compactString() : r.string();
+  const host = v >= 2 ? r.compactString() : r.string();
   const operation = r.int8();
   const permissionType = r.int8();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
@@ -107,8 +113,10 @@ export function decodeAclDescription(r: wire.Reader, v: number): AclDescription 
 }
 
 export function encodeAclDescription(w: wire.Writer, v: number, o: AclDescription): void {
-  if (v >= 2) { w.compactString(o.principal as string); } else { w.string(o.principal as string); }
-  if (v >= 2) { w.compactString(o.host as string); } else { w.string(o.host as string); }
+  if (v >= 2) w.compactString(o.principal as string);
+  else w.string(o.principal as string);
+  if (v >= 2) w.compactString(o.host as string);
+  else w.string(o.host as string);
   w.int8(o.operation);
   w.int8(o.permissionType);
   if (v >= 2) {
@@ -121,7 +129,10 @@ export function skipDescribeAclsResource(r: wire.Reader, v: number): void {
   r.skip(1);
   r.skipString(v >= 2);
   r.skip(1);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipAclDescription(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipAclDescription(r, v);
+  }
   if (v >= 2) r.skipTaggedFields();
 }
 
@@ -137,11 +148,13 @@ export function skipDescribeAclsResponseToTags(r: wire.Reader, v: number): void 
   r.skip(4);
   r.skip(2);
   r.skipString(v >= 2);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeAclsResource(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeAclsResource(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeAclsResponse. */
 export const DescribeAclsResponseTopLevelTagged: readonly string[] = [];
 
-export const DescribeAclsResponseEntities: readonly EntityField[] = [
-];
+export const DescribeAclsResponseEntities: readonly EntityField[] = [];

@@ -25,7 +25,9 @@ export function decodeDescribeClientQuotasRequest(r: wire.Reader, v: number): De
 }
 
 export function encodeDescribeClientQuotasRequest(w: wire.Writer, v: number, o: DescribeClientQuotasRequest): void {
-  wire.writeArray(w, o.components, v === 1, (w, e) => { encodeComponentData(w, v, e as ComponentData); });
+  wire.writeArray(w, o.components, v === 1, (w, e) => {
+    encodeComponentData(w, v, e as ComponentData);
+  });
   w.bool(o.strict);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -48,9 +50,9 @@ export function defaultComponentData(): ComponentData {
 }
 
 export function decodeComponentData(r: wire.Reader, v: number): ComponentData {
-  const entityType = (v === 1 ? r.compactString() : r.string());
+  const entityType = v === 1 ? r.compactString() : r.string();
   const matchType = r.int8();
-  const match = (v === 1 ? r.compactNullableString() : r.nullableString());
+  const match = v === 1 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: ComponentData = { entityType, matchType, match };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -58,9 +60,11 @@ export function decodeComponentData(r: wire.Reader, v: number): ComponentData {
 }
 
 export function encodeComponentData(w: wire.Writer, v: number, o: ComponentData): void {
-  if (v === 1) { w.compactString(o.entityType as string); } else { w.string(o.entityType as string); }
+  if (v === 1) w.compactString(o.entityType as string);
+  else w.string(o.entityType as string);
   w.int8(o.matchType);
-  if (v === 1) { w.compactNullableString(o.match); } else { w.nullableString(o.match); }
+  if (v === 1) w.compactNullableString(o.match);
+  else w.nullableString(o.match);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -75,12 +79,14 @@ export function skipComponentData(r: wire.Reader, v: number): void {
 }
 
 export function skipDescribeClientQuotasRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipComponentData(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipComponentData(r, v);
+  }
   r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of DescribeClientQuotasRequest. */
 export const DescribeClientQuotasRequestTopLevelTagged: readonly string[] = [];
 
-export const DescribeClientQuotasRequestEntities: readonly EntityField[] = [
-];
+export const DescribeClientQuotasRequestEntities: readonly EntityField[] = [];

@@ -22,7 +22,7 @@ export function defaultDescribeClientQuotasResponse(): DescribeClientQuotasRespo
 export function decodeDescribeClientQuotasResponse(r: wire.Reader, v: number): DescribeClientQuotasResponse {
   const throttleTimeMs = r.int32();
   const errorCode = r.int16();
-  const errorMessage = (v === 1 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v === 1 ? r.compactNullableString() : r.nullableString();
   const entries = wire.readNullableArray(r, v === 1, (r) => decodeEntryData(r, v));
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: DescribeClientQuotasResponse = { throttleTimeMs, errorCode, errorMessage, entries };
@@ -33,8 +33,11 @@ export function decodeDescribeClientQuotasResponse(r: wire.Reader, v: number): D
 export function encodeDescribeClientQuotasResponse(w: wire.Writer, v: number, o: DescribeClientQuotasResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
-  if (v === 1) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
-  wire.writeArray(w, o.entries, v === 1, (w, e) => { encodeEntryData(w, v, e as EntryData); });
+  if (v === 1) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
+  wire.writeArray(w, o.entries, v === 1, (w, e) => {
+    encodeEntryData(w, v, e as EntryData);
+  });
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -63,8 +66,12 @@ export function decodeEntryData(r: wire.Reader, v: number): EntryData {
 }
 
 export function encodeEntryData(w: wire.Writer, v: number, o: EntryData): void {
-  wire.writeArray(w, o.entity, v === 1, (w, e) => { encodeEntityData(w, v, e as EntityData); });
-  wire.writeArray(w, o.values, v === 1, (w, e) => { encodeValueData(w, v, e as ValueData); });
+  wire.writeArray(w, o.entity, v === 1, (w, e) => {
+    encodeEntityData(w, v, e as EntityData);
+  });
+  wire.writeArray(w, o.values, v === 1, (w, e) => {
+    encodeValueData(w, v, e as ValueData);
+  });
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -84,8 +91,8 @@ export function defaultEntityData(): EntityData {
 }
 
 export function decodeEntityData(r: wire.Reader, v: number): EntityData {
-  const entityType = (v === 1 ? r.compactString() : r.string());
-  const entityName = (v === 1 ? r.compactNullableString() : r.nullableString());
+  const entityType = v === 1 ? r.compactString() : r.string();
+  const entityName = v === 1 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: EntityData = { entityType, entityName };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -93,8 +100,10 @@ export function decodeEntityData(r: wire.Reader, v: number): EntityData {
 }
 
 export function encodeEntityData(w: wire.Writer, v: number, o: EntityData): void {
-  if (v === 1) { w.compactString(o.entityType as string); } else { w.string(o.entityType as string); }
-  if (v === 1) { w.compactNullableString(o.entityName); } else { w.nullableString(o.entityName); }
+  if (v === 1) w.compactString(o.entityType as string);
+  else w.string(o.entityType as string);
+  if (v === 1) w.compactNullableString(o.entityName);
+  else w.nullableString(o.entityName);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -114,7 +123,7 @@ export function defaultValueData(): ValueData {
 }
 
 export function decodeValueData(r: wire.Reader, v: number): ValueData {
-  const key = (v === 1 ? r.compactString() : r.string());
+  const key = v === 1 ? r.compactString() : r.string();
   const value = r.float64();
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: ValueData = { key, value };
@@ -123,7 +132,8 @@ export function decodeValueData(r: wire.Reader, v: number): ValueData {
 }
 
 export function encodeValueData(w: wire.Writer, v: number, o: ValueData): void {
-  if (v === 1) { w.compactString(o.key as string); } else { w.string(o.key as string); }
+  if (v === 1) w.compactString(o.key as string);
+  else w.string(o.key as string);
   w.float64(o.value);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -132,8 +142,14 @@ export function encodeValueData(w: wire.Writer, v: number, o: ValueData): void {
 }
 
 export function skipEntryData(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntityData(r, v); } }
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipValueData(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipEntityData(r, v);
+  }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipValueData(r, v);
+  }
   if (v === 1) r.skipTaggedFields();
 }
 
@@ -153,11 +169,13 @@ export function skipDescribeClientQuotasResponseToTags(r: wire.Reader, v: number
   r.skip(4);
   r.skip(2);
   r.skipString(v === 1);
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipEntryData(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipEntryData(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeClientQuotasResponse. */
 export const DescribeClientQuotasResponseTopLevelTagged: readonly string[] = [];
 
-export const DescribeClientQuotasResponseEntities: readonly EntityField[] = [
-];
+export const DescribeClientQuotasResponseEntities: readonly EntityField[] = [];

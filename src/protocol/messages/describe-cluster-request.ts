@@ -29,8 +29,8 @@ export function decodeDescribeClusterRequest(r: wire.Reader, v: number): Describ
 
 export function encodeDescribeClusterRequest(w: wire.Writer, v: number, o: DescribeClusterRequest): void {
   w.bool(o.includeClusterAuthorizedOperations);
-  if (v >= 1) { w.int8(o.endpointType); }
-  if (v === 2) { w.bool(o.includeFencedBrokers); }
+  if (v >= 1) w.int8(o.endpointType);
+  if (v === 2) w.bool(o.includeFencedBrokers);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -39,12 +39,11 @@ export function encodeDescribeClusterRequest(w: wire.Writer, v: number, o: Descr
 
 export function skipDescribeClusterRequestToTags(r: wire.Reader, v: number): void {
   r.skip(1);
-  if (v >= 1) { r.skip(1); }
-  if (v === 2) { r.skip(1); }
+  if (v >= 1) r.skip(1);
+  if (v === 2) r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of DescribeClusterRequest. */
 export const DescribeClusterRequestTopLevelTagged: readonly string[] = [];
 
-export const DescribeClusterRequestEntities: readonly EntityField[] = [
-];
+export const DescribeClusterRequestEntities: readonly EntityField[] = [];

@@ -24,7 +24,16 @@ export interface DescribeClusterResponse {
 }
 
 export function defaultDescribeClusterResponse(): DescribeClusterResponse {
-  return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, endpointType: 1, clusterId: "", controllerId: -1, brokers: [], clusterAuthorizedOperations: -2147483648 };
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    errorMessage: null,
+    endpointType: 1,
+    clusterId: "",
+    controllerId: -1,
+    brokers: [],
+    clusterAuthorizedOperations: -2147483648,
+  };
 }
 
 export function decodeDescribeClusterResponse(r: wire.Reader, v: number): DescribeClusterResponse {
@@ -46,10 +55,12 @@ export function encodeDescribeClusterResponse(w: wire.Writer, v: number, o: Desc
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (v >= 1) { w.int8(o.endpointType); }
+  if (v >= 1) w.int8(o.endpointType);
   w.compactString(o.clusterId as string);
   w.int32(o.controllerId);
-  wire.writeArray(w, o.brokers, true, (w, e) => { encodeDescribeClusterBroker(w, v, e as DescribeClusterBroker); });
+  wire.writeArray(w, o.brokers, true, (w, e) => {
+    encodeDescribeClusterBroker(w, v, e as DescribeClusterBroker);
+  });
   w.int32(o.clusterAuthorizedOperations);
   {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -92,7 +103,7 @@ export function encodeDescribeClusterBroker(w: wire.Writer, v: number, o: Descri
   w.compactString(o.host as string);
   w.int32(o.port);
   w.compactNullableString(o.rack);
-  if (v === 2) { w.bool(o.isFenced); }
+  if (v === 2) w.bool(o.isFenced);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -104,7 +115,7 @@ export function skipDescribeClusterBroker(r: wire.Reader, v: number): void {
   r.skipString(true);
   r.skip(4);
   r.skipString(true);
-  if (v === 2) { r.skip(1); }
+  if (v === 2) r.skip(1);
   r.skipTaggedFields();
 }
 
@@ -112,10 +123,13 @@ export function skipDescribeClusterResponseToTags(r: wire.Reader, v: number): vo
   r.skip(4);
   r.skip(2);
   r.skipString(true);
-  if (v >= 1) { r.skip(1); }
+  if (v >= 1) r.skip(1);
   r.skipString(true);
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeClusterBroker(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeClusterBroker(r, v);
+  }
   r.skip(4);
 }
 

@@ -28,9 +28,11 @@ export function decodeDescribeConfigsRequest(r: wire.Reader, v: number): Describ
 }
 
 export function encodeDescribeConfigsRequest(w: wire.Writer, v: number, o: DescribeConfigsRequest): void {
-  wire.writeArray(w, o.resources, v === 4, (w, e) => { encodeDescribeConfigsResource(w, v, e as DescribeConfigsResource); });
+  wire.writeArray(w, o.resources, v === 4, (w, e) => {
+    encodeDescribeConfigsResource(w, v, e as DescribeConfigsResource);
+  });
   w.bool(o.includeSynonyms);
-  if (v >= 3) { w.bool(o.includeDocumentation); }
+  if (v >= 3) w.bool(o.includeDocumentation);
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -53,7 +55,7 @@ export function defaultDescribeConfigsResource(): DescribeConfigsResource {
 
 export function decodeDescribeConfigsResource(r: wire.Reader, v: number): DescribeConfigsResource {
   const resourceType = r.int8();
-  const resourceName = (v === 4 ? r.compactString() : r.string());
+  const resourceName = v === 4 ? r.compactString() : r.string();
   const configurationKeys = wire.readNullableArray(r, v === 4, (r) => (v === 4 ? r.compactString() : r.string()));
   const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: DescribeConfigsResource = { resourceType, resourceName, configurationKeys };
@@ -63,8 +65,12 @@ export function decodeDescribeConfigsResource(r: wire.Reader, v: number): Descri
 
 export function encodeDescribeConfigsResource(w: wire.Writer, v: number, o: DescribeConfigsResource): void {
   w.int8(o.resourceType);
-  if (v === 4) { w.compactString(o.resourceName as string); } else { w.string(o.resourceName as string); }
-  wire.writeArray(w, o.configurationKeys, v === 4, (w, e) => { if (v === 4) { w.compactString(e as string); } else { w.string(e as string); } });
+  if (v === 4) w.compactString(o.resourceName as string);
+  else w.string(o.resourceName as string);
+  wire.writeArray(w, o.configurationKeys, v === 4, (w, e) => {
+    if (v === 4) w.compactString(e as string);
+    else w.string(e as string);
+  });
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -74,18 +80,23 @@ export function encodeDescribeConfigsResource(w: wire.Writer, v: number, o: Desc
 export function skipDescribeConfigsResource(r: wire.Reader, v: number): void {
   r.skip(1);
   r.skipString(v === 4);
-  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { r.skipString(v === 4); } }
+  {
+    const n0 = r.arrayLength(v === 4);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(v === 4);
+  }
   if (v === 4) r.skipTaggedFields();
 }
 
 export function skipDescribeConfigsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipDescribeConfigsResource(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 4);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeConfigsResource(r, v);
+  }
   r.skip(1);
-  if (v >= 3) { r.skip(1); }
+  if (v >= 3) r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of DescribeConfigsRequest. */
 export const DescribeConfigsRequestTopLevelTagged: readonly string[] = [];
 
-export const DescribeConfigsRequestEntities: readonly EntityField[] = [
-];
+export const DescribeConfigsRequestEntities: readonly EntityField[] = [];

@@ -26,7 +26,9 @@ export function decodeDescribeConfigsResponse(r: wire.Reader, v: number): Descri
 
 export function encodeDescribeConfigsResponse(w: wire.Writer, v: number, o: DescribeConfigsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.results, v === 4, (w, e) => { encodeDescribeConfigsResult(w, v, e as DescribeConfigsResult); });
+  wire.writeArray(w, o.results, v === 4, (w, e) => {
+    encodeDescribeConfigsResult(w, v, e as DescribeConfigsResult);
+  });
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -53,9 +55,9 @@ export function defaultDescribeConfigsResult(): DescribeConfigsResult {
 
 export function decodeDescribeConfigsResult(r: wire.Reader, v: number): DescribeConfigsResult {
   const errorCode = r.int16();
-  const errorMessage = (v === 4 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v === 4 ? r.compactNullableString() : r.nullableString();
   const resourceType = r.int8();
-  const resourceName = (v === 4 ? r.compactString() : r.string());
+  const resourceName = v === 4 ? r.compactString() : r.string();
   const configs = wire.readArray(r, v === 4, (r) => decodeDescribeConfigsResourceResult(r, v));
   const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: DescribeConfigsResult = { errorCode, errorMessage, resourceType, resourceName, configs };
@@ -65,10 +67,14 @@ export function decodeDescribeConfigsResult(r: wire.Reader, v: number): Describe
 
 export function encodeDescribeConfigsResult(w: wire.Writer, v: number, o: DescribeConfigsResult): void {
   w.int16(o.errorCode);
-  if (v === 4) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
+  if (v === 4) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
   w.int8(o.resourceType);
-  if (v === 4) { w.compactString(o.resourceName as string); } else { w.string(o.resourceName as string); }
-  wire.writeArray(w, o.configs, v === 4, (w, e) => { encodeDescribeConfigsResourceResult(w, v, e as DescribeConfigsResourceResult); });
+  if (v === 4) w.compactString(o.resourceName as string);
+  else w.string(o.resourceName as string);
+  wire.writeArray(w, o.configs, v === 4, (w, e) => {
+    encodeDescribeConfigsResourceResult(w, v, e as DescribeConfigsResourceResult);
+  });
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -100,8 +106,8 @@ export function defaultDescribeConfigsResourceResult(): DescribeConfigsResourceR
 }
 
 export function decodeDescribeConfigsResourceResult(r: wire.Reader, v: number): DescribeConfigsResourceResult {
-  const name = (v === 4 ? r.compactString() : r.string());
-  const value = (v === 4 ? r.compactNullableString() : r.nullableString());
+  const name = v === 4 ? r.compactString() : r.string();
+  const value = v === 4 ? r.compactNullableString() : r.nullableString();
   const readOnly = r.bool();
   const configSource = r.int8();
   const isSensitive = r.bool();
@@ -115,14 +121,21 @@ export function decodeDescribeConfigsResourceResult(r: wire.Reader, v: number): 
 }
 
 export function encodeDescribeConfigsResourceResult(w: wire.Writer, v: number, o: DescribeConfigsResourceResult): void {
-  if (v === 4) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  if (v === 4) { w.compactNullableString(o.value); } else { w.nullableString(o.value); }
+  if (v === 4) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  if (v === 4) w.compactNullableString(o.value);
+  else w.nullableString(o.value);
   w.bool(o.readOnly);
   w.int8(o.configSource);
   w.bool(o.isSensitive);
-  wire.writeArray(w, o.synonyms, v === 4, (w, e) => { encodeDescribeConfigsSynonym(w, v, e as DescribeConfigsSynonym); });
-  if (v >= 3) { w.int8(o.configType); }
-  if (v >= 3) { if (v === 4) { w.compactNullableString(o.documentation); } else { w.nullableString(o.documentation); } }
+  wire.writeArray(w, o.synonyms, v === 4, (w, e) => {
+    encodeDescribeConfigsSynonym(w, v, e as DescribeConfigsSynonym);
+  });
+  if (v >= 3) w.int8(o.configType);
+  if (v >= 3) {
+    if (v === 4) w.compactNullableString(o.documentation);
+    else w.nullableString(o.documentation);
+  }
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -144,8 +157,8 @@ export function defaultDescribeConfigsSynonym(): DescribeConfigsSynonym {
 }
 
 export function decodeDescribeConfigsSynonym(r: wire.Reader, v: number): DescribeConfigsSynonym {
-  const name = (v === 4 ? r.compactString() : r.string());
-  const value = (v === 4 ? r.compactNullableString() : r.nullableString());
+  const name = v === 4 ? r.compactString() : r.string();
+  const value = v === 4 ? r.compactNullableString() : r.nullableString();
   const source = r.int8();
   const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: DescribeConfigsSynonym = { name, value, source };
@@ -154,8 +167,10 @@ export function decodeDescribeConfigsSynonym(r: wire.Reader, v: number): Describ
 }
 
 export function encodeDescribeConfigsSynonym(w: wire.Writer, v: number, o: DescribeConfigsSynonym): void {
-  if (v === 4) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  if (v === 4) { w.compactNullableString(o.value); } else { w.nullableString(o.value); }
+  if (v === 4) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  if (v === 4) w.compactNullableString(o.value);
+  else w.nullableString(o.value);
   w.int8(o.source);
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -168,7 +183,10 @@ export function skipDescribeConfigsResult(r: wire.Reader, v: number): void {
   r.skipString(v === 4);
   r.skip(1);
   r.skipString(v === 4);
-  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipDescribeConfigsResourceResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 4);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeConfigsResourceResult(r, v);
+  }
   if (v === 4) r.skipTaggedFields();
 }
 
@@ -178,9 +196,12 @@ export function skipDescribeConfigsResourceResult(r: wire.Reader, v: number): vo
   r.skip(1);
   r.skip(1);
   r.skip(1);
-  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipDescribeConfigsSynonym(r, v); } }
-  if (v >= 3) { r.skip(1); }
-  if (v >= 3) { r.skipString(v === 4); }
+  {
+    const n0 = r.arrayLength(v === 4);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeConfigsSynonym(r, v);
+  }
+  if (v >= 3) r.skip(1);
+  if (v >= 3) r.skipString(v === 4);
   if (v === 4) r.skipTaggedFields();
 }
 
@@ -193,11 +214,13 @@ export function skipDescribeConfigsSynonym(r: wire.Reader, v: number): void {
 
 export function skipDescribeConfigsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipDescribeConfigsResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 4);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeConfigsResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeConfigsResponse. */
 export const DescribeConfigsResponseTopLevelTagged: readonly string[] = [];
 
-export const DescribeConfigsResponseEntities: readonly EntityField[] = [
-];
+export const DescribeConfigsResponseEntities: readonly EntityField[] = [];

@@ -22,7 +22,9 @@ export function decodeDescribeDelegationTokenRequest(r: wire.Reader, v: number):
 }
 
 export function encodeDescribeDelegationTokenRequest(w: wire.Writer, v: number, o: DescribeDelegationTokenRequest): void {
-  wire.writeArray(w, o.owners, v >= 2, (w, e) => { encodeDescribeDelegationTokenOwner(w, v, e as DescribeDelegationTokenOwner); });
+  wire.writeArray(w, o.owners, v >= 2, (w, e) => {
+    encodeDescribeDelegationTokenOwner(w, v, e as DescribeDelegationTokenOwner);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -42,8 +44,8 @@ export function defaultDescribeDelegationTokenOwner(): DescribeDelegationTokenOw
 }
 
 export function decodeDescribeDelegationTokenOwner(r: wire.Reader, v: number): DescribeDelegationTokenOwner {
-  const principalType = (v >= 2 ? r.compactString() : r.string());
-  const principalName = (v >= 2 ? r.compactString() : r.string());
+  const principalType = v >= 2 ? r.compactString() : r.string();
+  const principalName = v >= 2 ? r.compactString() : r.string();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeDelegationTokenOwner = { principalType, principalName };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -51,8 +53,10 @@ export function decodeDescribeDelegationTokenOwner(r: wire.Reader, v: number): D
 }
 
 export function encodeDescribeDelegationTokenOwner(w: wire.Writer, v: number, o: DescribeDelegationTokenOwner): void {
-  if (v >= 2) { w.compactString(o.principalType as string); } else { w.string(o.principalType as string); }
-  if (v >= 2) { w.compactString(o.principalName as string); } else { w.string(o.principalName as string); }
+  if (v >= 2) w.compactString(o.principalType as string);
+  else w.string(o.principalType as string);
+  if (v >= 2) w.compactString(o.principalName as string);
+  else w.string(o.principalName as string);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -66,11 +70,13 @@ export function skipDescribeDelegationTokenOwner(r: wire.Reader, v: number): voi
 }
 
 export function skipDescribeDelegationTokenRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeDelegationTokenOwner(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeDelegationTokenOwner(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeDelegationTokenRequest. */
 export const DescribeDelegationTokenRequestTopLevelTagged: readonly string[] = [];
 
-export const DescribeDelegationTokenRequestEntities: readonly EntityField[] = [
-];
+export const DescribeDelegationTokenRequestEntities: readonly EntityField[] = [];

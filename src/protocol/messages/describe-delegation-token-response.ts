@@ -29,7 +29,9 @@ export function decodeDescribeDelegationTokenResponse(r: wire.Reader, v: number)
 
 export function encodeDescribeDelegationTokenResponse(w: wire.Writer, v: number, o: DescribeDelegationTokenResponse): void {
   w.int16(o.errorCode);
-  wire.writeArray(w, o.tokens, v >= 2, (w, e) => { encodeDescribedDelegationToken(w, v, e as DescribedDelegationToken); });
+  wire.writeArray(w, o.tokens, v >= 2, (w, e) => {
+    encodeDescribedDelegationToken(w, v, e as DescribedDelegationToken);
+  });
   w.int32(o.throttleTimeMs);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -62,37 +64,65 @@ export interface DescribedDelegationToken {
 }
 
 export function defaultDescribedDelegationToken(): DescribedDelegationToken {
-  return { principalType: "", principalName: "", tokenRequesterPrincipalType: "", tokenRequesterPrincipalName: "", issueTimestamp: 0n, expiryTimestamp: 0n, maxTimestamp: 0n, tokenId: "", hmac: wire.EMPTY_BYTES, renewers: [] };
+  return {
+    principalType: "",
+    principalName: "",
+    tokenRequesterPrincipalType: "",
+    tokenRequesterPrincipalName: "",
+    issueTimestamp: 0n,
+    expiryTimestamp: 0n,
+    maxTimestamp: 0n,
+    tokenId: "",
+    hmac: wire.EMPTY_BYTES,
+    renewers: [],
+  };
 }
 
 export function decodeDescribedDelegationToken(r: wire.Reader, v: number): DescribedDelegationToken {
-  const principalType = (v >= 2 ? r.compactString() : r.string());
-  const principalName = (v >= 2 ? r.compactString() : r.string());
+  const principalType = v >= 2 ? r.compactString() : r.string();
+  const principalName = v >= 2 ? r.compactString() : r.string();
   const tokenRequesterPrincipalType = v === 3 ? r.compactString() : "";
   const tokenRequesterPrincipalName = v === 3 ? r.compactString() : "";
   const issueTimestamp = r.int64();
   const expiryTimestamp = r.int64();
   const maxTimestamp = r.int64();
-  const tokenId = (v >= 2 ? r.compactString() : r.string());
-  const hmac = (v >= 2 ? r.compactBytes() : r.bytes());
+  const tokenId = v >= 2 ? r.compactString() : r.string();
+  const hmac = v >= 2 ? r.compactBytes() : r.bytes();
   const renewers = wire.readArray(r, v >= 2, (r) => decodeDescribedDelegationTokenRenewer(r, v));
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
-  const o: DescribedDelegationToken = { principalType, principalName, tokenRequesterPrincipalType, tokenRequesterPrincipalName, issueTimestamp, expiryTimestamp, maxTimestamp, tokenId, hmac, renewers };
+  const o: DescribedDelegationToken = {
+    principalType,
+    principalName,
+    tokenRequesterPrincipalType,
+    tokenRequesterPrincipalName,
+    issueTimestamp,
+    expiryTimestamp,
+    maxTimestamp,
+    tokenId,
+    hmac,
+    renewers,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
 export function encodeDescribedDelegationToken(w: wire.Writer, v: number, o: DescribedDelegationToken): void {
-  if (v >= 2) { w.compactString(o.principalType as string); } else { w.string(o.principalType as string); }
-  if (v >= 2) { w.compactString(o.principalName as string); } else { w.string(o.principalName as string); }
-  if (v === 3) { w.compactString(o.tokenRequesterPrincipalType as string); }
-  if (v === 3) { w.compactString(o.tokenRequesterPrincipalName as string); }
+  if (v >= 2) w.compactString(o.principalType as string);
+  else w.string(o.principalType as string);
+  if (v >= 2) w.compactString(o.principalName as string);
+  else w.string(o.principalName as string);
+  if (v === 3) w.compactString(o.tokenRequesterPrincipalType as string);
+  if (v === 3) w.compactString(o.tokenRequesterPrincipalName as string);
   w.int64(o.issueTimestamp);
   w.int64(o.expiryTimestamp);
   w.int64(o.maxTimestamp);
-  if (v >= 2) { w.compactString(o.tokenId as string); } else { w.string(o.tokenId as string); }
-  if (v >= 2) { w.compactBytes(o.hmac as Uint8Array); } else { w.bytes(o.hmac as Uint8Array); }
-  wire.writeArray(w, o.renewers, v >= 2, (w, e) => { encodeDescribedDelegationTokenRenewer(w, v, e as DescribedDelegationTokenRenewer); });
+  if (v >= 2) w.compactString(o.tokenId as string);
+  else w.string(o.tokenId as string);
+  if (v >= 2) w.compactBytes(o.hmac as Uint8Array);
+  else w.bytes(o.hmac as Uint8Array);
+  wire.writeArray(w, o.renewers, v >= 2, (w, e) => {
+    encodeDescribedDelegationTokenRenewer(w, v, e as DescribedDelegationTokenRenewer);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -112,8 +142,8 @@ export function defaultDescribedDelegationTokenRenewer(): DescribedDelegationTok
 }
 
 export function decodeDescribedDelegationTokenRenewer(r: wire.Reader, v: number): DescribedDelegationTokenRenewer {
-  const principalType = (v >= 2 ? r.compactString() : r.string());
-  const principalName = (v >= 2 ? r.compactString() : r.string());
+  const principalType = v >= 2 ? r.compactString() : r.string();
+  const principalName = v >= 2 ? r.compactString() : r.string();
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribedDelegationTokenRenewer = { principalType, principalName };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -121,8 +151,10 @@ export function decodeDescribedDelegationTokenRenewer(r: wire.Reader, v: number)
 }
 
 export function encodeDescribedDelegationTokenRenewer(w: wire.Writer, v: number, o: DescribedDelegationTokenRenewer): void {
-  if (v >= 2) { w.compactString(o.principalType as string); } else { w.string(o.principalType as string); }
-  if (v >= 2) { w.compactString(o.principalName as string); } else { w.string(o.principalName as string); }
+  if (v >= 2) w.compactString(o.principalType as string);
+  else w.string(o.principalType as string);
+  if (v >= 2) w.compactString(o.principalName as string);
+  else w.string(o.principalName as string);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -132,14 +164,17 @@ export function encodeDescribedDelegationTokenRenewer(w: wire.Writer, v: number,
 export function skipDescribedDelegationToken(r: wire.Reader, v: number): void {
   r.skipString(v >= 2);
   r.skipString(v >= 2);
-  if (v === 3) { r.skipString(true); }
-  if (v === 3) { r.skipString(true); }
+  if (v === 3) r.skipString(true);
+  if (v === 3) r.skipString(true);
   r.skip(8);
   r.skip(8);
   r.skip(8);
   r.skipString(v >= 2);
   r.skipBytes(v >= 2);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribedDelegationTokenRenewer(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribedDelegationTokenRenewer(r, v);
+  }
   if (v >= 2) r.skipTaggedFields();
 }
 
@@ -151,12 +186,14 @@ export function skipDescribedDelegationTokenRenewer(r: wire.Reader, v: number): 
 
 export function skipDescribeDelegationTokenResponseToTags(r: wire.Reader, v: number): void {
   r.skip(2);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribedDelegationToken(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribedDelegationToken(r, v);
+  }
   r.skip(4);
 }
 
 /** Properties of the top-level tagged fields of DescribeDelegationTokenResponse. */
 export const DescribeDelegationTokenResponseTopLevelTagged: readonly string[] = [];
 
-export const DescribeDelegationTokenResponseEntities: readonly EntityField[] = [
-];
+export const DescribeDelegationTokenResponseEntities: readonly EntityField[] = [];

@@ -25,8 +25,11 @@ export function decodeDescribeGroupsRequest(r: wire.Reader, v: number): Describe
 }
 
 export function encodeDescribeGroupsRequest(w: wire.Writer, v: number, o: DescribeGroupsRequest): void {
-  wire.writeArray(w, o.groups, v >= 5, (w, e) => { if (v >= 5) { w.compactString(e as string); } else { w.string(e as string); } });
-  if (v >= 3) { w.bool(o.includeAuthorizedOperations); }
+  wire.writeArray(w, o.groups, v >= 5, (w, e) => {
+    if (v >= 5) w.compactString(e as string);
+    else w.string(e as string);
+  });
+  if (v >= 3) w.bool(o.includeAuthorizedOperations);
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -34,8 +37,11 @@ export function encodeDescribeGroupsRequest(w: wire.Writer, v: number, o: Descri
 }
 
 export function skipDescribeGroupsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { r.skipString(v >= 5); } }
-  if (v >= 3) { r.skip(1); }
+  {
+    const n0 = r.arrayLength(v >= 5);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(v >= 5);
+  }
+  if (v >= 3) r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of DescribeGroupsRequest. */

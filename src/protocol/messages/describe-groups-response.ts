@@ -25,8 +25,10 @@ export function decodeDescribeGroupsResponse(r: wire.Reader, v: number): Describ
 }
 
 export function encodeDescribeGroupsResponse(w: wire.Writer, v: number, o: DescribeGroupsResponse): void {
-  if (v >= 1) { w.int32(o.throttleTimeMs); }
-  wire.writeArray(w, o.groups, v >= 5, (w, e) => { encodeDescribedGroup(w, v, e as DescribedGroup); });
+  if (v >= 1) w.int32(o.throttleTimeMs);
+  wire.writeArray(w, o.groups, v >= 5, (w, e) => {
+    encodeDescribedGroup(w, v, e as DescribedGroup);
+  });
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -60,11 +62,23 @@ export function defaultDescribedGroup(): DescribedGroup {
 export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup {
   const errorCode = r.int16();
   const errorMessage = v === 6 ? r.compactNullableString() : null;
-  const groupId = (v >= 5 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skipString(v >= 5); r.skipString(v >= 5); r.skipString(v >= 5); { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroupMember(r, v); } } if (v >= 3) { r.skip(4); } if (v >= 5) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
-  const groupState = (v >= 5 ? r.compactString() : r.string());
-  const protocolType = (v >= 5 ? r.compactString() : r.string());
-  const protocolData = (v >= 5 ? r.compactString() : r.string());
+  const groupId = v >= 5 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) {
+    r.skipString(v >= 5);
+    r.skipString(v >= 5);
+    r.skipString(v >= 5);
+    {
+      const n0 = r.arrayLength(v >= 5);
+      for (let i0 = 0; i0 < n0; i0++) skipDescribedGroupMember(r, v);
+    }
+    if (v >= 3) r.skip(4);
+    if (v >= 5) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
+  const groupState = v >= 5 ? r.compactString() : r.string();
+  const protocolType = v >= 5 ? r.compactString() : r.string();
+  const protocolData = v >= 5 ? r.compactString() : r.string();
   const members = wire.readArray(r, v >= 5, (r) => decodeDescribedGroupMember(r, v));
   const authorizedOperations = v >= 3 ? r.int32() : -2147483648;
   const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
@@ -75,13 +89,19 @@ export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup 
 
 export function encodeDescribedGroup(w: wire.Writer, v: number, o: DescribedGroup): void {
   w.int16(o.errorCode);
-  if (v === 6) { w.compactNullableString(o.errorMessage); }
-  if (v >= 5) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
-  if (v >= 5) { w.compactString(o.groupState as string); } else { w.string(o.groupState as string); }
-  if (v >= 5) { w.compactString(o.protocolType as string); } else { w.string(o.protocolType as string); }
-  if (v >= 5) { w.compactString(o.protocolData as string); } else { w.string(o.protocolData as string); }
-  wire.writeArray(w, o.members, v >= 5, (w, e) => { encodeDescribedGroupMember(w, v, e as DescribedGroupMember); });
-  if (v >= 3) { w.int32(o.authorizedOperations); }
+  if (v === 6) w.compactNullableString(o.errorMessage);
+  if (v >= 5) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
+  if (v >= 5) w.compactString(o.groupState as string);
+  else w.string(o.groupState as string);
+  if (v >= 5) w.compactString(o.protocolType as string);
+  else w.string(o.protocolType as string);
+  if (v >= 5) w.compactString(o.protocolData as string);
+  else w.string(o.protocolData as string);
+  wire.writeArray(w, o.members, v >= 5, (w, e) => {
+    encodeDescribedGroupMember(w, v, e as DescribedGroupMember);
+  });
+  if (v >= 3) w.int32(o.authorizedOperations);
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -109,12 +129,12 @@ export function defaultDescribedGroupMember(): DescribedGroupMember {
 }
 
 export function decodeDescribedGroupMember(r: wire.Reader, v: number): DescribedGroupMember {
-  const memberId = (v >= 5 ? r.compactString() : r.string());
+  const memberId = v >= 5 ? r.compactString() : r.string();
   const groupInstanceId = v >= 4 ? (v >= 5 ? r.compactNullableString() : r.nullableString()) : null;
-  const clientId = (v >= 5 ? r.compactString() : r.string());
-  const clientHost = (v >= 5 ? r.compactString() : r.string());
-  const memberMetadata = (v >= 5 ? r.compactBytes() : r.bytes());
-  const memberAssignment = (v >= 5 ? r.compactBytes() : r.bytes());
+  const clientId = v >= 5 ? r.compactString() : r.string();
+  const clientHost = v >= 5 ? r.compactString() : r.string();
+  const memberMetadata = v >= 5 ? r.compactBytes() : r.bytes();
+  const memberAssignment = v >= 5 ? r.compactBytes() : r.bytes();
   const _unknownTags = v >= 5 ? r.taggedFields(() => false) : undefined;
   const o: DescribedGroupMember = { memberId, groupInstanceId, clientId, clientHost, memberMetadata, memberAssignment };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -122,12 +142,20 @@ export function decodeDescribedGroupMember(r: wire.Reader, v: number): Described
 }
 
 export function encodeDescribedGroupMember(w: wire.Writer, v: number, o: DescribedGroupMember): void {
-  if (v >= 5) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); }
-  if (v >= 4) { if (v >= 5) { w.compactNullableString(o.groupInstanceId); } else { w.nullableString(o.groupInstanceId); } }
-  if (v >= 5) { w.compactString(o.clientId as string); } else { w.string(o.clientId as string); }
-  if (v >= 5) { w.compactString(o.clientHost as string); } else { w.string(o.clientHost as string); }
-  if (v >= 5) { w.compactBytes(o.memberMetadata as Uint8Array); } else { w.bytes(o.memberMetadata as Uint8Array); }
-  if (v >= 5) { w.compactBytes(o.memberAssignment as Uint8Array); } else { w.bytes(o.memberAssignment as Uint8Array); }
+  if (v >= 5) w.compactString(o.memberId as string);
+  else w.string(o.memberId as string);
+  if (v >= 4) {
+    if (v >= 5) w.compactNullableString(o.groupInstanceId);
+    else w.nullableString(o.groupInstanceId);
+  }
+  if (v >= 5) w.compactString(o.clientId as string);
+  else w.string(o.clientId as string);
+  if (v >= 5) w.compactString(o.clientHost as string);
+  else w.string(o.clientHost as string);
+  if (v >= 5) w.compactBytes(o.memberMetadata as Uint8Array);
+  else w.bytes(o.memberMetadata as Uint8Array);
+  if (v >= 5) w.compactBytes(o.memberAssignment as Uint8Array);
+  else w.bytes(o.memberAssignment as Uint8Array);
   if (v >= 5) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -136,19 +164,22 @@ export function encodeDescribedGroupMember(w: wire.Writer, v: number, o: Describ
 
 export function skipDescribedGroup(r: wire.Reader, v: number): void {
   r.skip(2);
-  if (v === 6) { r.skipString(true); }
+  if (v === 6) r.skipString(true);
   r.skipString(v >= 5);
   r.skipString(v >= 5);
   r.skipString(v >= 5);
   r.skipString(v >= 5);
-  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroupMember(r, v); } }
-  if (v >= 3) { r.skip(4); }
+  {
+    const n0 = r.arrayLength(v >= 5);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribedGroupMember(r, v);
+  }
+  if (v >= 3) r.skip(4);
   if (v >= 5) r.skipTaggedFields();
 }
 
 export function skipDescribedGroupMember(r: wire.Reader, v: number): void {
   r.skipString(v >= 5);
-  if (v >= 4) { r.skipString(v >= 5); }
+  if (v >= 4) r.skipString(v >= 5);
   r.skipString(v >= 5);
   r.skipString(v >= 5);
   r.skipBytes(v >= 5);
@@ -157,13 +188,16 @@ export function skipDescribedGroupMember(r: wire.Reader, v: number): void {
 }
 
 export function skipDescribeGroupsResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 1) { r.skip(4); }
-  { const n0 = r.arrayLength(v >= 5); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroup(r, v); } }
+  if (v >= 1) r.skip(4);
+  {
+    const n0 = r.arrayLength(v >= 5);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribedGroup(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeGroupsResponse. */
 export const DescribeGroupsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeGroupsResponseEntities: readonly EntityField[] = [
-  { kind: "groupId", path: ["groups","groupId"], versions: [0, 6] },
+  { kind: "groupId", path: ["groups", "groupId"], versions: [0, 6] },
 ];

@@ -22,7 +22,9 @@ export function decodeDescribeLogDirsRequest(r: wire.Reader, v: number): Describ
 }
 
 export function encodeDescribeLogDirsRequest(w: wire.Writer, v: number, o: DescribeLogDirsRequest): void {
-  wire.writeArray(w, o.topics, v >= 2, (w, e) => { encodeDescribableLogDirTopic(w, v, e as DescribableLogDirTopic); });
+  wire.writeArray(w, o.topics, v >= 2, (w, e) => {
+    encodeDescribableLogDirTopic(w, v, e as DescribableLogDirTopic);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -42,7 +44,7 @@ export function defaultDescribableLogDirTopic(): DescribableLogDirTopic {
 }
 
 export function decodeDescribableLogDirTopic(r: wire.Reader, v: number): DescribableLogDirTopic {
-  const topic = (v >= 2 ? r.compactString() : r.string());
+  const topic = v >= 2 ? r.compactString() : r.string();
   const partitions = wire.readArray(r, v >= 2, (r) => r.int32());
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribableLogDirTopic = { topic, partitions };
@@ -51,8 +53,11 @@ export function decodeDescribableLogDirTopic(r: wire.Reader, v: number): Describ
 }
 
 export function encodeDescribableLogDirTopic(w: wire.Writer, v: number, o: DescribableLogDirTopic): void {
-  if (v >= 2) { w.compactString(o.topic as string); } else { w.string(o.topic as string); }
-  wire.writeArray(w, o.partitions, v >= 2, (w, e) => { w.int32(e); });
+  if (v >= 2) w.compactString(o.topic as string);
+  else w.string(o.topic as string);
+  wire.writeArray(w, o.partitions, v >= 2, (w, e) => {
+    w.int32(e);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -61,17 +66,23 @@ export function encodeDescribableLogDirTopic(w: wire.Writer, v: number, o: Descr
 
 export function skipDescribableLogDirTopic(r: wire.Reader, v: number): void {
   r.skipString(v >= 2);
-  { const n0 = r.arrayLength(v >= 2); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   if (v >= 2) r.skipTaggedFields();
 }
 
 export function skipDescribeLogDirsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribableLogDirTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribableLogDirTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeLogDirsRequest. */
 export const DescribeLogDirsRequestTopLevelTagged: readonly string[] = [];
 
 export const DescribeLogDirsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","topic"], versions: [1, 5] },
+  { kind: "topicName", path: ["topics", "topic"], versions: [1, 5] },
 ];

@@ -29,8 +29,10 @@ export function decodeDescribeLogDirsResponse(r: wire.Reader, v: number): Descri
 
 export function encodeDescribeLogDirsResponse(w: wire.Writer, v: number, o: DescribeLogDirsResponse): void {
   w.int32(o.throttleTimeMs);
-  if (v >= 3) { w.int16(o.errorCode); }
-  wire.writeArray(w, o.results, v >= 2, (w, e) => { encodeDescribeLogDirsResult(w, v, e as DescribeLogDirsResult); });
+  if (v >= 3) w.int16(o.errorCode);
+  wire.writeArray(w, o.results, v >= 2, (w, e) => {
+    encodeDescribeLogDirsResult(w, v, e as DescribeLogDirsResult);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -59,7 +61,7 @@ export function defaultDescribeLogDirsResult(): DescribeLogDirsResult {
 
 export function decodeDescribeLogDirsResult(r: wire.Reader, v: number): DescribeLogDirsResult {
   const errorCode = r.int16();
-  const logDir = (v >= 2 ? r.compactString() : r.string());
+  const logDir = v >= 2 ? r.compactString() : r.string();
   const topics = wire.readArray(r, v >= 2, (r) => decodeDescribeLogDirsTopic(r, v));
   const totalBytes = v >= 4 ? r.int64() : -1n;
   const usableBytes = v >= 4 ? r.int64() : -1n;
@@ -72,11 +74,14 @@ export function decodeDescribeLogDirsResult(r: wire.Reader, v: number): Describe
 
 export function encodeDescribeLogDirsResult(w: wire.Writer, v: number, o: DescribeLogDirsResult): void {
   w.int16(o.errorCode);
-  if (v >= 2) { w.compactString(o.logDir as string); } else { w.string(o.logDir as string); }
-  wire.writeArray(w, o.topics, v >= 2, (w, e) => { encodeDescribeLogDirsTopic(w, v, e as DescribeLogDirsTopic); });
-  if (v >= 4) { w.int64(o.totalBytes); }
-  if (v >= 4) { w.int64(o.usableBytes); }
-  if (v === 5) { w.bool(o.isCordoned); }
+  if (v >= 2) w.compactString(o.logDir as string);
+  else w.string(o.logDir as string);
+  wire.writeArray(w, o.topics, v >= 2, (w, e) => {
+    encodeDescribeLogDirsTopic(w, v, e as DescribeLogDirsTopic);
+  });
+  if (v >= 4) w.int64(o.totalBytes);
+  if (v >= 4) w.int64(o.usableBytes);
+  if (v === 5) w.bool(o.isCordoned);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -96,8 +101,16 @@ export function defaultDescribeLogDirsTopic(): DescribeLogDirsTopic {
 }
 
 export function decodeDescribeLogDirsTopic(r: wire.Reader, v: number): DescribeLogDirsTopic {
-  const name = (v >= 2 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeLogDirsPartition(r, v); } } if (v >= 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const name = v >= 2 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    {
+      const n0 = r.arrayLength(v >= 2);
+      for (let i0 = 0; i0 < n0; i0++) skipDescribeLogDirsPartition(r, v);
+    }
+    if (v >= 2) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, v >= 2, (r) => decodeDescribeLogDirsPartition(r, v));
   const _unknownTags = v >= 2 ? r.taggedFields(() => false) : undefined;
   const o: DescribeLogDirsTopic = { name, partitions };
@@ -106,8 +119,11 @@ export function decodeDescribeLogDirsTopic(r: wire.Reader, v: number): DescribeL
 }
 
 export function encodeDescribeLogDirsTopic(w: wire.Writer, v: number, o: DescribeLogDirsTopic): void {
-  if (v >= 2) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  wire.writeArray(w, o.partitions, v >= 2, (w, e) => { encodeDescribeLogDirsPartition(w, v, e as DescribeLogDirsPartition); });
+  if (v >= 2) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  wire.writeArray(w, o.partitions, v >= 2, (w, e) => {
+    encodeDescribeLogDirsPartition(w, v, e as DescribeLogDirsPartition);
+  });
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -155,16 +171,22 @@ export function encodeDescribeLogDirsPartition(w: wire.Writer, v: number, o: Des
 export function skipDescribeLogDirsResult(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skipString(v >= 2);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeLogDirsTopic(r, v); } }
-  if (v >= 4) { r.skip(8); }
-  if (v >= 4) { r.skip(8); }
-  if (v === 5) { r.skip(1); }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeLogDirsTopic(r, v);
+  }
+  if (v >= 4) r.skip(8);
+  if (v >= 4) r.skip(8);
+  if (v === 5) r.skip(1);
   if (v >= 2) r.skipTaggedFields();
 }
 
 export function skipDescribeLogDirsTopic(r: wire.Reader, v: number): void {
   r.skipString(v >= 2);
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeLogDirsPartition(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeLogDirsPartition(r, v);
+  }
   if (v >= 2) r.skipTaggedFields();
 }
 
@@ -178,13 +200,16 @@ export function skipDescribeLogDirsPartition(r: wire.Reader, v: number): void {
 
 export function skipDescribeLogDirsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v >= 3) { r.skip(2); }
-  { const n0 = r.arrayLength(v >= 2); for (let i0 = 0; i0 < n0; i0++) { skipDescribeLogDirsResult(r, v); } }
+  if (v >= 3) r.skip(2);
+  {
+    const n0 = r.arrayLength(v >= 2);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeLogDirsResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeLogDirsResponse. */
 export const DescribeLogDirsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeLogDirsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["results","topics","name"], versions: [1, 5] },
+  { kind: "topicName", path: ["results", "topics", "name"], versions: [1, 5] },
 ];

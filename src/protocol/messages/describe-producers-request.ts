@@ -22,7 +22,9 @@ export function decodeDescribeProducersRequest(r: wire.Reader, v: number): Descr
 }
 
 export function encodeDescribeProducersRequest(w: wire.Writer, v: number, o: DescribeProducersRequest): void {
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicRequest(w, v, e as TopicRequest); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeTopicRequest(w, v, e as TopicRequest);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,7 +54,9 @@ export function decodeTopicRequest(r: wire.Reader, _v: number): TopicRequest {
 
 export function encodeTopicRequest(w: wire.Writer, _v: number, o: TopicRequest): void {
   w.compactString(o.name as string);
-  wire.writeArray(w, o.partitionIndexes, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitionIndexes, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -61,17 +65,23 @@ export function encodeTopicRequest(w: wire.Writer, _v: number, o: TopicRequest):
 
 export function skipTopicRequest(r: wire.Reader, _v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
 export function skipDescribeProducersRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicRequest(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicRequest(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeProducersRequest. */
 export const DescribeProducersRequestTopLevelTagged: readonly string[] = [];
 
 export const DescribeProducersRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 0] },
 ];

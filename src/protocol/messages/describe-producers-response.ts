@@ -26,7 +26,9 @@ export function decodeDescribeProducersResponse(r: wire.Reader, v: number): Desc
 
 export function encodeDescribeProducersResponse(w: wire.Writer, v: number, o: DescribeProducersResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicResponse(w, v, e as TopicResponse); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeTopicResponse(w, v, e as TopicResponse);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -47,7 +49,15 @@ export function defaultTopicResponse(): TopicResponse {
 
 export function decodeTopicResponse(r: wire.Reader, v: number): TopicResponse {
   const name = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResponse(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipPartitionResponse(r, v);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, true, (r) => decodePartitionResponse(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicResponse = { name, partitions };
@@ -57,7 +67,9 @@ export function decodeTopicResponse(r: wire.Reader, v: number): TopicResponse {
 
 export function encodeTopicResponse(w: wire.Writer, v: number, o: TopicResponse): void {
   w.compactString(o.name as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResponse(w, v, e as PartitionResponse); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionResponse(w, v, e as PartitionResponse);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,7 +107,9 @@ export function encodePartitionResponse(w: wire.Writer, v: number, o: PartitionR
   w.int32(o.partitionIndex);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  wire.writeArray(w, o.activeProducers, true, (w, e) => { encodeProducerState(w, v, e as ProducerState); });
+  wire.writeArray(w, o.activeProducers, true, (w, e) => {
+    encodeProducerState(w, v, e as ProducerState);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -150,7 +164,10 @@ export function encodeProducerState(w: wire.Writer, _v: number, o: ProducerState
 
 export function skipTopicResponse(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResponse(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionResponse(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -158,7 +175,10 @@ export function skipPartitionResponse(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipProducerState(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipProducerState(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -174,13 +194,16 @@ export function skipProducerState(r: wire.Reader, _v: number): void {
 
 export function skipDescribeProducersResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicResponse(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicResponse(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeProducersResponse. */
 export const DescribeProducersResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeProducersResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
-  { kind: "producerId", path: ["topics","partitions","activeProducers","producerId"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 0] },
+  { kind: "producerId", path: ["topics", "partitions", "activeProducers", "producerId"], versions: [0, 0] },
 ];

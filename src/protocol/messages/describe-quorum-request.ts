@@ -22,7 +22,9 @@ export function decodeDescribeQuorumRequest(r: wire.Reader, v: number): Describe
 }
 
 export function encodeDescribeQuorumRequest(w: wire.Writer, v: number, o: DescribeQuorumRequest): void {
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicData(w, v, e as TopicData); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeTopicData(w, v, e as TopicData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,7 +54,9 @@ export function decodeTopicData(r: wire.Reader, v: number): TopicData {
 
 export function encodeTopicData(w: wire.Writer, v: number, o: TopicData): void {
   w.compactString(o.topicName as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -87,7 +91,10 @@ export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData
 
 export function skipTopicData(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -97,12 +104,15 @@ export function skipPartitionData(r: wire.Reader, _v: number): void {
 }
 
 export function skipDescribeQuorumRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicData(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeQuorumRequest. */
 export const DescribeQuorumRequestTopLevelTagged: readonly string[] = [];
 
 export const DescribeQuorumRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","topicName"], versions: [0, 2] },
+  { kind: "topicName", path: ["topics", "topicName"], versions: [0, 2] },
 ];

@@ -32,9 +32,15 @@ export function decodeDescribeQuorumResponse(r: wire.Reader, v: number): Describ
 
 export function encodeDescribeQuorumResponse(w: wire.Writer, v: number, o: DescribeQuorumResponse): void {
   w.int16(o.errorCode);
-  if (v === 2) { w.compactNullableString(o.errorMessage); }
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicData(w, v, e as TopicData); });
-  if (v === 2) { wire.writeArray(w, o.nodes, true, (w, e) => { encodeNode(w, v, e as Node); }); }
+  if (v === 2) w.compactNullableString(o.errorMessage);
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeTopicData(w, v, e as TopicData);
+  });
+  if (v === 2) {
+    wire.writeArray(w, o.nodes, true, (w, e) => {
+      encodeNode(w, v, e as Node);
+    });
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -55,7 +61,15 @@ export function defaultTopicData(): TopicData {
 
 export function decodeTopicData(r: wire.Reader, v: number): TopicData {
   const topicName = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", topicName)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, true, (r) => decodePartitionData(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicData = { topicName, partitions };
@@ -65,7 +79,9 @@ export function decodeTopicData(r: wire.Reader, v: number): TopicData {
 
 export function encodeTopicData(w: wire.Writer, v: number, o: TopicData): void {
   w.compactString(o.topicName as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -114,12 +130,16 @@ export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
 export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData): void {
   w.int32(o.partitionIndex);
   w.int16(o.errorCode);
-  if (v === 2) { w.compactNullableString(o.errorMessage); }
+  if (v === 2) w.compactNullableString(o.errorMessage);
   w.int32(o.leaderId);
   w.int32(o.leaderEpoch);
   w.int64(o.highWatermark);
-  wire.writeArray(w, o.currentVoters, true, (w, e) => { encodeReplicaState(w, v, e as ReplicaState); });
-  wire.writeArray(w, o.observers, true, (w, e) => { encodeReplicaState(w, v, e as ReplicaState); });
+  wire.writeArray(w, o.currentVoters, true, (w, e) => {
+    encodeReplicaState(w, v, e as ReplicaState);
+  });
+  wire.writeArray(w, o.observers, true, (w, e) => {
+    encodeReplicaState(w, v, e as ReplicaState);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -158,10 +178,10 @@ export function decodeReplicaState(r: wire.Reader, v: number): ReplicaState {
 
 export function encodeReplicaState(w: wire.Writer, v: number, o: ReplicaState): void {
   w.int32(o.replicaId);
-  if (v === 2) { w.uuid(o.replicaDirectoryId); }
+  if (v === 2) w.uuid(o.replicaDirectoryId);
   w.int64(o.logEndOffset);
-  if (v >= 1) { w.int64(o.lastFetchTimestamp); }
-  if (v >= 1) { w.int64(o.lastCaughtUpTimestamp); }
+  if (v >= 1) w.int64(o.lastFetchTimestamp);
+  if (v >= 1) w.int64(o.lastCaughtUpTimestamp);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -190,8 +210,12 @@ export function decodeNode(r: wire.Reader, v: number): Node {
 }
 
 export function encodeNode(w: wire.Writer, v: number, o: Node): void {
-  if (v === 2) { w.int32(o.nodeId); }
-  if (v === 2) { wire.writeArray(w, o.listeners, true, (w, e) => { encodeListener(w, v, e as Listener); }); }
+  if (v === 2) w.int32(o.nodeId);
+  if (v === 2) {
+    wire.writeArray(w, o.listeners, true, (w, e) => {
+      encodeListener(w, v, e as Listener);
+    });
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -223,9 +247,9 @@ export function decodeListener(r: wire.Reader, v: number): Listener {
 }
 
 export function encodeListener(w: wire.Writer, v: number, o: Listener): void {
-  if (v === 2) { w.compactString(o.name as string); }
-  if (v === 2) { w.compactString(o.host as string); }
-  if (v === 2) { w.uint16(o.port); }
+  if (v === 2) w.compactString(o.name as string);
+  if (v === 2) w.compactString(o.host as string);
+  if (v === 2) w.uint16(o.port);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -234,55 +258,77 @@ export function encodeListener(w: wire.Writer, v: number, o: Listener): void {
 
 export function skipTopicData(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipPartitionData(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
-  if (v === 2) { r.skipString(true); }
+  if (v === 2) r.skipString(true);
   r.skip(4);
   r.skip(4);
   r.skip(8);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReplicaState(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReplicaState(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReplicaState(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReplicaState(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipReplicaState(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v === 2) { r.skip(16); }
+  if (v === 2) r.skip(16);
   r.skip(8);
-  if (v >= 1) { r.skip(8); }
-  if (v >= 1) { r.skip(8); }
+  if (v >= 1) r.skip(8);
+  if (v >= 1) r.skip(8);
   r.skipTaggedFields();
 }
 
 export function skipNode(r: wire.Reader, v: number): void {
-  if (v === 2) { r.skip(4); }
-  if (v === 2) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipListener(r, v); } } }
+  if (v === 2) r.skip(4);
+  if (v === 2) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipListener(r, v);
+    }
+  }
   r.skipTaggedFields();
 }
 
 export function skipListener(r: wire.Reader, v: number): void {
-  if (v === 2) { r.skipString(true); }
-  if (v === 2) { r.skipString(true); }
-  if (v === 2) { r.skip(2); }
+  if (v === 2) r.skipString(true);
+  if (v === 2) r.skipString(true);
+  if (v === 2) r.skip(2);
   r.skipTaggedFields();
 }
 
 export function skipDescribeQuorumResponseToTags(r: wire.Reader, v: number): void {
   r.skip(2);
-  if (v === 2) { r.skipString(true); }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicData(r, v); } }
-  if (v === 2) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipNode(r, v); } } }
+  if (v === 2) r.skipString(true);
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicData(r, v);
+  }
+  if (v === 2) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipNode(r, v);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeQuorumResponse. */
 export const DescribeQuorumResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeQuorumResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","topicName"], versions: [0, 2] },
-  { kind: "brokerEndpoint", path: ["nodes","listeners"], versions: [2, 2] },
+  { kind: "topicName", path: ["topics", "topicName"], versions: [0, 2] },
+  { kind: "brokerEndpoint", path: ["nodes", "listeners"], versions: [2, 2] },
 ];

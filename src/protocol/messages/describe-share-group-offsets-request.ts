@@ -22,7 +22,9 @@ export function decodeDescribeShareGroupOffsetsRequest(r: wire.Reader, v: number
 }
 
 export function encodeDescribeShareGroupOffsetsRequest(w: wire.Writer, v: number, o: DescribeShareGroupOffsetsRequest): void {
-  wire.writeArray(w, o.groups, true, (w, e) => { encodeDescribeShareGroupOffsetsRequestGroup(w, v, e as DescribeShareGroupOffsetsRequestGroup); });
+  wire.writeArray(w, o.groups, true, (w, e) => {
+    encodeDescribeShareGroupOffsetsRequestGroup(w, v, e as DescribeShareGroupOffsetsRequestGroup);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,7 +54,9 @@ export function decodeDescribeShareGroupOffsetsRequestGroup(r: wire.Reader, v: n
 
 export function encodeDescribeShareGroupOffsetsRequestGroup(w: wire.Writer, v: number, o: DescribeShareGroupOffsetsRequestGroup): void {
   w.compactString(o.groupId as string);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeDescribeShareGroupOffsetsRequestTopic(w, v, e as DescribeShareGroupOffsetsRequestTopic); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeDescribeShareGroupOffsetsRequestTopic(w, v, e as DescribeShareGroupOffsetsRequestTopic);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -82,7 +86,9 @@ export function decodeDescribeShareGroupOffsetsRequestTopic(r: wire.Reader, _v: 
 
 export function encodeDescribeShareGroupOffsetsRequestTopic(w: wire.Writer, _v: number, o: DescribeShareGroupOffsetsRequestTopic): void {
   w.compactString(o.topicName as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -91,24 +97,33 @@ export function encodeDescribeShareGroupOffsetsRequestTopic(w: wire.Writer, _v: 
 
 export function skipDescribeShareGroupOffsetsRequestGroup(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsRequestTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeShareGroupOffsetsRequestTopic(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipDescribeShareGroupOffsetsRequestTopic(r: wire.Reader, _v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
 export function skipDescribeShareGroupOffsetsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsRequestGroup(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeShareGroupOffsetsRequestGroup(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeShareGroupOffsetsRequest. */
 export const DescribeShareGroupOffsetsRequestTopLevelTagged: readonly string[] = [];
 
 export const DescribeShareGroupOffsetsRequestEntities: readonly EntityField[] = [
-  { kind: "groupId", path: ["groups","groupId"], versions: [0, 1] },
-  { kind: "topicName", path: ["groups","topics","topicName"], versions: [0, 1] },
+  { kind: "groupId", path: ["groups", "groupId"], versions: [0, 1] },
+  { kind: "topicName", path: ["groups", "topics", "topicName"], versions: [0, 1] },
 ];

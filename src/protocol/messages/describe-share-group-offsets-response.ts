@@ -26,7 +26,9 @@ export function decodeDescribeShareGroupOffsetsResponse(r: wire.Reader, v: numbe
 
 export function encodeDescribeShareGroupOffsetsResponse(w: wire.Writer, v: number, o: DescribeShareGroupOffsetsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.groups, true, (w, e) => { encodeDescribeShareGroupOffsetsResponseGroup(w, v, e as DescribeShareGroupOffsetsResponseGroup); });
+  wire.writeArray(w, o.groups, true, (w, e) => {
+    encodeDescribeShareGroupOffsetsResponseGroup(w, v, e as DescribeShareGroupOffsetsResponseGroup);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -51,7 +53,17 @@ export function defaultDescribeShareGroupOffsetsResponseGroup(): DescribeShareGr
 
 export function decodeDescribeShareGroupOffsetsResponseGroup(r: wire.Reader, v: number): DescribeShareGroupOffsetsResponseGroup {
   const groupId = r.compactString();
-  if (r.keep !== undefined && !r.keep("groupId", groupId)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponseTopic(r, v); } } r.skip(2); r.skipString(true); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipDescribeShareGroupOffsetsResponseTopic(r, v);
+    }
+    r.skip(2);
+    r.skipString(true);
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topics = wire.readArray(r, true, (r) => decodeDescribeShareGroupOffsetsResponseTopic(r, v));
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
@@ -63,7 +75,9 @@ export function decodeDescribeShareGroupOffsetsResponseGroup(r: wire.Reader, v: 
 
 export function encodeDescribeShareGroupOffsetsResponseGroup(w: wire.Writer, v: number, o: DescribeShareGroupOffsetsResponseGroup): void {
   w.compactString(o.groupId as string);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeDescribeShareGroupOffsetsResponseTopic(w, v, e as DescribeShareGroupOffsetsResponseTopic); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeDescribeShareGroupOffsetsResponseTopic(w, v, e as DescribeShareGroupOffsetsResponseTopic);
+  });
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   {
@@ -88,7 +102,16 @@ export function defaultDescribeShareGroupOffsetsResponseTopic(): DescribeShareGr
 
 export function decodeDescribeShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): DescribeShareGroupOffsetsResponseTopic {
   const topicName = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", topicName)) { r.skip(16); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponsePartition(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) {
+    r.skip(16);
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipDescribeShareGroupOffsetsResponsePartition(r, v);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = r.uuid();
   const partitions = wire.readArray(r, true, (r) => decodeDescribeShareGroupOffsetsResponsePartition(r, v));
   const _unknownTags = r.taggedFields(() => false);
@@ -100,7 +123,9 @@ export function decodeDescribeShareGroupOffsetsResponseTopic(r: wire.Reader, v: 
 export function encodeDescribeShareGroupOffsetsResponseTopic(w: wire.Writer, v: number, o: DescribeShareGroupOffsetsResponseTopic): void {
   w.compactString(o.topicName as string);
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeDescribeShareGroupOffsetsResponsePartition(w, v, e as DescribeShareGroupOffsetsResponsePartition); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeDescribeShareGroupOffsetsResponsePartition(w, v, e as DescribeShareGroupOffsetsResponsePartition);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -144,7 +169,7 @@ export function encodeDescribeShareGroupOffsetsResponsePartition(w: wire.Writer,
   w.int32(o.partitionIndex);
   w.int64(o.startOffset);
   w.int32(o.leaderEpoch);
-  if (v === 1) { w.int64(o.lag); }
+  if (v === 1) w.int64(o.lag);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   {
@@ -155,7 +180,10 @@ export function encodeDescribeShareGroupOffsetsResponsePartition(w: wire.Writer,
 
 export function skipDescribeShareGroupOffsetsResponseGroup(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponseTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeShareGroupOffsetsResponseTopic(r, v);
+  }
   r.skip(2);
   r.skipString(true);
   r.skipTaggedFields();
@@ -164,7 +192,10 @@ export function skipDescribeShareGroupOffsetsResponseGroup(r: wire.Reader, v: nu
 export function skipDescribeShareGroupOffsetsResponseTopic(r: wire.Reader, v: number): void {
   r.skipString(true);
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponsePartition(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeShareGroupOffsetsResponsePartition(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -172,7 +203,7 @@ export function skipDescribeShareGroupOffsetsResponsePartition(r: wire.Reader, v
   r.skip(4);
   r.skip(8);
   r.skip(4);
-  if (v === 1) { r.skip(8); }
+  if (v === 1) r.skip(8);
   r.skip(2);
   r.skipString(true);
   r.skipTaggedFields();
@@ -180,14 +211,17 @@ export function skipDescribeShareGroupOffsetsResponsePartition(r: wire.Reader, v
 
 export function skipDescribeShareGroupOffsetsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeShareGroupOffsetsResponseGroup(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeShareGroupOffsetsResponseGroup(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeShareGroupOffsetsResponse. */
 export const DescribeShareGroupOffsetsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeShareGroupOffsetsResponseEntities: readonly EntityField[] = [
-  { kind: "groupId", path: ["groups","groupId"], versions: [0, 1] },
-  { kind: "topicName", path: ["groups","topics","topicName"], versions: [0, 1] },
-  { kind: "topicId", path: ["groups","topics","topicId"], versions: [0, 1] },
+  { kind: "groupId", path: ["groups", "groupId"], versions: [0, 1] },
+  { kind: "topicName", path: ["groups", "topics", "topicName"], versions: [0, 1] },
+  { kind: "topicId", path: ["groups", "topics", "topicId"], versions: [0, 1] },
 ];

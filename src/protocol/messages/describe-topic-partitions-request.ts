@@ -20,7 +20,7 @@ export function defaultDescribeTopicPartitionsRequest(): DescribeTopicPartitions
 export function decodeDescribeTopicPartitionsRequest(r: wire.Reader, v: number): DescribeTopicPartitionsRequest {
   const topics = wire.readArray(r, true, (r) => decodeTopicRequest(r, v));
   const responsePartitionLimit = r.int32();
-  const cursor = (r.int8() < 0 ? null : decodeCursor(r, v));
+  const cursor = r.int8() < 0 ? null : decodeCursor(r, v);
   const _unknownTags = r.taggedFields(() => false);
   const o: DescribeTopicPartitionsRequest = { topics, responsePartitionLimit, cursor };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -28,9 +28,15 @@ export function decodeDescribeTopicPartitionsRequest(r: wire.Reader, v: number):
 }
 
 export function encodeDescribeTopicPartitionsRequest(w: wire.Writer, v: number, o: DescribeTopicPartitionsRequest): void {
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicRequest(w, v, e as TopicRequest); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeTopicRequest(w, v, e as TopicRequest);
+  });
   w.int32(o.responsePartitionLimit);
-  if (o.cursor === null) { w.int8(-1); } else { w.int8(1); encodeCursor(w, v, o.cursor); }
+  if (o.cursor === null) w.int8(-1);
+  else {
+    w.int8(1);
+    encodeCursor(w, v, o.cursor);
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -105,7 +111,10 @@ export function skipCursor(r: wire.Reader, _v: number): void {
 }
 
 export function skipDescribeTopicPartitionsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicRequest(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicRequest(r, v);
+  }
   r.skip(4);
   if (r.int8() >= 0) skipCursor(r, v);
 }
@@ -114,6 +123,6 @@ export function skipDescribeTopicPartitionsRequestToTags(r: wire.Reader, v: numb
 export const DescribeTopicPartitionsRequestTopLevelTagged: readonly string[] = [];
 
 export const DescribeTopicPartitionsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
-  { kind: "topicName", path: ["cursor","topicName"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 0] },
+  { kind: "topicName", path: ["cursor", "topicName"], versions: [0, 0] },
 ];

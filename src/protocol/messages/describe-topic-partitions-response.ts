@@ -20,7 +20,7 @@ export function defaultDescribeTopicPartitionsResponse(): DescribeTopicPartition
 export function decodeDescribeTopicPartitionsResponse(r: wire.Reader, v: number): DescribeTopicPartitionsResponse {
   const throttleTimeMs = r.int32();
   const topics = wire.readArray(r, true, (r) => decodeDescribeTopicPartitionsResponseTopic(r, v));
-  const nextCursor = (r.int8() < 0 ? null : decodeCursor(r, v));
+  const nextCursor = r.int8() < 0 ? null : decodeCursor(r, v);
   const _unknownTags = r.taggedFields(() => false);
   const o: DescribeTopicPartitionsResponse = { throttleTimeMs, topics, nextCursor };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -29,8 +29,14 @@ export function decodeDescribeTopicPartitionsResponse(r: wire.Reader, v: number)
 
 export function encodeDescribeTopicPartitionsResponse(w: wire.Writer, v: number, o: DescribeTopicPartitionsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeDescribeTopicPartitionsResponseTopic(w, v, e as DescribeTopicPartitionsResponseTopic); });
-  if (o.nextCursor === null) { w.int8(-1); } else { w.int8(1); encodeCursor(w, v, o.nextCursor); }
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeDescribeTopicPartitionsResponseTopic(w, v, e as DescribeTopicPartitionsResponseTopic);
+  });
+  if (o.nextCursor === null) w.int8(-1);
+  else {
+    w.int8(1);
+    encodeCursor(w, v, o.nextCursor);
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -60,7 +66,18 @@ export function defaultDescribeTopicPartitionsResponseTopic(): DescribeTopicPart
 export function decodeDescribeTopicPartitionsResponseTopic(r: wire.Reader, v: number): DescribeTopicPartitionsResponseTopic {
   const errorCode = r.int16();
   const name = r.compactNullableString();
-  if (r.keep !== undefined && name !== null && !r.keep("topicName", name)) { r.skip(16); r.skip(1); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeTopicPartitionsResponsePartition(r, v); } } r.skip(4); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && name !== null && !r.keep("topicName", name)) {
+    r.skip(16);
+    r.skip(1);
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipDescribeTopicPartitionsResponsePartition(r, v);
+    }
+    r.skip(4);
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = r.uuid();
   const isInternal = r.bool();
   const partitions = wire.readArray(r, true, (r) => decodeDescribeTopicPartitionsResponsePartition(r, v));
@@ -76,7 +93,9 @@ export function encodeDescribeTopicPartitionsResponseTopic(w: wire.Writer, v: nu
   w.compactNullableString(o.name);
   w.uuid(o.topicId);
   w.bool(o.isInternal);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeDescribeTopicPartitionsResponsePartition(w, v, e as DescribeTopicPartitionsResponsePartition); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeDescribeTopicPartitionsResponsePartition(w, v, e as DescribeTopicPartitionsResponsePartition);
+  });
   w.int32(o.topicAuthorizedOperations);
   {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -107,7 +126,17 @@ export interface DescribeTopicPartitionsResponsePartition {
 }
 
 export function defaultDescribeTopicPartitionsResponsePartition(): DescribeTopicPartitionsResponsePartition {
-  return { errorCode: 0, partitionIndex: 0, leaderId: 0, leaderEpoch: -1, replicaNodes: [], isrNodes: [], eligibleLeaderReplicas: null, lastKnownElr: null, offlineReplicas: [] };
+  return {
+    errorCode: 0,
+    partitionIndex: 0,
+    leaderId: 0,
+    leaderEpoch: -1,
+    replicaNodes: [],
+    isrNodes: [],
+    eligibleLeaderReplicas: null,
+    lastKnownElr: null,
+    offlineReplicas: [],
+  };
 }
 
 export function decodeDescribeTopicPartitionsResponsePartition(r: wire.Reader, _v: number): DescribeTopicPartitionsResponsePartition {
@@ -121,7 +150,17 @@ export function decodeDescribeTopicPartitionsResponsePartition(r: wire.Reader, _
   const lastKnownElr = wire.readNullableArray(r, true, (r) => r.int32());
   const offlineReplicas = wire.readArray(r, true, (r) => r.int32());
   const _unknownTags = r.taggedFields(() => false);
-  const o: DescribeTopicPartitionsResponsePartition = { errorCode, partitionIndex, leaderId, leaderEpoch, replicaNodes, isrNodes, eligibleLeaderReplicas, lastKnownElr, offlineReplicas };
+  const o: DescribeTopicPartitionsResponsePartition = {
+    errorCode,
+    partitionIndex,
+    leaderId,
+    leaderEpoch,
+    replicaNodes,
+    isrNodes,
+    eligibleLeaderReplicas,
+    lastKnownElr,
+    offlineReplicas,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
@@ -131,11 +170,21 @@ export function encodeDescribeTopicPartitionsResponsePartition(w: wire.Writer, _
   w.int32(o.partitionIndex);
   w.int32(o.leaderId);
   w.int32(o.leaderEpoch);
-  wire.writeArray(w, o.replicaNodes, true, (w, e) => { w.int32(e); });
-  wire.writeArray(w, o.isrNodes, true, (w, e) => { w.int32(e); });
-  wire.writeArray(w, o.eligibleLeaderReplicas, true, (w, e) => { w.int32(e); });
-  wire.writeArray(w, o.lastKnownElr, true, (w, e) => { w.int32(e); });
-  wire.writeArray(w, o.offlineReplicas, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.replicaNodes, true, (w, e) => {
+    w.int32(e);
+  });
+  wire.writeArray(w, o.isrNodes, true, (w, e) => {
+    w.int32(e);
+  });
+  wire.writeArray(w, o.eligibleLeaderReplicas, true, (w, e) => {
+    w.int32(e);
+  });
+  wire.writeArray(w, o.lastKnownElr, true, (w, e) => {
+    w.int32(e);
+  });
+  wire.writeArray(w, o.offlineReplicas, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -177,7 +226,10 @@ export function skipDescribeTopicPartitionsResponseTopic(r: wire.Reader, v: numb
   r.skipString(true);
   r.skip(16);
   r.skip(1);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeTopicPartitionsResponsePartition(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeTopicPartitionsResponsePartition(r, v);
+  }
   r.skip(4);
   r.skipTaggedFields();
 }
@@ -187,11 +239,26 @@ export function skipDescribeTopicPartitionsResponsePartition(r: wire.Reader, _v:
   r.skip(4);
   r.skip(4);
   r.skip(4);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
@@ -203,7 +270,10 @@ export function skipCursor(r: wire.Reader, _v: number): void {
 
 export function skipDescribeTopicPartitionsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeTopicPartitionsResponseTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeTopicPartitionsResponseTopic(r, v);
+  }
   if (r.int8() >= 0) skipCursor(r, v);
 }
 
@@ -211,7 +281,7 @@ export function skipDescribeTopicPartitionsResponseToTags(r: wire.Reader, v: num
 export const DescribeTopicPartitionsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeTopicPartitionsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [0, 0] },
-  { kind: "topicName", path: ["nextCursor","topicName"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 0] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [0, 0] },
+  { kind: "topicName", path: ["nextCursor", "topicName"], versions: [0, 0] },
 ];

@@ -22,7 +22,9 @@ export function decodeDescribeTransactionsRequest(r: wire.Reader, _v: number): D
 }
 
 export function encodeDescribeTransactionsRequest(w: wire.Writer, _v: number, o: DescribeTransactionsRequest): void {
-  wire.writeArray(w, o.transactionalIds, true, (w, e) => { w.compactString(e as string); });
+  wire.writeArray(w, o.transactionalIds, true, (w, e) => {
+    w.compactString(e as string);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -30,7 +32,10 @@ export function encodeDescribeTransactionsRequest(w: wire.Writer, _v: number, o:
 }
 
 export function skipDescribeTransactionsRequestToTags(r: wire.Reader, _v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeTransactionsRequest. */

@@ -26,7 +26,9 @@ export function decodeDescribeTransactionsResponse(r: wire.Reader, v: number): D
 
 export function encodeDescribeTransactionsResponse(w: wire.Writer, v: number, o: DescribeTransactionsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.transactionStates, true, (w, e) => { encodeTransactionState(w, v, e as TransactionState); });
+  wire.writeArray(w, o.transactionStates, true, (w, e) => {
+    encodeTransactionState(w, v, e as TransactionState);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -54,13 +56,35 @@ export interface TransactionState {
 }
 
 export function defaultTransactionState(): TransactionState {
-  return { errorCode: 0, transactionalId: "", transactionState: "", transactionTimeoutMs: 0, transactionStartTimeMs: 0n, producerId: 0n, producerEpoch: 0, topics: [] };
+  return {
+    errorCode: 0,
+    transactionalId: "",
+    transactionState: "",
+    transactionTimeoutMs: 0,
+    transactionStartTimeMs: 0n,
+    producerId: 0n,
+    producerEpoch: 0,
+    topics: [],
+  };
 }
 
 export function decodeTransactionState(r: wire.Reader, v: number): TransactionState {
   const errorCode = r.int16();
   const transactionalId = r.compactString();
-  if (r.keep !== undefined && !r.keep("transactionalId", transactionalId)) { r.skipString(true); r.skip(4); r.skip(8); r.skip(8); r.skip(2); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicData(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("transactionalId", transactionalId)) {
+    r.skipString(true);
+    r.skip(4);
+    r.skip(8);
+    r.skip(8);
+    r.skip(2);
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipTopicData(r, v);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const transactionState = r.compactString();
   const transactionTimeoutMs = r.int32();
   const transactionStartTimeMs = r.int64();
@@ -81,7 +105,9 @@ export function encodeTransactionState(w: wire.Writer, v: number, o: Transaction
   w.int64(o.transactionStartTimeMs);
   w.int64(o.producerId);
   w.int16(o.producerEpoch);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeTopicData(w, v, e as TopicData); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeTopicData(w, v, e as TopicData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -102,7 +128,15 @@ export function defaultTopicData(): TopicData {
 
 export function decodeTopicData(r: wire.Reader, _v: number): TopicData {
   const topic = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", topic)) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", topic)) {
+    {
+      const n0 = r.arrayLength(true);
+      if (n0 > 0) r.skip(n0 * 4);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, true, (r) => r.int32());
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicData = { topic, partitions };
@@ -112,7 +146,9 @@ export function decodeTopicData(r: wire.Reader, _v: number): TopicData {
 
 export function encodeTopicData(w: wire.Writer, _v: number, o: TopicData): void {
   w.compactString(o.topic as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -127,26 +163,35 @@ export function skipTransactionState(r: wire.Reader, v: number): void {
   r.skip(8);
   r.skip(8);
   r.skip(2);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicData(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipTopicData(r: wire.Reader, _v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
 export function skipDescribeTransactionsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTransactionState(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTransactionState(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeTransactionsResponse. */
 export const DescribeTransactionsResponseTopLevelTagged: readonly string[] = [];
 
 export const DescribeTransactionsResponseEntities: readonly EntityField[] = [
-  { kind: "transactionalId", path: ["transactionStates","transactionalId"], versions: [0, 0] },
-  { kind: "producerId", path: ["transactionStates","producerId"], versions: [0, 0] },
-  { kind: "topicName", path: ["transactionStates","topics","topic"], versions: [0, 0] },
+  { kind: "transactionalId", path: ["transactionStates", "transactionalId"], versions: [0, 0] },
+  { kind: "producerId", path: ["transactionStates", "producerId"], versions: [0, 0] },
+  { kind: "topicName", path: ["transactionStates", "topics", "topic"], versions: [0, 0] },
 ];

@@ -22,7 +22,9 @@ export function decodeDescribeUserScramCredentialsRequest(r: wire.Reader, v: num
 }
 
 export function encodeDescribeUserScramCredentialsRequest(w: wire.Writer, v: number, o: DescribeUserScramCredentialsRequest): void {
-  wire.writeArray(w, o.users, true, (w, e) => { encodeUserName(w, v, e as UserName); });
+  wire.writeArray(w, o.users, true, (w, e) => {
+    encodeUserName(w, v, e as UserName);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -61,11 +63,13 @@ export function skipUserName(r: wire.Reader, _v: number): void {
 }
 
 export function skipDescribeUserScramCredentialsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipUserName(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipUserName(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeUserScramCredentialsRequest. */
 export const DescribeUserScramCredentialsRequestTopLevelTagged: readonly string[] = [];
 
-export const DescribeUserScramCredentialsRequestEntities: readonly EntityField[] = [
-];
+export const DescribeUserScramCredentialsRequestEntities: readonly EntityField[] = [];

@@ -34,7 +34,9 @@ export function encodeDescribeUserScramCredentialsResponse(w: wire.Writer, v: nu
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  wire.writeArray(w, o.results, true, (w, e) => { encodeDescribeUserScramCredentialsResult(w, v, e as DescribeUserScramCredentialsResult); });
+  wire.writeArray(w, o.results, true, (w, e) => {
+    encodeDescribeUserScramCredentialsResult(w, v, e as DescribeUserScramCredentialsResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -72,7 +74,9 @@ export function encodeDescribeUserScramCredentialsResult(w: wire.Writer, v: numb
   w.compactString(o.user as string);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  wire.writeArray(w, o.credentialInfos, true, (w, e) => { encodeCredentialInfo(w, v, e as CredentialInfo); });
+  wire.writeArray(w, o.credentialInfos, true, (w, e) => {
+    encodeCredentialInfo(w, v, e as CredentialInfo);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -113,7 +117,10 @@ export function skipDescribeUserScramCredentialsResult(r: wire.Reader, v: number
   r.skipString(true);
   r.skip(2);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCredentialInfo(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipCredentialInfo(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -127,11 +134,13 @@ export function skipDescribeUserScramCredentialsResponseToTags(r: wire.Reader, v
   r.skip(4);
   r.skip(2);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribeUserScramCredentialsResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribeUserScramCredentialsResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of DescribeUserScramCredentialsResponse. */
 export const DescribeUserScramCredentialsResponseTopLevelTagged: readonly string[] = [];
 
-export const DescribeUserScramCredentialsResponseEntities: readonly EntityField[] = [
-];
+export const DescribeUserScramCredentialsResponseEntities: readonly EntityField[] = [];

@@ -28,8 +28,10 @@ export function decodeElectLeadersRequest(r: wire.Reader, v: number): ElectLeade
 }
 
 export function encodeElectLeadersRequest(w: wire.Writer, v: number, o: ElectLeadersRequest): void {
-  if (v >= 1) { w.int8(o.electionType); }
-  wire.writeArray(w, o.topicPartitions, v === 2, (w, e) => { encodeTopicPartitions(w, v, e as TopicPartitions); });
+  if (v >= 1) w.int8(o.electionType);
+  wire.writeArray(w, o.topicPartitions, v === 2, (w, e) => {
+    encodeTopicPartitions(w, v, e as TopicPartitions);
+  });
   w.int32(o.timeoutMs);
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -50,7 +52,7 @@ export function defaultTopicPartitions(): TopicPartitions {
 }
 
 export function decodeTopicPartitions(r: wire.Reader, v: number): TopicPartitions {
-  const topic = (v === 2 ? r.compactString() : r.string());
+  const topic = v === 2 ? r.compactString() : r.string();
   const partitions = wire.readArray(r, v === 2, (r) => r.int32());
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: TopicPartitions = { topic, partitions };
@@ -59,8 +61,11 @@ export function decodeTopicPartitions(r: wire.Reader, v: number): TopicPartition
 }
 
 export function encodeTopicPartitions(w: wire.Writer, v: number, o: TopicPartitions): void {
-  if (v === 2) { w.compactString(o.topic as string); } else { w.string(o.topic as string); }
-  wire.writeArray(w, o.partitions, v === 2, (w, e) => { w.int32(e); });
+  if (v === 2) w.compactString(o.topic as string);
+  else w.string(o.topic as string);
+  wire.writeArray(w, o.partitions, v === 2, (w, e) => {
+    w.int32(e);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -69,13 +74,19 @@ export function encodeTopicPartitions(w: wire.Writer, v: number, o: TopicPartiti
 
 export function skipTopicPartitions(r: wire.Reader, v: number): void {
   r.skipString(v === 2);
-  { const n0 = r.arrayLength(v === 2); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(v === 2);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   if (v === 2) r.skipTaggedFields();
 }
 
 export function skipElectLeadersRequestToTags(r: wire.Reader, v: number): void {
-  if (v >= 1) { r.skip(1); }
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartitions(r, v); } }
+  if (v >= 1) r.skip(1);
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicPartitions(r, v);
+  }
   r.skip(4);
 }
 
@@ -83,5 +94,5 @@ export function skipElectLeadersRequestToTags(r: wire.Reader, v: number): void {
 export const ElectLeadersRequestTopLevelTagged: readonly string[] = [];
 
 export const ElectLeadersRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topicPartitions","topic"], versions: [0, 2] },
+  { kind: "topicName", path: ["topicPartitions", "topic"], versions: [0, 2] },
 ];

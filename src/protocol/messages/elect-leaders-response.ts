@@ -29,8 +29,10 @@ export function decodeElectLeadersResponse(r: wire.Reader, v: number): ElectLead
 
 export function encodeElectLeadersResponse(w: wire.Writer, v: number, o: ElectLeadersResponse): void {
   w.int32(o.throttleTimeMs);
-  if (v >= 1) { w.int16(o.errorCode); }
-  wire.writeArray(w, o.replicaElectionResults, v === 2, (w, e) => { encodeReplicaElectionResult(w, v, e as ReplicaElectionResult); });
+  if (v >= 1) w.int16(o.errorCode);
+  wire.writeArray(w, o.replicaElectionResults, v === 2, (w, e) => {
+    encodeReplicaElectionResult(w, v, e as ReplicaElectionResult);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -50,8 +52,16 @@ export function defaultReplicaElectionResult(): ReplicaElectionResult {
 }
 
 export function decodeReplicaElectionResult(r: wire.Reader, v: number): ReplicaElectionResult {
-  const topic = (v === 2 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("topicName", topic)) { { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } } if (v === 2) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const topic = v === 2 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("topicName", topic)) {
+    {
+      const n0 = r.arrayLength(v === 2);
+      for (let i0 = 0; i0 < n0; i0++) skipPartitionResult(r, v);
+    }
+    if (v === 2) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitionResult = wire.readArray(r, v === 2, (r) => decodePartitionResult(r, v));
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: ReplicaElectionResult = { topic, partitionResult };
@@ -60,8 +70,11 @@ export function decodeReplicaElectionResult(r: wire.Reader, v: number): ReplicaE
 }
 
 export function encodeReplicaElectionResult(w: wire.Writer, v: number, o: ReplicaElectionResult): void {
-  if (v === 2) { w.compactString(o.topic as string); } else { w.string(o.topic as string); }
-  wire.writeArray(w, o.partitionResult, v === 2, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
+  if (v === 2) w.compactString(o.topic as string);
+  else w.string(o.topic as string);
+  wire.writeArray(w, o.partitionResult, v === 2, (w, e) => {
+    encodePartitionResult(w, v, e as PartitionResult);
+  });
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -85,7 +98,7 @@ export function defaultPartitionResult(): PartitionResult {
 export function decodePartitionResult(r: wire.Reader, v: number): PartitionResult {
   const partitionId = r.int32();
   const errorCode = r.int16();
-  const errorMessage = (v === 2 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v === 2 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: PartitionResult = { partitionId, errorCode, errorMessage };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -95,7 +108,8 @@ export function decodePartitionResult(r: wire.Reader, v: number): PartitionResul
 export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionResult): void {
   w.int32(o.partitionId);
   w.int16(o.errorCode);
-  if (v === 2) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
+  if (v === 2) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -104,7 +118,10 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
 
 export function skipReplicaElectionResult(r: wire.Reader, v: number): void {
   r.skipString(v === 2);
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionResult(r, v);
+  }
   if (v === 2) r.skipTaggedFields();
 }
 
@@ -117,13 +134,16 @@ export function skipPartitionResult(r: wire.Reader, v: number): void {
 
 export function skipElectLeadersResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v >= 1) { r.skip(2); }
-  { const n0 = r.arrayLength(v === 2); for (let i0 = 0; i0 < n0; i0++) { skipReplicaElectionResult(r, v); } }
+  if (v >= 1) r.skip(2);
+  {
+    const n0 = r.arrayLength(v === 2);
+    for (let i0 = 0; i0 < n0; i0++) skipReplicaElectionResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ElectLeadersResponse. */
 export const ElectLeadersResponseTopLevelTagged: readonly string[] = [];
 
 export const ElectLeadersResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["replicaElectionResults","topic"], versions: [0, 2] },
+  { kind: "topicName", path: ["replicaElectionResults", "topic"], versions: [0, 2] },
 ];

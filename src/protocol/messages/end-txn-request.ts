@@ -20,7 +20,7 @@ export function defaultEndTxnRequest(): EndTxnRequest {
 }
 
 export function decodeEndTxnRequest(r: wire.Reader, v: number): EndTxnRequest {
-  const transactionalId = (v >= 3 ? r.compactString() : r.string());
+  const transactionalId = v >= 3 ? r.compactString() : r.string();
   const producerId = r.int64();
   const producerEpoch = r.int16();
   const committed = r.bool();
@@ -31,7 +31,8 @@ export function decodeEndTxnRequest(r: wire.Reader, v: number): EndTxnRequest {
 }
 
 export function encodeEndTxnRequest(w: wire.Writer, v: number, o: EndTxnRequest): void {
-  if (v >= 3) { w.compactString(o.transactionalId as string); } else { w.string(o.transactionalId as string); }
+  if (v >= 3) w.compactString(o.transactionalId as string);
+  else w.string(o.transactionalId as string);
   w.int64(o.producerId);
   w.int16(o.producerEpoch);
   w.bool(o.committed);

@@ -33,8 +33,8 @@ export function decodeEndTxnResponse(r: wire.Reader, v: number): EndTxnResponse 
 export function encodeEndTxnResponse(w: wire.Writer, v: number, o: EndTxnResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
-  if (v === 5) { w.int64(o.producerId); }
-  if (v === 5) { w.int16(o.producerEpoch); }
+  if (v === 5) w.int64(o.producerId);
+  if (v === 5) w.int16(o.producerEpoch);
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -44,8 +44,8 @@ export function encodeEndTxnResponse(w: wire.Writer, v: number, o: EndTxnRespons
 export function skipEndTxnResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
-  if (v === 5) { r.skip(8); }
-  if (v === 5) { r.skip(2); }
+  if (v === 5) r.skip(8);
+  if (v === 5) r.skip(2);
 }
 
 /** Properties of the top-level tagged fields of EndTxnResponse. */

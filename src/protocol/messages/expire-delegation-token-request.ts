@@ -16,7 +16,7 @@ export function defaultExpireDelegationTokenRequest(): ExpireDelegationTokenRequ
 }
 
 export function decodeExpireDelegationTokenRequest(r: wire.Reader, v: number): ExpireDelegationTokenRequest {
-  const hmac = (v === 2 ? r.compactBytes() : r.bytes());
+  const hmac = v === 2 ? r.compactBytes() : r.bytes();
   const expiryTimePeriodMs = r.int64();
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: ExpireDelegationTokenRequest = { hmac, expiryTimePeriodMs };
@@ -25,7 +25,8 @@ export function decodeExpireDelegationTokenRequest(r: wire.Reader, v: number): E
 }
 
 export function encodeExpireDelegationTokenRequest(w: wire.Writer, v: number, o: ExpireDelegationTokenRequest): void {
-  if (v === 2) { w.compactBytes(o.hmac as Uint8Array); } else { w.bytes(o.hmac as Uint8Array); }
+  if (v === 2) w.compactBytes(o.hmac as Uint8Array);
+  else w.bytes(o.hmac as Uint8Array);
   w.int64(o.expiryTimePeriodMs);
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -41,5 +42,4 @@ export function skipExpireDelegationTokenRequestToTags(r: wire.Reader, v: number
 /** Properties of the top-level tagged fields of ExpireDelegationTokenRequest. */
 export const ExpireDelegationTokenRequestTopLevelTagged: readonly string[] = [];
 
-export const ExpireDelegationTokenRequestEntities: readonly EntityField[] = [
-];
+export const ExpireDelegationTokenRequestEntities: readonly EntityField[] = [];

@@ -46,5 +46,4 @@ export function skipExpireDelegationTokenResponseToTags(r: wire.Reader, _v: numb
 /** Properties of the top-level tagged fields of ExpireDelegationTokenResponse. */
 export const ExpireDelegationTokenResponseTopLevelTagged: readonly string[] = [];
 
-export const ExpireDelegationTokenResponseEntities: readonly EntityField[] = [
-];
+export const ExpireDelegationTokenResponseEntities: readonly EntityField[] = [];

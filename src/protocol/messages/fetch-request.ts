@@ -32,7 +32,18 @@ export interface FetchRequest {
 }
 
 export function defaultFetchRequest(): FetchRequest {
-  return { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 2147483647, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [], forgottenTopicsData: [], rackId: "" };
+  return {
+    replicaId: -1,
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 2147483647,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [],
+    forgottenTopicsData: [],
+    rackId: "",
+  };
 }
 
 export function decodeFetchRequest(r: wire.Reader, v: number): FetchRequest {
@@ -48,33 +59,77 @@ export function decodeFetchRequest(r: wire.Reader, v: number): FetchRequest {
   const rackId = v >= 11 ? (v >= 12 ? r.compactString() : r.string()) : "";
   let clusterId: string | null | undefined;
   let replicaState: ReplicaState | undefined;
-  const _unknownTags = v >= 12 ? r.taggedFields((tag, r) => {
-    switch (tag) {
-      case 0: if (v >= 12) { clusterId = (v >= 12 ? r.compactNullableString() : r.compactString()); return true; } return false;
-      case 1: if (v >= 15) { replicaState = decodeReplicaState(r, v); return true; } return false;
-      default: return false;
-    }
-  }) : undefined;
-  const o: FetchRequest = { replicaId, maxWaitMs, minBytes, maxBytes, isolationLevel, sessionId, sessionEpoch, topics, forgottenTopicsData, rackId, clusterId, replicaState };
+  const _unknownTags = v >= 12
+    ? r.taggedFields((tag, r) => {
+      switch (tag) {
+        case 0:
+          if (v >= 12) {
+            clusterId = v >= 12 ? r.compactNullableString() : r.compactString();
+            return true;
+          }
+          return false;
+        case 1:
+          if (v >= 15) {
+            replicaState = decodeReplicaState(r, v);
+            return true;
+          }
+          return false;
+        default:
+          return false;
+      }
+    })
+    : undefined;
+  const o: FetchRequest = {
+    replicaId,
+    maxWaitMs,
+    minBytes,
+    maxBytes,
+    isolationLevel,
+    sessionId,
+    sessionEpoch,
+    topics,
+    forgottenTopicsData,
+    rackId,
+    clusterId,
+    replicaState,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
 export function encodeFetchRequest(w: wire.Writer, v: number, o: FetchRequest): void {
-  if (v <= 14) { w.int32(o.replicaId); }
+  if (v <= 14) w.int32(o.replicaId);
   w.int32(o.maxWaitMs);
   w.int32(o.minBytes);
   w.int32(o.maxBytes);
   w.int8(o.isolationLevel);
-  if (v >= 7) { w.int32(o.sessionId); }
-  if (v >= 7) { w.int32(o.sessionEpoch); }
-  wire.writeArray(w, o.topics, v >= 12, (w, e) => { encodeFetchTopic(w, v, e as FetchTopic); });
-  if (v >= 7) { wire.writeArray(w, o.forgottenTopicsData, v >= 12, (w, e) => { encodeForgottenTopic(w, v, e as ForgottenTopic); }); }
-  if (v >= 11) { if (v >= 12) { w.compactString(o.rackId as string); } else { w.string(o.rackId as string); } }
+  if (v >= 7) w.int32(o.sessionId);
+  if (v >= 7) w.int32(o.sessionEpoch);
+  wire.writeArray(w, o.topics, v >= 12, (w, e) => {
+    encodeFetchTopic(w, v, e as FetchTopic);
+  });
+  if (v >= 7) {
+    wire.writeArray(w, o.forgottenTopicsData, v >= 12, (w, e) => {
+      encodeForgottenTopic(w, v, e as ForgottenTopic);
+    });
+  }
+  if (v >= 11) {
+    if (v >= 12) w.compactString(o.rackId as string);
+    else w.string(o.rackId as string);
+  }
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
-    if (v >= 12 && o.clusterId !== undefined) { const w = new wire.Writer(); if (v >= 12) { w.compactNullableString(o.clusterId); } else { w.compactString(o.clusterId as string); } tagged.push([0, w]); }
-    if (v >= 15 && o.replicaState !== undefined) { const w = new wire.Writer(); encodeReplicaState(w, v, o.replicaState as ReplicaState); tagged.push([1, w]); }
+    if (v >= 12 && o.clusterId !== undefined) {
+      const w = new wire.Writer();
+      if (v >= 12) w.compactNullableString(o.clusterId);
+      else w.compactString(o.clusterId as string);
+      tagged.push([0, w]);
+    }
+    if (v >= 15 && o.replicaState !== undefined) {
+      const w = new wire.Writer();
+      encodeReplicaState(w, v, o.replicaState as ReplicaState);
+      tagged.push([1, w]);
+    }
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
 }
@@ -101,8 +156,8 @@ export function decodeReplicaState(r: wire.Reader, v: number): ReplicaState {
 }
 
 export function encodeReplicaState(w: wire.Writer, v: number, o: ReplicaState): void {
-  if (v >= 15) { w.int32(o.replicaId); }
-  if (v >= 15) { w.int64(o.replicaEpoch); }
+  if (v >= 15) w.int32(o.replicaId);
+  if (v >= 15) w.int64(o.replicaEpoch);
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -134,9 +189,14 @@ export function decodeFetchTopic(r: wire.Reader, v: number): FetchTopic {
 }
 
 export function encodeFetchTopic(w: wire.Writer, v: number, o: FetchTopic): void {
-  if (v <= 12) { if (v === 12) { w.compactString(o.topic as string); } else { w.string(o.topic as string); } }
-  if (v >= 13) { w.uuid(o.topicId); }
-  wire.writeArray(w, o.partitions, v >= 12, (w, e) => { encodeFetchPartition(w, v, e as FetchPartition); });
+  if (v <= 12) {
+    if (v === 12) w.compactString(o.topic as string);
+    else w.string(o.topic as string);
+  }
+  if (v >= 13) w.uuid(o.topicId);
+  wire.writeArray(w, o.partitions, v >= 12, (w, e) => {
+    encodeFetchPartition(w, v, e as FetchPartition);
+  });
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -176,29 +236,59 @@ export function decodeFetchPartition(r: wire.Reader, v: number): FetchPartition 
   const partitionMaxBytes = r.int32();
   let replicaDirectoryId: string | undefined;
   let highWatermark: bigint | undefined;
-  const _unknownTags = v >= 12 ? r.taggedFields((tag, r) => {
-    switch (tag) {
-      case 0: if (v >= 17) { replicaDirectoryId = r.uuid(); return true; } return false;
-      case 1: if (v === 18) { highWatermark = r.int64(); return true; } return false;
-      default: return false;
-    }
-  }) : undefined;
-  const o: FetchPartition = { partition, currentLeaderEpoch, fetchOffset, lastFetchedEpoch, logStartOffset, partitionMaxBytes, replicaDirectoryId, highWatermark };
+  const _unknownTags = v >= 12
+    ? r.taggedFields((tag, r) => {
+      switch (tag) {
+        case 0:
+          if (v >= 17) {
+            replicaDirectoryId = r.uuid();
+            return true;
+          }
+          return false;
+        case 1:
+          if (v === 18) {
+            highWatermark = r.int64();
+            return true;
+          }
+          return false;
+        default:
+          return false;
+      }
+    })
+    : undefined;
+  const o: FetchPartition = {
+    partition,
+    currentLeaderEpoch,
+    fetchOffset,
+    lastFetchedEpoch,
+    logStartOffset,
+    partitionMaxBytes,
+    replicaDirectoryId,
+    highWatermark,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
 export function encodeFetchPartition(w: wire.Writer, v: number, o: FetchPartition): void {
   w.int32(o.partition);
-  if (v >= 9) { w.int32(o.currentLeaderEpoch); }
+  if (v >= 9) w.int32(o.currentLeaderEpoch);
   w.int64(o.fetchOffset);
-  if (v >= 12) { w.int32(o.lastFetchedEpoch); }
-  if (v >= 5) { w.int64(o.logStartOffset); }
+  if (v >= 12) w.int32(o.lastFetchedEpoch);
+  if (v >= 5) w.int64(o.logStartOffset);
   w.int32(o.partitionMaxBytes);
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
-    if (v >= 17 && o.replicaDirectoryId !== undefined) { const w = new wire.Writer(); w.uuid(o.replicaDirectoryId); tagged.push([0, w]); }
-    if (v === 18 && o.highWatermark !== undefined) { const w = new wire.Writer(); w.int64(o.highWatermark); tagged.push([1, w]); }
+    if (v >= 17 && o.replicaDirectoryId !== undefined) {
+      const w = new wire.Writer();
+      w.uuid(o.replicaDirectoryId);
+      tagged.push([0, w]);
+    }
+    if (v === 18 && o.highWatermark !== undefined) {
+      const w = new wire.Writer();
+      w.int64(o.highWatermark);
+      tagged.push([1, w]);
+    }
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
 }
@@ -228,9 +318,16 @@ export function decodeForgottenTopic(r: wire.Reader, v: number): ForgottenTopic 
 }
 
 export function encodeForgottenTopic(w: wire.Writer, v: number, o: ForgottenTopic): void {
-  if (v >= 7 && v <= 12) { if (v === 12) { w.compactString(o.topic as string); } else { w.string(o.topic as string); } }
-  if (v >= 13) { w.uuid(o.topicId); }
-  if (v >= 7) { wire.writeArray(w, o.partitions, v >= 12, (w, e) => { w.int32(e); }); }
+  if (v >= 7 && v <= 12) {
+    if (v === 12) w.compactString(o.topic as string);
+    else w.string(o.topic as string);
+  }
+  if (v >= 13) w.uuid(o.topicId);
+  if (v >= 7) {
+    wire.writeArray(w, o.partitions, v >= 12, (w, e) => {
+      w.int32(e);
+    });
+  }
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -238,54 +335,70 @@ export function encodeForgottenTopic(w: wire.Writer, v: number, o: ForgottenTopi
 }
 
 export function skipReplicaState(r: wire.Reader, v: number): void {
-  if (v >= 15) { r.skip(4); }
-  if (v >= 15) { r.skip(8); }
+  if (v >= 15) r.skip(4);
+  if (v >= 15) r.skip(8);
   if (v >= 12) r.skipTaggedFields();
 }
 
 export function skipFetchTopic(r: wire.Reader, v: number): void {
-  if (v <= 12) { r.skipString(v === 12); }
-  if (v >= 13) { r.skip(16); }
-  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipFetchPartition(r, v); } }
+  if (v <= 12) r.skipString(v === 12);
+  if (v >= 13) r.skip(16);
+  {
+    const n0 = r.arrayLength(v >= 12);
+    for (let i0 = 0; i0 < n0; i0++) skipFetchPartition(r, v);
+  }
   if (v >= 12) r.skipTaggedFields();
 }
 
 export function skipFetchPartition(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v >= 9) { r.skip(4); }
+  if (v >= 9) r.skip(4);
   r.skip(8);
-  if (v >= 12) { r.skip(4); }
-  if (v >= 5) { r.skip(8); }
+  if (v >= 12) r.skip(4);
+  if (v >= 5) r.skip(8);
   r.skip(4);
   if (v >= 12) r.skipTaggedFields();
 }
 
 export function skipForgottenTopic(r: wire.Reader, v: number): void {
-  if (v >= 7 && v <= 12) { r.skipString(v === 12); }
-  if (v >= 13) { r.skip(16); }
-  if (v >= 7) { { const n0 = r.arrayLength(v >= 12); if (n0 > 0) r.skip(n0 * 4); } }
+  if (v >= 7 && v <= 12) r.skipString(v === 12);
+  if (v >= 13) r.skip(16);
+  if (v >= 7) {
+    {
+      const n0 = r.arrayLength(v >= 12);
+      if (n0 > 0) r.skip(n0 * 4);
+    }
+  }
   if (v >= 12) r.skipTaggedFields();
 }
 
 export function skipFetchRequestToTags(r: wire.Reader, v: number): void {
-  if (v <= 14) { r.skip(4); }
+  if (v <= 14) r.skip(4);
   r.skip(4);
   r.skip(4);
   r.skip(4);
   r.skip(1);
-  if (v >= 7) { r.skip(4); }
-  if (v >= 7) { r.skip(4); }
-  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipFetchTopic(r, v); } }
-  if (v >= 7) { { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipForgottenTopic(r, v); } } }
-  if (v >= 11) { r.skipString(v >= 12); }
+  if (v >= 7) r.skip(4);
+  if (v >= 7) r.skip(4);
+  {
+    const n0 = r.arrayLength(v >= 12);
+    for (let i0 = 0; i0 < n0; i0++) skipFetchTopic(r, v);
+  }
+  if (v >= 7) {
+    {
+      const n0 = r.arrayLength(v >= 12);
+      for (let i0 = 0; i0 < n0; i0++) skipForgottenTopic(r, v);
+    }
+  }
+  if (v >= 11) r.skipString(v >= 12);
 }
 
 /** Properties of the top-level tagged fields of FetchRequest. */
-export const FetchRequestTopLevelTagged: readonly string[] = ["clusterId","replicaState"];
+export const FetchRequestTopLevelTagged: readonly string[] = ["clusterId", "replicaState"];
 
 export const FetchRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","topic"], versions: [4, 12] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [13, 18] },
-  { kind: "topicName", path: ["forgottenTopicsData","topic"], versions: [7, 12] },
-  { kind: "topicId", path: ["forgottenTopicsData","topicId"], versions: [13, 18] },
+  { kind: "topicName", path: ["topics", "topic"], versions: [4, 12] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [13, 18] },
+  { kind: "topicName", path: ["forgottenTopicsData", "topic"], versions: [7, 12] },
+  { kind: "topicId", path: ["forgottenTopicsData", "topicId"], versions: [13, 18] },
 ];

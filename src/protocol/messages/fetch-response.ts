@@ -27,12 +27,20 @@ export function decodeFetchResponse(r: wire.Reader, v: number): FetchResponse {
   const sessionId = v >= 7 ? r.int32() : 0;
   const responses = wire.readArray(r, v >= 12, (r) => decodeFetchableTopicResponse(r, v));
   let nodeEndpoints: NodeEndpoint[] | undefined;
-  const _unknownTags = v >= 12 ? r.taggedFields((tag, r) => {
-    switch (tag) {
-      case 0: if (v >= 16) { nodeEndpoints = wire.readArray(r, true, (r) => decodeNodeEndpoint(r, v)); return true; } return false;
-      default: return false;
-    }
-  }) : undefined;
+  const _unknownTags = v >= 12
+    ? r.taggedFields((tag, r) => {
+      switch (tag) {
+        case 0:
+          if (v >= 16) {
+            nodeEndpoints = wire.readArray(r, true, (r) => decodeNodeEndpoint(r, v));
+            return true;
+          }
+          return false;
+        default:
+          return false;
+      }
+    })
+    : undefined;
   const o: FetchResponse = { throttleTimeMs, errorCode, sessionId, responses, nodeEndpoints };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -40,12 +48,20 @@ export function decodeFetchResponse(r: wire.Reader, v: number): FetchResponse {
 
 export function encodeFetchResponse(w: wire.Writer, v: number, o: FetchResponse): void {
   w.int32(o.throttleTimeMs);
-  if (v >= 7) { w.int16(o.errorCode); }
-  if (v >= 7) { w.int32(o.sessionId); }
-  wire.writeArray(w, o.responses, v >= 12, (w, e) => { encodeFetchableTopicResponse(w, v, e as FetchableTopicResponse); });
+  if (v >= 7) w.int16(o.errorCode);
+  if (v >= 7) w.int32(o.sessionId);
+  wire.writeArray(w, o.responses, v >= 12, (w, e) => {
+    encodeFetchableTopicResponse(w, v, e as FetchableTopicResponse);
+  });
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
-    if (v >= 16 && o.nodeEndpoints !== undefined) { const w = new wire.Writer(); wire.writeArray(w, o.nodeEndpoints, true, (w, e) => { encodeNodeEndpoint(w, v, e as NodeEndpoint); }); tagged.push([0, w]); }
+    if (v >= 16 && o.nodeEndpoints !== undefined) {
+      const w = new wire.Writer();
+      wire.writeArray(w, o.nodeEndpoints, true, (w, e) => {
+        encodeNodeEndpoint(w, v, e as NodeEndpoint);
+      });
+      tagged.push([0, w]);
+    }
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
 }
@@ -66,7 +82,16 @@ export function defaultFetchableTopicResponse(): FetchableTopicResponse {
 
 export function decodeFetchableTopicResponse(r: wire.Reader, v: number): FetchableTopicResponse {
   const topic = v <= 12 ? (v === 12 ? r.compactString() : r.string()) : "";
-  if ((v <= 12) && r.keep !== undefined && !r.keep("topicName", topic)) { if (v >= 13) { r.skip(16); } { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } } if (v >= 12) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if ((v <= 12) && r.keep !== undefined && !r.keep("topicName", topic)) {
+    if (v >= 13) r.skip(16);
+    {
+      const n0 = r.arrayLength(v >= 12);
+      for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+    }
+    if (v >= 12) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = v >= 13 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 12, (r) => decodePartitionData(r, v));
   const _unknownTags = v >= 12 ? r.taggedFields(() => false) : undefined;
@@ -76,9 +101,14 @@ export function decodeFetchableTopicResponse(r: wire.Reader, v: number): Fetchab
 }
 
 export function encodeFetchableTopicResponse(w: wire.Writer, v: number, o: FetchableTopicResponse): void {
-  if (v <= 12) { if (v === 12) { w.compactString(o.topic as string); } else { w.string(o.topic as string); } }
-  if (v >= 13) { w.uuid(o.topicId); }
-  wire.writeArray(w, o.partitions, v >= 12, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  if (v <= 12) {
+    if (v === 12) w.compactString(o.topic as string);
+    else w.string(o.topic as string);
+  }
+  if (v >= 13) w.uuid(o.topicId);
+  wire.writeArray(w, o.partitions, v >= 12, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -112,7 +142,16 @@ export interface PartitionData {
 }
 
 export function defaultPartitionData(): PartitionData {
-  return { partitionIndex: 0, errorCode: 0, highWatermark: 0n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: [], preferredReadReplica: -1, records: wire.EMPTY_BYTES };
+  return {
+    partitionIndex: 0,
+    errorCode: 0,
+    highWatermark: 0n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
+    abortedTransactions: [],
+    preferredReadReplica: -1,
+    records: wire.EMPTY_BYTES,
+  };
 }
 
 export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
@@ -123,19 +162,49 @@ export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
   const logStartOffset = v >= 5 ? r.int64() : -1n;
   const abortedTransactions = wire.readNullableArray(r, v >= 12, (r) => decodeAbortedTransaction(r, v));
   const preferredReadReplica = v >= 11 ? r.int32() : -1;
-  const records = (v >= 12 ? r.compactNullableBytes() : r.nullableBytes());
+  const records = v >= 12 ? r.compactNullableBytes() : r.nullableBytes();
   let divergingEpoch: EpochEndOffset | undefined;
   let currentLeader: LeaderIdAndEpoch | undefined;
   let snapshotId: SnapshotId | undefined;
-  const _unknownTags = v >= 12 ? r.taggedFields((tag, r) => {
-    switch (tag) {
-      case 0: if (v >= 12) { divergingEpoch = decodeEpochEndOffset(r, v); return true; } return false;
-      case 1: if (v >= 12) { currentLeader = decodeLeaderIdAndEpoch(r, v); return true; } return false;
-      case 2: if (v >= 12) { snapshotId = decodeSnapshotId(r, v); return true; } return false;
-      default: return false;
-    }
-  }) : undefined;
-  const o: PartitionData = { partitionIndex, errorCode, highWatermark, lastStableOffset, logStartOffset, abortedTransactions, preferredReadReplica, records, divergingEpoch, currentLeader, snapshotId };
+  const _unknownTags = v >= 12
+    ? r.taggedFields((tag, r) => {
+      switch (tag) {
+        case 0:
+          if (v >= 12) {
+            divergingEpoch = decodeEpochEndOffset(r, v);
+            return true;
+          }
+          return false;
+        case 1:
+          if (v >= 12) {
+            currentLeader = decodeLeaderIdAndEpoch(r, v);
+            return true;
+          }
+          return false;
+        case 2:
+          if (v >= 12) {
+            snapshotId = decodeSnapshotId(r, v);
+            return true;
+          }
+          return false;
+        default:
+          return false;
+      }
+    })
+    : undefined;
+  const o: PartitionData = {
+    partitionIndex,
+    errorCode,
+    highWatermark,
+    lastStableOffset,
+    logStartOffset,
+    abortedTransactions,
+    preferredReadReplica,
+    records,
+    divergingEpoch,
+    currentLeader,
+    snapshotId,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
@@ -145,15 +214,30 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
   w.int16(o.errorCode);
   w.int64(o.highWatermark);
   w.int64(o.lastStableOffset);
-  if (v >= 5) { w.int64(o.logStartOffset); }
-  wire.writeArray(w, o.abortedTransactions, v >= 12, (w, e) => { encodeAbortedTransaction(w, v, e as AbortedTransaction); });
-  if (v >= 11) { w.int32(o.preferredReadReplica); }
-  if (v >= 12) { w.compactNullableBytes(o.records); } else { w.nullableBytes(o.records); }
+  if (v >= 5) w.int64(o.logStartOffset);
+  wire.writeArray(w, o.abortedTransactions, v >= 12, (w, e) => {
+    encodeAbortedTransaction(w, v, e as AbortedTransaction);
+  });
+  if (v >= 11) w.int32(o.preferredReadReplica);
+  if (v >= 12) w.compactNullableBytes(o.records);
+  else w.nullableBytes(o.records);
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
-    if (v >= 12 && o.divergingEpoch !== undefined) { const w = new wire.Writer(); encodeEpochEndOffset(w, v, o.divergingEpoch as EpochEndOffset); tagged.push([0, w]); }
-    if (v >= 12 && o.currentLeader !== undefined) { const w = new wire.Writer(); encodeLeaderIdAndEpoch(w, v, o.currentLeader as LeaderIdAndEpoch); tagged.push([1, w]); }
-    if (v >= 12 && o.snapshotId !== undefined) { const w = new wire.Writer(); encodeSnapshotId(w, v, o.snapshotId as SnapshotId); tagged.push([2, w]); }
+    if (v >= 12 && o.divergingEpoch !== undefined) {
+      const w = new wire.Writer();
+      encodeEpochEndOffset(w, v, o.divergingEpoch as EpochEndOffset);
+      tagged.push([0, w]);
+    }
+    if (v >= 12 && o.currentLeader !== undefined) {
+      const w = new wire.Writer();
+      encodeLeaderIdAndEpoch(w, v, o.currentLeader as LeaderIdAndEpoch);
+      tagged.push([1, w]);
+    }
+    if (v >= 12 && o.snapshotId !== undefined) {
+      const w = new wire.Writer();
+      encodeSnapshotId(w, v, o.snapshotId as SnapshotId);
+      tagged.push([2, w]);
+    }
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
 }
@@ -180,8 +264,8 @@ export function decodeEpochEndOffset(r: wire.Reader, v: number): EpochEndOffset 
 }
 
 export function encodeEpochEndOffset(w: wire.Writer, v: number, o: EpochEndOffset): void {
-  if (v >= 12) { w.int32(o.epoch); }
-  if (v >= 12) { w.int64(o.endOffset); }
+  if (v >= 12) w.int32(o.epoch);
+  if (v >= 12) w.int64(o.endOffset);
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -210,8 +294,8 @@ export function decodeLeaderIdAndEpoch(r: wire.Reader, v: number): LeaderIdAndEp
 }
 
 export function encodeLeaderIdAndEpoch(w: wire.Writer, v: number, o: LeaderIdAndEpoch): void {
-  if (v >= 12) { w.int32(o.leaderId); }
-  if (v >= 12) { w.int32(o.leaderEpoch); }
+  if (v >= 12) w.int32(o.leaderId);
+  if (v >= 12) w.int32(o.leaderEpoch);
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -306,10 +390,10 @@ export function decodeNodeEndpoint(r: wire.Reader, v: number): NodeEndpoint {
 }
 
 export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): void {
-  if (v >= 16) { w.int32(o.nodeId); }
-  if (v >= 16) { w.compactString(o.host as string); }
-  if (v >= 16) { w.int32(o.port); }
-  if (v >= 16) { w.compactNullableString(o.rack); }
+  if (v >= 16) w.int32(o.nodeId);
+  if (v >= 16) w.compactString(o.host as string);
+  if (v >= 16) w.int32(o.port);
+  if (v >= 16) w.compactNullableString(o.rack);
   if (v >= 12) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -317,9 +401,12 @@ export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): 
 }
 
 export function skipFetchableTopicResponse(r: wire.Reader, v: number): void {
-  if (v <= 12) { r.skipString(v === 12); }
-  if (v >= 13) { r.skip(16); }
-  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  if (v <= 12) r.skipString(v === 12);
+  if (v >= 13) r.skip(16);
+  {
+    const n0 = r.arrayLength(v >= 12);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   if (v >= 12) r.skipTaggedFields();
 }
 
@@ -328,22 +415,25 @@ export function skipPartitionData(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skip(8);
   r.skip(8);
-  if (v >= 5) { r.skip(8); }
-  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipAbortedTransaction(r, v); } }
-  if (v >= 11) { r.skip(4); }
+  if (v >= 5) r.skip(8);
+  {
+    const n0 = r.arrayLength(v >= 12);
+    for (let i0 = 0; i0 < n0; i0++) skipAbortedTransaction(r, v);
+  }
+  if (v >= 11) r.skip(4);
   r.skipBytes(v >= 12);
   if (v >= 12) r.skipTaggedFields();
 }
 
 export function skipEpochEndOffset(r: wire.Reader, v: number): void {
-  if (v >= 12) { r.skip(4); }
-  if (v >= 12) { r.skip(8); }
+  if (v >= 12) r.skip(4);
+  if (v >= 12) r.skip(8);
   if (v >= 12) r.skipTaggedFields();
 }
 
 export function skipLeaderIdAndEpoch(r: wire.Reader, v: number): void {
-  if (v >= 12) { r.skip(4); }
-  if (v >= 12) { r.skip(4); }
+  if (v >= 12) r.skip(4);
+  if (v >= 12) r.skip(4);
   if (v >= 12) r.skipTaggedFields();
 }
 
@@ -360,26 +450,29 @@ export function skipAbortedTransaction(r: wire.Reader, v: number): void {
 }
 
 export function skipNodeEndpoint(r: wire.Reader, v: number): void {
-  if (v >= 16) { r.skip(4); }
-  if (v >= 16) { r.skipString(true); }
-  if (v >= 16) { r.skip(4); }
-  if (v >= 16) { r.skipString(true); }
+  if (v >= 16) r.skip(4);
+  if (v >= 16) r.skipString(true);
+  if (v >= 16) r.skip(4);
+  if (v >= 16) r.skipString(true);
   if (v >= 12) r.skipTaggedFields();
 }
 
 export function skipFetchResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v >= 7) { r.skip(2); }
-  if (v >= 7) { r.skip(4); }
-  { const n0 = r.arrayLength(v >= 12); for (let i0 = 0; i0 < n0; i0++) { skipFetchableTopicResponse(r, v); } }
+  if (v >= 7) r.skip(2);
+  if (v >= 7) r.skip(4);
+  {
+    const n0 = r.arrayLength(v >= 12);
+    for (let i0 = 0; i0 < n0; i0++) skipFetchableTopicResponse(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of FetchResponse. */
 export const FetchResponseTopLevelTagged: readonly string[] = ["nodeEndpoints"];
 
 export const FetchResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["responses","topic"], versions: [4, 12] },
-  { kind: "topicId", path: ["responses","topicId"], versions: [13, 18] },
-  { kind: "producerId", path: ["responses","partitions","abortedTransactions","producerId"], versions: [4, 18] },
+  { kind: "topicName", path: ["responses", "topic"], versions: [4, 12] },
+  { kind: "topicId", path: ["responses", "topicId"], versions: [13, 18] },
+  { kind: "producerId", path: ["responses", "partitions", "abortedTransactions", "producerId"], versions: [4, 18] },
   { kind: "brokerEndpoint", path: ["nodeEndpoints"], versions: [16, 18] },
 ];

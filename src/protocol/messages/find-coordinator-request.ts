@@ -28,9 +28,16 @@ export function decodeFindCoordinatorRequest(r: wire.Reader, v: number): FindCoo
 }
 
 export function encodeFindCoordinatorRequest(w: wire.Writer, v: number, o: FindCoordinatorRequest): void {
-  if (v <= 3) { if (v === 3) { w.compactString(o.key as string); } else { w.string(o.key as string); } }
-  if (v >= 1) { w.int8(o.keyType); }
-  if (v >= 4) { wire.writeArray(w, o.coordinatorKeys, true, (w, e) => { w.compactString(e as string); }); }
+  if (v <= 3) {
+    if (v === 3) w.compactString(o.key as string);
+    else w.string(o.key as string);
+  }
+  if (v >= 1) w.int8(o.keyType);
+  if (v >= 4) {
+    wire.writeArray(w, o.coordinatorKeys, true, (w, e) => {
+      w.compactString(e as string);
+    });
+  }
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -38,13 +45,17 @@ export function encodeFindCoordinatorRequest(w: wire.Writer, v: number, o: FindC
 }
 
 export function skipFindCoordinatorRequestToTags(r: wire.Reader, v: number): void {
-  if (v <= 3) { r.skipString(v === 3); }
-  if (v >= 1) { r.skip(1); }
-  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
+  if (v <= 3) r.skipString(v === 3);
+  if (v >= 1) r.skip(1);
+  if (v >= 4) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of FindCoordinatorRequest. */
 export const FindCoordinatorRequestTopLevelTagged: readonly string[] = [];
 
-export const FindCoordinatorRequestEntities: readonly EntityField[] = [
-];
+export const FindCoordinatorRequestEntities: readonly EntityField[] = [];

@@ -40,13 +40,23 @@ export function decodeFindCoordinatorResponse(r: wire.Reader, v: number): FindCo
 }
 
 export function encodeFindCoordinatorResponse(w: wire.Writer, v: number, o: FindCoordinatorResponse): void {
-  if (v >= 1) { w.int32(o.throttleTimeMs); }
-  if (v <= 3) { w.int16(o.errorCode); }
-  if (v >= 1 && v <= 3) { if (v === 3) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); } }
-  if (v <= 3) { w.int32(o.nodeId); }
-  if (v <= 3) { if (v === 3) { w.compactString(o.host as string); } else { w.string(o.host as string); } }
-  if (v <= 3) { w.int32(o.port); }
-  if (v >= 4) { wire.writeArray(w, o.coordinators, true, (w, e) => { encodeCoordinator(w, v, e as Coordinator); }); }
+  if (v >= 1) w.int32(o.throttleTimeMs);
+  if (v <= 3) w.int16(o.errorCode);
+  if (v >= 1 && v <= 3) {
+    if (v === 3) w.compactNullableString(o.errorMessage);
+    else w.nullableString(o.errorMessage);
+  }
+  if (v <= 3) w.int32(o.nodeId);
+  if (v <= 3) {
+    if (v === 3) w.compactString(o.host as string);
+    else w.string(o.host as string);
+  }
+  if (v <= 3) w.int32(o.port);
+  if (v >= 4) {
+    wire.writeArray(w, o.coordinators, true, (w, e) => {
+      encodeCoordinator(w, v, e as Coordinator);
+    });
+  }
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -87,12 +97,12 @@ export function decodeCoordinator(r: wire.Reader, v: number): Coordinator {
 }
 
 export function encodeCoordinator(w: wire.Writer, v: number, o: Coordinator): void {
-  if (v >= 4) { w.compactString(o.key as string); }
-  if (v >= 4) { w.int32(o.nodeId); }
-  if (v >= 4) { w.compactString(o.host as string); }
-  if (v >= 4) { w.int32(o.port); }
-  if (v >= 4) { w.int16(o.errorCode); }
-  if (v >= 4) { w.compactNullableString(o.errorMessage); }
+  if (v >= 4) w.compactString(o.key as string);
+  if (v >= 4) w.int32(o.nodeId);
+  if (v >= 4) w.compactString(o.host as string);
+  if (v >= 4) w.int32(o.port);
+  if (v >= 4) w.int16(o.errorCode);
+  if (v >= 4) w.compactNullableString(o.errorMessage);
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -100,23 +110,28 @@ export function encodeCoordinator(w: wire.Writer, v: number, o: Coordinator): vo
 }
 
 export function skipCoordinator(r: wire.Reader, v: number): void {
-  if (v >= 4) { r.skipString(true); }
-  if (v >= 4) { r.skip(4); }
-  if (v >= 4) { r.skipString(true); }
-  if (v >= 4) { r.skip(4); }
-  if (v >= 4) { r.skip(2); }
-  if (v >= 4) { r.skipString(true); }
+  if (v >= 4) r.skipString(true);
+  if (v >= 4) r.skip(4);
+  if (v >= 4) r.skipString(true);
+  if (v >= 4) r.skip(4);
+  if (v >= 4) r.skip(2);
+  if (v >= 4) r.skipString(true);
   if (v >= 3) r.skipTaggedFields();
 }
 
 export function skipFindCoordinatorResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 1) { r.skip(4); }
-  if (v <= 3) { r.skip(2); }
-  if (v >= 1 && v <= 3) { r.skipString(v === 3); }
-  if (v <= 3) { r.skip(4); }
-  if (v <= 3) { r.skipString(v === 3); }
-  if (v <= 3) { r.skip(4); }
-  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCoordinator(r, v); } } }
+  if (v >= 1) r.skip(4);
+  if (v <= 3) r.skip(2);
+  if (v >= 1 && v <= 3) r.skipString(v === 3);
+  if (v <= 3) r.skip(4);
+  if (v <= 3) r.skipString(v === 3);
+  if (v <= 3) r.skip(4);
+  if (v >= 4) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipCoordinator(r, v);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of FindCoordinatorResponse. */

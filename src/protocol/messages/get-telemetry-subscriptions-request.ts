@@ -36,5 +36,4 @@ export function skipGetTelemetrySubscriptionsRequestToTags(r: wire.Reader, _v: n
 /** Properties of the top-level tagged fields of GetTelemetrySubscriptionsRequest. */
 export const GetTelemetrySubscriptionsRequestTopLevelTagged: readonly string[] = [];
 
-export const GetTelemetrySubscriptionsRequestEntities: readonly EntityField[] = [
-];
+export const GetTelemetrySubscriptionsRequestEntities: readonly EntityField[] = [];

@@ -26,7 +26,17 @@ export interface GetTelemetrySubscriptionsResponse {
 }
 
 export function defaultGetTelemetrySubscriptionsResponse(): GetTelemetrySubscriptionsResponse {
-  return { throttleTimeMs: 0, errorCode: 0, clientInstanceId: "00000000000000000000000000000000", subscriptionId: 0, acceptedCompressionTypes: [], pushIntervalMs: 0, telemetryMaxBytes: 0, deltaTemporality: false, requestedMetrics: [] };
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    clientInstanceId: "00000000000000000000000000000000",
+    subscriptionId: 0,
+    acceptedCompressionTypes: [],
+    pushIntervalMs: 0,
+    telemetryMaxBytes: 0,
+    deltaTemporality: false,
+    requestedMetrics: [],
+  };
 }
 
 export function decodeGetTelemetrySubscriptionsResponse(r: wire.Reader, _v: number): GetTelemetrySubscriptionsResponse {
@@ -40,7 +50,17 @@ export function decodeGetTelemetrySubscriptionsResponse(r: wire.Reader, _v: numb
   const deltaTemporality = r.bool();
   const requestedMetrics = wire.readArray(r, true, (r) => r.compactString());
   const _unknownTags = r.taggedFields(() => false);
-  const o: GetTelemetrySubscriptionsResponse = { throttleTimeMs, errorCode, clientInstanceId, subscriptionId, acceptedCompressionTypes, pushIntervalMs, telemetryMaxBytes, deltaTemporality, requestedMetrics };
+  const o: GetTelemetrySubscriptionsResponse = {
+    throttleTimeMs,
+    errorCode,
+    clientInstanceId,
+    subscriptionId,
+    acceptedCompressionTypes,
+    pushIntervalMs,
+    telemetryMaxBytes,
+    deltaTemporality,
+    requestedMetrics,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
@@ -50,11 +70,15 @@ export function encodeGetTelemetrySubscriptionsResponse(w: wire.Writer, _v: numb
   w.int16(o.errorCode);
   w.uuid(o.clientInstanceId);
   w.int32(o.subscriptionId);
-  wire.writeArray(w, o.acceptedCompressionTypes, true, (w, e) => { w.int8(e); });
+  wire.writeArray(w, o.acceptedCompressionTypes, true, (w, e) => {
+    w.int8(e);
+  });
   w.int32(o.pushIntervalMs);
   w.int32(o.telemetryMaxBytes);
   w.bool(o.deltaTemporality);
-  wire.writeArray(w, o.requestedMetrics, true, (w, e) => { w.compactString(e as string); });
+  wire.writeArray(w, o.requestedMetrics, true, (w, e) => {
+    w.compactString(e as string);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -66,15 +90,20 @@ export function skipGetTelemetrySubscriptionsResponseToTags(r: wire.Reader, _v: 
   r.skip(2);
   r.skip(16);
   r.skip(4);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 1); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 1);
+  }
   r.skip(4);
   r.skip(4);
   r.skip(1);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
 }
 
 /** Properties of the top-level tagged fields of GetTelemetrySubscriptionsResponse. */
 export const GetTelemetrySubscriptionsResponseTopLevelTagged: readonly string[] = [];
 
-export const GetTelemetrySubscriptionsResponseEntities: readonly EntityField[] = [
-];
+export const GetTelemetrySubscriptionsResponseEntities: readonly EntityField[] = [];

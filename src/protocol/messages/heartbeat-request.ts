@@ -20,9 +20,9 @@ export function defaultHeartbeatRequest(): HeartbeatRequest {
 }
 
 export function decodeHeartbeatRequest(r: wire.Reader, v: number): HeartbeatRequest {
-  const groupId = (v === 4 ? r.compactString() : r.string());
+  const groupId = v === 4 ? r.compactString() : r.string();
   const generationId = r.int32();
-  const memberId = (v === 4 ? r.compactString() : r.string());
+  const memberId = v === 4 ? r.compactString() : r.string();
   const groupInstanceId = v >= 3 ? (v === 4 ? r.compactNullableString() : r.nullableString()) : null;
   const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: HeartbeatRequest = { groupId, generationId, memberId, groupInstanceId };
@@ -31,10 +31,15 @@ export function decodeHeartbeatRequest(r: wire.Reader, v: number): HeartbeatRequ
 }
 
 export function encodeHeartbeatRequest(w: wire.Writer, v: number, o: HeartbeatRequest): void {
-  if (v === 4) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
+  if (v === 4) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
   w.int32(o.generationId);
-  if (v === 4) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); }
-  if (v >= 3) { if (v === 4) { w.compactNullableString(o.groupInstanceId); } else { w.nullableString(o.groupInstanceId); } }
+  if (v === 4) w.compactString(o.memberId as string);
+  else w.string(o.memberId as string);
+  if (v >= 3) {
+    if (v === 4) w.compactNullableString(o.groupInstanceId);
+    else w.nullableString(o.groupInstanceId);
+  }
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -45,7 +50,7 @@ export function skipHeartbeatRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(v === 4);
   r.skip(4);
   r.skipString(v === 4);
-  if (v >= 3) { r.skipString(v === 4); }
+  if (v >= 3) r.skipString(v === 4);
 }
 
 /** Properties of the top-level tagged fields of HeartbeatRequest. */

@@ -25,7 +25,7 @@ export function decodeHeartbeatResponse(r: wire.Reader, v: number): HeartbeatRes
 }
 
 export function encodeHeartbeatResponse(w: wire.Writer, v: number, o: HeartbeatResponse): void {
-  if (v >= 1) { w.int32(o.throttleTimeMs); }
+  if (v >= 1) w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -34,12 +34,11 @@ export function encodeHeartbeatResponse(w: wire.Writer, v: number, o: HeartbeatR
 }
 
 export function skipHeartbeatResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 1) { r.skip(4); }
+  if (v >= 1) r.skip(4);
   r.skip(2);
 }
 
 /** Properties of the top-level tagged fields of HeartbeatResponse. */
 export const HeartbeatResponseTopLevelTagged: readonly string[] = [];
 
-export const HeartbeatResponseEntities: readonly EntityField[] = [
-];
+export const HeartbeatResponseEntities: readonly EntityField[] = [];

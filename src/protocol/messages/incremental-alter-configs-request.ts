@@ -25,7 +25,9 @@ export function decodeIncrementalAlterConfigsRequest(r: wire.Reader, v: number):
 }
 
 export function encodeIncrementalAlterConfigsRequest(w: wire.Writer, v: number, o: IncrementalAlterConfigsRequest): void {
-  wire.writeArray(w, o.resources, v === 1, (w, e) => { encodeAlterConfigsResource(w, v, e as AlterConfigsResource); });
+  wire.writeArray(w, o.resources, v === 1, (w, e) => {
+    encodeAlterConfigsResource(w, v, e as AlterConfigsResource);
+  });
   w.bool(o.validateOnly);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -49,7 +51,7 @@ export function defaultAlterConfigsResource(): AlterConfigsResource {
 
 export function decodeAlterConfigsResource(r: wire.Reader, v: number): AlterConfigsResource {
   const resourceType = r.int8();
-  const resourceName = (v === 1 ? r.compactString() : r.string());
+  const resourceName = v === 1 ? r.compactString() : r.string();
   const configs = wire.readArray(r, v === 1, (r) => decodeAlterableConfig(r, v));
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: AlterConfigsResource = { resourceType, resourceName, configs };
@@ -59,8 +61,11 @@ export function decodeAlterConfigsResource(r: wire.Reader, v: number): AlterConf
 
 export function encodeAlterConfigsResource(w: wire.Writer, v: number, o: AlterConfigsResource): void {
   w.int8(o.resourceType);
-  if (v === 1) { w.compactString(o.resourceName as string); } else { w.string(o.resourceName as string); }
-  wire.writeArray(w, o.configs, v === 1, (w, e) => { encodeAlterableConfig(w, v, e as AlterableConfig); });
+  if (v === 1) w.compactString(o.resourceName as string);
+  else w.string(o.resourceName as string);
+  wire.writeArray(w, o.configs, v === 1, (w, e) => {
+    encodeAlterableConfig(w, v, e as AlterableConfig);
+  });
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -82,9 +87,9 @@ export function defaultAlterableConfig(): AlterableConfig {
 }
 
 export function decodeAlterableConfig(r: wire.Reader, v: number): AlterableConfig {
-  const name = (v === 1 ? r.compactString() : r.string());
+  const name = v === 1 ? r.compactString() : r.string();
   const configOperation = r.int8();
-  const value = (v === 1 ? r.compactNullableString() : r.nullableString());
+  const value = v === 1 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: AlterableConfig = { name, configOperation, value };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -92,9 +97,11 @@ export function decodeAlterableConfig(r: wire.Reader, v: number): AlterableConfi
 }
 
 export function encodeAlterableConfig(w: wire.Writer, v: number, o: AlterableConfig): void {
-  if (v === 1) { w.compactString(o.name as string); } else { w.string(o.name as string); }
+  if (v === 1) w.compactString(o.name as string);
+  else w.string(o.name as string);
   w.int8(o.configOperation);
-  if (v === 1) { w.compactNullableString(o.value); } else { w.nullableString(o.value); }
+  if (v === 1) w.compactNullableString(o.value);
+  else w.nullableString(o.value);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -104,7 +111,10 @@ export function encodeAlterableConfig(w: wire.Writer, v: number, o: AlterableCon
 export function skipAlterConfigsResource(r: wire.Reader, v: number): void {
   r.skip(1);
   r.skipString(v === 1);
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipAlterableConfig(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterableConfig(r, v);
+  }
   if (v === 1) r.skipTaggedFields();
 }
 
@@ -116,12 +126,14 @@ export function skipAlterableConfig(r: wire.Reader, v: number): void {
 }
 
 export function skipIncrementalAlterConfigsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipAlterConfigsResource(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterConfigsResource(r, v);
+  }
   r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of IncrementalAlterConfigsRequest. */
 export const IncrementalAlterConfigsRequestTopLevelTagged: readonly string[] = [];
 
-export const IncrementalAlterConfigsRequestEntities: readonly EntityField[] = [
-];
+export const IncrementalAlterConfigsRequestEntities: readonly EntityField[] = [];

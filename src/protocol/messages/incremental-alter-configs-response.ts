@@ -26,7 +26,9 @@ export function decodeIncrementalAlterConfigsResponse(r: wire.Reader, v: number)
 
 export function encodeIncrementalAlterConfigsResponse(w: wire.Writer, v: number, o: IncrementalAlterConfigsResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.responses, v === 1, (w, e) => { encodeAlterConfigsResourceResponse(w, v, e as AlterConfigsResourceResponse); });
+  wire.writeArray(w, o.responses, v === 1, (w, e) => {
+    encodeAlterConfigsResourceResponse(w, v, e as AlterConfigsResourceResponse);
+  });
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -51,9 +53,9 @@ export function defaultAlterConfigsResourceResponse(): AlterConfigsResourceRespo
 
 export function decodeAlterConfigsResourceResponse(r: wire.Reader, v: number): AlterConfigsResourceResponse {
   const errorCode = r.int16();
-  const errorMessage = (v === 1 ? r.compactNullableString() : r.nullableString());
+  const errorMessage = v === 1 ? r.compactNullableString() : r.nullableString();
   const resourceType = r.int8();
-  const resourceName = (v === 1 ? r.compactString() : r.string());
+  const resourceName = v === 1 ? r.compactString() : r.string();
   const _unknownTags = v === 1 ? r.taggedFields(() => false) : undefined;
   const o: AlterConfigsResourceResponse = { errorCode, errorMessage, resourceType, resourceName };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -62,9 +64,11 @@ export function decodeAlterConfigsResourceResponse(r: wire.Reader, v: number): A
 
 export function encodeAlterConfigsResourceResponse(w: wire.Writer, v: number, o: AlterConfigsResourceResponse): void {
   w.int16(o.errorCode);
-  if (v === 1) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
+  if (v === 1) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
   w.int8(o.resourceType);
-  if (v === 1) { w.compactString(o.resourceName as string); } else { w.string(o.resourceName as string); }
+  if (v === 1) w.compactString(o.resourceName as string);
+  else w.string(o.resourceName as string);
   if (v === 1) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -81,11 +85,13 @@ export function skipAlterConfigsResourceResponse(r: wire.Reader, v: number): voi
 
 export function skipIncrementalAlterConfigsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v === 1); for (let i0 = 0; i0 < n0; i0++) { skipAlterConfigsResourceResponse(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 1);
+    for (let i0 = 0; i0 < n0; i0++) skipAlterConfigsResourceResponse(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of IncrementalAlterConfigsResponse. */
 export const IncrementalAlterConfigsResponseTopLevelTagged: readonly string[] = [];
 
-export const IncrementalAlterConfigsResponseEntities: readonly EntityField[] = [
-];
+export const IncrementalAlterConfigsResponseEntities: readonly EntityField[] = [];

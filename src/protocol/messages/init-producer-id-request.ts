@@ -24,7 +24,7 @@ export function defaultInitProducerIdRequest(): InitProducerIdRequest {
 }
 
 export function decodeInitProducerIdRequest(r: wire.Reader, v: number): InitProducerIdRequest {
-  const transactionalId = (v >= 2 ? r.compactNullableString() : r.nullableString());
+  const transactionalId = v >= 2 ? r.compactNullableString() : r.nullableString();
   const transactionTimeoutMs = r.int32();
   const producerId = v >= 3 ? r.int64() : -1n;
   const producerEpoch = v >= 3 ? r.int16() : -1;
@@ -37,12 +37,13 @@ export function decodeInitProducerIdRequest(r: wire.Reader, v: number): InitProd
 }
 
 export function encodeInitProducerIdRequest(w: wire.Writer, v: number, o: InitProducerIdRequest): void {
-  if (v >= 2) { w.compactNullableString(o.transactionalId); } else { w.nullableString(o.transactionalId); }
+  if (v >= 2) w.compactNullableString(o.transactionalId);
+  else w.nullableString(o.transactionalId);
   w.int32(o.transactionTimeoutMs);
-  if (v >= 3) { w.int64(o.producerId); }
-  if (v >= 3) { w.int16(o.producerEpoch); }
-  if (v === 6) { w.bool(o.enable2Pc); }
-  if (v === 6) { w.bool(o.keepPreparedTxn); }
+  if (v >= 3) w.int64(o.producerId);
+  if (v >= 3) w.int16(o.producerEpoch);
+  if (v === 6) w.bool(o.enable2Pc);
+  if (v === 6) w.bool(o.keepPreparedTxn);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,10 +53,10 @@ export function encodeInitProducerIdRequest(w: wire.Writer, v: number, o: InitPr
 export function skipInitProducerIdRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(v >= 2);
   r.skip(4);
-  if (v >= 3) { r.skip(8); }
-  if (v >= 3) { r.skip(2); }
-  if (v === 6) { r.skip(1); }
-  if (v === 6) { r.skip(1); }
+  if (v >= 3) r.skip(8);
+  if (v >= 3) r.skip(2);
+  if (v === 6) r.skip(1);
+  if (v === 6) r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of InitProducerIdRequest. */

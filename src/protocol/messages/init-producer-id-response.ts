@@ -41,8 +41,8 @@ export function encodeInitProducerIdResponse(w: wire.Writer, v: number, o: InitP
   w.int16(o.errorCode);
   w.int64(o.producerId);
   w.int16(o.producerEpoch);
-  if (v === 6) { w.int64(o.ongoingTxnProducerId); }
-  if (v === 6) { w.int16(o.ongoingTxnProducerEpoch); }
+  if (v === 6) w.int64(o.ongoingTxnProducerId);
+  if (v === 6) w.int16(o.ongoingTxnProducerEpoch);
   if (v >= 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -54,8 +54,8 @@ export function skipInitProducerIdResponseToTags(r: wire.Reader, v: number): voi
   r.skip(2);
   r.skip(8);
   r.skip(2);
-  if (v === 6) { r.skip(8); }
-  if (v === 6) { r.skip(2); }
+  if (v === 6) r.skip(8);
+  if (v === 6) r.skip(2);
 }
 
 /** Properties of the top-level tagged fields of InitProducerIdResponse. */

@@ -26,7 +26,9 @@ export function decodeInitializeShareGroupStateRequest(r: wire.Reader, v: number
 
 export function encodeInitializeShareGroupStateRequest(w: wire.Writer, v: number, o: InitializeShareGroupStateRequest): void {
   w.compactString(o.groupId as string);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeInitializeStateData(w, v, e as InitializeStateData); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeInitializeStateData(w, v, e as InitializeStateData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -56,7 +58,9 @@ export function decodeInitializeStateData(r: wire.Reader, v: number): Initialize
 
 export function encodeInitializeStateData(w: wire.Writer, v: number, o: InitializeStateData): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -99,7 +103,10 @@ export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData
 
 export function skipInitializeStateData(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -112,12 +119,15 @@ export function skipPartitionData(r: wire.Reader, _v: number): void {
 
 export function skipInitializeShareGroupStateRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipInitializeStateData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipInitializeStateData(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of InitializeShareGroupStateRequest. */
 export const InitializeShareGroupStateRequestTopLevelTagged: readonly string[] = [];
 
 export const InitializeShareGroupStateRequestEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["topics","topicId"], versions: [0, 0] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [0, 0] },
 ];

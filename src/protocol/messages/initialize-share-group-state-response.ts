@@ -22,7 +22,9 @@ export function decodeInitializeShareGroupStateResponse(r: wire.Reader, v: numbe
 }
 
 export function encodeInitializeShareGroupStateResponse(w: wire.Writer, v: number, o: InitializeShareGroupStateResponse): void {
-  wire.writeArray(w, o.results, true, (w, e) => { encodeInitializeStateResult(w, v, e as InitializeStateResult); });
+  wire.writeArray(w, o.results, true, (w, e) => {
+    encodeInitializeStateResult(w, v, e as InitializeStateResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,7 +54,9 @@ export function decodeInitializeStateResult(r: wire.Reader, v: number): Initiali
 
 export function encodeInitializeStateResult(w: wire.Writer, v: number, o: InitializeStateResult): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionResult(w, v, e as PartitionResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,7 +99,10 @@ export function encodePartitionResult(w: wire.Writer, _v: number, o: PartitionRe
 
 export function skipInitializeStateResult(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionResult(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -107,12 +114,15 @@ export function skipPartitionResult(r: wire.Reader, _v: number): void {
 }
 
 export function skipInitializeShareGroupStateResponseToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipInitializeStateResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipInitializeStateResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of InitializeShareGroupStateResponse. */
 export const InitializeShareGroupStateResponseTopLevelTagged: readonly string[] = [];
 
 export const InitializeShareGroupStateResponseEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["results","topicId"], versions: [0, 0] },
+  { kind: "topicId", path: ["results", "topicId"], versions: [0, 0] },
 ];

@@ -28,12 +28,12 @@ export function defaultJoinGroupRequest(): JoinGroupRequest {
 }
 
 export function decodeJoinGroupRequest(r: wire.Reader, v: number): JoinGroupRequest {
-  const groupId = (v >= 6 ? r.compactString() : r.string());
+  const groupId = v >= 6 ? r.compactString() : r.string();
   const sessionTimeoutMs = r.int32();
   const rebalanceTimeoutMs = v >= 1 ? r.int32() : -1;
-  const memberId = (v >= 6 ? r.compactString() : r.string());
+  const memberId = v >= 6 ? r.compactString() : r.string();
   const groupInstanceId = v >= 5 ? (v >= 6 ? r.compactNullableString() : r.nullableString()) : null;
-  const protocolType = (v >= 6 ? r.compactString() : r.string());
+  const protocolType = v >= 6 ? r.compactString() : r.string();
   const protocols = wire.readArray(r, v >= 6, (r) => decodeJoinGroupRequestProtocol(r, v));
   const reason = v >= 8 ? r.compactNullableString() : null;
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
@@ -43,14 +43,22 @@ export function decodeJoinGroupRequest(r: wire.Reader, v: number): JoinGroupRequ
 }
 
 export function encodeJoinGroupRequest(w: wire.Writer, v: number, o: JoinGroupRequest): void {
-  if (v >= 6) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
+  if (v >= 6) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
   w.int32(o.sessionTimeoutMs);
-  if (v >= 1) { w.int32(o.rebalanceTimeoutMs); }
-  if (v >= 6) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); }
-  if (v >= 5) { if (v >= 6) { w.compactNullableString(o.groupInstanceId); } else { w.nullableString(o.groupInstanceId); } }
-  if (v >= 6) { w.compactString(o.protocolType as string); } else { w.string(o.protocolType as string); }
-  wire.writeArray(w, o.protocols, v >= 6, (w, e) => { encodeJoinGroupRequestProtocol(w, v, e as JoinGroupRequestProtocol); });
-  if (v >= 8) { w.compactNullableString(o.reason); }
+  if (v >= 1) w.int32(o.rebalanceTimeoutMs);
+  if (v >= 6) w.compactString(o.memberId as string);
+  else w.string(o.memberId as string);
+  if (v >= 5) {
+    if (v >= 6) w.compactNullableString(o.groupInstanceId);
+    else w.nullableString(o.groupInstanceId);
+  }
+  if (v >= 6) w.compactString(o.protocolType as string);
+  else w.string(o.protocolType as string);
+  wire.writeArray(w, o.protocols, v >= 6, (w, e) => {
+    encodeJoinGroupRequestProtocol(w, v, e as JoinGroupRequestProtocol);
+  });
+  if (v >= 8) w.compactNullableString(o.reason);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -70,8 +78,8 @@ export function defaultJoinGroupRequestProtocol(): JoinGroupRequestProtocol {
 }
 
 export function decodeJoinGroupRequestProtocol(r: wire.Reader, v: number): JoinGroupRequestProtocol {
-  const name = (v >= 6 ? r.compactString() : r.string());
-  const metadata = (v >= 6 ? r.compactBytes() : r.bytes());
+  const name = v >= 6 ? r.compactString() : r.string();
+  const metadata = v >= 6 ? r.compactBytes() : r.bytes();
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: JoinGroupRequestProtocol = { name, metadata };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -79,8 +87,10 @@ export function decodeJoinGroupRequestProtocol(r: wire.Reader, v: number): JoinG
 }
 
 export function encodeJoinGroupRequestProtocol(w: wire.Writer, v: number, o: JoinGroupRequestProtocol): void {
-  if (v >= 6) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  if (v >= 6) { w.compactBytes(o.metadata as Uint8Array); } else { w.bytes(o.metadata as Uint8Array); }
+  if (v >= 6) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  if (v >= 6) w.compactBytes(o.metadata as Uint8Array);
+  else w.bytes(o.metadata as Uint8Array);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -96,12 +106,15 @@ export function skipJoinGroupRequestProtocol(r: wire.Reader, v: number): void {
 export function skipJoinGroupRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(v >= 6);
   r.skip(4);
-  if (v >= 1) { r.skip(4); }
+  if (v >= 1) r.skip(4);
   r.skipString(v >= 6);
-  if (v >= 5) { r.skipString(v >= 6); }
+  if (v >= 5) r.skipString(v >= 6);
   r.skipString(v >= 6);
-  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipJoinGroupRequestProtocol(r, v); } }
-  if (v >= 8) { r.skipString(true); }
+  {
+    const n0 = r.arrayLength(v >= 6);
+    for (let i0 = 0; i0 < n0; i0++) skipJoinGroupRequestProtocol(r, v);
+  }
+  if (v >= 8) r.skipString(true);
 }
 
 /** Properties of the top-level tagged fields of JoinGroupRequest. */

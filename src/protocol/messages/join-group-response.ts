@@ -26,7 +26,17 @@ export interface JoinGroupResponse {
 }
 
 export function defaultJoinGroupResponse(): JoinGroupResponse {
-  return { throttleTimeMs: 0, errorCode: 0, generationId: -1, protocolType: null, protocolName: "", leader: "", skipAssignment: false, memberId: "", members: [] };
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    generationId: -1,
+    protocolType: null,
+    protocolName: "",
+    leader: "",
+    skipAssignment: false,
+    memberId: "",
+    members: [],
+  };
 }
 
 export function decodeJoinGroupResponse(r: wire.Reader, v: number): JoinGroupResponse {
@@ -34,10 +44,10 @@ export function decodeJoinGroupResponse(r: wire.Reader, v: number): JoinGroupRes
   const errorCode = r.int16();
   const generationId = r.int32();
   const protocolType = v >= 7 ? r.compactNullableString() : null;
-  const protocolName = (v >= 6 ? (v >= 7 ? r.compactNullableString() : r.compactString()) : (v >= 7 ? r.nullableString() : r.string()));
-  const leader = (v >= 6 ? r.compactString() : r.string());
+  const protocolName = v >= 6 ? (v >= 7 ? r.compactNullableString() : r.compactString()) : (v >= 7 ? r.nullableString() : r.string());
+  const leader = v >= 6 ? r.compactString() : r.string();
   const skipAssignment = v === 9 ? r.bool() : false;
-  const memberId = (v >= 6 ? r.compactString() : r.string());
+  const memberId = v >= 6 ? r.compactString() : r.string();
   const members = wire.readArray(r, v >= 6, (r) => decodeJoinGroupResponseMember(r, v));
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: JoinGroupResponse = { throttleTimeMs, errorCode, generationId, protocolType, protocolName, leader, skipAssignment, memberId, members };
@@ -46,15 +56,23 @@ export function decodeJoinGroupResponse(r: wire.Reader, v: number): JoinGroupRes
 }
 
 export function encodeJoinGroupResponse(w: wire.Writer, v: number, o: JoinGroupResponse): void {
-  if (v >= 2) { w.int32(o.throttleTimeMs); }
+  if (v >= 2) w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.int32(o.generationId);
-  if (v >= 7) { w.compactNullableString(o.protocolType); }
-  if (v >= 6) { if (v >= 7) { w.compactNullableString(o.protocolName); } else { w.compactString(o.protocolName as string); } } else { if (v >= 7) { w.nullableString(o.protocolName); } else { w.string(o.protocolName as string); } }
-  if (v >= 6) { w.compactString(o.leader as string); } else { w.string(o.leader as string); }
-  if (v === 9) { w.bool(o.skipAssignment); }
-  if (v >= 6) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); }
-  wire.writeArray(w, o.members, v >= 6, (w, e) => { encodeJoinGroupResponseMember(w, v, e as JoinGroupResponseMember); });
+  if (v >= 7) w.compactNullableString(o.protocolType);
+  if (v >= 6) {
+    if (v >= 7) w.compactNullableString(o.protocolName);
+    else w.compactString(o.protocolName as string);
+  } else {if (v >= 7) w.nullableString(o.protocolName);
+    else w.string(o.protocolName as string);}
+  if (v >= 6) w.compactString(o.leader as string);
+  else w.string(o.leader as string);
+  if (v === 9) w.bool(o.skipAssignment);
+  if (v >= 6) w.compactString(o.memberId as string);
+  else w.string(o.memberId as string);
+  wire.writeArray(w, o.members, v >= 6, (w, e) => {
+    encodeJoinGroupResponseMember(w, v, e as JoinGroupResponseMember);
+  });
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -76,9 +94,9 @@ export function defaultJoinGroupResponseMember(): JoinGroupResponseMember {
 }
 
 export function decodeJoinGroupResponseMember(r: wire.Reader, v: number): JoinGroupResponseMember {
-  const memberId = (v >= 6 ? r.compactString() : r.string());
+  const memberId = v >= 6 ? r.compactString() : r.string();
   const groupInstanceId = v >= 5 ? (v >= 6 ? r.compactNullableString() : r.nullableString()) : null;
-  const metadata = (v >= 6 ? r.compactBytes() : r.bytes());
+  const metadata = v >= 6 ? r.compactBytes() : r.bytes();
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: JoinGroupResponseMember = { memberId, groupInstanceId, metadata };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -86,9 +104,14 @@ export function decodeJoinGroupResponseMember(r: wire.Reader, v: number): JoinGr
 }
 
 export function encodeJoinGroupResponseMember(w: wire.Writer, v: number, o: JoinGroupResponseMember): void {
-  if (v >= 6) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); }
-  if (v >= 5) { if (v >= 6) { w.compactNullableString(o.groupInstanceId); } else { w.nullableString(o.groupInstanceId); } }
-  if (v >= 6) { w.compactBytes(o.metadata as Uint8Array); } else { w.bytes(o.metadata as Uint8Array); }
+  if (v >= 6) w.compactString(o.memberId as string);
+  else w.string(o.memberId as string);
+  if (v >= 5) {
+    if (v >= 6) w.compactNullableString(o.groupInstanceId);
+    else w.nullableString(o.groupInstanceId);
+  }
+  if (v >= 6) w.compactBytes(o.metadata as Uint8Array);
+  else w.bytes(o.metadata as Uint8Array);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -97,25 +120,27 @@ export function encodeJoinGroupResponseMember(w: wire.Writer, v: number, o: Join
 
 export function skipJoinGroupResponseMember(r: wire.Reader, v: number): void {
   r.skipString(v >= 6);
-  if (v >= 5) { r.skipString(v >= 6); }
+  if (v >= 5) r.skipString(v >= 6);
   r.skipBytes(v >= 6);
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipJoinGroupResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 2) { r.skip(4); }
+  if (v >= 2) r.skip(4);
   r.skip(2);
   r.skip(4);
-  if (v >= 7) { r.skipString(true); }
+  if (v >= 7) r.skipString(true);
   r.skipString(v >= 6);
   r.skipString(v >= 6);
-  if (v === 9) { r.skip(1); }
+  if (v === 9) r.skip(1);
   r.skipString(v >= 6);
-  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipJoinGroupResponseMember(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 6);
+    for (let i0 = 0; i0 < n0; i0++) skipJoinGroupResponseMember(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of JoinGroupResponse. */
 export const JoinGroupResponseTopLevelTagged: readonly string[] = [];
 
-export const JoinGroupResponseEntities: readonly EntityField[] = [
-];
+export const JoinGroupResponseEntities: readonly EntityField[] = [];

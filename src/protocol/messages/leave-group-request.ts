@@ -18,7 +18,7 @@ export function defaultLeaveGroupRequest(): LeaveGroupRequest {
 }
 
 export function decodeLeaveGroupRequest(r: wire.Reader, v: number): LeaveGroupRequest {
-  const groupId = (v >= 4 ? r.compactString() : r.string());
+  const groupId = v >= 4 ? r.compactString() : r.string();
   const memberId = v <= 2 ? r.string() : "";
   const members = v >= 3 ? wire.readArray(r, v >= 4, (r) => decodeMemberIdentity(r, v)) : [];
   const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
@@ -28,9 +28,14 @@ export function decodeLeaveGroupRequest(r: wire.Reader, v: number): LeaveGroupRe
 }
 
 export function encodeLeaveGroupRequest(w: wire.Writer, v: number, o: LeaveGroupRequest): void {
-  if (v >= 4) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
-  if (v <= 2) { w.string(o.memberId as string); }
-  if (v >= 3) { wire.writeArray(w, o.members, v >= 4, (w, e) => { encodeMemberIdentity(w, v, e as MemberIdentity); }); }
+  if (v >= 4) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
+  if (v <= 2) w.string(o.memberId as string);
+  if (v >= 3) {
+    wire.writeArray(w, o.members, v >= 4, (w, e) => {
+      encodeMemberIdentity(w, v, e as MemberIdentity);
+    });
+  }
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -62,9 +67,15 @@ export function decodeMemberIdentity(r: wire.Reader, v: number): MemberIdentity 
 }
 
 export function encodeMemberIdentity(w: wire.Writer, v: number, o: MemberIdentity): void {
-  if (v >= 3) { if (v >= 4) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); } }
-  if (v >= 3) { if (v >= 4) { w.compactNullableString(o.groupInstanceId); } else { w.nullableString(o.groupInstanceId); } }
-  if (v === 5) { w.compactNullableString(o.reason); }
+  if (v >= 3) {
+    if (v >= 4) w.compactString(o.memberId as string);
+    else w.string(o.memberId as string);
+  }
+  if (v >= 3) {
+    if (v >= 4) w.compactNullableString(o.groupInstanceId);
+    else w.nullableString(o.groupInstanceId);
+  }
+  if (v === 5) w.compactNullableString(o.reason);
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -72,16 +83,21 @@ export function encodeMemberIdentity(w: wire.Writer, v: number, o: MemberIdentit
 }
 
 export function skipMemberIdentity(r: wire.Reader, v: number): void {
-  if (v >= 3) { r.skipString(v >= 4); }
-  if (v >= 3) { r.skipString(v >= 4); }
-  if (v === 5) { r.skipString(true); }
+  if (v >= 3) r.skipString(v >= 4);
+  if (v >= 3) r.skipString(v >= 4);
+  if (v === 5) r.skipString(true);
   if (v >= 4) r.skipTaggedFields();
 }
 
 export function skipLeaveGroupRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(v >= 4);
-  if (v <= 2) { r.skipString(false); }
-  if (v >= 3) { { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { skipMemberIdentity(r, v); } } }
+  if (v <= 2) r.skipString(false);
+  if (v >= 3) {
+    {
+      const n0 = r.arrayLength(v >= 4);
+      for (let i0 = 0; i0 < n0; i0++) skipMemberIdentity(r, v);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of LeaveGroupRequest. */

@@ -28,9 +28,13 @@ export function decodeLeaveGroupResponse(r: wire.Reader, v: number): LeaveGroupR
 }
 
 export function encodeLeaveGroupResponse(w: wire.Writer, v: number, o: LeaveGroupResponse): void {
-  if (v >= 1) { w.int32(o.throttleTimeMs); }
+  if (v >= 1) w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
-  if (v >= 3) { wire.writeArray(w, o.members, v >= 4, (w, e) => { encodeMemberResponse(w, v, e as MemberResponse); }); }
+  if (v >= 3) {
+    wire.writeArray(w, o.members, v >= 4, (w, e) => {
+      encodeMemberResponse(w, v, e as MemberResponse);
+    });
+  }
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -62,9 +66,15 @@ export function decodeMemberResponse(r: wire.Reader, v: number): MemberResponse 
 }
 
 export function encodeMemberResponse(w: wire.Writer, v: number, o: MemberResponse): void {
-  if (v >= 3) { if (v >= 4) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); } }
-  if (v >= 3) { if (v >= 4) { w.compactNullableString(o.groupInstanceId); } else { w.nullableString(o.groupInstanceId); } }
-  if (v >= 3) { w.int16(o.errorCode); }
+  if (v >= 3) {
+    if (v >= 4) w.compactString(o.memberId as string);
+    else w.string(o.memberId as string);
+  }
+  if (v >= 3) {
+    if (v >= 4) w.compactNullableString(o.groupInstanceId);
+    else w.nullableString(o.groupInstanceId);
+  }
+  if (v >= 3) w.int16(o.errorCode);
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -72,20 +82,24 @@ export function encodeMemberResponse(w: wire.Writer, v: number, o: MemberRespons
 }
 
 export function skipMemberResponse(r: wire.Reader, v: number): void {
-  if (v >= 3) { r.skipString(v >= 4); }
-  if (v >= 3) { r.skipString(v >= 4); }
-  if (v >= 3) { r.skip(2); }
+  if (v >= 3) r.skipString(v >= 4);
+  if (v >= 3) r.skipString(v >= 4);
+  if (v >= 3) r.skip(2);
   if (v >= 4) r.skipTaggedFields();
 }
 
 export function skipLeaveGroupResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 1) { r.skip(4); }
+  if (v >= 1) r.skip(4);
   r.skip(2);
-  if (v >= 3) { { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { skipMemberResponse(r, v); } } }
+  if (v >= 3) {
+    {
+      const n0 = r.arrayLength(v >= 4);
+      for (let i0 = 0; i0 < n0; i0++) skipMemberResponse(r, v);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of LeaveGroupResponse. */
 export const LeaveGroupResponseTopLevelTagged: readonly string[] = [];
 
-export const LeaveGroupResponseEntities: readonly EntityField[] = [
-];
+export const LeaveGroupResponseEntities: readonly EntityField[] = [];

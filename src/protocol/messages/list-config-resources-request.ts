@@ -22,7 +22,11 @@ export function decodeListConfigResourcesRequest(r: wire.Reader, v: number): Lis
 }
 
 export function encodeListConfigResourcesRequest(w: wire.Writer, v: number, o: ListConfigResourcesRequest): void {
-  if (v === 1) { wire.writeArray(w, o.resourceTypes, true, (w, e) => { w.int8(e); }); }
+  if (v === 1) {
+    wire.writeArray(w, o.resourceTypes, true, (w, e) => {
+      w.int8(e);
+    });
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -30,11 +34,15 @@ export function encodeListConfigResourcesRequest(w: wire.Writer, v: number, o: L
 }
 
 export function skipListConfigResourcesRequestToTags(r: wire.Reader, v: number): void {
-  if (v === 1) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 1); } }
+  if (v === 1) {
+    {
+      const n0 = r.arrayLength(true);
+      if (n0 > 0) r.skip(n0 * 1);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of ListConfigResourcesRequest. */
 export const ListConfigResourcesRequestTopLevelTagged: readonly string[] = [];
 
-export const ListConfigResourcesRequestEntities: readonly EntityField[] = [
-];
+export const ListConfigResourcesRequestEntities: readonly EntityField[] = [];

@@ -30,7 +30,9 @@ export function decodeListConfigResourcesResponse(r: wire.Reader, v: number): Li
 export function encodeListConfigResourcesResponse(w: wire.Writer, v: number, o: ListConfigResourcesResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
-  wire.writeArray(w, o.configResources, true, (w, e) => { encodeConfigResource(w, v, e as ConfigResource); });
+  wire.writeArray(w, o.configResources, true, (w, e) => {
+    encodeConfigResource(w, v, e as ConfigResource);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -60,7 +62,7 @@ export function decodeConfigResource(r: wire.Reader, v: number): ConfigResource 
 
 export function encodeConfigResource(w: wire.Writer, v: number, o: ConfigResource): void {
   w.compactString(o.resourceName as string);
-  if (v === 1) { w.int8(o.resourceType); }
+  if (v === 1) w.int8(o.resourceType);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -69,18 +71,20 @@ export function encodeConfigResource(w: wire.Writer, v: number, o: ConfigResourc
 
 export function skipConfigResource(r: wire.Reader, v: number): void {
   r.skipString(true);
-  if (v === 1) { r.skip(1); }
+  if (v === 1) r.skip(1);
   r.skipTaggedFields();
 }
 
 export function skipListConfigResourcesResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipConfigResource(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipConfigResource(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ListConfigResourcesResponse. */
 export const ListConfigResourcesResponseTopLevelTagged: readonly string[] = [];
 
-export const ListConfigResourcesResponseEntities: readonly EntityField[] = [
-];
+export const ListConfigResourcesResponseEntities: readonly EntityField[] = [];

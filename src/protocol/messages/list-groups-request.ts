@@ -25,8 +25,16 @@ export function decodeListGroupsRequest(r: wire.Reader, v: number): ListGroupsRe
 }
 
 export function encodeListGroupsRequest(w: wire.Writer, v: number, o: ListGroupsRequest): void {
-  if (v >= 4) { wire.writeArray(w, o.statesFilter, true, (w, e) => { w.compactString(e as string); }); }
-  if (v === 5) { wire.writeArray(w, o.typesFilter, true, (w, e) => { w.compactString(e as string); }); }
+  if (v >= 4) {
+    wire.writeArray(w, o.statesFilter, true, (w, e) => {
+      w.compactString(e as string);
+    });
+  }
+  if (v === 5) {
+    wire.writeArray(w, o.typesFilter, true, (w, e) => {
+      w.compactString(e as string);
+    });
+  }
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -34,12 +42,21 @@ export function encodeListGroupsRequest(w: wire.Writer, v: number, o: ListGroups
 }
 
 export function skipListGroupsRequestToTags(r: wire.Reader, v: number): void {
-  if (v >= 4) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
-  if (v === 5) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
+  if (v >= 4) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+    }
+  }
+  if (v === 5) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of ListGroupsRequest. */
 export const ListGroupsRequestTopLevelTagged: readonly string[] = [];
 
-export const ListGroupsRequestEntities: readonly EntityField[] = [
-];
+export const ListGroupsRequestEntities: readonly EntityField[] = [];

@@ -28,9 +28,11 @@ export function decodeListGroupsResponse(r: wire.Reader, v: number): ListGroupsR
 }
 
 export function encodeListGroupsResponse(w: wire.Writer, v: number, o: ListGroupsResponse): void {
-  if (v >= 1) { w.int32(o.throttleTimeMs); }
+  if (v >= 1) w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
-  wire.writeArray(w, o.groups, v >= 3, (w, e) => { encodeListedGroup(w, v, e as ListedGroup); });
+  wire.writeArray(w, o.groups, v >= 3, (w, e) => {
+    encodeListedGroup(w, v, e as ListedGroup);
+  });
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -54,9 +56,16 @@ export function defaultListedGroup(): ListedGroup {
 }
 
 export function decodeListedGroup(r: wire.Reader, v: number): ListedGroup {
-  const groupId = (v >= 3 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skipString(v >= 3); if (v >= 4) { r.skipString(true); } if (v === 5) { r.skipString(true); } if (v >= 3) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
-  const protocolType = (v >= 3 ? r.compactString() : r.string());
+  const groupId = v >= 3 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) {
+    r.skipString(v >= 3);
+    if (v >= 4) r.skipString(true);
+    if (v === 5) r.skipString(true);
+    if (v >= 3) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
+  const protocolType = v >= 3 ? r.compactString() : r.string();
   const groupState = v >= 4 ? r.compactString() : "";
   const groupType = v === 5 ? r.compactString() : "";
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
@@ -66,10 +75,12 @@ export function decodeListedGroup(r: wire.Reader, v: number): ListedGroup {
 }
 
 export function encodeListedGroup(w: wire.Writer, v: number, o: ListedGroup): void {
-  if (v >= 3) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
-  if (v >= 3) { w.compactString(o.protocolType as string); } else { w.string(o.protocolType as string); }
-  if (v >= 4) { w.compactString(o.groupState as string); }
-  if (v === 5) { w.compactString(o.groupType as string); }
+  if (v >= 3) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
+  if (v >= 3) w.compactString(o.protocolType as string);
+  else w.string(o.protocolType as string);
+  if (v >= 4) w.compactString(o.groupState as string);
+  if (v === 5) w.compactString(o.groupType as string);
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -79,20 +90,23 @@ export function encodeListedGroup(w: wire.Writer, v: number, o: ListedGroup): vo
 export function skipListedGroup(r: wire.Reader, v: number): void {
   r.skipString(v >= 3);
   r.skipString(v >= 3);
-  if (v >= 4) { r.skipString(true); }
-  if (v === 5) { r.skipString(true); }
+  if (v >= 4) r.skipString(true);
+  if (v === 5) r.skipString(true);
   if (v >= 3) r.skipTaggedFields();
 }
 
 export function skipListGroupsResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 1) { r.skip(4); }
+  if (v >= 1) r.skip(4);
   r.skip(2);
-  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipListedGroup(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 3);
+    for (let i0 = 0; i0 < n0; i0++) skipListedGroup(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ListGroupsResponse. */
 export const ListGroupsResponseTopLevelTagged: readonly string[] = [];
 
 export const ListGroupsResponseEntities: readonly EntityField[] = [
-  { kind: "groupId", path: ["groups","groupId"], versions: [0, 5] },
+  { kind: "groupId", path: ["groups", "groupId"], versions: [0, 5] },
 ];

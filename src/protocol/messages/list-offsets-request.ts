@@ -32,9 +32,11 @@ export function decodeListOffsetsRequest(r: wire.Reader, v: number): ListOffsets
 
 export function encodeListOffsetsRequest(w: wire.Writer, v: number, o: ListOffsetsRequest): void {
   w.int32(o.replicaId);
-  if (v >= 2) { w.int8(o.isolationLevel); }
-  wire.writeArray(w, o.topics, v >= 6, (w, e) => { encodeListOffsetsTopic(w, v, e as ListOffsetsTopic); });
-  if (v >= 10) { w.int32(o.timeoutMs); }
+  if (v >= 2) w.int8(o.isolationLevel);
+  wire.writeArray(w, o.topics, v >= 6, (w, e) => {
+    encodeListOffsetsTopic(w, v, e as ListOffsetsTopic);
+  });
+  if (v >= 10) w.int32(o.timeoutMs);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -54,7 +56,7 @@ export function defaultListOffsetsTopic(): ListOffsetsTopic {
 }
 
 export function decodeListOffsetsTopic(r: wire.Reader, v: number): ListOffsetsTopic {
-  const name = (v >= 6 ? r.compactString() : r.string());
+  const name = v >= 6 ? r.compactString() : r.string();
   const partitions = wire.readArray(r, v >= 6, (r) => decodeListOffsetsPartition(r, v));
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: ListOffsetsTopic = { name, partitions };
@@ -63,8 +65,11 @@ export function decodeListOffsetsTopic(r: wire.Reader, v: number): ListOffsetsTo
 }
 
 export function encodeListOffsetsTopic(w: wire.Writer, v: number, o: ListOffsetsTopic): void {
-  if (v >= 6) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  wire.writeArray(w, o.partitions, v >= 6, (w, e) => { encodeListOffsetsPartition(w, v, e as ListOffsetsPartition); });
+  if (v >= 6) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  wire.writeArray(w, o.partitions, v >= 6, (w, e) => {
+    encodeListOffsetsPartition(w, v, e as ListOffsetsPartition);
+  });
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -97,7 +102,7 @@ export function decodeListOffsetsPartition(r: wire.Reader, v: number): ListOffse
 
 export function encodeListOffsetsPartition(w: wire.Writer, v: number, o: ListOffsetsPartition): void {
   w.int32(o.partitionIndex);
-  if (v >= 4) { w.int32(o.currentLeaderEpoch); }
+  if (v >= 4) w.int32(o.currentLeaderEpoch);
   w.int64(o.timestamp);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -107,27 +112,33 @@ export function encodeListOffsetsPartition(w: wire.Writer, v: number, o: ListOff
 
 export function skipListOffsetsTopic(r: wire.Reader, v: number): void {
   r.skipString(v >= 6);
-  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsPartition(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 6);
+    for (let i0 = 0; i0 < n0; i0++) skipListOffsetsPartition(r, v);
+  }
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipListOffsetsPartition(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v >= 4) { r.skip(4); }
+  if (v >= 4) r.skip(4);
   r.skip(8);
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipListOffsetsRequestToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  if (v >= 2) { r.skip(1); }
-  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsTopic(r, v); } }
-  if (v >= 10) { r.skip(4); }
+  if (v >= 2) r.skip(1);
+  {
+    const n0 = r.arrayLength(v >= 6);
+    for (let i0 = 0; i0 < n0; i0++) skipListOffsetsTopic(r, v);
+  }
+  if (v >= 10) r.skip(4);
 }
 
 /** Properties of the top-level tagged fields of ListOffsetsRequest. */
 export const ListOffsetsRequestTopLevelTagged: readonly string[] = [];
 
 export const ListOffsetsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [1, 11] },
+  { kind: "topicName", path: ["topics", "name"], versions: [1, 11] },
 ];

@@ -25,8 +25,10 @@ export function decodeListOffsetsResponse(r: wire.Reader, v: number): ListOffset
 }
 
 export function encodeListOffsetsResponse(w: wire.Writer, v: number, o: ListOffsetsResponse): void {
-  if (v >= 2) { w.int32(o.throttleTimeMs); }
-  wire.writeArray(w, o.topics, v >= 6, (w, e) => { encodeListOffsetsTopicResponse(w, v, e as ListOffsetsTopicResponse); });
+  if (v >= 2) w.int32(o.throttleTimeMs);
+  wire.writeArray(w, o.topics, v >= 6, (w, e) => {
+    encodeListOffsetsTopicResponse(w, v, e as ListOffsetsTopicResponse);
+  });
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -46,8 +48,16 @@ export function defaultListOffsetsTopicResponse(): ListOffsetsTopicResponse {
 }
 
 export function decodeListOffsetsTopicResponse(r: wire.Reader, v: number): ListOffsetsTopicResponse {
-  const name = (v >= 6 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsPartitionResponse(r, v); } } if (v >= 6) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const name = v >= 6 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    {
+      const n0 = r.arrayLength(v >= 6);
+      for (let i0 = 0; i0 < n0; i0++) skipListOffsetsPartitionResponse(r, v);
+    }
+    if (v >= 6) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, v >= 6, (r) => decodeListOffsetsPartitionResponse(r, v));
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: ListOffsetsTopicResponse = { name, partitions };
@@ -56,8 +66,11 @@ export function decodeListOffsetsTopicResponse(r: wire.Reader, v: number): ListO
 }
 
 export function encodeListOffsetsTopicResponse(w: wire.Writer, v: number, o: ListOffsetsTopicResponse): void {
-  if (v >= 6) { w.compactString(o.name as string); } else { w.string(o.name as string); }
-  wire.writeArray(w, o.partitions, v >= 6, (w, e) => { encodeListOffsetsPartitionResponse(w, v, e as ListOffsetsPartitionResponse); });
+  if (v >= 6) w.compactString(o.name as string);
+  else w.string(o.name as string);
+  wire.writeArray(w, o.partitions, v >= 6, (w, e) => {
+    encodeListOffsetsPartitionResponse(w, v, e as ListOffsetsPartitionResponse);
+  });
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -99,7 +112,7 @@ export function encodeListOffsetsPartitionResponse(w: wire.Writer, v: number, o:
   w.int16(o.errorCode);
   w.int64(o.timestamp);
   w.int64(o.offset);
-  if (v >= 4) { w.int32(o.leaderEpoch); }
+  if (v >= 4) w.int32(o.leaderEpoch);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -108,7 +121,10 @@ export function encodeListOffsetsPartitionResponse(w: wire.Writer, v: number, o:
 
 export function skipListOffsetsTopicResponse(r: wire.Reader, v: number): void {
   r.skipString(v >= 6);
-  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsPartitionResponse(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 6);
+    for (let i0 = 0; i0 < n0; i0++) skipListOffsetsPartitionResponse(r, v);
+  }
   if (v >= 6) r.skipTaggedFields();
 }
 
@@ -117,18 +133,21 @@ export function skipListOffsetsPartitionResponse(r: wire.Reader, v: number): voi
   r.skip(2);
   r.skip(8);
   r.skip(8);
-  if (v >= 4) { r.skip(4); }
+  if (v >= 4) r.skip(4);
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipListOffsetsResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 2) { r.skip(4); }
-  { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipListOffsetsTopicResponse(r, v); } }
+  if (v >= 2) r.skip(4);
+  {
+    const n0 = r.arrayLength(v >= 6);
+    for (let i0 = 0; i0 < n0; i0++) skipListOffsetsTopicResponse(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ListOffsetsResponse. */
 export const ListOffsetsResponseTopLevelTagged: readonly string[] = [];
 
 export const ListOffsetsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [1, 11] },
+  { kind: "topicName", path: ["topics", "name"], versions: [1, 11] },
 ];

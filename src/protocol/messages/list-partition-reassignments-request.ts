@@ -26,7 +26,9 @@ export function decodeListPartitionReassignmentsRequest(r: wire.Reader, v: numbe
 
 export function encodeListPartitionReassignmentsRequest(w: wire.Writer, v: number, o: ListPartitionReassignmentsRequest): void {
   w.int32(o.timeoutMs);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeListPartitionReassignmentsTopics(w, v, e as ListPartitionReassignmentsTopics); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeListPartitionReassignmentsTopics(w, v, e as ListPartitionReassignmentsTopics);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -56,7 +58,9 @@ export function decodeListPartitionReassignmentsTopics(r: wire.Reader, _v: numbe
 
 export function encodeListPartitionReassignmentsTopics(w: wire.Writer, _v: number, o: ListPartitionReassignmentsTopics): void {
   w.compactString(o.name as string);
-  wire.writeArray(w, o.partitionIndexes, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitionIndexes, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -65,18 +69,24 @@ export function encodeListPartitionReassignmentsTopics(w: wire.Writer, _v: numbe
 
 export function skipListPartitionReassignmentsTopics(r: wire.Reader, _v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
 export function skipListPartitionReassignmentsRequestToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipListPartitionReassignmentsTopics(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipListPartitionReassignmentsTopics(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ListPartitionReassignmentsRequest. */
 export const ListPartitionReassignmentsRequestTopLevelTagged: readonly string[] = [];
 
 export const ListPartitionReassignmentsRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 0] },
 ];

@@ -34,7 +34,9 @@ export function encodeListPartitionReassignmentsResponse(w: wire.Writer, v: numb
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeOngoingTopicReassignment(w, v, e as OngoingTopicReassignment); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeOngoingTopicReassignment(w, v, e as OngoingTopicReassignment);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -55,7 +57,15 @@ export function defaultOngoingTopicReassignment(): OngoingTopicReassignment {
 
 export function decodeOngoingTopicReassignment(r: wire.Reader, v: number): OngoingTopicReassignment {
   const name = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOngoingPartitionReassignment(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipOngoingPartitionReassignment(r, v);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, true, (r) => decodeOngoingPartitionReassignment(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: OngoingTopicReassignment = { name, partitions };
@@ -65,7 +75,9 @@ export function decodeOngoingTopicReassignment(r: wire.Reader, v: number): Ongoi
 
 export function encodeOngoingTopicReassignment(w: wire.Writer, v: number, o: OngoingTopicReassignment): void {
   w.compactString(o.name as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeOngoingPartitionReassignment(w, v, e as OngoingPartitionReassignment); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeOngoingPartitionReassignment(w, v, e as OngoingPartitionReassignment);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -101,9 +113,15 @@ export function decodeOngoingPartitionReassignment(r: wire.Reader, _v: number): 
 
 export function encodeOngoingPartitionReassignment(w: wire.Writer, _v: number, o: OngoingPartitionReassignment): void {
   w.int32(o.partitionIndex);
-  wire.writeArray(w, o.replicas, true, (w, e) => { w.int32(e); });
-  wire.writeArray(w, o.addingReplicas, true, (w, e) => { w.int32(e); });
-  wire.writeArray(w, o.removingReplicas, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.replicas, true, (w, e) => {
+    w.int32(e);
+  });
+  wire.writeArray(w, o.addingReplicas, true, (w, e) => {
+    w.int32(e);
+  });
+  wire.writeArray(w, o.removingReplicas, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -112,15 +130,27 @@ export function encodeOngoingPartitionReassignment(w: wire.Writer, _v: number, o
 
 export function skipOngoingTopicReassignment(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOngoingPartitionReassignment(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipOngoingPartitionReassignment(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipOngoingPartitionReassignment(r: wire.Reader, _v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
@@ -128,12 +158,15 @@ export function skipListPartitionReassignmentsResponseToTags(r: wire.Reader, v: 
   r.skip(4);
   r.skip(2);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOngoingTopicReassignment(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipOngoingTopicReassignment(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ListPartitionReassignmentsResponse. */
 export const ListPartitionReassignmentsResponseTopLevelTagged: readonly string[] = [];
 
 export const ListPartitionReassignmentsResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 0] },
 ];

@@ -31,10 +31,14 @@ export function decodeListTransactionsRequest(r: wire.Reader, v: number): ListTr
 }
 
 export function encodeListTransactionsRequest(w: wire.Writer, v: number, o: ListTransactionsRequest): void {
-  wire.writeArray(w, o.stateFilters, true, (w, e) => { w.compactString(e as string); });
-  wire.writeArray(w, o.producerIdFilters, true, (w, e) => { w.int64(e); });
-  if (v >= 1) { w.int64(o.durationFilter); }
-  if (v === 2) { w.compactNullableString(o.transactionalIdPattern); }
+  wire.writeArray(w, o.stateFilters, true, (w, e) => {
+    w.compactString(e as string);
+  });
+  wire.writeArray(w, o.producerIdFilters, true, (w, e) => {
+    w.int64(e);
+  });
+  if (v >= 1) w.int64(o.durationFilter);
+  if (v === 2) w.compactNullableString(o.transactionalIdPattern);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -42,10 +46,16 @@ export function encodeListTransactionsRequest(w: wire.Writer, v: number, o: List
 }
 
 export function skipListTransactionsRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 8); }
-  if (v >= 1) { r.skip(8); }
-  if (v === 2) { r.skipString(true); }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 8);
+  }
+  if (v >= 1) r.skip(8);
+  if (v === 2) r.skipString(true);
 }
 
 /** Properties of the top-level tagged fields of ListTransactionsRequest. */

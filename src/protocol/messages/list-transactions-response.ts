@@ -33,8 +33,12 @@ export function decodeListTransactionsResponse(r: wire.Reader, v: number): ListT
 export function encodeListTransactionsResponse(w: wire.Writer, v: number, o: ListTransactionsResponse): void {
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
-  wire.writeArray(w, o.unknownStateFilters, true, (w, e) => { w.compactString(e as string); });
-  wire.writeArray(w, o.transactionStates, true, (w, e) => { encodeTransactionState(w, v, e as TransactionState); });
+  wire.writeArray(w, o.unknownStateFilters, true, (w, e) => {
+    w.compactString(e as string);
+  });
+  wire.writeArray(w, o.transactionStates, true, (w, e) => {
+    encodeTransactionState(w, v, e as TransactionState);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -57,7 +61,13 @@ export function defaultTransactionState(): TransactionState {
 
 export function decodeTransactionState(r: wire.Reader, _v: number): TransactionState {
   const transactionalId = r.compactString();
-  if (r.keep !== undefined && !r.keep("transactionalId", transactionalId)) { r.skip(8); r.skipString(true); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("transactionalId", transactionalId)) {
+    r.skip(8);
+    r.skipString(true);
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const producerId = r.int64();
   const transactionState = r.compactString();
   const _unknownTags = r.taggedFields(() => false);
@@ -86,14 +96,20 @@ export function skipTransactionState(r: wire.Reader, _v: number): void {
 export function skipListTransactionsResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(2);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTransactionState(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTransactionState(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ListTransactionsResponse. */
 export const ListTransactionsResponseTopLevelTagged: readonly string[] = [];
 
 export const ListTransactionsResponseEntities: readonly EntityField[] = [
-  { kind: "transactionalId", path: ["transactionStates","transactionalId"], versions: [0, 2] },
-  { kind: "producerId", path: ["transactionStates","producerId"], versions: [0, 2] },
+  { kind: "transactionalId", path: ["transactionStates", "transactionalId"], versions: [0, 2] },
+  { kind: "producerId", path: ["transactionStates", "producerId"], versions: [0, 2] },
 ];

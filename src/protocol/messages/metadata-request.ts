@@ -20,7 +20,9 @@ export function defaultMetadataRequest(): MetadataRequest {
 }
 
 export function decodeMetadataRequest(r: wire.Reader, v: number): MetadataRequest {
-  const topics = (v >= 1 ? wire.readNullableArray(r, v >= 9, (r) => decodeMetadataRequestTopic(r, v)) : wire.readArray(r, v >= 9, (r) => decodeMetadataRequestTopic(r, v)));
+  const topics = v >= 1
+    ? wire.readNullableArray(r, v >= 9, (r) => decodeMetadataRequestTopic(r, v))
+    : wire.readArray(r, v >= 9, (r) => decodeMetadataRequestTopic(r, v));
   const allowAutoTopicCreation = v >= 4 ? r.bool() : true;
   const includeClusterAuthorizedOperations = v >= 8 && v <= 10 ? r.bool() : false;
   const includeTopicAuthorizedOperations = v >= 8 ? r.bool() : false;
@@ -31,10 +33,12 @@ export function decodeMetadataRequest(r: wire.Reader, v: number): MetadataReques
 }
 
 export function encodeMetadataRequest(w: wire.Writer, v: number, o: MetadataRequest): void {
-  wire.writeArray(w, o.topics, v >= 9, (w, e) => { encodeMetadataRequestTopic(w, v, e as MetadataRequestTopic); });
-  if (v >= 4) { w.bool(o.allowAutoTopicCreation); }
-  if (v >= 8 && v <= 10) { w.bool(o.includeClusterAuthorizedOperations); }
-  if (v >= 8) { w.bool(o.includeTopicAuthorizedOperations); }
+  wire.writeArray(w, o.topics, v >= 9, (w, e) => {
+    encodeMetadataRequestTopic(w, v, e as MetadataRequestTopic);
+  });
+  if (v >= 4) w.bool(o.allowAutoTopicCreation);
+  if (v >= 8 && v <= 10) w.bool(o.includeClusterAuthorizedOperations);
+  if (v >= 8) w.bool(o.includeTopicAuthorizedOperations);
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -55,7 +59,7 @@ export function defaultMetadataRequestTopic(): MetadataRequestTopic {
 
 export function decodeMetadataRequestTopic(r: wire.Reader, v: number): MetadataRequestTopic {
   const topicId = v >= 10 ? r.uuid() : "00000000000000000000000000000000";
-  const name = (v >= 9 ? (v >= 10 ? r.compactNullableString() : r.compactString()) : (v >= 10 ? r.nullableString() : r.string()));
+  const name = v >= 9 ? (v >= 10 ? r.compactNullableString() : r.compactString()) : (v >= 10 ? r.nullableString() : r.string());
   const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: MetadataRequestTopic = { topicId, name };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -63,8 +67,12 @@ export function decodeMetadataRequestTopic(r: wire.Reader, v: number): MetadataR
 }
 
 export function encodeMetadataRequestTopic(w: wire.Writer, v: number, o: MetadataRequestTopic): void {
-  if (v >= 10) { w.uuid(o.topicId); }
-  if (v >= 9) { if (v >= 10) { w.compactNullableString(o.name); } else { w.compactString(o.name as string); } } else { if (v >= 10) { w.nullableString(o.name); } else { w.string(o.name as string); } }
+  if (v >= 10) w.uuid(o.topicId);
+  if (v >= 9) {
+    if (v >= 10) w.compactNullableString(o.name);
+    else w.compactString(o.name as string);
+  } else {if (v >= 10) w.nullableString(o.name);
+    else w.string(o.name as string);}
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -72,22 +80,25 @@ export function encodeMetadataRequestTopic(w: wire.Writer, v: number, o: Metadat
 }
 
 export function skipMetadataRequestTopic(r: wire.Reader, v: number): void {
-  if (v >= 10) { r.skip(16); }
+  if (v >= 10) r.skip(16);
   r.skipString(v >= 9);
   if (v >= 9) r.skipTaggedFields();
 }
 
 export function skipMetadataRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataRequestTopic(r, v); } }
-  if (v >= 4) { r.skip(1); }
-  if (v >= 8 && v <= 10) { r.skip(1); }
-  if (v >= 8) { r.skip(1); }
+  {
+    const n0 = r.arrayLength(v >= 9);
+    for (let i0 = 0; i0 < n0; i0++) skipMetadataRequestTopic(r, v);
+  }
+  if (v >= 4) r.skip(1);
+  if (v >= 8 && v <= 10) r.skip(1);
+  if (v >= 8) r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of MetadataRequest. */
 export const MetadataRequestTopLevelTagged: readonly string[] = [];
 
 export const MetadataRequestEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["topics","topicId"], versions: [10, 13] },
-  { kind: "topicName", path: ["topics","name"], versions: [0, 13] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [10, 13] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 13] },
 ];

@@ -40,13 +40,20 @@ export function decodeMetadataResponse(r: wire.Reader, v: number): MetadataRespo
 }
 
 export function encodeMetadataResponse(w: wire.Writer, v: number, o: MetadataResponse): void {
-  if (v >= 3) { w.int32(o.throttleTimeMs); }
-  wire.writeArray(w, o.brokers, v >= 9, (w, e) => { encodeMetadataResponseBroker(w, v, e as MetadataResponseBroker); });
-  if (v >= 2) { if (v >= 9) { w.compactNullableString(o.clusterId); } else { w.nullableString(o.clusterId); } }
-  if (v >= 1) { w.int32(o.controllerId); }
-  wire.writeArray(w, o.topics, v >= 9, (w, e) => { encodeMetadataResponseTopic(w, v, e as MetadataResponseTopic); });
-  if (v >= 8 && v <= 10) { w.int32(o.clusterAuthorizedOperations); }
-  if (v === 13) { w.int16(o.errorCode); }
+  if (v >= 3) w.int32(o.throttleTimeMs);
+  wire.writeArray(w, o.brokers, v >= 9, (w, e) => {
+    encodeMetadataResponseBroker(w, v, e as MetadataResponseBroker);
+  });
+  if (v >= 2) {
+    if (v >= 9) w.compactNullableString(o.clusterId);
+    else w.nullableString(o.clusterId);
+  }
+  if (v >= 1) w.int32(o.controllerId);
+  wire.writeArray(w, o.topics, v >= 9, (w, e) => {
+    encodeMetadataResponseTopic(w, v, e as MetadataResponseTopic);
+  });
+  if (v >= 8 && v <= 10) w.int32(o.clusterAuthorizedOperations);
+  if (v === 13) w.int16(o.errorCode);
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -71,7 +78,7 @@ export function defaultMetadataResponseBroker(): MetadataResponseBroker {
 
 export function decodeMetadataResponseBroker(r: wire.Reader, v: number): MetadataResponseBroker {
   const nodeId = r.int32();
-  const host = (v >= 9 ? r.compactString() : r.string());
+  const host = v >= 9 ? r.compactString() : r.string();
   const port = r.int32();
   const rack = v >= 1 ? (v >= 9 ? r.compactNullableString() : r.nullableString()) : null;
   const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
@@ -82,9 +89,13 @@ export function decodeMetadataResponseBroker(r: wire.Reader, v: number): Metadat
 
 export function encodeMetadataResponseBroker(w: wire.Writer, v: number, o: MetadataResponseBroker): void {
   w.int32(o.nodeId);
-  if (v >= 9) { w.compactString(o.host as string); } else { w.string(o.host as string); }
+  if (v >= 9) w.compactString(o.host as string);
+  else w.string(o.host as string);
   w.int32(o.port);
-  if (v >= 1) { if (v >= 9) { w.compactNullableString(o.rack); } else { w.nullableString(o.rack); } }
+  if (v >= 1) {
+    if (v >= 9) w.compactNullableString(o.rack);
+    else w.nullableString(o.rack);
+  }
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -113,8 +124,19 @@ export function defaultMetadataResponseTopic(): MetadataResponseTopic {
 
 export function decodeMetadataResponseTopic(r: wire.Reader, v: number): MetadataResponseTopic {
   const errorCode = r.int16();
-  const name = (v >= 9 ? (v >= 12 ? r.compactNullableString() : r.compactString()) : (v >= 12 ? r.nullableString() : r.string()));
-  if (r.keep !== undefined && name !== null && !r.keep("topicName", name)) { if (v >= 10) { r.skip(16); } if (v >= 1) { r.skip(1); } { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataResponsePartition(r, v); } } if (v >= 8) { r.skip(4); } if (v >= 9) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const name = v >= 9 ? (v >= 12 ? r.compactNullableString() : r.compactString()) : (v >= 12 ? r.nullableString() : r.string());
+  if (r.keep !== undefined && name !== null && !r.keep("topicName", name)) {
+    if (v >= 10) r.skip(16);
+    if (v >= 1) r.skip(1);
+    {
+      const n0 = r.arrayLength(v >= 9);
+      for (let i0 = 0; i0 < n0; i0++) skipMetadataResponsePartition(r, v);
+    }
+    if (v >= 8) r.skip(4);
+    if (v >= 9) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = v >= 10 ? r.uuid() : "00000000000000000000000000000000";
   const isInternal = v >= 1 ? r.bool() : false;
   const partitions = wire.readArray(r, v >= 9, (r) => decodeMetadataResponsePartition(r, v));
@@ -127,11 +149,17 @@ export function decodeMetadataResponseTopic(r: wire.Reader, v: number): Metadata
 
 export function encodeMetadataResponseTopic(w: wire.Writer, v: number, o: MetadataResponseTopic): void {
   w.int16(o.errorCode);
-  if (v >= 9) { if (v >= 12) { w.compactNullableString(o.name); } else { w.compactString(o.name as string); } } else { if (v >= 12) { w.nullableString(o.name); } else { w.string(o.name as string); } }
-  if (v >= 10) { w.uuid(o.topicId); }
-  if (v >= 1) { w.bool(o.isInternal); }
-  wire.writeArray(w, o.partitions, v >= 9, (w, e) => { encodeMetadataResponsePartition(w, v, e as MetadataResponsePartition); });
-  if (v >= 8) { w.int32(o.topicAuthorizedOperations); }
+  if (v >= 9) {
+    if (v >= 12) w.compactNullableString(o.name);
+    else w.compactString(o.name as string);
+  } else {if (v >= 12) w.nullableString(o.name);
+    else w.string(o.name as string);}
+  if (v >= 10) w.uuid(o.topicId);
+  if (v >= 1) w.bool(o.isInternal);
+  wire.writeArray(w, o.partitions, v >= 9, (w, e) => {
+    encodeMetadataResponsePartition(w, v, e as MetadataResponsePartition);
+  });
+  if (v >= 8) w.int32(o.topicAuthorizedOperations);
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -178,10 +206,18 @@ export function encodeMetadataResponsePartition(w: wire.Writer, v: number, o: Me
   w.int16(o.errorCode);
   w.int32(o.partitionIndex);
   w.int32(o.leaderId);
-  if (v >= 7) { w.int32(o.leaderEpoch); }
-  wire.writeArray(w, o.replicaNodes, v >= 9, (w, e) => { w.int32(e); });
-  wire.writeArray(w, o.isrNodes, v >= 9, (w, e) => { w.int32(e); });
-  if (v >= 5) { wire.writeArray(w, o.offlineReplicas, v >= 9, (w, e) => { w.int32(e); }); }
+  if (v >= 7) w.int32(o.leaderEpoch);
+  wire.writeArray(w, o.replicaNodes, v >= 9, (w, e) => {
+    w.int32(e);
+  });
+  wire.writeArray(w, o.isrNodes, v >= 9, (w, e) => {
+    w.int32(e);
+  });
+  if (v >= 5) {
+    wire.writeArray(w, o.offlineReplicas, v >= 9, (w, e) => {
+      w.int32(e);
+    });
+  }
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -192,17 +228,20 @@ export function skipMetadataResponseBroker(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skipString(v >= 9);
   r.skip(4);
-  if (v >= 1) { r.skipString(v >= 9); }
+  if (v >= 1) r.skipString(v >= 9);
   if (v >= 9) r.skipTaggedFields();
 }
 
 export function skipMetadataResponseTopic(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skipString(v >= 9);
-  if (v >= 10) { r.skip(16); }
-  if (v >= 1) { r.skip(1); }
-  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataResponsePartition(r, v); } }
-  if (v >= 8) { r.skip(4); }
+  if (v >= 10) r.skip(16);
+  if (v >= 1) r.skip(1);
+  {
+    const n0 = r.arrayLength(v >= 9);
+    for (let i0 = 0; i0 < n0; i0++) skipMetadataResponsePartition(r, v);
+  }
+  if (v >= 8) r.skip(4);
   if (v >= 9) r.skipTaggedFields();
 }
 
@@ -210,21 +249,38 @@ export function skipMetadataResponsePartition(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skip(4);
   r.skip(4);
-  if (v >= 7) { r.skip(4); }
-  { const n0 = r.arrayLength(v >= 9); if (n0 > 0) r.skip(n0 * 4); }
-  { const n0 = r.arrayLength(v >= 9); if (n0 > 0) r.skip(n0 * 4); }
-  if (v >= 5) { { const n0 = r.arrayLength(v >= 9); if (n0 > 0) r.skip(n0 * 4); } }
+  if (v >= 7) r.skip(4);
+  {
+    const n0 = r.arrayLength(v >= 9);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
+  {
+    const n0 = r.arrayLength(v >= 9);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
+  if (v >= 5) {
+    {
+      const n0 = r.arrayLength(v >= 9);
+      if (n0 > 0) r.skip(n0 * 4);
+    }
+  }
   if (v >= 9) r.skipTaggedFields();
 }
 
 export function skipMetadataResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 3) { r.skip(4); }
-  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataResponseBroker(r, v); } }
-  if (v >= 2) { r.skipString(v >= 9); }
-  if (v >= 1) { r.skip(4); }
-  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipMetadataResponseTopic(r, v); } }
-  if (v >= 8 && v <= 10) { r.skip(4); }
-  if (v === 13) { r.skip(2); }
+  if (v >= 3) r.skip(4);
+  {
+    const n0 = r.arrayLength(v >= 9);
+    for (let i0 = 0; i0 < n0; i0++) skipMetadataResponseBroker(r, v);
+  }
+  if (v >= 2) r.skipString(v >= 9);
+  if (v >= 1) r.skip(4);
+  {
+    const n0 = r.arrayLength(v >= 9);
+    for (let i0 = 0; i0 < n0; i0++) skipMetadataResponseTopic(r, v);
+  }
+  if (v >= 8 && v <= 10) r.skip(4);
+  if (v === 13) r.skip(2);
 }
 
 /** Properties of the top-level tagged fields of MetadataResponse. */
@@ -232,6 +288,6 @@ export const MetadataResponseTopLevelTagged: readonly string[] = [];
 
 export const MetadataResponseEntities: readonly EntityField[] = [
   { kind: "brokerEndpoint", path: ["brokers"], versions: [0, 13] },
-  { kind: "topicName", path: ["topics","name"], versions: [0, 13] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [10, 13] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 13] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [10, 13] },
 ];

@@ -24,9 +24,9 @@ export function defaultOffsetCommitRequest(): OffsetCommitRequest {
 }
 
 export function decodeOffsetCommitRequest(r: wire.Reader, v: number): OffsetCommitRequest {
-  const groupId = (v >= 8 ? r.compactString() : r.string());
+  const groupId = v >= 8 ? r.compactString() : r.string();
   const generationIdOrMemberEpoch = r.int32();
-  const memberId = (v >= 8 ? r.compactString() : r.string());
+  const memberId = v >= 8 ? r.compactString() : r.string();
   const groupInstanceId = v >= 7 ? (v >= 8 ? r.compactNullableString() : r.nullableString()) : null;
   const retentionTimeMs = v <= 4 ? r.int64() : -1n;
   const topics = wire.readArray(r, v >= 8, (r) => decodeOffsetCommitRequestTopic(r, v));
@@ -37,12 +37,19 @@ export function decodeOffsetCommitRequest(r: wire.Reader, v: number): OffsetComm
 }
 
 export function encodeOffsetCommitRequest(w: wire.Writer, v: number, o: OffsetCommitRequest): void {
-  if (v >= 8) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
+  if (v >= 8) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
   w.int32(o.generationIdOrMemberEpoch);
-  if (v >= 8) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); }
-  if (v >= 7) { if (v >= 8) { w.compactNullableString(o.groupInstanceId); } else { w.nullableString(o.groupInstanceId); } }
-  if (v <= 4) { w.int64(o.retentionTimeMs); }
-  wire.writeArray(w, o.topics, v >= 8, (w, e) => { encodeOffsetCommitRequestTopic(w, v, e as OffsetCommitRequestTopic); });
+  if (v >= 8) w.compactString(o.memberId as string);
+  else w.string(o.memberId as string);
+  if (v >= 7) {
+    if (v >= 8) w.compactNullableString(o.groupInstanceId);
+    else w.nullableString(o.groupInstanceId);
+  }
+  if (v <= 4) w.int64(o.retentionTimeMs);
+  wire.writeArray(w, o.topics, v >= 8, (w, e) => {
+    encodeOffsetCommitRequestTopic(w, v, e as OffsetCommitRequestTopic);
+  });
   if (v >= 8) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -74,9 +81,14 @@ export function decodeOffsetCommitRequestTopic(r: wire.Reader, v: number): Offse
 }
 
 export function encodeOffsetCommitRequestTopic(w: wire.Writer, v: number, o: OffsetCommitRequestTopic): void {
-  if (v <= 9) { if (v >= 8) { w.compactString(o.name as string); } else { w.string(o.name as string); } }
-  if (v === 10) { w.uuid(o.topicId); }
-  wire.writeArray(w, o.partitions, v >= 8, (w, e) => { encodeOffsetCommitRequestPartition(w, v, e as OffsetCommitRequestPartition); });
+  if (v <= 9) {
+    if (v >= 8) w.compactString(o.name as string);
+    else w.string(o.name as string);
+  }
+  if (v === 10) w.uuid(o.topicId);
+  wire.writeArray(w, o.partitions, v >= 8, (w, e) => {
+    encodeOffsetCommitRequestPartition(w, v, e as OffsetCommitRequestPartition);
+  });
   if (v >= 8) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -103,7 +115,7 @@ export function decodeOffsetCommitRequestPartition(r: wire.Reader, v: number): O
   const partitionIndex = r.int32();
   const committedOffset = r.int64();
   const committedLeaderEpoch = v >= 6 ? r.int32() : -1;
-  const committedMetadata = (v >= 8 ? r.compactNullableString() : r.nullableString());
+  const committedMetadata = v >= 8 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v >= 8 ? r.taggedFields(() => false) : undefined;
   const o: OffsetCommitRequestPartition = { partitionIndex, committedOffset, committedLeaderEpoch, committedMetadata };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -113,8 +125,9 @@ export function decodeOffsetCommitRequestPartition(r: wire.Reader, v: number): O
 export function encodeOffsetCommitRequestPartition(w: wire.Writer, v: number, o: OffsetCommitRequestPartition): void {
   w.int32(o.partitionIndex);
   w.int64(o.committedOffset);
-  if (v >= 6) { w.int32(o.committedLeaderEpoch); }
-  if (v >= 8) { w.compactNullableString(o.committedMetadata); } else { w.nullableString(o.committedMetadata); }
+  if (v >= 6) w.int32(o.committedLeaderEpoch);
+  if (v >= 8) w.compactNullableString(o.committedMetadata);
+  else w.nullableString(o.committedMetadata);
   if (v >= 8) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -122,16 +135,19 @@ export function encodeOffsetCommitRequestPartition(w: wire.Writer, v: number, o:
 }
 
 export function skipOffsetCommitRequestTopic(r: wire.Reader, v: number): void {
-  if (v <= 9) { r.skipString(v >= 8); }
-  if (v === 10) { r.skip(16); }
-  { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitRequestPartition(r, v); } }
+  if (v <= 9) r.skipString(v >= 8);
+  if (v === 10) r.skip(16);
+  {
+    const n0 = r.arrayLength(v >= 8);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetCommitRequestPartition(r, v);
+  }
   if (v >= 8) r.skipTaggedFields();
 }
 
 export function skipOffsetCommitRequestPartition(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(8);
-  if (v >= 6) { r.skip(4); }
+  if (v >= 6) r.skip(4);
   r.skipString(v >= 8);
   if (v >= 8) r.skipTaggedFields();
 }
@@ -140,9 +156,12 @@ export function skipOffsetCommitRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(v >= 8);
   r.skip(4);
   r.skipString(v >= 8);
-  if (v >= 7) { r.skipString(v >= 8); }
-  if (v <= 4) { r.skip(8); }
-  { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitRequestTopic(r, v); } }
+  if (v >= 7) r.skipString(v >= 8);
+  if (v <= 4) r.skip(8);
+  {
+    const n0 = r.arrayLength(v >= 8);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetCommitRequestTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of OffsetCommitRequest. */
@@ -150,6 +169,6 @@ export const OffsetCommitRequestTopLevelTagged: readonly string[] = [];
 
 export const OffsetCommitRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [2, 10] },
-  { kind: "topicName", path: ["topics","name"], versions: [2, 9] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [10, 10] },
+  { kind: "topicName", path: ["topics", "name"], versions: [2, 9] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [10, 10] },
 ];

@@ -25,8 +25,10 @@ export function decodeOffsetCommitResponse(r: wire.Reader, v: number): OffsetCom
 }
 
 export function encodeOffsetCommitResponse(w: wire.Writer, v: number, o: OffsetCommitResponse): void {
-  if (v >= 3) { w.int32(o.throttleTimeMs); }
-  wire.writeArray(w, o.topics, v >= 8, (w, e) => { encodeOffsetCommitResponseTopic(w, v, e as OffsetCommitResponseTopic); });
+  if (v >= 3) w.int32(o.throttleTimeMs);
+  wire.writeArray(w, o.topics, v >= 8, (w, e) => {
+    encodeOffsetCommitResponseTopic(w, v, e as OffsetCommitResponseTopic);
+  });
   if (v >= 8) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -49,7 +51,16 @@ export function defaultOffsetCommitResponseTopic(): OffsetCommitResponseTopic {
 
 export function decodeOffsetCommitResponseTopic(r: wire.Reader, v: number): OffsetCommitResponseTopic {
   const name = v <= 9 ? (v >= 8 ? r.compactString() : r.string()) : "";
-  if ((v <= 9) && r.keep !== undefined && !r.keep("topicName", name)) { if (v === 10) { r.skip(16); } { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitResponsePartition(r, v); } } if (v >= 8) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if ((v <= 9) && r.keep !== undefined && !r.keep("topicName", name)) {
+    if (v === 10) r.skip(16);
+    {
+      const n0 = r.arrayLength(v >= 8);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetCommitResponsePartition(r, v);
+    }
+    if (v >= 8) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = v === 10 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 8, (r) => decodeOffsetCommitResponsePartition(r, v));
   const _unknownTags = v >= 8 ? r.taggedFields(() => false) : undefined;
@@ -59,9 +70,14 @@ export function decodeOffsetCommitResponseTopic(r: wire.Reader, v: number): Offs
 }
 
 export function encodeOffsetCommitResponseTopic(w: wire.Writer, v: number, o: OffsetCommitResponseTopic): void {
-  if (v <= 9) { if (v >= 8) { w.compactString(o.name as string); } else { w.string(o.name as string); } }
-  if (v === 10) { w.uuid(o.topicId); }
-  wire.writeArray(w, o.partitions, v >= 8, (w, e) => { encodeOffsetCommitResponsePartition(w, v, e as OffsetCommitResponsePartition); });
+  if (v <= 9) {
+    if (v >= 8) w.compactString(o.name as string);
+    else w.string(o.name as string);
+  }
+  if (v === 10) w.uuid(o.topicId);
+  wire.writeArray(w, o.partitions, v >= 8, (w, e) => {
+    encodeOffsetCommitResponsePartition(w, v, e as OffsetCommitResponsePartition);
+  });
   if (v >= 8) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -99,9 +115,12 @@ export function encodeOffsetCommitResponsePartition(w: wire.Writer, v: number, o
 }
 
 export function skipOffsetCommitResponseTopic(r: wire.Reader, v: number): void {
-  if (v <= 9) { r.skipString(v >= 8); }
-  if (v === 10) { r.skip(16); }
-  { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitResponsePartition(r, v); } }
+  if (v <= 9) r.skipString(v >= 8);
+  if (v === 10) r.skip(16);
+  {
+    const n0 = r.arrayLength(v >= 8);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetCommitResponsePartition(r, v);
+  }
   if (v >= 8) r.skipTaggedFields();
 }
 
@@ -112,14 +131,17 @@ export function skipOffsetCommitResponsePartition(r: wire.Reader, v: number): vo
 }
 
 export function skipOffsetCommitResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 3) { r.skip(4); }
-  { const n0 = r.arrayLength(v >= 8); for (let i0 = 0; i0 < n0; i0++) { skipOffsetCommitResponseTopic(r, v); } }
+  if (v >= 3) r.skip(4);
+  {
+    const n0 = r.arrayLength(v >= 8);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetCommitResponseTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of OffsetCommitResponse. */
 export const OffsetCommitResponseTopLevelTagged: readonly string[] = [];
 
 export const OffsetCommitResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [2, 9] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [10, 10] },
+  { kind: "topicName", path: ["topics", "name"], versions: [2, 9] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [10, 10] },
 ];

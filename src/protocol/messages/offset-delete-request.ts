@@ -26,7 +26,9 @@ export function decodeOffsetDeleteRequest(r: wire.Reader, v: number): OffsetDele
 
 export function encodeOffsetDeleteRequest(w: wire.Writer, v: number, o: OffsetDeleteRequest): void {
   w.string(o.groupId as string);
-  wire.writeArray(w, o.topics, false, (w, e) => { encodeOffsetDeleteRequestTopic(w, v, e as OffsetDeleteRequestTopic); });
+  wire.writeArray(w, o.topics, false, (w, e) => {
+    encodeOffsetDeleteRequestTopic(w, v, e as OffsetDeleteRequestTopic);
+  });
 }
 
 export interface OffsetDeleteRequestTopic {
@@ -52,7 +54,9 @@ export function decodeOffsetDeleteRequestTopic(r: wire.Reader, v: number): Offse
 
 export function encodeOffsetDeleteRequestTopic(w: wire.Writer, v: number, o: OffsetDeleteRequestTopic): void {
   w.string(o.name as string);
-  wire.writeArray(w, o.partitions, false, (w, e) => { encodeOffsetDeleteRequestPartition(w, v, e as OffsetDeleteRequestPartition); });
+  wire.writeArray(w, o.partitions, false, (w, e) => {
+    encodeOffsetDeleteRequestPartition(w, v, e as OffsetDeleteRequestPartition);
+  });
 }
 
 export interface OffsetDeleteRequestPartition {
@@ -79,7 +83,10 @@ export function encodeOffsetDeleteRequestPartition(w: wire.Writer, _v: number, o
 
 export function skipOffsetDeleteRequestTopic(r: wire.Reader, v: number): void {
   r.skipString(false);
-  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteRequestPartition(r, v); } }
+  {
+    const n0 = r.arrayLength(false);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetDeleteRequestPartition(r, v);
+  }
 }
 
 export function skipOffsetDeleteRequestPartition(r: wire.Reader, _v: number): void {
@@ -88,7 +95,10 @@ export function skipOffsetDeleteRequestPartition(r: wire.Reader, _v: number): vo
 
 export function skipOffsetDeleteRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(false);
-  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteRequestTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(false);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetDeleteRequestTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of OffsetDeleteRequest. */
@@ -96,5 +106,5 @@ export const OffsetDeleteRequestTopLevelTagged: readonly string[] = [];
 
 export const OffsetDeleteRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 0] },
-  { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 0] },
 ];

@@ -30,7 +30,9 @@ export function decodeOffsetDeleteResponse(r: wire.Reader, v: number): OffsetDel
 export function encodeOffsetDeleteResponse(w: wire.Writer, v: number, o: OffsetDeleteResponse): void {
   w.int16(o.errorCode);
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.topics, false, (w, e) => { encodeOffsetDeleteResponseTopic(w, v, e as OffsetDeleteResponseTopic); });
+  wire.writeArray(w, o.topics, false, (w, e) => {
+    encodeOffsetDeleteResponseTopic(w, v, e as OffsetDeleteResponseTopic);
+  });
 }
 
 export interface OffsetDeleteResponseTopic {
@@ -47,7 +49,14 @@ export function defaultOffsetDeleteResponseTopic(): OffsetDeleteResponseTopic {
 
 export function decodeOffsetDeleteResponseTopic(r: wire.Reader, v: number): OffsetDeleteResponseTopic {
   const name = r.string();
-  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteResponsePartition(r, v); } } r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    {
+      const n0 = r.arrayLength(false);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetDeleteResponsePartition(r, v);
+    }
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, false, (r) => decodeOffsetDeleteResponsePartition(r, v));
   const _unknownTags: wire.UnknownTag[] | undefined = undefined;
   const o: OffsetDeleteResponseTopic = { name, partitions };
@@ -57,7 +66,9 @@ export function decodeOffsetDeleteResponseTopic(r: wire.Reader, v: number): Offs
 
 export function encodeOffsetDeleteResponseTopic(w: wire.Writer, v: number, o: OffsetDeleteResponseTopic): void {
   w.string(o.name as string);
-  wire.writeArray(w, o.partitions, false, (w, e) => { encodeOffsetDeleteResponsePartition(w, v, e as OffsetDeleteResponsePartition); });
+  wire.writeArray(w, o.partitions, false, (w, e) => {
+    encodeOffsetDeleteResponsePartition(w, v, e as OffsetDeleteResponsePartition);
+  });
 }
 
 export interface OffsetDeleteResponsePartition {
@@ -88,7 +99,10 @@ export function encodeOffsetDeleteResponsePartition(w: wire.Writer, _v: number, 
 
 export function skipOffsetDeleteResponseTopic(r: wire.Reader, v: number): void {
   r.skipString(false);
-  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteResponsePartition(r, v); } }
+  {
+    const n0 = r.arrayLength(false);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetDeleteResponsePartition(r, v);
+  }
 }
 
 export function skipOffsetDeleteResponsePartition(r: wire.Reader, _v: number): void {
@@ -99,12 +113,15 @@ export function skipOffsetDeleteResponsePartition(r: wire.Reader, _v: number): v
 export function skipOffsetDeleteResponseToTags(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skip(4);
-  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { skipOffsetDeleteResponseTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(false);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetDeleteResponseTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of OffsetDeleteResponse. */
 export const OffsetDeleteResponseTopLevelTagged: readonly string[] = [];
 
 export const OffsetDeleteResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 0] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 0] },
 ];

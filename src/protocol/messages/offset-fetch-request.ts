@@ -21,7 +21,11 @@ export function defaultOffsetFetchRequest(): OffsetFetchRequest {
 
 export function decodeOffsetFetchRequest(r: wire.Reader, v: number): OffsetFetchRequest {
   const groupId = v <= 7 ? (v >= 6 ? r.compactString() : r.string()) : "";
-  const topics = v <= 7 ? (v >= 2 ? wire.readNullableArray(r, v >= 6, (r) => decodeOffsetFetchRequestTopic(r, v)) : wire.readArray(r, v >= 6, (r) => decodeOffsetFetchRequestTopic(r, v))) : [];
+  const topics = v <= 7
+    ? (v >= 2
+      ? wire.readNullableArray(r, v >= 6, (r) => decodeOffsetFetchRequestTopic(r, v))
+      : wire.readArray(r, v >= 6, (r) => decodeOffsetFetchRequestTopic(r, v)))
+    : [];
   const groups = v >= 8 ? wire.readArray(r, true, (r) => decodeOffsetFetchRequestGroup(r, v)) : [];
   const requireStable = v >= 7 ? r.bool() : false;
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
@@ -31,10 +35,21 @@ export function decodeOffsetFetchRequest(r: wire.Reader, v: number): OffsetFetch
 }
 
 export function encodeOffsetFetchRequest(w: wire.Writer, v: number, o: OffsetFetchRequest): void {
-  if (v <= 7) { if (v >= 6) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); } }
-  if (v <= 7) { wire.writeArray(w, o.topics, v >= 6, (w, e) => { encodeOffsetFetchRequestTopic(w, v, e as OffsetFetchRequestTopic); }); }
-  if (v >= 8) { wire.writeArray(w, o.groups, true, (w, e) => { encodeOffsetFetchRequestGroup(w, v, e as OffsetFetchRequestGroup); }); }
-  if (v >= 7) { w.bool(o.requireStable); }
+  if (v <= 7) {
+    if (v >= 6) w.compactString(o.groupId as string);
+    else w.string(o.groupId as string);
+  }
+  if (v <= 7) {
+    wire.writeArray(w, o.topics, v >= 6, (w, e) => {
+      encodeOffsetFetchRequestTopic(w, v, e as OffsetFetchRequestTopic);
+    });
+  }
+  if (v >= 8) {
+    wire.writeArray(w, o.groups, true, (w, e) => {
+      encodeOffsetFetchRequestGroup(w, v, e as OffsetFetchRequestGroup);
+    });
+  }
+  if (v >= 7) w.bool(o.requireStable);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -63,8 +78,15 @@ export function decodeOffsetFetchRequestTopic(r: wire.Reader, v: number): Offset
 }
 
 export function encodeOffsetFetchRequestTopic(w: wire.Writer, v: number, o: OffsetFetchRequestTopic): void {
-  if (v <= 7) { if (v >= 6) { w.compactString(o.name as string); } else { w.string(o.name as string); } }
-  if (v <= 7) { wire.writeArray(w, o.partitionIndexes, v >= 6, (w, e) => { w.int32(e); }); }
+  if (v <= 7) {
+    if (v >= 6) w.compactString(o.name as string);
+    else w.string(o.name as string);
+  }
+  if (v <= 7) {
+    wire.writeArray(w, o.partitionIndexes, v >= 6, (w, e) => {
+      w.int32(e);
+    });
+  }
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -99,10 +121,14 @@ export function decodeOffsetFetchRequestGroup(r: wire.Reader, v: number): Offset
 }
 
 export function encodeOffsetFetchRequestGroup(w: wire.Writer, v: number, o: OffsetFetchRequestGroup): void {
-  if (v >= 8) { w.compactString(o.groupId as string); }
-  if (v >= 9) { w.compactNullableString(o.memberId); }
-  if (v >= 9) { w.int32(o.memberEpoch); }
-  if (v >= 8) { wire.writeArray(w, o.topics, true, (w, e) => { encodeOffsetFetchRequestTopics(w, v, e as OffsetFetchRequestTopics); }); }
+  if (v >= 8) w.compactString(o.groupId as string);
+  if (v >= 9) w.compactNullableString(o.memberId);
+  if (v >= 9) w.int32(o.memberEpoch);
+  if (v >= 8) {
+    wire.writeArray(w, o.topics, true, (w, e) => {
+      encodeOffsetFetchRequestTopics(w, v, e as OffsetFetchRequestTopics);
+    });
+  }
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -134,9 +160,13 @@ export function decodeOffsetFetchRequestTopics(r: wire.Reader, v: number): Offse
 }
 
 export function encodeOffsetFetchRequestTopics(w: wire.Writer, v: number, o: OffsetFetchRequestTopics): void {
-  if (v >= 8 && v <= 9) { w.compactString(o.name as string); }
-  if (v === 10) { w.uuid(o.topicId); }
-  if (v >= 8) { wire.writeArray(w, o.partitionIndexes, true, (w, e) => { w.int32(e); }); }
+  if (v >= 8 && v <= 9) w.compactString(o.name as string);
+  if (v === 10) w.uuid(o.topicId);
+  if (v >= 8) {
+    wire.writeArray(w, o.partitionIndexes, true, (w, e) => {
+      w.int32(e);
+    });
+  }
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -144,31 +174,56 @@ export function encodeOffsetFetchRequestTopics(w: wire.Writer, v: number, o: Off
 }
 
 export function skipOffsetFetchRequestTopic(r: wire.Reader, v: number): void {
-  if (v <= 7) { r.skipString(v >= 6); }
-  if (v <= 7) { { const n0 = r.arrayLength(v >= 6); if (n0 > 0) r.skip(n0 * 4); } }
+  if (v <= 7) r.skipString(v >= 6);
+  if (v <= 7) {
+    {
+      const n0 = r.arrayLength(v >= 6);
+      if (n0 > 0) r.skip(n0 * 4);
+    }
+  }
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipOffsetFetchRequestGroup(r: wire.Reader, v: number): void {
-  if (v >= 8) { r.skipString(true); }
-  if (v >= 9) { r.skipString(true); }
-  if (v >= 9) { r.skip(4); }
-  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchRequestTopics(r, v); } } }
+  if (v >= 8) r.skipString(true);
+  if (v >= 9) r.skipString(true);
+  if (v >= 9) r.skip(4);
+  if (v >= 8) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchRequestTopics(r, v);
+    }
+  }
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipOffsetFetchRequestTopics(r: wire.Reader, v: number): void {
-  if (v >= 8 && v <= 9) { r.skipString(true); }
-  if (v === 10) { r.skip(16); }
-  if (v >= 8) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); } }
+  if (v >= 8 && v <= 9) r.skipString(true);
+  if (v === 10) r.skip(16);
+  if (v >= 8) {
+    {
+      const n0 = r.arrayLength(true);
+      if (n0 > 0) r.skip(n0 * 4);
+    }
+  }
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipOffsetFetchRequestToTags(r: wire.Reader, v: number): void {
-  if (v <= 7) { r.skipString(v >= 6); }
-  if (v <= 7) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchRequestTopic(r, v); } } }
-  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchRequestGroup(r, v); } } }
-  if (v >= 7) { r.skip(1); }
+  if (v <= 7) r.skipString(v >= 6);
+  if (v <= 7) {
+    {
+      const n0 = r.arrayLength(v >= 6);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchRequestTopic(r, v);
+    }
+  }
+  if (v >= 8) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchRequestGroup(r, v);
+    }
+  }
+  if (v >= 7) r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of OffsetFetchRequest. */
@@ -176,8 +231,8 @@ export const OffsetFetchRequestTopLevelTagged: readonly string[] = [];
 
 export const OffsetFetchRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [1, 7] },
-  { kind: "topicName", path: ["topics","name"], versions: [1, 7] },
-  { kind: "groupId", path: ["groups","groupId"], versions: [8, 10] },
-  { kind: "topicName", path: ["groups","topics","name"], versions: [8, 9] },
-  { kind: "topicId", path: ["groups","topics","topicId"], versions: [10, 10] },
+  { kind: "topicName", path: ["topics", "name"], versions: [1, 7] },
+  { kind: "groupId", path: ["groups", "groupId"], versions: [8, 10] },
+  { kind: "topicName", path: ["groups", "topics", "name"], versions: [8, 9] },
+  { kind: "topicId", path: ["groups", "topics", "topicId"], versions: [10, 10] },
 ];

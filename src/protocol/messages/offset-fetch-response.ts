@@ -31,10 +31,18 @@ export function decodeOffsetFetchResponse(r: wire.Reader, v: number): OffsetFetc
 }
 
 export function encodeOffsetFetchResponse(w: wire.Writer, v: number, o: OffsetFetchResponse): void {
-  if (v >= 3) { w.int32(o.throttleTimeMs); }
-  if (v <= 7) { wire.writeArray(w, o.topics, v >= 6, (w, e) => { encodeOffsetFetchResponseTopic(w, v, e as OffsetFetchResponseTopic); }); }
-  if (v >= 2 && v <= 7) { w.int16(o.errorCode); }
-  if (v >= 8) { wire.writeArray(w, o.groups, true, (w, e) => { encodeOffsetFetchResponseGroup(w, v, e as OffsetFetchResponseGroup); }); }
+  if (v >= 3) w.int32(o.throttleTimeMs);
+  if (v <= 7) {
+    wire.writeArray(w, o.topics, v >= 6, (w, e) => {
+      encodeOffsetFetchResponseTopic(w, v, e as OffsetFetchResponseTopic);
+    });
+  }
+  if (v >= 2 && v <= 7) w.int16(o.errorCode);
+  if (v >= 8) {
+    wire.writeArray(w, o.groups, true, (w, e) => {
+      encodeOffsetFetchResponseGroup(w, v, e as OffsetFetchResponseGroup);
+    });
+  }
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -55,7 +63,17 @@ export function defaultOffsetFetchResponseTopic(): OffsetFetchResponseTopic {
 
 export function decodeOffsetFetchResponseTopic(r: wire.Reader, v: number): OffsetFetchResponseTopic {
   const name = v <= 7 ? (v >= 6 ? r.compactString() : r.string()) : "";
-  if ((v <= 7) && r.keep !== undefined && !r.keep("topicName", name)) { if (v <= 7) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponsePartition(r, v); } } } if (v >= 6) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if ((v <= 7) && r.keep !== undefined && !r.keep("topicName", name)) {
+    if (v <= 7) {
+      {
+        const n0 = r.arrayLength(v >= 6);
+        for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchResponsePartition(r, v);
+      }
+    }
+    if (v >= 6) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = v <= 7 ? wire.readArray(r, v >= 6, (r) => decodeOffsetFetchResponsePartition(r, v)) : [];
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
   const o: OffsetFetchResponseTopic = { name, partitions };
@@ -64,8 +82,15 @@ export function decodeOffsetFetchResponseTopic(r: wire.Reader, v: number): Offse
 }
 
 export function encodeOffsetFetchResponseTopic(w: wire.Writer, v: number, o: OffsetFetchResponseTopic): void {
-  if (v <= 7) { if (v >= 6) { w.compactString(o.name as string); } else { w.string(o.name as string); } }
-  if (v <= 7) { wire.writeArray(w, o.partitions, v >= 6, (w, e) => { encodeOffsetFetchResponsePartition(w, v, e as OffsetFetchResponsePartition); }); }
+  if (v <= 7) {
+    if (v >= 6) w.compactString(o.name as string);
+    else w.string(o.name as string);
+  }
+  if (v <= 7) {
+    wire.writeArray(w, o.partitions, v >= 6, (w, e) => {
+      encodeOffsetFetchResponsePartition(w, v, e as OffsetFetchResponsePartition);
+    });
+  }
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -103,11 +128,14 @@ export function decodeOffsetFetchResponsePartition(r: wire.Reader, v: number): O
 }
 
 export function encodeOffsetFetchResponsePartition(w: wire.Writer, v: number, o: OffsetFetchResponsePartition): void {
-  if (v <= 7) { w.int32(o.partitionIndex); }
-  if (v <= 7) { w.int64(o.committedOffset); }
-  if (v >= 5 && v <= 7) { w.int32(o.committedLeaderEpoch); }
-  if (v <= 7) { if (v >= 6) { w.compactNullableString(o.metadata); } else { w.nullableString(o.metadata); } }
-  if (v <= 7) { w.int16(o.errorCode); }
+  if (v <= 7) w.int32(o.partitionIndex);
+  if (v <= 7) w.int64(o.committedOffset);
+  if (v >= 5 && v <= 7) w.int32(o.committedLeaderEpoch);
+  if (v <= 7) {
+    if (v >= 6) w.compactNullableString(o.metadata);
+    else w.nullableString(o.metadata);
+  }
+  if (v <= 7) w.int16(o.errorCode);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -130,7 +158,18 @@ export function defaultOffsetFetchResponseGroup(): OffsetFetchResponseGroup {
 
 export function decodeOffsetFetchResponseGroup(r: wire.Reader, v: number): OffsetFetchResponseGroup {
   const groupId = v >= 8 ? r.compactString() : "";
-  if ((v >= 8) && r.keep !== undefined && !r.keep("groupId", groupId)) { if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponseTopics(r, v); } } } if (v >= 8) { r.skip(2); } if (v >= 6) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if ((v >= 8) && r.keep !== undefined && !r.keep("groupId", groupId)) {
+    if (v >= 8) {
+      {
+        const n0 = r.arrayLength(true);
+        for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchResponseTopics(r, v);
+      }
+    }
+    if (v >= 8) r.skip(2);
+    if (v >= 6) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topics = v >= 8 ? wire.readArray(r, true, (r) => decodeOffsetFetchResponseTopics(r, v)) : [];
   const errorCode = v >= 8 ? r.int16() : 0;
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
@@ -140,9 +179,13 @@ export function decodeOffsetFetchResponseGroup(r: wire.Reader, v: number): Offse
 }
 
 export function encodeOffsetFetchResponseGroup(w: wire.Writer, v: number, o: OffsetFetchResponseGroup): void {
-  if (v >= 8) { w.compactString(o.groupId as string); }
-  if (v >= 8) { wire.writeArray(w, o.topics, true, (w, e) => { encodeOffsetFetchResponseTopics(w, v, e as OffsetFetchResponseTopics); }); }
-  if (v >= 8) { w.int16(o.errorCode); }
+  if (v >= 8) w.compactString(o.groupId as string);
+  if (v >= 8) {
+    wire.writeArray(w, o.topics, true, (w, e) => {
+      encodeOffsetFetchResponseTopics(w, v, e as OffsetFetchResponseTopics);
+    });
+  }
+  if (v >= 8) w.int16(o.errorCode);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -165,7 +208,18 @@ export function defaultOffsetFetchResponseTopics(): OffsetFetchResponseTopics {
 
 export function decodeOffsetFetchResponseTopics(r: wire.Reader, v: number): OffsetFetchResponseTopics {
   const name = v >= 8 && v <= 9 ? r.compactString() : "";
-  if ((v >= 8 && v <= 9) && r.keep !== undefined && !r.keep("topicName", name)) { if (v === 10) { r.skip(16); } if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponsePartitions(r, v); } } } if (v >= 6) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if ((v >= 8 && v <= 9) && r.keep !== undefined && !r.keep("topicName", name)) {
+    if (v === 10) r.skip(16);
+    if (v >= 8) {
+      {
+        const n0 = r.arrayLength(true);
+        for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchResponsePartitions(r, v);
+      }
+    }
+    if (v >= 6) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = v === 10 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = v >= 8 ? wire.readArray(r, true, (r) => decodeOffsetFetchResponsePartitions(r, v)) : [];
   const _unknownTags = v >= 6 ? r.taggedFields(() => false) : undefined;
@@ -175,9 +229,13 @@ export function decodeOffsetFetchResponseTopics(r: wire.Reader, v: number): Offs
 }
 
 export function encodeOffsetFetchResponseTopics(w: wire.Writer, v: number, o: OffsetFetchResponseTopics): void {
-  if (v >= 8 && v <= 9) { w.compactString(o.name as string); }
-  if (v === 10) { w.uuid(o.topicId); }
-  if (v >= 8) { wire.writeArray(w, o.partitions, true, (w, e) => { encodeOffsetFetchResponsePartitions(w, v, e as OffsetFetchResponsePartitions); }); }
+  if (v >= 8 && v <= 9) w.compactString(o.name as string);
+  if (v === 10) w.uuid(o.topicId);
+  if (v >= 8) {
+    wire.writeArray(w, o.partitions, true, (w, e) => {
+      encodeOffsetFetchResponsePartitions(w, v, e as OffsetFetchResponsePartitions);
+    });
+  }
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -215,11 +273,11 @@ export function decodeOffsetFetchResponsePartitions(r: wire.Reader, v: number): 
 }
 
 export function encodeOffsetFetchResponsePartitions(w: wire.Writer, v: number, o: OffsetFetchResponsePartitions): void {
-  if (v >= 8) { w.int32(o.partitionIndex); }
-  if (v >= 8) { w.int64(o.committedOffset); }
-  if (v >= 8) { w.int32(o.committedLeaderEpoch); }
-  if (v >= 8) { w.compactNullableString(o.metadata); }
-  if (v >= 8) { w.int16(o.errorCode); }
+  if (v >= 8) w.int32(o.partitionIndex);
+  if (v >= 8) w.int64(o.committedOffset);
+  if (v >= 8) w.int32(o.committedLeaderEpoch);
+  if (v >= 8) w.compactNullableString(o.metadata);
+  if (v >= 8) w.int16(o.errorCode);
   if (v >= 6) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -227,56 +285,81 @@ export function encodeOffsetFetchResponsePartitions(w: wire.Writer, v: number, o
 }
 
 export function skipOffsetFetchResponseTopic(r: wire.Reader, v: number): void {
-  if (v <= 7) { r.skipString(v >= 6); }
-  if (v <= 7) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponsePartition(r, v); } } }
+  if (v <= 7) r.skipString(v >= 6);
+  if (v <= 7) {
+    {
+      const n0 = r.arrayLength(v >= 6);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchResponsePartition(r, v);
+    }
+  }
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipOffsetFetchResponsePartition(r: wire.Reader, v: number): void {
-  if (v <= 7) { r.skip(4); }
-  if (v <= 7) { r.skip(8); }
-  if (v >= 5 && v <= 7) { r.skip(4); }
-  if (v <= 7) { r.skipString(v >= 6); }
-  if (v <= 7) { r.skip(2); }
+  if (v <= 7) r.skip(4);
+  if (v <= 7) r.skip(8);
+  if (v >= 5 && v <= 7) r.skip(4);
+  if (v <= 7) r.skipString(v >= 6);
+  if (v <= 7) r.skip(2);
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipOffsetFetchResponseGroup(r: wire.Reader, v: number): void {
-  if (v >= 8) { r.skipString(true); }
-  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponseTopics(r, v); } } }
-  if (v >= 8) { r.skip(2); }
+  if (v >= 8) r.skipString(true);
+  if (v >= 8) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchResponseTopics(r, v);
+    }
+  }
+  if (v >= 8) r.skip(2);
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipOffsetFetchResponseTopics(r: wire.Reader, v: number): void {
-  if (v >= 8 && v <= 9) { r.skipString(true); }
-  if (v === 10) { r.skip(16); }
-  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponsePartitions(r, v); } } }
+  if (v >= 8 && v <= 9) r.skipString(true);
+  if (v === 10) r.skip(16);
+  if (v >= 8) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchResponsePartitions(r, v);
+    }
+  }
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipOffsetFetchResponsePartitions(r: wire.Reader, v: number): void {
-  if (v >= 8) { r.skip(4); }
-  if (v >= 8) { r.skip(8); }
-  if (v >= 8) { r.skip(4); }
-  if (v >= 8) { r.skipString(true); }
-  if (v >= 8) { r.skip(2); }
+  if (v >= 8) r.skip(4);
+  if (v >= 8) r.skip(8);
+  if (v >= 8) r.skip(4);
+  if (v >= 8) r.skipString(true);
+  if (v >= 8) r.skip(2);
   if (v >= 6) r.skipTaggedFields();
 }
 
 export function skipOffsetFetchResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 3) { r.skip(4); }
-  if (v <= 7) { { const n0 = r.arrayLength(v >= 6); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponseTopic(r, v); } } }
-  if (v >= 2 && v <= 7) { r.skip(2); }
-  if (v >= 8) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipOffsetFetchResponseGroup(r, v); } } }
+  if (v >= 3) r.skip(4);
+  if (v <= 7) {
+    {
+      const n0 = r.arrayLength(v >= 6);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchResponseTopic(r, v);
+    }
+  }
+  if (v >= 2 && v <= 7) r.skip(2);
+  if (v >= 8) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipOffsetFetchResponseGroup(r, v);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of OffsetFetchResponse. */
 export const OffsetFetchResponseTopLevelTagged: readonly string[] = [];
 
 export const OffsetFetchResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [1, 7] },
-  { kind: "groupId", path: ["groups","groupId"], versions: [8, 10] },
-  { kind: "topicName", path: ["groups","topics","name"], versions: [8, 9] },
-  { kind: "topicId", path: ["groups","topics","topicId"], versions: [10, 10] },
+  { kind: "topicName", path: ["topics", "name"], versions: [1, 7] },
+  { kind: "groupId", path: ["groups", "groupId"], versions: [8, 10] },
+  { kind: "topicName", path: ["groups", "topics", "name"], versions: [8, 9] },
+  { kind: "topicId", path: ["groups", "topics", "topicId"], versions: [10, 10] },
 ];

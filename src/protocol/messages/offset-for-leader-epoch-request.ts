@@ -25,8 +25,10 @@ export function decodeOffsetForLeaderEpochRequest(r: wire.Reader, v: number): Of
 }
 
 export function encodeOffsetForLeaderEpochRequest(w: wire.Writer, v: number, o: OffsetForLeaderEpochRequest): void {
-  if (v >= 3) { w.int32(o.replicaId); }
-  wire.writeArray(w, o.topics, v === 4, (w, e) => { encodeOffsetForLeaderTopic(w, v, e as OffsetForLeaderTopic); });
+  if (v >= 3) w.int32(o.replicaId);
+  wire.writeArray(w, o.topics, v === 4, (w, e) => {
+    encodeOffsetForLeaderTopic(w, v, e as OffsetForLeaderTopic);
+  });
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -46,7 +48,7 @@ export function defaultOffsetForLeaderTopic(): OffsetForLeaderTopic {
 }
 
 export function decodeOffsetForLeaderTopic(r: wire.Reader, v: number): OffsetForLeaderTopic {
-  const topic = (v === 4 ? r.compactString() : r.string());
+  const topic = v === 4 ? r.compactString() : r.string();
   const partitions = wire.readArray(r, v === 4, (r) => decodeOffsetForLeaderPartition(r, v));
   const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: OffsetForLeaderTopic = { topic, partitions };
@@ -55,8 +57,11 @@ export function decodeOffsetForLeaderTopic(r: wire.Reader, v: number): OffsetFor
 }
 
 export function encodeOffsetForLeaderTopic(w: wire.Writer, v: number, o: OffsetForLeaderTopic): void {
-  if (v === 4) { w.compactString(o.topic as string); } else { w.string(o.topic as string); }
-  wire.writeArray(w, o.partitions, v === 4, (w, e) => { encodeOffsetForLeaderPartition(w, v, e as OffsetForLeaderPartition); });
+  if (v === 4) w.compactString(o.topic as string);
+  else w.string(o.topic as string);
+  wire.writeArray(w, o.partitions, v === 4, (w, e) => {
+    encodeOffsetForLeaderPartition(w, v, e as OffsetForLeaderPartition);
+  });
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -99,7 +104,10 @@ export function encodeOffsetForLeaderPartition(w: wire.Writer, v: number, o: Off
 
 export function skipOffsetForLeaderTopic(r: wire.Reader, v: number): void {
   r.skipString(v === 4);
-  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipOffsetForLeaderPartition(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 4);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetForLeaderPartition(r, v);
+  }
   if (v === 4) r.skipTaggedFields();
 }
 
@@ -111,13 +119,16 @@ export function skipOffsetForLeaderPartition(r: wire.Reader, v: number): void {
 }
 
 export function skipOffsetForLeaderEpochRequestToTags(r: wire.Reader, v: number): void {
-  if (v >= 3) { r.skip(4); }
-  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipOffsetForLeaderTopic(r, v); } }
+  if (v >= 3) r.skip(4);
+  {
+    const n0 = r.arrayLength(v === 4);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetForLeaderTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of OffsetForLeaderEpochRequest. */
 export const OffsetForLeaderEpochRequestTopLevelTagged: readonly string[] = [];
 
 export const OffsetForLeaderEpochRequestEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","topic"], versions: [2, 4] },
+  { kind: "topicName", path: ["topics", "topic"], versions: [2, 4] },
 ];

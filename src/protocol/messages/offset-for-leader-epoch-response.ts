@@ -26,7 +26,9 @@ export function decodeOffsetForLeaderEpochResponse(r: wire.Reader, v: number): O
 
 export function encodeOffsetForLeaderEpochResponse(w: wire.Writer, v: number, o: OffsetForLeaderEpochResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.topics, v === 4, (w, e) => { encodeOffsetForLeaderTopicResult(w, v, e as OffsetForLeaderTopicResult); });
+  wire.writeArray(w, o.topics, v === 4, (w, e) => {
+    encodeOffsetForLeaderTopicResult(w, v, e as OffsetForLeaderTopicResult);
+  });
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -46,8 +48,16 @@ export function defaultOffsetForLeaderTopicResult(): OffsetForLeaderTopicResult 
 }
 
 export function decodeOffsetForLeaderTopicResult(r: wire.Reader, v: number): OffsetForLeaderTopicResult {
-  const topic = (v === 4 ? r.compactString() : r.string());
-  if (r.keep !== undefined && !r.keep("topicName", topic)) { { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipEpochEndOffset(r, v); } } if (v === 4) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  const topic = v === 4 ? r.compactString() : r.string();
+  if (r.keep !== undefined && !r.keep("topicName", topic)) {
+    {
+      const n0 = r.arrayLength(v === 4);
+      for (let i0 = 0; i0 < n0; i0++) skipEpochEndOffset(r, v);
+    }
+    if (v === 4) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, v === 4, (r) => decodeEpochEndOffset(r, v));
   const _unknownTags = v === 4 ? r.taggedFields(() => false) : undefined;
   const o: OffsetForLeaderTopicResult = { topic, partitions };
@@ -56,8 +66,11 @@ export function decodeOffsetForLeaderTopicResult(r: wire.Reader, v: number): Off
 }
 
 export function encodeOffsetForLeaderTopicResult(w: wire.Writer, v: number, o: OffsetForLeaderTopicResult): void {
-  if (v === 4) { w.compactString(o.topic as string); } else { w.string(o.topic as string); }
-  wire.writeArray(w, o.partitions, v === 4, (w, e) => { encodeEpochEndOffset(w, v, e as EpochEndOffset); });
+  if (v === 4) w.compactString(o.topic as string);
+  else w.string(o.topic as string);
+  wire.writeArray(w, o.partitions, v === 4, (w, e) => {
+    encodeEpochEndOffset(w, v, e as EpochEndOffset);
+  });
   if (v === 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -104,7 +117,10 @@ export function encodeEpochEndOffset(w: wire.Writer, v: number, o: EpochEndOffse
 
 export function skipOffsetForLeaderTopicResult(r: wire.Reader, v: number): void {
   r.skipString(v === 4);
-  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipEpochEndOffset(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 4);
+    for (let i0 = 0; i0 < n0; i0++) skipEpochEndOffset(r, v);
+  }
   if (v === 4) r.skipTaggedFields();
 }
 
@@ -118,12 +134,15 @@ export function skipEpochEndOffset(r: wire.Reader, v: number): void {
 
 export function skipOffsetForLeaderEpochResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v === 4); for (let i0 = 0; i0 < n0; i0++) { skipOffsetForLeaderTopicResult(r, v); } }
+  {
+    const n0 = r.arrayLength(v === 4);
+    for (let i0 = 0; i0 < n0; i0++) skipOffsetForLeaderTopicResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of OffsetForLeaderEpochResponse. */
 export const OffsetForLeaderEpochResponseTopLevelTagged: readonly string[] = [];
 
 export const OffsetForLeaderEpochResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","topic"], versions: [2, 4] },
+  { kind: "topicName", path: ["topics", "topic"], versions: [2, 4] },
 ];

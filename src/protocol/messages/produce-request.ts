@@ -20,7 +20,7 @@ export function defaultProduceRequest(): ProduceRequest {
 }
 
 export function decodeProduceRequest(r: wire.Reader, v: number): ProduceRequest {
-  const transactionalId = (v >= 9 ? r.compactNullableString() : r.nullableString());
+  const transactionalId = v >= 9 ? r.compactNullableString() : r.nullableString();
   const acks = r.int16();
   const timeoutMs = r.int32();
   const topicData = wire.readArray(r, v >= 9, (r) => decodeTopicProduceData(r, v));
@@ -31,10 +31,13 @@ export function decodeProduceRequest(r: wire.Reader, v: number): ProduceRequest 
 }
 
 export function encodeProduceRequest(w: wire.Writer, v: number, o: ProduceRequest): void {
-  if (v >= 9) { w.compactNullableString(o.transactionalId); } else { w.nullableString(o.transactionalId); }
+  if (v >= 9) w.compactNullableString(o.transactionalId);
+  else w.nullableString(o.transactionalId);
   w.int16(o.acks);
   w.int32(o.timeoutMs);
-  wire.writeArray(w, o.topicData, v >= 9, (w, e) => { encodeTopicProduceData(w, v, e as TopicProduceData); });
+  wire.writeArray(w, o.topicData, v >= 9, (w, e) => {
+    encodeTopicProduceData(w, v, e as TopicProduceData);
+  });
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -66,9 +69,14 @@ export function decodeTopicProduceData(r: wire.Reader, v: number): TopicProduceD
 }
 
 export function encodeTopicProduceData(w: wire.Writer, v: number, o: TopicProduceData): void {
-  if (v <= 12) { if (v >= 9) { w.compactString(o.name as string); } else { w.string(o.name as string); } }
-  if (v === 13) { w.uuid(o.topicId); }
-  wire.writeArray(w, o.partitionData, v >= 9, (w, e) => { encodePartitionProduceData(w, v, e as PartitionProduceData); });
+  if (v <= 12) {
+    if (v >= 9) w.compactString(o.name as string);
+    else w.string(o.name as string);
+  }
+  if (v === 13) w.uuid(o.topicId);
+  wire.writeArray(w, o.partitionData, v >= 9, (w, e) => {
+    encodePartitionProduceData(w, v, e as PartitionProduceData);
+  });
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -89,7 +97,7 @@ export function defaultPartitionProduceData(): PartitionProduceData {
 
 export function decodePartitionProduceData(r: wire.Reader, v: number): PartitionProduceData {
   const index = r.int32();
-  const records = (v >= 9 ? r.compactNullableBytes() : r.nullableBytes());
+  const records = v >= 9 ? r.compactNullableBytes() : r.nullableBytes();
   const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
   const o: PartitionProduceData = { index, records };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -98,7 +106,8 @@ export function decodePartitionProduceData(r: wire.Reader, v: number): Partition
 
 export function encodePartitionProduceData(w: wire.Writer, v: number, o: PartitionProduceData): void {
   w.int32(o.index);
-  if (v >= 9) { w.compactNullableBytes(o.records); } else { w.nullableBytes(o.records); }
+  if (v >= 9) w.compactNullableBytes(o.records);
+  else w.nullableBytes(o.records);
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -106,9 +115,12 @@ export function encodePartitionProduceData(w: wire.Writer, v: number, o: Partiti
 }
 
 export function skipTopicProduceData(r: wire.Reader, v: number): void {
-  if (v <= 12) { r.skipString(v >= 9); }
-  if (v === 13) { r.skip(16); }
-  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipPartitionProduceData(r, v); } }
+  if (v <= 12) r.skipString(v >= 9);
+  if (v === 13) r.skip(16);
+  {
+    const n0 = r.arrayLength(v >= 9);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionProduceData(r, v);
+  }
   if (v >= 9) r.skipTaggedFields();
 }
 
@@ -122,7 +134,10 @@ export function skipProduceRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(v >= 9);
   r.skip(2);
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipTopicProduceData(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 9);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicProduceData(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ProduceRequest. */
@@ -130,6 +145,6 @@ export const ProduceRequestTopLevelTagged: readonly string[] = [];
 
 export const ProduceRequestEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionalId"], versions: [3, 13] },
-  { kind: "topicName", path: ["topicData","name"], versions: [3, 12] },
-  { kind: "topicId", path: ["topicData","topicId"], versions: [13, 13] },
+  { kind: "topicName", path: ["topicData", "name"], versions: [3, 12] },
+  { kind: "topicId", path: ["topicData", "topicId"], versions: [13, 13] },
 ];

@@ -21,23 +21,39 @@ export function decodeProduceResponse(r: wire.Reader, v: number): ProduceRespons
   const responses = wire.readArray(r, v >= 9, (r) => decodeTopicProduceResponse(r, v));
   const throttleTimeMs = r.int32();
   let nodeEndpoints: NodeEndpoint[] | undefined;
-  const _unknownTags = v >= 9 ? r.taggedFields((tag, r) => {
-    switch (tag) {
-      case 0: if (v >= 10) { nodeEndpoints = wire.readArray(r, true, (r) => decodeNodeEndpoint(r, v)); return true; } return false;
-      default: return false;
-    }
-  }) : undefined;
+  const _unknownTags = v >= 9
+    ? r.taggedFields((tag, r) => {
+      switch (tag) {
+        case 0:
+          if (v >= 10) {
+            nodeEndpoints = wire.readArray(r, true, (r) => decodeNodeEndpoint(r, v));
+            return true;
+          }
+          return false;
+        default:
+          return false;
+      }
+    })
+    : undefined;
   const o: ProduceResponse = { responses, throttleTimeMs, nodeEndpoints };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
 export function encodeProduceResponse(w: wire.Writer, v: number, o: ProduceResponse): void {
-  wire.writeArray(w, o.responses, v >= 9, (w, e) => { encodeTopicProduceResponse(w, v, e as TopicProduceResponse); });
+  wire.writeArray(w, o.responses, v >= 9, (w, e) => {
+    encodeTopicProduceResponse(w, v, e as TopicProduceResponse);
+  });
   w.int32(o.throttleTimeMs);
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
-    if (v >= 10 && o.nodeEndpoints !== undefined) { const w = new wire.Writer(); wire.writeArray(w, o.nodeEndpoints, true, (w, e) => { encodeNodeEndpoint(w, v, e as NodeEndpoint); }); tagged.push([0, w]); }
+    if (v >= 10 && o.nodeEndpoints !== undefined) {
+      const w = new wire.Writer();
+      wire.writeArray(w, o.nodeEndpoints, true, (w, e) => {
+        encodeNodeEndpoint(w, v, e as NodeEndpoint);
+      });
+      tagged.push([0, w]);
+    }
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
 }
@@ -58,7 +74,16 @@ export function defaultTopicProduceResponse(): TopicProduceResponse {
 
 export function decodeTopicProduceResponse(r: wire.Reader, v: number): TopicProduceResponse {
   const name = v <= 12 ? (v >= 9 ? r.compactString() : r.string()) : "";
-  if ((v <= 12) && r.keep !== undefined && !r.keep("topicName", name)) { if (v === 13) { r.skip(16); } { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipPartitionProduceResponse(r, v); } } if (v >= 9) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if ((v <= 12) && r.keep !== undefined && !r.keep("topicName", name)) {
+    if (v === 13) r.skip(16);
+    {
+      const n0 = r.arrayLength(v >= 9);
+      for (let i0 = 0; i0 < n0; i0++) skipPartitionProduceResponse(r, v);
+    }
+    if (v >= 9) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = v === 13 ? r.uuid() : "00000000000000000000000000000000";
   const partitionResponses = wire.readArray(r, v >= 9, (r) => decodePartitionProduceResponse(r, v));
   const _unknownTags = v >= 9 ? r.taggedFields(() => false) : undefined;
@@ -68,9 +93,14 @@ export function decodeTopicProduceResponse(r: wire.Reader, v: number): TopicProd
 }
 
 export function encodeTopicProduceResponse(w: wire.Writer, v: number, o: TopicProduceResponse): void {
-  if (v <= 12) { if (v >= 9) { w.compactString(o.name as string); } else { w.string(o.name as string); } }
-  if (v === 13) { w.uuid(o.topicId); }
-  wire.writeArray(w, o.partitionResponses, v >= 9, (w, e) => { encodePartitionProduceResponse(w, v, e as PartitionProduceResponse); });
+  if (v <= 12) {
+    if (v >= 9) w.compactString(o.name as string);
+    else w.string(o.name as string);
+  }
+  if (v === 13) w.uuid(o.topicId);
+  wire.writeArray(w, o.partitionResponses, v >= 9, (w, e) => {
+    encodePartitionProduceResponse(w, v, e as PartitionProduceResponse);
+  });
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -110,12 +140,20 @@ export function decodePartitionProduceResponse(r: wire.Reader, v: number): Parti
   const recordErrors = v >= 8 ? wire.readArray(r, v >= 9, (r) => decodeBatchIndexAndErrorMessage(r, v)) : [];
   const errorMessage = v >= 8 ? (v >= 9 ? r.compactNullableString() : r.nullableString()) : null;
   let currentLeader: LeaderIdAndEpoch | undefined;
-  const _unknownTags = v >= 9 ? r.taggedFields((tag, r) => {
-    switch (tag) {
-      case 0: if (v >= 10) { currentLeader = decodeLeaderIdAndEpoch(r, v); return true; } return false;
-      default: return false;
-    }
-  }) : undefined;
+  const _unknownTags = v >= 9
+    ? r.taggedFields((tag, r) => {
+      switch (tag) {
+        case 0:
+          if (v >= 10) {
+            currentLeader = decodeLeaderIdAndEpoch(r, v);
+            return true;
+          }
+          return false;
+        default:
+          return false;
+      }
+    })
+    : undefined;
   const o: PartitionProduceResponse = { index, errorCode, baseOffset, logAppendTimeMs, logStartOffset, recordErrors, errorMessage, currentLeader };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
@@ -126,12 +164,23 @@ export function encodePartitionProduceResponse(w: wire.Writer, v: number, o: Par
   w.int16(o.errorCode);
   w.int64(o.baseOffset);
   w.int64(o.logAppendTimeMs);
-  if (v >= 5) { w.int64(o.logStartOffset); }
-  if (v >= 8) { wire.writeArray(w, o.recordErrors, v >= 9, (w, e) => { encodeBatchIndexAndErrorMessage(w, v, e as BatchIndexAndErrorMessage); }); }
-  if (v >= 8) { if (v >= 9) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); } }
+  if (v >= 5) w.int64(o.logStartOffset);
+  if (v >= 8) {
+    wire.writeArray(w, o.recordErrors, v >= 9, (w, e) => {
+      encodeBatchIndexAndErrorMessage(w, v, e as BatchIndexAndErrorMessage);
+    });
+  }
+  if (v >= 8) {
+    if (v >= 9) w.compactNullableString(o.errorMessage);
+    else w.nullableString(o.errorMessage);
+  }
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
-    if (v >= 10 && o.currentLeader !== undefined) { const w = new wire.Writer(); encodeLeaderIdAndEpoch(w, v, o.currentLeader as LeaderIdAndEpoch); tagged.push([0, w]); }
+    if (v >= 10 && o.currentLeader !== undefined) {
+      const w = new wire.Writer();
+      encodeLeaderIdAndEpoch(w, v, o.currentLeader as LeaderIdAndEpoch);
+      tagged.push([0, w]);
+    }
     wire.writeTaggedFields(w, tagged, o._unknownTags);
   }
 }
@@ -158,8 +207,11 @@ export function decodeBatchIndexAndErrorMessage(r: wire.Reader, v: number): Batc
 }
 
 export function encodeBatchIndexAndErrorMessage(w: wire.Writer, v: number, o: BatchIndexAndErrorMessage): void {
-  if (v >= 8) { w.int32(o.batchIndex); }
-  if (v >= 8) { if (v >= 9) { w.compactNullableString(o.batchIndexErrorMessage); } else { w.nullableString(o.batchIndexErrorMessage); } }
+  if (v >= 8) w.int32(o.batchIndex);
+  if (v >= 8) {
+    if (v >= 9) w.compactNullableString(o.batchIndexErrorMessage);
+    else w.nullableString(o.batchIndexErrorMessage);
+  }
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -188,8 +240,8 @@ export function decodeLeaderIdAndEpoch(r: wire.Reader, v: number): LeaderIdAndEp
 }
 
 export function encodeLeaderIdAndEpoch(w: wire.Writer, v: number, o: LeaderIdAndEpoch): void {
-  if (v >= 10) { w.int32(o.leaderId); }
-  if (v >= 10) { w.int32(o.leaderEpoch); }
+  if (v >= 10) w.int32(o.leaderId);
+  if (v >= 10) w.int32(o.leaderEpoch);
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -224,10 +276,10 @@ export function decodeNodeEndpoint(r: wire.Reader, v: number): NodeEndpoint {
 }
 
 export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): void {
-  if (v >= 10) { w.int32(o.nodeId); }
-  if (v >= 10) { w.compactString(o.host as string); }
-  if (v >= 10) { w.int32(o.port); }
-  if (v >= 10) { w.compactNullableString(o.rack); }
+  if (v >= 10) w.int32(o.nodeId);
+  if (v >= 10) w.compactString(o.host as string);
+  if (v >= 10) w.int32(o.port);
+  if (v >= 10) w.compactNullableString(o.rack);
   if (v >= 9) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -235,9 +287,12 @@ export function encodeNodeEndpoint(w: wire.Writer, v: number, o: NodeEndpoint): 
 }
 
 export function skipTopicProduceResponse(r: wire.Reader, v: number): void {
-  if (v <= 12) { r.skipString(v >= 9); }
-  if (v === 13) { r.skip(16); }
-  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipPartitionProduceResponse(r, v); } }
+  if (v <= 12) r.skipString(v >= 9);
+  if (v === 13) r.skip(16);
+  {
+    const n0 = r.arrayLength(v >= 9);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionProduceResponse(r, v);
+  }
   if (v >= 9) r.skipTaggedFields();
 }
 
@@ -246,34 +301,42 @@ export function skipPartitionProduceResponse(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skip(8);
   r.skip(8);
-  if (v >= 5) { r.skip(8); }
-  if (v >= 8) { { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipBatchIndexAndErrorMessage(r, v); } } }
-  if (v >= 8) { r.skipString(v >= 9); }
+  if (v >= 5) r.skip(8);
+  if (v >= 8) {
+    {
+      const n0 = r.arrayLength(v >= 9);
+      for (let i0 = 0; i0 < n0; i0++) skipBatchIndexAndErrorMessage(r, v);
+    }
+  }
+  if (v >= 8) r.skipString(v >= 9);
   if (v >= 9) r.skipTaggedFields();
 }
 
 export function skipBatchIndexAndErrorMessage(r: wire.Reader, v: number): void {
-  if (v >= 8) { r.skip(4); }
-  if (v >= 8) { r.skipString(v >= 9); }
+  if (v >= 8) r.skip(4);
+  if (v >= 8) r.skipString(v >= 9);
   if (v >= 9) r.skipTaggedFields();
 }
 
 export function skipLeaderIdAndEpoch(r: wire.Reader, v: number): void {
-  if (v >= 10) { r.skip(4); }
-  if (v >= 10) { r.skip(4); }
+  if (v >= 10) r.skip(4);
+  if (v >= 10) r.skip(4);
   if (v >= 9) r.skipTaggedFields();
 }
 
 export function skipNodeEndpoint(r: wire.Reader, v: number): void {
-  if (v >= 10) { r.skip(4); }
-  if (v >= 10) { r.skipString(true); }
-  if (v >= 10) { r.skip(4); }
-  if (v >= 10) { r.skipString(true); }
+  if (v >= 10) r.skip(4);
+  if (v >= 10) r.skipString(true);
+  if (v >= 10) r.skip(4);
+  if (v >= 10) r.skipString(true);
   if (v >= 9) r.skipTaggedFields();
 }
 
 export function skipProduceResponseToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(v >= 9); for (let i0 = 0; i0 < n0; i0++) { skipTopicProduceResponse(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 9);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicProduceResponse(r, v);
+  }
   r.skip(4);
 }
 
@@ -281,7 +344,7 @@ export function skipProduceResponseToTags(r: wire.Reader, v: number): void {
 export const ProduceResponseTopLevelTagged: readonly string[] = ["nodeEndpoints"];
 
 export const ProduceResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["responses","name"], versions: [3, 12] },
-  { kind: "topicId", path: ["responses","topicId"], versions: [13, 13] },
+  { kind: "topicName", path: ["responses", "name"], versions: [3, 12] },
+  { kind: "topicId", path: ["responses", "topicId"], versions: [13, 13] },
   { kind: "brokerEndpoint", path: ["nodeEndpoints"], versions: [10, 13] },
 ];

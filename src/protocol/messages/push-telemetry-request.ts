@@ -56,5 +56,4 @@ export function skipPushTelemetryRequestToTags(r: wire.Reader, _v: number): void
 /** Properties of the top-level tagged fields of PushTelemetryRequest. */
 export const PushTelemetryRequestTopLevelTagged: readonly string[] = [];
 
-export const PushTelemetryRequestEntities: readonly EntityField[] = [
-];
+export const PushTelemetryRequestEntities: readonly EntityField[] = [];

@@ -41,5 +41,4 @@ export function skipPushTelemetryResponseToTags(r: wire.Reader, _v: number): voi
 /** Properties of the top-level tagged fields of PushTelemetryResponse. */
 export const PushTelemetryResponseTopLevelTagged: readonly string[] = [];
 
-export const PushTelemetryResponseEntities: readonly EntityField[] = [
-];
+export const PushTelemetryResponseEntities: readonly EntityField[] = [];

@@ -26,7 +26,9 @@ export function decodeReadShareGroupStateRequest(r: wire.Reader, v: number): Rea
 
 export function encodeReadShareGroupStateRequest(w: wire.Writer, v: number, o: ReadShareGroupStateRequest): void {
   w.compactString(o.groupId as string);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeReadStateData(w, v, e as ReadStateData); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeReadStateData(w, v, e as ReadStateData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -56,7 +58,9 @@ export function decodeReadStateData(r: wire.Reader, v: number): ReadStateData {
 
 export function encodeReadStateData(w: wire.Writer, v: number, o: ReadStateData): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,7 +99,10 @@ export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData
 
 export function skipReadStateData(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -107,12 +114,15 @@ export function skipPartitionData(r: wire.Reader, _v: number): void {
 
 export function skipReadShareGroupStateRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReadStateData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReadStateData(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ReadShareGroupStateRequest. */
 export const ReadShareGroupStateRequestTopLevelTagged: readonly string[] = [];
 
 export const ReadShareGroupStateRequestEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["topics","topicId"], versions: [0, 0] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [0, 0] },
 ];

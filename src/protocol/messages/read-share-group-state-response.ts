@@ -22,7 +22,9 @@ export function decodeReadShareGroupStateResponse(r: wire.Reader, v: number): Re
 }
 
 export function encodeReadShareGroupStateResponse(w: wire.Writer, v: number, o: ReadShareGroupStateResponse): void {
-  wire.writeArray(w, o.results, true, (w, e) => { encodeReadStateResult(w, v, e as ReadStateResult); });
+  wire.writeArray(w, o.results, true, (w, e) => {
+    encodeReadStateResult(w, v, e as ReadStateResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,7 +54,9 @@ export function decodeReadStateResult(r: wire.Reader, v: number): ReadStateResul
 
 export function encodeReadStateResult(w: wire.Writer, v: number, o: ReadStateResult): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionResult(w, v, e as PartitionResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -98,7 +102,9 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
   w.compactNullableString(o.errorMessage);
   w.int32(o.stateEpoch);
   w.int64(o.startOffset);
-  wire.writeArray(w, o.stateBatches, true, (w, e) => { encodeStateBatch(w, v, e as StateBatch); });
+  wire.writeArray(w, o.stateBatches, true, (w, e) => {
+    encodeStateBatch(w, v, e as StateBatch);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -145,7 +151,10 @@ export function encodeStateBatch(w: wire.Writer, _v: number, o: StateBatch): voi
 
 export function skipReadStateResult(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionResult(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -155,7 +164,10 @@ export function skipPartitionResult(r: wire.Reader, v: number): void {
   r.skipString(true);
   r.skip(4);
   r.skip(8);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipStateBatch(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipStateBatch(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -168,12 +180,15 @@ export function skipStateBatch(r: wire.Reader, _v: number): void {
 }
 
 export function skipReadShareGroupStateResponseToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReadStateResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReadStateResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ReadShareGroupStateResponse. */
 export const ReadShareGroupStateResponseTopLevelTagged: readonly string[] = [];
 
 export const ReadShareGroupStateResponseEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["results","topicId"], versions: [0, 0] },
+  { kind: "topicId", path: ["results", "topicId"], versions: [0, 0] },
 ];

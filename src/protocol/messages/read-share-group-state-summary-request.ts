@@ -26,7 +26,9 @@ export function decodeReadShareGroupStateSummaryRequest(r: wire.Reader, v: numbe
 
 export function encodeReadShareGroupStateSummaryRequest(w: wire.Writer, v: number, o: ReadShareGroupStateSummaryRequest): void {
   w.compactString(o.groupId as string);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeReadStateSummaryData(w, v, e as ReadStateSummaryData); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeReadStateSummaryData(w, v, e as ReadStateSummaryData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -56,7 +58,9 @@ export function decodeReadStateSummaryData(r: wire.Reader, v: number): ReadState
 
 export function encodeReadStateSummaryData(w: wire.Writer, v: number, o: ReadStateSummaryData): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,7 +99,10 @@ export function encodePartitionData(w: wire.Writer, _v: number, o: PartitionData
 
 export function skipReadStateSummaryData(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -107,12 +114,15 @@ export function skipPartitionData(r: wire.Reader, _v: number): void {
 
 export function skipReadShareGroupStateSummaryRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReadStateSummaryData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReadStateSummaryData(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ReadShareGroupStateSummaryRequest. */
 export const ReadShareGroupStateSummaryRequestTopLevelTagged: readonly string[] = [];
 
 export const ReadShareGroupStateSummaryRequestEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["topics","topicId"], versions: [0, 1] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [0, 1] },
 ];

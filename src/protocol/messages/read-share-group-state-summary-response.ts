@@ -22,7 +22,9 @@ export function decodeReadShareGroupStateSummaryResponse(r: wire.Reader, v: numb
 }
 
 export function encodeReadShareGroupStateSummaryResponse(w: wire.Writer, v: number, o: ReadShareGroupStateSummaryResponse): void {
-  wire.writeArray(w, o.results, true, (w, e) => { encodeReadStateSummaryResult(w, v, e as ReadStateSummaryResult); });
+  wire.writeArray(w, o.results, true, (w, e) => {
+    encodeReadStateSummaryResult(w, v, e as ReadStateSummaryResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,7 +54,9 @@ export function decodeReadStateSummaryResult(r: wire.Reader, v: number): ReadSta
 
 export function encodeReadStateSummaryResult(w: wire.Writer, v: number, o: ReadStateSummaryResult): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionResult(w, v, e as PartitionResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -102,7 +106,7 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
   w.int32(o.stateEpoch);
   w.int32(o.leaderEpoch);
   w.int64(o.startOffset);
-  if (v === 1) { w.int32(o.deliveryCompleteCount); }
+  if (v === 1) w.int32(o.deliveryCompleteCount);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -111,7 +115,10 @@ export function encodePartitionResult(w: wire.Writer, v: number, o: PartitionRes
 
 export function skipReadStateSummaryResult(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionResult(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -122,17 +129,20 @@ export function skipPartitionResult(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(4);
   r.skip(8);
-  if (v === 1) { r.skip(4); }
+  if (v === 1) r.skip(4);
   r.skipTaggedFields();
 }
 
 export function skipReadShareGroupStateSummaryResponseToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipReadStateSummaryResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipReadStateSummaryResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ReadShareGroupStateSummaryResponse. */
 export const ReadShareGroupStateSummaryResponseTopLevelTagged: readonly string[] = [];
 
 export const ReadShareGroupStateSummaryResponseEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["results","topicId"], versions: [0, 1] },
+  { kind: "topicId", path: ["results", "topicId"], versions: [0, 1] },
 ];

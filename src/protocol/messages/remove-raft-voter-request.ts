@@ -46,5 +46,4 @@ export function skipRemoveRaftVoterRequestToTags(r: wire.Reader, _v: number): vo
 /** Properties of the top-level tagged fields of RemoveRaftVoterRequest. */
 export const RemoveRaftVoterRequestTopLevelTagged: readonly string[] = [];
 
-export const RemoveRaftVoterRequestEntities: readonly EntityField[] = [
-];
+export const RemoveRaftVoterRequestEntities: readonly EntityField[] = [];

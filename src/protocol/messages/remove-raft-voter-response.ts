@@ -46,5 +46,4 @@ export function skipRemoveRaftVoterResponseToTags(r: wire.Reader, _v: number): v
 /** Properties of the top-level tagged fields of RemoveRaftVoterResponse. */
 export const RemoveRaftVoterResponseTopLevelTagged: readonly string[] = [];
 
-export const RemoveRaftVoterResponseEntities: readonly EntityField[] = [
-];
+export const RemoveRaftVoterResponseEntities: readonly EntityField[] = [];

@@ -16,7 +16,7 @@ export function defaultRenewDelegationTokenRequest(): RenewDelegationTokenReques
 }
 
 export function decodeRenewDelegationTokenRequest(r: wire.Reader, v: number): RenewDelegationTokenRequest {
-  const hmac = (v === 2 ? r.compactBytes() : r.bytes());
+  const hmac = v === 2 ? r.compactBytes() : r.bytes();
   const renewPeriodMs = r.int64();
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: RenewDelegationTokenRequest = { hmac, renewPeriodMs };
@@ -25,7 +25,8 @@ export function decodeRenewDelegationTokenRequest(r: wire.Reader, v: number): Re
 }
 
 export function encodeRenewDelegationTokenRequest(w: wire.Writer, v: number, o: RenewDelegationTokenRequest): void {
-  if (v === 2) { w.compactBytes(o.hmac as Uint8Array); } else { w.bytes(o.hmac as Uint8Array); }
+  if (v === 2) w.compactBytes(o.hmac as Uint8Array);
+  else w.bytes(o.hmac as Uint8Array);
   w.int64(o.renewPeriodMs);
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -41,5 +42,4 @@ export function skipRenewDelegationTokenRequestToTags(r: wire.Reader, v: number)
 /** Properties of the top-level tagged fields of RenewDelegationTokenRequest. */
 export const RenewDelegationTokenRequestTopLevelTagged: readonly string[] = [];
 
-export const RenewDelegationTokenRequestEntities: readonly EntityField[] = [
-];
+export const RenewDelegationTokenRequestEntities: readonly EntityField[] = [];

@@ -46,5 +46,4 @@ export function skipRenewDelegationTokenResponseToTags(r: wire.Reader, _v: numbe
 /** Properties of the top-level tagged fields of RenewDelegationTokenResponse. */
 export const RenewDelegationTokenResponseTopLevelTagged: readonly string[] = [];
 
-export const RenewDelegationTokenResponseEntities: readonly EntityField[] = [
-];
+export const RenewDelegationTokenResponseEntities: readonly EntityField[] = [];

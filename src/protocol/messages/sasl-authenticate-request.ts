@@ -14,7 +14,7 @@ export function defaultSaslAuthenticateRequest(): SaslAuthenticateRequest {
 }
 
 export function decodeSaslAuthenticateRequest(r: wire.Reader, v: number): SaslAuthenticateRequest {
-  const authBytes = (v === 2 ? r.compactBytes() : r.bytes());
+  const authBytes = v === 2 ? r.compactBytes() : r.bytes();
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: SaslAuthenticateRequest = { authBytes };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -22,7 +22,8 @@ export function decodeSaslAuthenticateRequest(r: wire.Reader, v: number): SaslAu
 }
 
 export function encodeSaslAuthenticateRequest(w: wire.Writer, v: number, o: SaslAuthenticateRequest): void {
-  if (v === 2) { w.compactBytes(o.authBytes as Uint8Array); } else { w.bytes(o.authBytes as Uint8Array); }
+  if (v === 2) w.compactBytes(o.authBytes as Uint8Array);
+  else w.bytes(o.authBytes as Uint8Array);
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -36,5 +37,4 @@ export function skipSaslAuthenticateRequestToTags(r: wire.Reader, v: number): vo
 /** Properties of the top-level tagged fields of SaslAuthenticateRequest. */
 export const SaslAuthenticateRequestTopLevelTagged: readonly string[] = [];
 
-export const SaslAuthenticateRequestEntities: readonly EntityField[] = [
-];
+export const SaslAuthenticateRequestEntities: readonly EntityField[] = [];

@@ -21,8 +21,8 @@ export function defaultSaslAuthenticateResponse(): SaslAuthenticateResponse {
 
 export function decodeSaslAuthenticateResponse(r: wire.Reader, v: number): SaslAuthenticateResponse {
   const errorCode = r.int16();
-  const errorMessage = (v === 2 ? r.compactNullableString() : r.nullableString());
-  const authBytes = (v === 2 ? r.compactBytes() : r.bytes());
+  const errorMessage = v === 2 ? r.compactNullableString() : r.nullableString();
+  const authBytes = v === 2 ? r.compactBytes() : r.bytes();
   const sessionLifetimeMs = v >= 1 ? r.int64() : 0n;
   const _unknownTags = v === 2 ? r.taggedFields(() => false) : undefined;
   const o: SaslAuthenticateResponse = { errorCode, errorMessage, authBytes, sessionLifetimeMs };
@@ -32,9 +32,11 @@ export function decodeSaslAuthenticateResponse(r: wire.Reader, v: number): SaslA
 
 export function encodeSaslAuthenticateResponse(w: wire.Writer, v: number, o: SaslAuthenticateResponse): void {
   w.int16(o.errorCode);
-  if (v === 2) { w.compactNullableString(o.errorMessage); } else { w.nullableString(o.errorMessage); }
-  if (v === 2) { w.compactBytes(o.authBytes as Uint8Array); } else { w.bytes(o.authBytes as Uint8Array); }
-  if (v >= 1) { w.int64(o.sessionLifetimeMs); }
+  if (v === 2) w.compactNullableString(o.errorMessage);
+  else w.nullableString(o.errorMessage);
+  if (v === 2) w.compactBytes(o.authBytes as Uint8Array);
+  else w.bytes(o.authBytes as Uint8Array);
+  if (v >= 1) w.int64(o.sessionLifetimeMs);
   if (v === 2) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -45,11 +47,10 @@ export function skipSaslAuthenticateResponseToTags(r: wire.Reader, v: number): v
   r.skip(2);
   r.skipString(v === 2);
   r.skipBytes(v === 2);
-  if (v >= 1) { r.skip(8); }
+  if (v >= 1) r.skip(8);
 }
 
 /** Properties of the top-level tagged fields of SaslAuthenticateResponse. */
 export const SaslAuthenticateResponseTopLevelTagged: readonly string[] = [];
 
-export const SaslAuthenticateResponseEntities: readonly EntityField[] = [
-];
+export const SaslAuthenticateResponseEntities: readonly EntityField[] = [];

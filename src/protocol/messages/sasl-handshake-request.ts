@@ -32,5 +32,4 @@ export function skipSaslHandshakeRequestToTags(r: wire.Reader, _v: number): void
 /** Properties of the top-level tagged fields of SaslHandshakeRequest. */
 export const SaslHandshakeRequestTopLevelTagged: readonly string[] = [];
 
-export const SaslHandshakeRequestEntities: readonly EntityField[] = [
-];
+export const SaslHandshakeRequestEntities: readonly EntityField[] = [];

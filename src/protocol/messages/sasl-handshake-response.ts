@@ -26,16 +26,20 @@ export function decodeSaslHandshakeResponse(r: wire.Reader, _v: number): SaslHan
 
 export function encodeSaslHandshakeResponse(w: wire.Writer, _v: number, o: SaslHandshakeResponse): void {
   w.int16(o.errorCode);
-  wire.writeArray(w, o.mechanisms, false, (w, e) => { w.string(e as string); });
+  wire.writeArray(w, o.mechanisms, false, (w, e) => {
+    w.string(e as string);
+  });
 }
 
 export function skipSaslHandshakeResponseToTags(r: wire.Reader, _v: number): void {
   r.skip(2);
-  { const n0 = r.arrayLength(false); for (let i0 = 0; i0 < n0; i0++) { r.skipString(false); } }
+  {
+    const n0 = r.arrayLength(false);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(false);
+  }
 }
 
 /** Properties of the top-level tagged fields of SaslHandshakeResponse. */
 export const SaslHandshakeResponseTopLevelTagged: readonly string[] = [];
 
-export const SaslHandshakeResponseEntities: readonly EntityField[] = [
-];
+export const SaslHandshakeResponseEntities: readonly EntityField[] = [];

@@ -37,8 +37,10 @@ export function encodeShareAcknowledgeRequest(w: wire.Writer, v: number, o: Shar
   w.compactNullableString(o.groupId);
   w.compactNullableString(o.memberId);
   w.int32(o.shareSessionEpoch);
-  if (v === 2) { w.bool(o.isRenewAck); }
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeAcknowledgeTopic(w, v, e as AcknowledgeTopic); });
+  if (v === 2) w.bool(o.isRenewAck);
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeAcknowledgeTopic(w, v, e as AcknowledgeTopic);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -68,7 +70,9 @@ export function decodeAcknowledgeTopic(r: wire.Reader, v: number): AcknowledgeTo
 
 export function encodeAcknowledgeTopic(w: wire.Writer, v: number, o: AcknowledgeTopic): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeAcknowledgePartition(w, v, e as AcknowledgePartition); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeAcknowledgePartition(w, v, e as AcknowledgePartition);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -98,7 +102,9 @@ export function decodeAcknowledgePartition(r: wire.Reader, v: number): Acknowled
 
 export function encodeAcknowledgePartition(w: wire.Writer, v: number, o: AcknowledgePartition): void {
   w.int32(o.partitionIndex);
-  wire.writeArray(w, o.acknowledgementBatches, true, (w, e) => { encodeAcknowledgementBatch(w, v, e as AcknowledgementBatch); });
+  wire.writeArray(w, o.acknowledgementBatches, true, (w, e) => {
+    encodeAcknowledgementBatch(w, v, e as AcknowledgementBatch);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -132,7 +138,9 @@ export function decodeAcknowledgementBatch(r: wire.Reader, _v: number): Acknowle
 export function encodeAcknowledgementBatch(w: wire.Writer, _v: number, o: AcknowledgementBatch): void {
   w.int64(o.firstOffset);
   w.int64(o.lastOffset);
-  wire.writeArray(w, o.acknowledgeTypes, true, (w, e) => { w.int8(e); });
+  wire.writeArray(w, o.acknowledgeTypes, true, (w, e) => {
+    w.int8(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -141,20 +149,29 @@ export function encodeAcknowledgementBatch(w: wire.Writer, _v: number, o: Acknow
 
 export function skipAcknowledgeTopic(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcknowledgePartition(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAcknowledgePartition(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipAcknowledgePartition(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcknowledgementBatch(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAcknowledgementBatch(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipAcknowledgementBatch(r: wire.Reader, _v: number): void {
   r.skip(8);
   r.skip(8);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 1); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 1);
+  }
   r.skipTaggedFields();
 }
 
@@ -162,8 +179,11 @@ export function skipShareAcknowledgeRequestToTags(r: wire.Reader, v: number): vo
   r.skipString(true);
   r.skipString(true);
   r.skip(4);
-  if (v === 2) { r.skip(1); }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcknowledgeTopic(r, v); } }
+  if (v === 2) r.skip(1);
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAcknowledgeTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ShareAcknowledgeRequest. */
@@ -171,5 +191,5 @@ export const ShareAcknowledgeRequestTopLevelTagged: readonly string[] = [];
 
 export const ShareAcknowledgeRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [1, 2] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [1, 2] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [1, 2] },
 ];

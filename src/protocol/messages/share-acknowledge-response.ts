@@ -40,9 +40,13 @@ export function encodeShareAcknowledgeResponse(w: wire.Writer, v: number, o: Sha
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (v === 2) { w.int32(o.acquisitionLockTimeoutMs); }
-  wire.writeArray(w, o.responses, true, (w, e) => { encodeShareAcknowledgeTopicResponse(w, v, e as ShareAcknowledgeTopicResponse); });
-  wire.writeArray(w, o.nodeEndpoints, true, (w, e) => { encodeNodeEndpoint(w, v, e as NodeEndpoint); });
+  if (v === 2) w.int32(o.acquisitionLockTimeoutMs);
+  wire.writeArray(w, o.responses, true, (w, e) => {
+    encodeShareAcknowledgeTopicResponse(w, v, e as ShareAcknowledgeTopicResponse);
+  });
+  wire.writeArray(w, o.nodeEndpoints, true, (w, e) => {
+    encodeNodeEndpoint(w, v, e as NodeEndpoint);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -72,7 +76,9 @@ export function decodeShareAcknowledgeTopicResponse(r: wire.Reader, v: number): 
 
 export function encodeShareAcknowledgeTopicResponse(w: wire.Writer, v: number, o: ShareAcknowledgeTopicResponse): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -187,7 +193,10 @@ export function encodeNodeEndpoint(w: wire.Writer, _v: number, o: NodeEndpoint):
 
 export function skipShareAcknowledgeTopicResponse(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -217,15 +226,21 @@ export function skipShareAcknowledgeResponseToTags(r: wire.Reader, v: number): v
   r.skip(4);
   r.skip(2);
   r.skipString(true);
-  if (v === 2) { r.skip(4); }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipShareAcknowledgeTopicResponse(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipNodeEndpoint(r, v); } }
+  if (v === 2) r.skip(4);
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipShareAcknowledgeTopicResponse(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipNodeEndpoint(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ShareAcknowledgeResponse. */
 export const ShareAcknowledgeResponseTopLevelTagged: readonly string[] = [];
 
 export const ShareAcknowledgeResponseEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["responses","topicId"], versions: [1, 2] },
+  { kind: "topicId", path: ["responses", "topicId"], versions: [1, 2] },
   { kind: "brokerEndpoint", path: ["nodeEndpoints"], versions: [1, 2] },
 ];

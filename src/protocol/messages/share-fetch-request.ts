@@ -32,7 +32,20 @@ export interface ShareFetchRequest {
 }
 
 export function defaultShareFetchRequest(): ShareFetchRequest {
-  return { groupId: null, memberId: "", shareSessionEpoch: 0, maxWaitMs: 0, minBytes: 0, maxBytes: 2147483647, maxRecords: 0, batchSize: 0, shareAcquireMode: 0, isRenewAck: false, topics: [], forgottenTopicsData: [] };
+  return {
+    groupId: null,
+    memberId: "",
+    shareSessionEpoch: 0,
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 2147483647,
+    maxRecords: 0,
+    batchSize: 0,
+    shareAcquireMode: 0,
+    isRenewAck: false,
+    topics: [],
+    forgottenTopicsData: [],
+  };
 }
 
 export function decodeShareFetchRequest(r: wire.Reader, v: number): ShareFetchRequest {
@@ -49,7 +62,20 @@ export function decodeShareFetchRequest(r: wire.Reader, v: number): ShareFetchRe
   const topics = wire.readArray(r, true, (r) => decodeFetchTopic(r, v));
   const forgottenTopicsData = wire.readArray(r, true, (r) => decodeForgottenTopic(r, v));
   const _unknownTags = r.taggedFields(() => false);
-  const o: ShareFetchRequest = { groupId, memberId, shareSessionEpoch, maxWaitMs, minBytes, maxBytes, maxRecords, batchSize, shareAcquireMode, isRenewAck, topics, forgottenTopicsData };
+  const o: ShareFetchRequest = {
+    groupId,
+    memberId,
+    shareSessionEpoch,
+    maxWaitMs,
+    minBytes,
+    maxBytes,
+    maxRecords,
+    batchSize,
+    shareAcquireMode,
+    isRenewAck,
+    topics,
+    forgottenTopicsData,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
@@ -63,10 +89,14 @@ export function encodeShareFetchRequest(w: wire.Writer, v: number, o: ShareFetch
   w.int32(o.maxBytes);
   w.int32(o.maxRecords);
   w.int32(o.batchSize);
-  if (v === 2) { w.int8(o.shareAcquireMode); }
-  if (v === 2) { w.bool(o.isRenewAck); }
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeFetchTopic(w, v, e as FetchTopic); });
-  wire.writeArray(w, o.forgottenTopicsData, true, (w, e) => { encodeForgottenTopic(w, v, e as ForgottenTopic); });
+  if (v === 2) w.int8(o.shareAcquireMode);
+  if (v === 2) w.bool(o.isRenewAck);
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeFetchTopic(w, v, e as FetchTopic);
+  });
+  wire.writeArray(w, o.forgottenTopicsData, true, (w, e) => {
+    encodeForgottenTopic(w, v, e as ForgottenTopic);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -96,7 +126,9 @@ export function decodeFetchTopic(r: wire.Reader, v: number): FetchTopic {
 
 export function encodeFetchTopic(w: wire.Writer, v: number, o: FetchTopic): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeFetchPartition(w, v, e as FetchPartition); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeFetchPartition(w, v, e as FetchPartition);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -129,7 +161,9 @@ export function decodeFetchPartition(r: wire.Reader, v: number): FetchPartition 
 
 export function encodeFetchPartition(w: wire.Writer, v: number, o: FetchPartition): void {
   w.int32(o.partitionIndex);
-  wire.writeArray(w, o.acknowledgementBatches, true, (w, e) => { encodeAcknowledgementBatch(w, v, e as AcknowledgementBatch); });
+  wire.writeArray(w, o.acknowledgementBatches, true, (w, e) => {
+    encodeAcknowledgementBatch(w, v, e as AcknowledgementBatch);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -163,7 +197,9 @@ export function decodeAcknowledgementBatch(r: wire.Reader, _v: number): Acknowle
 export function encodeAcknowledgementBatch(w: wire.Writer, _v: number, o: AcknowledgementBatch): void {
   w.int64(o.firstOffset);
   w.int64(o.lastOffset);
-  wire.writeArray(w, o.acknowledgeTypes, true, (w, e) => { w.int8(e); });
+  wire.writeArray(w, o.acknowledgeTypes, true, (w, e) => {
+    w.int8(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -193,7 +229,9 @@ export function decodeForgottenTopic(r: wire.Reader, _v: number): ForgottenTopic
 
 export function encodeForgottenTopic(w: wire.Writer, _v: number, o: ForgottenTopic): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -202,26 +240,38 @@ export function encodeForgottenTopic(w: wire.Writer, _v: number, o: ForgottenTop
 
 export function skipFetchTopic(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipFetchPartition(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipFetchPartition(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipFetchPartition(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcknowledgementBatch(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAcknowledgementBatch(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipAcknowledgementBatch(r: wire.Reader, _v: number): void {
   r.skip(8);
   r.skip(8);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 1); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 1);
+  }
   r.skipTaggedFields();
 }
 
 export function skipForgottenTopic(r: wire.Reader, _v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
@@ -234,10 +284,16 @@ export function skipShareFetchRequestToTags(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(4);
   r.skip(4);
-  if (v === 2) { r.skip(1); }
-  if (v === 2) { r.skip(1); }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipFetchTopic(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipForgottenTopic(r, v); } }
+  if (v === 2) r.skip(1);
+  if (v === 2) r.skip(1);
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipFetchTopic(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipForgottenTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ShareFetchRequest. */
@@ -245,6 +301,6 @@ export const ShareFetchRequestTopLevelTagged: readonly string[] = [];
 
 export const ShareFetchRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [1, 2] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [1, 2] },
-  { kind: "topicId", path: ["forgottenTopicsData","topicId"], versions: [1, 2] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [1, 2] },
+  { kind: "topicId", path: ["forgottenTopicsData", "topicId"], versions: [1, 2] },
 ];

@@ -41,8 +41,12 @@ export function encodeShareFetchResponse(w: wire.Writer, v: number, o: ShareFetc
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
   w.int32(o.acquisitionLockTimeoutMs);
-  wire.writeArray(w, o.responses, true, (w, e) => { encodeShareFetchableTopicResponse(w, v, e as ShareFetchableTopicResponse); });
-  wire.writeArray(w, o.nodeEndpoints, true, (w, e) => { encodeNodeEndpoint(w, v, e as NodeEndpoint); });
+  wire.writeArray(w, o.responses, true, (w, e) => {
+    encodeShareFetchableTopicResponse(w, v, e as ShareFetchableTopicResponse);
+  });
+  wire.writeArray(w, o.nodeEndpoints, true, (w, e) => {
+    encodeNodeEndpoint(w, v, e as NodeEndpoint);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -72,7 +76,9 @@ export function decodeShareFetchableTopicResponse(r: wire.Reader, v: number): Sh
 
 export function encodeShareFetchableTopicResponse(w: wire.Writer, v: number, o: ShareFetchableTopicResponse): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -100,7 +106,16 @@ export interface PartitionData {
 }
 
 export function defaultPartitionData(): PartitionData {
-  return { partitionIndex: 0, errorCode: 0, errorMessage: null, acknowledgeErrorCode: 0, acknowledgeErrorMessage: null, currentLeader: defaultLeaderIdAndEpoch(), records: wire.EMPTY_BYTES, acquiredRecords: [] };
+  return {
+    partitionIndex: 0,
+    errorCode: 0,
+    errorMessage: null,
+    acknowledgeErrorCode: 0,
+    acknowledgeErrorMessage: null,
+    currentLeader: defaultLeaderIdAndEpoch(),
+    records: wire.EMPTY_BYTES,
+    acquiredRecords: [],
+  };
 }
 
 export function decodePartitionData(r: wire.Reader, v: number): PartitionData {
@@ -126,7 +141,9 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
   w.compactNullableString(o.acknowledgeErrorMessage);
   encodeLeaderIdAndEpoch(w, v, o.currentLeader as LeaderIdAndEpoch);
   w.compactBytes(o.records as Uint8Array);
-  wire.writeArray(w, o.acquiredRecords, true, (w, e) => { encodeAcquiredRecords(w, v, e as AcquiredRecords); });
+  wire.writeArray(w, o.acquiredRecords, true, (w, e) => {
+    encodeAcquiredRecords(w, v, e as AcquiredRecords);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -237,7 +254,10 @@ export function encodeNodeEndpoint(w: wire.Writer, _v: number, o: NodeEndpoint):
 
 export function skipShareFetchableTopicResponse(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -249,7 +269,10 @@ export function skipPartitionData(r: wire.Reader, v: number): void {
   r.skipString(true);
   skipLeaderIdAndEpoch(r, v);
   r.skipBytes(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipAcquiredRecords(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipAcquiredRecords(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -279,14 +302,20 @@ export function skipShareFetchResponseToTags(r: wire.Reader, v: number): void {
   r.skip(2);
   r.skipString(true);
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipShareFetchableTopicResponse(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipNodeEndpoint(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipShareFetchableTopicResponse(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipNodeEndpoint(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ShareFetchResponse. */
 export const ShareFetchResponseTopLevelTagged: readonly string[] = [];
 
 export const ShareFetchResponseEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["responses","topicId"], versions: [1, 2] },
+  { kind: "topicId", path: ["responses", "topicId"], versions: [1, 2] },
   { kind: "brokerEndpoint", path: ["nodeEndpoints"], versions: [1, 2] },
 ];

@@ -25,7 +25,9 @@ export function decodeShareGroupDescribeRequest(r: wire.Reader, _v: number): Sha
 }
 
 export function encodeShareGroupDescribeRequest(w: wire.Writer, _v: number, o: ShareGroupDescribeRequest): void {
-  wire.writeArray(w, o.groupIds, true, (w, e) => { w.compactString(e as string); });
+  wire.writeArray(w, o.groupIds, true, (w, e) => {
+    w.compactString(e as string);
+  });
   w.bool(o.includeAuthorizedOperations);
   {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -34,7 +36,10 @@ export function encodeShareGroupDescribeRequest(w: wire.Writer, _v: number, o: S
 }
 
 export function skipShareGroupDescribeRequestToTags(r: wire.Reader, _v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
   r.skip(1);
 }
 

@@ -26,7 +26,9 @@ export function decodeShareGroupDescribeResponse(r: wire.Reader, v: number): Sha
 
 export function encodeShareGroupDescribeResponse(w: wire.Writer, v: number, o: ShareGroupDescribeResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.groups, true, (w, e) => { encodeDescribedGroup(w, v, e as DescribedGroup); });
+  wire.writeArray(w, o.groups, true, (w, e) => {
+    encodeDescribedGroup(w, v, e as DescribedGroup);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -56,14 +58,37 @@ export interface DescribedGroup {
 }
 
 export function defaultDescribedGroup(): DescribedGroup {
-  return { errorCode: 0, errorMessage: null, groupId: "", groupState: "", groupEpoch: 0, assignmentEpoch: 0, assignorName: "", members: [], authorizedOperations: -2147483648 };
+  return {
+    errorCode: 0,
+    errorMessage: null,
+    groupId: "",
+    groupState: "",
+    groupEpoch: 0,
+    assignmentEpoch: 0,
+    assignorName: "",
+    members: [],
+    authorizedOperations: -2147483648,
+  };
 }
 
 export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup {
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const groupId = r.compactString();
-  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skipString(true); r.skip(4); r.skip(4); r.skipString(true); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipMember(r, v); } } r.skip(4); r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) {
+    r.skipString(true);
+    r.skip(4);
+    r.skip(4);
+    r.skipString(true);
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipMember(r, v);
+    }
+    r.skip(4);
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const groupState = r.compactString();
   const groupEpoch = r.int32();
   const assignmentEpoch = r.int32();
@@ -84,7 +109,9 @@ export function encodeDescribedGroup(w: wire.Writer, v: number, o: DescribedGrou
   w.int32(o.groupEpoch);
   w.int32(o.assignmentEpoch);
   w.compactString(o.assignorName as string);
-  wire.writeArray(w, o.members, true, (w, e) => { encodeMember(w, v, e as Member); });
+  wire.writeArray(w, o.members, true, (w, e) => {
+    encodeMember(w, v, e as Member);
+  });
   w.int32(o.authorizedOperations);
   {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -134,7 +161,9 @@ export function encodeMember(w: wire.Writer, v: number, o: Member): void {
   w.int32(o.memberEpoch);
   w.compactString(o.clientId as string);
   w.compactString(o.clientHost as string);
-  wire.writeArray(w, o.subscribedTopicNames, true, (w, e) => { w.compactString(e as string); });
+  wire.writeArray(w, o.subscribedTopicNames, true, (w, e) => {
+    w.compactString(e as string);
+  });
   encodeAssignment(w, v, o.assignment as Assignment);
   {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -161,7 +190,9 @@ export function decodeAssignment(r: wire.Reader, v: number): Assignment {
 }
 
 export function encodeAssignment(w: wire.Writer, v: number, o: Assignment): void {
-  wire.writeArray(w, o.topicPartitions, true, (w, e) => { encodeTopicPartitions(w, v, e as TopicPartitions); });
+  wire.writeArray(w, o.topicPartitions, true, (w, e) => {
+    encodeTopicPartitions(w, v, e as TopicPartitions);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -185,7 +216,15 @@ export function defaultTopicPartitions(): TopicPartitions {
 export function decodeTopicPartitions(r: wire.Reader, _v: number): TopicPartitions {
   const topicId = r.uuid();
   const topicName = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", topicName)) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", topicName)) {
+    {
+      const n0 = r.arrayLength(true);
+      if (n0 > 0) r.skip(n0 * 4);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, true, (r) => r.int32());
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicPartitions = { topicId, topicName, partitions };
@@ -196,7 +235,9 @@ export function decodeTopicPartitions(r: wire.Reader, _v: number): TopicPartitio
 export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartitions): void {
   w.uuid(o.topicId);
   w.compactString(o.topicName as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -211,7 +252,10 @@ export function skipDescribedGroup(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(4);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipMember(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipMember(r, v);
+  }
   r.skip(4);
   r.skipTaggedFields();
 }
@@ -222,34 +266,46 @@ export function skipMember(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skipString(true);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
   skipAssignment(r, v);
   r.skipTaggedFields();
 }
 
 export function skipAssignment(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartitions(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicPartitions(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipTopicPartitions(r: wire.Reader, _v: number): void {
   r.skip(16);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
 export function skipShareGroupDescribeResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroup(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribedGroup(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of ShareGroupDescribeResponse. */
 export const ShareGroupDescribeResponseTopLevelTagged: readonly string[] = [];
 
 export const ShareGroupDescribeResponseEntities: readonly EntityField[] = [
-  { kind: "groupId", path: ["groups","groupId"], versions: [1, 1] },
-  { kind: "topicName", path: ["groups","members","subscribedTopicNames"], versions: [1, 1] },
-  { kind: "topicId", path: ["groups","members","assignment","topicPartitions","topicId"], versions: [1, 1] },
-  { kind: "topicName", path: ["groups","members","assignment","topicPartitions","topicName"], versions: [1, 1] },
+  { kind: "groupId", path: ["groups", "groupId"], versions: [1, 1] },
+  { kind: "topicName", path: ["groups", "members", "subscribedTopicNames"], versions: [1, 1] },
+  { kind: "topicId", path: ["groups", "members", "assignment", "topicPartitions", "topicId"], versions: [1, 1] },
+  { kind: "topicName", path: ["groups", "members", "assignment", "topicPartitions", "topicName"], versions: [1, 1] },
 ];

@@ -38,7 +38,9 @@ export function encodeShareGroupHeartbeatRequest(w: wire.Writer, _v: number, o: 
   w.compactString(o.memberId as string);
   w.int32(o.memberEpoch);
   w.compactNullableString(o.rackId);
-  wire.writeArray(w, o.subscribedTopicNames, true, (w, e) => { w.compactString(e as string); });
+  wire.writeArray(w, o.subscribedTopicNames, true, (w, e) => {
+    w.compactString(e as string);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -50,7 +52,10 @@ export function skipShareGroupHeartbeatRequestToTags(r: wire.Reader, _v: number)
   r.skipString(true);
   r.skip(4);
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
 }
 
 /** Properties of the top-level tagged fields of ShareGroupHeartbeatRequest. */

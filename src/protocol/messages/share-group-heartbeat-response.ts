@@ -32,7 +32,7 @@ export function decodeShareGroupHeartbeatResponse(r: wire.Reader, v: number): Sh
   const memberId = r.compactNullableString();
   const memberEpoch = r.int32();
   const heartbeatIntervalMs = r.int32();
-  const assignment = (r.int8() < 0 ? null : decodeAssignment(r, v));
+  const assignment = r.int8() < 0 ? null : decodeAssignment(r, v);
   const _unknownTags = r.taggedFields(() => false);
   const o: ShareGroupHeartbeatResponse = { throttleTimeMs, errorCode, errorMessage, memberId, memberEpoch, heartbeatIntervalMs, assignment };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -46,7 +46,11 @@ export function encodeShareGroupHeartbeatResponse(w: wire.Writer, v: number, o: 
   w.compactNullableString(o.memberId);
   w.int32(o.memberEpoch);
   w.int32(o.heartbeatIntervalMs);
-  if (o.assignment === null) { w.int8(-1); } else { w.int8(1); encodeAssignment(w, v, o.assignment); }
+  if (o.assignment === null) w.int8(-1);
+  else {
+    w.int8(1);
+    encodeAssignment(w, v, o.assignment);
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -72,7 +76,9 @@ export function decodeAssignment(r: wire.Reader, v: number): Assignment {
 }
 
 export function encodeAssignment(w: wire.Writer, v: number, o: Assignment): void {
-  wire.writeArray(w, o.topicPartitions, true, (w, e) => { encodeTopicPartitions(w, v, e as TopicPartitions); });
+  wire.writeArray(w, o.topicPartitions, true, (w, e) => {
+    encodeTopicPartitions(w, v, e as TopicPartitions);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -102,7 +108,9 @@ export function decodeTopicPartitions(r: wire.Reader, _v: number): TopicPartitio
 
 export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartitions): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -110,13 +118,19 @@ export function encodeTopicPartitions(w: wire.Writer, _v: number, o: TopicPartit
 }
 
 export function skipAssignment(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartitions(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicPartitions(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipTopicPartitions(r: wire.Reader, _v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
@@ -134,5 +148,5 @@ export function skipShareGroupHeartbeatResponseToTags(r: wire.Reader, v: number)
 export const ShareGroupHeartbeatResponseTopLevelTagged: readonly string[] = [];
 
 export const ShareGroupHeartbeatResponseEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["assignment","topicPartitions","topicId"], versions: [1, 1] },
+  { kind: "topicId", path: ["assignment", "topicPartitions", "topicId"], versions: [1, 1] },
 ];

@@ -28,9 +28,11 @@ export function decodeStreamsGroupDescribeRequest(r: wire.Reader, v: number): St
 }
 
 export function encodeStreamsGroupDescribeRequest(w: wire.Writer, v: number, o: StreamsGroupDescribeRequest): void {
-  wire.writeArray(w, o.groupIds, true, (w, e) => { w.compactString(e as string); });
+  wire.writeArray(w, o.groupIds, true, (w, e) => {
+    w.compactString(e as string);
+  });
   w.bool(o.includeAuthorizedOperations);
-  if (v === 1) { w.bool(o.includeTopologyDescription); }
+  if (v === 1) w.bool(o.includeTopologyDescription);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -38,9 +40,12 @@ export function encodeStreamsGroupDescribeRequest(w: wire.Writer, v: number, o: 
 }
 
 export function skipStreamsGroupDescribeRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
   r.skip(1);
-  if (v === 1) { r.skip(1); }
+  if (v === 1) r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of StreamsGroupDescribeRequest. */

@@ -26,7 +26,9 @@ export function decodeStreamsGroupDescribeResponse(r: wire.Reader, v: number): S
 
 export function encodeStreamsGroupDescribeResponse(w: wire.Writer, v: number, o: StreamsGroupDescribeResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.groups, true, (w, e) => { encodeDescribedGroup(w, v, e as DescribedGroup); });
+  wire.writeArray(w, o.groups, true, (w, e) => {
+    encodeDescribedGroup(w, v, e as DescribedGroup);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -62,25 +64,67 @@ export interface DescribedGroup {
 }
 
 export function defaultDescribedGroup(): DescribedGroup {
-  return { errorCode: 0, errorMessage: null, groupId: "", groupState: "", groupEpoch: 0, assignmentEpoch: 0, topology: null, members: [], authorizedOperations: -2147483648, topologyDescription: null, topologyDescriptionStatus: 0, assignorName: null };
+  return {
+    errorCode: 0,
+    errorMessage: null,
+    groupId: "",
+    groupState: "",
+    groupEpoch: 0,
+    assignmentEpoch: 0,
+    topology: null,
+    members: [],
+    authorizedOperations: -2147483648,
+    topologyDescription: null,
+    topologyDescriptionStatus: 0,
+    assignorName: null,
+  };
 }
 
 export function decodeDescribedGroup(r: wire.Reader, v: number): DescribedGroup {
   const errorCode = r.int16();
   const errorMessage = r.compactNullableString();
   const groupId = r.compactString();
-  if (r.keep !== undefined && !r.keep("groupId", groupId)) { r.skipString(true); r.skip(4); r.skip(4); if (r.int8() >= 0) skipTopology(r, v); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipMember(r, v); } } r.skip(4); if (v === 1) { if (r.int8() >= 0) skipTopologyDescription(r, v); } if (v === 1) { r.skip(1); } if (v === 1) { r.skipString(true); } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("groupId", groupId)) {
+    r.skipString(true);
+    r.skip(4);
+    r.skip(4);
+    if (r.int8() >= 0) skipTopology(r, v);
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipMember(r, v);
+    }
+    r.skip(4);
+    if (v === 1) { if (r.int8() >= 0) skipTopologyDescription(r, v); }
+    if (v === 1) r.skip(1);
+    if (v === 1) r.skipString(true);
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const groupState = r.compactString();
   const groupEpoch = r.int32();
   const assignmentEpoch = r.int32();
-  const topology = (r.int8() < 0 ? null : decodeTopology(r, v));
+  const topology = r.int8() < 0 ? null : decodeTopology(r, v);
   const members = wire.readArray(r, true, (r) => decodeMember(r, v));
   const authorizedOperations = r.int32();
   const topologyDescription = v === 1 ? (r.int8() < 0 ? null : decodeTopologyDescription(r, v)) : null;
   const topologyDescriptionStatus = v === 1 ? r.int8() : 0;
   const assignorName = v === 1 ? r.compactNullableString() : null;
   const _unknownTags = r.taggedFields(() => false);
-  const o: DescribedGroup = { errorCode, errorMessage, groupId, groupState, groupEpoch, assignmentEpoch, topology, members, authorizedOperations, topologyDescription, topologyDescriptionStatus, assignorName };
+  const o: DescribedGroup = {
+    errorCode,
+    errorMessage,
+    groupId,
+    groupState,
+    groupEpoch,
+    assignmentEpoch,
+    topology,
+    members,
+    authorizedOperations,
+    topologyDescription,
+    topologyDescriptionStatus,
+    assignorName,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
@@ -92,12 +136,24 @@ export function encodeDescribedGroup(w: wire.Writer, v: number, o: DescribedGrou
   w.compactString(o.groupState as string);
   w.int32(o.groupEpoch);
   w.int32(o.assignmentEpoch);
-  if (o.topology === null) { w.int8(-1); } else { w.int8(1); encodeTopology(w, v, o.topology); }
-  wire.writeArray(w, o.members, true, (w, e) => { encodeMember(w, v, e as Member); });
+  if (o.topology === null) w.int8(-1);
+  else {
+    w.int8(1);
+    encodeTopology(w, v, o.topology);
+  }
+  wire.writeArray(w, o.members, true, (w, e) => {
+    encodeMember(w, v, e as Member);
+  });
   w.int32(o.authorizedOperations);
-  if (v === 1) { if (o.topologyDescription === null) { w.int8(-1); } else { w.int8(1); encodeTopologyDescription(w, v, o.topologyDescription); } }
-  if (v === 1) { w.int8(o.topologyDescriptionStatus); }
-  if (v === 1) { w.compactNullableString(o.assignorName); }
+  if (v === 1) {
+    if (o.topologyDescription === null) w.int8(-1);
+    else {
+      w.int8(1);
+      encodeTopologyDescription(w, v, o.topologyDescription);
+    }
+  }
+  if (v === 1) w.int8(o.topologyDescriptionStatus);
+  if (v === 1) w.compactNullableString(o.assignorName);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -127,7 +183,9 @@ export function decodeTopology(r: wire.Reader, v: number): Topology {
 
 export function encodeTopology(w: wire.Writer, v: number, o: Topology): void {
   w.int32(o.epoch);
-  wire.writeArray(w, o.subtopologies, true, (w, e) => { encodeSubtopology(w, v, e as Subtopology); });
+  wire.writeArray(w, o.subtopologies, true, (w, e) => {
+    encodeSubtopology(w, v, e as Subtopology);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -166,10 +224,18 @@ export function decodeSubtopology(r: wire.Reader, v: number): Subtopology {
 
 export function encodeSubtopology(w: wire.Writer, v: number, o: Subtopology): void {
   w.compactString(o.subtopologyId as string);
-  wire.writeArray(w, o.sourceTopics, true, (w, e) => { w.compactString(e as string); });
-  wire.writeArray(w, o.repartitionSinkTopics, true, (w, e) => { w.compactString(e as string); });
-  wire.writeArray(w, o.stateChangelogTopics, true, (w, e) => { encodeTopicInfo(w, v, e as TopicInfo); });
-  wire.writeArray(w, o.repartitionSourceTopics, true, (w, e) => { encodeTopicInfo(w, v, e as TopicInfo); });
+  wire.writeArray(w, o.sourceTopics, true, (w, e) => {
+    w.compactString(e as string);
+  });
+  wire.writeArray(w, o.repartitionSinkTopics, true, (w, e) => {
+    w.compactString(e as string);
+  });
+  wire.writeArray(w, o.stateChangelogTopics, true, (w, e) => {
+    encodeTopicInfo(w, v, e as TopicInfo);
+  });
+  wire.writeArray(w, o.repartitionSourceTopics, true, (w, e) => {
+    encodeTopicInfo(w, v, e as TopicInfo);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -194,7 +260,17 @@ export function defaultTopicInfo(): TopicInfo {
 
 export function decodeTopicInfo(r: wire.Reader, v: number): TopicInfo {
   const name = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", name)) { r.skip(4); r.skip(2); { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    r.skip(4);
+    r.skip(2);
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipKeyValue(r, v);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = r.int32();
   const replicationFactor = r.int16();
   const topicConfigs = wire.readArray(r, true, (r) => decodeKeyValue(r, v));
@@ -208,7 +284,9 @@ export function encodeTopicInfo(w: wire.Writer, v: number, o: TopicInfo): void {
   w.compactString(o.name as string);
   w.int32(o.partitions);
   w.int16(o.replicationFactor);
-  wire.writeArray(w, o.topicConfigs, true, (w, e) => { encodeKeyValue(w, v, e as KeyValue); });
+  wire.writeArray(w, o.topicConfigs, true, (w, e) => {
+    encodeKeyValue(w, v, e as KeyValue);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -280,7 +358,23 @@ export interface Member {
 }
 
 export function defaultMember(): Member {
-  return { memberId: "", memberEpoch: 0, instanceId: null, rackId: null, clientId: "", clientHost: "", topologyEpoch: 0, processId: "", userEndpoint: null, clientTags: [], taskOffsets: [], taskEndOffsets: [], assignment: defaultAssignment(), targetAssignment: defaultAssignment(), isClassic: false };
+  return {
+    memberId: "",
+    memberEpoch: 0,
+    instanceId: null,
+    rackId: null,
+    clientId: "",
+    clientHost: "",
+    topologyEpoch: 0,
+    processId: "",
+    userEndpoint: null,
+    clientTags: [],
+    taskOffsets: [],
+    taskEndOffsets: [],
+    assignment: defaultAssignment(),
+    targetAssignment: defaultAssignment(),
+    isClassic: false,
+  };
 }
 
 export function decodeMember(r: wire.Reader, v: number): Member {
@@ -292,7 +386,7 @@ export function decodeMember(r: wire.Reader, v: number): Member {
   const clientHost = r.compactString();
   const topologyEpoch = r.int32();
   const processId = r.compactString();
-  const userEndpoint = (r.int8() < 0 ? null : decodeEndpoint(r, v));
+  const userEndpoint = r.int8() < 0 ? null : decodeEndpoint(r, v);
   const clientTags = wire.readArray(r, true, (r) => decodeKeyValue(r, v));
   const taskOffsets = wire.readArray(r, true, (r) => decodeTaskOffset(r, v));
   const taskEndOffsets = wire.readArray(r, true, (r) => decodeTaskOffset(r, v));
@@ -300,7 +394,23 @@ export function decodeMember(r: wire.Reader, v: number): Member {
   const targetAssignment = decodeAssignment(r, v);
   const isClassic = r.bool();
   const _unknownTags = r.taggedFields(() => false);
-  const o: Member = { memberId, memberEpoch, instanceId, rackId, clientId, clientHost, topologyEpoch, processId, userEndpoint, clientTags, taskOffsets, taskEndOffsets, assignment, targetAssignment, isClassic };
+  const o: Member = {
+    memberId,
+    memberEpoch,
+    instanceId,
+    rackId,
+    clientId,
+    clientHost,
+    topologyEpoch,
+    processId,
+    userEndpoint,
+    clientTags,
+    taskOffsets,
+    taskEndOffsets,
+    assignment,
+    targetAssignment,
+    isClassic,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
@@ -314,10 +424,20 @@ export function encodeMember(w: wire.Writer, v: number, o: Member): void {
   w.compactString(o.clientHost as string);
   w.int32(o.topologyEpoch);
   w.compactString(o.processId as string);
-  if (o.userEndpoint === null) { w.int8(-1); } else { w.int8(1); encodeEndpoint(w, v, o.userEndpoint); }
-  wire.writeArray(w, o.clientTags, true, (w, e) => { encodeKeyValue(w, v, e as KeyValue); });
-  wire.writeArray(w, o.taskOffsets, true, (w, e) => { encodeTaskOffset(w, v, e as TaskOffset); });
-  wire.writeArray(w, o.taskEndOffsets, true, (w, e) => { encodeTaskOffset(w, v, e as TaskOffset); });
+  if (o.userEndpoint === null) w.int8(-1);
+  else {
+    w.int8(1);
+    encodeEndpoint(w, v, o.userEndpoint);
+  }
+  wire.writeArray(w, o.clientTags, true, (w, e) => {
+    encodeKeyValue(w, v, e as KeyValue);
+  });
+  wire.writeArray(w, o.taskOffsets, true, (w, e) => {
+    encodeTaskOffset(w, v, e as TaskOffset);
+  });
+  wire.writeArray(w, o.taskEndOffsets, true, (w, e) => {
+    encodeTaskOffset(w, v, e as TaskOffset);
+  });
   encodeAssignment(w, v, o.assignment as Assignment);
   encodeAssignment(w, v, o.targetAssignment as Assignment);
   w.bool(o.isClassic);
@@ -416,9 +536,15 @@ export function decodeAssignment(r: wire.Reader, v: number): Assignment {
 }
 
 export function encodeAssignment(w: wire.Writer, v: number, o: Assignment): void {
-  wire.writeArray(w, o.activeTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
-  wire.writeArray(w, o.standbyTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
-  wire.writeArray(w, o.warmupTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
+  wire.writeArray(w, o.activeTasks, true, (w, e) => {
+    encodeTaskIds(w, v, e as TaskIds);
+  });
+  wire.writeArray(w, o.standbyTasks, true, (w, e) => {
+    encodeTaskIds(w, v, e as TaskIds);
+  });
+  wire.writeArray(w, o.warmupTasks, true, (w, e) => {
+    encodeTaskIds(w, v, e as TaskIds);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -448,7 +574,9 @@ export function decodeTaskIds(r: wire.Reader, _v: number): TaskIds {
 
 export function encodeTaskIds(w: wire.Writer, _v: number, o: TaskIds): void {
   w.compactString(o.subtopologyId as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -477,8 +605,16 @@ export function decodeTopologyDescription(r: wire.Reader, v: number): TopologyDe
 }
 
 export function encodeTopologyDescription(w: wire.Writer, v: number, o: TopologyDescription): void {
-  if (v === 1) { wire.writeArray(w, o.subtopologies, true, (w, e) => { encodeTopologyDescriptionSubtopology(w, v, e as TopologyDescriptionSubtopology); }); }
-  if (v === 1) { wire.writeArray(w, o.globalStores, true, (w, e) => { encodeTopologyDescriptionGlobalStore(w, v, e as TopologyDescriptionGlobalStore); }); }
+  if (v === 1) {
+    wire.writeArray(w, o.subtopologies, true, (w, e) => {
+      encodeTopologyDescriptionSubtopology(w, v, e as TopologyDescriptionSubtopology);
+    });
+  }
+  if (v === 1) {
+    wire.writeArray(w, o.globalStores, true, (w, e) => {
+      encodeTopologyDescriptionGlobalStore(w, v, e as TopologyDescriptionGlobalStore);
+    });
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -507,8 +643,12 @@ export function decodeTopologyDescriptionSubtopology(r: wire.Reader, v: number):
 }
 
 export function encodeTopologyDescriptionSubtopology(w: wire.Writer, v: number, o: TopologyDescriptionSubtopology): void {
-  if (v === 1) { w.compactString(o.subtopologyId as string); }
-  if (v === 1) { wire.writeArray(w, o.nodes, true, (w, e) => { encodeTopologyDescriptionNode(w, v, e as TopologyDescriptionNode); }); }
+  if (v === 1) w.compactString(o.subtopologyId as string);
+  if (v === 1) {
+    wire.writeArray(w, o.nodes, true, (w, e) => {
+      encodeTopologyDescriptionNode(w, v, e as TopologyDescriptionNode);
+    });
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -549,12 +689,24 @@ export function decodeTopologyDescriptionNode(r: wire.Reader, v: number): Topolo
 }
 
 export function encodeTopologyDescriptionNode(w: wire.Writer, v: number, o: TopologyDescriptionNode): void {
-  if (v === 1) { w.compactString(o.name as string); }
-  if (v === 1) { w.int8(o.nodeType); }
-  if (v === 1) { wire.writeArray(w, o.sourceTopics, true, (w, e) => { w.compactString(e as string); }); }
-  if (v === 1) { w.compactNullableString(o.sinkTopic); }
-  if (v === 1) { wire.writeArray(w, o.stores, true, (w, e) => { w.compactString(e as string); }); }
-  if (v === 1) { wire.writeArray(w, o.successors, true, (w, e) => { w.compactString(e as string); }); }
+  if (v === 1) w.compactString(o.name as string);
+  if (v === 1) w.int8(o.nodeType);
+  if (v === 1) {
+    wire.writeArray(w, o.sourceTopics, true, (w, e) => {
+      w.compactString(e as string);
+    });
+  }
+  if (v === 1) w.compactNullableString(o.sinkTopic);
+  if (v === 1) {
+    wire.writeArray(w, o.stores, true, (w, e) => {
+      w.compactString(e as string);
+    });
+  }
+  if (v === 1) {
+    wire.writeArray(w, o.successors, true, (w, e) => {
+      w.compactString(e as string);
+    });
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -583,8 +735,8 @@ export function decodeTopologyDescriptionGlobalStore(r: wire.Reader, v: number):
 }
 
 export function encodeTopologyDescriptionGlobalStore(w: wire.Writer, v: number, o: TopologyDescriptionGlobalStore): void {
-  if (v === 1) { encodeTopologyDescriptionNode(w, v, o.source as TopologyDescriptionNode); }
-  if (v === 1) { encodeTopologyDescriptionNode(w, v, o.processor as TopologyDescriptionNode); }
+  if (v === 1) encodeTopologyDescriptionNode(w, v, o.source as TopologyDescriptionNode);
+  if (v === 1) encodeTopologyDescriptionNode(w, v, o.processor as TopologyDescriptionNode);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -599,26 +751,44 @@ export function skipDescribedGroup(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(4);
   if (r.int8() >= 0) skipTopology(r, v);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipMember(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipMember(r, v);
+  }
   r.skip(4);
   if (v === 1) { if (r.int8() >= 0) skipTopologyDescription(r, v); }
-  if (v === 1) { r.skip(1); }
-  if (v === 1) { r.skipString(true); }
+  if (v === 1) r.skip(1);
+  if (v === 1) r.skipString(true);
   r.skipTaggedFields();
 }
 
 export function skipTopology(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipSubtopology(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipSubtopology(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipSubtopology(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicInfo(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicInfo(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicInfo(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicInfo(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -626,7 +796,10 @@ export function skipTopicInfo(r: wire.Reader, v: number): void {
   r.skipString(true);
   r.skip(4);
   r.skip(2);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipKeyValue(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -646,9 +819,18 @@ export function skipMember(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skipString(true);
   if (r.int8() >= 0) skipEndpoint(r, v);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskOffset(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskOffset(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipKeyValue(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskOffset(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskOffset(r, v);
+  }
   skipAssignment(r, v);
   skipAssignment(r, v);
   r.skip(1);
@@ -669,64 +851,109 @@ export function skipTaskOffset(r: wire.Reader, _v: number): void {
 }
 
 export function skipAssignment(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskIds(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskIds(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskIds(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipTaskIds(r: wire.Reader, _v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
 export function skipTopologyDescription(r: wire.Reader, v: number): void {
-  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionSubtopology(r, v); } } }
-  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionGlobalStore(r, v); } } }
+  if (v === 1) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipTopologyDescriptionSubtopology(r, v);
+    }
+  }
+  if (v === 1) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipTopologyDescriptionGlobalStore(r, v);
+    }
+  }
   r.skipTaggedFields();
 }
 
 export function skipTopologyDescriptionSubtopology(r: wire.Reader, v: number): void {
-  if (v === 1) { r.skipString(true); }
-  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionNode(r, v); } } }
+  if (v === 1) r.skipString(true);
+  if (v === 1) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipTopologyDescriptionNode(r, v);
+    }
+  }
   r.skipTaggedFields();
 }
 
 export function skipTopologyDescriptionNode(r: wire.Reader, v: number): void {
-  if (v === 1) { r.skipString(true); }
-  if (v === 1) { r.skip(1); }
-  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
-  if (v === 1) { r.skipString(true); }
-  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
-  if (v === 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } } }
+  if (v === 1) r.skipString(true);
+  if (v === 1) r.skip(1);
+  if (v === 1) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+    }
+  }
+  if (v === 1) r.skipString(true);
+  if (v === 1) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+    }
+  }
+  if (v === 1) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+    }
+  }
   r.skipTaggedFields();
 }
 
 export function skipTopologyDescriptionGlobalStore(r: wire.Reader, v: number): void {
-  if (v === 1) { skipTopologyDescriptionNode(r, v); }
-  if (v === 1) { skipTopologyDescriptionNode(r, v); }
+  if (v === 1) skipTopologyDescriptionNode(r, v);
+  if (v === 1) skipTopologyDescriptionNode(r, v);
   r.skipTaggedFields();
 }
 
 export function skipStreamsGroupDescribeResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipDescribedGroup(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipDescribedGroup(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of StreamsGroupDescribeResponse. */
 export const StreamsGroupDescribeResponseTopLevelTagged: readonly string[] = [];
 
 export const StreamsGroupDescribeResponseEntities: readonly EntityField[] = [
-  { kind: "groupId", path: ["groups","groupId"], versions: [0, 1] },
-  { kind: "topicName", path: ["groups","topology","subtopologies","sourceTopics"], versions: [0, 1] },
-  { kind: "topicName", path: ["groups","topology","subtopologies","repartitionSinkTopics"], versions: [0, 1] },
-  { kind: "topicName", path: ["groups","topology","subtopologies","stateChangelogTopics","name"], versions: [0, 1] },
-  { kind: "topicName", path: ["groups","topology","subtopologies","repartitionSourceTopics","name"], versions: [0, 1] },
-  { kind: "topicName", path: ["groups","topologyDescription","subtopologies","nodes","sourceTopics"], versions: [1, 1] },
-  { kind: "topicName", path: ["groups","topologyDescription","subtopologies","nodes","sinkTopic"], versions: [1, 1] },
-  { kind: "topicName", path: ["groups","topologyDescription","globalStores","source","sourceTopics"], versions: [1, 1] },
-  { kind: "topicName", path: ["groups","topologyDescription","globalStores","source","sinkTopic"], versions: [1, 1] },
-  { kind: "topicName", path: ["groups","topologyDescription","globalStores","processor","sourceTopics"], versions: [1, 1] },
-  { kind: "topicName", path: ["groups","topologyDescription","globalStores","processor","sinkTopic"], versions: [1, 1] },
+  { kind: "groupId", path: ["groups", "groupId"], versions: [0, 1] },
+  { kind: "topicName", path: ["groups", "topology", "subtopologies", "sourceTopics"], versions: [0, 1] },
+  { kind: "topicName", path: ["groups", "topology", "subtopologies", "repartitionSinkTopics"], versions: [0, 1] },
+  { kind: "topicName", path: ["groups", "topology", "subtopologies", "stateChangelogTopics", "name"], versions: [0, 1] },
+  { kind: "topicName", path: ["groups", "topology", "subtopologies", "repartitionSourceTopics", "name"], versions: [0, 1] },
+  { kind: "topicName", path: ["groups", "topologyDescription", "subtopologies", "nodes", "sourceTopics"], versions: [1, 1] },
+  { kind: "topicName", path: ["groups", "topologyDescription", "subtopologies", "nodes", "sinkTopic"], versions: [1, 1] },
+  { kind: "topicName", path: ["groups", "topologyDescription", "globalStores", "source", "sourceTopics"], versions: [1, 1] },
+  { kind: "topicName", path: ["groups", "topologyDescription", "globalStores", "source", "sinkTopic"], versions: [1, 1] },
+  { kind: "topicName", path: ["groups", "topologyDescription", "globalStores", "processor", "sourceTopics"], versions: [1, 1] },
+  { kind: "topicName", path: ["groups", "topologyDescription", "globalStores", "processor", "sinkTopic"], versions: [1, 1] },
 ];

@@ -42,7 +42,25 @@ export interface StreamsGroupHeartbeatRequest {
 }
 
 export function defaultStreamsGroupHeartbeatRequest(): StreamsGroupHeartbeatRequest {
-  return { groupId: "", memberId: "", memberEpoch: 0, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: -1, topology: null, activeTasks: null, standbyTasks: null, warmupTasks: null, processId: null, userEndpoint: null, clientTags: null, taskOffsets: null, taskEndOffsets: null, shutdownApplication: false };
+  return {
+    groupId: "",
+    memberId: "",
+    memberEpoch: 0,
+    endpointInformationEpoch: 0,
+    instanceId: null,
+    rackId: null,
+    rebalanceTimeoutMs: -1,
+    topology: null,
+    activeTasks: null,
+    standbyTasks: null,
+    warmupTasks: null,
+    processId: null,
+    userEndpoint: null,
+    clientTags: null,
+    taskOffsets: null,
+    taskEndOffsets: null,
+    shutdownApplication: false,
+  };
 }
 
 export function decodeStreamsGroupHeartbeatRequest(r: wire.Reader, v: number): StreamsGroupHeartbeatRequest {
@@ -53,18 +71,36 @@ export function decodeStreamsGroupHeartbeatRequest(r: wire.Reader, v: number): S
   const instanceId = r.compactNullableString();
   const rackId = r.compactNullableString();
   const rebalanceTimeoutMs = r.int32();
-  const topology = (r.int8() < 0 ? null : decodeTopology(r, v));
+  const topology = r.int8() < 0 ? null : decodeTopology(r, v);
   const activeTasks = wire.readNullableArray(r, true, (r) => decodeTaskIds(r, v));
   const standbyTasks = wire.readNullableArray(r, true, (r) => decodeTaskIds(r, v));
   const warmupTasks = wire.readNullableArray(r, true, (r) => decodeTaskIds(r, v));
   const processId = r.compactNullableString();
-  const userEndpoint = (r.int8() < 0 ? null : decodeEndpoint(r, v));
+  const userEndpoint = r.int8() < 0 ? null : decodeEndpoint(r, v);
   const clientTags = wire.readNullableArray(r, true, (r) => decodeKeyValue(r, v));
   const taskOffsets = wire.readNullableArray(r, true, (r) => decodeTaskOffset(r, v));
   const taskEndOffsets = wire.readNullableArray(r, true, (r) => decodeTaskOffset(r, v));
   const shutdownApplication = r.bool();
   const _unknownTags = r.taggedFields(() => false);
-  const o: StreamsGroupHeartbeatRequest = { groupId, memberId, memberEpoch, endpointInformationEpoch, instanceId, rackId, rebalanceTimeoutMs, topology, activeTasks, standbyTasks, warmupTasks, processId, userEndpoint, clientTags, taskOffsets, taskEndOffsets, shutdownApplication };
+  const o: StreamsGroupHeartbeatRequest = {
+    groupId,
+    memberId,
+    memberEpoch,
+    endpointInformationEpoch,
+    instanceId,
+    rackId,
+    rebalanceTimeoutMs,
+    topology,
+    activeTasks,
+    standbyTasks,
+    warmupTasks,
+    processId,
+    userEndpoint,
+    clientTags,
+    taskOffsets,
+    taskEndOffsets,
+    shutdownApplication,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
@@ -77,15 +113,35 @@ export function encodeStreamsGroupHeartbeatRequest(w: wire.Writer, v: number, o:
   w.compactNullableString(o.instanceId);
   w.compactNullableString(o.rackId);
   w.int32(o.rebalanceTimeoutMs);
-  if (o.topology === null) { w.int8(-1); } else { w.int8(1); encodeTopology(w, v, o.topology); }
-  wire.writeArray(w, o.activeTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
-  wire.writeArray(w, o.standbyTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
-  wire.writeArray(w, o.warmupTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
+  if (o.topology === null) w.int8(-1);
+  else {
+    w.int8(1);
+    encodeTopology(w, v, o.topology);
+  }
+  wire.writeArray(w, o.activeTasks, true, (w, e) => {
+    encodeTaskIds(w, v, e as TaskIds);
+  });
+  wire.writeArray(w, o.standbyTasks, true, (w, e) => {
+    encodeTaskIds(w, v, e as TaskIds);
+  });
+  wire.writeArray(w, o.warmupTasks, true, (w, e) => {
+    encodeTaskIds(w, v, e as TaskIds);
+  });
   w.compactNullableString(o.processId);
-  if (o.userEndpoint === null) { w.int8(-1); } else { w.int8(1); encodeEndpoint(w, v, o.userEndpoint); }
-  wire.writeArray(w, o.clientTags, true, (w, e) => { encodeKeyValue(w, v, e as KeyValue); });
-  wire.writeArray(w, o.taskOffsets, true, (w, e) => { encodeTaskOffset(w, v, e as TaskOffset); });
-  wire.writeArray(w, o.taskEndOffsets, true, (w, e) => { encodeTaskOffset(w, v, e as TaskOffset); });
+  if (o.userEndpoint === null) w.int8(-1);
+  else {
+    w.int8(1);
+    encodeEndpoint(w, v, o.userEndpoint);
+  }
+  wire.writeArray(w, o.clientTags, true, (w, e) => {
+    encodeKeyValue(w, v, e as KeyValue);
+  });
+  wire.writeArray(w, o.taskOffsets, true, (w, e) => {
+    encodeTaskOffset(w, v, e as TaskOffset);
+  });
+  wire.writeArray(w, o.taskEndOffsets, true, (w, e) => {
+    encodeTaskOffset(w, v, e as TaskOffset);
+  });
   w.bool(o.shutdownApplication);
   {
     const tagged: Array<[number, wire.Writer]> = [];
@@ -116,7 +172,9 @@ export function decodeTopology(r: wire.Reader, v: number): Topology {
 
 export function encodeTopology(w: wire.Writer, v: number, o: Topology): void {
   w.int32(o.epoch);
-  wire.writeArray(w, o.subtopologies, true, (w, e) => { encodeSubtopology(w, v, e as Subtopology); });
+  wire.writeArray(w, o.subtopologies, true, (w, e) => {
+    encodeSubtopology(w, v, e as Subtopology);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -142,7 +200,15 @@ export interface Subtopology {
 }
 
 export function defaultSubtopology(): Subtopology {
-  return { subtopologyId: "", sourceTopics: [], sourceTopicRegex: [], stateChangelogTopics: [], repartitionSinkTopics: [], repartitionSourceTopics: [], copartitionGroups: [] };
+  return {
+    subtopologyId: "",
+    sourceTopics: [],
+    sourceTopicRegex: [],
+    stateChangelogTopics: [],
+    repartitionSinkTopics: [],
+    repartitionSourceTopics: [],
+    copartitionGroups: [],
+  };
 }
 
 export function decodeSubtopology(r: wire.Reader, v: number): Subtopology {
@@ -154,19 +220,39 @@ export function decodeSubtopology(r: wire.Reader, v: number): Subtopology {
   const repartitionSourceTopics = wire.readArray(r, true, (r) => decodeTopicInfo(r, v));
   const copartitionGroups = wire.readArray(r, true, (r) => decodeCopartitionGroup(r, v));
   const _unknownTags = r.taggedFields(() => false);
-  const o: Subtopology = { subtopologyId, sourceTopics, sourceTopicRegex, stateChangelogTopics, repartitionSinkTopics, repartitionSourceTopics, copartitionGroups };
+  const o: Subtopology = {
+    subtopologyId,
+    sourceTopics,
+    sourceTopicRegex,
+    stateChangelogTopics,
+    repartitionSinkTopics,
+    repartitionSourceTopics,
+    copartitionGroups,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
 
 export function encodeSubtopology(w: wire.Writer, v: number, o: Subtopology): void {
   w.compactString(o.subtopologyId as string);
-  wire.writeArray(w, o.sourceTopics, true, (w, e) => { w.compactString(e as string); });
-  wire.writeArray(w, o.sourceTopicRegex, true, (w, e) => { w.compactString(e as string); });
-  wire.writeArray(w, o.stateChangelogTopics, true, (w, e) => { encodeTopicInfo(w, v, e as TopicInfo); });
-  wire.writeArray(w, o.repartitionSinkTopics, true, (w, e) => { w.compactString(e as string); });
-  wire.writeArray(w, o.repartitionSourceTopics, true, (w, e) => { encodeTopicInfo(w, v, e as TopicInfo); });
-  wire.writeArray(w, o.copartitionGroups, true, (w, e) => { encodeCopartitionGroup(w, v, e as CopartitionGroup); });
+  wire.writeArray(w, o.sourceTopics, true, (w, e) => {
+    w.compactString(e as string);
+  });
+  wire.writeArray(w, o.sourceTopicRegex, true, (w, e) => {
+    w.compactString(e as string);
+  });
+  wire.writeArray(w, o.stateChangelogTopics, true, (w, e) => {
+    encodeTopicInfo(w, v, e as TopicInfo);
+  });
+  wire.writeArray(w, o.repartitionSinkTopics, true, (w, e) => {
+    w.compactString(e as string);
+  });
+  wire.writeArray(w, o.repartitionSourceTopics, true, (w, e) => {
+    encodeTopicInfo(w, v, e as TopicInfo);
+  });
+  wire.writeArray(w, o.copartitionGroups, true, (w, e) => {
+    encodeCopartitionGroup(w, v, e as CopartitionGroup);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -204,7 +290,9 @@ export function encodeTopicInfo(w: wire.Writer, v: number, o: TopicInfo): void {
   w.compactString(o.name as string);
   w.int32(o.partitions);
   w.int16(o.replicationFactor);
-  wire.writeArray(w, o.topicConfigs, true, (w, e) => { encodeKeyValue(w, v, e as KeyValue); });
+  wire.writeArray(w, o.topicConfigs, true, (w, e) => {
+    encodeKeyValue(w, v, e as KeyValue);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -266,9 +354,15 @@ export function decodeCopartitionGroup(r: wire.Reader, _v: number): CopartitionG
 }
 
 export function encodeCopartitionGroup(w: wire.Writer, _v: number, o: CopartitionGroup): void {
-  wire.writeArray(w, o.sourceTopics, true, (w, e) => { w.int16(e); });
-  wire.writeArray(w, o.sourceTopicRegex, true, (w, e) => { w.int16(e); });
-  wire.writeArray(w, o.repartitionSourceTopics, true, (w, e) => { w.int16(e); });
+  wire.writeArray(w, o.sourceTopics, true, (w, e) => {
+    w.int16(e);
+  });
+  wire.writeArray(w, o.sourceTopicRegex, true, (w, e) => {
+    w.int16(e);
+  });
+  wire.writeArray(w, o.repartitionSourceTopics, true, (w, e) => {
+    w.int16(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -298,7 +392,9 @@ export function decodeTaskIds(r: wire.Reader, _v: number): TaskIds {
 
 export function encodeTaskIds(w: wire.Writer, _v: number, o: TaskIds): void {
   w.compactString(o.subtopologyId as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -371,18 +467,39 @@ export function encodeTaskOffset(w: wire.Writer, _v: number, o: TaskOffset): voi
 
 export function skipTopology(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipSubtopology(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipSubtopology(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipSubtopology(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicInfo(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicInfo(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipCopartitionGroup(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicInfo(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicInfo(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipCopartitionGroup(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -390,7 +507,10 @@ export function skipTopicInfo(r: wire.Reader, v: number): void {
   r.skipString(true);
   r.skip(4);
   r.skip(2);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipKeyValue(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -401,15 +521,27 @@ export function skipKeyValue(r: wire.Reader, _v: number): void {
 }
 
 export function skipCopartitionGroup(r: wire.Reader, _v: number): void {
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 2); }
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 2); }
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 2); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 2);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 2);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 2);
+  }
   r.skipTaggedFields();
 }
 
 export function skipTaskIds(r: wire.Reader, _v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
@@ -435,14 +567,32 @@ export function skipStreamsGroupHeartbeatRequestToTags(r: wire.Reader, v: number
   r.skipString(true);
   r.skip(4);
   if (r.int8() >= 0) skipTopology(r, v);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskIds(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskIds(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskIds(r, v);
+  }
   r.skipString(true);
   if (r.int8() >= 0) skipEndpoint(r, v);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipKeyValue(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskOffset(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskOffset(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipKeyValue(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskOffset(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskOffset(r, v);
+  }
   r.skip(1);
 }
 
@@ -451,8 +601,8 @@ export const StreamsGroupHeartbeatRequestTopLevelTagged: readonly string[] = [];
 
 export const StreamsGroupHeartbeatRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 1] },
-  { kind: "topicName", path: ["topology","subtopologies","sourceTopics"], versions: [0, 1] },
-  { kind: "topicName", path: ["topology","subtopologies","stateChangelogTopics","name"], versions: [0, 1] },
-  { kind: "topicName", path: ["topology","subtopologies","repartitionSinkTopics"], versions: [0, 1] },
-  { kind: "topicName", path: ["topology","subtopologies","repartitionSourceTopics","name"], versions: [0, 1] },
+  { kind: "topicName", path: ["topology", "subtopologies", "sourceTopics"], versions: [0, 1] },
+  { kind: "topicName", path: ["topology", "subtopologies", "stateChangelogTopics", "name"], versions: [0, 1] },
+  { kind: "topicName", path: ["topology", "subtopologies", "repartitionSinkTopics"], versions: [0, 1] },
+  { kind: "topicName", path: ["topology", "subtopologies", "repartitionSourceTopics", "name"], versions: [0, 1] },
 ];

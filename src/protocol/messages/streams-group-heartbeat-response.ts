@@ -40,7 +40,24 @@ export interface StreamsGroupHeartbeatResponse {
 }
 
 export function defaultStreamsGroupHeartbeatResponse(): StreamsGroupHeartbeatResponse {
-  return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, memberId: "", memberEpoch: 0, heartbeatIntervalMs: 0, acceptableRecoveryLagLegacy: 0, taskOffsetIntervalMs: 0, acceptableRecoveryLag: -1n, status: [], activeTasks: null, standbyTasks: null, warmupTasks: null, topologyDescriptionRequired: false, endpointInformationEpoch: 0, partitionsByUserEndpoint: null };
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    errorMessage: null,
+    memberId: "",
+    memberEpoch: 0,
+    heartbeatIntervalMs: 0,
+    acceptableRecoveryLagLegacy: 0,
+    taskOffsetIntervalMs: 0,
+    acceptableRecoveryLag: -1n,
+    status: [],
+    activeTasks: null,
+    standbyTasks: null,
+    warmupTasks: null,
+    topologyDescriptionRequired: false,
+    endpointInformationEpoch: 0,
+    partitionsByUserEndpoint: null,
+  };
 }
 
 export function decodeStreamsGroupHeartbeatResponse(r: wire.Reader, v: number): StreamsGroupHeartbeatResponse {
@@ -61,7 +78,24 @@ export function decodeStreamsGroupHeartbeatResponse(r: wire.Reader, v: number): 
   const endpointInformationEpoch = r.int32();
   const partitionsByUserEndpoint = wire.readNullableArray(r, true, (r) => decodeEndpointToPartitions(r, v));
   const _unknownTags = r.taggedFields(() => false);
-  const o: StreamsGroupHeartbeatResponse = { throttleTimeMs, errorCode, errorMessage, memberId, memberEpoch, heartbeatIntervalMs, acceptableRecoveryLagLegacy, taskOffsetIntervalMs, acceptableRecoveryLag, status, activeTasks, standbyTasks, warmupTasks, topologyDescriptionRequired, endpointInformationEpoch, partitionsByUserEndpoint };
+  const o: StreamsGroupHeartbeatResponse = {
+    throttleTimeMs,
+    errorCode,
+    errorMessage,
+    memberId,
+    memberEpoch,
+    heartbeatIntervalMs,
+    acceptableRecoveryLagLegacy,
+    taskOffsetIntervalMs,
+    acceptableRecoveryLag,
+    status,
+    activeTasks,
+    standbyTasks,
+    warmupTasks,
+    topologyDescriptionRequired,
+    endpointInformationEpoch,
+    partitionsByUserEndpoint,
+  };
   if (_unknownTags) o._unknownTags = _unknownTags;
   return o;
 }
@@ -73,16 +107,26 @@ export function encodeStreamsGroupHeartbeatResponse(w: wire.Writer, v: number, o
   w.compactString(o.memberId as string);
   w.int32(o.memberEpoch);
   w.int32(o.heartbeatIntervalMs);
-  if (v === 0) { w.int32(o.acceptableRecoveryLagLegacy); }
+  if (v === 0) w.int32(o.acceptableRecoveryLagLegacy);
   w.int32(o.taskOffsetIntervalMs);
-  if (v === 1) { w.int64(o.acceptableRecoveryLag); }
-  wire.writeArray(w, o.status, true, (w, e) => { encodeStatus(w, v, e as Status); });
-  wire.writeArray(w, o.activeTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
-  wire.writeArray(w, o.standbyTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
-  wire.writeArray(w, o.warmupTasks, true, (w, e) => { encodeTaskIds(w, v, e as TaskIds); });
-  if (v === 1) { w.bool(o.topologyDescriptionRequired); }
+  if (v === 1) w.int64(o.acceptableRecoveryLag);
+  wire.writeArray(w, o.status, true, (w, e) => {
+    encodeStatus(w, v, e as Status);
+  });
+  wire.writeArray(w, o.activeTasks, true, (w, e) => {
+    encodeTaskIds(w, v, e as TaskIds);
+  });
+  wire.writeArray(w, o.standbyTasks, true, (w, e) => {
+    encodeTaskIds(w, v, e as TaskIds);
+  });
+  wire.writeArray(w, o.warmupTasks, true, (w, e) => {
+    encodeTaskIds(w, v, e as TaskIds);
+  });
+  if (v === 1) w.bool(o.topologyDescriptionRequired);
   w.int32(o.endpointInformationEpoch);
-  wire.writeArray(w, o.partitionsByUserEndpoint, true, (w, e) => { encodeEndpointToPartitions(w, v, e as EndpointToPartitions); });
+  wire.writeArray(w, o.partitionsByUserEndpoint, true, (w, e) => {
+    encodeEndpointToPartitions(w, v, e as EndpointToPartitions);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -142,7 +186,9 @@ export function decodeTaskIds(r: wire.Reader, _v: number): TaskIds {
 
 export function encodeTaskIds(w: wire.Writer, _v: number, o: TaskIds): void {
   w.compactString(o.subtopologyId as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -175,8 +221,12 @@ export function decodeEndpointToPartitions(r: wire.Reader, v: number): EndpointT
 
 export function encodeEndpointToPartitions(w: wire.Writer, v: number, o: EndpointToPartitions): void {
   encodeEndpoint(w, v, o.userEndpoint as Endpoint);
-  wire.writeArray(w, o.activePartitions, true, (w, e) => { encodeTopicPartition(w, v, e as TopicPartition); });
-  wire.writeArray(w, o.standbyPartitions, true, (w, e) => { encodeTopicPartition(w, v, e as TopicPartition); });
+  wire.writeArray(w, o.activePartitions, true, (w, e) => {
+    encodeTopicPartition(w, v, e as TopicPartition);
+  });
+  wire.writeArray(w, o.standbyPartitions, true, (w, e) => {
+    encodeTopicPartition(w, v, e as TopicPartition);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -227,7 +277,15 @@ export function defaultTopicPartition(): TopicPartition {
 
 export function decodeTopicPartition(r: wire.Reader, _v: number): TopicPartition {
   const topic = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", topic)) { { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", topic)) {
+    {
+      const n0 = r.arrayLength(true);
+      if (n0 > 0) r.skip(n0 * 4);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, true, (r) => r.int32());
   const _unknownTags = r.taggedFields(() => false);
   const o: TopicPartition = { topic, partitions };
@@ -237,7 +295,9 @@ export function decodeTopicPartition(r: wire.Reader, _v: number): TopicPartition
 
 export function encodeTopicPartition(w: wire.Writer, _v: number, o: TopicPartition): void {
   w.compactString(o.topic as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -252,14 +312,23 @@ export function skipStatus(r: wire.Reader, _v: number): void {
 
 export function skipTaskIds(r: wire.Reader, _v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
 export function skipEndpointToPartitions(r: wire.Reader, v: number): void {
   skipEndpoint(r, v);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartition(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopicPartition(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicPartition(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopicPartition(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -271,7 +340,10 @@ export function skipEndpoint(r: wire.Reader, _v: number): void {
 
 export function skipTopicPartition(r: wire.Reader, _v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
@@ -282,22 +354,37 @@ export function skipStreamsGroupHeartbeatResponseToTags(r: wire.Reader, v: numbe
   r.skipString(true);
   r.skip(4);
   r.skip(4);
-  if (v === 0) { r.skip(4); }
+  if (v === 0) r.skip(4);
   r.skip(4);
-  if (v === 1) { r.skip(8); }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipStatus(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTaskIds(r, v); } }
-  if (v === 1) { r.skip(1); }
+  if (v === 1) r.skip(8);
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipStatus(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskIds(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskIds(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTaskIds(r, v);
+  }
+  if (v === 1) r.skip(1);
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipEndpointToPartitions(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipEndpointToPartitions(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of StreamsGroupHeartbeatResponse. */
 export const StreamsGroupHeartbeatResponseTopLevelTagged: readonly string[] = [];
 
 export const StreamsGroupHeartbeatResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["partitionsByUserEndpoint","activePartitions","topic"], versions: [0, 1] },
-  { kind: "topicName", path: ["partitionsByUserEndpoint","standbyPartitions","topic"], versions: [0, 1] },
+  { kind: "topicName", path: ["partitionsByUserEndpoint", "activePartitions", "topic"], versions: [0, 1] },
+  { kind: "topicName", path: ["partitionsByUserEndpoint", "standbyPartitions", "topic"], versions: [0, 1] },
 ];

@@ -63,8 +63,12 @@ export function decodeTopologyDescription(r: wire.Reader, v: number): TopologyDe
 }
 
 export function encodeTopologyDescription(w: wire.Writer, v: number, o: TopologyDescription): void {
-  wire.writeArray(w, o.subtopologies, true, (w, e) => { encodeTopologyDescriptionSubtopology(w, v, e as TopologyDescriptionSubtopology); });
-  wire.writeArray(w, o.globalStores, true, (w, e) => { encodeTopologyDescriptionGlobalStore(w, v, e as TopologyDescriptionGlobalStore); });
+  wire.writeArray(w, o.subtopologies, true, (w, e) => {
+    encodeTopologyDescriptionSubtopology(w, v, e as TopologyDescriptionSubtopology);
+  });
+  wire.writeArray(w, o.globalStores, true, (w, e) => {
+    encodeTopologyDescriptionGlobalStore(w, v, e as TopologyDescriptionGlobalStore);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -94,7 +98,9 @@ export function decodeTopologyDescriptionSubtopology(r: wire.Reader, v: number):
 
 export function encodeTopologyDescriptionSubtopology(w: wire.Writer, v: number, o: TopologyDescriptionSubtopology): void {
   w.compactString(o.subtopologyId as string);
-  wire.writeArray(w, o.nodes, true, (w, e) => { encodeTopologyDescriptionNode(w, v, e as TopologyDescriptionNode); });
+  wire.writeArray(w, o.nodes, true, (w, e) => {
+    encodeTopologyDescriptionNode(w, v, e as TopologyDescriptionNode);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -137,10 +143,16 @@ export function decodeTopologyDescriptionNode(r: wire.Reader, _v: number): Topol
 export function encodeTopologyDescriptionNode(w: wire.Writer, _v: number, o: TopologyDescriptionNode): void {
   w.compactString(o.name as string);
   w.int8(o.nodeType);
-  wire.writeArray(w, o.sourceTopics, true, (w, e) => { w.compactString(e as string); });
+  wire.writeArray(w, o.sourceTopics, true, (w, e) => {
+    w.compactString(e as string);
+  });
   w.compactNullableString(o.sinkTopic);
-  wire.writeArray(w, o.stores, true, (w, e) => { w.compactString(e as string); });
-  wire.writeArray(w, o.successors, true, (w, e) => { w.compactString(e as string); });
+  wire.writeArray(w, o.stores, true, (w, e) => {
+    w.compactString(e as string);
+  });
+  wire.writeArray(w, o.successors, true, (w, e) => {
+    w.compactString(e as string);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -178,24 +190,42 @@ export function encodeTopologyDescriptionGlobalStore(w: wire.Writer, v: number, 
 }
 
 export function skipTopologyDescription(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionSubtopology(r, v); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionGlobalStore(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopologyDescriptionSubtopology(r, v);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopologyDescriptionGlobalStore(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipTopologyDescriptionSubtopology(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipTopologyDescriptionNode(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipTopologyDescriptionNode(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipTopologyDescriptionNode(r: wire.Reader, _v: number): void {
   r.skipString(true);
   r.skip(1);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { r.skipString(true); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) r.skipString(true);
+  }
   r.skipTaggedFields();
 }
 
@@ -217,10 +247,10 @@ export const StreamsGroupTopologyDescriptionUpdateRequestTopLevelTagged: readonl
 
 export const StreamsGroupTopologyDescriptionUpdateRequestEntities: readonly EntityField[] = [
   { kind: "groupId", path: ["groupId"], versions: [0, 0] },
-  { kind: "topicName", path: ["topologyDescription","subtopologies","nodes","sourceTopics"], versions: [0, 0] },
-  { kind: "topicName", path: ["topologyDescription","subtopologies","nodes","sinkTopic"], versions: [0, 0] },
-  { kind: "topicName", path: ["topologyDescription","globalStores","source","sourceTopics"], versions: [0, 0] },
-  { kind: "topicName", path: ["topologyDescription","globalStores","source","sinkTopic"], versions: [0, 0] },
-  { kind: "topicName", path: ["topologyDescription","globalStores","processor","sourceTopics"], versions: [0, 0] },
-  { kind: "topicName", path: ["topologyDescription","globalStores","processor","sinkTopic"], versions: [0, 0] },
+  { kind: "topicName", path: ["topologyDescription", "subtopologies", "nodes", "sourceTopics"], versions: [0, 0] },
+  { kind: "topicName", path: ["topologyDescription", "subtopologies", "nodes", "sinkTopic"], versions: [0, 0] },
+  { kind: "topicName", path: ["topologyDescription", "globalStores", "source", "sourceTopics"], versions: [0, 0] },
+  { kind: "topicName", path: ["topologyDescription", "globalStores", "source", "sinkTopic"], versions: [0, 0] },
+  { kind: "topicName", path: ["topologyDescription", "globalStores", "processor", "sourceTopics"], versions: [0, 0] },
+  { kind: "topicName", path: ["topologyDescription", "globalStores", "processor", "sinkTopic"], versions: [0, 0] },
 ];

@@ -46,5 +46,4 @@ export function skipStreamsGroupTopologyDescriptionUpdateResponseToTags(r: wire.
 /** Properties of the top-level tagged fields of StreamsGroupTopologyDescriptionUpdateResponse. */
 export const StreamsGroupTopologyDescriptionUpdateResponseTopLevelTagged: readonly string[] = [];
 
-export const StreamsGroupTopologyDescriptionUpdateResponseEntities: readonly EntityField[] = [
-];
+export const StreamsGroupTopologyDescriptionUpdateResponseEntities: readonly EntityField[] = [];

@@ -26,9 +26,9 @@ export function defaultSyncGroupRequest(): SyncGroupRequest {
 }
 
 export function decodeSyncGroupRequest(r: wire.Reader, v: number): SyncGroupRequest {
-  const groupId = (v >= 4 ? r.compactString() : r.string());
+  const groupId = v >= 4 ? r.compactString() : r.string();
   const generationId = r.int32();
-  const memberId = (v >= 4 ? r.compactString() : r.string());
+  const memberId = v >= 4 ? r.compactString() : r.string();
   const groupInstanceId = v >= 3 ? (v >= 4 ? r.compactNullableString() : r.nullableString()) : null;
   const protocolType = v === 5 ? r.compactNullableString() : null;
   const protocolName = v === 5 ? r.compactNullableString() : null;
@@ -40,13 +40,20 @@ export function decodeSyncGroupRequest(r: wire.Reader, v: number): SyncGroupRequ
 }
 
 export function encodeSyncGroupRequest(w: wire.Writer, v: number, o: SyncGroupRequest): void {
-  if (v >= 4) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
+  if (v >= 4) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
   w.int32(o.generationId);
-  if (v >= 4) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); }
-  if (v >= 3) { if (v >= 4) { w.compactNullableString(o.groupInstanceId); } else { w.nullableString(o.groupInstanceId); } }
-  if (v === 5) { w.compactNullableString(o.protocolType); }
-  if (v === 5) { w.compactNullableString(o.protocolName); }
-  wire.writeArray(w, o.assignments, v >= 4, (w, e) => { encodeSyncGroupRequestAssignment(w, v, e as SyncGroupRequestAssignment); });
+  if (v >= 4) w.compactString(o.memberId as string);
+  else w.string(o.memberId as string);
+  if (v >= 3) {
+    if (v >= 4) w.compactNullableString(o.groupInstanceId);
+    else w.nullableString(o.groupInstanceId);
+  }
+  if (v === 5) w.compactNullableString(o.protocolType);
+  if (v === 5) w.compactNullableString(o.protocolName);
+  wire.writeArray(w, o.assignments, v >= 4, (w, e) => {
+    encodeSyncGroupRequestAssignment(w, v, e as SyncGroupRequestAssignment);
+  });
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -66,8 +73,8 @@ export function defaultSyncGroupRequestAssignment(): SyncGroupRequestAssignment 
 }
 
 export function decodeSyncGroupRequestAssignment(r: wire.Reader, v: number): SyncGroupRequestAssignment {
-  const memberId = (v >= 4 ? r.compactString() : r.string());
-  const assignment = (v >= 4 ? r.compactBytes() : r.bytes());
+  const memberId = v >= 4 ? r.compactString() : r.string();
+  const assignment = v >= 4 ? r.compactBytes() : r.bytes();
   const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: SyncGroupRequestAssignment = { memberId, assignment };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -75,8 +82,10 @@ export function decodeSyncGroupRequestAssignment(r: wire.Reader, v: number): Syn
 }
 
 export function encodeSyncGroupRequestAssignment(w: wire.Writer, v: number, o: SyncGroupRequestAssignment): void {
-  if (v >= 4) { w.compactString(o.memberId as string); } else { w.string(o.memberId as string); }
-  if (v >= 4) { w.compactBytes(o.assignment as Uint8Array); } else { w.bytes(o.assignment as Uint8Array); }
+  if (v >= 4) w.compactString(o.memberId as string);
+  else w.string(o.memberId as string);
+  if (v >= 4) w.compactBytes(o.assignment as Uint8Array);
+  else w.bytes(o.assignment as Uint8Array);
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -93,10 +102,13 @@ export function skipSyncGroupRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(v >= 4);
   r.skip(4);
   r.skipString(v >= 4);
-  if (v >= 3) { r.skipString(v >= 4); }
-  if (v === 5) { r.skipString(true); }
-  if (v === 5) { r.skipString(true); }
-  { const n0 = r.arrayLength(v >= 4); for (let i0 = 0; i0 < n0; i0++) { skipSyncGroupRequestAssignment(r, v); } }
+  if (v >= 3) r.skipString(v >= 4);
+  if (v === 5) r.skipString(true);
+  if (v === 5) r.skipString(true);
+  {
+    const n0 = r.arrayLength(v >= 4);
+    for (let i0 = 0; i0 < n0; i0++) skipSyncGroupRequestAssignment(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of SyncGroupRequest. */

@@ -26,7 +26,7 @@ export function decodeSyncGroupResponse(r: wire.Reader, v: number): SyncGroupRes
   const errorCode = r.int16();
   const protocolType = v === 5 ? r.compactNullableString() : null;
   const protocolName = v === 5 ? r.compactNullableString() : null;
-  const assignment = (v >= 4 ? r.compactBytes() : r.bytes());
+  const assignment = v >= 4 ? r.compactBytes() : r.bytes();
   const _unknownTags = v >= 4 ? r.taggedFields(() => false) : undefined;
   const o: SyncGroupResponse = { throttleTimeMs, errorCode, protocolType, protocolName, assignment };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -34,11 +34,12 @@ export function decodeSyncGroupResponse(r: wire.Reader, v: number): SyncGroupRes
 }
 
 export function encodeSyncGroupResponse(w: wire.Writer, v: number, o: SyncGroupResponse): void {
-  if (v >= 1) { w.int32(o.throttleTimeMs); }
+  if (v >= 1) w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
-  if (v === 5) { w.compactNullableString(o.protocolType); }
-  if (v === 5) { w.compactNullableString(o.protocolName); }
-  if (v >= 4) { w.compactBytes(o.assignment as Uint8Array); } else { w.bytes(o.assignment as Uint8Array); }
+  if (v === 5) w.compactNullableString(o.protocolType);
+  if (v === 5) w.compactNullableString(o.protocolName);
+  if (v >= 4) w.compactBytes(o.assignment as Uint8Array);
+  else w.bytes(o.assignment as Uint8Array);
   if (v >= 4) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -46,15 +47,14 @@ export function encodeSyncGroupResponse(w: wire.Writer, v: number, o: SyncGroupR
 }
 
 export function skipSyncGroupResponseToTags(r: wire.Reader, v: number): void {
-  if (v >= 1) { r.skip(4); }
+  if (v >= 1) r.skip(4);
   r.skip(2);
-  if (v === 5) { r.skipString(true); }
-  if (v === 5) { r.skipString(true); }
+  if (v === 5) r.skipString(true);
+  if (v === 5) r.skipString(true);
   r.skipBytes(v >= 4);
 }
 
 /** Properties of the top-level tagged fields of SyncGroupResponse. */
 export const SyncGroupResponseTopLevelTagged: readonly string[] = [];
 
-export const SyncGroupResponseEntities: readonly EntityField[] = [
-];
+export const SyncGroupResponseEntities: readonly EntityField[] = [];

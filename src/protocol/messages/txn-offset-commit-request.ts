@@ -28,8 +28,8 @@ export function defaultTxnOffsetCommitRequest(): TxnOffsetCommitRequest {
 }
 
 export function decodeTxnOffsetCommitRequest(r: wire.Reader, v: number): TxnOffsetCommitRequest {
-  const transactionalId = (v >= 3 ? r.compactString() : r.string());
-  const groupId = (v >= 3 ? r.compactString() : r.string());
+  const transactionalId = v >= 3 ? r.compactString() : r.string();
+  const groupId = v >= 3 ? r.compactString() : r.string();
   const producerId = r.int64();
   const producerEpoch = r.int16();
   const generationIdOrMemberEpoch = v >= 3 ? r.int32() : -1;
@@ -43,14 +43,18 @@ export function decodeTxnOffsetCommitRequest(r: wire.Reader, v: number): TxnOffs
 }
 
 export function encodeTxnOffsetCommitRequest(w: wire.Writer, v: number, o: TxnOffsetCommitRequest): void {
-  if (v >= 3) { w.compactString(o.transactionalId as string); } else { w.string(o.transactionalId as string); }
-  if (v >= 3) { w.compactString(o.groupId as string); } else { w.string(o.groupId as string); }
+  if (v >= 3) w.compactString(o.transactionalId as string);
+  else w.string(o.transactionalId as string);
+  if (v >= 3) w.compactString(o.groupId as string);
+  else w.string(o.groupId as string);
   w.int64(o.producerId);
   w.int16(o.producerEpoch);
-  if (v >= 3) { w.int32(o.generationIdOrMemberEpoch); }
-  if (v >= 3) { w.compactString(o.memberId as string); }
-  if (v >= 3) { w.compactNullableString(o.groupInstanceId); }
-  wire.writeArray(w, o.topics, v >= 3, (w, e) => { encodeTxnOffsetCommitRequestTopic(w, v, e as TxnOffsetCommitRequestTopic); });
+  if (v >= 3) w.int32(o.generationIdOrMemberEpoch);
+  if (v >= 3) w.compactString(o.memberId as string);
+  if (v >= 3) w.compactNullableString(o.groupInstanceId);
+  wire.writeArray(w, o.topics, v >= 3, (w, e) => {
+    encodeTxnOffsetCommitRequestTopic(w, v, e as TxnOffsetCommitRequestTopic);
+  });
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -82,9 +86,14 @@ export function decodeTxnOffsetCommitRequestTopic(r: wire.Reader, v: number): Tx
 }
 
 export function encodeTxnOffsetCommitRequestTopic(w: wire.Writer, v: number, o: TxnOffsetCommitRequestTopic): void {
-  if (v <= 5) { if (v >= 3) { w.compactString(o.name as string); } else { w.string(o.name as string); } }
-  if (v === 6) { w.uuid(o.topicId); }
-  wire.writeArray(w, o.partitions, v >= 3, (w, e) => { encodeTxnOffsetCommitRequestPartition(w, v, e as TxnOffsetCommitRequestPartition); });
+  if (v <= 5) {
+    if (v >= 3) w.compactString(o.name as string);
+    else w.string(o.name as string);
+  }
+  if (v === 6) w.uuid(o.topicId);
+  wire.writeArray(w, o.partitions, v >= 3, (w, e) => {
+    encodeTxnOffsetCommitRequestPartition(w, v, e as TxnOffsetCommitRequestPartition);
+  });
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -111,7 +120,7 @@ export function decodeTxnOffsetCommitRequestPartition(r: wire.Reader, v: number)
   const partitionIndex = r.int32();
   const committedOffset = r.int64();
   const committedLeaderEpoch = v >= 2 ? r.int32() : -1;
-  const committedMetadata = (v >= 3 ? r.compactNullableString() : r.nullableString());
+  const committedMetadata = v >= 3 ? r.compactNullableString() : r.nullableString();
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
   const o: TxnOffsetCommitRequestPartition = { partitionIndex, committedOffset, committedLeaderEpoch, committedMetadata };
   if (_unknownTags) o._unknownTags = _unknownTags;
@@ -121,8 +130,9 @@ export function decodeTxnOffsetCommitRequestPartition(r: wire.Reader, v: number)
 export function encodeTxnOffsetCommitRequestPartition(w: wire.Writer, v: number, o: TxnOffsetCommitRequestPartition): void {
   w.int32(o.partitionIndex);
   w.int64(o.committedOffset);
-  if (v >= 2) { w.int32(o.committedLeaderEpoch); }
-  if (v >= 3) { w.compactNullableString(o.committedMetadata); } else { w.nullableString(o.committedMetadata); }
+  if (v >= 2) w.int32(o.committedLeaderEpoch);
+  if (v >= 3) w.compactNullableString(o.committedMetadata);
+  else w.nullableString(o.committedMetadata);
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -130,16 +140,19 @@ export function encodeTxnOffsetCommitRequestPartition(w: wire.Writer, v: number,
 }
 
 export function skipTxnOffsetCommitRequestTopic(r: wire.Reader, v: number): void {
-  if (v <= 5) { r.skipString(v >= 3); }
-  if (v === 6) { r.skip(16); }
-  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitRequestPartition(r, v); } }
+  if (v <= 5) r.skipString(v >= 3);
+  if (v === 6) r.skip(16);
+  {
+    const n0 = r.arrayLength(v >= 3);
+    for (let i0 = 0; i0 < n0; i0++) skipTxnOffsetCommitRequestPartition(r, v);
+  }
   if (v >= 3) r.skipTaggedFields();
 }
 
 export function skipTxnOffsetCommitRequestPartition(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(8);
-  if (v >= 2) { r.skip(4); }
+  if (v >= 2) r.skip(4);
   r.skipString(v >= 3);
   if (v >= 3) r.skipTaggedFields();
 }
@@ -149,10 +162,13 @@ export function skipTxnOffsetCommitRequestToTags(r: wire.Reader, v: number): voi
   r.skipString(v >= 3);
   r.skip(8);
   r.skip(2);
-  if (v >= 3) { r.skip(4); }
-  if (v >= 3) { r.skipString(true); }
-  if (v >= 3) { r.skipString(true); }
-  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitRequestTopic(r, v); } }
+  if (v >= 3) r.skip(4);
+  if (v >= 3) r.skipString(true);
+  if (v >= 3) r.skipString(true);
+  {
+    const n0 = r.arrayLength(v >= 3);
+    for (let i0 = 0; i0 < n0; i0++) skipTxnOffsetCommitRequestTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of TxnOffsetCommitRequest. */
@@ -162,6 +178,6 @@ export const TxnOffsetCommitRequestEntities: readonly EntityField[] = [
   { kind: "transactionalId", path: ["transactionalId"], versions: [0, 6] },
   { kind: "groupId", path: ["groupId"], versions: [0, 6] },
   { kind: "producerId", path: ["producerId"], versions: [0, 6] },
-  { kind: "topicName", path: ["topics","name"], versions: [0, 5] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [6, 6] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 5] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [6, 6] },
 ];

@@ -26,7 +26,9 @@ export function decodeTxnOffsetCommitResponse(r: wire.Reader, v: number): TxnOff
 
 export function encodeTxnOffsetCommitResponse(w: wire.Writer, v: number, o: TxnOffsetCommitResponse): void {
   w.int32(o.throttleTimeMs);
-  wire.writeArray(w, o.topics, v >= 3, (w, e) => { encodeTxnOffsetCommitResponseTopic(w, v, e as TxnOffsetCommitResponseTopic); });
+  wire.writeArray(w, o.topics, v >= 3, (w, e) => {
+    encodeTxnOffsetCommitResponseTopic(w, v, e as TxnOffsetCommitResponseTopic);
+  });
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -49,7 +51,16 @@ export function defaultTxnOffsetCommitResponseTopic(): TxnOffsetCommitResponseTo
 
 export function decodeTxnOffsetCommitResponseTopic(r: wire.Reader, v: number): TxnOffsetCommitResponseTopic {
   const name = v <= 5 ? (v >= 3 ? r.compactString() : r.string()) : "";
-  if ((v <= 5) && r.keep !== undefined && !r.keep("topicName", name)) { if (v === 6) { r.skip(16); } { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitResponsePartition(r, v); } } if (v >= 3) r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if ((v <= 5) && r.keep !== undefined && !r.keep("topicName", name)) {
+    if (v === 6) r.skip(16);
+    {
+      const n0 = r.arrayLength(v >= 3);
+      for (let i0 = 0; i0 < n0; i0++) skipTxnOffsetCommitResponsePartition(r, v);
+    }
+    if (v >= 3) r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const topicId = v === 6 ? r.uuid() : "00000000000000000000000000000000";
   const partitions = wire.readArray(r, v >= 3, (r) => decodeTxnOffsetCommitResponsePartition(r, v));
   const _unknownTags = v >= 3 ? r.taggedFields(() => false) : undefined;
@@ -59,9 +70,14 @@ export function decodeTxnOffsetCommitResponseTopic(r: wire.Reader, v: number): T
 }
 
 export function encodeTxnOffsetCommitResponseTopic(w: wire.Writer, v: number, o: TxnOffsetCommitResponseTopic): void {
-  if (v <= 5) { if (v >= 3) { w.compactString(o.name as string); } else { w.string(o.name as string); } }
-  if (v === 6) { w.uuid(o.topicId); }
-  wire.writeArray(w, o.partitions, v >= 3, (w, e) => { encodeTxnOffsetCommitResponsePartition(w, v, e as TxnOffsetCommitResponsePartition); });
+  if (v <= 5) {
+    if (v >= 3) w.compactString(o.name as string);
+    else w.string(o.name as string);
+  }
+  if (v === 6) w.uuid(o.topicId);
+  wire.writeArray(w, o.partitions, v >= 3, (w, e) => {
+    encodeTxnOffsetCommitResponsePartition(w, v, e as TxnOffsetCommitResponsePartition);
+  });
   if (v >= 3) {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -99,9 +115,12 @@ export function encodeTxnOffsetCommitResponsePartition(w: wire.Writer, v: number
 }
 
 export function skipTxnOffsetCommitResponseTopic(r: wire.Reader, v: number): void {
-  if (v <= 5) { r.skipString(v >= 3); }
-  if (v === 6) { r.skip(16); }
-  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitResponsePartition(r, v); } }
+  if (v <= 5) r.skipString(v >= 3);
+  if (v === 6) r.skip(16);
+  {
+    const n0 = r.arrayLength(v >= 3);
+    for (let i0 = 0; i0 < n0; i0++) skipTxnOffsetCommitResponsePartition(r, v);
+  }
   if (v >= 3) r.skipTaggedFields();
 }
 
@@ -113,13 +132,16 @@ export function skipTxnOffsetCommitResponsePartition(r: wire.Reader, v: number):
 
 export function skipTxnOffsetCommitResponseToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(v >= 3); for (let i0 = 0; i0 < n0; i0++) { skipTxnOffsetCommitResponseTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(v >= 3);
+    for (let i0 = 0; i0 < n0; i0++) skipTxnOffsetCommitResponseTopic(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of TxnOffsetCommitResponse. */
 export const TxnOffsetCommitResponseTopLevelTagged: readonly string[] = [];
 
 export const TxnOffsetCommitResponseEntities: readonly EntityField[] = [
-  { kind: "topicName", path: ["topics","name"], versions: [0, 5] },
-  { kind: "topicId", path: ["topics","topicId"], versions: [6, 6] },
+  { kind: "topicName", path: ["topics", "name"], versions: [0, 5] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [6, 6] },
 ];

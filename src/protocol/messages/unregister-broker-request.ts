@@ -36,5 +36,4 @@ export function skipUnregisterBrokerRequestToTags(r: wire.Reader, _v: number): v
 /** Properties of the top-level tagged fields of UnregisterBrokerRequest. */
 export const UnregisterBrokerRequestTopLevelTagged: readonly string[] = [];
 
-export const UnregisterBrokerRequestEntities: readonly EntityField[] = [
-];
+export const UnregisterBrokerRequestEntities: readonly EntityField[] = [];

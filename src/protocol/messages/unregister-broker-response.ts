@@ -46,5 +46,4 @@ export function skipUnregisterBrokerResponseToTags(r: wire.Reader, _v: number): 
 /** Properties of the top-level tagged fields of UnregisterBrokerResponse. */
 export const UnregisterBrokerResponseTopLevelTagged: readonly string[] = [];
 
-export const UnregisterBrokerResponseEntities: readonly EntityField[] = [
-];
+export const UnregisterBrokerResponseEntities: readonly EntityField[] = [];

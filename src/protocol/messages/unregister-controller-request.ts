@@ -36,5 +36,4 @@ export function skipUnregisterControllerRequestToTags(r: wire.Reader, _v: number
 /** Properties of the top-level tagged fields of UnregisterControllerRequest. */
 export const UnregisterControllerRequestTopLevelTagged: readonly string[] = [];
 
-export const UnregisterControllerRequestEntities: readonly EntityField[] = [
-];
+export const UnregisterControllerRequestEntities: readonly EntityField[] = [];

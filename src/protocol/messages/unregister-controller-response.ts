@@ -46,5 +46,4 @@ export function skipUnregisterControllerResponseToTags(r: wire.Reader, _v: numbe
 /** Properties of the top-level tagged fields of UnregisterControllerResponse. */
 export const UnregisterControllerResponseTopLevelTagged: readonly string[] = [];
 
-export const UnregisterControllerResponseEntities: readonly EntityField[] = [
-];
+export const UnregisterControllerResponseEntities: readonly EntityField[] = [];

@@ -29,8 +29,10 @@ export function decodeUpdateFeaturesRequest(r: wire.Reader, v: number): UpdateFe
 
 export function encodeUpdateFeaturesRequest(w: wire.Writer, v: number, o: UpdateFeaturesRequest): void {
   w.int32(o.timeoutMs);
-  wire.writeArray(w, o.featureUpdates, true, (w, e) => { encodeFeatureUpdateKey(w, v, e as FeatureUpdateKey); });
-  if (v >= 1) { w.bool(o.validateOnly); }
+  wire.writeArray(w, o.featureUpdates, true, (w, e) => {
+    encodeFeatureUpdateKey(w, v, e as FeatureUpdateKey);
+  });
+  if (v >= 1) w.bool(o.validateOnly);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -67,8 +69,8 @@ export function decodeFeatureUpdateKey(r: wire.Reader, v: number): FeatureUpdate
 export function encodeFeatureUpdateKey(w: wire.Writer, v: number, o: FeatureUpdateKey): void {
   w.compactString(o.feature as string);
   w.int16(o.maxVersionLevel);
-  if (v === 0) { w.bool(o.allowDowngrade); }
-  if (v >= 1) { w.int8(o.upgradeType); }
+  if (v === 0) w.bool(o.allowDowngrade);
+  if (v >= 1) w.int8(o.upgradeType);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -78,19 +80,21 @@ export function encodeFeatureUpdateKey(w: wire.Writer, v: number, o: FeatureUpda
 export function skipFeatureUpdateKey(r: wire.Reader, v: number): void {
   r.skipString(true);
   r.skip(2);
-  if (v === 0) { r.skip(1); }
-  if (v >= 1) { r.skip(1); }
+  if (v === 0) r.skip(1);
+  if (v >= 1) r.skip(1);
   r.skipTaggedFields();
 }
 
 export function skipUpdateFeaturesRequestToTags(r: wire.Reader, v: number): void {
   r.skip(4);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipFeatureUpdateKey(r, v); } }
-  if (v >= 1) { r.skip(1); }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipFeatureUpdateKey(r, v);
+  }
+  if (v >= 1) r.skip(1);
 }
 
 /** Properties of the top-level tagged fields of UpdateFeaturesRequest. */
 export const UpdateFeaturesRequestTopLevelTagged: readonly string[] = [];
 
-export const UpdateFeaturesRequestEntities: readonly EntityField[] = [
-];
+export const UpdateFeaturesRequestEntities: readonly EntityField[] = [];

@@ -34,7 +34,11 @@ export function encodeUpdateFeaturesResponse(w: wire.Writer, v: number, o: Updat
   w.int32(o.throttleTimeMs);
   w.int16(o.errorCode);
   w.compactNullableString(o.errorMessage);
-  if (v <= 1) { wire.writeArray(w, o.results, true, (w, e) => { encodeUpdatableFeatureResult(w, v, e as UpdatableFeatureResult); }); }
+  if (v <= 1) {
+    wire.writeArray(w, o.results, true, (w, e) => {
+      encodeUpdatableFeatureResult(w, v, e as UpdatableFeatureResult);
+    });
+  }
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -86,11 +90,15 @@ export function skipUpdateFeaturesResponseToTags(r: wire.Reader, v: number): voi
   r.skip(4);
   r.skip(2);
   r.skipString(true);
-  if (v <= 1) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipUpdatableFeatureResult(r, v); } } }
+  if (v <= 1) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipUpdatableFeatureResult(r, v);
+    }
+  }
 }
 
 /** Properties of the top-level tagged fields of UpdateFeaturesResponse. */
 export const UpdateFeaturesResponseTopLevelTagged: readonly string[] = [];
 
-export const UpdateFeaturesResponseEntities: readonly EntityField[] = [
-];
+export const UpdateFeaturesResponseEntities: readonly EntityField[] = [];

@@ -26,7 +26,9 @@ export function decodeWriteShareGroupStateRequest(r: wire.Reader, v: number): Wr
 
 export function encodeWriteShareGroupStateRequest(w: wire.Writer, v: number, o: WriteShareGroupStateRequest): void {
   w.compactString(o.groupId as string);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeWriteStateData(w, v, e as WriteStateData); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeWriteStateData(w, v, e as WriteStateData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -56,7 +58,9 @@ export function decodeWriteStateData(r: wire.Reader, v: number): WriteStateData 
 
 export function encodeWriteStateData(w: wire.Writer, v: number, o: WriteStateData): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionData(w, v, e as PartitionData); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionData(w, v, e as PartitionData);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -101,8 +105,10 @@ export function encodePartitionData(w: wire.Writer, v: number, o: PartitionData)
   w.int32(o.stateEpoch);
   w.int32(o.leaderEpoch);
   w.int64(o.startOffset);
-  if (v === 1) { w.int32(o.deliveryCompleteCount); }
-  wire.writeArray(w, o.stateBatches, true, (w, e) => { encodeStateBatch(w, v, e as StateBatch); });
+  if (v === 1) w.int32(o.deliveryCompleteCount);
+  wire.writeArray(w, o.stateBatches, true, (w, e) => {
+    encodeStateBatch(w, v, e as StateBatch);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -149,7 +155,10 @@ export function encodeStateBatch(w: wire.Writer, _v: number, o: StateBatch): voi
 
 export function skipWriteStateData(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionData(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -158,8 +167,11 @@ export function skipPartitionData(r: wire.Reader, v: number): void {
   r.skip(4);
   r.skip(4);
   r.skip(8);
-  if (v === 1) { r.skip(4); }
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipStateBatch(r, v); } }
+  if (v === 1) r.skip(4);
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipStateBatch(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -173,12 +185,15 @@ export function skipStateBatch(r: wire.Reader, _v: number): void {
 
 export function skipWriteShareGroupStateRequestToTags(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWriteStateData(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipWriteStateData(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of WriteShareGroupStateRequest. */
 export const WriteShareGroupStateRequestTopLevelTagged: readonly string[] = [];
 
 export const WriteShareGroupStateRequestEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["topics","topicId"], versions: [0, 1] },
+  { kind: "topicId", path: ["topics", "topicId"], versions: [0, 1] },
 ];

@@ -22,7 +22,9 @@ export function decodeWriteShareGroupStateResponse(r: wire.Reader, v: number): W
 }
 
 export function encodeWriteShareGroupStateResponse(w: wire.Writer, v: number, o: WriteShareGroupStateResponse): void {
-  wire.writeArray(w, o.results, true, (w, e) => { encodeWriteStateResult(w, v, e as WriteStateResult); });
+  wire.writeArray(w, o.results, true, (w, e) => {
+    encodeWriteStateResult(w, v, e as WriteStateResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,7 +54,9 @@ export function decodeWriteStateResult(r: wire.Reader, v: number): WriteStateRes
 
 export function encodeWriteStateResult(w: wire.Writer, v: number, o: WriteStateResult): void {
   w.uuid(o.topicId);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodePartitionResult(w, v, e as PartitionResult); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodePartitionResult(w, v, e as PartitionResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -95,7 +99,10 @@ export function encodePartitionResult(w: wire.Writer, _v: number, o: PartitionRe
 
 export function skipWriteStateResult(r: wire.Reader, v: number): void {
   r.skip(16);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipPartitionResult(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -107,12 +114,15 @@ export function skipPartitionResult(r: wire.Reader, _v: number): void {
 }
 
 export function skipWriteShareGroupStateResponseToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWriteStateResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipWriteStateResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of WriteShareGroupStateResponse. */
 export const WriteShareGroupStateResponseTopLevelTagged: readonly string[] = [];
 
 export const WriteShareGroupStateResponseEntities: readonly EntityField[] = [
-  { kind: "topicId", path: ["results","topicId"], versions: [0, 1] },
+  { kind: "topicId", path: ["results", "topicId"], versions: [0, 1] },
 ];

@@ -22,7 +22,9 @@ export function decodeWriteTxnMarkersRequest(r: wire.Reader, v: number): WriteTx
 }
 
 export function encodeWriteTxnMarkersRequest(w: wire.Writer, v: number, o: WriteTxnMarkersRequest): void {
-  wire.writeArray(w, o.markers, true, (w, e) => { encodeWritableTxnMarker(w, v, e as WritableTxnMarker); });
+  wire.writeArray(w, o.markers, true, (w, e) => {
+    encodeWritableTxnMarker(w, v, e as WritableTxnMarker);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -66,9 +68,11 @@ export function encodeWritableTxnMarker(w: wire.Writer, v: number, o: WritableTx
   w.int64(o.producerId);
   w.int16(o.producerEpoch);
   w.bool(o.transactionResult);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeWritableTxnMarkerTopic(w, v, e as WritableTxnMarkerTopic); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeWritableTxnMarkerTopic(w, v, e as WritableTxnMarkerTopic);
+  });
   w.int32(o.coordinatorEpoch);
-  if (v === 2) { w.int8(o.transactionVersion); }
+  if (v === 2) w.int8(o.transactionVersion);
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -98,7 +102,9 @@ export function decodeWritableTxnMarkerTopic(r: wire.Reader, _v: number): Writab
 
 export function encodeWritableTxnMarkerTopic(w: wire.Writer, _v: number, o: WritableTxnMarkerTopic): void {
   w.compactString(o.name as string);
-  wire.writeArray(w, o.partitionIndexes, true, (w, e) => { w.int32(e); });
+  wire.writeArray(w, o.partitionIndexes, true, (w, e) => {
+    w.int32(e);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -109,26 +115,35 @@ export function skipWritableTxnMarker(r: wire.Reader, v: number): void {
   r.skip(8);
   r.skip(2);
   r.skip(1);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerTopic(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipWritableTxnMarkerTopic(r, v);
+  }
   r.skip(4);
-  if (v === 2) { r.skip(1); }
+  if (v === 2) r.skip(1);
   r.skipTaggedFields();
 }
 
 export function skipWritableTxnMarkerTopic(r: wire.Reader, _v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); if (n0 > 0) r.skip(n0 * 4); }
+  {
+    const n0 = r.arrayLength(true);
+    if (n0 > 0) r.skip(n0 * 4);
+  }
   r.skipTaggedFields();
 }
 
 export function skipWriteTxnMarkersRequestToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarker(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipWritableTxnMarker(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of WriteTxnMarkersRequest. */
 export const WriteTxnMarkersRequestTopLevelTagged: readonly string[] = [];
 
 export const WriteTxnMarkersRequestEntities: readonly EntityField[] = [
-  { kind: "producerId", path: ["markers","producerId"], versions: [1, 2] },
-  { kind: "topicName", path: ["markers","topics","name"], versions: [1, 2] },
+  { kind: "producerId", path: ["markers", "producerId"], versions: [1, 2] },
+  { kind: "topicName", path: ["markers", "topics", "name"], versions: [1, 2] },
 ];

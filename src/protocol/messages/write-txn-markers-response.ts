@@ -22,7 +22,9 @@ export function decodeWriteTxnMarkersResponse(r: wire.Reader, v: number): WriteT
 }
 
 export function encodeWriteTxnMarkersResponse(w: wire.Writer, v: number, o: WriteTxnMarkersResponse): void {
-  wire.writeArray(w, o.markers, true, (w, e) => { encodeWritableTxnMarkerResult(w, v, e as WritableTxnMarkerResult); });
+  wire.writeArray(w, o.markers, true, (w, e) => {
+    encodeWritableTxnMarkerResult(w, v, e as WritableTxnMarkerResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -52,7 +54,9 @@ export function decodeWritableTxnMarkerResult(r: wire.Reader, v: number): Writab
 
 export function encodeWritableTxnMarkerResult(w: wire.Writer, v: number, o: WritableTxnMarkerResult): void {
   w.int64(o.producerId);
-  wire.writeArray(w, o.topics, true, (w, e) => { encodeWritableTxnMarkerTopicResult(w, v, e as WritableTxnMarkerTopicResult); });
+  wire.writeArray(w, o.topics, true, (w, e) => {
+    encodeWritableTxnMarkerTopicResult(w, v, e as WritableTxnMarkerTopicResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -73,7 +77,15 @@ export function defaultWritableTxnMarkerTopicResult(): WritableTxnMarkerTopicRes
 
 export function decodeWritableTxnMarkerTopicResult(r: wire.Reader, v: number): WritableTxnMarkerTopicResult {
   const name = r.compactString();
-  if (r.keep !== undefined && !r.keep("topicName", name)) { { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerPartitionResult(r, v); } } r.skipTaggedFields(); r.dropped++; return wire.DROPPED as never; }
+  if (r.keep !== undefined && !r.keep("topicName", name)) {
+    {
+      const n0 = r.arrayLength(true);
+      for (let i0 = 0; i0 < n0; i0++) skipWritableTxnMarkerPartitionResult(r, v);
+    }
+    r.skipTaggedFields();
+    r.dropped++;
+    return wire.DROPPED as never;
+  }
   const partitions = wire.readArray(r, true, (r) => decodeWritableTxnMarkerPartitionResult(r, v));
   const _unknownTags = r.taggedFields(() => false);
   const o: WritableTxnMarkerTopicResult = { name, partitions };
@@ -83,7 +95,9 @@ export function decodeWritableTxnMarkerTopicResult(r: wire.Reader, v: number): W
 
 export function encodeWritableTxnMarkerTopicResult(w: wire.Writer, v: number, o: WritableTxnMarkerTopicResult): void {
   w.compactString(o.name as string);
-  wire.writeArray(w, o.partitions, true, (w, e) => { encodeWritableTxnMarkerPartitionResult(w, v, e as WritableTxnMarkerPartitionResult); });
+  wire.writeArray(w, o.partitions, true, (w, e) => {
+    encodeWritableTxnMarkerPartitionResult(w, v, e as WritableTxnMarkerPartitionResult);
+  });
   {
     const tagged: Array<[number, wire.Writer]> = [];
     wire.writeTaggedFields(w, tagged, o._unknownTags);
@@ -122,13 +136,19 @@ export function encodeWritableTxnMarkerPartitionResult(w: wire.Writer, _v: numbe
 
 export function skipWritableTxnMarkerResult(r: wire.Reader, v: number): void {
   r.skip(8);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerTopicResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipWritableTxnMarkerTopicResult(r, v);
+  }
   r.skipTaggedFields();
 }
 
 export function skipWritableTxnMarkerTopicResult(r: wire.Reader, v: number): void {
   r.skipString(true);
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerPartitionResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipWritableTxnMarkerPartitionResult(r, v);
+  }
   r.skipTaggedFields();
 }
 
@@ -139,13 +159,16 @@ export function skipWritableTxnMarkerPartitionResult(r: wire.Reader, _v: number)
 }
 
 export function skipWriteTxnMarkersResponseToTags(r: wire.Reader, v: number): void {
-  { const n0 = r.arrayLength(true); for (let i0 = 0; i0 < n0; i0++) { skipWritableTxnMarkerResult(r, v); } }
+  {
+    const n0 = r.arrayLength(true);
+    for (let i0 = 0; i0 < n0; i0++) skipWritableTxnMarkerResult(r, v);
+  }
 }
 
 /** Properties of the top-level tagged fields of WriteTxnMarkersResponse. */
 export const WriteTxnMarkersResponseTopLevelTagged: readonly string[] = [];
 
 export const WriteTxnMarkersResponseEntities: readonly EntityField[] = [
-  { kind: "producerId", path: ["markers","producerId"], versions: [1, 2] },
-  { kind: "topicName", path: ["markers","topics","name"], versions: [1, 2] },
+  { kind: "producerId", path: ["markers", "producerId"], versions: [1, 2] },
+  { kind: "topicName", path: ["markers", "topics", "name"], versions: [1, 2] },
 ];
