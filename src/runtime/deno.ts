@@ -17,7 +17,7 @@ const ACCEPT_RETRY_MS = 100;
  * many mostly idle connections, so the buffer starts small, doubles while reads fill it and
  * halves when they don't.
  */
-const MIN_READ_BYTES = 16 * 1024;
+const MIN_READ_BYTES = 4 * 1024;
 const MAX_READ_BYTES = 1024 * 1024;
 /**
  * Memory the readable may queue before it stops calling conn.read (backpressure). Counted as
