@@ -15,7 +15,7 @@ import { walkEntities } from "../protocol/entity-walk.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { apiSpec } from "../protocol/registry.ts";
 import { randomTopicId } from "../protocol/topic-id.ts";
-import { produceRequestTopics } from "../protocol/produce-topics.ts";
+import { produceRequestTopics } from "../protocol/produce-scan.ts";
 import { concatBytes } from "../protocol/wire.ts";
 import { dropForeign, forEachStruct, idNamePairs } from "../protocol/name-fields.ts";
 import { INTERNAL_TOPIC_PREFIX, type InternalTopics } from "./internal-topics.ts";
