@@ -169,20 +169,7 @@ isolationSuite("groups", () => {
     });
 
     test.skipIf(!KAFKA4_GROUPS)("a subscribed regex matches only alice's topics, whatever it contains", async () => {
-      const regexes = [".*", "secret|.*", `${BOB_PREFIX}.*|.*secret.*`, "(.*)", ".*)|(.*"];
-      for (const regex of regexes) {
-        const group = `alice-re-${run}-${regexes.indexOf(regex)}`;
-        const memberId = crypto.randomUUID();
-        const res = await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
-          groupId: group, memberId, memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000,
-          subscribedTopicNames: null, subscribedTopicRegex: regex, serverAssignor: null, topicPartitions: [],
-        });
-        if (res.errorCode !== 0) {
-          expect(res.errorCode).toBe(E.INVALID_REGULAR_EXPRESSION);
-          continue;
-        }
-        await expectRegexConfined(group, memberId, res.memberEpoch, regex);
-      }
+      await expectEachRegexRefusedOrConfined("alice-re", [".*", "secret|.*", `${BOB_PREFIX}.*|.*secret.*`, "(.*)", ".*)|(.*"]);
     });
 
     test.skipIf(!KAFKA4_GROUPS)("a malformed regex gets INVALID_REGULAR_EXPRESSION", async () => {
@@ -200,22 +187,29 @@ isolationSuite("groups", () => {
       // `[^]` and `[]` close a character class at once in JavaScript; in RE2 a `]` right after
       // `[` or `[^` is a literal and the class goes on. A checker that only asks JavaScript would
       // let the `)` after it close kgate's anchoring group on the broker.
-      const tricky = ["[^]([])|.*|([^])[]", "a[^]([^])|.*|([^])[]", "[^]\\](^[:alpha:][^])|.*|(a[^])[]"];
-      for (const regex of tricky) {
-        const group = `alice-tricky-${run}-${tricky.indexOf(regex)}`;
-        const memberId = crypto.randomUUID();
-        const res = await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
-          groupId: group, memberId, memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000,
-          subscribedTopicNames: null, subscribedTopicRegex: regex, serverAssignor: null, topicPartitions: [],
-        });
-        if (res.errorCode !== 0) {
-          expect(res.errorCode).toBe(E.INVALID_REGULAR_EXPRESSION);
-          continue;
-        }
-        await expectRegexConfined(group, memberId, res.memberEpoch, regex);
-      }
+      await expectEachRegexRefusedOrConfined("alice-tricky", ["[^]([])|.*|([^])[]", "a[^]([^])|.*|([^])[]", "[^]\\](^[:alpha:][^])|.*|(a[^])[]"]);
     });
   });
+
+  /**
+   * A new member of a group of its own (`GROUP-RUN-i`) subscribes to each regex: the broker
+   * refuses it (INVALID_REGULAR_EXPRESSION), or what it matches is only alice's topics.
+   */
+  async function expectEachRegexRefusedOrConfined(group: string, regexes: string[]): Promise<void> {
+    for (const [i, regex] of regexes.entries()) {
+      const groupId = `${group}-${run}-${i}`;
+      const memberId = crypto.randomUUID();
+      const res = await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
+        groupId, memberId, memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000,
+        subscribedTopicNames: null, subscribedTopicRegex: regex, serverAssignor: null, topicPartitions: [],
+      });
+      if (res.errorCode !== 0) {
+        expect(res.errorCode).toBe(E.INVALID_REGULAR_EXPRESSION);
+        continue;
+      }
+      await expectRegexConfined(groupId, memberId, res.memberEpoch, regex);
+    }
+  }
 
   /**
    * Heartbeats until the broker has resolved the member's regex (its assignment is non-empty or
