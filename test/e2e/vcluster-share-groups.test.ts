@@ -4,16 +4,14 @@
 // tenant naming another's topic (by backing name or by topic id) gets nothing of it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { KafkaConnection } from "../../src/client/kafka-connection.ts";
+import { ApiKey as API } from "../../src/protocol/messages/api-keys.ts";
+import type { ShareFetchResponse } from "../../src/protocol/messages/share-fetch-response.ts";
 import { BROKER_FEATURE } from "../support/broker-features.ts";
 import { kafkaCli } from "../support/kafka.ts";
 import type { KgateProcess, KgateRuntime } from "../support/kgate-process.ts";
 import { openTenantPair, type Tenant, type TenantPair } from "../support/tenant-pair.ts";
 import { waitFor } from "../support/wait.ts";
 
-// deno-lint-ignore no-explicit-any
-type Msg = any;
-
-const API = { Metadata: 3, ListGroups: 16, ShareGroupHeartbeat: 76, ShareGroupDescribe: 77, ShareFetch: 78 } as const;
 
 function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
   const run = Math.random().toString(36).slice(2, 8);
@@ -103,36 +101,36 @@ function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
     // ListGroups filtered by type "share", on the wire: only the tenant's group, bare.
     const raw = await pair.connect(alice);
     try {
-      const res: Msg = await raw.request(API.ListGroups, 5, { statesFilter: [], typesFilter: ["share"] });
-      expect(res.groups.map((g: Msg) => g.groupId)).toEqual(["workers"]);
+      const res = await raw.request(API.ListGroups, 5, { statesFilter: [], typesFilter: ["share"] });
+      expect(res.groups.map((g) => g.groupId)).toEqual(["workers"]);
     } finally {
       raw.close();
     }
   }, 120_000);
 
   test("attack: a share heartbeat subscribing to another tenant's backing topic, and a ShareFetch by its topic id, get nothing", async () => {
-    const meta: Msg = await backing.requestUntyped(API.Metadata, 12, { topics: [{ topicId: "0".repeat(32), name: `${bob.prefix}jobs` }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    const bobTopicId: string = meta.topics[0].topicId;
+    const meta = await backing.request(API.Metadata, 12, { topics: [{ topicId: "0".repeat(32), name: `${bob.prefix}jobs` }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    const bobTopicId: string = meta.topics[0]!.topicId;
     const raw = await pair.connect(alice);
     try {
       const memberId = crypto.randomUUID().replaceAll("-", "").slice(0, 22);
-      const joined: Msg = await raw.request(API.ShareGroupHeartbeat, 1, {
+      const joined = await raw.request(API.ShareGroupHeartbeat, 1, {
         groupId: `thief-${run}`, memberId, memberEpoch: 0, rackId: null, subscribedTopicNames: [`${bob.prefix}jobs`, "jobs"],
       });
       expect(joined.errorCode).toBe(0);
       // The broker assigns only alice's own "jobs"; the backing name stayed inside her prefix.
       const assigned = await waitFor("an assignment", async () => {
-        const hb: Msg = await raw.request(API.ShareGroupHeartbeat, 1, { groupId: `thief-${run}`, memberId, memberEpoch: joined.memberEpoch, rackId: null, subscribedTopicNames: null });
+        const hb = await raw.request(API.ShareGroupHeartbeat, 1, { groupId: `thief-${run}`, memberId, memberEpoch: joined.memberEpoch, rackId: null, subscribedTopicNames: null });
         return hb.assignment?.topicPartitions?.length ? hb.assignment.topicPartitions : undefined;
       }, 20_000);
-      expect(assigned.map((tp: Msg) => tp.topicId)).not.toContain(bobTopicId);
-      const described: Msg = await raw.request(API.ShareGroupDescribe, 1, { groupIds: [`thief-${run}`], includeAuthorizedOperations: false });
-      expect(described.groups[0].members[0].subscribedTopicNames.sort()).toEqual(["jobs", `${bob.prefix}jobs`].sort());
-      expect(described.groups[0].members[0].assignment.topicPartitions.map((tp: Msg) => tp.topicName)).toEqual(["jobs"]);
+      expect(assigned.map((tp) => tp.topicId)).not.toContain(bobTopicId);
+      const described = await raw.request(API.ShareGroupDescribe, 1, { groupIds: [`thief-${run}`], includeAuthorizedOperations: false });
+      expect(described.groups[0]!.members[0]!.subscribedTopicNames.sort()).toEqual(["jobs", `${bob.prefix}jobs`].sort());
+      expect(described.groups[0]!.members[0]!.assignment.topicPartitions.map((tp) => tp.topicName)).toEqual(["jobs"]);
 
       // The broker fails a ShareFetch naming an unknown topic id as a whole; bob's id must look
       // exactly like an id that does not exist, and bring no records.
-      const shareFetch = (topicId: string): Promise<Msg> => raw.requestUntyped(API.ShareFetch, 1, {
+      const shareFetch = (topicId: string) => raw.requestUntyped<ShareFetchResponse>(API.ShareFetch, 1, {
         groupId: `thief-${run}`, memberId, shareSessionEpoch: 0, maxWaitMs: 100, minBytes: 1, maxBytes: 1 << 20, maxRecords: 100, batchSize: 100,
         topics: [{ topicId, partitions: [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }] }],
         forgottenTopicsData: [],
