@@ -127,13 +127,15 @@ async function main(): Promise<number> {
     // tsc checks everything against Bun's types; `deno check` checks the entry point (and all
     // it imports) the way Deno runs it, Deno adapter included; `deno lint` applies deno.json's
     // rules and `deno fmt --check` its formatting (generated code included); the import check keeps
-    // the folders' dependency directions (scripts/check-imports.ts).
+    // the folders' dependency directions (scripts/check-imports.ts); the export check finds exports
+    // of src/ that nothing imports (scripts/check-exports.ts).
     const checks: Array<[string, string, string[]]> = [
       ["tsc -p tsconfig.json --noEmit", "tsc", ["-p", "tsconfig.json", "--noEmit"]],
       ["deno check src/main.ts", "deno", ["check", "src/main.ts"]],
       ["deno lint", "deno", ["lint"]],
       ["deno fmt --check", "deno", ["fmt", "--check"]],
       ["import directions (scripts/check-imports.ts)", "bun", [join(ROOT, "scripts", "check-imports.ts")]],
+      ["unused exports (scripts/check-exports.ts)", "bun", [join(ROOT, "scripts", "check-exports.ts")]],
     ];
     for (const [label, bin, args] of checks) {
       banner(`typecheck: ${label}`);

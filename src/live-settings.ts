@@ -120,7 +120,7 @@ function liveTls(a: ListenerTlsFiles, b: ListenerTlsFiles): ListenerTlsFiles {
 }
 
 /** Dotted paths (two levels: section.key) whose values differ. */
-export function changedPaths(a: Config, b: Config): string[] {
+function changedPaths(a: Config, b: Config): string[] {
   const out: string[] = [];
   const sections = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Config>;
   for (const section of sections) {

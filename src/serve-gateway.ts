@@ -16,7 +16,7 @@ export interface GatewayWiring {
   observer?: SessionObserver;
 }
 
-export function advertisedHostOf(config: Config): string {
+function advertisedHostOf(config: Config): string {
   const l = config.listener;
   return l.advertisedHost ?? (l.host === "0.0.0.0" || l.host === "::" ? "127.0.0.1" : l.host);
 }

@@ -55,7 +55,7 @@ export interface LiveStatsOptions {
   readonly clock?: () => number;
 }
 
-export const LIVE_STATS_DEFAULTS = { intervalMs: 2000, keep: 150 } as const;
+const LIVE_STATS_DEFAULTS = { intervalMs: 2000, keep: 150 } as const;
 
 const emptyTotals = (): Totals => ({ connections: 0, bytesIn: 0, bytesOut: 0, requests: 0, produce: 0, fetch: 0, throttleMs: null, errors: null });
 

@@ -7,9 +7,9 @@ import { topicPolicySchema } from "../model/topic-policy-schema.ts";
 import { quotasSchema } from "../model/quota-schema.ts";
 import { PRINCIPAL_PATTERN } from "../model/acl-model.ts";
 
-export const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
+const MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
 
-export const VclusterName = z
+const VclusterName = z
   .string()
   .regex(VCLUSTER_NAME_PATTERN, "must be a DNS label: lowercase letters, digits and '-', at most 63 characters")
   .openapi({ param: { name: "name", in: "path" }, example: "vc-alice" });
@@ -29,11 +29,11 @@ const Labels = z
   .openapi({ example: { team: "payments" } });
 
 // Rebuilt here: zod gives `.openapi()` only to schemas made after "@hono/zod-openapi" loaded.
-export const TopicPolicy = z.strictObject({ ...topicPolicySchema.shape }).openapi("TopicPolicy", {
+const TopicPolicy = z.strictObject({ ...topicPolicySchema.shape }).openapi("TopicPolicy", {
   example: { maxPartitionsPerTopic: 12, maxPartitionsPerVcluster: 200, allowedConfigs: ["retention.ms", "cleanup.policy"], configRanges: { "retention.ms": { max: 604800000 } } },
 });
 
-export const Quotas = z.strictObject({ ...quotasSchema.shape }).openapi("Quotas", {
+const Quotas = z.strictObject({ ...quotasSchema.shape }).openapi("Quotas", {
   example: { producerByteRate: 2097152, consumerByteRate: 4194304, requestRate: 500, maxConnections: 100, maxTopics: 50, maxPartitions: 300,
     principalDefaults: { producerByteRate: 1048576 }, principals: { billing: { producerByteRate: 524288, maxConnections: 5 } } },
 });
@@ -74,7 +74,7 @@ export const PutVclusterBody = z
   })
   .openapi("PutVclusterRequest");
 
-export const Vcluster = z
+const Vcluster = z
   .object({
     name: z.string(),
     prefix: z.string(),

@@ -8,7 +8,7 @@ import { joseRefusalReason } from "./oauth-jose-reason.ts";
 
 export type ExternalIssuerConfig = Config["auth"]["oauth"]["issuers"][number];
 
-export const ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"];
+const ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"];
 /** A token naming an unknown key re-reads a JWKS file at most this often (key rotation, not a loop). */
 const FILE_RELOAD_COOLDOWN_MS = 10_000;
 const MAX_CLAIM_LENGTH = 255;

@@ -11,7 +11,7 @@ export const KGATE_OAUTH_ISSUER = "kgate";
 const AUDIENCE = "kgate";
 const TOKEN_TYPE = "at+jwt";
 /** kgate grants a whole vcluster; the scope only names that grant. */
-export const KGATE_OAUTH_SCOPE = "kafka";
+const KGATE_OAUTH_SCOPE = "kafka";
 
 export interface KgateAccessTokenClaims {
   readonly sub: string;

@@ -21,8 +21,8 @@ export interface ResolvedSecrets {
   readonly adminTokenFile?: string;
 }
 
-export const MIN_ADMIN_TOKEN_LENGTH = 16;
-export const MIN_TOKEN_SECRET_LENGTH = 32;
+const MIN_ADMIN_TOKEN_LENGTH = 16;
+const MIN_TOKEN_SECRET_LENGTH = 32;
 
 /** The key files kgate keeps next to `store.path` (its directory is kgate's local data directory). */
 export function keyFilePaths(storePath: string): { readonly adminToken: string; readonly tokenSecret: string } {

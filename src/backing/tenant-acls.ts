@@ -11,7 +11,7 @@ const TOPIC_OPERATIONS = [
 const GROUP_OPERATIONS = [AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE];
 const TRANSACTIONAL_ID_OPERATIONS = [AclOperation.WRITE, AclOperation.DESCRIBE];
 /** The cluster resource's only name. */
-export const CLUSTER_RESOURCE_NAME = "kafka-cluster";
+const CLUSTER_RESOURCE_NAME = "kafka-cluster";
 
 export function tenantAclBindings(principal: string, prefix: string): AclBinding[] {
   if (prefix === "") throw new Error("a vcluster without a prefix cannot have backing ACLs");

@@ -11,9 +11,7 @@ import {
   type TextFormatter,
 } from "@logtape/logtape";
 
-export type { Logger, LogLevel };
-export const LOG_LEVELS = ["trace", "debug", "info", "warning", "error", "fatal"] as const;
-export const LOG_FORMATS = ["text", "json"] as const;
+const LOG_FORMATS = ["text", "json"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 const jsonLines = getJsonLinesFormatter({ properties: "flatten" });

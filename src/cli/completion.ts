@@ -4,8 +4,7 @@ import { adminCommandFlags, STATUS_FLAGS } from "./admin-commands.ts";
 import { DOCTOR_FLAGS } from "./doctor-command.ts";
 import { UsageError } from "./parse-args.ts";
 
-export const COMPLETION_SHELLS = ["bash", "zsh"] as const;
-export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
+const COMPLETION_SHELLS = ["bash", "zsh"] as const;
 
 /** Flags whose value is a file path: the shell completes file names after them. */
 const FILE_FLAGS = ["--config", "--properties"];

@@ -24,7 +24,7 @@ export interface GatewayStatus {
  * Every vcluster of the store, plus any other view with traffic ("passthrough", and
  * "unauthenticated" for connections that have not logged in yet), in that order.
  */
-export function gatewayStatus(vclusterNames: readonly string[], metricsText: string): GatewayStatus {
+function gatewayStatus(vclusterNames: readonly string[], metricsText: string): GatewayStatus {
   const samples = parsePrometheusText(metricsText);
   const byView = (name: string) => {
     const totals = new Map<string, number>();
@@ -53,7 +53,7 @@ export function gatewayStatus(vclusterNames: readonly string[], metricsText: str
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
 
 /** 1536 → "1.5 KiB": a table is read by people; `--json` keeps the exact counts. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {
@@ -67,7 +67,7 @@ export function formatBytes(bytes: number): string {
  * The later status with each row's byte rates since the earlier one; a view absent from the
  * earlier sample (a vcluster created in between) counts from zero.
  */
-export function withRates(earlier: GatewayStatus, later: GatewayStatus, seconds: number): GatewayStatus {
+function withRates(earlier: GatewayStatus, later: GatewayStatus, seconds: number): GatewayStatus {
   const before = new Map(earlier.vclusters.map((v) => [v.vcluster, v]));
   const rate = (now: number, then = 0) => Math.max(0, now - then) / seconds;
   return {

@@ -25,7 +25,7 @@ export const UNKNOWN_TOPIC_OR_PARTITION = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
 export const LEADER_NOT_AVAILABLE = ErrorCode.LEADER_NOT_AVAILABLE;
 export const TOPIC_ALREADY_EXISTS = ErrorCode.TOPIC_ALREADY_EXISTS;
 
-export function kafkaErrorName(code: number): string {
+function kafkaErrorName(code: number): string {
   return kafkaErrorInfo(code)?.name ?? `error ${code}`;
 }
 

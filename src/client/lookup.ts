@@ -3,7 +3,7 @@
 
 export type MetadataLookup = (apiKey: number, version: number, body: unknown) => Promise<unknown>;
 
-export class LookupTimeoutError extends Error {
+class LookupTimeoutError extends Error {
   override name = "LookupTimeoutError";
 }
 

@@ -9,7 +9,7 @@ import { parseHostPort } from "../client/upstream.ts";
 import { defaultMetadataRequest } from "../protocol/messages/metadata-request.ts";
 import type { MetadataResponse } from "../protocol/messages/metadata-response.ts";
 import type { Runtime, TlsClientOptions } from "../runtime/types.ts";
-import type { MetadataLookup } from "../vcluster/topic-id-directory.ts";
+import type { MetadataLookup } from "../client/lookup.ts";
 import { placeBroker } from "./broker-placement.ts";
 import { ClusterMembership } from "./membership.ts";
 import { brokerPortOf, type NodeAnnouncement } from "./node-announcement.ts";
@@ -36,7 +36,7 @@ export interface ClusterModeOptions {
   readonly log: (level: "info" | "warn", line: string) => void;
 }
 
-export function clusterNodeId(config: Config): string {
+function clusterNodeId(config: Config): string {
   return config.cluster.nodeId ?? `${config.listener.advertisedHost}:${config.listener.port}`;
 }
 

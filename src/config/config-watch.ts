@@ -11,7 +11,7 @@ export interface ConfigWatchOptions {
   readonly settleMs?: number;
 }
 
-export const CONFIG_WATCH_DEFAULTS = { pollMs: 1000, settleMs: 300 } as const;
+const CONFIG_WATCH_DEFAULTS = { pollMs: 1000, settleMs: 300 } as const;
 
 export class ConfigWatch {
   private timer: ReturnType<typeof setInterval> | null = null;

@@ -10,15 +10,15 @@ import { PatternType, ResourceType } from "../protocol/messages/constants.ts";
 type Obj = Record<string, unknown>;
 
 export const DESCRIBE_ACLS = ApiKey.DescribeAcls;
-export const CREATE_ACLS = ApiKey.CreateAcls;
-export const DELETE_ACLS = ApiKey.DeleteAcls;
+const CREATE_ACLS = ApiKey.CreateAcls;
+const DELETE_ACLS = ApiKey.DeleteAcls;
 export const ACL_APIS: ReadonlySet<number> = new Set([DESCRIBE_ACLS, CREATE_ACLS, DELETE_ACLS]);
 
 const RESOURCE_ANY = ResourceType.ANY;
 const RESOURCE_TOPIC = ResourceType.TOPIC;
 const PATTERN_LITERAL = PatternType.LITERAL;
 const PATTERN_PREFIXED = PatternType.PREFIXED;
-export const ACL_REFUSED_MESSAGE = "ACLs on kgate's internal topics cannot be changed through kgate";
+const ACL_REFUSED_MESSAGE = "ACLs on kgate's internal topics cannot be changed through kgate";
 
 /** Whether an ACL binding (a created or listed one) covers an internal topic by name or prefix. */
 function bindingReaches(topics: InternalTopics, resourceType: number, name: string, patternType: number): boolean {

@@ -73,7 +73,7 @@ abstract class Metric implements Rendered {
   }
 }
 
-export class Counter extends Metric {
+class Counter extends Metric {
   constructor(name: string, help: string, labelNames: readonly string[] = []) {
     super(name, help, labelNames, "counter");
   }
@@ -88,7 +88,7 @@ export class Counter extends Metric {
   }
 }
 
-export class Gauge extends Metric {
+class Gauge extends Metric {
   constructor(name: string, help: string, labelNames: readonly string[] = []) {
     super(name, help, labelNames, "gauge");
   }

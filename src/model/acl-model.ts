@@ -6,9 +6,7 @@ import { AclOperation, AclPermissionType, PatternType, ResourceType } from "../p
 
 /** AclOperation, ResourceType, PatternType and AclPermissionType codes: the generated ones, short. */
 export const Op = AclOperation;
-export type Operation = AclOperation;
 export const Res = ResourceType;
-export type { ResourceType };
 export const Pattern = PatternType;
 export const Permission = AclPermissionType;
 
@@ -32,7 +30,7 @@ export const AclError = {
 } as const;
 
 /** The resource types an ACL inside a vcluster may name: the tenant's own kinds of resource. */
-export const VCLUSTER_RESOURCE_TYPES: readonly number[] = [Res.TOPIC, Res.GROUP, Res.CLUSTER, Res.TRANSACTIONAL_ID];
+const VCLUSTER_RESOURCE_TYPES: readonly number[] = [Res.TOPIC, Res.GROUP, Res.CLUSTER, Res.TRANSACTIONAL_ID];
 
 /** AclEntry.supportedOperations: what each resource type's ACLs can grant (ALL besides). */
 export const SUPPORTED_OPERATIONS: ReadonlyMap<number, readonly number[]> = new Map<number, readonly number[]>([
@@ -89,9 +87,9 @@ export const permissionCode = (name: string) => (Permission as Record<string, nu
 /** A principal kgate can match: `User:` and a user name as the admin API allows, or `User:*`. */
 export const PRINCIPAL_PATTERN = /^User:(\*|[A-Za-z0-9._@+-]{1,128})$/;
 /** `*`, or an IPv4 or IPv6 address as Java prints it (no name lookups). */
-export const HOST_PATTERN = /^(\*|[0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]{2,45})$/;
+const HOST_PATTERN = /^(\*|[0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]{2,45})$/;
 /** Longest resource name kept (a topic name is at most 249 characters; groups are longer in Kafka, not here). */
-export const MAX_RESOURCE_NAME_LENGTH = 1024;
+const MAX_RESOURCE_NAME_LENGTH = 1024;
 
 /**
  * Why `acl` cannot be created in a vcluster, or null: AclControlManager.validateNewAcl, plus the

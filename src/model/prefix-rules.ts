@@ -6,14 +6,14 @@ export const VCLUSTER_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** The built-in transparent view of the backing cluster; it has no prefix and no record. */
 export const PASSTHROUGH = "passthrough";
-export const RESERVED_VCLUSTER_NAMES: readonly string[] = [PASSTHROUGH];
+const RESERVED_VCLUSTER_NAMES: readonly string[] = [PASSTHROUGH];
 
 // Kafka's legal topic characters. A prefix must start with a letter or digit so it can never
 // reach internal names such as `__consumer_offsets` or `_kgate_state` (a leading '.' would,
 // since '.' and '_' collide).
 const PREFIX_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 // Kafka topic names are at most 249 characters; leave room for the tenant's own name.
-export const MAX_PREFIX_LENGTH = 200;
+const MAX_PREFIX_LENGTH = 200;
 
 export function isValidVclusterName(name: string): boolean {
   return VCLUSTER_NAME_PATTERN.test(name);
@@ -37,7 +37,7 @@ export function backingUsername(vcluster: string): string {
 }
 
 /** Every topic whose name starts with this is kgate's own (state, audit, ...). */
-export const INTERNAL_TOPIC_PREFIX = "_kgate";
+const INTERNAL_TOPIC_PREFIX = "_kgate";
 
 /** Why `prefix` is unusable on its own, or undefined when it is fine. */
 export function prefixSyntaxProblem(prefix: string): string | undefined {
@@ -70,7 +70,7 @@ export function internalTopicProblem(prefix: string, internalTopics: readonly st
  * (both map to '_' in metric names). Comparing prefixes in that folded form catches tenants
  * who could create each other's topic names, or block each other from creating them.
  */
-export function foldTopicCollisions(name: string): string {
+function foldTopicCollisions(name: string): string {
   return name.replaceAll(".", "_");
 }
 
@@ -114,16 +114,4 @@ export function findPrefixConflict(
     }
   }
   return undefined;
-}
-
-/** Backing-cluster name for a tenant's resource name. */
-export function addPrefix(prefix: string, name: string): string {
-  return prefix + name;
-}
-
-/** Tenant-visible name of a backing resource, or undefined when the prefix does not own it. */
-export function stripPrefix(prefix: string, backingName: string): string | undefined {
-  return backingName.startsWith(prefix) && backingName.length > prefix.length
-    ? backingName.slice(prefix.length)
-    : undefined;
 }

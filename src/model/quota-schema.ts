@@ -10,7 +10,7 @@ const count = z.number().int().positive().nullable().optional();
 const principalName = z.string().regex(/^[A-Za-z0-9._@+-]{1,128}$/, "must be 1-128 letters, digits or . _ @ + -");
 
 /** What can be bounded per principal (service account, token user, static user) of a vcluster. */
-export const principalQuotaShape = {
+const principalQuotaShape = {
   /** Produce request bytes per second (Kafka's producer_byte_rate). */
   producerByteRate: rate,
   /** Fetch response bytes per second (Kafka's consumer_byte_rate). */
@@ -21,7 +21,7 @@ export const principalQuotaShape = {
   maxConnections: count,
 };
 
-export const principalQuotaSchema = z.strictObject(principalQuotaShape);
+const principalQuotaSchema = z.strictObject(principalQuotaShape);
 
 /**
  * Every field is optional; in a vcluster's own quotas a field given (null included) replaces the

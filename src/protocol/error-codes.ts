@@ -1,7 +1,7 @@
 // Kafka error codes (org.apache.kafka.common.protocol.Errors): the generated table, looked up.
 import { ErrorCode, KAFKA_ERRORS, type KafkaErrorInfo } from "./messages/errors.ts";
 
-export { ErrorCode, KAFKA_ERRORS, type KafkaErrorInfo };
+export { ErrorCode };
 
 const BY_CODE: ReadonlyMap<number, KafkaErrorInfo> = new Map(KAFKA_ERRORS.map((e) => [e.code, e]));
 

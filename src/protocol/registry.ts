@@ -2,7 +2,7 @@
 // untyped and possibly undefined for a number read off the wire.
 import type { ApiSpec } from "./api-spec.ts";
 import type { ApiKey } from "./messages/api-keys.ts";
-import { API_LIST, API_SPECS, type ApiSpecOf } from "./messages/index.ts";
+import { API_LIST, type ApiSpecOf } from "./messages/index.ts";
 
 // deno-lint-ignore no-explicit-any
 const BY_KEY: (ApiSpec<any, any> | undefined)[] = [];
@@ -16,4 +16,4 @@ export function apiSpec(apiKey: number): ApiSpec<any, any> | undefined {
   return apiKey >= 0 ? BY_KEY[apiKey] : undefined;
 }
 
-export { API_LIST, API_SPECS };
+export { API_LIST };

@@ -39,7 +39,7 @@ export function throttleTimeIsFirst(apiKey: number, version: number): boolean {
 }
 
 /** Whether this API version's response has a throttle_time_ms at all. */
-export function hasThrottleTime(apiKey: number, version: number): boolean {
+function hasThrottleTime(apiKey: number, version: number): boolean {
   if (throttleTimeIsFirst(apiKey, version)) return true;
   const key = apiKey * 1024 + version;
   let has = hasFieldCache.get(key);
@@ -67,7 +67,7 @@ function throttleFieldEncoded(apiKey: number, version: number): boolean {
  * Offset of throttle_time_ms in a response frame (size prefix included) whose first body field it
  * is, or -1 when `head` is too short to tell.
  */
-export function throttleTimeOffset(head: Uint8Array, apiKey: number, version: number): number {
+function throttleTimeOffset(head: Uint8Array, apiKey: number, version: number): number {
   try {
     const r = new Reader(head, 8); // size prefix, correlation id
     if (responseHeaderVersion(apiKey, version) >= 1) r.taggedFields(() => false);

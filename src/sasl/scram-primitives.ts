@@ -3,8 +3,6 @@
 
 export type ScramMechanism = "SCRAM-SHA-256" | "SCRAM-SHA-512";
 
-export const SCRAM_MECHANISMS: readonly ScramMechanism[] = ["SCRAM-SHA-256", "SCRAM-SHA-512"];
-
 /** A peer refused us (`e=...`), or sent something that does not check out. */
 export class ScramError extends Error {
   override name = "ScramError";

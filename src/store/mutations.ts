@@ -78,7 +78,7 @@ function sameLabels(a?: Readonly<Record<string, string>>, b?: Readonly<Record<st
   return ak.length === bk.length && ak.every((k) => a?.[k] === b?.[k]);
 }
 
-export function checkVclusterName(name: string): void {
+function checkVclusterName(name: string): void {
   if (!isValidVclusterName(name)) {
     throw new StoreError("invalid", `vcluster name "${name}" must be a DNS label matching ${VCLUSTER_NAME_PATTERN.source}`);
   }
@@ -91,7 +91,7 @@ export function checkVclusterName(name: string): void {
  * Why a new vcluster `name` with `prefix` cannot join `state`, as a StoreError; the one check
  * behind admin writes and records read back from a store alike.
  */
-export function newVclusterProblem(state: StoreState, name: string, prefix: string, rules: StoreRules): StoreError | undefined {
+function newVclusterProblem(state: StoreState, name: string, prefix: string, rules: StoreRules): StoreError | undefined {
   try {
     checkVclusterName(name);
   } catch (error) {
@@ -326,7 +326,7 @@ function aclSettingsChange(existing: VclusterRecord, input: PutVclusterInput): P
 }
 
 /** At most this many ACLs per vcluster: every request's check scans its resource type's (invariant 4). */
-export const MAX_ACLS_PER_VCLUSTER = 1000;
+const MAX_ACLS_PER_VCLUSTER = 1000;
 
 export type AclCreation = { readonly ok: true } | { readonly ok: false; readonly problem: string };
 

@@ -69,4 +69,4 @@ export const aclRecordSchema = z
   });
 
 /** A vcluster's super users, as the admin API takes them. */
-export const superUsersSchema = z.array(z.string().regex(PRINCIPAL_PATTERN, "must be User:<name>")).max(100);
+const superUsersSchema = z.array(z.string().regex(PRINCIPAL_PATTERN, "must be User:<name>")).max(100);

@@ -44,7 +44,7 @@ export interface ApplyContext extends StoreRules {
 }
 
 /** Kind of the records older kgates kept secrets in. */
-export const LEGACY_SECRET_KIND = "secret";
+const LEGACY_SECRET_KIND = "secret";
 
 type Collection = "vclusters" | "serviceAccounts" | "tokens" | "revokedTokens" | "deletedVclusters" | "acls";
 

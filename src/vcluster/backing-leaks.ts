@@ -37,7 +37,7 @@ export function scrubBackingLeaks(apiKey: number, body: Obj, tenant: Tenant): nu
  * Every `…errorMessage` field, Produce's `batchIndexErrorMessage` included: the tenant's prefix
  * comes out, and a message that still names something not the tenant's is replaced whole.
  */
-export function scrubErrorMessages(body: unknown, tenant: Tenant): number {
+function scrubErrorMessages(body: unknown, tenant: Tenant): number {
   let changed = 0;
   const visit = (obj: unknown) => {
     if (obj === null || typeof obj !== "object" || obj instanceof Uint8Array) return;

@@ -6,7 +6,8 @@ import { KafkaConnection } from "../client/kafka-connection.ts";
 import type { SaslCredentials } from "../client/sasl-login.ts";
 import type { BackingAddress } from "../gateway/broker-directory.ts";
 import type { Runtime, TlsClientOptions } from "../runtime/types.ts";
-import { type MetadataLookup, TOPIC_ID_DIRECTORY_DEFAULTS, withTimeout } from "./topic-id-directory.ts";
+import { type MetadataLookup, withTimeout } from "../client/lookup.ts";
+import { TOPIC_ID_DIRECTORY_DEFAULTS } from "./topic-id-directory.ts";
 
 export function createBackingLookup(
   runtime: Runtime,

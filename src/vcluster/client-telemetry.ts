@@ -21,12 +21,12 @@ import type { PushTelemetryResponse } from "../protocol/messages/push-telemetry-
 import { ZERO_UUID } from "../protocol/messages/constants.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 
-export const GET_TELEMETRY_SUBSCRIPTIONS = ApiKey.GetTelemetrySubscriptions;
-export const PUSH_TELEMETRY = ApiKey.PushTelemetry;
+const GET_TELEMETRY_SUBSCRIPTIONS = ApiKey.GetTelemetrySubscriptions;
+const PUSH_TELEMETRY = ApiKey.PushTelemetry;
 export const CLIENT_TELEMETRY_API_KEYS: readonly number[] = [GET_TELEMETRY_SUBSCRIPTIONS, PUSH_TELEMETRY];
 
 /** How often a client asks again: Kafka's default client-metrics interval (5 minutes). */
-export const TELEMETRY_RECHECK_INTERVAL_MS = 300_000;
+const TELEMETRY_RECHECK_INTERVAL_MS = 300_000;
 /** Kafka's default telemetry.max.bytes (never used: nothing is requested). */
 const TELEMETRY_MAX_BYTES = 1024 * 1024;
 

@@ -14,7 +14,7 @@ export const MAX_REGEX_PROGRAM_SIZE = 10_000;
 export type ParsedRegex = { ok: true; re: RE2JS } | { ok: false; problem: string };
 
 /** Parses `pattern` as RE2, or says why it cannot be used. */
-export function parseTenantRegex(pattern: string): ParsedRegex {
+function parseTenantRegex(pattern: string): ParsedRegex {
   let re: RE2JS;
   try {
     re = RE2JS.compile(pattern);

@@ -17,8 +17,6 @@ const METADATA = ApiKey.Metadata;
 const UNKNOWN_TOPIC_ID = ErrorCode.UNKNOWN_TOPIC_ID;
 
 import { type MetadataLookup, withTimeout } from "../client/lookup.ts";
-export type { MetadataLookup } from "../client/lookup.ts";
-export { LookupTimeoutError, withTimeout } from "../client/lookup.ts";
 
 export interface TopicIdDirectoryOptions {
   /** A lookup not answered within this fails (its ids stay unknown, not cached). */

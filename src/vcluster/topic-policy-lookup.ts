@@ -11,7 +11,7 @@
 import type { CreateTopicsResponse } from "../protocol/messages/create-topics-response.ts";
 import type { MetadataResponse } from "../protocol/messages/metadata-response.ts";
 import type { Tenant } from "./tenant.ts";
-import type { MetadataLookup } from "./topic-id-directory.ts";
+import type { MetadataLookup } from "../client/lookup.ts";
 import { effectiveTopicPolicy, type TopicPolicy } from "../model/topic-policy-schema.ts";
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 import type { CountLimits } from "./quota-counts.ts";

@@ -44,7 +44,7 @@ const SASL_HANDSHAKE = ApiKey.SaslHandshake;
 const SASL_AUTHENTICATE = ApiKey.SaslAuthenticate;
 const PRODUCE = ApiKey.Produce;
 const FETCH = ApiKey.Fetch;
-export const PASSTHROUGH = "passthrough";
+const PASSTHROUGH = "passthrough";
 const MAX_PRE_AUTH_API_VERSIONS = 4;
 
 /** Who a connection logged in as, kept to re-check it when the store changes. */

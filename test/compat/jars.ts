@@ -19,14 +19,17 @@ export interface MavenArtifact {
 
 const pending = new Map<string, Promise<string>>();
 
-/** A folder holding the artifacts and their runtime dependencies (transitive unless told). */
-export function mavenJars(name: string, artifacts: MavenArtifact[], transitive = true): Promise<string> {
+/**
+ * A folder holding the artifacts and their runtime dependencies (transitive unless told), less
+ * `excludeArtifactIds` (e.g. kafka-clients, for a program that runs on .kafka/libs' own).
+ */
+export function mavenJars(name: string, artifacts: readonly MavenArtifact[], transitive = true, excludeArtifactIds: readonly string[] = []): Promise<string> {
   let p = pending.get(name);
-  if (!p) pending.set(name, (p = fetchJars(name, artifacts, transitive)));
+  if (!p) pending.set(name, (p = fetchJars(name, artifacts, transitive, excludeArtifactIds)));
   return p;
 }
 
-async function fetchJars(name: string, artifacts: MavenArtifact[], transitive: boolean): Promise<string> {
+async function fetchJars(name: string, artifacts: readonly MavenArtifact[], transitive: boolean, excludeArtifactIds: readonly string[]): Promise<string> {
   const dir = join(COMPAT_DIR, `jars-${name}`);
   const stamp = join(dir, ".complete");
   if (existsSync(stamp)) return dir;
@@ -54,6 +57,7 @@ async function fetchJars(name: string, artifacts: MavenArtifact[], transitive: b
       "-B", "-q", "-Dstyle.color=never", "-f", pom,
       "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies",
       "-DincludeScope=runtime", `-DoutputDirectory=${dir}`, `-DexcludeTransitive=${!transitive}`,
+      ...(excludeArtifactIds.length > 0 ? [`-DexcludeArtifactIds=${excludeArtifactIds.join(",")}`] : []),
     ],
     { timeoutMs: 600_000 },
   );
@@ -66,15 +70,15 @@ export function classpath(...dirs: string[]): string {
   return dirs.map((d) => (d.endsWith(".jar") || d.includes("classes-") ? d : join(d, "*"))).join(":");
 }
 
-/** Compiles the named sources of test/compat/java against the classpath, once per name and source text. */
-export async function compileJava(name: string, cp: string, sources: string[]): Promise<string> {
+/** Compiles the named sources of `sourceDir` (test/compat/java) against the classpath, once per name and source text. */
+export async function compileJava(name: string, cp: string, sources: string[], sourceDir = JAVA_SOURCES): Promise<string> {
   const hash = createHash("sha256");
-  for (const s of sources) hash.update(readFileSync(join(JAVA_SOURCES, s)));
+  for (const s of sources) hash.update(readFileSync(join(sourceDir, s)));
   const out = join(COMPAT_DIR, `classes-${name}-${hash.digest("hex").slice(0, 10)}`);
   const stamp = join(out, ".complete");
   if (existsSync(stamp)) return out;
   mkdirSync(out, { recursive: true });
-  const res = await runCommand("javac", ["-nowarn", "-d", out, "-cp", cp, ...sources.map((s) => join(JAVA_SOURCES, s))], { timeoutMs: 300_000 });
+  const res = await runCommand("javac", ["-nowarn", "-d", out, "-cp", cp, ...sources.map((s) => join(sourceDir, s))], { timeoutMs: 300_000 });
   if (res.code !== 0) throw new Error(`javac ${sources.join(" ")} (${name}): ${res.stderr.split("\n").slice(0, 3).join(" ")}`);
   writeFileSync(stamp, "");
   return out;

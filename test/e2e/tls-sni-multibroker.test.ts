@@ -8,6 +8,7 @@ import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
 import { type KafkaCluster, startKafkaCluster } from "../support/kafka-cluster.ts";
 import { type KgateProcess, startKgate } from "../support/kgate-process.ts";
 import { makeTestCa, pem, type TestCa } from "../support/test-certs.ts";
+import { consumeValues } from "../support/kafkajs-consume.ts";
 
 const DOMAIN = "kgate.test";
 const PARTITIONS = 6; // two led by each broker
@@ -84,23 +85,7 @@ for (const runtime of ["bun", "deno"] as const) {
         topicMessages: [{ topic, messages: Array.from({ length: PARTITIONS * RECORDS_PER_PARTITION }, (_, i) => ({ partition: i % PARTITIONS, value: `v${i}` })) }],
       });
       await producer.disconnect();
-      const consumer = kafka.consumer({ groupId: `g-${topic}` });
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const seen = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${seen.size} records`)), 60_000);
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            seen.add(message.value!.toString());
-            if (seen.size === PARTITIONS * RECORDS_PER_PARTITION) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        });
-      });
-      await consumer.disconnect();
+      const seen = await consumeValues(kafka, topic, PARTITIONS * RECORDS_PER_PARTITION);
       expect(seen.size).toBe(PARTITIONS * RECORDS_PER_PARTITION);
       // One port for everything; each broker reached through its own name.
       expect(new Set(dialled.map((d) => d.split(":")[1]))).toEqual(new Set([String(kgate.port)]));

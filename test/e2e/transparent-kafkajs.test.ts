@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Kafka, logLevel } from "kafkajs";
 import { kafkaBootstrap } from "../support/kafka.ts";
 import { type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
+import { consumeValues } from "../support/kafkajs-consume.ts";
 
 for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
   describe(`transparent proxy with kafkajs (${runtime})`, () => {
@@ -44,23 +45,7 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
         });
       }
       await producer.disconnect();
-      const consumer = kafka.consumer({ groupId: `g-${topic}` });
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const seen = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${seen.size} records`)), 60_000);
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            seen.add(message.value!.toString());
-            if (seen.size === 10_000) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        });
-      });
-      await consumer.disconnect();
+      const seen = await consumeValues(kafka, topic, 10_000);
       expect(seen.size).toBe(10_000);
     });
 

@@ -7,6 +7,7 @@ import { runCommand } from "../support/command.ts";
 import { KAFKA_USERS, kafkaBootstrap, SASL_BOOTSTRAP, saslAvailable } from "../support/kafka.ts";
 import { type KgateProcess, type KgateRuntime, startKgate, waitForLog } from "../support/kgate-process.ts";
 import { apiVersionsV0, rawConversation } from "../support/raw-socket.ts";
+import { consumeValues } from "../support/kafkajs-consume.ts";
 
 const RECORDS = 1000;
 
@@ -53,23 +54,7 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
       await producer.send({ topic, messages: Array.from({ length: RECORDS }, (_, i) => ({ value: `v${i}` })) });
       await producer.disconnect();
 
-      const consumer = kafka.consumer({ groupId: `g-${topic}` });
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const seen = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${seen.size} records`)), 60_000);
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            seen.add(message.value!.toString());
-            if (seen.size === RECORDS) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        });
-      });
-      await consumer.disconnect();
+      const seen = await consumeValues(kafka, topic, RECORDS);
       expect(seen.size).toBe(RECORDS);
     });
 

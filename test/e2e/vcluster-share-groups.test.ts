@@ -3,58 +3,24 @@
 // on the backing cluster, each under its prefix; the tenant's own tools show bare names; and a
 // tenant naming another's topic (by backing name or by topic id) gets nothing of it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Kafka, logLevel } from "kafkajs";
-import { KafkaConnection } from "../../src/client/kafka-connection.ts";
-import { parseHostPort } from "../../src/client/upstream.ts";
-import { runtime } from "../../src/runtime/index.ts";
+import type { KafkaConnection } from "../../src/client/kafka-connection.ts";
+import { ApiKey as API } from "../../src/protocol/messages/api-keys.ts";
+import type { ShareFetchResponse } from "../../src/protocol/messages/share-fetch-response.ts";
 import { BROKER_FEATURE } from "../support/broker-features.ts";
-import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, type KgateRuntime, startKgate, writeProperties } from "../support/kgate-process.ts";
+import { kafkaCli } from "../support/kafka.ts";
+import type { KgateProcess, KgateRuntime } from "../support/kgate-process.ts";
+import { openTenantPair, type Tenant, type TenantPair } from "../support/tenant-pair.ts";
+import { waitFor } from "../support/wait.ts";
 
-// deno-lint-ignore no-explicit-any
-type Msg = any;
-
-const API = { Metadata: 3, ListGroups: 16, ShareGroupHeartbeat: 76, ShareGroupDescribe: 77, ShareFetch: 78 } as const;
-
-interface Tenant {
-  name: string;
-  prefix: string;
-  user: string;
-  token: string;
-  kafka: Kafka;
-  propertiesFile: string;
-}
-
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
   const run = Math.random().toString(36).slice(2, 8);
+  let pair: TenantPair;
   let kgate: KgateProcess;
   let bootstrap: string;
   let backing: KafkaConnection;
   let alice: Tenant;
   let bob: Tenant;
-
-  async function tenant(user: string): Promise<Tenant> {
-    const name = `vc-share-${user}-${run}`;
-    await adminCall(kgate, "PUT", `/v1/vclusters/${name}`);
-    const issued = await adminCall<{ token: string; clientProperties: string }>(kgate, "POST", `/v1/vclusters/${name}/tokens`, { username: user });
-    const kafka = new Kafka({ clientId: `share-${user}`, brokers: [kgate.bootstrap], sasl: { mechanism: "plain", username: user, password: issued.token }, logLevel: logLevel.NOTHING });
-    return { name, prefix: `${name}.`, user, token: issued.token, kafka, propertiesFile: writeProperties(kgate, `${name}.properties`, issued.clientProperties) };
-  }
 
   async function topicWithRecords(t: Tenant, topic: string, values: string[]): Promise<void> {
     const admin = t.kafka.admin();
@@ -65,10 +31,6 @@ function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
     await producer.connect();
     await producer.send({ topic, messages: values.map((value) => ({ value })) });
     await producer.disconnect();
-  }
-
-  function connectAs(t: Tenant): Promise<KafkaConnection> {
-    return KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: t.user, password: t.token }, clientId: `share-raw-${t.user}` });
   }
 
   /** The share consumer of the Kafka 4.4 tools, through kgate, until it has read `count` records. */
@@ -88,19 +50,13 @@ function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
   }
 
   beforeAll(async () => {
-    bootstrap = await kafkaBootstrap();
-    kgate = await startKgate({ runtime: kgateRuntime, backing: bootstrap });
-    backing = await KafkaConnection.open(runtime, [parseHostPort(bootstrap)], { clientId: "share-backing" });
-    alice = await tenant("alice");
-    bob = await tenant("bob");
+    pair = await openTenantPair(kgateRuntime, "share", run);
+    ({ kgate, bootstrap, backing, alice, bob } = pair);
     await topicWithRecords(alice, "jobs", ["a-0", "a-1", "a-2"]);
     await topicWithRecords(bob, "jobs", ["b-0", "b-1"]);
   }, 60_000);
 
-  afterAll(async () => {
-    backing?.close();
-    await kgate?.stop();
-  });
+  afterAll(() => pair?.close());
 
   test("the console share consumer reads each tenant's own records; the same group name is two prefixed groups on the backing cluster", async () => {
     expect((await shareConsume(alice, "workers", "jobs", 3)).sort()).toEqual(["a-0", "a-1", "a-2"]);
@@ -143,38 +99,38 @@ function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
     expect(bobs.stdout).toContain(`${bob.prefix}jobs`); // bob's group of the same name is untouched
 
     // ListGroups filtered by type "share", on the wire: only the tenant's group, bare.
-    const raw = await connectAs(alice);
+    const raw = await pair.connect(alice);
     try {
-      const res: Msg = await raw.request(API.ListGroups, 5, { statesFilter: [], typesFilter: ["share"] });
-      expect(res.groups.map((g: Msg) => g.groupId)).toEqual(["workers"]);
+      const res = await raw.request(API.ListGroups, 5, { statesFilter: [], typesFilter: ["share"] });
+      expect(res.groups.map((g) => g.groupId)).toEqual(["workers"]);
     } finally {
       raw.close();
     }
   }, 120_000);
 
   test("attack: a share heartbeat subscribing to another tenant's backing topic, and a ShareFetch by its topic id, get nothing", async () => {
-    const meta: Msg = await backing.requestUntyped(API.Metadata, 12, { topics: [{ topicId: "0".repeat(32), name: `${bob.prefix}jobs` }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    const bobTopicId: string = meta.topics[0].topicId;
-    const raw = await connectAs(alice);
+    const meta = await backing.request(API.Metadata, 12, { topics: [{ topicId: "0".repeat(32), name: `${bob.prefix}jobs` }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    const bobTopicId: string = meta.topics[0]!.topicId;
+    const raw = await pair.connect(alice);
     try {
       const memberId = crypto.randomUUID().replaceAll("-", "").slice(0, 22);
-      const joined: Msg = await raw.request(API.ShareGroupHeartbeat, 1, {
+      const joined = await raw.request(API.ShareGroupHeartbeat, 1, {
         groupId: `thief-${run}`, memberId, memberEpoch: 0, rackId: null, subscribedTopicNames: [`${bob.prefix}jobs`, "jobs"],
       });
       expect(joined.errorCode).toBe(0);
       // The broker assigns only alice's own "jobs"; the backing name stayed inside her prefix.
-      const assigned = await waitFor("an assignment", 20_000, async () => {
-        const hb: Msg = await raw.request(API.ShareGroupHeartbeat, 1, { groupId: `thief-${run}`, memberId, memberEpoch: joined.memberEpoch, rackId: null, subscribedTopicNames: null });
+      const assigned = await waitFor("an assignment", async () => {
+        const hb = await raw.request(API.ShareGroupHeartbeat, 1, { groupId: `thief-${run}`, memberId, memberEpoch: joined.memberEpoch, rackId: null, subscribedTopicNames: null });
         return hb.assignment?.topicPartitions?.length ? hb.assignment.topicPartitions : undefined;
-      });
-      expect(assigned.map((tp: Msg) => tp.topicId)).not.toContain(bobTopicId);
-      const described: Msg = await raw.request(API.ShareGroupDescribe, 1, { groupIds: [`thief-${run}`], includeAuthorizedOperations: false });
-      expect(described.groups[0].members[0].subscribedTopicNames.sort()).toEqual(["jobs", `${bob.prefix}jobs`].sort());
-      expect(described.groups[0].members[0].assignment.topicPartitions.map((tp: Msg) => tp.topicName)).toEqual(["jobs"]);
+      }, 20_000);
+      expect(assigned.map((tp) => tp.topicId)).not.toContain(bobTopicId);
+      const described = await raw.request(API.ShareGroupDescribe, 1, { groupIds: [`thief-${run}`], includeAuthorizedOperations: false });
+      expect(described.groups[0]!.members[0]!.subscribedTopicNames.sort()).toEqual(["jobs", `${bob.prefix}jobs`].sort());
+      expect(described.groups[0]!.members[0]!.assignment.topicPartitions.map((tp) => tp.topicName)).toEqual(["jobs"]);
 
       // The broker fails a ShareFetch naming an unknown topic id as a whole; bob's id must look
       // exactly like an id that does not exist, and bring no records.
-      const shareFetch = (topicId: string): Promise<Msg> => raw.requestUntyped(API.ShareFetch, 1, {
+      const shareFetch = (topicId: string) => raw.requestUntyped<ShareFetchResponse>(API.ShareFetch, 1, {
         groupId: `thief-${run}`, memberId, shareSessionEpoch: 0, maxWaitMs: 100, minBytes: 1, maxBytes: 1 << 20, maxRecords: 100, batchSize: 100,
         topics: [{ topicId, partitions: [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }] }],
         forgottenTopicsData: [],

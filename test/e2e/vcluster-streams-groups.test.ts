@@ -5,35 +5,25 @@
 // heartbeat whose topology names that tenant's backing topics or a catch-all regex gets nothing.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
-import { parseHostPort } from "../../src/client/upstream.ts";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
+import { ApiKey } from "../../src/protocol/messages/api-keys.ts";
+import type { Subtopology, TopicInfo } from "../../src/protocol/messages/streams-group-heartbeat-request.ts";
 import { runtime } from "../../src/runtime/index.ts";
 import { type JavaProgram, javaProgram } from "../support/java-program.ts";
 import { BROKER_FEATURE } from "../support/broker-features.ts";
-import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
-import { adminCall, type KgateProcess, type KgateRuntime, startKgate, writeProperties } from "../support/kgate-process.ts";
+import { kafkaCli } from "../support/kafka.ts";
+import { adminCall, type KgateProcess, type KgateRuntime } from "../support/kgate-process.ts";
+import { openTenantPair, type Tenant, type TenantPair } from "../support/tenant-pair.ts";
 
-// deno-lint-ignore no-explicit-any
-type Msg = any;
-
-const API = { Metadata: 3, ListGroups: 16, StreamsGroupHeartbeat: 88, StreamsGroupDescribe: 89 } as const;
-const GROUP_ID_NOT_FOUND = 69;
+const API = ApiKey;
+const GROUP_ID_NOT_FOUND = ErrorCode.GROUP_ID_NOT_FOUND;
 const WORDS = ["apple", "pear", "apple", "fig", "pear", "apple", "fig", "apple", "pear", "apple", "kiwi", "fig"];
 const COUNTS = "COUNTS apple=5,fig=3,kiwi=1,pear=3";
 
-interface Tenant {
-  name: string;
-  prefix: string;
-  user: string;
-  token: string;
-  kafka: Kafka;
-  propertiesFile: string;
-}
-
 function streamsSuite(kgateRuntime: KgateRuntime): void {
   const run = Math.random().toString(36).slice(2, 8);
+  let pair: TenantPair;
   let kgate: KgateProcess;
   let bootstrap: string;
   let backing: KafkaConnection;
@@ -41,30 +31,15 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
   let alice: Tenant;
   let bob: Tenant;
 
-  async function tenant(user: string): Promise<Tenant> {
-    const name = `vc-streams-${user}-${run}`;
-    await adminCall(kgate, "PUT", `/v1/vclusters/${name}`);
-    const issued = await adminCall<{ token: string; clientProperties: string }>(kgate, "POST", `/v1/vclusters/${name}/tokens`, { username: user });
-    const kafka = new Kafka({ clientId: `streams-${user}`, brokers: [kgate.bootstrap], sasl: { mechanism: "plain", username: user, password: issued.token }, logLevel: logLevel.NOTHING });
-    return { name, prefix: `${name}.`, user, token: issued.token, kafka, propertiesFile: writeProperties(kgate, `${name}.properties`, issued.clientProperties) };
-  }
-
-  function connectAs(t: Tenant): Promise<KafkaConnection> {
-    return KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: t.user, password: t.token }, clientId: `streams-raw-${t.user}` });
-  }
-
   async function backingTopics(): Promise<string[]> {
-    const res: Msg = await backing.requestUntyped(API.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
-    return res.topics.map((t: Msg) => t.name as string);
+    const res = await backing.request(API.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    return res.topics.map((t) => t.name as string);
   }
 
   beforeAll(async () => {
-    bootstrap = await kafkaBootstrap();
     app = await javaProgram("StreamsGroupCount.java", "kafka-streams-4.4.0", [{ group: "org.apache.kafka", artifact: "kafka-streams", version: "4.4.0" }]);
-    kgate = await startKgate({ runtime: kgateRuntime, backing: bootstrap });
-    backing = await KafkaConnection.open(runtime, [parseHostPort(bootstrap)], { clientId: "streams-backing" });
-    alice = await tenant("alice");
-    bob = await tenant("bob");
+    pair = await openTenantPair(kgateRuntime, "streams", run);
+    ({ kgate, bootstrap, backing, alice, bob } = pair);
     const admin = alice.kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: "words", numPartitions: 2 }, { topic: "counts", numPartitions: 2 }], waitForLeaders: true });
@@ -75,10 +50,7 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     await producer.disconnect();
   }, 600_000);
 
-  afterAll(async () => {
-    backing?.close();
-    await kgate?.stop();
-  });
+  afterAll(() => pair?.close());
 
   test("a Streams app with group.protocol=streams counts through kgate; its group and internal topics are prefixed on the backing cluster", async () => {
     const res = await app.run([], {
@@ -112,12 +84,12 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     const [committed] = await offsetsAdmin.fetchOffsets({ groupId: "wordcount", topics: ["words"] });
     await offsetsAdmin.disconnect();
     expect(committed!.partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(WORDS.length);
-    const raw = await connectAs(alice);
+    const raw = await pair.connect(alice);
     try {
-      const res: Msg = await raw.requestUntyped(API.StreamsGroupDescribe, 0, { groupIds: ["wordcount"], includeAuthorizedOperations: false });
-      const [group] = res.groups;
+      const res = await raw.request(API.StreamsGroupDescribe, 0, { groupIds: ["wordcount"], includeAuthorizedOperations: false, includeTopologyDescription: false });
+      const group = res.groups[0]!;
       expect(group.groupId).toBe("wordcount");
-      const sub = group.topology.subtopologies.flatMap((s: Msg) => [...s.sourceTopics, ...s.repartitionSinkTopics, ...s.stateChangelogTopics.map((t: Msg) => t.name), ...s.repartitionSourceTopics.map((t: Msg) => t.name)]);
+      const sub = group.topology!.subtopologies!.flatMap((s) => [...s.sourceTopics, ...s.repartitionSinkTopics, ...s.stateChangelogTopics.map((t) => t.name), ...s.repartitionSourceTopics.map((t) => t.name)]);
       expect([...new Set(sub)].sort()).toEqual(["wordcount-rekey-repartition", "wordcount-word-counts-changelog", "words"]);
     } finally {
       raw.close();
@@ -130,14 +102,14 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     const bobsGroups = await kafkaCli("kafka-streams-groups", ["--bootstrap-server", kgate.bootstrap, "--command-config", bob.propertiesFile, "--list"]);
     expect(bobsGroups.code, bobsGroups.stderr).toBe(0);
     expect(bobsGroups.stdout.trim()).toBe("");
-    const bobRaw = await connectAs(bob);
+    const bobRaw = await pair.connect(bob);
     try {
       for (const groupId of ["wordcount", `${alice.prefix}wordcount`]) {
-        const res: Msg = await bobRaw.requestUntyped(API.StreamsGroupDescribe, 0, { groupIds: [groupId], includeAuthorizedOperations: false });
+        const res = await bobRaw.request(API.StreamsGroupDescribe, 0, { groupIds: [groupId], includeAuthorizedOperations: false, includeTopologyDescription: false });
         // Not found, as for any group bob does not have; alice's backing name is only echoed back.
-        expect(res.groups[0].errorCode).toBe(GROUP_ID_NOT_FOUND);
-        expect(res.groups[0].groupId).toBe(groupId);
-        expect(res.groups[0].topology).toBeNull();
+        expect(res.groups[0]!.errorCode).toBe(GROUP_ID_NOT_FOUND);
+        expect(res.groups[0]!.groupId).toBe(groupId);
+        expect(res.groups[0]!.topology).toBeNull();
       }
     } finally {
       bobRaw.close();
@@ -146,9 +118,9 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
 
   test("attack: a streams heartbeat naming another tenant's backing topics, or a catch-all regex, gets nothing of them", async () => {
     const before = await backingTopics();
-    const raw = await connectAs(bob);
+    const raw = await pair.connect(bob);
     try {
-      const heartbeat = (groupId: string, subtopology: Msg): Promise<Msg> => raw.request(API.StreamsGroupHeartbeat, 0, {
+      const heartbeat = (groupId: string, subtopology: Pick<Subtopology, "sourceTopics"> & Partial<Subtopology>) => raw.request(API.StreamsGroupHeartbeat, 0, {
         groupId, memberId: crypto.randomUUID(), memberEpoch: 0, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 10_000,
         topology: { epoch: 0, subtopologies: [{ subtopologyId: "0", sourceTopicRegex: [], stateChangelogTopics: [], repartitionSinkTopics: [], repartitionSourceTopics: [], copartitionGroups: [], ...subtopology }] },
         activeTasks: [], standbyTasks: [], warmupTasks: [], processId: crypto.randomUUID(), userEndpoint: null, clientTags: [], taskOffsets: [], taskEndOffsets: [], shutdownApplication: false,
@@ -163,8 +135,8 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
       // The broker finds no such source topic: the name stayed inside bob's prefix. Its detail
       // names that topic with alice's prefix inside bob's: kgate withholds it whole.
       const MISSING_SOURCE_TOPICS = 1;
-      expect((named.status ?? []).map((s: Msg) => s.statusCode)).toContain(MISSING_SOURCE_TOPICS);
-      const details = (named.status ?? []).map((s: Msg) => s.statusDetail).join(" ");
+      expect((named.status ?? []).map((s) => s.statusCode)).toContain(MISSING_SOURCE_TOPICS);
+      const details = (named.status ?? []).map((s) => s.statusDetail).join(" ");
       expect(details).not.toContain(bob.prefix);
       expect(details).not.toContain(alice.prefix);
 
@@ -172,8 +144,8 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
       expect(regex.activeTasks ?? []).toEqual([]);
       expect(JSON.stringify(regex, (_k, v) => (typeof v === "bigint" ? String(v) : v))).not.toContain(alice.prefix);
 
-      const res: Msg = await raw.request(API.ListGroups, 5, { statesFilter: [], typesFilter: ["streams"] });
-      expect(res.groups.map((g: Msg) => g.groupId).sort()).toEqual([`steal-${run}`].concat(regex.errorCode === 0 ? [`regex-${run}`] : []).sort());
+      const res = await raw.request(API.ListGroups, 5, { statesFilter: [], typesFilter: ["streams"] });
+      expect(res.groups.map((g) => g.groupId).sort()).toEqual([`steal-${run}`].concat(regex.errorCode === 0 ? [`regex-${run}`] : []).sort());
     } finally {
       raw.close();
     }
@@ -190,9 +162,9 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     const carol = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: "carol", password: issued.token }, clientId: "streams-policy" });
     try {
       // The source topic exists: without the policy the broker would go on to create the internal topics.
-      const created: Msg = await carol.request(19, 7, { topics: [{ name: "in", numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false });
-      expect(created.topics[0].errorCode).toBe(0);
-      const heartbeat = (changelog: Msg, repartition: Msg): Promise<Msg> => carol.request(API.StreamsGroupHeartbeat, 0, {
+      const created = await carol.request(API.CreateTopics, 7, { topics: [{ name: "in", numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false });
+      expect(created.topics[0]!.errorCode).toBe(0);
+      const heartbeat = (changelog: TopicInfo, repartition: TopicInfo) => carol.request(API.StreamsGroupHeartbeat, 0, {
         groupId: "app", memberId: crypto.randomUUID(), memberEpoch: 0, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 10_000,
         topology: { epoch: 0, subtopologies: [{ subtopologyId: "0", sourceTopics: ["in"], sourceTopicRegex: [], stateChangelogTopics: [changelog], repartitionSinkTopics: [], repartitionSourceTopics: [repartition], copartitionGroups: [] }] },
         activeTasks: [], standbyTasks: [], warmupTasks: [], processId: crypto.randomUUID(), userEndpoint: null, clientTags: [], taskOffsets: [], taskEndOffsets: [], shutdownApplication: false,

@@ -5,7 +5,8 @@ import { describe, expect, test } from "bun:test";
 import { decodeResponse, encodeRequest } from "../../src/protocol/codec.ts";
 import { concatBytes } from "../../src/protocol/wire.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
-import { answerAclApi, CREATE_ACLS, DELETE_ACLS, DESCRIBE_ACLS } from "../../src/vcluster/acl/acl-apis.ts";
+import { ApiKey } from "../../src/protocol/messages/api-keys.ts";
+import { answerAclApi } from "../../src/vcluster/acl/acl-apis.ts";
 import { AclIndex } from "../../src/model/acl-matcher.ts";
 import { type AclBinding, Op, Pattern, Permission, Res } from "../../src/model/acl-model.ts";
 import { AclDecisions } from "../../src/vcluster/acl/acl-stage.ts";
@@ -67,38 +68,38 @@ describe("Kafka ACL APIs answered by kgate", () => {
 
   test("CreateAcls needs ALTER on the cluster; DescribeAcls DESCRIBE; answers encode at every version", async () => {
     const { store, call, audit } = await setup();
-    for (const v of range(CREATE_ACLS)) {
-      expect((await call("vc-a", CREATE_ACLS, v, { creations: [creation] }, [cluster(Op.DESCRIBE)])).results).toMatchObject([{ errorCode: 31 }]);
-      expect((await call("vc-a", CREATE_ACLS, v, { creations: [creation] }, [cluster(Op.ALTER)])).results).toMatchObject([{ errorCode: 0 }]);
+    for (const v of range(ApiKey.CreateAcls)) {
+      expect((await call("vc-a", ApiKey.CreateAcls, v, { creations: [creation] }, [cluster(Op.DESCRIBE)])).results).toMatchObject([{ errorCode: 31 }]);
+      expect((await call("vc-a", ApiKey.CreateAcls, v, { creations: [creation] }, [cluster(Op.ALTER)])).results).toMatchObject([{ errorCode: 0 }]);
     }
     expect(store.listAcls("vc-a")).toHaveLength(1);
     expect(audit.map((e) => [e.action, e.outcome])).toContainEqual(["acl.create", "failure"]);
-    for (const v of range(DESCRIBE_ACLS)) {
-      expect((await call("vc-a", DESCRIBE_ACLS, v, anyFilter, [cluster(Op.CREATE)])).errorCode).toBe(31); // ALTER would imply DESCRIBE
-      const described = await call("vc-a", DESCRIBE_ACLS, v, anyFilter, [cluster(Op.DESCRIBE)]);
+    for (const v of range(ApiKey.DescribeAcls)) {
+      expect((await call("vc-a", ApiKey.DescribeAcls, v, anyFilter, [cluster(Op.CREATE)])).errorCode).toBe(31); // ALTER would imply DESCRIBE
+      const described = await call("vc-a", ApiKey.DescribeAcls, v, anyFilter, [cluster(Op.DESCRIBE)]);
       expect(described).toMatchObject({ errorCode: 0, resources: [{ resourceName: "orders", acls: [{ principal: "User:carol", operation: Op.READ }] }] });
-      expect((await call("vc-b", DESCRIBE_ACLS, v, anyFilter, [cluster(Op.DESCRIBE)])).resources).toEqual([]);
+      expect((await call("vc-b", ApiKey.DescribeAcls, v, anyFilter, [cluster(Op.DESCRIBE)])).resources).toEqual([]);
     }
   });
 
   test("DeleteAcls removes only the vcluster's own; with ACLs off the APIs answer SECURITY_DISABLED", async () => {
     const { store, call } = await setup();
     await store.createAcls("vc-a", [{ ...creation, patternType: Pattern.LITERAL }]);
-    const foreign = await call("vc-b", DELETE_ACLS, 3, { filters: [anyFilter] }, [cluster(Op.ALTER)]);
+    const foreign = await call("vc-b", ApiKey.DeleteAcls, 3, { filters: [anyFilter] }, [cluster(Op.ALTER)]);
     expect(foreign.filterResults).toMatchObject([{ errorCode: 0, matchingAcls: [] }]);
     expect(store.listAcls("vc-a")).toHaveLength(1);
-    expect((await call("vc-a", DELETE_ACLS, 3, { filters: [anyFilter] }, [])).filterResults).toMatchObject([{ errorCode: 31 }]);
-    expect((await call("vc-a", DESCRIBE_ACLS, 3, anyFilter, null)).errorCode).toBe(54);
-    const removed = await call("vc-a", DELETE_ACLS, 3, { filters: [anyFilter] }, [cluster(Op.ALTER)]);
+    expect((await call("vc-a", ApiKey.DeleteAcls, 3, { filters: [anyFilter] }, [])).filterResults).toMatchObject([{ errorCode: 31 }]);
+    expect((await call("vc-a", ApiKey.DescribeAcls, 3, anyFilter, null)).errorCode).toBe(54);
+    const removed = await call("vc-a", ApiKey.DeleteAcls, 3, { filters: [anyFilter] }, [cluster(Op.ALTER)]);
     expect(removed.filterResults).toMatchObject([{ errorCode: 0, matchingAcls: [{ resourceName: "orders", principal: "User:carol" }] }]);
     expect(store.listAcls("vc-a")).toHaveLength(0);
   });
 
   test("one request holds at most 1,000 creations or filters (each filter scans the vcluster's ACLs)", async () => {
     const { store, call } = await setup();
-    const many = await call("vc-a", DELETE_ACLS, 3, { filters: Array.from({ length: 1001 }, () => anyFilter) }, [cluster(Op.ALTER)]);
+    const many = await call("vc-a", ApiKey.DeleteAcls, 3, { filters: Array.from({ length: 1001 }, () => anyFilter) }, [cluster(Op.ALTER)]);
     expect(new Set((many.filterResults as Obj[]).map((f) => f.errorCode))).toEqual(new Set([42]));
-    const created = await call("vc-a", CREATE_ACLS, 3, { creations: Array.from({ length: 1001 }, () => creation) }, [cluster(Op.ALTER)]);
+    const created = await call("vc-a", ApiKey.CreateAcls, 3, { creations: Array.from({ length: 1001 }, () => creation) }, [cluster(Op.ALTER)]);
     expect(new Set((created.results as Obj[]).map((r) => r.errorCode))).toEqual(new Set([42]));
     expect(store.listAcls("vc-a")).toHaveLength(0);
   });

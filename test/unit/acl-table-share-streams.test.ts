@@ -2,10 +2,7 @@
 // KafkaApis checks them: refused entries come back with the authorization error in a response
 // that encodes at every offered version.
 import { describe, expect, test } from "bun:test";
-import { decodeResponse, encodeResponse } from "../../src/protocol/codec.ts";
-import { apiSpec } from "../../src/protocol/registry.ts";
-import { concatBytes } from "../../src/protocol/wire.ts";
-import { offeredVersions } from "../../src/vcluster/allowed-apis.ts";
+import { respond, versions } from "../support/acl-stage-checks.ts";
 import { AclIndex } from "../../src/model/acl-matcher.ts";
 import { type AclBinding, Op, Pattern, Permission, Res } from "../../src/model/acl-model.ts";
 import { AclDecisions, aclStage } from "../../src/vcluster/acl/acl-stage.ts";
@@ -27,16 +24,6 @@ const allow = (resourceType: number, resourceName: string, operation: number, pa
 const stage = (apiKey: number, apiVersion: number, body: Obj, acls: AclBinding[]) =>
   aclStage(body, { apiKey, apiVersion, correlationId: 1 }, tenant, new AclDecisions({ index: new AclIndex(acls), superUsers: new Set() }, bob), ids);
 
-function respond(apiKey: number, version: number, fixups: Array<(r: Obj) => void>, response: Obj = apiSpec(apiKey)!.response.create() as Obj): Obj {
-  for (const f of fixups) f(response);
-  const bytes = concatBytes(encodeResponse(apiKey, version, { correlationId: 1 }, response));
-  return decodeResponse<Obj>(bytes, apiKey, version).body;
-}
-
-function versions(apiKey: number): number[] {
-  const v = offeredVersions(apiKey)!;
-  return Array.from({ length: v.max - v.min + 1 }, (_, i) => v.min + i);
-}
 
 const readGroup = allow(Res.GROUP, "g", Op.READ);
 

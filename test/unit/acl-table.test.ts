@@ -2,9 +2,8 @@
 // leave the request and come back with the API's authorization error in a response that
 // encodes at every version, and list answers keep only what the principal may DESCRIBE.
 import { describe, expect, test } from "bun:test";
-import { decodeResponse, encodeResponse } from "../../src/protocol/codec.ts";
 import { apiSpec } from "../../src/protocol/registry.ts";
-import { concatBytes } from "../../src/protocol/wire.ts";
+import { respond, versions } from "../support/acl-stage-checks.ts";
 import { offeredApiKeys, offeredVersions } from "../../src/vcluster/allowed-apis.ts";
 import { AclIndex } from "../../src/model/acl-matcher.ts";
 import { type AclBinding, Op, Pattern, Permission, Res } from "../../src/model/acl-model.ts";
@@ -26,17 +25,6 @@ async function stage(apiKey: number, apiVersion: number, body: Obj, acls: AclBin
   return aclStage(body, { apiKey, apiVersion, correlationId: 1 }, tenant, decisions(acls), noIds);
 }
 
-/** Runs the stage's fixups on `response` and checks it survives an encode/decode at `version`. */
-function respond(apiKey: number, version: number, fixups: Array<(r: Obj) => void>, response: Obj = apiSpec(apiKey)!.response.create() as Obj): Obj {
-  for (const f of fixups) f(response);
-  const bytes = concatBytes(encodeResponse(apiKey, version, { correlationId: 1 }, response));
-  return decodeResponse<Obj>(bytes, apiKey, version).body;
-}
-
-function versions(apiKey: number): number[] {
-  const v = offeredVersions(apiKey)!;
-  return Array.from({ length: v.max - v.min + 1 }, (_, i) => v.min + i);
-}
 
 describe("ACL table", () => {
   test("every API offered in a vcluster has an entry (an API without one is refused)", () => {

@@ -1,6 +1,8 @@
 // Cluster mode's config: defaults, and the combinations refused with a path and a reason.
 import { describe, expect, test } from "bun:test";
-import { ConfigError, configSchema, parseConfigObject } from "../../src/config/index.ts";
+import { ConfigError } from "../../src/config/config-error.ts";
+import { parseConfigObject } from "../../src/config/load-config.ts";
+import { configSchema } from "../../src/config/schema.ts";
 
 function problemsOf(input: unknown): string[] {
   try {

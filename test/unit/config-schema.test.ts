@@ -2,14 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  ConfigError,
-  configSchema,
-  loadConfig,
-  parseConfigObject,
-  parseConfigText,
-  substituteEnv,
-} from "../../src/config/index.ts";
+import { ConfigError } from "../../src/config/config-error.ts";
+import { substituteEnv } from "../../src/config/env-substitution.ts";
+import { loadConfig, parseConfigObject, parseConfigText } from "../../src/config/load-config.ts";
+import { configSchema } from "../../src/config/schema.ts";
 import { nodeFileRuntime, writeText } from "../support/node-runtime.ts";
 
 const noEnv = () => undefined;

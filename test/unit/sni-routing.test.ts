@@ -3,7 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { BrokerDirectory } from "../../src/gateway/broker-directory.ts";
 import { SniNames } from "../../src/gateway/sni-names.ts";
-import { ConfigError, parseConfigObject } from "../../src/config/index.ts";
+import { ConfigError } from "../../src/config/config-error.ts";
+import { parseConfigObject } from "../../src/config/load-config.ts";
 import { bootstrapAddress } from "../../src/admin/client-properties.ts";
 
 const noEnv = () => undefined;

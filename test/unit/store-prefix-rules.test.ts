@@ -1,13 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import {
-  addPrefix,
   defaultPrefix,
   findPrefixConflict,
   isReservedVclusterName,
   isValidVclusterName,
   prefixSyntaxProblem,
-  stripPrefix,
 } from "../../src/model/prefix-rules.ts";
 
 const vclusterName = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
@@ -73,13 +71,5 @@ describe("prefix conflicts", () => {
         expect(pq).toBe(qp);
       }),
     );
-  });
-});
-
-describe("prefix mapping", () => {
-  test("strip inverts add, and foreign or bare-prefix names are not owned", () => {
-    expect(stripPrefix("alice.", addPrefix("alice.", "orders"))).toBe("orders");
-    expect(stripPrefix("alice.", "bob.orders")).toBeUndefined();
-    expect(stripPrefix("alice.", "alice.")).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 // Topic-id lookups are bounded (invariant 4): concurrent misses share batched lookups, unknown
 // ids are cached, a hung backing answer fails in bounded time, and every map has a fixed size.
 import { describe, expect, test } from "bun:test";
-import { type MetadataLookup, TopicIdDirectory } from "../../src/vcluster/topic-id-directory.ts";
+import type { MetadataLookup } from "../../src/client/lookup.ts";
+import { TopicIdDirectory } from "../../src/vcluster/topic-id-directory.ts";
 
 const UNKNOWN_TOPIC_ID = 100;
 

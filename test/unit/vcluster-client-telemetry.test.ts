@@ -2,7 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { decodeResponse, encodeRequest } from "../../src/protocol/codec.ts";
 import { peekRequest } from "../../src/protocol/headers.ts";
-import { answerClientTelemetry, GET_TELEMETRY_SUBSCRIPTIONS, PUSH_TELEMETRY } from "../../src/vcluster/client-telemetry.ts";
+import { ApiKey } from "../../src/protocol/messages/api-keys.ts";
+import { answerClientTelemetry } from "../../src/vcluster/client-telemetry.ts";
 import { concatBytes } from "../support/bytes.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -21,8 +22,8 @@ function answer(apiKey: number, body: unknown, correlationId = 5): Msg {
 
 describe("client telemetry answered locally", () => {
   test("a new client gets an instance id, no requested metrics and a push interval", () => {
-    const a = answer(GET_TELEMETRY_SUBSCRIPTIONS, { clientInstanceId: ZERO });
-    const b = answer(GET_TELEMETRY_SUBSCRIPTIONS, { clientInstanceId: ZERO });
+    const a = answer(ApiKey.GetTelemetrySubscriptions, { clientInstanceId: ZERO });
+    const b = answer(ApiKey.GetTelemetrySubscriptions, { clientInstanceId: ZERO });
     expect(a.errorCode).toBe(0);
     expect(a.requestedMetrics).toEqual([]);
     expect(a.pushIntervalMs).toBeGreaterThan(0);
@@ -33,11 +34,11 @@ describe("client telemetry answered locally", () => {
 
   test("a client with an instance id keeps it", () => {
     const id = "0123456789abcdef0123456789abcdef";
-    expect(answer(GET_TELEMETRY_SUBSCRIPTIONS, { clientInstanceId: id }).clientInstanceId).toBe(id);
+    expect(answer(ApiKey.GetTelemetrySubscriptions, { clientInstanceId: id }).clientInstanceId).toBe(id);
   });
 
   test("a push is accepted without error", () => {
-    const pushed = answer(PUSH_TELEMETRY, { clientInstanceId: ZERO, subscriptionId: 0, terminating: false, compressionType: 0, metrics: new Uint8Array([1, 2, 3]) });
+    const pushed = answer(ApiKey.PushTelemetry, { clientInstanceId: ZERO, subscriptionId: 0, terminating: false, compressionType: 0, metrics: new Uint8Array([1, 2, 3]) });
     expect(pushed.errorCode).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ import { ConsolePage } from "./page.tsx";
 import { CONSOLE_CSS } from "./styles.ts";
 import { GatewayView, TenantDataView, VclusterView, VclustersView } from "./views.tsx";
 
-export const CONSOLE_PATH = "/ui";
+const CONSOLE_PATH = "/ui";
 /** Paths of the console that need no token: the page (login form, no data). */
 export const CONSOLE_OPEN_PATHS = [CONSOLE_PATH, `${CONSOLE_PATH}/`] as const;
 

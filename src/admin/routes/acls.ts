@@ -23,7 +23,7 @@ const tags = ["acls"];
 const ResourceType = z.enum(["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID"]);
 const Operation = z.enum(["ALL", "READ", "WRITE", "CREATE", "DELETE", "ALTER", "DESCRIBE", "CLUSTER_ACTION", "DESCRIBE_CONFIGS", "ALTER_CONFIGS", "IDEMPOTENT_WRITE"]);
 
-export const Acl = z
+const Acl = z
   .strictObject({
     resourceType: ResourceType,
     resourceName: z.string().min(1).max(1024).openapi({ description: "The tenant's own name; `*` with LITERAL for every resource; `kafka-cluster` for CLUSTER", example: "orders" }),
@@ -95,7 +95,7 @@ function toBinding(a: z.output<typeof Acl>): AclBinding {
   };
 }
 
-export function aclJson(a: AclBinding | AclRecord) {
+function aclJson(a: AclBinding | AclRecord) {
   return {
     resourceType: resourceTypeName(a.resourceType) as z.output<typeof ResourceType>,
     resourceName: a.resourceName,

@@ -6,6 +6,7 @@
 import type { AuditInput } from "../../audit/audit-event.ts";
 import type { RequestHead, RequestOutcome } from "../../gateway/session-policy.ts";
 import { decodeRequest, encodeResponse } from "../../protocol/codec.ts";
+import { ApiKey } from "../../protocol/messages/api-keys.ts";
 import type { CreateAclsRequest } from "../../protocol/messages/create-acls-request.ts";
 import type { DeleteAclsFilter, DeleteAclsRequest } from "../../protocol/messages/delete-acls-request.ts";
 import type { DescribeAclsRequest } from "../../protocol/messages/describe-acls-request.ts";
@@ -26,9 +27,9 @@ import {
 } from "../../model/acl-model.ts";
 import { AclIndex } from "../../model/acl-matcher.ts";
 
-export const DESCRIBE_ACLS = 29;
-export const CREATE_ACLS = 30;
-export const DELETE_ACLS = 31;
+const DESCRIBE_ACLS = ApiKey.DescribeAcls;
+const CREATE_ACLS = ApiKey.CreateAcls;
+const DELETE_ACLS = ApiKey.DeleteAcls;
 
 export function isAclApi(apiKey: number): boolean {
   return apiKey === DESCRIBE_ACLS || apiKey === CREATE_ACLS || apiKey === DELETE_ACLS;
@@ -51,7 +52,7 @@ export interface AclApiContext {
 }
 
 /** Bounds one request's work (each filter is matched against up to 1,000 ACLs; invariant 4). */
-export const MAX_ACL_ENTRIES_PER_REQUEST = 1000;
+const MAX_ACL_ENTRIES_PER_REQUEST = 1000;
 const TOO_MANY = `at most ${MAX_ACL_ENTRIES_PER_REQUEST} creations or filters per request`;
 const NOT_ENABLED = "ACLs are not enabled in this virtual cluster (an administrator sets aclEnabled)";
 const DENIED = "Cluster authorization failed.";
