@@ -7,9 +7,6 @@ import type { Tenant } from "./tenant.ts";
 import { MAX_TOPIC_NAME_LENGTH } from "./tenant.ts";
 import { anchoredRegexProblem, anchorRegex, fullMatcher, regexProblem, unanchorRegex } from "./tenant-regex.ts";
 import { streamsGroupHeartbeatRule } from "./streams-group-rules.ts";
-
-// Re-exported for code that imported them from here before they moved.
-export { anchorRegex, regexProblem, unanchorRegex };
 import { type HandRule, typedRule } from "./hand-rule.ts";
 import {
   alterConfigsTopicPolicy,
@@ -21,6 +18,8 @@ import {
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
 
+// Re-exported for code that imported them from here before they moved.
+export { anchorRegex, regexProblem, unanchorRegex };
 export type { HandRule, Refusal, RuleContext, TypedHandRule, TypedRuleContext } from "./hand-rule.ts";
 export { typedRule };
 
