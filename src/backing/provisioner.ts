@@ -2,7 +2,8 @@
 // (AlterUserScramCredentials) and its prefixed ACLs (CreateAcls / DeleteAcls), with kgate's own
 // client logged in as kgate's backing principal (which needs ALTER on the cluster). Every step
 // is idempotent, so a failed call can simply be repeated.
-import { createAcls, deleteAclsOf, describeAclsOf, type AclBinding } from "../client/acl-ops.ts";
+import { createAcls, deleteAclsOf, describeAclsOf } from "../client/acl-ops.ts";
+import type { AclBinding } from "../model/acl-model.ts";
 import { KafkaConnection } from "../client/kafka-connection.ts";
 import { KafkaError } from "../client/kafka-errors.ts";
 import { type SaslCredentials, SaslLoginError } from "../client/sasl-login.ts";

@@ -2,7 +2,8 @@
 // as PREFIXED patterns on the prefix, and no cluster-wide operation but IDEMPOTENT_WRITE. With
 // them, the backing cluster's authorizer bounds the tenant to its prefix even if a kgate rewrite
 // rule had a hole (defence in depth; the prefix rules keep prefixes from nesting).
-import { type AclBinding, AclOperation, AclPermission, PatternType, ResourceType } from "../client/acl-ops.ts";
+import { type AclBinding, CLUSTER_NAME } from "../model/acl-model.ts";
+import { AclOperation, AclPermissionType, PatternType, ResourceType } from "../protocol/messages/constants.ts";
 
 const TOPIC_OPERATIONS = [
   AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DELETE, AclOperation.DESCRIBE,
@@ -10,18 +11,16 @@ const TOPIC_OPERATIONS = [
 ];
 const GROUP_OPERATIONS = [AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE];
 const TRANSACTIONAL_ID_OPERATIONS = [AclOperation.WRITE, AclOperation.DESCRIBE];
-/** The cluster resource's only name. */
-const CLUSTER_RESOURCE_NAME = "kafka-cluster";
 
 export function tenantAclBindings(principal: string, prefix: string): AclBinding[] {
   if (prefix === "") throw new Error("a vcluster without a prefix cannot have backing ACLs");
   const allow = (resourceType: number, resourceName: string, patternType: number, operation: number): AclBinding => ({
-    resourceType, resourceName, patternType, principal, host: "*", operation, permission: AclPermission.ALLOW,
+    resourceType, resourceName, patternType, principal, host: "*", operation, permissionType: AclPermissionType.ALLOW,
   });
   return [
     ...TOPIC_OPERATIONS.map((op) => allow(ResourceType.TOPIC, prefix, PatternType.PREFIXED, op)),
     ...GROUP_OPERATIONS.map((op) => allow(ResourceType.GROUP, prefix, PatternType.PREFIXED, op)),
     ...TRANSACTIONAL_ID_OPERATIONS.map((op) => allow(ResourceType.TRANSACTIONAL_ID, prefix, PatternType.PREFIXED, op)),
-    allow(ResourceType.CLUSTER, CLUSTER_RESOURCE_NAME, PatternType.LITERAL, AclOperation.IDEMPOTENT_WRITE),
+    allow(ResourceType.CLUSTER, CLUSTER_NAME, PatternType.LITERAL, AclOperation.IDEMPOTENT_WRITE),
   ];
 }

@@ -5,20 +5,39 @@ import type { Frame, RequestHead } from "../gateway/session-policy.ts";
 import { concatBytes } from "../protocol/wire.ts";
 import { decodeResponse } from "../protocol/codec.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
-import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ApiKey, type ResponseOf } from "../protocol/messages/api-keys.ts";
 import { ConfigResourceType } from "../protocol/messages/constants.ts";
-
-type Obj = Record<string, unknown>;
 
 const RESOURCE_TOPIC = ConfigResourceType.TOPIC;
 
-/** apiKey → the audited action and where its response lists the results. */
-const AUDITED: ReadonlyMap<number, { action: string; results: string; name: string }> = new Map([
-  [ApiKey.CreateTopics, { action: "topic.create", results: "topics", name: "name" }],
-  [ApiKey.DeleteTopics, { action: "topic.delete", results: "responses", name: "name" }],
-  [ApiKey.CreatePartitions, { action: "topic.partitions", results: "results", name: "name" }],
-  [ApiKey.AlterConfigs, { action: "topic.config", results: "responses", name: "resourceName" }],
-  [ApiKey.IncrementalAlterConfigs, { action: "topic.config", results: "responses", name: "resourceName" }],
+/** One audited result of a response: the topic it names and how it went. */
+interface TopicResult {
+  resource: string;
+  errorCode: number;
+}
+
+interface AuditedApi {
+  action: string;
+  /** Decodes a response of this API and lists its topic results. */
+  results(frame: Uint8Array, version: number): TopicResult[];
+}
+
+/** An audited API: `results` reads that API's generated response type. */
+function audited<K extends ApiKey>(apiKey: K, action: string, results: (body: ResponseOf<K>) => TopicResult[]): [number, AuditedApi] {
+  return [apiKey, { action, results: (frame, version) => results(decodeResponse<ResponseOf<K>>(frame, apiKey, version).body) }];
+}
+
+/** Config responses list every resource they were asked about; only topics are topic changes. */
+const configResults = (body: ResponseOf<typeof ApiKey.AlterConfigs | typeof ApiKey.IncrementalAlterConfigs>) =>
+  body.responses.filter((r) => r.resourceType === RESOURCE_TOPIC).map((r) => ({ resource: r.resourceName, errorCode: r.errorCode }));
+
+const AUDITED: ReadonlyMap<number, AuditedApi> = new Map([
+  audited(ApiKey.CreateTopics, "topic.create", (body) => body.topics.map((t) => ({ resource: t.name, errorCode: t.errorCode }))),
+  // DeleteTopics v6+ may name a topic by id alone.
+  audited(ApiKey.DeleteTopics, "topic.delete", (body) => body.responses.map((t) => ({ resource: t.name ?? t.topicId, errorCode: t.errorCode }))),
+  audited(ApiKey.CreatePartitions, "topic.partitions", (body) => body.results.map((t) => ({ resource: t.name, errorCode: t.errorCode }))),
+  audited(ApiKey.AlterConfigs, "topic.config", configResults),
+  audited(ApiKey.IncrementalAlterConfigs, "topic.config", configResults),
 ]);
 
 export function isAuditedTopicChange(apiKey: number): boolean {
@@ -31,19 +50,13 @@ const ERROR_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name
 export function topicChangeEvents(head: RequestHead, response: Frame, who: Omit<AuditInput, "action" | "outcome">): AuditInput[] {
   const spec = AUDITED.get(head.apiKey);
   if (!spec) return [];
-  const { body } = decodeResponse<Obj>(response instanceof Uint8Array ? response : concatBytes(response), head.apiKey, head.apiVersion);
-  const results = (body[spec.results] as Obj[] | undefined) ?? [];
-  return results
-    .filter((r) => r.resourceType === undefined || r.resourceType === RESOURCE_TOPIC)
-    .map((r) => {
-      const code = r.errorCode as number;
-      return {
-        ...who,
-        action: spec.action,
-        resource: String(r[spec.name] ?? r.topicId ?? ""),
-        outcome: code === 0 ? "success" : "failure",
-        ...(code === 0 ? {} : { detail: ERROR_NAMES.get(code) ?? `error code ${code}` }),
-        requestId: who.requestId ? `${who.requestId}/${head.correlationId}` : String(head.correlationId),
-      };
-    });
+  const results = spec.results(response instanceof Uint8Array ? response : concatBytes(response), head.apiVersion);
+  return results.map(({ resource, errorCode: code }) => ({
+    ...who,
+    action: spec.action,
+    resource,
+    outcome: code === 0 ? "success" : "failure",
+    ...(code === 0 ? {} : { detail: ERROR_NAMES.get(code) ?? `error code ${code}` }),
+    requestId: who.requestId ? `${who.requestId}/${head.correlationId}` : String(head.correlationId),
+  }));
 }

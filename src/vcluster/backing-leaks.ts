@@ -2,14 +2,11 @@
 // it (invariant 1): log-dir paths and volume sizes, where a topic's config comes from on the
 // broker, and broker error messages that name anything outside the tenant's cluster.
 import type { Tenant } from "./tenant.ts";
-import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ApiKey, type ResponseOf } from "../protocol/messages/api-keys.ts";
 import { ConfigSource } from "../protocol/messages/constants.ts";
+import type { DescribeConfigsResourceResult } from "../protocol/messages/describe-configs-response.ts";
 
 type Obj = Record<string, unknown>;
-
-const CREATE_TOPICS = ApiKey.CreateTopics;
-const DESCRIBE_CONFIGS = ApiKey.DescribeConfigs;
-const DESCRIBE_LOG_DIRS = ApiKey.DescribeLogDirs;
 
 // org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource
 const DYNAMIC_BROKER_CONFIG = ConfigSource.DYNAMIC_BROKER_CONFIG;
@@ -24,13 +21,28 @@ const RESOURCE_LEVEL_SOURCES: ReadonlySet<number> = new Set([TOPIC_CONFIG, GROUP
 
 export const WITHHELD_MESSAGE = "the backing cluster's message was withheld: it concerns resources outside this virtual cluster";
 
+type Scrub = (body: Obj) => number;
+
+/**
+ * A scrub written against one API's generated response type. The one cast: the exchange hands
+ * `scrubBackingLeaks` a body it decoded with the codec of the key the scrub is filed under.
+ */
+function scrub<K extends ApiKey>(_apiKey: K, fn: (body: ResponseOf<K>) => number): Scrub {
+  return fn as unknown as Scrub;
+}
+
+/** The per-API scrubs, besides the error messages every response gets. */
+const SCRUBS: ReadonlyMap<number, Scrub> = new Map([
+  [ApiKey.DescribeLogDirs, scrub(ApiKey.DescribeLogDirs, neutralLogDirs)],
+  [ApiKey.DescribeConfigs, scrub(ApiKey.DescribeConfigs, (body) =>
+    body.results.reduce((n, r) => n + brokerSourcesAsDefault(r.configs) + resourceLevelSynonyms(r.configs), 0))],
+  // CreateTopics answers with the new topic's configs from v5 (null when the broker withholds them).
+  [ApiKey.CreateTopics, scrub(ApiKey.CreateTopics, (body) => body.topics.reduce((n, t) => n + brokerSourcesAsDefault(t.configs ?? []), 0))],
+]);
+
 /** Scrubs one decoded response; returns how many values it changed. */
 export function scrubBackingLeaks(apiKey: number, body: Obj, tenant: Tenant): number {
-  let changed = scrubErrorMessages(body, tenant);
-  if (apiKey === DESCRIBE_LOG_DIRS) changed += neutralLogDirs(body);
-  if (apiKey === DESCRIBE_CONFIGS) changed += configsWithoutBrokerLevel(body.results as Obj[] | undefined, true);
-  if (apiKey === CREATE_TOPICS) changed += configsWithoutBrokerLevel(body.topics as Obj[] | undefined, false);
-  return changed;
+  return scrubErrorMessages(body, tenant) + (SCRUBS.get(apiKey)?.(body) ?? 0);
 }
 
 /**
@@ -112,37 +124,39 @@ function hostPort(message: string): boolean {
 }
 
 /** Log-dir paths become `log-dir-<i>`; the volume sizes (shared with every tenant) become unknown. */
-function neutralLogDirs(body: Obj): number {
-  let changed = 0;
-  (body.results as Obj[] | undefined)?.forEach((r, i) => {
+function neutralLogDirs(body: ResponseOf<typeof ApiKey.DescribeLogDirs>): number {
+  body.results.forEach((r, i) => {
     r.logDir = `log-dir-${i}`;
-    if ("totalBytes" in r) r.totalBytes = -1n;
-    if ("usableBytes" in r) r.usableBytes = -1n;
-    changed++;
+    // Before v4 the codec fills in -1 and writes nothing: the same for every version.
+    r.totalBytes = -1n;
+    r.usableBytes = -1n;
   });
-  return changed;
+  return body.results.length;
 }
 
 /**
  * A config's effective value stays: it governs the tenant's own topic or group. Where the broker
- * says it comes from broker-level settings, the tenant is told DEFAULT_CONFIG, and synonyms from
- * broker level (the operator's settings, e.g. a static value under a dynamic one) are removed.
+ * says it comes from broker-level settings, the tenant is told DEFAULT_CONFIG.
  */
-function configsWithoutBrokerLevel(resources: Obj[] | undefined, withSynonyms: boolean): number {
+function brokerSourcesAsDefault(configs: Array<{ configSource: number }>): number {
   let changed = 0;
-  for (const r of resources ?? []) {
-    for (const c of (r.configs as Obj[] | null | undefined) ?? []) {
-      if (BROKER_LEVEL_SOURCES.has(c.configSource as number)) {
-        c.configSource = DEFAULT_CONFIG;
-        changed++;
-      }
-      if (withSynonyms && Array.isArray(c.synonyms)) {
-        const kept = (c.synonyms as Obj[]).filter((s) => RESOURCE_LEVEL_SOURCES.has(s.source as number));
-        if (kept.length !== c.synonyms.length) {
-          c.synonyms = kept;
-          changed++;
-        }
-      }
+  for (const c of configs) {
+    if (BROKER_LEVEL_SOURCES.has(c.configSource)) {
+      c.configSource = DEFAULT_CONFIG;
+      changed++;
+    }
+  }
+  return changed;
+}
+
+/** Synonyms from broker level (the operator's settings, e.g. a static value under a dynamic one) are removed. */
+function resourceLevelSynonyms(configs: DescribeConfigsResourceResult[]): number {
+  let changed = 0;
+  for (const c of configs) {
+    const kept = c.synonyms.filter((s) => RESOURCE_LEVEL_SOURCES.has(s.source));
+    if (kept.length !== c.synonyms.length) {
+      c.synonyms = kept;
+      changed++;
     }
   }
   return changed;

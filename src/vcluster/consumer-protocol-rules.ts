@@ -10,15 +10,11 @@
 // any name there, but no one outside its own group reads it.
 import { getLogger } from "../base/log.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
-import type { JoinGroupRequest } from "../protocol/messages/join-group-request.ts";
-import type { JoinGroupResponse } from "../protocol/messages/join-group-response.ts";
-import type { DescribeGroupsResponse } from "../protocol/messages/describe-groups-response.ts";
-import type { SyncGroupRequest } from "../protocol/messages/sync-group-request.ts";
-import type { SyncGroupResponse } from "../protocol/messages/sync-group-response.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 import { EMPTY_BYTES } from "../protocol/wire.ts";
 import { ConsumerProtocolError } from "./consumer-protocol-codec.ts";
 import { prefixAssignment, prefixSubscription, stripAssignment, stripSubscription } from "./consumer-protocol-names.ts";
-import type { HandRule, Refusal } from "./hand-rules.ts";
+import { type Refusal, typedRule } from "./hand-rule.ts";
 import type { Tenant } from "./tenant.ts";
 
 const log = getLogger("vcluster.consumer-protocol");
@@ -73,13 +69,11 @@ function refuse(tenant: Tenant, e: unknown, where: string): Refusal {
   return refusal(tenant, ErrorCode.INCONSISTENT_GROUP_PROTOCOL, `${where}: ${e.message}`);
 }
 
-export const joinGroupRule: HandRule = {
-  request(raw, ctx) {
-    const body = raw as unknown as JoinGroupRequest;
+export const joinGroupRule = typedRule(ApiKey.JoinGroup, {
+  request(body, ctx) {
     const { tenant } = ctx;
     const protocolType = body.protocolType;
-    ctx.responseFixups.push((res) => {
-      const response = res as unknown as JoinGroupResponse;
+    ctx.responseFixups.push((response) => {
       if (response.errorCode !== ErrorCode.NONE) return;
       joinedFor(tenant).remember(body.groupId, response.memberId, response.generationId, protocolType);
       if (protocolType !== CONSUMER_PROTOCOL_TYPE) return;
@@ -104,11 +98,10 @@ export const joinGroupRule: HandRule = {
       }
     }
   },
-};
+});
 
-export const syncGroupRule: HandRule = {
-  request(raw, ctx) {
-    const body = raw as unknown as SyncGroupRequest;
+export const syncGroupRule = typedRule(ApiKey.SyncGroup, {
+  request(body, ctx) {
     const { tenant } = ctx;
     const protocolType = ctx.version >= SYNC_GROUP_PROTOCOL_TYPE_VERSION && body.protocolType !== null
       // The broker refuses a SyncGroup whose stated type differs from the group's.
@@ -130,8 +123,7 @@ export const syncGroupRule: HandRule = {
         return refuse(tenant, e, `SyncGroup assignment for member ${a.memberId}`);
       }
     }
-    ctx.responseFixups.push((res) => {
-      const response = res as unknown as SyncGroupResponse;
+    ctx.responseFixups.push((response) => {
       if (response.assignment.length === 0) return;
       try {
         response.assignment = stripAssignment(response.assignment, tenant);
@@ -143,11 +135,10 @@ export const syncGroupRule: HandRule = {
       }
     });
   },
-};
+});
 
-export const describeGroupsRule: HandRule = {
-  response(raw, { tenant }) {
-    const body = raw as unknown as DescribeGroupsResponse;
+export const describeGroupsRule = typedRule(ApiKey.DescribeGroups, {
+  response(body, { tenant }) {
     for (const g of body.groups) {
       if (g.protocolType !== CONSUMER_PROTOCOL_TYPE) continue;
       for (const m of g.members) {
@@ -156,7 +147,7 @@ export const describeGroupsRule: HandRule = {
       }
     }
   },
-};
+});
 
 /** What kgate cannot decode is not shown (it could carry backing names). */
 function stripOrEmpty(bytes: Uint8Array, strip: (b: Uint8Array) => Uint8Array, groupId: string): Uint8Array {

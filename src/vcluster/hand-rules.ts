@@ -2,16 +2,12 @@
 // of a request working: FindCoordinator keys, config resources, consumer-group regexes, topic
 // name length, the DescribeTopicPartitions cursor.
 import { ErrorCode } from "../protocol/error-codes.ts";
-import type { RequestOf, ResponseOf } from "../protocol/messages/api-keys.ts";
 import { describeGroupsRule, joinGroupRule, syncGroupRule } from "./consumer-protocol-rules.ts";
 import type { Tenant } from "./tenant.ts";
 import { MAX_TOPIC_NAME_LENGTH } from "./tenant.ts";
 import { anchoredRegexProblem, anchorRegex, fullMatcher, regexProblem, unanchorRegex } from "./tenant-regex.ts";
 import { streamsGroupHeartbeatRule } from "./streams-group-rules.ts";
-
-// Re-exported for code that imported them from here before they moved.
-export { anchorRegex, regexProblem, unanchorRegex };
-import type { TopicPolicyContext } from "./topic-policy-lookup.ts";
+import { type HandRule, typedRule } from "./hand-rule.ts";
 import {
   alterConfigsTopicPolicy,
   composeHandRules,
@@ -22,43 +18,10 @@ import {
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
 
-type Obj = Record<string, unknown>;
-
-export interface RuleContext {
-  tenant: Tenant;
-  version: number;
-  /** Run on the decoded response after the generic rewriting (e.g. to add refused entries). */
-  responseFixups: Array<(response: Obj) => void>;
-  /** The tenant's topic policy, for the rules of CreateTopics, CreatePartitions and the config APIs. */
-  topicPolicy?: TopicPolicyContext;
-}
-
-/** Answer the whole request locally with this top-level error. */
-export interface Refusal {
-  errorCode: number;
-  message: string;
-}
-
-export interface HandRule {
-  request?(body: Obj, ctx: RuleContext): Refusal | void | Promise<Refusal | void>;
-  response?(body: Obj, ctx: RuleContext): void;
-}
-
-/** The context of a rule for one API: its response fix-ups see that API's response type. */
-export interface TypedRuleContext<K extends ApiKey> extends Omit<RuleContext, "responseFixups"> {
-  responseFixups: Array<(response: ResponseOf<K>) => void>;
-}
-
-/** A hand rule written against the generated types of one API: a misspelt field is a compile error. */
-export interface TypedHandRule<K extends ApiKey> {
-  request?(body: RequestOf<K>, ctx: TypedRuleContext<K>): Refusal | void | Promise<Refusal | void>;
-  response?(body: ResponseOf<K>, ctx: TypedRuleContext<K>): void;
-}
-
-/** Files a typed rule under its API key (the exchange hands it the decoded message of that key). */
-export function typedRule<K extends ApiKey>(_apiKey: K, rule: TypedHandRule<K>): HandRule {
-  return rule as unknown as HandRule;
-}
+// Re-exported for code that imported them from here before they moved.
+export { anchorRegex, regexProblem, unanchorRegex };
+export type { HandRule, Refusal, RuleContext, TypedHandRule, TypedRuleContext } from "./hand-rule.ts";
+export { typedRule };
 
 const RESOURCE_TOPIC = ConfigResourceType.TOPIC;
 const RESOURCE_GROUP = ConfigResourceType.GROUP;
@@ -78,49 +41,86 @@ const findCoordinator = typedRule(ApiKey.FindCoordinator, {
   },
 });
 
+/** What the three config APIs share per resource, in requests and responses alike. */
+interface ConfigResource {
+  resourceType: number;
+  resourceName: string;
+}
+
+const isTenantResource = (r: ConfigResource) => r.resourceType === RESOURCE_TOPIC || r.resourceType === RESOURCE_GROUP;
+
 /**
  * Config resources: topic and group names get the prefix; anything else (brokers, loggers,
  * client metrics) is cluster-level and is refused per resource with CLUSTER_AUTHORIZATION_FAILED
- * while the tenant's own resources go through.
+ * while the tenant's own resources go through. Returns the refused resources (still in the
+ * client's names: they never reach the broker).
  */
-function configRule(responseArray: "results" | "responses", withConfigs: boolean): HandRule {
+function keepTenantResources<R extends ConfigResource>(body: { resources: R[] }, tenant: Tenant): R[] {
+  const refused: R[] = [];
+  const kept: R[] = [];
+  for (const r of body.resources) {
+    if (isTenantResource(r)) {
+      r.resourceName = tenant.add(r.resourceName);
+      kept.push(r);
+    } else {
+      refused.push(r);
+    }
+  }
+  body.resources = kept;
+  return refused;
+}
+
+function clusterResourceRefusal(r: ConfigResource) {
   return {
-    request(body, ctx) {
-      const refused: Obj[] = [];
-      const kept: Obj[] = [];
-      for (const r of body.resources as Obj[]) {
-        if (r.resourceType === RESOURCE_TOPIC || r.resourceType === RESOURCE_GROUP) {
-          r.resourceName = ctx.tenant.add(r.resourceName as string);
-          kept.push(r);
-        } else {
-          refused.push(r);
-        }
-      }
-      body.resources = kept;
-      if (refused.length > 0) {
-        ctx.responseFixups.push((res) => {
-          for (const r of refused) {
-            const entry: Obj = {
-              errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
-              errorMessage: "cluster-level resources are not available inside a virtual cluster",
-              resourceType: r.resourceType,
-              resourceName: r.resourceName,
-            };
-            if (withConfigs) entry.configs = [];
-            (res[responseArray] as Obj[]).push(entry);
-          }
-        });
-      }
-    },
-    response(body, { tenant }) {
-      for (const r of body[responseArray] as Obj[]) {
-        if (r.resourceType === RESOURCE_TOPIC || r.resourceType === RESOURCE_GROUP) {
-          r.resourceName = stripOrEmpty(tenant, r.resourceName as string);
-        }
-      }
-    },
+    errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+    errorMessage: "cluster-level resources are not available inside a virtual cluster",
+    resourceType: r.resourceType,
+    resourceName: r.resourceName,
   };
 }
+
+function stripResourceNames(results: ConfigResource[], tenant: Tenant): void {
+  for (const r of results) if (isTenantResource(r)) r.resourceName = stripOrEmpty(tenant, r.resourceName);
+}
+
+const describeConfigs = typedRule(ApiKey.DescribeConfigs, {
+  request(body, ctx) {
+    const refused = keepTenantResources(body, ctx.tenant);
+    if (refused.length === 0) return;
+    ctx.responseFixups.push((res) => {
+      for (const r of refused) res.results.push({ ...clusterResourceRefusal(r), configs: [] });
+    });
+  },
+  response(body, { tenant }) {
+    stripResourceNames(body.results, tenant);
+  },
+});
+
+const alterConfigs = typedRule(ApiKey.AlterConfigs, {
+  request(body, ctx) {
+    const refused = keepTenantResources(body, ctx.tenant);
+    if (refused.length === 0) return;
+    ctx.responseFixups.push((res) => {
+      for (const r of refused) res.responses.push(clusterResourceRefusal(r));
+    });
+  },
+  response(body, { tenant }) {
+    stripResourceNames(body.responses, tenant);
+  },
+});
+
+const incrementalAlterConfigs = typedRule(ApiKey.IncrementalAlterConfigs, {
+  request(body, ctx) {
+    const refused = keepTenantResources(body, ctx.tenant);
+    if (refused.length === 0) return;
+    ctx.responseFixups.push((res) => {
+      for (const r of refused) res.responses.push(clusterResourceRefusal(r));
+    });
+  },
+  response(body, { tenant }) {
+    stripResourceNames(body.responses, tenant);
+  },
+});
 
 const createTopics = typedRule(ApiKey.CreateTopics, {
   request(body, ctx) {
@@ -215,10 +215,10 @@ export const HAND_RULES: ReadonlyMap<number, HandRule> = new Map<ApiKey, HandRul
   [ApiKey.SyncGroup, syncGroupRule],
   [ApiKey.DescribeGroups, describeGroupsRule],
   [ApiKey.CreateTopics, composeHandRules(createTopics, createTopicsPolicy)],
-  [ApiKey.DescribeConfigs, configRule("results", true)],
-  [ApiKey.AlterConfigs, composeHandRules(configRule("responses", false), alterConfigsTopicPolicy)],
+  [ApiKey.DescribeConfigs, describeConfigs],
+  [ApiKey.AlterConfigs, composeHandRules(alterConfigs, alterConfigsTopicPolicy)],
   [ApiKey.CreatePartitions, createPartitionsPolicy],
-  [ApiKey.IncrementalAlterConfigs, composeHandRules(configRule("responses", false), incrementalAlterConfigsTopicPolicy)],
+  [ApiKey.IncrementalAlterConfigs, composeHandRules(incrementalAlterConfigs, incrementalAlterConfigsTopicPolicy)],
   [ApiKey.ListTransactions, listTransactions],
   [ApiKey.ConsumerGroupHeartbeat, consumerGroupHeartbeat],
   [ApiKey.ConsumerGroupDescribe, consumerGroupDescribe],

@@ -10,31 +10,28 @@
 // creates for the group land under the prefix too.
 import { ErrorCode } from "../protocol/error-codes.ts";
 import { scrubMessage } from "./backing-leaks.ts";
-import type { HandRule, Refusal, RuleContext } from "./hand-rules.ts";
+import { type Refusal, type RuleContext, typedRule } from "./hand-rule.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
+import type { StreamsGroupHeartbeatRequest, Subtopology, TopicInfo } from "../protocol/messages/streams-group-heartbeat-request.ts";
 import { anchoredRegexProblem, anchorRegex } from "./tenant-regex.ts";
 import type { TopicPolicyContext } from "./topic-policy-lookup.ts";
 import { configProblem, partitionsProblem, replicationProblem, vclusterPartitionsProblem } from "./topic-policy.ts";
 
-type Obj = Record<string, unknown>;
+/**
+ * An internal topic of the topology: `name` is the backing name (prefixed by the generic pass),
+ * `partitions` 0 means the broker derives it from the source topics, `replicationFactor` 0 the
+ * broker's default.
+ */
+type InternalTopic = TopicInfo;
 
-interface InternalTopic {
-  /** Backing name (prefixed by the generic pass). */
-  name: string;
-  /** 0: the broker derives it from the source topics. */
-  partitions: number;
-  /** 0: the broker's default. */
-  replicationFactor: number;
-  configs: Array<{ key: string; value: string }>;
+/** The topology is null in a heartbeat that does not (re)declare it. */
+function subtopologies(body: StreamsGroupHeartbeatRequest): Subtopology[] {
+  return body.topology?.subtopologies ?? [];
 }
 
-function subtopologies(body: Obj): Obj[] {
-  const topology = body.topology as Obj | null;
-  return (topology?.subtopologies as Obj[] | undefined) ?? [];
-}
-
-function anchorSourceRegexes(body: Obj, ctx: RuleContext): Refusal | void {
+function anchorSourceRegexes(body: StreamsGroupHeartbeatRequest, ctx: Pick<RuleContext, "tenant">): Refusal | void {
   for (const s of subtopologies(body)) {
-    const regexes = s.sourceTopicRegex as string[];
+    const regexes = s.sourceTopicRegex;
     for (const regex of regexes) {
       const problem = anchoredRegexProblem(ctx.tenant, regex);
       if (problem) return { errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, message: `Invalid regular expression ${regex}: ${problem}` };
@@ -43,19 +40,8 @@ function anchorSourceRegexes(body: Obj, ctx: RuleContext): Refusal | void {
   }
 }
 
-function internalTopics(body: Obj): InternalTopic[] {
-  const out: InternalTopic[] = [];
-  for (const s of subtopologies(body)) {
-    for (const t of [...(s.stateChangelogTopics as Obj[]), ...(s.repartitionSourceTopics as Obj[])]) {
-      out.push({
-        name: t.name as string,
-        partitions: t.partitions as number,
-        replicationFactor: t.replicationFactor as number,
-        configs: (t.topicConfigs as Array<{ key: string; value: string }>) ?? [],
-      });
-    }
-  }
-  return out;
+function internalTopics(body: StreamsGroupHeartbeatRequest): InternalTopic[] {
+  return subtopologies(body).flatMap((s) => [...s.stateChangelogTopics, ...s.repartitionSourceTopics]);
 }
 
 /**
@@ -64,12 +50,12 @@ function internalTopics(body: Obj): InternalTopic[] {
  * CreateTopics would. A derived partition count (0) is at most the largest count among the
  * topology's topics, which is what the vcluster-wide cap counts for it.
  */
-async function internalTopicsProblem(body: Obj, ctx: RuleContext, policy: TopicPolicyContext): Promise<string | null> {
+async function internalTopicsProblem(body: StreamsGroupHeartbeatRequest, ctx: Pick<RuleContext, "tenant">, policy: TopicPolicyContext): Promise<string | null> {
   const topics = internalTopics(body);
   if (topics.length === 0) return null;
   const strip = (name: string) => ctx.tenant.strip(name) ?? "";
   for (const t of topics) {
-    for (const c of t.configs) {
+    for (const c of t.topicConfigs) {
       const problem = configProblem(policy.policy, { name: c.key, value: c.value });
       if (problem) return `Internal topic "${strip(t.name)}": ${problem}`;
     }
@@ -84,7 +70,7 @@ async function internalTopicsProblem(body: Obj, ctx: RuleContext, policy: TopicP
   }
   if (policy.policy.maxPartitionsPerVcluster == null) return null;
   const existing = await policy.partitions();
-  const sources = subtopologies(body).flatMap((s) => s.sourceTopics as string[]);
+  const sources = subtopologies(body).flatMap((s) => s.sourceTopics);
   const widest = Math.max(1, ...topics.map((t) => t.partitions), ...sources.map((n) => existing.get(n) ?? 0));
   let total = [...existing.values()].reduce((a, b) => a + b, 0);
   for (const t of topics) {
@@ -96,7 +82,7 @@ async function internalTopicsProblem(body: Obj, ctx: RuleContext, policy: TopicP
   return null;
 }
 
-export const streamsGroupHeartbeatRule: HandRule = {
+export const streamsGroupHeartbeatRule = typedRule(ApiKey.StreamsGroupHeartbeat, {
   async request(body, ctx) {
     const refusal = anchorSourceRegexes(body, ctx);
     if (refusal) return refusal;
@@ -115,6 +101,6 @@ export const streamsGroupHeartbeatRule: HandRule = {
   },
   response(body, { tenant }) {
     // e.g. "Source topics vc-a.input are missing." or the internal topics the broker could not create.
-    for (const s of (body.status as Obj[] | null) ?? []) s.statusDetail = scrubMessage(s.statusDetail as string, tenant);
+    for (const s of body.status ?? []) s.statusDetail = scrubMessage(s.statusDetail, tenant);
   },
-};
+});

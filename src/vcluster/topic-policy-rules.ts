@@ -3,7 +3,7 @@
 // taken out of the request and answered POLICY_VIOLATION with the limit in the message; the
 // rest of the request goes to the broker as usual. Names in the request are already prefixed.
 import { ErrorCode } from "../protocol/error-codes.ts";
-import type { HandRule, RuleContext } from "./hand-rules.ts";
+import { type HandRule, type RuleContext, typedRule, type TypedRuleContext } from "./hand-rule.ts";
 import { LookupTimeout, type TopicPolicyContext } from "./topic-policy-lookup.ts";
 import {
   assignmentProblem,
@@ -14,10 +14,9 @@ import {
   partitionsProblem,
   vclusterPartitionsProblem,
 } from "./topic-policy.ts";
+import { ApiKey } from "../protocol/messages/api-keys.ts";
 import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
 import { hasCountLimits, partitionCountProblem, topicCountProblem } from "./quota-counts.ts";
-
-type Obj = Record<string, unknown>;
 
 const RESOURCE_TOPIC = ConfigResourceType.TOPIC;
 const OP_SET = 0;
@@ -61,17 +60,17 @@ function lookupFailed(tenantName: string, e: unknown): Refused {
 
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
-export const createTopicsPolicy: HandRule = {
+export const createTopicsPolicy = typedRule(ApiKey.CreateTopics, {
   async request(body, ctx) {
     const policy = ctx.topicPolicy;
     if (!policy) return;
     const refused: Refused[] = [];
-    const topics = body.topics as Obj[];
+    const topics = body.topics;
     let existing: Map<string, number> | null;
     let defaults: { numPartitions: number; replicationFactor: number } | null = null;
     try {
       existing = await vclusterPartitions(policy);
-      const needsDefaults = topics.some((t) => (t.assignments as Obj[]).length === 0 && (t.numPartitions === -1 || t.replicationFactor === -1));
+      const needsDefaults = topics.some((t) => t.assignments.length === 0 && (t.numPartitions === -1 || t.replicationFactor === -1));
       if (needsDefaults) defaults = await policy.brokerDefaults();
     } catch (e) {
       body.topics = [];
@@ -82,47 +81,47 @@ export const createTopicsPolicy: HandRule = {
     let topicCount = existing ? existing.size : 0;
     body.topics = topics.filter((t) => {
       const name = tenantName(ctx, t.name);
-      const assignments = t.assignments as Obj[];
+      const assignments = t.assignments;
       const manual = assignments.length > 0;
-      const numPartitions = manual ? assignments.length : t.numPartitions === -1 ? defaults!.numPartitions : (t.numPartitions as number);
+      const numPartitions = manual ? assignments.length : t.numPartitions === -1 ? defaults!.numPartitions : t.numPartitions;
       const replicationFactor = manual
-        ? Math.max(0, ...assignments.map((a) => (a.brokerIds as number[]).length))
-        : t.replicationFactor === -1 ? defaults!.replicationFactor : (t.replicationFactor as number);
+        ? Math.max(0, ...assignments.map((a) => a.brokerIds.length))
+        : t.replicationFactor === -1 ? defaults!.replicationFactor : t.replicationFactor;
       const message = newTopicProblem(policy.policy, {
         name,
         numPartitions,
         replicationFactor,
         manualAssignment: manual,
-        configs: (t.configs as ConfigValue[]) ?? [],
+        configs: t.configs,
       }) ?? (existing ? vclusterPartitionsProblem(policy.policy, name, total + numPartitions) : null) ??
         // A name the vcluster has already is no new topic: the broker answers TOPIC_ALREADY_EXISTS.
-        (existing?.has(t.name as string) ? null : topicCountProblem(policy.counts, name, topicCount + 1) ?? partitionCountProblem(policy.counts, name, total + numPartitions));
+        (existing?.has(t.name) ? null : topicCountProblem(policy.counts, name, topicCount + 1) ?? partitionCountProblem(policy.counts, name, total + numPartitions));
       if (message) {
         refused.push({ name, errorCode: ErrorCode.POLICY_VIOLATION, message });
         return false;
       }
-      if (!existing?.has(t.name as string)) topicCount++;
+      if (!existing?.has(t.name)) topicCount++;
       total += numPartitions;
-      if (!body.validateOnly) existing?.set(t.name as string, Math.max(existing.get(t.name as string) ?? 0, numPartitions));
+      if (!body.validateOnly) existing?.set(t.name, Math.max(existing.get(t.name) ?? 0, numPartitions));
       return true;
     });
     refusalFixup(ctx, refused);
   },
-};
+});
 
 /** One line per request, however many topics it refused (bounded log volume). */
-function logRefusals(ctx: RuleContext, api: string, refused: readonly Refused[]): void {
+function logRefusals(ctx: Pick<RuleContext, "topicPolicy">, api: string, refused: readonly Refused[]): void {
   if (refused.length === 0) return;
   const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : "";
   ctx.topicPolicy?.log(`${api} refused for topic "${refused[0]!.name}"${more}: ${refused[0]!.message}`);
 }
 
-function refusalFixup(ctx: RuleContext, refused: Refused[]): void {
+function refusalFixup(ctx: TypedRuleContext<typeof ApiKey.CreateTopics>, refused: Refused[]): void {
   logRefusals(ctx, "CreateTopics", refused);
   if (refused.length === 0) return;
   ctx.responseFixups.push((res) => {
     for (const r of refused) {
-      (res.topics as Obj[]).push({
+      res.topics.push({
         name: r.name,
         topicId: ZERO_TOPIC_ID,
         errorCode: r.errorCode,
@@ -135,11 +134,11 @@ function refusalFixup(ctx: RuleContext, refused: Refused[]): void {
   });
 }
 
-export const createPartitionsPolicy: HandRule = {
+export const createPartitionsPolicy = typedRule(ApiKey.CreatePartitions, {
   async request(body, ctx) {
     const policy = ctx.topicPolicy;
     if (!policy) return;
-    const topics = body.topics as Obj[];
+    const topics = body.topics;
     const refused: Refused[] = [];
     let existing: Map<string, number> | null;
     try {
@@ -149,11 +148,11 @@ export const createPartitionsPolicy: HandRule = {
       existing = null;
       refused.push(...topics.map((t) => lookupFailed(tenantName(ctx, t.name), e)));
     }
-    body.topics = (body.topics as Obj[]).filter((t) => {
-      const backingName = t.name as string;
+    body.topics = body.topics.filter((t) => {
+      const backingName = t.name;
       const name = tenantName(ctx, backingName);
-      const count = t.count as number;
-      let message = (t.assignments as Obj[] | null)?.length ? assignmentProblem(policy.policy) : null;
+      const count = t.count;
+      let message = t.assignments?.length ? assignmentProblem(policy.policy) : null;
       message ??= partitionsProblem(policy.policy, name, count);
       if (!message && existing) {
         const before = existing.get(backingName) ?? 0;
@@ -167,46 +166,75 @@ export const createPartitionsPolicy: HandRule = {
     logRefusals(ctx, "CreatePartitions", refused);
     if (refused.length === 0) return;
     ctx.responseFixups.push((res) => {
-      for (const r of refused) (res.results as Obj[]).push({ name: r.name, errorCode: r.errorCode, errorMessage: r.message });
+      for (const r of refused) res.results.push({ name: r.name, errorCode: r.errorCode, errorMessage: r.message });
     });
   },
-};
+});
 
-/** AlterConfigs sets every config it names; IncrementalAlterConfigs says per config what it does. */
-function alterConfigsPolicy(incremental: boolean): HandRule {
-  return {
-    request(body, ctx) {
-      const policy = ctx.topicPolicy;
-      if (!policy) return;
-      const refused: Refused[] = [];
-      body.resources = (body.resources as Obj[]).filter((r) => {
-        if (r.resourceType !== RESOURCE_TOPIC) return true;
-        let message: string | null = null;
-        for (const c of r.configs as Obj[]) {
-          const op = incremental ? (c.configOperation as number) : OP_SET;
-          // Deleting returns to the broker's default; appending to a list config has no range.
-          if (op === OP_DELETE) continue;
-          const config = { name: c.name as string, value: c.value as string | null };
-          message = op === OP_SET ? configProblem(policy.policy, config) : configNameProblem(policy.policy, config.name);
-          if (message) break;
-        }
-        if (message) refused.push({ name: tenantName(ctx, r.resourceName), errorCode: ErrorCode.POLICY_VIOLATION, message });
-        return !message;
-      });
-      logRefusals(ctx, incremental ? "IncrementalAlterConfigs" : "AlterConfigs", refused);
-      if (refused.length === 0) return;
-      ctx.responseFixups.push((res) => {
-        for (const r of refused) {
-          (res.responses as Obj[]).push({ errorCode: r.errorCode, errorMessage: r.message, resourceType: RESOURCE_TOPIC, resourceName: r.name });
-        }
-      });
-    },
-  };
+/** A config resource of AlterConfigs or IncrementalAlterConfigs (their shapes differ only per config). */
+interface AlteredResource<C extends ConfigValue> {
+  resourceType: number;
+  resourceName: string;
+  configs: C[];
 }
 
-export const alterConfigsTopicPolicy = alterConfigsPolicy(false);
-export const incrementalAlterConfigsTopicPolicy = alterConfigsPolicy(true);
+/**
+ * Takes the topic resources that break the policy out of `body` and returns them. AlterConfigs
+ * sets every config it names; IncrementalAlterConfigs says per config what it does (`operation`).
+ */
+function refuseAlteredConfigs<C extends ConfigValue>(
+  body: { resources: AlteredResource<C>[] },
+  ctx: Pick<RuleContext, "tenant">,
+  policy: TopicPolicyContext,
+  operation: (config: C) => number,
+): Refused[] {
+  const refused: Refused[] = [];
+  body.resources = body.resources.filter((r) => {
+    if (r.resourceType !== RESOURCE_TOPIC) return true;
+    let message: string | null = null;
+    for (const c of r.configs) {
+      const op = operation(c);
+      // Deleting returns to the broker's default; appending to a list config has no range.
+      if (op === OP_DELETE) continue;
+      const config = { name: c.name, value: c.value };
+      message = op === OP_SET ? configProblem(policy.policy, config) : configNameProblem(policy.policy, config.name);
+      if (message) break;
+    }
+    if (message) refused.push({ name: tenantName(ctx, r.resourceName), errorCode: ErrorCode.POLICY_VIOLATION, message });
+    return !message;
+  });
+  return refused;
+}
 
-function tenantName(ctx: RuleContext, backingName: unknown): string {
-  return ctx.tenant.strip(backingName as string) ?? "";
+/** The answer to a refused config resource: AlterConfigs and IncrementalAlterConfigs alike. */
+const configRefusal = (r: Refused) => ({ errorCode: r.errorCode, errorMessage: r.message, resourceType: RESOURCE_TOPIC, resourceName: r.name });
+
+export const alterConfigsTopicPolicy = typedRule(ApiKey.AlterConfigs, {
+  request(body, ctx) {
+    const policy = ctx.topicPolicy;
+    if (!policy) return;
+    const refused = refuseAlteredConfigs(body, ctx, policy, () => OP_SET);
+    logRefusals(ctx, "AlterConfigs", refused);
+    if (refused.length === 0) return;
+    ctx.responseFixups.push((res) => {
+      for (const r of refused) res.responses.push(configRefusal(r));
+    });
+  },
+});
+
+export const incrementalAlterConfigsTopicPolicy = typedRule(ApiKey.IncrementalAlterConfigs, {
+  request(body, ctx) {
+    const policy = ctx.topicPolicy;
+    if (!policy) return;
+    const refused = refuseAlteredConfigs(body, ctx, policy, (c) => c.configOperation);
+    logRefusals(ctx, "IncrementalAlterConfigs", refused);
+    if (refused.length === 0) return;
+    ctx.responseFixups.push((res) => {
+      for (const r of refused) res.responses.push(configRefusal(r));
+    });
+  },
+});
+
+function tenantName(ctx: Pick<RuleContext, "tenant">, backingName: string): string {
+  return ctx.tenant.strip(backingName) ?? "";
 }

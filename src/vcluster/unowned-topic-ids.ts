@@ -8,55 +8,82 @@
 import { defaultDeletableTopicResult } from "../protocol/messages/delete-topics-response.ts";
 import { defaultMetadataResponseTopic } from "../protocol/messages/metadata-response.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
-import { ApiKey } from "../protocol/messages/api-keys.ts";
-import type { RuleContext } from "./hand-rules.ts";
+import { ApiKey, type RequestOf } from "../protocol/messages/api-keys.ts";
+import type { RuleContext, TypedRuleContext } from "./hand-rule.ts";
 
-type Obj = Record<string, unknown>;
+/** A request entry that names a topic by id when its name is null. */
+interface ByIdEntry {
+  name: string | null;
+  topicId: string;
+}
+
+type Answer = (body: Record<string, unknown>, notOwned: ReadonlySet<string>, ctx: RuleContext) => number;
 
 interface ByIdApi {
   /** First version whose requests name topics by id. */
   from: number;
-  requestArray: string;
-  responseArray: string;
-  unknown(topicId: string): Obj;
+  answer: Answer;
+}
+
+/**
+ * Takes the by-id entries for `notOwned` ids out of the request (`entries` reads and `keep`
+ * writes its array; null is "all topics") and has `unknown` append their answers to the
+ * response, in request order. The one cast: the exchange hands a body decoded with the codec of
+ * the key the API is filed under.
+ */
+function byIdApi<K extends ApiKey, E extends ByIdEntry>(_apiKey: K, from: number, spec: {
+  entries(body: RequestOf<K>): E[] | null;
+  keep(body: RequestOf<K>, kept: E[]): void;
+  unknown(topicIds: readonly string[], ctx: TypedRuleContext<K>): void;
+}): ByIdApi {
+  const answer = (body: RequestOf<K>, notOwned: ReadonlySet<string>, ctx: TypedRuleContext<K>): number => {
+    const entries = spec.entries(body);
+    if (!entries) return 0;
+    const answered: string[] = [];
+    spec.keep(body, entries.filter((t) => {
+      const byId = t.name === null && notOwned.has(t.topicId);
+      if (byId) answered.push(t.topicId);
+      return !byId;
+    }));
+    if (answered.length > 0) spec.unknown(answered, ctx);
+    return answered.length;
+  };
+  return { from, answer: answer as unknown as Answer };
 }
 
 const BY_ID_APIS: ReadonlyMap<number, ByIdApi> = new Map<number, ByIdApi>([
-  [ApiKey.Metadata, {
-    from: 12,
-    requestArray: "topics",
-    responseArray: "topics",
-    unknown: (topicId) => ({ ...defaultMetadataResponseTopic(), errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId }),
-  }],
-  [ApiKey.DeleteTopics, {
-    from: 6,
-    requestArray: "topics",
-    responseArray: "responses",
-    unknown: (topicId) => ({
-      ...defaultDeletableTopicResult(), name: null, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
-      errorMessage: "This server does not host this topic ID.",
-    }),
-  }],
+  [ApiKey.Metadata, byIdApi(ApiKey.Metadata, 12, {
+    entries: (body) => body.topics,
+    keep: (body, kept) => {
+      body.topics = kept;
+    },
+    unknown: (topicIds, ctx) =>
+      ctx.responseFixups.push((res) => {
+        for (const topicId of topicIds) res.topics.push({ ...defaultMetadataResponseTopic(), errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId });
+      }),
+  })],
+  [ApiKey.DeleteTopics, byIdApi(ApiKey.DeleteTopics, 6, {
+    entries: (body) => body.topics,
+    keep: (body, kept) => {
+      body.topics = kept;
+    },
+    unknown: (topicIds, ctx) =>
+      ctx.responseFixups.push((res) => {
+        for (const topicId of topicIds) {
+          res.responses.push({
+            ...defaultDeletableTopicResult(), name: null, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
+            errorMessage: "This server does not host this topic ID.",
+          });
+        }
+      }),
+  })],
 ]);
 
 /**
  * Takes the by-id entries for `notOwned` ids out of the request and has their answers appended
  * to the response (in request order); returns how many it took.
  */
-export function answerUnownedTopicIds(apiKey: number, version: number, body: Obj, notOwned: ReadonlySet<string>, ctx: RuleContext): number {
+export function answerUnownedTopicIds(apiKey: number, version: number, body: Record<string, unknown>, notOwned: ReadonlySet<string>, ctx: RuleContext): number {
   const api = BY_ID_APIS.get(apiKey);
-  const entries = api && version >= api.from ? (body[api.requestArray] as Obj[] | null) : null;
-  if (!api || !entries) return 0;
-  const answered: string[] = [];
-  body[api.requestArray] = entries.filter((t) => {
-    const byId = t.name === null && notOwned.has(t.topicId as string);
-    if (byId) answered.push(t.topicId as string);
-    return !byId;
-  });
-  if (answered.length === 0) return 0;
-  ctx.responseFixups.push((res) => {
-    const out = res[api.responseArray] as Obj[];
-    for (const topicId of answered) out.push(api.unknown(topicId));
-  });
-  return answered.length;
+  return api && version >= api.from ? api.answer(body, notOwned, ctx) : 0;
 }

@@ -10,7 +10,7 @@ import { KafkaError } from "../../src/client/kafka-errors.ts";
 import { tenantAclBindings } from "../../src/backing/tenant-acls.ts";
 import { backingUsername, TenantCredentials } from "../../src/backing/tenant-credentials.ts";
 import { upstreamCredentialsFor } from "../../src/backing/upstream-credentials.ts";
-import { AclOperation, AclPermission, PatternType, ResourceType } from "../../src/client/acl-ops.ts";
+import { AclOperation, AclPermissionType as AclPermission, PatternType, ResourceType } from "../../src/protocol/messages/constants.ts";
 import { configSchema } from "../../src/config/schema.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import { putVcluster, vclusterRecordProblem } from "../../src/store/mutations.ts";
@@ -26,7 +26,7 @@ describe("the backing ACL layout", () => {
   test("topics, groups and transactional ids: PREFIXED on the prefix, allow only", () => {
     const onPrefix = bindings.filter((b) => b.resourceType !== ResourceType.CLUSTER);
     expect(onPrefix.every((b) => b.resourceName === "alice." && b.patternType === PatternType.PREFIXED)).toBe(true);
-    expect(bindings.every((b) => b.permission === AclPermission.ALLOW && b.principal === "User:kgate-vc-alice" && b.host === "*")).toBe(true);
+    expect(bindings.every((b) => b.permissionType === AclPermission.ALLOW && b.principal === "User:kgate-vc-alice" && b.host === "*")).toBe(true);
     const ops = (type: number) => bindings.filter((b) => b.resourceType === type).map((b) => b.operation).sort((a, b) => a - b);
     expect(ops(ResourceType.TOPIC)).toEqual([3, 4, 5, 6, 7, 8, 10, 11]);
     expect(ops(ResourceType.GROUP)).toEqual([AclOperation.READ, AclOperation.DELETE, AclOperation.DESCRIBE]);

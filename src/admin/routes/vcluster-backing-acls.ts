@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { BackingAclError } from "../../backing/provisioner.ts";
 import { backingPrincipal } from "../../backing/tenant-credentials.ts";
-import { type AclBinding, aclCodeName, AclOperation, AclPermission, PatternType, ResourceType } from "../../client/acl-ops.ts";
+import { type AclBinding, operationName, patternTypeName, permissionName, resourceTypeName } from "../../model/acl-model.ts";
 import type { AdminDeps } from "../deps.ts";
 import { NameParams } from "../schemas.ts";
 import { type AdminApp, errorResponses } from "./common.ts";
@@ -42,16 +42,16 @@ const route = createRoute({
 
 function shown(b: AclBinding): z.infer<typeof Acl> {
   return {
-    resourceType: aclCodeName(ResourceType, b.resourceType),
+    resourceType: resourceTypeName(b.resourceType),
     resourceName: b.resourceName,
-    patternType: aclCodeName(PatternType, b.patternType),
-    operation: aclCodeName(AclOperation, b.operation),
-    permission: aclCodeName(AclPermission, b.permission),
+    patternType: patternTypeName(b.patternType),
+    operation: operationName(b.operation),
+    permission: permissionName(b.permissionType),
     host: b.host,
   };
 }
 
-const keyOf = (b: AclBinding) => [b.resourceType, b.resourceName, b.patternType, b.principal, b.host, b.operation, b.permission].join("\n");
+const keyOf = (b: AclBinding) => [b.resourceType, b.resourceName, b.patternType, b.principal, b.host, b.operation, b.permissionType].join("\n");
 
 export function registerBackingAclRoutes(app: AdminApp, deps: AdminDeps): void {
   app.openapi(route, async (c) => {
