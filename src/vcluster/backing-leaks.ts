@@ -2,7 +2,7 @@
 // it (invariant 1): log-dir paths and volume sizes, where a topic's config comes from on the
 // broker, and broker error messages that name anything outside the tenant's cluster.
 import type { Tenant } from "./tenant.ts";
-import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ApiKey, type ResponseOf } from "../protocol/messages/api-keys.ts";
 import { ConfigSource } from "../protocol/messages/constants.ts";
 
 type Obj = Record<string, unknown>;
@@ -22,15 +22,35 @@ const GROUP_CONFIG = ConfigSource.GROUP_CONFIG;
 /** Synonyms set on the resource itself: the tenant's own settings. */
 const RESOURCE_LEVEL_SOURCES: ReadonlySet<number> = new Set([TOPIC_CONFIG, GROUP_CONFIG]);
 
+/** A DescribeConfigs result or a CreateTopics topic: configs with their sources. */
+interface ConfigsOf {
+  configs?: Array<{ configSource: number; synonyms?: Array<{ source: number }> }> | null;
+}
+
 export const WITHHELD_MESSAGE = "the backing cluster's message was withheld: it concerns resources outside this virtual cluster";
 
-/** Scrubs one decoded response; returns how many values it changed. */
-export function scrubBackingLeaks(apiKey: number, body: Obj, tenant: Tenant): number {
-  let changed = scrubErrorMessages(body, tenant);
-  if (apiKey === DESCRIBE_LOG_DIRS) changed += neutralLogDirs(body);
-  if (apiKey === DESCRIBE_CONFIGS) changed += configsWithoutBrokerLevel(body.results as Obj[] | undefined, true);
-  if (apiKey === CREATE_TOPICS) changed += configsWithoutBrokerLevel(body.topics as Obj[] | undefined, false);
-  return changed;
+/** Scrubs one decoded response of `apiKey`; returns how many values it changed. */
+export function scrubBackingLeaks(apiKey: number, body: object, tenant: Tenant): number {
+  return scrubErrorMessages(body, tenant) + scrubBackingState(apiKey, body);
+}
+
+/** What some APIs say about the backing cluster beyond their messages (decided per API key). */
+export function scrubBackingState(apiKey: number, body: object): number {
+  switch (apiKey) {
+    case DESCRIBE_LOG_DIRS:
+      return neutralLogDirs(body as ResponseOf<typeof DESCRIBE_LOG_DIRS>);
+    case DESCRIBE_CONFIGS:
+      return configsWithoutBrokerLevel((body as ResponseOf<typeof DESCRIBE_CONFIGS>).results, true);
+    case CREATE_TOPICS:
+      return configsWithoutBrokerLevel((body as ResponseOf<typeof CREATE_TOPICS>).topics, false);
+    default:
+      return 0;
+  }
+}
+
+/** Whether scrubBackingState has anything to do for this API. */
+export function hasBackingState(apiKey: number): boolean {
+  return apiKey === DESCRIBE_LOG_DIRS || apiKey === DESCRIBE_CONFIGS || apiKey === CREATE_TOPICS;
 }
 
 /**
@@ -112,9 +132,9 @@ function hostPort(message: string): boolean {
 }
 
 /** Log-dir paths become `log-dir-<i>`; the volume sizes (shared with every tenant) become unknown. */
-function neutralLogDirs(body: Obj): number {
+function neutralLogDirs(body: ResponseOf<typeof DESCRIBE_LOG_DIRS>): number {
   let changed = 0;
-  (body.results as Obj[] | undefined)?.forEach((r, i) => {
+  body.results?.forEach((r, i) => {
     r.logDir = `log-dir-${i}`;
     if ("totalBytes" in r) r.totalBytes = -1n;
     if ("usableBytes" in r) r.usableBytes = -1n;
@@ -128,16 +148,16 @@ function neutralLogDirs(body: Obj): number {
  * says it comes from broker-level settings, the tenant is told DEFAULT_CONFIG, and synonyms from
  * broker level (the operator's settings, e.g. a static value under a dynamic one) are removed.
  */
-function configsWithoutBrokerLevel(resources: Obj[] | undefined, withSynonyms: boolean): number {
+function configsWithoutBrokerLevel(resources: readonly ConfigsOf[] | undefined, withSynonyms: boolean): number {
   let changed = 0;
   for (const r of resources ?? []) {
-    for (const c of (r.configs as Obj[] | null | undefined) ?? []) {
-      if (BROKER_LEVEL_SOURCES.has(c.configSource as number)) {
+    for (const c of r.configs ?? []) {
+      if (BROKER_LEVEL_SOURCES.has(c.configSource)) {
         c.configSource = DEFAULT_CONFIG;
         changed++;
       }
       if (withSynonyms && Array.isArray(c.synonyms)) {
-        const kept = (c.synonyms as Obj[]).filter((s) => RESOURCE_LEVEL_SOURCES.has(s.source as number));
+        const kept = c.synonyms.filter((s) => RESOURCE_LEVEL_SOURCES.has(s.source));
         if (kept.length !== c.synonyms.length) {
           c.synonyms = kept;
           changed++;

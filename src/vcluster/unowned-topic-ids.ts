@@ -8,55 +8,76 @@
 import { defaultDeletableTopicResult } from "../protocol/messages/delete-topics-response.ts";
 import { defaultMetadataResponseTopic } from "../protocol/messages/metadata-response.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
-import { ApiKey } from "../protocol/messages/api-keys.ts";
+import { ApiKey, type RequestOf, type ResponseOf } from "../protocol/messages/api-keys.ts";
 import type { RuleContext } from "./hand-rules.ts";
 
-type Obj = Record<string, unknown>;
-
-interface ByIdApi {
+/** One API that names topics by id, over its generated request and response types. */
+interface ByIdApi<K extends ApiKey> {
   /** First version whose requests name topics by id. */
   from: number;
-  requestArray: string;
-  responseArray: string;
-  unknown(topicId: string): Obj;
+  /** Takes the entries asked for by a `notOwned` id out of the request; returns those ids, in order. */
+  take(body: RequestOf<K>, notOwned: ReadonlySet<string>): string[];
+  /** Appends the broker's answer for an unknown id to the response. */
+  answer(response: ResponseOf<K>, topicId: string): void;
 }
 
-const BY_ID_APIS: ReadonlyMap<number, ByIdApi> = new Map<number, ByIdApi>([
-  [ApiKey.Metadata, {
+/** Files a typed entry under its API key (the exchange hands it messages of that key). */
+function byIdApi<K extends ApiKey>(_apiKey: K, api: ByIdApi<K>): ByIdApi<ApiKey> {
+  return api as unknown as ByIdApi<ApiKey>;
+}
+
+/** An entry asked for by id has no name (null); the kept entries stay in order. */
+function takeById<T extends { name: string | null; topicId: string }>(entries: T[], notOwned: ReadonlySet<string>): { kept: T[]; taken: string[] } {
+  const taken: string[] = [];
+  const kept = entries.filter((t) => {
+    const byId = t.name === null && notOwned.has(t.topicId);
+    if (byId) taken.push(t.topicId);
+    return !byId;
+  });
+  return { kept, taken };
+}
+
+const BY_ID_APIS: ReadonlyMap<number, ByIdApi<ApiKey>> = new Map([
+  [ApiKey.Metadata, byIdApi(ApiKey.Metadata, {
     from: 12,
-    requestArray: "topics",
-    responseArray: "topics",
-    unknown: (topicId) => ({ ...defaultMetadataResponseTopic(), errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId }),
-  }],
-  [ApiKey.DeleteTopics, {
+    take(body, notOwned) {
+      if (!body.topics) return []; // all topics: nothing asked for by id
+      const { kept, taken } = takeById(body.topics, notOwned);
+      body.topics = kept;
+      return taken;
+    },
+    answer(response, topicId) {
+      response.topics.push({ ...defaultMetadataResponseTopic(), errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId });
+    },
+  })],
+  [ApiKey.DeleteTopics, byIdApi(ApiKey.DeleteTopics, {
     from: 6,
-    requestArray: "topics",
-    responseArray: "responses",
-    unknown: (topicId) => ({
-      ...defaultDeletableTopicResult(), name: null, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
-      errorMessage: "This server does not host this topic ID.",
-    }),
-  }],
+    take(body, notOwned) {
+      if (!body.topics) return [];
+      const { kept, taken } = takeById(body.topics, notOwned);
+      body.topics = kept;
+      return taken;
+    },
+    answer(response, topicId) {
+      response.responses.push({
+        ...defaultDeletableTopicResult(), name: null, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
+        errorMessage: "This server does not host this topic ID.",
+      });
+    },
+  })],
 ]);
 
 /**
- * Takes the by-id entries for `notOwned` ids out of the request and has their answers appended
- * to the response (in request order); returns how many it took.
+ * Takes the by-id entries for `notOwned` ids out of a decoded request of `apiKey` and has their
+ * answers appended to the response (in request order); returns how many it took.
  */
-export function answerUnownedTopicIds(apiKey: number, version: number, body: Obj, notOwned: ReadonlySet<string>, ctx: RuleContext): number {
+export function answerUnownedTopicIds(apiKey: number, version: number, body: object, notOwned: ReadonlySet<string>, ctx: RuleContext): number {
   const api = BY_ID_APIS.get(apiKey);
-  const entries = api && version >= api.from ? (body[api.requestArray] as Obj[] | null) : null;
-  if (!api || !entries) return 0;
-  const answered: string[] = [];
-  body[api.requestArray] = entries.filter((t) => {
-    const byId = t.name === null && notOwned.has(t.topicId as string);
-    if (byId) answered.push(t.topicId as string);
-    return !byId;
-  });
+  if (!api || version < api.from) return 0;
+  const answered = api.take(body as RequestOf<ApiKey>, notOwned);
   if (answered.length === 0) return 0;
   ctx.responseFixups.push((res) => {
-    const out = res[api.responseArray] as Obj[];
-    for (const topicId of answered) out.push(api.unknown(topicId));
+    for (const topicId of answered) api.answer(res as unknown as ResponseOf<ApiKey>, topicId);
   });
   return answered.length;
 }
