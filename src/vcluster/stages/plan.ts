@@ -8,6 +8,8 @@ import { ApiKey } from "../../protocol/messages/api-keys.ts";
 import { apiSpec } from "../../protocol/registry.ts";
 import { type HandRule, HAND_RULES } from "../hand-rules.ts";
 import { hasReplicaFields } from "../replica-guard.ts";
+import { hasBackingState } from "../backing-leaks.ts";
+import { responseHasErrorMessages } from "./error-message-free.ts";
 
 export type IdNamePair = ReturnType<typeof idNamePairs>[number];
 
@@ -32,6 +34,10 @@ export interface ResponsePlan {
   readonly hasTopicIds: boolean;
   readonly hasNames: boolean;
   readonly hasBrokerEndpoints: boolean;
+  /** Some `…errorMessage` field exists at this version (scrubbed); false only where the specs say so. */
+  readonly hasErrorMessages: boolean;
+  /** Facts of the backing cluster beyond messages (log dirs, broker-level config sources). */
+  readonly hasBackingState: boolean;
 }
 
 export interface RewritePlan {
@@ -86,6 +92,8 @@ function buildPlan(apiKey: number, version: number): RewritePlan {
       hasTopicIds: has(response, "topicId"),
       hasNames: has(response, ...NAME_KINDS),
       hasBrokerEndpoints: has(response, "brokerEndpoint"),
+      hasErrorMessages: responseHasErrorMessages(apiKey, version),
+      hasBackingState: hasBackingState(apiKey),
     },
   };
 }

@@ -118,9 +118,17 @@ describe("scrubLeaks", () => {
     scrubLeaks(x);
     const r = (x.body.results as Array<{ logDir: string; totalBytes: bigint }>)[0]!;
     expect([r.logDir, r.totalBytes]).toEqual(["log-dir-0", -1n]);
-    const y = responseExchange(ApiKey.Metadata, 12, { ...metadata([]), errorMessage: "topic vc-b.secret is busy" } as never);
+    const partition = { index: 0, errorCode: 0, baseOffset: 0n, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: "topic vc-b.secret is busy" };
+    const y = responseExchange(ApiKey.Produce, 9, { throttleTimeMs: 0, responses: [{ name: "vc-a.orders", topicId: "0".repeat(32), partitionResponses: [partition] }] });
     scrubLeaks(y);
-    expect(y.body.errorMessage).toBe(WITHHELD_MESSAGE);
+    expect(partition.errorMessage).toBe(WITHHELD_MESSAGE);
+    expect(y.changed).toBe(1);
+  });
+
+  test("a response the specs give no message field is not walked (the plan skips it)", () => {
+    const x = responseExchange(ApiKey.Metadata, 12, { ...metadata([]), errorMessage: "vc-b.secret" } as never);
+    scrubLeaks(x);
+    expect(x.changed).toBe(0);
   });
 });
 
