@@ -1,6 +1,14 @@
 // The order of the stages is the data plane's contract: these are the orderings the code relies on.
 import { describe, expect, test } from "bun:test";
-import { REQUEST_STAGES, RESPONSE_STAGES } from "../../../../src/vcluster/stages/pipeline.ts";
+import { REQUEST_STAGES, RESPONSE_STAGES, tenantRequest } from "../../../../src/vcluster/stages/pipeline.ts";
+import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from "../../../../src/protocol/codec.ts";
+import { ApiKey } from "../../../../src/protocol/messages/api-keys.ts";
+import { defaultFetchRequest } from "../../../../src/protocol/messages/fetch-request.ts";
+import { defaultMetadataRequest } from "../../../../src/protocol/messages/metadata-request.ts";
+import { defaultMetadataResponse, defaultMetadataResponseTopic } from "../../../../src/protocol/messages/metadata-response.ts";
+import { concatBytes } from "../../../../src/protocol/wire.ts";
+import { FetchSessions } from "../../../../src/vcluster/fetch-sessions.ts";
+import { FOREIGN_ID, OWN_ID, stageDeps, tenant } from "../../../support/stage-exchange.ts";
 import { acl } from "../../../../src/vcluster/stages/acl.ts";
 import { fetchSessionGuard } from "../../../../src/vcluster/stages/fetch-session-guard.ts";
 import { fetchSessionTrack } from "../../../../src/vcluster/stages/fetch-session-track.ts";
@@ -43,5 +51,33 @@ describe("stage order", () => {
     before(RESPONSE_STAGES, dropForeignIds, stripNames);
     before(RESPONSE_STAGES, stripNames, scrubLeaks);
     expect(RESPONSE_STAGES.at(-1)).toBe(responseFixups);
+  });
+});
+
+describe("tenantRequest runs the stages", () => {
+  const frameOf = (apiKey: number, version: number, body: unknown) =>
+    concatBytes(encodeRequest({ apiKey, apiVersion: version, correlationId: 9, clientId: "app" }, body));
+  const run = (apiKey: number, version: number, body: unknown, acksZero = false) =>
+    tenantRequest(frameOf(apiKey, version, body), { apiKey, apiVersion: version, correlationId: 9 }, tenant, stageDeps(), { fetchSessions: new FetchSessions() }, acksZero);
+
+  test("a stage's stop is the outcome: later stages do not run", async () => {
+    const outcome = await run(ApiKey.Fetch, 12, { ...defaultFetchRequest(), sessionId: 42, sessionEpoch: 1 });
+    expect(outcome.kind).toBe("answer");
+  });
+
+  test("the request reaches the broker rewritten, and its response goes through the response stages", async () => {
+    const outcome = await run(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [{ name: "orders", topicId: "0".repeat(32) }] });
+    if (outcome.kind !== "forward") throw new Error(outcome.kind);
+    expect(decodeRequest<{ topics: Array<{ name: string }> }>(concatBytes(outcome.frame as Uint8Array[])).body.topics[0]!.name).toBe("vc-a.orders");
+    const response = { ...defaultMetadataResponse(), topics: [{ ...defaultMetadataResponseTopic(), name: "vc-a.orders", topicId: OWN_ID }, { ...defaultMetadataResponseTopic(), name: "vc-b.secret", topicId: FOREIGN_ID }] };
+    const out = await outcome.rewrite!(concatBytes(encodeResponse(ApiKey.Metadata, 12, { correlationId: 9 }, response)));
+    const topics = decodeResponse<{ topics: Array<{ name: string }> }>(out instanceof Uint8Array ? out : concatBytes(out), ApiKey.Metadata, 12).body.topics;
+    expect(topics.map((t) => t.name)).toEqual(["orders"]);
+  });
+
+  test("acks=0: forwarded without a response", async () => {
+    const produce = { transactionalId: null, acks: 0, timeoutMs: 1000, topicData: [{ name: "orders", topicId: "0".repeat(32), partitionData: [{ index: 0, records: new Uint8Array(0) }] }] };
+    const outcome = await run(ApiKey.Produce, 9, produce, true);
+    expect(outcome).toMatchObject({ kind: "forward", expectResponse: false });
   });
 });
