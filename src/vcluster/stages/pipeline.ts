@@ -31,9 +31,9 @@ export const REQUEST_STAGES: readonly RequestStage[] = [
   acl, // on the tenant's own names, so before anything is prefixed
   prefixNames, // the annotated names, before the rules and guards that look at backing names
   replicaGuard, // a tenant is a consumer, whatever replica id it sends
-  fetchQuota, // the quota's window caps maxBytes (as the broker would throttle)
-  handRuleRequest, // unannotated names and per-API refusals; sees prefixed names, may refuse
-  topicIdGuard, // after the rules (which may add ids): unowned ids are answered or swapped
+  fetchQuota, // the quota's window caps maxBytes, as the broker caps a throttled fetch
+  handRuleRequest, // unannotated names and per-API refusals, next to the generic prefixing; may refuse
+  topicIdGuard, // after the refusals (a refused request costs no id lookup): unowned ids answered or swapped
   fetchSessionTrack, // once ids are swapped: the session learns whether it stays clean
 ];
 
