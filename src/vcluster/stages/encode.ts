@@ -17,10 +17,14 @@ export function encodeTenantResponse(x: ResponseExchange, frame: Uint8Array): Fr
 }
 
 /**
- * A Fetch by topic id (v13-15) whose ids, in this request and in every earlier request of its
- * session, were all the tenant's: its response holds only those ids, partitions and records —
- * no names, no broker addresses — and may stream through as is (cut-through).
+ * The broker's response may go to the client as it arrives (cut-through, never decoded) when no
+ * request stage asked for response fix-ups and either the plan says no response stage has work
+ * at this version (Heartbeat, EndTxn...), or it is a Fetch by topic id (v13-15) whose ids, in
+ * this request and in every earlier request of its session, were all the tenant's: its response
+ * holds only those ids, partitions and records — no names, no broker addresses.
  */
 export function responseNeedsNoRewrite(x: RequestExchange): boolean {
-  return x.plan.fetchCutThrough && x.fetchExchange !== undefined && !x.fetchExchange.responseNeedsCheck && x.rule.responseFixups.length === 0;
+  if (x.rule.responseFixups.length > 0) return false;
+  if (!x.plan.response.needsRewrite) return x.fakes.size === 0;
+  return x.plan.fetchCutThrough && x.fetchExchange !== undefined && !x.fetchExchange.responseNeedsCheck;
 }

@@ -38,6 +38,12 @@ export interface ResponsePlan {
   readonly hasErrorMessages: boolean;
   /** Facts of the backing cluster beyond messages (log dirs, broker-level config sources). */
   readonly hasBackingState: boolean;
+  /**
+   * Some response stage has work at this version. False (Heartbeat, EndTxn, InitProducerId...):
+   * unless a request stage asked for response fix-ups or swapped ids, the broker's response is
+   * the client's as it is, and is not even decoded.
+   */
+  readonly needsRewrite: boolean;
 }
 
 export interface RewritePlan {
@@ -72,28 +78,34 @@ function buildPlan(apiKey: number, version: number): RewritePlan {
   const response = spec.response.entities.filter(inVersion);
   const has = (fields: readonly EntityField[], ...kinds: EntityKind[]) => fields.some((f) => kinds.includes(f.kind));
   const isFetch = apiKey === ApiKey.Fetch;
+  const handRule = HAND_RULES.get(apiKey);
+  const responsePlan: Omit<ResponsePlan, "needsRewrite"> = {
+    entities: response,
+    idNamePairs: idNamePairs(response, version),
+    hasTopicNames: has(response, "topicName"),
+    hasGroupNames: has(response, "groupId", "transactionalId"),
+    hasTopicIds: has(response, "topicId"),
+    hasNames: has(response, ...NAME_KINDS),
+    hasBrokerEndpoints: has(response, "brokerEndpoint"),
+    hasErrorMessages: responseHasErrorMessages(apiKey, version),
+    hasBackingState: hasBackingState(apiKey),
+  };
+  // The entity kinds the response stages act on (not producer ids), the hand rule's response
+  // side, messages and backing facts: with none of them, every response stage skips itself.
+  const needsRewrite = has(response, ...NAME_KINDS, "topicId", "brokerEndpoint") || handRule?.response !== undefined ||
+    responsePlan.hasErrorMessages || responsePlan.hasBackingState;
   return {
     apiKey,
     version,
     isFetch,
     fetchCutThrough: isFetch && version >= 13 && version <= 15,
-    handRule: HAND_RULES.get(apiKey),
+    handRule,
     request: {
       entities: request,
       hasNames: has(request, ...NAME_KINDS),
       hasTopicIds: has(request, "topicId"),
       hasReplicaFields: hasReplicaFields(apiKey, version),
     },
-    response: {
-      entities: response,
-      idNamePairs: idNamePairs(response, version),
-      hasTopicNames: has(response, "topicName"),
-      hasGroupNames: has(response, "groupId", "transactionalId"),
-      hasTopicIds: has(response, "topicId"),
-      hasNames: has(response, ...NAME_KINDS),
-      hasBrokerEndpoints: has(response, "brokerEndpoint"),
-      hasErrorMessages: responseHasErrorMessages(apiKey, version),
-      hasBackingState: hasBackingState(apiKey),
-    },
+    response: { ...responsePlan, needsRewrite },
   };
 }

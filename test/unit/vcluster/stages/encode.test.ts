@@ -56,4 +56,16 @@ describe("encode", () => {
     fixed.rule.responseFixups.push(() => {});
     expect(responseNeedsNoRewrite(fixed)).toBe(false);
   });
+
+  test("a response no stage has work for passes undecoded, unless the request asked for fix-ups or swapped ids", () => {
+    const heartbeat = () => requestExchange(ApiKey.Heartbeat, 4, { groupId: "vc-a.g", generationId: 1, memberId: "m", groupInstanceId: null });
+    expect(responseNeedsNoRewrite(heartbeat())).toBe(true);
+    const fixed = heartbeat();
+    fixed.rule.responseFixups.push(() => {});
+    expect(responseNeedsNoRewrite(fixed)).toBe(false);
+    const swapped = heartbeat();
+    swapped.fakes.set("f".repeat(32), "b".repeat(32));
+    expect(responseNeedsNoRewrite(swapped)).toBe(false);
+    expect(responseNeedsNoRewrite(requestExchange(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }))).toBe(false);
+  });
 });

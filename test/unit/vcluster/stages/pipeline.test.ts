@@ -75,6 +75,12 @@ describe("tenantRequest runs the stages", () => {
     expect(topics.map((t) => t.name)).toEqual(["orders"]);
   });
 
+  test("a Heartbeat's response is not rewritten (not even decoded): the plan has no work for it", async () => {
+    const outcome = await run(ApiKey.Heartbeat, 4, { groupId: "g", generationId: 1, memberId: "m", groupInstanceId: null });
+    expect(outcome).toMatchObject({ kind: "forward", expectResponse: true });
+    expect((outcome as { rewrite?: unknown }).rewrite).toBeUndefined();
+  });
+
   test("acks=0: forwarded without a response", async () => {
     const produce = { transactionalId: null, acks: 0, timeoutMs: 1000, topicData: [{ name: "orders", topicId: "0".repeat(32), partitionData: [{ index: 0, records: new Uint8Array(0) }] }] };
     const outcome = await run(ApiKey.Produce, 9, produce, true);

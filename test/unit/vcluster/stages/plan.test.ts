@@ -60,3 +60,20 @@ describe("rewrite plan", () => {
     expect(rewritePlan(ApiKey.Metadata, 12)).toBe(rewritePlan(ApiKey.Metadata, 12));
   });
 });
+
+describe("responses that need no rewrite", () => {
+  test("Heartbeat, EndTxn, AddOffsetsToTxn carry nothing a response stage acts on", () => {
+    expect(rewritePlan(ApiKey.Heartbeat, 4).response.needsRewrite).toBe(false);
+    expect(rewritePlan(ApiKey.EndTxn, 5).response.needsRewrite).toBe(false);
+    expect(rewritePlan(ApiKey.AddOffsetsToTxn, 4).response.needsRewrite).toBe(false);
+  });
+
+  test("names, ids, endpoints, messages, backing facts or a response rule each make a rewrite", () => {
+    expect(rewritePlan(ApiKey.Metadata, 12).response.needsRewrite).toBe(true); // names, ids, endpoints
+    expect(rewritePlan(ApiKey.Produce, 9).response.needsRewrite).toBe(true); // names, messages
+    expect(rewritePlan(ApiKey.Fetch, 15).response.needsRewrite).toBe(true); // ids (the session decides)
+    expect(rewritePlan(ApiKey.FindCoordinator, 4).response.needsRewrite).toBe(true); // the hand rule
+    expect(rewritePlan(ApiKey.DescribeLogDirs, 1).response.needsRewrite).toBe(true); // log-dir paths
+    expect(rewritePlan(ApiKey.DeleteGroups, 2).response.needsRewrite).toBe(true); // group ids
+  });
+});
