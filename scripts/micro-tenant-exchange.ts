@@ -1,7 +1,8 @@
 // `bun scripts/micro-tenant-exchange.ts` (or `deno run -A`): the vcluster data plane's own cost
 // for one ordinary request and its response, without sockets: tenantRequest on the client's
 // frame, then the response rewrite on the broker's frame. Cases: Fetch v12 (by name, 4 topics x
-// 4 partitions, 1 KiB of records each), Metadata v12 (5 topics by name), Produce v9 (1 topic).
+// 4 partitions, 1 KiB of records each), Metadata v12 (5 topics by name), Produce v9 (1 topic),
+// Heartbeat v4.
 import process from "node:process";
 import { BrokerDirectory } from "../src/gateway/broker-directory.ts";
 import type { RequestOutcome } from "../src/gateway/session-policy.ts";
@@ -70,6 +71,13 @@ const cases: Array<{ label: string; apiKey: number; version: number; request: un
     version: 9,
     request: { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: "t0", partitionData: [{ index: 0, records }] }] },
     response: { responses: [{ name: "vc-bench.t0", partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 1n, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null }] }], throttleTimeMs: 0 },
+  },
+  {
+    label: "Heartbeat v4",
+    apiKey: ApiKey.Heartbeat,
+    version: 4,
+    request: { groupId: "g", generationId: 1, memberId: "member-1", groupInstanceId: null },
+    response: { throttleTimeMs: 0, errorCode: 0 },
   },
 ];
 
