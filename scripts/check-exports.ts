@@ -27,10 +27,6 @@ const ALLOWED: Record<string, string> = {
   "src/runtime/index.ts: TcpListener": "dead re-export (runtime/ is issue 14's); import from runtime/types.ts",
   "src/gateway/api-versions.ts: UNSUPPORTED_VERSION": "used only in its file (issue 14's file)",
   "src/protocol/frames.ts: DEFAULT_MAX_FRAME_BYTES": "used only in its file (issue 14's file)",
-  "src/vcluster/hand-rules.ts: anchorRegex": "dead re-export of tenant-regex.ts (hand-rules.ts is being split)",
-  "src/vcluster/hand-rules.ts: regexProblem": "dead re-export of tenant-regex.ts (hand-rules.ts is being split)",
-  "src/vcluster/hand-rules.ts: unanchorRegex": "dead re-export of tenant-regex.ts (hand-rules.ts is being split)",
-  "src/vcluster/hand-rules.ts: typedRule": "used only in its file (hand-rules.ts is being split)",
   "src/vcluster/consumer-protocol-rules.ts: CONSUMER_PROTOCOL_TYPE": "used only in its file (being reworked by the rule stages)",
 };
 

@@ -11,7 +11,7 @@ export interface NamePrefixer {
   strip(name: string): string | null;
 }
 
-const NAME_KINDS = ["topicName", "groupId", "transactionalId"] as const;
+export const NAME_KINDS = ["topicName", "groupId", "transactionalId"] as const;
 
 type Obj = Record<string, unknown>;
 

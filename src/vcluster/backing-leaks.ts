@@ -4,9 +4,12 @@
 import type { Tenant } from "./tenant.ts";
 import { ApiKey, type ResponseOf } from "../protocol/messages/api-keys.ts";
 import { ConfigSource } from "../protocol/messages/constants.ts";
-import type { DescribeConfigsResourceResult } from "../protocol/messages/describe-configs-response.ts";
 
 type Obj = Record<string, unknown>;
+
+const CREATE_TOPICS = ApiKey.CreateTopics;
+const DESCRIBE_CONFIGS = ApiKey.DescribeConfigs;
+const DESCRIBE_LOG_DIRS = ApiKey.DescribeLogDirs;
 
 // org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource
 const DYNAMIC_BROKER_CONFIG = ConfigSource.DYNAMIC_BROKER_CONFIG;
@@ -19,37 +22,42 @@ const GROUP_CONFIG = ConfigSource.GROUP_CONFIG;
 /** Synonyms set on the resource itself: the tenant's own settings. */
 const RESOURCE_LEVEL_SOURCES: ReadonlySet<number> = new Set([TOPIC_CONFIG, GROUP_CONFIG]);
 
-export const WITHHELD_MESSAGE = "the backing cluster's message was withheld: it concerns resources outside this virtual cluster";
-
-type Scrub = (body: Obj) => number;
-
-/**
- * A scrub written against one API's generated response type. The one cast: the exchange hands
- * `scrubBackingLeaks` a body it decoded with the codec of the key the scrub is filed under.
- */
-function scrub<K extends ApiKey>(_apiKey: K, fn: (body: ResponseOf<K>) => number): Scrub {
-  return fn as unknown as Scrub;
+/** A DescribeConfigs result or a CreateTopics topic: configs with their sources. */
+interface ConfigsOf {
+  configs?: Array<{ configSource: number; synonyms?: Array<{ source: number }> }> | null;
 }
 
-/** The per-API scrubs, besides the error messages every response gets. */
-const SCRUBS: ReadonlyMap<number, Scrub> = new Map([
-  [ApiKey.DescribeLogDirs, scrub(ApiKey.DescribeLogDirs, neutralLogDirs)],
-  [ApiKey.DescribeConfigs, scrub(ApiKey.DescribeConfigs, (body) =>
-    body.results.reduce((n, r) => n + brokerSourcesAsDefault(r.configs) + resourceLevelSynonyms(r.configs), 0))],
-  // CreateTopics answers with the new topic's configs from v5 (null when the broker withholds them).
-  [ApiKey.CreateTopics, scrub(ApiKey.CreateTopics, (body) => body.topics.reduce((n, t) => n + brokerSourcesAsDefault(t.configs ?? []), 0))],
-]);
+export const WITHHELD_MESSAGE = "the backing cluster's message was withheld: it concerns resources outside this virtual cluster";
 
-/** Scrubs one decoded response; returns how many values it changed. */
-export function scrubBackingLeaks(apiKey: number, body: Obj, tenant: Tenant): number {
-  return scrubErrorMessages(body, tenant) + (SCRUBS.get(apiKey)?.(body) ?? 0);
+/** Scrubs one decoded response of `apiKey`; returns how many values it changed. */
+export function scrubBackingLeaks(apiKey: number, body: object, tenant: Tenant): number {
+  return scrubErrorMessages(body, tenant) + scrubBackingState(apiKey, body);
+}
+
+/** What some APIs say about the backing cluster beyond their messages (decided per API key). */
+export function scrubBackingState(apiKey: number, body: object): number {
+  switch (apiKey) {
+    case DESCRIBE_LOG_DIRS:
+      return neutralLogDirs(body as ResponseOf<typeof DESCRIBE_LOG_DIRS>);
+    case DESCRIBE_CONFIGS:
+      return configsWithoutBrokerLevel((body as ResponseOf<typeof DESCRIBE_CONFIGS>).results, true);
+    case CREATE_TOPICS:
+      return configsWithoutBrokerLevel((body as ResponseOf<typeof CREATE_TOPICS>).topics, false);
+    default:
+      return 0;
+  }
+}
+
+/** Whether scrubBackingState has anything to do for this API. */
+export function hasBackingState(apiKey: number): boolean {
+  return apiKey === DESCRIBE_LOG_DIRS || apiKey === DESCRIBE_CONFIGS || apiKey === CREATE_TOPICS;
 }
 
 /**
  * Every `…errorMessage` field, Produce's `batchIndexErrorMessage` included: the tenant's prefix
  * comes out, and a message that still names something not the tenant's is replaced whole.
  */
-function scrubErrorMessages(body: unknown, tenant: Tenant): number {
+export function scrubErrorMessages(body: unknown, tenant: Tenant): number {
   let changed = 0;
   const visit = (obj: unknown) => {
     if (obj === null || typeof obj !== "object" || obj instanceof Uint8Array) return;
@@ -124,39 +132,37 @@ function hostPort(message: string): boolean {
 }
 
 /** Log-dir paths become `log-dir-<i>`; the volume sizes (shared with every tenant) become unknown. */
-function neutralLogDirs(body: ResponseOf<typeof ApiKey.DescribeLogDirs>): number {
-  body.results.forEach((r, i) => {
+function neutralLogDirs(body: ResponseOf<typeof DESCRIBE_LOG_DIRS>): number {
+  let changed = 0;
+  body.results?.forEach((r, i) => {
     r.logDir = `log-dir-${i}`;
-    // Before v4 the codec fills in -1 and writes nothing: the same for every version.
-    r.totalBytes = -1n;
-    r.usableBytes = -1n;
+    if ("totalBytes" in r) r.totalBytes = -1n;
+    if ("usableBytes" in r) r.usableBytes = -1n;
+    changed++;
   });
-  return body.results.length;
+  return changed;
 }
 
 /**
  * A config's effective value stays: it governs the tenant's own topic or group. Where the broker
- * says it comes from broker-level settings, the tenant is told DEFAULT_CONFIG.
+ * says it comes from broker-level settings, the tenant is told DEFAULT_CONFIG, and synonyms from
+ * broker level (the operator's settings, e.g. a static value under a dynamic one) are removed.
  */
-function brokerSourcesAsDefault(configs: Array<{ configSource: number }>): number {
+function configsWithoutBrokerLevel(resources: readonly ConfigsOf[] | undefined, withSynonyms: boolean): number {
   let changed = 0;
-  for (const c of configs) {
-    if (BROKER_LEVEL_SOURCES.has(c.configSource)) {
-      c.configSource = DEFAULT_CONFIG;
-      changed++;
-    }
-  }
-  return changed;
-}
-
-/** Synonyms from broker level (the operator's settings, e.g. a static value under a dynamic one) are removed. */
-function resourceLevelSynonyms(configs: DescribeConfigsResourceResult[]): number {
-  let changed = 0;
-  for (const c of configs) {
-    const kept = c.synonyms.filter((s) => RESOURCE_LEVEL_SOURCES.has(s.source));
-    if (kept.length !== c.synonyms.length) {
-      c.synonyms = kept;
-      changed++;
+  for (const r of resources ?? []) {
+    for (const c of r.configs ?? []) {
+      if (BROKER_LEVEL_SOURCES.has(c.configSource)) {
+        c.configSource = DEFAULT_CONFIG;
+        changed++;
+      }
+      if (withSynonyms && Array.isArray(c.synonyms)) {
+        const kept = c.synonyms.filter((s) => RESOURCE_LEVEL_SOURCES.has(s.source));
+        if (kept.length !== c.synonyms.length) {
+          c.synonyms = kept;
+          changed++;
+        }
+      }
     }
   }
   return changed;

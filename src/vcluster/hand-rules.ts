@@ -5,7 +5,7 @@ import { ErrorCode } from "../protocol/error-codes.ts";
 import { describeGroupsRule, joinGroupRule, syncGroupRule } from "./consumer-protocol-rules.ts";
 import type { Tenant } from "./tenant.ts";
 import { MAX_TOPIC_NAME_LENGTH } from "./tenant.ts";
-import { anchoredRegexProblem, anchorRegex, fullMatcher, regexProblem, unanchorRegex } from "./tenant-regex.ts";
+import { anchoredRegexProblem, anchorRegex, fullMatcher, unanchorRegex } from "./tenant-regex.ts";
 import { streamsGroupHeartbeatRule } from "./streams-group-rules.ts";
 import { type HandRule, typedRule } from "./hand-rule.ts";
 import {
@@ -18,9 +18,8 @@ import {
 import { ApiKey } from "../protocol/messages/api-keys.ts";
 import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
 
-// Re-exported for code that imported them from here before they moved.
-export { anchorRegex, regexProblem, unanchorRegex };
-export type { HandRule, Refusal, RuleContext, TypedHandRule, TypedRuleContext } from "./hand-rule.ts";
+// The rule types live in hand-rule.ts (the rule files import them from there, not from here).
+export type { HandRule, Refusal, RuleContext } from "./hand-rule.ts";
 export { typedRule };
 
 const RESOURCE_TOPIC = ConfigResourceType.TOPIC;

@@ -8,82 +8,76 @@
 import { defaultDeletableTopicResult } from "../protocol/messages/delete-topics-response.ts";
 import { defaultMetadataResponseTopic } from "../protocol/messages/metadata-response.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
-import { ApiKey, type RequestOf } from "../protocol/messages/api-keys.ts";
-import type { RuleContext, TypedRuleContext } from "./hand-rule.ts";
+import { ApiKey, type RequestOf, type ResponseOf } from "../protocol/messages/api-keys.ts";
+import type { RuleContext } from "./hand-rules.ts";
 
-/** A request entry that names a topic by id when its name is null. */
-interface ByIdEntry {
-  name: string | null;
-  topicId: string;
-}
-
-type Answer = (body: Record<string, unknown>, notOwned: ReadonlySet<string>, ctx: RuleContext) => number;
-
-interface ByIdApi {
+/** One API that names topics by id, over its generated request and response types. */
+interface ByIdApi<K extends ApiKey> {
   /** First version whose requests name topics by id. */
   from: number;
-  answer: Answer;
+  /** Takes the entries asked for by a `notOwned` id out of the request; returns those ids, in order. */
+  take(body: RequestOf<K>, notOwned: ReadonlySet<string>): string[];
+  /** Appends the broker's answer for an unknown id to the response. */
+  answer(response: ResponseOf<K>, topicId: string): void;
 }
 
-/**
- * Takes the by-id entries for `notOwned` ids out of the request (`entries` reads and `keep`
- * writes its array; null is "all topics") and has `unknown` append their answers to the
- * response, in request order. The one cast: the exchange hands a body decoded with the codec of
- * the key the API is filed under.
- */
-function byIdApi<K extends ApiKey, E extends ByIdEntry>(_apiKey: K, from: number, spec: {
-  entries(body: RequestOf<K>): E[] | null;
-  keep(body: RequestOf<K>, kept: E[]): void;
-  unknown(topicIds: readonly string[], ctx: TypedRuleContext<K>): void;
-}): ByIdApi {
-  const answer = (body: RequestOf<K>, notOwned: ReadonlySet<string>, ctx: TypedRuleContext<K>): number => {
-    const entries = spec.entries(body);
-    if (!entries) return 0;
-    const answered: string[] = [];
-    spec.keep(body, entries.filter((t) => {
-      const byId = t.name === null && notOwned.has(t.topicId);
-      if (byId) answered.push(t.topicId);
-      return !byId;
-    }));
-    if (answered.length > 0) spec.unknown(answered, ctx);
-    return answered.length;
-  };
-  return { from, answer: answer as unknown as Answer };
+/** Files a typed entry under its API key (the exchange hands it messages of that key). */
+function byIdApi<K extends ApiKey>(_apiKey: K, api: ByIdApi<K>): ByIdApi<ApiKey> {
+  return api as unknown as ByIdApi<ApiKey>;
 }
 
-const BY_ID_APIS: ReadonlyMap<number, ByIdApi> = new Map<number, ByIdApi>([
-  [ApiKey.Metadata, byIdApi(ApiKey.Metadata, 12, {
-    entries: (body) => body.topics,
-    keep: (body, kept) => {
+/** An entry asked for by id has no name (null); the kept entries stay in order. */
+function takeById<T extends { name: string | null; topicId: string }>(entries: T[], notOwned: ReadonlySet<string>): { kept: T[]; taken: string[] } {
+  const taken: string[] = [];
+  const kept = entries.filter((t) => {
+    const byId = t.name === null && notOwned.has(t.topicId);
+    if (byId) taken.push(t.topicId);
+    return !byId;
+  });
+  return { kept, taken };
+}
+
+const BY_ID_APIS: ReadonlyMap<number, ByIdApi<ApiKey>> = new Map([
+  [ApiKey.Metadata, byIdApi(ApiKey.Metadata, {
+    from: 12,
+    take(body, notOwned) {
+      if (!body.topics) return []; // all topics: nothing asked for by id
+      const { kept, taken } = takeById(body.topics, notOwned);
       body.topics = kept;
+      return taken;
     },
-    unknown: (topicIds, ctx) =>
-      ctx.responseFixups.push((res) => {
-        for (const topicId of topicIds) res.topics.push({ ...defaultMetadataResponseTopic(), errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId });
-      }),
+    answer(response, topicId) {
+      response.topics.push({ ...defaultMetadataResponseTopic(), errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId });
+    },
   })],
-  [ApiKey.DeleteTopics, byIdApi(ApiKey.DeleteTopics, 6, {
-    entries: (body) => body.topics,
-    keep: (body, kept) => {
+  [ApiKey.DeleteTopics, byIdApi(ApiKey.DeleteTopics, {
+    from: 6,
+    take(body, notOwned) {
+      if (!body.topics) return [];
+      const { kept, taken } = takeById(body.topics, notOwned);
       body.topics = kept;
+      return taken;
     },
-    unknown: (topicIds, ctx) =>
-      ctx.responseFixups.push((res) => {
-        for (const topicId of topicIds) {
-          res.responses.push({
-            ...defaultDeletableTopicResult(), name: null, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
-            errorMessage: "This server does not host this topic ID.",
-          });
-        }
-      }),
+    answer(response, topicId) {
+      response.responses.push({
+        ...defaultDeletableTopicResult(), name: null, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
+        errorMessage: "This server does not host this topic ID.",
+      });
+    },
   })],
 ]);
 
 /**
- * Takes the by-id entries for `notOwned` ids out of the request and has their answers appended
- * to the response (in request order); returns how many it took.
+ * Takes the by-id entries for `notOwned` ids out of a decoded request of `apiKey` and has their
+ * answers appended to the response (in request order); returns how many it took.
  */
-export function answerUnownedTopicIds(apiKey: number, version: number, body: Record<string, unknown>, notOwned: ReadonlySet<string>, ctx: RuleContext): number {
+export function answerUnownedTopicIds(apiKey: number, version: number, body: object, notOwned: ReadonlySet<string>, ctx: RuleContext): number {
   const api = BY_ID_APIS.get(apiKey);
-  return api && version >= api.from ? api.answer(body, notOwned, ctx) : 0;
+  if (!api || version < api.from) return 0;
+  const answered = api.take(body as RequestOf<ApiKey>, notOwned);
+  if (answered.length === 0) return 0;
+  ctx.responseFixups.push((res) => {
+    for (const topicId of answered) api.answer(res as unknown as ResponseOf<ApiKey>, topicId);
+  });
+  return answered.length;
 }

@@ -4,7 +4,7 @@
 // (invariant 2); a listener pinned to a missing vcluster refuses everyone (fail closed).
 import type { PlainAuthenticator } from "../auth/plain-authenticator.ts";
 import type { SaslCredentials } from "../client/sasl-login.ts";
-import { API_VERSIONS_KEY, clampApiVersions, unsupportedApiVersionsResponse } from "../gateway/api-versions.ts";
+import { API_VERSIONS_KEY, unsupportedApiVersionsResponse } from "../gateway/api-versions.ts";
 import type { BrokerDirectory } from "../gateway/broker-directory.ts";
 import type { InternalTopicsGuard } from "../gateway/internal-topics-guard.ts";
 import { PassthroughPolicy, type ResponseRewrites } from "../gateway/passthrough-policy.ts";
@@ -19,7 +19,8 @@ import type { ApiVersionsResponse } from "../protocol/messages/api-versions-resp
 import type { SaslAuthenticateRequest } from "../protocol/messages/sasl-authenticate-request.ts";
 import type { SaslHandshakeRequest } from "../protocol/messages/sasl-handshake-request.ts";
 import { apiSpec } from "../protocol/registry.ts";
-import { offeredVersions, vclusterVersionFilter } from "./allowed-apis.ts";
+import { offeredVersions } from "./allowed-apis.ts";
+import { vclusterApiVersions } from "./vcluster-api-versions.ts";
 import { errorResponse } from "./error-response.ts";
 import { type ConnectionState, tenantRequest } from "./tenant-exchange.ts";
 import { FetchSessions } from "./fetch-sessions.ts";
@@ -29,7 +30,7 @@ import { isAuditedTopicChange, topicChangeEvents } from "./audited-topic-changes
 import type { ScramMechanism } from "../sasl/scram-primitives.ts";
 import { type ScramCredential, ScramServer } from "../sasl/scram-server.ts";
 import type { Tenant } from "./tenant.ts";
-import { answerClientTelemetry, CLIENT_TELEMETRY_API_KEYS, isClientTelemetry } from "./client-telemetry.ts";
+import { answerClientTelemetry, isClientTelemetry } from "./client-telemetry.ts";
 import { authenticateRequestFor, UNFRAMED_TOKEN_HEAD, unframedOutcome } from "./unframed-sasl.ts";
 import type { TopicIdDirectory } from "./topic-id-directory.ts";
 import type { TopicPolicies } from "./topic-policy-lookup.ts";
@@ -416,9 +417,7 @@ export class VclusterPolicy implements SessionPolicy {
     } catch (e) {
       return { kind: "close", reason: `backing cluster unavailable for ApiVersions: ${(e as Error).message}` };
     }
-    const body: ApiVersionsResponse = { ...backing, throttleTimeMs: 0, apiKeys: backing.apiKeys.map((k) => ({ ...k })) };
-    clampApiVersions(body, vclusterVersionFilter);
-    advertiseLocallyAnswered(body);
+    const body = vclusterApiVersions(backing);
     return { kind: "answer", frame: encodeResponse(API_VERSIONS_KEY, head.apiVersion, { correlationId: head.correlationId }, body) };
   }
 
@@ -604,25 +603,6 @@ export class VclusterPolicy implements SessionPolicy {
     await new Promise((resolve) => setTimeout(resolve, this.deps.failedAuthenticationDelayMs));
     return { kind: "answer", frame, closeAfter: reason };
   }
-}
-
-/**
- * kgate answers SaslHandshake and SaslAuthenticate itself, so it offers them even when the
- * backing listener (PLAINTEXT) does not; librdkafka will not log in otherwise. Client telemetry
- * is answered by kgate too, so it is offered whatever the broker offers.
- */
-function advertiseLocallyAnswered(body: ApiVersionsResponse): void {
-  for (const apiKey of [SASL_HANDSHAKE, SASL_AUTHENTICATE, ...CLIENT_TELEMETRY_API_KEYS]) {
-    const offered = offeredVersions(apiKey)!;
-    const entry = body.apiKeys.find((e) => e.apiKey === apiKey);
-    if (entry) {
-      entry.minVersion = offered.min;
-      entry.maxVersion = offered.max;
-    } else {
-      body.apiKeys.push({ apiKey, minVersion: offered.min, maxVersion: offered.max });
-    }
-  }
-  body.apiKeys.sort((a, b) => a.apiKey - b.apiKey);
 }
 
 function apiName(apiKey: number): string {
