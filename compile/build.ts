@@ -114,9 +114,10 @@ function run(cmd: string, args: string[], env: Record<string, string | undefined
 
 /** True when a failure is about fetching another platform's runtime, not about kgate. */
 function runtimeUnavailable(output: string): boolean {
-  return /dns error|failed to lookup address|error sending request|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|Unable to connect|ConnectionRefused|network|download|fetch(ing)? .*(failed|error)|HTTP \d{3}|404|403|denort/i.test(
-    output,
-  );
+  return /dns error|failed to lookup address|error sending request|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|Unable to connect|ConnectionRefused|network|download|fetch(ing)? .*(failed|error)|HTTP \d{3}|404|403|denort/i
+    .test(
+      output,
+    );
 }
 
 function lastLines(output: string, n = 3): string {
@@ -196,8 +197,7 @@ function buildWithDeno(bundle: string, target: Target | undefined): Outcome {
     return {
       status: "skipped",
       file,
-      reason:
-        `deno compile needs the Deno runtime (denort) for ${target?.deno ?? "this machine"} and could not download it. ` +
+      reason: `deno compile needs the Deno runtime (denort) for ${target?.deno ?? "this machine"} and could not download it. ` +
         `Put the denort binary of the same Deno version (${denoVersion()}) for that target on this machine and ` +
         `set DENORT_BIN=/path/to/denort, or build where the network reaches Deno's release downloads.`,
     };

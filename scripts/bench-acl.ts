@@ -26,5 +26,7 @@ function perDecisionMicros(index: AclIndex, names: number): number {
 }
 
 console.log(`1000 ACLs (50 principals): ${perDecisionMicros(new AclIndex(acls), 1200).toFixed(2)} µs per decision`);
-console.log(`1000 ACLs, all User:*:      ${perDecisionMicros(new AclIndex(acls.map((a) => ({ ...a, principal: "User:*" }))), 1200).toFixed(2)} µs per decision`);
+console.log(
+  `1000 ACLs, all User:*:      ${perDecisionMicros(new AclIndex(acls.map((a) => ({ ...a, principal: "User:*" }))), 1200).toFixed(2)} µs per decision`,
+);
 console.log(`10 ACLs:                    ${perDecisionMicros(new AclIndex(acls.slice(0, 10)), 12).toFixed(2)} µs per decision`);

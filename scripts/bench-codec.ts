@@ -25,8 +25,14 @@ function fetchFrame(recordBytes: number): Uint8Array {
     topic: "bench",
     topicId: "1".repeat(32),
     partitions: [{
-      partitionIndex: 0, errorCode: 0, highWatermark: 100n, lastStableOffset: 100n, logStartOffset: 0n,
-      abortedTransactions: null, preferredReadReplica: -1, records: new Uint8Array(recordBytes).fill(9),
+      partitionIndex: 0,
+      errorCode: 0,
+      highWatermark: 100n,
+      lastStableOffset: 100n,
+      logStartOffset: 0n,
+      abortedTransactions: null,
+      preferredReadReplica: -1,
+      records: new Uint8Array(recordBytes).fill(9),
     }],
   }];
   return concatBytes(encodeResponse(FETCH, FETCH_V, { correlationId: 1 }, body));
@@ -55,5 +61,9 @@ for (const size of [1024, 1024 * 1024]) {
   results[`fetch encode ${label}`] = time(`Fetch v${FETCH_V} response encode, ${label}`, N, () => void encodeResponse(FETCH, FETCH_V, fr.header, fr.body));
 }
 const ratio = (a: string, b: string) => (results[a]! / results[b]!).toFixed(2);
-console.log(`\n1 MiB / 1 KiB time ratio: produce decode ${ratio("produce decode 1 MiB", "produce decode 1 KiB")}, fetch decode ${ratio("fetch decode 1 MiB", "fetch decode 1 KiB")}, produce encode ${ratio("produce encode 1 MiB", "produce encode 1 KiB")}, fetch encode ${ratio("fetch encode 1 MiB", "fetch encode 1 KiB")}`);
+console.log(
+  `\n1 MiB / 1 KiB time ratio: produce decode ${ratio("produce decode 1 MiB", "produce decode 1 KiB")}, fetch decode ${
+    ratio("fetch decode 1 MiB", "fetch decode 1 KiB")
+  }, produce encode ${ratio("produce encode 1 MiB", "produce encode 1 KiB")}, fetch encode ${ratio("fetch encode 1 MiB", "fetch encode 1 KiB")}`,
+);
 console.log("(a ratio near 1 means the record bytes were not copied)");

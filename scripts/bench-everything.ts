@@ -50,9 +50,19 @@ const cases: Array<{ label: string; apiKey: number; version: number; request: un
       clusterAuthorizedOperations: -2147483648,
       errorCode: 0,
       topics: Array.from({ length: TOPICS }, (_, i) => ({
-        errorCode: 0, name: nameOf(i), topicId: idOf(i + 1), isInternal: false, topicAuthorizedOperations: -2147483648,
+        errorCode: 0,
+        name: nameOf(i),
+        topicId: idOf(i + 1),
+        isInternal: false,
+        topicAuthorizedOperations: -2147483648,
         partitions: Array.from({ length: PARTITIONS }, (_, p) => ({
-          errorCode: 0, partitionIndex: p, leaderId: 0, leaderEpoch: 0, replicaNodes: [0, 1, 2], isrNodes: [0, 1, 2], offlineReplicas: [],
+          errorCode: 0,
+          partitionIndex: p,
+          leaderId: 0,
+          leaderEpoch: 0,
+          replicaNodes: [0, 1, 2],
+          isrNodes: [0, 1, 2],
+          offlineReplicas: [],
         })),
       })),
     },
@@ -77,7 +87,10 @@ const cases: Array<{ label: string; apiKey: number; version: number; request: un
       throttleTimeMs: 0,
       errorCode: 0,
       results: [{
-        errorCode: 0, logDir: "/var/lib/kafka", totalBytes: -1n, usableBytes: -1n,
+        errorCode: 0,
+        logDir: "/var/lib/kafka",
+        totalBytes: -1n,
+        usableBytes: -1n,
         topics: Array.from({ length: TOPICS }, (_, i) => ({
           name: nameOf(i),
           partitions: Array.from({ length: PARTITIONS }, (_, p) => ({ partitionIndex: p, partitionSize: 1000n, offsetLag: 0n, isFutureKey: false })),
@@ -107,5 +120,7 @@ for (const c of cases) {
     outBytes = out instanceof Uint8Array ? out.length : out.reduce((a, b) => a + b.length, 0);
   }
   const ms = (performance.now() - start) / n;
-  console.log(`${c.label.padEnd(78)} ${ms.toFixed(2).padStart(8)} ms/response  (${(frame.length / 1024).toFixed(0)} KiB -> ${(outBytes / 1024).toFixed(1)} KiB)`);
+  console.log(
+    `${c.label.padEnd(78)} ${ms.toFixed(2).padStart(8)} ms/response  (${(frame.length / 1024).toFixed(0)} KiB -> ${(outBytes / 1024).toFixed(1)} KiB)`,
+  );
 }

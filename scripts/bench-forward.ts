@@ -6,7 +6,7 @@
 // ways). Each round streams the same bytes source → sink directly and through the forwarder;
 // the sink answers with the byte count after the source's FIN, so both directions and the
 // half-close are part of the measurement. Prints MiB/s and the ratio to direct.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runtime } from "../src/runtime/index.ts";
 import type { Duplex } from "../src/runtime/types.ts";
@@ -105,8 +105,10 @@ async function runMain(): Promise<void> {
     }
     const d = median(direct);
     const f = median(forwarded);
-    console.log(`${runtime.name}: ${(bytes / 1024 ** 3).toFixed(2)} GiB x ${rounds}, median direct ${d.toFixed(0)} MiB/s, ` +
-      `forwarded ${f.toFixed(0)} MiB/s, ratio ${(f / d).toFixed(2)}`);
+    console.log(
+      `${runtime.name}: ${(bytes / 1024 ** 3).toFixed(2)} GiB x ${rounds}, median direct ${d.toFixed(0)} MiB/s, ` +
+        `forwarded ${f.toFixed(0)} MiB/s, ratio ${(f / d).toFixed(2)}`,
+    );
   } finally {
     sink.child.kill();
     forwarder.child.kill();

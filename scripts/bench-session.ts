@@ -32,7 +32,9 @@ const TOPIC_ID = "0123456789abcdef0123456789abcdef";
 
 function produceRequest(correlationId: number): Uint8Array {
   return concatBytes(encodeRequest({ apiKey: ApiKey.Produce, apiVersion: VERSION, correlationId, clientId: "producer-1" }, {
-    transactionalId: null, acks: 1, timeoutMs: 30_000,
+    transactionalId: null,
+    acks: 1,
+    timeoutMs: 30_000,
     topicData: [{ name: "orders", topicId: TOPIC_ID, partitionData: [{ index: 0, records: new Uint8Array(RECORDS_BYTES).fill(1) }] }],
   }));
 }
@@ -42,8 +44,17 @@ let brokerTopic = "orders";
 function produceResponse(correlationId: number): Uint8Array {
   return concatBytes(encodeResponse(ApiKey.Produce, VERSION, { correlationId }, {
     responses: [{
-      name: brokerTopic, topicId: TOPIC_ID,
-      partitionResponses: [{ index: 0, errorCode: 0, baseOffset: BigInt(correlationId), logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null }],
+      name: brokerTopic,
+      topicId: TOPIC_ID,
+      partitionResponses: [{
+        index: 0,
+        errorCode: 0,
+        baseOffset: BigInt(correlationId),
+        logAppendTimeMs: -1n,
+        logStartOffset: 0n,
+        recordErrors: [],
+        errorMessage: null,
+      }],
     }],
     throttleTimeMs: 0,
   }));
@@ -127,7 +138,10 @@ async function run(throughSession: boolean, policyFor: () => SessionPolicy = pas
   const start = cpuMs();
   if (throughSession) {
     const session = new Session(clientSide, policyFor(), {
-      maxFrameBytes: 64 << 20, maxQueuedResponseBytes: 16 << 20, maxInFlightRequests: 100, upstreamConnectTimeoutMs: 1000,
+      maxFrameBytes: 64 << 20,
+      maxQueuedResponseBytes: 16 << 20,
+      maxInFlightRequests: 100,
+      upstreamConnectTimeoutMs: 1000,
       openUpstream: () => Promise.resolve(upstreamSide),
     });
     await producer(app, frames);

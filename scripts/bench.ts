@@ -186,16 +186,18 @@ function clusterTarget(name: string, runtimes: KgateRuntime[]): Target {
       const env = { KGATE_TOKEN_SECRET: `bench-cluster-${run}-0123456789abcdef` };
       const nodes: KgateProcess[] = [];
       for (const [i, runtime] of runtimes.entries()) {
-        nodes.push(await startKgate({
-          runtime,
-          backing,
-          env,
-          config: {
-            listener: { advertise: "cluster" },
-            store: { type: "kafka", topic: `_kgate_state_bench_${run}` },
-            cluster: { nodeId: `bench-${i}-${run}`, topic: `_kgate_cluster_bench_${run}`, heartbeatMs: 500, expiryMs: 2500 },
-          },
-        }));
+        nodes.push(
+          await startKgate({
+            runtime,
+            backing,
+            env,
+            config: {
+              listener: { advertise: "cluster" },
+              store: { type: "kafka", topic: `_kgate_state_bench_${run}` },
+              cluster: { nodeId: `bench-${i}-${run}`, topic: `_kgate_cluster_bench_${run}`, heartbeatMs: 500, expiryMs: 2500 },
+            },
+          }),
+        );
       }
       await new Promise((r) => setTimeout(r, 2000)); // a few heartbeats: every node sees the others
       return {
@@ -263,11 +265,16 @@ async function producePerf(
   warmup = 0,
 ): Promise<ProduceResult> {
   const out = await runTool("kafka-producer-perf-test", [
-    "--topic", topic,
-    "--num-records", String(records),
-    "--record-size", String(RECORD_SIZE),
-    "--throughput", String(throughput),
-    "--bootstrap-server", endpoint.bootstrap,
+    "--topic",
+    topic,
+    "--num-records",
+    String(records),
+    "--record-size",
+    String(RECORD_SIZE),
+    "--throughput",
+    String(throughput),
+    "--bootstrap-server",
+    endpoint.bootstrap,
     ...(warmup > 0 ? ["--warmup-records", String(warmup)] : []),
     ...extra,
   ]);
@@ -279,11 +286,16 @@ async function producePerf(
 
 async function consumePerf(endpoint: Endpoint, topic: string, records: number, group: string, extra: string[]): Promise<ConsumeResult> {
   const out = await runTool("kafka-consumer-perf-test", [
-    "--bootstrap-server", endpoint.bootstrap,
-    "--topic", topic,
-    "--num-records", String(records),
-    "--group", group,
-    "--timeout", "30000",
+    "--bootstrap-server",
+    endpoint.bootstrap,
+    "--topic",
+    topic,
+    "--num-records",
+    String(records),
+    "--group",
+    group,
+    "--timeout",
+    "30000",
     ...extra,
   ]);
   // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
@@ -363,9 +375,7 @@ interface Row {
 async function main(): Promise<void> {
   const only = process.env.BENCH_TARGETS?.split(",").map((s) => s.trim()).filter(Boolean);
   const threeBrokers = env("BENCH_BROKERS", 1) >= 3;
-  const targets = only
-    ? TARGETS.filter((t) => only.includes(t.name))
-    : TARGETS.filter((t) => (threeBrokers ? !t.tls : !t.optIn));
+  const targets = only ? TARGETS.filter((t) => only.includes(t.name)) : TARGETS.filter((t) => (threeBrokers ? !t.tls : !t.optIn));
   if (targets.length === 0) throw new Error(`BENCH_TARGETS matches none of: ${TARGETS.map((t) => t.name).join(", ")}`);
   const privateCluster = threeBrokers ? await startKafkaCluster({ brokers: 3 }) : undefined;
   const backing = privateCluster ? privateCluster.brokers[0]! : await kafkaBootstrap();
@@ -422,7 +432,11 @@ async function main(): Promise<void> {
       }
       for (const t of order) {
         const e = endpoints.get(t)!;
-        const p = await latencyProbe({ bootstrap: e.bootstrap, ...e.probe }, `${base}-probe`, { rate: PROBE_RATE, count: PROBE_COUNT, recordSize: RECORD_SIZE });
+        const p = await latencyProbe({ bootstrap: e.bootstrap, ...e.probe }, `${base}-probe`, {
+          rate: PROBE_RATE,
+          count: PROBE_COUNT,
+          recordSize: RECORD_SIZE,
+        });
         rows.get(t)!.probe = p;
         console.log(
           `  ${t.name.padEnd(14)} probe    produce p50 ${p.produce.p50} µs p99 ${p.produce.p99} µs, fetch p50 ${p.fetch.p50} µs p99 ${p.fetch.p99} µs`,
@@ -533,16 +547,36 @@ function printTable(targets: Target[], rounds: Map<Target, Row>[]): TableRow[] {
   const int = (n: number | undefined) => (n === undefined ? "-" : String(Math.round(n)));
   const cpu = (s: Summary) => (s.produceCpuMsPerMib === undefined ? "-" : `${x(s.produceCpuMsPerMib)}/${x(s.consumeCpuMsPerMib)}`);
   const header = [
-    "target", "produce MB/s", "x", "consume MB/s", "x", "fetch MB/s", "x",
-    "p99 ms (perf)", "rtt p50 µs", "rtt p99 µs", "+p50 µs", "+p99 µs", "CPU ms/MB p/c", "RSS MB",
+    "target",
+    "produce MB/s",
+    "x",
+    "consume MB/s",
+    "x",
+    "fetch MB/s",
+    "x",
+    "p99 ms (perf)",
+    "rtt p50 µs",
+    "rtt p99 µs",
+    "+p50 µs",
+    "+p99 µs",
+    "CPU ms/MB p/c",
+    "RSS MB",
   ];
   const lines = rows.map(({ target, summary: s, ratios, overheadUs }) => [
     target,
-    fmt(s.produceMbPerSec), x(ratios.produce),
-    fmt(s.consumeMbPerSec), x(ratios.consume),
-    fmt(s.fetchMbPerSec), x(ratios.fetch),
-    int(s.p99), int(s.probeP50Us), int(s.probeP99Us), int(overheadUs.p50), int(overheadUs.p99),
-    cpu(s), int(s.rssMib),
+    fmt(s.produceMbPerSec),
+    x(ratios.produce),
+    fmt(s.consumeMbPerSec),
+    x(ratios.consume),
+    fmt(s.fetchMbPerSec),
+    x(ratios.fetch),
+    int(s.p99),
+    int(s.probeP50Us),
+    int(s.probeP99Us),
+    int(overheadUs.p50),
+    int(overheadUs.p99),
+    cpu(s),
+    int(s.rssMib),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const show = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ") + " |";
@@ -565,7 +599,16 @@ function writeJson(rows: TableRow[], backing: string): string {
   const report = {
     time: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
-    settings: { records: RECORDS, recordSize: RECORD_SIZE, rounds: ROUNDS, partitions: PARTITIONS, latencyRate: LATENCY_RATE, probeRate: PROBE_RATE, probeCount: PROBE_COUNT, backing },
+    settings: {
+      records: RECORDS,
+      recordSize: RECORD_SIZE,
+      rounds: ROUNDS,
+      partitions: PARTITIONS,
+      latencyRate: LATENCY_RATE,
+      probeRate: PROBE_RATE,
+      probeCount: PROBE_COUNT,
+      backing,
+    },
     rows,
   };
   const text = JSON.stringify(report, null, 2) + "\n";

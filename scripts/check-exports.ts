@@ -100,7 +100,7 @@ function scan(file: string): void {
       if (clause.name) use(mod, "default", file);
       const bindings = clause.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) namespaces.set(bindings.name.text, mod);
-      else if (bindings) for (const el of bindings.elements) use(mod, (el.propertyName ?? el.name).text, file);
+      else if (bindings) { for (const el of bindings.elements) use(mod, (el.propertyName ?? el.name).text, file); }
       continue;
     }
     if (ts.isExportDeclaration(st)) {
@@ -144,7 +144,7 @@ function scan(file: string): void {
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const arg = node.arguments[0];
       const mod = arg && ts.isStringLiteral(arg) ? target(file, arg.text) : undefined;
-      if (mod) for (const name of dynamicNames(node)) use(mod, name, file);
+      if (mod) { for (const name of dynamicNames(node)) use(mod, name, file); }
     }
     ts.forEachChild(node, visit);
   };
@@ -172,7 +172,7 @@ const isUsed = (k: Key): boolean => {
   const [file] = k.split(": ");
   return (usedBy.get(k)?.size ?? 0) > 0 || (usedBy.get(`${file}: ${ALL}`)?.size ?? 0) > 0;
 };
-for (let changed = true; changed; ) {
+for (let changed = true; changed;) {
   changed = false;
   for (const [k, targets] of reexports) {
     if (!isUsed(k)) continue;

@@ -51,7 +51,10 @@ if (!args.includes("--no-capture")) {
     failed = true;
     console.log(`NOT byte-exact (${report.mismatches.length}): ${report.mismatches.slice(0, 20).join("; ")}`);
   }
-  markdown += `\nByte-exact (the capture pass: every client above against a recording relay in front of the broker's SASL listener): ${report.frames} frames, **${report.pairs.length} distinct (API, version) pairs** decoded and re-encoded to the identical bytes${report.mismatches.length ? `, ${report.mismatches.length} NOT` : ""}: ${report.pairs.join(", ")}.\n`;
+  markdown +=
+    `\nByte-exact (the capture pass: every client above against a recording relay in front of the broker's SASL listener): ${report.frames} frames, **${report.pairs.length} distinct (API, version) pairs** decoded and re-encoded to the identical bytes${
+      report.mismatches.length ? `, ${report.mismatches.length} NOT` : ""
+    }: ${report.pairs.join(", ")}.\n`;
 }
 
 if (args.includes("--markdown")) {

@@ -41,7 +41,9 @@ export function apiTable(): string {
     const offered = offeredVersions(spec.apiKey);
     if (offered) {
       const versions = offered.min === offered.max ? `${offered.min}` : `${offered.min}–${offered.max}`;
-      return `| ${spec.apiKey} | ${spec.name} | offered | ${versions} | ${handling(spec)} | ${API_ACLS.get(spec.apiKey)?.checks ?? "refused (not in the ACL table)"} |`;
+      return `| ${spec.apiKey} | ${spec.name} | offered | ${versions} | ${handling(spec)} | ${
+        API_ACLS.get(spec.apiKey)?.checks ?? "refused (not in the ACL table)"
+      } |`;
     }
     return `| ${spec.apiKey} | ${spec.name} | refused | — | ${REFUSED_BECAUSE.get(spec.apiKey) ?? "no reason recorded"} | — |`;
   });

@@ -73,7 +73,14 @@ export function generate(outDir: string, vendorDir: string = VENDOR_DIR): string
       written.push(file);
     }
     const api = req.name.replace(/Request$/, "");
-    surface.push({ name: api, apiKey: req.apiKey, requestModule: kebab(req.name), requestType: req.name, responseModule: kebab(res.name), responseType: res.name });
+    surface.push({
+      name: api,
+      apiKey: req.apiKey,
+      requestModule: kebab(req.name),
+      requestType: req.name,
+      responseModule: kebab(res.name),
+      responseType: res.name,
+    });
     imports.push(`import * as ${api}Req from "./${kebab(req.name)}.ts";`);
     imports.push(`import * as ${api}Res from "./${kebab(res.name)}.ts";`);
     const flexMin = req.flexible && req.flexible.max >= req.flexible.min ? req.flexible.min : "Infinity";

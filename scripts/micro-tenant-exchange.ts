@@ -37,7 +37,11 @@ const cases: Array<{ label: string; apiKey: number; version: number; request: un
     request: {
       ...defaultFetchRequest(),
       maxWaitMs: 500,
-      topics: names.slice(0, 4).map((topic) => ({ topic, topicId: idOf(0), partitions: [0, 1, 2, 3].map((p) => ({ ...defaultFetchPartition(), partition: p })) })),
+      topics: names.slice(0, 4).map((topic) => ({
+        topic,
+        topicId: idOf(0),
+        partitions: [0, 1, 2, 3].map((p) => ({ ...defaultFetchPartition(), partition: p })),
+      })),
     },
     response: {
       ...defaultFetchResponse(),
@@ -70,7 +74,13 @@ const cases: Array<{ label: string; apiKey: number; version: number; request: un
     apiKey: ApiKey.Produce,
     version: 9,
     request: { transactionalId: null, acks: 1, timeoutMs: 1000, topicData: [{ name: "t0", partitionData: [{ index: 0, records }] }] },
-    response: { responses: [{ name: "vc-bench.t0", partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 1n, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null }] }], throttleTimeMs: 0 },
+    response: {
+      responses: [{
+        name: "vc-bench.t0",
+        partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 1n, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null }],
+      }],
+      throttleTimeMs: 0,
+    },
   },
   {
     label: "Heartbeat v4",
@@ -82,7 +92,11 @@ const cases: Array<{ label: string; apiKey: number; version: number; request: un
 ];
 
 async function exchange(request: Uint8Array, response: Uint8Array, apiKey: number, version: number): Promise<void> {
-  const outcome = (await tenantRequest(request, { apiKey, apiVersion: version, correlationId: 1 }, tenant, deps, { fetchSessions: new FetchSessions() }, false)) as Extract<RequestOutcome, { kind: "forward" }>;
+  const outcome =
+    (await tenantRequest(request, { apiKey, apiVersion: version, correlationId: 1 }, tenant, deps, { fetchSessions: new FetchSessions() }, false)) as Extract<
+      RequestOutcome,
+      { kind: "forward" }
+    >;
   if (outcome.kind !== "forward") throw new Error(`expected a forward, got ${outcome.kind}`);
   if (outcome.rewrite) await outcome.rewrite(response);
 }

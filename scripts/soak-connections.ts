@@ -117,7 +117,8 @@ async function measure(kgateRuntime: KgateRuntime): Promise<void> {
   await adminCall(kgate, "PUT", `/v1/vclusters/${vc}`);
   const { token } = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vc}/tokens`, { username: "soak" });
   const pid = kgate.child.pid!;
-  const login = () => KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: "soak", password: token } });
+  const login = () =>
+    KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: "soak", password: token } });
   const metadata = (c: KafkaConnection) => c.request(3, 12, { ...defaultMetadataRequest(), topics: [] });
   const measured = await login();
   const roundTrip = async (n: number) => {
@@ -165,7 +166,7 @@ async function measure(kgateRuntime: KgateRuntime): Promise<void> {
       const tick = () => metadata(c).then(() => activeRequests++, failed);
       tick();
       timers[i] = setInterval(tick, 1000) as unknown as ReturnType<typeof setTimeout>;
-    }, (i * 1000) / Math.max(1, active.length)),
+    }, (i * 1000) / Math.max(1, active.length))
   );
   await new Promise((r) => setTimeout(r, 3000));
   const rtDuring = await roundTrip(300);
@@ -174,7 +175,9 @@ async function measure(kgateRuntime: KgateRuntime): Promise<void> {
   for (const t of timers) clearInterval(t);
   console.log(
     `[${kgateRuntime}] ${sockets.length} idle logged-in connections (opened in ${loginSeconds.toFixed(1)} s): ` +
-      `kgate RSS ${(before / 2 ** 20).toFixed(0)} -> ${(idleRss / 2 ** 20).toFixed(0)} MiB = ${((idleRss - before) / Math.max(1, sockets.length) / 1024).toFixed(1)} KiB per idle connection, ` +
+      `kgate RSS ${(before / 2 ** 20).toFixed(0)} -> ${(idleRss / 2 ** 20).toFixed(0)} MiB = ${
+        ((idleRss - before) / Math.max(1, sockets.length) / 1024).toFixed(1)
+      } KiB per idle connection, ` +
       `${idleBacking} backing connection(s) while idle`,
   );
   console.log(
@@ -184,10 +187,20 @@ async function measure(kgateRuntime: KgateRuntime): Promise<void> {
   );
   const idleKib = (idleRss - before) / Math.max(1, sockets.length) / 1024;
   check(kgateRuntime, "every idle login succeeded", sockets.length === CONNECTIONS, `${sockets.length} of ${CONNECTIONS}`);
-  check(kgateRuntime, "every active client logged in and was answered", active.length === ACTIVE && errors === 0, `${active.length} of ${ACTIVE}, ${errors} errors`);
+  check(
+    kgateRuntime,
+    "every active client logged in and was answered",
+    active.length === ACTIVE && errors === 0,
+    `${active.length} of ${ACTIVE}, ${errors} errors`,
+  );
   check(kgateRuntime, `RSS per idle connection <= ${MAX_IDLE_KIB_PER_CONNECTION} KiB`, idleKib <= MAX_IDLE_KIB_PER_CONNECTION, `${idleKib.toFixed(1)} KiB`);
   check(kgateRuntime, "idle logged-in clients open no backing connection", idleBacking <= baseBacking, `${baseBacking} -> ${idleBacking}`);
-  check(kgateRuntime, "active clients open at most one backing connection each", loadedBacking <= baseBacking + active.length, `${baseBacking} -> ${loadedBacking} for ${active.length} active clients`);
+  check(
+    kgateRuntime,
+    "active clients open at most one backing connection each",
+    loadedBacking <= baseBacking + active.length,
+    `${baseBacking} -> ${loadedBacking} for ${active.length} active clients`,
+  );
   if (errors > 0) {
     const lines = kgate.logs().split("\n").filter((l) => /warn|error|clos/i.test(l));
     console.log(`[${kgateRuntime}] kgate's log on errors (${lines.length} lines, first 10):\n${lines.slice(0, 10).join("\n")}`);
@@ -211,7 +224,12 @@ async function measure(kgateRuntime: KgateRuntime): Promise<void> {
       `(idle logged-in clients open none until they send a request)`,
   );
   const backingAfter = connectionsTo(pid, backingPort);
-  check(kgateRuntime, `a storm of ${STORM} logins is absorbed under limits.maxConnections`, stormed.length === STORM, `${stormed.length} succeeded, ${errors} refused`);
+  check(
+    kgateRuntime,
+    `a storm of ${STORM} logins is absorbed under limits.maxConnections`,
+    stormed.length === STORM,
+    `${stormed.length} succeeded, ${errors} refused`,
+  );
   check(kgateRuntime, "stormed logins open no backing connection", backingAfter <= backingBefore, `${backingBefore} -> ${backingAfter}`);
   for (const s of stormed) s.destroy();
   measured.close();

@@ -236,7 +236,9 @@ function printScenario(backing: string, files: string[]): void {
   const direct = backing.split(",")[0]!.trim();
   const cliAdmin = adminPort === DEFAULT_ADMIN_PORT ? "" : ` --admin-url ${adminUrl}`;
   console.log(`
-kgate is up: Kafka listener ${gateway}${withTls ? " (TLS)" : ""} in front of ${backing}${withTls && backing === LOCAL_KAFKA ? ` (over TLS on ${LOCAL_KAFKA_TLS})` : ""}, admin API ${adminUrl}
+kgate is up: Kafka listener ${gateway}${withTls ? " (TLS)" : ""} in front of ${backing}${
+    withTls && backing === LOCAL_KAFKA ? ` (over TLS on ${LOCAL_KAFKA_TLS})` : ""
+  }, admin API ${adminUrl}
 
 Virtual clusters vc-alice and vc-bob, with client properties (${withTls ? "SASL_SSL: TLS, then SASL/PLAIN" : "SASL/PLAIN"}, token as password):
   ${alice}

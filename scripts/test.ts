@@ -37,7 +37,7 @@ function parseArgs(argv: string[]): { stages: Set<Stage>; filters: string[]; bun
       if (VALUED_FLAGS.has(arg) && i + 1 < argv.length) bunFlags.push(argv[++i]!);
     } else filters.push(arg);
   }
-  if (stages.size === 0) for (const s of STAGES) stages.add(s);
+  if (stages.size === 0) { for (const s of STAGES) stages.add(s); }
   return { stages, filters, bunFlags };
 }
 
@@ -178,9 +178,7 @@ async function main(): Promise<number> {
           return finish(totals);
         }
       }
-      const flags = bunFlags.some((f) => f === "--timeout" || f.startsWith("--timeout="))
-        ? bunFlags
-        : ["--timeout", String(E2E_TIMEOUT_MS), ...bunFlags];
+      const flags = bunFlags.some((f) => f === "--timeout" || f.startsWith("--timeout=")) ? bunFlags : ["--timeout", String(E2E_TIMEOUT_MS), ...bunFlags];
       add(await bunTest("e2e", files, flags, env));
     }
   }

@@ -76,8 +76,12 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   const signer = await createTokenSigner(secrets.tokenSecret);
   const tenantCredentials = new TenantCredentials(config.backing.credentialSecret ?? secrets.tokenSecret);
   const backingAcls = new BackingProvisioner({
-    runtime, bootstrap: config.backing.bootstrapServers.map(parseHostPort), sasl: config.backing.sasl, tls: backingTls,
-    credentials: tenantCredentials, timeoutMs: config.limits.backingTimeoutMs,
+    runtime,
+    bootstrap: config.backing.bootstrapServers.map(parseHostPort),
+    sasl: config.backing.sasl,
+    tls: backingTls,
+    credentials: tenantCredentials,
+    timeoutMs: config.limits.backingTimeoutMs,
   });
   const metrics = createKgateMetrics({
     vclusterCount: () => store.listVclusters().length,
@@ -127,11 +131,19 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   });
   const kgateAccessTokens = await createKgateAccessTokens(secrets.tokenSecret);
   const oauthLog = getLogger("auth.oauth");
-  const externalIssuers = await ExternalIssuers.load(config.auth.oauth.issuers, (path) => runtime.readTextFile(path), clock(), (line) =>
-    oauthLog.warn("{line}", { line }));
+  const externalIssuers = await ExternalIssuers.load(
+    config.auth.oauth.issuers,
+    (path) => runtime.readTextFile(path),
+    clock(),
+    (line) => oauthLog.warn("{line}", { line }),
+  );
   const authenticateBearer = createBearerAuthenticator({ store, kgateTokens: kgateAccessTokens, external: externalIssuers, clock });
   const backingLookup = createBackingLookup(
-    runtime, config.backing.bootstrapServers.map(parseHostPort), config.backing.sasl, backingTls, () => live.limits.backingTimeoutMs,
+    runtime,
+    config.backing.bootstrapServers.map(parseHostPort),
+    config.backing.sasl,
+    backingTls,
+    () => live.limits.backingTimeoutMs,
   );
   const internalTopics = new InternalTopics(config.store.type === "kafka" ? [config.store.topic] : []);
   const guardLog = getLogger("gateway.internal-topics");
@@ -198,7 +210,9 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     !store.tenancyBegan() && live.users.length === 0 && live.certificates.length === 0 && externalIssuers.size === 0 &&
     !live.listenerViews.anonymous && !live.listenerViews.pinned;
   if (transparent()) {
-    log.warn("transparent proxy: this store has never held a virtual cluster, so every client sees the whole backing cluster; the first vcluster ends this for good");
+    log.warn(
+      "transparent proxy: this store has never held a virtual cluster, so every client sees the whole backing cluster; the first vcluster ends this for good",
+    );
   }
   const identityProblem = (identity: LoginIdentity): string | null => {
     if (identity.via === "token") return identity.tokenId && store.isTokenRevoked(identity.tokenId) ? `token ${identity.tokenId} was revoked` : null;
@@ -234,8 +248,11 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     policyFor: (conn) => {
       // A host name that names a vcluster never gets the transparent view (fail closed).
       if (transparent() && conn.hostVcluster === undefined) {
-        return new PassthroughPolicy(conn.rewrites, connectionGuard(conn.id, { view: "passthrough" }), () =>
-          transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended");
+        return new PassthroughPolicy(
+          conn.rewrites,
+          connectionGuard(conn.id, { view: "passthrough" }),
+          () => transparent() ? null : "a virtual cluster now exists: the transparent proxy view has ended",
+        );
       }
       const policy: VclusterPolicy = new VclusterPolicy({
         authenticate,
@@ -255,9 +272,7 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         vclusterGeneration: (name) => store.getVcluster(name)?.createdAt,
         backingCredentials: upstreamCredentialsFor((name) => store.getVcluster(name), tenantCredentials),
         identityProblem,
-        listenerViews: conn.hostVcluster === undefined
-          ? () => live.listenerViews
-          : () => ({ ...live.listenerViews, hostVcluster: conn.hostVcluster }),
+        listenerViews: conn.hostVcluster === undefined ? () => live.listenerViews : () => ({ ...live.listenerViews, hostVcluster: conn.hostVcluster }),
         backingApiVersions: () => backingApiVersions.get(),
         certificate: identifyCertificate(conn.client.tls),
         // Getters: a reloaded limit applies to open connections' next login attempt too.
@@ -272,7 +287,14 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
         quotas,
         brokers: conn.brokers,
         rewrites: conn.rewrites,
-        internalTopics: connectionGuard(conn.id, { get view() { return policy.view; }, get principal() { return policy.principal; } }),
+        internalTopics: connectionGuard(conn.id, {
+          get view() {
+            return policy.view;
+          },
+          get principal() {
+            return policy.principal;
+          },
+        }),
         clock,
         log: (detail) => vclusterLog.info("connection {connection}: {detail}", { ...connectionFields(conn.id, policy), detail }),
         onAuthenticationFailure: (reason) => metrics.authenticationFailures.inc({ reason }),
@@ -326,7 +348,12 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
   const clusterLog = getLogger("cluster");
   const cluster: ClusterMode | undefined = config.listener.advertise === "cluster"
     ? await startClusterMode({
-      runtime, config, gateway, backingTls, lookup: backingLookup, build: { version: VERSION, runtime: runtime.name },
+      runtime,
+      config,
+      gateway,
+      backingTls,
+      lookup: backingLookup,
+      build: { version: VERSION, runtime: runtime.name },
       log: (level, line) => (level === "warn" ? clusterLog.warn("{line}", { line }) : clusterLog.info("{line}", { line })),
     })
     : undefined;
@@ -361,8 +388,21 @@ export async function serve(runtime: Runtime, config: Config, reloadConfig?: Con
     openBroker: (address) => KafkaConnection.open(runtime, [address], { sasl: config.backing.sasl, tls: backingTls, clientId: "kgate-console" }),
     timeoutMs: config.limits.backingTimeoutMs,
   });
-  const app = createAdminApp({ store, config, metrics: metrics.registry, clock, adminToken: secrets.adminToken, signer, clientTruststore,
-    oauth: { tokens: kgateAccessTokens, clientAccount }, audit, liveStats, inventory, runtimeName: runtime.name, backingAcls });
+  const app = createAdminApp({
+    store,
+    config,
+    metrics: metrics.registry,
+    clock,
+    adminToken: secrets.adminToken,
+    signer,
+    clientTruststore,
+    oauth: { tokens: kgateAccessTokens, clientAccount },
+    audit,
+    liveStats,
+    inventory,
+    runtimeName: runtime.name,
+    backingAcls,
+  });
   const adminTls = config.admin.tls
     ? { cert: await runtime.readTextFile(config.admin.tls.cert), key: await runtime.readTextFile(config.admin.tls.key) }
     : undefined;
@@ -439,8 +479,7 @@ Next: kgate vcluster create vc-alice
  * every minute, so a client cannot reach one by a topic id it learnt elsewhere. Returns a stop.
  */
 async function refreshInternalTopicIds(topics: InternalTopics, lookup: Parameters<InternalTopics["refresh"]>[0]): Promise<() => void> {
-  const refresh = () =>
-    topics.refresh(lookup).catch((e) => log.warn("internal topic ids not refreshed: {reason}", { reason: (e as Error).message }));
+  const refresh = () => topics.refresh(lookup).catch((e) => log.warn("internal topic ids not refreshed: {reason}", { reason: (e as Error).message }));
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([refresh(), new Promise((r) => (timer = setTimeout(r, INTERNAL_TOPICS_FIRST_LOOKUP_MS)))]);
   clearTimeout(timer);

@@ -1,10 +1,7 @@
 // Emits one TypeScript module per message spec: interfaces, decode, encode, defaults and the
 // entity-field metadata. Each struct gets one decoder and one encoder with version checks inline
 // (the kmsg style): the generated code is boring, and fast enough to be left alone.
-import {
-  covers, elementType, type FieldSpec, intersect, isEmpty, type MessageSpec, PRIMITIVES, type StructSpec,
-  type VersionRange,
-} from "./spec.ts";
+import { covers, elementType, type FieldSpec, intersect, isEmpty, type MessageSpec, PRIMITIVES, type StructSpec, type VersionRange } from "./spec.ts";
 
 export interface EntityField {
   kind: "topicName" | "groupId" | "transactionalId" | "producerId" | "topicId" | "brokerEndpoint";
@@ -63,12 +60,25 @@ function tsBase(type: string): string {
   const el = elementType(type);
   if (el !== null) return `${tsBase(el)}[]`;
   switch (type) {
-    case "bool": return "boolean";
-    case "int8": case "int16": case "uint16": case "int32": case "uint32": case "float64": return "number";
-    case "int64": return "bigint";
-    case "string": case "uuid": return "string";
-    case "bytes": case "records": return "Uint8Array";
-    default: return type;
+    case "bool":
+      return "boolean";
+    case "int8":
+    case "int16":
+    case "uint16":
+    case "int32":
+    case "uint32":
+    case "float64":
+      return "number";
+    case "int64":
+      return "bigint";
+    case "string":
+    case "uuid":
+      return "string";
+    case "bytes":
+    case "records":
+      return "Uint8Array";
+    default:
+      return type;
   }
 }
 
@@ -101,14 +111,26 @@ function defaultExpr(f: FieldSpec): string {
   const el = elementType(f.type);
   if (el !== null) return "[]";
   switch (f.type) {
-    case "bool": return d === "true" ? "true" : "false";
-    case "int8": case "int16": case "uint16": case "int32": case "uint32": case "float64":
+    case "bool":
+      return d === "true" ? "true" : "false";
+    case "int8":
+    case "int16":
+    case "uint16":
+    case "int32":
+    case "uint32":
+    case "float64":
       return String(d === undefined || d === "" ? 0 : Number(d));
-    case "int64": return `${d === undefined || d === "" ? 0n : BigInt(d)}n`;
-    case "string": return JSON.stringify(d ?? "");
-    case "uuid": return JSON.stringify(ZERO_UUID);
-    case "bytes": case "records": return "wire.EMPTY_BYTES";
-    default: return nullable ? "null" : `default${f.type}()`;
+    case "int64":
+      return `${d === undefined || d === "" ? 0n : BigInt(d)}n`;
+    case "string":
+      return JSON.stringify(d ?? "");
+    case "uuid":
+      return JSON.stringify(ZERO_UUID);
+    case "bytes":
+    case "records":
+      return "wire.EMPTY_BYTES";
+    default:
+      return nullable ? "null" : `default${f.type}()`;
   }
 }
 
@@ -120,18 +142,28 @@ function decodeExpr(type: string, flex: string, nul: string): string {
     return pick(nul, `wire.readNullableArray(r, ${flex}, (r) => ${inner})`, `wire.readArray(r, ${flex}, (r) => ${inner})`);
   }
   switch (type) {
-    case "bool": return "r.bool()";
-    case "int8": return "r.int8()";
-    case "int16": return "r.int16()";
-    case "uint16": return "r.uint16()";
-    case "int32": return "r.int32()";
-    case "uint32": return "r.uint32()";
-    case "int64": return "r.int64()";
-    case "float64": return "r.float64()";
-    case "uuid": return "r.uuid()";
+    case "bool":
+      return "r.bool()";
+    case "int8":
+      return "r.int8()";
+    case "int16":
+      return "r.int16()";
+    case "uint16":
+      return "r.uint16()";
+    case "int32":
+      return "r.int32()";
+    case "uint32":
+      return "r.uint32()";
+    case "int64":
+      return "r.int64()";
+    case "float64":
+      return "r.float64()";
+    case "uuid":
+      return "r.uuid()";
     case "string":
       return pick(flex, pick(nul, "r.compactNullableString()", "r.compactString()"), pick(nul, "r.nullableString()", "r.string()"));
-    case "bytes": case "records":
+    case "bytes":
+    case "records":
       return pick(flex, pick(nul, "r.compactNullableBytes()", "r.compactBytes()"), pick(nul, "r.nullableBytes()", "r.bytes()"));
     default:
       return pick(nul, `(r.int8() < 0 ? null : decode${type}(r, v))`, `decode${type}(r, v)`);
@@ -146,21 +178,37 @@ function encodeStmt(type: string, value: string, flex: string, nul: string): str
     return `wire.writeArray(w, ${value}, ${flex}, (w, e) => { ${inner} });`;
   }
   switch (type) {
-    case "bool": return `w.bool(${value});`;
-    case "int8": return `w.int8(${value});`;
-    case "int16": return `w.int16(${value});`;
-    case "uint16": return `w.uint16(${value});`;
-    case "int32": return `w.int32(${value});`;
-    case "uint32": return `w.uint32(${value});`;
-    case "int64": return `w.int64(${value});`;
-    case "float64": return `w.float64(${value});`;
-    case "uuid": return `w.uuid(${value});`;
+    case "bool":
+      return `w.bool(${value});`;
+    case "int8":
+      return `w.int8(${value});`;
+    case "int16":
+      return `w.int16(${value});`;
+    case "uint16":
+      return `w.uint16(${value});`;
+    case "int32":
+      return `w.int32(${value});`;
+    case "uint32":
+      return `w.uint32(${value});`;
+    case "int64":
+      return `w.int64(${value});`;
+    case "float64":
+      return `w.float64(${value});`;
+    case "uuid":
+      return `w.uuid(${value});`;
     case "string":
-      return pickStmt(flex, pickStmt(nul, `w.compactNullableString(${value});`, `w.compactString(${value} as string);`),
-        pickStmt(nul, `w.nullableString(${value});`, `w.string(${value} as string);`));
-    case "bytes": case "records":
-      return pickStmt(flex, pickStmt(nul, `w.compactNullableBytes(${value});`, `w.compactBytes(${value} as Uint8Array);`),
-        pickStmt(nul, `w.nullableBytes(${value});`, `w.bytes(${value} as Uint8Array);`));
+      return pickStmt(
+        flex,
+        pickStmt(nul, `w.compactNullableString(${value});`, `w.compactString(${value} as string);`),
+        pickStmt(nul, `w.nullableString(${value});`, `w.string(${value} as string);`),
+      );
+    case "bytes":
+    case "records":
+      return pickStmt(
+        flex,
+        pickStmt(nul, `w.compactNullableBytes(${value});`, `w.compactBytes(${value} as Uint8Array);`),
+        pickStmt(nul, `w.nullableBytes(${value});`, `w.bytes(${value} as Uint8Array);`),
+      );
     default:
       if (nul === "false") return `encode${type}(w, v, ${value} as ${type});`;
       if (nul === "true") return `if (${value} === null) { w.int8(-1); } else { w.int8(1); encode${type}(w, v, ${value}); }`;
@@ -169,7 +217,15 @@ function encodeStmt(type: string, value: string, flex: string, nul: string): str
 }
 
 const FIXED_SIZE: Record<string, number> = {
-  bool: 1, int8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, float64: 8, uuid: 16,
+  bool: 1,
+  int8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  float64: 8,
+  uuid: 16,
 };
 
 /** Statement that moves the reader past a value of `type` without building it. */
@@ -185,8 +241,11 @@ function skipStmt(type: string, flex: string, nul: string, depth = 0): string {
   const size = FIXED_SIZE[type];
   if (size !== undefined) return `r.skip(${size});`;
   switch (type) {
-    case "string": return `r.skipString(${flex});`;
-    case "bytes": case "records": return `r.skipBytes(${flex});`;
+    case "string":
+      return `r.skipString(${flex});`;
+    case "bytes":
+    case "records":
+      return `r.skipBytes(${flex});`;
     default:
       return pickStmt(nul, `if (r.int8() >= 0) skip${type}(r, v);`, `skip${type}(r, v);`);
   }
@@ -298,17 +357,17 @@ function emitStruct(e: Emitter, s: StructSpec, droppable: boolean): void {
   } else {
     const body = tagged.length === 0 ? "() => false" : `(tag, r) => {
     switch (tag) {
-${tagged.map((f) => {
-      const c = e.cond(intersect(f.versions, f.tagged!));
-      const read = `${f.prop} = ${decodeExpr(f.type, "true", e.cond(f.nullable))}; return true;`;
-      return c === "true" ? `      case ${f.tag}: ${read}` : `      case ${f.tag}: if (${c}) { ${read} } return false;`;
-    }).join("\n")}
+${
+      tagged.map((f) => {
+        const c = e.cond(intersect(f.versions, f.tagged!));
+        const read = `${f.prop} = ${decodeExpr(f.type, "true", e.cond(f.nullable))}; return true;`;
+        return c === "true" ? `      case ${f.tag}: ${read}` : `      case ${f.tag}: if (${c}) { ${read} } return false;`;
+      }).join("\n")
+    }
       default: return false;
     }
   }`;
-    dec.push(flex === "true"
-      ? `  const _unknownTags = r.taggedFields(${body});`
-      : `  const _unknownTags = ${flex} ? r.taggedFields(${body}) : undefined;`);
+    dec.push(flex === "true" ? `  const _unknownTags = r.taggedFields(${body});` : `  const _unknownTags = ${flex} ? r.taggedFields(${body}) : undefined;`);
   }
   const props = [...regular.map((f) => f.prop), ...tagged.map((f) => f.prop)];
   dec.push(`  const o: ${s.name} = { ${props.join(", ")} };`);
@@ -329,7 +388,11 @@ ${tagged.map((f) => {
     for (const f of tagged) {
       const c = e.cond(intersect(f.versions, f.tagged!));
       if (c === "false") continue;
-      enc.push(`    if (${c === "true" ? "" : `${c} && `}o.${f.prop} !== undefined) { const w = new wire.Writer(); ${encodeStmt(f.type, `o.${f.prop}`, "true", e.cond(f.nullable))} tagged.push([${f.tag}, w]); }`);
+      enc.push(
+        `    if (${c === "true" ? "" : `${c} && `}o.${f.prop} !== undefined) { const w = new wire.Writer(); ${
+          encodeStmt(f.type, `o.${f.prop}`, "true", e.cond(f.nullable))
+        } tagged.push([${f.tag}, w]); }`,
+      );
     }
     enc.push(`    wire.writeTaggedFields(w, tagged, o._unknownTags);`);
     enc.push(`  }`);

@@ -100,7 +100,7 @@ const CONSTANT_DOCS: Record<string, string> = {
 export function emitConstantsModule(enums: KafkaEnums, header: string): string {
   const lines = [header];
   lines.push("");
-  lines.push("/** The null uuid: \"no topic id\" in requests and responses (Uuid.ZERO_UUID). */");
+  lines.push('/** The null uuid: "no topic id" in requests and responses (Uuid.ZERO_UUID). */');
   lines.push(`export const ZERO_UUID = "${"0".repeat(32)}";`);
   for (const [name, values] of Object.entries(enums.constants)) {
     const doc = CONSTANT_DOCS[name];

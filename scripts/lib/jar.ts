@@ -8,7 +8,10 @@ export function readJarEntries(jarPath: string, include: (name: string) => boole
   // End of central directory: signature 0x06054b50 within the last 64 KiB.
   let eocd = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 65557); i--) {
-    if (view.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw new Error(`${jarPath}: not a zip file`);
   const count = view.getUint16(eocd + 10, true);

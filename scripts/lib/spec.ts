@@ -94,7 +94,18 @@ export function elementType(type: string): string | null {
 }
 
 export const PRIMITIVES = new Set([
-  "bool", "int8", "int16", "uint16", "int32", "uint32", "int64", "float64", "string", "bytes", "records", "uuid",
+  "bool",
+  "int8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "int64",
+  "float64",
+  "string",
+  "bytes",
+  "records",
+  "uuid",
 ]);
 
 export function parseMessage(file: string, text: string): MessageSpec {

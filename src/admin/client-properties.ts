@@ -5,9 +5,7 @@ export function bootstrapAddress(listener: Config["listener"]): string {
   // With SNI routing the bootstrap name sends the host name the port routes by; with the
   // vcluster in host names it still works, the login picks the vcluster.
   if (listener.sni) return `bootstrap.${listener.sni.advertisedDomain}:${listener.port}`;
-  const host = listener.advertisedHost.includes(":") && !listener.advertisedHost.startsWith("[")
-    ? `[${listener.advertisedHost}]`
-    : listener.advertisedHost;
+  const host = listener.advertisedHost.includes(":") && !listener.advertisedHost.startsWith("[") ? `[${listener.advertisedHost}]` : listener.advertisedHost;
   return `${host}:${listener.port}`;
 }
 
@@ -38,16 +36,16 @@ function pemProperty(key: string, pem: string): string {
  * (the API restricts them), so the JAAS quoting below is safe.
  */
 export function renderClientProperties(input: ClientPropertiesInput): string {
-  const tls = input.tls
-    ? ["ssl.truststore.type=PEM", ...(input.tls.truststore ? [pemProperty("ssl.truststore.certificates", input.tls.truststore)] : [])]
-    : [];
+  const tls = input.tls ? ["ssl.truststore.type=PEM", ...(input.tls.truststore ? [pemProperty("ssl.truststore.certificates", input.tls.truststore)] : [])] : [];
   return [
     `# kgate virtual cluster "${input.vcluster}"${input.comment ? ` - ${input.comment}` : ""}`,
     `bootstrap.servers=${input.bootstrap}`,
     `security.protocol=${input.tls ? "SASL_SSL" : "SASL_PLAINTEXT"}`,
     ...tls,
     `sasl.mechanism=${input.mechanism ?? "PLAIN"}`,
-    `sasl.jaas.config=org.apache.kafka.common.security.${(input.mechanism ?? "PLAIN") === "PLAIN" ? "plain.PlainLoginModule" : "scram.ScramLoginModule"} required username="${input.username}" password="${input.password}";`,
+    `sasl.jaas.config=org.apache.kafka.common.security.${
+      (input.mechanism ?? "PLAIN") === "PLAIN" ? "plain.PlainLoginModule" : "scram.ScramLoginModule"
+    } required username="${input.username}" password="${input.password}";`,
     "",
   ].join("\n");
 }

@@ -67,8 +67,7 @@ function throttleUnitMs(name: string): number | undefined {
   return undefined;
 }
 
-const isErrorSeries = (name: string) =>
-  name === "kgate_errors_total" || name === "kgate_authentication_failures_total" || name.endsWith("_errors_total");
+const isErrorSeries = (name: string) => name === "kgate_errors_total" || name === "kgate_authentication_failures_total" || name.endsWith("_errors_total");
 
 /** A label's value in a sample line's label text (`a="x",b="y"`), unescaped; undefined if absent. */
 export function labelValue(labelText: string, name: string): string | undefined {
@@ -108,15 +107,21 @@ function snapshotOf(text: string, at: number): Snapshot {
     const vcluster = labelValue(labels, "vcluster");
     if (vcluster === undefined) continue;
     let t = perVcluster.get(vcluster);
-    if (!t) perVcluster.set(vcluster, (t = emptyTotals()));
+    if (!t) perVcluster.set(vcluster, t = emptyTotals());
     if (error) {
       t.errors = (t.errors ?? 0) + value;
       continue;
     }
     switch (name) {
-      case "kgate_connections": t.connections += value; break;
-      case "kgate_bytes_in_total": t.bytesIn += value; break;
-      case "kgate_bytes_out_total": t.bytesOut += value; break;
+      case "kgate_connections":
+        t.connections += value;
+        break;
+      case "kgate_bytes_in_total":
+        t.bytesIn += value;
+        break;
+      case "kgate_bytes_out_total":
+        t.bytesOut += value;
+        break;
       case "kgate_requests_total": {
         t.requests += value;
         const api = labelValue(labels, "api");
@@ -200,7 +205,7 @@ export class LiveStats {
         throttleMsPerSecond: throttleRate(now.throttleMs, before.throttleMs, seconds),
       };
       let points = this.history.get(name);
-      if (!points) this.history.set(name, (points = []));
+      if (!points) this.history.set(name, points = []);
       points.push(point);
       if (points.length > this.keep) points.splice(0, points.length - this.keep);
     }
@@ -212,7 +217,7 @@ export class LiveStats {
    */
   points(vcluster: string): readonly LivePoint[] {
     let points = this.history.get(vcluster);
-    if (!points) this.history.set(vcluster, (points = []));
+    if (!points) this.history.set(vcluster, points = []);
     return points;
   }
 

@@ -30,12 +30,25 @@ const Labels = z
 
 // Rebuilt here: zod gives `.openapi()` only to schemas made after "@hono/zod-openapi" loaded.
 const TopicPolicy = z.strictObject({ ...topicPolicySchema.shape }).openapi("TopicPolicy", {
-  example: { maxPartitionsPerTopic: 12, maxPartitionsPerVcluster: 200, allowedConfigs: ["retention.ms", "cleanup.policy"], configRanges: { "retention.ms": { max: 604800000 } } },
+  example: {
+    maxPartitionsPerTopic: 12,
+    maxPartitionsPerVcluster: 200,
+    allowedConfigs: ["retention.ms", "cleanup.policy"],
+    configRanges: { "retention.ms": { max: 604800000 } },
+  },
 });
 
 const Quotas = z.strictObject({ ...quotasSchema.shape }).openapi("Quotas", {
-  example: { producerByteRate: 2097152, consumerByteRate: 4194304, requestRate: 500, maxConnections: 100, maxTopics: 50, maxPartitions: 300,
-    principalDefaults: { producerByteRate: 1048576 }, principals: { billing: { producerByteRate: 524288, maxConnections: 5 } } },
+  example: {
+    producerByteRate: 2097152,
+    consumerByteRate: 4194304,
+    requestRate: 500,
+    maxConnections: 100,
+    maxTopics: 50,
+    maxPartitions: 300,
+    principalDefaults: { producerByteRate: 1048576 },
+    principals: { billing: { producerByteRate: 524288, maxConnections: 5 } },
+  },
 });
 
 const SuperUsers = z
@@ -45,7 +58,9 @@ const SuperUsers = z
 
 /** The vcluster's ACL settings (acl-model.ts); unset fields keep their value. */
 const VclusterAclSettings = z.object({
-  aclEnabled: z.boolean().optional().openapi({ description: "Authorize every request inside the vcluster with its Kafka ACLs (default false: everything allowed)" }),
+  aclEnabled: z.boolean().optional().openapi({
+    description: "Authorize every request inside the vcluster with its Kafka ACLs (default false: everything allowed)",
+  }),
   superUsers: SuperUsers.optional(),
 });
 

@@ -9,14 +9,14 @@ import { KGATE_OAUTH_ISSUER, type KgateAccessTokens } from "./oauth-kgate-tokens
 
 export type BearerAuthentication =
   | {
-      readonly ok: true;
-      readonly vcluster: string;
-      readonly username: string;
-      readonly via: "oauth" | "oauth-external";
-      readonly tokenId?: string;
-      /** ms since the epoch: the SASL session ends with the token. */
-      readonly expiresAt: number;
-    }
+    readonly ok: true;
+    readonly vcluster: string;
+    readonly username: string;
+    readonly via: "oauth" | "oauth-external";
+    readonly tokenId?: string;
+    /** ms since the epoch: the SASL session ends with the token. */
+    readonly expiresAt: number;
+  }
   | { readonly ok: false; readonly reason: string };
 
 export type BearerAuthenticator = (token: string) => Promise<BearerAuthentication>;

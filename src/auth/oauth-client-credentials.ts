@@ -2,7 +2,7 @@
 // ("user@vcluster") and password. kgate keeps no password, so the SCRAM StoredKey is derived again
 // with the stored salt and iterations and compared. An unknown account costs the same derivation,
 // so the answer's timing does not tell whether an account exists.
-import { HASHES, hmac, pbkdf2, type ScramMechanism, constantTimeEqual, encoder, fromBase64 } from "../sasl/scram-primitives.ts";
+import { constantTimeEqual, encoder, fromBase64, HASHES, hmac, pbkdf2, type ScramMechanism } from "../sasl/scram-primitives.ts";
 import type { ScramCredential } from "../sasl/scram-server.ts";
 
 export interface ClientAccount {

@@ -128,7 +128,14 @@ export class ExternalIssuers {
     if (username === undefined) return { ok: false, reason: `token of ${config.issuer} lacks a usable "${config.usernameClaim}" claim` };
     const vcluster = config.vcluster ?? claimText(payload, config.vclusterClaim!);
     if (vcluster === undefined) return { ok: false, reason: `token of ${config.issuer} lacks a usable "${config.vclusterClaim}" claim` };
-    return { ok: true, issuer: config.issuer, username, vcluster, expiresAt: payload.exp! * 1000, tokenId: typeof payload.jti === "string" ? payload.jti : undefined };
+    return {
+      ok: true,
+      issuer: config.issuer,
+      username,
+      vcluster,
+      expiresAt: payload.exp! * 1000,
+      tokenId: typeof payload.jti === "string" ? payload.jti : undefined,
+    };
   }
 
   private async verifyWith(issuer: Issuer, token: string, now: number, forceReload: boolean): Promise<JWTPayload> {

@@ -7,14 +7,14 @@ import type { TokenSigner } from "./tokens.ts";
 
 export type PlainAuthentication =
   | {
-      readonly ok: true;
-      readonly vcluster: string;
-      readonly username: string;
-      readonly via: "static-user" | "token";
-      /** For tokens: the id (to drop the session on revocation) and expiry (ms since epoch). */
-      readonly tokenId?: string;
-      readonly expiresAt?: number;
-    }
+    readonly ok: true;
+    readonly vcluster: string;
+    readonly username: string;
+    readonly via: "static-user" | "token";
+    /** For tokens: the id (to drop the session on revocation) and expiry (ms since epoch). */
+    readonly tokenId?: string;
+    readonly expiresAt?: number;
+  }
   | { readonly ok: false; readonly reason: string };
 
 export interface PlainAuthenticatorDeps {

@@ -43,11 +43,8 @@ export async function resolveSecrets(config: Config, store: StateStore, files: S
     // The config schema refuses this already; kept so no other caller can end up with per-node keys.
     throw new Error("auth.tokenSecret: required with store.type: kafka");
   }
-  const tokenSecret =
-    config.auth.tokenSecret ?? (await keyFileSecret(paths.tokenSecret, legacy.tokenSecret, MIN_TOKEN_SECRET_LENGTH, files)).value;
-  const admin = config.admin.token === undefined
-    ? await keyFileSecret(paths.adminToken, legacy.adminToken, MIN_ADMIN_TOKEN_LENGTH, files)
-    : undefined;
+  const tokenSecret = config.auth.tokenSecret ?? (await keyFileSecret(paths.tokenSecret, legacy.tokenSecret, MIN_TOKEN_SECRET_LENGTH, files)).value;
+  const admin = config.admin.token === undefined ? await keyFileSecret(paths.adminToken, legacy.adminToken, MIN_ADMIN_TOKEN_LENGTH, files) : undefined;
 
   const dropped = await store.dropLegacySecrets();
   if (dropped.length > 0) {

@@ -102,15 +102,18 @@ export class BackingProvisioner {
    */
   private async awaitLogin(credentials: SaslCredentials): Promise<void> {
     const deadline = Date.now() + this.options.timeoutMs;
-    for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    for (let delay = 100;; delay = Math.min(delay * 2, 1000)) {
       try {
         const conn = await this.open(credentials);
         conn.close();
         return;
       } catch (e) {
         if (!(e instanceof SaslLoginError) || Date.now() + delay > deadline) {
-          throw new BackingAclError(502, `the backing cluster refused a login as ${credentials.username} with its new credential ` +
-            `(is ${BACKING_MECHANISM} enabled on the backing SASL listener?): ${(e as Error).message}`);
+          throw new BackingAclError(
+            502,
+            `the backing cluster refused a login as ${credentials.username} with its new credential ` +
+              `(is ${BACKING_MECHANISM} enabled on the backing SASL listener?): ${(e as Error).message}`,
+          );
         }
       }
       await new Promise((r) => setTimeout(r, delay));
@@ -128,7 +131,10 @@ export class BackingProvisioner {
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BackingAclError(502, `${what}: no answer from the backing cluster within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+      timer = setTimeout(
+        () => reject(new BackingAclError(502, `${what}: no answer from the backing cluster within ${this.options.timeoutMs} ms`)),
+        this.options.timeoutMs,
+      );
     });
     try {
       return await Promise.race([work(conn), timeout]);
@@ -164,7 +170,10 @@ export function explainBackingFailure(what: string, e: unknown): Error {
       return new BackingAclError(409, `${what}: the backing cluster has no authorizer (authorizer.class.name), so it cannot hold ACLs (SECURITY_DISABLED)`);
     }
     if (e.code === CLUSTER_AUTHORIZATION_FAILED) {
-      return new BackingAclError(502, `${what}: kgate's backing principal may not manage ACLs and SCRAM credentials; it needs ALTER on the cluster (${e.message})`);
+      return new BackingAclError(
+        502,
+        `${what}: kgate's backing principal may not manage ACLs and SCRAM credentials; it needs ALTER on the cluster (${e.message})`,
+      );
     }
     if (e.code === UNSUPPORTED_VERSION) return new BackingAclError(502, `${what}: the backing cluster does not support it (${e.message})`);
     return new BackingAclError(502, `${what}: ${e.message}`);

@@ -6,8 +6,14 @@ import { type AclBinding, CLUSTER_NAME } from "../model/acl-model.ts";
 import { AclOperation, AclPermissionType, PatternType, ResourceType } from "../protocol/messages/constants.ts";
 
 const TOPIC_OPERATIONS = [
-  AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE, AclOperation.DELETE, AclOperation.DESCRIBE,
-  AclOperation.ALTER, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS,
+  AclOperation.READ,
+  AclOperation.WRITE,
+  AclOperation.CREATE,
+  AclOperation.DELETE,
+  AclOperation.DESCRIBE,
+  AclOperation.ALTER,
+  AclOperation.DESCRIBE_CONFIGS,
+  AclOperation.ALTER_CONFIGS,
 ];
 const GROUP_OPERATIONS = [AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE];
 const TRANSACTIONAL_ID_OPERATIONS = [AclOperation.WRITE, AclOperation.DESCRIBE];
@@ -15,7 +21,13 @@ const TRANSACTIONAL_ID_OPERATIONS = [AclOperation.WRITE, AclOperation.DESCRIBE];
 export function tenantAclBindings(principal: string, prefix: string): AclBinding[] {
   if (prefix === "") throw new Error("a vcluster without a prefix cannot have backing ACLs");
   const allow = (resourceType: number, resourceName: string, patternType: number, operation: number): AclBinding => ({
-    resourceType, resourceName, patternType, principal, host: "*", operation, permissionType: AclPermissionType.ALLOW,
+    resourceType,
+    resourceName,
+    patternType,
+    principal,
+    host: "*",
+    operation,
+    permissionType: AclPermissionType.ALLOW,
   });
   return [
     ...TOPIC_OPERATIONS.map((op) => allow(ResourceType.TOPIC, prefix, PatternType.PREFIXED, op)),

@@ -5,7 +5,7 @@ import { resolveAdminTarget } from "./admin-target.ts";
 import { type CliDeps, EXIT } from "./cli-deps.ts";
 import { HELP, type HelpTopic } from "./help.ts";
 import { fetchStatus, fetchStatusWithRates, formatStatus } from "./status-command.ts";
-import { type FlagSpecs, type ParsedArgs, parseArgs, UsageError } from "./parse-args.ts";
+import { type FlagSpecs, parseArgs, type ParsedArgs, UsageError } from "./parse-args.ts";
 
 const ADMIN_FLAGS: FlagSpecs = {
   "admin-url": { type: "string" },
@@ -45,7 +45,10 @@ const SUBCOMMANDS: Record<string, Record<string, Subcommand>> = {
     },
     create: {
       flags: {
-        prefix: { type: "string" }, label: { type: "string", multiple: true }, properties: { type: "string" }, user: { type: "string" },
+        prefix: { type: "string" },
+        label: { type: "string", multiple: true },
+        properties: { type: "string" },
+        user: { type: "string" },
         "backing-acls": { type: "boolean" },
       },
       positionals: ["NAME"],
@@ -60,7 +63,9 @@ const SUBCOMMANDS: Record<string, Record<string, Subcommand>> = {
         const issued = file ? await client.createToken(v.name, { username: str(args, "user") ?? v.name }) : undefined;
         if (file) await deps.runtime.writeFileAtomic(file, issued!.clientProperties);
         if (args.flags.json) return json(deps, issued ? { ...v, token: issued } : v);
-        deps.stdout(`vcluster ${v.name} ready (prefix "${v.prefix}"${v.backing ? `, backing principal User:${v.backing.username} with ACLs on its prefix` : ""})`);
+        deps.stdout(
+          `vcluster ${v.name} ready (prefix "${v.prefix}"${v.backing ? `, backing principal User:${v.backing.username} with ACLs on its prefix` : ""})`,
+        );
         if (issued) deps.stdout(`wrote client properties for ${issued.username} to ${file} (token id ${issued.jti}, expires ${issued.expiresAt})`);
       },
     },
@@ -136,10 +141,12 @@ const SUBCOMMANDS: Record<string, Record<string, Subcommand>> = {
 /** Each admin command's subcommands and their flags (`--name`), for shell completion. */
 export function adminCommandFlags(): Record<string, Record<string, string[]>> {
   const common = Object.keys(ADMIN_FLAGS);
-  return Object.fromEntries(Object.entries(SUBCOMMANDS).map(([command, subs]) => [
-    command,
-    Object.fromEntries(Object.entries(subs).map(([name, sub]) => [name, [...Object.keys(sub.flags), ...common].map((f) => `--${f}`)])),
-  ]));
+  return Object.fromEntries(
+    Object.entries(SUBCOMMANDS).map(([command, subs]) => [
+      command,
+      Object.fromEntries(Object.entries(subs).map(([name, sub]) => [name, [...Object.keys(sub.flags), ...common].map((f) => `--${f}`)])),
+    ]),
+  );
 }
 
 const STATUS_FLAG_SPECS: FlagSpecs = { interval: { type: "string" }, ...ADMIN_FLAGS };

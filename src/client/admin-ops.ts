@@ -6,12 +6,7 @@ import { ApiKey } from "../protocol/messages/api-keys.ts";
 import { ConfigResourceType, ZERO_UUID } from "../protocol/messages/constants.ts";
 import type { MetadataResponseTopic } from "../protocol/messages/metadata-response.ts";
 import type { KafkaConnection } from "./kafka-connection.ts";
-import {
-  KafkaError,
-  LEADER_NOT_AVAILABLE,
-  TOPIC_ALREADY_EXISTS,
-  UNKNOWN_TOPIC_OR_PARTITION,
-} from "./kafka-errors.ts";
+import { KafkaError, LEADER_NOT_AVAILABLE, TOPIC_ALREADY_EXISTS, UNKNOWN_TOPIC_OR_PARTITION } from "./kafka-errors.ts";
 
 const METADATA = { key: ApiKey.Metadata, version: 12 } as const;
 const CREATE_TOPICS = { key: ApiKey.CreateTopics, version: 7 } as const;
@@ -99,7 +94,7 @@ export async function findPartitionLeader(
   timeoutMs = 15_000,
 ): Promise<BackingAddress> {
   const deadline = Date.now() + timeoutMs;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+  for (let delay = 50;; delay = Math.min(delay * 2, 1000)) {
     const description = await describeTopic(conn, topic);
     const p = description?.topic.partitions.find((x) => x.partitionIndex === partition);
     const leader = p && p.errorCode === 0 ? description?.brokers.get(p.leaderId) : undefined;
@@ -108,10 +103,10 @@ export async function findPartitionLeader(
       const why = !description
         ? "the topic does not exist"
         : !p
-          ? `it has no partition ${partition}`
-          : p.errorCode !== 0
-            ? new KafkaError(p.errorCode, "partition").message
-            : `leader ${p.leaderId} is not among the brokers`;
+        ? `it has no partition ${partition}`
+        : p.errorCode !== 0
+        ? new KafkaError(p.errorCode, "partition").message
+        : `leader ${p.leaderId} is not among the brokers`;
       throw new Error(`no leader for ${topic}-${partition} within ${timeoutMs} ms: ${why}`);
     }
     await new Promise((resolve) => setTimeout(resolve, delay));

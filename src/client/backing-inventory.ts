@@ -101,7 +101,10 @@ export function createBackingInventory(o: BackingInventoryOptions): BackingInven
         let conn: KafkaConnection | undefined;
         try {
           conn = await withTimeout(opening, o.timeoutMs);
-          const res = await withTimeout(conn.requestUntyped<ListGroupsResponse>(LIST_GROUPS.key, LIST_GROUPS.version, { statesFilter: [], typesFilter: [] }), o.timeoutMs);
+          const res = await withTimeout(
+            conn.requestUntyped<ListGroupsResponse>(LIST_GROUPS.key, LIST_GROUPS.version, { statesFilter: [], typesFilter: [] }),
+            o.timeoutMs,
+          );
           if (res.errorCode !== 0) throw new KafkaError(res.errorCode, `ListGroups on broker ${b.nodeId}`);
           for (const g of res.groups) {
             if (g.groupId.startsWith(prefix) && g.groupId.length > prefix.length) {

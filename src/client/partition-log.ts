@@ -175,7 +175,7 @@ export class PartitionLog {
   }
 
   private async withLeader<T>(use: Use, attempts: number, op: (conn: KafkaConnection) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1;; attempt++) {
       if (this.closed) throw new Error(`${this.where}: client closed`);
       const leader = this.connectLeader();
       let conn: KafkaConnection | undefined;

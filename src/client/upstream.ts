@@ -1,6 +1,6 @@
 // Connections from kgate to the backing cluster: failover across addresses, then kgate's own
 // SASL login when the config asks for one.
-import { saslLogin, type SaslCredentials } from "./sasl-login.ts";
+import { type SaslCredentials, saslLogin } from "./sasl-login.ts";
 import { SequentialExchange } from "./sequential-exchange.ts";
 import type { Duplex, Runtime, TlsClientOptions } from "../runtime/types.ts";
 import type { BackingAddress } from "./backing-address.ts";

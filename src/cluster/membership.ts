@@ -179,7 +179,12 @@ export class ClusterMembership {
     const joined = live.filter((id) => !this.liveIds.includes(id));
     const left = this.liveIds.filter((id) => !live.includes(id));
     this.liveIds = live;
-    this.options.log?.("info", `cluster: ${live.length} live node(s) [${live.join(", ")}]${joined.length ? `; joined ${joined.join(", ")}` : ""}${left.length ? `; left ${left.join(", ")}` : ""}`);
+    this.options.log?.(
+      "info",
+      `cluster: ${live.length} live node(s) [${live.join(", ")}]${joined.length ? `; joined ${joined.join(", ")}` : ""}${
+        left.length ? `; left ${left.join(", ")}` : ""
+      }`,
+    );
     for (const l of this.listeners) l(live);
   }
 

@@ -79,18 +79,14 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
         const what = issue.origin === "string" ? "length " : issue.origin === "array" ? "item count " : "";
         problems.push({
           path,
-          reason: isGenericMessage(issue.message)
-            ? `${what}must be ${op} ${String(bound)}, received ${describe(value)}`
-            : issue.message,
+          reason: isGenericMessage(issue.message) ? `${what}must be ${op} ${String(bound)}, received ${describe(value)}` : issue.message,
         });
         break;
       }
       default:
         problems.push({
           path,
-          reason: isGenericMessage(issue.message) || issue.code === "invalid_format"
-            ? `${issue.message}, received ${describe(value)}`
-            : issue.message,
+          reason: isGenericMessage(issue.message) || issue.code === "invalid_format" ? `${issue.message}, received ${describe(value)}` : issue.message,
         });
     }
   }

@@ -1,22 +1,14 @@
 // The whole configuration as one zod schema: the YAML file is validated against it and every
 // default lives here, so `configSchema.parse({})` is the embedded default config.
 import { z } from "zod";
-import {
-  defaultPrefix,
-  findPrefixConflict,
-  isReservedVclusterName,
-  PASSTHROUGH,
-  prefixSyntaxProblem,
-  VCLUSTER_NAME_PATTERN,
-} from "../model/prefix-rules.ts";
+import { defaultPrefix, findPrefixConflict, isReservedVclusterName, PASSTHROUGH, prefixSyntaxProblem, VCLUSTER_NAME_PATTERN } from "../model/prefix-rules.ts";
 import { topicPolicySchema } from "../model/topic-policy-schema.ts";
 import { quotasSchema } from "../model/quota-schema.ts";
 import { PRINCIPAL_PATTERN } from "../model/acl-model.ts";
 
 // Values that came from `${VAR}` arrive as strings; accept digits where a number is expected so
 // `port: ${PORT}` works, and leave anything else for the number check to report.
-const numeric = (schema: z.ZodNumber) =>
-  z.preprocess((v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v), schema);
+const numeric = (schema: z.ZodNumber) => z.preprocess((v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v), schema);
 const booleanLike = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean());
 const port = numeric(z.number().int().min(1).max(65535));
 
@@ -63,7 +55,9 @@ const listener = z.strictObject({
       clientAuth: z.enum(["none", "requested", "required"]).default("none"),
     })
     .superRefine((t, ctx) => {
-      if (t.clientAuth !== "none" && !t.ca) ctx.addIssue({ code: "custom", path: ["ca"], message: `clientAuth ${t.clientAuth} needs a ca to verify client certificates` });
+      if (t.clientAuth !== "none" && !t.ca) {
+        ctx.addIssue({ code: "custom", path: ["ca"], message: `clientAuth ${t.clientAuth} needs a ca to verify client certificates` });
+      }
     })
     .optional(),
   /**
@@ -75,7 +69,10 @@ const listener = z.strictObject({
       /** Clients must resolve `*.<advertisedDomain>` to kgate; the certificate must cover it. */
       advertisedDomain: z
         .string()
-        .regex(/^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a lowercase DNS name, e.g. kgate.example.com"),
+        .regex(
+          /^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+          "must be a lowercase DNS name, e.g. kgate.example.com",
+        ),
       /** Hosts name the vcluster too (`b0.vc-alice.<domain>`), and the name pins the connection to it. */
       vclusterInHost: booleanLike.default(false),
     })
@@ -83,13 +80,19 @@ const listener = z.strictObject({
 }).superRefine((l, ctx) => {
   if (l.sni && !l.tls) ctx.addIssue({ code: "custom", path: ["sni"], message: "needs listener.tls (SNI is a TLS handshake field)" });
   for (const key of ["brokerPortBase", "brokerPorts"] as const) {
-    if (l.sni && l[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: "not used with listener.sni (every broker is served on listener.port)" });
+    if (l.sni && l[key] !== undefined) {
+      ctx.addIssue({ code: "custom", path: [key], message: "not used with listener.sni (every broker is served on listener.port)" });
+    }
   }
   if (l.sni && l.advertise === "cluster") {
     ctx.addIssue({ code: "custom", path: ["advertise"], message: "cluster is not supported with listener.sni (brokers are host names there, not nodes)" });
   }
   if (l.sni?.vclusterInHost && l.pinnedVcluster) {
-    ctx.addIssue({ code: "custom", path: ["sni", "vclusterInHost"], message: "cannot be combined with listener.pinnedVcluster (the host name picks the vcluster)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["sni", "vclusterInHost"],
+      message: "cannot be combined with listener.pinnedVcluster (the host name picks the vcluster)",
+    });
   }
 });
 
@@ -333,8 +336,7 @@ export const configSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["auth", "tokenSecret"],
-        message:
-          "required with store.type: kafka (every kgate node sharing the state topic must sign tokens with the same key, " +
+        message: "required with store.type: kafka (every kgate node sharing the state topic must sign tokens with the same key, " +
           "and it must not be kept in the topic); set KGATE_TOKEN_SECRET",
       });
     }

@@ -47,7 +47,11 @@ export async function checkBacking(runtime: Runtime, config: Config): Promise<{ 
       f.ok(`${server} reachable`, "TCP connection accepted");
       reachable.push(address);
     } catch (e) {
-      f.fail(`${server} reachable`, errorText(e), `start the broker at ${server}, or correct backing.bootstrapServers (a closed port, a wrong host and a firewall look alike)`);
+      f.fail(
+        `${server} reachable`,
+        errorText(e),
+        `start the broker at ${server}, or correct backing.bootstrapServers (a closed port, a wrong host and a firewall look alike)`,
+      );
     }
   }
   const first = reachable[0];
@@ -93,25 +97,42 @@ export async function checkBacking(runtime: Runtime, config: Config): Promise<{ 
     return { findings: f };
   }
   try {
-    const versions = await within(timeoutMs, "ApiVersions", connection.requestUntyped<ApiVersionsResponse>(18, 3, { clientSoftwareName: "kgate-doctor", clientSoftwareVersion: VERSION }));
+    const versions = await within(
+      timeoutMs,
+      "ApiVersions",
+      connection.requestUntyped<ApiVersionsResponse>(18, 3, { clientSoftwareName: "kgate-doctor", clientSoftwareVersion: VERSION }),
+    );
     apiVersionsFinding(f, versions);
-    const metadata = await within(timeoutMs, "Metadata", connection.requestUntyped<MetadataResponse>(3, 12, {
-      topics: [], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false,
-    }));
+    const metadata = await within(
+      timeoutMs,
+      "Metadata",
+      connection.requestUntyped<MetadataResponse>(3, 12, {
+        topics: [],
+        allowAutoTopicCreation: false,
+        includeClusterAuthorizedOperations: false,
+        includeTopicAuthorizedOperations: false,
+      }),
+    );
     const nodeIds = metadata.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
     f.ok("cluster metadata", `cluster ${metadata.clusterId ?? "(no id)"}: ${nodeIds.length} broker(s), node ids ${nodeIds.join(", ")}`);
     if (nodeIds.length > 0) await brokerSettingsFindings(f, connection, nodeIds[0]!, config, timeoutMs);
     return { findings: f, facts: { connection, nodeIds } };
   } catch (e) {
     connection.close();
-    f.fail(`Kafka requests to ${where}`, errorText(e), sasl ? "see the checks above" : `does ${where} require SASL or TLS? Configure backing.sasl / backing.tls to match the broker's listener`);
+    f.fail(
+      `Kafka requests to ${where}`,
+      errorText(e),
+      sasl ? "see the checks above" : `does ${where} require SASL or TLS? Configure backing.sasl / backing.tls to match the broker's listener`,
+    );
     return { findings: f };
   }
 }
 
 function tlsFix(reason: string): string {
   if (/unknown CA|self-signed|issuer/i.test(reason)) return "set backing.tls.ca to the CA (PEM) that signed the brokers' certificates";
-  if (/hostname|altname/i.test(reason)) return "use the host name the broker certificate names in backing.bootstrapServers, or set backing.tls.verifyHostname: false";
+  if (/hostname|altname/i.test(reason)) {
+    return "use the host name the broker certificate names in backing.bootstrapServers, or set backing.tls.verifyHostname: false";
+  }
   if (/expired|not yet valid/i.test(reason)) return "the broker's certificate is outside its validity period: renew it (or fix the clock)";
   return "is this a TLS listener? With backing.tls, point backing.bootstrapServers at the broker's SSL or SASL_SSL port";
 }
@@ -128,7 +149,11 @@ function apiVersionsFinding(f: Findings, versions: ApiVersionsResponse): void {
   const name = (key: number) => apiSpec(key)?.name ?? `api ${key}`;
   const missing = ESSENTIAL_APIS.filter((key) => !common.has(key));
   if (missing.length > 0) {
-    f.fail("ApiVersions in common", `no common version of ${missing.map(name).join(", ")}`, "kgate needs a Kafka 3.0 or newer broker; upgrade the backing cluster");
+    f.fail(
+      "ApiVersions in common",
+      `no common version of ${missing.map(name).join(", ")}`,
+      "kgate needs a Kafka 3.0 or newer broker; upgrade the backing cluster",
+    );
     return;
   }
   const range = (key: number) => `${name(key)} v${common.get(key)!.min}-${common.get(key)!.max}`;
@@ -137,11 +162,15 @@ function apiVersionsFinding(f: Findings, versions: ApiVersionsResponse): void {
 
 async function brokerSettingsFindings(f: Findings, conn: KafkaConnection, nodeId: number, config: Config, timeoutMs: number): Promise<void> {
   const keys = ["authorizer.class.name", "auto.create.topics.enable", "message.max.bytes"];
-  const res = await within(timeoutMs, "DescribeConfigs", conn.requestUntyped<DescribeConfigsResponse>(32, 4, {
-    resources: [{ resourceType: BROKER_RESOURCE, resourceName: String(nodeId), configurationKeys: keys }],
-    includeSynonyms: false,
-    includeDocumentation: false,
-  }));
+  const res = await within(
+    timeoutMs,
+    "DescribeConfigs",
+    conn.requestUntyped<DescribeConfigsResponse>(32, 4, {
+      resources: [{ resourceType: BROKER_RESOURCE, resourceName: String(nodeId), configurationKeys: keys }],
+      includeSynonyms: false,
+      includeDocumentation: false,
+    }),
+  );
   const result = res.results[0];
   if (!result || result.errorCode !== 0) {
     const denied = result?.errorCode === CLUSTER_AUTHORIZATION_FAILED;
@@ -157,23 +186,33 @@ async function brokerSettingsFindings(f: Findings, conn: KafkaConnection, nodeId
   const authorizer = value("authorizer.class.name");
   if (authorizer) f.ok("authorizer on the brokers", authorizer);
   else {
-    f.warn("authorizer on the brokers", "authorizer.class.name is empty: anyone who reaches a broker directly sees every tenant's topics",
-      "set authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer, make kgate's user a super user, and keep clients off the brokers' ports");
+    f.warn(
+      "authorizer on the brokers",
+      "authorizer.class.name is empty: anyone who reaches a broker directly sees every tenant's topics",
+      "set authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer, make kgate's user a super user, and keep clients off the brokers' ports",
+    );
   }
 
   const autoCreate = value("auto.create.topics.enable");
   if (autoCreate === "false") f.ok("auto.create.topics.enable", "false");
   else {
-    f.warn("auto.create.topics.enable", `${autoCreate ?? "unknown"}: a tenant's Metadata request for a missing topic (a producer's first look at it) creates it, past kgate's topic policy`,
-      "set auto.create.topics.enable=false on the brokers; tenants create topics with CreateTopics, where the topic policy applies");
+    f.warn(
+      "auto.create.topics.enable",
+      `${autoCreate ?? "unknown"}: a tenant's Metadata request for a missing topic (a producer's first look at it) creates it, past kgate's topic policy`,
+      "set auto.create.topics.enable=false on the brokers; tenants create topics with CreateTopics, where the topic policy applies",
+    );
   }
 
   const messageMax = Number(value("message.max.bytes"));
   const frameMax = config.limits.maxFrameBytes;
   if (!Number.isFinite(messageMax) || messageMax <= 0) f.skip("message.max.bytes vs limits.maxFrameBytes", "the broker did not report message.max.bytes");
-  else if (messageMax < frameMax) f.ok("message.max.bytes vs limits.maxFrameBytes", `${messageMax} < ${frameMax}: a batch the broker accepts fits a kgate frame`);
-  else {
-    f.fail("message.max.bytes vs limits.maxFrameBytes", `broker accepts batches of ${messageMax} bytes, kgate closes connections sending frames over ${frameMax}`,
-      `raise limits.maxFrameBytes above ${messageMax} (plus request overhead), or lower message.max.bytes on the brokers`);
+  else if (messageMax < frameMax) {
+    f.ok("message.max.bytes vs limits.maxFrameBytes", `${messageMax} < ${frameMax}: a batch the broker accepts fits a kgate frame`);
+  } else {
+    f.fail(
+      "message.max.bytes vs limits.maxFrameBytes",
+      `broker accepts batches of ${messageMax} bytes, kgate closes connections sending frames over ${frameMax}`,
+      `raise limits.maxFrameBytes above ${messageMax} (plus request overhead), or lower message.max.bytes on the brokers`,
+    );
   }
 }

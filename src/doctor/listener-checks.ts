@@ -114,7 +114,8 @@ function validityFinding(f: Findings, now: Date, name: string, info: { subject: 
   const days = Math.floor((info.validTo.getTime() - now.getTime()) / DAY_MS);
   const until = info.validTo.toISOString().slice(0, 10);
   if (info.validTo <= now) f.fail(name, `${info.subject}: expired on ${until}`, `renew the certificate${renewNote}`);
-  else if (info.validFrom > now) f.fail(name, `${info.subject}: not valid before ${info.validFrom.toISOString()}`, "check the host's clock, or use a certificate valid now");
-  else if (days < RENEW_WITHIN_DAYS) f.warn(name, `${info.subject}: expires in ${days} days (${until})`, `renew the certificate soon${renewNote}`);
+  else if (info.validFrom > now) {
+    f.fail(name, `${info.subject}: not valid before ${info.validFrom.toISOString()}`, "check the host's clock, or use a certificate valid now");
+  } else if (days < RENEW_WITHIN_DAYS) f.warn(name, `${info.subject}: expires in ${days} days (${until})`, `renew the certificate soon${renewNote}`);
   else f.ok(name, `${info.subject}: valid until ${until} (${days} days)`);
 }

@@ -17,6 +17,9 @@ export function formatReport(results: readonly CheckResult[]): string {
   });
   const count = (s: CheckStatus) => results.filter((r) => r.status === s).length;
   const failed = count("fail");
-  lines.push("", `${results.length} checks: ${count("ok")} passed, ${count("warn")} warnings, ${failed} failed${count("skip") ? `, ${count("skip")} skipped` : ""}`);
+  lines.push(
+    "",
+    `${results.length} checks: ${count("ok")} passed, ${count("warn")} warnings, ${failed} failed${count("skip") ? `, ${count("skip")} skipped` : ""}`,
+  );
   return lines.join("\n");
 }

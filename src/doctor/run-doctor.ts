@@ -27,7 +27,11 @@ export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
     configFindings.ok("configuration", `valid (${deps.source})`);
   } catch (e) {
     const problems = e instanceof ConfigError ? e.problems.map((p) => `${p.path}: ${p.reason}`).join("; ") : errorText(e);
-    configFindings.fail("configuration", problems, e instanceof ConfigError ? "correct the keys named above (kgate serve refuses this file)" : "check the file path");
+    configFindings.fail(
+      "configuration",
+      problems,
+      e instanceof ConfigError ? "correct the keys named above (kgate serve refuses this file)" : "check the file path",
+    );
     configFindings.skip("backing, store, listeners", "they need a valid configuration");
     return configFindings.results;
   }

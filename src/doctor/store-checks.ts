@@ -30,7 +30,11 @@ export async function checkStore(runtime: Runtime, config: Config, backing: Kafk
         parseSnapshot(await runtime.readTextFile(path), path);
         f.ok(`store file ${path}`, "readable and well-formed");
       } catch (e) {
-        f.fail(`store file ${path}`, errorText(e), `restore ${path} from a backup (kgate writes it atomically, so a broken file was edited or damaged from outside)`);
+        f.fail(
+          `store file ${path}`,
+          errorText(e),
+          `restore ${path} from a backup (kgate writes it atomically, so a broken file was edited or damaged from outside)`,
+        );
       }
     } else {
       f.ok(`store file ${path}`, "does not exist yet; kgate creates it (a first run is a transparent proxy until a vcluster exists)");
@@ -61,15 +65,23 @@ async function kafkaTopicFindings(f: Findings, config: Config, conn: KafkaConnec
   try {
     const description = await within(timeoutMs, "Metadata", describeTopic(conn, topic));
     if (!description) {
-      f.warn(`state topic ${topic}`, "does not exist yet", `kgate creates it (compacted, one partition) at start: its backing user needs CreateTopics on ${topic}; or create it yourself with cleanup.policy=compact`);
+      f.warn(
+        `state topic ${topic}`,
+        "does not exist yet",
+        `kgate creates it (compacted, one partition) at start: its backing user needs CreateTopics on ${topic}; or create it yourself with cleanup.policy=compact`,
+      );
       return;
     }
     const configs = await within(timeoutMs, "DescribeConfigs", describeTopicConfigs(conn, topic, ["cleanup.policy"]));
     const policy = configs["cleanup.policy"] ?? "unknown";
-    if (policy.split(",").includes("compact")) f.ok(`state topic ${topic}`, `exists, ${description.topic.partitions.length} partition(s), cleanup.policy=${policy}`);
-    else {
-      f.fail(`state topic ${topic}`, `cleanup.policy=${policy}: old records are deleted, and with them vclusters nobody changed lately`,
-        `kafka-configs --bootstrap-server … --alter --entity-type topics --entity-name ${topic} --add-config cleanup.policy=compact`);
+    if (policy.split(",").includes("compact")) {
+      f.ok(`state topic ${topic}`, `exists, ${description.topic.partitions.length} partition(s), cleanup.policy=${policy}`);
+    } else {
+      f.fail(
+        `state topic ${topic}`,
+        `cleanup.policy=${policy}: old records are deleted, and with them vclusters nobody changed lately`,
+        `kafka-configs --bootstrap-server … --alter --entity-type topics --entity-name ${topic} --add-config cleanup.policy=compact`,
+      );
     }
   } catch (e) {
     f.fail(`state topic ${topic}`, errorText(e), `allow kgate's backing user Describe and DescribeConfigs on ${topic}`);

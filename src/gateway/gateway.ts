@@ -8,7 +8,7 @@ import { ResponseRewrites } from "./passthrough-policy.ts";
 import { describe, Session, type SessionLimits, type SessionObserver, type UpstreamState } from "./session.ts";
 import type { SessionPolicy } from "./session-policy.ts";
 import type { ListenerTls } from "./listener-tls.ts";
-import { type SniSettings, SniNames } from "./sni-names.ts";
+import { SniNames, type SniSettings } from "./sni-names.ts";
 import { connectUpstream } from "../client/upstream.ts";
 
 const log = getLogger("gateway");
@@ -88,9 +88,11 @@ export class Gateway {
    * frame size, muting and connect timeout apply to their next request; the connection limits
    * apply to the next accept; the timeouts to the next sweep. Nothing is closed by this.
    */
-  updateLimits(limits: Pick<GatewayOptions, "maxConnections" | "maxConnectionsPerAddress" | "authenticationTimeoutMs" | "idleTimeoutMs"> & {
-    sessionLimits: SessionLimits;
-  }): void {
+  updateLimits(
+    limits: Pick<GatewayOptions, "maxConnections" | "maxConnectionsPerAddress" | "authenticationTimeoutMs" | "idleTimeoutMs"> & {
+      sessionLimits: SessionLimits;
+    },
+  ): void {
     Object.assign(this.options.sessionLimits, limits.sessionLimits);
     const o = this.options as { -readonly [K in keyof GatewayOptions]: GatewayOptions[K] };
     o.maxConnections = limits.maxConnections;
@@ -211,7 +213,9 @@ export class Gateway {
     // Counted from the first byte of setup, so a storm of slow handshakes cannot pile up.
     if (this.sessions.size >= this.options.maxConnections) {
       log.warn("connection {connection} from {peer} refused: {max} connections open (limits.maxConnections)", {
-        ...connectionFields(id), peer, max: this.options.maxConnections,
+        ...connectionFields(id),
+        peer,
+        max: this.options.maxConnections,
       });
       client.close();
       return;
@@ -219,7 +223,10 @@ export class Gateway {
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (fromAddress >= this.options.maxConnectionsPerAddress) {
       log.warn("connection {connection} from {peer} refused: {max} connections open from {address} (limits.maxConnectionsPerAddress)", {
-        ...connectionFields(id), peer, address, max: this.options.maxConnectionsPerAddress,
+        ...connectionFields(id),
+        peer,
+        address,
+        max: this.options.maxConnectionsPerAddress,
       });
       client.close();
       return;
@@ -227,7 +234,10 @@ export class Gateway {
     // As Kafka with ssl.client.auth=requested: no certificate is fine, an untrusted one is not.
     if (client.tls?.subject !== undefined && !client.tls.authorized) {
       log.warn("connection {connection} from {peer} refused: client certificate {subject} not trusted ({reason})", {
-        ...connectionFields(id), peer, subject: client.tls.subject, reason: client.tls.authorizationError ?? "unknown",
+        ...connectionFields(id),
+        peer,
+        subject: client.tls.subject,
+        reason: client.tls.authorizationError ?? "unknown",
       });
       client.close();
       return;
@@ -236,9 +246,15 @@ export class Gateway {
     if (this.sniNames) {
       const route = this.sniNames.route(client.tls?.serverName);
       if (route.kind === "broker" && !this.brokers.backingFor(route.nodeId)) {
-        log.warn("connection {connection} from {peer} refused: SNI host {name} names broker {node}, which kgate has not seen in the backing cluster's metadata", {
-          ...connectionFields(id), peer, name: client.tls?.serverName, node: route.nodeId,
-        });
+        log.warn(
+          "connection {connection} from {peer} refused: SNI host {name} names broker {node}, which kgate has not seen in the backing cluster's metadata",
+          {
+            ...connectionFields(id),
+            peer,
+            name: client.tls?.serverName,
+            node: route.nodeId,
+          },
+        );
         client.close();
         return;
       }
@@ -284,7 +300,11 @@ export class Gateway {
     this.sessions.add(session);
     if (this.sniNames) {
       log.info("connection {connection} opened from {peer} on port {port} for {target} (SNI {name})", {
-        ...connectionFields(id, policy), peer, port: client.localPort, target: nodeId === null ? "bootstrap" : `broker ${nodeId}`, name: client.tls?.serverName ?? "none",
+        ...connectionFields(id, policy),
+        peer,
+        port: client.localPort,
+        target: nodeId === null ? "bootstrap" : `broker ${nodeId}`,
+        name: client.tls?.serverName ?? "none",
       });
     } else {
       log.info("connection {connection} opened from {peer} on port {port}", { ...connectionFields(id, policy), peer, port: client.localPort });

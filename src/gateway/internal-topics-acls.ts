@@ -71,7 +71,9 @@ export function insertAclRefusals(apiKey: number, body: Obj, positions: readonly
 /** Drops the ACL bindings of internal topics from a DescribeAcls response; returns how many. */
 export function dropInternalAclResources(body: Obj, topics: InternalTopics): number {
   const resources = body.resources as Obj[];
-  const kept = resources.filter((r) => !bindingReaches(topics, r.resourceType as number, r.resourceName as string, r.patternType as number) || r.resourceName === "*");
+  const kept = resources.filter((r) =>
+    !bindingReaches(topics, r.resourceType as number, r.resourceName as string, r.patternType as number) || r.resourceName === "*"
+  );
   body.resources = kept;
   return resources.length - kept.length;
 }

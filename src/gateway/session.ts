@@ -310,7 +310,13 @@ export class Session {
         return false;
       case "answer":
         this.slots.push({
-          correlationId: head.correlationId, done: true, frame: outcome.frame, awaitingUpstream: false, apiKey: head.apiKey, view, receivedAt,
+          correlationId: head.correlationId,
+          done: true,
+          frame: outcome.frame,
+          awaitingUpstream: false,
+          apiKey: head.apiKey,
+          view,
+          receivedAt,
         });
         this.flushSlots();
         if (outcome.closeAfter !== undefined) {
@@ -323,8 +329,16 @@ export class Session {
         if (!this.upstreamWriter && !(await this.openUpstream(head, receivedAt))) return false;
         if (outcome.expectResponse) {
           this.slots.push({
-            correlationId: head.correlationId, done: false, frame: null, awaitingUpstream: true,
-            rewrite: outcome.rewrite, onHead: outcome.onResponseHead, apiKey: head.apiKey, view, receivedAt, forwardedAt: now(),
+            correlationId: head.correlationId,
+            done: false,
+            frame: null,
+            awaitingUpstream: true,
+            rewrite: outcome.rewrite,
+            onHead: outcome.onResponseHead,
+            apiKey: head.apiKey,
+            view,
+            receivedAt,
+            forwardedAt: now(),
           });
         }
         void writeFrame(this.upstreamWriter!, outcome.frame);
@@ -367,7 +381,13 @@ export class Session {
       const answer = errorResponse(head.apiKey, head.apiVersion, head.correlationId, ErrorCode.NETWORK_EXCEPTION, reason);
       if (answer) {
         this.slots.push({
-          correlationId: head.correlationId, done: true, frame: answer, awaitingUpstream: false, apiKey: head.apiKey, view: this.policy.view, receivedAt,
+          correlationId: head.correlationId,
+          done: true,
+          frame: answer,
+          awaitingUpstream: false,
+          apiKey: head.apiKey,
+          view: this.policy.view,
+          receivedAt,
         });
         this.flushSlots();
         await this.closeAfterResponses(reason, true);

@@ -53,9 +53,7 @@ abstract class Metric implements Rendered {
   }
 
   protected seriesFor(labels: LabelValues = {}): Series {
-    const labelText = this.labelNames.length
-      ? `{${this.labelNames.map((n) => `${n}="${escapeLabelValue(String(labels[n] ?? ""))}"`).join(",")}}`
-      : "";
+    const labelText = this.labelNames.length ? `{${this.labelNames.map((n) => `${n}="${escapeLabelValue(String(labels[n] ?? ""))}"`).join(",")}}` : "";
     let series = this.series.get(labelText);
     if (!series) {
       series = { labelText, value: 0 };

@@ -6,15 +6,7 @@
 // action's or ALL — where an ALLOW of READ, WRITE, DELETE or ALTER implies DESCRIBE and an
 // ALLOW of ALTER_CONFIGS implies DESCRIBE_CONFIGS (a DENY implies nothing). Super users are
 // decided by the caller, before any of this.
-import {
-  type AclBinding,
-  type AclFilter,
-  Op,
-  Pattern,
-  Permission,
-  Res,
-  WILDCARD,
-} from "./acl-model.ts";
+import { type AclBinding, type AclFilter, Op, Pattern, Permission, Res, WILDCARD } from "./acl-model.ts";
 
 /** Who asks: the session's principal (`User:<name>`) and the client's IP address. */
 export interface AclSubject {
@@ -87,9 +79,9 @@ export class AclIndex {
   constructor(readonly bindings: readonly AclBinding[]) {
     for (const b of bindings) {
       let byPrincipal = this.byType.get(b.resourceType);
-      if (!byPrincipal) this.byType.set(b.resourceType, (byPrincipal = new Map()));
+      if (!byPrincipal) this.byType.set(b.resourceType, byPrincipal = new Map());
       let entry = byPrincipal.get(b.principal);
-      if (!entry) byPrincipal.set(b.principal, (entry = new PrincipalBindings()));
+      if (!entry) byPrincipal.set(b.principal, entry = new PrincipalBindings());
       entry.add(b);
     }
   }

@@ -107,8 +107,7 @@ export function findPrefixConflict(
     if (folded.startsWith(otherFolded) || otherFolded.startsWith(folded)) {
       return {
         with: other,
-        reason:
-          `prefix "${prefix}" collides with prefix "${other.prefix}" of vcluster "${other.name}": ` +
+        reason: `prefix "${prefix}" collides with prefix "${other.prefix}" of vcluster "${other.name}": ` +
           `Kafka treats '.' and '_' in topic names as the same`,
       };
     }

@@ -1,8 +1,14 @@
 // Whole-frame decode and encode: size prefix, header and body, for requests and responses.
 import { apiSpec } from "./registry.ts";
 import {
-  decodeRequestHeader, decodeResponseHeader, encodeRequestHeader, encodeResponseHeader, type RequestHeader,
-  requestHeaderVersion, type ResponseHeader, responseHeaderVersion,
+  decodeRequestHeader,
+  decodeResponseHeader,
+  encodeRequestHeader,
+  encodeResponseHeader,
+  type RequestHeader,
+  requestHeaderVersion,
+  type ResponseHeader,
+  responseHeaderVersion,
 } from "./headers.ts";
 import { type KeepEntry, ProtocolError, Reader, Writer } from "./wire.ts";
 

@@ -78,7 +78,7 @@ export class FrameSplitter {
   }
 
   private sizeAt(buf: Uint8Array, off: number): number {
-    const size = ((buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!);
+    const size = (buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!;
     if (size < 0) throw new FrameSizeError(`negative frame size ${size}`);
     if (size > this.maxFrameBytes) throw new FrameSizeError(`frame size ${size} exceeds maximum ${this.maxFrameBytes}`);
     return size;

@@ -43,7 +43,7 @@ function hasThrottleTime(apiKey: number, version: number): boolean {
   if (throttleTimeIsFirst(apiKey, version)) return true;
   const key = apiKey * 1024 + version;
   let has = hasFieldCache.get(key);
-  if (has === undefined) hasFieldCache.set(key, (has = throttleFieldEncoded(apiKey, version)));
+  if (has === undefined) hasFieldCache.set(key, has = throttleFieldEncoded(apiKey, version));
   return has;
 }
 

@@ -76,14 +76,30 @@ export class Reader {
     return p;
   }
 
-  int8(): number { return this.view.getInt8(this.need(1)); }
-  bool(): boolean { return this.view.getInt8(this.need(1)) !== 0; }
-  int16(): number { return this.view.getInt16(this.need(2)); }
-  uint16(): number { return this.view.getUint16(this.need(2)); }
-  int32(): number { return this.view.getInt32(this.need(4)); }
-  uint32(): number { return this.view.getUint32(this.need(4)); }
-  int64(): bigint { return this.view.getBigInt64(this.need(8)); }
-  float64(): number { return this.view.getFloat64(this.need(8)); }
+  int8(): number {
+    return this.view.getInt8(this.need(1));
+  }
+  bool(): boolean {
+    return this.view.getInt8(this.need(1)) !== 0;
+  }
+  int16(): number {
+    return this.view.getInt16(this.need(2));
+  }
+  uint16(): number {
+    return this.view.getUint16(this.need(2));
+  }
+  int32(): number {
+    return this.view.getInt32(this.need(4));
+  }
+  uint32(): number {
+    return this.view.getUint32(this.need(4));
+  }
+  int64(): bigint {
+    return this.view.getBigInt64(this.need(8));
+  }
+  float64(): number {
+    return this.view.getFloat64(this.need(8));
+  }
 
   uvarint(): number {
     let result = 0;
@@ -249,24 +265,54 @@ export class Writer {
 
   // A DataView writes undefined as 0 and `v ? 1 : 0` turns a misspelt boolean into false: a
   // missing field must fail the encoding instead of going out as a default nobody chose.
-  int8(v: number): void { number(v, "int8"); this.ensure(1); this.view.setInt8(this.pos, v); this.pos += 1; }
+  int8(v: number): void {
+    number(v, "int8");
+    this.ensure(1);
+    this.view.setInt8(this.pos, v);
+    this.pos += 1;
+  }
   bool(v: boolean): void {
     if (typeof v !== "boolean") throw missing("bool", v);
     this.ensure(1);
     this.view.setInt8(this.pos, v ? 1 : 0);
     this.pos += 1;
   }
-  int16(v: number): void { number(v, "int16"); this.ensure(2); this.view.setInt16(this.pos, v); this.pos += 2; }
-  uint16(v: number): void { number(v, "uint16"); this.ensure(2); this.view.setUint16(this.pos, v); this.pos += 2; }
-  int32(v: number): void { number(v, "int32"); this.ensure(4); this.view.setInt32(this.pos, v); this.pos += 4; }
-  uint32(v: number): void { number(v, "uint32"); this.ensure(4); this.view.setUint32(this.pos, v); this.pos += 4; }
+  int16(v: number): void {
+    number(v, "int16");
+    this.ensure(2);
+    this.view.setInt16(this.pos, v);
+    this.pos += 2;
+  }
+  uint16(v: number): void {
+    number(v, "uint16");
+    this.ensure(2);
+    this.view.setUint16(this.pos, v);
+    this.pos += 2;
+  }
+  int32(v: number): void {
+    number(v, "int32");
+    this.ensure(4);
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
+  }
+  uint32(v: number): void {
+    number(v, "uint32");
+    this.ensure(4);
+    this.view.setUint32(this.pos, v);
+    this.pos += 4;
+  }
   int64(v: bigint): void {
     if (typeof v !== "bigint") throw missing("int64", v);
     this.ensure(8);
     this.view.setBigInt64(this.pos, v);
     this.pos += 8;
   }
-  float64(v: number): void { number(v, "float64"); this.ensure(8); this.view.setFloat64(this.pos, v); this.pos += 8; }
+  float64(v: number): void {
+    number(v, "float64");
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v);
+    this.pos += 8;
+  }
 
   uvarint(v: number): void {
     this.ensure(5);
@@ -309,12 +355,18 @@ export class Writer {
     else this.compactString(s);
   }
 
-  bytes(b: Uint8Array): void { this.int32(b.length); this.raw(b); }
+  bytes(b: Uint8Array): void {
+    this.int32(b.length);
+    this.raw(b);
+  }
   nullableBytes(b: Uint8Array | null): void {
     if (b === null) this.int32(-1);
     else this.bytes(b);
   }
-  compactBytes(b: Uint8Array): void { this.uvarint(b.length + 1); this.raw(b); }
+  compactBytes(b: Uint8Array): void {
+    this.uvarint(b.length + 1);
+    this.raw(b);
+  }
   compactNullableBytes(b: Uint8Array | null): void {
     if (b === null) this.uvarint(0);
     else this.compactBytes(b);
@@ -381,7 +433,7 @@ export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
 /** Writes a tagged-field section from (tag, encoded value) entries, sorted by tag as Kafka requires. */
 export function writeTaggedFields(w: Writer, known: Array<[number, Writer]>, unknown: UnknownTag[] | undefined): void {
   const entries: Array<[number, Uint8Array[]]> = known.map(([tag, tw]) => [tag, tw.toChunks()]);
-  if (unknown) for (const u of unknown) entries.push([u.tag, [u.data]]);
+  if (unknown) { for (const u of unknown) entries.push([u.tag, [u.data]]); }
   if (entries.length > 1) entries.sort((a, b) => a[0] - b[0]);
   w.uvarint(entries.length);
   for (const [tag, chunks] of entries) {

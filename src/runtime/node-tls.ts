@@ -2,7 +2,7 @@
 // TLS API that both serve with client-certificate requests, peer certificates, SNI and live
 // certificate rotation (`setSecureContext`). Deno's own `listenTls` can neither request a
 // client certificate nor report one. Plain TCP stays on each runtime's native sockets.
-import { type ConnectionOptions, connect as tlsConnect, createServer, type PeerCertificate, type TLSSocket } from "node:tls";
+import { connect as tlsConnect, type ConnectionOptions, createServer, type PeerCertificate, type TLSSocket } from "node:tls";
 import type { Duplex, TcpListener, TlsClientOptions, TlsPeer, TlsServerOptions } from "./types.ts";
 
 /** Bytes the readable may queue before the socket is paused (as in the native adapters). */

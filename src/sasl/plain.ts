@@ -36,9 +36,7 @@ export function parsePlainMessage(bytes: Uint8Array): PlainCredentials {
   }
   let fields: string[];
   try {
-    fields = [bytes.subarray(0, first), bytes.subarray(first + 1, second), bytes.subarray(second + 1)].map((part) =>
-      strictDecoder.decode(part),
-    );
+    fields = [bytes.subarray(0, first), bytes.subarray(first + 1, second), bytes.subarray(second + 1)].map((part) => strictDecoder.decode(part));
   } catch {
     throw new InvalidPlainMessageError("PLAIN message is not valid UTF-8");
   }

@@ -2,8 +2,19 @@
 // ScramSaslServer does it: no channel binding, the authorization id empty or equal to the user,
 // stored credentials only (salt, StoredKey, ServerKey, iterations; never the password).
 import {
-  constantTimeEqual, decoder, encoder, fromBase64, GS2_HEADER, HASHES, hmac, parseAttributes, pbkdf2, required,
-  ScramError, type ScramMechanism, toBase64,
+  constantTimeEqual,
+  decoder,
+  encoder,
+  fromBase64,
+  GS2_HEADER,
+  HASHES,
+  hmac,
+  parseAttributes,
+  pbkdf2,
+  required,
+  ScramError,
+  type ScramMechanism,
+  toBase64,
 } from "./scram-primitives.ts";
 
 /** What the store keeps for one mechanism of one account. Base64 throughout. */

@@ -6,8 +6,21 @@
 // the server so a man in the middle cannot downgrade the key derivation.
 
 import {
-  constantTimeEqual, decoder, encoder, escapeSaslName, fromBase64, GS2_HEADER, HASHES, hmac, parseAttributes, pbkdf2,
-  randomNonce, required, ScramError, type ScramMechanism, toBase64,
+  constantTimeEqual,
+  decoder,
+  encoder,
+  escapeSaslName,
+  fromBase64,
+  GS2_HEADER,
+  HASHES,
+  hmac,
+  parseAttributes,
+  pbkdf2,
+  randomNonce,
+  required,
+  ScramError,
+  type ScramMechanism,
+  toBase64,
 } from "./scram-primitives.ts";
 
 export { ScramError, type ScramMechanism } from "./scram-primitives.ts";
@@ -104,4 +117,3 @@ export class ScramClient {
     return this.state as Extract<ScramState, { step: S }>;
   }
 }
-

@@ -35,7 +35,7 @@ import { StateReader } from "./state-reads.ts";
 import type { AclRecord } from "./records.ts";
 import type { AclBinding, AclFilter } from "../model/acl-model.ts";
 import type { StateStore } from "./state-store.ts";
-import { acceptedRecord, applyStateRecord, type StateRecord, stateChangeRecords } from "./state-topic-records.ts";
+import { acceptedRecord, applyStateRecord, stateChangeRecords, type StateRecord } from "./state-topic-records.ts";
 
 const log = getLogger("store.kafka");
 const utf8 = new TextEncoder();

@@ -25,7 +25,7 @@ import {
 } from "./records.ts";
 import type { TopicPolicy } from "../model/topic-policy-schema.ts";
 import type { Quotas } from "../model/quota-schema.ts";
-import { type AclBinding, type AclFilter, aclBindingProblem } from "../model/acl-model.ts";
+import { type AclBinding, aclBindingProblem, type AclFilter } from "../model/acl-model.ts";
 import { filterMatches } from "../model/acl-matcher.ts";
 
 /** What a store knows beyond the state itself when it checks a change. */
@@ -143,7 +143,10 @@ export function putVcluster(state: StoreState, input: PutVclusterInput, now: num
     }
     if (input.backing !== undefined && input.backing.username !== existing.backing?.username) {
       // Its clients' upstream identity, and the backing cluster's ACLs, are decided at creation.
-      throw new StoreError("conflict", `vcluster "${input.name}" exists ${existing.backing ? "with" : "without"} backing ACLs; that is fixed at creation (delete and re-create instead)`);
+      throw new StoreError(
+        "conflict",
+        `vcluster "${input.name}" exists ${existing.backing ? "with" : "without"} backing ACLs; that is fixed at creation (delete and re-create instead)`,
+      );
     }
     const newLabels = input.labels !== undefined && !sameLabels(input.labels, existing.labels);
     const newPolicy = input.topicPolicy !== undefined && JSON.stringify(input.topicPolicy) !== JSON.stringify(existing.topicPolicy);

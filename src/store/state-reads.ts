@@ -1,14 +1,6 @@
 // The read side every store shares: synchronous views of one in-memory `StoreState`. A store
 // keeps its state however it likes (a snapshot, a log it follows) and answers reads through this.
-import {
-  type AclRecord,
-  EMPTY_STATE,
-  type IssuedTokenRecord,
-  own,
-  type ServiceAccountRecord,
-  type StoreState,
-  type VclusterRecord,
-} from "./records.ts";
+import { type AclRecord, EMPTY_STATE, type IssuedTokenRecord, own, type ServiceAccountRecord, type StoreState, type VclusterRecord } from "./records.ts";
 import type { StateStore } from "./state-store.ts";
 
 type StateReads = Pick<

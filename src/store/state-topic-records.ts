@@ -22,14 +22,7 @@
 import { z } from "zod";
 import type { StoreEvent } from "./events.ts";
 import { type StoreRules, vclusterRecordProblem } from "./mutations.ts";
-import {
-  aclRecordSchema,
-  deletedVclusterSchema,
-  issuedTokenSchema,
-  revokedTokenSchema,
-  serviceAccountSchema,
-  vclusterSchema,
-} from "./record-schemas.ts";
+import { aclRecordSchema, deletedVclusterSchema, issuedTokenSchema, revokedTokenSchema, serviceAccountSchema, vclusterSchema } from "./record-schemas.ts";
 import { aclRecordKey, own, serviceAccountKey, type StoreState, type VclusterRecord } from "./records.ts";
 
 export interface StateRecord {
@@ -89,12 +82,12 @@ export function acceptedRecord(state: StoreState, key: string): StateRecord {
 
 export type Applied =
   | {
-      readonly ok: true;
-      readonly state: StoreState;
-      readonly events: readonly StoreEvent[];
-      /** The record held a secret an older kgate stored: ignored, and to be removed. */
-      readonly legacySecret?: boolean;
-    }
+    readonly ok: true;
+    readonly state: StoreState;
+    readonly events: readonly StoreEvent[];
+    /** The record held a secret an older kgate stored: ignored, and to be removed. */
+    readonly legacySecret?: boolean;
+  }
   | { readonly ok: false; readonly problem: string };
 
 /**
@@ -121,32 +114,53 @@ export function applyStateRecord(state: StoreState, record: StateRecord, context
       return applyVcluster(state, id, json, record, context);
     case "account": {
       const removed = json === null ? own(state.serviceAccounts, id) : undefined;
-      const applied = applyItem(state, "serviceAccounts", id, json, serviceAccountSchema,
-        (a) => serviceAccountKey(a.vcluster, a.username), record,
-        // Rotated credentials are an upsert too: every node re-reads them.
-        (a) => [{ type: "service-account-upserted", account: a }]);
+      const applied = applyItem(
+        state,
+        "serviceAccounts",
+        id,
+        json,
+        serviceAccountSchema,
+        (a) => serviceAccountKey(a.vcluster, a.username),
+        record, // Rotated credentials are an upsert too: every node re-reads them.
+        (a) => [{ type: "service-account-upserted", account: a }],
+      );
       // A removed account is an event as well: its connections on every node re-check their login.
       if (removed && applied.ok && applied.events.length === 0) return { ...applied, events: [{ type: "service-account-deleted", account: removed }] };
       return applied;
     }
     case "token":
-      return applyItem(state, "tokens", id, json, issuedTokenSchema, (t) => t.jti, record,
-        (t, old) => (old ? [] : [{ type: "token-issued", token: t }]));
+      return applyItem(state, "tokens", id, json, issuedTokenSchema, (t) => t.jti, record, (t, old) => (old ? [] : [{ type: "token-issued", token: t }]));
     case "revoked": {
       // A node whose clock runs ahead may prune a revocation while the token is still valid
       // here: the revocation stays until the token's own exp by this node's clock.
       const kept = own(state.revokedTokens, id);
       if (json === null && kept && kept.expiresAt * 1000 > context.now) return { ok: true, state, events: [] };
-      return applyItem(state, "revokedTokens", id, json, revokedTokenSchema, (r) => r.jti, record,
-        (r, old) => (old ? [] : [{ type: "token-revoked", revoked: r }]));
+      return applyItem(
+        state,
+        "revokedTokens",
+        id,
+        json,
+        revokedTokenSchema,
+        (r) => r.jti,
+        record,
+        (r, old) => (old ? [] : [{ type: "token-revoked", revoked: r }]),
+      );
     }
     case "deleted":
       return applyItem(state, "deletedVclusters", id, json, deletedVclusterSchema, (d) => d.name, record, () => []);
     case "acl": {
       // Every change of a vcluster's ACLs is an event: each node's sessions authorize with the new ones.
       const removed = json === null ? own(state.acls, id) : undefined;
-      const applied = applyItem(state, "acls", id, json, aclRecordSchema, (a) => aclRecordKey(a.vcluster, a), record,
-        (a) => [{ type: "acls-changed", vcluster: a.vcluster }]);
+      const applied = applyItem(
+        state,
+        "acls",
+        id,
+        json,
+        aclRecordSchema,
+        (a) => aclRecordKey(a.vcluster, a),
+        record,
+        (a) => [{ type: "acls-changed", vcluster: a.vcluster }],
+      );
       if (removed && applied.ok) return { ...applied, events: [{ type: "acls-changed", vcluster: removed.vcluster }] };
       return applied;
     }

@@ -115,7 +115,10 @@ export const HANDLING_NOTES: ReadonlyMap<number, string> = new Map<ApiKey, strin
   [75, "a cursor outside the tenant's topics is moved or ended"],
   [78, "topic ids the tenant does not own are swapped for unknown ones; share sessions belong to the tenant's (prefixed) group"],
   [79, "topic ids the tenant does not own are swapped for unknown ones"],
-  [88, "source-topic regexes anchored inside the tenant's prefix; internal topics (named after the prefixed group) checked against the topic policy; status details scrubbed; user endpoints pass as sent"],
+  [
+    88,
+    "source-topic regexes anchored inside the tenant's prefix; internal topics (named after the prefixed group) checked against the topic policy; status details scrubbed; user endpoints pass as sent",
+  ],
   [89, "user endpoints pass as sent (application addresses, not brokers')"],
 ]);
 

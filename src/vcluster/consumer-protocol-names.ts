@@ -1,9 +1,7 @@
 // Tenant names inside the classic consumer protocol's metadata: the subscription's topics and
 // owned partitions, the assignment's topics. Requests get the prefix; responses lose it, and
 // entries naming another tenant's topic are dropped (they can only come from outside kgate).
-import {
-  type Assignment, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type Subscription,
-} from "./consumer-protocol-codec.ts";
+import { type Assignment, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type Subscription } from "./consumer-protocol-codec.ts";
 import type { Tenant } from "./tenant.ts";
 
 // userData stays as it is in both directions: the broker never reads it, and only the members

@@ -110,8 +110,11 @@ export const syncGroupRule = typedRule(ApiKey.SyncGroup, {
     if (protocolType === undefined) {
       // Fail closed: kgate cannot tell consumer assignments from opaque ones. The client's
       // answer to this error is to join again, through kgate, which then knows.
-      return refusal(tenant, ErrorCode.REBALANCE_IN_PROGRESS,
-        `SyncGroup v${ctx.version} without a protocol type for a member that did not join on this connection`);
+      return refusal(
+        tenant,
+        ErrorCode.REBALANCE_IN_PROGRESS,
+        `SyncGroup v${ctx.version} without a protocol type for a member that did not join on this connection`,
+      );
     }
     if (protocolType !== CONSUMER_PROTOCOL_TYPE) return;
     for (const a of body.assignments) {

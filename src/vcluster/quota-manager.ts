@@ -77,7 +77,7 @@ export class QuotaManager {
     }
     if (throttle > 0) {
       let totals = this.throttleTotals.get(vcluster);
-      if (!totals) this.throttleTotals.set(vcluster, (totals = { produce: 0, fetch: 0, request: 0 }));
+      if (!totals) this.throttleTotals.set(vcluster, totals = { produce: 0, fetch: 0, request: 0 });
       totals[kind] += throttle;
     }
     return throttle;
@@ -150,7 +150,7 @@ export class QuotaManager {
 
   private rate(key: string): WindowedRate {
     let rate = this.rates.get(key);
-    if (!rate) this.rates.set(key, (rate = new WindowedRate(this.window)));
+    if (!rate) this.rates.set(key, rate = new WindowedRate(this.window));
     return rate;
   }
 

@@ -180,12 +180,15 @@ export class TopicIdDirectory {
     const found = new Map<string, string>();
     let settle = batch;
     try {
-      const res = (await withTimeout(this.lookup(METADATA, 12, {
-        topics: batch.map((topicId) => ({ topicId, name: null })),
-        allowAutoTopicCreation: false,
-        includeClusterAuthorizedOperations: false,
-        includeTopicAuthorizedOperations: false,
-      }), this.o.lookupTimeoutMs)) as MetadataResponse;
+      const res = (await withTimeout(
+        this.lookup(METADATA, 12, {
+          topics: batch.map((topicId) => ({ topicId, name: null })),
+          allowAutoTopicCreation: false,
+          includeClusterAuthorizedOperations: false,
+          includeTopicAuthorizedOperations: false,
+        }),
+        this.o.lookupTimeoutMs,
+      )) as MetadataResponse;
       const expires = this.o.clock() + this.o.unknownTtlMs;
       for (const t of res.topics) {
         if (t.errorCode === 0 && t.name) {
@@ -221,5 +224,3 @@ export class TopicIdDirectory {
     if (this.unknown.size > this.o.maxUnknownIds) this.unknown.delete(this.unknown.keys().next().value!);
   }
 }
-
-

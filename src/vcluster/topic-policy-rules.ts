@@ -86,7 +86,9 @@ export const createTopicsPolicy = typedRule(ApiKey.CreateTopics, {
       const numPartitions = manual ? assignments.length : t.numPartitions === -1 ? defaults!.numPartitions : t.numPartitions;
       const replicationFactor = manual
         ? Math.max(0, ...assignments.map((a) => a.brokerIds.length))
-        : t.replicationFactor === -1 ? defaults!.replicationFactor : t.replicationFactor;
+        : t.replicationFactor === -1
+        ? defaults!.replicationFactor
+        : t.replicationFactor;
       const message = newTopicProblem(policy.policy, {
         name,
         numPartitions,
@@ -95,7 +97,9 @@ export const createTopicsPolicy = typedRule(ApiKey.CreateTopics, {
         configs: t.configs,
       }) ?? (existing ? vclusterPartitionsProblem(policy.policy, name, total + numPartitions) : null) ??
         // A name the vcluster has already is no new topic: the broker answers TOPIC_ALREADY_EXISTS.
-        (existing?.has(t.name) ? null : topicCountProblem(policy.counts, name, topicCount + 1) ?? partitionCountProblem(policy.counts, name, total + numPartitions));
+        (existing?.has(t.name)
+          ? null
+          : topicCountProblem(policy.counts, name, topicCount + 1) ?? partitionCountProblem(policy.counts, name, total + numPartitions));
       if (message) {
         refused.push({ name, errorCode: ErrorCode.POLICY_VIOLATION, message });
         return false;

@@ -45,4 +45,3 @@ function sizePrefixed(token: Uint8Array): Uint8Array {
   out.set(token, 4);
   return out;
 }
-

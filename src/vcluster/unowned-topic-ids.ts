@@ -38,33 +38,42 @@ function takeById<T extends { name: string | null; topicId: string }>(entries: T
 }
 
 const BY_ID_APIS: ReadonlyMap<number, ByIdApi<ApiKey>> = new Map([
-  [ApiKey.Metadata, byIdApi(ApiKey.Metadata, {
-    from: 12,
-    take(body, notOwned) {
-      if (!body.topics) return []; // all topics: nothing asked for by id
-      const { kept, taken } = takeById(body.topics, notOwned);
-      body.topics = kept;
-      return taken;
-    },
-    answer(response, topicId) {
-      response.topics.push({ ...defaultMetadataResponseTopic(), errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId });
-    },
-  })],
-  [ApiKey.DeleteTopics, byIdApi(ApiKey.DeleteTopics, {
-    from: 6,
-    take(body, notOwned) {
-      if (!body.topics) return [];
-      const { kept, taken } = takeById(body.topics, notOwned);
-      body.topics = kept;
-      return taken;
-    },
-    answer(response, topicId) {
-      response.responses.push({
-        ...defaultDeletableTopicResult(), name: null, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
-        errorMessage: "This server does not host this topic ID.",
-      });
-    },
-  })],
+  [
+    ApiKey.Metadata,
+    byIdApi(ApiKey.Metadata, {
+      from: 12,
+      take(body, notOwned) {
+        if (!body.topics) return []; // all topics: nothing asked for by id
+        const { kept, taken } = takeById(body.topics, notOwned);
+        body.topics = kept;
+        return taken;
+      },
+      answer(response, topicId) {
+        response.topics.push({ ...defaultMetadataResponseTopic(), errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId });
+      },
+    }),
+  ],
+  [
+    ApiKey.DeleteTopics,
+    byIdApi(ApiKey.DeleteTopics, {
+      from: 6,
+      take(body, notOwned) {
+        if (!body.topics) return [];
+        const { kept, taken } = takeById(body.topics, notOwned);
+        body.topics = kept;
+        return taken;
+      },
+      answer(response, topicId) {
+        response.responses.push({
+          ...defaultDeletableTopicResult(),
+          name: null,
+          topicId,
+          errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
+          errorMessage: "This server does not host this topic ID.",
+        });
+      },
+    }),
+  ],
 ]);
 
 /**

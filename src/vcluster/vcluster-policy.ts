@@ -454,7 +454,11 @@ export class VclusterPolicy implements SessionPolicy {
       });
     const mechanism = this.mechanism;
     if (mechanism === null) {
-      return { kind: "answer", frame: reply(ErrorCode.ILLEGAL_SASL_STATE, "SaslAuthenticate before SaslHandshake"), closeAfter: "SaslAuthenticate before SaslHandshake" };
+      return {
+        kind: "answer",
+        frame: reply(ErrorCode.ILLEGAL_SASL_STATE, "SaslAuthenticate before SaslHandshake"),
+        closeAfter: "SaslAuthenticate before SaslHandshake",
+      };
     }
     const { body } = decodeRequest<SaslAuthenticateRequest>(frame);
     const refused = (reason: string, failure: AuthenticationFailureReason = "invalid_credentials") => {
@@ -495,7 +499,10 @@ export class VclusterPolicy implements SessionPolicy {
         const account = this.scramAccount!;
         login = { ok: true, vcluster: account.vcluster, username: account.username, via: "scram" };
         this.scram = null;
-        return this.completeLogin(login, (error, message, lifetime) => reply(error, message, lifetime, error === ErrorCode.NONE ? serverFinal : new Uint8Array(0)));
+        return this.completeLogin(
+          login,
+          (error, message, lifetime) => reply(error, message, lifetime, error === ErrorCode.NONE ? serverFinal : new Uint8Array(0)),
+        );
       } catch (e) {
         return refused(`${mechanism} authentication failed: ${(e as Error).message}`);
       }
@@ -553,7 +560,11 @@ export class VclusterPolicy implements SessionPolicy {
     const { username, vcluster } = login;
     const { pinned } = this.deps.listenerViews();
     if (pinned !== undefined && vcluster !== pinned) {
-      return this.refuseLogin(reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"), `"${username}" belongs to ${vcluster}, but the listener is pinned to ${pinned}`, "wrong_listener");
+      return this.refuseLogin(
+        reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed: invalid credentials"),
+        `"${username}" belongs to ${vcluster}, but the listener is pinned to ${pinned}`,
+        "wrong_listener",
+      );
     }
     if (!this.hostAllows(vcluster)) {
       const reason = `"${username}" belongs to ${vcluster}, but the connection's host name pins ${this.deps.listenerViews().hostVcluster}`;
@@ -571,7 +582,11 @@ export class VclusterPolicy implements SessionPolicy {
     }
     if (!this.bind(vcluster)) {
       this.deps.onAuthenticationFailure?.("missing_vcluster");
-      return { kind: "answer", frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed"), closeAfter: `vcluster ${vcluster} no longer exists` };
+      return {
+        kind: "answer",
+        frame: reply(ErrorCode.SASL_AUTHENTICATION_FAILED, "Authentication failed"),
+        closeAfter: `vcluster ${vcluster} no longer exists`,
+      };
     }
     if (this.boundBy !== "pinned") this.boundBy = "login";
     this.identity = { username, vcluster, via: login.via, tokenId: login.tokenId };

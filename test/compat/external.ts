@@ -24,7 +24,13 @@ export function parseSteps(stdout: string): StepResult[] {
 }
 
 /** Runs the program; a crash or a timeout without a failed step becomes one, with its stderr. */
-export async function runScenarioProgram(cmd: string, args: string[], t: CompatTarget, timeoutMs = 240_000, env: Record<string, string> = {}): Promise<StepResult[]> {
+export async function runScenarioProgram(
+  cmd: string,
+  args: string[],
+  t: CompatTarget,
+  timeoutMs = 240_000,
+  env: Record<string, string> = {},
+): Promise<StepResult[]> {
   const res = await runCommand(cmd, args, { env: { ...scenarioEnv(t), ...env }, timeoutMs, cwd: t.workDir });
   const steps = parseSteps(res.stdout);
   if (res.code !== 0 && !steps.some((s) => s.status === "fail")) {

@@ -25,7 +25,7 @@ const pending = new Map<string, Promise<string>>();
  */
 export function mavenJars(name: string, artifacts: readonly MavenArtifact[], transitive = true, excludeArtifactIds: readonly string[] = []): Promise<string> {
   let p = pending.get(name);
-  if (!p) pending.set(name, (p = fetchJars(name, artifacts, transitive, excludeArtifactIds)));
+  if (!p) pending.set(name, p = fetchJars(name, artifacts, transitive, excludeArtifactIds));
   return p;
 }
 
@@ -54,14 +54,26 @@ async function fetchJars(name: string, artifacts: readonly MavenArtifact[], tran
   const res = await runCommand(
     "mvn",
     [
-      "-B", "-q", "-Dstyle.color=never", "-f", pom,
+      "-B",
+      "-q",
+      "-Dstyle.color=never",
+      "-f",
+      pom,
       "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies",
-      "-DincludeScope=runtime", `-DoutputDirectory=${dir}`, `-DexcludeTransitive=${!transitive}`,
+      "-DincludeScope=runtime",
+      `-DoutputDirectory=${dir}`,
+      `-DexcludeTransitive=${!transitive}`,
       ...(excludeArtifactIds.length > 0 ? [`-DexcludeArtifactIds=${excludeArtifactIds.join(",")}`] : []),
     ],
     { timeoutMs: 600_000 },
   );
-  if (res.code !== 0) throw new Error(`maven could not resolve ${artifacts.map((a) => `${a.artifact}:${a.version}`).join(", ")}: ${(res.stdout + res.stderr).split("\n").find((l) => l.includes("ERROR")) ?? res.code}`);
+  if (res.code !== 0) {
+    throw new Error(
+      `maven could not resolve ${artifacts.map((a) => `${a.artifact}:${a.version}`).join(", ")}: ${
+        (res.stdout + res.stderr).split("\n").find((l) => l.includes("ERROR")) ?? res.code
+      }`,
+    );
+  }
   writeFileSync(stamp, "");
   return dir;
 }

@@ -68,7 +68,11 @@ async function checkBackingPrefixed(view: BackingView, t: CompatTarget, transact
     if (transacted && !txIds.includes(`${view.prefix}${n.transactionalId}`)) missing.push(`transactional id ${view.prefix}${n.transactionalId}`);
     if (missing.length) return { step: "backing-prefixed", status: "fail", detail: `missing on the backing cluster: ${missing.join(", ")}` };
     const tx = transacted ? `, transactional id ${n.transactionalId}` : "";
-    return { step: "backing-prefixed", status: "ok", detail: `backing cluster: ${topics.length} topics, ${groups.length} groups${tx}, all under ${view.prefix}` };
+    return {
+      step: "backing-prefixed",
+      status: "ok",
+      detail: `backing cluster: ${topics.length} topics, ${groups.length} groups${tx}, all under ${view.prefix}`,
+    };
   } catch (err) {
     return { step: "backing-prefixed", status: "fail", detail: oneLine(String(err)) };
   }
@@ -147,7 +151,9 @@ export async function runMatrix(o: MatrixOptions): Promise<Matrix> {
 }
 
 /** The capture pass: each client against the relay, logged in to the broker's SASL listener. */
-export async function runCapture(o: { saslBackingHost: string; saslBackingPort: number; clients: CompatClient[]; records?: number; log?: (l: string) => void }) {
+export async function runCapture(
+  o: { saslBackingHost: string; saslBackingPort: number; clients: CompatClient[]; records?: number; log?: (l: string) => void },
+) {
   const relay = new RecordingRelay(o.saslBackingHost, o.saslBackingPort);
   await relay.start();
   const results = new Map<string, StepResult[] | string>();

@@ -33,13 +33,14 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
     const auditFile = join(mkdtempSync(join(tmpdir(), "kgate-audit-")), "audit.jsonl");
     const file = () => auditFile;
     const events = () => readFileSync(file(), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Event);
-    const find = (pred: (e: Event) => boolean) => waitFor("an audit event", async () => {
-      try {
-        return events().find(pred);
-      } catch {
-        return undefined;
-      }
-    }, 10_000);
+    const find = (pred: (e: Event) => boolean) =>
+      waitFor("an audit event", async () => {
+        try {
+          return events().find(pred);
+        } catch {
+          return undefined;
+        }
+      }, 10_000);
 
     beforeAll(async () => {
       backing = await kafkaBootstrap();
@@ -60,7 +61,12 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       expect(put).toMatchObject({ actor: "admin", outcome: "success", detail: "HTTP 201" });
       expect(put.requestId).toBeTruthy();
 
-      const kafka = new Kafka({ clientId: "audit", brokers: [kgate.bootstrap], sasl: { mechanism: "plain", username: "alice", password: token }, logLevel: logLevel.NOTHING });
+      const kafka = new Kafka({
+        clientId: "audit",
+        brokers: [kgate.bootstrap],
+        sasl: { mechanism: "plain", username: "alice", password: token },
+        logLevel: logLevel.NOTHING,
+      });
       const admin = kafka.admin();
       await admin.connect();
       await admin.createTopics({ topics: [{ topic: "audited", numPartitions: 1 }], waitForLeaders: true });
@@ -68,7 +74,13 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: "audited", configEntries: [{ name: "retention.ms", value: "3600000" }] }] });
       await admin.deleteTopics({ topics: ["audited"] });
       await admin.disconnect();
-      const bad = new Kafka({ clientId: "audit-bad", brokers: [kgate.bootstrap], sasl: { mechanism: "plain", username: "alice", password: `${token}x` }, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+      const bad = new Kafka({
+        clientId: "audit-bad",
+        brokers: [kgate.bootstrap],
+        sasl: { mechanism: "plain", username: "alice", password: `${token}x` },
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      });
       await expect(bad.admin().connect()).rejects.toThrow();
 
       const login = await find((e) => e.action === "login" && e.outcome === "success" && e.actor === "alice");
@@ -77,7 +89,9 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       expect(failed.actor).toBe("alice");
       const created = await find((e) => e.action === "topic.create" && e.outcome === "success");
       expect(created).toMatchObject({ actor: "alice", vcluster: vc, resource: "audited" }); // the tenant's own name
-      expect(await find((e) => e.action === "topic.create" && e.outcome === "failure")).toMatchObject({ detail: expect.stringMatching(/TOPIC_ALREADY_EXISTS|error code 36/) });
+      expect(await find((e) => e.action === "topic.create" && e.outcome === "failure")).toMatchObject({
+        detail: expect.stringMatching(/TOPIC_ALREADY_EXISTS|error code 36/),
+      });
       expect(await find((e) => e.action === "topic.config")).toMatchObject({ resource: "audited", outcome: "success" });
       expect(await find((e) => e.action === "topic.delete")).toMatchObject({ resource: "audited", outcome: "success" });
       expect(events().filter((e) => e.action === "topic.delete")).toHaveLength(1);

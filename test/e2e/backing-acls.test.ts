@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } from "kafkajs";
 import { TenantCredentials } from "../../src/backing/tenant-credentials.ts";
 import { kafkaCli, saslClientConfig } from "../support/kafka.ts";
-import { type KafkaCluster, STRICT_SUPER_USERS, startKafkaCluster } from "../support/kafka-cluster.ts";
+import { type KafkaCluster, startKafkaCluster, STRICT_SUPER_USERS } from "../support/kafka-cluster.ts";
 import { adminCall, binaryAvailable, type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
-import { createTenant, kgateCli, type TenantLogin, tenantKafka } from "../support/vcluster-fixture.ts";
+import { createTenant, kgateCli, tenantKafka, type TenantLogin } from "../support/vcluster-fixture.ts";
 
 const CREDENTIAL_SECRET = `backing-credential-secret-${crypto.randomUUID()}`;
 
@@ -63,7 +63,9 @@ async function aclsOf(principal: string) {
       operation: AclOperationTypes.ANY,
       permissionType: AclPermissionTypes.ANY,
     });
-    return resources.flatMap((r) => r.acls.map((a) => ({ type: r.resourceType, name: r.resourceName, pattern: r.resourcePatternType, op: a.operation, permission: a.permissionType })));
+    return resources.flatMap((r) =>
+      r.acls.map((a) => ({ type: r.resourceType, name: r.resourceName, pattern: r.resourcePatternType, op: a.operation, permission: a.permissionType }))
+    );
   } finally {
     await admin.disconnect();
   }
@@ -161,8 +163,14 @@ for (const runtime of ["bun", "deno", ...(binaryAvailable() ? (["binary"] as con
       const ops = (type: number) => byResource(type).map((a) => a.op).sort((x, y) => x - y);
       expect(byResource(AclResourceTypes.TOPIC).every((a) => a.name === vcA.prefix && a.pattern === ResourcePatternTypes.PREFIXED)).toBe(true);
       expect(ops(AclResourceTypes.TOPIC)).toEqual([
-        AclOperationTypes.READ, AclOperationTypes.WRITE, AclOperationTypes.CREATE, AclOperationTypes.DELETE,
-        AclOperationTypes.ALTER, AclOperationTypes.DESCRIBE, AclOperationTypes.DESCRIBE_CONFIGS, AclOperationTypes.ALTER_CONFIGS,
+        AclOperationTypes.READ,
+        AclOperationTypes.WRITE,
+        AclOperationTypes.CREATE,
+        AclOperationTypes.DELETE,
+        AclOperationTypes.ALTER,
+        AclOperationTypes.DESCRIBE,
+        AclOperationTypes.DESCRIBE_CONFIGS,
+        AclOperationTypes.ALTER_CONFIGS,
       ]);
       expect(ops(AclResourceTypes.GROUP)).toEqual([AclOperationTypes.READ, AclOperationTypes.DELETE, AclOperationTypes.DESCRIBE]);
       expect(ops(AclResourceTypes.TRANSACTIONAL_ID)).toEqual([AclOperationTypes.WRITE, AclOperationTypes.DESCRIBE]);
@@ -172,7 +180,10 @@ for (const runtime of ["bun", "deno", ...(binaryAvailable() ? (["binary"] as con
       expect(acls).toHaveLength(14);
       // kgate's own view, read live from the broker: the layout, nothing missing, nothing more.
       const live = await adminCall<{ acls: unknown[]; missing: unknown[]; unexpected: unknown[]; principal: string }>(
-        kgate, "GET", `/v1/vclusters/${nameA}/backing-acls`);
+        kgate,
+        "GET",
+        `/v1/vclusters/${nameA}/backing-acls`,
+      );
       expect(live).toMatchObject({ principal: `User:kgate-vc-${nameA}`, missing: [], unexpected: [] });
       expect(live.acls).toHaveLength(14);
     });
@@ -207,7 +218,7 @@ for (const runtime of ["bun", "deno", ...(binaryAvailable() ? (["binary"] as con
         const [offsets] = await admin.fetchOffsets({ groupId: "tx-readers", topics: ["orders"] });
         expect(offsets!.partitions[0]!.offset).toBe("1");
         // Cluster-level requests are the broker's to refuse: the principal has no cluster DESCRIBE.
-        expect(await failure(() => admin.describeConfigs({ resources: [{ type: 4 /* BROKER */, name: "0" }], includeSynonyms: false })))
+        expect(await failure(() => admin.describeConfigs({ resources: [{ type: 4, /* BROKER */ name: "0" }], includeSynonyms: false })))
           .toBe("CLUSTER_AUTHORIZATION_FAILED");
       } finally {
         await admin.disconnect();
@@ -221,14 +232,26 @@ for (const runtime of ["bun", "deno", ...(binaryAvailable() ? (["binary"] as con
       await admin.connect();
       await admin.deleteAcls({
         filters: [{
-          resourceType: AclResourceTypes.TOPIC, resourceName: vcA.prefix, resourcePatternType: ResourcePatternTypes.PREFIXED,
-          principal: `User:kgate-vc-${nameA}`, host: "*", operation: AclOperationTypes.WRITE, permissionType: AclPermissionTypes.ALLOW,
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: vcA.prefix,
+          resourcePatternType: ResourcePatternTypes.PREFIXED,
+          principal: `User:kgate-vc-${nameA}`,
+          host: "*",
+          operation: AclOperationTypes.WRITE,
+          permissionType: AclPermissionTypes.ALLOW,
         }],
       });
       await admin.disconnect();
       expect(await failure(() => produceOne(tenantKafka(kgate, loginA), "orders", "refused"))).toBe("TOPIC_AUTHORIZATION_FAILED");
       const drift = await adminCall<{ missing: unknown[] }>(kgate, "GET", `/v1/vclusters/${nameA}/backing-acls`);
-      expect(drift.missing).toEqual([{ resourceType: "TOPIC", resourceName: vcA.prefix, patternType: "PREFIXED", operation: "WRITE", permission: "ALLOW", host: "*" }]);
+      expect(drift.missing).toEqual([{
+        resourceType: "TOPIC",
+        resourceName: vcA.prefix,
+        patternType: "PREFIXED",
+        operation: "WRITE",
+        permission: "ALLOW",
+        host: "*",
+      }]);
       // B is untouched.
       await produceOne(tenantKafka(kgate, loginB), "orders", "still-fine");
       // PUT with backingAcls again repairs the layout (every step is idempotent).
@@ -252,12 +275,21 @@ for (const runtime of ["bun", "deno", ...(binaryAvailable() ? (["binary"] as con
         const listed = await admin.listTopics();
         expect(listed).toContain(`${vcA.prefix}orders`);
         expect(listed.some((t) => !t.startsWith(vcA.prefix))).toBe(false);
-        expect(await failure(() => admin.createAcls({
-          acl: [{
-            resourceType: AclResourceTypes.TOPIC, resourceName: vcB.prefix, resourcePatternType: ResourcePatternTypes.PREFIXED,
-            principal: `User:kgate-vc-${nameA}`, host: "*", operation: AclOperationTypes.ALL, permissionType: AclPermissionTypes.ALLOW,
-          }],
-        }))).toBe("CLUSTER_AUTHORIZATION_FAILED");
+        expect(
+          await failure(() =>
+            admin.createAcls({
+              acl: [{
+                resourceType: AclResourceTypes.TOPIC,
+                resourceName: vcB.prefix,
+                resourcePatternType: ResourcePatternTypes.PREFIXED,
+                principal: `User:kgate-vc-${nameA}`,
+                host: "*",
+                operation: AclOperationTypes.ALL,
+                permissionType: AclPermissionTypes.ALLOW,
+              }],
+            })
+          ),
+        ).toBe("CLUSTER_AUTHORIZATION_FAILED");
         expect(await failure(() => admin.createTopics({ topics: [{ topic: `${vcB.prefix}planted` }] }))).not.toBe("ok");
       } finally {
         await admin.disconnect();
@@ -293,11 +325,13 @@ for (const runtime of ["bun", "deno", ...(binaryAvailable() ? (["binary"] as con
       const password = await backingPassword(vcA);
       await adminCall(kgate, "DELETE", `/v1/vclusters/${nameA}`);
       expect(await aclsOf(`User:kgate-vc-${nameA}`)).toEqual([]);
-      expect(await failure(async () => {
-        const admin = directAs(`kgate-vc-${nameA}`, password).admin();
-        await admin.connect();
-        await admin.disconnect();
-      })).toContain("SASL SCRAM SHA512 authentication failed");
+      expect(
+        await failure(async () => {
+          const admin = directAs(`kgate-vc-${nameA}`, password).admin();
+          await admin.connect();
+          await admin.disconnect();
+        }),
+      ).toContain("SASL SCRAM SHA512 authentication failed");
       // B keeps its principal.
       expect(await aclsOf(`User:kgate-vc-${nameB}`)).toHaveLength(14);
       // Deleting again: 404, nothing left behind on the backing cluster either way.
@@ -322,7 +356,7 @@ describe("two kgate nodes sharing a Kafka store, with no credentialSecret (auth.
     try {
       const name = `ba-nodes-${Date.now().toString(36)}`;
       const v = await adminCall<VclusterJson>(one, "PUT", `/v1/vclusters/${name}`, { backingAcls: true });
-      for (const end = Date.now() + 10_000; ;) {
+      for (const end = Date.now() + 10_000;;) {
         const res = await fetch(`${two.adminUrl}/v1/vclusters/${name}`, { headers: { authorization: `Bearer ${two.adminToken}` } });
         if (res.ok) break;
         if (Date.now() > end) throw new Error("node two never saw the vcluster");
@@ -342,8 +376,13 @@ describe("two kgate nodes sharing a Kafka store, with no credentialSecret (auth.
       await admin.connect();
       await admin.deleteAcls({
         filters: [{
-          resourceType: AclResourceTypes.TOPIC, resourceName: v.prefix, resourcePatternType: ResourcePatternTypes.PREFIXED,
-          principal: `User:kgate-vc-${name}`, host: "*", operation: AclOperationTypes.WRITE, permissionType: AclPermissionTypes.ALLOW,
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: v.prefix,
+          resourcePatternType: ResourcePatternTypes.PREFIXED,
+          principal: `User:kgate-vc-${name}`,
+          host: "*",
+          operation: AclOperationTypes.WRITE,
+          permissionType: AclPermissionTypes.ALLOW,
         }],
       });
       await admin.disconnect();
@@ -399,7 +438,10 @@ describe("backing ACLs refused where they cannot work", () => {
       const password = await backingPassword({ name, createdAt, backing: { username: `kgate-vc-${name}` } } as VclusterJson);
       const login = await failure(async () => {
         const admin = new Kafka({
-          clientId: "e2e-backing-leftover", brokers: open.saslBrokers, logLevel: logLevel.NOTHING, retry: { retries: 0 },
+          clientId: "e2e-backing-leftover",
+          brokers: open.saslBrokers,
+          logLevel: logLevel.NOTHING,
+          retry: { retries: 0 },
           sasl: { mechanism: "scram-sha-512", username: `kgate-vc-${name}`, password },
         }).admin();
         await admin.connect();

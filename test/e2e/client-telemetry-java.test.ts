@@ -23,7 +23,11 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
     beforeAll(async () => {
       kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap(), config: { vclusters: [{ name: vc }] } });
       issued = await adminCall(kgate, "POST", `/v1/vclusters/${vc}/tokens`, { username: "java" });
-      const admin = new Kafka({ brokers: [kgate.bootstrap], sasl: { mechanism: "plain", username: "java", password: issued.token }, logLevel: logLevel.NOTHING }).admin();
+      const admin = new Kafka({
+        brokers: [kgate.bootstrap],
+        sasl: { mechanism: "plain", username: "java", password: issued.token },
+        logLevel: logLevel.NOTHING,
+      }).admin();
       await admin.connect();
       await admin.createTopics({ topics: [{ topic: "events", numPartitions: 1 }], waitForLeaders: true });
       await admin.disconnect();
@@ -34,7 +38,9 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
 
     test("the console producer gets its subscription from kgate, pushes nothing, logs nothing about telemetry", async () => {
       const props = writeProperties(kgate, `telemetry-${kgateRuntime}.properties`, `${issued.clientProperties}\nenable.metrics.push=true\n`);
-      const res = await kafkaCli("kafka-console-producer", ["--bootstrap-server", kgate.bootstrap, "--producer.config", props, "--topic", "events"], { input: "one\ntwo\n" });
+      const res = await kafkaCli("kafka-console-producer", ["--bootstrap-server", kgate.bootstrap, "--producer.config", props, "--topic", "events"], {
+        input: "one\ntwo\n",
+      });
       expect(res.code).toBe(0);
       expect(`${res.stdout}\n${res.stderr}`).not.toMatch(/telemetry/i);
       expect(await requestCount(kgate, "GetTelemetrySubscriptions", vc)).toBeGreaterThan(0); // GetTelemetrySubscriptions, answered by kgate

@@ -33,7 +33,7 @@ const EXPIRY_MS = 2500;
 
 /** Node ids for which brokers 0, 1 and 2 land on three different nodes: the spread is then certain. */
 function spreadNodeIds(): string[] {
-  for (let salt = 0; ; salt++) {
+  for (let salt = 0;; salt++) {
     const ids = [0, 1, 2].map((i) => `node${i}-${RUN}-${salt}`);
     const placed = new Set([0, 1, 2].map((b) => placeBroker(b, ids)));
     if (placed.size === 3) return ids;
@@ -104,27 +104,51 @@ describe("a kgate cluster of three nodes", () => {
     // Issued by another node than the one that created the vcluster: the state is shared.
     const { token } = await adminCall<{ token: string }>(nodes[1]!, "POST", `/v1/vclusters/${vc}/tokens`, { username: "app" });
     const props = join(nodes[0]!.dir, "app.properties");
-    writeFileSync(props, [
-      "security.protocol=SASL_PLAINTEXT",
-      "sasl.mechanism=PLAIN",
-      `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="app" password="${token}";`,
-      "enable.idempotence=true",
-      "acks=all",
-      "delivery.timeout.ms=90000",
-      "reconnect.backoff.max.ms=1000",
-    ].join("\n") + "\n");
+    writeFileSync(
+      props,
+      [
+        "security.protocol=SASL_PLAINTEXT",
+        "sasl.mechanism=PLAIN",
+        `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="app" password="${token}";`,
+        "enable.idempotence=true",
+        "acks=all",
+        "delivery.timeout.ms=90000",
+        "reconnect.backoff.max.ms=1000",
+      ].join("\n") + "\n",
+    );
     const bootstrap = nodes.map((n) => n.bootstrap).join(",");
     const topic = "orders";
     const RECORDS = 1500;
     const created = await kafkaCli("kafka-topics", [
-      "--bootstrap-server", bootstrap, "--command-config", props, "--create", "--topic", topic, "--partitions", "6", "--replication-factor", "3",
+      "--bootstrap-server",
+      bootstrap,
+      "--command-config",
+      props,
+      "--create",
+      "--topic",
+      topic,
+      "--partitions",
+      "6",
+      "--replication-factor",
+      "3",
     ]);
     expect(created.code).toBe(0);
 
     // The group's consumer runs through the kill and must end with every record.
     const consumer = spawnCli("kafka-console-consumer", [
-      "--bootstrap-server", bootstrap, "--consumer.config", props, "--topic", topic, "--group", "billing",
-      "--from-beginning", "--max-messages", String(RECORDS), "--timeout-ms", "120000",
+      "--bootstrap-server",
+      bootstrap,
+      "--consumer.config",
+      props,
+      "--topic",
+      topic,
+      "--group",
+      "billing",
+      "--from-beginning",
+      "--max-messages",
+      String(RECORDS),
+      "--timeout-ms",
+      "120000",
     ]);
     const producer = spawnCli("kafka-console-producer", ["--bootstrap-server", bootstrap, "--producer.config", props, "--topic", topic]);
     const victim = nodes[2]!;
@@ -149,8 +173,17 @@ describe("a kgate cluster of three nodes", () => {
 
     // In the log exactly once (idempotent producer): a fresh group reads everything from the start.
     const all = await kafkaCli("kafka-console-consumer", [
-      "--bootstrap-server", bootstrap, "--consumer.config", props, "--topic", topic, "--group", `audit-${RUN}`,
-      "--from-beginning", "--timeout-ms", "15000",
+      "--bootstrap-server",
+      bootstrap,
+      "--consumer.config",
+      props,
+      "--topic",
+      topic,
+      "--group",
+      `audit-${RUN}`,
+      "--from-beginning",
+      "--timeout-ms",
+      "15000",
     ], { timeoutMs: 90_000 });
     const inLog = all.stdout.split("\n").filter((l) => l.startsWith("r"));
     const counts = new Map<string, number>();
@@ -160,8 +193,20 @@ describe("a kgate cluster of three nodes", () => {
 
     // The survivors moved the dead node's brokers to themselves.
     for (const n of nodes.slice(0, 2)) await waitFor("2 live nodes", async () => (await metricValue(n, "kgate_cluster_nodes")) === 2, 15_000);
-    const kcat = await runCommand("kcat", ["-b", nodes[0]!.bootstrap, "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanisms=PLAIN",
-      "-X", "sasl.username=app", "-X", `sasl.password=${token}`, "-L", "-J"], { timeoutMs: 30_000 });
+    const kcat = await runCommand("kcat", [
+      "-b",
+      nodes[0]!.bootstrap,
+      "-X",
+      "security.protocol=SASL_PLAINTEXT",
+      "-X",
+      "sasl.mechanisms=PLAIN",
+      "-X",
+      "sasl.username=app",
+      "-X",
+      `sasl.password=${token}`,
+      "-L",
+      "-J",
+    ], { timeoutMs: 30_000 });
     expect(kcat.code).toBe(0);
     const brokers = (JSON.parse(kcat.stdout) as { brokers: { id: number; name: string }[] }).brokers.map((b) => ({ port: Number(b.name.split(":")[1]) }));
     expect(brokers.length).toBe(3);

@@ -106,7 +106,10 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
 
 /** Metadata for `count` made-up topics: a request frame of about `count` × 100 bytes. */
 const bigMetadata = (c: KafkaConnection, count: number) =>
-  c.request(3, 12, { ...defaultMetadataRequest(), topics: Array.from({ length: count }, (_, i) => ({ topicId: "00000000000000000000000000000000", name: `t${i}-${"x".repeat(90)}` })) });
+  c.request(3, 12, {
+    ...defaultMetadataRequest(),
+    topics: Array.from({ length: count }, (_, i) => ({ topicId: "00000000000000000000000000000000", name: `t${i}-${"x".repeat(90)}` })),
+  });
 
 /** The serial number of the certificate a new TLS handshake with kgate gets. */
 function servedSerial(port: number, ca: string): Promise<string> {

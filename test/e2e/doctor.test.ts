@@ -14,7 +14,7 @@ import { runCommand } from "../support/command.ts";
 import { ensureTopic } from "../../src/client/admin-ops.ts";
 import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import { parseHostPort } from "../../src/client/upstream.ts";
-import { kafkaBootstrap, kafkaCli, saslAvailable, SASL_BOOTSTRAP } from "../support/kafka.ts";
+import { kafkaBootstrap, kafkaCli, SASL_BOOTSTRAP, saslAvailable } from "../support/kafka.ts";
 import { adminCall, kgateCommand, type KgateProcess, nextPortBlock, startKgate } from "../support/kgate-process.ts";
 import { makeTestCa } from "../support/test-certs.ts";
 
@@ -85,7 +85,9 @@ for (const runtime of ["bun", "deno"] as const) {
         backing: { bootstrapServers: [SASL_BOOTSTRAP], sasl: { mechanism: "SCRAM-SHA-512", username: "gateway", password: "not-the-password" } },
       });
       expect(r.code).toBe(1);
-      expect(row(r.out, "SASL SCRAM-SHA-512 login as gateway")).toMatch(/^✗ .*invalid credentials[^\n]*\n +fix: check backing\.sasl\.username and backing\.sasl\.password/);
+      expect(row(r.out, "SASL SCRAM-SHA-512 login as gateway")).toMatch(
+        /^✗ .*invalid credentials[^\n]*\n +fix: check backing\.sasl\.username and backing\.sasl\.password/,
+      );
       const good = await doctor(runtime, {
         ...ports(),
         backing: { bootstrapServers: [SASL_BOOTSTRAP], sasl: { mechanism: "SCRAM-SHA-512", username: "gateway", password: "gateway-secret" } },
@@ -97,7 +99,11 @@ for (const runtime of ["bun", "deno"] as const) {
       const ca = makeTestCa();
       const soon = ca.server("soon", { days: 2 });
       const other = ca.server("other");
-      const r = await doctor(runtime, { ...ports(), backing: { bootstrapServers: [backing] }, listener: { ...ports().listener, tls: { cert: soon.cert, key: other.key } } });
+      const r = await doctor(runtime, {
+        ...ports(),
+        backing: { bootstrapServers: [backing] },
+        listener: { ...ports().listener, tls: { cert: soon.cert, key: other.key } },
+      });
       expect(r.code).toBe(1);
       expect(row(r.out, `listener.tls.cert ${soon.cert}`)).toMatch(/^! .*expires in [12] days[^\n]*\n +fix: renew the certificate soon/);
       expect(row(r.out, `listener.tls.key ${other.key}`)).toMatch(/^✗ .*is not the private key of the certificate/);
@@ -117,11 +123,12 @@ test("an expired listener certificate fails with a fix", async () => {
   const results = await runDoctor({
     runtime: kgateRuntime,
     source: "test",
-    loadConfig: async () => configSchema.parse({
-      listener: { port: nextPortBlock(), tls: cert },
-      backing: { bootstrapServers: [`127.0.0.1:${nextPortBlock() + 9}`] },
-      store: { path: join(mkdtempSync(join(tmpdir(), "kgate-doctor-")), "store.json") },
-    }),
+    loadConfig: async () =>
+      configSchema.parse({
+        listener: { port: nextPortBlock(), tls: cert },
+        backing: { bootstrapServers: [`127.0.0.1:${nextPortBlock() + 9}`] },
+        store: { path: join(mkdtempSync(join(tmpdir(), "kgate-doctor-")), "store.json") },
+      }),
     now: () => new Date(Date.now() + 3 * 86_400_000),
   });
   const expired = results.find((r) => r.name === `listener.tls.cert ${cert.cert}`);

@@ -271,7 +271,11 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       const after = rssBytes(pid);
       const open = !attacker.destroyed;
       attacker.destroy();
-      console.log(`[${kgateRuntime}] non-reading client: wrote ${(sent / MiB).toFixed(1)} MiB of requests in 5 s; kgate RSS ${(before / MiB).toFixed(0)} -> ${(after / MiB).toFixed(0)} MiB; other client's worst of ${roundTrips.length} round trips ${worst.toFixed(0)} ms`);
+      console.log(
+        `[${kgateRuntime}] non-reading client: wrote ${(sent / MiB).toFixed(1)} MiB of requests in 5 s; kgate RSS ${(before / MiB).toFixed(0)} -> ${
+          (after / MiB).toFixed(0)
+        } MiB; other client's worst of ${roundTrips.length} round trips ${worst.toFixed(0)} ms`,
+      );
       expect(open).toBe(true); // muted, not dropped: it is a legal client that reads slowly
       // Wide: V8 collects the garbage of ~10^5 answered requests lazily; unbounded growth is GBs.
       expect(after - before).toBeLessThan(256 * MiB);
@@ -396,7 +400,13 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       const frames: Uint8Array[] = [];
       for (let i = 0; i < requests; i++) {
         const partition = { ...defaultFetchPartition(), partition: 0, fetchOffset: 0n, partitionMaxBytes: 8 * MiB };
-        const body = { ...defaultFetchRequest(), maxWaitMs: 0, minBytes: 1, maxBytes: 8 * MiB, topics: [{ ...defaultFetchTopic(), topic, partitions: [partition] }] };
+        const body = {
+          ...defaultFetchRequest(),
+          maxWaitMs: 0,
+          minBytes: 1,
+          maxBytes: 8 * MiB,
+          topics: [{ ...defaultFetchTopic(), topic, partitions: [partition] }],
+        };
         frames.push(...encodeRequest({ apiKey: 1, apiVersion: 4, correlationId: 100 + i, clientId: "half-close" }, body));
       }
       const out = await rawConversation("127.0.0.1", kgate.port, [Buffer.concat(frames)], { timeoutMs: 15_000, endAfterWrite: true });

@@ -59,8 +59,16 @@ interface CliConsumer {
 }
 
 function startConsole(k: KgateProcess, t: Tenant, args: string[]): CliConsumer {
-  const child = spawn("bash", [join(REPO_ROOT, "scripts", "kafka.sh"), "cli", "kafka-console-consumer",
-    "--bootstrap-server", k.bootstrap, "--command-config", t.propertiesFile, ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("bash", [
+    join(REPO_ROOT, "scripts", "kafka.sh"),
+    "cli",
+    "kafka-console-consumer",
+    "--bootstrap-server",
+    k.bootstrap,
+    "--command-config",
+    t.propertiesFile,
+    ...args,
+  ], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", () => {});
@@ -116,7 +124,10 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
   }
 
   function connectAs(t: Tenant, user: string): Promise<KafkaConnection> {
-    return KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: user, password: t.token }, clientId: `groups-raw-${user}` });
+    return KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], {
+      sasl: { mechanism: "PLAIN", username: user, password: t.token },
+      clientId: `groups-raw-${user}`,
+    });
   }
 
   /** The broker's own view of a group (straight from the backing cluster, not through kgate). */
@@ -191,8 +202,23 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     const values = ["rd-0", "rd-1", "rd-2", "rd-3"];
     await createTopic(alice, "rd-orders", 2, values);
     const kcat = spawn("kcat", [
-      "-b", kgate.bootstrap, "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=PLAIN",
-      "-X", "sasl.username=alice", "-X", `sasl.password=${alice.token}`, "-G", "rd-group", "-o", "beginning", "-q", "-u", "rd-orders",
+      "-b",
+      kgate.bootstrap,
+      "-X",
+      "security.protocol=SASL_PLAINTEXT",
+      "-X",
+      "sasl.mechanism=PLAIN",
+      "-X",
+      "sasl.username=alice",
+      "-X",
+      `sasl.password=${alice.token}`,
+      "-G",
+      "rd-group",
+      "-o",
+      "beginning",
+      "-q",
+      "-u",
+      "rd-orders",
     ], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     kcat.stdout!.on("data", (d) => (out += d));
@@ -223,8 +249,15 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     const cg: { memberId: string; memberEpoch: number; owned: Msg[] } = { memberId: crypto.randomUUID(), memberEpoch: 0, owned: [] };
     const cgHeartbeat = async (subscribed: string[] | null): Promise<void> => {
       const hb: Msg = await raw.request(API.ConsumerGroupHeartbeat, 1, {
-        groupId: "mixed", memberId: cg.memberId, memberEpoch: cg.memberEpoch, instanceId: null, rackId: null,
-        rebalanceTimeoutMs: subscribed ? 30_000 : -1, subscribedTopicNames: subscribed, subscribedTopicRegex: null, serverAssignor: null,
+        groupId: "mixed",
+        memberId: cg.memberId,
+        memberEpoch: cg.memberEpoch,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: subscribed ? 30_000 : -1,
+        subscribedTopicNames: subscribed,
+        subscribedTopicRegex: null,
+        serverAssignor: null,
         topicPartitions: cg.owned,
       });
       expect(hb.errorCode).toBe(0);
@@ -240,10 +273,17 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
         version: 3,
         body: { topics: ["mixed-topic", `${bob.prefix}secret`], userData: null, ownedPartitions: [], generationId: -1, rackId: null },
       });
-      const join = (memberId: string): Promise<Msg> => raw.request(API.JoinGroup, 9, {
-        groupId: "mixed", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId, groupInstanceId: null,
-        protocolType: "consumer", protocols: [{ name: "range", metadata: crafted }], reason: null,
-      });
+      const join = (memberId: string): Promise<Msg> =>
+        raw.request(API.JoinGroup, 9, {
+          groupId: "mixed",
+          sessionTimeoutMs: 30_000,
+          rebalanceTimeoutMs: 30_000,
+          memberId,
+          groupInstanceId: null,
+          protocolType: "consumer",
+          protocols: [{ name: "range", metadata: crafted }],
+          reason: null,
+        });
       const first = await join("");
       expect(first.errorCode).toBe(MEMBER_ID_REQUIRED);
       const member = { memberId: first.memberId as string, generationId: -1 };
@@ -252,8 +292,13 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
         expect(joined.errorCode).toBe(0);
         member.generationId = joined.generationId;
         const synced: Msg = await raw.request(API.SyncGroup, 5, {
-          groupId: "mixed", generationId: joined.generationId, memberId: member.memberId, groupInstanceId: null,
-          protocolType: "consumer", protocolName: joined.protocolName, assignments: [],
+          groupId: "mixed",
+          generationId: joined.generationId,
+          memberId: member.memberId,
+          groupInstanceId: null,
+          protocolType: "consumer",
+          protocolName: joined.protocolName,
+          assignments: [],
         });
         expect(synced.errorCode).toBe(0);
         return synced.assignment.length === 0 ? [] : decodeAssignment(synced.assignment).body.assignedPartitions;
@@ -264,7 +309,12 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
       assigned = await waitFor("a broker-computed assignment for the classic member", 30_000, async () => {
         if (assigned.some((p) => p.partitions.length > 0)) return assigned;
         await cgHeartbeat(null);
-        const hb: Msg = await raw.request(API.Heartbeat, 4, { groupId: "mixed", generationId: member.generationId, memberId: member.memberId, groupInstanceId: null });
+        const hb: Msg = await raw.request(API.Heartbeat, 4, {
+          groupId: "mixed",
+          generationId: member.generationId,
+          memberId: member.memberId,
+          groupInstanceId: null,
+        });
         if (hb.errorCode === REBALANCE_IN_PROGRESS) assigned = await joinAndSync();
         return undefined;
       });
@@ -282,8 +332,16 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
 
       await raw.requestUntyped(API.LeaveGroup, 5, { groupId: "mixed", members: [{ memberId: member.memberId, groupInstanceId: null, reason: null }] });
       await raw.request(API.ConsumerGroupHeartbeat, 1, {
-        groupId: "mixed", memberId: cg.memberId, memberEpoch: -1, instanceId: null, rackId: null, rebalanceTimeoutMs: -1,
-        subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null,
+        groupId: "mixed",
+        memberId: cg.memberId,
+        memberEpoch: -1,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: -1,
+        subscribedTopicNames: null,
+        subscribedTopicRegex: null,
+        serverAssignor: null,
+        topicPartitions: null,
       });
     } finally {
       raw.close();
@@ -293,18 +351,34 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
   test("(2b) a leader's SyncGroup assignment naming another tenant's backing topic is stored inside the tenant's prefix", async () => {
     const raw = await connectAs(alice, "alice");
     try {
-      const subscription = encodeSubscription({ version: 0, body: { topics: ["orders"], userData: null, ownedPartitions: [], generationId: -1, rackId: null } });
-      const join = (memberId: string): Promise<Msg> => raw.request(API.JoinGroup, 9, {
-        groupId: "leader-group", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId, groupInstanceId: null,
-        protocolType: "consumer", protocols: [{ name: "range", metadata: subscription }], reason: null,
+      const subscription = encodeSubscription({
+        version: 0,
+        body: { topics: ["orders"], userData: null, ownedPartitions: [], generationId: -1, rackId: null },
       });
+      const join = (memberId: string): Promise<Msg> =>
+        raw.request(API.JoinGroup, 9, {
+          groupId: "leader-group",
+          sessionTimeoutMs: 30_000,
+          rebalanceTimeoutMs: 30_000,
+          memberId,
+          groupInstanceId: null,
+          protocolType: "consumer",
+          protocols: [{ name: "range", metadata: subscription }],
+          reason: null,
+        });
       const joined = await join((await join("")).memberId);
       expect(joined.errorCode).toBe(0);
       const crafted = encodeAssignment({ version: 0, body: { assignedPartitions: [{ topic: `${bob.prefix}secret`, partitions: [0, 1] }], userData: null } });
-      const sync = (protocolType: string | null, version = 5): Promise<Msg> => raw.request(API.SyncGroup, version, {
-        groupId: "leader-group", generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null,
-        protocolType, protocolName: "range", assignments: [{ memberId: joined.memberId, assignment: crafted }],
-      });
+      const sync = (protocolType: string | null, version = 5): Promise<Msg> =>
+        raw.request(API.SyncGroup, version, {
+          groupId: "leader-group",
+          generationId: joined.generationId,
+          memberId: joined.memberId,
+          groupInstanceId: null,
+          protocolType,
+          protocolName: "range",
+          assignments: [{ memberId: joined.memberId, assignment: crafted }],
+        });
       // Claiming another protocol type to keep the bytes opaque: the broker refuses the mismatch.
       expect((await sync("connect")).errorCode).toBe(INCONSISTENT_GROUP_PROTOCOL);
       // SyncGroup v3 names no type: kgate knows it from this member's join.
@@ -325,10 +399,19 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     try {
       // A v0 subscription naming bob's backing topic, with a byte after it: lenient readers (the
       // broker's) would still find the name, so kgate does not pass it on unread.
-      const valid = encodeSubscription({ version: 0, body: { topics: [`${bob.prefix}secret`], userData: null, ownedPartitions: [], generationId: -1, rackId: null } });
+      const valid = encodeSubscription({
+        version: 0,
+        body: { topics: [`${bob.prefix}secret`], userData: null, ownedPartitions: [], generationId: -1, rackId: null },
+      });
       const joined: Msg = await raw.request(API.JoinGroup, 9, {
-        groupId: "bad-metadata", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId: "", groupInstanceId: null,
-        protocolType: "consumer", protocols: [{ name: "range", metadata: new Uint8Array([...valid, 0]) }], reason: null,
+        groupId: "bad-metadata",
+        sessionTimeoutMs: 30_000,
+        rebalanceTimeoutMs: 30_000,
+        memberId: "",
+        groupInstanceId: null,
+        protocolType: "consumer",
+        protocols: [{ name: "range", metadata: new Uint8Array([...valid, 0]) }],
+        reason: null,
       });
       expect(joined.errorCode).toBe(INCONSISTENT_GROUP_PROTOCOL);
       const logs = await waitForLog(kgate, "JoinGroup protocol range: malformed consumer protocol subscription v0: 1 bytes after the struct");
@@ -341,7 +424,9 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
 
   async function backingTopicIds(names: string[]): Promise<Map<string, string>> {
     const md: Msg = await backing.requestUntyped(3, 12, {
-      topics: names.map((name) => ({ topicId: "0".repeat(32), name })), allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false,
+      topics: names.map((name) => ({ topicId: "0".repeat(32), name })),
+      allowAutoTopicCreation: false,
+      includeTopicAuthorizedOperations: false,
     });
     return new Map(md.topics.map((t: Msg) => [t.name, t.topicId]));
   }
@@ -366,7 +451,11 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
       const owned = g.members.map((m: Msg) => m.assignment.topicPartitions.reduce((n: number, tp: Msg) => n + tp.partitions.length, 0));
       return owned.every((n: number) => n === 1) ? g : undefined;
     }).catch(async (e) => {
-      console.log(`[${kgateRuntime}] group at timeout: ${JSON.stringify(await backingConsumerGroup(`${alice.prefix}mig`), (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+      console.log(
+        `[${kgateRuntime}] group at timeout: ${
+          JSON.stringify(await backingConsumerGroup(`${alice.prefix}mig`), (_k, v) => (typeof v === "bigint" ? String(v) : v))
+        }`,
+      );
       throw e;
     });
     expect(group.members.map((m: Msg) => m.subscribedTopicNames)).toEqual([[`${alice.prefix}migrate`], [`${alice.prefix}migrate`]]);
@@ -380,7 +469,11 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     });
     const got = [...classic.lines(), ...modern.lines()].filter((l) => l.startsWith("after-"));
     expect([...new Set(got)].sort()).toEqual(after);
-    console.log(`[${kgateRuntime}] after migration: classic consumed ${classic.lines().filter((l) => l.startsWith("after-")).length}, KIP-848 consumed ${modern.lines().filter((l) => l.startsWith("after-")).length}`);
+    console.log(
+      `[${kgateRuntime}] after migration: classic consumed ${classic.lines().filter((l) => l.startsWith("after-")).length}, KIP-848 consumed ${
+        modern.lines().filter((l) => l.startsWith("after-")).length
+      }`,
+    );
 
     // And back: once the KIP-848 member leaves, the broker turns the group classic again and the
     // classic member, now the leader, assigns from the subscriptions the broker hands it.
@@ -391,8 +484,11 @@ function groupsSuite(kgateRuntime: KgateRuntime): void {
     });
     const last = ["last-0", "last-1", "last-2", "last-3"];
     await produce(alice, "migrate", last);
-    await waitFor("the classic consumer to read all records after the downgrade", 45_000, () =>
-      last.every((v) => classic.lines().includes(v)) ? true : undefined);
+    await waitFor(
+      "the classic consumer to read all records after the downgrade",
+      45_000,
+      () => last.every((v) => classic.lines().includes(v)) ? true : undefined,
+    );
     const downgraded = await backingGroup(`${alice.prefix}mig`);
     expect(downgraded.groupState).toBe("Stable");
     expect(downgraded.members.length).toBe(1);

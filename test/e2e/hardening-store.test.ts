@@ -15,15 +15,7 @@ import { runtime } from "../../src/runtime/index.ts";
 import { KafkaStore } from "../../src/store/kafka-store.ts";
 import { runCommand } from "../support/command.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
-import {
-  adminCall,
-  kgateCommand,
-  type KgateProcess,
-  type KgateRuntime,
-  nextPortBlock,
-  startKgate,
-  waitForLog,
-} from "../support/kgate-process.ts";
+import { adminCall, kgateCommand, type KgateProcess, type KgateRuntime, nextPortBlock, startKgate, waitForLog } from "../support/kgate-process.ts";
 
 const RUN = `${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
 const TOKEN_SECRET = `test-signing-secret-${RUN}-0123456789abcdef`;
@@ -83,7 +75,7 @@ function candidateSecrets(records: readonly TopicRecord[]): string[] {
 }
 
 async function startNode(kgateRuntime: KgateRuntime, topic: string, config: Record<string, unknown> = {}): Promise<KgateProcess> {
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1;; attempt++) {
     try {
       return await startKgate({
         runtime: kgateRuntime,
@@ -110,107 +102,114 @@ async function loginWorks(k: KgateProcess, username: string, password: string): 
   }
 }
 
-for (const kgateRuntime of ["bun", "deno"] as const) describe(`Kafka state topic (${kgateRuntime})`, () => {
-  const topic = topicFor(`single_${kgateRuntime}`);
-  let kgate: KgateProcess;
-  let adminToken: string;
+for (const kgateRuntime of ["bun", "deno"] as const) {
+  describe(`Kafka state topic (${kgateRuntime})`, () => {
+    const topic = topicFor(`single_${kgateRuntime}`);
+    let kgate: KgateProcess;
+    let adminToken: string;
 
-  beforeAll(async () => {
-    // The topic as an older kgate left it (created the way kgate creates it), secrets included.
-    const creator = new KafkaStore({ runtime, backing: { bootstrapServers: [bootstrap] }, topic });
-    await creator.load();
-    await creator.close();
-    await writeTopic(topic, [
-      ["secret/adminToken/old-node", JSON.stringify(LEGACY_ADMIN_TOKEN)],
-      ["secret/tokenSecret/old-node", JSON.stringify(LEGACY_SIGNING_KEY)],
-    ]);
-    // No admin.token configured: kgate generates one, which must not end up in the topic.
-    kgate = await startNode(kgateRuntime, topic, { admin: { token: "" } });
-    const file = join(kgate.dir, "admin-token");
-    // A kgate that printed the token instead (older ones did) still gets tested for what matters.
-    adminToken = existsSync(file) ? readFileSync(file, "utf8").trim() : /KGATE_ADMIN_TOKEN=(\S+)/.exec(kgate.logs())?.[1] ?? "";
-    kgate.adminToken = adminToken;
-  });
-  afterAll(async () => {
-    expect(await kgate.stop()).toBe(0);
-  });
+    beforeAll(async () => {
+      // The topic as an older kgate left it (created the way kgate creates it), secrets included.
+      const creator = new KafkaStore({ runtime, backing: { bootstrapServers: [bootstrap] }, topic });
+      await creator.load();
+      await creator.close();
+      await writeTopic(topic, [
+        ["secret/adminToken/old-node", JSON.stringify(LEGACY_ADMIN_TOKEN)],
+        ["secret/tokenSecret/old-node", JSON.stringify(LEGACY_SIGNING_KEY)],
+      ]);
+      // No admin.token configured: kgate generates one, which must not end up in the topic.
+      kgate = await startNode(kgateRuntime, topic, { admin: { token: "" } });
+      const file = join(kgate.dir, "admin-token");
+      // A kgate that printed the token instead (older ones did) still gets tested for what matters.
+      adminToken = existsSync(file) ? readFileSync(file, "utf8").trim() : /KGATE_ADMIN_TOKEN=(\S+)/.exec(kgate.logs())?.[1] ?? "";
+      kgate.adminToken = adminToken;
+    });
+    afterAll(async () => {
+      expect(await kgate.stop()).toBe(0);
+    });
 
-  test("store.type kafka without auth.tokenSecret refuses to start, naming the key", async () => {
-    const failed = await startKgate({ runtime: kgateRuntime, backing: bootstrap, config: { store: { type: "kafka", topic } } }).then(
-      (k) => k.stop().then(() => ""),
-      (error: Error) => error.message,
-    );
-    expect(failed).toMatch(/auth\.tokenSecret: .*store\.type: kafka/);
-  });
+    test("store.type kafka without auth.tokenSecret refuses to start, naming the key", async () => {
+      const failed = await startKgate({ runtime: kgateRuntime, backing: bootstrap, config: { store: { type: "kafka", topic } } }).then(
+        (k) => k.stop().then(() => ""),
+        (error: Error) => error.message,
+      );
+      expect(failed).toMatch(/auth\.tokenSecret: .*store\.type: kafka/);
+    });
 
-  test("secrets an older kgate left in the topic are not used, and are tombstoned", async () => {
-    expect(await adminStatus(kgate, LEGACY_ADMIN_TOKEN)).toBe(401);
-    await adminCall(kgate, "PUT", "/v1/vclusters/vc-legacy", {});
-    const forged = await (await createTokenSigner(LEGACY_SIGNING_KEY)).issue({ username: "old", vcluster: "vc-legacy", lifetimeSeconds: 600, now: Date.now() });
-    expect(await loginWorks(kgate, "old", forged.token)).toBe(false);
-    const records = await readTopic(topic);
-    const last = (key: string) => records.filter((r) => r.key === key).at(-1);
-    // The last record of each key decides what compaction keeps: a tombstone, so the value goes.
-    expect(last("secret/adminToken/old-node")?.payload).toBeNull();
-    expect(last("secret/tokenSecret/old-node")?.payload).toBeNull();
-    expect(kgate.logs()).toMatch(/level=warning [^\n]*older kgate/);
-  });
+    test("secrets an older kgate left in the topic are not used, and are tombstoned", async () => {
+      expect(await adminStatus(kgate, LEGACY_ADMIN_TOKEN)).toBe(401);
+      await adminCall(kgate, "PUT", "/v1/vclusters/vc-legacy", {});
+      const forged = await (await createTokenSigner(LEGACY_SIGNING_KEY)).issue({
+        username: "old",
+        vcluster: "vc-legacy",
+        lifetimeSeconds: 600,
+        now: Date.now(),
+      });
+      expect(await loginWorks(kgate, "old", forged.token)).toBe(false);
+      const records = await readTopic(topic);
+      const last = (key: string) => records.filter((r) => r.key === key).at(-1);
+      // The last record of each key decides what compaction keeps: a tombstone, so the value goes.
+      expect(last("secret/adminToken/old-node")?.payload).toBeNull();
+      expect(last("secret/tokenSecret/old-node")?.payload).toBeNull();
+      expect(kgate.logs()).toMatch(/level=warning [^\n]*older kgate/);
+    });
 
-  test("the generated admin token is in a 0600 file and in no log line", () => {
-    expect(statSync(join(kgate.dir, "admin-token")).mode & 0o777).toBe(0o600);
-    expect(kgate.logs()).toContain(join(kgate.dir, "admin-token"));
-    expect(kgate.logs()).not.toContain(adminToken);
-  });
+    test("the generated admin token is in a 0600 file and in no log line", () => {
+      expect(statSync(join(kgate.dir, "admin-token")).mode & 0o777).toBe(0o600);
+      expect(kgate.logs()).toContain(join(kgate.dir, "admin-token"));
+      expect(kgate.logs()).not.toContain(adminToken);
+    });
 
-  test("nothing in the topic opens the admin API or signs a token kgate accepts", async () => {
-    await adminCall(kgate, "PUT", "/v1/vclusters/vc-scan", {});
-    const issued = await adminCall<{ token: string }>(kgate, "POST", "/v1/vclusters/vc-scan/tokens", { username: "scan" });
-    expect(await loginWorks(kgate, "scan", issued.token)).toBe(true);
-    // Control: the method below does mint a working token when it has the real key.
-    const real = await (await createTokenSigner(TOKEN_SECRET)).issue({ username: "scan", vcluster: "vc-scan", lifetimeSeconds: 600, now: Date.now() });
-    expect(await loginWorks(kgate, "scan", real.token)).toBe(true);
+    test("nothing in the topic opens the admin API or signs a token kgate accepts", async () => {
+      await adminCall(kgate, "PUT", "/v1/vclusters/vc-scan", {});
+      const issued = await adminCall<{ token: string }>(kgate, "POST", "/v1/vclusters/vc-scan/tokens", { username: "scan" });
+      expect(await loginWorks(kgate, "scan", issued.token)).toBe(true);
+      // Control: the method below does mint a working token when it has the real key.
+      const real = await (await createTokenSigner(TOKEN_SECRET)).issue({ username: "scan", vcluster: "vc-scan", lifetimeSeconds: 600, now: Date.now() });
+      expect(await loginWorks(kgate, "scan", real.token)).toBe(true);
 
-    const records = await readTopic(topic);
-    expect(records.length).toBeGreaterThan(0);
-    const candidates = candidateSecrets(records);
-    const opened = [];
-    for (const c of candidates) if ((await adminStatus(kgate, c)) !== 401) opened.push(c);
-    expect(opened).toEqual([]);
-    // kgate refuses signing keys under 32 characters, so only longer strings could be one.
-    const signed = [];
-    for (const c of candidates.filter((s) => s.length >= 32)) {
-      const forged = await (await createTokenSigner(c)).issue({ username: "scan", vcluster: "vc-scan", lifetimeSeconds: 600, now: Date.now() });
-      if (await loginWorks(kgate, "scan", forged.token)) signed.push(c);
-    }
-    expect(signed).toEqual([]);
-    // kgate writes no secret record: the only two are the legacy ones seeded above (tombstoned since).
-    expect(records.filter((r) => r.key?.startsWith("secret/") && r.payload !== null)).toHaveLength(2);
-  });
+      const records = await readTopic(topic);
+      expect(records.length).toBeGreaterThan(0);
+      const candidates = candidateSecrets(records);
+      const opened = [];
+      for (const c of candidates) if ((await adminStatus(kgate, c)) !== 401) opened.push(c);
+      expect(opened).toEqual([]);
+      // kgate refuses signing keys under 32 characters, so only longer strings could be one.
+      const signed = [];
+      for (const c of candidates.filter((s) => s.length >= 32)) {
+        const forged = await (await createTokenSigner(c)).issue({ username: "scan", vcluster: "vc-scan", lifetimeSeconds: 600, now: Date.now() });
+        if (await loginWorks(kgate, "scan", forged.token)) signed.push(c);
+      }
+      expect(signed).toEqual([]);
+      // kgate writes no secret record: the only two are the legacy ones seeded above (tombstoned since).
+      expect(records.filter((r) => r.key?.startsWith("secret/") && r.payload !== null)).toHaveLength(2);
+    });
 
-  test("records written into the topic directly pass the admin rules or are ignored with a reason", async () => {
-    await adminCall(kgate, "PUT", "/v1/vclusters/vc-owner", { prefix: "owner." });
-    const createdAt = new Date().toISOString();
-    const bad: [string, string][] = [
-      ["vcluster/passthrough", JSON.stringify({ name: "passthrough", prefix: "pt.", createdAt })],
-      ["vcluster/vc-thief", JSON.stringify({ name: "vc-thief", prefix: "owner.", createdAt })],
-      ["vcluster/vc-internal", JSON.stringify({ name: "vc-internal", prefix: "_kgate_", createdAt })],
-      ["vcluster/vc-undated", JSON.stringify({ name: "vc-undated", prefix: "undated.", createdAt: "whenever" })],
-    ];
-    await writeTopic(topic, [...bad, ["vcluster/vc-direct-ok", JSON.stringify({ name: "vc-direct-ok", prefix: "direct-ok.", createdAt })]]);
-    // The valid record after the bad ones shows the follower read past them.
-    for (let i = 0; i < 100; i++) {
-      const names = (await adminCall<{ vclusters: { name: string }[] }>(kgate, "GET", "/v1/vclusters")).vclusters.map((v) => v.name);
-      if (names.includes("vc-direct-ok")) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const listed = (await adminCall<{ vclusters: { name: string }[] }>(kgate, "GET", "/v1/vclusters")).vclusters.map((v) => v.name);
-    expect(listed).toContain("vc-direct-ok");
-    for (const [key] of bad) expect(listed).not.toContain(key.slice("vcluster/".length));
-    const logs = await waitForLog(kgate, "vcluster/vc-undated");
-    // One logfmt line each, with the reason (quotes inside msg are escaped).
-    for (const [key] of bad) expect(logs).toMatch(new RegExp(`level=warning [^\\n]*state record \\\\"${key}\\\\": [^\\n]+; skipped`));
+    test("records written into the topic directly pass the admin rules or are ignored with a reason", async () => {
+      await adminCall(kgate, "PUT", "/v1/vclusters/vc-owner", { prefix: "owner." });
+      const createdAt = new Date().toISOString();
+      const bad: [string, string][] = [
+        ["vcluster/passthrough", JSON.stringify({ name: "passthrough", prefix: "pt.", createdAt })],
+        ["vcluster/vc-thief", JSON.stringify({ name: "vc-thief", prefix: "owner.", createdAt })],
+        ["vcluster/vc-internal", JSON.stringify({ name: "vc-internal", prefix: "_kgate_", createdAt })],
+        ["vcluster/vc-undated", JSON.stringify({ name: "vc-undated", prefix: "undated.", createdAt: "whenever" })],
+      ];
+      await writeTopic(topic, [...bad, ["vcluster/vc-direct-ok", JSON.stringify({ name: "vc-direct-ok", prefix: "direct-ok.", createdAt })]]);
+      // The valid record after the bad ones shows the follower read past them.
+      for (let i = 0; i < 100; i++) {
+        const names = (await adminCall<{ vclusters: { name: string }[] }>(kgate, "GET", "/v1/vclusters")).vclusters.map((v) => v.name);
+        if (names.includes("vc-direct-ok")) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const listed = (await adminCall<{ vclusters: { name: string }[] }>(kgate, "GET", "/v1/vclusters")).vclusters.map((v) => v.name);
+      expect(listed).toContain("vc-direct-ok");
+      for (const [key] of bad) expect(listed).not.toContain(key.slice("vcluster/".length));
+      const logs = await waitForLog(kgate, "vcluster/vc-undated");
+      // One logfmt line each, with the reason (quotes inside msg are escaped).
+      for (const [key] of bad) expect(logs).toMatch(new RegExp(`level=warning [^\\n]*state record \\\\"${key}\\\\": [^\\n]+; skipped`));
+    });
   });
-});
+}
 
 // Node A runs under Bun and node B under Deno; the test fires each pair of writes at the same moment.
 describe("two kgate nodes racing conflicting writes", () => {
@@ -333,16 +332,19 @@ interface TerminalKgate {
 
 /** kgate with a fresh file store, its stdout and stderr on a pseudo-terminal; resolves once ready. */
 async function startOnTerminal(kgateRuntime: KgateRuntime): Promise<TerminalKgate> {
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1;; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), "kgate-tty-"));
     const port = nextPortBlock();
     const configPath = join(dir, "kgate.yaml");
-    writeFileSync(configPath, stringify({
-      listener: { host: "127.0.0.1", port },
-      backing: { bootstrapServers: [bootstrap] },
-      admin: { host: "127.0.0.1", port: port + 40 },
-      store: { type: "file", path: join(dir, "data", "store.json") },
-    }));
+    writeFileSync(
+      configPath,
+      stringify({
+        listener: { host: "127.0.0.1", port },
+        backing: { bootstrapServers: [bootstrap] },
+        admin: { host: "127.0.0.1", port: port + 40 },
+        store: { type: "file", path: join(dir, "data", "store.json") },
+      }),
+    );
     // exec: kgate becomes the terminal's session leader, so closing the terminal (SIGHUP) ends it.
     const command = ["exec", ...kgateCommand(kgateRuntime), "serve", "--config", configPath].join(" ");
     const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
@@ -360,17 +362,19 @@ async function startOnTerminal(kgateRuntime: KgateRuntime): Promise<TerminalKgat
   }
 }
 
-for (const kgateRuntime of ["bun", "deno"] as const) describe(`generated admin token on a terminal (${kgateRuntime})`, () => {
-  test("is shown once on the terminal, and is the one in the key file", async () => {
-    const k = await startOnTerminal(kgateRuntime);
-    try {
-      const out = k.output();
-      const token = readFileSync(join(k.dir, "data", "admin-token"), "utf8").trim();
-      expect(out.split(`export KGATE_ADMIN_TOKEN=${token}`)).toHaveLength(2);
-      // The log lines (on the same terminal here) say where it is, not what it is.
-      expect(out.split("\n").filter((l) => l.includes("level=") && l.includes(token))).toEqual([]);
-    } finally {
-      await k.stop();
-    }
+for (const kgateRuntime of ["bun", "deno"] as const) {
+  describe(`generated admin token on a terminal (${kgateRuntime})`, () => {
+    test("is shown once on the terminal, and is the one in the key file", async () => {
+      const k = await startOnTerminal(kgateRuntime);
+      try {
+        const out = k.output();
+        const token = readFileSync(join(k.dir, "data", "admin-token"), "utf8").trim();
+        expect(out.split(`export KGATE_ADMIN_TOKEN=${token}`)).toHaveLength(2);
+        // The log lines (on the same terminal here) say where it is, not what it is.
+        expect(out.split("\n").filter((l) => l.includes("level=") && l.includes(token))).toEqual([]);
+      } finally {
+        await k.stop();
+      }
+    });
   });
-});
+}

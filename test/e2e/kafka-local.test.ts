@@ -1,13 +1,6 @@
 // The backing broker answers real Kafka tools: the ground every other end-to-end test stands on.
 import { beforeAll, describe, expect, test } from "bun:test";
-import {
-  type CliResult,
-  kafkaBootstrap,
-  kafkaCli,
-  SASL_BOOTSTRAP,
-  saslAvailable,
-  saslClientConfig,
-} from "../support/kafka.ts";
+import { type CliResult, kafkaBootstrap, kafkaCli, SASL_BOOTSTRAP, saslAvailable, saslClientConfig } from "../support/kafka.ts";
 
 let bootstrap = "";
 
@@ -32,8 +25,15 @@ describe("backing Kafka", () => {
   test("creates a topic and lists it", async () => {
     const topic = uniqueTopic();
     const created = await kafkaCli("kafka-topics", [
-      "--bootstrap-server", bootstrap, "--create", "--topic", topic,
-      "--partitions", "1", "--replication-factor", "1",
+      "--bootstrap-server",
+      bootstrap,
+      "--create",
+      "--topic",
+      topic,
+      "--partitions",
+      "1",
+      "--replication-factor",
+      "1",
     ]);
     expectOk(created);
 
@@ -48,13 +48,23 @@ describe("backing Kafka", () => {
     const topic = uniqueTopic();
     const scram = saslClientConfig("SCRAM-SHA-512");
     const created = await kafkaCli("kafka-topics", [
-      "--bootstrap-server", SASL_BOOTSTRAP, "--command-config", scram, "--create", "--topic", topic,
+      "--bootstrap-server",
+      SASL_BOOTSTRAP,
+      "--command-config",
+      scram,
+      "--create",
+      "--topic",
+      topic,
     ]);
     expectOk(created);
 
     const plain = saslClientConfig("PLAIN");
     const listed = await kafkaCli("kafka-topics", [
-      "--bootstrap-server", SASL_BOOTSTRAP, "--command-config", plain, "--list",
+      "--bootstrap-server",
+      SASL_BOOTSTRAP,
+      "--command-config",
+      plain,
+      "--list",
     ]);
     expectOk(listed);
     expect(lines(listed.stdout)).toContain(topic);

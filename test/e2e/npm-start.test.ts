@@ -30,19 +30,21 @@ function startDemo(cmd: string[], env: Record<string, string | undefined>): Demo
   const port = nextPortBlock();
   const adminPort = port + 40;
   const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({
-    ...process.env,
-    KGATE_PORT: String(port),
-    KGATE_ADMIN_PORT: String(adminPort),
-    KGATE_DEMO_DIR: mkdtempSync(join(tmpdir(), "kgate-demo-")),
-    ...env,
-  })) if (v !== undefined) childEnv[k] = v;
+  for (
+    const [k, v] of Object.entries({
+      ...process.env,
+      KGATE_PORT: String(port),
+      KGATE_ADMIN_PORT: String(adminPort),
+      KGATE_DEMO_DIR: mkdtempSync(join(tmpdir(), "kgate-demo-")),
+      ...env,
+    })
+  ) if (v !== undefined) childEnv[k] = v;
   const child = spawn(cmd[0]!, cmd.slice(1), { cwd: REPO_ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
+    child.on("exit", (code, signal) => resolve({ code, signal }))
   );
   return { child, output: () => out, exited, port, adminPort };
 }
@@ -192,7 +194,10 @@ describe("npm start", () => {
       if (created.code !== 0) throw new Error(`${create}\nexit ${created.code}\n${created.stderr}${created.stdout}`);
       const alice = await sh(aliceList);
       expect(alice.stdout.split("\n").filter(Boolean)).toEqual(["orders"]);
-      const props = readFileSync(join(/--command-config (\S+)/.exec(create)![1]!.startsWith("/") ? "" : REPO_ROOT, /--command-config (\S+)/.exec(create)![1]!), "utf8");
+      const props = readFileSync(
+        join(/--command-config (\S+)/.exec(create)![1]!.startsWith("/") ? "" : REPO_ROOT, /--command-config (\S+)/.exec(create)![1]!),
+        "utf8",
+      );
       expect(props).toContain("security.protocol=SASL_SSL");
       const pid = kgatePid(demo);
       expect((await ctrlC(demo)).code).toBe(0);

@@ -53,7 +53,10 @@ for (const kgateRuntime of runtimes) {
     const kgateToken = async (login: string, password: string) => {
       const res = await fetch(`${kgate.adminUrl}/oauth/token`, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa(`${encodeURIComponent(login)}:${encodeURIComponent(password)}`)}` },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `Basic ${btoa(`${encodeURIComponent(login)}:${encodeURIComponent(password)}`)}`,
+        },
         body: "grant_type=client_credentials",
       });
       return { status: res.status, body: (await res.json()) as Msg };
@@ -128,8 +131,9 @@ for (const kgateRuntime of runtimes) {
     });
 
     test("an issuer's JWKS URL is fetched, cached, and its fixed vcluster and username claim apply", async () => {
-      const token = () => new SignJWT({ email: "carol@example.com" }).setProtectedHeader({ alg: "ES256", kid: "idp2-1" }).setIssuer(URL_ISSUER)
-        .setAudience(AUDIENCE).setSubject("c-123").setExpirationTime(now() + 600).sign(urlIdpKey);
+      const token = () =>
+        new SignJWT({ email: "carol@example.com" }).setProtectedHeader({ alg: "ES256", kid: "idp2-1" }).setIssuer(URL_ISSUER)
+          .setAudience(AUDIENCE).setSubject("c-123").setExpirationTime(now() + 600).sign(urlIdpKey);
       for (let i = 0; i < 3; i++) {
         const { conn, first, challenge } = await login(await token());
         expect([first.errorCode, challenge]).toEqual([ErrorCode.NONE, ""]);
@@ -142,17 +146,20 @@ for (const kgateRuntime of runtimes) {
     test("the Java tools list the vcluster's topics with a token from kgate's token endpoint", async () => {
       const endpoint = `${kgate.adminUrl}/oauth/token`;
       const props = join(kgate.dir, "oauth.properties");
-      writeFileSync(props, [
-        `bootstrap.servers=${kgate.bootstrap}`,
-        "security.protocol=SASL_PLAINTEXT",
-        "sasl.mechanism=OAUTHBEARER",
-        `sasl.oauthbearer.token.endpoint.url=${endpoint}`,
-        "sasl.login.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler",
-        `sasl.oauthbearer.client.credentials.client.id=${account.login}`,
-        `sasl.oauthbearer.client.credentials.client.secret=${account.password}`,
-        "sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;",
-        "",
-      ].join("\n"));
+      writeFileSync(
+        props,
+        [
+          `bootstrap.servers=${kgate.bootstrap}`,
+          "security.protocol=SASL_PLAINTEXT",
+          "sasl.mechanism=OAUTHBEARER",
+          `sasl.oauthbearer.token.endpoint.url=${endpoint}`,
+          "sasl.login.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler",
+          `sasl.oauthbearer.client.credentials.client.id=${account.login}`,
+          `sasl.oauthbearer.client.credentials.client.secret=${account.password}`,
+          "sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;",
+          "",
+        ].join("\n"),
+      );
       const res = await kafkaCli("kafka-topics", ["--bootstrap-server", kgate.bootstrap, "--command-config", props, "--list"], {
         // Kafka 4 refuses token endpoints not listed in this JVM system property.
         env: { JAVA_TOOL_OPTIONS: `-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=${endpoint}` },
@@ -176,7 +183,11 @@ for (const kgateRuntime of runtimes) {
       ["a wrong audience", () => idpToken({}, { aud: "someone-else" }), /unexpected \\?"aud\\?" claim value/],
       ["an expired token", () => idpToken({}, { exp: now() - 60 }), /token expired/],
       ["a vcluster claim naming the passthrough view", () => idpToken({ tenant: "passthrough" }), /names the passthrough view/],
-      ["alg none", async () => new UnsecuredJWT({ tenant: vc }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject("alice").setExpirationTime(now() + 600).encode(), /signature algorithm not allowed/],
+      [
+        "alg none",
+        async () => new UnsecuredJWT({ tenant: vc }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject("alice").setExpirationTime(now() + 600).encode(),
+        /signature algorithm not allowed/,
+      ],
     ];
     for (const [name, make, reason] of refusals) {
       test(`${name} gets the JSON error challenge after the delay, then SASL_AUTHENTICATION_FAILED`, async () => {
@@ -188,8 +199,11 @@ for (const kgateRuntime of runtimes) {
         expect(final!.errorCode).toBe(ErrorCode.SASL_AUTHENTICATION_FAILED);
         conn.close();
         // Earlier connections' close lines may still trail in: look for this refusal's reason.
-        const line = await waitFor("the refusal's log line", async () =>
-          kgate.logs().slice(logsBefore).split("\n").find((l) => l.includes("OAUTHBEARER authentication failed") && reason.test(l)), 3000);
+        const line = await waitFor(
+          "the refusal's log line",
+          async () => kgate.logs().slice(logsBefore).split("\n").find((l) => l.includes("OAUTHBEARER authentication failed") && reason.test(l)),
+          3000,
+        );
         expect(line).toContain("OAUTHBEARER authentication failed");
       });
     }

@@ -54,7 +54,17 @@ test("real clients through the recording relay", async () => {
   const cli = (tool: string, args: string[], input?: string) => kafkaCli(tool, ["--bootstrap-server", bootstrap, ...args], { input });
   expect((await cli("kafka-topics", ["--describe", "--topic", topic])).code).toBe(0);
   expect((await cli("kafka-console-producer", ["--topic", topic], "a\nb\n")).code).toBe(0);
-  const consumed = await cli("kafka-console-consumer", ["--topic", topic, "--group", `cli-${topic}`, "--from-beginning", "--max-messages", "3", "--timeout-ms", "20000"]);
+  const consumed = await cli("kafka-console-consumer", [
+    "--topic",
+    topic,
+    "--group",
+    `cli-${topic}`,
+    "--from-beginning",
+    "--max-messages",
+    "3",
+    "--timeout-ms",
+    "20000",
+  ]);
   expect(consumed.stdout).toContain("a");
   expect((await cli("kafka-consumer-groups", ["--describe", "--group", `cli-${topic}`])).code).toBe(0);
   expect((await kafkaCli("kafka-configs", ["--bootstrap-server", bootstrap, "--describe", "--entity-type", "topics", "--entity-name", topic])).code).toBe(0);

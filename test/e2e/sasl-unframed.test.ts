@@ -41,7 +41,11 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
     let scramPassword = "";
 
     beforeAll(async () => {
-      kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap(), config: { vclusters: [{ name: vc }], limits: { failedAuthenticationDelayMs: DELAY_MS } } });
+      kgate = await startKgate({
+        runtime: kgateRuntime,
+        backing: await kafkaBootstrap(),
+        config: { vclusters: [{ name: vc }], limits: { failedAuthenticationDelayMs: DELAY_MS } },
+      });
       token = (await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vc}/tokens`, { username: "old-client" })).token;
       const account = await adminCall<{ login: string; password: string }>(kgate, "POST", `/v1/vclusters/${vc}/service-accounts`, { username: "legacy" });
       scramLogin = account.login;

@@ -28,12 +28,22 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
     const vc = `vc-scram-${kgateRuntime}-${run}`;
     let account: Created;
     const kafka = (mechanism: "scram-sha-256" | "scram-sha-512", username: string, password: string) =>
-      new Kafka({ clientId: "scram", brokers: [kgate.bootstrap], sasl: { mechanism, username, password } as SASLOptions, logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+      new Kafka({
+        clientId: "scram",
+        brokers: [kgate.bootstrap],
+        sasl: { mechanism, username, password } as SASLOptions,
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      });
     const connect = (mechanism: "SCRAM-SHA-256" | "SCRAM-SHA-512", username: string, password: string) =>
       KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism, username, password } });
 
     beforeAll(async () => {
-      kgate = await startKgate({ runtime: kgateRuntime, backing: await kafkaBootstrap(), config: { vclusters: [{ name: vc }], limits: { failedAuthenticationDelayMs: 300 } } });
+      kgate = await startKgate({
+        runtime: kgateRuntime,
+        backing: await kafkaBootstrap(),
+        config: { vclusters: [{ name: vc }], limits: { failedAuthenticationDelayMs: 300 } },
+      });
       account = await adminCall<Created>(kgate, "POST", `/v1/vclusters/${vc}/service-accounts`, { username: "billing" });
     });
     afterAll(async () => {
@@ -62,8 +72,20 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
     });
 
     test("kcat (librdkafka) logs in with SCRAM-SHA-256", async () => {
-      const res = await runKcat(["-b", kgate.bootstrap, "-L", "-J", "-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=SCRAM-SHA-256",
-        "-X", `sasl.username=${account.login}`, "-X", `sasl.password=${account.password}`]);
+      const res = await runKcat([
+        "-b",
+        kgate.bootstrap,
+        "-L",
+        "-J",
+        "-X",
+        "security.protocol=SASL_PLAINTEXT",
+        "-X",
+        "sasl.mechanism=SCRAM-SHA-256",
+        "-X",
+        `sasl.username=${account.login}`,
+        "-X",
+        `sasl.password=${account.password}`,
+      ]);
       expect(res.code).toBe(0);
       expect((JSON.parse(res.out) as { topics: { topic: string }[] }).topics.map((t) => t.topic)).toEqual(["ledger"]);
     });
@@ -84,7 +106,10 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
 
     test("rotating the password keeps open connections; the old password no longer logs in", async () => {
       const open = await connect("SCRAM-SHA-512", account.login, account.password!);
-      const rotated = await adminCall<Created>(kgate, "POST", `/v1/vclusters/${vc}/service-accounts`, { username: "billing", password: "a-brand-new-password-1234" });
+      const rotated = await adminCall<Created>(kgate, "POST", `/v1/vclusters/${vc}/service-accounts`, {
+        username: "billing",
+        password: "a-brand-new-password-1234",
+      });
       expect(rotated.rotated).toBe(true);
       expect(rotated.password).toBeUndefined();
       await open.request(3, 12, { ...defaultMetadataRequest(), topics: null }); // still served

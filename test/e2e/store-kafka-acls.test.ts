@@ -28,8 +28,15 @@ async function within(ms: number, check: () => boolean): Promise<void> {
   }
 }
 
-const write = (resourceName: string, permissionType: number = Permission.ALLOW): AclBinding =>
-  ({ resourceType: Res.TOPIC, resourceName, patternType: Pattern.PREFIXED, principal: "User:bob", host: "*", operation: Op.WRITE, permissionType });
+const write = (resourceName: string, permissionType: number = Permission.ALLOW): AclBinding => ({
+  resourceType: Res.TOPIC,
+  resourceName,
+  patternType: Pattern.PREFIXED,
+  principal: "User:bob",
+  host: "*",
+  operation: Op.WRITE,
+  permissionType,
+});
 
 beforeAll(async () => {
   bootstrap = await kafkaBootstrap();
@@ -54,7 +61,13 @@ describe("KafkaStore: vcluster ACLs", () => {
     expect(b.listAcls("vc-other")).toEqual([]);
 
     const [removed] = await b.deleteAcls("vc-acl", [{
-      resourceType: Res.ANY, resourceName: "orders-eu", patternType: Pattern.ANY, principal: null, host: null, operation: Op.ANY, permissionType: Permission.ANY,
+      resourceType: Res.ANY,
+      resourceName: "orders-eu",
+      patternType: Pattern.ANY,
+      principal: null,
+      host: null,
+      operation: Op.ANY,
+      permissionType: Permission.ANY,
     }]);
     expect(removed).toHaveLength(1);
     await within(3000, () => a.listAcls("vc-acl").length === 1);

@@ -140,7 +140,7 @@ describe("two kgate processes sharing store.type: kafka", () => {
 
   /** Other suites start kgate on random port blocks too; a port taken meanwhile is not a failure here. */
   async function startNode(runtime: KgateRuntime): Promise<KgateProcess> {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1;; attempt++) {
       try {
         // Nodes sharing a state topic must share the token signing key, from config or env.
         return await startKgate({ runtime, backing: bootstrap, config, env: { KGATE_TOKEN_SECRET: "shared-signing-key-0123456789abcdef" } });
@@ -160,8 +160,7 @@ describe("two kgate processes sharing store.type: kafka", () => {
     expect(codes).toEqual([0, 0]);
   });
 
-  const names = async (k: KgateProcess) =>
-    (await adminCall<{ vclusters: { name: string }[] }>(k, "GET", "/v1/vclusters")).vclusters.map((v) => v.name);
+  const names = async (k: KgateProcess) => (await adminCall<{ vclusters: { name: string }[] }>(k, "GET", "/v1/vclusters")).vclusters.map((v) => v.name);
 
   test("a vcluster created on A is listed by B within 2 s; deleted on B, it leaves A", async () => {
     await adminCall(nodeA, "PUT", "/v1/vclusters/vc-shared", {});

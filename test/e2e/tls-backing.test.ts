@@ -66,7 +66,9 @@ for (const kgateRuntime of runtimes) {
       const k = await startKgate({
         runtime: kgateRuntime,
         backing: SSL_BOOTSTRAP,
-        config: { backing: { bootstrapServers: [SSL_BOOTSTRAP], tls: { ca: BROKER_CA, cert: join(TLS_DIR, "client.pem"), key: join(TLS_DIR, "client-key.pem") } } },
+        config: {
+          backing: { bootstrapServers: [SSL_BOOTSTRAP], tls: { ca: BROKER_CA, cert: join(TLS_DIR, "client.pem"), key: join(TLS_DIR, "client-key.pem") } },
+        },
       });
       started.push(k);
       const kafka = new Kafka({ clientId: "tls-backing", brokers: [k.bootstrap], logLevel: logLevel.NOTHING });
@@ -112,7 +114,11 @@ for (const kgateRuntime of runtimes) {
     });
 
     const refusedWith = async (backing: string, tls: Record<string, unknown>, expected: string) => {
-      const k = await startKgate({ runtime: kgateRuntime, backing, config: { backing: { bootstrapServers: [backing], tls }, limits: { backingTimeoutMs: 3000 } } });
+      const k = await startKgate({
+        runtime: kgateRuntime,
+        backing,
+        config: { backing: { bootstrapServers: [backing], tls }, limits: { backingTimeoutMs: 3000 } },
+      });
       started.push(k);
       const kafka = new Kafka({ clientId: "tls-refused", brokers: [k.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 3000 });
       const admin = kafka.admin();

@@ -61,11 +61,17 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
         runtime: kgateRuntime,
         backing: await kafkaBootstrap(),
         config: {
-          listener: { host: "127.0.0.1", advertisedHost: "127.0.0.1", tls: { cert: certPath, key: keyPath, ca: ca.ca, clientAuth: "requested", truststore: ca.ca } },
+          listener: {
+            host: "127.0.0.1",
+            advertisedHost: "127.0.0.1",
+            tls: { cert: certPath, key: keyPath, ca: ca.ca, clientAuth: "requested", truststore: ca.ca },
+          },
           vclusters: [{ name: vc }],
         },
       });
-      ({ token, clientProperties } = await adminCall<{ token: string; clientProperties: string }>(kgate, "POST", `/v1/vclusters/${vc}/tokens`, { username: "alice" }));
+      ({ token, clientProperties } = await adminCall<{ token: string; clientProperties: string }>(kgate, "POST", `/v1/vclusters/${vc}/tokens`, {
+        username: "alice",
+      }));
     });
     afterAll(async () => {
       await kgate.stop();
@@ -106,9 +112,20 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
 
     test("kcat (librdkafka) over SASL_SSL lists the tenant's topic at kgate's TLS ports", async () => {
       const res = await runKcat([
-        "-b", kgate.bootstrap, "-L", "-J",
-        "-X", "security.protocol=SASL_SSL", "-X", `ssl.ca.location=${ca.ca}`,
-        "-X", "sasl.mechanism=PLAIN", "-X", "sasl.username=alice", "-X", `sasl.password=${token}`,
+        "-b",
+        kgate.bootstrap,
+        "-L",
+        "-J",
+        "-X",
+        "security.protocol=SASL_SSL",
+        "-X",
+        `ssl.ca.location=${ca.ca}`,
+        "-X",
+        "sasl.mechanism=PLAIN",
+        "-X",
+        "sasl.username=alice",
+        "-X",
+        `sasl.password=${token}`,
       ]);
       expect(res.code).toBe(0);
       const meta = JSON.parse(res.out) as { topics: { topic: string }[]; brokers: { name: string }[] };
@@ -180,7 +197,13 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
         config: {
           listener: { host: "127.0.0.1", advertisedHost: "127.0.0.1", tls: { cert: server.cert, key: server.key, ca: ca.ca, clientAuth: "required" } },
           admin: { tls: { cert: admin.cert, key: admin.key } },
-          auth: { certificates: [{ subject: "CN=alice,O=tenant", username: "alice", vcluster: vcCert }, { san: "DNS:robot.tenant", username: "robot", vcluster: vcCert }] },
+          auth: {
+            certificates: [{ subject: "CN=alice,O=tenant", username: "alice", vcluster: vcCert }, {
+              san: "DNS:robot.tenant",
+              username: "robot",
+              vcluster: vcCert,
+            }],
+          },
           vclusters: [{ name: vcCert }, { name: vcSasl }],
         },
       });

@@ -48,20 +48,33 @@ for (const kgateRuntime of runtimes) {
         },
       });
       const { token } = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${vc("plain")}/tokens`, { username: "alice" });
-      const scram = await adminCall<{ login: string; password: string }>(kgate, "POST", `/v1/vclusters/${vc("scram")}/service-accounts`, { username: "billing" });
+      const scram = await adminCall<{ login: string; password: string }>(kgate, "POST", `/v1/vclusters/${vc("scram")}/service-accounts`, {
+        username: "billing",
+      });
       const tlsArgs = ["-X", `ssl.ca.location=${ca.ca}`];
       identities.push(
         {
           name: "PLAIN token",
           vcluster: vc("plain"),
           kafkajs: () => ({ sasl: { mechanism: "plain", username: "alice", password: token } }),
-          kcat: () => ["-X", "security.protocol=SASL_SSL", ...tlsArgs, "-X", "sasl.mechanism=PLAIN", "-X", "sasl.username=alice", "-X", `sasl.password=${token}`],
+          kcat:
+            () => ["-X", "security.protocol=SASL_SSL", ...tlsArgs, "-X", "sasl.mechanism=PLAIN", "-X", "sasl.username=alice", "-X", `sasl.password=${token}`],
         },
         {
           name: "SCRAM-SHA-512 service account",
           vcluster: vc("scram"),
           kafkajs: () => ({ sasl: { mechanism: "scram-sha-512", username: scram.login, password: scram.password } }),
-          kcat: () => ["-X", "security.protocol=SASL_SSL", ...tlsArgs, "-X", "sasl.mechanism=SCRAM-SHA-256", "-X", `sasl.username=${scram.login}`, "-X", `sasl.password=${scram.password}`],
+          kcat: () => [
+            "-X",
+            "security.protocol=SASL_SSL",
+            ...tlsArgs,
+            "-X",
+            "sasl.mechanism=SCRAM-SHA-256",
+            "-X",
+            `sasl.username=${scram.login}`,
+            "-X",
+            `sasl.password=${scram.password}`,
+          ],
         },
         {
           name: "client certificate only (mTLS)",

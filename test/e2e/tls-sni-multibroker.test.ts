@@ -82,7 +82,10 @@ for (const runtime of ["bun", "deno"] as const) {
       const producer = kafka.producer();
       await producer.connect();
       await producer.sendBatch({
-        topicMessages: [{ topic, messages: Array.from({ length: PARTITIONS * RECORDS_PER_PARTITION }, (_, i) => ({ partition: i % PARTITIONS, value: `v${i}` })) }],
+        topicMessages: [{
+          topic,
+          messages: Array.from({ length: PARTITIONS * RECORDS_PER_PARTITION }, (_, i) => ({ partition: i % PARTITIONS, value: `v${i}` })),
+        }],
       });
       await producer.disconnect();
       const seen = await consumeValues(kafka, topic, PARTITIONS * RECORDS_PER_PARTITION);

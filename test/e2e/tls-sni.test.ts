@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
-import { Kafka, type ISocketFactory, logLevel } from "kafkajs";
+import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
 import { adminCall, type KgateProcess, startKgate, waitForLog } from "../support/kgate-process.ts";
 import { apiVersionsV0 } from "../support/raw-socket.ts";
@@ -32,7 +32,10 @@ function loopbackSockets(ca: string, dialled: string[]): ISocketFactory {
 function probe(port: number, serverName: string, ca: string): Promise<"answered" | "closed"> {
   return new Promise((resolve) => {
     // The name is checked by kgate, not by this client: it accepts any certificate name.
-    const s = tlsConnect({ host: "127.0.0.1", port, servername: serverName, ca: pem(ca), checkServerIdentity: () => undefined }, () => s.write(apiVersionsV0(1)));
+    const s = tlsConnect(
+      { host: "127.0.0.1", port, servername: serverName, ca: pem(ca), checkServerIdentity: () => undefined },
+      () => s.write(apiVersionsV0(1)),
+    );
     const timer = setTimeout(() => finish("answered"), 5000);
     const finish = (outcome: "answered" | "closed") => {
       clearTimeout(timer);
@@ -132,17 +135,29 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
       const names = [`bootstrap.${DOMAIN}`, `b0.${DOMAIN}`, `bootstrap.${vcA}.${DOMAIN}`, `b0.${vcA}.${DOMAIN}`];
       writeFileSync(hosts, `127.0.0.1 ${names.join(" ")}\n`);
       const props = join(ca.dir, `java-${kgateRuntime}.properties`);
-      writeFileSync(props, [
-        "security.protocol=SASL_SSL",
-        "ssl.truststore.type=PEM",
-        `ssl.truststore.location=${ca.ca}`,
-        "sasl.mechanism=PLAIN",
-        `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="${tokenA}";`,
-        "",
-      ].join("\n"));
+      writeFileSync(
+        props,
+        [
+          "security.protocol=SASL_SSL",
+          "ssl.truststore.type=PEM",
+          `ssl.truststore.location=${ca.ca}`,
+          "sasl.mechanism=PLAIN",
+          `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="${tokenA}";`,
+          "",
+        ].join("\n"),
+      );
       const res = await kafkaCli("kafka-console-consumer", [
-        "--bootstrap-server", `bootstrap.${vcA}.${DOMAIN}:${kgate.port}`, "--command-config", props,
-        "--topic", "routed", "--from-beginning", "--max-messages", "50", "--timeout-ms", "30000",
+        "--bootstrap-server",
+        `bootstrap.${vcA}.${DOMAIN}:${kgate.port}`,
+        "--command-config",
+        props,
+        "--topic",
+        "routed",
+        "--from-beginning",
+        "--max-messages",
+        "50",
+        "--timeout-ms",
+        "30000",
       ], { env: { KAFKA_CLI_JAVA_OPTS: `-Djdk.net.hosts.file=${hosts}` } });
       const values = res.stdout.split("\n").filter((l) => /^m\d+$/.test(l));
       expect(new Set(values).size).toBe(50);

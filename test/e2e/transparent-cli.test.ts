@@ -38,8 +38,15 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
     test("console producer and console consumer", async () => {
       await cli("kafka-console-producer", ["--topic", topic], values.join("\n") + "\n");
       const consumed = await cli("kafka-console-consumer", [
-        "--topic", topic, "--group", group, "--from-beginning",
-        "--max-messages", String(RECORDS), "--timeout-ms", "60000",
+        "--topic",
+        topic,
+        "--group",
+        group,
+        "--from-beginning",
+        "--max-messages",
+        String(RECORDS),
+        "--timeout-ms",
+        "60000",
       ]);
       const lines = consumed.stdout.split("\n").filter((l) => l.length > 0);
       expect(lines.length).toBe(RECORDS);

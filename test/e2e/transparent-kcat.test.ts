@@ -61,8 +61,16 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
 
     test("consume in a balanced consumer group", async () => {
       const { stdout } = await kcat([
-        "-G", `kcat-group-${topic}`, "-X", "auto.offset.reset=earliest",
-        "-c", String(RECORDS + 1), "-q", "-f", "%s\\n", topic,
+        "-G",
+        `kcat-group-${topic}`,
+        "-X",
+        "auto.offset.reset=earliest",
+        "-c",
+        String(RECORDS + 1),
+        "-q",
+        "-f",
+        "%s\\n",
+        topic,
       ]);
       expect(stdout.split("\n").filter(Boolean).length).toBe(RECORDS + 1);
     });

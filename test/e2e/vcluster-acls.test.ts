@@ -36,7 +36,13 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
       return { username, token: issued.token, properties: writeProperties(k, `${vcluster}-${username}.properties`, issued.clientProperties) };
     };
     const kafka = (who: Login) =>
-      new Kafka({ clientId: `acl-${who.username}`, brokers: [kgate.bootstrap], sasl: { mechanism: "plain", username: who.username, password: who.token }, logLevel: logLevel.NOTHING, retry: { retries: 1 } });
+      new Kafka({
+        clientId: `acl-${who.username}`,
+        brokers: [kgate.bootstrap],
+        sasl: { mechanism: "plain", username: who.username, password: who.token },
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 1 },
+      });
     const acls = (who: Login, ...args: string[]) =>
       kafkaCli("kafka-acls", ["--bootstrap-server", kgate.bootstrap, "--command-config", who.properties, ...args]);
     const produce = async (who: Login, topic: string) => {
@@ -85,7 +91,20 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
     }, 120_000);
 
     test("a PREFIXED ACL covers orders-us and orders-eu; a DENY on orders-eu wins; Metadata lists only describable topics", async () => {
-      expect((await acls(logins.admin!, "--add", "--allow-principal", "User:bob", "--operation", "Write", "--topic", "orders-", "--resource-pattern-type", "prefixed")).code).toBe(0);
+      expect(
+        (await acls(
+          logins.admin!,
+          "--add",
+          "--allow-principal",
+          "User:bob",
+          "--operation",
+          "Write",
+          "--topic",
+          "orders-",
+          "--resource-pattern-type",
+          "prefixed",
+        )).code,
+      ).toBe(0);
       expect((await acls(logins.admin!, "--add", "--deny-principal", "User:bob", "--operation", "Write", "--topic", "orders-eu")).code).toBe(0);
       expect(await produce(logins.bob!, "orders-us")).toBe("ok");
       expect(await produce(logins.bob!, "orders-eu")).toBe("TOPIC_AUTHORIZATION_FAILED");
@@ -121,7 +140,14 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
     }, 120_000);
 
     test("the Java producer (idempotent: InitProducerId) writes with a topic WRITE; a consumer group needs READ on the group", async () => {
-      const produced = await kafkaCli("kafka-console-producer", ["--bootstrap-server", kgate.bootstrap, "--producer.config", logins.bob!.properties, "--topic", "orders"], { input: "java-1\njava-2\n" });
+      const produced = await kafkaCli("kafka-console-producer", [
+        "--bootstrap-server",
+        kgate.bootstrap,
+        "--producer.config",
+        logins.bob!.properties,
+        "--topic",
+        "orders",
+      ], { input: "java-1\njava-2\n" });
       expect(produced.code).toBe(0);
       expect((await acls(logins.admin!, "--add", "--allow-principal", "User:bob", "--operation", "Read", "--topic", "orders")).code).toBe(0);
       const consume = async (group: string) => {
@@ -143,17 +169,29 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
       };
       // kafkajs gives up on FindCoordinator's GROUP_AUTHORIZATION_FAILED as "Failed to find group coordinator".
       expect(await consume("billing")).toMatch(/GROUP_AUTHORIZATION_FAILED|Not authorized to access group|Failed to find group coordinator/);
-      expect((await acls(logins.admin!, "--add", "--allow-principal", "User:bob", "--operation", "Read", "--group", "bill", "--resource-pattern-type", "prefixed")).code).toBe(0);
+      expect(
+        (await acls(logins.admin!, "--add", "--allow-principal", "User:bob", "--operation", "Read", "--group", "bill", "--resource-pattern-type", "prefixed"))
+          .code,
+      ).toBe(0);
       expect(await consume("billing")).toMatch(/^(from bob|java-\d)$/);
     }, 120_000);
 
     test("every ACL change is an audit event; the ACLs survive a restart (file store)", async () => {
       const events = await waitFor("acl audit events", async () => {
-        const lines = readFileSync(auditFile, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { action: string; actor: string; outcome: string; resource?: string });
+        const lines = readFileSync(auditFile, "utf8").trim().split("\n").map((l) =>
+          JSON.parse(l) as { action: string; actor: string; outcome: string; resource?: string }
+        );
         const acl = lines.filter((e) => e.action.startsWith("acl."));
         return acl.length >= 7 ? acl : undefined;
       }, 10_000);
-      expect(events).toContainEqual(expect.objectContaining({ action: "acl.create", actor: "admin", outcome: "success", resource: expect.stringContaining("TOPIC:LITERAL:orders User:bob") }));
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          action: "acl.create",
+          actor: "admin",
+          outcome: "success",
+          resource: expect.stringContaining("TOPIC:LITERAL:orders User:bob"),
+        }),
+      );
       expect(events).toContainEqual(expect.objectContaining({ action: "acl.create", actor: "bob", outcome: "failure" }));
       await kgate.stop();
       kgate = await startKgate({ runtime, backing, config: { store: { type: "file", path: storePath } } });

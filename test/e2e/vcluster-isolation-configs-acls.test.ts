@@ -5,7 +5,26 @@
 import { describe, expect, test } from "bun:test";
 import { adminCall } from "../support/kgate-process.ts";
 import {
-  ALICE, ALICE_PREFIX, API, BOB, BOB_GROUP_SESSION_MS, BOB_PREFIX, BOB_RETENTION, KAFKA4_GROUPS, RESOURCE_BROKER, RESOURCE_BROKER_LOGGER, RESOURCE_GROUP, RESOURCE_TOPIC, asAlice, backing, bob, cover, isolationSuite, kgate, metadataBody, v,
+  ALICE,
+  ALICE_PREFIX,
+  API,
+  asAlice,
+  backing,
+  BOB,
+  bob,
+  BOB_GROUP_SESSION_MS,
+  BOB_PREFIX,
+  BOB_RETENTION,
+  cover,
+  isolationSuite,
+  KAFKA4_GROUPS,
+  kgate,
+  metadataBody,
+  RESOURCE_BROKER,
+  RESOURCE_BROKER_LOGGER,
+  RESOURCE_GROUP,
+  RESOURCE_TOPIC,
+  v,
 } from "../support/isolation/fixture.ts";
 
 isolationSuite("configs-acls", () => {
@@ -17,7 +36,8 @@ isolationSuite("configs-acls", () => {
           { resourceType: RESOURCE_BROKER_LOGGER, resourceName: "0", configurationKeys: null },
           { resourceType: RESOURCE_BROKER, resourceName: "", configurationKeys: null },
         ],
-        includeSynonyms: false, includeDocumentation: false,
+        includeSynonyms: false,
+        includeDocumentation: false,
       });
       expect(described.results.map((r) => r.errorCode)).toEqual([31, 31, 31]);
       expect(described.results.every((r) => r.configs.length === 0)).toBe(true);
@@ -43,14 +63,16 @@ isolationSuite("configs-acls", () => {
           { resourceType: RESOURCE_TOPIC, resourceName: "__consumer_offsets", configurationKeys: null },
           { resourceType: RESOURCE_TOPIC, resourceName: "orders", configurationKeys: ["retention.ms"] },
         ],
-        includeSynonyms: true, includeDocumentation: false,
+        includeSynonyms: true,
+        includeDocumentation: false,
       });
       expect(described.results.map((r) => [r.resourceName, r.errorCode])).toEqual([["secret", 3], ["__consumer_offsets", 3], ["orders", 0]]);
       // a group resource named like bob's group is alice's own group: defaults, not bob's value
       if (KAFKA4_GROUPS) {
         const group = await asAlice(API.DescribeConfigs, v(API.DescribeConfigs), {
           resources: [{ resourceType: RESOURCE_GROUP, resourceName: "bob-group", configurationKeys: ["consumer.session.timeout.ms"] }],
-          includeSynonyms: true, includeDocumentation: false,
+          includeSynonyms: true,
+          includeDocumentation: false,
         });
         expect(group.results[0]!.errorCode).toBe(0);
         expect(group.results[0]!.resourceName).toBe("bob-group");
@@ -72,7 +94,11 @@ isolationSuite("configs-acls", () => {
       expect(incremental.responses.map((r) => [r.resourceName, r.errorCode])).toEqual([["secret", 3]]);
       if (KAFKA4_GROUPS) {
         const groupAlter = await asAlice(API.IncrementalAlterConfigs, v(API.IncrementalAlterConfigs), {
-          resources: [{ resourceType: RESOURCE_GROUP, resourceName: "bob-group", configs: [{ name: "consumer.session.timeout.ms", configOperation: 0, value: "50000" }] }],
+          resources: [{
+            resourceType: RESOURCE_GROUP,
+            resourceName: "bob-group",
+            configs: [{ name: "consumer.session.timeout.ms", configOperation: 0, value: "50000" }],
+          }],
           validateOnly: false,
         });
         expect(groupAlter.responses.map((r) => [r.resourceName, r.errorCode])).toEqual([["bob-group", 0]]);
@@ -81,18 +107,21 @@ isolationSuite("configs-acls", () => {
 
       const bobs = await backing.request(API.DescribeConfigs, 4, {
         resources: [{ resourceType: RESOURCE_TOPIC, resourceName: `${BOB_PREFIX}secret`, configurationKeys: ["retention.ms"] }],
-        includeSynonyms: false, includeDocumentation: false,
+        includeSynonyms: false,
+        includeDocumentation: false,
       });
       expect(bobs.results[0]!.configs[0]!.value).toBe(BOB_RETENTION);
       if (!KAFKA4_GROUPS) return;
       const bobsGroup = await backing.request(API.DescribeConfigs, 4, {
         resources: [{ resourceType: RESOURCE_GROUP, resourceName: `${BOB_PREFIX}bob-group`, configurationKeys: ["consumer.session.timeout.ms"] }],
-        includeSynonyms: false, includeDocumentation: false,
+        includeSynonyms: false,
+        includeDocumentation: false,
       });
       expect(bobsGroup.results[0]!.configs[0]!.value).toBe(BOB_GROUP_SESSION_MS);
       const alicesGroup = await backing.request(API.DescribeConfigs, 4, {
         resources: [{ resourceType: RESOURCE_GROUP, resourceName: `${ALICE_PREFIX}bob-group`, configurationKeys: ["consumer.session.timeout.ms"] }],
-        includeSynonyms: false, includeDocumentation: false,
+        includeSynonyms: false,
+        includeDocumentation: false,
       });
       expect(alicesGroup.results[0]!.configs[0]!.value).toBe("50000");
     });
@@ -103,15 +132,32 @@ isolationSuite("configs-acls", () => {
       await adminCall(kgate, "PUT", `/v1/vclusters/${ALICE}`, { aclEnabled: true, superUsers: ["User:alice"] });
       await adminCall(kgate, "PUT", `/v1/vclusters/${BOB}`, { aclEnabled: true, superUsers: ["User:bob"] });
       try {
-        const creation = (resourceName: string, principal: string) =>
-          ({ resourceType: RESOURCE_TOPIC, resourceName, resourcePatternType: 3, principal, host: "*", operation: 3, permissionType: 3 });
-        const anyFilter = { resourceTypeFilter: 1, resourceNameFilter: null, patternTypeFilter: 1, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1 };
+        const creation = (resourceName: string, principal: string) => ({
+          resourceType: RESOURCE_TOPIC,
+          resourceName,
+          resourcePatternType: 3,
+          principal,
+          host: "*",
+          operation: 3,
+          permissionType: 3,
+        });
+        const anyFilter = {
+          resourceTypeFilter: 1,
+          resourceNameFilter: null,
+          patternTypeFilter: 1,
+          principalFilter: null,
+          hostFilter: null,
+          operation: 1,
+          permissionType: 1,
+        };
         const made = await bob.request(API.CreateAcls, v(API.CreateAcls), { creations: [creation("secret", "User:alice"), creation("*", "User:*")] });
         expect(made.results.map((r) => r.errorCode)).toEqual([0, 0]);
         const listed = await asAlice(API.DescribeAcls, v(API.DescribeAcls), anyFilter);
         expect(listed.errorCode).toBe(0);
         expect(listed.resources).toEqual([]);
-        const deleted = await asAlice(API.DeleteAcls, v(API.DeleteAcls), { filters: [anyFilter, { ...anyFilter, resourceNameFilter: `${BOB_PREFIX}secret`, patternTypeFilter: 2 }] });
+        const deleted = await asAlice(API.DeleteAcls, v(API.DeleteAcls), {
+          filters: [anyFilter, { ...anyFilter, resourceNameFilter: `${BOB_PREFIX}secret`, patternTypeFilter: 2 }],
+        });
         expect(deleted.filterResults.map((f) => f.matchingAcls.length)).toEqual([0, 0]);
         const bobs = await bob.request(API.DescribeAcls, v(API.DescribeAcls), anyFilter);
         expect(bobs.resources.map((r) => r.resourceName).sort()).toEqual(["*", "secret"]);

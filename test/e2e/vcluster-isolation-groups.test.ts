@@ -7,7 +7,26 @@ import type { OffsetCommitRequest } from "../../src/protocol/messages/offset-com
 import type { OffsetFetchRequest, OffsetFetchRequestTopics } from "../../src/protocol/messages/offset-fetch-request.ts";
 import type { TopicPartitions } from "../../src/protocol/messages/consumer-group-heartbeat-request.ts";
 import {
-  ALICE_PREFIX, API, BOB_PREFIX, E, KAFKA4_GROUPS, ZERO_ID, asAlice, backing, bob, bobCgHeartbeat, bobCommittedOffset, bobHeartbeat, bobState, cover, isolationSuite, jsonOf, offers, run, subscriptionBytes, v,
+  ALICE_PREFIX,
+  API,
+  asAlice,
+  backing,
+  bob,
+  BOB_PREFIX,
+  bobCgHeartbeat,
+  bobCommittedOffset,
+  bobHeartbeat,
+  bobState,
+  cover,
+  E,
+  isolationSuite,
+  jsonOf,
+  KAFKA4_GROUPS,
+  offers,
+  run,
+  subscriptionBytes,
+  v,
+  ZERO_ID,
 } from "../support/isolation/fixture.ts";
 
 isolationSuite("groups", () => {
@@ -42,8 +61,12 @@ isolationSuite("groups", () => {
     });
 
     test("OffsetFetch (single and batched groups, by name and by id) never returns bob's offsets", async () => {
-      const withTopics = (topics: OffsetFetchRequestTopics[] | null): OffsetFetchRequest =>
-        ({ groupId: "", topics: null, groups: [{ groupId: "bob-group", memberId: null, memberEpoch: -1, topics }], requireStable: false });
+      const withTopics = (topics: OffsetFetchRequestTopics[] | null): OffsetFetchRequest => ({
+        groupId: "",
+        topics: null,
+        groups: [{ groupId: "bob-group", memberId: null, memberEpoch: -1, topics }],
+        requireStable: false,
+      });
       for (const version of new Set([8, 9, v(API.OffsetFetch)])) {
         if (!offers(API.OffsetFetch, version)) continue;
         const all = await asAlice(API.OffsetFetch, version, withTopics(null));
@@ -59,7 +82,12 @@ isolationSuite("groups", () => {
       }
       const single = await asAlice(API.OffsetFetch, 7, { groupId: "bob-group", topics: null, groups: [], requireStable: false });
       expect(single.topics).toEqual([]);
-      const singleNamed = await asAlice(API.OffsetFetch, 5, { groupId: "bob-group", topics: [{ name: "secret", partitionIndexes: [0] }], groups: [], requireStable: false });
+      const singleNamed = await asAlice(API.OffsetFetch, 5, {
+        groupId: "bob-group",
+        topics: [{ name: "secret", partitionIndexes: [0] }],
+        groups: [],
+        requireStable: false,
+      });
       for (const t of singleNamed.topics) for (const p of t.partitions) expect(p.committedOffset).toBe(-1n);
       expect(await bobCommittedOffset()).toBe(1n);
       cover(API.OffsetFetch);
@@ -67,7 +95,11 @@ isolationSuite("groups", () => {
 
     test("OffsetCommit (by name, by id), OffsetDelete and DeleteGroups cannot touch bob's group", async () => {
       const commit = (topic: { name: string; topicId: string }): OffsetCommitRequest => ({
-        groupId: "bob-group", generationIdOrMemberEpoch: -1, memberId: "", groupInstanceId: null, retentionTimeMs: -1n,
+        groupId: "bob-group",
+        generationIdOrMemberEpoch: -1,
+        memberId: "",
+        groupInstanceId: null,
+        retentionTimeMs: -1n,
         topics: [{ ...topic, partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }],
       });
       const byName = await asAlice(API.OffsetCommit, 9, commit({ name: "secret", topicId: ZERO_ID }));
@@ -78,14 +110,19 @@ isolationSuite("groups", () => {
       }
       // with bob's member id and generation: alice's group of that name has no such member
       const asMember = await asAlice(API.OffsetCommit, 9, {
-        ...commit({ name: "orders", topicId: ZERO_ID }), generationIdOrMemberEpoch: bobState.classicGeneration, memberId: bobState.classicMemberId,
+        ...commit({ name: "orders", topicId: ZERO_ID }),
+        generationIdOrMemberEpoch: bobState.classicGeneration,
+        memberId: bobState.classicMemberId,
       });
       // (Kafka 3.9 answers a generation for a group it does not have ILLEGAL_GENERATION)
       expect<number[]>([E.GROUP_ID_NOT_FOUND, E.UNKNOWN_MEMBER_ID, E.ILLEGAL_GENERATION]).toContain(asMember.topics[0]!.partitions[0]!.errorCode);
       expect(await bobCommittedOffset()).toBe(1n);
       cover(API.OffsetCommit);
 
-      const od = await asAlice(API.OffsetDelete, v(API.OffsetDelete), { groupId: "bob-group", topics: [{ name: "secret", partitions: [{ partitionIndex: 0 }] }] });
+      const od = await asAlice(API.OffsetDelete, v(API.OffsetDelete), {
+        groupId: "bob-group",
+        topics: [{ name: "secret", partitions: [{ partitionIndex: 0 }] }],
+      });
       expect(od.errorCode).toBe(E.GROUP_ID_NOT_FOUND);
       cover(API.OffsetDelete);
 
@@ -97,29 +134,45 @@ isolationSuite("groups", () => {
 
     test("Heartbeat, SyncGroup, LeaveGroup, JoinGroup with bob's member id do not reach bob's member", async () => {
       const hb = await asAlice(API.Heartbeat, v(API.Heartbeat), {
-        groupId: "bob-group", generationId: bobState.classicGeneration, memberId: bobState.classicMemberId, groupInstanceId: null,
+        groupId: "bob-group",
+        generationId: bobState.classicGeneration,
+        memberId: bobState.classicMemberId,
+        groupInstanceId: null,
       });
       expect(hb.errorCode).toBe(E.UNKNOWN_MEMBER_ID);
       cover(API.Heartbeat);
 
       const sync = await asAlice(API.SyncGroup, v(API.SyncGroup), {
-        groupId: "bob-group", generationId: bobState.classicGeneration, memberId: bobState.classicMemberId, groupInstanceId: null,
-        protocolType: "consumer", protocolName: "range", assignments: [],
+        groupId: "bob-group",
+        generationId: bobState.classicGeneration,
+        memberId: bobState.classicMemberId,
+        groupInstanceId: null,
+        protocolType: "consumer",
+        protocolName: "range",
+        assignments: [],
       });
       expect(sync.errorCode).toBe(E.UNKNOWN_MEMBER_ID);
       expect(sync.assignment.length).toBe(0);
       cover(API.SyncGroup);
 
       const leave = await asAlice(API.LeaveGroup, v(API.LeaveGroup), {
-        groupId: "bob-group", memberId: "", members: [{ memberId: bobState.classicMemberId, groupInstanceId: null, reason: "alice" }],
+        groupId: "bob-group",
+        memberId: "",
+        members: [{ memberId: bobState.classicMemberId, groupInstanceId: null, reason: "alice" }],
       });
       expect(leave.members.map((m) => m.errorCode)).toEqual([E.UNKNOWN_MEMBER_ID]);
       cover(API.LeaveGroup);
 
       const join = (memberId: string) =>
         asAlice(API.JoinGroup, v(API.JoinGroup), {
-          groupId: "bob-group", sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 30_000, memberId, groupInstanceId: null,
-          protocolType: "consumer", protocols: [{ name: "range", metadata: subscriptionBytes(["orders"]) }], reason: null,
+          groupId: "bob-group",
+          sessionTimeoutMs: 30_000,
+          rebalanceTimeoutMs: 30_000,
+          memberId,
+          groupInstanceId: null,
+          protocolType: "consumer",
+          protocols: [{ name: "range", metadata: subscriptionBytes(["orders"]) }],
+          reason: null,
         });
       const impersonate = await join(bobState.classicMemberId);
       expect(impersonate.errorCode).toBe(E.UNKNOWN_MEMBER_ID);
@@ -128,7 +181,11 @@ isolationSuite("groups", () => {
       const joined = await join(first.memberId);
       expect(joined.errorCode).toBe(0);
       expect(joined.members.map((m) => m.memberId)).toEqual([first.memberId]);
-      await asAlice(API.LeaveGroup, v(API.LeaveGroup), { groupId: "bob-group", memberId: "", members: [{ memberId: first.memberId, groupInstanceId: null, reason: null }] });
+      await asAlice(API.LeaveGroup, v(API.LeaveGroup), {
+        groupId: "bob-group",
+        memberId: "",
+        members: [{ memberId: first.memberId, groupInstanceId: null, reason: null }],
+      });
       cover(API.JoinGroup);
 
       // bob's member is untouched: same generation, no rebalance
@@ -137,8 +194,16 @@ isolationSuite("groups", () => {
 
     test.skipIf(!KAFKA4_GROUPS)("ConsumerGroupHeartbeat / ConsumerGroupDescribe: bob's KIP-848 group and member are unknown", async () => {
       const hb = await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
-        groupId: "bob-cg", memberId: bobState.cgMemberId, memberEpoch: bobState.cgMemberEpoch, instanceId: null, rackId: null,
-        rebalanceTimeoutMs: -1, subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null,
+        groupId: "bob-cg",
+        memberId: bobState.cgMemberId,
+        memberEpoch: bobState.cgMemberEpoch,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: -1,
+        subscribedTopicNames: null,
+        subscribedTopicRegex: null,
+        serverAssignor: null,
+        topicPartitions: null,
       });
       expect(hb.errorCode).toBe(E.GROUP_ID_NOT_FOUND);
       expect(hb.assignment).toBeNull();
@@ -146,15 +211,26 @@ isolationSuite("groups", () => {
       const memberId = crypto.randomUUID();
       const heartbeat = (memberEpoch: number, topicPartitions: TopicPartitions[] | null) =>
         asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
-          groupId: `alice-cg-${run}`, memberId, memberEpoch, instanceId: null, rackId: null,
-          rebalanceTimeoutMs: 30_000, subscribedTopicNames: ["secret"], subscribedTopicRegex: null, serverAssignor: null, topicPartitions,
+          groupId: `alice-cg-${run}`,
+          memberId,
+          memberEpoch,
+          instanceId: null,
+          rackId: null,
+          rebalanceTimeoutMs: 30_000,
+          subscribedTopicNames: ["secret"],
+          subscribedTopicRegex: null,
+          serverAssignor: null,
+          topicPartitions,
         });
       const joined = await heartbeat(0, []);
       expect(joined.errorCode).toBe(0);
       const claimed = await heartbeat(joined.memberEpoch, [{ topicId: bobState.topicId, partitions: [0, 1] }]);
       expect(claimed.errorCode).toBe(0);
       expect(claimed.assignment?.topicPartitions ?? []).toEqual([]);
-      const backingView = await backing.request(API.ConsumerGroupDescribe, 1, { groupIds: [`${ALICE_PREFIX}alice-cg-${run}`], includeAuthorizedOperations: false });
+      const backingView = await backing.request(API.ConsumerGroupDescribe, 1, {
+        groupIds: [`${ALICE_PREFIX}alice-cg-${run}`],
+        includeAuthorizedOperations: false,
+      });
       expect(jsonOf(backingView)).not.toContain(BOB_PREFIX);
       expect(jsonOf(backingView)).not.toContain(bobState.topicId);
       await heartbeat(-1, null);
@@ -175,8 +251,16 @@ isolationSuite("groups", () => {
     test.skipIf(!KAFKA4_GROUPS)("a malformed regex gets INVALID_REGULAR_EXPRESSION", async () => {
       for (const regex of ["(", "a)|(b", "[a-", "*", "\\"]) {
         const res = await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
-          groupId: `alice-bad-re-${run}`, memberId: crypto.randomUUID(), memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000,
-          subscribedTopicNames: null, subscribedTopicRegex: regex, serverAssignor: null, topicPartitions: [],
+          groupId: `alice-bad-re-${run}`,
+          memberId: crypto.randomUUID(),
+          memberEpoch: 0,
+          instanceId: null,
+          rackId: null,
+          rebalanceTimeoutMs: 30_000,
+          subscribedTopicNames: null,
+          subscribedTopicRegex: regex,
+          serverAssignor: null,
+          topicPartitions: [],
         });
         expect(res.errorCode).toBe(E.INVALID_REGULAR_EXPRESSION);
         expect(res.errorMessage).toContain("regular expression");
@@ -200,8 +284,16 @@ isolationSuite("groups", () => {
       const groupId = `${group}-${run}-${i}`;
       const memberId = crypto.randomUUID();
       const res = await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
-        groupId, memberId, memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000,
-        subscribedTopicNames: null, subscribedTopicRegex: regex, serverAssignor: null, topicPartitions: [],
+        groupId,
+        memberId,
+        memberEpoch: 0,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: 30_000,
+        subscribedTopicNames: null,
+        subscribedTopicRegex: regex,
+        serverAssignor: null,
+        topicPartitions: [],
       });
       if (res.errorCode !== 0) {
         expect(res.errorCode).toBe(E.INVALID_REGULAR_EXPRESSION);
@@ -222,8 +314,16 @@ isolationSuite("groups", () => {
     let assigned: string[] = [];
     while (Date.now() < deadline) {
       const hb = await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
-        groupId: group, memberId, memberEpoch, instanceId: null, rackId: null, rebalanceTimeoutMs: -1,
-        subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null,
+        groupId: group,
+        memberId,
+        memberEpoch,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: -1,
+        subscribedTopicNames: null,
+        subscribedTopicRegex: null,
+        serverAssignor: null,
+        topicPartitions: null,
       });
       expect(hb.errorCode).toBe(0);
       memberEpoch = hb.memberEpoch;
@@ -231,14 +331,24 @@ isolationSuite("groups", () => {
       const member = backingView.groups[0]!.members.find((m) => m.memberId === memberId);
       assigned = [...(member?.assignment.topicPartitions ?? []), ...(member?.targetAssignment.topicPartitions ?? [])].map((t) => t.topicName);
       for (const name of assigned) {
-        if (!name.startsWith(ALICE_PREFIX)) throw new Error(`regex ${JSON.stringify(regex)} (sent as ${member?.subscribedTopicRegex}) matched ${name} on the broker`);
+        if (!name.startsWith(ALICE_PREFIX)) {
+          throw new Error(`regex ${JSON.stringify(regex)} (sent as ${member?.subscribedTopicRegex}) matched ${name} on the broker`);
+        }
       }
       if (assigned.length > 0 && /\.\*/.test(regex)) break;
       await new Promise((r) => setTimeout(r, 300));
     }
     await asAlice(API.ConsumerGroupHeartbeat, v(API.ConsumerGroupHeartbeat), {
-      groupId: group, memberId, memberEpoch: -1, instanceId: null, rackId: null, rebalanceTimeoutMs: -1,
-      subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null,
+      groupId: group,
+      memberId,
+      memberEpoch: -1,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: -1,
+      subscribedTopicNames: null,
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: null,
     });
   }
 });

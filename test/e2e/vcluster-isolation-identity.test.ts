@@ -11,7 +11,24 @@ import { ErrorCode } from "../../src/protocol/messages/errors.ts";
 import { offeredApiKeys, offeredVersions } from "../../src/vcluster/allowed-apis.ts";
 import { waitForLog } from "../support/kgate-process.ts";
 import {
-  API, BOB_PREFIX, E, ZERO_ID, aliceToken, asAlice, assertClean, backing, bob, bobToken, brokerAddress, connectAs, cover, isolationSuite, kgate, maxVersion, metadataBody, v,
+  aliceToken,
+  API,
+  asAlice,
+  assertClean,
+  backing,
+  bob,
+  BOB_PREFIX,
+  bobToken,
+  brokerAddress,
+  connectAs,
+  cover,
+  E,
+  isolationSuite,
+  kgate,
+  maxVersion,
+  metadataBody,
+  v,
+  ZERO_ID,
 } from "../support/isolation/fixture.ts";
 
 isolationSuite("identity", () => {
@@ -104,7 +121,6 @@ isolationSuite("identity", () => {
       conn.close();
       expect(refused.length).toBeGreaterThan(20);
     });
-
   });
 
   describe("client telemetry: answered by kgate, no subscription, nothing of anyone else", () => {
@@ -124,7 +140,10 @@ isolationSuite("identity", () => {
       expect(asBobsId.requestedMetrics).toEqual([]);
       expect(asBobsId.subscriptionId).toBe(first.subscriptionId);
       const pushed = await asAlice(API.PushTelemetry, v(API.PushTelemetry), {
-        clientInstanceId: first.clientInstanceId, subscriptionId: first.subscriptionId, terminating: true, compressionType: 0,
+        clientInstanceId: first.clientInstanceId,
+        subscriptionId: first.subscriptionId,
+        terminating: true,
+        compressionType: 0,
         metrics: new TextEncoder().encode(`metrics naming ${BOB_PREFIX}secret`),
       });
       expect(pushed.errorCode).toBe(0);

@@ -5,7 +5,19 @@
 import { describe, expect, test } from "bun:test";
 import { ErrorCode } from "../../src/protocol/messages/errors.ts";
 import {
-  ALICE_PREFIX, API, BOB_PREFIX, E, asAlice, backingTopic, bobState, cover, isolationSuite, kgate, metadataBody, offers, v,
+  ALICE_PREFIX,
+  API,
+  asAlice,
+  backingTopic,
+  BOB_PREFIX,
+  bobState,
+  cover,
+  E,
+  isolationSuite,
+  kgate,
+  metadataBody,
+  offers,
+  v,
 } from "../support/isolation/fixture.ts";
 
 isolationSuite("metadata", () => {
@@ -20,13 +32,21 @@ isolationSuite("metadata", () => {
         expect(names.sort()).toEqual([...aliceTopics].sort());
         // v1-v3 always auto-create a topic asked for by name (alice's own, but it would linger)
         if (version < 4) continue;
-        const byName = await asAlice(API.Metadata, version, metadataBody([{ name: "secret" }, { name: "__consumer_offsets" }, { name: `${BOB_PREFIX}secret` }]));
+        const byName = await asAlice(
+          API.Metadata,
+          version,
+          metadataBody([{ name: "secret" }, { name: "__consumer_offsets" }, { name: `${BOB_PREFIX}secret` }]),
+        );
         expect(byName.topics.map((t) => t.errorCode)).toEqual([3, 3, 3]);
         expect(byName.topics.every((t) => t.partitions.length === 0)).toBe(true);
       }
       for (const version of [v(API.Metadata), 12, 10]) {
         if (!offers(API.Metadata, version)) continue;
-        const byId = await asAlice(API.Metadata, version, metadataBody([{ name: null, topicId: bobState.topicId }, { name: null, topicId: bobState.consumerOffsetsId }]));
+        const byId = await asAlice(
+          API.Metadata,
+          version,
+          metadataBody([{ name: null, topicId: bobState.topicId }, { name: null, topicId: bobState.consumerOffsetsId }]),
+        );
         // v10-11 carry ids but brokers only look topics up by id from v12 (INVALID_REQUEST before)
         const expected = version >= 12 ? E.UNKNOWN_TOPIC_ID : ErrorCode.INVALID_REQUEST;
         expect(byId.topics.map((t) => t.errorCode)).toEqual([expected, expected]);
@@ -39,7 +59,11 @@ isolationSuite("metadata", () => {
 
     test("DescribeTopicPartitions: lists and cursors never show bob's or internal topics", async () => {
       const version = v(API.DescribeTopicPartitions);
-      const byName = await asAlice(API.DescribeTopicPartitions, version, { topics: [{ name: "secret" }, { name: "__consumer_offsets" }], responsePartitionLimit: 2000, cursor: null });
+      const byName = await asAlice(API.DescribeTopicPartitions, version, {
+        topics: [{ name: "secret" }, { name: "__consumer_offsets" }],
+        responsePartitionLimit: 2000,
+        cursor: null,
+      });
       expect(byName.topics.map((t) => t.errorCode)).toEqual([3, 3]);
       const all = await asAlice(API.DescribeTopicPartitions, version, { topics: [], responsePartitionLimit: 2000, cursor: null });
       expect(all.topics.map((t) => t.name).sort()).toEqual([...aliceTopics].sort());
@@ -63,7 +87,11 @@ isolationSuite("metadata", () => {
     });
 
     test("DescribeCluster shows only kgate's addresses", async () => {
-      const res = await asAlice(API.DescribeCluster, v(API.DescribeCluster), { includeClusterAuthorizedOperations: false, endpointType: 1, includeFencedBrokers: false });
+      const res = await asAlice(API.DescribeCluster, v(API.DescribeCluster), {
+        includeClusterAuthorizedOperations: false,
+        endpointType: 1,
+        includeFencedBrokers: false,
+      });
       expect(res.errorCode).toBe(0);
       expect(res.brokers.length).toBeGreaterThan(0);
       for (const b of res.brokers) {

@@ -6,7 +6,22 @@ import { KafkaConnection } from "../../src/client/kafka-connection.ts";
 import type { ShareGroupHeartbeatResponse } from "../../src/protocol/messages/share-group-heartbeat-response.ts";
 import type { StreamsGroupHeartbeatResponse } from "../../src/protocol/messages/streams-group-heartbeat-response.ts";
 import {
-  ALICE_PREFIX, API, BOB_PREFIX, E, SHARE_AND_STREAMS, alice, asAlice, assertClean, backing, bob, bobState, cover, isolationSuite, jsonOf, run, v,
+  alice,
+  ALICE_PREFIX,
+  API,
+  asAlice,
+  assertClean,
+  backing,
+  bob,
+  BOB_PREFIX,
+  bobState,
+  cover,
+  E,
+  isolationSuite,
+  jsonOf,
+  run,
+  SHARE_AND_STREAMS,
+  v,
 } from "../support/isolation/fixture.ts";
 
 isolationSuite("share-streams", () => {
@@ -16,18 +31,51 @@ isolationSuite("share-streams", () => {
     let shareEpoch = 0;
     let streamsEpoch = 0;
 
-    const shareHeartbeat = (conn: KafkaConnection, groupId: string, memberId: string, memberEpoch: number, topics: string[] | null): Promise<ShareGroupHeartbeatResponse> =>
+    const shareHeartbeat = (
+      conn: KafkaConnection,
+      groupId: string,
+      memberId: string,
+      memberEpoch: number,
+      topics: string[] | null,
+    ): Promise<ShareGroupHeartbeatResponse> =>
       conn.request(API.ShareGroupHeartbeat, 1, { groupId, memberId, memberEpoch, rackId: null, subscribedTopicNames: topics });
-    const streamsHeartbeat = (conn: KafkaConnection, version: number, groupId: string, memberId: string, memberEpoch: number, sourceTopics: string[] | null): Promise<StreamsGroupHeartbeatResponse> =>
+    const streamsHeartbeat = (
+      conn: KafkaConnection,
+      version: number,
+      groupId: string,
+      memberId: string,
+      memberEpoch: number,
+      sourceTopics: string[] | null,
+    ): Promise<StreamsGroupHeartbeatResponse> =>
       conn.request(API.StreamsGroupHeartbeat, version, {
-        groupId, memberId, memberEpoch, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: sourceTopics ? 30_000 : -1,
+        groupId,
+        memberId,
+        memberEpoch,
+        endpointInformationEpoch: 0,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: sourceTopics ? 30_000 : -1,
         topology: sourceTopics && {
           epoch: 0,
-          subtopologies: [{ subtopologyId: "0", sourceTopics, sourceTopicRegex: [], stateChangelogTopics: [], repartitionSinkTopics: [], repartitionSourceTopics: [], copartitionGroups: [] }],
+          subtopologies: [{
+            subtopologyId: "0",
+            sourceTopics,
+            sourceTopicRegex: [],
+            stateChangelogTopics: [],
+            repartitionSinkTopics: [],
+            repartitionSourceTopics: [],
+            copartitionGroups: [],
+          }],
         },
-        activeTasks: sourceTopics ? [] : null, standbyTasks: sourceTopics ? [] : null, warmupTasks: sourceTopics ? [] : null,
-        processId: sourceTopics ? crypto.randomUUID() : null, userEndpoint: null, clientTags: sourceTopics ? [] : null,
-        taskOffsets: null, taskEndOffsets: null, shutdownApplication: false,
+        activeTasks: sourceTopics ? [] : null,
+        standbyTasks: sourceTopics ? [] : null,
+        warmupTasks: sourceTopics ? [] : null,
+        processId: sourceTopics ? crypto.randomUUID() : null,
+        userEndpoint: null,
+        clientTags: sourceTopics ? [] : null,
+        taskOffsets: null,
+        taskEndOffsets: null,
+        shutdownApplication: false,
       });
     /** The error code alice gets for a group that exists nowhere: the answer bob's must look like. */
     const nobody = () => `nobody-${run}`;
@@ -48,17 +96,44 @@ isolationSuite("share-streams", () => {
     });
 
     test("ShareGroupHeartbeat / ShareGroupDescribe: bob's share group and member are unknown; alice's own member never gets bob's topic", async () => {
-      const asBob = await asAlice(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), { groupId: "bob-share", memberId: shareMember, memberEpoch: shareEpoch, rackId: null, subscribedTopicNames: null });
-      const asNobody = await alice.request(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), { groupId: nobody(), memberId: shareMember, memberEpoch: shareEpoch, rackId: null, subscribedTopicNames: null });
+      const asBob = await asAlice(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), {
+        groupId: "bob-share",
+        memberId: shareMember,
+        memberEpoch: shareEpoch,
+        rackId: null,
+        subscribedTopicNames: null,
+      });
+      const asNobody = await alice.request(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), {
+        groupId: nobody(),
+        memberId: shareMember,
+        memberEpoch: shareEpoch,
+        rackId: null,
+        subscribedTopicNames: null,
+      });
       expect(asBob.errorCode).not.toBe(0);
       expect(asBob.errorCode).toBe(asNobody.errorCode);
       const memberId = crypto.randomUUID().replaceAll("-", "").slice(0, 22);
-      const joined = await asAlice(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), { groupId: `alice-share-${run}`, memberId, memberEpoch: 0, rackId: null, subscribedTopicNames: ["secret", `${BOB_PREFIX}secret`] });
+      const joined = await asAlice(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), {
+        groupId: `alice-share-${run}`,
+        memberId,
+        memberEpoch: 0,
+        rackId: null,
+        subscribedTopicNames: ["secret", `${BOB_PREFIX}secret`],
+      });
       expect(joined.errorCode).toBe(0);
-      const backingView = await backing.request(API.ShareGroupDescribe, 1, { groupIds: [`${ALICE_PREFIX}alice-share-${run}`], includeAuthorizedOperations: false });
+      const backingView = await backing.request(API.ShareGroupDescribe, 1, {
+        groupIds: [`${ALICE_PREFIX}alice-share-${run}`],
+        includeAuthorizedOperations: false,
+      });
       expect(backingView.groups[0]!.members[0]!.subscribedTopicNames.sort()).toEqual([`${ALICE_PREFIX}${BOB_PREFIX}secret`, `${ALICE_PREFIX}secret`].sort());
       expect(jsonOf(backingView.groups[0]!.members[0]!.assignment)).not.toContain(bobState.topicId);
-      await asAlice(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), { groupId: `alice-share-${run}`, memberId, memberEpoch: -1, rackId: null, subscribedTopicNames: null });
+      await asAlice(API.ShareGroupHeartbeat, v(API.ShareGroupHeartbeat), {
+        groupId: `alice-share-${run}`,
+        memberId,
+        memberEpoch: -1,
+        rackId: null,
+        subscribedTopicNames: null,
+      });
       cover(API.ShareGroupHeartbeat);
 
       const described = await asAlice(API.ShareGroupDescribe, v(API.ShareGroupDescribe), { groupIds: ["bob-share"], includeAuthorizedOperations: false });
@@ -72,10 +147,21 @@ isolationSuite("share-streams", () => {
 
     test("ShareFetch / ShareAcknowledge by bob's topic id, with bob's group and member: answered as for an id that does not exist", async () => {
       const partitions = [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }];
-      const fetchFor = (groupId: string, topicId: string, conn: KafkaConnection = alice) => conn.request(API.ShareFetch, v(API.ShareFetch), {
-        groupId, memberId: shareMember, shareSessionEpoch: 0, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, maxRecords: 100, batchSize: 100,
-        shareAcquireMode: 0, isRenewAck: false, topics: [{ topicId, partitions }], forgottenTopicsData: [],
-      });
+      const fetchFor = (groupId: string, topicId: string, conn: KafkaConnection = alice) =>
+        conn.request(API.ShareFetch, v(API.ShareFetch), {
+          groupId,
+          memberId: shareMember,
+          shareSessionEpoch: 0,
+          maxWaitMs: 0,
+          minBytes: 0,
+          maxBytes: 1 << 20,
+          maxRecords: 100,
+          batchSize: 100,
+          shareAcquireMode: 0,
+          isRenewAck: false,
+          topics: [{ topicId, partitions }],
+          forgottenTopicsData: [],
+        });
       const request = { groupId: "bob-share", topicId: bobState.topicId };
       const fetched = await fetchFor("bob-share", bobState.topicId);
       assertClean(fetched, "ShareFetch", request);
@@ -84,10 +170,14 @@ isolationSuite("share-streams", () => {
       expect(jsonOf(fetched)).not.toContain(bobState.topicId);
       cover(API.ShareFetch);
 
-      const ackFor = (groupId: string, topicId: string) => alice.request(API.ShareAcknowledge, v(API.ShareAcknowledge), {
-        groupId, memberId: shareMember, shareSessionEpoch: 1, isRenewAck: false,
-        topics: [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [{ firstOffset: 0n, lastOffset: 0n, acknowledgeTypes: [1] }] }] }],
-      });
+      const ackFor = (groupId: string, topicId: string) =>
+        alice.request(API.ShareAcknowledge, v(API.ShareAcknowledge), {
+          groupId,
+          memberId: shareMember,
+          shareSessionEpoch: 1,
+          isRenewAck: false,
+          topics: [{ topicId, partitions: [{ partitionIndex: 0, acknowledgementBatches: [{ firstOffset: 0n, lastOffset: 0n, acknowledgeTypes: [1] }] }] }],
+        });
       const acked = await ackFor("bob-share", bobState.topicId);
       assertClean(acked, "ShareAcknowledge", request);
       const ackedUnknown = await ackFor(nobody(), crypto.randomUUID().replaceAll("-", ""));
@@ -111,7 +201,10 @@ isolationSuite("share-streams", () => {
       cover(API.AlterShareGroupOffsets);
 
       const deleted = await asAlice(API.DeleteShareGroupOffsets, v(API.DeleteShareGroupOffsets), { groupId: "bob-share", topics: [{ topicName: "secret" }] });
-      const deletedNobody = await alice.request(API.DeleteShareGroupOffsets, v(API.DeleteShareGroupOffsets), { groupId: nobody(), topics: [{ topicName: "secret" }] });
+      const deletedNobody = await alice.request(API.DeleteShareGroupOffsets, v(API.DeleteShareGroupOffsets), {
+        groupId: nobody(),
+        topics: [{ topicName: "secret" }],
+      });
       expect(deleted.errorCode).toBe(deletedNobody.errorCode);
       cover(API.DeleteShareGroupOffsets);
 
@@ -131,18 +224,37 @@ isolationSuite("share-streams", () => {
       const own = await streamsHeartbeat(alice, version, `alice-streams-${run}`, crypto.randomUUID(), 0, [`${BOB_PREFIX}secret`, "secret"]);
       assertClean(own, "StreamsGroupHeartbeat", { sourceTopics: [`${BOB_PREFIX}secret`] });
       expect(own.activeTasks ?? []).toEqual([]);
-      const backingView = await backing.request(API.StreamsGroupDescribe, 0, { groupIds: [`${ALICE_PREFIX}alice-streams-${run}`], includeAuthorizedOperations: false, includeTopologyDescription: false });
-      expect(backingView.groups[0]!.topology!.subtopologies![0]!.sourceTopics.sort()).toEqual([`${ALICE_PREFIX}${BOB_PREFIX}secret`, `${ALICE_PREFIX}secret`].sort());
+      const backingView = await backing.request(API.StreamsGroupDescribe, 0, {
+        groupIds: [`${ALICE_PREFIX}alice-streams-${run}`],
+        includeAuthorizedOperations: false,
+        includeTopologyDescription: false,
+      });
+      expect(backingView.groups[0]!.topology!.subtopologies![0]!.sourceTopics.sort()).toEqual(
+        [`${ALICE_PREFIX}${BOB_PREFIX}secret`, `${ALICE_PREFIX}secret`].sort(),
+      );
       cover(API.StreamsGroupHeartbeat);
 
-      const described = await asAlice(API.StreamsGroupDescribe, v(API.StreamsGroupDescribe), { groupIds: ["bob-streams"], includeAuthorizedOperations: false, includeTopologyDescription: false });
+      const described = await asAlice(API.StreamsGroupDescribe, v(API.StreamsGroupDescribe), {
+        groupIds: ["bob-streams"],
+        includeAuthorizedOperations: false,
+        includeTopologyDescription: false,
+      });
       expect(described.groups.map((g) => [g.groupId, g.errorCode])).toEqual([["bob-streams", E.GROUP_ID_NOT_FOUND]]);
       cover(API.StreamsGroupDescribe);
 
-      const update = (groupId: string) => alice.request(API.StreamsGroupTopologyDescriptionUpdate, v(API.StreamsGroupTopologyDescriptionUpdate), {
-        groupId, memberId: streamsMember, topologyEpoch: 0,
-        topologyDescription: { subtopologies: [{ subtopologyId: "0", nodes: [{ name: "src", nodeType: 0, sourceTopics: ["secret"], sinkTopic: null, stores: [], successors: [] }] }], globalStores: [] },
-      });
+      const update = (groupId: string) =>
+        alice.request(API.StreamsGroupTopologyDescriptionUpdate, v(API.StreamsGroupTopologyDescriptionUpdate), {
+          groupId,
+          memberId: streamsMember,
+          topologyEpoch: 0,
+          topologyDescription: {
+            subtopologies: [{
+              subtopologyId: "0",
+              nodes: [{ name: "src", nodeType: 0, sourceTopics: ["secret"], sinkTopic: null, stores: [], successors: [] }],
+            }],
+            globalStores: [],
+          },
+        });
       const updated = await update("bob-streams");
       assertClean(updated, "StreamsGroupTopologyDescriptionUpdate");
       expect(updated.errorCode).not.toBe(0);

@@ -4,7 +4,25 @@
 // are in test/support/isolation/fixture.ts. Runs once with kgate on Bun and once on Deno.
 import { describe, expect, test } from "bun:test";
 import {
-  ALICE_PREFIX, API, BOB_PREFIX, BOB_RECORD, E, ZERO_ID, alice, asAlice, backing, backingTopic, bobState, cover, fetchBody, isolationSuite, jsonOf, metadataBody, offers, produceBody, v,
+  alice,
+  ALICE_PREFIX,
+  API,
+  asAlice,
+  backing,
+  backingTopic,
+  BOB_PREFIX,
+  BOB_RECORD,
+  bobState,
+  cover,
+  E,
+  fetchBody,
+  isolationSuite,
+  jsonOf,
+  metadataBody,
+  offers,
+  produceBody,
+  v,
+  ZERO_ID,
 } from "../support/isolation/fixture.ts";
 
 isolationSuite("topics", () => {
@@ -13,13 +31,19 @@ isolationSuite("topics", () => {
       const version = v(API.CreateTopics);
       const topic = (name: string) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] });
       const res = await asAlice(API.CreateTopics, version, {
-        topics: [topic("secret"), topic(`${BOB_PREFIX}secret`), topic("__consumer_offsets")], timeoutMs: 10_000, validateOnly: true,
+        topics: [topic("secret"), topic(`${BOB_PREFIX}secret`), topic("__consumer_offsets")],
+        timeoutMs: 10_000,
+        validateOnly: true,
       });
       // no error reveals that bob (or the broker) has a topic of that name
       for (const t of res.topics) expect(t.errorCode).not.toBe(36);
       expect(res.topics.map((t) => t.name)).toEqual(["secret", `${BOB_PREFIX}secret`, "__consumer_offsets"].map((n) => n));
       const room = 249 - ALICE_PREFIX.length;
-      const long = await asAlice(API.CreateTopics, version, { topics: [topic("x".repeat(room + 1)), topic("y".repeat(room))], timeoutMs: 10_000, validateOnly: true });
+      const long = await asAlice(API.CreateTopics, version, {
+        topics: [topic("x".repeat(room + 1)), topic("y".repeat(room))],
+        timeoutMs: 10_000,
+        validateOnly: true,
+      });
       const byName = new Map(long.topics.map((t) => [t.name, t]));
       const tooLong = byName.get("x".repeat(room + 1));
       expect(tooLong!.errorCode).toBe(E.INVALID_TOPIC_EXCEPTION);
@@ -38,7 +62,9 @@ isolationSuite("topics", () => {
       const version = v(API.DeleteTopics);
       expect(version).toBeGreaterThanOrEqual(6);
       const byId = await asAlice(API.DeleteTopics, version, {
-        topics: [{ name: null, topicId: bobState.topicId }, { name: null, topicId: bobState.consumerOffsetsId }], topicNames: [], timeoutMs: 10_000,
+        topics: [{ name: null, topicId: bobState.topicId }, { name: null, topicId: bobState.consumerOffsetsId }],
+        topicNames: [],
+        timeoutMs: 10_000,
       });
       expect(byId.responses.map((r) => r.errorCode)).toEqual([E.UNKNOWN_TOPIC_ID, E.UNKNOWN_TOPIC_ID]);
       const byName6 = await asAlice(API.DeleteTopics, version, { topics: [{ name: "secret", topicId: ZERO_ID }], topicNames: [], timeoutMs: 10_000 });
@@ -58,7 +84,9 @@ isolationSuite("topics", () => {
         expect(byId.responses[0]!.partitionResponses[0]!.errorCode).toBe(E.UNKNOWN_TOPIC_ID);
       }
       const end = await backing.request(API.ListOffsets, 9, {
-        replicaId: -1, isolationLevel: 0, timeoutMs: 5000,
+        replicaId: -1,
+        isolationLevel: 0,
+        timeoutMs: 5000,
         topics: [{ name: `${BOB_PREFIX}secret`, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }],
       });
       expect(end.topics[0]!.partitions[0]!.offset).toBe(1n); // only bob's one record
@@ -76,8 +104,10 @@ isolationSuite("topics", () => {
       }
       // a fetch session: alice's own topic plus bob's id; the session never yields bob's partition
       const session = await asAlice(API.Fetch, v(API.Fetch), {
-        ...fetchBody({ name: "orders" }), sessionId: 0, sessionEpoch: 0,
-        topics: [fetchBody({ topicId: (await aliceMetadataId("orders")) }).topics[0]!, fetchBody({ topicId: bobState.topicId }).topics[0]!],
+        ...fetchBody({ name: "orders" }),
+        sessionId: 0,
+        sessionEpoch: 0,
+        topics: [fetchBody({ topicId: await aliceMetadataId("orders") }).topics[0]!, fetchBody({ topicId: bobState.topicId }).topics[0]!],
       });
       const ok = session.responses.filter((r) => r.partitions.every((p) => p.errorCode === 0));
       expect(ok.length).toBe(1);
@@ -96,31 +126,39 @@ isolationSuite("topics", () => {
 
     test("ListOffsets, OffsetForLeaderEpoch, DeleteRecords, CreatePartitions, DescribeProducers: bob's topic is unknown", async () => {
       const lo = await asAlice(API.ListOffsets, v(API.ListOffsets), {
-        replicaId: -1, isolationLevel: 0, timeoutMs: 5000,
+        replicaId: -1,
+        isolationLevel: 0,
+        timeoutMs: 5000,
         topics: ["secret", "__consumer_offsets"].map((name) => ({ name, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] })),
       });
       expect(lo.topics.map((t) => t.partitions[0]!.errorCode)).toEqual([3, 3]);
       cover(API.ListOffsets);
 
       const ofle = await asAlice(API.OffsetForLeaderEpoch, v(API.OffsetForLeaderEpoch), {
-        replicaId: -1, topics: [{ topic: "secret", partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }],
+        replicaId: -1,
+        topics: [{ topic: "secret", partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }],
       });
       expect(ofle.topics[0]!.partitions[0]!.errorCode).toBe(3);
       cover(API.OffsetForLeaderEpoch);
 
       const dr = await asAlice(API.DeleteRecords, v(API.DeleteRecords), {
-        topics: [{ name: "secret", partitions: [{ partitionIndex: 0, offset: 1n }] }], timeoutMs: 5000,
+        topics: [{ name: "secret", partitions: [{ partitionIndex: 0, offset: 1n }] }],
+        timeoutMs: 5000,
       });
       expect(dr.topics[0]!.partitions[0]!.errorCode).toBe(3);
       const start = await backing.request(API.ListOffsets, 9, {
-        replicaId: -1, isolationLevel: 0, timeoutMs: 5000,
+        replicaId: -1,
+        isolationLevel: 0,
+        timeoutMs: 5000,
         topics: [{ name: `${BOB_PREFIX}secret`, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] }],
       });
       expect(start.topics[0]!.partitions[0]!.offset).toBe(0n);
       cover(API.DeleteRecords);
 
       const cp = await asAlice(API.CreatePartitions, v(API.CreatePartitions), {
-        topics: [{ name: "secret", count: 5, assignments: null }], timeoutMs: 5000, validateOnly: false,
+        topics: [{ name: "secret", count: 5, assignments: null }],
+        timeoutMs: 5000,
+        validateOnly: false,
       });
       expect(cp.results[0]!.errorCode).toBe(3);
       expect((await backingTopic(`${BOB_PREFIX}secret`)).partitions.length).toBe(2);
@@ -141,7 +179,10 @@ isolationSuite("topics", () => {
 
       const lpr = await asAlice(API.ListPartitionReassignments, v(API.ListPartitionReassignments), { timeoutMs: 5000, topics: null });
       expect(lpr.topics).toEqual([]);
-      const lprBob = await asAlice(API.ListPartitionReassignments, v(API.ListPartitionReassignments), { timeoutMs: 5000, topics: [{ name: "secret", partitionIndexes: [0] }] });
+      const lprBob = await asAlice(API.ListPartitionReassignments, v(API.ListPartitionReassignments), {
+        timeoutMs: 5000,
+        topics: [{ name: "secret", partitionIndexes: [0] }],
+      });
       expect(lprBob.topics).toEqual([]);
       cover(API.ListPartitionReassignments);
     });

@@ -3,9 +3,7 @@
 // are in test/support/isolation/fixture.ts. Runs once with kgate on Bun and once on Deno.
 import { describe, expect, test } from "bun:test";
 import type { AddPartitionsToTxnResponse } from "../../src/protocol/messages/add-partitions-to-txn-response.ts";
-import {
-  API, E, ZERO_ID, asAlice, bob, bobCommittedOffset, bobState, bobTransaction, cover, isolationSuite, offers, v,
-} from "../support/isolation/fixture.ts";
+import { API, asAlice, bob, bobCommittedOffset, bobState, bobTransaction, cover, E, isolationSuite, offers, v, ZERO_ID } from "../support/isolation/fixture.ts";
 
 isolationSuite("transactions", () => {
   describe("transactions: by transactional id, by producer id", () => {
@@ -35,21 +33,37 @@ isolationSuite("transactions", () => {
 
     test("AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit, EndTxn with bob's transactional id and producer id fail", async () => {
       const apt = await asAlice(API.AddPartitionsToTxn, 3, {
-        transactions: [], v3AndBelowTransactionalId: "bob-tx", v3AndBelowProducerId: bobState.producerId, v3AndBelowProducerEpoch: bobState.producerEpoch,
+        transactions: [],
+        v3AndBelowTransactionalId: "bob-tx",
+        v3AndBelowProducerId: bobState.producerId,
+        v3AndBelowProducerEpoch: bobState.producerEpoch,
         v3AndBelowTopics: [{ name: "orders", partitions: [0] }, { name: "secret", partitions: [0] }],
       });
-      const aptCodes = (res: AddPartitionsToTxnResponse) => res.resultsByTopicV3AndBelow.flatMap((t) => t.resultsByPartition.map((p) => [t.name, p.partitionErrorCode]));
+      const aptCodes = (res: AddPartitionsToTxnResponse) =>
+        res.resultsByTopicV3AndBelow.flatMap((t) => t.resultsByPartition.map((p) => [t.name, p.partitionErrorCode]));
       expect(aptCodes(apt).sort()).toEqual([["orders", E.OPERATION_NOT_ATTEMPTED], ["secret", E.UNKNOWN_TOPIC_OR_PARTITION]]);
       const aptOwn = await asAlice(API.AddPartitionsToTxn, 3, {
-        transactions: [], v3AndBelowTransactionalId: "bob-tx", v3AndBelowProducerId: bobState.producerId, v3AndBelowProducerEpoch: bobState.producerEpoch,
+        transactions: [],
+        v3AndBelowTransactionalId: "bob-tx",
+        v3AndBelowProducerId: bobState.producerId,
+        v3AndBelowProducerEpoch: bobState.producerEpoch,
         v3AndBelowTopics: [{ name: "orders", partitions: [0] }],
       });
       expect(aptCodes(aptOwn)).toEqual([["orders", E.INVALID_PRODUCER_ID_MAPPING]]);
       if (v(API.AddPartitionsToTxn) >= 4) {
         for (const verifyOnly of [true, false]) {
           const batched = await asAlice(API.AddPartitionsToTxn, v(API.AddPartitionsToTxn), {
-            transactions: [{ transactionalId: "bob-tx", producerId: bobState.producerId, producerEpoch: bobState.producerEpoch, verifyOnly, topics: [{ name: "orders", partitions: [0] }] }],
-            v3AndBelowTransactionalId: "", v3AndBelowProducerId: 0n, v3AndBelowProducerEpoch: 0, v3AndBelowTopics: [],
+            transactions: [{
+              transactionalId: "bob-tx",
+              producerId: bobState.producerId,
+              producerEpoch: bobState.producerEpoch,
+              verifyOnly,
+              topics: [{ name: "orders", partitions: [0] }],
+            }],
+            v3AndBelowTransactionalId: "",
+            v3AndBelowProducerId: 0n,
+            v3AndBelowProducerEpoch: 0,
+            v3AndBelowTopics: [],
           });
           const codes = batched.resultsByTransaction.flatMap((t) => t.topicResults.flatMap((r) => r.resultsByPartition.map((p) => p.partitionErrorCode)));
           expect(batched.errorCode).toBe(0);
@@ -60,7 +74,10 @@ isolationSuite("transactions", () => {
       cover(API.AddPartitionsToTxn);
 
       const aot = await asAlice(API.AddOffsetsToTxn, v(API.AddOffsetsToTxn), {
-        transactionalId: "bob-tx", producerId: bobState.producerId, producerEpoch: bobState.producerEpoch, groupId: "bob-group",
+        transactionalId: "bob-tx",
+        producerId: bobState.producerId,
+        producerEpoch: bobState.producerEpoch,
+        groupId: "bob-group",
       });
       expect(aot.errorCode).toBe(E.INVALID_PRODUCER_ID_MAPPING);
       cover(API.AddOffsetsToTxn);
@@ -69,8 +86,13 @@ isolationSuite("transactions", () => {
         if (!offers(API.TxnOffsetCommit, version)) continue;
         const topic = version >= 6 ? { name: "", topicId: bobState.topicId } : { name: "secret", topicId: ZERO_ID };
         const toc = await asAlice(API.TxnOffsetCommit, version, {
-          transactionalId: "bob-tx", groupId: "bob-group", producerId: bobState.producerId, producerEpoch: bobState.producerEpoch,
-          generationIdOrMemberEpoch: -1, memberId: "", groupInstanceId: null,
+          transactionalId: "bob-tx",
+          groupId: "bob-group",
+          producerId: bobState.producerId,
+          producerEpoch: bobState.producerEpoch,
+          generationIdOrMemberEpoch: -1,
+          memberId: "",
+          groupInstanceId: null,
           topics: [{ ...topic, partitions: [{ partitionIndex: 0, committedOffset: 0n, committedLeaderEpoch: -1, committedMetadata: null }] }],
         });
         const codes = toc.topics.flatMap((t) => t.partitions.map((p) => p.errorCode));
@@ -79,7 +101,10 @@ isolationSuite("transactions", () => {
       cover(API.TxnOffsetCommit);
 
       const end = await asAlice(API.EndTxn, v(API.EndTxn), {
-        transactionalId: "bob-tx", producerId: bobState.producerId, producerEpoch: bobState.producerEpoch, committed: false,
+        transactionalId: "bob-tx",
+        producerId: bobState.producerId,
+        producerEpoch: bobState.producerEpoch,
+        committed: false,
       });
       expect(end.errorCode).toBe(E.INVALID_PRODUCER_ID_MAPPING);
       cover(API.EndTxn);
@@ -92,12 +117,22 @@ isolationSuite("transactions", () => {
 
     test("InitProducerId for bob's transactional id gets alice's own producer and does not fence bob", async () => {
       const res = await asAlice(API.InitProducerId, v(API.InitProducerId), {
-        transactionalId: "bob-tx", transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1, enable2Pc: false, keepPreparedTxn: false,
+        transactionalId: "bob-tx",
+        transactionTimeoutMs: 60_000,
+        producerId: -1n,
+        producerEpoch: -1,
+        enable2Pc: false,
+        keepPreparedTxn: false,
       });
       expect(res.errorCode).toBe(0);
       expect(res.producerId).not.toBe(bobState.producerId);
       const again = await asAlice(API.InitProducerId, v(API.InitProducerId), {
-        transactionalId: "bob-tx", transactionTimeoutMs: 60_000, producerId: bobState.producerId, producerEpoch: bobState.producerEpoch, enable2Pc: false, keepPreparedTxn: false,
+        transactionalId: "bob-tx",
+        transactionTimeoutMs: 60_000,
+        producerId: bobState.producerId,
+        producerEpoch: bobState.producerEpoch,
+        enable2Pc: false,
+        keepPreparedTxn: false,
       });
       // answered for alice's own transactional id, which has her producer, not bob's
       expect<number[]>([E.INVALID_PRODUCER_EPOCH, E.PRODUCER_FENCED, E.INVALID_PRODUCER_ID_MAPPING]).toContain(again.errorCode);
@@ -108,7 +143,10 @@ isolationSuite("transactions", () => {
       expect(tx.producerEpoch).toBe(bobState.producerEpoch);
       // bob finishes his own transaction: he was never fenced
       const abort = await bob.request(API.EndTxn, 4, {
-        transactionalId: "bob-tx", producerId: bobState.producerId, producerEpoch: bobState.producerEpoch, committed: false,
+        transactionalId: "bob-tx",
+        producerId: bobState.producerId,
+        producerEpoch: bobState.producerEpoch,
+        committed: false,
       });
       expect(abort.errorCode).toBe(0);
     });

@@ -38,7 +38,12 @@ describe("listener modes", () => {
     const vc = `vc-anon-${run}`;
     const k = await kgateWith({ listener: { host: "127.0.0.1", advertisedHost: "127.0.0.1", anonymous: "passthrough" }, vclusters: [{ name: vc }] });
     const { token } = await adminCall<{ token: string }>(k, "POST", `/v1/vclusters/${vc}/tokens`, { username: "t" });
-    const tenant = new Kafka({ clientId: "t", brokers: [k.bootstrap], sasl: { mechanism: "plain", username: "t", password: token }, logLevel: logLevel.NOTHING });
+    const tenant = new Kafka({
+      clientId: "t",
+      brokers: [k.bootstrap],
+      sasl: { mechanism: "plain", username: "t", password: token },
+      logLevel: logLevel.NOTHING,
+    });
     const tAdmin = tenant.admin();
     await tAdmin.connect();
     await tAdmin.createTopics({ topics: [{ topic: "mine", numPartitions: 1 }], waitForLeaders: true });

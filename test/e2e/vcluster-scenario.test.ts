@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { BROKER_FEATURE } from "../support/broker-features.ts";
 import { kafkaBootstrap, kafkaCli } from "../support/kafka.ts";
 import { type KgateProcess, type KgateRuntime, startKgate } from "../support/kgate-process.ts";
-import { createTenant, kcatArgs, runKcat, type TenantLogin, tenantKafka } from "../support/vcluster-fixture.ts";
+import { createTenant, kcatArgs, runKcat, tenantKafka, type TenantLogin } from "../support/vcluster-fixture.ts";
 
 const hasKip848Regex = await BROKER_FEATURE.consumerGroupRegex();
 
@@ -83,12 +83,19 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
       expect(await consumeAll(bob, 4)).toEqual(["bob-0", "bob-1", "bob-2", "bob-kcat"]);
 
       const groups = (login: TenantLogin) =>
-        kafkaCli("kafka-consumer-groups", ["--bootstrap-server", kgate.bootstrap, "--command-config", login.propertiesFile, "--describe", "--group", "billing"]);
+        kafkaCli("kafka-consumer-groups", [
+          "--bootstrap-server",
+          kgate.bootstrap,
+          "--command-config",
+          login.propertiesFile,
+          "--describe",
+          "--group",
+          "billing",
+        ]);
       const ag = await groups(alice);
       const bg = await groups(bob);
       // Offsets per tenant: alice committed 5 records over 2 partitions, bob 4 on 1.
-      const committed = (out: string) =>
-        out.split("\n").filter((l) => l.startsWith("billing")).reduce((n, l) => n + Number(l.split(/\s+/)[3]), 0);
+      const committed = (out: string) => out.split("\n").filter((l) => l.startsWith("billing")).reduce((n, l) => n + Number(l.split(/\s+/)[3]), 0);
       expect(committed(ag.stdout)).toBe(5);
       expect(committed(bg.stdout)).toBe(4);
       expect(ag.stdout + bg.stdout).not.toContain("vc-");
@@ -99,9 +106,21 @@ for (const runtime of ["bun", "deno"] as KgateRuntime[]) {
     test.skipIf(!hasKip848Regex)("KIP-848 consumer with a regex subscription sees only its tenant's topics", async () => {
       await topics(bob, "--create", "--topic", "ordinary", "--partitions", "1");
       const consumed = await kafkaCli("kafka-console-consumer", [
-        "--bootstrap-server", kgate.bootstrap, "--command-config", alice.propertiesFile,
-        "--include", "ord.*", "--group", "regex-848", "--command-property", "group.protocol=consumer",
-        "--from-beginning", "--max-messages", "5", "--timeout-ms", "30000",
+        "--bootstrap-server",
+        kgate.bootstrap,
+        "--command-config",
+        alice.propertiesFile,
+        "--include",
+        "ord.*",
+        "--group",
+        "regex-848",
+        "--command-property",
+        "group.protocol=consumer",
+        "--from-beginning",
+        "--max-messages",
+        "5",
+        "--timeout-ms",
+        "30000",
       ]);
       const lines = consumed.stdout.split("\n").filter(Boolean);
       expect(lines.sort()).toEqual(["alice-0", "alice-1", "alice-2", "alice-3", "alice-4"]);

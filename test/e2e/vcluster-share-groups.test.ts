@@ -12,7 +12,6 @@ import type { KgateProcess, KgateRuntime } from "../support/kgate-process.ts";
 import { openTenantPair, type Tenant, type TenantPair } from "../support/tenant-pair.ts";
 import { waitFor } from "../support/wait.ts";
 
-
 function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
   const run = Math.random().toString(36).slice(2, 8);
   let pair: TenantPair;
@@ -37,13 +36,32 @@ function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
   async function shareConsume(t: Tenant, group: string, topic: string, count: number): Promise<string[]> {
     // A new share group starts at the log end; the tenant sets its group config through kgate.
     const configured = await kafkaCli("kafka-configs", [
-      "--bootstrap-server", kgate.bootstrap, "--command-config", t.propertiesFile,
-      "--alter", "--entity-type", "groups", "--entity-name", group, "--add-config", "share.auto.offset.reset=earliest",
+      "--bootstrap-server",
+      kgate.bootstrap,
+      "--command-config",
+      t.propertiesFile,
+      "--alter",
+      "--entity-type",
+      "groups",
+      "--entity-name",
+      group,
+      "--add-config",
+      "share.auto.offset.reset=earliest",
     ]);
     expect(configured.code, configured.stderr).toBe(0);
     const res = await kafkaCli("kafka-console-share-consumer", [
-      "--bootstrap-server", kgate.bootstrap, "--command-config", t.propertiesFile,
-      "--group", group, "--topic", topic, "--max-messages", String(count), "--timeout-ms", "60000",
+      "--bootstrap-server",
+      kgate.bootstrap,
+      "--command-config",
+      t.propertiesFile,
+      "--group",
+      group,
+      "--topic",
+      topic,
+      "--max-messages",
+      String(count),
+      "--timeout-ms",
+      "60000",
     ], { timeoutMs: 90_000 });
     expect(res.code, res.stderr).toBe(0);
     return res.stdout.split("\n").filter(Boolean);
@@ -79,13 +97,22 @@ function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
     const listed = await kafkaCli("kafka-share-groups", ["--bootstrap-server", kgate.bootstrap, "--command-config", alice.propertiesFile, "--list"]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout.split("\n").map((l) => l.trim()).filter(Boolean)).toEqual(["workers"]);
-    const described = await kafkaCli("kafka-share-groups", ["--bootstrap-server", kgate.bootstrap, "--command-config", alice.propertiesFile, "--describe", "--group", "workers"]);
+    const described = await kafkaCli("kafka-share-groups", [
+      "--bootstrap-server",
+      kgate.bootstrap,
+      "--command-config",
+      alice.propertiesFile,
+      "--describe",
+      "--group",
+      "workers",
+    ]);
     expect(described.code, described.stderr).toBe(0);
     expect(described.stdout).toMatch(/\bworkers\s+jobs\s+0\s+/);
     expect(described.stdout).not.toContain("vc-share-");
 
     // AlterShareGroupOffsets and DeleteShareGroupOffsets through kgate act on the tenant's own group.
-    const cli = (...args: string[]) => kafkaCli("kafka-share-groups", ["--bootstrap-server", kgate.bootstrap, "--command-config", alice.propertiesFile, ...args]);
+    const cli = (...args: string[]) =>
+      kafkaCli("kafka-share-groups", ["--bootstrap-server", kgate.bootstrap, "--command-config", alice.propertiesFile, ...args]);
     const reset = await cli("--reset-offsets", "--group", "workers", "--topic", "jobs", "--to-offset", "1", "--execute");
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stdout).toMatch(/\bworkers\s+jobs\s+0\s+1\b/);
@@ -109,18 +136,33 @@ function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
   }, 120_000);
 
   test("attack: a share heartbeat subscribing to another tenant's backing topic, and a ShareFetch by its topic id, get nothing", async () => {
-    const meta = await backing.request(API.Metadata, 12, { topics: [{ topicId: "0".repeat(32), name: `${bob.prefix}jobs` }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    const meta = await backing.request(API.Metadata, 12, {
+      topics: [{ topicId: "0".repeat(32), name: `${bob.prefix}jobs` }],
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    });
     const bobTopicId: string = meta.topics[0]!.topicId;
     const raw = await pair.connect(alice);
     try {
       const memberId = crypto.randomUUID().replaceAll("-", "").slice(0, 22);
       const joined = await raw.request(API.ShareGroupHeartbeat, 1, {
-        groupId: `thief-${run}`, memberId, memberEpoch: 0, rackId: null, subscribedTopicNames: [`${bob.prefix}jobs`, "jobs"],
+        groupId: `thief-${run}`,
+        memberId,
+        memberEpoch: 0,
+        rackId: null,
+        subscribedTopicNames: [`${bob.prefix}jobs`, "jobs"],
       });
       expect(joined.errorCode).toBe(0);
       // The broker assigns only alice's own "jobs"; the backing name stayed inside her prefix.
       const assigned = await waitFor("an assignment", async () => {
-        const hb = await raw.request(API.ShareGroupHeartbeat, 1, { groupId: `thief-${run}`, memberId, memberEpoch: joined.memberEpoch, rackId: null, subscribedTopicNames: null });
+        const hb = await raw.request(API.ShareGroupHeartbeat, 1, {
+          groupId: `thief-${run}`,
+          memberId,
+          memberEpoch: joined.memberEpoch,
+          rackId: null,
+          subscribedTopicNames: null,
+        });
         return hb.assignment?.topicPartitions?.length ? hb.assignment.topicPartitions : undefined;
       }, 20_000);
       expect(assigned.map((tp) => tp.topicId)).not.toContain(bobTopicId);
@@ -130,11 +172,19 @@ function shareGroupsSuite(kgateRuntime: KgateRuntime): void {
 
       // The broker fails a ShareFetch naming an unknown topic id as a whole; bob's id must look
       // exactly like an id that does not exist, and bring no records.
-      const shareFetch = (topicId: string) => raw.requestUntyped<ShareFetchResponse>(API.ShareFetch, 1, {
-        groupId: `thief-${run}`, memberId, shareSessionEpoch: 0, maxWaitMs: 100, minBytes: 1, maxBytes: 1 << 20, maxRecords: 100, batchSize: 100,
-        topics: [{ topicId, partitions: [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }] }],
-        forgottenTopicsData: [],
-      });
+      const shareFetch = (topicId: string) =>
+        raw.requestUntyped<ShareFetchResponse>(API.ShareFetch, 1, {
+          groupId: `thief-${run}`,
+          memberId,
+          shareSessionEpoch: 0,
+          maxWaitMs: 100,
+          minBytes: 1,
+          maxBytes: 1 << 20,
+          maxRecords: 100,
+          batchSize: 100,
+          topics: [{ topicId, partitions: [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }] }],
+          forgottenTopicsData: [],
+        });
       const forBob = await shareFetch(bobTopicId);
       const forNobody = await shareFetch(crypto.randomUUID().replaceAll("-", ""));
       expect(forBob.responses).toEqual([]);

@@ -32,7 +32,12 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
   let bob: Tenant;
 
   async function backingTopics(): Promise<string[]> {
-    const res = await backing.request(API.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    const res = await backing.request(API.Metadata, 12, {
+      topics: null,
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    });
     return res.topics.map((t) => t.name as string);
   }
 
@@ -54,7 +59,16 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
 
   test("a Streams app with group.protocol=streams counts through kgate; its group and internal topics are prefixed on the backing cluster", async () => {
     const res = await app.run([], {
-      env: { BOOTSTRAP: kgate.bootstrap, USER: alice.user, PASSWORD: alice.token, APP: "wordcount", IN: "words", OUT: "counts", EXPECT: String(WORDS.length), STATE_DIR: join(kgate.dir, "streams-state") },
+      env: {
+        BOOTSTRAP: kgate.bootstrap,
+        USER: alice.user,
+        PASSWORD: alice.token,
+        APP: "wordcount",
+        IN: "words",
+        OUT: "counts",
+        EXPECT: String(WORDS.length),
+        STATE_DIR: join(kgate.dir, "streams-state"),
+      },
     });
     expect(res.stdout, res.stderr.slice(-4000)).toContain(COUNTS);
     expect(res.code).toBe(0);
@@ -73,7 +87,16 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
 
   test("kafka-streams-groups through kgate shows the tenant's group with bare names; another tenant sees none of it", async () => {
     // The coordinator is one of kgate's ports, never the broker's own address.
-    const described = await kafkaCli("kafka-streams-groups", ["--bootstrap-server", kgate.bootstrap, "--command-config", alice.propertiesFile, "--describe", "--group", "wordcount", "--state"]);
+    const described = await kafkaCli("kafka-streams-groups", [
+      "--bootstrap-server",
+      kgate.bootstrap,
+      "--command-config",
+      alice.propertiesFile,
+      "--describe",
+      "--group",
+      "wordcount",
+      "--state",
+    ]);
     expect(described.code, described.stderr).toBe(0);
     expect(described.stdout).toMatch(/^wordcount\s+127\.0\.0\.1:\d+ \(\d+\)\s+\S+\s+(Empty|Stable)\s+[01]\s*$/m);
     expect(described.stdout).not.toContain(bootstrap);
@@ -86,10 +109,16 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     expect(committed!.partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(WORDS.length);
     const raw = await pair.connect(alice);
     try {
-      const res = await raw.request(API.StreamsGroupDescribe, 0, { groupIds: ["wordcount"], includeAuthorizedOperations: false, includeTopologyDescription: false });
+      const res = await raw.request(API.StreamsGroupDescribe, 0, {
+        groupIds: ["wordcount"],
+        includeAuthorizedOperations: false,
+        includeTopologyDescription: false,
+      });
       const group = res.groups[0]!;
       expect(group.groupId).toBe("wordcount");
-      const sub = group.topology!.subtopologies!.flatMap((s) => [...s.sourceTopics, ...s.repartitionSinkTopics, ...s.stateChangelogTopics.map((t) => t.name), ...s.repartitionSourceTopics.map((t) => t.name)]);
+      const sub = group.topology!.subtopologies!.flatMap((
+        s,
+      ) => [...s.sourceTopics, ...s.repartitionSinkTopics, ...s.stateChangelogTopics.map((t) => t.name), ...s.repartitionSourceTopics.map((t) => t.name)]);
       expect([...new Set(sub)].sort()).toEqual(["wordcount-rekey-repartition", "wordcount-word-counts-changelog", "words"]);
     } finally {
       raw.close();
@@ -105,7 +134,11 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     const bobRaw = await pair.connect(bob);
     try {
       for (const groupId of ["wordcount", `${alice.prefix}wordcount`]) {
-        const res = await bobRaw.request(API.StreamsGroupDescribe, 0, { groupIds: [groupId], includeAuthorizedOperations: false, includeTopologyDescription: false });
+        const res = await bobRaw.request(API.StreamsGroupDescribe, 0, {
+          groupIds: [groupId],
+          includeAuthorizedOperations: false,
+          includeTopologyDescription: false,
+        });
         // Not found, as for any group bob does not have; alice's backing name is only echoed back.
         expect(res.groups[0]!.errorCode).toBe(GROUP_ID_NOT_FOUND);
         expect(res.groups[0]!.groupId).toBe(groupId);
@@ -120,11 +153,37 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     const before = await backingTopics();
     const raw = await pair.connect(bob);
     try {
-      const heartbeat = (groupId: string, subtopology: Pick<Subtopology, "sourceTopics"> & Partial<Subtopology>) => raw.request(API.StreamsGroupHeartbeat, 0, {
-        groupId, memberId: crypto.randomUUID(), memberEpoch: 0, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 10_000,
-        topology: { epoch: 0, subtopologies: [{ subtopologyId: "0", sourceTopicRegex: [], stateChangelogTopics: [], repartitionSinkTopics: [], repartitionSourceTopics: [], copartitionGroups: [], ...subtopology }] },
-        activeTasks: [], standbyTasks: [], warmupTasks: [], processId: crypto.randomUUID(), userEndpoint: null, clientTags: [], taskOffsets: [], taskEndOffsets: [], shutdownApplication: false,
-      });
+      const heartbeat = (groupId: string, subtopology: Pick<Subtopology, "sourceTopics"> & Partial<Subtopology>) =>
+        raw.request(API.StreamsGroupHeartbeat, 0, {
+          groupId,
+          memberId: crypto.randomUUID(),
+          memberEpoch: 0,
+          endpointInformationEpoch: 0,
+          instanceId: null,
+          rackId: null,
+          rebalanceTimeoutMs: 10_000,
+          topology: {
+            epoch: 0,
+            subtopologies: [{
+              subtopologyId: "0",
+              sourceTopicRegex: [],
+              stateChangelogTopics: [],
+              repartitionSinkTopics: [],
+              repartitionSourceTopics: [],
+              copartitionGroups: [],
+              ...subtopology,
+            }],
+          },
+          activeTasks: [],
+          standbyTasks: [],
+          warmupTasks: [],
+          processId: crypto.randomUUID(),
+          userEndpoint: null,
+          clientTags: [],
+          taskOffsets: [],
+          taskEndOffsets: [],
+          shutdownApplication: false,
+        });
       // alice's backing names, as source and internal topics of bob's own application
       const named = await heartbeat(`steal-${run}`, {
         sourceTopics: [`${alice.prefix}words`],
@@ -159,18 +218,59 @@ function streamsSuite(kgateRuntime: KgateRuntime): void {
     const name = `vc-streams-policy-${run}`;
     await adminCall(kgate, "PUT", `/v1/vclusters/${name}`, { topicPolicy: { maxPartitionsPerTopic: 4, allowedConfigs: ["cleanup.policy"] } });
     const issued = await adminCall<{ token: string }>(kgate, "POST", `/v1/vclusters/${name}/tokens`, { username: "carol" });
-    const carol = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: "carol", password: issued.token }, clientId: "streams-policy" });
+    const carol = await KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], {
+      sasl: { mechanism: "PLAIN", username: "carol", password: issued.token },
+      clientId: "streams-policy",
+    });
     try {
       // The source topic exists: without the policy the broker would go on to create the internal topics.
-      const created = await carol.request(API.CreateTopics, 7, { topics: [{ name: "in", numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }], timeoutMs: 30_000, validateOnly: false });
-      expect(created.topics[0]!.errorCode).toBe(0);
-      const heartbeat = (changelog: TopicInfo, repartition: TopicInfo) => carol.request(API.StreamsGroupHeartbeat, 0, {
-        groupId: "app", memberId: crypto.randomUUID(), memberEpoch: 0, endpointInformationEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 10_000,
-        topology: { epoch: 0, subtopologies: [{ subtopologyId: "0", sourceTopics: ["in"], sourceTopicRegex: [], stateChangelogTopics: [changelog], repartitionSinkTopics: [], repartitionSourceTopics: [repartition], copartitionGroups: [] }] },
-        activeTasks: [], standbyTasks: [], warmupTasks: [], processId: crypto.randomUUID(), userEndpoint: null, clientTags: [], taskOffsets: [], taskEndOffsets: [], shutdownApplication: false,
+      const created = await carol.request(API.CreateTopics, 7, {
+        topics: [{ name: "in", numPartitions: 2, replicationFactor: -1, assignments: [], configs: [] }],
+        timeoutMs: 30_000,
+        validateOnly: false,
       });
-      const topic = (n: string, partitions: number, configs: Record<string, string>) => ({ name: n, partitions, replicationFactor: 0, topicConfigs: Object.entries(configs).map(([key, value]) => ({ key, value })) });
-      const badConfig = await heartbeat(topic("app-store-changelog", 0, { "cleanup.policy": "compact", "min.insync.replicas": "1" }), topic("app-x-repartition", 2, {}));
+      expect(created.topics[0]!.errorCode).toBe(0);
+      const heartbeat = (changelog: TopicInfo, repartition: TopicInfo) =>
+        carol.request(API.StreamsGroupHeartbeat, 0, {
+          groupId: "app",
+          memberId: crypto.randomUUID(),
+          memberEpoch: 0,
+          endpointInformationEpoch: 0,
+          instanceId: null,
+          rackId: null,
+          rebalanceTimeoutMs: 10_000,
+          topology: {
+            epoch: 0,
+            subtopologies: [{
+              subtopologyId: "0",
+              sourceTopics: ["in"],
+              sourceTopicRegex: [],
+              stateChangelogTopics: [changelog],
+              repartitionSinkTopics: [],
+              repartitionSourceTopics: [repartition],
+              copartitionGroups: [],
+            }],
+          },
+          activeTasks: [],
+          standbyTasks: [],
+          warmupTasks: [],
+          processId: crypto.randomUUID(),
+          userEndpoint: null,
+          clientTags: [],
+          taskOffsets: [],
+          taskEndOffsets: [],
+          shutdownApplication: false,
+        });
+      const topic = (n: string, partitions: number, configs: Record<string, string>) => ({
+        name: n,
+        partitions,
+        replicationFactor: 0,
+        topicConfigs: Object.entries(configs).map(([key, value]) => ({ key, value })),
+      });
+      const badConfig = await heartbeat(
+        topic("app-store-changelog", 0, { "cleanup.policy": "compact", "min.insync.replicas": "1" }),
+        topic("app-x-repartition", 2, {}),
+      );
       expect(badConfig.errorCode).toBe(ErrorCode.POLICY_VIOLATION);
       expect(badConfig.errorMessage).toContain('Config "min.insync.replicas" is not allowed');
       const tooWide = await heartbeat(topic("app-store-changelog", 0, { "cleanup.policy": "compact" }), topic("app-x-repartition", 64, {}));

@@ -115,8 +115,18 @@ export async function startKafkaCluster(
     execFileSync(
       java(),
       [
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", `-Dlog4j2.configurationFile=${log4j}`,
-        "-cp", classpath, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", join(dir, `server-${i}.properties`),
+        "-Xmx256m",
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        `-Dlog4j2.configurationFile=${log4j}`,
+        "-cp",
+        classpath,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        clusterId,
+        "-c",
+        join(dir, `server-${i}.properties`),
         // SCRAM credentials live in the metadata log, written by the controller's format.
         ...(sasl && i === 0
           ? Object.entries(STRICT_SUPER_USERS).flatMap(([user, password]) => ["--add-scram", `SCRAM-SHA-512=[name=${user},password=${password}]`])
@@ -132,9 +142,17 @@ export async function startKafkaCluster(
     const child = spawn(
       java(),
       [
-        `-Xms${heap}`, `-Xmx${heap}`, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
-        `-Dkafka.logs.dir=${dir}`, `-Dlog4j2.configurationFile=${join(REPO_ROOT, ".kafka", "log4j2-broker.xml")}`,
-        "-cp", classpath, "kafka.Kafka", join(dir, `server-${i}.properties`),
+        `-Xms${heap}`,
+        `-Xmx${heap}`,
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-Djava.awt.headless=true",
+        `-Dkafka.logs.dir=${dir}`,
+        `-Dlog4j2.configurationFile=${join(REPO_ROOT, ".kafka", "log4j2-broker.xml")}`,
+        "-cp",
+        classpath,
+        "kafka.Kafka",
+        join(dir, `server-${i}.properties`),
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );

@@ -77,10 +77,9 @@ export function saslClientConfig(
   username: string = "gateway",
   password: string = KAFKA_USERS.gateway,
 ): string {
-  const loginModule =
-    mechanism === "PLAIN"
-      ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-      : "org.apache.kafka.common.security.scram.ScramLoginModule";
+  const loginModule = mechanism === "PLAIN"
+    ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+    : "org.apache.kafka.common.security.scram.ScramLoginModule";
   const file = join(mkdtempSync(join(tmpdir(), "kgate-kafka-")), `${username}-${mechanism}.properties`);
   writeFileSync(
     file,

@@ -36,9 +36,12 @@ export function nextPortBlock(): number {
 export function kgateCommand(runtime: KgateRuntime): string[] {
   const bin = join(REPO_ROOT, "node_modules", ".bin");
   switch (runtime) {
-    case "bun": return [join(bin, "bun"), join(REPO_ROOT, "src", "main.ts")];
-    case "deno": return [join(bin, "deno"), "run", "-A", join(REPO_ROOT, "src", "main.ts")];
-    case "binary": return [join(REPO_ROOT, "dist", "kgate")];
+    case "bun":
+      return [join(bin, "bun"), join(REPO_ROOT, "src", "main.ts")];
+    case "deno":
+      return [join(bin, "deno"), "run", "-A", join(REPO_ROOT, "src", "main.ts")];
+    case "binary":
+      return [join(REPO_ROOT, "dist", "kgate")];
   }
 }
 
@@ -60,7 +63,7 @@ export interface KgateOptions {
  * of ours turns out taken (kgate says it cannot listen), the start is retried on the next block.
  */
 export async function startKgate(options: KgateOptions): Promise<KgateProcess> {
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1;; attempt++) {
     try {
       return await startKgateOnce(options);
     } catch (e) {

@@ -124,7 +124,7 @@ export async function checkBoundedBackpressure(
 
     // Wait until acceptance stops growing (the kernel buffers and the reader's queue are full).
     let last = -1;
-    for (let idle = 0; idle < 5 && accepted < offeredBytes; ) {
+    for (let idle = 0; idle < 5 && accepted < offeredBytes;) {
       await sleep(100);
       if (accepted === last) idle++;
       else (idle = 0), (last = accepted);
@@ -230,9 +230,7 @@ export async function checkAtomicWrite(runtime: Runtime, dir: string): Promise<v
 
 /** serveHttp answers on the port it reports and stops. */
 export async function checkHttpServe(runtime: Runtime): Promise<void> {
-  const server = await runtime.serveHttp({ host: HOST, port: 0 }, (req) =>
-    new Response(`hello ${new URL(req.url).pathname}`),
-  );
+  const server = await runtime.serveHttp({ host: HOST, port: 0 }, (req) => new Response(`hello ${new URL(req.url).pathname}`));
   try {
     check(server.port > 0, "serveHttp reports the bound port");
     const text = await (await fetch(`http://${HOST}:${server.port}/healthz`)).text();

@@ -99,8 +99,13 @@ export const BACKING_API_VERSIONS: ApiVersionsResponse = {
 
 /** The one ACL alice's vcluster holds at the start of each scenario (in alice's names). */
 export const ALICE_ACL: AclBinding = {
-  resourceType: Res.TOPIC, resourceName: "orders", patternType: Pattern.LITERAL,
-  principal: "User:app", host: "*", operation: Op.READ, permissionType: Permission.ALLOW,
+  resourceType: Res.TOPIC,
+  resourceName: "orders",
+  patternType: Pattern.LITERAL,
+  principal: "User:app",
+  host: "*",
+  operation: Op.READ,
+  permissionType: Permission.ALLOW,
 };
 
 /** kgate's ACL store for alice's vcluster, in memory (bob's vcluster has ACLs of its own, never shown). */
@@ -139,34 +144,38 @@ function policyForAlice(): VclusterPolicy {
     alice: new Tenant("alice", ALICE_PREFIX, () => [BOB_PREFIX]),
     bob: new Tenant("bob", BOB_PREFIX, () => [ALICE_PREFIX]),
   };
-  return new VclusterPolicy({
-    authenticate: (username, password) =>
-      Promise.resolve(username === "alice" && password === "alice-secret"
-        ? { ok: true, vcluster: "alice", username, via: "static-user" }
-        : { ok: false, reason: "bad password" }),
-    scramAccount: () => undefined,
-    authenticateBearer: () => Promise.resolve({ ok: false, reason: "no tokens here" }),
-    tenantFor: (name) => tenants[name] ?? null,
-    vclusterGeneration: (name) => (tenants[name] ? "1" : undefined),
-    identityProblem: () => null,
-    // ACLs are on in alice's vcluster and her (anonymous, pinned) connection is a super user:
-    // the ACL APIs answer from kgate's store, and no other scenario is refused by an ACL.
-    acls: {
-      settings: (name: string) => (tenants[name] ? { index: new AclIndex([]), superUsers: new Set([ANONYMOUS_PRINCIPAL]) } : null),
-      admin: aclStore(),
-    },
-    // Pinned: every connection is alice's without a login (SASL is a scenario of its own).
-    listenerViews: () => ({ pinned: "alice" }),
-    backingApiVersions: () => Promise.resolve(BACKING_API_VERSIONS),
-    certificate: null,
-    failedAuthenticationDelayMs: 0,
-    maxPreAuthFrameBytes: 524_288,
-    topicIds,
-    brokers,
-    rewrites: new ResponseRewrites(brokers),
-    clock: () => 0,
-    log: () => {},
-  } as ConstructorParameters<typeof VclusterPolicy>[0]);
+  return new VclusterPolicy(
+    {
+      authenticate: (username, password) =>
+        Promise.resolve(
+          username === "alice" && password === "alice-secret"
+            ? { ok: true, vcluster: "alice", username, via: "static-user" }
+            : { ok: false, reason: "bad password" },
+        ),
+      scramAccount: () => undefined,
+      authenticateBearer: () => Promise.resolve({ ok: false, reason: "no tokens here" }),
+      tenantFor: (name) => tenants[name] ?? null,
+      vclusterGeneration: (name) => (tenants[name] ? "1" : undefined),
+      identityProblem: () => null,
+      // ACLs are on in alice's vcluster and her (anonymous, pinned) connection is a super user:
+      // the ACL APIs answer from kgate's store, and no other scenario is refused by an ACL.
+      acls: {
+        settings: (name: string) => (tenants[name] ? { index: new AclIndex([]), superUsers: new Set([ANONYMOUS_PRINCIPAL]) } : null),
+        admin: aclStore(),
+      },
+      // Pinned: every connection is alice's without a login (SASL is a scenario of its own).
+      listenerViews: () => ({ pinned: "alice" }),
+      backingApiVersions: () => Promise.resolve(BACKING_API_VERSIONS),
+      certificate: null,
+      failedAuthenticationDelayMs: 0,
+      maxPreAuthFrameBytes: 524_288,
+      topicIds,
+      brokers,
+      rewrites: new ResponseRewrites(brokers),
+      clock: () => 0,
+      log: () => {},
+    } as ConstructorParameters<typeof VclusterPolicy>[0],
+  );
 }
 
 const CORRELATION_ID = 7;

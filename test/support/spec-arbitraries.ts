@@ -20,17 +20,29 @@ const uuid = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Array.fr
 
 function primitive(type: string): fc.Arbitrary<unknown> {
   switch (type) {
-    case "bool": return fc.boolean();
-    case "int8": return fc.integer({ min: -128, max: 127 });
-    case "int16": return fc.integer({ min: -32768, max: 32767 });
-    case "uint16": return fc.integer({ min: 0, max: 65535 });
-    case "int32": return fc.integer();
-    case "uint32": return fc.integer({ min: 0, max: 2 ** 32 - 1 });
-    case "int64": return fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
-    case "float64": return fc.double({ noNaN: true }).filter((d) => !Object.is(d, -0));
-    case "string": return text;
-    case "uuid": return uuid;
-    case "bytes": case "records": return fc.uint8Array({ maxLength: 24 });
+    case "bool":
+      return fc.boolean();
+    case "int8":
+      return fc.integer({ min: -128, max: 127 });
+    case "int16":
+      return fc.integer({ min: -32768, max: 32767 });
+    case "uint16":
+      return fc.integer({ min: 0, max: 65535 });
+    case "int32":
+      return fc.integer();
+    case "uint32":
+      return fc.integer({ min: 0, max: 2 ** 32 - 1 });
+    case "int64":
+      return fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+    case "float64":
+      return fc.double({ noNaN: true }).filter((d) => !Object.is(d, -0));
+    case "string":
+      return text;
+    case "uuid":
+      return uuid;
+    case "bytes":
+    case "records":
+      return fc.uint8Array({ maxLength: 24 });
   }
   throw new Error(`not a primitive: ${type}`);
 }

@@ -38,8 +38,20 @@ export async function openTenantPair(kgateRuntime: KgateRuntime, kind: string, r
     const name = `vc-${kind}-${user}-${run}`;
     await adminCall(kgate, "PUT", `/v1/vclusters/${name}`);
     const issued = await adminCall<{ token: string; clientProperties: string }>(kgate, "POST", `/v1/vclusters/${name}/tokens`, { username: user });
-    const kafka = new Kafka({ clientId: `${kind}-${user}`, brokers: [kgate.bootstrap], sasl: { mechanism: "plain", username: user, password: issued.token }, logLevel: logLevel.NOTHING });
-    return { name, prefix: `${name}.`, user, token: issued.token, kafka, propertiesFile: writeProperties(kgate, `${name}.properties`, issued.clientProperties) };
+    const kafka = new Kafka({
+      clientId: `${kind}-${user}`,
+      brokers: [kgate.bootstrap],
+      sasl: { mechanism: "plain", username: user, password: issued.token },
+      logLevel: logLevel.NOTHING,
+    });
+    return {
+      name,
+      prefix: `${name}.`,
+      user,
+      token: issued.token,
+      kafka,
+      propertiesFile: writeProperties(kgate, `${name}.properties`, issued.clientProperties),
+    };
   };
   let alice: Tenant, bob: Tenant;
   try {
@@ -51,9 +63,16 @@ export async function openTenantPair(kgateRuntime: KgateRuntime, kind: string, r
     throw err;
   }
   return {
-    kgate, bootstrap, backing, alice, bob,
+    kgate,
+    bootstrap,
+    backing,
+    alice,
+    bob,
     connect: (t) =>
-      KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], { sasl: { mechanism: "PLAIN", username: t.user, password: t.token }, clientId: `${kind}-raw-${t.user}` }),
+      KafkaConnection.open(runtime, [{ host: "127.0.0.1", port: kgate.port }], {
+        sasl: { mechanism: "PLAIN", username: t.user, password: t.token },
+        clientId: `${kind}-raw-${t.user}`,
+      }),
     async close() {
       backing.close();
       await kgate.stop();

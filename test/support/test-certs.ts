@@ -39,7 +39,24 @@ export function makeTestCa(label = "kgate test CA"): TestCa {
     const extFile = join(dir, `${name}.ext`);
     writeFileSync(extFile, ext);
     openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", subject], dir);
-    openssl(["x509", "-req", "-in", csr, "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-set_serial", String(serial++), "-out", cert, "-days", String(days), "-extfile", extFile], dir);
+    openssl([
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca-key.pem",
+      "-set_serial",
+      String(serial++),
+      "-out",
+      cert,
+      "-days",
+      String(days),
+      "-extfile",
+      extFile,
+    ], dir);
     return { cert, key };
   };
   return {
@@ -48,10 +65,20 @@ export function makeTestCa(label = "kgate test CA"): TestCa {
     server: (name, opts = {}) => {
       const hosts = opts.hosts ?? ["localhost", "127.0.0.1"];
       const san = hosts.map((h) => (/^[\d.]+$/.test(h) ? `IP:${h}` : `DNS:${h}`)).join(",");
-      return sign(name, `/CN=${hosts[0]}`, `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`, opts.days ?? 30);
+      return sign(
+        name,
+        `/CN=${hosts[0]}`,
+        `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`,
+        opts.days ?? 30,
+      );
     },
     client: (name, subject, opts = {}) =>
-      sign(name, subject, `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n${opts.san ? `subjectAltName=${opts.san}\n` : ""}`, 30),
+      sign(
+        name,
+        subject,
+        `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n${opts.san ? `subjectAltName=${opts.san}\n` : ""}`,
+        30,
+      ),
   };
 }
 

@@ -53,11 +53,16 @@ export function tenantKafka(k: KgateProcess, login: TenantLogin): Kafka {
 
 export function kcatArgs(k: KgateProcess, login: TenantLogin): string[] {
   return [
-    "-b", k.bootstrap,
-    "-X", "security.protocol=SASL_PLAINTEXT",
-    "-X", "sasl.mechanism=PLAIN",
-    "-X", `sasl.username=${login.username}`,
-    "-X", `sasl.password=${login.token}`,
+    "-b",
+    k.bootstrap,
+    "-X",
+    "security.protocol=SASL_PLAINTEXT",
+    "-X",
+    "sasl.mechanism=PLAIN",
+    "-X",
+    `sasl.username=${login.username}`,
+    "-X",
+    `sasl.password=${login.token}`,
   ];
 }
 

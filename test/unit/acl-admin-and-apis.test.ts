@@ -30,7 +30,9 @@ describe("admin API: vcluster ACLs", () => {
     await call("PUT", "/v1/vclusters/vc-a");
     await call("PUT", "/v1/vclusters/vc-b");
     const acl = { resourceType: "TOPIC", resourceName: "orders", principal: "User:bob", operation: "WRITE" };
-    const posted = await call("POST", "/v1/vclusters/vc-a/acls", { acls: [acl, { ...acl, resourceName: "pay", patternType: "PREFIXED", permissionType: "DENY" }] });
+    const posted = await call("POST", "/v1/vclusters/vc-a/acls", {
+      acls: [acl, { ...acl, resourceName: "pay", patternType: "PREFIXED", permissionType: "DENY" }],
+    });
     expect(posted.status).toBe(201);
     expect((await posted.json()).acls).toContainEqual({ ...acl, patternType: "LITERAL", host: "*", permissionType: "ALLOW" });
     expect((await call("POST", "/v1/vclusters/vc-b/acls", { acls: [{ ...acl, principal: "bob" }] })).status).toBe(400);
@@ -44,10 +46,33 @@ describe("admin API: vcluster ACLs", () => {
 });
 
 describe("Kafka ACL APIs answered by kgate", () => {
-  const cluster = (operation: number): AclBinding =>
-    ({ resourceType: Res.CLUSTER, resourceName: "kafka-cluster", patternType: Pattern.LITERAL, principal: "User:bob", host: "*", operation, permissionType: Permission.ALLOW });
-  const creation = { resourceType: Res.TOPIC, resourceName: "orders", resourcePatternType: Pattern.LITERAL, principal: "User:carol", host: "*", operation: Op.READ, permissionType: Permission.ALLOW };
-  const anyFilter = { resourceTypeFilter: Res.ANY, resourceNameFilter: null, patternTypeFilter: Pattern.ANY, principalFilter: null, hostFilter: null, operation: Op.ANY, permissionType: Permission.ANY };
+  const cluster = (operation: number): AclBinding => ({
+    resourceType: Res.CLUSTER,
+    resourceName: "kafka-cluster",
+    patternType: Pattern.LITERAL,
+    principal: "User:bob",
+    host: "*",
+    operation,
+    permissionType: Permission.ALLOW,
+  });
+  const creation = {
+    resourceType: Res.TOPIC,
+    resourceName: "orders",
+    resourcePatternType: Pattern.LITERAL,
+    principal: "User:carol",
+    host: "*",
+    operation: Op.READ,
+    permissionType: Permission.ALLOW,
+  };
+  const anyFilter = {
+    resourceTypeFilter: Res.ANY,
+    resourceNameFilter: null,
+    patternTypeFilter: Pattern.ANY,
+    principalFilter: null,
+    hostFilter: null,
+    operation: Op.ANY,
+    permissionType: Permission.ANY,
+  };
 
   async function setup() {
     const store = new MemoryStore();
@@ -58,7 +83,9 @@ describe("Kafka ACL APIs answered by kgate", () => {
     const audit: Obj[] = [];
     const call = async (vcluster: string, apiKey: number, v: number, body: unknown, acls: AclBinding[] | null) => {
       const frame = concatBytes(encodeRequest({ apiKey, apiVersion: v, correlationId: 7, clientId: "t" }, body));
-      const decisions = acls === null ? null : new AclDecisions({ index: new AclIndex(acls), superUsers: new Set() }, { principal: "User:bob", host: "1.2.3.4" });
+      const decisions = acls === null
+        ? null
+        : new AclDecisions({ index: new AclIndex(acls), superUsers: new Set() }, { principal: "User:bob", host: "1.2.3.4" });
       const out = await answerAclApi(frame, { apiKey, apiVersion: v, correlationId: 7 }, { vcluster, decisions, admin, audit: (e) => audit.push(e) });
       if (out.kind !== "answer" || !out.frame) throw new Error("no answer");
       return decodeResponse<Obj>(concatBytes(out.frame as Uint8Array[]), apiKey, v).body;

@@ -88,31 +88,45 @@ describe("ACL decisions (StandardAuthorizerData)", () => {
   });
 
   test("property: adding a DENY never allows more, adding an ALLOW never allows less, order does not matter", () => {
-    fc.assert(fc.property(fc.array(arbBinding, { maxLength: 12 }), arbBinding, arbAction, (acls, extra, a) => {
-      const before = allows(acls, a.op, a.name, a.type);
-      const after = allows([...acls, extra], a.op, a.name, a.type);
-      if (extra.permissionType === Permission.DENY) expect(before || !after).toBe(true);
-      else expect(!before || after).toBe(true);
-      expect(allows([...acls].reverse(), a.op, a.name, a.type)).toBe(before);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.array(arbBinding, { maxLength: 12 }), arbBinding, arbAction, (acls, extra, a) => {
+        const before = allows(acls, a.op, a.name, a.type);
+        const after = allows([...acls, extra], a.op, a.name, a.type);
+        if (extra.permissionType === Permission.DENY) expect(before || !after).toBe(true);
+        else expect(!before || after).toBe(true);
+        expect(allows([...acls].reverse(), a.op, a.name, a.type)).toBe(before);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("property: allowed exactly when an ALLOW covers the action and no DENY does (one ACL at a time)", () => {
-    fc.assert(fc.property(fc.array(arbBinding, { maxLength: 12 }), arbAction, (acls, a) => {
-      const one = (b: AclBinding) => allows([b.permissionType === Permission.DENY ? { ...b, permissionType: Permission.ALLOW } : b], a.op, a.name, a.type);
-      const denies = acls.filter((b) => b.permissionType === Permission.DENY).some((b) => {
-        // a DENY covers the action when the same binding as ALLOW, without implication, would
-        const exact = b.operation === Op.ALL || b.operation === a.op;
-        return exact && one({ ...b, operation: Op.ALL });
-      });
-      const allowed = acls.filter((b) => b.permissionType === Permission.ALLOW).some(one);
-      expect(allows(acls, a.op, a.name, a.type)).toBe(allowed && !denies);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.array(arbBinding, { maxLength: 12 }), arbAction, (acls, a) => {
+        const one = (b: AclBinding) => allows([b.permissionType === Permission.DENY ? { ...b, permissionType: Permission.ALLOW } : b], a.op, a.name, a.type);
+        const denies = acls.filter((b) => b.permissionType === Permission.DENY).some((b) => {
+          // a DENY covers the action when the same binding as ALLOW, without implication, would
+          const exact = b.operation === Op.ALL || b.operation === a.op;
+          return exact && one({ ...b, operation: Op.ALL });
+        });
+        const allowed = acls.filter((b) => b.permissionType === Permission.ALLOW).some(one);
+        expect(allows(acls, a.op, a.name, a.type)).toBe(allowed && !denies);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe("ACL filters (AclBindingFilter.matches)", () => {
-  const any = { resourceType: Res.ANY, resourceName: null, patternType: Pattern.ANY, principal: null, host: null, operation: Op.ANY, permissionType: Permission.ANY };
+  const any = {
+    resourceType: Res.ANY,
+    resourceName: null,
+    patternType: Pattern.ANY,
+    principal: null,
+    host: null,
+    operation: Op.ANY,
+    permissionType: Permission.ANY,
+  };
   test("ANY matches all; names match exactly unless MATCH, which follows the pattern", () => {
     const prefixed = acl({ patternType: Pattern.PREFIXED, resourceName: "ord" });
     expect(filterMatches(any, prefixed)).toBe(true);

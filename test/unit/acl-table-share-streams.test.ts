@@ -19,11 +19,17 @@ const ids = {
   known: (id: string) => BACKING.get(id),
 } as unknown as TopicIdDirectory;
 const bob = { principal: "User:bob", host: "127.0.0.1" };
-const allow = (resourceType: number, resourceName: string, operation: number, patternType: number = Pattern.LITERAL): AclBinding =>
-  ({ resourceType, resourceName, patternType, principal: "User:bob", host: "*", operation, permissionType: Permission.ALLOW });
+const allow = (resourceType: number, resourceName: string, operation: number, patternType: number = Pattern.LITERAL): AclBinding => ({
+  resourceType,
+  resourceName,
+  patternType,
+  principal: "User:bob",
+  host: "*",
+  operation,
+  permissionType: Permission.ALLOW,
+});
 const stage = (apiKey: number, apiVersion: number, body: Obj, acls: AclBinding[]) =>
   aclStage(body, { apiKey, apiVersion, correlationId: 1 }, tenant, new AclDecisions({ index: new AclIndex(acls), superUsers: new Set() }, bob), ids);
-
 
 const readGroup = allow(Res.GROUP, "g", Op.READ);
 
@@ -38,7 +44,10 @@ describe("ACL table: share groups", () => {
 
   test("ShareFetch and ShareAcknowledge: READ on the group; a topic id without READ is answered TOPIC_AUTHORIZATION_FAILED per partition", async () => {
     for (const apiKey of [78, 79]) {
-      expect(await stage(apiKey, versions(apiKey)[0]!, { groupId: null, topics: [] }, [readGroup])).toMatchObject({ kind: "refuse", refusal: { errorCode: 30 } });
+      expect(await stage(apiKey, versions(apiKey)[0]!, { groupId: null, topics: [] }, [readGroup])).toMatchObject({
+        kind: "refuse",
+        refusal: { errorCode: 30 },
+      });
       for (const v of versions(apiKey)) {
         const body: Obj = {
           groupId: "g",
@@ -99,7 +108,13 @@ describe("ACL table: share groups", () => {
 
   test("AlterShareGroupOffsets: READ on the group and on each topic; DeleteShareGroupOffsets: DELETE on the group, READ on each topic", async () => {
     for (const v of versions(91)) {
-      const body: Obj = { groupId: "g", topics: [{ topicName: "orders", partitions: [{ partitionIndex: 0, startOffset: 0n }] }, { topicName: "secret", partitions: [{ partitionIndex: 3, startOffset: 0n }] }] };
+      const body: Obj = {
+        groupId: "g",
+        topics: [{ topicName: "orders", partitions: [{ partitionIndex: 0, startOffset: 0n }] }, {
+          topicName: "secret",
+          partitions: [{ partitionIndex: 3, startOffset: 0n }],
+        }],
+      };
       expect(await stage(91, v, { ...body }, [allow(Res.GROUP, "g", Op.DESCRIBE)])).toMatchObject({ kind: "refuse", refusal: { errorCode: 30 } });
       const r = await stage(91, v, body, [readGroup, allow(Res.TOPIC, "orders", Op.READ)]);
       if (r.kind !== "pass") throw new Error("refused whole");
@@ -121,9 +136,13 @@ describe("ACL table: streams groups", () => {
   const topology = () => ({
     epoch: 1,
     subtopologies: [{
-      subtopologyId: "0", sourceTopics: ["input"], sourceTopicRegex: [], repartitionSinkTopics: [],
+      subtopologyId: "0",
+      sourceTopics: ["input"],
+      sourceTopicRegex: [],
+      repartitionSinkTopics: [],
       stateChangelogTopics: [{ name: "app-store-changelog", partitions: 0, replicationFactor: 0, topicConfigs: [] }],
-      repartitionSourceTopics: [], copartitionGroups: [],
+      repartitionSourceTopics: [],
+      copartitionGroups: [],
     }],
   });
   const describeAll = allow(Res.TOPIC, "", Op.DESCRIBE, Pattern.PREFIXED);
@@ -131,15 +150,24 @@ describe("ACL table: streams groups", () => {
   test("StreamsGroupHeartbeat: READ on the group; DESCRIBE on every topic of the topology", async () => {
     expect(await stage(88, 0, { groupId: "g", topology: null }, [])).toMatchObject({ kind: "refuse", refusal: { errorCode: 30 } });
     expect((await stage(88, 0, { groupId: "g", topology: null }, [readGroup])).kind).toBe("pass");
-    expect(await stage(88, 0, { groupId: "g", topology: topology() }, [readGroup, allow(Res.TOPIC, "input", Op.DESCRIBE), allow(Res.TOPIC, "", Op.CREATE, Pattern.PREFIXED)]))
+    expect(
+      await stage(88, 0, { groupId: "g", topology: topology() }, [
+        readGroup,
+        allow(Res.TOPIC, "input", Op.DESCRIBE),
+        allow(Res.TOPIC, "", Op.CREATE, Pattern.PREFIXED),
+      ]),
+    )
       .toMatchObject({ kind: "refuse", refusal: { errorCode: 29, message: expect.stringContaining("app-store-changelog") } });
   });
 
   test("StreamsGroupHeartbeat: internal topics need CREATE on the cluster or on the topic (the broker would create them as kgate)", async () => {
     expect(await stage(88, 0, { groupId: "g", topology: topology() }, [readGroup, describeAll]))
       .toMatchObject({ kind: "refuse", refusal: { errorCode: 29, message: expect.stringContaining("CREATE") } });
-    expect((await stage(88, 0, { groupId: "g", topology: topology() }, [readGroup, describeAll, allow(Res.TOPIC, "app-", Op.CREATE, Pattern.PREFIXED)])).kind).toBe("pass");
-    expect((await stage(88, 0, { groupId: "g", topology: topology() }, [readGroup, describeAll, allow(Res.CLUSTER, "kafka-cluster", Op.CREATE)])).kind).toBe("pass");
+    expect((await stage(88, 0, { groupId: "g", topology: topology() }, [readGroup, describeAll, allow(Res.TOPIC, "app-", Op.CREATE, Pattern.PREFIXED)])).kind)
+      .toBe("pass");
+    expect((await stage(88, 0, { groupId: "g", topology: topology() }, [readGroup, describeAll, allow(Res.CLUSTER, "kafka-cluster", Op.CREATE)])).kind).toBe(
+      "pass",
+    );
   });
 
   test("StreamsGroupTopologyDescriptionUpdate: READ on the group", async () => {
@@ -157,7 +185,11 @@ describe("ACL table: group descriptions hide groups using topics the principal m
     const share = await import("../../src/protocol/messages/share-group-describe-response.ts");
     const assignment = (topicName: string) => ({ topicPartitions: [{ topicId: ORDERS_ID, topicName, partitions: [0] }] });
     const cases = [
-      { apiKey: 69, group: consumer.defaultDescribedGroup, member: (t: string) => ({ ...consumer.defaultMember(), assignment: assignment("orders"), targetAssignment: assignment(t) }) },
+      {
+        apiKey: 69,
+        group: consumer.defaultDescribedGroup,
+        member: (t: string) => ({ ...consumer.defaultMember(), assignment: assignment("orders"), targetAssignment: assignment(t) }),
+      },
       { apiKey: 77, group: share.defaultDescribedGroup, member: (t: string) => ({ ...share.defaultMember(), assignment: assignment(t) }) },
     ];
     for (const { apiKey, group, member } of cases) {
@@ -183,12 +215,19 @@ describe("ACL table: group descriptions hide groups using topics the principal m
     const topology = (changelog: string) => ({
       epoch: 0,
       subtopologies: [{
-        subtopologyId: "0", sourceTopics: ["orders"], repartitionSinkTopics: [], repartitionSourceTopics: [],
+        subtopologyId: "0",
+        sourceTopics: ["orders"],
+        repartitionSinkTopics: [],
+        repartitionSourceTopics: [],
         stateChangelogTopics: [{ name: changelog, partitions: 1, replicationFactor: 1, topicConfigs: [] }],
       }],
     });
     for (const v of versions(89)) {
-      const r = await stage(89, v, { groupIds: ["g", "h"], includeAuthorizedOperations: false, includeTopologyDescription: false }, [describeGroups, topicAllowed, allow(Res.TOPIC, "g-", Op.DESCRIBE, Pattern.PREFIXED)]);
+      const r = await stage(89, v, { groupIds: ["g", "h"], includeAuthorizedOperations: false, includeTopologyDescription: false }, [
+        describeGroups,
+        topicAllowed,
+        allow(Res.TOPIC, "g-", Op.DESCRIBE, Pattern.PREFIXED),
+      ]);
       if (r.kind !== "pass") throw new Error("refused whole");
       const res = respond(89, v, r.fixups, {
         throttleTimeMs: 0,

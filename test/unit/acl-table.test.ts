@@ -17,14 +17,20 @@ const tenant = new Tenant("vc-a", "vc-a.");
 const KNOWN_ID = "7".repeat(32);
 const noIds = { resolve: async () => new Map(), known: (id: string) => (id === KNOWN_ID ? "vc-a.secret" : undefined) } as unknown as TopicIdDirectory;
 const bob = { principal: "User:bob", host: "127.0.0.1" };
-const allow = (resourceType: number, resourceName: string, operation: number, patternType: number = Pattern.LITERAL): AclBinding =>
-  ({ resourceType, resourceName, patternType, principal: "User:bob", host: "*", operation, permissionType: Permission.ALLOW });
+const allow = (resourceType: number, resourceName: string, operation: number, patternType: number = Pattern.LITERAL): AclBinding => ({
+  resourceType,
+  resourceName,
+  patternType,
+  principal: "User:bob",
+  host: "*",
+  operation,
+  permissionType: Permission.ALLOW,
+});
 const decisions = (acls: AclBinding[], superUsers: string[] = []) => new AclDecisions({ index: new AclIndex(acls), superUsers: new Set(superUsers) }, bob);
 
 async function stage(apiKey: number, apiVersion: number, body: Obj, acls: AclBinding[]) {
   return aclStage(body, { apiKey, apiVersion, correlationId: 1 }, tenant, decisions(acls), noIds);
 }
-
 
 describe("ACL table", () => {
   test("every API offered in a vcluster has an entry (an API without one is refused)", () => {
@@ -42,7 +48,9 @@ describe("ACL table", () => {
   test("Produce: a topic without WRITE leaves the request and comes back TOPIC_AUTHORIZATION_FAILED per partition, at every version", async () => {
     for (const v of versions(0)) {
       const body: Obj = {
-        transactionalId: null, acks: -1, timeoutMs: 1000,
+        transactionalId: null,
+        acks: -1,
+        timeoutMs: 1000,
         topicData: [
           { name: "orders", topicId: "0".repeat(32), partitionData: [{ index: 0, records: null }] },
           { name: "secret", topicId: "0".repeat(32), partitionData: [{ index: 0, records: null }, { index: 3, records: null }] },
@@ -59,7 +67,12 @@ describe("ACL table", () => {
   });
 
   test("Produce with a transactional id without WRITE on it: every partition TRANSACTIONAL_ID_AUTHORIZATION_FAILED", async () => {
-    const body: Obj = { transactionalId: "tx", acks: -1, timeoutMs: 1, topicData: [{ name: "orders", topicId: "0".repeat(32), partitionData: [{ index: 0, records: null }] }] };
+    const body: Obj = {
+      transactionalId: "tx",
+      acks: -1,
+      timeoutMs: 1,
+      topicData: [{ name: "orders", topicId: "0".repeat(32), partitionData: [{ index: 0, records: null }] }],
+    };
     const r = await stage(0, 9, body, [allow(Res.TOPIC, "orders", Op.WRITE)]);
     if (r.kind !== "pass") throw new Error("refused whole");
     expect((respond(0, 9, r.fixups).responses as Obj[])[0]!.partitionResponses).toMatchObject([{ errorCode: 53 }]);
@@ -71,7 +84,7 @@ describe("ACL table", () => {
       const r = await stage(1, v, body, [allow(Res.TOPIC, "orders", Op.READ)]);
       if (r.kind !== "pass") throw new Error("refused whole");
       expect(body.topics).toEqual([]);
-      const parts = ((respond(1, v, r.fixups).responses as Obj[])[0]!.partitions as Obj[]);
+      const parts = (respond(1, v, r.fixups).responses as Obj[])[0]!.partitions as Obj[];
       expect(parts.map((p) => [p.partitionIndex, p.errorCode])).toEqual([[1, 29]]);
     }
   });
@@ -81,11 +94,24 @@ describe("ACL table", () => {
       const r = await stage(1, v, { topics: [], forgottenTopicsData: [], sessionId: 5, sessionEpoch: 3 }, [allow(Res.TOPIC, "orders", Op.READ)]);
       if (r.kind !== "pass") throw new Error("refused whole");
       const records = new Uint8Array([1, 2, 3]);
-      const part = (i: number) => ({ ...(apiSpec(1)!.response.create() as unknown as Obj), partitionIndex: i, errorCode: 0, highWatermark: 10n, lastStableOffset: 10n, logStartOffset: 0n, abortedTransactions: null, preferredReadReplica: -1, records });
-      const response = { ...(apiSpec(1)!.response.create() as unknown as Obj), responses: [
-        { topic: v < 13 ? "orders" : "", topicId: v < 13 ? "0".repeat(32) : "1".repeat(32), partitions: [part(0)] },
-        { topic: v < 13 ? "secret" : "", topicId: v < 13 ? "0".repeat(32) : KNOWN_ID, partitions: [part(1)] },
-      ] };
+      const part = (i: number) => ({
+        ...(apiSpec(1)!.response.create() as unknown as Obj),
+        partitionIndex: i,
+        errorCode: 0,
+        highWatermark: 10n,
+        lastStableOffset: 10n,
+        logStartOffset: 0n,
+        abortedTransactions: null,
+        preferredReadReplica: -1,
+        records,
+      });
+      const response = {
+        ...(apiSpec(1)!.response.create() as unknown as Obj),
+        responses: [
+          { topic: v < 13 ? "orders" : "", topicId: v < 13 ? "0".repeat(32) : "1".repeat(32), partitions: [part(0)] },
+          { topic: v < 13 ? "secret" : "", topicId: v < 13 ? "0".repeat(32) : KNOWN_ID, partitions: [part(1)] },
+        ],
+      };
       const out = respond(1, v, r.fixups, response).responses as Obj[];
       const [kept, denied] = out.map((t) => (t.partitions as Obj[])[0]!);
       expect([kept!.errorCode, denied!.errorCode]).toEqual([0, 29]);
@@ -97,7 +123,18 @@ describe("ACL table", () => {
   test("Metadata for all topics lists only DESCRIBE-able ones; named ones are refused with TOPIC_AUTHORIZATION_FAILED", async () => {
     const all = await stage(3, 12, { topics: null, allowAutoTopicCreation: false }, [allow(Res.TOPIC, "orders", Op.WRITE)]);
     if (all.kind !== "pass") throw new Error("refused whole");
-    const listed = { ...apiSpec(3)!.response.create() as unknown as Obj, topics: ["orders", "secret"].map((name) => ({ ...(apiSpec(3)!.response.create() as unknown as Obj), errorCode: 0, name, topicId: "1".repeat(32), isInternal: false, partitions: [], topicAuthorizedOperations: 0 })) };
+    const listed = {
+      ...apiSpec(3)!.response.create() as unknown as Obj,
+      topics: ["orders", "secret"].map((name) => ({
+        ...(apiSpec(3)!.response.create() as unknown as Obj),
+        errorCode: 0,
+        name,
+        topicId: "1".repeat(32),
+        isInternal: false,
+        partitions: [],
+        topicAuthorizedOperations: 0,
+      })),
+    };
     expect((respond(3, 12, all.fixups, listed).topics as Obj[]).map((t) => t.name)).toEqual(["orders"]);
     for (const v of versions(3).filter((x) => x > 0)) {
       const body: Obj = { topics: [{ name: "secret", topicId: "0".repeat(32) }], allowAutoTopicCreation: true };
@@ -125,7 +162,7 @@ describe("ACL table", () => {
       const body: Obj = { groupId: "g", topics: [{ name: "orders", topicId: "0".repeat(32), partitions: [{ partitionIndex: 2 }] }] };
       const r = await stage(8, v, body, [allow(Res.TOPIC, "orders", Op.READ)]);
       if (r.kind !== "pass") throw new Error("refused whole");
-      expect(((respond(8, v, r.fixups).topics as Obj[])[0]!.partitions as Obj[])).toMatchObject([{ partitionIndex: 2, errorCode: 30 }]);
+      expect((respond(8, v, r.fixups).topics as Obj[])[0]!.partitions as Obj[]).toMatchObject([{ partitionIndex: 2, errorCode: 30 }]);
     }
   });
 
@@ -149,7 +186,10 @@ describe("ACL table", () => {
   });
 
   test("ListGroups and ListTransactions keep only DESCRIBE-able entries (all groups with DESCRIBE on the cluster)", async () => {
-    const groups = { ...(apiSpec(16)!.response.create() as unknown as Obj), groups: [{ groupId: "g", protocolType: "", groupState: "", groupType: "" }, { groupId: "h", protocolType: "", groupState: "", groupType: "" }] };
+    const groups = {
+      ...(apiSpec(16)!.response.create() as unknown as Obj),
+      groups: [{ groupId: "g", protocolType: "", groupState: "", groupType: "" }, { groupId: "h", protocolType: "", groupState: "", groupType: "" }],
+    };
     const r = await stage(16, 4, {}, [allow(Res.GROUP, "g", Op.READ)]);
     if (r.kind !== "pass") throw new Error("refused whole");
     expect((respond(16, 4, r.fixups, groups).groups as Obj[]).map((g) => g.groupId)).toEqual(["g"]);

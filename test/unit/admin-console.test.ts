@@ -32,8 +32,7 @@ async function consoleApp(inventory?: BackingInventory) {
     inventory,
     runtimeName: "bun",
   });
-  const get = (path: string, token: string | null = ADMIN_TOKEN) =>
-    app.request(path, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  const get = (path: string, token: string | null = ADMIN_TOKEN) => app.request(path, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
   return { app, store, metrics, liveStats, clock, get };
 }
 
@@ -79,8 +78,15 @@ describe("console page and views", () => {
     const { store, get } = await consoleApp();
     await store.putVcluster({ name: "vc-a" });
     const paths = [
-      "/ui/views/vclusters", "/ui/views/vclusters/vc-a", "/ui/views/vclusters/vc-a/data", "/ui/views/gateway", "/ui/other",
-      "/v1/vclusters/vc-a/live", "/v1/vclusters/vc-a/topics", "/v1/vclusters/vc-a/groups", "/v1/gateway",
+      "/ui/views/vclusters",
+      "/ui/views/vclusters/vc-a",
+      "/ui/views/vclusters/vc-a/data",
+      "/ui/views/gateway",
+      "/ui/other",
+      "/v1/vclusters/vc-a/live",
+      "/v1/vclusters/vc-a/topics",
+      "/v1/vclusters/vc-a/groups",
+      "/v1/gateway",
     ];
     for (const path of paths) {
       for (const token of [null, "wrong-token-0123456789", `${ADMIN_TOKEN}x`]) {
@@ -216,10 +222,21 @@ describe("exposition labels", () => {
 
 describe("backing inventory", () => {
   const metadata = {
-    throttleTimeMs: 0, clusterId: "c1", controllerId: 1, errorCode: 0, clusterAuthorizedOperations: 0,
+    throttleTimeMs: 0,
+    clusterId: "c1",
+    controllerId: 1,
+    errorCode: 0,
+    clusterAuthorizedOperations: 0,
     brokers: [{ nodeId: 2, host: "b2", port: 9092, rack: null }, { nodeId: 1, host: "b1", port: 9092, rack: "r1" }],
     topics: [
-      { errorCode: 0, name: "vc-a.orders", topicId: "id1", isInternal: false, partitions: [{ replicaNodes: [1, 2] }, { replicaNodes: [2, 1] }], topicAuthorizedOperations: 0 },
+      {
+        errorCode: 0,
+        name: "vc-a.orders",
+        topicId: "id1",
+        isInternal: false,
+        partitions: [{ replicaNodes: [1, 2] }, { replicaNodes: [2, 1] }],
+        topicAuthorizedOperations: 0,
+      },
       { errorCode: 0, name: "vc-ab.other", topicId: "id2", isInternal: false, partitions: [], topicAuthorizedOperations: 0 },
       { errorCode: 0, name: "vc-a.", topicId: "id3", isInternal: false, partitions: [], topicAuthorizedOperations: 0 },
       { errorCode: 0, name: "__consumer_offsets", topicId: "id4", isInternal: true, partitions: [], topicAuthorizedOperations: 0 },
@@ -267,10 +284,11 @@ describe("backing inventory", () => {
   test("a broker that does not answer is reported, not waited for", async () => {
     const inventory = createBackingInventory({
       lookup: async () => metadata,
-      openBroker: (address) => address.host === "b2" ? new Promise(() => {}) : Promise.resolve({
-        requestUntyped: async () => ({ throttleTimeMs: 0, errorCode: 0, groups: groupsOf.b1 }),
-        close: () => {},
-      } as unknown as KafkaConnection),
+      openBroker: (address) =>
+        address.host === "b2" ? new Promise(() => {}) : Promise.resolve({
+          requestUntyped: async () => ({ throttleTimeMs: 0, errorCode: 0, groups: groupsOf.b1 }),
+          close: () => {},
+        } as unknown as KafkaConnection),
       timeoutMs: 50,
     });
     const { groups, unreachable } = await inventory.groups("vc-a.");

@@ -18,7 +18,11 @@ async function tokenEndpoint() {
   const store = new MemoryStore(() => clock.now);
   await store.load();
   await store.putVcluster({ name: "vc-a" });
-  await store.putScramAccount({ vcluster: "vc-a", username: "billing", scram: { "SCRAM-SHA-512": await scramCredential("SCRAM-SHA-512", "the-password", 4096) } });
+  await store.putScramAccount({
+    vcluster: "vc-a",
+    username: "billing",
+    scram: { "SCRAM-SHA-512": await scramCredential("SCRAM-SHA-512", "the-password", 4096) },
+  });
   const config = configSchema.parse({ limits: { failedAuthenticationDelayMs: DELAY_MS }, auth: { oauth: { tokenLifetimeSeconds: 900 } } });
   const tokens = await createKgateAccessTokens(SECRET);
   const clientAccount = (id: string): ClientAccount | undefined => {
@@ -27,8 +31,13 @@ async function tokenEndpoint() {
     return credential ? { vcluster: vcluster!, username: username!, credential, mechanism: "SCRAM-SHA-512" } : undefined;
   };
   const app = createAdminApp({
-    store, config, metrics: createKgateMetrics({ vclusterCount: () => 1 }).registry, clock: () => clock.now, adminToken: ADMIN,
-    signer: await createTokenSigner(SECRET), oauth: { tokens, clientAccount },
+    store,
+    config,
+    metrics: createKgateMetrics({ vclusterCount: () => 1 }).registry,
+    clock: () => clock.now,
+    adminToken: ADMIN,
+    signer: await createTokenSigner(SECRET),
+    oauth: { tokens, clientAccount },
   });
   const post = (body: string, headers: Record<string, string> = {}) =>
     app.request("/oauth/token", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body });

@@ -23,7 +23,9 @@ describe("admin API: quotas", () => {
 
   test("bad quotas are a 400 naming the field, and nothing is stored", async () => {
     const { call, store } = await controlPlane();
-    for (const quotas of [{ producerByteRate: 0 }, { maxTopics: 1.5 }, { principals: { "no spaces": {} } }, { principalDefaults: { maxTopics: 3 } }, { rate: 1 }]) {
+    for (
+      const quotas of [{ producerByteRate: 0 }, { maxTopics: 1.5 }, { principals: { "no spaces": {} } }, { principalDefaults: { maxTopics: 3 } }, { rate: 1 }]
+    ) {
       const res = await call("PUT", "/v1/vclusters/vc-b", { quotas });
       expect(res.status).toBe(400);
       const body = await res.json();

@@ -26,7 +26,11 @@ describe("admin API: topicPolicy", () => {
 
   test("a bad policy is a 400 naming the field, and nothing is stored", async () => {
     const { call, store } = await controlPlane();
-    for (const topicPolicy of [{ maxPartitionsPerTopic: 0 }, { configRanges: { "retention.ms": { min: 9, max: 1 } } }, { allowedConfigs: ["Bad Name"] }, { unknown: 1 }]) {
+    for (
+      const topicPolicy of [{ maxPartitionsPerTopic: 0 }, { configRanges: { "retention.ms": { min: 9, max: 1 } } }, { allowedConfigs: ["Bad Name"] }, {
+        unknown: 1,
+      }]
+    ) {
       const res = await call("PUT", "/v1/vclusters/vc-b", { topicPolicy });
       expect(res.status).toBe(400);
       const body = await res.json();

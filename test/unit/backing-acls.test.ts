@@ -35,7 +35,9 @@ describe("the backing ACL layout", () => {
 
   test("no cluster-wide operation but IDEMPOTENT_WRITE, and never ALL", () => {
     const cluster = bindings.filter((b) => b.resourceType === ResourceType.CLUSTER);
-    expect(cluster).toEqual([expect.objectContaining({ resourceName: "kafka-cluster", patternType: PatternType.LITERAL, operation: AclOperation.IDEMPOTENT_WRITE })]);
+    expect(cluster).toEqual([
+      expect.objectContaining({ resourceName: "kafka-cluster", patternType: PatternType.LITERAL, operation: AclOperation.IDEMPOTENT_WRITE }),
+    ]);
     expect(bindings.some((b) => b.operation === AclOperation.ALL || b.resourceName === "*")).toBe(false);
   });
 
@@ -180,7 +182,14 @@ describe("admin API: backingAcls", () => {
     const body = await res.json();
     expect(body.principal).toBe("User:kgate-vc-alice");
     expect(body.acls).toHaveLength(14);
-    expect(body.missing).toEqual([{ resourceType: "TOPIC", resourceName: "alice.", patternType: "PREFIXED", operation: "READ", permission: "ALLOW", host: "*" }]);
+    expect(body.missing).toEqual([{
+      resourceType: "TOPIC",
+      resourceName: "alice.",
+      patternType: "PREFIXED",
+      operation: "READ",
+      permission: "ALLOW",
+      host: "*",
+    }]);
     expect(body.unexpected).toEqual([{ resourceType: "TOPIC", resourceName: "*", patternType: "LITERAL", operation: "READ", permission: "ALLOW", host: "*" }]);
   });
 
@@ -211,7 +220,10 @@ describe("admin API: backingAcls", () => {
   test("without a provisioner, or without backing.sasl: 409 with the reason", async () => {
     expect((await (await adminWith()).call("PUT", "/v1/vclusters/alice", { backingAcls: true })).status).toBe(409);
     const real = new BackingProvisioner({
-      runtime: {} as Runtime, bootstrap: [{ host: "127.0.0.1", port: 9 }], credentials: new TenantCredentials(SECRET), timeoutMs: 100,
+      runtime: {} as Runtime,
+      bootstrap: [{ host: "127.0.0.1", port: 9 }],
+      credentials: new TenantCredentials(SECRET),
+      timeoutMs: 100,
     });
     const { call, store } = await adminWith(real);
     const res = await call("PUT", "/v1/vclusters/alice", { backingAcls: true });

@@ -37,7 +37,12 @@ async function withAdmin() {
 }
 
 describe("parseArgs", () => {
-  const specs = { config: { type: "string" }, json: { type: "boolean" }, label: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } } as const;
+  const specs = {
+    config: { type: "string" },
+    json: { type: "boolean" },
+    label: { type: "string", multiple: true },
+    help: { type: "boolean", short: "h" },
+  } as const;
   test("flags in both forms, repeats, booleans, short names and --", () => {
     expect(parseArgs(["a", "--config", "x.yaml", "--label=k=v", "--label", "z=1", "--json", "-h", "--", "--raw"], specs)).toEqual({
       flags: { config: "x.yaml", label: ["k=v", "z=1"], json: true, help: true },
@@ -80,7 +85,12 @@ describe("kgate help and version", () => {
   });
 
   test("usage errors exit 2 with a reason", async () => {
-    for (const argv of [[], ["frobnicate"], ["serve", "--bogus"], ["vcluster"], ["vcluster", "rename"], ["vcluster", "create"], ["token", "create", "vc"], ["vcluster", "constructor"]]) {
+    for (
+      const argv of [[], ["frobnicate"], ["serve", "--bogus"], ["vcluster"], ["vcluster", "rename"], ["vcluster", "create"], ["token", "create", "vc"], [
+        "vcluster",
+        "constructor",
+      ]]
+    ) {
       const h = harness({ KGATE_ADMIN_TOKEN: "cli-test-admin-token" });
       expect([argv, await h.run(...argv)]).toEqual([argv, 2]);
       expect(h.err.join("\n").length).toBeGreaterThan(0);
@@ -270,7 +280,9 @@ describe("kgate status", () => {
     expect(alice.bytesInPerSecond).toBeGreaterThan(1000); // 1000 bytes over a little more than 0.1 s
     expect(alice.bytesInPerSecond).toBeLessThanOrEqual(10_000);
     expect(await h.run("status", "--interval", "0.1")).toBe(0);
-    expect(h.out.at(-1)).toMatch(/VCLUSTER\s+CONNECTIONS\s+BYTES IN\s+BYTES OUT\s+IN\/S\s+OUT\/S\nvc-alice\s+0\s+3\.9 KiB\s+0 B\s+\d+(\.\d)? (B|KiB)\/s\s+0 B\/s$/);
+    expect(h.out.at(-1)).toMatch(
+      /VCLUSTER\s+CONNECTIONS\s+BYTES IN\s+BYTES OUT\s+IN\/S\s+OUT\/S\nvc-alice\s+0\s+3\.9 KiB\s+0 B\s+\d+(\.\d)? (B|KiB)\/s\s+0 B\/s$/,
+    );
     expect(await h.run("status", "--interval", "0")).toBe(2);
     expect(await h.run("status", "--interval", "soon")).toBe(2);
   });

@@ -50,8 +50,14 @@ describe("placeBroker", () => {
 
 describe("node announcements", () => {
   const good = {
-    v: 1, advertisedHost: "10.0.0.7", bootstrapPort: 9092, brokerPortBase: 9093, brokerPorts: { "2": 9200 },
-    version: "0.1.0", runtime: "bun", sentAt: 1_700_000_000_000,
+    v: 1,
+    advertisedHost: "10.0.0.7",
+    bootstrapPort: 9092,
+    brokerPortBase: 9093,
+    brokerPorts: { "2": 9200 },
+    version: "0.1.0",
+    runtime: "bun",
+    sentAt: 1_700_000_000_000,
   };
 
   test("a valid one parses; its broker ports follow the base unless overridden", () => {
@@ -62,14 +68,16 @@ describe("node announcements", () => {
   });
 
   test("records from the shared topic are hostile: bad ports, extra keys and huge hosts are refused", () => {
-    for (const bad of [
-      { ...good, bootstrapPort: 0 },
-      { ...good, brokerPortBase: 70_000 },
-      { ...good, extra: true },
-      { ...good, advertisedHost: "x".repeat(300) },
-      { ...good, brokerPorts: { abc: 1 } },
-      { ...good, v: 2 },
-    ]) {
+    for (
+      const bad of [
+        { ...good, bootstrapPort: 0 },
+        { ...good, brokerPortBase: 70_000 },
+        { ...good, extra: true },
+        { ...good, advertisedHost: "x".repeat(300) },
+        { ...good, brokerPorts: { abc: 1 } },
+        { ...good, v: 2 },
+      ]
+    ) {
       expect(nodeAnnouncementSchema.safeParse(bad).success).toBe(false);
     }
   });

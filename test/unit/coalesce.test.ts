@@ -28,7 +28,7 @@ describe("coalesceChunks", () => {
       expect(concatBytes(out)).toEqual(concatBytes(chunks));
       expect(out.length).toBeLessThanOrEqual(Math.max(chunks.length, 0));
       const total = sizes.reduce((a, b) => a + b, 0);
-      if (total > COALESCE_WHOLE_BYTES) for (const c of chunks) if (c.length >= COALESCE_SMALL_CHUNK_BYTES) expect(out).toContain(c);
+      if (total > COALESCE_WHOLE_BYTES) { for (const c of chunks) if (c.length >= COALESCE_SMALL_CHUNK_BYTES) expect(out).toContain(c); }
     }));
   });
 });

@@ -2,7 +2,7 @@
 // failure, and a cell that is ✓ only when nothing failed (n/a steps carry their reason).
 import { expect, test } from "bun:test";
 import { parseSteps } from "../compat/external.ts";
-import { cellText, matrixMarkdown, type Matrix } from "../compat/matrix.ts";
+import { cellText, type Matrix, matrixMarkdown } from "../compat/matrix.ts";
 import { checkListing, StepRunner } from "../compat/types.ts";
 
 test("STEP lines are read; other output is ignored", () => {
@@ -42,7 +42,10 @@ test("inside a vcluster the listing must be exactly the scenario's topics", () =
 });
 
 test("the markdown shows n/a reasons and never a ✓ for them", async () => {
-  const m: Matrix = new Map([["kcat", new Map([["bun", { steps: [{ step: "produce", status: "ok", detail: "" }, { step: "transactions", status: "na", detail: "cannot abort" }], seconds: 2 }]])]]);
+  const m: Matrix = new Map([[
+    "kcat",
+    new Map([["bun", { steps: [{ step: "produce", status: "ok", detail: "" }, { step: "transactions", status: "na", detail: "cannot abort" }], seconds: 2 }]]),
+  ]]);
   const md = await matrixMarkdown(m, [], ["bun"], "2026-12-01", "npm run compat");
   expect(md).toContain("| kcat | ✓ |");
   expect(md).toContain("n/a transactions (cannot abort)");

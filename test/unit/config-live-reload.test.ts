@@ -2,7 +2,7 @@
 // once the file has settled, and ignores a file missing for a moment.
 import { describe, expect, test } from "bun:test";
 import { ConfigWatch } from "../../src/config/config-watch.ts";
-import { configSchema, type ConfigInput } from "../../src/config/schema.ts";
+import { type ConfigInput, configSchema } from "../../src/config/schema.ts";
 import { LiveSettings } from "../../src/live-settings.ts";
 
 const config = (input: ConfigInput = {}) => configSchema.parse(input);

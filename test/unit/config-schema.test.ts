@@ -92,19 +92,21 @@ auth: {tokenSecret: short, users: [{username: u}]}
       message = (error as Error).message;
     }
     expect(message).toStartWith("invalid configuration in gw.yaml:\n");
-    for (const line of [
-      "listener.port: must be <= 65535, received 70000",
-      'listener.anonymous: must be a DNS label (lowercase letters, digits, \'-\'), received "Not-A-Label"',
-      "listener.extra: unknown key",
-      "listner: unknown key",
-      'backing.bootstrapServers[1]: must be "host:port", received "b"',
-      'backing.sasl.mechanism: expected one of "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", received "GSSAPI"',
-      "backing.sasl.password: must not be empty (is its environment variable set?)",
-      'store.type: expected one of "file", "kafka", received "s3"',
-      "auth.tokenSecret: must be at least 32 characters (HS256 needs a 256-bit key)",
-      "auth.users[0].password: required",
-      "auth.users[0].vcluster: required",
-    ]) {
+    for (
+      const line of [
+        "listener.port: must be <= 65535, received 70000",
+        "listener.anonymous: must be a DNS label (lowercase letters, digits, '-'), received \"Not-A-Label\"",
+        "listener.extra: unknown key",
+        "listner: unknown key",
+        'backing.bootstrapServers[1]: must be "host:port", received "b"',
+        'backing.sasl.mechanism: expected one of "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", received "GSSAPI"',
+        "backing.sasl.password: must not be empty (is its environment variable set?)",
+        'store.type: expected one of "file", "kafka", received "s3"',
+        "auth.tokenSecret: must be at least 32 characters (HS256 needs a 256-bit key)",
+        "auth.users[0].password: required",
+        "auth.users[0].vcluster: required",
+      ]
+    ) {
       expect(message).toContain(`  ${line}`);
     }
   });
@@ -116,7 +118,7 @@ auth: {tokenSecret: short, users: [{username: u}]}
           { vclusters: [{ name: "a" }, { name: "b", prefix: "a_x" }, { name: "a" }, { name: "c", prefix: "_c" }] },
           noEnv,
           "x",
-        ),
+        )
       ),
     ).toEqual([
       "vclusters[3].prefix: prefix must start with a letter or digit and contain only letters, digits, '.', '_' and '-'",

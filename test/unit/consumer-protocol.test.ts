@@ -7,7 +7,14 @@ import fc from "fast-check";
 import { ErrorCode } from "../../src/protocol/error-codes.ts";
 import { Writer } from "../../src/protocol/wire.ts";
 import {
-  type Assignment, ConsumerProtocolError, decodeAssignment, MAX_METADATA_ITEMS, decodeSubscription, encodeAssignment, encodeSubscription, type Subscription,
+  type Assignment,
+  ConsumerProtocolError,
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+  MAX_METADATA_ITEMS,
+  type Subscription,
 } from "../../src/vcluster/consumer-protocol-codec.ts";
 import { prefixAssignment, prefixSubscription, stripAssignment, stripSubscription } from "../../src/vcluster/consumer-protocol-names.ts";
 import { describeGroupsRule, joinGroupRule, syncGroupRule } from "../../src/vcluster/consumer-protocol-rules.ts";
@@ -60,23 +67,29 @@ const assignmentArb: fc.Arbitrary<Assignment> = fc.record({ assignedPartitions: 
 describe("consumer protocol codec", () => {
   for (const version of [0, 1, 2, 3]) {
     test(`subscription v${version} round-trips, byte for byte`, () => {
-      fc.assert(fc.property(subscriptionAt(version), (body) => {
-        const bytes = encodeSubscription({ version, body });
-        const back = decodeSubscription(bytes);
-        expect(back.version).toBe(version);
-        expect(back.body).toEqual(body);
-        expect(toHex(encodeSubscription(back))).toBe(toHex(bytes));
-      }), { numRuns: 100 });
+      fc.assert(
+        fc.property(subscriptionAt(version), (body) => {
+          const bytes = encodeSubscription({ version, body });
+          const back = decodeSubscription(bytes);
+          expect(back.version).toBe(version);
+          expect(back.body).toEqual(body);
+          expect(toHex(encodeSubscription(back))).toBe(toHex(bytes));
+        }),
+        { numRuns: 100 },
+      );
     });
 
     test(`assignment v${version} round-trips, byte for byte`, () => {
-      fc.assert(fc.property(assignmentArb, (body) => {
-        const bytes = encodeAssignment({ version, body });
-        const back = decodeAssignment(bytes);
-        expect(back.version).toBe(version);
-        expect(back.body).toEqual(body);
-        expect(toHex(encodeAssignment(back))).toBe(toHex(bytes));
-      }), { numRuns: 100 });
+      fc.assert(
+        fc.property(assignmentArb, (body) => {
+          const bytes = encodeAssignment({ version, body });
+          const back = decodeAssignment(bytes);
+          expect(back.version).toBe(version);
+          expect(back.body).toEqual(body);
+          expect(toHex(encodeAssignment(back))).toBe(toHex(bytes));
+        }),
+        { numRuns: 100 },
+      );
     });
   }
 
@@ -161,7 +174,13 @@ describe("tenant names in consumer protocol metadata", () => {
   test("a subscription naming another tenant's backing topic is confined to the tenant's own prefix", () => {
     const crafted = encodeSubscription({
       version: 1,
-      body: { topics: ["vc-bob.secret", "orders"], userData: null, ownedPartitions: [{ topic: "vc-bob.secret", partitions: [0, 1] }], generationId: -1, rackId: null },
+      body: {
+        topics: ["vc-bob.secret", "orders"],
+        userData: null,
+        ownedPartitions: [{ topic: "vc-bob.secret", partitions: [0, 1] }],
+        generationId: -1,
+        rackId: null,
+      },
     });
     const s = decodeSubscription(prefixSubscription(crafted, alice));
     expect(s.body.topics).toEqual(["vc-alice.vc-bob.secret", "vc-alice.orders"]);
@@ -203,8 +222,14 @@ function context(tenant: Tenant, version: number): RuleContext {
 
 function joinRequest(protocolType: string, metadata: Uint8Array[]): Msg {
   return {
-    groupId: "vc-alice.g", sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: "", groupInstanceId: null,
-    protocolType, protocols: metadata.map((m, i) => ({ name: `p${i}`, metadata: m })), reason: null,
+    groupId: "vc-alice.g",
+    sessionTimeoutMs: 10000,
+    rebalanceTimeoutMs: 10000,
+    memberId: "",
+    groupInstanceId: null,
+    protocolType,
+    protocols: metadata.map((m, i) => ({ name: `p${i}`, metadata: m })),
+    reason: null,
   };
 }
 
@@ -233,7 +258,10 @@ describe("JoinGroup, SyncGroup and DescribeGroups rules", () => {
     const ctx = context(new Tenant("vc-alice", "vc-alice."), 9);
     const body = joinRequest("consumer", [JAVA_SUBSCRIPTION, new Uint8Array([0, 0, 0, 0, 0, 1, 0xff, 0xff])]);
     const refusal = await joinGroupRule.request!(body, ctx);
-    expect(refusal).toEqual({ errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL, message: expect.stringMatching(/JoinGroup protocol p1: malformed consumer protocol subscription/) });
+    expect(refusal).toEqual({
+      errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+      message: expect.stringMatching(/JoinGroup protocol p1: malformed consumer protocol subscription/),
+    });
   });
 
   test("JoinGroup: other protocol types stay opaque", async () => {
@@ -311,16 +339,47 @@ describe("JoinGroup, SyncGroup and DescribeGroups rules", () => {
       throttleTimeMs: 0,
       groups: [
         {
-          errorCode: 0, errorMessage: null, groupId: "vc-alice.g", groupState: "Stable", protocolType: "consumer", protocolData: "range",
+          errorCode: 0,
+          errorMessage: null,
+          groupId: "vc-alice.g",
+          groupState: "Stable",
+          protocolType: "consumer",
+          protocolData: "range",
           members: [
-            { memberId: "m1", groupInstanceId: null, clientId: "c", clientHost: "/h", memberMetadata: prefixSubscription(JAVA_SUBSCRIPTION, alice), memberAssignment: prefixAssignment(JAVA_ASSIGNMENT, alice) },
-            { memberId: "m2", groupInstanceId: null, clientId: "c", clientHost: "/h", memberMetadata: new Uint8Array([0, 3]), memberAssignment: new Uint8Array(0) },
+            {
+              memberId: "m1",
+              groupInstanceId: null,
+              clientId: "c",
+              clientHost: "/h",
+              memberMetadata: prefixSubscription(JAVA_SUBSCRIPTION, alice),
+              memberAssignment: prefixAssignment(JAVA_ASSIGNMENT, alice),
+            },
+            {
+              memberId: "m2",
+              groupInstanceId: null,
+              clientId: "c",
+              clientHost: "/h",
+              memberMetadata: new Uint8Array([0, 3]),
+              memberAssignment: new Uint8Array(0),
+            },
           ],
           authorizedOperations: 0,
         },
         {
-          errorCode: 0, errorMessage: null, groupId: "vc-alice.c", groupState: "Stable", protocolType: "connect", protocolData: "default",
-          members: [{ memberId: "m3", groupInstanceId: null, clientId: "c", clientHost: "/h", memberMetadata: new Uint8Array([7]), memberAssignment: new Uint8Array([8]) }],
+          errorCode: 0,
+          errorMessage: null,
+          groupId: "vc-alice.c",
+          groupState: "Stable",
+          protocolType: "connect",
+          protocolData: "default",
+          members: [{
+            memberId: "m3",
+            groupInstanceId: null,
+            clientId: "c",
+            clientHost: "/h",
+            memberMetadata: new Uint8Array([7]),
+            memberAssignment: new Uint8Array([8]),
+          }],
           authorizedOperations: 0,
         },
       ],

@@ -17,13 +17,33 @@ const HAND_RULE_FIELDS: ReadonlyArray<{ api: ApiName; side: Side; path: string; 
   { api: "FindCoordinator", side: "request", path: "coordinatorKeys", rule: "hand-rules.ts findCoordinator: prefixed" },
   { api: "FindCoordinator", side: "response", path: "coordinators.key", rule: "hand-rules.ts findCoordinator: stripped" },
   ...(["DescribeConfigs", "AlterConfigs", "IncrementalAlterConfigs"] as const).flatMap((api) => [
-    { api, side: "request" as const, path: "resources.resourceName", rule: "hand-rules.ts configRule: topic and group names prefixed, other resources refused" },
-    { api, side: "response" as const, path: api === "DescribeConfigs" ? "results.resourceName" : "responses.resourceName", rule: "hand-rules.ts configRule: stripped" },
+    {
+      api,
+      side: "request" as const,
+      path: "resources.resourceName",
+      rule: "hand-rules.ts configRule: topic and group names prefixed, other resources refused",
+    },
+    {
+      api,
+      side: "response" as const,
+      path: api === "DescribeConfigs" ? "results.resourceName" : "responses.resourceName",
+      rule: "hand-rules.ts configRule: stripped",
+    },
   ]),
-  { api: "DescribeConfigs", side: "response", path: "results.configs.value", rule: "the effective value of the tenant's own topic config; backing-leaks.ts reports a broker-level source as DEFAULT_CONFIG" },
+  {
+    api: "DescribeConfigs",
+    side: "response",
+    path: "results.configs.value",
+    rule: "the effective value of the tenant's own topic config; backing-leaks.ts reports a broker-level source as DEFAULT_CONFIG",
+  },
   { api: "DescribeConfigs", side: "response", path: "results.configs.synonyms.name", rule: "backing-leaks.ts: broker-level synonyms removed" },
   { api: "DescribeConfigs", side: "response", path: "results.configs.synonyms.value", rule: "backing-leaks.ts: broker-level synonyms removed" },
-  { api: "CreateTopics", side: "response", path: "topics.configs.value", rule: "the effective value of the tenant's own topic config; backing-leaks.ts reports a broker-level source as DEFAULT_CONFIG" },
+  {
+    api: "CreateTopics",
+    side: "response",
+    path: "topics.configs.value",
+    rule: "the effective value of the tenant's own topic config; backing-leaks.ts reports a broker-level source as DEFAULT_CONFIG",
+  },
   { api: "DescribeLogDirs", side: "response", path: "results.logDir", rule: "backing-leaks.ts: log-dir paths become log-dir-<i>" },
   { api: "ListTransactions", side: "request", path: "transactionalIdPattern", rule: "hand-rules.ts listTransactions: applied by kgate, never sent" },
   { api: "ConsumerGroupHeartbeat", side: "request", path: "subscribedTopicRegex", rule: "hand-rules.ts consumerGroupHeartbeat: anchored inside the prefix" },
@@ -38,13 +58,29 @@ const HAND_RULE_FIELDS: ReadonlyArray<{ api: ApiName; side: Side; path: string; 
       ["DeleteAcls", "request", ["filters.resourceNameFilter", "filters.principalFilter", "filters.hostFilter"]],
       ["DeleteAcls", "response", ["filterResults.matchingAcls.resourceName", "filterResults.matchingAcls.principal", "filterResults.matchingAcls.host"]],
     ] as const
-  ).flatMap(([api, side, paths]) => paths.map((path) => ({ api, side, path, rule: "acl/acl-apis.ts: answered by kgate from the vcluster's own ACLs, never forwarded" }))),
-  { api: "StreamsGroupHeartbeat", side: "request", path: "topology.subtopologies.sourceTopicRegex", rule: "streams-group-rules.ts: anchored inside the prefix" },
-  ...(["stateChangelogTopics", "repartitionSourceTopics"] as const).flatMap((kind) => (["key", "value"] as const).map((kv) => ({
-    api: "StreamsGroupHeartbeat" as const, side: "request" as const, path: `topology.subtopologies.${kind}.topicConfigs.${kv}`,
-    rule: "streams-group-rules.ts: configs of the internal topics the broker creates, checked by the topic policy",
-  }))),
-  { api: "StreamsGroupHeartbeat", side: "response", path: "status.statusDetail", rule: "streams-group-rules.ts: scrubbed as error messages are (prefix stripped, foreign names withheld)" },
+  ).flatMap(([api, side, paths]) =>
+    paths.map((path) => ({ api, side, path, rule: "acl/acl-apis.ts: answered by kgate from the vcluster's own ACLs, never forwarded" }))
+  ),
+  {
+    api: "StreamsGroupHeartbeat",
+    side: "request",
+    path: "topology.subtopologies.sourceTopicRegex",
+    rule: "streams-group-rules.ts: anchored inside the prefix",
+  },
+  ...(["stateChangelogTopics", "repartitionSourceTopics"] as const).flatMap((kind) =>
+    (["key", "value"] as const).map((kv) => ({
+      api: "StreamsGroupHeartbeat" as const,
+      side: "request" as const,
+      path: `topology.subtopologies.${kind}.topicConfigs.${kv}`,
+      rule: "streams-group-rules.ts: configs of the internal topics the broker creates, checked by the topic policy",
+    }))
+  ),
+  {
+    api: "StreamsGroupHeartbeat",
+    side: "response",
+    path: "status.statusDetail",
+    rule: "streams-group-rules.ts: scrubbed as error messages are (prefix stripped, foreign names withheld)",
+  },
 ];
 
 /**
@@ -65,10 +101,14 @@ const ALLOWED: ReadonlyArray<{ field: string; api?: ApiName; reason: string }> =
   { field: "groupInstanceId", reason: "a static member id chosen by the client, scoped to its own prefixed group" },
   { field: "instanceId", reason: "a static member id chosen by the client, scoped to its own prefixed group (KIP-848)" },
   { field: "reason", reason: "the client's free-text reason for leaving or joining, for the broker's log" },
-  { field: "protocolType", reason: "the group protocol type (\"consumer\", \"connect\"...); kgate reads it to pick the consumer protocol rules" },
-  { field: "protocolName", reason: "an assignor name (\"range\", \"cooperative-sticky\"...)" },
+  { field: "protocolType", reason: 'the group protocol type ("consumer", "connect"...); kgate reads it to pick the consumer protocol rules' },
+  { field: "protocolName", reason: 'an assignor name ("range", "cooperative-sticky"...)' },
   { field: "name", api: "JoinGroup", reason: "protocols.name: an assignor name; its metadata bytes are rewritten by consumer-protocol-rules.ts" },
-  { field: "protocolData", api: "DescribeGroups", reason: "the chosen assignor's name; member metadata and assignments are stripped by consumer-protocol-rules.ts" },
+  {
+    field: "protocolData",
+    api: "DescribeGroups",
+    reason: "the chosen assignor's name; member metadata and assignments are stripped by consumer-protocol-rules.ts",
+  },
   { field: "serverAssignor", reason: "a server-side assignor name (KIP-848)" },
   { field: "assignorName", reason: "a server-side assignor name (KIP-848)" },
   { field: "clientId", reason: "client ids of the members of the tenant's own group: its own clients" },
@@ -98,17 +138,29 @@ const ALLOWED: ReadonlyArray<{ field: string; api?: ApiName; reason: string }> =
   { field: "value", api: "IncrementalAlterConfigs", reason: "the tenant's own config values, checked by the topic policy" },
   { field: "acknowledgeErrorMessage", api: "ShareFetch", reason: "scrubbed by scrubErrorMessages like every *ErrorMessage" },
   // Streams groups (KIP-1071): what a Streams application says of itself, inside its own prefixed group.
-  { field: "subtopologyId", reason: "a Streams application's own subtopology numbering (\"0\", \"1\"...), within its own group" },
+  { field: "subtopologyId", reason: 'a Streams application\'s own subtopology numbering ("0", "1"...), within its own group' },
   { field: "processId", reason: "the Streams client's own process id (a UUID it picks), within its own group" },
   { field: "key", api: "StreamsGroupHeartbeat", reason: "clientTags.key: the Streams client's own tags (rack-aware standbys), within its own group" },
   { field: "value", api: "StreamsGroupHeartbeat", reason: "clientTags.value: the Streams client's own tags, within its own group" },
   { field: "key", api: "StreamsGroupDescribe", reason: "the tenant's own internal-topic config names and client tags, as its members sent them" },
   { field: "value", api: "StreamsGroupDescribe", reason: "the tenant's own internal-topic config values and client tags, as its members sent them" },
-  { field: "name", api: "StreamsGroupDescribe", reason: "topologyDescription nodes: processor and store node names the application chose (its topics are annotated fields)" },
+  {
+    field: "name",
+    api: "StreamsGroupDescribe",
+    reason: "topologyDescription nodes: processor and store node names the application chose (its topics are annotated fields)",
+  },
   { field: "stores", api: "StreamsGroupDescribe", reason: "state store names the application chose (their changelog topics are annotated fields)" },
   { field: "successors", api: "StreamsGroupDescribe", reason: "node names of the application's own topology" },
-  { field: "name", api: "StreamsGroupTopologyDescriptionUpdate", reason: "processor and store node names the application chose (its topics are annotated fields)" },
-  { field: "stores", api: "StreamsGroupTopologyDescriptionUpdate", reason: "state store names the application chose (their changelog topics are annotated fields)" },
+  {
+    field: "name",
+    api: "StreamsGroupTopologyDescriptionUpdate",
+    reason: "processor and store node names the application chose (its topics are annotated fields)",
+  },
+  {
+    field: "stores",
+    api: "StreamsGroupTopologyDescriptionUpdate",
+    reason: "state store names the application chose (their changelog topics are annotated fields)",
+  },
   { field: "successors", api: "StreamsGroupTopologyDescriptionUpdate", reason: "node names of the application's own topology" },
 ];
 
@@ -167,7 +219,9 @@ test("every unannotated string or uuid field of an offered API is rewritten by h
 
 test("the audit's tables hold no stale entries", () => {
   const staleRules = HAND_RULE_FIELDS.filter((h) => !findings.some((f) => f.api === h.api && f.side === h.side && f.path === h.path));
-  const staleAllowed = ALLOWED.filter((a) => !findings.some((f) => !byHandRule(f) && (a.api === undefined || a.api === f.api) && f.path.split(".").at(-1) === a.field));
+  const staleAllowed = ALLOWED.filter((a) =>
+    !findings.some((f) => !byHandRule(f) && (a.api === undefined || a.api === f.api) && f.path.split(".").at(-1) === a.field)
+  );
   expect(staleRules.map((h) => `${h.api} ${h.side} ${h.path}`)).toEqual([]);
   expect(staleAllowed.map((a) => `${a.api ?? "*"} ${a.field}`)).toEqual([]);
   for (const a of ALLOWED) expect(a.reason.length).toBeGreaterThan(10);

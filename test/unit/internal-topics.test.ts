@@ -16,7 +16,8 @@ const OTHER_ID = "fedcba9876543210fedcba9876543210";
 const ZERO_ID = "0".repeat(32);
 const utf8 = new TextEncoder();
 
-const request = (apiKey: number, apiVersion: number, body: unknown) => concatBytes(encodeRequest({ apiKey, apiVersion, correlationId: 7, clientId: "t" }, body));
+const request = (apiKey: number, apiVersion: number, body: unknown) =>
+  concatBytes(encodeRequest({ apiKey, apiVersion, correlationId: 7, clientId: "t" }, body));
 const response = (apiKey: number, apiVersion: number, body: unknown) => concatBytes(encodeResponse(apiKey, apiVersion, { correlationId: 7 }, body));
 const head = (apiKey: number, apiVersion: number) => ({ apiKey, apiVersion, correlationId: 7 });
 
@@ -112,11 +113,15 @@ describe("passthrough guard", () => {
     expect(sentTopics[1]!.name).toBe("orders");
     expect(sentTopics[2]!.topicId).not.toBe(STATE_ID);
     // What the broker answers for such names and ids:
-    const broker = response(3, 12, metadataResponse([
-      metadataTopic(sentTopics[0]!.name as string, ZERO_ID, ErrorCode.INVALID_TOPIC_EXCEPTION),
-      metadataTopic("orders", OTHER_ID),
-      metadataTopic(null, sentTopics[2]!.topicId as string, ErrorCode.UNKNOWN_TOPIC_ID),
-    ]));
+    const broker = response(
+      3,
+      12,
+      metadataResponse([
+        metadataTopic(sentTopics[0]!.name as string, ZERO_ID, ErrorCode.INVALID_TOPIC_EXCEPTION),
+        metadataTopic("orders", OTHER_ID),
+        metadataTopic(null, sentTopics[2]!.topicId as string, ErrorCode.UNKNOWN_TOPIC_ID),
+      ]),
+    );
     const back = decodeResponse<Obj>(await through(guard.responseRewrite(head(3, 12), out.swaps, undefined), broker), 3, 12).body;
     const topics = back.topics as Obj[];
     expect(topics.map((t) => [t.name, t.topicId, t.errorCode])).toEqual([
@@ -128,11 +133,20 @@ describe("passthrough guard", () => {
 
   test("Produce: every partition of the swapped topic is refused", async () => {
     const { guard } = setup();
-    const body = { transactionalId: null, acks: -1, timeoutMs: 1000, topicData: [{ name: "_kgate_state", topicId: ZERO_ID, partitionData: [{ index: 0, records: null }] }] };
+    const body = {
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 1000,
+      topicData: [{ name: "_kgate_state", topicId: ZERO_ID, partitionData: [{ index: 0, records: null }] }],
+    };
     const out = forwarded(guard.request(request(0, 9, body), head(0, 9)));
     const sentName = ((decodeRequest<Obj>(concatBytes(out.frame as Uint8Array[])).body.topicData as Obj[])[0]!).name as string;
     const broker = response(0, 9, {
-      responses: [{ name: sentName, topicId: ZERO_ID, partitionResponses: [{ index: 0, errorCode: 3, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }] }],
+      responses: [{
+        name: sentName,
+        topicId: ZERO_ID,
+        partitionResponses: [{ index: 0, errorCode: 3, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage: null }],
+      }],
       throttleTimeMs: 0,
     });
     const back = decodeResponse<Obj>(await through(guard.responseRewrite(head(0, 9), out.swaps, undefined), broker), 0, 9).body;
@@ -143,7 +157,10 @@ describe("passthrough guard", () => {
 
   test("topic config resources are swapped too", () => {
     const { guard } = setup();
-    const body = { resources: [{ resourceType: 2, resourceName: "_kgate_state", configs: [] }, { resourceType: 4, resourceName: "1", configs: [] }], validateOnly: false };
+    const body = {
+      resources: [{ resourceType: 2, resourceName: "_kgate_state", configs: [] }, { resourceType: 4, resourceName: "1", configs: [] }],
+      validateOnly: false,
+    };
     const out = forwarded(guard.request(request(44, 1, body), head(44, 1)));
     const sent = (decodeRequest<Obj>(concatBytes(out.frame as Uint8Array[])).body.resources as Obj[]).map((r) => r.resourceName);
     expect(sent[0]).toMatch(/^!/);
@@ -174,7 +191,12 @@ describe("passthrough guard", () => {
   test("a KIP-848 regex that matches the state topic gets no assignment of it (filtered by its id)", async () => {
     const { guard } = setup();
     const broker = response(68, 0, {
-      throttleTimeMs: 0, errorCode: 0, errorMessage: null, memberId: "m", memberEpoch: 2, heartbeatIntervalMs: 5000,
+      throttleTimeMs: 0,
+      errorCode: 0,
+      errorMessage: null,
+      memberId: "m",
+      memberEpoch: 2,
+      heartbeatIntervalMs: 5000,
       assignment: { topicPartitions: [{ topicId: STATE_ID, partitions: [0] }, { topicId: OTHER_ID, partitions: [0, 1] }] },
     });
     const back = decodeResponse<Obj>(await through(guard.responseRewrite(head(68, 0), null, undefined), broker), 68, 0).body;
@@ -190,7 +212,13 @@ describe("passthrough guard", () => {
 
 describe("passthrough guard: ACLs of kgate's topics", () => {
   const acl = (resourceName: string, resourcePatternType: number, resourceType = 2) => ({
-    resourceType, resourceName, resourcePatternType, principal: "User:x", host: "*", operation: 3, permissionType: 3,
+    resourceType,
+    resourceName,
+    resourcePatternType,
+    principal: "User:x",
+    host: "*",
+    operation: 3,
+    permissionType: 3,
   });
 
   test("CreateAcls: grants on an internal topic, a prefix reaching one or the topic wildcard are refused in place", async () => {
@@ -207,7 +235,13 @@ describe("passthrough guard: ACLs of kgate's topics", () => {
   test("DeleteAcls: a filter that could match an internal topic's ACLs (null name, MATCH, internal name) is refused", () => {
     const { guard } = setup();
     const filter = (resourceNameFilter: string | null, patternTypeFilter: number, resourceTypeFilter = 2) => ({
-      resourceTypeFilter, resourceNameFilter, patternTypeFilter, principalFilter: null, hostFilter: null, operation: 1, permissionType: 1,
+      resourceTypeFilter,
+      resourceNameFilter,
+      patternTypeFilter,
+      principalFilter: null,
+      hostFilter: null,
+      operation: 1,
+      permissionType: 1,
     });
     const body = { filters: [filter(null, 1), filter("orders", 3), filter("orders", 2), filter("_kgate_state", 3), filter(null, 1, 4)] };
     const out = forwarded(guard.request(request(31, 3, body), head(31, 3)));
@@ -220,7 +254,9 @@ describe("passthrough guard: ACLs of kgate's topics", () => {
     const { guard } = setup();
     const resource = (resourceName: string, patternType: number) => ({ resourceType: 2, resourceName, patternType, acls: [] });
     const broker = response(29, 3, {
-      throttleTimeMs: 0, errorCode: 0, errorMessage: null,
+      throttleTimeMs: 0,
+      errorCode: 0,
+      errorMessage: null,
       resources: [resource("_kgate_state", 3), resource("_k", 4), resource("orders", 3), resource("*", 3)],
     });
     const back = decodeResponse<Obj>(await through(guard.responseRewrite(head(29, 3), null, undefined), broker), 29, 3).body;

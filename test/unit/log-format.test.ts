@@ -22,7 +22,15 @@ describe("log format", () => {
       getLogger("gateway").info("connection {connection} closed", { ...connectionFields(7, { view: "alice", principal: "svc" }), reason: "bye" })
     );
     const parsed = JSON.parse(line!);
-    expect(parsed).toMatchObject({ level: "INFO", logger: "kgate.gateway", message: "connection 7 closed", connection: 7, vcluster: "alice", principal: "svc", reason: "bye" });
+    expect(parsed).toMatchObject({
+      level: "INFO",
+      logger: "kgate.gateway",
+      message: "connection 7 closed",
+      connection: 7,
+      vcluster: "alice",
+      principal: "svc",
+      reason: "bye",
+    });
     expect(Number.isNaN(Date.parse(parsed["@timestamp"]))).toBe(false);
   });
 

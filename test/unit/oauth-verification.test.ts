@@ -34,7 +34,10 @@ describe("kgate access tokens", () => {
     expect(await tokens.verify(token, NOW + 61_000)).toEqual({ ok: false, reason: "token expired" });
     expect(await other.verify(token, NOW)).toEqual({ ok: false, reason: "bad signature" });
     const [h, p, s] = token.split(".");
-    const forged = btoa(JSON.stringify({ ...JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/"))), vcluster: "vc-b" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const forged = btoa(JSON.stringify({ ...JSON.parse(atob(p!.replace(/-/g, "+").replace(/_/g, "/"))), vcluster: "vc-b" })).replace(/=+$/, "").replace(
+      /\+/g,
+      "-",
+    ).replace(/\//g, "_");
     expect(await tokens.verify(`${h}.${forged}.${s}`, NOW)).toEqual({ ok: false, reason: "bad signature" });
   });
 
@@ -49,7 +52,8 @@ describe("kgate access tokens", () => {
 
   test("alg none is refused", async () => {
     const tokens = await createKgateAccessTokens(SECRET);
-    const unsecured = new UnsecuredJWT({ vcluster: "vc-a" }).setIssuer("kgate").setAudience("kgate").setSubject("x").setJti("j").setIssuedAt(NOW / 1000).setExpirationTime(NOW / 1000 + 60).encode();
+    const unsecured = new UnsecuredJWT({ vcluster: "vc-a" }).setIssuer("kgate").setAudience("kgate").setSubject("x").setJti("j").setIssuedAt(NOW / 1000)
+      .setExpirationTime(NOW / 1000 + 60).encode();
     expect(await tokens.verify(unsecured, NOW)).toEqual({ ok: false, reason: "signature algorithm not allowed" });
   });
 });
@@ -60,10 +64,18 @@ describe("external issuers", () => {
   let jwk: JWK;
   let dir: string;
   const issuer = (over: Partial<ExternalIssuerConfig> = {}): ExternalIssuerConfig => ({
-    issuer: "https://idp.example", audience: "kafka", jwks: { file: join(dir, "jwks.json") }, refreshSeconds: 300, usernameClaim: "sub", vclusterClaim: "tenant", ...over,
+    issuer: "https://idp.example",
+    audience: "kafka",
+    jwks: { file: join(dir, "jwks.json") },
+    refreshSeconds: 300,
+    usernameClaim: "sub",
+    vclusterClaim: "tenant",
+    ...over,
   });
   const sign = (claims: Record<string, unknown>, key: CryptoKey = privateKey, over: { iss?: string; aud?: string; exp?: number; kid?: string } = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: over.kid ?? "k1" }).setIssuer(over.iss ?? "https://idp.example").setAudience(over.aud ?? "kafka")
+    new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: over.kid ?? "k1" }).setIssuer(over.iss ?? "https://idp.example").setAudience(
+      over.aud ?? "kafka",
+    )
       .setSubject("alice").setIssuedAt(NOW / 1000).setExpirationTime(over.exp ?? NOW / 1000 + 300).sign(key);
 
   beforeAll(async () => {
@@ -90,8 +102,21 @@ describe("external issuers", () => {
     ["wrong audience", async () => sign({ tenant: "vc-a" }, undefined, { aud: "other" }), /claim check failed: unexpected "aud"/],
     ["expired", async () => sign({ tenant: "vc-a" }, undefined, { exp: NOW / 1000 - 1 }), /token expired/],
     ["unknown key id", async () => sign({ tenant: "vc-a" }, undefined, { kid: "nope" }), /no key of the issuer's JWKS/],
-    ["alg none", async () => new UnsecuredJWT({ tenant: "vc-a" }).setIssuer("https://idp.example").setAudience("kafka").setSubject("alice").setExpirationTime(NOW / 1000 + 60).encode(), /signature algorithm not allowed/],
-    ["HS256 with the public key as secret", async () => new SignJWT({ tenant: "vc-a" }).setProtectedHeader({ alg: "HS256", kid: "k1" }).setIssuer("https://idp.example").setAudience("kafka").setSubject("alice").setExpirationTime(NOW / 1000 + 60).sign(new TextEncoder().encode(JSON.stringify(jwk))), /algorithm not allowed/],
+    [
+      "alg none",
+      async () =>
+        new UnsecuredJWT({ tenant: "vc-a" }).setIssuer("https://idp.example").setAudience("kafka").setSubject("alice").setExpirationTime(NOW / 1000 + 60)
+          .encode(),
+      /signature algorithm not allowed/,
+    ],
+    [
+      "HS256 with the public key as secret",
+      async () =>
+        new SignJWT({ tenant: "vc-a" }).setProtectedHeader({ alg: "HS256", kid: "k1" }).setIssuer("https://idp.example").setAudience("kafka").setSubject(
+          "alice",
+        ).setExpirationTime(NOW / 1000 + 60).sign(new TextEncoder().encode(JSON.stringify(jwk))),
+      /algorithm not allowed/,
+    ],
     ["missing vcluster claim", async () => sign({}), /lacks a usable "tenant" claim/],
     ["a vcluster claim that is not text", async () => sign({ tenant: ["vc-a"] }), /lacks a usable "tenant" claim/],
     ["not a JWT", async () => "abc.def", /not a JWT/],
@@ -103,7 +128,9 @@ describe("external issuers", () => {
   });
 
   test("a missing JWKS file fails the load (the start)", async () => {
-    await expect(ExternalIssuers.load([issuer({ jwks: { file: join(dir, "missing.json") } })], readText, NOW)).rejects.toThrow(/^auth.oauth.issuers.0.jwks.file: /);
+    await expect(ExternalIssuers.load([issuer({ jwks: { file: join(dir, "missing.json") } })], readText, NOW)).rejects.toThrow(
+      /^auth.oauth.issuers.0.jwks.file: /,
+    );
   });
 
   test("a rotated key in the JWKS file is picked up without a restart", async () => {
@@ -131,7 +158,14 @@ describe("bearer authenticator", () => {
     clock.now += 1000;
     const { token, claims } = await kgateTokens.issue({ username: "billing", vcluster: "vc-a", lifetimeSeconds: 600, now: clock.now });
     await store.recordIssuedToken({ jti: claims.jti, vcluster: "vc-a", username: "billing", issuedAt: claims.iat, expiresAt: claims.exp });
-    expect(await authenticate(token)).toEqual({ ok: true, vcluster: "vc-a", username: "billing", via: "oauth", tokenId: claims.jti, expiresAt: claims.exp * 1000 });
+    expect(await authenticate(token)).toEqual({
+      ok: true,
+      vcluster: "vc-a",
+      username: "billing",
+      via: "oauth",
+      tokenId: claims.jti,
+      expiresAt: claims.exp * 1000,
+    });
 
     await store.revokeToken("vc-a", claims.jti);
     expect(await authenticate(token)).toMatchObject({ ok: false, reason: expect.stringContaining("was revoked") });
@@ -160,7 +194,9 @@ describe("client_credentials secret check", () => {
 });
 
 describe("auth.oauth config", () => {
-  const issuerWith = (over: Record<string, unknown>) => ({ auth: { oauth: { issuers: [{ issuer: "https://idp", audience: "k", jwks: { file: "/j.json" }, vcluster: "vc-a", ...over }] } } });
+  const issuerWith = (over: Record<string, unknown>) => ({
+    auth: { oauth: { issuers: [{ issuer: "https://idp", audience: "k", jwks: { file: "/j.json" }, vcluster: "vc-a", ...over }] } },
+  });
   test("defaults: one-hour tokens, no issuers; an issuer's usernameClaim is sub", () => {
     expect(configSchema.parse({}).auth.oauth).toEqual({ tokenLifetimeSeconds: 3600, issuers: [] });
     expect(configSchema.parse(issuerWith({})).auth.oauth.issuers[0]).toMatchObject({ usernameClaim: "sub", refreshSeconds: 300 });
@@ -187,10 +223,21 @@ describe("bearer authenticator, external issuers", () => {
     await store.load();
     await store.putVcluster({ name: "vc-a" });
     const external = await ExternalIssuers.load(
-      [{ issuer: "https://idp", audience: "kafka", jwks: { file: join(dir, "jwks.json") }, refreshSeconds: 300, usernameClaim: "sub", vclusterClaim: "tenant" }], readText, NOW);
+      [{
+        issuer: "https://idp",
+        audience: "kafka",
+        jwks: { file: join(dir, "jwks.json") },
+        refreshSeconds: 300,
+        usernameClaim: "sub",
+        vclusterClaim: "tenant",
+      }],
+      readText,
+      NOW,
+    );
     const authenticate = createBearerAuthenticator({ store, kgateTokens: await createKgateAccessTokens(SECRET), external, clock: () => NOW });
-    const token = (tenant: string) => new SignJWT({ tenant }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setIssuer("https://idp").setAudience("kafka")
-      .setSubject("mallory").setExpirationTime(NOW / 1000 + 60).sign(privateKey);
+    const token = (tenant: string) =>
+      new SignJWT({ tenant }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setIssuer("https://idp").setAudience("kafka")
+        .setSubject("mallory").setExpirationTime(NOW / 1000 + 60).sign(privateKey);
     expect(await authenticate(await token("vc-a"))).toMatchObject({ ok: true, vcluster: "vc-a", via: "oauth-external" });
     expect(await authenticate(await token("passthrough"))).toMatchObject({ ok: false, reason: expect.stringContaining("passthrough") });
     expect(await authenticate(await token("vc-missing"))).toMatchObject({ ok: false, reason: expect.stringContaining("missing vcluster") });

@@ -19,8 +19,14 @@ function produceResponse(withEndpoints: boolean): ProduceResponse {
       name: "orders",
       topicId: "0123456789abcdef0123456789abcdef",
       partitionResponses: [{
-        index: 0, errorCode: withEndpoints ? 6 : 0, baseOffset: 42n, logAppendTimeMs: -1n, logStartOffset: 0n,
-        recordErrors: [], errorMessage: null, currentLeader: withEndpoints ? { leaderId: 2, leaderEpoch: 7 } : undefined,
+        index: 0,
+        errorCode: withEndpoints ? 6 : 0,
+        baseOffset: 42n,
+        logAppendTimeMs: -1n,
+        logStartOffset: 0n,
+        recordErrors: [],
+        errorMessage: null,
+        currentLeader: withEndpoints ? { leaderId: 2, leaderEpoch: 7 } : undefined,
       }],
     }],
     throttleTimeMs: 0,
@@ -50,12 +56,21 @@ describe("passthrough Produce/Fetch responses", () => {
   test("Fetch v16 without NodeEndpoints passes undecoded (its records are not walked)", async () => {
     const rewrite = rewrites.for(ApiKey.Fetch, 16)!;
     const body: FetchResponse = {
-      throttleTimeMs: 0, errorCode: 0, sessionId: 9,
+      throttleTimeMs: 0,
+      errorCode: 0,
+      sessionId: 9,
       responses: [{
-        topic: "", topicId: "0123456789abcdef0123456789abcdef",
+        topic: "",
+        topicId: "0123456789abcdef0123456789abcdef",
         partitions: [{
-          partitionIndex: 0, errorCode: 0, highWatermark: 10n, lastStableOffset: 10n, logStartOffset: 0n,
-          abortedTransactions: null, preferredReadReplica: -1, records: new Uint8Array(4096).fill(7),
+          partitionIndex: 0,
+          errorCode: 0,
+          highWatermark: 10n,
+          lastStableOffset: 10n,
+          logStartOffset: 0n,
+          abortedTransactions: null,
+          preferredReadReplica: -1,
+          records: new Uint8Array(4096).fill(7),
         }],
       }],
     };

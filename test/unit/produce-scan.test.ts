@@ -32,7 +32,9 @@ describe("produceRequestTopics", () => {
 
   test("a truncated frame throws ProtocolError (the guard then decodes, which refuses it)", () => {
     const frame = concatBytes(encodeRequest({ apiKey: ApiKey.Produce, apiVersion: 11, correlationId: 3, clientId: "c" }, {
-      transactionalId: null, acks: 1, timeoutMs: 1000,
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 1000,
       topicData: [{ name: "orders", topicId: "00000000000000000000000000000000", partitionData: [{ index: 0, records: new Uint8Array(64) }] }],
     }));
     expect(() => produceRequestTopics(frame.subarray(0, frame.length - 40), 11)).toThrow(ProtocolError);
@@ -61,8 +63,17 @@ describe("produceResponseIsPlain", () => {
     const ack = (errorMessage: string | null): Uint8Array =>
       concatBytes(encodeResponse(ApiKey.Produce, 13, { correlationId: 3 }, {
         responses: [{
-          name: "", topicId: "0123456789abcdef0123456789abcdef",
-          partitionResponses: [{ index: 0, errorCode: errorMessage ? 87 : 0, baseOffset: 5n, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage }],
+          name: "",
+          topicId: "0123456789abcdef0123456789abcdef",
+          partitionResponses: [{
+            index: 0,
+            errorCode: errorMessage ? 87 : 0,
+            baseOffset: 5n,
+            logAppendTimeMs: -1n,
+            logStartOffset: 0n,
+            recordErrors: [],
+            errorMessage,
+          }],
         }],
         throttleTimeMs: 0,
       }));

@@ -82,25 +82,29 @@ describe("bad input", () => {
 describe("frame splitter", () => {
   test("reassembles frames from any chunking, byte-exact", () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1 }), (payloads, cuts) => {
-        const frames = payloads.map((p) => {
-          const f = new Uint8Array(4 + p.length);
-          new DataView(f.buffer).setInt32(0, p.length);
-          f.set(p, 4);
-          return f;
-        });
-        const stream = concatBytes(frames);
-        const out: Uint8Array[] = [];
-        const s = new FrameSplitter(1024);
-        let off = 0;
-        for (let i = 0; off < stream.length; i++) {
-          const n = cuts[i % cuts.length]!;
-          s.push(stream.subarray(off, off + n), (f) => out.push(f.slice()));
-          off += n;
-        }
-        expect(out).toEqual(frames);
-        expect(s.bufferedBytes).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1 }),
+        (payloads, cuts) => {
+          const frames = payloads.map((p) => {
+            const f = new Uint8Array(4 + p.length);
+            new DataView(f.buffer).setInt32(0, p.length);
+            f.set(p, 4);
+            return f;
+          });
+          const stream = concatBytes(frames);
+          const out: Uint8Array[] = [];
+          const s = new FrameSplitter(1024);
+          let off = 0;
+          for (let i = 0; off < stream.length; i++) {
+            const n = cuts[i % cuts.length]!;
+            s.push(stream.subarray(off, off + n), (f) => out.push(f.slice()));
+            off += n;
+          }
+          expect(out).toEqual(frames);
+          expect(s.bufferedBytes).toBe(0);
+        },
+      ),
     );
   });
 });

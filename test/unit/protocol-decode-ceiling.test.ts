@@ -3,7 +3,7 @@
 // millions of tiny items is refused at its count instead of being decoded.
 import { describe, expect, test } from "bun:test";
 import { decodeRequest, encodeRequest, MAX_DECODED_ITEMS_PER_REQUEST } from "../../src/protocol/codec.ts";
-import { concatBytes, DecodeLimitError, ProtocolError, Reader, readArray } from "../../src/protocol/wire.ts";
+import { concatBytes, DecodeLimitError, ProtocolError, readArray, Reader } from "../../src/protocol/wire.ts";
 import { defaultDescribeGroupsRequest } from "../../src/protocol/messages/describe-groups-request.ts";
 
 const DESCRIBE_GROUPS = 15;
@@ -14,7 +14,7 @@ function describeGroupsFrame(count: number, present: number): Uint8Array {
   // The encoded default body is: groups (compact array, 0 entries = 0x01), bool, tags (0x00).
   const headerEnd = head.length - 3;
   const varint: number[] = [];
-  for (let v = count + 1; ; v = Math.floor(v / 128)) {
+  for (let v = count + 1;; v = Math.floor(v / 128)) {
     if (v < 0x80) {
       varint.push(v);
       break;

@@ -58,7 +58,13 @@ describe("decode-time filtering of responses", () => {
       partitions: [{ errorCode: 0, partitionIndex: 0, leaderId: 0, leaderEpoch: 0, replicaNodes: [0], isrNodes: [0], offlineReplicas: [] }],
     }));
     const frame = concatBytes(encodeResponse(3, 12, { correlationId: 5 }, {
-      throttleTimeMs: 0, brokers: [], clusterId: null, controllerId: 0, topics, clusterAuthorizedOperations: 0, errorCode: 0,
+      throttleTimeMs: 0,
+      brokers: [],
+      clusterId: null,
+      controllerId: 0,
+      topics,
+      clusterAuthorizedOperations: 0,
+      errorCode: 0,
     }));
     const { header, body, dropped } = decodeResponse<{ topics: Array<{ name: string }> }>(frame, 3, 12, {
       keep: (_kind, name) => name.startsWith("vc-a."),

@@ -29,7 +29,11 @@ function context(counts: CountLimits, existing: Record<string, number>) {
 }
 
 const newTopic = (name: string, numPartitions: number): Obj => ({
-  name: tenant.add(name), numPartitions, replicationFactor: 1, assignments: [], configs: [],
+  name: tenant.add(name),
+  numPartitions,
+  replicationFactor: 1,
+  assignments: [],
+  configs: [],
 });
 
 async function run(apiKey: number, body: Obj, ctx: RuleContext, responseArray: string): Promise<Obj[]> {

@@ -22,7 +22,9 @@ function manager(own: Record<string, Quotas>, defaults: Quotas = {}) {
 
 const fetchResponse = (throttleTimeMs: number, padding = 0) =>
   concatBytes(encodeResponse(1, 12, { correlationId: 1 }, {
-    throttleTimeMs, errorCode: 0, sessionId: 0,
+    throttleTimeMs,
+    errorCode: 0,
+    sessionId: 0,
     responses: [{ topic: "x".repeat(padding + 1), topicId: "0".repeat(32), partitions: [] }],
   }));
 
@@ -88,8 +90,12 @@ describe("QuotaManager", () => {
 
 describe("ConnectionQuota", () => {
   const head = (apiKey: number, apiVersion: number) => ({ apiKey, apiVersion, correlationId: 1 });
-  const forward = (extra: Partial<Extract<RequestOutcome, { kind: "forward" }>> = {}): RequestOutcome =>
-    ({ kind: "forward", frame: new Uint8Array(0), expectResponse: true, ...extra });
+  const forward = (extra: Partial<Extract<RequestOutcome, { kind: "forward" }>> = {}): RequestOutcome => ({
+    kind: "forward",
+    frame: new Uint8Array(0),
+    expectResponse: true,
+    ...extra,
+  });
 
   test("re-authentication as the same principal keeps its slot; as another takes a new one", () => {
     const { m } = manager({ vc: { maxConnections: 1 } });
@@ -184,7 +190,14 @@ describe("the config's quotas on SIGHUP", () => {
     const { configSchema } = await import("../../src/config/schema.ts");
     const { LiveSettings } = await import("../../src/live-settings.ts");
     const live = new LiveSettings(configSchema.parse({}));
-    const m = new QuotaManager({ get defaults() { return live.quotas; }, own: () => undefined, window: WINDOW, clock: () => 0 });
+    const m = new QuotaManager({
+      get defaults() {
+        return live.quotas;
+      },
+      own: () => undefined,
+      window: WINDOW,
+      clock: () => 0,
+    });
     expect(m.record("produce", "vc", "a", 20_000)).toBe(0);
     const { applied, restartNeeded } = live.update(configSchema.parse({ quotas: { producerByteRate: 1000 } }));
     expect(applied).toEqual(["quotas.producerByteRate"]);

@@ -29,10 +29,10 @@ describe("throttle_time_ms in responses", () => {
     for (const v of [4, 11, 12, 16]) {
       const frame = response(FETCH, v, 0);
       expect(raiseThrottleTimeInPlace(frame.subarray(0, 64), FETCH, v, 1234)).toBe(1234);
-      expect((decodeResponse<Msg>(frame, FETCH, v).body).throttleTimeMs).toBe(1234);
+      expect(decodeResponse<Msg>(frame, FETCH, v).body.throttleTimeMs).toBe(1234);
       const brokers = response(FETCH, v, 5000);
       expect(raiseThrottleTimeInPlace(brokers, FETCH, v, 1234)).toBe(5000);
-      expect((decodeResponse<Msg>(brokers, FETCH, v).body).throttleTimeMs).toBe(5000);
+      expect(decodeResponse<Msg>(brokers, FETCH, v).body.throttleTimeMs).toBe(5000);
     }
   });
 

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import {
-  InvalidOAuthBearerMessageError, isOAuthBearerErrorAck, oauthBearerClientMessage, oauthBearerErrorChallenge, parseOAuthBearerMessage,
+  InvalidOAuthBearerMessageError,
+  isOAuthBearerErrorAck,
+  oauthBearerClientMessage,
+  oauthBearerErrorChallenge,
+  parseOAuthBearerMessage,
 } from "../../src/sasl/oauthbearer.ts";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);

@@ -13,7 +13,12 @@ function bare(bytes: number[]): Uint8Array {
 }
 
 function authenticateAnswer(errorCode: number, authBytes: Uint8Array, errorMessage: string | null = null) {
-  return encodeResponse(36, UNFRAMED_TOKEN_HEAD.apiVersion, { correlationId: UNFRAMED_TOKEN_HEAD.correlationId }, { errorCode, errorMessage, authBytes, sessionLifetimeMs: 0n });
+  return encodeResponse(36, UNFRAMED_TOKEN_HEAD.apiVersion, { correlationId: UNFRAMED_TOKEN_HEAD.correlationId }, {
+    errorCode,
+    errorMessage,
+    authBytes,
+    sessionLifetimeMs: 0n,
+  });
 }
 
 describe("unframed SASL tokens", () => {
@@ -35,9 +40,9 @@ describe("unframed SASL tokens", () => {
     const refused = unframedOutcome({
       kind: "answer",
       frame: authenticateAnswer(ErrorCode.SASL_AUTHENTICATION_FAILED, new Uint8Array(0), "Authentication failed: invalid credentials"),
-      closeAfter: "authentication of \"x\" failed: bad token",
+      closeAfter: 'authentication of "x" failed: bad token',
     });
-    expect(refused).toEqual({ kind: "close", reason: "authentication of \"x\" failed: bad token" });
+    expect(refused).toEqual({ kind: "close", reason: 'authentication of "x" failed: bad token' });
   });
 
   test("a close stays a close", () => {

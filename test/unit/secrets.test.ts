@@ -67,10 +67,18 @@ describe("resolveSecrets", () => {
   test("secrets an older kgate kept in store.json move to the key files and leave the store", async () => {
     const dir = await mkdtemp(join(tmpdir(), "kgate-secrets-"));
     const path = join(dir, "data", "store.json");
-    await writeText(path, JSON.stringify({
-      format: "kgate-store", version: 1, vclusters: {}, serviceAccounts: {}, tokens: {}, revokedTokens: {},
-      secrets: { adminToken: LEGACY_ADMIN, tokenSecret: LEGACY_SIGNING },
-    }));
+    await writeText(
+      path,
+      JSON.stringify({
+        format: "kgate-store",
+        version: 1,
+        vclusters: {},
+        serviceAccounts: {},
+        tokens: {},
+        revokedTokens: {},
+        secrets: { adminToken: LEGACY_ADMIN, tokenSecret: LEGACY_SIGNING },
+      }),
+    );
     const { store, config } = await fileStoreIn(dir);
     const resolved = await resolveSecrets(config, store, runtime);
     // Tokens issued before the upgrade stay valid, and so does the operator's admin token.

@@ -22,7 +22,11 @@ function pipePair() {
   const toSession = new TransformStream<Uint8Array, Uint8Array>();
   const fromSession = new TransformStream<Uint8Array, Uint8Array>();
   const duplex: Duplex = {
-    readable: toSession.readable, writable: fromSession.writable, remoteAddress: "127.0.0.1", remotePort: 1, localPort: 2,
+    readable: toSession.readable,
+    writable: fromSession.writable,
+    remoteAddress: "127.0.0.1",
+    remotePort: 1,
+    localPort: 2,
     close: () => {},
   };
   return { duplex, client: toSession.writable.getWriter(), responses: fromSession.readable.getReader() };
@@ -45,7 +49,10 @@ describe("session throttle muting", () => {
     };
     const { duplex, client, responses } = pipePair();
     const session = new Session(duplex, policy, {
-      maxFrameBytes: 1 << 20, maxQueuedResponseBytes: 1 << 20, maxInFlightRequests: 100, upstreamConnectTimeoutMs: 1000,
+      maxFrameBytes: 1 << 20,
+      maxQueuedResponseBytes: 1 << 20,
+      maxInFlightRequests: 100,
+      upstreamConnectTimeoutMs: 1000,
       openUpstream: () => Promise.reject(new Error("no upstream")),
     });
     const started = Date.now();

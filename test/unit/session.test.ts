@@ -14,7 +14,10 @@ type Decide = (head: RequestHead, frame: Uint8Array) => RequestOutcome;
 
 function requestFrame(correlationId: number): Uint8Array {
   return concatBytes(encodeRequest({ apiKey: ApiKey.Metadata, apiVersion: 1, correlationId, clientId: "t" }, {
-    topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false,
+    topics: null,
+    allowAutoTopicCreation: false,
+    includeClusterAuthorizedOperations: false,
+    includeTopicAuthorizedOperations: false,
   }));
 }
 
@@ -59,8 +62,7 @@ function setup(decide: Decide) {
 
 describe("Session", () => {
   test("a local answer waits behind an earlier forwarded request; responses arrive in request order", async () => {
-    const { client, backing, seen } = setup((head, frame) =>
-      head.correlationId === 2 ? { kind: "answer", frame: responseFrame(2) } : forward(frame));
+    const { client, backing, seen } = setup((head, frame) => head.correlationId === 2 ? { kind: "answer", frame: responseFrame(2) } : forward(frame));
     await client.writer.write(concatBytes([requestFrame(1), requestFrame(2), requestFrame(3)]));
     await backing.received.until(() => backing.received.frames.length === 2, "two forwarded requests");
     expect(backing.received.requestCorrelationIds()).toEqual([1, 3]);
@@ -75,8 +77,7 @@ describe("Session", () => {
   });
 
   test("acks=0: the request is forwarded without a slot; the next response is matched to the next request", async () => {
-    const { client, backing, session } = setup((head, frame) =>
-      head.correlationId === 1 ? { kind: "forward", frame, expectResponse: false } : forward(frame));
+    const { client, backing, session } = setup((head, frame) => head.correlationId === 1 ? { kind: "forward", frame, expectResponse: false } : forward(frame));
     await client.writer.write(concatBytes([requestFrame(1), requestFrame(2)]));
     await backing.received.until(() => backing.received.frames.length === 2, "both requests forwarded");
     expect(session.inFlight).toBe(1);
@@ -88,7 +89,8 @@ describe("Session", () => {
 
   test("close-after-answer: what is owed is delivered first, nothing after it is handled", async () => {
     const { client, backing, session, seen } = setup((head, frame) =>
-      head.correlationId === 2 ? { kind: "answer", frame: responseFrame(2), closeAfter: "login refused" } : forward(frame));
+      head.correlationId === 2 ? { kind: "answer", frame: responseFrame(2), closeAfter: "login refused" } : forward(frame)
+    );
     await client.writer.write(concatBytes([requestFrame(1), requestFrame(2), requestFrame(3)]));
     await backing.received.until(() => backing.received.frames.length === 1, "request 1 forwarded");
     await backing.writer.write(responseFrame(1));
@@ -130,8 +132,7 @@ describe("Session", () => {
   });
 
   test("half-close: a client that stops writing still gets every response it is owed, then the session ends cleanly", async () => {
-    const { client, backing, session } = setup((head, frame) =>
-      head.correlationId === 2 ? { kind: "answer", frame: responseFrame(2) } : forward(frame));
+    const { client, backing, session } = setup((head, frame) => head.correlationId === 2 ? { kind: "answer", frame: responseFrame(2) } : forward(frame));
     await client.writer.write(concatBytes([requestFrame(1), requestFrame(2)]));
     await client.writer.close();
     await backing.received.until(() => backing.received.frames.length === 1, "request 1 forwarded");

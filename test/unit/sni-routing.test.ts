@@ -25,7 +25,18 @@ describe("SNI names", () => {
   });
 
   test("any other name is refused with a reason naming it", () => {
-    for (const name of ["kgate.test", "b0.other.test", "x0.kgate.test", "b01.kgate.test", "b-1.kgate.test", "b99999999999.kgate.test", "b0.vc-a.kgate.test", "b0kgate.test"]) {
+    for (
+      const name of [
+        "kgate.test",
+        "b0.other.test",
+        "x0.kgate.test",
+        "b01.kgate.test",
+        "b-1.kgate.test",
+        "b99999999999.kgate.test",
+        "b0.vc-a.kgate.test",
+        "b0kgate.test",
+      ]
+    ) {
       const route = plain.route(name);
       expect(route.kind).toBe("refused");
       if (route.kind === "refused") expect(route.reason).toContain(name);
@@ -82,7 +93,9 @@ describe("broker directory with SNI routing", () => {
 
   test("port-per-broker stays the default: own port, a listener per broker", async () => {
     const perPort = new BrokerDirectory({
-      advertisedHost: "gw.example", brokerPortBase: 7001, brokerPorts: { "5": 7100 },
+      advertisedHost: "gw.example",
+      brokerPortBase: 7001,
+      brokerPorts: { "5": 7100 },
       openBrokerListener: (nodeId) => {
         opened.push(nodeId);
         return Promise.resolve();

@@ -10,16 +10,31 @@ import { FileStore } from "../../src/store/file-store.ts";
 import { MemoryStore } from "../../src/store/memory-store.ts";
 import * as mutations from "../../src/store/mutations.ts";
 import { EMPTY_STATE, type StoreState } from "../../src/store/records.ts";
-import { applyStateRecord, type StateRecord, stateChangeRecords } from "../../src/store/state-topic-records.ts";
+import { applyStateRecord, stateChangeRecords, type StateRecord } from "../../src/store/state-topic-records.ts";
 import type { StoreEvent } from "../../src/store/events.ts";
 import { type AclBinding, Op, Pattern, Permission, Res } from "../../src/model/acl-model.ts";
 import { nodeFileRuntime } from "../support/node-runtime.ts";
 
 const nodeFiles = nodeFileRuntime();
 
-const write = (resourceName: string, principal = "User:bob"): AclBinding =>
-  ({ resourceType: Res.TOPIC, resourceName, patternType: Pattern.LITERAL, principal, host: "*", operation: Op.WRITE, permissionType: Permission.ALLOW });
-const any = { resourceType: Res.ANY, resourceName: null, patternType: Pattern.ANY, principal: null, host: null, operation: Op.ANY, permissionType: Permission.ANY };
+const write = (resourceName: string, principal = "User:bob"): AclBinding => ({
+  resourceType: Res.TOPIC,
+  resourceName,
+  patternType: Pattern.LITERAL,
+  principal,
+  host: "*",
+  operation: Op.WRITE,
+  permissionType: Permission.ALLOW,
+});
+const any = {
+  resourceType: Res.ANY,
+  resourceName: null,
+  patternType: Pattern.ANY,
+  principal: null,
+  host: null,
+  operation: Op.ANY,
+  permissionType: Permission.ANY,
+};
 
 describe("store: vcluster ACLs", () => {
   test("created per vcluster, idempotent, invalid ones refused one by one; other vclusters see none", async () => {
@@ -91,11 +106,12 @@ describe("store: vcluster ACLs", () => {
     step(mutations.deleteAcls(state, "vc-a", [{ ...any, resourceName: "billing" }]));
     step(mutations.putVcluster(state, { name: "vc-a", labels: { x: "y" } }, now));
     expect(log.some((r) => r.key.startsWith("acl/vc-a/") && r.value === null)).toBe(true);
-    const replay = (records: StateRecord[]) => records.reduce((s, r) => {
-      const applied = applyStateRecord(s, r);
-      if (!applied.ok) throw new Error(applied.problem);
-      return applied.state;
-    }, EMPTY_STATE);
+    const replay = (records: StateRecord[]) =>
+      records.reduce((s, r) => {
+        const applied = applyStateRecord(s, r);
+        if (!applied.ok) throw new Error(applied.problem);
+        return applied.state;
+      }, EMPTY_STATE);
     const last = new Map<string, number>();
     log.forEach((r, i) => last.set(r.key, i));
     for (const replayed of [replay(log), replay(log.filter((r, i) => last.get(r.key) === i))]) {
@@ -105,7 +121,9 @@ describe("store: vcluster ACLs", () => {
     const forged = applyStateRecord(state, { key: "acl/vc-a/x", value: JSON.stringify({ ...write("x"), vcluster: "vc-a" }) });
     expect(forged.ok).toBe(false); // the key must be the binding's own
     const bad = { ...write("x"), vcluster: "vc-a", resourceType: Res.USER };
-    const badKey = `acl/vc-a/${JSON.stringify([bad.resourceType, bad.patternType, bad.resourceName, bad.principal, bad.host, bad.operation, bad.permissionType])}`;
+    const badKey = `acl/vc-a/${
+      JSON.stringify([bad.resourceType, bad.patternType, bad.resourceName, bad.principal, bad.host, bad.operation, bad.permissionType])
+    }`;
     expect(applyStateRecord(state, { key: badKey, value: JSON.stringify(bad) }).ok).toBe(false);
     const applied = applyStateRecord(state, { key: [...last.keys()].find((k) => k.startsWith("acl/"))!, value: null });
     expect(applied.ok && applied.events).toEqual([{ type: "acls-changed", vcluster: "vc-a" }]);

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import * as mutations from "../../src/store/mutations.ts";
 import { EMPTY_STATE, type StoreState } from "../../src/store/records.ts";
-import { applyStateRecord, type StateRecord, stateChangeRecords } from "../../src/store/state-topic-records.ts";
+import { applyStateRecord, stateChangeRecords, type StateRecord } from "../../src/store/state-topic-records.ts";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 const SECONDS = NOW / 1000;
@@ -82,13 +82,15 @@ describe("state topic records", () => {
   });
 
   test("records this kgate cannot read are reported, not applied", () => {
-    for (const [key, value, why] of [
-      ["nokind", "{}", /kind/],
-      ["vcluster/vc-a", "{", /not JSON/],
-      ["vcluster/vc-a", '{"name":"vc-b","prefix":"b.","createdAt":"2030-01-01T00:00:00.000Z"}', /holds vcluster "vc-b"/],
-      ["vcluster/vc-a", '{"name":"vc-a"}', /prefix/],
-      ["future/x", "{}", /unknown kind "future"/],
-    ] as const) {
+    for (
+      const [key, value, why] of [
+        ["nokind", "{}", /kind/],
+        ["vcluster/vc-a", "{", /not JSON/],
+        ["vcluster/vc-a", '{"name":"vc-b","prefix":"b.","createdAt":"2030-01-01T00:00:00.000Z"}', /holds vcluster "vc-b"/],
+        ["vcluster/vc-a", '{"name":"vc-a"}', /prefix/],
+        ["future/x", "{}", /unknown kind "future"/],
+      ] as const
+    ) {
       const applied = applyStateRecord(EMPTY_STATE, { key, value });
       expect(applied.ok).toBe(false);
       if (!applied.ok) expect(applied.problem).toMatch(why);

@@ -42,5 +42,4 @@ describe("store mutations", () => {
     expect(twice.state).toBe(once.state);
     expect(twice.events).toEqual([]);
   });
-
 });

@@ -1,12 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import {
-  defaultPrefix,
-  findPrefixConflict,
-  isReservedVclusterName,
-  isValidVclusterName,
-  prefixSyntaxProblem,
-} from "../../src/model/prefix-rules.ts";
+import { defaultPrefix, findPrefixConflict, isReservedVclusterName, isValidVclusterName, prefixSyntaxProblem } from "../../src/model/prefix-rules.ts";
 
 const vclusterName = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
 

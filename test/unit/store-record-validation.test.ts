@@ -11,7 +11,7 @@ import { MemoryStore } from "../../src/store/memory-store.ts";
 import * as mutations from "../../src/store/mutations.ts";
 import { internalTopicProblem } from "../../src/model/prefix-rules.ts";
 import { EMPTY_STATE, type StoreState } from "../../src/store/records.ts";
-import { acceptedRecord, applyStateRecord, type StateRecord, stateChangeRecords } from "../../src/store/state-topic-records.ts";
+import { acceptedRecord, applyStateRecord, stateChangeRecords, type StateRecord } from "../../src/store/state-topic-records.ts";
 import { nodeFileRuntime, writeText } from "../support/node-runtime.ts";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
@@ -37,16 +37,18 @@ function follow(records: readonly StateRecord[], from: StoreState = EMPTY_STATE,
 describe("records read back pass the admin rules", () => {
   const base = follow([vclusterRecord("vc-alice", "vc-alice.")]).state;
 
-  for (const [what, record, why] of [
-    ["the reserved name passthrough", vclusterRecord("passthrough", "pt."), /reserved/],
-    ["a name that is not a DNS label", vclusterRecord("Bad_Name", "bad."), /DNS label/],
-    ["an empty prefix", vclusterRecord("vc-empty", ""), /empty/],
-    ["a prefix reaching kgate's internal topics", vclusterRecord("vc-internal", "_kgate_"), /letter or digit|internal/],
-    ["a prefix overlapping another vcluster's", vclusterRecord("vc-alice2", "vc-alice.x"), /overlaps/],
-    ["a prefix colliding after '.'/'_' folding", vclusterRecord("vc-alice3", "vc-alice_"), /collides/],
-    ["a changed prefix for an existing vcluster", vclusterRecord("vc-alice", "other."), /prefix/],
-    ["a createdAt that is not a timestamp", vclusterRecord("vc-time", "time.", "yesterday"), /createdAt/],
-  ] as const) {
+  for (
+    const [what, record, why] of [
+      ["the reserved name passthrough", vclusterRecord("passthrough", "pt."), /reserved/],
+      ["a name that is not a DNS label", vclusterRecord("Bad_Name", "bad."), /DNS label/],
+      ["an empty prefix", vclusterRecord("vc-empty", ""), /empty/],
+      ["a prefix reaching kgate's internal topics", vclusterRecord("vc-internal", "_kgate_"), /letter or digit|internal/],
+      ["a prefix overlapping another vcluster's", vclusterRecord("vc-alice2", "vc-alice.x"), /overlaps/],
+      ["a prefix colliding after '.'/'_' folding", vclusterRecord("vc-alice3", "vc-alice_"), /collides/],
+      ["a changed prefix for an existing vcluster", vclusterRecord("vc-alice", "other."), /prefix/],
+      ["a createdAt that is not a timestamp", vclusterRecord("vc-time", "time.", "yesterday"), /createdAt/],
+    ] as const
+  ) {
     test(`a vcluster record with ${what} is refused with the reason`, () => {
       const applied = applyStateRecord(base, record, { now: NOW });
       expect(applied.ok).toBe(false);
@@ -55,11 +57,13 @@ describe("records read back pass the admin rules", () => {
   }
 
   test("accounts and tokens with names the admin API would refuse are refused", () => {
-    for (const record of [
-      { key: "account/Bad_Name/u", value: JSON.stringify({ vcluster: "Bad_Name", username: "u", auth: "token", createdAt: new Date(NOW).toISOString() }) },
-      { key: "token/t1", value: JSON.stringify({ jti: "t1", vcluster: "Bad_Name", username: "u", issuedAt: SECONDS, expiresAt: SECONDS + 60 }) },
-      { key: "token/", value: JSON.stringify({ jti: "", vcluster: "vc-alice", username: "u", issuedAt: SECONDS, expiresAt: SECONDS + 60 }) },
-    ]) {
+    for (
+      const record of [
+        { key: "account/Bad_Name/u", value: JSON.stringify({ vcluster: "Bad_Name", username: "u", auth: "token", createdAt: new Date(NOW).toISOString() }) },
+        { key: "token/t1", value: JSON.stringify({ jti: "t1", vcluster: "Bad_Name", username: "u", issuedAt: SECONDS, expiresAt: SECONDS + 60 }) },
+        { key: "token/", value: JSON.stringify({ jti: "", vcluster: "vc-alice", username: "u", issuedAt: SECONDS, expiresAt: SECONDS + 60 }) },
+      ]
+    ) {
       expect(applyStateRecord(base, record, { now: NOW }).ok).toBe(false);
     }
   });
@@ -198,20 +202,23 @@ describe("the snapshot file is validated record by record", () => {
     const dir = await mkdtemp(join(tmpdir(), "kgate-validate-"));
     const path = join(dir, "store.json");
     const createdAt = new Date(NOW).toISOString();
-    await writeText(path, JSON.stringify({
-      format: "kgate-store",
-      version: 1,
-      vclusters: {
-        "vc-alice": { name: "vc-alice", prefix: "vc-alice.", createdAt },
-        passthrough: { name: "passthrough", prefix: "pt.", createdAt },
-        "vc-overlap": { name: "vc-overlap", prefix: "vc-alice.o", createdAt: new Date(NOW + 1).toISOString() },
-        "vc-under": { name: "vc-under", prefix: "_kgate_", createdAt },
-      },
-      serviceAccounts: {},
-      tokens: {},
-      revokedTokens: {},
-      secrets: {},
-    }));
+    await writeText(
+      path,
+      JSON.stringify({
+        format: "kgate-store",
+        version: 1,
+        vclusters: {
+          "vc-alice": { name: "vc-alice", prefix: "vc-alice.", createdAt },
+          passthrough: { name: "passthrough", prefix: "pt.", createdAt },
+          "vc-overlap": { name: "vc-overlap", prefix: "vc-alice.o", createdAt: new Date(NOW + 1).toISOString() },
+          "vc-under": { name: "vc-under", prefix: "_kgate_", createdAt },
+        },
+        serviceAccounts: {},
+        tokens: {},
+        revokedTokens: {},
+        secrets: {},
+      }),
+    );
     const store = new FileStore(path, nodeFileRuntime(), () => NOW);
     await store.load();
     expect(store.listVclusters().map((v) => v.name)).toEqual(["vc-alice"]);

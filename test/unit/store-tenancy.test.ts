@@ -6,7 +6,7 @@ import { MemoryStore } from "../../src/store/memory-store.ts";
 import * as mutations from "../../src/store/mutations.ts";
 import { EMPTY_STATE, type StoreState } from "../../src/store/records.ts";
 import { parseSnapshot, serializeSnapshot } from "../../src/store/snapshot-format.ts";
-import { applyStateRecord, type StateRecord, stateChangeRecords } from "../../src/store/state-topic-records.ts";
+import { applyStateRecord, stateChangeRecords, type StateRecord } from "../../src/store/state-topic-records.ts";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 

@@ -47,7 +47,10 @@ function sessionResponseHead(sessionId: number): Uint8Array {
 }
 
 async function send(conn: { fetchSessions: FetchSessions; fetchMaxBytes?: number }, frame: Uint8Array) {
-  return (await tenantRequest(frame, { apiKey: FETCH, apiVersion: V, correlationId: 1 }, tenant, deps, conn, false)) as Extract<RequestOutcome, { kind: "forward" }>;
+  return (await tenantRequest(frame, { apiKey: FETCH, apiVersion: V, correlationId: 1 }, tenant, deps, conn, false)) as Extract<
+    RequestOutcome,
+    { kind: "forward" }
+  >;
 }
 
 describe("fetch fast path", () => {

@@ -111,7 +111,13 @@ describe("topic policy hand rules", () => {
   test("CreateTopics: violating topics answered POLICY_VIOLATION with their own name; the rest forwarded", async () => {
     const { ctx, logged } = context(POLICY, { old: 6 });
     const body: Obj = {
-      topics: [newTopic("ok", 2), newTopic("wide", 5), newTopic("bad-config", 1, { "segment.ms": "1" }), newTopic("placed", -1, {}, [[1]]), newTopic("over", 4)],
+      topics: [
+        newTopic("ok", 2),
+        newTopic("wide", 5),
+        newTopic("bad-config", 1, { "segment.ms": "1" }),
+        newTopic("placed", -1, {}, [[1]]),
+        newTopic("over", 4),
+      ],
     };
     const refused = await applyRule(19, body, ctx, "topics");
     expect((body.topics as Obj[]).map((t) => t.name)).toEqual(["vc-a.ok"]);
@@ -199,11 +205,21 @@ describe("topic policy hand rules", () => {
     };
     const refused = await applyRule(33, body, ctx, "responses");
     expect((body.resources as Obj[]).map((r) => r.resourceName)).toEqual(["vc-a.t1"]);
-    expect(refused).toEqual([{ errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: expect.stringContaining("max.message.bytes"), resourceType: 2, resourceName: "t2" }]);
+    expect(refused).toEqual([{
+      errorCode: ErrorCode.POLICY_VIOLATION,
+      errorMessage: expect.stringContaining("max.message.bytes"),
+      resourceType: 2,
+      resourceName: "t2",
+    }]);
   });
 
   test("a failed lookup answers each topic with an error instead of letting it through", async () => {
-    for (const [error, code] of [[new Error("backing down"), ErrorCode.UNKNOWN_SERVER_ERROR], [new LookupTimeout("backing slow"), ErrorCode.REQUEST_TIMED_OUT]] as const) {
+    for (
+      const [error, code] of [[new Error("backing down"), ErrorCode.UNKNOWN_SERVER_ERROR], [
+        new LookupTimeout("backing slow"),
+        ErrorCode.REQUEST_TIMED_OUT,
+      ]] as const
+    ) {
       const { ctx } = context(POLICY);
       ctx.topicPolicy = { ...ctx.topicPolicy!, partitions: () => Promise.reject(error) };
       const body: Obj = { topics: [newTopic("a", 1)] };
@@ -230,7 +246,12 @@ describe("topic policy lookups", () => {
       calls.push(apiKey);
       await new Promise((r) => setTimeout(r, 5));
       return {
-        topics: Object.entries(topics).map(([name, n]) => ({ name, errorCode: 0, topicId: ZERO, partitions: Array.from({ length: n }, (_, i) => ({ partitionIndex: i })) })),
+        topics: Object.entries(topics).map(([name, n]) => ({
+          name,
+          errorCode: 0,
+          topicId: ZERO,
+          partitions: Array.from({ length: n }, (_, i) => ({ partitionIndex: i })),
+        })),
       };
     };
     return { lookup, calls };

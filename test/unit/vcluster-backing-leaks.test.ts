@@ -86,11 +86,24 @@ describe("log dirs and configs", () => {
   test("DescribeConfigs: broker-level sources read as DEFAULT_CONFIG, broker-level synonyms go", () => {
     const body: Obj = {
       results: [{
-        errorCode: 0, errorMessage: "", resourceType: 2, resourceName: "orders",
+        errorCode: 0,
+        errorMessage: "",
+        resourceType: 2,
+        resourceName: "orders",
         configs: [
-          { name: "segment.bytes", value: "67108864", configSource: 4, synonyms: [{ name: "log.segment.bytes", value: "67108864", source: 4 }, { name: "log.segment.bytes", value: "1073741824", source: 5 }] },
+          {
+            name: "segment.bytes",
+            value: "67108864",
+            configSource: 4,
+            synonyms: [{ name: "log.segment.bytes", value: "67108864", source: 4 }, { name: "log.segment.bytes", value: "1073741824", source: 5 }],
+          },
           { name: "min.insync.replicas", value: "1", configSource: 3, synonyms: [{ name: "min.insync.replicas", value: "1", source: 3 }] },
-          { name: "cleanup.policy", value: "compact", configSource: 1, synonyms: [{ name: "cleanup.policy", value: "compact", source: 1 }, { name: "log.cleanup.policy", value: "delete", source: 5 }] },
+          {
+            name: "cleanup.policy",
+            value: "compact",
+            configSource: 1,
+            synonyms: [{ name: "cleanup.policy", value: "compact", source: 1 }, { name: "log.cleanup.policy", value: "delete", source: 5 }],
+          },
           { name: "retention.ms", value: "604800000", configSource: 5, synonyms: [] },
         ],
       }],
@@ -98,13 +111,23 @@ describe("log dirs and configs", () => {
     expect(scrubBackingLeaks(DESCRIBE_CONFIGS, body, tenant)).toBeGreaterThan(0);
     const configs = (body.results as Obj[])[0]!.configs as Obj[];
     expect(configs.map((c) => [c.name, c.value, c.configSource])).toEqual([
-      ["segment.bytes", "67108864", 5], ["min.insync.replicas", "1", 5], ["cleanup.policy", "compact", 1], ["retention.ms", "604800000", 5],
+      ["segment.bytes", "67108864", 5],
+      ["min.insync.replicas", "1", 5],
+      ["cleanup.policy", "compact", 1],
+      ["retention.ms", "604800000", 5],
     ]);
     expect(configs.map((c) => (c.synonyms as Obj[]).map((s) => s.source))).toEqual([[], [], [1], []]);
   });
 
   test("CreateTopics: the new topic's config sources say nothing of broker settings", () => {
-    const body: Obj = { topics: [{ name: "orders", errorCode: 0, errorMessage: null, configs: [{ name: "segment.bytes", value: "1", configSource: 4 }, { name: "x", value: "y", configSource: 1 }] }] };
+    const body: Obj = {
+      topics: [{
+        name: "orders",
+        errorCode: 0,
+        errorMessage: null,
+        configs: [{ name: "segment.bytes", value: "1", configSource: 4 }, { name: "x", value: "y", configSource: 1 }],
+      }],
+    };
     expect(scrubBackingLeaks(CREATE_TOPICS, body, tenant)).toBe(1);
     expect(((body.topics as Obj[])[0]!.configs as Obj[]).map((c) => c.configSource)).toEqual([5, 1]);
   });

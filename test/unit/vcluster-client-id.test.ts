@@ -12,7 +12,13 @@ const tenant = new Tenant("vc-alice", "vc-alice.");
 const METADATA = 3;
 
 function metadataFrame(version: number, clientId: string | null, unknownTags = false): Uint8Array {
-  const header = { apiKey: METADATA, apiVersion: version, correlationId: 42, clientId, ...(unknownTags ? { _unknownTags: [{ tag: 7, data: new Uint8Array([1, 2, 3]) }] } : {}) };
+  const header = {
+    apiKey: METADATA,
+    apiVersion: version,
+    correlationId: 42,
+    clientId,
+    ...(unknownTags ? { _unknownTags: [{ tag: 7, data: new Uint8Array([1, 2, 3]) }] } : {}),
+  };
   const body = { ...defaultMetadataRequest(), topics: [{ name: "orders", topicId: "0".repeat(32) }] };
   return concatBytes(encodeRequest(header, body));
 }

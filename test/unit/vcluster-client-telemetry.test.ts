@@ -38,7 +38,13 @@ describe("client telemetry answered locally", () => {
   });
 
   test("a push is accepted without error", () => {
-    const pushed = answer(ApiKey.PushTelemetry, { clientInstanceId: ZERO, subscriptionId: 0, terminating: false, compressionType: 0, metrics: new Uint8Array([1, 2, 3]) });
+    const pushed = answer(ApiKey.PushTelemetry, {
+      clientInstanceId: ZERO,
+      subscriptionId: 0,
+      terminating: false,
+      compressionType: 0,
+      metrics: new Uint8Array([1, 2, 3]),
+    });
     expect(pushed.errorCode).toBe(0);
   });
 });

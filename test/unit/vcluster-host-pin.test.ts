@@ -17,24 +17,26 @@ const brokers = new BrokerDirectory({ advertisedHost: "127.0.0.1", brokerPortBas
 const VCLUSTERS = ["vc-a", "vc-b"];
 
 function policy(views: ListenerViews, certificate: CertificateIdentity | null = null): VclusterPolicy {
-  return new VclusterPolicy({
-    authenticate: () => Promise.resolve({ ok: false, reason: "no logins here" }),
-    scramAccount: () => undefined,
-    authenticateBearer: () => Promise.resolve({ ok: false, reason: "no logins here" }),
-    tenantFor: (name) => (VCLUSTERS.includes(name) ? new Tenant(name, `${name}.`) : null),
-    vclusterGeneration: (name) => (VCLUSTERS.includes(name) ? "1" : undefined),
-    identityProblem: () => null,
-    listenerViews: () => views,
-    backingApiVersions: () => Promise.reject(new Error("not needed")),
-    certificate,
-    failedAuthenticationDelayMs: 0,
-    maxPreAuthFrameBytes: 524_288,
-    topicIds: new TopicIdDirectory(() => Promise.reject(new Error("no lookups here"))),
-    brokers,
-    rewrites: new ResponseRewrites(brokers),
-    clock: () => Date.now(),
-    log: () => {},
-  } as ConstructorParameters<typeof VclusterPolicy>[0]);
+  return new VclusterPolicy(
+    {
+      authenticate: () => Promise.resolve({ ok: false, reason: "no logins here" }),
+      scramAccount: () => undefined,
+      authenticateBearer: () => Promise.resolve({ ok: false, reason: "no logins here" }),
+      tenantFor: (name) => (VCLUSTERS.includes(name) ? new Tenant(name, `${name}.`) : null),
+      vclusterGeneration: (name) => (VCLUSTERS.includes(name) ? "1" : undefined),
+      identityProblem: () => null,
+      listenerViews: () => views,
+      backingApiVersions: () => Promise.reject(new Error("not needed")),
+      certificate,
+      failedAuthenticationDelayMs: 0,
+      maxPreAuthFrameBytes: 524_288,
+      topicIds: new TopicIdDirectory(() => Promise.reject(new Error("no lookups here"))),
+      brokers,
+      rewrites: new ResponseRewrites(brokers),
+      clock: () => Date.now(),
+      log: () => {},
+    } as ConstructorParameters<typeof VclusterPolicy>[0],
+  );
 }
 
 const METADATA = { apiKey: 3, apiVersion: 12, correlationId: 1 };

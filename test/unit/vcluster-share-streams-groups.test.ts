@@ -91,33 +91,46 @@ function subtopology(over: Obj = {}): Obj {
 
 describe("share groups in a vcluster", () => {
   test("a share heartbeat reaches the broker with the group and subscribed topics prefixed", async () => {
-    const { body } = forwarded(await exchange(SHARE_GROUP_HEARTBEAT, 1, {
-      ...defaultShareGroupHeartbeatRequest(),
-      groupId: "workers",
-      memberId: "m",
-      subscribedTopicNames: ["orders", "vc-b.secret"],
-    }));
+    const { body } = forwarded(
+      await exchange(SHARE_GROUP_HEARTBEAT, 1, {
+        ...defaultShareGroupHeartbeatRequest(),
+        groupId: "workers",
+        memberId: "m",
+        subscribedTopicNames: ["orders", "vc-b.secret"],
+      }),
+    );
     expect(body.groupId).toBe("vc-a.workers");
     // Another tenant's backing name only ever names a topic inside this tenant's prefix.
     expect(body.subscribedTopicNames).toEqual(["vc-a.orders", "vc-a.vc-b.secret"]);
   });
 
   test("a ShareFetch for another tenant's topic id sends an unknown id; the answer shows only the tenant's id", async () => {
-    const { body, outcome } = forwarded(await exchange(SHARE_FETCH, 2, {
-      ...defaultShareFetchRequest(),
-      groupId: "workers",
-      memberId: "m",
-      topics: [
-        { topicId: OWN, partitions: [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }] },
-        { topicId: FOREIGN, partitions: [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }] },
-      ],
-    }));
+    const { body, outcome } = forwarded(
+      await exchange(SHARE_FETCH, 2, {
+        ...defaultShareFetchRequest(),
+        groupId: "workers",
+        memberId: "m",
+        topics: [
+          { topicId: OWN, partitions: [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }] },
+          { topicId: FOREIGN, partitions: [{ partitionIndex: 0, partitionMaxBytes: 0, acknowledgementBatches: [] }] },
+        ],
+      }),
+    );
     expect(body.groupId).toBe("vc-a.workers");
     const sent = (body.topics as Obj[]).map((t) => t.topicId);
     expect(sent[0]).toBe(OWN);
     expect(sent[1]).not.toBe(FOREIGN);
     // The broker answers the swapped id UNKNOWN_TOPIC_ID; a stray foreign id in its answer is dropped.
-    const partition = { partitionIndex: 0, errorCode: 0, errorMessage: null, acknowledgeErrorCode: 0, acknowledgeErrorMessage: null, currentLeader: { leaderId: 1, leaderEpoch: 0 }, records: new Uint8Array(0), acquiredRecords: [] };
+    const partition = {
+      partitionIndex: 0,
+      errorCode: 0,
+      errorMessage: null,
+      acknowledgeErrorCode: 0,
+      acknowledgeErrorMessage: null,
+      currentLeader: { leaderId: 1, leaderEpoch: 0 },
+      records: new Uint8Array(0),
+      acquiredRecords: [],
+    };
     const res = await rewritten(outcome, SHARE_FETCH, 2, {
       throttleTimeMs: 0,
       errorCode: 0,
@@ -156,27 +169,50 @@ describe("streams groups in a vcluster", () => {
   });
 
   test("a source-topic regex is anchored inside the prefix; one RE2 cannot keep inside is refused", async () => {
-    const { body } = forwarded(await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [subtopology({ sourceTopicRegex: [".*"] })] })));
+    const { body } = forwarded(
+      await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [subtopology({ sourceTopicRegex: [".*"] })] })),
+    );
     expect(((body.topology as Obj).subtopologies as Obj[])[0]!.sourceTopicRegex).toEqual(["^vc\\-a\\.(?:.*)$"]);
-    const refused = answeredError(await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [subtopology({ sourceTopicRegex: [".*)|(.*"] })] })), STREAMS_GROUP_HEARTBEAT, 1);
+    const refused = answeredError(
+      await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [subtopology({ sourceTopicRegex: [".*)|(.*"] })] })),
+      STREAMS_GROUP_HEARTBEAT,
+      1,
+    );
     expect(refused.errorCode).toBe(ErrorCode.INVALID_REGULAR_EXPRESSION);
   });
 
   test("internal topics the broker would create obey the topic policy", async () => {
     const policy: TopicPolicy = { maxPartitionsPerTopic: 4, maxPartitionsPerVcluster: 10, allowedConfigs: ["retention.ms"] };
     const withConfig = subtopology({
-      stateChangelogTopics: [{ name: "wordcount-store-changelog", partitions: 0, replicationFactor: 0, topicConfigs: [{ key: "min.insync.replicas", value: "1" }] }],
+      stateChangelogTopics: [{
+        name: "wordcount-store-changelog",
+        partitions: 0,
+        replicationFactor: 0,
+        topicConfigs: [{ key: "min.insync.replicas", value: "1" }],
+      }],
     });
-    const badConfig = answeredError(await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [withConfig] }), policies(policy)), STREAMS_GROUP_HEARTBEAT, 1);
+    const badConfig = answeredError(
+      await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [withConfig] }), policies(policy)),
+      STREAMS_GROUP_HEARTBEAT,
+      1,
+    );
     expect(badConfig.errorCode).toBe(ErrorCode.POLICY_VIOLATION);
     expect(badConfig.errorMessage).toContain('Config "min.insync.replicas" is not allowed');
 
     const wide = subtopology({ repartitionSourceTopics: [{ name: "wordcount-rekey-repartition", partitions: 50, replicationFactor: 0, topicConfigs: [] }] });
-    const tooWide = answeredError(await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [wide] }), policies(policy)), STREAMS_GROUP_HEARTBEAT, 1);
+    const tooWide = answeredError(
+      await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [wide] }), policies(policy)),
+      STREAMS_GROUP_HEARTBEAT,
+      1,
+    );
     expect(tooWide.errorMessage).toContain("maxPartitionsPerTopic");
 
     // Derived counts (0) count as the widest source topic: 4 + 4 new on top of 4 existing > 10.
-    const full = answeredError(await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [subtopology()] }), policies(policy, { input: 4 })), STREAMS_GROUP_HEARTBEAT, 1);
+    const full = answeredError(
+      await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [subtopology()] }), policies(policy, { input: 4 })),
+      STREAMS_GROUP_HEARTBEAT,
+      1,
+    );
     expect(full.errorMessage).toContain("maxPartitionsPerVcluster");
     // The same topology fits when the source is small, and a heartbeat without a topology is not checked.
     forwarded(await exchange(STREAMS_GROUP_HEARTBEAT, 1, streamsHeartbeat({ epoch: 0, subtopologies: [subtopology()] }), policies(policy, { input: 2 })));
@@ -203,7 +239,11 @@ describe("streams groups in a vcluster", () => {
       endpointInformationEpoch: 1,
       partitionsByUserEndpoint: [
         // An application that says it serves interactive queries at a broker's address keeps it.
-        { userEndpoint: { host: "127.0.0.1", port: 9092 }, activePartitions: [{ topic: "vc-a.input", partitions: [0] }, { topic: "vc-b.secret", partitions: [0] }], standbyPartitions: [] },
+        {
+          userEndpoint: { host: "127.0.0.1", port: 9092 },
+          activePartitions: [{ topic: "vc-a.input", partitions: [0] }, { topic: "vc-b.secret", partitions: [0] }],
+          standbyPartitions: [],
+        },
       ],
     });
     expect((res.status as Obj[]).map((s) => s.statusDetail)).toEqual([
@@ -216,14 +256,31 @@ describe("streams groups in a vcluster", () => {
   });
 
   test("StreamsGroupDescribe asks for the prefixed group and shows the tenant's names", async () => {
-    const { body, outcome } = forwarded(await exchange(STREAMS_GROUP_DESCRIBE, 1, { groupIds: ["wordcount", "vc-b.app"], includeAuthorizedOperations: false, includeTopologyDescription: false }));
+    const { body, outcome } = forwarded(
+      await exchange(STREAMS_GROUP_DESCRIBE, 1, { groupIds: ["wordcount", "vc-b.app"], includeAuthorizedOperations: false, includeTopologyDescription: false }),
+    );
     expect(body.groupIds).toEqual(["vc-a.wordcount", "vc-a.vc-b.app"]);
     const group = (groupId: string, topic: string): Obj => ({
-      errorCode: 0, errorMessage: null, groupId, groupState: "Stable", groupEpoch: 1, assignmentEpoch: 1,
-      topology: { epoch: 0, subtopologies: [{ subtopologyId: "0", sourceTopics: [topic], repartitionSinkTopics: [], stateChangelogTopics: [], repartitionSourceTopics: [] }] },
-      members: [], authorizedOperations: -2147483648, topologyDescription: null, topologyDescriptionStatus: 0, assignorName: null,
+      errorCode: 0,
+      errorMessage: null,
+      groupId,
+      groupState: "Stable",
+      groupEpoch: 1,
+      assignmentEpoch: 1,
+      topology: {
+        epoch: 0,
+        subtopologies: [{ subtopologyId: "0", sourceTopics: [topic], repartitionSinkTopics: [], stateChangelogTopics: [], repartitionSourceTopics: [] }],
+      },
+      members: [],
+      authorizedOperations: -2147483648,
+      topologyDescription: null,
+      topologyDescriptionStatus: 0,
+      assignorName: null,
     });
-    const res = await rewritten(outcome, STREAMS_GROUP_DESCRIBE, 1, { throttleTimeMs: 0, groups: [group("vc-a.wordcount", "vc-a.input"), group("vc-b.app", "vc-b.secret")] });
+    const res = await rewritten(outcome, STREAMS_GROUP_DESCRIBE, 1, {
+      throttleTimeMs: 0,
+      groups: [group("vc-a.wordcount", "vc-a.input"), group("vc-b.app", "vc-b.secret")],
+    });
     expect((res.groups as Obj[]).map((g) => g.groupId)).toEqual(["wordcount"]);
     expect((((res.groups as Obj[])[0]!.topology as Obj).subtopologies as Obj[])[0]!.sourceTopics).toEqual(["input"]);
   });

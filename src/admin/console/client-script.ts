@@ -118,8 +118,15 @@ export function consoleClient(): void {
   // ---- live view ----
 
   interface LivePoint {
-    at: number; connections: number; bytesInPerSecond: number; bytesOutPerSecond: number; requestsPerSecond: number;
-    produceRequestsPerSecond: number; fetchRequestsPerSecond: number; gatewayErrorsPerSecond: number; errorsPerSecond: number | null;
+    at: number;
+    connections: number;
+    bytesInPerSecond: number;
+    bytesOutPerSecond: number;
+    requestsPerSecond: number;
+    produceRequestsPerSecond: number;
+    fetchRequestsPerSecond: number;
+    gatewayErrorsPerSecond: number;
+    errorsPerSecond: number | null;
     throttleMsPerSecond: number | null;
   }
 
@@ -143,7 +150,14 @@ export function consoleClient(): void {
   }
 
   /** Two series on one chart; numbers only reach the SVG, as attribute values and text. */
-  function drawChart(svg: SVGSVGElement, points: LivePoint[], a: (p: LivePoint) => number, b: (p: LivePoint) => number, unit: (v: number) => string, windowMs: number): void {
+  function drawChart(
+    svg: SVGSVGElement,
+    points: LivePoint[],
+    a: (p: LivePoint) => number,
+    b: (p: LivePoint) => number,
+    unit: (v: number) => string,
+    windowMs: number,
+  ): void {
     const W = 600, H = 170, L = 70, R = 10, T = 10, B = 22;
     const now = points.length ? points[points.length - 1]!.at : Date.now();
     const max = Math.max(1, ...points.map(a), ...points.map(b));
@@ -158,7 +172,10 @@ export function consoleClient(): void {
     children.push(svgEl("text", { class: "axis", x: L, y: H - 6 }, ago));
     children.push(svgEl("text", { class: "axis", x: W - R, y: H - 6, "text-anchor": "end" }, "now"));
     const line = (f: (p: LivePoint) => number, cls: string) =>
-      svgEl("polyline", { class: cls, points: points.filter((p) => p.at >= now - windowMs).map((p) => `${x(p.at).toFixed(1)},${y(f(p)).toFixed(1)}`).join(" ") });
+      svgEl("polyline", {
+        class: cls,
+        points: points.filter((p) => p.at >= now - windowMs).map((p) => `${x(p.at).toFixed(1)},${y(f(p)).toFixed(1)}`).join(" "),
+      });
     children.push(line(a, "s-in"), line(b, "s-out"));
     svg.replaceChildren(...children);
   }
@@ -200,7 +217,9 @@ export function consoleClient(): void {
       const bytesChart = $<SVGSVGElement>("svg[data-chart=bytes]", root);
       const reqChart = $<SVGSVGElement>("svg[data-chart=requests]", root);
       if (bytesChart) drawChart(bytesChart, points, (p) => p.bytesInPerSecond, (p) => p.bytesOutPerSecond, formatRate, windowMs);
-      if (reqChart) drawChart(reqChart, points, (p) => p.produceRequestsPerSecond, (p) => p.fetchRequestsPerSecond, (v) => `${v.toFixed(v < 10 ? 1 : 0)}/s`, windowMs);
+      if (reqChart) {
+        drawChart(reqChart, points, (p) => p.produceRequestsPerSecond, (p) => p.fetchRequestsPerSecond, (v) => `${v.toFixed(v < 10 ? 1 : 0)}/s`, windowMs);
+      }
       root.dataset.points = String(points.length);
       liveTimer = setTimeout(tick, Math.max(1000, data.intervalMs || 2000));
     };
@@ -278,7 +297,8 @@ export function consoleClient(): void {
     return labels;
   }
 
-  const field = (form: HTMLFormElement, name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null)?.value ?? "";
+  const field = (form: HTMLFormElement, name: string) =>
+    (form.elements.namedItem(name) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null)?.value ?? "";
 
   async function submitForm(form: HTMLFormElement): Promise<void> {
     const vc = form.dataset.vcluster ?? "";
@@ -335,17 +355,32 @@ export function consoleClient(): void {
         });
         await route(false);
         const slot = $<HTMLElement>("[data-result]", view);
-        if (slot) showResult(slot, `Token for ${username}`, [["token id", issued.jti], ["expires", issued.expiresAt], ["token", issued.token]], issued.clientProperties, `${vc}-${username}.properties`);
+        if (slot) {
+          showResult(
+            slot,
+            `Token for ${username}`,
+            [["token id", issued.jti], ["expires", issued.expiresAt], ["token", issued.token]],
+            issued.clientProperties,
+            `${vc}-${username}.properties`,
+          );
+        }
         return;
       }
       case "create-account": {
         const username = field(form, "username").trim();
-        const created = await api<{ login: string; password?: string; clientProperties: string; rotated: boolean }>("POST", path("/service-accounts"), { username });
+        const created = await api<{ login: string; password?: string; clientProperties: string; rotated: boolean }>("POST", path("/service-accounts"), {
+          username,
+        });
         await route(false);
         const slot = $<HTMLElement>("[data-result]", view);
         if (slot) {
-          showResult(slot, `${created.rotated ? "Rotated" : "Created"} SCRAM account ${created.login}`,
-            [["login", created.login], ["password", created.password ?? "(the one you gave)"]], created.clientProperties, `${vc}-${username}.properties`);
+          showResult(
+            slot,
+            `${created.rotated ? "Rotated" : "Created"} SCRAM account ${created.login}`,
+            [["login", created.login], ["password", created.password ?? "(the one you gave)"]],
+            created.clientProperties,
+            `${vc}-${username}.properties`,
+          );
         }
         return;
       }

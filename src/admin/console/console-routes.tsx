@@ -15,7 +15,7 @@ import type { VclusterDetail, VclusterList } from "../schemas.ts";
 import { consoleClient } from "./client-script.ts";
 import { ConsolePage } from "./page.tsx";
 import { CONSOLE_CSS } from "./styles.ts";
-import { GatewayView, TenantDataView, VclusterView, VclustersView } from "./views.tsx";
+import { GatewayView, TenantDataView, VclustersView, VclusterView } from "./views.tsx";
 
 const CONSOLE_PATH = "/ui";
 /** Paths of the console that need no token: the page (login form, no data). */
@@ -58,8 +58,16 @@ const securityHeaders: MiddlewareHandler = async (c, next) => {
 };
 
 const IDLE: LivePoint = {
-  at: 0, connections: 0, bytesInPerSecond: 0, bytesOutPerSecond: 0, requestsPerSecond: 0, produceRequestsPerSecond: 0,
-  fetchRequestsPerSecond: 0, gatewayErrorsPerSecond: 0, errorsPerSecond: null, throttleMsPerSecond: null,
+  at: 0,
+  connections: 0,
+  bytesInPerSecond: 0,
+  bytesOutPerSecond: 0,
+  requestsPerSecond: 0,
+  produceRequestsPerSecond: 0,
+  fetchRequestsPerSecond: 0,
+  gatewayErrorsPerSecond: 0,
+  errorsPerSecond: null,
+  throttleMsPerSecond: null,
 };
 
 type ApiResult<T> = { ok: true; body: T } | { ok: false; status: number; error: string };
@@ -73,8 +81,16 @@ export function registerConsoleRoutes(app: AdminApp, _deps: AdminDeps): void {
   };
   const failed = (c: Context, r: { status: number; error: string }) =>
     // The API's own 4xx (no such vcluster, a bad name) as it is; anything else is a failed dependency.
-    c.html(<><h1>Not available</h1><p class="alert">{r.error}</p><p><a href="#/">All virtual clusters</a></p></>,
-      r.status === 400 || r.status === 404 ? r.status : 502);
+    c.html(
+      <>
+        <h1>Not available</h1>
+        <p class="alert">{r.error}</p>
+        <p>
+          <a href="#/">All virtual clusters</a>
+        </p>
+      </>,
+      r.status === 400 || r.status === 404 ? r.status : 502,
+    );
 
   app.use(CONSOLE_PATH, securityHeaders);
   app.use(`${CONSOLE_PATH}/*`, securityHeaders);

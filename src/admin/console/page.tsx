@@ -20,7 +20,10 @@ export function ConsolePage(props: { css: string; script: string; version: strin
         <div id="announce" class="sr-only" role="status" aria-live="polite"></div>
         <section id="login" class="login card" aria-labelledby="login-title">
           <h1 id="login-title">kgate console</h1>
-          <p>Log in with the admin token (<code>admin.token</code>, <code>KGATE_ADMIN_TOKEN</code>, or the file kgate generated next to its store). It stays in this browser tab only.</p>
+          <p>
+            Log in with the admin token (<code>admin.token</code>,{" "}
+            <code>KGATE_ADMIN_TOKEN</code>, or the file kgate generated next to its store). It stays in this browser tab only.
+          </p>
           <form data-action="login" autocomplete="off">
             <div class="field">
               <label for="login-token">Admin token</label>
@@ -29,7 +32,9 @@ export function ConsolePage(props: { css: string; script: string; version: strin
             <p id="login-error" class="alert" data-error role="alert"></p>
             <button type="submit">Log in</button>
           </form>
-          <noscript><p class="alert">The console needs JavaScript.</p></noscript>
+          <noscript>
+            <p class="alert">The console needs JavaScript.</p>
+          </noscript>
         </section>
         <div id="app" hidden>
           <header>

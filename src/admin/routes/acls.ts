@@ -21,12 +21,27 @@ import { type AdminApp, errorResponses } from "./common.ts";
 
 const tags = ["acls"];
 const ResourceType = z.enum(["TOPIC", "GROUP", "CLUSTER", "TRANSACTIONAL_ID"]);
-const Operation = z.enum(["ALL", "READ", "WRITE", "CREATE", "DELETE", "ALTER", "DESCRIBE", "CLUSTER_ACTION", "DESCRIBE_CONFIGS", "ALTER_CONFIGS", "IDEMPOTENT_WRITE"]);
+const Operation = z.enum([
+  "ALL",
+  "READ",
+  "WRITE",
+  "CREATE",
+  "DELETE",
+  "ALTER",
+  "DESCRIBE",
+  "CLUSTER_ACTION",
+  "DESCRIBE_CONFIGS",
+  "ALTER_CONFIGS",
+  "IDEMPOTENT_WRITE",
+]);
 
 const Acl = z
   .strictObject({
     resourceType: ResourceType,
-    resourceName: z.string().min(1).max(1024).openapi({ description: "The tenant's own name; `*` with LITERAL for every resource; `kafka-cluster` for CLUSTER", example: "orders" }),
+    resourceName: z.string().min(1).max(1024).openapi({
+      description: "The tenant's own name; `*` with LITERAL for every resource; `kafka-cluster` for CLUSTER",
+      example: "orders",
+    }),
     patternType: z.enum(["LITERAL", "PREFIXED"]).default("LITERAL"),
     principal: z.string().openapi({ example: "User:bob" }),
     host: z.string().default("*"),

@@ -73,7 +73,9 @@ export function registerOAuthTokenRoute(app: AdminApp, deps: AdminDeps): void {
     if (authorization !== undefined && fromForm) return oauthError(c, 400, "invalid_request", "give the client credentials once: Basic or form fields");
     const creds = authorization !== undefined
       ? basicCredentials(authorization)
-      : fromForm ? { id: form.get("client_id") ?? "", secret: form.get("client_secret") ?? "" } : null;
+      : fromForm
+      ? { id: form.get("client_id") ?? "", secret: form.get("client_secret") ?? "" }
+      : null;
     if (!creds || creds.id === "" || creds.secret === "") {
       return oauthError(c, 401, "invalid_client", "client authentication required (HTTP Basic or client_id and client_secret)");
     }
@@ -88,7 +90,10 @@ export function registerOAuthTokenRoute(app: AdminApp, deps: AdminDeps): void {
       checking--;
     }
     if (!account || !matches) {
-      log.info("token request for {login} refused: {reason}", { login: JSON.stringify(creds.id.slice(0, 200)), reason: account ? "wrong client secret" : "no such service account" });
+      log.info("token request for {login} refused: {reason}", {
+        login: JSON.stringify(creds.id.slice(0, 200)),
+        reason: account ? "wrong client secret" : "no such service account",
+      });
       await delay();
       return oauthError(c, 401, "invalid_client", "client authentication failed");
     }
@@ -99,7 +104,13 @@ export function registerOAuthTokenRoute(app: AdminApp, deps: AdminDeps): void {
       now: deps.clock(),
     });
     // Recorded like the admin API's tokens: revocable by id, revoked with its account or vcluster.
-    await deps.store.recordIssuedToken({ jti: claims.jti, vcluster: account.vcluster, username: account.username, issuedAt: claims.iat, expiresAt: claims.exp });
+    await deps.store.recordIssuedToken({
+      jti: claims.jti,
+      vcluster: account.vcluster,
+      username: account.username,
+      issuedAt: claims.iat,
+      expiresAt: claims.exp,
+    });
     log.info("issued access token {jti} to {username} of {vcluster}", { jti: claims.jti, username: account.username, vcluster: account.vcluster });
     c.header("Cache-Control", "no-store");
     c.header("Pragma", "no-cache");

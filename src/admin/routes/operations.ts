@@ -29,7 +29,5 @@ const metricsRoute = createRoute({
 export function registerOperationRoutes(app: AdminApp, deps: AdminDeps): void {
   app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
 
-  app.openapi(metricsRoute, (c) =>
-    c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }),
-  );
+  app.openapi(metricsRoute, (c) => c.text(deps.metrics.render(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" }));
 }

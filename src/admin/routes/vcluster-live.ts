@@ -19,7 +19,9 @@ const LivePoint = z.object({
   fetchRequestsPerSecond: z.number(),
   gatewayErrorsPerSecond: z.number().openapi({ description: "Gateway-wide: failed connections and refused logins" }),
   errorsPerSecond: z.number().nullable().openapi({ description: "The vcluster's own errors; null while kgate has no per-vcluster error metric" }),
-  throttleMsPerSecond: z.number().nullable().openapi({ description: "Throttle time handed to the vcluster's clients, ms per second; null while kgate has no throttle-time metric for it" }),
+  throttleMsPerSecond: z.number().nullable().openapi({
+    description: "Throttle time handed to the vcluster's clients, ms per second; null while kgate has no throttle-time metric for it",
+  }),
 });
 
 export const VclusterLive = z.object({
@@ -39,7 +41,9 @@ export const VclusterGroups = z.object({
   unreachableBrokers: z.array(z.number()).openapi({ description: "Brokers whose groups could not be listed" }),
 }).openapi("VclusterGroups");
 
-const BackingUnavailable = { 503: { description: "The backing cluster did not answer", content: { "application/json": { schema: z.object({ error: z.string() }) } } } };
+const BackingUnavailable = {
+  503: { description: "The backing cluster did not answer", content: { "application/json": { schema: z.object({ error: z.string() }) } } },
+};
 
 const liveRoute = createRoute({
   method: "get",
@@ -56,7 +60,11 @@ const topicsRoute = createRoute({
   tags,
   summary: "The vcluster's topics, named as its tenant sees them",
   request: { params: NameParams },
-  responses: { 200: { description: "Topics", content: { "application/json": { schema: VclusterTopics } } }, ...errorResponses(400, 401, 404), ...BackingUnavailable },
+  responses: {
+    200: { description: "Topics", content: { "application/json": { schema: VclusterTopics } } },
+    ...errorResponses(400, 401, 404),
+    ...BackingUnavailable,
+  },
 });
 
 const groupsRoute = createRoute({
@@ -65,7 +73,11 @@ const groupsRoute = createRoute({
   tags,
   summary: "The vcluster's consumer groups, named as its tenant sees them",
   request: { params: NameParams },
-  responses: { 200: { description: "Groups", content: { "application/json": { schema: VclusterGroups } } }, ...errorResponses(400, 401, 404), ...BackingUnavailable },
+  responses: {
+    200: { description: "Groups", content: { "application/json": { schema: VclusterGroups } } },
+    ...errorResponses(400, 401, 404),
+    ...BackingUnavailable,
+  },
 });
 
 const unavailable = (e: unknown) => ({ error: `the backing cluster did not answer: ${(e as Error).message}` });

@@ -57,7 +57,8 @@ const deleteRoute = createRoute({
   path: "/v1/vclusters/{name}",
   tags,
   summary: "Delete a virtual cluster and revoke its tokens",
-  description: "Topics and groups on the backing cluster are left in place. With backing ACLs, the vcluster's ACLs and SCRAM credential on the backing cluster are removed first; if that fails, the vcluster stays (502) and DELETE can be repeated.",
+  description:
+    "Topics and groups on the backing cluster are left in place. With backing ACLs, the vcluster's ACLs and SCRAM credential on the backing cluster are removed first; if that fails, the vcluster stays (502) and DELETE can be repeated.",
   request: { params: NameParams },
   responses: { 204: { description: "Deleted" }, ...errorResponses(400, 401, 404, 409, 502) },
 });
@@ -109,8 +110,14 @@ export function registerVclusterRoutes(app: AdminApp, deps: AdminDeps): void {
     const body = c.req.valid("json") ?? {};
     const backing = await backingRequested(deps, name, body.backingAcls);
     const { vcluster, created } = await deps.store.putVcluster({
-      name, prefix: body.prefix, labels: body.labels, topicPolicy: body.topicPolicy, quotas: body.quotas, backing,
-      aclEnabled: body.aclEnabled, superUsers: body.superUsers,
+      name,
+      prefix: body.prefix,
+      labels: body.labels,
+      topicPolicy: body.topicPolicy,
+      quotas: body.quotas,
+      backing,
+      aclEnabled: body.aclEnabled,
+      superUsers: body.superUsers,
     });
     if (backing) await provisionBacking(deps, vcluster, created);
     return created ? c.json(detail(vcluster), 201) : c.json(detail(vcluster), 200);

@@ -59,7 +59,9 @@ const DENIED = "Cluster authorization failed.";
 
 /** Kafka's AclBinding.toString, roughly: how an ACL is named in audit events and logs. */
 export function describeBinding(b: AclBinding): string {
-  return `${resourceTypeName(b.resourceType)}:${patternTypeName(b.patternType)}:${b.resourceName} ${b.principal} from ${b.host} ${permissionName(b.permissionType)} ${operationName(b.operation)}`;
+  return `${resourceTypeName(b.resourceType)}:${patternTypeName(b.patternType)}:${b.resourceName} ${b.principal} from ${b.host} ${
+    permissionName(b.permissionType)
+  } ${operationName(b.operation)}`;
 }
 
 export async function answerAclApi(frame: Uint8Array, head: RequestHead, ctx: AclApiContext): Promise<RequestOutcome> {
@@ -182,7 +184,7 @@ function groupByResource(bindings: readonly AclBinding[]): DescribeAclsResource[
   for (const b of bindings) {
     const key = JSON.stringify([b.resourceType, b.patternType, b.resourceName]);
     let r = byResource.get(key);
-    if (!r) byResource.set(key, (r = { resourceType: b.resourceType, resourceName: b.resourceName, patternType: b.patternType, acls: [] }));
+    if (!r) byResource.set(key, r = { resourceType: b.resourceType, resourceName: b.resourceName, patternType: b.patternType, acls: [] });
     r.acls.push({ principal: b.principal, host: b.host, operation: b.operation, permissionType: b.permissionType });
   }
   return [...byResource.values()];

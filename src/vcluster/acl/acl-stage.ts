@@ -36,7 +36,7 @@ export function aclSettingsFrom(
     if (!v?.aclEnabled) return null;
     const acls = listAcls(name);
     let index = indexes.get(acls);
-    if (!index) indexes.set(acls, (index = new AclIndex(acls)));
+    if (!index) indexes.set(acls, index = new AclIndex(acls));
     return { index, superUsers: new Set(v.superUsers ?? []) };
   };
 }

@@ -21,7 +21,11 @@ import { defaultListOffsetsPartitionResponse } from "../../protocol/messages/lis
 import { defaultMetadataResponseTopic } from "../../protocol/messages/metadata-response.ts";
 import { defaultOffsetCommitResponsePartition } from "../../protocol/messages/offset-commit-response.ts";
 import { defaultOffsetDeleteResponsePartition } from "../../protocol/messages/offset-delete-response.ts";
-import { defaultOffsetFetchResponseGroup, defaultOffsetFetchResponsePartition, defaultOffsetFetchResponsePartitions } from "../../protocol/messages/offset-fetch-response.ts";
+import {
+  defaultOffsetFetchResponseGroup,
+  defaultOffsetFetchResponsePartition,
+  defaultOffsetFetchResponsePartitions,
+} from "../../protocol/messages/offset-fetch-response.ts";
 import { defaultEpochEndOffset } from "../../protocol/messages/offset-for-leader-epoch-response.ts";
 import { defaultPartitionProduceResponse } from "../../protocol/messages/produce-response.ts";
 import { defaultTxnOffsetCommitResponsePartition } from "../../protocol/messages/txn-offset-commit-response.ts";
@@ -29,7 +33,10 @@ import { defaultDescribedGroup as defaultShareGroup } from "../../protocol/messa
 import { defaultDescribedGroup as defaultStreamsGroup } from "../../protocol/messages/streams-group-describe-response.ts";
 import { defaultPartitionData as defaultShareFetchPartition } from "../../protocol/messages/share-fetch-response.ts";
 import { defaultPartitionData as defaultShareAckPartition } from "../../protocol/messages/share-acknowledge-response.ts";
-import { defaultDescribeShareGroupOffsetsResponseGroup, defaultDescribeShareGroupOffsetsResponsePartition } from "../../protocol/messages/describe-share-group-offsets-response.ts";
+import {
+  defaultDescribeShareGroupOffsetsResponseGroup,
+  defaultDescribeShareGroupOffsetsResponsePartition,
+} from "../../protocol/messages/describe-share-group-offsets-response.ts";
 import { defaultAlterShareGroupOffsetsResponsePartition } from "../../protocol/messages/alter-share-group-offsets-response.ts";
 import { defaultDeleteShareGroupOffsetsResponseTopic } from "../../protocol/messages/delete-share-group-offsets-response.ts";
 import { AclError, CLUSTER_NAME, Op, Res } from "../../model/acl-model.ts";
@@ -58,8 +65,16 @@ const groupVerdict = (ctx: AclRuleContext, op: number, group: string) => (ctx.al
 
 /** Topic entries with partitions: the broker's per-partition error answer. */
 function partitionTopics(spec: {
-  req: string; name: string; parts: string; index: string | null;
-  res: string; resParts: string; resIndex: string; partition: () => Obj; errorProp?: string; withTopicId?: boolean;
+  req: string;
+  name: string;
+  parts: string;
+  index: string | null;
+  res: string;
+  resParts: string;
+  resIndex: string;
+  partition: () => Obj;
+  errorProp?: string;
+  withTopicId?: boolean;
 }) {
   return (body: Obj, ctx: AclRuleContext, verdict: (entry: Obj) => number) =>
     refuseEntries(body, spec.req, ctx, verdict, spec.res, (e, code) => ({
@@ -70,75 +85,166 @@ function partitionTopics(spec: {
 }
 
 const produceTopics = partitionTopics({
-  req: "topicData", name: "name", parts: "partitionData", index: "index", res: "responses", resParts: "partitionResponses",
-  resIndex: "index", partition: () => ({ ...defaultPartitionProduceResponse(), baseOffset: -1n }), withTopicId: true,
+  req: "topicData",
+  name: "name",
+  parts: "partitionData",
+  index: "index",
+  res: "responses",
+  resParts: "partitionResponses",
+  resIndex: "index",
+  partition: () => ({ ...defaultPartitionProduceResponse(), baseOffset: -1n }),
+  withTopicId: true,
 });
 const fetchTopics = partitionTopics({
-  req: "topics", name: "topic", parts: "partitions", index: "partition", res: "responses", resParts: "partitions",
-  resIndex: "partitionIndex", partition: () => ({ ...defaultFetchPartition(), highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: new Uint8Array(0) }),
+  req: "topics",
+  name: "topic",
+  parts: "partitions",
+  index: "partition",
+  res: "responses",
+  resParts: "partitions",
+  resIndex: "partitionIndex",
+  partition: () => ({ ...defaultFetchPartition(), highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: new Uint8Array(0) }),
   withTopicId: true,
 });
 const listOffsetsTopics = partitionTopics({
-  req: "topics", name: "name", parts: "partitions", index: "partitionIndex", res: "topics", resParts: "partitions",
-  resIndex: "partitionIndex", partition: () => ({ ...defaultListOffsetsPartitionResponse(), timestamp: -1n, offset: -1n }),
+  req: "topics",
+  name: "name",
+  parts: "partitions",
+  index: "partitionIndex",
+  res: "topics",
+  resParts: "partitions",
+  resIndex: "partitionIndex",
+  partition: () => ({ ...defaultListOffsetsPartitionResponse(), timestamp: -1n, offset: -1n }),
 });
 const offsetCommitTopics = partitionTopics({
-  req: "topics", name: "name", parts: "partitions", index: "partitionIndex", res: "topics", resParts: "partitions",
-  resIndex: "partitionIndex", partition: () => ({ ...defaultOffsetCommitResponsePartition() }), withTopicId: true,
+  req: "topics",
+  name: "name",
+  parts: "partitions",
+  index: "partitionIndex",
+  res: "topics",
+  resParts: "partitions",
+  resIndex: "partitionIndex",
+  partition: () => ({ ...defaultOffsetCommitResponsePartition() }),
+  withTopicId: true,
 });
 const txnOffsetCommitTopics = partitionTopics({
-  req: "topics", name: "name", parts: "partitions", index: "partitionIndex", res: "topics", resParts: "partitions",
-  resIndex: "partitionIndex", partition: () => ({ ...defaultTxnOffsetCommitResponsePartition() }), withTopicId: true,
+  req: "topics",
+  name: "name",
+  parts: "partitions",
+  index: "partitionIndex",
+  res: "topics",
+  resParts: "partitions",
+  resIndex: "partitionIndex",
+  partition: () => ({ ...defaultTxnOffsetCommitResponsePartition() }),
+  withTopicId: true,
 });
 const offsetDeleteTopics = partitionTopics({
-  req: "topics", name: "name", parts: "partitions", index: "partitionIndex", res: "topics", resParts: "partitions",
-  resIndex: "partitionIndex", partition: () => ({ ...defaultOffsetDeleteResponsePartition() }),
+  req: "topics",
+  name: "name",
+  parts: "partitions",
+  index: "partitionIndex",
+  res: "topics",
+  resParts: "partitions",
+  resIndex: "partitionIndex",
+  partition: () => ({ ...defaultOffsetDeleteResponsePartition() }),
 });
 const deleteRecordsTopics = partitionTopics({
-  req: "topics", name: "name", parts: "partitions", index: "partitionIndex", res: "topics", resParts: "partitions",
-  resIndex: "partitionIndex", partition: () => ({ ...defaultDeleteRecordsPartitionResult(), lowWatermark: -1n }),
+  req: "topics",
+  name: "name",
+  parts: "partitions",
+  index: "partitionIndex",
+  res: "topics",
+  resParts: "partitions",
+  resIndex: "partitionIndex",
+  partition: () => ({ ...defaultDeleteRecordsPartitionResult(), lowWatermark: -1n }),
 });
 const leaderEpochTopics = partitionTopics({
-  req: "topics", name: "topic", parts: "partitions", index: "partition", res: "topics", resParts: "partitions",
-  resIndex: "partition", partition: () => ({ ...defaultEpochEndOffset(), leaderEpoch: -1, endOffset: -1n }),
+  req: "topics",
+  name: "topic",
+  parts: "partitions",
+  index: "partition",
+  res: "topics",
+  resParts: "partitions",
+  resIndex: "partition",
+  partition: () => ({ ...defaultEpochEndOffset(), leaderEpoch: -1, endOffset: -1n }),
 });
 const producersTopics = partitionTopics({
-  req: "topics", name: "name", parts: "partitionIndexes", index: null, res: "topics", resParts: "partitions",
-  resIndex: "partitionIndex", partition: () => ({ ...defaultProducersPartition() }),
+  req: "topics",
+  name: "name",
+  parts: "partitionIndexes",
+  index: null,
+  res: "topics",
+  resParts: "partitions",
+  resIndex: "partitionIndex",
+  partition: () => ({ ...defaultProducersPartition() }),
 });
 const addPartitionsTopics = partitionTopics({
-  req: "v3AndBelowTopics", name: "name", parts: "partitions", index: null, res: "resultsByTopicV3AndBelow", resParts: "resultsByPartition",
-  resIndex: "partitionIndex", partition: () => ({ partitionIndex: 0, partitionErrorCode: 0 }), errorProp: "partitionErrorCode",
+  req: "v3AndBelowTopics",
+  name: "name",
+  parts: "partitions",
+  index: null,
+  res: "resultsByTopicV3AndBelow",
+  resParts: "resultsByPartition",
+  resIndex: "partitionIndex",
+  partition: () => ({ partitionIndex: 0, partitionErrorCode: 0 }),
+  errorProp: "partitionErrorCode",
 });
 
 const shareFetchTopics = partitionTopics({
-  req: "topics", name: "topicId", parts: "partitions", index: "partitionIndex", res: "responses", resParts: "partitions",
-  resIndex: "partitionIndex", partition: () => ({ ...defaultShareFetchPartition(), errorMessage: "Topic authorization failed.", records: new Uint8Array(0) }),
+  req: "topics",
+  name: "topicId",
+  parts: "partitions",
+  index: "partitionIndex",
+  res: "responses",
+  resParts: "partitions",
+  resIndex: "partitionIndex",
+  partition: () => ({ ...defaultShareFetchPartition(), errorMessage: "Topic authorization failed.", records: new Uint8Array(0) }),
 });
 const shareAckTopics = partitionTopics({
-  req: "topics", name: "topicId", parts: "partitions", index: "partitionIndex", res: "responses", resParts: "partitions",
-  resIndex: "partitionIndex", partition: () => ({ ...defaultShareAckPartition(), errorMessage: "Topic authorization failed." }),
+  req: "topics",
+  name: "topicId",
+  parts: "partitions",
+  index: "partitionIndex",
+  res: "responses",
+  resParts: "partitions",
+  resIndex: "partitionIndex",
+  partition: () => ({ ...defaultShareAckPartition(), errorMessage: "Topic authorization failed." }),
 });
 const alterShareOffsetsTopics = (body: Obj, ctx: AclRuleContext, verdict: (entry: Obj) => number) =>
   refuseEntries(body, "topics", ctx, verdict, "responses", (t, code) => ({
-    topicName: t.topicName, topicId: "0".repeat(32),
-    partitions: partitionsWith(t, "partitions", "partitionIndex", () => ({ ...defaultAlterShareGroupOffsetsResponsePartition(), errorMessage: "Topic authorization failed." }), "partitionIndex", code),
+    topicName: t.topicName,
+    topicId: "0".repeat(32),
+    partitions: partitionsWith(
+      t,
+      "partitions",
+      "partitionIndex",
+      () => ({ ...defaultAlterShareGroupOffsetsResponsePartition(), errorMessage: "Topic authorization failed." }),
+      "partitionIndex",
+      code,
+    ),
   }));
 
 /** Config resources (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs): topics and groups; others go to the hand rule. */
 function configResources(op: number, res: string, withConfigs: boolean): ApiAcl["request"] {
   return (body, ctx) => {
-    refuseEntries(body, "resources", ctx, (r) => {
-      if (r.resourceType === 2) return ctx.allows(op, Res.TOPIC, r.resourceName as string) ? 0 : TOPIC_DENIED;
-      if (r.resourceType === 32) return ctx.allows(op, Res.GROUP, r.resourceName as string) ? 0 : GROUP_DENIED;
-      return 0;
-    }, res, (r, code) => ({
-      ...(withConfigs ? { ...defaultDescribeConfigsResult(), configs: [] } : defaultAlterConfigsResource()),
-      errorCode: code,
-      errorMessage: null,
-      resourceType: r.resourceType,
-      resourceName: r.resourceName,
-    }));
+    refuseEntries(
+      body,
+      "resources",
+      ctx,
+      (r) => {
+        if (r.resourceType === 2) return ctx.allows(op, Res.TOPIC, r.resourceName as string) ? 0 : TOPIC_DENIED;
+        if (r.resourceType === 32) return ctx.allows(op, Res.GROUP, r.resourceName as string) ? 0 : GROUP_DENIED;
+        return 0;
+      },
+      res,
+      (r, code) => ({
+        ...(withConfigs ? { ...defaultDescribeConfigsResult(), configs: [] } : defaultAlterConfigsResource()),
+        errorCode: code,
+        errorMessage: null,
+        resourceType: r.resourceType,
+        resourceName: r.resourceName,
+      }),
+    );
   };
 }
 
@@ -164,7 +270,11 @@ function groupHeartbeat(body: Obj, ctx: AclRuleContext): AclRefusal | void {
  */
 function describeGroups(body: Obj, ctx: AclRuleContext, describedGroup: () => object, topicsOf: (group: Obj) => string[], topicsMessage: string): void {
   refuseNames(body, "groupIds", ctx, (g) => groupVerdict(ctx, Op.DESCRIBE, g), "groups", (groupId, code) => ({
-    ...describedGroup(), groupId, errorCode: code, errorMessage: "Group authorization failed.", authorizedOperations: -2147483648,
+    ...describedGroup(),
+    groupId,
+    errorCode: code,
+    errorMessage: "Group authorization failed.",
+    authorizedOperations: -2147483648,
   }));
   ctx.fixups.push((res) => {
     res.groups = (res.groups as Obj[]).map((g) => {
@@ -188,8 +298,10 @@ const membersTopics = (g: Obj, assignments: readonly string[]) =>
 function topologyTopics(g: Obj): string[] {
   const subtopologies = ((g.topology as Obj | null)?.subtopologies as Obj[] | null | undefined) ?? [];
   return subtopologies.flatMap((s) => [
-    ...(s.sourceTopics as string[]), ...(s.repartitionSinkTopics as string[]),
-    ...(s.stateChangelogTopics as Obj[]).map((t) => t.name as string), ...(s.repartitionSourceTopics as Obj[]).map((t) => t.name as string),
+    ...(s.sourceTopics as string[]),
+    ...(s.repartitionSinkTopics as string[]),
+    ...(s.stateChangelogTopics as Obj[]).map((t) => t.name as string),
+    ...(s.repartitionSourceTopics as Obj[]).map((t) => t.name as string),
   ]);
 }
 
@@ -213,8 +325,13 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
           const name = typeof t.topic === "string" && t.topic !== "" ? t.topic : ctx.knownTopicName(t.topicId as string);
           if (name === undefined || ctx.allows(Op.READ, Res.TOPIC, name)) continue;
           t.partitions = (t.partitions as Obj[]).map((p) => ({
-            ...defaultFetchPartition(), partitionIndex: p.partitionIndex, errorCode: TOPIC_DENIED,
-            highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, records: new Uint8Array(0),
+            ...defaultFetchPartition(),
+            partitionIndex: p.partitionIndex,
+            errorCode: TOPIC_DENIED,
+            highWatermark: -1n,
+            lastStableOffset: -1n,
+            logStartOffset: -1n,
+            records: new Uint8Array(0),
           }));
         }
       });
@@ -227,7 +344,8 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     },
   }],
   [3, { // Metadata
-    checks: "DESCRIBE on each TOPIC named (else TOPIC_AUTHORIZATION_FAILED); all topics: only those DESCRIBE allows; auto-creation needs CREATE on the CLUSTER or the TOPIC",
+    checks:
+      "DESCRIBE on each TOPIC named (else TOPIC_AUTHORIZATION_FAILED); all topics: only those DESCRIBE allows; auto-creation needs CREATE on the CLUSTER or the TOPIC",
     request(body, ctx) {
       const v = ctx.version;
       const all = body.topics === null || (v === 0 && (body.topics as Obj[]).length === 0);
@@ -284,7 +402,14 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
         if (body.topics === null) return filterResponse(ctx, "topics", (t) => topicOk(t.name as string));
         refuseEntries(body, "topics", ctx, (t) => (topicOk(t.name as string) ? 0 : TOPIC_DENIED), "topics", (t, code) => ({
           name: t.name,
-          partitions: partitionsWith(t, "partitionIndexes", null, () => ({ ...defaultOffsetFetchResponsePartition(), committedOffset: -1n }), "partitionIndex", code),
+          partitions: partitionsWith(
+            t,
+            "partitionIndexes",
+            null,
+            () => ({ ...defaultOffsetFetchResponsePartition(), committedOffset: -1n }),
+            "partitionIndex",
+            code,
+          ),
         }));
         return;
       }
@@ -311,7 +436,14 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
           rg && (rg.topics as Obj[]).push(...denied.map((t) => ({
             name: t.name,
             topicId: t.topicId,
-            partitions: partitionsWith(t, "partitionIndexes", null, () => ({ ...defaultOffsetFetchResponsePartitions(), committedOffset: -1n }), "partitionIndex", TOPIC_DENIED),
+            partitions: partitionsWith(
+              t,
+              "partitionIndexes",
+              null,
+              () => ({ ...defaultOffsetFetchResponsePartitions(), committedOffset: -1n }),
+              "partitionIndex",
+              TOPIC_DENIED,
+            ),
           })));
         });
       }
@@ -325,7 +457,13 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
       const denied = type === Res.GROUP ? GROUP_DENIED : TXN_DENIED;
       if (ctx.version < 4) return ctx.allows(Op.DESCRIBE, type, body.key as string) ? undefined : refuse(denied, "Authorization failed.");
       refuseNames(body, "coordinatorKeys", ctx, (k) => (ctx.allows(Op.DESCRIBE, type, k) ? 0 : denied), "coordinators", (key, code) => ({
-        ...defaultCoordinator(), key, nodeId: -1, host: "", port: -1, errorCode: code, errorMessage: "Authorization failed.",
+        ...defaultCoordinator(),
+        key,
+        nodeId: -1,
+        host: "",
+        port: -1,
+        errorCode: code,
+        errorMessage: "Authorization failed.",
       }));
     },
   }],
@@ -337,7 +475,11 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     checks: "DESCRIBE on each GROUP",
     request(body, ctx) {
       refuseNames(body, "groups", ctx, (g) => groupVerdict(ctx, Op.DESCRIBE, g), "groups", (groupId, code) => ({
-        ...defaultDescribedGroup(), groupId, errorCode: code, errorMessage: null, authorizedOperations: -2147483648,
+        ...defaultDescribedGroup(),
+        groupId,
+        errorCode: code,
+        errorMessage: null,
+        authorizedOperations: -2147483648,
       }));
       if (body.includeAuthorizedOperations === true) {
         ctx.fixups.push((res) => {
@@ -356,16 +498,23 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     checks: "CREATE on the CLUSTER or on each TOPIC; configs in the answer need DESCRIBE_CONFIGS on the TOPIC",
     request(body, ctx) {
       const clusterCreate = cluster(ctx, Op.CREATE);
-      refuseEntries(body, "topics", ctx, (t) => (clusterCreate || ctx.allows(Op.CREATE, Res.TOPIC, t.name as string) ? 0 : TOPIC_DENIED), "topics", (t, code) => ({
-        ...defaultCreatableTopicResult(),
-        name: t.name,
-        errorCode: code,
-        errorMessage: "Authorization failed.",
-        topicConfigErrorCode: code,
-        numPartitions: -1,
-        replicationFactor: -1,
-        configs: null,
-      }));
+      refuseEntries(
+        body,
+        "topics",
+        ctx,
+        (t) => (clusterCreate || ctx.allows(Op.CREATE, Res.TOPIC, t.name as string) ? 0 : TOPIC_DENIED),
+        "topics",
+        (t, code) => ({
+          ...defaultCreatableTopicResult(),
+          name: t.name,
+          errorCode: code,
+          errorMessage: "Authorization failed.",
+          topicConfigErrorCode: code,
+          numPartitions: -1,
+          replicationFactor: -1,
+          configs: null,
+        }),
+      );
       ctx.fixups.push((res) => {
         for (const t of res.topics as Obj[]) {
           if (t.errorCode === 0 && !ctx.allows(Op.DESCRIBE_CONFIGS, Res.TOPIC, t.name as string)) {
@@ -379,15 +528,32 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
   [20, { // DeleteTopics
     checks: "DELETE on each TOPIC (by id: DESCRIBE, then DELETE)",
     request(body, ctx) {
-      const result = (name: string | null, topicId: string, code: number) =>
-        ({ ...defaultDeletableTopicResult(), name, topicId, errorCode: code, errorMessage: "Authorization failed." });
+      const result = (name: string | null, topicId: string, code: number) => ({
+        ...defaultDeletableTopicResult(),
+        name,
+        topicId,
+        errorCode: code,
+        errorMessage: "Authorization failed.",
+      });
       if (ctx.version < 6) {
-        refuseNames(body, "topicNames", ctx, (n) => (ctx.allows(Op.DELETE, Res.TOPIC, n) ? 0 : TOPIC_DENIED), "responses",
-          (n, code) => result(n, "00000000000000000000000000000000", code));
+        refuseNames(
+          body,
+          "topicNames",
+          ctx,
+          (n) => (ctx.allows(Op.DELETE, Res.TOPIC, n) ? 0 : TOPIC_DENIED),
+          "responses",
+          (n, code) => result(n, "00000000000000000000000000000000", code),
+        );
         return;
       }
-      refuseEntries(body, "topics", ctx, (t) => topicVerdict(ctx, Op.DELETE, t, "name"), "responses",
-        (t, code) => result(t.name as string | null, t.topicId as string, code));
+      refuseEntries(
+        body,
+        "topics",
+        ctx,
+        (t) => topicVerdict(ctx, Op.DELETE, t, "name"),
+        "responses",
+        (t, code) => result(t.name as string | null, t.topicId as string, code),
+      );
     },
   }],
   [21, { // DeleteRecords
@@ -442,8 +608,11 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
   [28, { // TxnOffsetCommit
     checks: "WRITE on the TRANSACTIONAL_ID, READ on the GROUP (else every partition fails so); READ on each TOPIC",
     request(body, ctx) {
-      const whole = !ctx.allows(Op.WRITE, Res.TRANSACTIONAL_ID, body.transactionalId as string) ? TXN_DENIED
-        : !ctx.allows(Op.READ, Res.GROUP, body.groupId as string) ? GROUP_DENIED : 0;
+      const whole = !ctx.allows(Op.WRITE, Res.TRANSACTIONAL_ID, body.transactionalId as string)
+        ? TXN_DENIED
+        : !ctx.allows(Op.READ, Res.GROUP, body.groupId as string)
+        ? GROUP_DENIED
+        : 0;
       txnOffsetCommitTopics(body, ctx, (t) => whole || topicVerdict(ctx, Op.READ, t, "name"));
     },
   }],
@@ -463,7 +632,10 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     checks: "ALTER on each TOPIC",
     request(body, ctx) {
       refuseEntries(body, "topics", ctx, (t) => (ctx.allows(Op.ALTER, Res.TOPIC, t.name as string) ? 0 : TOPIC_DENIED), "results", (t, code) => ({
-        ...defaultCreatePartitionsTopicResult(), name: t.name, errorCode: code, errorMessage: "The topic authorization is failed.",
+        ...defaultCreatePartitionsTopicResult(),
+        name: t.name,
+        errorCode: code,
+        errorMessage: "The topic authorization is failed.",
       }));
     },
   }],
@@ -471,7 +643,9 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     checks: "DELETE on each GROUP",
     request(body, ctx) {
       refuseNames(body, "groupsNames", ctx, (g) => groupVerdict(ctx, Op.DELETE, g), "results", (groupId, code) => ({
-        ...defaultDeletableGroupResult(), groupId, errorCode: code,
+        ...defaultDeletableGroupResult(),
+        groupId,
+        errorCode: code,
       }));
     },
   }],
@@ -505,8 +679,21 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
   [65, { // DescribeTransactions
     checks: "DESCRIBE on each TRANSACTIONAL_ID; its partitions only of topics DESCRIBE allows",
     request(body, ctx) {
-      refuseNames(body, "transactionalIds", ctx, (id) => (ctx.allows(Op.DESCRIBE, Res.TRANSACTIONAL_ID, id) ? 0 : TXN_DENIED), "transactionStates",
-        (transactionalId, code) => ({ ...defaultTransactionState(), transactionalId, errorCode: code, transactionState: "", producerId: -1n, producerEpoch: -1 }));
+      refuseNames(
+        body,
+        "transactionalIds",
+        ctx,
+        (id) => (ctx.allows(Op.DESCRIBE, Res.TRANSACTIONAL_ID, id) ? 0 : TXN_DENIED),
+        "transactionStates",
+        (transactionalId, code) => ({
+          ...defaultTransactionState(),
+          transactionalId,
+          errorCode: code,
+          transactionState: "",
+          producerId: -1n,
+          producerEpoch: -1,
+        }),
+      );
       ctx.fixups.push((res) => {
         for (const s of res.transactionStates as Obj[]) s.topics = (s.topics as Obj[]).filter((t) => ctx.allows(Op.DESCRIBE, Res.TOPIC, t.topic as string));
       });
@@ -524,14 +711,17 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
   }],
   [69, { // ConsumerGroupDescribe
     checks: "DESCRIBE on each GROUP; a group whose members' assigned TOPICs are not all DESCRIBE-able is TOPIC_AUTHORIZATION_FAILED",
-    request: (body, ctx) => describeGroups(body, ctx, defaultConsumerGroup, (g) => membersTopics(g, ["assignment", "targetAssignment"]), ASSIGNED_TOPICS_DENIED),
+    request: (body, ctx) =>
+      describeGroups(body, ctx, defaultConsumerGroup, (g) => membersTopics(g, ["assignment", "targetAssignment"]), ASSIGNED_TOPICS_DENIED),
   }],
   [75, { // DescribeTopicPartitions
     checks: "DESCRIBE on each TOPIC named (TOPIC_AUTHORIZATION_FAILED); all topics: only those DESCRIBE allows",
     request(body, ctx) {
       const topicOk = (n: string) => ctx.allows(Op.DESCRIBE, Res.TOPIC, n);
       refuseEntries(body, "topics", ctx, (t) => (topicOk(t.name as string) ? 0 : TOPIC_DENIED), "topics", (t, code) => ({
-        ...defaultDescribeTopicPartitionsResponseTopic(), name: t.name, errorCode: code,
+        ...defaultDescribeTopicPartitionsResponseTopic(),
+        name: t.name,
+        errorCode: code,
       }));
       filterResponse(ctx, "topics", (t) => t.errorCode !== 0 || typeof t.name !== "string" || topicOk(t.name));
     },
@@ -561,12 +751,15 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     },
   }],
   [88, { // StreamsGroupHeartbeat
-    checks: "READ on the GROUP; with a topology DESCRIBE on every source, repartition and changelog TOPIC (else TOPIC_AUTHORIZATION_FAILED) and CREATE on the CLUSTER or on each internal TOPIC (else TOPIC_AUTHORIZATION_FAILED: the broker would create them as kgate)",
+    checks:
+      "READ on the GROUP; with a topology DESCRIBE on every source, repartition and changelog TOPIC (else TOPIC_AUTHORIZATION_FAILED) and CREATE on the CLUSTER or on each internal TOPIC (else TOPIC_AUTHORIZATION_FAILED: the broker would create them as kgate)",
     request(body, ctx) {
       const refused = readGroup.request(body, ctx);
       if (refused) return refused;
       const subtopologies = ((body.topology as Obj | null)?.subtopologies as Obj[] | undefined) ?? [];
-      const internal = subtopologies.flatMap((s) => [...(s.repartitionSourceTopics as Obj[]), ...(s.stateChangelogTopics as Obj[])].map((t) => t.name as string));
+      const internal = subtopologies.flatMap((s) =>
+        [...(s.repartitionSourceTopics as Obj[]), ...(s.stateChangelogTopics as Obj[])].map((t) => t.name as string)
+      );
       const required = [...subtopologies.flatMap((s) => [...(s.sourceTopics as string[]), ...(s.repartitionSinkTopics as string[])]), ...internal];
       const hidden = [...new Set(required.filter((n) => !ctx.allows(Op.DESCRIBE, Res.TOPIC, n)))];
       if (hidden.length > 0) return refuse(TOPIC_DENIED, `Unauthorized topics: ${hidden.join(", ")}`);
@@ -580,14 +773,19 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
   }],
   [89, { // StreamsGroupDescribe
     checks: "DESCRIBE on each GROUP; a group whose topology's TOPICs are not all DESCRIBE-able is TOPIC_AUTHORIZATION_FAILED",
-    request: (body, ctx) => describeGroups(body, ctx, defaultStreamsGroup, topologyTopics, "The described group uses topics that the client is not authorized to describe."),
+    request: (body, ctx) =>
+      describeGroups(body, ctx, defaultStreamsGroup, topologyTopics, "The described group uses topics that the client is not authorized to describe."),
   }],
   [90, { // DescribeShareGroupOffsets
-    checks: "DESCRIBE on each GROUP (GROUP_AUTHORIZATION_FAILED); DESCRIBE on each TOPIC named (per partition TOPIC_AUTHORIZATION_FAILED); all topics: only those DESCRIBE allows",
+    checks:
+      "DESCRIBE on each GROUP (GROUP_AUTHORIZATION_FAILED); DESCRIBE on each TOPIC named (per partition TOPIC_AUTHORIZATION_FAILED); all topics: only those DESCRIBE allows",
     request(body, ctx) {
       const topicOk = (n: string) => ctx.allows(Op.DESCRIBE, Res.TOPIC, n);
       refuseEntries(body, "groups", ctx, (g) => groupVerdict(ctx, Op.DESCRIBE, g.groupId as string), "groups", (g, code) => ({
-        ...defaultDescribeShareGroupOffsetsResponseGroup(), groupId: g.groupId, errorCode: code, errorMessage: "Group authorization failed.",
+        ...defaultDescribeShareGroupOffsetsResponseGroup(),
+        groupId: g.groupId,
+        errorCode: code,
+        errorMessage: "Group authorization failed.",
       }));
       for (const g of body.groups as Obj[]) {
         const groupId = g.groupId;
@@ -599,8 +797,22 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
           continue;
         }
         refuseEntries(g, "topics", ctx, (t) => (topicOk(t.topicName as string) ? 0 : TOPIC_DENIED), groupTopics, (t, code) => ({
-          topicName: t.topicName, topicId: "0".repeat(32),
-          partitions: partitionsWith(t, "partitions", null, () => ({ ...defaultDescribeShareGroupOffsetsResponsePartition(), startOffset: -1n, leaderEpoch: -1, lag: -1n, errorMessage: "Topic authorization failed." }), "partitionIndex", code),
+          topicName: t.topicName,
+          topicId: "0".repeat(32),
+          partitions: partitionsWith(
+            t,
+            "partitions",
+            null,
+            () => ({
+              ...defaultDescribeShareGroupOffsetsResponsePartition(),
+              startOffset: -1n,
+              leaderEpoch: -1,
+              lag: -1n,
+              errorMessage: "Topic authorization failed.",
+            }),
+            "partitionIndex",
+            code,
+          ),
         }));
       }
     },
@@ -617,7 +829,10 @@ const TABLE: ReadonlyArray<readonly [number, ApiAcl]> = [
     request(body, ctx) {
       if (!ctx.allows(Op.DELETE, Res.GROUP, body.groupId as string)) return refuse(GROUP_DENIED, "Group authorization failed.");
       refuseEntries(body, "topics", ctx, (t) => (ctx.allows(Op.READ, Res.TOPIC, t.topicName as string) ? 0 : TOPIC_DENIED), "responses", (t, code) => ({
-        ...defaultDeleteShareGroupOffsetsResponseTopic(), topicName: t.topicName, errorCode: code, errorMessage: "Topic authorization failed.",
+        ...defaultDeleteShareGroupOffsetsResponseTopic(),
+        topicName: t.topicName,
+        errorCode: code,
+        errorMessage: "Topic authorization failed.",
       }));
     },
   }],

@@ -61,7 +61,15 @@ export async function tenantRequest(
   const plan = rewritePlan(head.apiKey, head.apiVersion);
   const { header, body } = decodeRequest<Obj>(frame);
   const x: RequestExchange = {
-    frame, head, header, body, tenant, plan, deps, conn, acksZero,
+    frame,
+    head,
+    header,
+    body,
+    tenant,
+    plan,
+    deps,
+    conn,
+    acksZero,
     rule: { tenant, version: head.apiVersion, responseFixups: [] },
     fakes: new Map(),
     changed: 0,

@@ -6,7 +6,7 @@ import type { EntityField, EntityKind } from "../../protocol/entity-field.ts";
 import { idNamePairs, NAME_KINDS } from "../../protocol/name-fields.ts";
 import { ApiKey } from "../../protocol/messages/api-keys.ts";
 import { apiSpec } from "../../protocol/registry.ts";
-import { type HandRule, HAND_RULES } from "../hand-rules.ts";
+import { HAND_RULES, type HandRule } from "../hand-rules.ts";
 import { hasReplicaFields } from "../replica-guard.ts";
 import { hasBackingState } from "../backing-leaks.ts";
 import { responseHasErrorMessages } from "./error-message-free.ts";

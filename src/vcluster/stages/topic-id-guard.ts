@@ -42,7 +42,7 @@ export function collectTopicIds(body: unknown, fields: readonly EntityField[], v
   walkEntities(body, fields, version, "topicId", (container, prop) => {
     const v = container[prop];
     if (typeof v === "string") ids.add(v);
-    else if (Array.isArray(v)) for (const s of v) if (typeof s === "string") ids.add(s);
+    else if (Array.isArray(v)) { for (const s of v) if (typeof s === "string") ids.add(s); }
   });
   ids.delete(ZERO_TOPIC_ID);
   return ids;

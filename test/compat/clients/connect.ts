@@ -16,10 +16,10 @@ function workerProperties(t: CompatTarget, restPort: number): string {
   const s = t.suffix;
   const sasl = t.sasl
     ? [
-        "security.protocol=SASL_PLAINTEXT",
-        "sasl.mechanism=PLAIN",
-        `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${t.sasl.username}" password="${t.sasl.password}";`,
-      ]
+      "security.protocol=SASL_PLAINTEXT",
+      "sasl.mechanism=PLAIN",
+      `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${t.sasl.username}" password="${t.sasl.password}";`,
+    ]
     : [];
   return [
     `bootstrap.servers=${t.bootstrap}`,
@@ -46,7 +46,11 @@ function workerProperties(t: CompatTarget, restPort: number): string {
 }
 
 async function rest(port: number, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   try {
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
@@ -82,7 +86,10 @@ export const connectClient: CompatClient = {
     const props = join(t.workDir, "worker.properties");
     writeFileSync(props, workerProperties(t, restPort));
     const cp = `${await connectorClasses()}:${classpath(KAFKA_LIBS)}`;
-    const worker = spawn("java", [...javaArgs(cp, "org.apache.kafka.connect.cli.ConnectDistributed", [`-Dlog4j2.configurationFile=${join(KAFKA_LIBS, "..", "log4j2-cli.xml")}`]), props], {
+    const worker = spawn("java", [
+      ...javaArgs(cp, "org.apache.kafka.connect.cli.ConnectDistributed", [`-Dlog4j2.configurationFile=${join(KAFKA_LIBS, "..", "log4j2-cli.xml")}`]),
+      props,
+    ], {
       cwd: t.workDir,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -110,7 +117,10 @@ export const connectClient: CompatClient = {
           return undefined;
         });
         const status = await until("connector and task RUNNING", 90_000, async () => {
-          const st = (await rest(restPort, "GET", `/connectors/counting-source${s}/status`)).json as { connector?: { state: string }; tasks?: { state: string; trace?: string }[] };
+          const st = (await rest(restPort, "GET", `/connectors/counting-source${s}/status`)).json as {
+            connector?: { state: string };
+            tasks?: { state: string; trace?: string }[];
+          };
           const failed = st.tasks?.find((x) => x.state === "FAILED");
           if (failed) throw new Error(`task FAILED: ${failed.trace?.split("\n")[0]}`);
           return st.connector?.state === "RUNNING" && st.tasks?.[0]?.state === "RUNNING" ? st : undefined;
@@ -118,7 +128,11 @@ export const connectClient: CompatClient = {
         return `connector ${status.connector!.state}, task ${status.tasks![0]!.state}`;
       });
       await steps.step("records", async () => {
-        const kafka = new Kafka({ brokers: [t.bootstrap], logLevel: logLevel.NOTHING, ...(t.sasl ? { sasl: { mechanism: "plain" as const, ...t.sasl } } : {}) });
+        const kafka = new Kafka({
+          brokers: [t.bootstrap],
+          logLevel: logLevel.NOTHING,
+          ...(t.sasl ? { sasl: { mechanism: "plain" as const, ...t.sasl } } : {}),
+        });
         const consumer = kafka.consumer({ groupId: `source-reader${s}` });
         const values: string[] = [];
         await consumer.connect();

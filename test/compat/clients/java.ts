@@ -31,7 +31,11 @@ export function javaClient(version: string, fast = false): CompatClient {
     async run(t) {
       const jars = await jarsFor(version);
       const classes = await compileJava(`scenario-${version}`, classpath(jars), ["Scenario.java"]);
-      return runScenarioProgram("java", javaArgs(`${classes}:${classpath(jars)}`, "Scenario", [`-Dlog4j2.configurationFile=${KAFKA_LIBS}/../log4j2-cli.xml`]), t);
+      return runScenarioProgram(
+        "java",
+        javaArgs(`${classes}:${classpath(jars)}`, "Scenario", [`-Dlog4j2.configurationFile=${KAFKA_LIBS}/../log4j2-cli.xml`]),
+        t,
+      );
     },
   };
 }

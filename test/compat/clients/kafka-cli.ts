@@ -42,13 +42,31 @@ export const kafkaCliClient: CompatClient = {
     await steps.step("produce", async () => {
       const input = Array.from({ length: t.records }, (_, i) => `k${i}:v${i}\n`).join("");
       await tool(t, "kafka-console-producer", [
-        "--topic", n.topic, "--reader-property", "parse.key=true", "--reader-property", "key.separator=:",
-        "--command-property", "enable.idempotence=true", "--command-property", "acks=all",
+        "--topic",
+        n.topic,
+        "--reader-property",
+        "parse.key=true",
+        "--reader-property",
+        "key.separator=:",
+        "--command-property",
+        "enable.idempotence=true",
+        "--command-property",
+        "acks=all",
       ], input);
       return `${t.records} records, idempotent`;
     });
     await steps.step("consume-commit", async () => {
-      const out = await tool(t, "kafka-console-consumer", ["--topic", n.topic, "--group", n.group, "--from-beginning", "--max-messages", String(t.records), "--timeout-ms", "60000"]);
+      const out = await tool(t, "kafka-console-consumer", [
+        "--topic",
+        n.topic,
+        "--group",
+        n.group,
+        "--from-beginning",
+        "--max-messages",
+        String(t.records),
+        "--timeout-ms",
+        "60000",
+      ]);
       const values = out.split("\n").filter(Boolean);
       if (new Set(values).size !== t.records) throw new Error(`got ${values.length} records, ${new Set(values).size} distinct`);
       return `${values.length} records, committed on close`;

@@ -13,7 +13,15 @@ function kafkaFor(t: CompatTarget): Kafka {
 }
 
 /** Consumes `topic` in `groupId` until `until(values)` holds or the deadline passes. */
-async function consumeUntil(kafka: Kafka, topic: string, groupId: string, readUncommitted: boolean, until: (values: string[]) => boolean, ms: number, settleMs = 0) {
+async function consumeUntil(
+  kafka: Kafka,
+  topic: string,
+  groupId: string,
+  readUncommitted: boolean,
+  until: (values: string[]) => boolean,
+  ms: number,
+  settleMs = 0,
+) {
   const consumer = kafka.consumer({ groupId, readUncommitted, allowAutoTopicCreation: false });
   const values: string[] = [];
   try {
@@ -59,7 +67,11 @@ export const kafkajsClient: CompatClient = {
         await producer.connect();
         try {
           for (let i = 0; i < t.records; i += 100) {
-            await producer.send({ topic: n.topic, acks: -1, messages: Array.from({ length: Math.min(100, t.records - i) }, (_, j) => ({ key: `k${i + j}`, value: `v${i + j}` })) });
+            await producer.send({
+              topic: n.topic,
+              acks: -1,
+              messages: Array.from({ length: Math.min(100, t.records - i) }, (_, j) => ({ key: `k${i + j}`, value: `v${i + j}` })),
+            });
           }
         } finally {
           await producer.disconnect();

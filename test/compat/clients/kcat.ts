@@ -7,8 +7,20 @@ import { Kafka, logLevel } from "kafkajs";
 
 function login(t: CompatTarget): string[] {
   return [
-    "-b", t.bootstrap,
-    ...(t.sasl ? ["-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=PLAIN", "-X", `sasl.username=${t.sasl.username}`, "-X", `sasl.password=${t.sasl.password}`] : []),
+    "-b",
+    t.bootstrap,
+    ...(t.sasl
+      ? [
+        "-X",
+        "security.protocol=SASL_PLAINTEXT",
+        "-X",
+        "sasl.mechanism=PLAIN",
+        "-X",
+        `sasl.username=${t.sasl.username}`,
+        "-X",
+        `sasl.password=${t.sasl.password}`,
+      ]
+      : []),
   ];
 }
 

@@ -46,7 +46,16 @@ function platformatic(): Promise<Platformatic> {
   loading ??= (async () => {
     if (!existsSync(ENTRY)) {
       mkdirSync(NPM_DIR, { recursive: true });
-      const res = await runCommand("npm", ["install", "--prefix", NPM_DIR, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `@platformatic/kafka@${PLATFORMATIC_VERSION}`], { timeoutMs: 300_000 });
+      const res = await runCommand("npm", [
+        "install",
+        "--prefix",
+        NPM_DIR,
+        "--no-save",
+        "--no-package-lock",
+        "--no-audit",
+        "--no-fund",
+        `@platformatic/kafka@${PLATFORMATIC_VERSION}`,
+      ], { timeoutMs: 300_000 });
       if (res.code !== 0) throw new Error(`npm install @platformatic/kafka@${PLATFORMATIC_VERSION}: ${res.stderr.trim().split("\n").slice(-2).join(" ")}`);
     }
     return (await import(ENTRY)) as Platformatic;
@@ -64,7 +73,15 @@ function base(t: CompatTarget, clientId: string) {
 }
 
 /** Reads `topic` from the earliest offset in `groupId` until `until(values)` holds, then `settleMs` more. */
-async function consumeUntil(pk: Platformatic, t: CompatTarget, topic: string, groupId: string, isolationLevel: 0 | 1, until: (n: number) => boolean, settleMs: number) {
+async function consumeUntil(
+  pk: Platformatic,
+  t: CompatTarget,
+  topic: string,
+  groupId: string,
+  isolationLevel: 0 | 1,
+  until: (n: number) => boolean,
+  settleMs: number,
+) {
   const consumer = new pk.Consumer({ ...base(t, "compat-platformatic"), groupId, deserializers: pk.stringDeserializers, isolationLevel });
   const values: string[] = [];
   const lastPerPartition = new Map<number, Message>();
@@ -116,7 +133,9 @@ export const platformaticClient: CompatClient = {
         const producer = new pk.Producer({ ...base(t, "compat-platformatic"), serializers: pk.stringSerializers, idempotent: true, acks: -1 });
         try {
           for (let i = 0; i < t.records; i += 100) {
-            await producer.send({ messages: Array.from({ length: Math.min(100, t.records - i) }, (_, j) => ({ topic: n.topic, key: `k${i + j}`, value: `v${i + j}` })) });
+            await producer.send({
+              messages: Array.from({ length: Math.min(100, t.records - i) }, (_, j) => ({ topic: n.topic, key: `k${i + j}`, value: `v${i + j}` })),
+            });
           }
         } finally {
           await producer.close();
@@ -138,7 +157,13 @@ export const platformaticClient: CompatClient = {
         return `state ${g.state}, offsets add up to ${committed}`;
       });
       await steps.step("transactions", async () => {
-        const producer = new pk.Producer({ ...base(t, "compat-platformatic"), serializers: pk.stringSerializers, idempotent: true, transactionalId: n.transactionalId, acks: -1 });
+        const producer = new pk.Producer({
+          ...base(t, "compat-platformatic"),
+          serializers: pk.stringSerializers,
+          idempotent: true,
+          transactionalId: n.transactionalId,
+          acks: -1,
+        });
         try {
           const ok = await producer.beginTransaction();
           await ok.send({ messages: [{ topic: n.txTopic, value: "committed" }] });

@@ -21,7 +21,11 @@ export const streamsClient: CompatClient = {
   async run(t) {
     const cp = classpath(await streamsJars(), KAFKA_LIBS);
     const classes = await compileJava("streams-4.4", cp, ["StreamsApp.java"]);
-    const steps = await runScenarioProgram("java", javaArgs(`${classes}:${cp}`, "StreamsApp", [`-Dlog4j2.configurationFile=${join(KAFKA_LIBS, "..", "log4j2-cli.xml")}`]), t);
+    const steps = await runScenarioProgram(
+      "java",
+      javaArgs(`${classes}:${cp}`, "StreamsApp", [`-Dlog4j2.configurationFile=${join(KAFKA_LIBS, "..", "log4j2-cli.xml")}`]),
+      t,
+    );
     if (!t.backing || steps.some((s) => s.status === "fail")) return steps;
     const app = `wordcount${t.suffix}`;
     const step: StepResult = { step: "backing-prefixed", status: "ok", detail: "" };
@@ -36,7 +40,9 @@ export const streamsClient: CompatClient = {
       txIds.some((x) => x.startsWith(`${p}${app}-`)) ? "" : `transactional id ${p}${app}-…`,
     ].filter(Boolean);
     if (missing.length) Object.assign(step, { status: "fail", detail: `missing on the backing cluster: ${missing.join(", ")}` });
-    else step.detail = `backing cluster: ${internal.map((x) => x.slice(p.length)).join(", ")}, group ${app} and transactional id ${txIds.find((x) => x.startsWith(`${p}${app}-`))!.slice(p.length)}, all under ${p}`;
+    else {step.detail = `backing cluster: ${internal.map((x) => x.slice(p.length)).join(", ")}, group ${app} and transactional id ${
+        txIds.find((x) => x.startsWith(`${p}${app}-`))!.slice(p.length)
+      }, all under ${p}`;}
     return [...steps, step];
   },
 };

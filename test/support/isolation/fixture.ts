@@ -151,7 +151,15 @@ export function assertClean(response: unknown, what: string, request?: unknown):
   // error, checked by each test); it tells her nothing. The rest must never appear.
   const sent = request === undefined ? "" : jsonOf(request);
   const forbidden = [
-    "vc-bob", BOB_PREFIX, ALICE_PREFIX, "__consumer_offsets", "__transaction_state", "_kgate", BOB_RECORD, BOB_RETENTION, BOB_GROUP_SESSION_MS,
+    "vc-bob",
+    BOB_PREFIX,
+    ALICE_PREFIX,
+    "__consumer_offsets",
+    "__transaction_state",
+    "_kgate",
+    BOB_RECORD,
+    BOB_RETENTION,
+    BOB_GROUP_SESSION_MS,
     ...[bobState.classicMemberId, bobState.cgMemberId, bobState.consumerOffsetsId].filter((s) => s !== ""),
   ];
   for (const s of forbidden) {
@@ -225,9 +233,16 @@ export function produceBody(topic: { name?: string; topicId?: string }, value: s
 export function fetchBody(topic: { name?: string; topicId?: string }): FetchRequest {
   const partition = { partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 };
   return {
-    replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+    replicaId: -1,
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 1 << 20,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
     topics: [{ topic: topic.name ?? "", topicId: topic.topicId ?? ZERO_ID, partitions: [partition] }],
-    forgottenTopicsData: [], rackId: "",
+    forgottenTopicsData: [],
+    rackId: "",
   };
 }
 
@@ -297,7 +312,8 @@ export async function backingTopic(name: string): Promise<TopicMetadata> {
 
 export async function bobCommittedOffset(): Promise<bigint> {
   const res = await bob.request(API.OffsetFetch, 9, {
-    groupId: "", topics: null,
+    groupId: "",
+    topics: null,
     groups: [{ groupId: "bob-group", memberId: null, memberEpoch: -1, topics: [{ name: "secret", topicId: ZERO_ID, partitionIndexes: [0] }] }],
     requireStable: false,
   });
@@ -311,15 +327,26 @@ export async function bobTransaction(): Promise<ResponseOf<typeof API.DescribeTr
 
 export async function bobHeartbeat(): Promise<number> {
   const res = await bob.request(API.Heartbeat, 4, {
-    groupId: "bob-group", generationId: bobState.classicGeneration, memberId: bobState.classicMemberId, groupInstanceId: null,
+    groupId: "bob-group",
+    generationId: bobState.classicGeneration,
+    memberId: bobState.classicMemberId,
+    groupInstanceId: null,
   });
   return res.errorCode;
 }
 
 export function bobCgHeartbeat(): Promise<ResponseOf<typeof API.ConsumerGroupHeartbeat>> {
   return bob.request(API.ConsumerGroupHeartbeat, 1, {
-    groupId: "bob-cg", memberId: bobState.cgMemberId, memberEpoch: bobState.cgMemberEpoch, instanceId: null, rackId: null,
-    rebalanceTimeoutMs: -1, subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null,
+    groupId: "bob-cg",
+    memberId: bobState.cgMemberId,
+    memberEpoch: bobState.cgMemberEpoch,
+    instanceId: null,
+    rackId: null,
+    rebalanceTimeoutMs: -1,
+    subscribedTopicNames: null,
+    subscribedTopicRegex: null,
+    serverAssignor: null,
+    topicPartitions: null,
   });
 }
 
@@ -368,7 +395,11 @@ async function setUp(kgateRuntime: KgateRuntime): Promise<void> {
     resources: [
       { resourceType: RESOURCE_TOPIC, resourceName: "secret", configs: [{ name: "retention.ms", configOperation: 0, value: BOB_RETENTION }] },
       ...(KAFKA4_GROUPS
-        ? [{ resourceType: RESOURCE_GROUP, resourceName: "bob-group", configs: [{ name: "consumer.session.timeout.ms", configOperation: 0, value: BOB_GROUP_SESSION_MS }] }]
+        ? [{
+          resourceType: RESOURCE_GROUP,
+          resourceName: "bob-group",
+          configs: [{ name: "consumer.session.timeout.ms", configOperation: 0, value: BOB_GROUP_SESSION_MS }],
+        }]
         : []),
     ],
     validateOnly: false,
@@ -384,14 +415,28 @@ async function setUp(kgateRuntime: KgateRuntime): Promise<void> {
 
   // bob-group: committed offset 1 on secret/0, then a live classic member
   const commit = await bob.request(API.OffsetCommit, 9, {
-    groupId: "bob-group", generationIdOrMemberEpoch: -1, memberId: "", groupInstanceId: null, retentionTimeMs: -1n,
-    topics: [{ name: "secret", topicId: ZERO_ID, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: "bob" }] }],
+    groupId: "bob-group",
+    generationIdOrMemberEpoch: -1,
+    memberId: "",
+    groupInstanceId: null,
+    retentionTimeMs: -1n,
+    topics: [{
+      name: "secret",
+      topicId: ZERO_ID,
+      partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: "bob" }],
+    }],
   });
   expect(commit.topics[0]!.partitions[0]!.errorCode).toBe(0);
   const join = (memberId: string) =>
     bob.request(API.JoinGroup, 9, {
-      groupId: "bob-group", sessionTimeoutMs: 300_000, rebalanceTimeoutMs: 300_000, memberId, groupInstanceId: null,
-      protocolType: "consumer", protocols: [{ name: "range", metadata: subscriptionBytes(["secret"]) }], reason: null,
+      groupId: "bob-group",
+      sessionTimeoutMs: 300_000,
+      rebalanceTimeoutMs: 300_000,
+      memberId,
+      groupInstanceId: null,
+      protocolType: "consumer",
+      protocols: [{ name: "range", metadata: subscriptionBytes(["secret"]) }],
+      reason: null,
     });
   const first = await join("");
   expect(first.errorCode).toBe(E.MEMBER_ID_REQUIRED);
@@ -400,8 +445,12 @@ async function setUp(kgateRuntime: KgateRuntime): Promise<void> {
   bobState.classicMemberId = joined.memberId;
   bobState.classicGeneration = joined.generationId;
   const synced = await bob.request(API.SyncGroup, 5, {
-    groupId: "bob-group", generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null,
-    protocolType: "consumer", protocolName: "range",
+    groupId: "bob-group",
+    generationId: joined.generationId,
+    memberId: joined.memberId,
+    groupInstanceId: null,
+    protocolType: "consumer",
+    protocolName: "range",
     assignments: [{ memberId: joined.memberId, assignment: assignmentBytes(["secret"]) }],
   });
   expect(synced.errorCode).toBe(0);
@@ -411,8 +460,16 @@ async function setUp(kgateRuntime: KgateRuntime): Promise<void> {
     // bob-cg: a KIP-848 member subscribed to secret
     bobState.cgMemberId = crypto.randomUUID();
     const cg = await bob.request(API.ConsumerGroupHeartbeat, 1, {
-      groupId: "bob-cg", memberId: bobState.cgMemberId, memberEpoch: 0, instanceId: null, rackId: null,
-      rebalanceTimeoutMs: 300_000, subscribedTopicNames: ["secret"], subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [],
+      groupId: "bob-cg",
+      memberId: bobState.cgMemberId,
+      memberEpoch: 0,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 300_000,
+      subscribedTopicNames: ["secret"],
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: [],
     });
     expect(cg.errorCode).toBe(0);
     bobState.cgMemberEpoch = cg.memberEpoch;
@@ -423,7 +480,12 @@ async function setUp(kgateRuntime: KgateRuntime): Promise<void> {
   // (COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR).
   const initProducer = () =>
     bob.request(API.InitProducerId, 4, {
-      transactionalId: "bob-tx", transactionTimeoutMs: 600_000, producerId: -1n, producerEpoch: -1, enable2Pc: false, keepPreparedTxn: false,
+      transactionalId: "bob-tx",
+      transactionTimeoutMs: 600_000,
+      producerId: -1n,
+      producerEpoch: -1,
+      enable2Pc: false,
+      keepPreparedTxn: false,
     });
   let pid = await initProducer();
   for (let attempt = 1; attempt < 60 && [14, 15, 16].includes(pid.errorCode); attempt++) {
@@ -434,7 +496,10 @@ async function setUp(kgateRuntime: KgateRuntime): Promise<void> {
   bobState.producerId = pid.producerId;
   bobState.producerEpoch = pid.producerEpoch;
   const added = await bob.request(API.AddPartitionsToTxn, 3, {
-    transactions: [], v3AndBelowTransactionalId: "bob-tx", v3AndBelowProducerId: pid.producerId, v3AndBelowProducerEpoch: pid.producerEpoch,
+    transactions: [],
+    v3AndBelowTransactionalId: "bob-tx",
+    v3AndBelowProducerId: pid.producerId,
+    v3AndBelowProducerEpoch: pid.producerEpoch,
     v3AndBelowTopics: [{ name: "secret", partitions: [0] }],
   });
   expect(added.resultsByTopicV3AndBelow[0]!.resultsByPartition[0]!.partitionErrorCode).toBe(0);
@@ -458,15 +523,28 @@ async function tearDown(concern: IsolationConcern): Promise<void> {
   try {
     if (bob && !bob.closed && bobState.classicMemberId) {
       await bob.request(API.LeaveGroup, 5, {
-        groupId: "bob-group", memberId: "", members: [{ memberId: bobState.classicMemberId, groupInstanceId: null, reason: "done" }],
+        groupId: "bob-group",
+        memberId: "",
+        members: [{ memberId: bobState.classicMemberId, groupInstanceId: null, reason: "done" }],
       }).catch(() => {});
       await bob.request(API.ConsumerGroupHeartbeat, 1, {
-        groupId: "bob-cg", memberId: bobState.cgMemberId, memberEpoch: -1, instanceId: null, rackId: null, rebalanceTimeoutMs: -1,
-        subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null,
+        groupId: "bob-cg",
+        memberId: bobState.cgMemberId,
+        memberEpoch: -1,
+        instanceId: null,
+        rackId: null,
+        rebalanceTimeoutMs: -1,
+        subscribedTopicNames: null,
+        subscribedTopicRegex: null,
+        serverAssignor: null,
+        topicPartitions: null,
       }).catch(() => {});
       // Bob's transaction, unless a test already ended it (then this answers an error code).
       await bob.request(API.EndTxn, 4, {
-        transactionalId: "bob-tx", producerId: bobState.producerId, producerEpoch: bobState.producerEpoch, committed: false,
+        transactionalId: "bob-tx",
+        producerId: bobState.producerId,
+        producerEpoch: bobState.producerEpoch,
+        committed: false,
       }).catch(() => {});
     }
     if (backing) {

@@ -8,7 +8,10 @@ export default [
     apiKey: ApiKey.AddPartitionsToTxn,
     versions: [0, 3],
     request: request(ApiKey.AddPartitionsToTxn, {
-      v3AndBelowTransactionalId: "tx", v3AndBelowProducerId: 1n, v3AndBelowProducerEpoch: 0, v3AndBelowTopics: [{ name: "orders", partitions: [0] }],
+      v3AndBelowTransactionalId: "tx",
+      v3AndBelowProducerId: 1n,
+      v3AndBelowProducerEpoch: 0,
+      v3AndBelowTopics: [{ name: "orders", partitions: [0] }],
     }),
     broker: { v3AndBelowTransactionalId: "alice.tx", v3AndBelowTopics: [{ name: "alice.orders" }] },
     response: response(ApiKey.AddPartitionsToTxn, {

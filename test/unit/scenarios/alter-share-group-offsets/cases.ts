@@ -7,7 +7,10 @@ export default [
     name: "prefixed in, stripped out",
     apiKey: ApiKey.AlterShareGroupOffsets,
     versions: [0],
-    request: request(ApiKey.AlterShareGroupOffsets, { groupId: "workers", topics: [{ topicName: "orders", partitions: [{ partitionIndex: 0, startOffset: 0n }] }] }),
+    request: request(ApiKey.AlterShareGroupOffsets, {
+      groupId: "workers",
+      topics: [{ topicName: "orders", partitions: [{ partitionIndex: 0, startOffset: 0n }] }],
+    }),
     broker: { groupId: "alice.workers", topics: [{ topicName: "alice.orders" }] },
     response: response(ApiKey.AlterShareGroupOffsets, {
       responses: [{ topicName: "alice.orders", topicId: ALICE_ORDERS_ID, partitions: [{ partitionIndex: 0, errorCode: 0, errorMessage: null }] }],

@@ -36,4 +36,3 @@ export default [
     answer: { apiKeys: expect.not.arrayContaining([expect.objectContaining({ apiKey: 38 }), expect.objectContaining({ apiKey: 57 })]) },
   }),
 ];
-

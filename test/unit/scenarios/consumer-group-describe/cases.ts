@@ -15,7 +15,9 @@ export default [
     response: response(ApiKey.ConsumerGroupDescribe, {
       groups: [
         {
-          ...defaultDescribedGroup(), groupId: "alice.g", groupState: "Stable",
+          ...defaultDescribedGroup(),
+          groupId: "alice.g",
+          groupState: "Stable",
           members: [{ ...defaultMember(), memberId: "m-1", subscribedTopicNames: ["alice.orders"], assignment, targetAssignment: assignment }],
         },
         { ...defaultDescribedGroup(), groupId: "bob.g", groupState: "Stable" },

@@ -10,7 +10,11 @@ export default [
     versions: [0, 1],
     request: request(ApiKey.ConsumerGroupHeartbeat, { groupId: "g", memberEpoch: 0, rebalanceTimeoutMs: 1000, subscribedTopicNames: ["orders"] }),
     broker: { groupId: "alice.g", subscribedTopicNames: ["alice.orders"] },
-    response: response(ApiKey.ConsumerGroupHeartbeat, { memberId: "m-1", memberEpoch: 1, assignment: { topicPartitions: [{ topicId: ALICE_ORDERS_ID, partitions: [0] }] } }),
+    response: response(ApiKey.ConsumerGroupHeartbeat, {
+      memberId: "m-1",
+      memberEpoch: 1,
+      assignment: { topicPartitions: [{ topicId: ALICE_ORDERS_ID, partitions: [0] }] },
+    }),
     client: { memberId: "m-1", assignment: { topicPartitions: [{ topicId: ALICE_ORDERS_ID }] } },
   }),
   scenario({

@@ -5,8 +5,13 @@ import { Op, Pattern, Permission, Res } from "../../../../src/model/acl-model.ts
 import { request, scenario } from "../../../support/scenario.ts";
 
 const creation = {
-  resourceType: Res.GROUP, resourceName: "g", resourcePatternType: Pattern.LITERAL,
-  principal: "User:app", host: "*", operation: Op.READ, permissionType: Permission.ALLOW,
+  resourceType: Res.GROUP,
+  resourceName: "g",
+  resourcePatternType: Pattern.LITERAL,
+  principal: "User:app",
+  host: "*",
+  operation: Op.READ,
+  permissionType: Permission.ALLOW,
 };
 
 export default [

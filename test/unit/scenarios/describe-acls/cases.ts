@@ -5,8 +5,13 @@ import { Op, Pattern, Permission, Res } from "../../../../src/model/acl-model.ts
 import { ALICE_ACL, request, scenario } from "../../../support/scenario.ts";
 
 const anyFilter = {
-  resourceTypeFilter: Res.ANY, resourceNameFilter: null, patternTypeFilter: Pattern.ANY,
-  principalFilter: null, hostFilter: null, operation: Op.ANY, permissionType: Permission.ANY,
+  resourceTypeFilter: Res.ANY,
+  resourceNameFilter: null,
+  patternTypeFilter: Pattern.ANY,
+  principalFilter: null,
+  hostFilter: null,
+  operation: Op.ANY,
+  permissionType: Permission.ANY,
 };
 
 export default [
@@ -18,7 +23,9 @@ export default [
     answer: {
       errorCode: 0,
       resources: [{
-        resourceType: Res.TOPIC, resourceName: "orders", patternType: Pattern.LITERAL,
+        resourceType: Res.TOPIC,
+        resourceName: "orders",
+        patternType: Pattern.LITERAL,
         acls: [{ principal: ALICE_ACL.principal, host: "*", operation: Op.READ, permissionType: Permission.ALLOW }],
       }],
     },

@@ -9,7 +9,9 @@ export default [
     versions: [0, 2],
     request: request(ApiKey.DescribeCluster, { endpointType: 1 }),
     response: response(ApiKey.DescribeCluster, {
-      clusterId: "backing", controllerId: 1, endpointType: 1,
+      clusterId: "backing",
+      controllerId: 1,
+      endpointType: 1,
       brokers: [{ brokerId: 1, host: "broker-1.backing", port: 9092, rack: null, isFenced: false }],
     }),
     client: { brokers: [{ brokerId: 1, host: KGATE_HOST, port: BROKER_PORT_BASE + 1 }] },

@@ -12,7 +12,11 @@ export default [
     request: request(ApiKey.DescribeLogDirs, { topics: null }),
     response: response(ApiKey.DescribeLogDirs, {
       results: [{
-        errorCode: 0, logDir: "/var/lib/kafka/data", totalBytes: 1000n, usableBytes: 500n, isCordoned: false,
+        errorCode: 0,
+        logDir: "/var/lib/kafka/data",
+        totalBytes: 1000n,
+        usableBytes: 500n,
+        isCordoned: false,
         topics: [{ name: "alice.orders", partitions: [partition] }, { name: "bob.secret", partitions: [partition] }],
       }],
     }),

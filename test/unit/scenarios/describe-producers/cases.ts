@@ -11,7 +11,9 @@ export default [
     versions: [0],
     request: request(ApiKey.DescribeProducers, { topics: [{ name: "orders", partitionIndexes: [0] }] }),
     broker: { topics: [{ name: "alice.orders" }] },
-    response: response(ApiKey.DescribeProducers, { topics: [{ name: "alice.orders", partitions: [partition] }, { name: "bob.secret", partitions: [partition] }] }),
+    response: response(ApiKey.DescribeProducers, {
+      topics: [{ name: "alice.orders", partitions: [partition] }, { name: "bob.secret", partitions: [partition] }],
+    }),
     client: { topics: [{ name: "orders" }] },
   }),
 ];

@@ -13,8 +13,14 @@ export default [
     response: response(ApiKey.DescribeShareGroupOffsets, {
       groups: [
         {
-          groupId: "alice.workers", errorCode: 0, errorMessage: null,
-          topics: [{ topicName: "alice.orders", topicId: ALICE_ORDERS_ID, partitions: [{ ...defaultDescribeShareGroupOffsetsResponsePartition(), startOffset: 5n }] }],
+          groupId: "alice.workers",
+          errorCode: 0,
+          errorMessage: null,
+          topics: [{
+            topicName: "alice.orders",
+            topicId: ALICE_ORDERS_ID,
+            partitions: [{ ...defaultDescribeShareGroupOffsetsResponsePartition(), startOffset: 5n }],
+          }],
         },
         { groupId: "bob.workers", errorCode: 0, errorMessage: null, topics: [] },
       ],

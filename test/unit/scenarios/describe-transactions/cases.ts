@@ -3,8 +3,14 @@ import { ApiKey } from "../../../../src/protocol/messages/api-keys.ts";
 import { request, response, scenario } from "../../../support/scenario.ts";
 
 const state = (transactionalId: string, topic: string) => ({
-  errorCode: 0, transactionalId, transactionState: "Ongoing", transactionTimeoutMs: 60_000, transactionStartTimeMs: 0n,
-  producerId: 1n, producerEpoch: 0, topics: [{ topic, partitions: [0] }],
+  errorCode: 0,
+  transactionalId,
+  transactionState: "Ongoing",
+  transactionTimeoutMs: 60_000,
+  transactionStartTimeMs: 0n,
+  producerId: 1n,
+  producerEpoch: 0,
+  topics: [{ topic, partitions: [0] }],
 });
 
 export default [

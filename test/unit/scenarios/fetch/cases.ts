@@ -15,7 +15,11 @@ export default [
     name: "by name: prefixed, replica id forced to -1; the response strips the prefix and drops bob's topic",
     apiKey: ApiKey.Fetch,
     versions: [4, 7, 12],
-    request: request(ApiKey.Fetch, { replicaId: 1, sessionEpoch: -1, topics: [{ topic: "orders", topicId: ZERO_UUID, partitions: [defaultFetchPartition()] }] }),
+    request: request(ApiKey.Fetch, {
+      replicaId: 1,
+      sessionEpoch: -1,
+      topics: [{ topic: "orders", topicId: ZERO_UUID, partitions: [defaultFetchPartition()] }],
+    }),
     broker: { replicaId: -1, topics: [{ topic: "alice.orders" }] },
     response: response(ApiKey.Fetch, {
       responses: [
@@ -48,7 +52,11 @@ export default [
     before: [step({
       apiKey: ApiKey.Fetch,
       version: 12,
-      request: request(ApiKey.Fetch, { sessionId: 0, sessionEpoch: 0, topics: [{ topic: "orders", topicId: ZERO_UUID, partitions: [defaultFetchPartition()] }] }),
+      request: request(ApiKey.Fetch, {
+        sessionId: 0,
+        sessionEpoch: 0,
+        topics: [{ topic: "orders", topicId: ZERO_UUID, partitions: [defaultFetchPartition()] }],
+      }),
       response: response(ApiKey.Fetch, { sessionId: 1234, responses: [] }),
     })],
     request: request(ApiKey.Fetch, { sessionId: 1234, sessionEpoch: 1, topics: [] }),

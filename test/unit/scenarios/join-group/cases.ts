@@ -13,15 +13,21 @@ export default [
     apiKey: ApiKey.JoinGroup,
     versions: [0, 5, 9],
     request: request(ApiKey.JoinGroup, {
-      groupId: "g", sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, protocolType: "consumer",
+      groupId: "g",
+      sessionTimeoutMs: 10_000,
+      rebalanceTimeoutMs: 10_000,
+      protocolType: "consumer",
       protocols: [{ name: "range", metadata: subscription(["orders"]) }],
     }),
     broker: { groupId: "alice.g", protocols: [{ name: "range", metadata: subscription(["alice.orders"]) }] },
     response: response(ApiKey.JoinGroup, {
-      generationId: 1, protocolType: "consumer", protocolName: "range", leader: "m-1", memberId: "m-1",
+      generationId: 1,
+      protocolType: "consumer",
+      protocolName: "range",
+      leader: "m-1",
+      memberId: "m-1",
       members: [{ memberId: "m-1", groupInstanceId: null, metadata: subscription(["alice.orders"]) }],
     }),
     client: { members: [{ memberId: "m-1", metadata: subscription(["orders"]) }] },
   }),
 ];
-

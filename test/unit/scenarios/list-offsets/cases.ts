@@ -18,4 +18,3 @@ export default [
     client: { topics: [{ name: "orders", partitions: [{ offset: 10n }] }] },
   }),
 ];
-

@@ -7,7 +7,10 @@ export default [
     name: "prefixed; replica id (v3+) forced to a consumer's",
     apiKey: ApiKey.OffsetForLeaderEpoch,
     versions: [3, 4],
-    request: request(ApiKey.OffsetForLeaderEpoch, { replicaId: 1, topics: [{ topic: "orders", partitions: [{ partition: 0, currentLeaderEpoch: 0, leaderEpoch: 0 }] }] }),
+    request: request(ApiKey.OffsetForLeaderEpoch, {
+      replicaId: 1,
+      topics: [{ topic: "orders", partitions: [{ partition: 0, currentLeaderEpoch: 0, leaderEpoch: 0 }] }],
+    }),
     broker: { replicaId: -1, topics: [{ topic: "alice.orders" }] },
     response: response(ApiKey.OffsetForLeaderEpoch, {
       topics: [{ topic: "alice.orders", partitions: [{ errorCode: 0, partition: 0, leaderEpoch: 0, endOffset: 9n }] }],

@@ -11,7 +11,11 @@ export default [
     name: "a topic by name is prefixed; the response strips it",
     apiKey: ApiKey.Produce,
     versions: [3, 9, 12],
-    request: request(ApiKey.Produce, { acks: -1, timeoutMs: 1000, topicData: [{ name: "orders", topicId: ALICE_ORDERS_ID, partitionData: [{ index: 0, records: RECORDS }] }] }),
+    request: request(ApiKey.Produce, {
+      acks: -1,
+      timeoutMs: 1000,
+      topicData: [{ name: "orders", topicId: ALICE_ORDERS_ID, partitionData: [{ index: 0, records: RECORDS }] }],
+    }),
     broker: { acks: -1, topicData: [{ name: "alice.orders", partitionData: [{ index: 0, records: RECORDS }] }] },
     response: response(ApiKey.Produce, {
       responses: [{ ...defaultTopicProduceResponse(), name: "alice.orders", partitionResponses: [{ ...defaultPartitionProduceResponse(), baseOffset: 42n }] }],
@@ -31,7 +35,9 @@ export default [
     versions: [13],
     request: request(ApiKey.Produce, { acks: -1, topicData: [{ name: "", topicId: ALICE_ORDERS_ID, partitionData: [{ index: 0, records: RECORDS }] }] }),
     broker: { topicData: [{ topicId: ALICE_ORDERS_ID }] },
-    response: response(ApiKey.Produce, { responses: [{ ...defaultTopicProduceResponse(), topicId: ALICE_ORDERS_ID, partitionResponses: [defaultPartitionProduceResponse()] }] }),
+    response: response(ApiKey.Produce, {
+      responses: [{ ...defaultTopicProduceResponse(), topicId: ALICE_ORDERS_ID, partitionResponses: [defaultPartitionProduceResponse()] }],
+    }),
     client: { responses: [{ topicId: ALICE_ORDERS_ID }] },
   }),
   scenario({

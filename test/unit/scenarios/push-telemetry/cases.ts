@@ -11,4 +11,3 @@ export default [
     answer: { errorCode: 0 },
   }),
 ];
-

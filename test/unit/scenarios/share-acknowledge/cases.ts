@@ -13,7 +13,9 @@ export default [
     apiKey: ApiKey.ShareAcknowledge,
     versions: [1, 2],
     request: request(ApiKey.ShareAcknowledge, {
-      groupId: "workers", memberId: "m-1", shareSessionEpoch: 1,
+      groupId: "workers",
+      memberId: "m-1",
+      shareSessionEpoch: 1,
       topics: [{ topicId: ALICE_ORDERS_ID, partitions: [part] }, { topicId: BOB_SECRET_ID, partitions: [part] }],
     }),
     broker: { groupId: "alice.workers", topics: [{ topicId: ALICE_ORDERS_ID }, { topicId: expect.not.stringMatching(BOB_SECRET_ID) }] },
@@ -22,7 +24,12 @@ export default [
     name: "a topic id of bob's in the broker's answer is dropped",
     apiKey: ApiKey.ShareAcknowledge,
     versions: [1, 2],
-    request: request(ApiKey.ShareAcknowledge, { groupId: "workers", memberId: "m-1", shareSessionEpoch: 1, topics: [{ topicId: ALICE_ORDERS_ID, partitions: [part] }] }),
+    request: request(ApiKey.ShareAcknowledge, {
+      groupId: "workers",
+      memberId: "m-1",
+      shareSessionEpoch: 1,
+      topics: [{ topicId: ALICE_ORDERS_ID, partitions: [part] }],
+    }),
     response: response(ApiKey.ShareAcknowledge, {
       responses: [
         { topicId: ALICE_ORDERS_ID, partitions: [{ ...defaultPartitionData(), partitionIndex: 0 }] },

@@ -13,7 +13,8 @@ export default [
     apiKey: ApiKey.ShareFetch,
     versions: [1, 2],
     request: request(ApiKey.ShareFetch, {
-      groupId: "workers", memberId: "m-1",
+      groupId: "workers",
+      memberId: "m-1",
       topics: [{ topicId: ALICE_ORDERS_ID, partitions: [part] }, { topicId: BOB_SECRET_ID, partitions: [part] }],
     }),
     broker: { groupId: "alice.workers", topics: [{ topicId: ALICE_ORDERS_ID }, { topicId: expect.not.stringMatching(BOB_SECRET_ID) }] },

@@ -13,9 +13,13 @@ export default [
     response: response(ApiKey.ShareGroupDescribe, {
       groups: [
         {
-          ...defaultDescribedGroup(), groupId: "alice.workers", groupState: "Stable",
+          ...defaultDescribedGroup(),
+          groupId: "alice.workers",
+          groupState: "Stable",
           members: [{
-            ...defaultMember(), memberId: "m-1", subscribedTopicNames: ["alice.orders"],
+            ...defaultMember(),
+            memberId: "m-1",
+            subscribedTopicNames: ["alice.orders"],
             assignment: { topicPartitions: [{ topicId: ALICE_ORDERS_ID, topicName: "alice.orders", partitions: [0] }] },
           }],
         },
@@ -23,7 +27,10 @@ export default [
       ],
     }),
     client: {
-      groups: [{ groupId: "workers", members: [{ memberId: "m-1", subscribedTopicNames: ["orders"], assignment: { topicPartitions: [{ topicName: "orders" }] } }] }],
+      groups: [{
+        groupId: "workers",
+        members: [{ memberId: "m-1", subscribedTopicNames: ["orders"], assignment: { topicPartitions: [{ topicName: "orders" }] } }],
+      }],
     },
   }),
 ];

@@ -9,7 +9,11 @@ export default [
     versions: [1],
     request: request(ApiKey.ShareGroupHeartbeat, { groupId: "workers", memberId: "m-1", memberEpoch: 0, subscribedTopicNames: ["orders"] }),
     broker: { groupId: "alice.workers", subscribedTopicNames: ["alice.orders"] },
-    response: response(ApiKey.ShareGroupHeartbeat, { memberId: "m-1", memberEpoch: 1, assignment: { topicPartitions: [{ topicId: ALICE_ORDERS_ID, partitions: [0] }] } }),
+    response: response(ApiKey.ShareGroupHeartbeat, {
+      memberId: "m-1",
+      memberEpoch: 1,
+      assignment: { topicPartitions: [{ topicId: ALICE_ORDERS_ID, partitions: [0] }] },
+    }),
     client: { memberId: "m-1", assignment: { topicPartitions: [{ topicId: ALICE_ORDERS_ID, partitions: [0] }] } },
   }),
 ];

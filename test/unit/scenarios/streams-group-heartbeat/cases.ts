@@ -6,7 +6,9 @@ import { request, response, scenario } from "../../../support/scenario.ts";
 const topology = {
   epoch: 0,
   subtopologies: [{
-    subtopologyId: "0", sourceTopics: ["input"], sourceTopicRegex: ["in.*"],
+    subtopologyId: "0",
+    sourceTopics: ["input"],
+    sourceTopicRegex: ["in.*"],
     stateChangelogTopics: [{ name: "app-store-changelog", partitions: 0, replicationFactor: 0, topicConfigs: [] }],
     repartitionSinkTopics: ["app-rekey-repartition"],
     repartitionSourceTopics: [{ name: "app-rekey-repartition", partitions: 0, replicationFactor: 0, topicConfigs: [] }],
@@ -24,14 +26,19 @@ export default [
       groupId: "alice.app",
       topology: {
         subtopologies: [{
-          sourceTopics: ["alice.input"], sourceTopicRegex: ["^alice\\.(?:in.*)$"],
+          sourceTopics: ["alice.input"],
+          sourceTopicRegex: ["^alice\\.(?:in.*)$"],
           stateChangelogTopics: [{ name: "alice.app-store-changelog" }],
           repartitionSinkTopics: ["alice.app-rekey-repartition"],
           repartitionSourceTopics: [{ name: "alice.app-rekey-repartition" }],
         }],
       },
     },
-    response: response(ApiKey.StreamsGroupHeartbeat, { memberId: "m-1", memberEpoch: 1, status: [{ statusCode: 1, statusDetail: "Source topics alice.input are missing." }] }),
+    response: response(ApiKey.StreamsGroupHeartbeat, {
+      memberId: "m-1",
+      memberEpoch: 1,
+      status: [{ statusCode: 1, statusDetail: "Source topics alice.input are missing." }],
+    }),
     client: { memberId: "m-1", status: [{ statusCode: 1, statusDetail: "Source topics input are missing." }] },
   }),
 ];

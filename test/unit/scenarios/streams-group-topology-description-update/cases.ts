@@ -12,9 +12,14 @@ export default [
     apiKey: ApiKey.StreamsGroupTopologyDescriptionUpdate,
     versions: [0],
     request: request(ApiKey.StreamsGroupTopologyDescriptionUpdate, {
-      groupId: "app", memberId: "m-1", topologyEpoch: 1,
+      groupId: "app",
+      memberId: "m-1",
+      topologyEpoch: 1,
       topologyDescription: {
-        subtopologies: [{ subtopologyId: "0", nodes: [node("source", { sourceTopics: ["input"], successors: ["sink"] }), node("sink", { sinkTopic: "output" })] }],
+        subtopologies: [{
+          subtopologyId: "0",
+          nodes: [node("source", { sourceTopics: ["input"], successors: ["sink"] }), node("sink", { sinkTopic: "output" })],
+        }],
         globalStores: [],
       },
     }),

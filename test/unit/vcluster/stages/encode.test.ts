@@ -66,6 +66,15 @@ describe("encode", () => {
     const swapped = heartbeat();
     swapped.fakes.set("f".repeat(32), "b".repeat(32));
     expect(responseNeedsNoRewrite(swapped)).toBe(false);
-    expect(responseNeedsNoRewrite(requestExchange(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }))).toBe(false);
+    expect(
+      responseNeedsNoRewrite(
+        requestExchange(ApiKey.Metadata, 12, {
+          topics: null,
+          allowAutoTopicCreation: false,
+          includeClusterAuthorizedOperations: false,
+          includeTopicAuthorizedOperations: false,
+        }),
+      ),
+    ).toBe(false);
   });
 });

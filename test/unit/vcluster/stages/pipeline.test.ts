@@ -58,7 +58,9 @@ describe("tenantRequest runs the stages", () => {
   const frameOf = (apiKey: number, version: number, body: unknown) =>
     concatBytes(encodeRequest({ apiKey, apiVersion: version, correlationId: 9, clientId: "app" }, body));
   const run = (apiKey: number, version: number, body: unknown, acksZero = false) =>
-    tenantRequest(frameOf(apiKey, version, body), { apiKey, apiVersion: version, correlationId: 9 }, tenant, stageDeps(), { fetchSessions: new FetchSessions() }, acksZero);
+    tenantRequest(frameOf(apiKey, version, body), { apiKey, apiVersion: version, correlationId: 9 }, tenant, stageDeps(), {
+      fetchSessions: new FetchSessions(),
+    }, acksZero);
 
   test("a stage's stop is the outcome: later stages do not run", async () => {
     const outcome = await run(ApiKey.Fetch, 12, { ...defaultFetchRequest(), sessionId: 42, sessionEpoch: 1 });
@@ -69,7 +71,14 @@ describe("tenantRequest runs the stages", () => {
     const outcome = await run(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [{ name: "orders", topicId: "0".repeat(32) }] });
     if (outcome.kind !== "forward") throw new Error(outcome.kind);
     expect(decodeRequest<{ topics: Array<{ name: string }> }>(concatBytes(outcome.frame as Uint8Array[])).body.topics[0]!.name).toBe("vc-a.orders");
-    const response = { ...defaultMetadataResponse(), topics: [{ ...defaultMetadataResponseTopic(), name: "vc-a.orders", topicId: OWN_ID }, { ...defaultMetadataResponseTopic(), name: "vc-b.secret", topicId: FOREIGN_ID }] };
+    const response = {
+      ...defaultMetadataResponse(),
+      topics: [{ ...defaultMetadataResponseTopic(), name: "vc-a.orders", topicId: OWN_ID }, {
+        ...defaultMetadataResponseTopic(),
+        name: "vc-b.secret",
+        topicId: FOREIGN_ID,
+      }],
+    };
     const out = await outcome.rewrite!(concatBytes(encodeResponse(ApiKey.Metadata, 12, { correlationId: 9 }, response)));
     const topics = decodeResponse<{ topics: Array<{ name: string }> }>(out instanceof Uint8Array ? out : concatBytes(out), ApiKey.Metadata, 12).body.topics;
     expect(topics.map((t) => t.name)).toEqual(["orders"]);
@@ -82,7 +91,12 @@ describe("tenantRequest runs the stages", () => {
   });
 
   test("acks=0: forwarded without a response", async () => {
-    const produce = { transactionalId: null, acks: 0, timeoutMs: 1000, topicData: [{ name: "orders", topicId: "0".repeat(32), partitionData: [{ index: 0, records: new Uint8Array(0) }] }] };
+    const produce = {
+      transactionalId: null,
+      acks: 0,
+      timeoutMs: 1000,
+      topicData: [{ name: "orders", topicId: "0".repeat(32), partitionData: [{ index: 0, records: new Uint8Array(0) }] }],
+    };
     const outcome = await run(ApiKey.Produce, 9, produce, true);
     expect(outcome).toMatchObject({ kind: "forward", expectResponse: false });
   });

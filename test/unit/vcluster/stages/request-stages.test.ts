@@ -51,7 +51,12 @@ describe("acl", () => {
 
   test("ACLs on, nothing granted: an acks=0 produce closes the connection; with acks=1 the entry is refused in the response", async () => {
     const decisions = new AclDecisions({ index: new AclIndex([]), superUsers: new Set() }, { principal: "User:alice", host: "127.0.0.1" });
-    const produce = () => ({ transactionalId: null, acks: 0, timeoutMs: 1000, topicData: [{ name: "orders", topicId: "0".repeat(32), partitionData: [{ index: 0, records: new Uint8Array(0) }] }] });
+    const produce = () => ({
+      transactionalId: null,
+      acks: 0,
+      timeoutMs: 1000,
+      topicData: [{ name: "orders", topicId: "0".repeat(32), partitionData: [{ index: 0, records: new Uint8Array(0) }] }],
+    });
     const zero = requestExchange(ApiKey.Produce, 9, produce(), { conn: { acl: () => decisions }, acksZero: true });
     expect((await acl(zero))?.kind).toBe("close");
     const one = requestExchange(ApiKey.Produce, 9, { ...produce(), acks: 1 }, { conn: { acl: () => decisions } });
@@ -140,7 +145,10 @@ describe("topicIdGuard", () => {
   });
 
   test("Metadata v12: an unowned id never reaches the broker; kgate answers it in the response", async () => {
-    const x = requestExchange(ApiKey.Metadata, 12, { ...defaultMetadataRequest(), topics: [{ name: null, topicId: FOREIGN_ID }, { name: null, topicId: OWN_ID }] });
+    const x = requestExchange(ApiKey.Metadata, 12, {
+      ...defaultMetadataRequest(),
+      topics: [{ name: null, topicId: FOREIGN_ID }, { name: null, topicId: OWN_ID }],
+    });
     await topicIdGuard(x);
     expect(x.body.topics).toEqual([{ name: null, topicId: OWN_ID }]);
     const response = { topics: [] as Array<{ topicId: string; errorCode: number }> };

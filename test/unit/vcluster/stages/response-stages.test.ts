@@ -55,7 +55,14 @@ describe("restoreTopicIds", () => {
 
 describe("handRuleResponse", () => {
   test("FindCoordinator: the key loses the prefix; a foreign key becomes empty", () => {
-    const coordinators = [{ key: "vc-a.g1", nodeId: 1, host: "h", port: 1, errorCode: 0, errorMessage: null }, { key: "vc-b.g2", nodeId: 1, host: "h", port: 1, errorCode: 0, errorMessage: null }];
+    const coordinators = [{ key: "vc-a.g1", nodeId: 1, host: "h", port: 1, errorCode: 0, errorMessage: null }, {
+      key: "vc-b.g2",
+      nodeId: 1,
+      host: "h",
+      port: 1,
+      errorCode: 0,
+      errorMessage: null,
+    }];
     const x = responseExchange(ApiKey.FindCoordinator, 4, { throttleTimeMs: 0, errorCode: 0, errorMessage: null, nodeId: 0, host: "", port: 0, coordinators });
     handRuleResponse(x);
     expect((x.body.coordinators as Array<{ key: string }>).map((c) => c.key)).toEqual(["g1", ""]);
@@ -65,7 +72,11 @@ describe("handRuleResponse", () => {
 
 describe("dropForeignNames", () => {
   test("another tenant's topic leaves; an entry without a name (asked for by id) stays", () => {
-    const x = responseExchange(ApiKey.Metadata, 12, metadata([{ name: "vc-a.orders", topicId: OWN_ID }, { name: "vc-b.secret", topicId: FOREIGN_ID }, { name: "", topicId: UNKNOWN_ID }]));
+    const x = responseExchange(
+      ApiKey.Metadata,
+      12,
+      metadata([{ name: "vc-a.orders", topicId: OWN_ID }, { name: "vc-b.secret", topicId: FOREIGN_ID }, { name: "", topicId: UNKNOWN_ID }]),
+    );
     dropForeignNames(x);
     expect(topicsOf(x.body)).toEqual(["vc-a.orders", ""]);
     expect(x.changed).toBe(1);
@@ -118,8 +129,19 @@ describe("scrubLeaks", () => {
     scrubLeaks(x);
     const r = (x.body.results as Array<{ logDir: string; totalBytes: bigint }>)[0]!;
     expect([r.logDir, r.totalBytes]).toEqual(["log-dir-0", -1n]);
-    const partition = { index: 0, errorCode: 0, baseOffset: 0n, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: "topic vc-b.secret is busy" };
-    const y = responseExchange(ApiKey.Produce, 9, { throttleTimeMs: 0, responses: [{ name: "vc-a.orders", topicId: "0".repeat(32), partitionResponses: [partition] }] });
+    const partition = {
+      index: 0,
+      errorCode: 0,
+      baseOffset: 0n,
+      logAppendTimeMs: -1n,
+      logStartOffset: 0n,
+      recordErrors: [],
+      errorMessage: "topic vc-b.secret is busy",
+    };
+    const y = responseExchange(ApiKey.Produce, 9, {
+      throttleTimeMs: 0,
+      responses: [{ name: "vc-a.orders", topicId: "0".repeat(32), partitionResponses: [partition] }],
+    });
     scrubLeaks(y);
     expect(partition.errorMessage).toBe(WITHHELD_MESSAGE);
     expect(y.changed).toBe(1);
