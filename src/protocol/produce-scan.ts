@@ -13,11 +13,16 @@ const TOPIC_IDS_FROM = 13;
 
 /** Names (v3-12) or topic ids (v13+) in request order; throws ProtocolError on a malformed frame. */
 export function produceRequestTopics(frame: Uint8Array, version: number): string[] {
+  return scanProduceRequest(frame, version).topics;
+}
+
+/** The transactional id (null for a producer outside transactions) and the topics, as above. */
+export function scanProduceRequest(frame: Uint8Array, version: number): { transactionalId: string | null; topics: string[] } {
   const r = new Reader(frame, 4 + 8); // size, api key, version, correlation id
   const flexible = version >= FLEXIBLE_FROM;
   r.nullableString(); // client id (never compact)
   if (requestHeaderVersion(PRODUCE, version) >= 2) r.skipTaggedFields();
-  r.skipString(flexible); // transactional id (nullable: a null length skips nothing)
+  const transactionalId = flexible ? r.compactNullableString() : r.nullableString();
   r.skip(2 + 4); // acks, timeout
   const topics: string[] = [];
   const n = r.arrayLength(flexible);
@@ -27,7 +32,7 @@ export function produceRequestTopics(frame: Uint8Array, version: number): string
     for (let p = 0; p < partitions; p++) skipPartitionProduceData(r, version);
     if (flexible) r.skipTaggedFields();
   }
-  return topics;
+  return { transactionalId, topics };
 }
 
 /**

@@ -2,7 +2,8 @@
 // forwarded, and those its response goes through before the client reads it. Each stage is one
 // file in this folder; each reads the precomputed plan of its (API, version) (plan.ts) and skips
 // itself where the message has nothing for it. SASL, the API allow-list, ApiVersions, client
-// telemetry and the ACL APIs come before this, in ../vcluster-policy.ts.
+// telemetry and the ACL APIs come before this, in ../vcluster-policy.ts; a Produce by topic id
+// that no stage has work for skips the stages (produce-fast-path.ts).
 import type { Frame, RequestHead, RequestOutcome } from "../../gateway/session-policy.ts";
 import { decodeRequest, decodeResponse } from "../../protocol/codec.ts";
 import type { Tenant } from "../tenant.ts";
@@ -19,6 +20,7 @@ import { handRuleRequest, handRuleResponse } from "./hand-rule.ts";
 import { learnTopicIds } from "./learn-topic-ids.ts";
 import { rewritePlan } from "./plan.ts";
 import { prefixNames } from "./prefix-names.ts";
+import { produceFastPath } from "./produce-fast-path.ts";
 import { replicaGuard } from "./replica-guard.ts";
 import { responseFixups } from "./response-fixups.ts";
 import { restoreTopicIds } from "./restore-topic-ids.ts";
@@ -59,6 +61,17 @@ export async function tenantRequest(
   acksZero: boolean,
 ): Promise<RequestOutcome> {
   const plan = rewritePlan(head.apiKey, head.apiVersion);
+  // Before anything is decoded: a Produce by topic id that no stage has work for.
+  const fast = await produceFastPath(
+    frame,
+    head,
+    tenant,
+    deps,
+    conn,
+    acksZero,
+    (response) => tenantResponse(response, { plan, tenant, deps, rule: { tenant, version: head.apiVersion, responseFixups: [] }, fakes: new Map() }),
+  );
+  if (fast) return fast;
   const { header, body } = decodeRequest<Obj>(frame);
   const x: RequestExchange = {
     frame,
@@ -88,7 +101,7 @@ export async function tenantRequest(
 }
 
 /** The broker's response to `request` through the response stages. */
-async function tenantResponse(frame: Uint8Array, request: RequestExchange): Promise<Frame> {
+async function tenantResponse(frame: Uint8Array, request: Pick<RequestExchange, "plan" | "tenant" | "deps" | "rule" | "fakes">): Promise<Frame> {
   const { plan, tenant } = request;
   // Foreign entries of "everything" answers (all topics, groups, log dirs) are skipped while
   // decoding; drop-foreign.ts handles what decoding could not drop.
