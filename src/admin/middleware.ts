@@ -22,7 +22,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
 
 /**
  * Read every request body as JSON whatever its Content-Type, and treat an empty body as none.
- * `curl -d '{…}'` sends application/x-www-form-urlencoded, and DESIGN.md's examples must
+ * `curl -d '{…}'` sends application/x-www-form-urlencoded, and the README's examples must
  * work as written. No CSRF risk: every such route also needs the bearer header, which a
  * cross-site form cannot send.
  */

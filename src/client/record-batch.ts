@@ -1,5 +1,5 @@
 // Kafka RecordBatch v2 (magic 2): the bytes inside Produce and Fetch `records` fields. kgate
-// forwards client batches untouched (DESIGN invariant 3); this codec is only for kgate's own
+// forwards client batches untouched (invariant 3, ARCHITECTURE.md); this codec is only for kgate's own
 // records, such as the Kafka-backed store's. Writes are uncompressed; reads accept uncompressed
 // batches and refuse compressed ones with a clear error rather than guessing.
 //

@@ -44,7 +44,7 @@ export function parseConfigObject(raw: unknown, env: EnvLookup, source: string):
   return result.data;
 }
 
-// DESIGN.md: the admin token may come from KGATE_ADMIN_TOKEN without being named in the file;
+// The admin token may come from KGATE_ADMIN_TOKEN (README, Configuration) without being named in the file;
 // same for the token secret. Applied before validation so the usual checks cover them.
 function withEnvFallbacks(input: unknown, env: EnvLookup): unknown {
   if (input === null || typeof input !== "object" || Array.isArray(input)) return input;

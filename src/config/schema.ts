@@ -139,7 +139,7 @@ const admin = z.strictObject({
   token: optionalSecret.refine((v) => v === undefined || v.length >= MIN_SECRET_LENGTH, { message: atLeast(MIN_SECRET_LENGTH) }),
   /**
    * Serve /docs and /openapi.json without the token: a browser cannot send a bearer header
-   * when opening a page. They describe the API only, no state. Off by default (DESIGN.md).
+   * when opening a page. They describe the API only, no state. Off by default (README, Configuration).
    */
   publicDocs: booleanLike.default(false),
   /** Serve the admin API over HTTPS (PEM file paths). */

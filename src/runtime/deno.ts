@@ -201,7 +201,7 @@ async function listen(opts: { host: string; port: number; tls?: TlsServerOptions
       try {
         onConnection(wrapConn(conn));
       } catch (error) {
-        // One broken connection handler must not take others down (DESIGN invariant 5).
+        // One broken connection handler must not take others down (invariant 5, ARCHITECTURE.md).
         log.error("connection handler failed on port {port}: {error}", { port: addr.port, error: String(error) });
         try {
           conn.close();

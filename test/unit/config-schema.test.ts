@@ -22,7 +22,7 @@ function problemsOf(fn: () => unknown): string[] {
 }
 
 describe("config defaults", () => {
-  test("an empty document gives the embedded defaults from DESIGN.md", () => {
+  test("an empty document gives the embedded defaults (README, Configuration)", () => {
     const config = configSchema.parse({});
     expect(config.listener).toEqual({ host: "127.0.0.1", port: 6969, advertisedHost: "127.0.0.1" });
     expect(config.backing.bootstrapServers).toEqual(["127.0.0.1:9092"]);
@@ -38,7 +38,7 @@ describe("config defaults", () => {
     expect(configSchema.parse({ listener: { host: "0.0.0.0", advertisedHost: "gw" } }).listener.advertisedHost).toBe("gw");
   });
 
-  test("the DESIGN.md example file parses", () => {
+  test("the README's example configuration parses", () => {
     const config = parseConfigText(
       `
 listener:
