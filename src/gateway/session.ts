@@ -69,6 +69,9 @@ const CUT_THROUGH_MIN_BYTES = 64 * 1024;
 /** Stands in for the header a bare SASL token lacks (no response is matched to it by id). */
 const RAW_SASL_TOKEN_HEAD: RequestHead = { apiKey: ApiKey.SaslAuthenticate, apiVersion: 0, correlationId: -1 };
 
+/** How long a drained connection waits for the client to close after kgate's FIN. */
+const LINGER_MS = 2000;
+
 /** Requests handled from one read before the session lets other connections run. */
 const FRAMES_PER_TURN = 64;
 
@@ -106,6 +109,7 @@ export class Session {
   private closeReason = "";
   private closedWithError = false;
   private readonly clientWriter: WritableStreamDefaultWriter<Uint8Array>;
+  private clientReader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   private upstream: Duplex | null = null;
   private upstreamWriter: WritableStreamDefaultWriter<Uint8Array> | null = null;
   private upstreamLoop: Promise<void> = Promise.resolve();
@@ -192,7 +196,31 @@ export class Session {
     this.draining = true;
     this.unmute?.();
     await this.handling;
-    await this.closeAfterResponses(reason);
+    await this.idle();
+    await this.lastClientWrite;
+    await this.lingeringClose(reason);
+  }
+
+  /**
+   * A socket closed while the peer's bytes lie unread in it makes the kernel send a reset, and a
+   * reset can destroy responses the client has not read yet (a drained client has pipelined
+   * requests kgate never read). So: FIN after the last response (the client reads everything,
+   * sees the end and reconnects), drop what it still sends until it closes, then close.
+   */
+  private async lingeringClose(reason: string): Promise<void> {
+    if (this.closed) return;
+    await this.clientWriter.close().catch(() => {});
+    const reader = this.clientReader;
+    if (reader) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const lingered = new Promise<void>((resolve) => (timer = setTimeout(resolve, LINGER_MS)));
+      const drained = (async () => {
+        for (;;) if ((await reader.read()).done) return;
+      })().catch(() => {});
+      await Promise.race([drained, lingered]);
+      clearTimeout(timer);
+    }
+    this.close(reason);
   }
 
   close(reason: string, error = false): void {
@@ -219,7 +247,7 @@ export class Session {
   }
 
   private async clientToUpstream(): Promise<void> {
-    const reader = this.client.readable.getReader();
+    const reader = (this.clientReader = this.client.readable.getReader());
     const splitter = new FrameSplitter(this.requestLimit());
     const frames: Uint8Array[] = [];
     try {
