@@ -11,6 +11,9 @@
 // The passthrough targets share one topic and each vcluster has its own; every consume run reads
 // the same number of records (as many as the smallest topic got in the first round), so the
 // consumer's start weighs the same in every figure.
+// Besides kgate, three bare byte relays (socat, and scripts/bench-relay.ts on Bun and on Deno)
+// carry the same traffic: no proxy can beat its relay, so they show what this machine's loopback
+// and each runtime's socket I/O cost before kgate does any Kafka work.
 // Rounds alternate the target order; the table shows each figure's median over the rounds
 // (one disturbed run on a shared 2-core box does not decide the result); every run is printed.
 //
@@ -32,6 +35,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { kafkaBootstrap, REPO_ROOT } from "../test/support/kafka.ts";
@@ -77,8 +81,8 @@ interface Target {
   name: string;
   /** Runs only when named in BENCH_TARGETS, or with BENCH_BROKERS=3 (cluster targets). */
   optIn?: boolean;
-  /** Needs the shared broker's SSL listener: not with BENCH_BROKERS=3. */
-  tls?: boolean;
+  /** Needs the shared broker (its SSL or relay listeners): not with BENCH_BROKERS=3. */
+  sharedBroker?: boolean;
   /** The target its ratios compare with (default "direct"; TLS targets compare with "direct (TLS)"). */
   baseline?: string;
   start(backing: string): Promise<Endpoint>;
@@ -138,7 +142,7 @@ const sslProbe = () => ({ tls: { ca: readFileSync(join(TLS_DIR, "ca.pem"), "utf8
 function tlsKgateTarget(name: string, runtime: KgateRuntime): Target {
   return {
     name,
-    tls: true,
+    sharedBroker: true,
     baseline: "direct (TLS)",
     async start() {
       const kgate = await startKgate({
@@ -160,6 +164,44 @@ function tlsKgateTarget(name: string, runtime: KgateRuntime): Target {
   };
 }
 
+// Bare byte relays, the floor under any proxy on this machine: scripts/kafka.sh gives the shared
+// broker three listeners (9102..9104) that advertise 9112..9114, where these relays listen, so a
+// client's every connection goes through the relay although nothing rewrites broker addresses.
+const RELAY_LISTENER_PORT = 9102;
+const RELAY_ADVERTISED_PORT = 9112;
+
+function relayTarget(name: string, slot: number, command: (listen: number, upstream: number) => string[]): Target {
+  return {
+    name,
+    sharedBroker: true,
+    async start() {
+      const listen = RELAY_ADVERTISED_PORT + slot;
+      const [cmd, ...args] = command(listen, RELAY_LISTENER_PORT + slot);
+      const child = spawn(cmd!, args, { stdio: ["ignore", "ignore", "inherit"] });
+      for (let i = 0; i < 100 && !(await portOpen(listen)); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!(await portOpen(listen))) throw new Error(`${name}: nothing listens at 127.0.0.1:${listen} (is ${cmd} installed?)`);
+      return {
+        bootstrap: `127.0.0.1:${listen}`,
+        pids: [child.pid!],
+        async stop() {
+          child.kill("SIGTERM");
+          await new Promise((r) => child.once("exit", r));
+        },
+      };
+    },
+  };
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: "127.0.0.1", port }, () => (s.destroy(), resolve(true)));
+    s.on("error", () => resolve(false));
+  });
+}
+
+const BIN = join(REPO_ROOT, "node_modules", ".bin");
+const RELAY_SCRIPT = join(REPO_ROOT, "scripts", "bench-relay.ts");
+
 const TARGETS: Target[] = [
   { name: "direct", start: async (backing) => ({ bootstrap: backing, stop: async () => {} }) },
   kgateTarget("kgate (bun)", "bun"),
@@ -168,13 +210,17 @@ const TARGETS: Target[] = [
   vclusterTarget("vcluster (deno)", "deno"),
   {
     name: "direct (TLS)",
-    tls: true,
+    sharedBroker: true,
     baseline: "direct (TLS)",
     start: async () => ({ bootstrap: SSL_BOOTSTRAP, clientProperties: sslClient, probe: sslProbe(), stop: async () => {} }),
   },
   tlsKgateTarget("kgate TLS (bun)", "bun"),
   tlsKgateTarget("kgate TLS (deno)", "deno"),
   clusterTarget("kgate cluster x3", ["bun", "deno", "bun"]),
+  // socat copies through a 256 KiB buffer with read(2)/write(2): a relay in C.
+  relayTarget("relay (socat)", 0, (l, u) => ["socat", "-b262144", `TCP-LISTEN:${l},bind=127.0.0.1,reuseaddr,fork,nodelay`, `TCP:127.0.0.1:${u},nodelay`]),
+  relayTarget("relay (bun)", 1, (l, u) => [join(BIN, "bun"), RELAY_SCRIPT, String(l), String(u)]),
+  relayTarget("relay (deno)", 2, (l, u) => [join(BIN, "deno"), "run", "-A", RELAY_SCRIPT, String(l), String(u)]),
 ];
 
 /** Three kgate nodes in cluster mode (shared Kafka store): clients bootstrap from all three. */
@@ -325,11 +371,21 @@ function cpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-    const hz = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-    return ticks / hz;
+    // utime, stime, and the same of reaped children (socat forks one per connection)
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    return ticks / CLOCK_TICKS + liveChildren(pid).reduce((sum, child) => sum + (cpuSeconds(child) ?? 0), 0);
   } catch {
     return undefined;
+  }
+}
+
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+function liveChildren(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 
@@ -376,7 +432,7 @@ interface Row {
 async function main(): Promise<void> {
   const only = process.env.BENCH_TARGETS?.split(",").map((s) => s.trim()).filter(Boolean);
   const threeBrokers = env("BENCH_BROKERS", 1) >= 3;
-  const targets = only ? TARGETS.filter((t) => only.includes(t.name)) : TARGETS.filter((t) => (threeBrokers ? !t.tls : !t.optIn));
+  const targets = only ? TARGETS.filter((t) => only.includes(t.name)) : TARGETS.filter((t) => (threeBrokers ? !t.sharedBroker : !t.optIn));
   if (targets.length === 0) throw new Error(`BENCH_TARGETS matches none of: ${TARGETS.map((t) => t.name).join(", ")}`);
   const privateCluster = threeBrokers ? await startKafkaCluster({ brokers: 3 }) : undefined;
   const backing = privateCluster ? privateCluster.brokers[0]! : await kafkaBootstrap();
@@ -586,7 +642,7 @@ function printTable(targets: Target[], rounds: Map<Target, Row>[]): TableRow[] {
   console.log(`\nmedian of ${rounds.length} round(s); MB = MiB as the perf tools count; ${RECORDS} x ${RECORD_SIZE} B per produce run;`);
   console.log(`p99 ms (perf): kafka-producer-perf-test at ${LATENCY_RATE} records/s, steady state, whole ms;`);
   console.log(`rtt: the probe's produce + fetch round trip of one ${RECORD_SIZE} B record at ${PROBE_RATE}/s, µs; +µs: over the baseline;`);
-  console.log("CPU ms/MB: kgate's CPU time per MiB produced / consumed (goal <= 1); RSS: kgate's after the consume run;");
+  console.log("CPU ms/MB: the proxy's (kgate's or a relay's) CPU time per MiB produced / consumed (goal <= 1); RSS: its after the consume run;");
   console.log("consume MB/s includes the consumer group join, fetch MB/s does not (every target reads the same number of records);");
   console.log('TLS targets are compared with "direct (TLS)" (the broker\'s SSL listener), the others with "direct"\n');
   console.log(show(header));
@@ -624,7 +680,7 @@ function writeJson(rows: TableRow[], backing: string): string {
 const fmt = (n: number | undefined) => (n === undefined ? "-" : n.toFixed(1));
 const pct = (n: number | undefined) => (n === undefined ? "-" : `${Math.round(n * 100)}%`);
 
-const cpuNote = (cpu: number | undefined) => (cpu === undefined ? "" : `, kgate CPU ${pct(cpu)}`);
+const cpuNote = (cpu: number | undefined) => (cpu === undefined ? "" : `, proxy CPU ${pct(cpu)}`);
 
 main().then(
   () => process.exit(0),

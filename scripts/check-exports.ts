@@ -19,16 +19,7 @@ const SCANNED = ["src", "test", "scripts", "compile"];
 const GENERATED = join("src", "protocol", "messages") + "/";
 
 /** Exports nobody in the repository imports, by "file: name", with the reason they stay. */
-const ALLOWED: Record<string, string> = {
-  // Dead, in files other changes own while this list was made (issue 14's runtime and frame
-  // work, issue 11's rule stages): remove the export when those land, then the entry.
-  "src/runtime/index.ts: Duplex": "dead re-export (runtime/ is issue 14's); import from runtime/types.ts",
-  "src/runtime/index.ts: HttpServer": "dead re-export (runtime/ is issue 14's); import from runtime/types.ts",
-  "src/runtime/index.ts: TcpListener": "dead re-export (runtime/ is issue 14's); import from runtime/types.ts",
-  "src/gateway/api-versions.ts: UNSUPPORTED_VERSION": "used only in its file (issue 14's file)",
-  "src/protocol/frames.ts: DEFAULT_MAX_FRAME_BYTES": "used only in its file (issue 14's file)",
-  "src/vcluster/consumer-protocol-rules.ts: CONSUMER_PROTOCOL_TYPE": "used only in its file (being reworked by the rule stages)",
-};
+const ALLOWED: Record<string, string> = {};
 
 function sourceFiles(dir: string): string[] {
   let names: string[];

@@ -36,7 +36,8 @@
 # Environment: KAFKA_VERSION (4.4.0; falls back to 4.3.1), KAFKA_BROKERS (1), KAFKA_HEAP (512m),
 # KAFKA_CLI_HEAP (512m), KAFKA_CLI_JAVA_OPTS (more JVM flags for `cli`, e.g. -Djdk.net.hosts.file=F),
 # KAFKA_START_TIMEOUT seconds (90), JAVA_HOME, KAFKA_DIR (the folder for jars, data, logs and the CA;
-# .kafka), KAFKA_PORT_BASE (9092: node i's listeners at base+100*i ... +3, the controller at base+7).
+# .kafka), KAFKA_PORT_BASE (9092: node i's listeners at base+100*i ... +3, the controller at base+7;
+# node 0 also listens at base+10..12 for the bench's byte relays, which it advertises at base+20..22).
 # Another version than the pinned one never touches .kafka or its ports: by default it lives in
 # .kafka-VERSION with port base 19092, e.g. `KAFKA_VERSION=3.9.1 scripts/kafka.sh start` serves
 # PLAINTEXT 19092, SSL 19093, SASL_PLAINTEXT 19094, SASL_SSL 19095 (Kafka 3.9 and later: KRaft).
@@ -287,9 +288,17 @@ write_server_properties() { # brokers node
   local n="$1" i="$2" dir
   dir="$(cluster_dir "$n")"
   local advertised="PLAINTEXT://$HOST:$(plain_port "$i"),SSL://$HOST:$(ssl_port "$i"),SASL_PLAINTEXT://$HOST:$(sasl_port "$i"),SASL_SSL://$HOST:$(sasl_ssl_port "$i")"
-  local roles="broker" listeners="$advertised"
+  local roles="broker" listeners="$advertised" relays=""
   if [[ "$i" == 0 ]]; then
     roles="broker,controller"
+    # Three PLAINTEXT listeners at base+10..12 that advertise base+20..22 instead, where
+    # `npm run bench` puts bare byte relays (no Kafka parsing): what any proxy costs on this machine.
+    local r
+    for r in 0 1 2; do
+      listeners="$listeners,RELAY$r://$HOST:$((PORT_BASE + 10 + r))"
+      advertised="$advertised,RELAY$r://$HOST:$((PORT_BASE + 20 + r))"
+      relays="$relays,RELAY$r:PLAINTEXT"
+    done
     listeners="$listeners,CONTROLLER://$HOST:$CONTROLLER_PORT"
   fi
   cat >"$dir/server-$i.properties" <<EOF
@@ -300,7 +309,7 @@ controller.quorum.voters=0@$HOST:$CONTROLLER_PORT
 controller.listener.names=CONTROLLER
 listeners=$listeners
 advertised.listeners=$advertised
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT$relays
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$dir/data-$i
 

@@ -9,7 +9,7 @@ import { ApiKey } from "../protocol/messages/api-keys.ts";
 import { ErrorCode } from "../protocol/error-codes.ts";
 
 export const API_VERSIONS_KEY = ApiKey.ApiVersions;
-export const UNSUPPORTED_VERSION = ErrorCode.UNSUPPORTED_VERSION;
+const UNSUPPORTED_VERSION = ErrorCode.UNSUPPORTED_VERSION;
 
 /** Versions of `apiKey` kgate may advertise; `allow` narrows them further (virtual clusters). */
 export type VersionFilter = (apiKey: number) => { min: number; max: number } | null;

@@ -7,7 +7,7 @@ export class FrameSizeError extends ProtocolError {
   override name = "FrameSizeError";
 }
 
-export const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
+const DEFAULT_MAX_FRAME_BYTES = 100 * 1024 * 1024;
 
 /**
  * Optional cut-through: for a frame that does not fit the current chunk, `start` (given the

@@ -2,7 +2,7 @@
 // runtime's adapter (which references globals that do not exist here) is never evaluated.
 import type { Runtime } from "./types.ts";
 
-export type { Duplex, HttpServer, Runtime, TcpListener } from "./types.ts";
+export type { Duplex, Runtime } from "./types.ts";
 
 async function loadRuntime(): Promise<Runtime> {
   if (typeof Bun !== "undefined") return (await import("./bun.ts")).bunRuntime;

@@ -19,7 +19,7 @@ import type { Tenant } from "./tenant.ts";
 
 const log = getLogger("vcluster.consumer-protocol");
 
-export const CONSUMER_PROTOCOL_TYPE = "consumer";
+const CONSUMER_PROTOCOL_TYPE = "consumer";
 /** SyncGroup names its protocol type from this version on (KIP-559). */
 const SYNC_GROUP_PROTOCOL_TYPE_VERSION = 5;
 const MAX_REMEMBERED_JOINS = 32;
