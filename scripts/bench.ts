@@ -37,7 +37,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { cpus, tmpdir, totalmem } from "node:os";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
+import { type Admin, Kafka, logLevel } from "kafkajs";
 import { kafkaBootstrap, REPO_ROOT } from "../test/support/kafka.ts";
 import { adminCall, type KgateProcess, type KgateRuntime, startKgate } from "../test/support/kgate-process.ts";
 import { startKafkaCluster } from "../test/support/kafka-cluster.ts";
@@ -354,7 +354,29 @@ async function consumePerf(endpoint: Endpoint, topic: string, records: number, g
   return { mbPerSec: Number(row[3]), fetchMbPerSec: Number(row[8]), seconds: Number(row[7]) / 1000 };
 }
 
-/** CPU seconds (user + system) of a process so far; undefined when it cannot be read. */
+/**
+ * Commits `group` (a backing group id) at the last `records` records of `topic`, spread over its
+ * partitions: the consume run then reads what this round just produced, which is in the page cache
+ * for every target alike. From the start, a topic read by many targets (the passthrough one) stays
+ * cached while a vcluster's, read once a round, is evicted by the gigabytes produced since, and
+ * its consume measured the disk.
+ */
+async function startAtTail(admin: Admin, topic: string, group: string, records: number): Promise<void> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const low = ends.map((p) => Number(p.low));
+  const start = ends.map((p) => Number(p.high));
+  const taken = start.map(() => 0);
+  // One record at a time from the partition that gave the fewest so far: as even as the topic allows.
+  for (let left = records; left > 0; left--) {
+    let best = -1;
+    for (let i = 0; i < start.length; i++) if (start[i]! > low[i]! && (best < 0 || taken[i]! < taken[best]!)) best = i;
+    if (best < 0) break; // fewer records than asked: the run reads them all and then fails, saying so
+    start[best]!--;
+    taken[best]!++;
+  }
+  await admin.setOffsets({ groupId: group, topic, partitions: ends.map((p, i) => ({ partition: p.partition, offset: String(start[i]) })) });
+}
+
 /** CPU seconds of all `pids` together; undefined when one cannot be read. */
 function cpuSecondsOf(pids: number[] | undefined): number | undefined {
   if (!pids?.length) return undefined;
@@ -470,6 +492,7 @@ async function main(): Promise<void> {
       for (const t of order) {
         const e = endpoints.get(t)!;
         const props = propertiesFile(dir, t.name, e.clientProperties);
+        execFileSync("sync"); // the previous run's dirty pages written back now, not during this one
         const m = await measured(e.pids, () => producePerf(e, base, RECORDS, -1, props));
         rows.get(t)!.produce = m.result;
         rows.get(t)!.produceCpu = m.cpu;
@@ -505,7 +528,10 @@ async function main(): Promise<void> {
         // Every target reads as many records (the fewest any topic holds): a shorter run carries
         // more of the consumer's start (connections, first fetches) and would compare unfairly.
         const records = Math.min(...producedInFirstRound.values());
-        const m = await measured(e.pids, () => consumePerf(e, base, records, `${base}-${t.name.replace(/\W+/g, "")}-${round}`, props));
+        const group = `${base}-${t.name.replace(/\W+/g, "")}-${round}`;
+        await startAtTail(admin, `${e.topicPrefix ?? ""}${base}`, `${e.topicPrefix ?? ""}${group}`, records);
+        execFileSync("sync"); // the produce runs' dirty pages written back now, not during this run
+        const m = await measured(e.pids, () => consumePerf(e, base, records, group, props));
         rows.get(t)!.consume = m.result;
         rows.get(t)!.consumeCpu = m.cpu;
         rows.get(t)!.consumeCpuMsPerMib = msPerMib(m.cpuSeconds, records * RECORD_SIZE);

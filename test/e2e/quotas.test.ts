@@ -351,7 +351,7 @@ for (const kgateRuntime of ["bun", "deno"] as const) {
         c = await open(COUNTED).catch(() => undefined);
         if (!c) await new Promise((r) => setTimeout(r, 100));
       }
-      expect(c).toBeDefined();
+      expect(c).toBeInstanceOf(KafkaConnection);
       c?.close();
       a.close();
     }, 30_000);

@@ -16,6 +16,7 @@ import {
   bobCgHeartbeat,
   bobCommittedOffset,
   bobHeartbeat,
+  bobHeartbeatBody,
   bobState,
   cover,
   E,
@@ -133,12 +134,7 @@ isolationSuite("groups", () => {
     });
 
     test("Heartbeat, SyncGroup, LeaveGroup, JoinGroup with bob's member id do not reach bob's member", async () => {
-      const hb = await asAlice(API.Heartbeat, v(API.Heartbeat), {
-        groupId: "bob-group",
-        generationId: bobState.classicGeneration,
-        memberId: bobState.classicMemberId,
-        groupInstanceId: null,
-      });
+      const hb = await asAlice(API.Heartbeat, v(API.Heartbeat), bobHeartbeatBody());
       expect(hb.errorCode).toBe(E.UNKNOWN_MEMBER_ID);
       cover(API.Heartbeat);
 

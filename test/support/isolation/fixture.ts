@@ -325,13 +325,13 @@ export async function bobTransaction(): Promise<ResponseOf<typeof API.DescribeTr
   return res.transactionStates[0]!;
 }
 
+/** A Heartbeat of bob's classic member: bob sends it to check his member, alice to attack it. */
+export function bobHeartbeatBody(): RequestOf<typeof API.Heartbeat> {
+  return { groupId: "bob-group", generationId: bobState.classicGeneration, memberId: bobState.classicMemberId, groupInstanceId: null };
+}
+
 export async function bobHeartbeat(): Promise<number> {
-  const res = await bob.request(API.Heartbeat, 4, {
-    groupId: "bob-group",
-    generationId: bobState.classicGeneration,
-    memberId: bobState.classicMemberId,
-    groupInstanceId: null,
-  });
+  const res = await bob.request(API.Heartbeat, 4, bobHeartbeatBody());
   return res.errorCode;
 }
 
@@ -410,7 +410,12 @@ async function setUp(kgateRuntime: KgateRuntime): Promise<void> {
   const direct = await backingTopic(`${BOB_PREFIX}secret`);
   expect(direct.errorCode).toBe(0);
   expect(direct.topicId).toBe(bobState.topicId);
-  bobState.consumerOffsetsId = (await backingTopic("__consumer_offsets")).topicId;
+  // A fresh broker creates __consumer_offsets at the first group coordinator lookup.
+  bobState.consumerOffsetsId = await waitFor("__consumer_offsets", async () => {
+    await backing.request(API.FindCoordinator, 4, { key: "", keyType: 0, coordinatorKeys: [`${BOB_PREFIX}bob-group`] });
+    const { topicId } = await backingTopic("__consumer_offsets");
+    return topicId === ZERO_ID ? undefined : topicId;
+  });
   expect(bobState.consumerOffsetsId).not.toBe(ZERO_ID);
 
   // bob-group: committed offset 1 on secret/0, then a live classic member
@@ -476,10 +481,13 @@ async function setUp(kgateRuntime: KgateRuntime): Promise<void> {
   }
 
   // bob-tx: an ongoing transaction on secret/0
-  // A fresh broker loads its transaction coordinator on first use: retry while it says so
+  // A fresh broker creates __transaction_state when a client first looks up a transaction
+  // coordinator, as every client does before InitProducerId (without it, a broker that never
+  // had a transaction answers NOT_COORDINATOR forever), then loads it: retry while it says so
   // (COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR).
-  const initProducer = () =>
-    bob.request(API.InitProducerId, 4, {
+  const initProducer = async () => {
+    await bob.request(API.FindCoordinator, 4, { key: "", keyType: 1, coordinatorKeys: ["bob-tx"] });
+    return bob.request(API.InitProducerId, 4, {
       transactionalId: "bob-tx",
       transactionTimeoutMs: 600_000,
       producerId: -1n,
@@ -487,6 +495,7 @@ async function setUp(kgateRuntime: KgateRuntime): Promise<void> {
       enable2Pc: false,
       keepPreparedTxn: false,
     });
+  };
   let pid = await initProducer();
   for (let attempt = 1; attempt < 60 && [14, 15, 16].includes(pid.errorCode); attempt++) {
     await new Promise((r) => setTimeout(r, 500));
