@@ -87,6 +87,8 @@ interface Target {
   optIn?: boolean;
   /** Needs the shared broker (its SSL or relay listeners): not with BENCH_BROKERS=3. */
   sharedBroker?: boolean;
+  /** False when what it runs is not installed (socat): left out of the default targets, said so. */
+  available?: () => boolean;
   /** The target its ratios compare with (default "direct"; TLS targets compare with "direct (TLS)"). */
   baseline?: string;
   start(backing: string): Promise<Endpoint>;
@@ -174,10 +176,11 @@ function tlsKgateTarget(name: string, runtime: KgateRuntime): Target {
 const RELAY_LISTENER_PORT = 9102;
 const RELAY_ADVERTISED_PORT = 9112;
 
-function relayTarget(name: string, slot: number, command: (listen: number, upstream: number) => string[]): Target {
+function relayTarget(name: string, slot: number, available: () => boolean, command: (listen: number, upstream: number) => string[]): Target {
   return {
     name,
     sharedBroker: true,
+    available,
     async start() {
       const listen = RELAY_ADVERTISED_PORT + slot;
       const [cmd, ...args] = command(listen, RELAY_LISTENER_PORT + slot);
@@ -194,6 +197,15 @@ function relayTarget(name: string, slot: number, command: (listen: number, upstr
       };
     },
   };
+}
+
+function onPath(command: string): boolean {
+  try {
+    execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function portOpen(port: number): Promise<boolean> {
@@ -222,9 +234,14 @@ const TARGETS: Target[] = [
   tlsKgateTarget("kgate TLS (deno)", "deno"),
   clusterTarget("kgate cluster x3", ["bun", "deno", "bun"]),
   // socat copies through a 256 KiB buffer with read(2)/write(2): a relay in C.
-  relayTarget("relay (socat)", 0, (l, u) => ["socat", "-b262144", `TCP-LISTEN:${l},bind=127.0.0.1,reuseaddr,fork,nodelay`, `TCP:127.0.0.1:${u},nodelay`]),
-  relayTarget("relay (bun)", 1, (l, u) => [join(BIN, "bun"), RELAY_SCRIPT, String(l), String(u)]),
-  relayTarget("relay (deno)", 2, (l, u) => [join(BIN, "deno"), "run", "-A", RELAY_SCRIPT, String(l), String(u)]),
+  relayTarget(
+    "relay (socat)",
+    0,
+    () => onPath("socat"),
+    (l, u) => ["socat", "-b262144", `TCP-LISTEN:${l},bind=127.0.0.1,reuseaddr,fork,nodelay`, `TCP:127.0.0.1:${u},nodelay`],
+  ),
+  relayTarget("relay (bun)", 1, () => true, (l, u) => [join(BIN, "bun"), RELAY_SCRIPT, String(l), String(u)]),
+  relayTarget("relay (deno)", 2, () => true, (l, u) => [join(BIN, "deno"), "run", "-A", RELAY_SCRIPT, String(l), String(u)]),
 ];
 
 /** Three kgate nodes in cluster mode (shared Kafka store): clients bootstrap from all three. */
@@ -458,7 +475,11 @@ interface Row {
 async function main(): Promise<void> {
   const only = process.env.BENCH_TARGETS?.split(",").map((s) => s.trim()).filter(Boolean);
   const threeBrokers = env("BENCH_BROKERS", 1) >= 3;
-  const targets = only ? TARGETS.filter((t) => only.includes(t.name)) : TARGETS.filter((t) => (threeBrokers ? !t.sharedBroker : !t.optIn));
+  const missing = TARGETS.filter((t) => t.available && !t.available());
+  for (const t of missing) console.log(`${t.name}: not installed here, left out (apt-get install socat)`);
+  const targets = only
+    ? TARGETS.filter((t) => only.includes(t.name))
+    : TARGETS.filter((t) => !missing.includes(t) && (threeBrokers ? !t.sharedBroker : !t.optIn));
   if (targets.length === 0) throw new Error(`BENCH_TARGETS matches none of: ${TARGETS.map((t) => t.name).join(", ")}`);
   const privateCluster = threeBrokers ? await startKafkaCluster({ brokers: 3 }) : undefined;
   const backing = privateCluster ? privateCluster.brokers[0]! : await kafkaBootstrap();
