@@ -2,14 +2,14 @@
 //   npx bun scripts/bench-forward.ts [--gib 1] [--rounds 3]
 //   npx deno run -A scripts/bench-forward.ts [--gib 1] [--rounds 3]
 // Three processes, like client → kgate → broker: this one is the source, a child is the sink,
-// another child is a plain forwarder built on the adapter (listen → connect → pipeTo both
-// ways). Each round streams the same bytes source → sink directly and through the forwarder;
+// another child is a plain forwarder built on the adapter (scripts/lib/byte-relay.ts: listen →
+// connect → copy both ways). Each round streams the same bytes source → sink directly and through the forwarder;
 // the sink answers with the byte count after the source's FIN, so both directions and the
 // half-close are part of the measurement. Prints MiB/s and the ratio to direct.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { runtime } from "../src/runtime/index.ts";
-import type { Duplex } from "../src/runtime/types.ts";
+import { startByteRelay } from "./lib/byte-relay.ts";
 
 const HOST = "127.0.0.1";
 const SOURCE_CHUNK_BYTES = 256 * 1024;
@@ -35,14 +35,9 @@ async function runSink(): Promise<void> {
   console.log(`PORT ${listener.port}`);
 }
 
-/** Forwarder: the adapter's pipe, no parsing; what a kgate session costs at the least. */
+/** Forwarder: the adapter's bytes relayed, no parsing; what a kgate session costs at the least. */
 async function runForwarder(upstreamPort: number): Promise<void> {
-  const listener = await runtime.listen({ host: HOST, port: 0 }, async (client: Duplex) => {
-    const upstream = await runtime.connect({ host: HOST, port: upstreamPort });
-    client.readable.pipeTo(upstream.writable).catch(() => upstream.close());
-    upstream.readable.pipeTo(client.writable).catch(() => client.close());
-  });
-  console.log(`PORT ${listener.port}`);
+  console.log(`PORT ${await startByteRelay(0, upstreamPort, HOST)}`);
 }
 
 function startChild(role: string, extra: string[] = []): Promise<{ child: ChildProcess; port: number }> {

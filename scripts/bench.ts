@@ -37,12 +37,12 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
-import { connect } from "node:net";
 import { join } from "node:path";
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { kafkaBootstrap, REPO_ROOT } from "../test/support/kafka.ts";
 import { adminCall, type KgateProcess, type KgateRuntime, startKgate } from "../test/support/kgate-process.ts";
 import { startKafkaCluster } from "../test/support/kafka-cluster.ts";
+import { reachable } from "./lib/reachable.ts";
 import { latencyProbe, type ProbeResult, type ProbeTarget } from "./bench-latency-probe.ts";
 
 const env = (name: string, fallback: number) => {
@@ -176,7 +176,7 @@ function tlsKgateTarget(name: string, runtime: KgateRuntime): Target {
 const RELAY_LISTENER_PORT = 9102;
 const RELAY_ADVERTISED_PORT = 9112;
 
-function relayTarget(name: string, slot: number, available: () => boolean, command: (listen: number, upstream: number) => string[]): Target {
+function relayTarget(name: string, slot: number, command: (listen: number, upstream: number) => string[], available?: () => boolean): Target {
   return {
     name,
     sharedBroker: true,
@@ -185,14 +185,17 @@ function relayTarget(name: string, slot: number, available: () => boolean, comma
       const listen = RELAY_ADVERTISED_PORT + slot;
       const [cmd, ...args] = command(listen, RELAY_LISTENER_PORT + slot);
       const child = spawn(cmd!, args, { stdio: ["ignore", "ignore", "inherit"] });
-      for (let i = 0; i < 100 && !(await portOpen(listen)); i++) await new Promise((r) => setTimeout(r, 100));
-      if (!(await portOpen(listen))) throw new Error(`${name}: nothing listens at 127.0.0.1:${listen} (is ${cmd} installed?)`);
+      const at = `127.0.0.1:${listen}`;
+      for (let i = 0; i < 100 && !(await reachable(at)); i++) await new Promise((r) => setTimeout(r, 100));
+      if (!(await reachable(at))) throw new Error(`${name}: nothing listens at 127.0.0.1:${listen} (is ${cmd} installed?)`);
       return {
-        bootstrap: `127.0.0.1:${listen}`,
+        bootstrap: at,
         pids: [child.pid!],
         async stop() {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = new Promise((r) => child.once("exit", r));
           child.kill("SIGTERM");
-          await new Promise((r) => child.once("exit", r));
+          await exited;
         },
       };
     },
@@ -206,13 +209,6 @@ function onPath(command: string): boolean {
   } catch {
     return false;
   }
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: "127.0.0.1", port }, () => (s.destroy(), resolve(true)));
-    s.on("error", () => resolve(false));
-  });
 }
 
 const BIN = join(REPO_ROOT, "node_modules", ".bin");
@@ -237,11 +233,11 @@ const TARGETS: Target[] = [
   relayTarget(
     "relay (socat)",
     0,
-    () => onPath("socat"),
     (l, u) => ["socat", "-b262144", `TCP-LISTEN:${l},bind=127.0.0.1,reuseaddr,fork,nodelay`, `TCP:127.0.0.1:${u},nodelay`],
+    () => onPath("socat"),
   ),
-  relayTarget("relay (bun)", 1, () => true, (l, u) => [join(BIN, "bun"), RELAY_SCRIPT, String(l), String(u)]),
-  relayTarget("relay (deno)", 2, () => true, (l, u) => [join(BIN, "deno"), "run", "-A", RELAY_SCRIPT, String(l), String(u)]),
+  relayTarget("relay (bun)", 1, (l, u) => [join(BIN, "bun"), RELAY_SCRIPT, String(l), String(u)]),
+  relayTarget("relay (deno)", 2, (l, u) => [join(BIN, "deno"), "run", "-A", RELAY_SCRIPT, String(l), String(u)]),
 ];
 
 /** Three kgate nodes in cluster mode (shared Kafka store): clients bootstrap from all three. */
@@ -384,18 +380,17 @@ async function consumePerf(endpoint: Endpoint, topic: string, records: number, g
  */
 async function startAtTail(admin: Admin, topic: string, group: string, records: number): Promise<void> {
   const ends = await admin.fetchTopicOffsets(topic);
-  const low = ends.map((p) => Number(p.low));
-  const start = ends.map((p) => Number(p.high));
-  const taken = start.map(() => 0);
-  // One record at a time from the partition that gave the fewest so far: as even as the topic allows.
-  for (let left = records; left > 0; left--) {
-    let best = -1;
-    for (let i = 0; i < start.length; i++) if (start[i]! > low[i]! && (best < 0 || taken[i]! < taken[best]!)) best = i;
-    if (best < 0) break; // fewer records than asked: the run reads them all and then fails, saying so
-    start[best]!--;
-    taken[best]!++;
+  // As even as the topic allows: the smallest partitions first, each giving its share of what
+  // is still wanted or all it has (then the larger ones give more).
+  const start = new Map(ends.map((p) => [p.partition, Number(p.high)]));
+  let left = records;
+  const bySize = [...ends].sort((a, b) => Number(a.high) - Number(a.low) - (Number(b.high) - Number(b.low)));
+  for (const [i, p] of bySize.entries()) {
+    const take = Math.min(Number(p.high) - Number(p.low), Math.ceil(left / (bySize.length - i)));
+    start.set(p.partition, Number(p.high) - take);
+    left -= take;
   }
-  await admin.setOffsets({ groupId: group, topic, partitions: ends.map((p, i) => ({ partition: p.partition, offset: String(start[i]) })) });
+  await admin.setOffsets({ groupId: group, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: String(start.get(p.partition)) })) });
 }
 
 /** CPU seconds of all `pids` together; undefined when one cannot be read. */

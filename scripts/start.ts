@@ -24,9 +24,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { reachable } from "./lib/reachable.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const KAFKA_SH = process.env.KGATE_KAFKA_SH || join(ROOT, "scripts", "kafka.sh");
@@ -87,21 +87,6 @@ function run(cmd: string, args: string[], opts: { quiet?: boolean } = {}): Promi
     child.stderr!.on("data", (c: Buffer) => take(c, process.stderr));
     child.on("error", (err) => done({ code: 127, output: `${output}${err.message}` }));
     child.on("close", (code) => done({ code: code ?? 1, output }));
-  });
-}
-
-function reachable(hostPort: string, timeoutMs = 3000): Promise<boolean> {
-  const i = hostPort.lastIndexOf(":");
-  const host = hostPort.slice(0, i).replace(/^\[|\]$/g, "");
-  return new Promise((done) => {
-    const socket = connect({ host, port: Number(hostPort.slice(i + 1)) });
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      done(ok);
-    };
-    socket.setTimeout(timeoutMs, () => finish(false));
-    socket.once("connect", () => finish(true));
-    socket.once("error", () => finish(false));
   });
 }
 
